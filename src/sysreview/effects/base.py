@@ -1,0 +1,215 @@
+"""The per-study effect sizes every analysis starts from.
+
+:class:`EffectSizes` holds, for each study, the effect estimate ``yi`` and its
+sampling variance ``vi`` (metafor's vocabulary), on the log scale for ratio
+measures, together with the reason why a study is not estimable (``None`` where it
+is). Not-estimable studies are kept, with ``yi`` and ``vi`` set to NaN, so reports
+can list them; they are never dropped silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from sysreview.errors import InputError
+from sysreview.stats import normal_quantile
+from sysreview.vocab import Convention, Measure
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+
+def as_float_array(values: ArrayLike, name: str) -> FloatArray:
+    """Return ``values`` as a 1-d float array (``None`` becomes NaN).
+
+    Raises
+    ------
+    InputError
+        If a value cannot be read as a number.
+    """
+    try:
+        arr = np.array(
+            [np.nan if v is None else v for v in np.atleast_1d(np.asarray(values, dtype=object))],
+            dtype=float,
+        )
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{name} must be numeric ({exc})", column=name) from exc
+    return arr
+
+
+def frozen(arr: NDArray[Any]) -> NDArray[Any]:
+    """Make ``arr`` read-only (result objects are immutable) and return it."""
+    arr.setflags(write=False)
+    return arr
+
+
+def study_labels(studies: Sequence[str] | None, k: int) -> tuple[str, ...]:
+    """Study labels, defaulting to ``Study 1 … Study k``; checks the length."""
+    if studies is None:
+        return tuple(f"Study {i + 1}" for i in range(k))
+    labels = tuple(str(s) for s in studies)
+    if len(labels) != k:
+        raise InputError(f"{len(labels)} study labels given for {k} studies", column="study")
+    return labels
+
+
+@dataclass(frozen=True, eq=False)
+class TwoByTwo:
+    """Raw 2x2 tables, one per study (experimental arm first).
+
+    ``ai``/``n1i`` are events/participants in the experimental group, ``ci``/``n2i``
+    in the control group; ``bi = n1i - ai`` and ``di = n2i - ci``.
+    """
+
+    ai: FloatArray
+    n1i: FloatArray
+    ci: FloatArray
+    n2i: FloatArray
+
+    @property
+    def bi(self) -> FloatArray:
+        """Non-events in the experimental group."""
+        return self.n1i - self.ai
+
+    @property
+    def di(self) -> FloatArray:
+        """Non-events in the control group."""
+        return self.n2i - self.ci
+
+    def subset(self, index: NDArray[Any]) -> TwoByTwo:
+        """The tables of the studies selected by a boolean or integer ``index``."""
+        return TwoByTwo(self.ai[index], self.n1i[index], self.ci[index], self.n2i[index])
+
+
+@dataclass(frozen=True, eq=False)
+class EffectSizes:
+    """Per-study effect sizes ``yi`` with sampling variances ``vi``.
+
+    Attributes
+    ----------
+    measure
+        The effect measure (``MD``, ``SMD``, ``RR``, ``OR``, ``RD``, ``PETO_OR``, ``GIV``).
+    convention
+        Whose rules computed the values (RevMan's or metafor's).
+    studies
+        Study labels.
+    yi, vi
+        Estimates and variances; log scale when ``log_scale``; NaN where not estimable.
+    reasons
+        Why each study is not estimable (``None`` where it is).
+    log_scale
+        Whether ``yi`` is a log ratio (results are back-transformed by exponentiation).
+    tables
+        Raw 2x2 tables for dichotomous measures (needed by Mantel-Haenszel and Peto).
+    n1i, n2i
+        Participants per group where known (NaN otherwise).
+    """
+
+    measure: Measure
+    convention: Convention
+    studies: tuple[str, ...]
+    yi: FloatArray
+    vi: FloatArray
+    reasons: tuple[str | None, ...]
+    log_scale: bool = False
+    tables: TwoByTwo | None = None
+    n1i: FloatArray = field(default_factory=lambda: np.empty(0))
+    n2i: FloatArray = field(default_factory=lambda: np.empty(0))
+
+    def __post_init__(self) -> None:
+        k = len(self.studies)
+        if self.yi.shape != (k,) or self.vi.shape != (k,) or len(self.reasons) != k:
+            raise ValueError("studies, yi, vi and reasons must have the same length")
+        for name in ("n1i", "n2i"):
+            if getattr(self, name).shape != (k,):
+                object.__setattr__(self, name, np.full(k, np.nan))
+        for name in ("yi", "vi", "n1i", "n2i"):
+            frozen(getattr(self, name))
+
+    @property
+    def k(self) -> int:
+        """Number of studies, estimable or not."""
+        return len(self.studies)
+
+    @property
+    def estimable(self) -> BoolArray:
+        """Which studies have an estimate."""
+        return np.array([r is None for r in self.reasons], dtype=bool)
+
+    @property
+    def sei(self) -> FloatArray:
+        """Standard errors, ``sqrt(vi)``."""
+        return np.sqrt(self.vi)
+
+    def ci(self, level: float = 95.0) -> tuple[FloatArray, FloatArray]:
+        """Per-study Wald confidence limits on the analysis (log) scale."""
+        crit = normal_quantile(0.5 + level / 200.0)
+        return self.yi - crit * self.sei, self.yi + crit * self.sei
+
+    def subset(self, mask: ArrayLike) -> EffectSizes:
+        """The effect sizes of the studies selected by a boolean or index ``mask``."""
+        idx = np.arange(self.k)[np.asarray(mask)]
+        return replace(
+            self,
+            studies=tuple(self.studies[i] for i in idx),
+            yi=self.yi[idx].copy(),
+            vi=self.vi[idx].copy(),
+            reasons=tuple(self.reasons[i] for i in idx),
+            tables=None if self.tables is None else self.tables.subset(idx),
+            n1i=self.n1i[idx].copy(),
+            n2i=self.n2i[idx].copy(),
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per study: ``study, yi, vi, sei, estimable, reason`` (unrounded)."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            {
+                "study": list(self.studies),
+                "yi": self.yi,
+                "vi": self.vi,
+                "sei": self.sei,
+                "estimable": self.estimable,
+                "reason": list(self.reasons),
+            }
+        )
+
+    def summary(self) -> str:
+        """A readable table of the effect sizes (ratio measures back-transformed)."""
+        low, high = self.ci()
+        scale = "log " if self.log_scale else ""
+        lines = [f"{self.measure.value} ({scale}scale; {self.convention.value} convention)"]
+        for i, study in enumerate(self.studies):
+            if self.reasons[i] is not None:
+                lines.append(f"  {study:<30} not estimable: {self.reasons[i]}")
+                continue
+            est, lo, hi = self.yi[i], low[i], high[i]
+            if self.log_scale:
+                est, lo, hi = np.exp(est), np.exp(lo), np.exp(hi)
+            lines.append(f"  {study:<30} {est:9.4f} [{lo:9.4f}, {hi:9.4f}]")
+        return "\n".join(lines)
+
+
+def finalize(
+    measure: Measure,
+    convention: Convention,
+    studies: tuple[str, ...],
+    yi: FloatArray,
+    vi: FloatArray,
+    reasons: list[str | None],
+    **extra: Any,
+) -> EffectSizes:
+    """Build :class:`EffectSizes`, setting ``yi``/``vi`` to NaN where not estimable."""
+    bad = np.array([r is not None for r in reasons], dtype=bool)
+    yi = np.where(bad, np.nan, yi)
+    vi = np.where(bad, np.nan, vi)
+    return EffectSizes(measure, convention, studies, yi, vi, tuple(reasons), **extra)

@@ -1,0 +1,633 @@
+"""Conversions a reviewer needs before effect sizes can be computed.
+
+Standard deviations from standard errors, confidence intervals, t statistics and P
+values; standard errors from confidence intervals; SDs of changes from baseline; and
+arms combined into one group. Every function is vectorised: it accepts floats or
+array-likes (broadcast together) and returns a float when every input is a scalar,
+otherwise a float array of the broadcast shape. NaN marks a missing value and
+propagates; an impossible value (``n < 2``, ``SE <= 0``, an upper confidence limit not
+above the lower, ...) raises :class:`~sysreview.errors.InputError` naming it.
+
+Sources: Higgins JPT, Li T, Deeks JJ (eds). Chapter 6 of the *Cochrane Handbook for
+Systematic Reviews of Interventions* version 6.4 (2023), cited below as "Handbook";
+the same methods are in version 5.1 (2011), sections 7.7.3, 7.7.7 and 16.1.3.
+Estimates from medians and ranges are in :mod:`sysreview.effects.skewed`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy import stats
+
+from sysreview.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+FloatArray = NDArray[np.float64]
+FloatOrArray = float | FloatArray
+
+__all__ = [
+    "CombinedEvents",
+    "CombinedGroup",
+    "change_sd",
+    "combine_events",
+    "combine_groups",
+    "imputed_correlation",
+    "sd_from_ci",
+    "sd_from_p",
+    "sd_from_se",
+    "sd_from_t",
+    "se_from_ci",
+    "se_from_sd",
+]
+
+
+def as_array(value: ArrayLike, name: str) -> FloatArray:
+    """Return ``value`` as a float array, or raise :class:`InputError` naming it."""
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{name} must be numeric ({exc})", column=name) from exc
+
+
+def reject(bad: NDArray[np.bool_], message: str, **shown: FloatArray) -> None:
+    """Raise :class:`InputError` if any element of ``bad`` is true.
+
+    The message names the first offending element and the values in ``shown`` there,
+    e.g. ``se must be greater than 0; got se=-1 at index 2``. NaN never counts as
+    bad: ``bad`` is built from comparisons, which are false for NaN.
+    """
+    bad = np.asarray(bad)
+    if not bad.any():
+        return
+    idx = tuple(int(i) for i in np.argwhere(bad)[0])
+    values = ", ".join(f"{k}={np.broadcast_to(v, bad.shape)[idx]:g}" for k, v in shown.items())
+    where = "" if not idx else f" at index {idx[0] if len(idx) == 1 else idx}"
+    column = next(iter(shown)) if len(shown) == 1 else None
+    raise InputError(f"{message}; got {values}{where}", column=column)
+
+
+def as_result(value: FloatArray) -> FloatOrArray:
+    """A Python float for a 0-d result (all inputs scalar), else the array."""
+    return float(value) if np.ndim(value) == 0 else np.asarray(value, dtype=np.float64)
+
+
+def freeze_fields(obj: object) -> None:
+    """Make the array fields of a result object read-only (results are immutable)."""
+    for value in vars(obj).values():
+        if isinstance(value, np.ndarray):
+            value.setflags(write=False)
+
+
+def critical_value(level: ArrayLike, df: FloatArray | None = None) -> FloatArray:
+    """Two-sided critical value for a ``level`` interval: t with ``df``, or normal."""
+    lv = as_array(level, "level")
+    reject((lv <= 0) | (lv >= 1), "level must be strictly between 0 and 1", level=lv)
+    if df is None:
+        return np.asarray(stats.norm.ppf((1 + lv) / 2), dtype=np.float64)
+    return np.asarray(stats.t.ppf((1 + lv) / 2, df), dtype=np.float64)
+
+
+def _check_n(n: FloatArray, name: str = "n") -> None:
+    reject(n < 2, f"{name} must be at least 2", **{name: n})
+
+
+def se_from_sd(sd: ArrayLike, n: ArrayLike) -> FloatOrArray:
+    """Standard error of a group mean from its standard deviation.
+
+    Parameters
+    ----------
+    sd
+        Standard deviation(s), > 0.
+    n
+        Group size(s), >= 2.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``SE = SD / sqrt(n)``.
+
+    Raises
+    ------
+    InputError
+        If ``sd <= 0`` or ``n < 2``.
+
+    Notes
+    -----
+    The inverse of :func:`sd_from_se`; Handbook section 6.5.2.2.
+
+    Examples
+    --------
+    >>> se_from_sd(2.5, 25)
+    0.5
+    """
+    s, m = as_array(sd, "sd"), as_array(n, "n")
+    reject(s <= 0, "sd must be greater than 0", sd=s)
+    _check_n(m)
+    return as_result(s / np.sqrt(m))
+
+
+def sd_from_se(se: ArrayLike, n: ArrayLike) -> FloatOrArray:
+    """Standard deviation of a group from the standard error of its mean.
+
+    Parameters
+    ----------
+    se
+        Standard error(s) of the group mean, > 0.
+    n
+        Group size(s), >= 2.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``SD = SE * sqrt(n)``.
+
+    Raises
+    ------
+    InputError
+        If ``se <= 0`` or ``n < 2``.
+
+    Notes
+    -----
+    ``SD = SE * sqrt(N)``: Handbook section 6.5.2.2, "Obtaining standard deviations
+    from standard errors and confidence intervals for group means" (v5.1 section
+    7.7.3.2). Applies to the SE of a single group's mean, not of a difference.
+
+    Examples
+    --------
+    >>> sd_from_se(0.5, 25)
+    2.5
+    >>> sd_from_se([0.5, 1.0], [25, 100]).tolist()
+    [2.5, 10.0]
+    """
+    s, m = as_array(se, "se"), as_array(n, "n")
+    reject(s <= 0, "se must be greater than 0", se=s)
+    _check_n(m)
+    return as_result(s * np.sqrt(m))
+
+
+def sd_from_ci(
+    lower: ArrayLike,
+    upper: ArrayLike,
+    n: ArrayLike,
+    level: float = 0.95,
+    small_sample: bool = True,
+) -> FloatOrArray:
+    """Standard deviation of a group from a confidence interval for its mean.
+
+    Parameters
+    ----------
+    lower, upper
+        Confidence limits for the group mean (``upper > lower``).
+    n
+        Group size(s), >= 2.
+    level
+        Confidence level of the interval, e.g. 0.95 or 0.90.
+    small_sample
+        ``True`` (default): the interval is taken to use the t distribution with
+        ``n - 1`` degrees of freedom; ``False``: the standard normal distribution.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``SD = sqrt(n) * (upper - lower) / (2 q)``.
+
+    Raises
+    ------
+    InputError
+        If ``upper <= lower``, ``n < 2`` or ``level`` is not in (0, 1).
+
+    Notes
+    -----
+    Handbook section 6.5.2.2 (v5.1 section 7.7.3.2): a 95% interval for a mean is
+    ``2 * 1.96 = 3.92`` standard errors wide for large samples, so
+    ``SD = sqrt(N) * (upper - lower) / 3.92``; for 90% and 99% intervals 3.92 becomes
+    3.29 and 5.15. Here ``q`` is the ``(1 + level)/2`` quantile of the t distribution
+    with ``n - 1`` df (``small_sample=True``) or of the normal (``small_sample=False``).
+    The Handbook says intervals from small samples (say under 60 per group) should
+    have been computed with t -- for N = 25 the divisor is ``2 * 2.0639 = 4.128`` --
+    those from large samples (over 100) with the normal, and either may have been
+    used in between; check the study's methods. Assumes the interval is symmetric
+    about the mean.
+
+    Examples
+    --------
+    >>> round(sd_from_ci(3.0, 7.0, 25), 4)
+    4.8452
+    >>> round(sd_from_ci(3.0, 7.0, 25, small_sample=False), 4)
+    5.1021
+    """
+    lo, hi, m = as_array(lower, "lower"), as_array(upper, "upper"), as_array(n, "n")
+    reject(hi <= lo, "upper must be greater than lower", lower=lo, upper=hi)
+    _check_n(m)
+    q = critical_value(level, m - 1 if small_sample else None)
+    return as_result(np.sqrt(m) * (hi - lo) / (2 * q))
+
+
+def se_from_ci(
+    lower: ArrayLike, upper: ArrayLike, level: float = 0.95, log: bool = False
+) -> FloatOrArray:
+    """Standard error of an effect estimate from its confidence interval.
+
+    Parameters
+    ----------
+    lower, upper
+        Confidence limits (``upper > lower``). For a ratio measure (RR, OR, HR)
+        give them on the ratio scale and set ``log=True``.
+    level
+        Confidence level of the interval.
+    log
+        Take natural logs of the limits first; the result is then the SE of the
+        log ratio, the scale on which ratio measures are analysed.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``SE = (upper - lower) / (2 z)``, with ``z`` the ``(1 + level)/2`` normal
+        quantile (1.96 for 95%).
+
+    Raises
+    ------
+    InputError
+        If ``upper <= lower``, a limit is ``<= 0`` with ``log=True``, or ``level`` is
+        not in (0, 1).
+
+    Notes
+    -----
+    Handbook section 6.3.1 (difference measures): ``SE = (upper - lower) / 3.92`` for a
+    95% interval; section 6.3.2 (ratio measures): the same after taking natural
+    logs of the limits (v5.1 sections 7.7.7.2 and 7.7.7.3). Uses the normal
+    distribution, i.e. assumes a large-sample interval; for a mean difference
+    from a small trial use the t quantile (Handbook section 6.5.2.3).
+
+    Examples
+    --------
+    >>> round(se_from_ci(-1.0, 2.92), 4)
+    1.0
+    >>> round(se_from_ci(1.33, 3.47, log=True), 6)
+    0.244641
+    """
+    lo, hi = as_array(lower, "lower"), as_array(upper, "upper")
+    reject(hi <= lo, "upper must be greater than lower", lower=lo, upper=hi)
+    if log:
+        reject(lo <= 0, "ratio limits must be greater than 0 with log=True", lower=lo)
+        lo, hi = np.log(lo), np.log(hi)
+    return as_result((hi - lo) / (2 * critical_value(level)))
+
+
+def sd_from_t(
+    t: ArrayLike, n1: ArrayLike, n2: ArrayLike, mean_difference: ArrayLike
+) -> FloatOrArray:
+    """Within-group standard deviation from a two-sample t statistic.
+
+    Parameters
+    ----------
+    t
+        The t statistic of the comparison of means (non-zero).
+    n1, n2
+        Group sizes, each >= 2.
+    mean_difference
+        The difference in means the t statistic tests (non-zero).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The pooled SD, assumed the same in both groups.
+
+    Raises
+    ------
+    InputError
+        If ``t`` or ``mean_difference`` is 0, or ``n1`` or ``n2`` < 2.
+
+    Notes
+    -----
+    Handbook section 6.5.2.3 (v5.1 section 7.7.3.3): ``SE = MD / t`` and
+    ``SD = SE / sqrt(1/n1 + 1/n2)``. Absolute values of ``t`` and ``MD`` are used,
+    since reports often give ``|t|``. Valid for a t test assuming equal variances.
+
+    Examples
+    --------
+    >>> round(sd_from_t(2.78, 25, 22, 3.8), 2)
+    4.68
+    """
+    tt, md = as_array(t, "t"), as_array(mean_difference, "mean_difference")
+    a, b = as_array(n1, "n1"), as_array(n2, "n2")
+    reject(tt == 0, "t must be non-zero", t=tt)
+    reject(md == 0, "mean_difference must be non-zero", mean_difference=md)
+    _check_n(a, "n1")
+    _check_n(b, "n2")
+    se = np.abs(md) / np.abs(tt)
+    return as_result(se / np.sqrt(1 / a + 1 / b))
+
+
+def sd_from_p(
+    p: ArrayLike,
+    n1: ArrayLike,
+    n2: ArrayLike,
+    mean_difference: ArrayLike,
+    two_sided: bool = True,
+) -> FloatOrArray:
+    """Within-group standard deviation from the P value of a two-sample t test.
+
+    Parameters
+    ----------
+    p
+        Exact P value, strictly between 0 and 1.
+    n1, n2
+        Group sizes, each >= 2.
+    mean_difference
+        The difference in means (non-zero).
+    two_sided
+        Whether ``p`` is two-sided (default) or one-sided.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The pooled SD, assumed the same in both groups.
+
+    Raises
+    ------
+    InputError
+        If ``p`` is not in (0, 1), ``mean_difference`` is 0 or a group size < 2.
+
+    Notes
+    -----
+    Handbook section 6.5.2.3 (v5.1 section 7.7.3.3): ``t`` is the value of the t
+    distribution with ``n1 + n2 - 2`` df whose two-sided tail area is ``p``
+    (Excel ``TINV(p, df)``), i.e. ``t = F^-1(1 - p/2)`` (``1 - p`` if one-sided);
+    then ``SE = MD / t`` and ``SD = SE / sqrt(1/n1 + 1/n2)`` as in :func:`sd_from_t`.
+    The Handbook's example: n1 = 25, n2 = 22, MD = 3.8, P = 0.008 gives t = 2.78
+    and SE = 1.37. A P value reported only as a bound (P < 0.05) gives a
+    conservative SD if the bound is used.
+
+    Examples
+    --------
+    >>> round(sd_from_p(0.008, 25, 22, 3.8), 3)
+    4.683
+    """
+    pp = as_array(p, "p")
+    reject((pp <= 0) | (pp >= 1), "p must be strictly between 0 and 1", p=pp)
+    a, b = as_array(n1, "n1"), as_array(n2, "n2")
+    _check_n(a, "n1")
+    _check_n(b, "n2")
+    tail = pp / 2 if two_sided else pp
+    t = np.asarray(stats.t.isf(tail, a + b - 2), dtype=np.float64)
+    return sd_from_t(t, a, b, mean_difference)
+
+
+def change_sd(sd_baseline: ArrayLike, sd_final: ArrayLike, correlation: ArrayLike) -> FloatOrArray:
+    """SD of changes from baseline from baseline and final SDs and their correlation.
+
+    Parameters
+    ----------
+    sd_baseline, sd_final
+        SDs at baseline and at the final time point (>= 0).
+    correlation
+        Correlation between baseline and final values, in [-1, 1]; usually
+        imputed (see :func:`imputed_correlation`), so vary it in a sensitivity
+        analysis.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``sqrt(sd_b^2 + sd_f^2 - 2 r sd_b sd_f)``.
+
+    Raises
+    ------
+    InputError
+        If an SD is negative or the correlation is outside [-1, 1].
+
+    Notes
+    -----
+    Handbook section 6.5.2.8 (v5.1 section 16.1.3.2), imputing SDs for changes from
+    baseline: ``SD_change = sqrt(SD_b^2 + SD_f^2 - 2 Corr SD_b SD_f)``, the variance
+    of a difference of two correlated variables.
+
+    Examples
+    --------
+    >>> round(change_sd(9.0, 11.0, 0.5), 4)
+    10.1489
+    """
+    sb, sf = as_array(sd_baseline, "sd_baseline"), as_array(sd_final, "sd_final")
+    r = as_array(correlation, "correlation")
+    reject(sb < 0, "sd_baseline must not be negative", sd_baseline=sb)
+    reject(sf < 0, "sd_final must not be negative", sd_final=sf)
+    reject((r < -1) | (r > 1), "correlation must be between -1 and 1", correlation=r)
+    var = sb**2 + sf**2 - 2 * r * sb * sf
+    return as_result(np.sqrt(np.maximum(var, 0.0)))
+
+
+def imputed_correlation(
+    sd_baseline: ArrayLike, sd_final: ArrayLike, sd_change: ArrayLike
+) -> FloatOrArray:
+    """Correlation between baseline and final values implied by three SDs.
+
+    Parameters
+    ----------
+    sd_baseline, sd_final
+        SDs at baseline and final time point (> 0).
+    sd_change
+        SD of the changes from baseline (>= 0), e.g. from a study that reports all
+        three.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``(sd_b^2 + sd_f^2 - sd_change^2) / (2 sd_b sd_f)``.
+
+    Raises
+    ------
+    InputError
+        If an SD is not positive, or the three SDs are inconsistent: a correlation
+        exists only if ``|sd_b - sd_f| <= sd_change <= sd_b + sd_f``.
+
+    Notes
+    -----
+    Handbook section 6.5.2.8 (v5.1 section 16.1.3.2):
+    ``Corr = (SD_b^2 + SD_f^2 - SD_change^2) / (2 SD_b SD_f)``, the inverse of
+    :func:`change_sd`; the Handbook suggests computing it from studies reporting all
+    three SDs and imputing it into those that do not.
+
+    Examples
+    --------
+    >>> round(imputed_correlation(9.0, 11.0, 8.0), 3)
+    0.697
+    """
+    sb, sf = as_array(sd_baseline, "sd_baseline"), as_array(sd_final, "sd_final")
+    sc = as_array(sd_change, "sd_change")
+    reject(sb <= 0, "sd_baseline must be greater than 0", sd_baseline=sb)
+    reject(sf <= 0, "sd_final must be greater than 0", sd_final=sf)
+    reject(sc < 0, "sd_change must not be negative", sd_change=sc)
+    r = (sb**2 + sf**2 - sc**2) / (2 * sb * sf)
+    # 1e-12 slack: sd_change from change_sd(r = +-1) may round just past the bound.
+    reject(
+        np.abs(r) > 1 + 1e-12,
+        "inconsistent SDs: sd_change must lie between |sd_baseline - sd_final| and "
+        "sd_baseline + sd_final",
+        sd_baseline=sb,
+        sd_final=sf,
+        sd_change=sc,
+    )
+    return as_result(np.clip(r, -1.0, 1.0))
+
+
+@dataclass(frozen=True, eq=False)
+class CombinedGroup:
+    """Several arms combined into one group (Handbook Table 6.5.a).
+
+    Fields are floats when each arm was given as a scalar, arrays (one element per
+    study) when each arm was given as an array.
+    """
+
+    n: FloatOrArray
+    mean: FloatOrArray
+    sd: FloatOrArray
+
+    def __post_init__(self) -> None:
+        freeze_fields(self)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per combined group: ``n``, ``mean``, ``sd`` (unrounded)."""
+        import pandas as pd
+
+        cols = {k: np.ravel(getattr(self, k)) for k in ("n", "mean", "sd")}
+        return pd.DataFrame(cols)
+
+    def summary(self) -> str:
+        """The combined group as text, one line per group."""
+        rows = self.to_frame().itertuples(index=False)
+        return "\n".join(f"N = {r.n:g}, mean = {r.mean:.4g}, SD = {r.sd:.4g}" for r in rows)
+
+
+@dataclass(frozen=True, eq=False)
+class CombinedEvents:
+    """Dichotomous arms combined into one group: total events and participants."""
+
+    events: FloatOrArray
+    n: FloatOrArray
+
+    def __post_init__(self) -> None:
+        freeze_fields(self)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per combined group: ``events``, ``n``."""
+        import pandas as pd
+
+        return pd.DataFrame({"events": np.ravel(self.events), "n": np.ravel(self.n)})
+
+    def summary(self) -> str:
+        """The combined group as text, one line per group."""
+        rows = self.to_frame().itertuples(index=False)
+        return "\n".join(f"{r.events:g}/{r.n:g} events" for r in rows)
+
+
+def _arms(values: ArrayLike, name: str) -> FloatArray:
+    arr = as_array(values, name)
+    if arr.ndim == 0 or arr.shape[0] == 0:
+        raise InputError(f"{name} must be a sequence with one value per arm", column=name)
+    return arr
+
+
+def combine_groups(
+    n: ArrayLike,
+    mean: ArrayLike,
+    sd: ArrayLike,
+) -> CombinedGroup:
+    """Combine the arms of a continuous outcome into a single group.
+
+    Parameters
+    ----------
+    n, mean, sd
+        Per-arm sample sizes (>= 2), means and SDs (>= 0), one entry per arm along
+        the first axis. An entry may itself be an array (one value per study) to
+        combine many studies at once.
+
+    Returns
+    -------
+    CombinedGroup
+        Total ``n``, the pooled mean and the SD of the combined group.
+
+    Raises
+    ------
+    InputError
+        If no arm is given, the lengths differ, an ``n`` < 2 or an SD < 0.
+
+    Notes
+    -----
+    Handbook Table 6.5.a (v5.1 Table 7.7.a) combines two groups:
+    ``N = N1 + N2``, ``M = (N1 M1 + N2 M2) / N`` and
+    ``SD = sqrt(((N1-1) SD1^2 + (N2-1) SD2^2 + N1 N2 / N (M1 - M2)^2) / (N - 1))``,
+    applied repeatedly for more arms. Repeated application equals the one-step
+    decomposition of the total sum of squares,
+    ``SD^2 = (sum (Ni-1) SDi^2 + sum Ni (Mi - M)^2) / (N - 1)``, which is computed
+    here; it is exactly what pooling the raw data would give (sample SD, ``ddof=1``)
+    and does not depend on the order of the arms.
+
+    Examples
+    --------
+    >>> g = combine_groups([10, 20, 15], [11.8, 15.3, 8.4], [2.4, 3.2, 4.1])
+    >>> g.n, round(g.mean, 4), round(g.sd, 4)
+    (45.0, 12.2222, 4.5028)
+    """
+    ns, ms, ss = _arms(n, "n"), _arms(mean, "mean"), _arms(sd, "sd")
+    if not ns.shape[0] == ms.shape[0] == ss.shape[0]:
+        raise InputError(
+            f"n, mean and sd must have one entry per arm; got {ns.shape[0]}, "
+            f"{ms.shape[0]} and {ss.shape[0]}"
+        )
+    ns, ms, ss = np.broadcast_arrays(ns, ms, ss)
+    _check_n(ns)
+    reject(ss < 0, "sd must not be negative", sd=ss)
+    total = ns.sum(axis=0)
+    pooled = (ns * ms).sum(axis=0) / total
+    ss_within = ((ns - 1) * ss**2).sum(axis=0)
+    ss_between = (ns * (ms - pooled) ** 2).sum(axis=0)
+    sd_out = np.sqrt((ss_within + ss_between) / (total - 1))
+    return CombinedGroup(n=as_result(total), mean=as_result(pooled), sd=as_result(sd_out))
+
+
+def combine_events(events: ArrayLike, n: ArrayLike) -> CombinedEvents:
+    """Combine the arms of a dichotomous outcome into a single group.
+
+    Parameters
+    ----------
+    events, n
+        Per-arm event counts and sample sizes, one entry per arm along the first
+        axis; ``0 <= events <= n`` and ``n >= 1``.
+
+    Returns
+    -------
+    CombinedEvents
+        Total events and total participants.
+
+    Raises
+    ------
+    InputError
+        If no arm is given, the lengths differ, or a count is impossible.
+
+    Notes
+    -----
+    Handbook chapter 23, multi-arm studies, "How to include multiple groups from
+    one study" (v5.1 section 16.5.4): to combine arms of a dichotomous outcome, add
+    the numbers of events and the sample sizes (Table 6.5.a does the same for
+    continuous outcomes, see :func:`combine_groups`).
+
+    Examples
+    --------
+    >>> combine_events([12, 8], [50, 48])
+    CombinedEvents(events=20.0, n=98.0)
+    """
+    es, ns = _arms(events, "events"), _arms(n, "n")
+    if es.shape[0] != ns.shape[0]:
+        raise InputError(
+            f"events and n must have one entry per arm; got {es.shape[0]} and {ns.shape[0]}"
+        )
+    es, ns = np.broadcast_arrays(es, ns)
+    reject(ns < 1, "n must be at least 1", n=ns)
+    reject((es < 0) | (es > ns), "events must be between 0 and n", events=es, n=ns)
+    return CombinedEvents(events=as_result(es.sum(axis=0)), n=as_result(ns.sum(axis=0)))

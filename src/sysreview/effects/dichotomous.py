@@ -1,0 +1,229 @@
+"""Effect sizes from dichotomous outcomes (2x2 tables): RR, OR, RD and Peto's OR.
+
+Zero cells are handled by the chosen convention:
+
+* ``revman`` (Deeks & Higgins, *Statistical algorithms in Review Manager 5*, 2010):
+  0.5 is added to every cell of a study with a zero cell; studies with no events in
+  either group (or events in everyone in both groups) are not estimable for RR and OR
+  but are kept for RD. Peto's method needs no correction.
+* ``metafor`` (``escalc`` defaults ``add=1/2, to="only0", drop00=FALSE``): 0.5 is
+  added to every cell of a study with a zero cell, double-zero studies included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from sysreview.effects.base import (
+    BoolArray,
+    EffectSizes,
+    FloatArray,
+    TwoByTwo,
+    as_float_array,
+    finalize,
+    study_labels,
+)
+from sysreview.errors import InputError
+from sysreview.vocab import Convention, Measure
+
+Cells = tuple[FloatArray, FloatArray, FloatArray, FloatArray]
+
+
+def read_tables(
+    ai: ArrayLike, n1i: ArrayLike, ci: ArrayLike, n2i: ArrayLike, studies: tuple[str, ...] | None
+) -> TwoByTwo:
+    """Validate event counts and group sizes into a :class:`TwoByTwo`.
+
+    Raises
+    ------
+    InputError
+        For negative counts or more events than participants (naming the study).
+    """
+    tables = TwoByTwo(
+        as_float_array(ai, "events_e"),
+        as_float_array(n1i, "n_e"),
+        as_float_array(ci, "events_c"),
+        as_float_array(n2i, "n_c"),
+    )
+    labels = study_labels(studies, tables.ai.size)
+    checks = (
+        ("events_e", tables.ai, tables.n1i),
+        ("events_c", tables.ci, tables.n2i),
+    )
+    for column, events, total in checks:
+        for i in range(events.size):
+            if events[i] < 0 or total[i] < 0:
+                raise InputError(f"study {labels[i]!r}: counts must not be negative", column=column)
+            if events[i] > total[i]:
+                raise InputError(
+                    f"study {labels[i]!r}: {events[i]:g} events but only {total[i]:g} participants",
+                    column=column,
+                )
+    return tables
+
+
+def _double_zero(t: TwoByTwo) -> BoolArray:
+    """Studies with no events, or only events, in both groups."""
+    return np.asarray(((t.ai == 0) & (t.ci == 0)) | ((t.bi == 0) & (t.di == 0)))
+
+
+def _reasons(t: TwoByTwo, measure: Measure, convention: Convention) -> list[str | None]:
+    reasons: list[str | None] = []
+    double = _double_zero(t)
+    needs_events = convention is Convention.REVMAN and measure in (Measure.RR, Measure.OR)
+    for i in range(t.ai.size):
+        if np.isnan([t.ai[i], t.n1i[i], t.ci[i], t.n2i[i]]).any():
+            reasons.append("missing events or participants")
+        elif t.n1i[i] == 0 or t.n2i[i] == 0:
+            reasons.append("no participants in a group")
+        elif double[i] and (measure is Measure.PETO_OR or needs_events):
+            reasons.append("no events (or only events) in both groups")
+        else:
+            reasons.append(None)
+    return reasons
+
+
+def corrected_cells(t: TwoByTwo, add: float = 0.5) -> Cells:
+    """Cells ``a, b, c, d`` with ``add`` added to every cell of studies with a zero cell."""
+    a, b, c, d = t.ai, t.bi, t.ci, t.di
+    zero = (a == 0) | (b == 0) | (c == 0) | (d == 0)
+    inc = np.where(zero, add, 0.0)
+    return a + inc, b + inc, c + inc, d + inc
+
+
+def corrected_tables(t: TwoByTwo, add: float = 0.5) -> TwoByTwo:
+    """Tables with ``add`` added to every cell of studies with a zero cell.
+
+    RevMan applies this correction inside its Mantel-Haenszel sums too.
+    """
+    a, b, c, d = corrected_cells(t, add)
+    return TwoByTwo(a, a + b, c, c + d)
+
+
+def _log_rr(
+    a: FloatArray, b: FloatArray, c: FloatArray, d: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    n1, n2 = a + b, c + d
+    return np.log((a / n1) / (c / n2)), 1 / a + 1 / c - 1 / n1 - 1 / n2
+
+
+def _log_or(
+    a: FloatArray, b: FloatArray, c: FloatArray, d: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    return np.log((a * d) / (b * c)), 1 / a + 1 / b + 1 / c + 1 / d
+
+
+def _rd(
+    a: FloatArray, b: FloatArray, c: FloatArray, d: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    n1, n2 = a + b, c + d
+    return a / n1 - c / n2, a * b / n1**3 + c * d / n2**3
+
+
+def peto_components(t: TwoByTwo) -> tuple[FloatArray, FloatArray]:
+    """Peto's ``O - E`` and hypergeometric variance ``V`` per study.
+
+    Notes
+    -----
+    ``E = n1 (a + c) / N`` and ``V = n1 n2 (a + c)(b + d) / (N^2 (N - 1))``
+    (Yusuf et al. 1985; Deeks & Higgins 2010, "Peto odds ratio").
+    """
+    a, n1, c, n2 = t.ai, t.n1i, t.ci, t.n2i
+    n = n1 + n2
+    events, non_events = a + c, (n1 - a) + (n2 - c)
+    expected = n1 * events / n
+    variance = n1 * n2 * events * non_events / (n**2 * (n - 1))
+    return a - expected, variance
+
+
+def _peto(
+    a: FloatArray, b: FloatArray, c: FloatArray, d: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    o_minus_e, v = peto_components(TwoByTwo(a, a + b, c, c + d))
+    return o_minus_e / v, 1 / v
+
+
+_FORMULAS: dict[Measure, Callable[..., tuple[FloatArray, FloatArray]]] = {
+    Measure.RR: _log_rr,
+    Measure.OR: _log_or,
+    Measure.RD: _rd,
+    Measure.PETO_OR: _peto,
+}
+
+
+def dichotomous_effects(
+    ai: ArrayLike,
+    n1i: ArrayLike,
+    ci: ArrayLike,
+    n2i: ArrayLike,
+    measure: Measure | str,
+    *,
+    studies: Sequence[str] | None = None,
+    convention: Convention | str = Convention.REVMAN,
+) -> EffectSizes:
+    """Per-study RR, OR, RD or Peto OR from events and group sizes.
+
+    Parameters
+    ----------
+    ai, n1i
+        Events and participants in the experimental group.
+    ci, n2i
+        Events and participants in the control group.
+    measure
+        ``RR``, ``OR``, ``RD`` or ``PETO_OR``.
+    studies
+        Study labels.
+    convention
+        ``revman`` (default) or ``metafor`` zero-cell rules (see the module notes).
+
+    Returns
+    -------
+    EffectSizes
+        Log RR / log OR / RD / Peto log OR with their variances.
+
+    Notes
+    -----
+    ``log RR = log((a/n1)/(c/n2))``, ``var = 1/a + 1/c - 1/n1 - 1/n2``;
+    ``log OR = log(ad/bc)``, ``var = 1/a + 1/b + 1/c + 1/d``;
+    ``RD = a/n1 - c/n2``, ``var = ab/n1^3 + cd/n2^3``;
+    Peto ``log OR = (O - E)/V``, ``var = 1/V``
+    (Deeks & Higgins 2010; Cochrane Handbook v6.4 section 10.4.1).
+
+    Examples
+    --------
+    >>> es = dichotomous_effects([4], [123], [11], [139], "RR")
+    >>> round(float(es.yi[0]), 10), round(float(es.vi[0]), 10)
+    (-0.8893113339, 0.325584765)
+    """
+    m = Measure.parse(measure)
+    if m not in _FORMULAS:
+        raise ValueError(
+            f"Invalid dichotomous measure {m.value!r}; must be one of RR, OR, RD, PETO_OR"
+        )
+    conv = Convention.parse(convention)
+    labels = study_labels(studies, np.atleast_1d(np.asarray(ai)).size)
+    tables = read_tables(ai, n1i, ci, n2i, labels)
+    reasons = _reasons(tables, m, conv)
+    if m is Measure.PETO_OR and conv is Convention.REVMAN:
+        cells: Cells = (tables.ai, tables.bi, tables.ci, tables.di)
+    else:
+        cells = corrected_cells(tables)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        yi, vi = _FORMULAS[m](*cells)
+        if m is Measure.RD and conv is Convention.REVMAN:
+            yi = tables.ai / tables.n1i - tables.ci / tables.n2i
+    return finalize(
+        m,
+        conv,
+        labels,
+        yi,
+        vi,
+        reasons,
+        log_scale=m.is_ratio,
+        tables=tables,
+        n1i=tables.n1i,
+        n2i=tables.n2i,
+    )

@@ -1,0 +1,75 @@
+"""The exception tree of sysreview.
+
+::
+
+    SysreviewError                 base of everything sysreview raises on purpose
+    ├── InputError (ValueError)    bad user input; names the source, row/line and column
+    ├── NotEstimableError          a study (or analysis) cannot be estimated; says why
+    ├── TooFewStudiesError         an analysis needs more studies than it has
+    └── ConvergenceError           an iterative estimator did not converge
+
+Every message names what was wrong and where, so a CLI can print it as one line.
+"""
+
+from __future__ import annotations
+
+
+class SysreviewError(Exception):
+    """Base class of all errors raised on purpose by sysreview."""
+
+
+class InputError(SysreviewError, ValueError):
+    """Invalid input, located as precisely as possible.
+
+    Parameters
+    ----------
+    message
+        What is wrong.
+    source
+        The file (or other source) the input came from.
+    line
+        1-based line or row number in ``source``.
+    column
+        Column or field name.
+
+    Examples
+    --------
+    >>> str(InputError("not a number: 'x'", source="data.csv", line=3, column="sd_e"))
+    "data.csv, row 3, column 'sd_e': not a number: 'x'"
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        line: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        self.message = message
+        self.source = source
+        self.line = line
+        self.column = column
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        where = []
+        if self.source is not None:
+            where.append(str(self.source))
+        if self.line is not None:
+            where.append(f"row {self.line}")
+        if self.column is not None:
+            where.append(f"column {self.column!r}")
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+class NotEstimableError(SysreviewError):
+    """A study or an analysis cannot be estimated (the message says why)."""
+
+
+class TooFewStudiesError(SysreviewError):
+    """An analysis needs more estimable studies than it has."""
+
+
+class ConvergenceError(SysreviewError):
+    """An iterative estimator failed to converge."""

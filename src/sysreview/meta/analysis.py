@@ -1,0 +1,259 @@
+"""``meta_analysis``: pool one set of effect sizes; ``meta_analyses``: many at once.
+
+Defaults follow RevMan 5: Mantel-Haenszel for RR/OR/RD, Peto for Peto's OR, inverse
+variance otherwise; random effects with DerSimonian-Laird tau²; Wald z; 95%.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from sysreview.effects.base import EffectSizes, FloatArray
+from sysreview.errors import TooFewStudiesError
+from sysreview.meta.batch import Batch
+from sysreview.meta.mantel_haenszel import mantel_haenszel
+from sysreview.meta.pooling import PooledBatch, pool_batch, typical_variance
+from sysreview.meta.result import MetaAnalysis, SubgroupTest
+from sysreview.stats import chi2_sf
+from sysreview.vocab import CIMethod, Convention, Measure, Method, Model, Tau2Method
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Validated options of an analysis (see :func:`meta_analysis`)."""
+
+    method: Method
+    model: Model
+    tau2_method: Tau2Method
+    ci_method: CIMethod
+    level: float
+    convention: Convention
+
+
+def default_method(measure: Measure) -> Method:
+    """RevMan's default pooling method for a measure (MH, Peto or IV)."""
+    if measure is Measure.PETO_OR:
+        return Method.PETO
+    return Method.MH if measure.is_dichotomous else Method.IV
+
+
+def settings_for(
+    effects: EffectSizes,
+    method: Method | str | None,
+    model: Model | str,
+    tau2_method: Tau2Method | str,
+    ci_method: CIMethod | str,
+    level: float,
+) -> Settings:
+    """Parse and check the options against the effect measure."""
+    mth = default_method(effects.measure) if method is None else Method.parse(method)
+    if mth is Method.MH and effects.measure not in (Measure.RR, Measure.OR, Measure.RD):
+        raise ValueError(f"Mantel-Haenszel needs RR, OR or RD, not {effects.measure.value}")
+    if mth is Method.PETO and effects.measure is not Measure.PETO_OR:
+        raise ValueError(f"Peto's method needs the PETO_OR measure, not {effects.measure.value}")
+    if effects.measure is Measure.PETO_OR and mth is not Method.PETO:
+        raise ValueError("the PETO_OR measure is pooled by Peto's method only")
+    if not 0 < level < 100:
+        raise ValueError(f"Invalid level {level!r}; must be between 0 and 100 (e.g. 95)")
+    return Settings(
+        mth,
+        Model.parse(model),
+        Tau2Method.parse(tau2_method),
+        CIMethod.parse(ci_method),
+        float(level),
+        effects.convention,
+    )
+
+
+def _mh_parts(effects: EffectSizes, settings: Settings) -> tuple[float, float, FloatArray, float]:
+    """MH estimate, SE, weights of the contributing studies, and Q about the MH estimate."""
+    use = effects.estimable
+    if effects.tables is None or not use.any():
+        return np.nan, np.nan, np.zeros(int(use.sum())), np.nan
+    tables = effects.tables.subset(use)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if use.sum() == 1:
+            only = effects.yi[use][0], float(np.sqrt(effects.vi[use][0])), np.ones(1)
+            return only[0], only[1], only[2], 0.0
+        fixed = mantel_haenszel(tables, effects.measure, settings.convention)
+        q = float((((effects.yi[use] - fixed.estimate) ** 2) / effects.vi[use]).sum())
+    return fixed.estimate, fixed.se, fixed.weights, q
+
+
+def _pool(items: Sequence[EffectSizes], settings: Settings) -> PooledBatch:
+    """Pool several effect-size sets (e.g. a total and its subgroups) in one batch."""
+    ys = [e.yi[e.estimable] for e in items]
+    vs = [e.vi[e.estimable] for e in items]
+    b = Batch.from_lists(ys, vs)
+    fixed_q = fixed_estimate = None
+    if settings.method is Method.MH:
+        parts = [_mh_parts(e, settings) for e in items]
+        fixed_q = np.array([p[3] for p in parts])
+        weights = np.zeros_like(b.y)
+        for i, p in enumerate(parts):
+            weights[i, : len(p[2])] = p[2]
+        fixed_estimate = (np.array([p[0] for p in parts]), np.array([p[1] for p in parts]), weights)
+    with np.errstate(all="ignore"):
+        return pool_batch(
+            b,
+            model=settings.model,
+            tau2_method=settings.tau2_method,
+            ci_method=settings.ci_method,
+            level=settings.level,
+            convention=settings.convention,
+            fixed_q=fixed_q,
+            fixed_estimate=fixed_estimate,
+        )
+
+
+def _result(
+    pooled: PooledBatch, row: int, effects: EffectSizes, settings: Settings, label: str | None
+) -> MetaAnalysis:
+    """Build the :class:`MetaAnalysis` of one row of a pooled batch."""
+    use = effects.estimable
+    weights = np.full(effects.k, np.nan)
+    weights[use] = pooled.weights[row, : int(use.sum())]
+    k = int(use.sum())
+    tau2 = float(pooled.tau2[row])
+    tau2_ci = (float(pooled.tau2_ci[0][row]), float(pooled.tau2_ci[1][row]))
+    with np.errstate(all="ignore"):
+        s2 = float(typical_variance(Batch.from_lists([effects.yi[use]], [effects.vi[use]]))[0])
+        i2_ci = tuple(100 * t / (t + s2) for t in tau2_ci)
+        h2_ci = tuple((t + s2) / s2 for t in tau2_ci)
+    df_inf = float(pooled.df_inference[row])
+    return MetaAnalysis(
+        label=label,
+        effects=effects,
+        measure=effects.measure,
+        method=settings.method,
+        model=settings.model,
+        tau2_method=settings.tau2_method if settings.model is Model.RANDOM else None,
+        ci_method=settings.ci_method,
+        convention=settings.convention,
+        level=settings.level,
+        weights=weights,
+        k=k,
+        estimate=float(pooled.estimate[row]),
+        se=float(pooled.se[row]),
+        ci_low=float(pooled.ci_low[row]),
+        ci_high=float(pooled.ci_high[row]),
+        statistic=float(pooled.statistic[row]),
+        p=float(pooled.p[row]),
+        df_inference=None if np.isnan(df_inf) else df_inf,
+        tau2=tau2,
+        q=float(pooled.q[row]),
+        df=max(k - 1, 0),
+        p_q=float(pooled.p_q[row]),
+        i2=float(pooled.i2[row]),
+        h2=float(pooled.h2[row]),
+        tau2_ci=tau2_ci,
+        i2_ci=(float(i2_ci[0]), float(i2_ci[1])),
+        h2_ci=(float(h2_ci[0]), float(h2_ci[1])),
+        pi_low=float(pooled.pi_low[row]),
+        pi_high=float(pooled.pi_high[row]),
+        converged=bool(pooled.converged[row]),
+        iterations=int(pooled.iterations[row]),
+    )
+
+
+def subgroup_test(subgroups: Sequence[MetaAnalysis]) -> SubgroupTest | None:
+    """Test for subgroup differences from the subgroups' pooled estimates.
+
+    Notes
+    -----
+    The subgroup estimates are pooled by fixed-effect inverse variance and their
+    Cochran's Q is the test statistic on ``J - 1`` df (Deeks & Higgins 2010, "Tests
+    for subgroup differences"), for fixed- and random-effects subgroups alike.
+    ``None`` when fewer than two subgroups have an estimate.
+    """
+    est = np.array([s.estimate for s in subgroups if s.k > 0 and np.isfinite(s.se)])
+    se = np.array([s.se for s in subgroups if s.k > 0 and np.isfinite(s.se)])
+    if est.size < 2:
+        return None
+    w = 1 / se**2
+    q = float((w * (est - (w * est).sum() / w.sum()) ** 2).sum())
+    df = est.size - 1
+    i2 = 100 * max(q - df, 0.0) / q if q > 0 else 0.0
+    return SubgroupTest(q=q, df=df, p=float(chi2_sf(q, df)), i2=i2)
+
+
+def meta_analysis(
+    effects: EffectSizes,
+    *,
+    method: Method | str | None = None,
+    model: Model | str = Model.RANDOM,
+    tau2_method: Tau2Method | str = Tau2Method.DL,
+    ci_method: CIMethod | str = CIMethod.Z,
+    level: float = 95.0,
+    subgroups: Sequence[str | None] | None = None,
+    label: str | None = None,
+) -> MetaAnalysis:
+    """Pool per-study effect sizes, optionally with subgroups.
+
+    Parameters
+    ----------
+    effects
+        Per-study effect sizes (from :mod:`sysreview.effects`).
+    method
+        ``IV``, ``MH`` or ``PETO``; by default MH for RR/OR/RD, Peto for PETO_OR,
+        IV otherwise (RevMan's defaults).
+    model
+        ``random`` (default) or ``fixed``.
+    tau2_method
+        ``DL`` (default), ``REML``, ``ML``, ``PM``, ``EB``, ``SJ`` or ``HE``. With
+        MH or Peto, tau² is DerSimonian-Laird from Q about the MH/Peto estimate.
+    ci_method
+        ``z`` (default) or ``hksj``.
+    level
+        Confidence level in percent.
+    subgroups
+        A subgroup label per study: each subgroup is pooled on its own (with its own
+        tau²) and the test for subgroup differences is added.
+    label
+        A name for the analysis.
+
+    Raises
+    ------
+    TooFewStudiesError
+        When no study is estimable.
+
+    Examples
+    --------
+    >>> from sysreview.effects import mean_difference
+    >>> es = mean_difference([10, 12, 11], [2, 2, 3], [20, 25, 30],
+    ...                      [9, 9.5, 10], [2, 2.5, 3], [20, 25, 30])
+    >>> res = meta_analysis(es, model="fixed")
+    >>> round(res.estimate, 6), res.k
+    (1.553846, 3)
+    """
+    settings = settings_for(effects, method, model, tau2_method, ci_method, level)
+    if not effects.estimable.any():
+        reasons = "; ".join(
+            f"{s}: {r}" for s, r in zip(effects.studies, effects.reasons, strict=True)
+        )
+        raise TooFewStudiesError(f"no estimable studies ({reasons})")
+    labels: tuple[str | None, ...] = ()
+    parts: list[tuple[str | None, EffectSizes]] = [(label, effects)]
+    if subgroups is not None:
+        labels = tuple(subgroups)
+        if len(labels) != effects.k:
+            raise ValueError(f"{len(labels)} subgroup labels given for {effects.k} studies")
+        for name in dict.fromkeys(labels):
+            parts.append((name, effects.subset(np.array([g == name for g in labels]))))
+    pooled = _pool([e for _, e in parts], settings)
+    results = [_result(pooled, i, e, settings, name) for i, (name, e) in enumerate(parts)]
+    total, subs = results[0], tuple(results[1:])
+    if subgroups is None:
+        return total
+    return _with_subgroups(total, subs, labels)
+
+
+def _with_subgroups(
+    total: MetaAnalysis, subs: tuple[MetaAnalysis, ...], labels: tuple[str | None, ...]
+) -> MetaAnalysis:
+    from dataclasses import replace
+
+    return replace(total, subgroups=subs, subgroup_labels=labels, subgroup_test=subgroup_test(subs))

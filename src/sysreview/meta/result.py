@@ -1,0 +1,159 @@
+"""The immutable result of a meta-analysis, with everything a forest plot needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from sysreview.effects.base import EffectSizes, FloatArray
+from sysreview.vocab import CIMethod, Convention, Measure, Method, Model, Tau2Method
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class SubgroupTest:
+    """Test for subgroup differences (Deeks & Higgins 2010; Borenstein et al. 2009, ch. 19).
+
+    ``q = sum w_j (theta_j - theta)^2`` over subgroup estimates with
+    ``w_j = 1/se_j^2``, on ``df = J - 1``; ``i2 = 100 max(0, (q - df)/q)``.
+    """
+
+    q: float
+    df: int
+    p: float
+    i2: float
+
+
+@dataclass(frozen=True, eq=False)
+class MetaAnalysis:
+    """A pooled analysis: per-study inputs and weights, the summary, heterogeneity.
+
+    Estimates of ratio measures (``log_scale``) are on the log scale, as is ``se``;
+    :meth:`display` back-transforms a value for reporting. ``weights`` are percent,
+    NaN for studies that do not contribute.
+    """
+
+    label: str | None
+    effects: EffectSizes
+    measure: Measure
+    method: Method
+    model: Model
+    tau2_method: Tau2Method | None
+    ci_method: CIMethod
+    convention: Convention
+    level: float
+    weights: FloatArray
+    k: int
+    estimate: float
+    se: float
+    ci_low: float
+    ci_high: float
+    statistic: float
+    p: float
+    df_inference: float | None
+    tau2: float
+    q: float
+    df: int
+    p_q: float
+    i2: float
+    h2: float
+    tau2_ci: tuple[float, float]
+    i2_ci: tuple[float, float]
+    h2_ci: tuple[float, float]
+    pi_low: float
+    pi_high: float
+    converged: bool
+    iterations: int
+    subgroups: tuple[MetaAnalysis, ...] = ()
+    subgroup_labels: tuple[str | None, ...] = ()
+    subgroup_test: SubgroupTest | None = None
+
+    @property
+    def log_scale(self) -> bool:
+        """Whether estimates are log ratios."""
+        return self.effects.log_scale
+
+    @property
+    def tau(self) -> float:
+        """Between-study standard deviation."""
+        return float(np.sqrt(self.tau2))
+
+    def display(self, value: Any) -> Any:
+        """Back-transform a value (or array) to the reporting scale."""
+        return np.exp(value) if self.log_scale else value
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy, unrounded rows: one per study, then one per subgroup total and the total.
+
+        Columns: ``row`` (study / subgroup / total), ``study``, ``subgroup``,
+        ``estimable``, ``reason``, ``yi``, ``vi``, ``estimate``, ``ci_low``,
+        ``ci_high`` (reporting scale), ``weight`` (percent), and for pooled rows
+        ``k, se, z, p, tau2, i2, q, df, p_q``.
+        """
+        import pandas as pd
+
+        low, high = self.effects.ci(self.level)
+        rows: list[dict[str, Any]] = []
+        for i, study in enumerate(self.effects.studies):
+            rows.append(
+                {
+                    "row": "study",
+                    "study": study,
+                    "subgroup": self.subgroup_labels[i] if self.subgroup_labels else None,
+                    "estimable": self.effects.reasons[i] is None,
+                    "reason": self.effects.reasons[i],
+                    "yi": self.effects.yi[i],
+                    "vi": self.effects.vi[i],
+                    "estimate": self.display(self.effects.yi[i]),
+                    "ci_low": self.display(low[i]),
+                    "ci_high": self.display(high[i]),
+                    "weight": self.weights[i],
+                }
+            )
+        for sub in self.subgroups:
+            rows.append(sub._pooled_row("subgroup"))
+        rows.append(self._pooled_row("total"))
+        return pd.DataFrame(rows)
+
+    def _pooled_row(self, kind: str) -> dict[str, Any]:
+        return {
+            "row": kind,
+            "study": None,
+            "subgroup": self.label if kind == "subgroup" else None,
+            "estimable": self.k > 0,
+            "reason": None if self.k > 0 else "no estimable studies",
+            "yi": self.estimate,
+            "vi": self.se**2,
+            "estimate": self.display(self.estimate),
+            "ci_low": self.display(self.ci_low),
+            "ci_high": self.display(self.ci_high),
+            "weight": 100.0 if self.k > 0 else np.nan,
+            "k": self.k,
+            "se": self.se,
+            "z": self.statistic,
+            "p": self.p,
+            "tau2": self.tau2,
+            "i2": self.i2,
+            "q": self.q,
+            "df": self.df,
+            "p_q": self.p_q,
+        }
+
+    def describe_model(self) -> str:
+        """One line naming the method, model, estimator and inference."""
+        parts = [f"{self.measure.value}", f"{self.method.value}", f"{self.model.value} effects"]
+        if self.model is Model.RANDOM and self.tau2_method is not None:
+            parts.append(f"tau² {self.tau2_method.value}")
+        parts.append("HKSJ t" if self.ci_method is CIMethod.HKSJ else "Wald z")
+        parts.append(f"{self.convention.value} convention")
+        return ", ".join(parts)
+
+    def summary(self) -> str:
+        """A RevMan-like text table: studies, weights, totals, heterogeneity, tests."""
+        from sysreview.meta.summary import format_summary
+
+        return format_summary(self)

@@ -1,0 +1,120 @@
+"""The shared vocabulary: measure, method, model and estimator codes.
+
+Codes follow RevMan and metafor (``MD SMD RR OR RD PETO_OR``; ``DL REML ML PM EB SJ HE``).
+Each enum parses user text case-insensitively and lists the allowed values when it
+cannot, e.g. ``Invalid tau2 method 'REM'; must be one of DL, REML, ML, PM, EB, SJ, HE``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Self
+
+
+class _Code(StrEnum):
+    """A string enum that parses case-insensitively with a helpful error."""
+
+    @classmethod
+    def label(cls) -> str:
+        return cls.__name__.lower()
+
+    @classmethod
+    def parse(cls, value: str | Self) -> Self:
+        """Return the member named by ``value`` (case-insensitive).
+
+        Raises
+        ------
+        ValueError
+            Naming the bad value and every allowed one.
+        """
+        if isinstance(value, cls):
+            return value
+        text = str(value).strip()
+        for member in cls:
+            if member.value.lower() == text.lower() or member.name.lower() == text.lower():
+                return member
+        allowed = ", ".join(m.value for m in cls)
+        raise ValueError(f"Invalid {cls.label()} {value!r}; must be one of {allowed}")
+
+
+class Measure(_Code):
+    """Effect measure of a study comparison."""
+
+    MD = "MD"
+    SMD = "SMD"
+    RR = "RR"
+    OR = "OR"
+    RD = "RD"
+    PETO_OR = "PETO_OR"
+    GIV = "GIV"
+
+    @classmethod
+    def label(cls) -> str:
+        return "measure"
+
+    @property
+    def is_ratio(self) -> bool:
+        """Whether the measure is analysed on the log scale (RR, OR, Peto OR)."""
+        return self in (Measure.RR, Measure.OR, Measure.PETO_OR)
+
+    @property
+    def is_dichotomous(self) -> bool:
+        """Whether the measure is computed from 2x2 tables."""
+        return self in (Measure.RR, Measure.OR, Measure.RD, Measure.PETO_OR)
+
+    @property
+    def is_continuous(self) -> bool:
+        """Whether the measure is computed from means, SDs and Ns."""
+        return self in (Measure.MD, Measure.SMD)
+
+
+class Method(_Code):
+    """Pooling method: inverse variance, Mantel-Haenszel or Peto."""
+
+    IV = "IV"
+    MH = "MH"
+    PETO = "PETO"
+
+
+class Model(_Code):
+    """Fixed-effect (common-effect) or random-effects model."""
+
+    FIXED = "fixed"
+    RANDOM = "random"
+
+
+class Tau2Method(_Code):
+    """Between-study variance estimators (metafor's codes)."""
+
+    DL = "DL"
+    REML = "REML"
+    ML = "ML"
+    PM = "PM"
+    EB = "EB"
+    SJ = "SJ"
+    HE = "HE"
+
+    @classmethod
+    def label(cls) -> str:
+        return "tau2 method"
+
+
+class CIMethod(_Code):
+    """Inference for the pooled effect: Wald z or Hartung-Knapp-Sidik-Jonkman."""
+
+    Z = "z"
+    HKSJ = "hksj"
+
+    @classmethod
+    def label(cls) -> str:
+        return "CI method"
+
+
+class Convention(_Code):
+    """Whose conventions to reproduce: RevMan 5's or R metafor's."""
+
+    REVMAN = "revman"
+    METAFOR = "metafor"
+
+
+__all__ = ["CIMethod", "Convention", "Measure", "Method", "Model", "Tau2Method"]

@@ -1,0 +1,561 @@
+#!/usr/bin/env Rscript
+# Regenerates every reference JSON file in tests/reference/metafor/ from metafor.
+#
+#   Rscript validation/metafor_reference.R            (run from anywhere)
+#
+# Needs R with metafor (and metadat, which metafor loads and which ships the
+# datasets).  No other packages: the JSON writer below is self-contained so
+# that doubles are written with round-trip precision (shortest of 15/16/17
+# significant digits that parses back to the identical double), which
+# jsonlite cannot do (it caps at 15 significant digits).
+#
+# Every model fitted here is fitted by evaluating the *string* that is stored
+# in the case's "setup" and "call" fields, so the JSON records exactly the R
+# code that produced the numbers.  Everything is deterministic (no random
+# numbers are drawn); only provenance$generated changes between runs.  Set
+# SOURCE_DATE_EPOCH to pin it.
+
+suppressPackageStartupMessages(library(metafor))
+options(warn = 1)
+
+# ---------------------------------------------------------------------------
+# locations and provenance
+# ---------------------------------------------------------------------------
+script_path <- local({
+  a <- commandArgs(trailingOnly = FALSE)
+  f <- sub("^--file=", "", a[grep("^--file=", a)])
+  if (length(f) == 1L) normalizePath(f) else normalizePath("validation/metafor_reference.R")
+})
+repo_root <- dirname(dirname(script_path))
+out_dir <- file.path(repo_root, "tests", "reference", "metafor")
+dir.create(out_dir, recursive = TRUE, showWarnings = FALSE)
+
+gen_date <- local({
+  sde <- Sys.getenv("SOURCE_DATE_EPOCH", "")
+  if (nzchar(sde)) format(as.POSIXct(as.numeric(sde), origin = "1970-01-01", tz = "UTC"), "%Y-%m-%d")
+  else format(Sys.Date(), "%Y-%m-%d")
+})
+provenance <- list(
+  R = R.version.string,
+  metafor = utils::packageDescription("metafor")$Version,
+  generated = gen_date,
+  script = "validation/metafor_reference.R"
+)
+
+# ---------------------------------------------------------------------------
+# minimal JSON writer with full double precision
+# ---------------------------------------------------------------------------
+# Conventions:  a named list -> object; an unnamed list -> array; an atomic
+# vector of length 1 -> scalar unless wrapped with A() (forced array); longer
+# atomic vectors -> arrays.  NA / NaN / NULL -> null.
+A <- function(x) structure(list(v = unname(x)), class = "json_array")
+
+fmt_num <- function(x) {
+  if (is.na(x) || !is.finite(x)) return("null")
+  if (is.integer(x)) return(as.character(x))
+  if (x == 0) return("0")  # also maps -0 to 0
+  for (d in 15:17) {
+    s <- formatC(x, digits = d, format = "g")
+    if (as.numeric(s) == x) break
+  }
+  s <- gsub(" ", "", s)
+  s
+}
+fmt_str <- function(s) {
+  if (is.na(s)) return("null")
+  s <- gsub("\\\\", "\\\\\\\\", s)
+  s <- gsub("\"", "\\\\\"", s)
+  s <- gsub("\n", "\\\\n", s)
+  s <- gsub("\t", "\\\\t", s)
+  s <- gsub("\r", "\\\\r", s)
+  paste0("\"", enc2utf8(s), "\"")
+}
+fmt_scalar <- function(x) {
+  if (is.factor(x)) x <- as.character(x)
+  if (is.logical(x)) return(if (is.na(x)) "null" else if (x) "true" else "false")
+  if (is.numeric(x)) return(fmt_num(x))
+  if (is.character(x)) return(fmt_str(x))
+  stop("unsupported scalar type: ", class(x))
+}
+to_json <- function(x, ind = 0L) {
+  pad <- strrep("  ", ind)
+  pad1 <- strrep("  ", ind + 1L)
+  if (is.null(x)) return("null")
+  if (inherits(x, "json_array")) {
+    v <- x$v
+    if (is.list(v)) return(to_json(unname(v), ind))
+    if (is.factor(v)) v <- as.character(v)
+    if (length(v) == 0L) return("[]")
+    return(paste0("[", paste(vapply(seq_along(v), function(i) fmt_scalar(v[[i]]), ""), collapse = ", "), "]"))
+  }
+  if (is.list(x)) {
+    if (length(x) == 0L) return(if (is.null(names(x))) "[]" else "{}")
+    if (is.null(names(x))) {
+      items <- vapply(x, to_json, "", ind = ind + 1L)
+      return(paste0("[\n", paste0(pad1, items, collapse = ",\n"), "\n", pad, "]"))
+    }
+    items <- vapply(seq_along(x), function(i) paste0(fmt_str(names(x)[i]), ": ", to_json(x[[i]], ind + 1L)), "")
+    return(paste0("{\n", paste0(pad1, items, collapse = ",\n"), "\n", pad, "}"))
+  }
+  if (is.atomic(x)) {
+    x <- unname(x)
+    if (length(x) == 1L) return(fmt_scalar(x))
+    return(to_json(A(x), ind))
+  }
+  stop("unsupported type: ", class(x))
+}
+write_ref <- function(fname, cases) {
+  doc <- list(provenance = provenance, cases = cases)
+  txt <- to_json(doc)
+  path <- file.path(out_dir, fname)
+  con <- file(path, open = "w", encoding = "UTF-8")
+  writeLines(txt, con)
+  close(con)
+  cat(sprintf("wrote %s (%d cases)\n", path, length(cases)))
+}
+
+# ---------------------------------------------------------------------------
+# evaluation helpers
+# ---------------------------------------------------------------------------
+# run a code string in env; collect warnings (returned as attribute)
+run <- function(code, env) {
+  warns <- character(0)
+  val <- withCallingHandlers(
+    eval(parse(text = code), envir = env),
+    warning = function(w) { warns <<- c(warns, conditionMessage(w)); invokeRestart("muffleWarning") }
+  )
+  attr(val, "warnings_collected") <- warns
+  val
+}
+try_run <- function(code, env) {
+  tryCatch(run(code, env), error = function(e) structure(NA, error = conditionMessage(e)))
+}
+warn_of <- function(x) { w <- attr(x, "warnings_collected"); if (length(w)) A(w) else NULL }
+num <- function(x) if (is.null(x)) NA_real_ else as.numeric(x)
+nz <- function(x) if (is.null(x)) NA else x
+drop_nulls <- function(l) l[!vapply(l, is.null, TRUE)]
+
+# number of Fisher-scoring iterations, parsed from metafor's verbose output
+# (metafor 3.x does not store it in the fitted object)
+fisher_iterations <- function(call_code, env) {
+  vcode <- sub("\\)\\s*$", ", verbose=TRUE)", call_code)
+  out <- tryCatch(utils::capture.output(suppressWarnings(eval(parse(text = vcode), envir = env))),
+                  error = function(e) character(0))
+  hit <- regmatches(out, regexpr("converged after [0-9]+ iterations", out))
+  if (length(hit)) as.integer(sub("converged after ([0-9]+) iterations", "\\1", hit[1])) else NA_integer_
+}
+
+# ---------------------------------------------------------------------------
+# datasets (setup strings are evaluated verbatim and stored in the JSON)
+# ---------------------------------------------------------------------------
+bcg_setup <- "dat <- escalc(measure='RR', ai=tpos, bi=tneg, ci=cpos, di=cneg, data=dat.bcg, slab=paste(author, year))"
+normand_setup <- "dat <- escalc(measure='SMD', m1i=m1i, sd1i=sd1i, n1i=n1i, m2i=m2i, sd2i=sd2i, n2i=n2i, data=dat.normand1999, slab=source)"
+hackshaw_setup <- "dat <- dat.hackshaw1998"
+niel_setup <- "dat <- dat.nielweise2007"
+
+new_env <- function(setup) { e <- new.env(parent = globalenv()); eval(parse(text = setup), envir = e); e }
+
+bcg_input <- function(d, with_yivi = TRUE) {
+  l <- list(
+    study = A(paste(d$author, d$year)),
+    ai = A(as.integer(d$tpos)), bi = A(as.integer(d$tneg)),
+    ci = A(as.integer(d$cpos)), di = A(as.integer(d$cneg)),
+    n1i = A(as.integer(d$tpos + d$tneg)), n2i = A(as.integer(d$cpos + d$cneg)),
+    subgroup = A(as.character(d$alloc))
+  )
+  if (with_yivi) { l$yi <- A(as.numeric(d$yi)); l$vi <- A(as.numeric(d$vi)) }
+  l
+}
+niel_input <- function(d) list(
+  study = A(paste(d$author, d$year)),
+  ai = A(as.integer(d$ai)), bi = A(as.integer(d$n1i - d$ai)),
+  ci = A(as.integer(d$ci)), di = A(as.integer(d$n2i - d$ci)),
+  n1i = A(as.integer(d$n1i)), n2i = A(as.integer(d$n2i))
+)
+normand_input <- function(d, with_yivi = TRUE) {
+  l <- list(
+    study = A(as.character(d$source)),
+    m1i = A(as.numeric(d$m1i)), sd1i = A(as.numeric(d$sd1i)), n1i = A(as.integer(d$n1i)),
+    m2i = A(as.numeric(d$m2i)), sd2i = A(as.numeric(d$sd2i)), n2i = A(as.integer(d$n2i))
+  )
+  if (with_yivi) { l$yi <- A(as.numeric(d$yi)); l$vi <- A(as.numeric(d$vi)) }
+  l
+}
+hackshaw_input <- function(d) list(
+  study = A(paste(d$author, d$year)),
+  yi = A(as.numeric(d$yi)), vi = A(as.numeric(d$vi))
+)
+
+# ===========================================================================
+# 1. escalc.json
+# ===========================================================================
+escalc_cases <- list()
+add_escalc <- function(name, dataset, setup, call, input, args) {
+  env <- new_env(setup)
+  r <- run(call, env)
+  exp <- list(
+    yi = A(as.numeric(r$yi)),
+    vi = A(as.numeric(r$vi)),
+    k = length(r$yi)
+  )
+  exp$warnings <- warn_of(r)
+  escalc_cases[[length(escalc_cases) + 1L]] <<- list(
+    name = name, dataset = dataset, setup = setup, call = call,
+    input = input, args = args, expected = drop_nulls(exp))
+}
+
+# --- dat.normand1999: continuous outcomes
+env <- new_env("dat <- dat.normand1999")
+inp <- normand_input(env$dat, with_yivi = FALSE)
+cont <- "m1i=m1i, sd1i=sd1i, n1i=n1i, m2i=m2i, sd2i=sd2i, n2i=n2i, data=dat"
+add_escalc("normand_md", "dat.normand1999", "dat <- dat.normand1999",
+           sprintf("escalc(measure='MD', %s)", cont), inp,
+           list(measure = "MD", vtype = "LS"))
+add_escalc("normand_smd", "dat.normand1999", "dat <- dat.normand1999",
+           sprintf("escalc(measure='SMD', %s)", cont), inp,
+           list(measure = "SMD", vtype = "LS", bias_correction = "exact"))
+add_escalc("normand_smd_vtype_ub", "dat.normand1999", "dat <- dat.normand1999",
+           sprintf("escalc(measure='SMD', %s, vtype='UB')", cont), inp,
+           list(measure = "SMD", vtype = "UB", bias_correction = "exact"))
+add_escalc("normand_smdh", "dat.normand1999", "dat <- dat.normand1999",
+           sprintf("escalc(measure='SMDH', %s)", cont), inp,
+           list(measure = "SMDH", vtype = "LS", bias_correction = "exact"))
+
+# --- dat.bcg: binary outcomes, no zero cells
+env <- new_env("dat <- dat.bcg")
+inp <- bcg_input(env$dat, with_yivi = FALSE)
+for (m in c("RR", "OR", "RD", "PETO")) {
+  add_escalc(paste0("bcg_", tolower(m)), "dat.bcg", "dat <- dat.bcg",
+             sprintf("escalc(measure='%s', ai=tpos, bi=tneg, ci=cpos, di=cneg, data=dat)", m), inp,
+             list(measure = m, add = 0.5, to = "only0", drop00 = FALSE,
+                  vtype = if (m == "RD") "LS" else NULL))
+}
+
+# --- dat.nielweise2007: zero cells (single-zero studies and one double-zero study)
+env <- new_env(niel_setup)
+inp <- niel_input(env$dat)
+for (m in c("RR", "OR", "RD", "PETO")) {
+  base <- sprintf("escalc(measure='%s', ai=ai, n1i=n1i, ci=ci, n2i=n2i, data=dat", m)
+  vt <- if (m == "RD") "LS" else NULL
+  add_escalc(paste0("nielweise_", tolower(m), "_default"), "dat.nielweise2007", niel_setup,
+             paste0(base, ")"), inp, drop_nulls(list(measure = m, add = 0.5, to = "only0", drop00 = FALSE, vtype = vt)))
+  add_escalc(paste0("nielweise_", tolower(m), "_to_all"), "dat.nielweise2007", niel_setup,
+             paste0(base, ", to='all')"), inp, drop_nulls(list(measure = m, add = 0.5, to = "all", drop00 = FALSE, vtype = vt)))
+  add_escalc(paste0("nielweise_", tolower(m), "_drop00"), "dat.nielweise2007", niel_setup,
+             paste0(base, ", drop00=TRUE)"), inp, drop_nulls(list(measure = m, add = 0.5, to = "only0", drop00 = TRUE, vtype = vt)))
+  add_escalc(paste0("nielweise_", tolower(m), "_if0all"), "dat.nielweise2007", niel_setup,
+             paste0(base, ", to='if0all')"), inp, drop_nulls(list(measure = m, add = 0.5, to = "if0all", drop00 = FALSE, vtype = vt)))
+}
+escalc_cases <- lapply(escalc_cases, function(cs) { cs$args <- drop_nulls(cs$args); cs })
+write_ref("escalc.json", escalc_cases)
+
+# ===========================================================================
+# 2. rma_uni.json
+# ===========================================================================
+methods <- c("FE", "DL", "REML", "ML", "PM", "EB", "SJ", "HE")
+tests <- c("z", "knha")
+
+rma_expected <- function(res, env, call_code, with_confint = TRUE) {
+  k <- res$k
+  knha <- identical(res$test, "knha") || identical(res$test, "t")
+  b <- as.numeric(res$b)
+  e <- list(
+    estimate = b,
+    se = num(res$se)
+  )
+  if (knha) e$tval <- num(res$zval) else e$zval <- num(res$zval)
+  e$pval <- num(res$pval)
+  e$ci_lb <- num(res$ci.lb)
+  e$ci_ub <- num(res$ci.ub)
+  e$tau2 <- num(res$tau2)
+  e$se_tau2 <- num(res$se.tau2)
+  e$i2 <- num(res$I2)
+  e$h2 <- num(res$H2)
+  e$qe <- num(res$QE)
+  e$qep <- num(res$QEp)
+  e$k <- as.integer(k)
+  e$df <- as.integer(k - res$p)
+  e$ddf <- if (knha) num(res$ddf) else NA
+  e$s2w <- if (knha) num(res$s2w) else NA
+  e$weights <- A(as.numeric(weights(res)))
+  pr <- predict(res)
+  e$pred <- num(pr$pred)
+  e$pi_lb <- num(pr$pi.lb)
+  e$pi_ub <- num(pr$pi.ub)
+  e$pi_ddf <- if (!is.null(pr$pi.ddf)) num(pr$pi.ddf) else NA
+  tcrit <- qt(0.975, k - 2)
+  e$pi_lb_t_km2 <- b - tcrit * sqrt(res$tau2 + res$se^2)
+  e$pi_ub_t_km2 <- b + tcrit * sqrt(res$tau2 + res$se^2)
+  if (with_confint && !is.element(res$method, c("FE", "EE", "CE"))) {
+    ci <- tryCatch(confint(res), error = function(err) err)
+    if (inherits(ci, "error")) {
+      e$confint_error <- conditionMessage(ci)
+    } else {
+      rr <- ci$random
+      e$tau2_ci_lb <- num(rr["tau^2", "ci.lb"]); e$tau2_ci_ub <- num(rr["tau^2", "ci.ub"])
+      e$tau_ci_lb <- num(rr["tau", "ci.lb"]); e$tau_ci_ub <- num(rr["tau", "ci.ub"])
+      e$i2_ci_lb <- num(rr["I^2(%)", "ci.lb"]); e$i2_ci_ub <- num(rr["I^2(%)", "ci.ub"])
+      e$h2_ci_lb <- num(rr["H^2", "ci.lb"]); e$h2_ci_ub <- num(rr["H^2", "ci.ub"])
+    }
+  } else {
+    for (nm in c("tau2_ci_lb", "tau2_ci_ub", "tau_ci_lb", "tau_ci_ub", "i2_ci_lb", "i2_ci_ub", "h2_ci_lb", "h2_ci_ub"))
+      e[[nm]] <- NA
+  }
+  e$iterations <- if (is.element(res$method, c("ML", "REML", "EB"))) fisher_iterations(call_code, env) else NA
+  e$converged <- TRUE
+  e
+}
+
+rma_cases <- list()
+rma_sets <- list(
+  list(tag = "bcg_rr", dataset = "dat.bcg", setup = bcg_setup, measure = "RR",
+       input = function(d) bcg_input(d)),
+  list(tag = "normand_smd", dataset = "dat.normand1999", setup = normand_setup, measure = "SMD",
+       input = function(d) normand_input(d)),
+  list(tag = "hackshaw_or", dataset = "dat.hackshaw1998", setup = hackshaw_setup, measure = "OR",
+       input = function(d) hackshaw_input(d))
+)
+for (s in rma_sets) {
+  env0 <- new_env(s$setup)
+  inp <- s$input(env0$dat)
+  for (m in methods) for (t in tests) {
+    env <- new_env(s$setup)
+    call <- sprintf("res <- rma(yi, vi, data=dat, method='%s', test='%s')", m, t)
+    res <- try_run(call, env)
+    if (!is.null(attr(res, "error"))) {
+      exp <- list(converged = FALSE, error = attr(res, "error"))
+    } else {
+      exp <- rma_expected(env$res, env, sub("^res <- ", "", call))
+      exp$warnings <- warn_of(res)
+    }
+    rma_cases[[length(rma_cases) + 1L]] <- list(
+      name = sprintf("%s_%s_%s", s$tag, tolower(m), t), dataset = s$dataset,
+      setup = s$setup, call = call, input = inp,
+      args = list(measure = s$measure, method = m, test = t, level = 95),
+      expected = drop_nulls(exp))
+  }
+}
+write_ref("rma_uni.json", rma_cases)
+
+# ===========================================================================
+# 3. rma_mh_peto.json
+# ===========================================================================
+mh_cases <- list()
+mh_expected <- function(res, measure) {
+  e <- list(
+    estimate = num(res$b), se = num(res$se), zval = num(res$zval), pval = num(res$pval),
+    ci_lb = num(res$ci.lb), ci_ub = num(res$ci.ub),
+    qe = num(res$QE), qep = num(res$QEp), i2 = num(res$I2), h2 = num(res$H2),
+    tau2 = num(res$tau2),
+    k = as.integer(res$k), k_yi = as.integer(nz(res$k.yi)), k_pos = as.integer(nz(res$k.pos))
+  )
+  if (measure %in% c("RR", "OR", "PETO")) {
+    e$exp_estimate <- exp(e$estimate); e$exp_ci_lb <- exp(e$ci_lb); e$exp_ci_ub <- exp(e$ci_ub)
+  }
+  if (measure == "OR") {
+    # metafor: MH = Cochran-Mantel-Haenszel statistic (denominator uses N_i - 1),
+    # CO = Cochran's statistic (denominator uses N_i); both with 0.5 continuity
+    # correction when correct=TRUE.  BD = Breslow-Day, TA = Tarone-corrected BD.
+    e$cmh <- num(res$MH); e$cmh_p <- num(res$MHp)
+    e$cochran <- num(res$CO); e$cochran_p <- num(res$COp)
+    e$breslow_day <- num(res$BD); e$breslow_day_p <- num(res$BDp)
+    e$tarone <- num(res$TA); e$tarone_p <- num(res$TAp)
+  }
+  w <- tryCatch(as.numeric(weights(res)), error = function(err) NULL)
+  if (!is.null(w)) e$weights <- A(w)
+  e$yi <- A(as.numeric(res$yi.f)); e$vi <- A(as.numeric(res$vi.f))
+  e
+}
+mh_sets <- list(
+  list(tag = "bcg", dataset = "dat.bcg", setup = "dat <- dat.bcg",
+       cells = "ai=tpos, bi=tneg, ci=cpos, di=cneg", input = function(d) bcg_input(d, with_yivi = FALSE)),
+  list(tag = "nielweise", dataset = "dat.nielweise2007", setup = niel_setup,
+       cells = "ai=ai, n1i=n1i, ci=ci, n2i=n2i", input = niel_input)
+)
+for (s in mh_sets) {
+  env0 <- new_env(s$setup); inp <- s$input(env0$dat)
+  for (m in c("OR", "RR", "RD")) {
+    env <- new_env(s$setup)
+    call <- sprintf("res <- rma.mh(%s, data=dat, measure='%s')", s$cells, m)
+    r <- run(call, env)
+    exp <- mh_expected(env$res, m); exp$warnings <- warn_of(r)
+    mh_cases[[length(mh_cases) + 1L]] <- list(
+      name = sprintf("%s_mh_%s", s$tag, tolower(m)), dataset = s$dataset, setup = s$setup, call = call,
+      input = inp,
+      args = list(model = "MH", measure = m, add = 0.5, to = "only0", drop00 = A(c(TRUE, FALSE)),
+                  correct = TRUE, level = 95),
+      expected = drop_nulls(exp))
+  }
+  env <- new_env(s$setup)
+  call <- sprintf("res <- rma.peto(%s, data=dat)", s$cells)
+  r <- run(call, env)
+  exp <- mh_expected(env$res, "PETO"); exp$warnings <- warn_of(r)
+  mh_cases[[length(mh_cases) + 1L]] <- list(
+    name = sprintf("%s_peto", s$tag), dataset = s$dataset, setup = s$setup, call = call, input = inp,
+    args = list(model = "PETO", measure = "PETO", add = 0.5, to = "only0", drop00 = A(c(TRUE, FALSE)), level = 95),
+    expected = drop_nulls(exp))
+}
+write_ref("rma_mh_peto.json", mh_cases)
+
+# ===========================================================================
+# 4. bias.json
+# ===========================================================================
+bias_cases <- list()
+bias_sets <- list(
+  list(tag = "hackshaw_or", dataset = "dat.hackshaw1998", setup = hackshaw_setup, measure = "OR",
+       input = hackshaw_input, has_ni = FALSE),
+  list(tag = "bcg_rr", dataset = "dat.bcg", setup = bcg_setup, measure = "RR",
+       input = function(d) { l <- bcg_input(d); l$ni <- A(as.integer(attr(d$yi, "ni"))); l }, has_ni = TRUE)
+)
+model_args <- list(FE = "method='FE'", DL = "method='DL'", REML = "method='REML'")
+
+regtest_expected <- function(rt) {
+  fit <- rt$fit
+  e <- list(model = rt$model, predictor = rt$predictor)
+  if (inherits(fit, "lm")) {
+    co <- summary(fit)$coefficients
+    e$intercept <- num(co[1, 1]); e$intercept_se <- num(co[1, 2])
+    e$slope <- num(co[2, 1]); e$slope_se <- num(co[2, 2])
+    e$tval <- num(rt$zval)
+  } else {
+    e$intercept <- num(fit$beta[1]); e$intercept_se <- num(fit$se[1])
+    e$slope <- num(fit$beta[2]); e$slope_se <- num(fit$se[2])
+    if (identical(fit$test, "z")) e$zval <- num(rt$zval) else e$tval <- num(rt$zval)
+    e$fit_tau2 <- num(fit$tau2)
+  }
+  e$pval <- num(rt$pval)
+  e$ddf <- if (is.null(rt$ddf) || is.na(rt$ddf)) NA else num(rt$ddf)
+  e$limit_estimate <- num(rt$est); e$limit_ci_lb <- num(rt$ci.lb); e$limit_ci_ub <- num(rt$ci.ub)
+  e
+}
+
+for (s in bias_sets) {
+  env0 <- new_env(s$setup); inp <- s$input(env0$dat)
+  preds <- if (s$has_ni) c("sei", "vi", "ni", "ninv", "sqrtni", "sqrtninv") else c("sei", "vi")
+  for (mm in names(model_args)) {
+    for (model in c("rma", "lm")) for (p in preds) {
+      if (mm != "FE" && !(p %in% c("sei"))) next  # non-sei predictors only on the FE model
+      if (model == "lm" && mm != "FE") next         # 'lm' ignores the model's tau2; do it once
+      env <- new_env(s$setup)
+      fitc <- sprintf("res <- rma(yi, vi, data=dat, %s)", model_args[[mm]])
+      rtc <- if (model == "rma" && p == "sei") "regtest(res)" else
+        if (model == "rma") sprintf("regtest(res, predictor='%s')", p) else
+          sprintf("regtest(res, model='lm', predictor='%s')", p)
+      call <- paste0(fitc, "; rt <- ", rtc)
+      r <- run(call, env)
+      exp <- regtest_expected(env$rt); exp$warnings <- warn_of(r)
+      bias_cases[[length(bias_cases) + 1L]] <- list(
+        name = sprintf("%s_%s_regtest_%s_%s", s$tag, tolower(mm), model, p), dataset = s$dataset,
+        setup = s$setup, call = call, input = inp,
+        args = list(test = "regtest", fit_method = mm, model = model, predictor = p),
+        expected = drop_nulls(exp))
+    }
+    # rank correlation (Begg & Mazumdar)
+    env <- new_env(s$setup)
+    call <- sprintf("res <- rma(yi, vi, data=dat, %s); rk <- ranktest(res)", model_args[[mm]])
+    r <- run(call, env)
+    exp <- list(kendall_tau = num(env$rk$tau), pval = num(env$rk$pval))
+    exp$warnings <- warn_of(r)
+    bias_cases[[length(bias_cases) + 1L]] <- list(
+      name = sprintf("%s_%s_ranktest", s$tag, tolower(mm)), dataset = s$dataset,
+      setup = s$setup, call = call, input = inp,
+      args = list(test = "ranktest", fit_method = mm),
+      expected = drop_nulls(exp))
+  }
+  # trim and fill
+  for (mm in c("FE", "DL")) for (est in c("L0", "R0")) {
+    env <- new_env(s$setup)
+    call <- sprintf("res <- rma(yi, vi, data=dat, %s); tf <- trimfill(res, estimator='%s')", model_args[[mm]], est)
+    r <- run(call, env)
+    tf <- env$tf
+    exp <- list(
+      k0 = as.integer(tf$k0), se_k0 = num(tf$se.k0), p_k0 = num(tf$p.k0), side = tf$side,
+      estimate = num(tf$b), se = num(tf$se), zval = num(tf$zval), pval = num(tf$pval),
+      ci_lb = num(tf$ci.lb), ci_ub = num(tf$ci.ub), tau2 = num(tf$tau2), i2 = num(tf$I2),
+      h2 = num(tf$H2), qe = num(tf$QE), qep = num(tf$QEp), k = as.integer(tf$k),
+      yi = A(as.numeric(tf$yi)), vi = A(as.numeric(tf$vi)), fill = A(as.logical(tf$fill))
+    )
+    exp$warnings <- warn_of(r)
+    bias_cases[[length(bias_cases) + 1L]] <- list(
+      name = sprintf("%s_%s_trimfill_%s", s$tag, tolower(mm), tolower(est)), dataset = s$dataset,
+      setup = s$setup, call = call, input = inp,
+      args = list(test = "trimfill", fit_method = mm, estimator = est, side = "auto", maxiter = 100L),
+      expected = drop_nulls(exp))
+  }
+}
+write_ref("bias.json", bias_cases)
+
+# ===========================================================================
+# 5. subgroups_sensitivity.json
+# ===========================================================================
+sub_cases <- list()
+env0 <- new_env(bcg_setup); bcg_inp <- bcg_input(env0$dat)
+
+for (mm in c("FE", "DL")) {
+  env <- new_env(bcg_setup)
+  call <- paste0(
+    "groups <- unique(as.character(dat$alloc)); ",
+    "fits <- lapply(groups, function(g) rma(yi, vi, data=dat, subset=(alloc == g), method='", mm, "')); ",
+    "b <- sapply(fits, function(f) c(f$b)); se <- sapply(fits, function(f) f$se); ",
+    "w <- 1/se^2; b_fe <- sum(w*b)/sum(w); Q_between <- sum(w*(b - b_fe)^2); ",
+    "df_between <- length(groups) - 1; p_between <- pchisq(Q_between, df_between, lower.tail=FALSE); ",
+    "i2_between <- max(0, (Q_between - df_between)/Q_between)*100")
+  r <- run(call, env)
+  subs <- lapply(seq_along(env$groups), function(j) {
+    f <- env$fits[[j]]
+    list(subgroup = env$groups[j], k = as.integer(f$k), estimate = num(f$b), se = num(f$se),
+         zval = num(f$zval), pval = num(f$pval), ci_lb = num(f$ci.lb), ci_ub = num(f$ci.ub),
+         tau2 = num(f$tau2), i2 = num(f$I2), h2 = num(f$H2), qe = num(f$QE), qep = num(f$QEp),
+         df = as.integer(f$k - f$p), weights = A(as.numeric(weights(f))),
+         study = A(as.character(f$slab)))
+  })
+  exp <- list(subgroups = subs, b_pooled_over_subgroups = env$b_fe, q_between = env$Q_between,
+              df_between = as.integer(env$df_between), p_between = env$p_between,
+              i2_between = env$i2_between)
+  if (mm == "FE") {
+    # cross-check: for inverse-variance FE, Q_between == Q_total - sum(Q_within)
+    tot <- rma(yi, vi, data = env$dat, method = "FE")
+    exp$q_total <- num(tot$QE)
+    exp$q_within_sum <- sum(sapply(env$fits, function(f) f$QE))
+  }
+  exp$warnings <- warn_of(r)
+  sub_cases[[length(sub_cases) + 1L]] <- list(
+    name = sprintf("bcg_rr_alloc_subgroups_%s", tolower(mm)), dataset = "dat.bcg", setup = bcg_setup,
+    call = call, input = bcg_inp,
+    args = list(measure = "RR", method = mm, test = "z", subgroup_variable = "alloc",
+                subgroup_test = "Q_between over subgroup estimates, w_j = 1/se_j^2, df = J-1"),
+    expected = drop_nulls(exp))
+}
+
+seq_expected <- function(x, study_name) {
+  stat <- if (!is.null(x$zval)) x$zval else x$tval
+  pv <- if (!is.null(x$pval)) x$pval else x$pvals
+  e <- list()
+  e[[study_name]] <- A(as.character(x$slab))
+  e$estimate <- A(as.numeric(x$estimate)); e$se <- A(as.numeric(x$se))
+  if (!is.null(x$zval)) e$zval <- A(as.numeric(stat)) else e$tval <- A(as.numeric(stat))
+  e$pval <- A(as.numeric(pv))
+  e$ci_lb <- A(as.numeric(x$ci.lb)); e$ci_ub <- A(as.numeric(x$ci.ub))
+  e$qe <- A(as.numeric(x$Q)); e$qep <- A(as.numeric(x$Qp))
+  # FE fits: metafor's leave1out()/cumul() carry no tau2 component -> key omitted
+  if (!is.null(x$tau2)) e$tau2 <- A(as.numeric(x$tau2))
+  e$i2 <- A(as.numeric(x$I2)); e$h2 <- A(as.numeric(x$H2))
+  e
+}
+for (fn in c("leave1out", "cumul")) for (mm in c("FE", "DL")) {
+  env <- new_env(bcg_setup)
+  call <- sprintf("res <- rma(yi, vi, data=dat, method='%s'); out <- %s(res)", mm, fn)
+  r <- run(call, env)
+  exp <- seq_expected(env$out, if (fn == "leave1out") "omitted" else "added")
+  exp$warnings <- warn_of(r)
+  sub_cases[[length(sub_cases) + 1L]] <- list(
+    name = sprintf("bcg_rr_%s_%s", fn, tolower(mm)), dataset = "dat.bcg", setup = bcg_setup,
+    call = call, input = bcg_inp,
+    args = list(measure = "RR", method = mm, test = "z", level = 95, analysis = fn,
+                order = if (fn == "cumul") "data order" else NULL),
+    expected = drop_nulls(exp))
+}
+sub_cases <- lapply(sub_cases, function(cs) { cs$args <- drop_nulls(cs$args); cs })
+write_ref("subgroups_sensitivity.json", sub_cases)
+
+cat("done\n")
