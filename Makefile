@@ -14,8 +14,8 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	mkdir -p out
-	$(BIN)/sysreview pool examples/peer-support-recovery.csv --measure SMD --format text | tee out/pool.txt
-	$(BIN)/sysreview pool examples/peer-support-recovery.csv --measure SMD --format json > out/pool.json
+	$(BIN)/sysreview pool examples/peer-support-recovery.csv --measure SMD --by outcome --format text | tee out/pool.txt
+	$(BIN)/sysreview pool examples/peer-support-recovery.csv --measure SMD --by outcome --format json > out/pool.json
 	@echo "report written to out/"
 
 lint: $(STAMP)

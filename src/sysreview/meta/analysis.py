@@ -204,7 +204,7 @@ def meta_analysis(
         ``random`` (default) or ``fixed``.
     tau2_method
         ``DL`` (default), ``REML``, ``ML``, ``PM``, ``EB``, ``SJ`` or ``HE``. With
-        MH or Peto, tau² is DerSimonian-Laird from Q about the MH/Peto estimate.
+        MH, tau² is DerSimonian-Laird from Q about the MH estimate (RevMan).
     ci_method
         ``z`` (default) or ``hksj``.
     level
@@ -229,26 +229,81 @@ def meta_analysis(
     >>> round(res.estimate, 6), res.k
     (1.553846, 3)
     """
-    settings = settings_for(effects, method, model, tau2_method, ci_method, level)
-    if not effects.estimable.any():
-        reasons = "; ".join(
-            f"{s}: {r}" for s, r in zip(effects.studies, effects.reasons, strict=True)
-        )
-        raise TooFewStudiesError(f"no estimable studies ({reasons})")
-    labels: tuple[str | None, ...] = ()
-    parts: list[tuple[str | None, EffectSizes]] = [(label, effects)]
-    if subgroups is not None:
-        labels = tuple(subgroups)
-        if len(labels) != effects.k:
-            raise ValueError(f"{len(labels)} subgroup labels given for {effects.k} studies")
-        for name in dict.fromkeys(labels):
-            parts.append((name, effects.subset(np.array([g == name for g in labels]))))
-    pooled = _pool([e for _, e in parts], settings)
-    results = [_result(pooled, i, e, settings, name) for i, (name, e) in enumerate(parts)]
-    total, subs = results[0], tuple(results[1:])
-    if subgroups is None:
-        return total
-    return _with_subgroups(total, subs, labels)
+    return meta_analyses(
+        [effects],
+        method=method,
+        model=model,
+        tau2_method=tau2_method,
+        ci_method=ci_method,
+        level=level,
+        subgroups=None if subgroups is None else [subgroups],
+        labels=[label],
+    )[0]
+
+
+def meta_analyses(
+    effects: Sequence[EffectSizes],
+    *,
+    method: Method | str | None = None,
+    model: Model | str = Model.RANDOM,
+    tau2_method: Tau2Method | str = Tau2Method.DL,
+    ci_method: CIMethod | str = CIMethod.Z,
+    level: float = 95.0,
+    subgroups: Sequence[Sequence[str | None] | None] | None = None,
+    labels: Sequence[str | None] | None = None,
+) -> list[MetaAnalysis]:
+    """Pool many analyses with the same settings in one vectorised pass.
+
+    Same options as :func:`meta_analysis`; ``subgroups`` and ``labels`` hold one
+    entry per analysis. The totals and subgroups of every analysis are padded into
+    a single batch, so thousands of analyses cost a few numpy calls.
+
+    Examples
+    --------
+    >>> from sysreview.effects import generic_effects
+    >>> sets = [generic_effects([0.1, 0.3, 0.2], [0.1, 0.2, 0.1]),
+    ...         generic_effects([1.0, 1.4], [0.5, 0.5])]
+    >>> [round(r.estimate, 4) for r in meta_analyses(sets, model="fixed")]
+    [0.1667, 1.2]
+    """
+    n = len(effects)
+    groups = [None] * n if subgroups is None else list(subgroups)
+    names = [None] * n if labels is None else list(labels)
+    parts: list[tuple[str | None, EffectSizes]] = []
+    plan: list[tuple[Settings, tuple[str | None, ...] | None, int, int]] = []
+    for es, group, name in zip(effects, groups, names, strict=True):
+        settings = settings_for(es, method, model, tau2_method, ci_method, level)
+        if not es.estimable.any():
+            reasons = "; ".join(f"{s}: {r}" for s, r in zip(es.studies, es.reasons, strict=True))
+            where = f"{name}: " if name else ""
+            raise TooFewStudiesError(f"{where}no estimable studies ({reasons})")
+        start = len(parts)
+        parts.append((name, es))
+        labels_i: tuple[str | None, ...] | None = None
+        if group is not None:
+            labels_i = tuple(group)
+            if len(labels_i) != es.k:
+                raise ValueError(f"{len(labels_i)} subgroup labels given for {es.k} studies")
+            for sub in dict.fromkeys(labels_i):
+                parts.append((sub, es.subset(np.array([g == sub for g in labels_i]))))
+        plan.append((settings, labels_i, start, len(parts)))
+    results: list[MetaAnalysis] = []
+    by_settings: dict[Settings, list[int]] = {}
+    for i, (settings, _, _, _) in enumerate(plan):
+        by_settings.setdefault(settings, []).append(i)
+    built: dict[int, MetaAnalysis] = {}
+    for settings, members in by_settings.items():
+        rows = [j for i in members for j in range(plan[i][2], plan[i][3])]
+        pooled = _pool([parts[j][1] for j in rows], settings)
+        for row, j in enumerate(rows):
+            built[j] = _result(pooled, row, parts[j][1], settings, parts[j][0])
+    for _, group_labels, start, stop in plan:
+        total = built[start]
+        if group_labels is not None:
+            subs = tuple(built[j] for j in range(start + 1, stop))
+            total = _with_subgroups(total, subs, group_labels)
+        results.append(total)
+    return results
 
 
 def _with_subgroups(

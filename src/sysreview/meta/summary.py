@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 if TYPE_CHECKING:
     from sysreview.meta.result import MetaAnalysis
 
@@ -14,25 +16,25 @@ def _num(x: float, digits: int = 2) -> str:
 
 
 def _p(p: float) -> str:
+    """``P = 0.0123`` or ``P < 0.00001``, as RevMan prints it."""
     if not math.isfinite(p):
-        return "—"
-    return "< 0.00001" if p < 1e-5 else f"{p:.5f}".rstrip("0").rstrip(".")
+        return "P = —"
+    return "P < 0.00001" if p < 1e-5 else f"P = {p:.5f}".rstrip("0").rstrip(".")
 
 
 def _interval(res: MetaAnalysis, est: float, low: float, high: float) -> str:
     return f"{_num(res.display(est))} [{_num(res.display(low))}, {_num(res.display(high))}]"
 
 
-def _pooled_lines(res: MetaAnalysis, title: str) -> list[str]:
-    lines = [f"{title:<32} {'100.0%':>8}  {_interval(res, res.estimate, res.ci_low, res.ci_high)}"]
+def _pooled_lines(res: MetaAnalysis, title: str, weight: float = 100.0) -> list[str]:
+    share = f"{weight:.1f}%"
+    lines = [f"{title:<32} {share:>8}  {_interval(res, res.estimate, res.ci_low, res.ci_high)}"]
     if res.df > 0:
-        chi2 = f"Chi² = {_num(res.q)}, df = {res.df} (P = {_p(res.p_q)}); I² = {_num(res.i2, 0)}%"
+        chi2 = f"Chi² = {_num(res.q)}, df = {res.df} ({_p(res.p_q)}); I² = {_num(res.i2, 0)}%"
         tau2 = f"Tau² = {_num(res.tau2, 4)}; " if res.model.value == "random" else ""
         lines.append(f"  Heterogeneity: {tau2}{chi2}")
     name = "t" if res.df_inference is not None else "Z"
-    lines.append(
-        f"  Test for overall effect: {name} = {_num(abs(res.statistic))} (P = {_p(res.p)})"
-    )
+    lines.append(f"  Test for overall effect: {name} = {_num(abs(res.statistic))} ({_p(res.p)})")
     if math.isfinite(res.pi_low):
         low, high = _num(res.display(res.pi_low)), _num(res.display(res.pi_high))
         lines.append(f"  {res.level:g}% prediction interval: [{low}, {high}]")
@@ -68,7 +70,8 @@ def format_summary(res: MetaAnalysis) -> str:
             idx = [i for i, g in enumerate(res.subgroup_labels) if g == sub.label]
             body += _study_lines(res, idx)
             if sub.k > 0:
-                body += _pooled_lines(sub, "Subtotal")
+                weight = float(np.nansum(res.weights[idx])) if idx else 0.0
+                body += _pooled_lines(sub, "Subtotal", weight)
             body.append("")
     else:
         body += _study_lines(res, list(range(res.effects.k)))
@@ -77,6 +80,6 @@ def format_summary(res: MetaAnalysis) -> str:
     if test is not None:
         body.append(
             f"  Test for subgroup differences: Chi² = {_num(test.q)}, df = {test.df} "
-            f"(P = {_p(test.p)}), I² = {_num(test.i2, 1)}%"
+            f"({_p(test.p)}), I² = {_num(test.i2, 1)}%"
         )
     return "\n".join(header + body)

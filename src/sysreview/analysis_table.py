@@ -1,0 +1,203 @@
+"""Read a per-study analysis table (CSV) into effect sizes, one set per analysis.
+
+The table has a ``study`` column, optionally ``subgroup`` and a grouping column,
+and one family of data columns:
+
+* continuous: ``mean_e, sd_e, n_e, mean_c, sd_c, n_c``
+* dichotomous: ``events_e, n_e, events_c, n_c``
+* generic inverse variance: ``estimate, se``
+
+Every problem is reported as an :class:`~sysreview.errors.InputError` naming the
+file, the row (the line number in the file, header = 1) and the column.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sysreview.effects import (
+    EffectSizes,
+    dichotomous_effects,
+    generic_effects,
+    mean_difference,
+    standardized_mean_difference,
+)
+from sysreview.errors import InputError
+from sysreview.vocab import Convention, Measure
+
+CONTINUOUS = ("mean_e", "sd_e", "n_e", "mean_c", "sd_c", "n_c")
+DICHOTOMOUS = ("events_e", "n_e", "events_c", "n_c")
+GENERIC = ("estimate", "se")
+MISSING = {"", "na", "nan", "n/a", "."}
+COUNTS = {"n_e", "n_c", "events_e", "events_c"}
+
+
+@dataclass(frozen=True)
+class TableAnalysis:
+    """The rows of one analysis: its label, studies, subgroups and numeric columns."""
+
+    label: str | None
+    studies: tuple[str, ...]
+    subgroups: tuple[str, ...] | None
+    columns: dict[str, list[float]]
+    rows: tuple[int, ...]
+
+
+def _number(text: str, source: str, line: int, column: str) -> float:
+    value = text.strip()
+    if value.lower() in MISSING:
+        return math.nan
+    try:
+        number = float(value)
+    except ValueError:
+        raise InputError(
+            f"not a number: {text!r}", source=source, line=line, column=column
+        ) from None
+    if column in COUNTS and number < 0:
+        raise InputError(f"must not be negative: {text!r}", source=source, line=line, column=column)
+    if column in {"sd_e", "sd_c", "se"} and number < 0:
+        raise InputError(f"must not be negative: {text!r}", source=source, line=line, column=column)
+    return number
+
+
+def data_columns(header: Sequence[str], measure: Measure | None, source: str) -> tuple[str, ...]:
+    """The data columns the table provides (and the measure needs)."""
+    present = set(header)
+    if "study" not in present:
+        raise InputError("missing required column 'study'", source=source, line=1, column="study")
+    families = [f for f in (CONTINUOUS, DICHOTOMOUS, GENERIC) if set(f) <= present]
+    if measure is not None:
+        wanted = (
+            CONTINUOUS
+            if measure.is_continuous
+            else DICHOTOMOUS
+            if measure.is_dichotomous
+            else GENERIC
+        )
+        missing = [c for c in wanted if c not in present]
+        if missing:
+            raise InputError(
+                f"measure {measure.value} needs columns {', '.join(wanted)}; "
+                f"missing {', '.join(missing)}",
+                source=source,
+                line=1,
+            )
+        return wanted
+    if not families:
+        raise InputError(
+            "no data columns: expected mean_e,sd_e,n_e,mean_c,sd_c,n_c or "
+            "events_e,n_e,events_c,n_c or estimate,se",
+            source=source,
+            line=1,
+        )
+    return families[0]
+
+
+def default_measure(columns: tuple[str, ...]) -> Measure:
+    """RevMan's default measure for the data type: MD, RR or generic."""
+    if columns == CONTINUOUS:
+        return Measure.MD
+    return Measure.RR if columns == DICHOTOMOUS else Measure.GIV
+
+
+def read_table(
+    path: str | Path, measure: Measure | None = None, by: str | None = None
+) -> tuple[tuple[str, ...], list[TableAnalysis]]:
+    """Read the CSV at ``path``: the data columns used and one entry per analysis."""
+    source = str(path)
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle)
+            header = [h.strip() for h in next(reader, [])]
+            body = list(reader)
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", source=source) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text ({exc.reason})", source=source) from None
+    if not header:
+        raise InputError("empty file", source=source)
+    columns = data_columns(header, measure, source)
+    if by is not None and by not in header:
+        raise InputError(
+            f"--by column {by!r} not found; columns are {', '.join(header)}", source=source, line=1
+        )
+    index = {name: i for i, name in enumerate(header)}
+    groups: dict[str | None, dict[str, list[Any]]] = {}
+    for offset, row in enumerate(body):
+        line = offset + 2
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise InputError(
+                f"{len(row)} fields but the header has {len(header)}", source=source, line=line
+            )
+        key = row[index[by]].strip() if by is not None else None
+        group = groups.setdefault(
+            key, {"study": [], "subgroup": [], "rows": [], **{c: [] for c in columns}}
+        )
+        study = row[index["study"]].strip()
+        if not study:
+            raise InputError("empty study label", source=source, line=line, column="study")
+        group["study"].append(study)
+        group["rows"].append(line)
+        if "subgroup" in index:
+            group["subgroup"].append(row[index["subgroup"]].strip())
+        for c in columns:
+            group[c].append(_number(row[index[c]], source, line, c))
+    if not groups:
+        raise InputError("no data rows", source=source)
+    analyses = [
+        TableAnalysis(
+            label=key,
+            studies=tuple(g["study"]),
+            subgroups=tuple(g["subgroup"]) if "subgroup" in index else None,
+            columns={c: g[c] for c in columns},
+            rows=tuple(g["rows"]),
+        )
+        for key, g in groups.items()
+    ]
+    return columns, analyses
+
+
+def effects_of(
+    table: TableAnalysis, measure: Measure, convention: Convention, log_scale: bool, source: str
+) -> EffectSizes:
+    """Compute the effect sizes of one analysis of the table."""
+    c = table.columns
+    try:
+        if measure is Measure.MD or measure is Measure.SMD:
+            f = mean_difference if measure is Measure.MD else standardized_mean_difference
+            return f(*(c[n] for n in CONTINUOUS), studies=table.studies, convention=convention)
+        if measure.is_dichotomous:
+            _check_events(table, source)
+            ai, n1i, ci, n2i = (c[n] for n in DICHOTOMOUS)
+            return dichotomous_effects(
+                ai, n1i, ci, n2i, measure, studies=table.studies, convention=convention
+            )
+        return generic_effects(
+            c["estimate"],
+            c["se"],
+            log_scale=log_scale,
+            studies=table.studies,
+            convention=convention,
+        )
+    except InputError as exc:
+        raise InputError(exc.message, source=source, line=exc.line, column=exc.column) from None
+
+
+def _check_events(table: TableAnalysis, source: str) -> None:
+    c = table.columns
+    for i, line in enumerate(table.rows):
+        for events, total in (("events_e", "n_e"), ("events_c", "n_c")):
+            if c[events][i] > c[total][i]:
+                raise InputError(
+                    f"{c[events][i]:g} events but only {c[total][i]:g} participants",
+                    source=source,
+                    line=line,
+                    column=events,
+                )
