@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+CODE   := $(wildcard src tests benchmarks validation)
 
 .PHONY: demo test lint typecheck bench clean
 
@@ -19,8 +20,8 @@ demo: $(STAMP)
 	@echo "report written to out/"
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks validation
-	$(BIN)/ruff format --check src tests benchmarks validation
+	$(BIN)/ruff check $(CODE)
+	$(BIN)/ruff format --check $(CODE)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
