@@ -17,7 +17,7 @@ estimators = st.sampled_from([m.value for m in Tau2Method])
 conventions = st.sampled_from(["revman", "metafor"])
 
 
-def _generic(data: list[tuple[float, float]], convention: str = "revman"):  # noqa: ANN202
+def _generic(data: list[tuple[float, float]], convention: str = "revman"):
     y = np.array([d[0] for d in data])
     v = np.array([d[1] for d in data])
     return generic_effects(y, np.sqrt(v), convention=convention)
@@ -25,7 +25,7 @@ def _generic(data: list[tuple[float, float]], convention: str = "revman"):  # no
 
 @settings(max_examples=150, deadline=None)
 @given(studies, estimators, conventions)
-def test_tau2_nonnegative_i2_bounded_and_converged(data, method, convention) -> None:  # noqa: ANN001
+def test_tau2_nonnegative_i2_bounded_and_converged(data, method, convention) -> None:
     res = meta_analysis(_generic(data, convention), tau2_method=method)
     assert res.tau2 >= 0
     assert 0 <= res.i2 <= 100
@@ -36,7 +36,7 @@ def test_tau2_nonnegative_i2_bounded_and_converged(data, method, convention) -> 
 
 @settings(max_examples=100, deadline=None)
 @given(studies, estimators, st.randoms(use_true_random=False))
-def test_order_of_studies_does_not_matter(data, method, rng) -> None:  # noqa: ANN001
+def test_order_of_studies_does_not_matter(data, method, rng) -> None:
     shuffled = list(data)
     rng.shuffle(shuffled)
     a = meta_analysis(_generic(data), tau2_method=method)
@@ -48,7 +48,7 @@ def test_order_of_studies_does_not_matter(data, method, rng) -> None:  # noqa: A
 
 @settings(max_examples=100, deadline=None)
 @given(studies)
-def test_random_equals_fixed_when_tau2_is_zero(data) -> None:  # noqa: ANN001
+def test_random_equals_fixed_when_tau2_is_zero(data) -> None:
     es = _generic(data)
     rnd = meta_analysis(es, model="random")
     fix = meta_analysis(es, model="fixed")
@@ -74,7 +74,7 @@ def test_random_equals_fixed_when_tau2_is_zero(data) -> None:  # noqa: ANN001
     ),
     st.sampled_from(["MD", "SMD"]),
 )
-def test_swapping_arms_flips_the_sign(rows, measure) -> None:  # noqa: ANN001
+def test_swapping_arms_flips_the_sign(rows, measure) -> None:
     from sysreview.effects import standardized_mean_difference
 
     f = mean_difference if measure == "MD" else standardized_mean_difference
@@ -97,7 +97,7 @@ def test_swapping_arms_flips_the_sign(rows, measure) -> None:  # noqa: ANN001
     st.sampled_from(["RR", "OR", "RD"]),
     st.sampled_from(["MH", "IV"]),
 )
-def test_swapping_arms_inverts_ratio_measures(rows, measure, method) -> None:  # noqa: ANN001
+def test_swapping_arms_inverts_ratio_measures(rows, measure, method) -> None:
     a, n1, c, n2 = (list(x) for x in zip(*rows, strict=True))
     fwd = dichotomous_effects(a, n1, c, n2, measure)
     rev = dichotomous_effects(c, n2, a, n1, measure)

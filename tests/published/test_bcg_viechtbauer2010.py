@@ -33,7 +33,7 @@ BCG = [
 
 
 @pytest.fixture(scope="module")
-def effects():  # noqa: ANN201
+def effects():
     a = [t[0] for t in BCG]
     n1 = [t[0] + t[1] for t in BCG]
     c = [t[2] for t in BCG]
@@ -41,7 +41,7 @@ def effects():  # noqa: ANN201
     return dichotomous_effects(a, n1, c, n2, "RR", convention="metafor")
 
 
-def test_reml_random_effects_model(effects) -> None:  # noqa: ANN001
+def test_reml_random_effects_model(effects) -> None:
     res = meta_analysis(effects, method="IV", tau2_method="REML")
     assert res.estimate == pytest.approx(-0.7145, abs=5e-5)
     assert res.se == pytest.approx(0.1798, abs=5e-5)
@@ -54,7 +54,7 @@ def test_reml_random_effects_model(effects) -> None:  # noqa: ANN001
     assert res.df == 12
 
 
-def test_fixed_effect_model(effects) -> None:  # noqa: ANN001
+def test_fixed_effect_model(effects) -> None:
     """Section 3.3, ``rma(yi, vi, data = dat, method = "FE")``."""
     res = meta_analysis(effects, method="IV", model="fixed")
     assert res.estimate == pytest.approx(-0.4303, abs=5e-5)
