@@ -14,8 +14,8 @@ import math
 import pytest
 from scipy import stats
 
+from sysreview.effects.combine import combine_groups
 from sysreview.effects.conversions import (
-    combine_groups,
     imputed_correlation,
     sd_from_ci,
     sd_from_p,

@@ -7,7 +7,8 @@ Zero cells are handled by the chosen convention:
   either group (or events in everyone in both groups) are not estimable for RR and OR
   but are kept for RD. Peto's method needs no correction.
 * ``metafor`` (``escalc`` defaults ``add=1/2, to="only0", drop00=FALSE``): 0.5 is
-  added to every cell of a study with a zero cell, double-zero studies included.
+  added to every cell of a study with a zero cell, for RR, OR, RD and Peto's OR
+  alike, and double-zero studies are kept (estimable) for every measure.
 """
 
 from __future__ import annotations
@@ -65,21 +66,21 @@ def read_tables(
     return tables
 
 
-def _double_zero(t: TwoByTwo) -> BoolArray:
+def double_zero(t: TwoByTwo) -> BoolArray:
     """Studies with no events, or only events, in both groups."""
     return np.asarray(((t.ai == 0) & (t.ci == 0)) | ((t.bi == 0) & (t.di == 0)))
 
 
 def _reasons(t: TwoByTwo, measure: Measure, convention: Convention) -> list[str | None]:
     reasons: list[str | None] = []
-    double = _double_zero(t)
-    needs_events = convention is Convention.REVMAN and measure in (Measure.RR, Measure.OR)
+    double = double_zero(t)
+    needs_events = convention is Convention.REVMAN and measure is not Measure.RD
     for i in range(t.ai.size):
         if np.isnan([t.ai[i], t.n1i[i], t.ci[i], t.n2i[i]]).any():
             reasons.append("missing events or participants")
         elif t.n1i[i] == 0 or t.n2i[i] == 0:
             reasons.append("no participants in a group")
-        elif double[i] and (measure is Measure.PETO_OR or needs_events):
+        elif double[i] and needs_events:
             reasons.append("no events (or only events) in both groups")
         else:
             reasons.append(None)

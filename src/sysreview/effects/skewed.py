@@ -33,7 +33,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats
 
 from sysreview.effects.conversions import (
     FloatArray,
@@ -44,6 +43,7 @@ from sysreview.effects.conversions import (
     reject,
 )
 from sysreview.errors import InputError
+from sysreview.stats import normal_quantile
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -116,7 +116,7 @@ def wan_xi(n: ArrayLike) -> FloatOrArray:
     """
     m = as_array(n, "n")
     reject(m < 2, "n must be at least 2", n=m)
-    return as_result(2 * stats.norm.ppf((m - 0.375) / (m + 0.25)))
+    return as_result(2 * normal_quantile((m - 0.375) / (m + 0.25)))
 
 
 def wan_eta(n: ArrayLike) -> FloatOrArray:
@@ -151,7 +151,7 @@ def wan_eta(n: ArrayLike) -> FloatOrArray:
     """
     m = as_array(n, "n")
     reject(m < 2, "n must be at least 2", n=m)
-    return as_result(2 * stats.norm.ppf((0.75 * m - 0.125) / (m + 0.25)))
+    return as_result(2 * normal_quantile((0.75 * m - 0.125) / (m + 0.25)))
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from sysreview.effects.combine import CombinedGroup, combine_events, combine_groups
 from sysreview.effects.conversions import (
-    CombinedGroup,
     change_sd,
-    combine_events,
-    combine_groups,
     imputed_correlation,
     sd_from_ci,
     sd_from_p,
