@@ -85,8 +85,8 @@ def solve_decreasing(
     Parameters
     ----------
     f
-        Returns ``(value, slope)`` at ``x`` for every row; ``slope`` is negative
-        (an exact or expected derivative — it only proposes Newton steps).
+        Returns ``(value, slope)`` at ``x`` for every row; ``slope`` is the
+        derivative (or an approximation: it only proposes Newton steps).
     start
         Starting values (clipped into the bracket).
     active
@@ -99,9 +99,9 @@ def solve_decreasing(
     Notes
     -----
     Safeguarded Newton (Press et al., *Numerical Recipes*, 3rd ed., section 9.4,
-    ``rtsafe``): a Newton (or Fisher-scoring) step is taken when it stays inside the
-    current bracket ``[lo, hi]``, a bisection otherwise, so every row converges even
-    where plain Fisher scoring oscillates or stalls.
+    ``rtsafe``): a Newton step is taken when it stays inside the current bracket
+    ``[lo, hi]`` and at least halves the step before last, a bisection otherwise, so
+    every row converges even where plain Fisher scoring oscillates or stalls.
     """
     m = start.shape[0]
     x = np.zeros(m)
@@ -122,6 +122,8 @@ def solve_decreasing(
         hi = np.where(grow, hi * 4, hi)
     x = np.where(todo, np.clip(np.nan_to_num(start), lo, hi), 0.0)
     done = ~todo
+    step_before_last = hi - lo
+    last_step = hi - lo
     for _ in range(max_iter):
         fx, slope = f(x)
         lo = np.where(todo & (fx > 0), x, lo)
@@ -129,8 +131,10 @@ def solve_decreasing(
         with np.errstate(divide="ignore", invalid="ignore"):
             newton = x - fx / slope
         ok = np.isfinite(newton) & (newton > lo) & (newton < hi)
+        ok &= np.abs(newton - x) <= 0.5 * step_before_last
         new = np.where(ok, newton, 0.5 * (lo + hi))
         step = np.abs(new - x)
+        step_before_last, last_step = last_step, step
         iterations += ~done
         x = np.where(done, x, new)
         done = done | (step <= tol * (1.0 + x)) | (hi - lo <= tol * (1.0 + x))

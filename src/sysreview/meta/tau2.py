@@ -103,6 +103,15 @@ def _moments(b: Batch, tau2: FloatArray) -> tuple[FloatArray, FloatArray, FloatA
     return w, r2, np.asarray(w.sum(axis=1))
 
 
+def _score_slope(
+    b: Batch, t: FloatArray, w: FloatArray, r2: FloatArray, sw: FloatArray
+) -> FloatArray:
+    """Derivative of ``sum w^2 (y - mu_w)^2`` with respect to tau²."""
+    mu = b.weighted_mean(w)
+    r = b.mask * (b.y - mu[:, None])
+    return np.asarray(-2 * (w**3 * r2).sum(axis=1) + 2 * (w**2 * r).sum(axis=1) ** 2 / sw)
+
+
 def paule_mandel(b: Batch) -> Tau2Fit:
     """Paule & Mandel (1982) estimator: the tau² at which generalised Q equals k - 1.
 
@@ -136,13 +145,14 @@ def maximum_likelihood(b: Batch) -> Tau2Fit:
 
     Notes
     -----
-    Root of the score ``sum w^2 (y - mu_w)^2 - sum w`` (twice the ML score), with
-    Fisher information ``sum w^2`` proposing the steps; 0 when the score at 0 is <= 0.
+    Root of the score ``sum w^2 (y - mu_w)^2 - sum w`` (twice the ML score); 0 when
+    the score at 0 is <= 0. Newton steps use its exact derivative
+    ``-2 sum w^3 r^2 + 2 (sum w^2 r)^2 / sum w + sum w^2`` (``r = y - mu_w``).
     """
 
     def f(t: FloatArray) -> tuple[FloatArray, FloatArray]:
         w, r2, sw = _moments(b, t)
-        return (w**2 * r2).sum(axis=1) - sw, -(w**2).sum(axis=1)
+        return (w**2 * r2).sum(axis=1) - sw, _score_slope(b, t, w, r2, sw) + (w**2).sum(axis=1)
 
     return _solve(b, f)
 
@@ -154,8 +164,11 @@ def restricted_maximum_likelihood(b: Batch) -> Tau2Fit:
     -----
     Root of twice the REML score ``y'PPy - tr(P)`` with
     ``P = W - W 1 1' W / sum w``: ``y'PPy = sum w^2 (y - mu_w)^2`` and
-    ``tr(P) = sum w - sum w^2 / sum w``. Steps use the expected information
-    ``tr(PP) = sum w^2 - 2 sum w^3 / sum w + (sum w^2)^2 / (sum w)^2``.
+    ``tr(P) = sum w - sum w^2 / sum w``. Newton steps use the exact derivative
+    ``-2 sum w^3 r^2 + 2 (sum w^2 r)^2 / sum w + tr(PP)`` with
+    ``tr(PP) = sum w^2 - 2 sum w^3 / sum w + (sum w^2)^2 / (sum w)^2``; where the
+    likelihood is not concave the bracket takes over (where metafor's Fisher scoring
+    can fail to converge without step halving).
     """
 
     def f(t: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -163,8 +176,8 @@ def restricted_maximum_likelihood(b: Batch) -> Tau2Fit:
         sw2 = (w**2).sum(axis=1)
         sw3 = (w**3).sum(axis=1)
         score = (w**2 * r2).sum(axis=1) - (sw - sw2 / sw)
-        info = sw2 - 2 * sw3 / sw + sw2**2 / sw**2
-        return score, -info
+        trace_pp = sw2 - 2 * sw3 / sw + sw2**2 / sw**2
+        return score, _score_slope(b, t, w, r2, sw) + trace_pp
 
     return _solve(b, f)
 
