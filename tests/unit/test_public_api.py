@@ -1,0 +1,36 @@
+"""The curated public API: every name in ``__all__`` exists; the core stays UI-free."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+
+import pytest
+
+PACKAGES = [
+    "sysreview",
+    "sysreview.effects",
+    "sysreview.meta",
+    "sysreview.revman",
+    "sysreview.stats",
+]
+
+
+@pytest.mark.parametrize("name", PACKAGES)
+def test_all_names_resolve(name: str) -> None:
+    module = importlib.import_module(name)
+    assert module.__all__, f"{name} has an empty __all__"
+    for attr in module.__all__:
+        assert hasattr(module, attr), f"{name}.{attr} is in __all__ but missing"
+
+
+def test_core_imports_neither_cli_nor_heavy_modules() -> None:
+    """The statistics core knows nothing of the CLI, and the pool path stays lean."""
+    code = (
+        "import sys, sysreview.effects, sysreview.meta, sysreview.analysis_table;"
+        "print(sorted(m for m in ('typer', 'rich', 'pandas', 'scipy.stats', 'matplotlib')"
+        " if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
