@@ -287,7 +287,8 @@ rma_expected <- function(res, env, call_code, with_confint = TRUE) {
   e$pi_lb_t_km2 <- b - tcrit * sqrt(res$tau2 + res$se^2)
   e$pi_ub_t_km2 <- b + tcrit * sqrt(res$tau2 + res$se^2)
   if (with_confint && !is.element(res$method, c("FE", "EE", "CE"))) {
-    ci <- tryCatch(confint(res), error = function(err) err)
+    # the case's call computes `ci` itself (with a tight uniroot tolerance, see below)
+    ci <- if (!is.null(env$ci)) env$ci else tryCatch(confint(res), error = function(err) err)
     if (inherits(ci, "error")) {
       e$confint_error <- conditionMessage(ci)
     } else {
@@ -306,6 +307,19 @@ rma_expected <- function(res, env, call_code, with_confint = TRUE) {
   e
 }
 
+# metafor's default stopping rules are loose: Fisher scoring (ML, REML, EB) stops
+# when tau2 changes by less than threshold = 1e-5 (absolute), and uniroot (PM, and
+# the Q-profile limits of confint) stops at tol = .Machine$double.eps^0.25 ~ 1.2e-4.
+# At those defaults hackshaw's PM tau2 is off its root by 1.7e-3 relative and the
+# Q-profile limits by up to 2e-4, so a reference would only be as good as that.
+# Every iterative fit is therefore run to a tight tolerance, and the call stored in
+# the JSON says so; all other numbers are unaffected by these controls.
+tight_control <- list(FE = "", DL = "", SJ = "", HE = "",
+                      REML = ", control=list(threshold=1e-12)",
+                      ML = ", control=list(threshold=1e-12)",
+                      EB = ", control=list(threshold=1e-12)",
+                      PM = ", control=list(tol=1e-12)")
+
 rma_cases <- list()
 rma_sets <- list(
   list(tag = "bcg_rr", dataset = "dat.bcg", setup = bcg_setup, measure = "RR",
@@ -320,12 +334,13 @@ for (s in rma_sets) {
   inp <- s$input(env0$dat)
   for (m in methods) for (t in tests) {
     env <- new_env(s$setup)
-    call <- sprintf("res <- rma(yi, vi, data=dat, method='%s', test='%s')", m, t)
+    call <- sprintf("res <- rma(yi, vi, data=dat, method='%s', test='%s'%s)", m, t, tight_control[[m]])
+    if (m != "FE") call <- paste0(call, "; ci <- confint(res, control=list(tol=1e-12))")
     res <- try_run(call, env)
     if (!is.null(attr(res, "error"))) {
       exp <- list(converged = FALSE, error = attr(res, "error"))
     } else {
-      exp <- rma_expected(env$res, env, sub("^res <- ", "", call))
+      exp <- rma_expected(env$res, env, sub("^res <- ", "", sub(";.*$", "", call)))
       exp$warnings <- warn_of(res)
     }
     rma_cases[[length(rma_cases) + 1L]] <- list(

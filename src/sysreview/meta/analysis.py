@@ -12,9 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from sysreview.effects.base import EffectSizes, FloatArray
+from sysreview.effects.dichotomous import double_zero, peto_components
 from sysreview.errors import TooFewStudiesError
 from sysreview.meta.batch import Batch
-from sysreview.meta.mantel_haenszel import mantel_haenszel
+from sysreview.meta.mantel_haenszel import mantel_haenszel, peto
 from sysreview.meta.pooling import PooledBatch, pool_batch, typical_variance
 from sysreview.meta.result import MetaAnalysis, SubgroupTest
 from sysreview.stats import chi2_sf
@@ -68,19 +69,41 @@ def settings_for(
     )
 
 
-def _mh_parts(effects: EffectSizes, settings: Settings) -> tuple[float, float, FloatArray, float]:
-    """MH estimate, SE, weights of the contributing studies, and Q about the MH estimate."""
+def _mh_parts(
+    effects: EffectSizes, settings: Settings
+) -> tuple[float, float, FloatArray, float, float]:
+    """MH (or Peto) estimate, SE, weights of the contributing studies, Q about it, Q's df.
+
+    Notes
+    -----
+    RevMan: Q sums over every estimable study, on ``k - 1`` df. metafor
+    (``rma.mh``/``rma.peto`` with their default ``drop00=c(TRUE, FALSE)``): the
+    estimate uses every table, but Q leaves out double-zero studies, on ``k.yi - 1``
+    df; ``rma.peto`` takes Q, like its estimate, from the raw counts, ``rma.mh`` from
+    escalc's corrected ``yi``/``vi``.
+    """
     use = effects.estimable
-    if effects.tables is None or not use.any():
-        return np.nan, np.nan, np.zeros(int(use.sum())), np.nan
+    k = int(use.sum())
+    if effects.tables is None or k == 0:
+        return np.nan, np.nan, np.zeros(k), np.nan, -1.0
     tables = effects.tables.subset(use)
+    yi, vi = effects.yi[use], effects.vi[use]
+    in_q = np.ones(k, dtype=bool)
     with np.errstate(divide="ignore", invalid="ignore"):
-        if use.sum() == 1:
-            only = effects.yi[use][0], float(np.sqrt(effects.vi[use][0])), np.ones(1)
-            return only[0], only[1], only[2], 0.0
-        fixed = mantel_haenszel(tables, effects.measure, settings.convention)
-        q = float((((effects.yi[use] - fixed.estimate) ** 2) / effects.vi[use]).sum())
-    return fixed.estimate, fixed.se, fixed.weights, q
+        if settings.convention is Convention.REVMAN:
+            if k == 1:
+                return yi[0], float(np.sqrt(vi[0])), np.ones(1), 0.0, 0.0
+            fixed = mantel_haenszel(tables, effects.measure, settings.convention)
+        else:
+            in_q = ~double_zero(tables)
+            if settings.method is Method.PETO:
+                fixed = peto(tables)
+                o_minus_e, v = peto_components(tables)
+                yi, vi = o_minus_e / v, 1 / v
+            else:
+                fixed = mantel_haenszel(tables, effects.measure, settings.convention)
+        q = float((((yi - fixed.estimate) ** 2 / vi)[in_q]).sum())
+    return fixed.estimate, fixed.se, fixed.weights, q, float(in_q.sum() - 1)
 
 
 def _pool(items: Sequence[EffectSizes], settings: Settings) -> PooledBatch:
@@ -88,10 +111,18 @@ def _pool(items: Sequence[EffectSizes], settings: Settings) -> PooledBatch:
     ys = [e.yi[e.estimable] for e in items]
     vs = [e.vi[e.estimable] for e in items]
     b = Batch.from_lists(ys, vs)
-    fixed_q = fixed_estimate = None
-    if settings.method is Method.MH:
+    fixed_q = fixed_estimate = q_df = None
+    # metafor's rma.peto (fixed effect only) pools the raw tables. A random-effects
+    # Peto model is rma(measure="PETO", ...): inverse variance on escalc's yi/vi.
+    metafor_peto = (
+        settings.method is Method.PETO
+        and settings.convention is Convention.METAFOR
+        and settings.model is Model.FIXED
+    )
+    if settings.method is Method.MH or metafor_peto:
         parts = [_mh_parts(e, settings) for e in items]
         fixed_q = np.array([p[3] for p in parts])
+        q_df = np.array([p[4] for p in parts])
         weights = np.zeros_like(b.y)
         for i, p in enumerate(parts):
             weights[i, : len(p[2])] = p[2]
@@ -106,6 +137,7 @@ def _pool(items: Sequence[EffectSizes], settings: Settings) -> PooledBatch:
             convention=settings.convention,
             fixed_q=fixed_q,
             fixed_estimate=fixed_estimate,
+            q_df=q_df,
         )
 
 
@@ -145,7 +177,7 @@ def _result(
         df_inference=None if np.isnan(df_inf) else df_inf,
         tau2=tau2,
         q=float(pooled.q[row]),
-        df=max(k - 1, 0),
+        df=max(int(pooled.df[row]), 0),
         p_q=float(pooled.p_q[row]),
         i2=float(pooled.i2[row]),
         h2=float(pooled.h2[row]),

@@ -1,8 +1,10 @@
-"""Mantel-Haenszel fixed-effect estimates from 2x2 tables.
+"""Mantel-Haenszel and Peto fixed-effect estimates from 2x2 tables.
 
-Peto's method needs no code of its own: its pooled log odds ratio and heterogeneity
-statistic are inverse-variance pooling of the Peto log odds ratios ``(O - E)/V``
-with variances ``1/V`` (Deeks & Higgins 2010).
+Peto's pooled log odds ratio is inverse-variance pooling of the Peto log odds ratios
+``(O - E)/V`` with variances ``1/V`` (Deeks & Higgins 2010). Under the RevMan
+convention those come from the raw counts and need no code of their own here.
+Under the metafor convention :func:`peto` pools the raw tables, as ``rma.peto``
+does, while the per-study values shown alongside carry escalc's zero-cell correction.
 
 Formulas follow Deeks & Higgins, *Statistical algorithms in Review Manager 5* (2010),
 section "Mantel-Haenszel methods", which cites Greenland &
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sysreview.effects.base import FloatArray, TwoByTwo
-from sysreview.effects.dichotomous import corrected_tables
+from sysreview.effects.dichotomous import corrected_tables, peto_components
 from sysreview.vocab import Convention, Measure
 
 
@@ -59,8 +61,11 @@ def mantel_haenszel(
     * RD: ``sum((a n2 - c n1)/N) / sum(n1 n2/N)``; RevMan's variance
       ``sum((a b n2^3 + c d n1^3)/(n1 n2 N^2)) / (sum n1 n2/N)^2`` (Greenland & Robins
       1985); metafor's ``(RD P + Q) / (sum n1 n2/N)^2`` with
-      ``P = sum((n2^2 a - n1^2 c + n1 n2 (n2 - n1)/2)/N^2)`` and
-      ``Q = sum((a (n2 - c) + c (n1 - a))/(2N))`` (Sato et al. 1989).
+      ``P = sum((n1^2 c - n2^2 a + n1 n2 (n2 - n1)/2)/N^2)`` and
+      ``Q = sum((a (n2 - c) + c (n1 - a))/(2N))`` (Sato et al. 1989, as in
+      metafor 3.8 ``rma.mh``). For a single table this reduces to the binomial
+      variance ``p1 (1 - p1)/n1 + p2 (1 - p2)/n2``, which the variant with the
+      opposite sign on the first two terms of ``P`` does not.
 
     Weights are the MH weights ``b c/N`` (OR), ``c n1/N`` (RR), ``n1 n2/N`` (RD).
     """
@@ -92,10 +97,25 @@ def mantel_haenszel(
             terms = tc.ai * tc.bi * tc.n2i**3 + tc.ci * tc.di * tc.n1i**3
             var = (terms / (tc.n1i * tc.n2i * nc**2)).sum() / sw**2
         else:
-            p = ((n2**2 * a - n1**2 * c + n1 * n2 * (n2 - n1) / 2) / n**2).sum()
+            p = ((n1**2 * c - n2**2 * a + n1 * n2 * (n2 - n1) / 2) / n**2).sum()
             q = ((a * (n2 - c) + c * (n1 - a)) / (2 * n)).sum()
             var = (rd * p + q) / sw**2
         return FixedEstimate(float(rd), float(np.sqrt(var)), w)
     raise ValueError(
         f"Invalid measure {measure.value!r} for Mantel-Haenszel; must be one of RR, OR, RD"
     )
+
+
+def peto(t: TwoByTwo) -> FixedEstimate:
+    """Peto's pooled log odds ratio from the raw tables (metafor's ``rma.peto``).
+
+    Notes
+    -----
+    ``log OR = sum(O - E) / sum(V)``, ``se = 1/sqrt(sum V)``, weights ``V``, with
+    ``O - E`` and ``V`` from :func:`~sysreview.effects.dichotomous.peto_components`
+    on the uncorrected counts (Yusuf et al. 1985). A table with no events (or only
+    events) in both groups has ``V = 0`` and so weight 0.
+    """
+    o_minus_e, v = peto_components(t)
+    sv = v.sum()
+    return FixedEstimate(float(o_minus_e.sum() / sv), float(1 / np.sqrt(sv)), v)

@@ -30,7 +30,8 @@ class PooledBatch:
     """Pooled results of ``m`` analyses (each field an array of length ``m``).
 
     ``weights`` has shape ``(m, K)``: each study's weight in percent of its analysis.
-    ``df_inference`` is NaN for Wald-z inference and ``k - 1`` for HKSJ.
+    ``df_inference`` is NaN for Wald-z inference and ``k - 1`` for HKSJ; ``df`` is
+    the degrees of freedom of ``q``.
     """
 
     k: FloatArray
@@ -106,6 +107,7 @@ def pool_batch(
     convention: Convention | str = Convention.REVMAN,
     fixed_q: FloatArray | None = None,
     fixed_estimate: tuple[FloatArray, FloatArray, FloatArray] | None = None,
+    q_df: FloatArray | None = None,
 ) -> PooledBatch:
     """Pool every analysis of a batch by inverse variance.
 
@@ -122,6 +124,10 @@ def pool_batch(
     fixed_estimate
         ``(estimate, se, weights)`` of that fixed-effect method, used for the
         fixed-effect model instead of inverse variance.
+    q_df
+        Degrees of freedom of ``fixed_q`` (default ``k - 1``), used for its p-value
+        and for I² and H² from Q. metafor's ``rma.mh``/``rma.peto`` leave
+        double-zero studies out of Q (``k.yi - 1`` df) but keep them in the estimate.
 
     Notes
     -----
@@ -140,6 +146,7 @@ def pool_batch(
     df = k - 1
     w_fixed = b.mask / b.v
     q = b.generalised_q(np.zeros(m)) if fixed_q is None else fixed_q
+    df_q = df if q_df is None else q_df
     if mdl is Model.FIXED:
         fit = Tau2Fit(np.zeros(m), np.ones(m, dtype=bool), np.zeros(m, dtype=np.int64))
     elif fixed_q is not None:
@@ -172,16 +179,16 @@ def pool_batch(
             p = normal_two_sided_p(statistic)
             df_inf = np.full(m, np.nan)
         ci_low, ci_high = estimate - crit * se, estimate + crit * se
-        p_q = np.where(df > 0, chi2_sf(q, np.maximum(df, 1)), np.nan)
+        p_q = np.where(df_q > 0, chi2_sf(q, np.maximum(df_q, 1)), np.nan)
         s2 = typical_variance(b)
         if conv is Convention.METAFOR and mdl is Model.RANDOM:
             i2 = 100 * tau2 / (tau2 + s2)
             h2 = (tau2 + s2) / s2
         else:
-            i2 = np.where(q > 0, 100 * np.maximum(q - df, 0) / q, 0.0)
-            h2 = q / df
-        i2 = np.where(df > 0, i2, np.nan)
-        h2 = np.where(df > 0, h2, np.nan)
+            i2 = np.where(q > 0, 100 * np.maximum(q - df_q, 0) / q, 0.0)
+            h2 = q / df_q
+        i2 = np.where(df_q > 0, i2, np.nan)
+        h2 = np.where(df_q > 0, h2, np.nan)
         pi_low, pi_high = _prediction_interval(estimate, se, tau2, k, level, mdl, ci, conv)
     tau2_ci = q_profile_tau2_ci(b, level)
     return PooledBatch(
@@ -195,7 +202,7 @@ def pool_batch(
         df_inference=df_inf,
         tau2=np.where(df > 0, tau2, np.nan) if mdl is Model.RANDOM else tau2,
         q=q,
-        df=df,
+        df=df_q,
         p_q=p_q,
         i2=i2,
         h2=h2,
