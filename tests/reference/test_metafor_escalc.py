@@ -4,7 +4,8 @@ Each case is an ``escalc(...)`` call (see its ``call``) on dat.normand1999 (MD, 
 dat.bcg (RR, OR, RD, PETO; no zero cells) or dat.nielweise2007 (5 single-zero
 studies and one double-zero study). We recompute ``yi`` and ``vi`` with
 ``convention="metafor"``. Cases that use an escalc option sysreview does not offer
-are skipped, with the option named in the reason.
+are skipped, with the option named in the reason; the zero-cell options ``add``,
+``to`` and ``drop00`` are passed through.
 """
 
 from __future__ import annotations
@@ -35,10 +36,6 @@ def unsupported(case: Case) -> str | None:
         return f"sysreview has no {args['measure']} measure"
     if args.get("vtype", "LS") != "LS":
         return f"sysreview has no vtype={args['vtype']!r} variance (only metafor's default 'LS')"
-    if args.get("to", "only0") != "only0":
-        return f"sysreview has no to={args['to']!r} zero-cell option (only the default 'only0')"
-    if args.get("drop00", False):
-        return "sysreview has no drop00=TRUE option for escalc (rma.mh/rma.peto's is tested)"
     return None
 
 
@@ -58,7 +55,16 @@ def effects_for(case: Case) -> EffectSizes:
             convention="metafor",
         )
     return dichotomous_effects(
-        i["ai"], i["n1i"], i["ci"], i["n2i"], measure, studies=i["study"], convention="metafor"
+        i["ai"],
+        i["n1i"],
+        i["ci"],
+        i["n2i"],
+        measure,
+        studies=i["study"],
+        convention="metafor",
+        add=case.args.get("add", 0.5),
+        to=case.args.get("to", "only0"),
+        drop00=case.args.get("drop00", False),
     )
 
 
@@ -69,4 +75,5 @@ def test_escalc(case: Case) -> None:
     assert es.k == exp["k"], f"{case.name}: k\n{case.r_code}"
     assert_close(case, "yi", es.yi, exp["yi"], rel=REL, abs_tol=ABS)
     assert_close(case, "vi", es.vi, exp["vi"], rel=REL, abs_tol=ABS)
-    assert es.estimable.all(), f"{case.name}: escalc keeps every study\n{case.r_code}"
+    kept = [y is not None for y in exp["yi"]]
+    assert es.estimable.tolist() == kept, f"{case.name}: estimable studies\n{case.r_code}"

@@ -71,27 +71,51 @@ def double_zero(t: TwoByTwo) -> BoolArray:
     return np.asarray(((t.ai == 0) & (t.ci == 0)) | ((t.bi == 0) & (t.di == 0)))
 
 
-def _reasons(t: TwoByTwo, measure: Measure, convention: Convention) -> list[str | None]:
+def _reasons(t: TwoByTwo, drop00: bool) -> list[str | None]:
     reasons: list[str | None] = []
     double = double_zero(t)
-    needs_events = convention is Convention.REVMAN and measure is not Measure.RD
     for i in range(t.ai.size):
         if np.isnan([t.ai[i], t.n1i[i], t.ci[i], t.n2i[i]]).any():
             reasons.append("missing events or participants")
         elif t.n1i[i] == 0 or t.n2i[i] == 0:
             reasons.append("no participants in a group")
-        elif double[i] and needs_events:
+        elif double[i] and drop00:
             reasons.append("no events (or only events) in both groups")
         else:
             reasons.append(None)
     return reasons
 
 
-def corrected_cells(t: TwoByTwo, add: float = 0.5) -> Cells:
-    """Cells ``a, b, c, d`` with ``add`` added to every cell of studies with a zero cell."""
+ZERO_CELL_RULES = ("only0", "all", "if0all", "none")
+
+
+def corrected_cells(t: TwoByTwo, add: float = 0.5, to: str = "only0") -> Cells:
+    """Cells ``a, b, c, d`` with ``add`` added to every cell of the chosen studies.
+
+    ``to`` names the studies, as metafor's ``escalc``: ``only0`` those with a zero
+    cell, ``all`` every study, ``if0all`` every study when any has a zero cell,
+    ``none`` no study.
+
+    Examples
+    --------
+    >>> t = TwoByTwo(np.array([0.0, 2.0]), np.array([10.0, 10.0]),
+    ...              np.array([1.0, 3.0]), np.array([10.0, 10.0]))
+    >>> [float(x) for x in corrected_cells(t, to="if0all")[0]]
+    [0.5, 2.5]
+    """
+    if to not in ZERO_CELL_RULES:
+        raise ValueError(
+            f"Invalid zero-cell rule {to!r}; must be one of {', '.join(ZERO_CELL_RULES)}"
+        )
     a, b, c, d = t.ai, t.bi, t.ci, t.di
     zero = (a == 0) | (b == 0) | (c == 0) | (d == 0)
-    inc = np.where(zero, add, 0.0)
+    chosen = {
+        "only0": zero,
+        "all": np.ones_like(zero),
+        "if0all": np.full_like(zero, bool(zero.any())),
+        "none": np.zeros_like(zero),
+    }[to]
+    inc = np.where(chosen, add, 0.0)
     return a + inc, b + inc, c + inc, d + inc
 
 
@@ -164,6 +188,9 @@ def dichotomous_effects(
     *,
     studies: Sequence[str] | None = None,
     convention: Convention | str = Convention.REVMAN,
+    add: float = 0.5,
+    to: str | None = None,
+    drop00: bool | None = None,
 ) -> EffectSizes:
     """Per-study RR, OR, RD or Peto OR from events and group sizes.
 
@@ -179,6 +206,13 @@ def dichotomous_effects(
         Study labels.
     convention
         ``revman`` (default) or ``metafor`` zero-cell rules (see the module notes).
+    add, to, drop00
+        Override the convention's zero-cell rule, with metafor's ``escalc`` meanings:
+        the amount added, to which studies (``only0``, ``all``, ``if0all``,
+        ``none``), and whether studies with no events (or only events) in both
+        groups are not estimable. Defaults: ``add=0.5, to="only0"``; ``drop00`` is
+        true for RevMan's RR, OR and Peto OR and false otherwise. RevMan's Peto OR
+        uses no correction (``to="none"``).
 
     Returns
     -------
@@ -207,11 +241,13 @@ def dichotomous_effects(
     conv = Convention.parse(convention)
     labels = study_labels(studies, np.atleast_1d(np.asarray(ai)).size)
     tables = read_tables(ai, n1i, ci, n2i, labels)
-    reasons = _reasons(tables, m, conv)
-    if m is Measure.PETO_OR and conv is Convention.REVMAN:
-        cells: Cells = (tables.ai, tables.bi, tables.ci, tables.di)
-    else:
-        cells = corrected_cells(tables)
+    revman = conv is Convention.REVMAN
+    if drop00 is None:
+        drop00 = revman and m is not Measure.RD
+    if to is None:
+        to = "none" if revman and m is Measure.PETO_OR else "only0"
+    reasons = _reasons(tables, drop00)
+    cells = corrected_cells(tables, add, to)
     with np.errstate(divide="ignore", invalid="ignore"):
         yi, vi = _FORMULAS[m](*cells)
         if m is Measure.RD and conv is Convention.REVMAN:
