@@ -422,7 +422,8 @@ bias_sets <- list(
   list(tag = "bcg_rr", dataset = "dat.bcg", setup = bcg_setup, measure = "RR",
        input = function(d) { l <- bcg_input(d); l$ni <- A(as.integer(attr(d$yi, "ni"))); l }, has_ni = TRUE)
 )
-model_args <- list(FE = "method='FE'", DL = "method='DL'", REML = "method='REML'")
+model_args <- list(FE = "method='FE'", DL = "method='DL'",
+                   REML = "method='REML', control=list(threshold=1e-12)")
 
 regtest_expected <- function(rt) {
   fit <- rt$fit
