@@ -48,6 +48,12 @@ def _continuous_reasons(
     return reasons
 
 
+def _read_arms(*values: ArrayLike) -> tuple[FloatArray, ...]:
+    """Means, SDs and Ns of both arms as float arrays, named after the CSV columns."""
+    names = ("mean_e", "sd_e", "n_e", "mean_c", "sd_c", "n_c")
+    return tuple(as_float_array(v, name) for v, name in zip(values, names, strict=True))
+
+
 def hedges_correction(
     df: ArrayLike, convention: Convention | str = Convention.REVMAN
 ) -> FloatArray:
@@ -103,16 +109,8 @@ def mean_difference(
     >>> float(es.yi[0]), float(es.vi[0])
     (2.0, 0.4)
     """
-    arrays = [
-        as_float_array(v, name)
-        for v, name in zip(
-            (m1i, sd1i, n1i, m2i, sd2i, n2i),
-            ("mean_e", "sd_e", "n_e", "mean_c", "sd_c", "n_c"),
-            strict=True,
-        )
-    ]
-    m1, sd1, n1, m2, sd2, n2 = arrays
-    reasons = _continuous_reasons(m1, sd1, n1, m2, sd2, n2)
+    m1, sd1, n1, m2, sd2, n2 = arms = _read_arms(m1i, sd1i, n1i, m2i, sd2i, n2i)
+    reasons = _continuous_reasons(*arms)
     with np.errstate(divide="ignore", invalid="ignore"):
         yi = m1 - m2
         vi = sd1**2 / n1 + sd2**2 / n2
@@ -158,16 +156,8 @@ def standardized_mean_difference(
     0.492146596859
     """
     conv = Convention.parse(convention)
-    arrays = [
-        as_float_array(v, name)
-        for v, name in zip(
-            (m1i, sd1i, n1i, m2i, sd2i, n2i),
-            ("mean_e", "sd_e", "n_e", "mean_c", "sd_c", "n_c"),
-            strict=True,
-        )
-    ]
-    m1, sd1, n1, m2, sd2, n2 = arrays
-    reasons = _continuous_reasons(m1, sd1, n1, m2, sd2, n2)
+    m1, sd1, n1, m2, sd2, n2 = arms = _read_arms(m1i, sd1i, n1i, m2i, sd2i, n2i)
+    reasons = _continuous_reasons(*arms)
     n = n1 + n2
     with np.errstate(divide="ignore", invalid="ignore"):
         pooled_sd = np.sqrt(((n1 - 1) * sd1**2 + (n2 - 1) * sd2**2) / (n - 2))
