@@ -1,0 +1,271 @@
+"""Benchmark: ``sysreview pool`` against a metafor loop in ``Rscript``, whole processes.
+
+Generates ``--analyses`` continuous analyses (k uniform in 5..40 studies, per-arm
+means/SDs/Ns) deterministically from ``--seed`` into a temporary directory, then, per
+tau² estimator (DL, REML), times
+
+* ``sysreview pool DATA.csv --by analysis --measure MD --model random --tau2 EST --format json``
+* ``Rscript bench.R`` which loads metafor and runs ``escalc(measure="MD")`` +
+  ``rma(yi, vi, method=EST)`` for every analysis, writing the pooled results to a CSV,
+
+alternating the two tools ``--repeats`` times (startup and imports included in both)
+and reports the median wall times and their ratio. Untimed warm-up runs fill the page
+cache and provide the cross-check: the largest absolute difference of the pooled
+estimate, its SE and tau² between the two tools, so the timings compare like with like.
+For REML it is shown twice: against metafor's defaults (convergence threshold 1e-5 on
+tau², so differences of ~1e-5 are metafor's) and against metafor run with threshold
+1e-12. Analyses where metafor's Fisher scoring does not converge are refit in R with
+``control=list(stepadj=0.5)`` (metafor's documented remedy) and counted.
+
+Run with ``make bench`` or ``.venv/bin/python benchmarks/bench_pool.py --help``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ESTIMATORS = ("DL", "REML")
+TARGET_RATIO = 20.0
+STRICT_THRESHOLD = "1e-12"
+INSTALL_HINT = "apt-get install -y r-cran-metafor"
+
+R_SCRIPT = r"""
+args <- commandArgs(trailingOnly = TRUE)
+suppressPackageStartupMessages(library(metafor))
+d <- read.csv(args[1], stringsAsFactors = FALSE)
+method <- args[2]
+# optional 4th argument: a tighter convergence threshold (cross-check only, never timed)
+ctrl <- if (length(args) >= 4) list(threshold = as.numeric(args[4]), maxiter = 1000) else list()
+groups <- split(d, factor(d$analysis, levels = unique(d$analysis)))
+rows <- vapply(names(groups), function(a) {
+  es <- escalc(measure = "MD", m1i = mean_e, sd1i = sd_e, n1i = n_e,
+               m2i = mean_c, sd2i = sd_c, n2i = n_c, data = groups[[a]])
+  retried <- 0L
+  fit <- tryCatch(rma(yi, vi, data = es, method = method, control = ctrl),
+                  error = function(e) NULL)
+  if (is.null(fit)) {  # Fisher scoring diverged: metafor's documented remedy
+    retried <- 1L
+    fit <- tryCatch(rma(yi, vi, data = es, method = method,
+                        control = modifyList(ctrl, list(stepadj = 0.5, maxiter = 1000))),
+                    error = function(e) NULL)
+  }
+  if (is.null(fit)) return(sprintf("%s,NA,NA,NA,%d", a, retried))
+  sprintf("%s,%.17g,%.17g,%.17g,%d", a, as.numeric(fit$b), fit$se, fit$tau2, retried)
+}, character(1))
+writeLines(c("analysis,estimate,se,tau2,retried", rows), args[3])
+"""
+
+
+def generate(path: Path, analyses: int, seed: int) -> int:
+    """Write the benchmark CSV; return the total number of study rows."""
+    rng = np.random.default_rng(seed)
+    rows = 0
+    with path.open("w", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["analysis", "study", "mean_e", "sd_e", "n_e", "mean_c", "sd_c", "n_c"])
+        for a in range(analyses):
+            k = int(rng.integers(5, 41))
+            mu = rng.normal(0.0, 5.0)
+            tau = rng.uniform(0.0, 3.0)
+            n_e = rng.integers(10, 301, size=k)
+            n_c = rng.integers(10, 301, size=k)
+            sd_e = rng.uniform(5.0, 20.0, size=k)
+            sd_c = sd_e * rng.uniform(0.8, 1.25, size=k)
+            mean_c = rng.normal(50.0, 10.0, size=k) + rng.normal(0.0, sd_c / np.sqrt(n_c))
+            delta = rng.normal(mu, tau, size=k)
+            mean_e = mean_c + delta + rng.normal(0.0, sd_e / np.sqrt(n_e))
+            for i in range(k):
+                out.writerow(
+                    [
+                        f"a{a:05d}",
+                        f"study {i + 1}",
+                        f"{mean_e[i]:.4f}",
+                        f"{sd_e[i]:.4f}",
+                        int(n_e[i]),
+                        f"{mean_c[i]:.4f}",
+                        f"{sd_c[i]:.4f}",
+                        int(n_c[i]),
+                    ]
+                )
+            rows += k
+    return rows
+
+
+def sysreview_cmd(exe: Path, data: Path, estimator: str) -> list[str]:
+    return [
+        str(exe), "pool", str(data), "--by", "analysis", "--measure", "MD",
+        "--model", "random", "--tau2", estimator, "--format", "json",
+    ]  # fmt: skip
+
+
+def r_cmd(
+    script: Path, data: Path, estimator: str, out: Path, threshold: str | None = None
+) -> list[str]:
+    cmd = ["Rscript", "--vanilla", str(script), str(data), estimator, str(out)]
+    return cmd if threshold is None else [*cmd, threshold]
+
+
+def run(cmd: list[str], stdout: Path) -> float:
+    """Run ``cmd`` with stdout to a file; return its wall time in seconds."""
+    with stdout.open("wb") as handle:
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, stdout=handle, stderr=subprocess.PIPE, check=False)
+        elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr.decode()}")
+    return elapsed
+
+
+def metafor_available() -> tuple[bool, str]:
+    if shutil.which("Rscript") is None:
+        return False, "Rscript not found on PATH"
+    probe = subprocess.run(
+        ["Rscript", "--vanilla", "-e", 'cat(as.character(packageVersion("metafor")))'],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if probe.returncode != 0:
+        return False, "R package metafor is not installed"
+    return True, probe.stdout.strip()
+
+
+Row = tuple[float, float, float, int]  # estimate, se, tau2, retried (metafor only)
+
+
+def _float(value: str | float | None) -> float:
+    """A JSON number or R CSV field as a float; ``null`` and ``NA`` become NaN."""
+    return float("nan") if value is None or value == "NA" else float(value)
+
+
+def read_sysreview(path: Path) -> dict[str, Row]:
+    records = json.loads(path.read_text())
+    return {
+        r["analysis"]: (_float(r["estimate"]), _float(r["se"]), _float(r["tau2"]), 0)
+        for r in records
+    }
+
+
+def read_metafor(path: Path) -> dict[str, Row]:
+    with path.open(newline="") as handle:
+        return {
+            row["analysis"]: (
+                _float(row["estimate"]),
+                _float(row["se"]),
+                _float(row["tau2"]),
+                int(row["retried"]),
+            )
+            for row in csv.DictReader(handle)
+        }
+
+
+def cross_check(ours: Path, theirs: Path, title: str) -> None:
+    """Print the largest differences between the two tools' pooled results."""
+    a, b = read_sysreview(ours), read_metafor(theirs)
+    if a.keys() != b.keys():
+        sys.exit(f"{title}: the tools returned different analyses")
+    labels = sorted(a)
+    x = np.array([a[k][:3] for k in labels], dtype=float)
+    y = np.array([b[k][:3] for k in labels], dtype=float)
+    retried = np.array([b[k][3] for k in labels], dtype=bool)
+    ok = ~np.isnan(x).any(axis=1) & ~np.isnan(y).any(axis=1)
+    notes = [f"{ok.sum()} of {len(labels)} analyses compared"]
+    if retried.any():
+        notes.append(f"{retried.sum()} refit by metafor with stepadj=0.5 after non-convergence")
+    print(f"  {title} ({'; '.join(notes)}):")
+    for name, mask in (("fit", ok & ~retried), ("refit", ok & retried)):
+        if mask.any():
+            d = np.abs(x[mask] - y[mask]).max(axis=0)
+            print(f"    {name:<5} max |diff| estimate {d[0]:.2e}, se {d[1]:.2e}, tau2 {d[2]:.2e}")
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--analyses", type=int, default=2000, help="number of analyses")
+    parser.add_argument("--repeats", type=int, default=3, help="timed runs per tool and estimator")
+    parser.add_argument("--seed", type=int, default=20240601, help="numpy seed for the data")
+    args = parser.parse_args()
+
+    exe = Path(sys.executable).parent / "sysreview"
+    if not exe.exists():
+        sys.exit(f"{exe} not found: install sysreview into this environment (make bench)")
+    have_r, r_info = metafor_available()
+
+    print(f"machine: {os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), {cpu_model()}")
+    print(f"python {platform.python_version()}, numpy {np.__version__}")
+    print(f"metafor {r_info}" if have_r else f"metafor: unavailable ({r_info})")
+
+    with tempfile.TemporaryDirectory(prefix="sysreview-bench-") as tmp:
+        tmpdir = Path(tmp)
+        data = tmpdir / "data.csv"
+        rows = generate(data, args.analyses, args.seed)
+        print(f"data: {args.analyses} analyses, {rows} studies (seed {args.seed}), {data}")
+        script = tmpdir / "bench.R"
+        script.write_text(R_SCRIPT)
+        ours_out, theirs_out = tmpdir / "sysreview.json", tmpdir / "metafor.csv"
+
+        times: dict[str, dict[str, list[float]]] = {
+            e: {"sysreview": [], "R": []} for e in ESTIMATORS
+        }
+        r_stdout = tmpdir / "r.stdout"
+        if have_r:
+            print("cross-check of pooled results, sysreview vs metafor (untimed warm-up runs):")
+        for est in ESTIMATORS:
+            run(sysreview_cmd(exe, data, est), ours_out)
+            if not have_r:
+                continue
+            run(r_cmd(script, data, est, theirs_out), r_stdout)
+            cross_check(ours_out, theirs_out, f"{est}, metafor defaults")
+            if est != "DL":  # iterative: show the gap is metafor's default threshold (1e-5)
+                run(r_cmd(script, data, est, theirs_out, STRICT_THRESHOLD), r_stdout)
+                cross_check(ours_out, theirs_out, f"{est}, metafor threshold={STRICT_THRESHOLD}")
+        for _ in range(args.repeats):
+            for est in ESTIMATORS:
+                times[est]["sysreview"].append(run(sysreview_cmd(exe, data, est), ours_out))
+                if have_r:
+                    times[est]["R"].append(run(r_cmd(script, data, est, theirs_out), r_stdout))
+
+    how = "alternating runs" if have_r else "runs of sysreview alone"
+    print(f"\nmedian wall time over {args.repeats} {how} (startup included):")
+    print(f"  {'tau2':<5} {'sysreview':>10} {'metafor':>10} {'R/sysreview':>12}")
+    for est in ESTIMATORS:
+        ours = statistics.median(times[est]["sysreview"])
+        if have_r:
+            theirs = statistics.median(times[est]["R"])
+            ratio = theirs / ours
+            verdict = "meets" if ratio >= TARGET_RATIO else "misses"
+            print(
+                f"  {est:<5} {ours:>9.3f}s {theirs:>9.3f}s {ratio:>11.1f}x"
+                f"  ({verdict} the {TARGET_RATIO:.0f}x target)"
+            )
+        else:
+            print(f"  {est:<5} {ours:>9.3f}s {'n/a':>10} {'n/a':>12}")
+    if not have_r:
+        print(f"\nmetafor comparison skipped: {r_info}. Install it with: {INSTALL_HINT}")
+
+
+if __name__ == "__main__":
+    main()
