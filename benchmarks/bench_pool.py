@@ -4,9 +4,12 @@ Generates ``--analyses`` continuous analyses (k uniform in 5..40 studies, per-ar
 means/SDs/Ns) deterministically from ``--seed`` into a temporary directory, then, per
 tau² estimator (DL, REML), times
 
-* ``sysreview pool DATA.csv --by analysis --measure MD --model random --tau2 EST --format json``
+* ``sysreview pool DATA.csv --by analysis --measure MD --tau2 EST --convention metafor
+  --format json``
 * ``Rscript bench.R`` which loads metafor and runs ``escalc(measure="MD")`` +
-  ``rma(yi, vi, method=EST)`` for every analysis, writing the pooled results to a CSV,
+  ``rma(yi, vi, method=EST)`` for every analysis and writes what the JSON holds: each
+  study's estimate, SE, CI and weight, and the pooled estimate, SE, CI, z, p, tau², I²,
+  H², Q, df, p(Q) and prediction interval (``weights()``, ``predict()``),
 
 alternating the two tools ``--repeats`` times (startup and imports included in both)
 and reports the median wall times and their ratio. Untimed warm-up runs fill the page
@@ -50,9 +53,14 @@ method <- args[2]
 # optional 4th argument: a tighter convergence threshold (cross-check only, never timed)
 ctrl <- if (length(args) >= 4) list(threshold = as.numeric(args[4]), maxiter = 1000) else list()
 groups <- split(d, factor(d$analysis, levels = unique(d$analysis)))
-rows <- vapply(names(groups), function(a) {
+pooled <- character(length(groups))
+studies <- vector("list", length(groups))
+crit <- qnorm(0.975)
+for (i in seq_along(groups)) {
+  a <- names(groups)[i]
+  g <- groups[[i]]
   es <- escalc(measure = "MD", m1i = mean_e, sd1i = sd_e, n1i = n_e,
-               m2i = mean_c, sd2i = sd_c, n2i = n_c, data = groups[[a]])
+               m2i = mean_c, sd2i = sd_c, n2i = n_c, data = g)
   retried <- 0L
   fit <- tryCatch(rma(yi, vi, data = es, method = method, control = ctrl),
                   error = function(e) NULL)
@@ -62,10 +70,24 @@ rows <- vapply(names(groups), function(a) {
                         control = modifyList(ctrl, list(stepadj = 0.5, maxiter = 1000))),
                     error = function(e) NULL)
   }
-  if (is.null(fit)) return(sprintf("%s,NA,NA,NA,%d", a, retried))
-  sprintf("%s,%.17g,%.17g,%.17g,%d", a, as.numeric(fit$b), fit$se, fit$tau2, retried)
-}, character(1))
-writeLines(c("analysis,estimate,se,tau2,retried", rows), args[3])
+  if (is.null(fit)) {
+    pooled[i] <- sprintf("%s,NA,NA,NA,%d,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA", a, retried)
+    next
+  }
+  # the same content as `sysreview pool --format json`: per study and pooled
+  sei <- sqrt(es$vi)
+  studies[[i]] <- sprintf("%s,%s,%.17g,%.17g,%.17g,%.17g,%.17g", a, g$study, es$yi, sei,
+                          es$yi - crit * sei, es$yi + crit * sei, weights(fit))
+  pr <- predict(fit)
+  pooled[i] <- sprintf(
+    "%s,%.17g,%.17g,%.17g,%d,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%d,%.17g,%.17g,%.17g",
+    a, as.numeric(fit$b), fit$se, fit$tau2, retried, fit$ci.lb, fit$ci.ub, fit$zval, fit$pval,
+    fit$I2, fit$H2, fit$QE, fit$k - 1L, fit$QEp, pr$pi.lb, pr$pi.ub)
+}
+writeLines(c(paste0("analysis,estimate,se,tau2,retried,ci_low,ci_high,z,p,i2,h2,q,df,p_q,",
+                    "pi_low,pi_high"), pooled), args[3])
+writeLines(c("analysis,study,estimate,se,ci_low,ci_high,weight", unlist(studies)),
+           paste0(args[3], ".studies.csv"))
 """
 
 
@@ -107,7 +129,7 @@ def generate(path: Path, analyses: int, seed: int) -> int:
 def sysreview_cmd(exe: Path, data: Path, estimator: str) -> list[str]:
     return [
         str(exe), "pool", str(data), "--by", "analysis", "--measure", "MD",
-        "--model", "random", "--tau2", estimator, "--format", "json",
+        "--model", "random", "--tau2", estimator, "--convention", "metafor", "--format", "json",
     ]  # fmt: skip
 
 

@@ -18,7 +18,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
+import numpy as np
 
 from sysreview.effects import (
     EffectSizes,
@@ -27,6 +28,7 @@ from sysreview.effects import (
     mean_difference,
     standardized_mean_difference,
 )
+from sysreview.effects.base import FloatArray
 from sysreview.errors import InputError
 from sysreview.vocab import Convention, Measure
 
@@ -34,7 +36,7 @@ CONTINUOUS = ("mean_e", "sd_e", "n_e", "mean_c", "sd_c", "n_c")
 DICHOTOMOUS = ("events_e", "n_e", "events_c", "n_c")
 GENERIC = ("estimate", "se")
 MISSING = {"", "na", "nan", "n/a", "."}
-COUNTS = {"n_e", "n_c", "events_e", "events_c"}
+NON_NEGATIVE = {"n_e", "n_c", "events_e", "events_c", "sd_e", "sd_c", "se"}
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ class TableAnalysis:
     label: str | None
     studies: tuple[str, ...]
     subgroups: tuple[str, ...] | None
-    columns: dict[str, list[float]]
+    columns: dict[str, FloatArray]
     rows: tuple[int, ...]
 
 
@@ -58,10 +60,6 @@ def _number(text: str, source: str, line: int, column: str) -> float:
         raise InputError(
             f"not a number: {text!r}", source=source, line=line, column=column
         ) from None
-    if column in COUNTS and number < 0:
-        raise InputError(f"must not be negative: {text!r}", source=source, line=line, column=column)
-    if column in {"sd_e", "sd_c", "se"} and number < 0:
-        raise InputError(f"must not be negative: {text!r}", source=source, line=line, column=column)
     return number
 
 
@@ -127,41 +125,66 @@ def read_table(
             f"--by column {by!r} not found; columns are {', '.join(header)}", source=source, line=1
         )
     index = {name: i for i, name in enumerate(header)}
-    groups: dict[str | None, dict[str, list[Any]]] = {}
-    for offset, row in enumerate(body):
-        line = offset + 2
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            raise InputError(
-                f"{len(row)} fields but the header has {len(header)}", source=source, line=line
-            )
-        key = row[index[by]].strip() if by is not None else None
-        group = groups.setdefault(
-            key, {"study": [], "subgroup": [], "rows": [], **{c: [] for c in columns}}
-        )
-        study = row[index["study"]].strip()
+    rows, lines = _data_rows(body, len(header), source)
+    studies = [row[index["study"]].strip() for row in rows]
+    for study, line in zip(studies, lines, strict=True):
         if not study:
             raise InputError("empty study label", source=source, line=line, column="study")
-        group["study"].append(study)
-        group["rows"].append(line)
-        if "subgroup" in index:
-            group["subgroup"].append(row[index["subgroup"]].strip())
-        for c in columns:
-            group[c].append(_number(row[index[c]], source, line, c))
-    if not groups:
-        raise InputError("no data rows", source=source)
-    analyses = [
-        TableAnalysis(
-            label=key,
-            studies=tuple(g["study"]),
-            subgroups=tuple(g["subgroup"]) if "subgroup" in index else None,
-            columns={c: g[c] for c in columns},
-            rows=tuple(g["rows"]),
+    values = {c: _column(rows, lines, index[c], c, source) for c in columns}
+    subgroups = [row[index["subgroup"]].strip() for row in rows] if "subgroup" in index else None
+    keys = [row[index[by]].strip() for row in rows] if by is not None else [None] * len(rows)
+    first: dict[str | None, int] = {}
+    codes = np.fromiter((first.setdefault(k, len(first)) for k in keys), np.intp, len(keys))
+    order = np.argsort(codes, kind="stable")
+    analyses = []
+    for key, take in zip(first, np.split(order, np.cumsum(np.bincount(codes))[:-1]), strict=True):
+        idx = take.tolist()
+        analyses.append(
+            TableAnalysis(
+                label=key,
+                studies=tuple(studies[i] for i in idx),
+                subgroups=None if subgroups is None else tuple(subgroups[i] for i in idx),
+                columns={c: values[c][take] for c in columns},
+                rows=tuple(lines[i] for i in idx),
+            )
         )
-        for key, g in groups.items()
-    ]
     return columns, analyses
+
+
+def _data_rows(body: list[list[str]], width: int, source: str) -> tuple[list[list[str]], list[int]]:
+    """Non-blank rows with their line numbers; every row must have ``width`` fields."""
+    rows, lines = [], []
+    for offset, row in enumerate(body):
+        if not "".join(row).strip():
+            continue
+        if len(row) != width:
+            raise InputError(
+                f"{len(row)} fields but the header has {width}", source=source, line=offset + 2
+            )
+        rows.append(row)
+        lines.append(offset + 2)
+    if not rows:
+        raise InputError("no data rows", source=source)
+    return rows, lines
+
+
+def _column(
+    rows: list[list[str]], lines: list[int], position: int, name: str, source: str
+) -> FloatArray:
+    """One numeric column: parsed by numpy in one pass, cell by cell only on trouble."""
+    cells = [row[position] for row in rows]
+    try:
+        values = np.array(cells, dtype=float)
+    except ValueError:
+        values = np.array(
+            [_number(cell, source, line, name) for cell, line in zip(cells, lines, strict=True)]
+        )
+    if name in NON_NEGATIVE:
+        for i in np.flatnonzero(values < 0):
+            raise InputError(
+                f"must not be negative: {cells[i]!r}", source=source, line=lines[i], column=name
+            )
+    return values
 
 
 def effects_of(

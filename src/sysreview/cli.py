@@ -6,7 +6,6 @@ and column, and exits with status 2 — never a traceback.
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -63,7 +62,7 @@ def pool(
     """Pool the studies of DATA (per-arm means/SDs/Ns, events/Ns, or estimate/SE)."""
     from sysreview.analysis_table import default_measure, effects_of, read_table
     from sysreview.meta import meta_analyses
-    from sysreview.meta.export import analysis_record
+    from sysreview.meta.export import records_json
     from sysreview.vocab import CIMethod, Convention, Measure, Method, Model, Tau2Method
 
     try:
@@ -97,9 +96,7 @@ def pool(
     except (SysreviewError, ValueError) as exc:
         fail(str(exc))
     if output_format is OutputFormat.json:
-        records = [analysis_record(r, r.label if by else None) for r in results]
-        out = records if by else records[0]
-        sys.stdout.write(json.dumps(out, indent=1, allow_nan=False) + "\n")
+        sys.stdout.write(records_json(results, by=by is not None) + "\n")
     elif output_format is OutputFormat.csv:
         import pandas as pd
 

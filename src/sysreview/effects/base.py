@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from sysreview.errors import InputError
-from sysreview.stats import normal_quantile
+from sysreview.stats import z_critical
 from sysreview.vocab import Convention, Measure
 
 if TYPE_CHECKING:
@@ -36,13 +36,16 @@ def as_float_array(values: ArrayLike, name: str) -> FloatArray:
         If a value cannot be read as a number.
     """
     try:
-        arr = np.array(
+        return np.array(values, dtype=float, ndmin=1).ravel()
+    except (TypeError, ValueError):
+        pass
+    try:
+        return np.array(
             [np.nan if v is None else v for v in np.atleast_1d(np.asarray(values, dtype=object))],
             dtype=float,
         )
     except (TypeError, ValueError) as exc:
         raise InputError(f"{name} must be numeric ({exc})", column=name) from exc
-    return arr
 
 
 def frozen(arr: NDArray[Any]) -> NDArray[Any]:
@@ -151,7 +154,7 @@ class EffectSizes:
 
     def ci(self, level: float = 95.0) -> tuple[FloatArray, FloatArray]:
         """Per-study Wald confidence limits on the analysis (log) scale."""
-        crit = normal_quantile(0.5 + level / 200.0)
+        crit = z_critical(level)
         return self.yi - crit * self.sei, self.yi + crit * self.sei
 
     def subset(self, mask: ArrayLike) -> EffectSizes:

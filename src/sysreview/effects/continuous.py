@@ -12,11 +12,11 @@ Two conventions for the SMD (Hedges' adjusted g):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import special
 
 from sysreview.effects.base import (
     EffectSizes,
@@ -32,20 +32,34 @@ def _continuous_reasons(
     m1: FloatArray, sd1: FloatArray, n1: FloatArray, m2: FloatArray, sd2: FloatArray, n2: FloatArray
 ) -> list[str | None]:
     """Why each study is not estimable from means, SDs and Ns (``None`` if it is)."""
-    reasons: list[str | None] = []
-    for i in range(m1.size):
+    with np.errstate(invalid="ignore"):
+        fine = (n1 >= 2) & (n2 >= 2) & (sd1 > 0) & (sd2 > 0) & np.isfinite(m1) & np.isfinite(m2)
+    reasons: list[str | None] = [None] * m1.size
+    for i in np.flatnonzero(~fine):
         values = (m1[i], sd1[i], n1[i], m2[i], sd2[i], n2[i])
         if any(np.isnan(v) for v in values):
             names = ("mean_e", "sd_e", "n_e", "mean_c", "sd_c", "n_c")
             missing = [n for n, v in zip(names, values, strict=True) if np.isnan(v)]
-            reasons.append(f"missing {', '.join(missing)}")
+            reasons[i] = f"missing {', '.join(missing)}"
         elif n1[i] < 2 or n2[i] < 2:
-            reasons.append("fewer than 2 participants in a group")
+            reasons[i] = "fewer than 2 participants in a group"
         elif sd1[i] <= 0 or sd2[i] <= 0:
-            reasons.append("SD must be greater than 0")
+            reasons[i] = "SD must be greater than 0"
         else:
-            reasons.append(None)
+            reasons[i] = "mean must be finite"
     return reasons
+
+
+def _lgamma_positive(x: float) -> float:
+    return math.lgamma(x) if x > 0 else math.nan
+
+
+_LGAMMA = np.frompyfunc(_lgamma_positive, 1, 1)
+
+
+def _lgamma(x: FloatArray) -> FloatArray:
+    """``log Gamma(x)`` for ``x > 0``, NaN elsewhere (:func:`math.lgamma`, elementwise)."""
+    return np.asarray(_LGAMMA(x), dtype=float)
 
 
 def _read_arms(*values: ArrayLike) -> tuple[FloatArray, ...]:
@@ -81,9 +95,7 @@ def hedges_correction(
     m = np.asarray(df, dtype=float)
     if Convention.parse(convention) is Convention.REVMAN:
         return np.asarray(1.0 - 3.0 / (4.0 * (m + 2.0) - 9.0))
-    return np.asarray(
-        np.exp(special.gammaln(m / 2) - 0.5 * np.log(m / 2) - special.gammaln((m - 1) / 2))
-    )
+    return np.asarray(np.exp(_lgamma(m / 2) - 0.5 * np.log(m / 2) - _lgamma((m - 1) / 2)))
 
 
 def mean_difference(

@@ -55,7 +55,9 @@ def read_tables(
         ("events_c", tables.ci, tables.n2i),
     )
     for column, events, total in checks:
-        for i in range(events.size):
+        with np.errstate(invalid="ignore"):
+            bad = (events < 0) | (total < 0) | (events > total)
+        for i in np.flatnonzero(bad):
             if events[i] < 0 or total[i] < 0:
                 raise InputError(f"study {labels[i]!r}: counts must not be negative", column=column)
             if events[i] > total[i]:
@@ -72,17 +74,18 @@ def double_zero(t: TwoByTwo) -> BoolArray:
 
 
 def _reasons(t: TwoByTwo, drop00: bool) -> list[str | None]:
-    reasons: list[str | None] = []
-    double = double_zero(t)
-    for i in range(t.ai.size):
-        if np.isnan([t.ai[i], t.n1i[i], t.ci[i], t.n2i[i]]).any():
-            reasons.append("missing events or participants")
-        elif t.n1i[i] == 0 or t.n2i[i] == 0:
-            reasons.append("no participants in a group")
-        elif double[i] and drop00:
-            reasons.append("no events (or only events) in both groups")
+    """Why each study is not estimable (``None`` where it is)."""
+    double = double_zero(t) & drop00
+    missing = np.isnan(t.ai) | np.isnan(t.n1i) | np.isnan(t.ci) | np.isnan(t.n2i)
+    empty = (t.n1i == 0) | (t.n2i == 0)
+    reasons: list[str | None] = [None] * t.ai.size
+    for i in np.flatnonzero(missing | empty | double):
+        if missing[i]:
+            reasons[i] = "missing events or participants"
+        elif empty[i]:
+            reasons[i] = "no participants in a group"
         else:
-            reasons.append(None)
+            reasons[i] = "no events (or only events) in both groups"
     return reasons
 
 

@@ -16,7 +16,7 @@ from sysreview.effects.dichotomous import double_zero, peto_components
 from sysreview.errors import TooFewStudiesError
 from sysreview.meta.batch import Batch
 from sysreview.meta.mantel_haenszel import mantel_haenszel, peto
-from sysreview.meta.pooling import PooledBatch, pool_batch, typical_variance
+from sysreview.meta.pooling import PooledBatch, pool_batch
 from sysreview.meta.result import MetaAnalysis, SubgroupTest
 from sysreview.stats import chi2_sf
 from sysreview.vocab import CIMethod, Convention, Measure, Method, Model, Tau2Method
@@ -151,10 +151,8 @@ def _result(
     k = int(use.sum())
     tau2 = float(pooled.tau2[row])
     tau2_ci = (float(pooled.tau2_ci[0][row]), float(pooled.tau2_ci[1][row]))
-    with np.errstate(all="ignore"):
-        s2 = float(typical_variance(Batch.from_lists([effects.yi[use]], [effects.vi[use]]))[0])
-        i2_ci = tuple(100 * t / (t + s2) for t in tau2_ci)
-        h2_ci = tuple((t + s2) / s2 for t in tau2_ci)
+    i2_ci = (float(pooled.i2_ci[0][row]), float(pooled.i2_ci[1][row]))
+    h2_ci = (float(pooled.h2_ci[0][row]), float(pooled.h2_ci[1][row]))
     df_inf = float(pooled.df_inference[row])
     return MetaAnalysis(
         label=label,
@@ -182,8 +180,8 @@ def _result(
         i2=float(pooled.i2[row]),
         h2=float(pooled.h2[row]),
         tau2_ci=tau2_ci,
-        i2_ci=(float(i2_ci[0]), float(i2_ci[1])),
-        h2_ci=(float(h2_ci[0]), float(h2_ci[1])),
+        i2_ci=i2_ci,
+        h2_ci=h2_ci,
         pi_low=float(pooled.pi_low[row]),
         pi_high=float(pooled.pi_high[row]),
         converged=bool(pooled.converged[row]),

@@ -30,7 +30,7 @@ from sysreview.meta.regression import (
     weighted_least_squares,
 )
 from sysreview.meta.result import MetaAnalysis
-from sysreview.stats import normal_quantile, t_quantile
+from sysreview.stats import t_quantile, z_critical
 from sysreview.vocab import CIMethod, Model
 
 if TYPE_CHECKING:
@@ -199,11 +199,7 @@ def _coefficient_test(
     """Package coefficient ``index`` of a two-column fit as a :class:`SmallStudyTest`."""
     limit = None
     if with_limit:
-        crit = (
-            normal_quantile(0.5 + level / 200)
-            if fit.df is None
-            else t_quantile(0.5 + level / 200, fit.df)
-        )
+        crit = z_critical(level) if fit.df is None else t_quantile(0.5 + level / 200, fit.df)
         b0, s0 = float(fit.coef[0]), float(fit.se[0])
         limit = (b0 - crit * s0, b0 + crit * s0)
     return SmallStudyTest(

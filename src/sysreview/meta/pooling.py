@@ -17,10 +17,10 @@ from sysreview.meta.tau2 import Tau2Fit, dersimonian_laird_from_q, estimate_tau2
 from sysreview.stats import (
     chi2_quantile,
     chi2_sf,
-    normal_quantile,
     normal_two_sided_p,
     t_quantile,
     t_two_sided_p,
+    z_critical,
 )
 from sysreview.vocab import CIMethod, Convention, Model, Tau2Method
 
@@ -51,6 +51,8 @@ class PooledBatch:
     pi_low: FloatArray
     pi_high: FloatArray
     tau2_ci: tuple[FloatArray, FloatArray]
+    i2_ci: tuple[FloatArray, FloatArray]
+    h2_ci: tuple[FloatArray, FloatArray]
     converged: BoolArray
     iterations: NDArray[np.int64]
     weights: FloatArray
@@ -174,7 +176,7 @@ def pool_batch(
             p = t_two_sided_p(statistic, np.maximum(df, 1))
             df_inf = df.astype(float)
         else:
-            crit = normal_quantile(0.5 + level / 200)
+            crit = z_critical(level)
             statistic = estimate / se
             p = normal_two_sided_p(statistic)
             df_inf = np.full(m, np.nan)
@@ -191,6 +193,9 @@ def pool_batch(
         h2 = np.where(df_q > 0, h2, np.nan)
         pi_low, pi_high = _prediction_interval(estimate, se, tau2, k, level, mdl, ci, conv)
     tau2_ci = q_profile_tau2_ci(b, level)
+    with np.errstate(all="ignore"):
+        i2_ci = (100 * tau2_ci[0] / (tau2_ci[0] + s2), 100 * tau2_ci[1] / (tau2_ci[1] + s2))
+        h2_ci = ((tau2_ci[0] + s2) / s2, (tau2_ci[1] + s2) / s2)
     return PooledBatch(
         k=k,
         estimate=estimate,
@@ -209,6 +214,8 @@ def pool_batch(
         pi_low=pi_low,
         pi_high=pi_high,
         tau2_ci=tau2_ci,
+        i2_ci=i2_ci,
+        h2_ci=h2_ci,
         converged=fit.converged,
         iterations=fit.iterations,
         weights=weights,
@@ -234,6 +241,6 @@ def _prediction_interval(
     elif ci is CIMethod.HKSJ:
         crit = t_quantile(0.5 + level / 200, np.maximum(k - 1, 1))
     else:
-        crit = np.full(estimate.shape, normal_quantile(0.5 + level / 200))
+        crit = np.full(estimate.shape, z_critical(level))
     half = crit * np.sqrt(tau2 + se**2)
     return estimate - half, estimate + half

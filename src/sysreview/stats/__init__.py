@@ -7,6 +7,7 @@ from sysreview.stats.distributions import (
     normal_two_sided_p,
     t_quantile,
     t_two_sided_p,
+    z_critical,
 )
 
 __all__ = [
@@ -16,4 +17,5 @@ __all__ = [
     "normal_two_sided_p",
     "t_quantile",
     "t_two_sided_p",
+    "z_critical",
 ]
