@@ -91,6 +91,7 @@ def pool(
             effects,
             subgroups=[t.subgroups for t in tables],
             labels=[t.label for t in tables],
+            tau2_ci=False,  # not part of the output
             **options,  # type: ignore[arg-type]
         )
     except (SysreviewError, ValueError) as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -142,10 +143,10 @@ class EffectSizes:
         """Number of studies, estimable or not."""
         return len(self.studies)
 
-    @property
+    @cached_property
     def estimable(self) -> BoolArray:
-        """Which studies have an estimate."""
-        return np.array([r is None for r in self.reasons], dtype=bool)
+        """Which studies have an estimate (read-only)."""
+        return frozen(np.array([r is None for r in self.reasons], dtype=bool))
 
     @property
     def sei(self) -> FloatArray:

@@ -110,6 +110,7 @@ def pool_batch(
     fixed_q: FloatArray | None = None,
     fixed_estimate: tuple[FloatArray, FloatArray, FloatArray] | None = None,
     q_df: FloatArray | None = None,
+    tau2_ci: bool = True,
 ) -> PooledBatch:
     """Pool every analysis of a batch by inverse variance.
 
@@ -130,6 +131,9 @@ def pool_batch(
         Degrees of freedom of ``fixed_q`` (default ``k - 1``), used for its p-value
         and for I² and H² from Q. metafor's ``rma.mh``/``rma.peto`` leave
         double-zero studies out of Q (``k.yi - 1`` df) but keep them in the estimate.
+    tau2_ci
+        Whether to compute Q-profile confidence intervals for tau², I² and H²
+        (NaN otherwise; they cost two root searches per analysis).
 
     Notes
     -----
@@ -192,10 +196,11 @@ def pool_batch(
         i2 = np.where(df_q > 0, i2, np.nan)
         h2 = np.where(df_q > 0, h2, np.nan)
         pi_low, pi_high = _prediction_interval(estimate, se, tau2, k, level, mdl, ci, conv)
-    tau2_ci = q_profile_tau2_ci(b, level)
+    nan = np.full(m, np.nan)
+    limits = q_profile_tau2_ci(b, level) if tau2_ci else (nan, nan)
     with np.errstate(all="ignore"):
-        i2_ci = (100 * tau2_ci[0] / (tau2_ci[0] + s2), 100 * tau2_ci[1] / (tau2_ci[1] + s2))
-        h2_ci = ((tau2_ci[0] + s2) / s2, (tau2_ci[1] + s2) / s2)
+        i2_ci = (100 * limits[0] / (limits[0] + s2), 100 * limits[1] / (limits[1] + s2))
+        h2_ci = ((limits[0] + s2) / s2, (limits[1] + s2) / s2)
     return PooledBatch(
         k=k,
         estimate=estimate,
@@ -213,7 +218,7 @@ def pool_batch(
         h2=h2,
         pi_low=pi_low,
         pi_high=pi_high,
-        tau2_ci=tau2_ci,
+        tau2_ci=limits,
         i2_ci=i2_ci,
         h2_ci=h2_ci,
         converged=fit.converged,
