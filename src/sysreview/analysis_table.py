@@ -18,6 +18,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -112,7 +113,7 @@ def read_table(
         with open(path, newline="", encoding="utf-8-sig") as handle:
             reader = csv.reader(handle)
             header = [h.strip() for h in next(reader, [])]
-            body = list(reader)
+            rows, lines = _data_rows(reader, len(header), source)
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror}", source=source) from None
     except UnicodeDecodeError as exc:
@@ -125,7 +126,8 @@ def read_table(
             f"--by column {by!r} not found; columns are {', '.join(header)}", source=source, line=1
         )
     index = {name: i for i, name in enumerate(header)}
-    rows, lines = _data_rows(body, len(header), source)
+    if not rows:
+        raise InputError("no data rows", source=source)
     studies = [row[index["study"]].strip() for row in rows]
     for study, line in zip(studies, lines, strict=True):
         if not study:
@@ -151,20 +153,18 @@ def read_table(
     return columns, analyses
 
 
-def _data_rows(body: list[list[str]], width: int, source: str) -> tuple[list[list[str]], list[int]]:
-    """Non-blank rows with their line numbers; every row must have ``width`` fields."""
-    rows, lines = [], []
-    for offset, row in enumerate(body):
-        if not "".join(row).strip():
-            continue
-        if len(row) != width:
-            raise InputError(
-                f"{len(row)} fields but the header has {width}", source=source, line=offset + 2
-            )
-        rows.append(row)
-        lines.append(offset + 2)
-    if not rows:
-        raise InputError("no data rows", source=source)
+def _data_rows(reader: Any, width: int, source: str) -> tuple[list[list[str]], list[int]]:
+    """Non-blank rows with the file line each ends on; each must have ``width`` fields."""
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    add_row, add_line = rows.append, lines.append
+    for row in reader:
+        if len(row) == width and any(row):
+            add_row(row)
+            add_line(reader.line_num)
+        elif "".join(row).strip():
+            message = f"{len(row)} fields but the header has {width}"
+            raise InputError(message, source=source, line=reader.line_num)
     return rows, lines
 
 

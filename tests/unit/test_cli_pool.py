@@ -237,3 +237,14 @@ def test_bad_input_is_one_line_and_exit_2(
 def test_missing_file(tmp_path: Path) -> None:
     code, _, err = run(str(tmp_path / "nope.csv"))
     assert code == 2 and "nope.csv" in err and "cannot read file" in err
+
+
+def test_rows_are_located_by_file_line_even_after_a_multiline_field(tmp_path: Path) -> None:
+    text = 'study,estimate,se\n"Smith\n2001",0.1,0.1\nJones,x,0.2\n'
+    code, _, err = run(str(write(tmp_path, text)))
+    assert code == 2 and "row 4, column 'estimate': not a number: 'x'" in err
+
+
+def test_blank_lines_are_ignored(tmp_path: Path) -> None:
+    code, out, _ = run(str(write(tmp_path, "study,estimate,se\n\nA,0.1,0.1\n,,\n\nB,0.2,0.1\n")))
+    assert code == 0 and "Total (k = 2)" in out
