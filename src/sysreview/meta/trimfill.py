@@ -28,11 +28,9 @@ if TYPE_CHECKING:
 Side = Literal["left", "right"]
 
 
-def _l0(signed: FloatArray, k: int) -> tuple[float, float]:
-    """L0 from the Wilcoxon sum of positive ranks ``S``: ``(4S - k(k+1)) / (2k - 1)``."""
-    s = float(signed[signed > 0].sum())
-    k0 = (4 * s - k * (k + 1)) / (2 * k - 1)
-    var_s = (
+def _rank_sum_variance(k: int, k0: float) -> float:
+    """Variance of the rank sum ``S`` given ``k0`` missing studies (Duval & Tweedie 2000)."""
+    return (
         k * (k + 1) * (2 * k + 1)
         + 10 * k0**3
         + 27 * k0**2
@@ -41,6 +39,13 @@ def _l0(signed: FloatArray, k: int) -> tuple[float, float]:
         - 18 * k * k0
         + 6 * k**2 * k0
     ) / 24
+
+
+def _l0(signed: FloatArray, k: int) -> tuple[float, float]:
+    """L0 from the Wilcoxon sum of positive ranks ``S``: ``(4S - k(k+1)) / (2k - 1)``."""
+    s = float(signed[signed > 0].sum())
+    k0 = (4 * s - k * (k + 1)) / (2 * k - 1)
+    var_s = _rank_sum_variance(k, k0)
     return k0, 4 * float(np.sqrt(var_s)) / (2 * k - 1)
 
 
@@ -55,15 +60,7 @@ def _q0(signed: FloatArray, k: int) -> tuple[float, float]:
     """Q0 = ``k - 1/2 - sqrt(2k^2 - 4S + 1/4)``."""
     s = float(signed[signed > 0].sum())
     k0 = k - 0.5 - float(np.sqrt(2 * k**2 - 4 * s + 0.25))
-    var_s = (
-        k * (k + 1) * (2 * k + 1)
-        + 10 * k0**3
-        + 27 * k0**2
-        + 17 * k0
-        - 18 * k * k0**2
-        - 18 * k * k0
-        + 6 * k**2 * k0
-    ) / 24
+    var_s = _rank_sum_variance(k, k0)
     return k0, 2 * float(np.sqrt(var_s)) / float(np.sqrt((k - 0.5) ** 2 - k0 * (2 * k - k0 - 1)))
 
 
