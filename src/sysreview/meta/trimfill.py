@@ -9,6 +9,7 @@ estimate are added before the analysis is pooled again with the same settings.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
@@ -41,12 +42,17 @@ def _rank_sum_variance(k: int, k0: float) -> float:
     ) / 24
 
 
+def _sqrt(x: float) -> float:
+    """Square root, NaN (not a warning) for the negative variances small ``k`` can give."""
+    return math.sqrt(x) if x >= 0 else math.nan
+
+
 def _l0(signed: FloatArray, k: int) -> tuple[float, float]:
     """L0 from the Wilcoxon sum of positive ranks ``S``: ``(4S - k(k+1)) / (2k - 1)``."""
     s = float(signed[signed > 0].sum())
     k0 = (4 * s - k * (k + 1)) / (2 * k - 1)
     var_s = _rank_sum_variance(k, k0)
-    return k0, 4 * float(np.sqrt(var_s)) / (2 * k - 1)
+    return k0, 4 * _sqrt(var_s) / (2 * k - 1)
 
 
 def _r0(signed: FloatArray, k: int) -> tuple[float, float]:
@@ -59,9 +65,9 @@ def _r0(signed: FloatArray, k: int) -> tuple[float, float]:
 def _q0(signed: FloatArray, k: int) -> tuple[float, float]:
     """Q0 = ``k - 1/2 - sqrt(2k^2 - 4S + 1/4)``."""
     s = float(signed[signed > 0].sum())
-    k0 = k - 0.5 - float(np.sqrt(2 * k**2 - 4 * s + 0.25))
+    k0 = k - 0.5 - _sqrt(2 * k**2 - 4 * s + 0.25)
     var_s = _rank_sum_variance(k, k0)
-    return k0, 2 * float(np.sqrt(var_s)) / float(np.sqrt((k - 0.5) ** 2 - k0 * (2 * k - k0 - 1)))
+    return k0, 2 * _sqrt(var_s) / _sqrt((k - 0.5) ** 2 - k0 * (2 * k - k0 - 1))
 
 
 K0_ESTIMATORS: dict[str, Callable[[FloatArray, int], tuple[float, float]]] = {
