@@ -4,6 +4,8 @@
 
     SysreviewError                 base of everything sysreview raises on purpose
     ├── InputError (ValueError)    bad user input; names the source, row/line and column
+    │   └── ProtocolError          review.toml problems, each with key path, value and line
+    │                              (sysreview.protocol.errors)
     ├── NotEstimableError          a study (or analysis) cannot be estimated; says why
     ├── TooFewStudiesError         an analysis needs more studies than it has
     └── ConvergenceError           an iterative estimator did not converge

@@ -12,6 +12,7 @@ PACKAGES = [
     "sysreview",
     "sysreview.effects",
     "sysreview.meta",
+    "sysreview.protocol",
     "sysreview.revman",
     "sysreview.stats",
 ]

@@ -1,0 +1,335 @@
+"""Comparators and the analysis plan: model, estimator, thresholds, sensitivity, subgroups.
+
+Sections ``[comparators]`` and ``[analysis]`` of ``review.toml``. Codes reuse
+:mod:`sysreview.vocab` (``random``/``fixed``; ``DL REML ...``; ``z``/``hksj``;
+``MD SMD RR ...``; ``revman``/``metafor``).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field, model_validator
+
+from sysreview.protocol._base import (
+    NO_VALUE,
+    Checker,
+    Count,
+    Frozen,
+    Name,
+    Number,
+    Positive,
+    Text,
+    choice,
+)
+from sysreview.protocol.filters import Condition, describe
+from sysreview.vocab import CIMethod, Convention, Measure, Method, Model, Tau2Method
+
+
+class ComparatorType(Frozen):
+    """A comparator type, e.g. ``code = "TAU"``, ``label = "Treatment as usual"``."""
+
+    code: Name
+    label: Text
+
+
+class MultiArmStrategy(StrEnum):
+    """How a trial with several eligible comparator arms enters an analysis."""
+
+    COMBINE = "combine"
+    USE_ONE_ARM = "use_one_arm"
+
+
+class MultiArm(Frozen):
+    """Multi-arm handling: combine control arms into one group, or use one arm.
+
+    ``combine`` restricts which comparator types are combined (empty: all); ``arm``
+    names the comparator type used with ``use_one_arm``.
+
+    Examples
+    --------
+    >>> MultiArm(strategy="use_one_arm", arm="TAU").describe()
+    'use the TAU arm only'
+    """
+
+    strategy: Annotated[MultiArmStrategy, choice(MultiArmStrategy)]
+    arm: Name | None = None
+    combine: tuple[Name, ...] = ()
+
+    @model_validator(mode="after")
+    def _check(self) -> MultiArm:
+        check = Checker()
+        one = self.strategy is MultiArmStrategy.USE_ONE_ARM
+        check.that(
+            not one or self.arm is not None,
+            ("strategy",),
+            self.strategy.value,
+            "use_one_arm needs arm = '<comparator code>'",
+        )
+        check.that(one or self.arm is None, ("arm",), self.arm, "only used with use_one_arm")
+        check.that(
+            not one or not self.combine,
+            ("combine",),
+            self.combine,
+            "only used with strategy = 'combine'",
+        )
+        check.raise_if_any()
+        return self
+
+    def codes(self) -> tuple[str, ...]:
+        """Comparator codes this rule names."""
+        return self.combine if self.arm is None else (self.arm, *self.combine)
+
+    def describe(self) -> str:
+        """The rule in words."""
+        if self.strategy is MultiArmStrategy.USE_ONE_ARM:
+            return f"use the {self.arm} arm only"
+        which = " and ".join(self.combine) if self.combine else "all control"
+        return f"combine {which} arms into one control group (Cochrane Handbook formula)"
+
+
+class Comparators(Frozen):
+    """Comparator types and the multi-arm rule of the main analysis (``[comparators]``)."""
+
+    types: tuple[ComparatorType, ...] = Field(min_length=1)
+    multi_arm: MultiArm = MultiArm(strategy=MultiArmStrategy.COMBINE)
+
+    @model_validator(mode="after")
+    def _check(self) -> Comparators:
+        check = Checker()
+        check.unique([t.code for t in self.types], ("types",), "comparator code", "code")
+        check_codes(check, self.multi_arm, ("multi_arm",), self.codes())
+        check.raise_if_any()
+        return self
+
+    def codes(self) -> tuple[str, ...]:
+        """The declared comparator codes."""
+        return tuple(t.code for t in self.types)
+
+
+def check_codes(
+    check: Checker, rule: MultiArm, loc: tuple[str | int, ...], codes: tuple[str, ...]
+) -> None:
+    """Record every comparator code of ``rule`` that is not declared in ``codes``."""
+    msg = f"must be a declared comparator code: {', '.join(codes)}"
+    if rule.arm is not None:
+        check.that(rule.arm in codes, (*loc, "arm"), rule.arm, msg)
+    for i, code in enumerate(rule.combine):
+        check.that(code in codes, (*loc, "combine", i), code, msg)
+
+
+class EffectMeasures(Frozen):
+    """Effect measure policy: MD when all studies share an instrument, else SMD (Hedges' g)."""
+
+    same_instrument: Annotated[Measure, choice(Measure)] = Measure.MD
+    different_instruments: Annotated[Measure, choice(Measure)] = Measure.SMD
+    dichotomous: Annotated[Measure, choice(Measure)] = Measure.RR
+
+    @model_validator(mode="after")
+    def _check(self) -> EffectMeasures:
+        check = Checker()
+        for key in ("same_instrument", "different_instruments"):
+            value: Measure = getattr(self, key)
+            check.that(value.is_continuous, (key,), value.value, "must be one of MD, SMD")
+        d = self.dichotomous
+        check.that(
+            d.is_dichotomous, ("dichotomous",), d.value, "must be one of RR, OR, RD, PETO_OR"
+        )
+        check.raise_if_any()
+        return self
+
+
+def _bands(
+    check: Checker, cuts: tuple[float, ...], labels: tuple[str, ...], key: str, rising: bool
+) -> None:
+    for i in range(1, len(cuts)):
+        ok = cuts[i] > cuts[i - 1] if rising else cuts[i] < cuts[i - 1]
+        order = "greater" if rising else "smaller"
+        check.that(ok, (key, i), cuts[i], f"must be {order} than the one before ({cuts[i - 1]:g})")
+    check.that(
+        len(labels) == len(cuts) + 1,
+        ("labels",),
+        labels,
+        f"needs {len(cuts) + 1} labels, one per band ({len(cuts)} thresholds)",
+    )
+
+
+class Evidence(Frozen):
+    """Strength of evidence from the p value of the Z test.
+
+    With thresholds ``(0.1, 0.01, 0.001)``: ``p >= 0.1`` no evidence; ``0.01 <= p < 0.1``
+    weak; ``0.001 <= p < 0.01`` strong; ``p < 0.001`` very strong.
+
+    Examples
+    --------
+    >>> e = Evidence()
+    >>> [e.band(p) for p in (0.5, 0.1, 0.002, 0.0001)]
+    ['no', 'no', 'strong', 'very strong']
+    """
+
+    p_thresholds: tuple[Positive, ...] = Field(default=(0.1, 0.01, 0.001), min_length=1)
+    labels: tuple[Text, ...] = ("no", "weak", "strong", "very strong")
+
+    @model_validator(mode="after")
+    def _check(self) -> Evidence:
+        check = Checker()
+        for i, p in enumerate(self.p_thresholds):
+            check.that(p < 1, ("p_thresholds", i), p, "must be between 0 and 1")
+        _bands(check, self.p_thresholds, self.labels, "p_thresholds", rising=False)
+        check.raise_if_any()
+        return self
+
+    def band(self, p: float) -> str:
+        """The evidence label for a p value."""
+        return self.labels[sum(p < cut for cut in self.p_thresholds)]
+
+
+class Magnitude(Frozen):
+    """Magnitude of a standardised effect, by its absolute size (Cohen's 0.2, 0.5, 0.8).
+
+    Examples
+    --------
+    >>> m = Magnitude()
+    >>> [m.band(g) for g in (0.1, -0.2, 0.49, 0.5, 1.3)]
+    ['negligible', 'small', 'small', 'medium', 'large']
+    """
+
+    thresholds: tuple[Positive, ...] = Field(default=(0.2, 0.5, 0.8), min_length=1)
+    labels: tuple[Text, ...] = ("negligible", "small", "medium", "large")
+
+    @model_validator(mode="after")
+    def _check(self) -> Magnitude:
+        check = Checker()
+        _bands(check, self.thresholds, self.labels, "thresholds", rising=True)
+        check.raise_if_any()
+        return self
+
+    def band(self, effect: float) -> str:
+        """The magnitude label for an effect size (sign ignored)."""
+        return self.labels[sum(abs(effect) >= cut for cut in self.thresholds)]
+
+
+class Sensitivity(Frozen):
+    """A named sensitivity analysis: re-pool the studies matching ``where``.
+
+    ``multi_arm`` replaces the main multi-arm rule (e.g. use only the TAU arm).
+    """
+
+    name: Name
+    label: Text
+    where: tuple[Condition, ...] = ()
+    multi_arm: MultiArm | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Sensitivity:
+        check = Checker()
+        check.that(
+            bool(self.where) or self.multi_arm is not None,
+            ("where",),
+            NO_VALUE,
+            "a sensitivity analysis needs a where filter or a multi_arm rule",
+        )
+        check.raise_if_any()
+        return self
+
+    def describe(self) -> str:
+        """The analysis in words."""
+        text = describe(self.where)
+        return text if self.multi_arm is None else f"{text}; {self.multi_arm.describe()}"
+
+
+class SubgroupLevel(Frozen):
+    """One level of a subgroup analysis: a label and the filter selecting its studies."""
+
+    label: Text
+    where: tuple[Condition, ...] = Field(min_length=1)
+
+
+class Subgroup(Frozen):
+    """A named subgroup analysis comparing two or more levels."""
+
+    name: Name
+    label: Text
+    levels: tuple[SubgroupLevel, ...] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _check(self) -> Subgroup:
+        check = Checker()
+        check.unique([lv.label for lv in self.levels], ("levels",), "level label", "label")
+        check.raise_if_any()
+        return self
+
+    def describe(self) -> str:
+        """The subgroup analysis in words."""
+        return " vs ".join(f"{lv.label} ({describe(lv.where)})" for lv in self.levels)
+
+
+class BenefitSign(StrEnum):
+    """Sign of effects that favour the intervention once directions are aligned."""
+
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
+
+
+class AnalysisPlan(Frozen):
+    """The analysis plan (``[analysis]``); RevMan-style random-effects defaults."""
+
+    model: Annotated[Model, choice(Model)] = Model.RANDOM
+    method: Annotated[Method, choice(Method)] | None = None
+    tau2_method: Annotated[Tau2Method, choice(Tau2Method)] = Tau2Method.DL
+    ci_method: Annotated[CIMethod, choice(CIMethod)] = CIMethod.Z
+    level: Number = 95.0
+    convention: Annotated[Convention, choice(Convention)] = Convention.REVMAN
+    effect_measure: EffectMeasures = EffectMeasures()
+    benefit_sign: Annotated[BenefitSign, choice(BenefitSign)] = BenefitSign.POSITIVE
+    min_studies: Count = 3
+    substantial_i2: Number = 50.0
+    funnel_min_studies: Count = 10
+    evidence: Evidence = Evidence()
+    magnitude: Magnitude = Magnitude()
+    sensitivity: tuple[Sensitivity, ...] = ()
+    subgroups: tuple[Subgroup, ...] = ()
+
+    @model_validator(mode="after")
+    def _check(self) -> AnalysisPlan:
+        check = Checker()
+        check.that(0 < self.level < 100, ("level",), self.level, "must be between 0 and 100")
+        check.that(
+            0 <= self.substantial_i2 < 100,
+            ("substantial_i2",),
+            self.substantial_i2,
+            "must be a percentage, at least 0 and below 100",
+        )
+        check.that(
+            self.min_studies >= 2,
+            ("min_studies",),
+            self.min_studies,
+            "must be at least 2 (pooling needs two studies)",
+        )
+        check.that(
+            self.funnel_min_studies >= max(3, self.min_studies),
+            ("funnel_min_studies",),
+            self.funnel_min_studies,
+            f"must be at least 3 and at least min_studies ({self.min_studies})",
+        )
+        check.unique([s.name for s in self.sensitivity], ("sensitivity",), "name", "name")
+        check.unique([s.name for s in self.subgroups], ("subgroups",), "name", "name")
+        check.raise_if_any()
+        return self
+
+
+__all__ = [
+    "AnalysisPlan",
+    "BenefitSign",
+    "ComparatorType",
+    "Comparators",
+    "EffectMeasures",
+    "Evidence",
+    "Magnitude",
+    "MultiArm",
+    "MultiArmStrategy",
+    "Sensitivity",
+    "Subgroup",
+    "SubgroupLevel",
+]
