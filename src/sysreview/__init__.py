@@ -8,6 +8,7 @@ from sysreview.errors import (
     ConvergenceError,
     InputError,
     NotEstimableError,
+    StoreError,
     SysreviewError,
     TooFewStudiesError,
 )
@@ -18,6 +19,7 @@ __all__ = [
     "ConvergenceError",
     "InputError",
     "NotEstimableError",
+    "StoreError",
     "SysreviewError",
     "TooFewStudiesError",
     "__version__",

@@ -7,6 +7,8 @@ and column, and exits with status 2 — never a traceback.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -31,9 +33,122 @@ class OutputFormat(StrEnum):
 
 
 def fail(message: str) -> NoReturn:
-    """Print a one-line error and exit with status 2."""
-    print(f"sysreview: error: {message}", file=sys.stderr)
+    """Print the error (one line per problem) and exit with status 2."""
+    for line in str(message).splitlines() or [""]:
+        print(f"sysreview: error: {line}", file=sys.stderr)
     raise typer.Exit(2)
+
+
+@contextmanager
+def reported() -> Iterator[None]:
+    """Turn expected failures into one-line errors (exit 2): bad input, files, databases."""
+    try:
+        yield
+    except SysreviewError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(str(exc))
+    except Exception as exc:
+        if not type(exc).__module__.startswith("sqlalchemy"):
+            raise
+        # e.g. a database server that cannot be reached: say what it answered
+        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        fail(f"database: {detail[0] if detail else type(exc).__name__}")
+
+
+ProjectOption = Annotated[
+    Path, typer.Option("--project", "-p", help="Project directory (holds review.toml).")
+]
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database URL (default: $SYSREVIEW_DATABASE_URL, else SQLite at DIR/review.db).",
+    ),
+]
+db_app = typer.Typer(help="The project database.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder to create the project in.")],
+    template: Annotated[
+        str, typer.Option(help="group-peer-support (the seed review) or blank.")
+    ] = "blank",
+    db: DatabaseOption = None,
+) -> None:
+    """Create a review project: review.toml from a template and its database."""
+    from sysreview.project.services import init_project
+
+    with reported():
+        project = init_project(directory, template, db)
+    print(f"created {project.protocol_path} ({template}); database {project.database_url}")
+
+
+@app.command()
+def validate(project: ProjectOption = Path(".")) -> None:
+    """Check the protocol (review.toml) and print its summary."""
+    from sysreview.project.services import validate_protocol
+
+    with reported():
+        protocol = validate_protocol(project)
+    print(protocol.summary())
+
+
+@app.command()
+def status(
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Counts per stage so far: records, duplicates, screening, included studies."""
+    import json
+
+    from sysreview.project.services import project_status
+
+    with reported():
+        result = project_status(project, db)
+    print(json.dumps(result.to_dict(), indent=2) if as_json else result.summary())
+
+
+@db_app.command("upgrade")
+def db_upgrade(project: ProjectOption = Path("."), db: DatabaseOption = None) -> None:
+    """Migrate the project database to the newest schema."""
+    from sysreview.project.services import upgrade_database
+
+    with reported():
+        before, after = upgrade_database(project, db)
+    print(f"database schema: {before or 'empty'} -> {after}")
+
+
+@app.command("export")
+def export_command(
+    out: Annotated[Path, typer.Argument(help="New or empty folder for the export.")],
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """Write the whole project as plain files (review.toml and one JSONL file per table)."""
+    from sysreview.project.services import export_project
+
+    with reported():
+        manifest = export_project(project, out, db)
+    counts = manifest.counts()
+    print(f"exported {sum(counts.values())} rows in {len(counts)} tables to {out}")
+
+
+@app.command("load")
+def load_command(
+    dump: Annotated[Path, typer.Argument(help="A folder written by 'sysreview export'.")],
+    directory: Annotated[Path, typer.Argument(help="New project folder to restore into.")],
+    db: DatabaseOption = None,
+) -> None:
+    """Restore an exported project into a new project folder."""
+    from sysreview.project.services import load_project_dump
+
+    with reported():
+        project = load_project_dump(dump, directory, db)
+    print(f"restored {project.protocol_path}; database {project.database_url}")
 
 
 @app.callback()

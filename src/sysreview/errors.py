@@ -8,7 +8,8 @@
     │                              (sysreview.protocol.errors)
     ├── NotEstimableError          a study (or analysis) cannot be estimated; says why
     ├── TooFewStudiesError         an analysis needs more studies than it has
-    └── ConvergenceError           an iterative estimator did not converge
+    ├── ConvergenceError           an iterative estimator did not converge
+    └── StoreError                 the project database cannot do what was asked
 
 Every message names what was wrong and where, so a CLI can print it as one line.
 """
@@ -75,3 +76,7 @@ class TooFewStudiesError(SysreviewError):
 
 class ConvergenceError(SysreviewError):
     """An iterative estimator failed to converge."""
+
+
+class StoreError(SysreviewError):
+    """The project database cannot do what was asked (bad URL, wrong schema, bad dump...)."""

@@ -12,6 +12,8 @@ PACKAGES = [
     "sysreview",
     "sysreview.effects",
     "sysreview.meta",
+    "sysreview.project.services",
+    "sysreview.project.store",
     "sysreview.protocol",
     "sysreview.revman",
     "sysreview.stats",

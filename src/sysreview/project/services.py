@@ -1,0 +1,275 @@
+"""The review project's use cases, shared by the command line and the web app.
+
+Every function takes a project directory (holding ``review.toml``) and, where it needs
+the database, an optional database URL (default: ``SYSREVIEW_DATABASE_URL``, else
+SQLite at ``DIR/review.db``). The CLI and the web layer call these functions and
+nothing below them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from sysreview.errors import InputError
+from sysreview.project.store import (
+    DumpManifest,
+    ImportBatch,
+    Record,
+    Reviewer,
+    Store,
+    Study,
+    current_duplicate_links,
+    database_url,
+    export_store,
+    latest_decisions_select,
+    load_store,
+    open_store,
+    table_counts,
+)
+from sysreview.protocol import TEMPLATES, Protocol, load_protocol, template_text
+
+PROTOCOL_FILE = "review.toml"
+DUMP_DATABASE = "database"
+
+PathLike = str | os.PathLike[str]
+
+
+@dataclass(frozen=True)
+class Project:
+    """A review project: its directory, its validated protocol and its database URL."""
+
+    directory: Path
+    protocol: Protocol
+    database_url: str
+
+    @property
+    def protocol_path(self) -> Path:
+        """The protocol file, ``DIR/review.toml``."""
+        return self.directory / PROTOCOL_FILE
+
+
+def protocol_path(directory: PathLike) -> Path:
+    """``DIR/review.toml``; raises :class:`InputError` when it does not exist."""
+    path = Path(directory) / PROTOCOL_FILE
+    if not path.is_file():
+        raise InputError(
+            f"no {PROTOCOL_FILE} here: not a sysreview project "
+            "(create one with 'sysreview init DIR')",
+            source=str(Path(directory)),
+        )
+    return path
+
+
+def validate_protocol(directory: PathLike) -> Protocol:
+    """Load and validate the project's protocol (raises ``ProtocolError`` on mistakes)."""
+    return load_protocol(protocol_path(directory))
+
+
+def load_project(directory: PathLike, db_url: str | None = None) -> Project:
+    """The project in ``directory``, with its protocol validated."""
+    directory = Path(directory)
+    protocol = validate_protocol(directory)
+    return Project(directory, protocol, database_url(directory, db_url))
+
+
+@contextmanager
+def project_store(directory: PathLike, db_url: str | None = None) -> Iterator[Store]:
+    """The project's database, upgraded to the current schema, closed afterwards."""
+    project = load_project(directory, db_url)
+    store = open_store(project.database_url)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def init_project(
+    directory: PathLike, template: str = "blank", db_url: str | None = None
+) -> Project:
+    """Create a project: ``review.toml`` from a template and an upgraded database.
+
+    Parameters
+    ----------
+    directory
+        Created when missing; must not hold a ``review.toml`` yet.
+    template
+        ``group-peer-support`` (the seed review, ready to run) or ``blank``.
+    db_url
+        The database (default: SQLite at ``DIR/review.db``).
+
+    Raises
+    ------
+    InputError
+        For an unknown template or an existing project.
+    """
+    if template not in TEMPLATES:
+        raise InputError(f"unknown template {template!r}; must be one of {', '.join(TEMPLATES)}")
+    directory = Path(directory)
+    path = directory / PROTOCOL_FILE
+    if path.exists():
+        raise InputError(f"{path} already exists: the project is already initialised")
+    directory.mkdir(parents=True, exist_ok=True)
+    path.write_text(template_text(template), encoding="utf-8")
+    try:
+        project = load_project(directory, db_url)
+        with open_store(project.database_url) as store, store.session():
+            store.audit("sysreview", "init project", "project", None, {"template": template})
+    except BaseException:
+        path.unlink()  # nothing half-made: the next 'init' starts clean
+        raise
+    return project
+
+
+def upgrade_database(directory: PathLike, db_url: str | None = None) -> tuple[str | None, str]:
+    """Migrate the project's database to the newest schema; ``(before, after)`` revisions."""
+    project = load_project(directory, db_url)
+    with open_store(project.database_url, upgrade=False) as store:
+        before = store.current_revision()
+        store.upgrade()
+        return before, store.head_revision()
+
+
+@dataclass(frozen=True)
+class ProjectStatus:
+    """Counts per stage so far, derived from the records and the event logs."""
+
+    title: str
+    database: str
+    schema_revision: str | None
+    import_batches: int
+    records: int
+    duplicates: int
+    unique_records: int
+    reviewers: int
+    screened: int
+    screened_full_text: int
+    included_studies: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """The status as plain JSON-ready values."""
+        return asdict(self)
+
+    def summary(self) -> str:
+        """A readable block of the counts."""
+        rows = [
+            ("Import batches", self.import_batches),
+            ("Records", self.records),
+            ("Duplicates", self.duplicates),
+            ("Unique records", self.unique_records),
+            ("Reviewers", self.reviewers),
+            ("Screened (title/abstract)", self.screened),
+            ("Screened (full text)", self.screened_full_text),
+            ("Included studies", self.included_studies),
+        ]
+        width = max(len(name) for name, _ in rows)
+        body = [f"  {name:<{width}}  {value:>7}" for name, value in rows]
+        head = [self.title, f"  database: {self.database} (schema {self.schema_revision})"]
+        return "\n".join(head + body)
+
+
+def _duplicate_count(links: list[Any]) -> int:
+    """Records that duplicate another: size of each confirmed group minus one."""
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for link in links:
+        if link.status == "confirmed":
+            parent[find(link.record_a_id)] = find(link.record_b_id)
+    return sum(1 for x in parent if find(x) != x)
+
+
+def _distinct_items(stage: str) -> Any:
+    latest = latest_decisions_select(stage).subquery()
+    return select(func.count(func.distinct(latest.c.record_id)))
+
+
+def project_status(directory: PathLike, db_url: str | None = None) -> ProjectStatus:
+    """How far the review has come: records, duplicates, screening, included studies."""
+    project = load_project(directory, db_url)
+    with open_store(project.database_url) as store, store.session(readonly=True) as session:
+        records = session.scalar(select(func.count()).select_from(Record)) or 0
+        duplicates = _duplicate_count(current_duplicate_links(session))
+        return ProjectStatus(
+            title=project.protocol.review.title,
+            database=store.backend,
+            schema_revision=store.current_revision(),
+            import_batches=session.scalar(select(func.count()).select_from(ImportBatch)) or 0,
+            records=records,
+            duplicates=duplicates,
+            unique_records=records - duplicates,
+            reviewers=session.scalar(select(func.count()).select_from(Reviewer)) or 0,
+            screened=session.scalar(_distinct_items("ta")) or 0,
+            screened_full_text=session.scalar(_distinct_items("ft")) or 0,
+            included_studies=session.scalar(select(func.count()).select_from(Study)) or 0,
+        )
+
+
+def export_project(
+    directory: PathLike, out_dir: PathLike, db_url: str | None = None
+) -> DumpManifest:
+    """Write the whole project as plain files: ``review.toml`` and one file per table."""
+    out = Path(out_dir)
+    if out.exists() and any(out.iterdir()):
+        raise InputError(f"{out} is not empty: export into a new or empty folder")
+    project = load_project(directory, db_url)
+    out.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(project.protocol_path, out / PROTOCOL_FILE)
+    with open_store(project.database_url) as store:
+        return export_store(store, out / DUMP_DATABASE)
+
+
+def load_project_dump(
+    dump_dir: PathLike, directory: PathLike, db_url: str | None = None
+) -> Project:
+    """Restore an exported project into a new project directory (lossless round trip)."""
+    dump = Path(dump_dir)
+    source = dump / PROTOCOL_FILE
+    if not source.is_file() or not (dump / DUMP_DATABASE).is_dir():
+        raise InputError(
+            f"{dump} is not a sysreview export (no {PROTOCOL_FILE} or {DUMP_DATABASE}/)"
+        )
+    target = Path(directory)
+    if (target / PROTOCOL_FILE).exists():
+        raise InputError(f"{target / PROTOCOL_FILE} already exists: load into a new project folder")
+    load_protocol(source)  # refuse an export whose protocol no longer validates
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target / PROTOCOL_FILE)
+    project = load_project(target, db_url)
+    manifest = DumpManifest.read(dump / DUMP_DATABASE)
+    with open_store(project.database_url, upgrade=False) as store:
+        if store.current_revision() is not None and any(table_counts(store).values()):
+            raise InputError(f"the database of {target} is not empty: load needs an empty one")
+        store.upgrade(manifest.schema_revision)  # load at the dump's schema, then migrate
+        load_store(dump / DUMP_DATABASE, store)
+        store.upgrade()
+    return project
+
+
+__all__ = [
+    "DUMP_DATABASE",
+    "PROTOCOL_FILE",
+    "Project",
+    "ProjectStatus",
+    "export_project",
+    "init_project",
+    "load_project",
+    "load_project_dump",
+    "project_status",
+    "project_store",
+    "protocol_path",
+    "upgrade_database",
+    "validate_protocol",
+]

@@ -1,0 +1,126 @@
+"""The review's database: tables, migrations, sessions, derived state, dumps.
+
+Open a store with :func:`open_store` (SQLite in the project directory by default, or any
+``postgresql+psycopg://`` URL; :func:`database_url` picks one the usual way). The schema
+is managed by Alembic (:meth:`Store.upgrade`), and opening a store upgrades it first.
+
+Nothing is deleted or overwritten in place: event tables accept ``INSERT`` only (enforced
+by database triggers), corrections are new rows, and the current state is derived by the
+``current_*`` queries. :func:`export_store` and :func:`load_store` dump and restore a
+whole store losslessly.
+
+Examples
+--------
+>>> import tempfile
+>>> from sysreview.project.store import Reviewer, open_store
+>>> with tempfile.TemporaryDirectory() as project:
+...     with open_store(project) as store:
+...         with store.session() as session:
+...             session.add(Reviewer(name="AB", roles=["screener"]))
+...             _ = store.audit("AB", "add reviewer", "reviewer")
+...         revision = store.current_revision()
+>>> revision
+'0001'
+"""
+
+from sysreview.errors import StoreError
+from sysreview.project.store.base import (
+    APPEND_ONLY_TABLES,
+    ARM_TYPES,
+    DECISION_KINDS,
+    DECISIONS,
+    ENTRY_KINDS,
+    LINK_STATUSES,
+    ROB_JUDGEMENTS,
+    STAGES,
+    Base,
+    utcnow,
+)
+from sysreview.project.store.dump import (
+    DumpManifest,
+    TableDump,
+    export_store,
+    load_store,
+    table_counts,
+)
+from sysreview.project.store.engine import (
+    DB_FILE,
+    ENV_VAR,
+    Store,
+    create_store_engine,
+    database_url,
+    open_store,
+    parse_url,
+    sqlite_url,
+)
+from sysreview.project.store.queries import (
+    current_decisions,
+    current_duplicate_links,
+    current_extraction_values,
+    current_judgements,
+    current_outcome_data,
+    latest_decisions_select,
+)
+from sysreview.project.store.records import (
+    AuditEntry,
+    DecisionEvent,
+    DuplicateLink,
+    ImportBatch,
+    Record,
+    Reviewer,
+)
+from sysreview.project.store.studies import (
+    Arm,
+    ExtractionValue,
+    OutcomeData,
+    OutcomeMeasure,
+    RobJudgement,
+    Study,
+    StudyReport,
+)
+
+__all__ = [
+    "APPEND_ONLY_TABLES",
+    "ARM_TYPES",
+    "DB_FILE",
+    "DECISIONS",
+    "DECISION_KINDS",
+    "ENTRY_KINDS",
+    "ENV_VAR",
+    "LINK_STATUSES",
+    "ROB_JUDGEMENTS",
+    "STAGES",
+    "Arm",
+    "AuditEntry",
+    "Base",
+    "DecisionEvent",
+    "DumpManifest",
+    "DuplicateLink",
+    "ExtractionValue",
+    "ImportBatch",
+    "OutcomeData",
+    "OutcomeMeasure",
+    "Record",
+    "Reviewer",
+    "RobJudgement",
+    "Store",
+    "StoreError",
+    "Study",
+    "StudyReport",
+    "TableDump",
+    "create_store_engine",
+    "current_decisions",
+    "current_duplicate_links",
+    "current_extraction_values",
+    "current_judgements",
+    "current_outcome_data",
+    "database_url",
+    "export_store",
+    "latest_decisions_select",
+    "load_store",
+    "open_store",
+    "parse_url",
+    "sqlite_url",
+    "table_counts",
+    "utcnow",
+]

@@ -1,0 +1,164 @@
+"""Tables of the evidence trail up to screening: imports, records, duplicates, decisions.
+
+``import_batch`` and ``record`` keep what was imported, as imported. ``duplicate_link`` and
+``decision_event`` are event logs: a changed mind is a new row, and the current state is
+derived (see :mod:`sysreview.project.store.queries`). ``audit_log`` records who did what.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from sysreview.project.store.base import (
+    DECISION_KINDS,
+    DECISIONS,
+    LINK_STATUSES,
+    STAGES,
+    Base,
+    JSONValue,
+    sql_in,
+    utcnow,
+)
+
+
+class ImportBatch(Base):
+    """One search result file as imported: where it came from, the query, its checksum.
+
+    ``file_sha256`` is unique: the same export file cannot be imported twice into a project
+    (one store holds one project).
+    """
+
+    __tablename__ = "import_batch"
+    __table_args__ = (
+        CheckConstraint("record_count >= 0", name="record_count"),
+        CheckConstraint("length(file_sha256) = 64", name="file_sha256"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_database: Mapped[str] = mapped_column(String(200))
+    interface: Mapped[str | None] = mapped_column(String(200))
+    search_date: Mapped[date | None]
+    query_text: Mapped[str | None] = mapped_column(Text)
+    file_name: Mapped[str] = mapped_column(String(500))
+    file_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    record_count: Mapped[int]
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    records: Mapped[list[Record]] = relationship(back_populates="batch", order_by="Record.id")
+
+
+class Record(Base):
+    """One bibliographic record of an import batch; ``raw`` keeps every field as read.
+
+    ``position`` is the 1-based place of the record in its file, for provenance.
+    """
+
+    __tablename__ = "record"
+    __table_args__ = (
+        UniqueConstraint("batch_id", "position"),
+        CheckConstraint("position >= 1", name="position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"))
+    position: Mapped[int]
+    title: Mapped[str | None] = mapped_column(Text)
+    authors: Mapped[str | None] = mapped_column(Text)
+    year: Mapped[int | None]
+    journal: Mapped[str | None] = mapped_column(Text)
+    doi: Mapped[str | None] = mapped_column(String(300), index=True)
+    pmid: Mapped[str | None] = mapped_column(String(20), index=True)
+    abstract: Mapped[str | None] = mapped_column(Text)
+    raw: Mapped[dict[str, Any]] = mapped_column(JSONValue)
+
+    batch: Mapped[ImportBatch] = relationship(back_populates="records")
+
+
+class Reviewer(Base):
+    """A person (or named process) who screens, appraises or extracts.
+
+    ``roles`` is a list such as ``["screener", "arbiter"]``.
+    """
+
+    __tablename__ = "reviewer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    roles: Mapped[list[str]] = mapped_column(JSONValue)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DuplicateLink(Base):
+    """An event about a pair of records: proposed, confirmed or rejected as duplicates.
+
+    Records are linked, never deleted. The pair is stored in order (``record_a_id <
+    record_b_id``); the latest event per pair is its current status. ``reviewer_id`` is
+    empty for links proposed by a rule.
+    """
+
+    __tablename__ = "duplicate_link"
+    __table_args__ = (
+        CheckConstraint("record_a_id < record_b_id", name="ordered_pair"),
+        CheckConstraint(sql_in("status", LINK_STATUSES), name="status"),
+        Index(None, "record_a_id", "record_b_id"),
+        Index(None, "record_b_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_a_id: Mapped[int] = mapped_column(ForeignKey("record.id"))
+    record_b_id: Mapped[int] = mapped_column(ForeignKey("record.id"))
+    rule: Mapped[str] = mapped_column(String(100))
+    score: Mapped[float | None]
+    status: Mapped[str] = mapped_column(String(20))
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("reviewer.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DecisionEvent(Base):
+    """One screening decision about one record, by one reviewer, at one stage.
+
+    ``kind`` is ``"decision"`` for a reviewer's own decision and ``"resolution"`` for an
+    arbiter's resolution of a disagreement (include or exclude only). The latest event per
+    record and reviewer (per record, for resolutions) is current; ordering is by ``id``.
+    """
+
+    __tablename__ = "decision_event"
+    __table_args__ = (
+        CheckConstraint(sql_in("stage", STAGES), name="stage"),
+        CheckConstraint(sql_in("kind", DECISION_KINDS), name="kind"),
+        CheckConstraint(sql_in("decision", DECISIONS), name="decision"),
+        CheckConstraint("kind = 'decision' OR decision <> 'maybe'", name="resolution_decides"),
+        Index(None, "stage", "record_id", "reviewer_id"),
+        Index(None, "reviewer_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stage: Mapped[str] = mapped_column(String(2))
+    record_id: Mapped[int] = mapped_column(ForeignKey("record.id"))
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("reviewer.id"))
+    kind: Mapped[str] = mapped_column(String(20), default="decision")
+    decision: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    reviewer: Mapped[Reviewer] = relationship()
+
+
+class AuditEntry(Base):
+    """Who did what to which entity, with a JSON payload (see :meth:`Store.audit`)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index(None, "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    who: Mapped[str] = mapped_column(String(200))
+    what: Mapped[str] = mapped_column(String(100))
+    entity: Mapped[str] = mapped_column(String(100))
+    entity_id: Mapped[int | None]
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSONValue)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,186 @@
+"""Small builders of store contents for the tests."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, date, datetime
+
+from sqlalchemy.orm import Session
+
+from sysreview.project.store import (
+    Arm,
+    DecisionEvent,
+    DuplicateLink,
+    ExtractionValue,
+    ImportBatch,
+    OutcomeData,
+    OutcomeMeasure,
+    Record,
+    Reviewer,
+    RobJudgement,
+    Store,
+    Study,
+    StudyReport,
+)
+
+
+def sha256(text: str) -> str:
+    """A valid file checksum made from ``text``."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def add_batch(session: Session, n: int = 3, file_name: str = "embase.ris") -> ImportBatch:
+    """An import batch of ``n`` records, flushed (ids assigned)."""
+    batch = ImportBatch(
+        source_database="Embase",
+        interface="Ovid",
+        search_date=date(2024, 5, 1),
+        query_text="(peer support).ti,ab AND random*.ti,ab",
+        file_name=file_name,
+        file_sha256=sha256(file_name),
+        record_count=n,
+    )
+    batch.records = [
+        Record(position=i + 1, title=f"Trial {i + 1}", year=2020 + i, raw={"TI": f"Trial {i + 1}"})
+        for i in range(n)
+    ]
+    session.add(batch)
+    session.flush()
+    return batch
+
+
+def add_reviewers(session: Session, *names: str) -> list[Reviewer]:
+    """Reviewers with the given names (an ``ARB…`` name is an arbiter), flushed."""
+    people = [
+        Reviewer(name=name, roles=["arbiter"] if name.startswith("ARB") else ["screener"])
+        for name in names
+    ]
+    session.add_all(people)
+    session.flush()
+    return people
+
+
+def populate(store: Store) -> None:
+    """Put rows in every table, with awkward values: unicode, NULLs, nested JSON, floats."""
+    with store.session() as s:
+        batch = add_batch(s, n=4)
+        a, b, arb = add_reviewers(s, "Ana Ñúñez", "Bo 李", "ARB Chidi")
+        r = batch.records
+        extra = Record(
+            batch_id=batch.id,
+            position=5,
+            doi="10.1000/xyz-ä",
+            abstract='α\nβ\t"γ"',
+            raw={"AU": ["x", "y"]},
+        )
+        s.add(extra)
+        s.add_all(
+            [
+                DuplicateLink(
+                    record_a_id=r[0].id,
+                    record_b_id=r[1].id,
+                    rule="doi",
+                    score=1.0,
+                    status="proposed",
+                ),
+                DuplicateLink(
+                    record_a_id=r[0].id,
+                    record_b_id=r[1].id,
+                    rule="doi",
+                    score=None,
+                    status="confirmed",
+                    reviewer_id=a.id,
+                ),
+                DecisionEvent(
+                    stage="ta", record_id=r[0].id, reviewer_id=a.id, decision="include", note="ok"
+                ),
+                DecisionEvent(
+                    stage="ta",
+                    record_id=r[0].id,
+                    reviewer_id=b.id,
+                    decision="exclude",
+                    reason="not an RCT",
+                ),
+                DecisionEvent(
+                    stage="ta",
+                    record_id=r[0].id,
+                    reviewer_id=arb.id,
+                    kind="resolution",
+                    decision="include",
+                ),
+            ]
+        )
+        study = Study(label="Smith 2019")
+        measure = OutcomeMeasure(
+            domain="recovery",
+            instrument="QPR",
+            scale_min=0.0,
+            scale_max=60.0,
+            higher_is_better=True,
+            validated=True,
+        )
+        s.add_all([study, measure])
+        s.flush()
+        arms = [
+            Arm(study_id=study.id, name="Peer support", arm_type="intervention", n=52),
+            Arm(study_id=study.id, name="TAU", arm_type="tau", n=None),
+        ]
+        s.add_all([StudyReport(study_id=study.id, record_id=r[0].id, is_primary=True), *arms])
+        s.flush()
+        s.add_all(
+            [
+                OutcomeData(
+                    arm_id=arms[0].id,
+                    outcome_measure_id=measure.id,
+                    timepoint="post",
+                    timepoint_weeks=12.0,
+                    mean=0.1,
+                    sd=1e-300,
+                    n=50,
+                    entered_by=a.id,
+                    source_location="Table 2, p. 5",
+                ),
+                OutcomeData(
+                    arm_id=arms[1].id,
+                    outcome_measure_id=measure.id,
+                    timepoint="post",
+                    mean=-3.25,
+                    sd=7.0,
+                    n=48,
+                    ci_low=-5.5,
+                    ci_high=-1.0,
+                    entered_by=a.id,
+                ),
+                RobJudgement(
+                    study_id=study.id,
+                    tool="rob1",
+                    domain="random sequence generation",
+                    judgement="low",
+                    support="“computer-generated”",
+                    reviewer_id=a.id,
+                ),
+                RobJudgement(
+                    study_id=study.id,
+                    tool="rob1",
+                    domain="random sequence generation",
+                    judgement="unclear",
+                    reviewer_id=b.id,
+                ),
+                ExtractionValue(
+                    entity="study",
+                    entity_id=study.id,
+                    key="country",
+                    value={"name": "Norway", "sites": [1, 2.5, None, True]},
+                    reviewer_id=a.id,
+                ),
+                ExtractionValue(
+                    entity="arm",
+                    entity_id=arms[1].id,
+                    key="sessions",
+                    value=None,
+                    reviewer_id=b.id,
+                    source_location=None,
+                ),
+            ]
+        )
+        store.audit("Ana Ñúñez", "populate", "study", study.id, {"at": str(datetime.now(UTC))})
