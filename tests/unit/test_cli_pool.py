@@ -248,3 +248,23 @@ def test_rows_are_located_by_file_line_even_after_a_multiline_field(tmp_path: Pa
 def test_blank_lines_are_ignored(tmp_path: Path) -> None:
     code, out, _ = run(str(write(tmp_path, "study,estimate,se\n\nA,0.1,0.1\n,,\n\nB,0.2,0.1\n")))
     assert code == 0 and "Total (k = 2)" in out
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        (),
+        ("pool",),
+        ("init",),
+        ("validate",),
+        ("status",),
+        ("db",),
+        ("db", "upgrade"),
+        ("export",),
+        ("load",),
+    ],
+)
+def test_every_command_has_help(command: tuple[str, ...]) -> None:
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage:" in result.stdout and "--help" in result.stdout
