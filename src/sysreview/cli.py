@@ -112,6 +112,46 @@ def status(
     print(json.dumps(result.to_dict(), indent=2) if as_json else result.summary())
 
 
+@app.command("import")
+def import_command(
+    files: Annotated[list[Path], typer.Argument(help="Export files (RIS, MEDLINE, CSV, ...).")],
+    source: Annotated[str, typer.Option(help="Database or register searched, e.g. MEDLINE.")],
+    interface: Annotated[str | None, typer.Option(help="Search interface, e.g. Ovid.")] = None,
+    date: Annotated[str | None, typer.Option(help="Search date, YYYY-MM-DD.")] = None,
+    query_file: Annotated[Path | None, typer.Option(help="File with the search strategy.")] = None,
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """Import search results into the project, one import batch per file."""
+    from datetime import date as Date
+
+    from rich.progress import Progress
+
+    from sysreview.project.services import import_files
+
+    with reported():
+        try:
+            searched = None if date is None else Date.fromisoformat(date)
+        except ValueError:
+            fail(f"--date {date!r} is not a date; use YYYY-MM-DD")
+        with Progress(transient=True, disable=len(files) < 2) as bar:
+            task = bar.add_task("importing", total=len(files))
+            done = import_files(
+                project,
+                files,
+                source=source,
+                interface=interface,
+                search_date=searched,
+                query_file=query_file,
+                db_url=db,
+                progress=lambda _path, _n: bar.advance(task),
+            )
+        for item in done:
+            for warning in item.warnings:
+                print(f"sysreview: warning: {warning}", file=sys.stderr)
+            print(f"{item.path}: {item.records} records ({item.format}) as batch {item.batch_id}")
+
+
 @db_app.command("upgrade")
 def db_upgrade(project: ProjectOption = Path("."), db: DatabaseOption = None) -> None:
     """Migrate the project database to the newest schema."""

@@ -33,12 +33,18 @@ class InputError(SysreviewError, ValueError):
     line
         1-based line or row number in ``source``.
     column
-        Column or field name.
+        Column or field name (a tag, for tagged formats).
+    unit
+        What ``line`` counts: ``"row"`` for tables (the default), ``"line"`` for text
+        formats such as RIS.
 
     Examples
     --------
     >>> str(InputError("not a number: 'x'", source="data.csv", line=3, column="sd_e"))
     "data.csv, row 3, column 'sd_e': not a number: 'x'"
+    >>> str(InputError("no TY tag", source="a.ris", line=7, unit="line"))
+    'a.ris, line 7: no TY tag'
+
     """
 
     def __init__(
@@ -48,11 +54,13 @@ class InputError(SysreviewError, ValueError):
         source: str | None = None,
         line: int | None = None,
         column: str | None = None,
+        unit: str = "row",
     ) -> None:
         self.message = message
         self.source = source
         self.line = line
         self.column = column
+        self.unit = unit
         super().__init__(self._format())
 
     def _format(self) -> str:
@@ -60,7 +68,7 @@ class InputError(SysreviewError, ValueError):
         if self.source is not None:
             where.append(str(self.source))
         if self.line is not None:
-            where.append(f"row {self.line}")
+            where.append(f"{self.unit} {self.line}")
         if self.column is not None:
             where.append(f"column {self.column!r}")
         return f"{', '.join(where)}: {self.message}" if where else self.message

@@ -15,6 +15,7 @@ PACKAGES = [
     "sysreview.project.services",
     "sysreview.project.store",
     "sysreview.protocol",
+    "sysreview.records",
     "sysreview.revman",
     "sysreview.stats",
 ]

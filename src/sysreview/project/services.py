@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 
 from sysreview.errors import InputError
+from sysreview.project.importing import ImportedFile, import_into
 from sysreview.project.store import (
     DumpManifest,
     ImportBatch,
@@ -126,6 +128,43 @@ def init_project(
         path.unlink()  # nothing half-made: the next 'init' starts clean
         raise
     return project
+
+
+def import_files(
+    directory: PathLike,
+    files: Sequence[PathLike],
+    *,
+    source: str,
+    interface: str | None = None,
+    search_date: date | None = None,
+    query_file: PathLike | None = None,
+    db_url: str | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> list[ImportedFile]:
+    """Import search-result files into the project, one import batch per file.
+
+    Every file is read and checked before anything is written; each file is then stored
+    in its own transaction. See :mod:`sysreview.project.importing`.
+    """
+    query_text = None
+    if query_file is not None:
+        try:
+            query_text = Path(query_file).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError(
+                f"cannot read the query file: {exc.strerror}", source=str(query_file)
+            ) from None
+    project = load_project(directory, db_url)
+    with open_store(project.database_url) as store:
+        return import_into(
+            store,
+            files,
+            source=source,
+            interface=interface,
+            search_date=search_date,
+            query_text=query_text,
+            progress=progress,
+        )
 
 
 def upgrade_database(directory: PathLike, db_url: str | None = None) -> tuple[str | None, str]:
@@ -261,9 +300,11 @@ def load_project_dump(
 __all__ = [
     "DUMP_DATABASE",
     "PROTOCOL_FILE",
+    "ImportedFile",
     "Project",
     "ProjectStatus",
     "export_project",
+    "import_files",
     "init_project",
     "load_project",
     "load_project_dump",

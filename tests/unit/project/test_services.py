@@ -155,3 +155,28 @@ def test_cli_errors_are_one_line_per_problem_and_exit_2(
     assert code == 2, (out, err)
     assert err.startswith("sysreview: error: ") and message in err
     assert "Traceback" not in err
+
+
+def test_cli_import_reports_batches_and_refuses_reimport(tmp_path: Path) -> None:
+    init_project(tmp_path / "p", "blank")
+    data = tmp_path / "x.ris"
+    data.write_text("TY  - JOUR\nTI  - A trial\nPY  - 2020\nER  -\n", encoding="utf-8")
+    args = (
+        "import",
+        str(data),
+        "--source",
+        "MEDLINE",
+        "--date",
+        "2019-07-13",
+        "-p",
+        str(tmp_path / "p"),
+    )
+    code, out, err = run(*args)
+    assert code == 0, err
+    assert "1 records (ris) as batch 1" in out
+    code, out, err = run(*args)
+    assert code == 2 and "already imported as batch 1" in err
+    code, out, err = run(
+        "import", str(data), "--source", "X", "--date", "13/07/2019", "-p", str(tmp_path / "p")
+    )
+    assert code == 2 and "--date '13/07/2019' is not a date" in err

@@ -54,7 +54,11 @@ class ImportBatch(Base):
 class Record(Base):
     """One bibliographic record of an import batch; ``raw`` keeps every field as read.
 
-    ``position`` is the 1-based place of the record in its file, for provenance.
+    ``position`` is the 1-based place of the record in its file and ``line`` the line it
+    starts on, for provenance; ``record_key`` is the file's own identifier (an ``ID``
+    column, an accession number), if any. ``authors`` holds one "Surname, Given" per
+    line. The other columns are the normalised fields of
+    :class:`sysreview.records.model.Citation`.
     """
 
     __tablename__ = "record"
@@ -66,13 +70,25 @@ class Record(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"))
     position: Mapped[int]
+    line: Mapped[int | None]
+    record_key: Mapped[str | None] = mapped_column(String(200))
     title: Mapped[str | None] = mapped_column(Text)
     authors: Mapped[str | None] = mapped_column(Text)
     year: Mapped[int | None]
     journal: Mapped[str | None] = mapped_column(Text)
+    journal_abbrev: Mapped[str | None] = mapped_column(Text)
+    volume: Mapped[str | None] = mapped_column(String(100))
+    issue: Mapped[str | None] = mapped_column(String(100))
+    pages: Mapped[str | None] = mapped_column(String(100))
     doi: Mapped[str | None] = mapped_column(String(300), index=True)
     pmid: Mapped[str | None] = mapped_column(String(20), index=True)
+    issn: Mapped[str | None] = mapped_column(String(100))
     abstract: Mapped[str | None] = mapped_column(Text)
+    keywords: Mapped[list[str] | None] = mapped_column(JSONValue)
+    language: Mapped[str | None] = mapped_column(String(100))
+    publication_type: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    database: Mapped[str | None] = mapped_column(String(200))
     raw: Mapped[dict[str, Any]] = mapped_column(JSONValue)
 
     batch: Mapped[ImportBatch] = relationship(back_populates="records")

@@ -1,0 +1,232 @@
+"""RIS as real exporters write it (Ovid, Embase, Scopus, Zotero, EndNote, Rayyan, ProQuest, Lens).
+
+Parsing rules
+-------------
+* A tag line is two characters (letter + letter/digit, any case), then ``"  -"``, ``"\\t-"``
+  or ``" \\t-"``, then an optional space and the value; ``ER  -`` may lack its trailing space.
+* A record opens at ``TY`` and closes at ``ER``. Lines outside records that are not tags
+  (Ovid's ``1.`` record numbers, blank lines, exporter banners) are skipped; a *tag* line
+  outside any record is an error (a record without ``TY``).
+* Inside a record, a line that is not a tag continues the previous tag: for ``KW`` (and
+  other list tags) it is one more value (Rayyan, EndNote), otherwise it is appended to the
+  value after a line break (multi-line abstracts, Scopus ``Export Date:`` notes).
+* A record still open at end of file, or when the next ``TY`` starts, is accepted with a
+  warning (its content is complete; only the ``ER`` terminator is missing).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sysreview.errors import InputError
+from sysreview.records.model import Citation
+from sysreview.records.normalise import Fields, first, join_pages, to_citation
+
+_TAG = re.compile(r"^([A-Za-z][A-Za-z0-9])(?:  | ?\t)-(?:[ \t](.*))?$")
+_LIST_TAGS = frozenset({"KW", "AU", "A1", "A2", "A3", "A4", "DE"})
+_PMID_DATABASES = re.compile(r"nlm|pubmed|medline", re.IGNORECASE)
+
+
+@dataclass
+class RisRecord:
+    """One RIS record as tags -> values, with the line of each tag's first value."""
+
+    line: int
+    tags: dict[str, list[str]] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+    last: str | None = None
+
+    def add(self, tag: str, value: str, line: int) -> None:
+        """Append a value for ``tag`` found at ``line``."""
+        self.tags.setdefault(tag, []).append(value)
+        self.lines.setdefault(tag, line)
+        self.last = tag
+
+    def extend_last(self, text: str) -> None:
+        """Attach an untagged line to the previous tag (see the module notes)."""
+        if self.last is None:
+            return
+        values = self.tags[self.last]
+        if self.last in _LIST_TAGS:
+            values.append(text)
+        else:
+            values[-1] = f"{values[-1]}\n{text}" if values[-1] else text
+
+    def get(self, *tags: str) -> list[str]:
+        """All values of the first of ``tags`` that has a non-empty value."""
+        for tag in tags:
+            values = [v for v in self.tags.get(tag, []) if v.strip()]
+            if values:
+                return values
+        return []
+
+
+def _attach(previous: RisRecord | None, stray: RisRecord, source: str) -> None:
+    """Keep tags found after an ``ER`` (Ovid's ``NL``) with the record before them."""
+    if previous is None:
+        tag = next(iter(stray.tags))
+        raise InputError(
+            f"tag {tag!r} before the first 'TY  - ' line: a RIS record must start with 'TY  - '",
+            source=source,
+            line=stray.line,
+            unit="line",
+            column=tag,
+        )
+    for tag, values in stray.tags.items():
+        for value in values:
+            previous.add(tag, value, stray.lines[tag])
+
+
+def parse_ris(text: str, source: str = "<text>") -> tuple[list[RisRecord], list[str]]:
+    """Split RIS text into records (the *read* step).
+
+    Raises
+    ------
+    InputError
+        For tag lines before the first ``TY`` that no ``ER`` closes, naming line and tag.
+
+    Examples
+    --------
+    >>> records, warnings = parse_ris("1.\\nTY  - JOUR\\nkw  - a\\nb\\nER  -\\n")
+    >>> records[0].tags, warnings
+    ({'TY': ['JOUR'], 'KW': ['a', 'b']}, [])
+    """
+    records: list[RisRecord] = []
+    warnings: list[str] = []
+    current: RisRecord | None = None
+    stray: RisRecord | None = None  # tags outside a record: a TY-less record or a trailer
+    trailers: list[str] = []
+    stray_continues = False  # untagged lines after a stray tag continue it until a blank line
+    for number, line in enumerate(text.split("\n"), start=1):
+        match = _TAG.match(line)
+        if match is None:
+            if not line.strip():
+                stray_continues = False
+            elif current is not None:
+                current.extend_last(line.strip())
+            elif stray is not None and stray_continues:
+                stray.extend_last(line.strip())
+            continue
+        tag, value = match.group(1).upper(), (match.group(2) or "").strip()
+        if tag == "TY":
+            if current is not None:
+                warnings.append(
+                    f"{source}:{current.line}: record has no 'ER  -' before the next "
+                    f"'TY' at line {number}; accepted"
+                )
+            if stray is not None:
+                _attach(records[-1] if records else None, stray, source)
+                trailers.append(f"{next(iter(stray.tags))!r} at line {stray.line}")
+                stray = None
+            current = RisRecord(line=number)
+            records.append(current)
+            current.add(tag, value, number)
+        elif tag == "ER":
+            if stray is not None:
+                warnings.append(
+                    f"{source}:{stray.line}: record has no 'TY  - ' line; accepted as a "
+                    "record of unknown type"
+                )
+                records.append(stray)
+            current = stray = None
+        elif current is not None:
+            current.add(tag, value, number)
+        else:
+            stray = stray or RisRecord(line=number)
+            stray.add(tag, value, number)
+            stray_continues = True
+    if current is not None:
+        warnings.append(
+            f"{source}:{current.line}: record not terminated by 'ER  -' at end of file; accepted"
+        )
+    if stray is not None:
+        _attach(records[-1] if records else None, stray, source)
+        trailers.append(f"{next(iter(stray.tags))!r} at line {stray.line}")
+    if trailers:
+        warnings.append(
+            f"{source}: {len(trailers)} tag line(s) after an 'ER  -' (first: {trailers[0]}) "
+            "were kept with the record before them"
+        )
+    return records, warnings
+
+
+def ris_fields(record: RisRecord) -> Fields:
+    """Map RIS tags (all dialects) onto :class:`Fields`."""
+    g = record.get
+    journal = first(g("JF"), g("T2"), g("JO"), g("JA"), g("J2"))
+    abbrev = [v for v in g("J2") + g("JA") + g("JI") + g("JO") + g("J9") if v != journal]
+    databases = g("DB") + g("DP")
+    pmid_tags = g("PM")
+    if any(_PMID_DATABASES.search(d) for d in databases):
+        pmid_tags = pmid_tags + g("AN")
+    issn = first(g("SN"))
+    return Fields(
+        record_id=first(g("ID"), g("AN"), g("U2")),
+        title=first(g("TI"), g("T1"), g("CT"), g("BT"), g("ST")),
+        authors=g("AU") or g("A1"),
+        year=[(t, first(g(t)), record.lines.get(t)) for t in ("PY", "Y1", "DA")],
+        journal=journal,
+        journal_abbrev=abbrev,
+        volume=g("VL") or g("VO"),
+        issue=g("IS") or g("CP"),
+        pages=join_pages(first(g("SP")), first(g("EP"))),
+        doi=g("DO") or g("DI"),
+        doi_text=g("M3") + g("UR") + g("L2") + g("LK"),
+        pmid=[p for p in pmid_tags if p.strip().isdigit()],
+        pmid_text=g("UR") + g("L2") + g("L1"),
+        abstract=first(g("AB"), g("N2")),
+        issn=issn.split(" (")[0].split(",")[0].split(" ")[0] if issn else None,
+        keywords=g("KW") + g("DE"),
+        language=g("LA") or g("LG"),
+        publication_type=g("TY"),
+        url=g("UR") or g("L2"),
+        database=databases,
+    )
+
+
+def read_ris(text: str, source: str = "<text>") -> tuple[list[Citation], list[str]]:
+    """Read RIS text into citations (read -> clean -> to_records).
+
+    Examples
+    --------
+    >>> text = "TY  - JOUR\\nAU  - Liu R.\\nTI  - A trial\\nPY  - 2019///\\nER  - \\n"
+    >>> citations, warnings = read_ris(text)
+    >>> citations[0].authors, citations[0].year
+    (('Liu, R.',), 2019)
+    """
+    records, warnings = parse_ris(text, source)
+    citations = [
+        to_citation(
+            ris_fields(record),
+            position=position,
+            line=record.line,
+            raw={tag: list(values) for tag, values in record.tags.items()},
+            source=source,
+            warnings=warnings,
+        )
+        for position, record in enumerate(records, start=1)
+    ]
+    return citations, warnings
+
+
+def write_ris(citations: list[Citation]) -> str:
+    """Write citations as minimal RIS (enough to read them back; not a full exporter).
+
+    >>> from sysreview.records.model import Citation
+    >>> write_ris([Citation(position=1, title="A", authors=("Liu, R.",), year=2019)]).split("\\n")
+    ['TY  - JOUR', 'TI  - A', 'AU  - Liu, R.', 'PY  - 2019', 'ER  - ', '']
+    """
+    out: list[str] = []
+    for c in citations:
+        out.append(f"TY  - {c.publication_type or 'JOUR'}")
+        pairs: list[tuple[str, object]] = [("ID", c.record_id), ("TI", c.title)]
+        pairs += [("AU", a) for a in c.authors]
+        pairs += [("PY", c.year), ("JF", c.journal), ("J2", c.journal_abbrev)]
+        pairs += [("VL", c.volume), ("IS", c.issue), ("SP", c.pages), ("DO", c.doi)]
+        pairs += [("AB", c.abstract), ("SN", c.issn), ("LA", c.language), ("UR", c.url)]
+        pairs += [("KW", k) for k in c.keywords]
+        pairs += [("DB", c.database)]
+        out += [f"{tag}  - {value}" for tag, value in pairs if value is not None]
+        out.append("ER  - \n")
+    return "\n".join(out)
