@@ -10,6 +10,7 @@ import pytest
 
 PACKAGES = [
     "sysreview",
+    "sysreview.dedup",
     "sysreview.effects",
     "sysreview.meta",
     "sysreview.project.services",

@@ -1,0 +1,351 @@
+"""Explicit, named decision rules for candidate pairs.
+
+Each :class:`Rule` is a vectorised predicate over the pair scores of
+:func:`sysreview.dedup.scoring.score_pairs` with a fixed decision.  Rules are applied in
+the order of :data:`RULES`; the first rule that holds decides the pair, so vetoes
+("distinct" rules) come first and every decision names the rule that made it.
+
+The duplicate definition is that of Rathbone et al. 2015 (*Syst Rev* 4:6): the *same
+bibliographic record*, however its details are reported.  Multiple reports of one study,
+a conference abstract and its full paper, a conference paper and its journal version,
+and errata, comments, replies or retractions (even when they share the article's DOI)
+are different records.  Versions of the same record (ahead-of-print and final, records
+whose DOIs differ only by a ``.pubN`` version suffix) are the same record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+__all__ = ["DECISIONS", "RULES", "Decision", "Rule", "apply_rules", "pair_score"]
+
+Decision = Literal["duplicate", "uncertain", "distinct"]
+DECISIONS: tuple[Decision, ...] = ("duplicate", "uncertain", "distinct")
+BoolArray = npt.NDArray[np.bool_]
+
+#: Record kinds that are separate bibliographic records from the article they concern.
+NOTICE_KINDS = ("erratum", "retraction", "comment", "conference_abstract")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named decision rule.
+
+    Attributes
+    ----------
+    name
+        Short identifier stored on every link the rule decides.
+    decision
+        ``"duplicate"``, ``"uncertain"`` (goes to the review queue) or ``"distinct"``.
+    predicate
+        Vectorised test: pair-score frame -> boolean array.
+    description
+        One sentence saying when the rule applies and why.
+    """
+
+    name: str
+    decision: Decision
+    predicate: Callable[[pd.DataFrame], BoolArray]
+    description: str
+
+
+def _eq(s: pd.DataFrame, col: str) -> BoolArray:
+    return np.asarray(s[col].to_numpy(dtype=np.float64) == 1.0)
+
+
+def _ne(s: pd.DataFrame, col: str) -> BoolArray:
+    return np.asarray(s[col].to_numpy(dtype=np.float64) == 0.0)
+
+
+def _ge(s: pd.DataFrame, col: str, value: float) -> BoolArray:
+    return np.asarray(s[col].to_numpy(dtype=np.float64) >= value)
+
+
+def _lt(s: pd.DataFrame, col: str, value: float) -> BoolArray:
+    return np.asarray(s[col].to_numpy(dtype=np.float64) < value)
+
+
+def _missing(s: pd.DataFrame, col: str) -> BoolArray:
+    return np.asarray(np.isnan(s[col].to_numpy(dtype=np.float64)))
+
+
+def _kind_mismatch(s: pd.DataFrame) -> BoolArray:
+    a, b = s["kind_a"].to_numpy(dtype=object), s["kind_b"].to_numpy(dtype=object)
+    notice = np.isin(a, NOTICE_KINDS) | np.isin(b, NOTICE_KINDS)
+    conf_vs_journal = ((a == "conference_paper") & (b == "article")) | (
+        (a == "article") & (b == "conference_paper")
+    )
+    return np.asarray((a != b) & (notice | conf_vs_journal))
+
+
+def _authors_agree(s: pd.DataFrame) -> BoolArray:
+    """Same first author and similar author lists, or near-identical author lists."""
+    return (_eq(s, "first_author") & _ge(s, "authors", 0.6)) | _ge(s, "authors", 0.9)
+
+
+def _same_version(s: pd.DataFrame) -> BoolArray:
+    return _eq(s, "doi") | _eq(s, "doi_stem")
+
+
+def _source_agrees(s: pd.DataFrame) -> BoolArray:
+    """The records are in the same place: same first page, or same volume, or same journal."""
+    return _eq(s, "pages") | _eq(s, "volume") | _ge(s, "journal", 0.9)
+
+
+def _same_title_authors(s: pd.DataFrame) -> BoolArray:
+    return _ge(s, "title", 0.95) & _authors_agree(s)
+
+
+def _flag(s: pd.DataFrame, col: str) -> BoolArray:
+    return np.asarray(s[col].to_numpy(dtype=bool))
+
+
+def _distinctive_title(s: pd.DataFrame) -> BoolArray:
+    """Titles of four words or more; "Editorial" or "Editor's comments" identify nothing."""
+    return _ge(s, "title_words", 4.0)
+
+
+def _journal_conflict(s: pd.DataFrame) -> BoolArray:
+    return _lt(s, "journal", 0.6)
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "different_kind",
+        "distinct",
+        _kind_mismatch,
+        "An erratum, retraction, comment/reply or conference abstract and a different kind "
+        "of record (or a conference paper and a journal article) are separate records, "
+        "even with the same DOI or title.",
+    ),
+    Rule(
+        "different_doi_same_title",
+        "uncertain",
+        lambda s: (
+            _ne(s, "doi")
+            & ~_eq(s, "doi_stem")
+            & _same_title_authors(s)
+            & _distinctive_title(s)
+            & ~_ge(s, "year_diff", 2.0)
+        ),
+        "Different DOIs but the same title and authors: usually separate records "
+        "(reprints, yearly editorials), sometimes a DOI error; needs a human.",
+    ),
+    Rule(
+        "different_doi",
+        "distinct",
+        lambda s: _ne(s, "doi") & ~_eq(s, "doi_stem"),
+        "Different DOIs (other than a version suffix such as .pub2) identify different records.",
+    ),
+    Rule("different_pmid", "distinct", lambda s: _ne(s, "pmid"), "Different PubMed IDs."),
+    Rule(
+        "page_conflict",
+        "distinct",
+        lambda s: _ne(s, "pages"),
+        "Different first pages (of the same style: print page vs print page, e-locator vs "
+        "e-locator) place the records in different parts of the literature.",
+    ),
+    Rule(
+        "updated_review",
+        "duplicate",
+        lambda s: _flag(s, "cochrane") & _same_title_authors(s) & _distinctive_title(s),
+        "A Cochrane review and its update (same title and authors, any year): versions of "
+        "one record.",
+    ),
+    Rule(
+        "year_conflict",
+        "distinct",
+        lambda s: _ge(s, "year_diff", 2.0),
+        "Years two or more apart (ahead-of-print and final differ by at most one year).",
+    ),
+    Rule("volume_conflict", "distinct", lambda s: _ne(s, "volume"), "Different volumes."),
+    Rule(
+        "issue_conflict",
+        "distinct",
+        lambda s: _ne(s, "issue") & _missing(s, "pages"),
+        "Different issues where the first page is unknown (issue fields often hold "
+        "database accession numbers, so the issue only decides when no page can).",
+    ),
+    Rule(
+        "same_doi",
+        "duplicate",
+        lambda s: (
+            _same_version(s)
+            & ~_ge(s, "year_diff", 2.0)
+            & (
+                _ge(s, "title", 0.9)
+                | (
+                    (_authors_agree(s) | _missing(s, "authors"))
+                    & (_eq(s, "title_prefix") | _missing(s, "title") | _eq(s, "pages"))
+                )
+            )
+        ),
+        "Same DOI (or DOI version stem) and a similar title; or agreeing authors and a "
+        "title that is a shortened form of the other, or the same first page (translated "
+        "titles).",
+    ),
+    Rule(
+        "same_pmid",
+        "duplicate",
+        lambda s: _eq(s, "pmid") & (_ge(s, "title", 0.9) | _missing(s, "title")),
+        "Same PubMed ID and similar title.",
+    ),
+    Rule(
+        "same_page_range",
+        "duplicate",
+        lambda s: (
+            _eq(s, "first_author")
+            & _eq(s, "year")
+            & _eq(s, "volume")
+            & _eq(s, "pages")
+            & _eq(s, "last_page")
+            & _flag(s, "multi_page")
+            & _ge(s, "title", 0.6)
+        ),
+        "Same first author, year, volume and multi-page range (first and last page) and a "
+        "related title (>= 60%): two articles cannot occupy one page range; the titles "
+        "differ through translation, truncation or added subtitles.",
+    ),
+    Rule(
+        "title_conflict",
+        "distinct",
+        lambda s: _lt(s, "title", 0.8) & ~_eq(s, "title_prefix"),
+        "Both titles present, less than 80% similar, and neither a shortened form of the other.",
+    ),
+    Rule(
+        "short_title",
+        "uncertain",
+        lambda s: ~_distinctive_title(s) & ~_missing(s, "title"),
+        "Titles under four words (editorials, 'Introduction') identify nothing on their own.",
+    ),
+    Rule(
+        "title_volume_pages",
+        "duplicate",
+        lambda s: _ge(s, "title", 0.95) & _eq(s, "year") & _eq(s, "volume") & _eq(s, "pages"),
+        "Title >= 95% similar with the same year, volume and first page (author lists are "
+        "often garbled: swapped given/surnames, group authors).",
+    ),
+    Rule(
+        "title_authors_source",
+        "duplicate",
+        lambda s: (
+            _same_title_authors(s)
+            & _eq(s, "year")
+            & (
+                _eq(s, "pages")
+                | (_eq(s, "volume") & ~_journal_conflict(s))
+                | _ge(s, "journal", 0.9)
+            )
+        ),
+        "Title >= 95% similar, authors agree, same year, and the same first page, the same "
+        "journal, or the same volume in a compatible journal.",
+    ),
+    Rule(
+        "title_prefix_pages",
+        "duplicate",
+        lambda s: _eq(s, "title_prefix") & _authors_agree(s) & _eq(s, "year") & _eq(s, "pages"),
+        "One title is the other without its subtitle; authors, year and first page agree.",
+    ),
+    Rule(
+        "conference_title_authors",
+        "duplicate",
+        lambda s: (
+            (s["kind_a"] == "conference_paper").to_numpy()
+            & (s["kind_b"] == "conference_paper").to_numpy()
+            & _same_title_authors(s)
+            & _eq(s, "year")
+            & _ge(s, "venue", 0.8)
+        ),
+        "Two conference papers with the same title, authors and year and overlapping venue "
+        "names (proceedings titles vary between databases).",
+    ),
+    Rule(
+        "ahead_of_print",
+        "duplicate",
+        lambda s: _same_title_authors(s) & _ge(s, "year_diff", 1.0) & _ge(s, "journal", 0.9),
+        "Same title, authors and journal one year apart: the online-first and the final "
+        "version of one article.",
+    ),
+    Rule(
+        "bibliographic_no_title",
+        "uncertain",
+        lambda s: (
+            _missing(s, "title")
+            & _eq(s, "first_author")
+            & _eq(s, "year")
+            & _eq(s, "volume")
+            & _eq(s, "pages")
+            & _ge(s, "journal", 0.9)
+        ),
+        "A title is missing but first author, year, journal, volume and first page agree: "
+        "likely the same record, but a record without a title is confirmed by a human.",
+    ),
+    Rule(
+        "similar_title",
+        "uncertain",
+        lambda s: _ge(s, "title", 0.9) & (_authors_agree(s) | _source_agrees(s)),
+        "Title >= 90% similar with agreeing authors or source, but no duplicate rule holds.",
+    ),
+    Rule(
+        "similar_bibliographic",
+        "uncertain",
+        lambda s: _eq(s, "first_author") & _eq(s, "pages") & _eq(s, "volume"),
+        "Same first author, volume and first page, but the titles differ.",
+    ),
+)
+
+#: Pairs that no rule decides are distinct under this name.
+DEFAULT_RULE = Rule("no_rule", "distinct", lambda s: np.ones(len(s), bool), "No rule applies.")
+
+_SCORE_FIELDS = ("title", "authors", "journal", "volume", "pages", "doi", "year")
+
+
+def pair_score(scores: pd.DataFrame) -> npt.NDArray[np.float64]:
+    """Mean of the available field similarities (0-1), the score stored on each link.
+
+    Notes
+    -----
+    ``score = mean(s_f for f in fields if s_f is not missing)`` over title, authors,
+    journal, volume, first page, DOI and year agreement.  It summarises evidence; the
+    decision itself comes from the rules.
+    """
+    values = scores.loc[:, list(_SCORE_FIELDS)].to_numpy(dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        counts = (~np.isnan(values)).sum(axis=1)
+        return np.where(counts > 0, np.nansum(values, axis=1) / np.maximum(counts, 1), 0.0)
+
+
+def apply_rules(
+    scores: pd.DataFrame, rules: tuple[Rule, ...] = RULES
+) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.object_]]:
+    """Decide every pair with the first rule that holds; returns (rule names, decisions).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"title": [1.0, 0.5], "authors": [1.0, 1.0],
+    ...     "first_author": [1.0, 1.0], "year": [1.0, 1.0], "year_diff": [0.0, 0.0],
+    ...     "journal": [1.0, 1.0], "volume": [np.nan] * 2, "issue": [np.nan] * 2,
+    ...     "pages": [np.nan] * 2, "last_page": [np.nan] * 2, "title_prefix": [0.0, 0.0],
+    ...     "title_words": [5.0, 5.0], "venue": [1.0, 1.0], "cochrane": [False] * 2,
+    ...     "multi_page": [False] * 2, "doi": [np.nan] * 2, "doi_stem": [np.nan] * 2,
+    ...     "pmid": [np.nan] * 2, "abstract": [np.nan] * 2,
+    ...     "kind_a": ["article"] * 2, "kind_b": ["article"] * 2})
+    >>> names, decisions = apply_rules(s)
+    >>> list(zip(names, decisions))
+    [('title_authors_source', 'duplicate'), ('title_conflict', 'distinct')]
+    """
+    n = len(scores)
+    names = np.full(n, DEFAULT_RULE.name, dtype=object)
+    decisions = np.full(n, DEFAULT_RULE.decision, dtype=object)
+    open_ = np.ones(n, dtype=bool)
+    for rule in rules:
+        hit = open_ & np.asarray(rule.predicate(scores), dtype=bool)
+        names[hit], decisions[hit] = rule.name, rule.decision
+        open_ &= ~hit
+    return names, decisions
