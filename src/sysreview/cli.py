@@ -116,6 +116,9 @@ def status(
 def import_command(
     files: Annotated[list[Path], typer.Argument(help="Export files (RIS, MEDLINE, CSV, ...).")],
     source: Annotated[str, typer.Option(help="Database or register searched, e.g. MEDLINE.")],
+    kind: Annotated[
+        str, typer.Option(help="database, register or other (citation searching etc.).")
+    ] = "database",
     interface: Annotated[str | None, typer.Option(help="Search interface, e.g. Ovid.")] = None,
     date: Annotated[str | None, typer.Option(help="Search date, YYYY-MM-DD.")] = None,
     query_file: Annotated[Path | None, typer.Option(help="File with the search strategy.")] = None,
@@ -140,6 +143,7 @@ def import_command(
                 project,
                 files,
                 source=source,
+                source_kind=kind,
                 interface=interface,
                 search_date=searched,
                 query_file=query_file,

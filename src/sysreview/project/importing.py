@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from sysreview.errors import InputError
-from sysreview.project.store import ImportBatch, Record, Store
+from sysreview.project.store import SOURCE_KINDS, ImportBatch, Record, Store
 from sysreview.records import ReadResult, read_file
 from sysreview.records.model import Citation
 
@@ -76,6 +76,7 @@ def import_into(
     paths: Sequence[PathLike],
     *,
     source: str,
+    source_kind: str = "database",
     interface: str | None = None,
     search_date: date | None = None,
     query_text: str | None = None,
@@ -92,6 +93,10 @@ def import_into(
     """
     if not source.strip():
         raise InputError("--source must name the database or register searched")
+    if source_kind not in SOURCE_KINDS:
+        raise InputError(
+            f"invalid source kind {source_kind!r}; must be one of {', '.join(SOURCE_KINDS)}"
+        )
     checked: list[tuple[Path, str, ReadResult]] = []
     seen: dict[str, Path] = {}
     with store.session(readonly=True) as session:
@@ -118,6 +123,7 @@ def import_into(
         with store.session() as session:
             batch = ImportBatch(
                 source_database=source.strip(),
+                source_kind=source_kind,
                 interface=interface,
                 search_date=search_date,
                 query_text=query_text,

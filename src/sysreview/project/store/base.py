@@ -28,6 +28,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+SOURCE_KINDS = ("database", "register", "other")
 STAGES = ("ta", "ft")
 """Screening stages: title/abstract and full text."""
 DECISIONS = ("include", "exclude", "maybe")

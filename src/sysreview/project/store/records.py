@@ -28,6 +28,9 @@ from sysreview.project.store.base import (
 class ImportBatch(Base):
     """One search result file as imported: where it came from, the query, its checksum.
 
+    ``source_kind`` places it in the PRISMA 2020 flow: ``database``, ``register`` or
+    ``other`` (citation searching, websites, contacts).
+
     ``file_sha256`` is unique: the same export file cannot be imported twice into a project
     (one store holds one project).
     """
@@ -35,11 +38,13 @@ class ImportBatch(Base):
     __tablename__ = "import_batch"
     __table_args__ = (
         CheckConstraint("record_count >= 0", name="record_count"),
+        CheckConstraint("source_kind IN ('database', 'register', 'other')", name="source_kind"),
         CheckConstraint("length(file_sha256) = 64", name="file_sha256"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source_database: Mapped[str] = mapped_column(String(200))
+    source_kind: Mapped[str] = mapped_column(String(20), default="database")
     interface: Mapped[str | None] = mapped_column(String(200))
     search_date: Mapped[date | None]
     query_text: Mapped[str | None] = mapped_column(Text)
