@@ -156,6 +156,92 @@ def import_command(
             print(f"{item.path}: {item.records} records ({item.format}) as batch {item.batch_id}")
 
 
+class DedupFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+def dedup(
+    target: Annotated[
+        str | None,
+        typer.Argument(
+            help="An export FILE to de-duplicate on its own; 'review' for the project's "
+            "review queue; nothing to de-duplicate the project."
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option(help="Where to write the groups (FILE mode).")
+    ] = None,
+    output_format: Annotated[
+        DedupFormat, typer.Option("--format", help="csv or json")
+    ] = DedupFormat.csv,
+    accept: Annotated[list[str] | None, typer.Option(help="Review: confirm pair A-B.")] = None,
+    reject: Annotated[list[str] | None, typer.Option(help="Review: reject pair A-B.")] = None,
+    reviewer: Annotated[str | None, typer.Option(help="Review: who decides.")] = None,
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """Find duplicate records: link them (never delete), queue uncertain pairs for review."""
+    with reported():
+        if target is None:
+            from sysreview.project.services import deduplicate_project
+
+            print(deduplicate_project(project, db).summary())
+        elif target == "review" and not Path(target).is_file():
+            _dedup_review(project, db, accept or [], reject or [], reviewer)
+        else:
+            _dedup_file(Path(target), output, output_format)
+
+
+def _dedup_file(path: Path, output: Path | None, output_format: DedupFormat) -> None:
+    """Stand-alone mode: groups of one export file as ``record_id,group_id,rule,score``."""
+    import csv
+    import io
+    import json
+
+    from sysreview.dedup import find_duplicates, memberships
+    from sysreview.records import read_file
+
+    rows = memberships(find_duplicates(read_file(path).citations))
+    if output_format is DedupFormat.json:
+        text = json.dumps([vars(r) for r in rows], indent=1) + "\n"
+    else:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["record_id", "group_id", "rule", "score"])
+        writer.writerows([r.record_id, r.group_id, r.rule or "", r.score or ""] for r in rows)
+        text = buffer.getvalue()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        groups = len({r.group_id for r in rows})
+        print(f"{len(rows)} records in {groups} groups written to {output}")
+
+
+def _dedup_review(
+    project: Path, db: str | None, accept: list[str], reject: list[str], reviewer: str | None
+) -> None:
+    """Review mode: list the queue, or record accept/reject decisions."""
+    from sysreview.project.services import decide_duplicate, duplicate_queue
+
+    if not accept and not reject:
+        queue = duplicate_queue(project, db)
+        for pair in queue:
+            score = "" if pair.score is None else f", score {pair.score:.2f}"
+            print(f"{pair.key}  [{pair.rule}{score}]")
+            for side in (pair.a, pair.b):
+                print(f"    {side['id']}: {side['title']} ({side['year']}) doi:{side['doi']}")
+        print(f"{len(queue)} pairs waiting for review")
+        return
+    if not reviewer:
+        fail("--reviewer is required to accept or reject pairs")
+    for key, verdict in [(k, True) for k in accept] + [(k, False) for k in reject]:
+        decide_duplicate(project, key, accept=verdict, reviewer=reviewer, db_url=db)
+        print(f"{key}: {'confirmed' if verdict else 'rejected'} by {reviewer}")
+
+
 @db_app.command("upgrade")
 def db_upgrade(project: ProjectOption = Path("."), db: DatabaseOption = None) -> None:
     """Migrate the project database to the newest schema."""

@@ -7,6 +7,15 @@ as a review queue.
 
 from sysreview.dedup.engine import find_duplicates
 from sysreview.dedup.groups import DedupResult, DuplicateLink
+from sysreview.dedup.membership import Membership, memberships
 from sysreview.dedup.rules import RULES, Rule
 
-__all__ = ["RULES", "DedupResult", "DuplicateLink", "Rule", "find_duplicates"]
+__all__ = [
+    "RULES",
+    "DedupResult",
+    "DuplicateLink",
+    "Membership",
+    "Rule",
+    "find_duplicates",
+    "memberships",
+]

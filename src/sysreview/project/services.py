@@ -20,6 +20,13 @@ from typing import Any
 from sqlalchemy import func, select
 
 from sysreview.errors import InputError
+from sysreview.project.deduplicating import (
+    DedupRun,
+    QueuedPair,
+    decide_pair,
+    deduplicate_store,
+    review_queue,
+)
 from sysreview.project.importing import ImportedFile, import_into
 from sysreview.project.store import (
     DumpManifest,
@@ -169,6 +176,33 @@ def import_files(
         )
 
 
+def deduplicate_project(
+    directory: PathLike,
+    db_url: str | None = None,
+    progress: Callable[[str, float], None] | None = None,
+) -> DedupRun:
+    """Link the project's duplicate records (never deleting any); queue uncertain pairs."""
+    project = load_project(directory, db_url)
+    with open_store(project.database_url) as store:
+        return deduplicate_store(store, progress=progress)[0]
+
+
+def duplicate_queue(directory: PathLike, db_url: str | None = None) -> list[QueuedPair]:
+    """The pairs waiting for a reviewer's accept or reject."""
+    project = load_project(directory, db_url)
+    with open_store(project.database_url) as store:
+        return review_queue(store)
+
+
+def decide_duplicate(
+    directory: PathLike, pair: str, *, accept: bool, reviewer: str, db_url: str | None = None
+) -> None:
+    """Accept (confirm) or reject a queued pair ``A-B``, as a new link event."""
+    project = load_project(directory, db_url)
+    with open_store(project.database_url) as store:
+        decide_pair(store, pair, accept=accept, reviewer=reviewer)
+
+
 def upgrade_database(directory: PathLike, db_url: str | None = None) -> tuple[str | None, str]:
     """Migrate the project's database to the newest schema; ``(before, after)`` revisions."""
     project = load_project(directory, db_url)
@@ -302,9 +336,14 @@ def load_project_dump(
 __all__ = [
     "DUMP_DATABASE",
     "PROTOCOL_FILE",
+    "DedupRun",
     "ImportedFile",
     "Project",
     "ProjectStatus",
+    "QueuedPair",
+    "decide_duplicate",
+    "deduplicate_project",
+    "duplicate_queue",
     "export_project",
     "import_files",
     "init_project",
