@@ -261,7 +261,9 @@ def test_blank_lines_are_ignored(tmp_path: Path) -> None:
         ("db",),
         ("db", "upgrade"),
         ("export",),
-        ("load",), ("import",), ("dedup",),
+        ("load",),
+        ("import",),
+        ("dedup",),
     ],
 )
 def test_every_command_has_help(command: tuple[str, ...]) -> None:
