@@ -7,7 +7,7 @@ and column, and exits with status 2 — never a traceback.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -187,11 +187,27 @@ def dedup(
         if target is None:
             from sysreview.project.services import deduplicate_project
 
-            print(deduplicate_project(project, db).summary())
+            with _stage_progress() as progress:
+                run = deduplicate_project(project, db, progress=progress)
+            print(run.summary())
         elif target == "review" and not Path(target).is_file():
             _dedup_review(project, db, accept or [], reject or [], reviewer)
         else:
             _dedup_file(Path(target), output, output_format)
+
+
+@contextmanager
+def _stage_progress() -> Iterator[Callable[[str, float], None]]:
+    """A progress bar (on a terminal, after a second) fed with ``(stage, fraction)``."""
+    from rich.progress import Progress
+
+    with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
+        task = bar.add_task("de-duplicating", total=1.0)
+
+        def update(stage: str, fraction: float) -> None:
+            bar.update(task, description=stage, completed=fraction)
+
+        yield update
 
 
 def _dedup_file(path: Path, output: Path | None, output_format: DedupFormat) -> None:
@@ -203,7 +219,9 @@ def _dedup_file(path: Path, output: Path | None, output_format: DedupFormat) -> 
     from sysreview.dedup import find_duplicates, memberships
     from sysreview.records import read_file
 
-    rows = memberships(find_duplicates(read_file(path).citations))
+    citations = read_file(path).citations
+    with _stage_progress() as progress:
+        rows = memberships(find_duplicates(citations, progress=progress))
     if output_format is DedupFormat.json:
         text = json.dumps([vars(r) for r in rows], indent=1) + "\n"
     else:
