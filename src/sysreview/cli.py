@@ -260,6 +260,22 @@ def _dedup_review(
         print(f"{key}: {'confirmed' if verdict else 'rejected'} by {reviewer}")
 
 
+@app.command()
+def prisma(
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The PRISMA 2020 flow diagram's counts, computed from the records and decisions."""
+    import json
+
+    from sysreview.project.services import prisma_flow
+
+    with reported():
+        counts = prisma_flow(project, db)
+    print(json.dumps(counts.to_dict(), indent=2) if as_json else counts.summary())
+
+
 @db_app.command("upgrade")
 def db_upgrade(project: ProjectOption = Path("."), db: DatabaseOption = None) -> None:
     """Migrate the project database to the newest schema."""

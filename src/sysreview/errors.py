@@ -9,7 +9,8 @@
     ├── NotEstimableError          a study (or analysis) cannot be estimated; says why
     ├── TooFewStudiesError         an analysis needs more studies than it has
     ├── ConvergenceError           an iterative estimator did not converge
-    └── StoreError                 the project database cannot do what was asked
+    ├── StoreError                 the project database cannot do what was asked
+    └── PrismaBalanceError         PRISMA boxes that do not add up (sysreview.prisma.result)
 
 Every message names what was wrong and where, so a CLI can print it as one line.
 """

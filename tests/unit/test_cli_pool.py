@@ -264,6 +264,7 @@ def test_blank_lines_are_ignored(tmp_path: Path) -> None:
         ("load",),
         ("import",),
         ("dedup",),
+        ("prisma",),
     ],
 )
 def test_every_command_has_help(command: tuple[str, ...]) -> None:

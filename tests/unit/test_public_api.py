@@ -13,6 +13,8 @@ PACKAGES = [
     "sysreview.dedup",
     "sysreview.effects",
     "sysreview.meta",
+    "sysreview.prisma",
+    "sysreview.project.prisma_data",
     "sysreview.project.services",
     "sysreview.project.store",
     "sysreview.protocol",

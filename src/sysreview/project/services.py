@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from sysreview.errors import InputError
+from sysreview.prisma import PrismaCounts
 from sysreview.project.deduplicating import (
     DedupRun,
     QueuedPair,
@@ -28,6 +29,7 @@ from sysreview.project.deduplicating import (
     review_queue,
 )
 from sysreview.project.importing import ImportedFile, import_into
+from sysreview.project.prisma_data import prisma_counts
 from sysreview.project.store import (
     DumpManifest,
     ImportBatch,
@@ -203,6 +205,15 @@ def decide_duplicate(
         decide_pair(store, pair, accept=accept, reviewer=reviewer)
 
 
+def prisma_flow(
+    directory: PathLike, db_url: str | None = None, *, maybe_goes_forward: bool = True
+) -> PrismaCounts:
+    """The PRISMA 2020 flow diagram's counts, derived from records and decision events."""
+    project = load_project(directory, db_url)
+    with open_store(project.database_url) as store:
+        return prisma_counts(store, maybe_goes_forward=maybe_goes_forward)
+
+
 def upgrade_database(directory: PathLike, db_url: str | None = None) -> tuple[str | None, str]:
     """Migrate the project's database to the newest schema; ``(before, after)`` revisions."""
     project = load_project(directory, db_url)
@@ -349,6 +360,7 @@ __all__ = [
     "init_project",
     "load_project",
     "load_project_dump",
+    "prisma_flow",
     "project_status",
     "project_store",
     "protocol_path",

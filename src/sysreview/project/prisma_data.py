@@ -1,0 +1,137 @@
+"""PRISMA 2020 counts of a project: the store's records and events → :mod:`sysreview.prisma`.
+
+A handful of queries read what the counts are derived from: records per import batch
+source (counted by the database), the current confirmed duplicate links, the current
+screening decisions at each stage (the latest per record and reviewer, plus the latest
+resolution per record; see :func:`sysreview.project.store.latest_decisions_select`) and
+the study–report links. :func:`sysreview.prisma.derive_counts` does the rest.
+
+References
+----------
+Page MJ, McKenzie JE, Bossuyt PM, et al. The PRISMA 2020 statement: an updated guideline
+for reporting systematic reviews. BMJ 2021;372:n71, Fig. 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from sysreview.prisma import (
+    NOT_RETRIEVED_REASONS,
+    PrismaCounts,
+    PrismaInputs,
+    ScreeningEvent,
+    SourceCount,
+    derive_counts,
+)
+from sysreview.project.store import (
+    DecisionEvent,
+    DuplicateLink,
+    ImportBatch,
+    Record,
+    Store,
+    StudyReport,
+    latest_decisions_select,
+)
+
+__all__ = ["prisma_counts", "prisma_inputs"]
+
+
+def _sources(session: Session) -> tuple[SourceCount, ...]:
+    b = ImportBatch
+    query = (
+        select(b.source_kind, b.source_database, func.count(Record.id))
+        .select_from(b)
+        .outerjoin(Record, Record.batch_id == b.id)
+        .group_by(b.source_kind, b.source_database)
+        .order_by(b.source_kind, b.source_database)
+    )
+    return tuple(SourceCount(kind, name, int(n)) for kind, name, n in session.execute(query))
+
+
+def _confirmed_pairs(session: Session) -> tuple[tuple[int, int], ...]:
+    link = DuplicateLink
+    latest = select(func.max(link.id)).group_by(link.record_a_id, link.record_b_id)
+    query = (
+        select(link.record_a_id, link.record_b_id)
+        .where(link.id.in_(latest), link.status == "confirmed")
+        .order_by(link.id)
+    )
+    return tuple((a, b) for a, b in session.execute(query))
+
+
+def _events(session: Session, stage: str) -> tuple[ScreeningEvent, ...]:
+    d = DecisionEvent
+    query = latest_decisions_select(stage).with_only_columns(
+        d.id, d.record_id, d.reviewer_id, d.kind, d.decision, d.reason
+    )
+    return tuple(
+        ScreeningEvent(record, reviewer, decision, reason, kind == "resolution", order)
+        for order, record, reviewer, kind, decision, reason in session.execute(query.order_by(d.id))
+    )
+
+
+def prisma_inputs(session: Session) -> PrismaInputs:
+    """What the PRISMA 2020 counts of the store in ``session`` are derived from.
+
+    Records are counted per ``(source_kind, source_database)`` of their import batch (the
+    records actually stored, not the batch's declared ``record_count``); nothing is
+    recorded as removed by automation or for other reasons, so those boxes are 0.
+    """
+    reports = select(StudyReport.study_id, StudyReport.record_id).order_by(StudyReport.id)
+    return PrismaInputs(
+        sources=_sources(session),
+        duplicate_pairs=_confirmed_pairs(session),
+        ta_events=_events(session, "ta"),
+        ft_events=_events(session, "ft"),
+        study_reports=tuple((s, r) for s, r in session.execute(reports)),
+    )
+
+
+def prisma_counts(
+    store: Store,
+    *,
+    maybe_goes_forward: bool = True,
+    not_retrieved_reasons: Sequence[str] = NOT_RETRIEVED_REASONS,
+) -> PrismaCounts:
+    """The PRISMA 2020 flow diagram boxes of a project, derived from its store.
+
+    Parameters
+    ----------
+    store
+        An open project store.
+    maybe_goes_forward
+        Whether a final title/abstract "maybe" goes on to full-text retrieval.
+    not_retrieved_reasons
+        Full-text exclusion reasons counted as "reports not retrieved" (ignoring case).
+
+    Returns
+    -------
+    PrismaCounts
+        Balanced boxes; see :func:`sysreview.prisma.derive_counts` for the rules.
+
+    Raises
+    ------
+    sysreview.prisma.PrismaBalanceError
+        If the stored events cannot give balanced boxes.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from sysreview.project.store import open_store
+    >>> with tempfile.TemporaryDirectory() as project:
+    ...     with open_store(project) as store:
+    ...         counts = prisma_counts(store)
+    >>> counts.records_screened, counts.reports_included
+    (0, 0)
+    """
+    with store.session(readonly=True) as session:
+        inputs = prisma_inputs(session)
+    return derive_counts(
+        inputs,
+        maybe_goes_forward=maybe_goes_forward,
+        not_retrieved_reasons=not_retrieved_reasons,
+    )
