@@ -271,14 +271,18 @@ def read_csv(text: str, source: str = "<text>") -> tuple[list[Citation], list[st
     """
     header, rows = read_rows(text, source)
     columns = map_columns(header)
-    if not columns["title"]:
-        raise InputError(
-            f"no title column; the columns are {', '.join(map(repr, header))}; a title column "
-            f"is named one of {', '.join(COLUMNS['title'])} (any case)",
-            source=source,
-            line=1,
-        )
     warnings: list[str] = []
+    if not columns["title"]:
+        named = f"a title column is named one of {', '.join(COLUMNS['title'])} (any case)"
+        if not columns["abstract"]:
+            raise InputError(
+                f"no title or abstract column; the columns are "
+                f"{', '.join(map(repr, header))}; {named}",
+                source=source,
+                line=1,
+            )
+        # ASReview reads such files too: an abstract alone can be screened.
+        warnings.append(f"{source}:1: no title column, so records have abstracts only ({named})")
     citations: list[Citation] = []
     seen_ids: dict[str, int] = {}
     for position, (line, cells) in enumerate(rows, start=1):

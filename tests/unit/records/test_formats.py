@@ -147,9 +147,12 @@ def test_pmid_list_rejects_other_lines() -> None:
 
 def test_csv_errors() -> None:
     with pytest.raises(InputError) as info:
-        read_text("Name,Abstract\nx,y\n", "t.csv")
+        read_text("Name,Notes\nx,y\n", "t.csv")
     assert info.value.line == 1
-    assert "no title column; the columns are 'Name', 'Abstract'" in str(info.value)
+    assert "no title or abstract column; the columns are 'Name', 'Notes'" in str(info.value)
+    abstracts_only = read_text("Name,Abstract\nx,y\n", "t.csv")
+    assert abstracts_only.citations[0].abstract == "y"
+    assert "t.csv:1: no title column, so records have abstracts only" in abstracts_only.warnings[0]
     with pytest.raises(InputError, match=r"t.csv, row 3: row has 3 cells but the header has 2"):
         read_text("title,abstract\na,b\nc,d,e\n", "t.csv")
 

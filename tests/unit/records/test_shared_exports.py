@@ -17,7 +17,7 @@ pytestmark = pytest.mark.shared
 
 EXPORTS = SHARED / "fixtures" / "exports"
 #: Files the brief's rules make unreadable on purpose, with the expected message part.
-REJECTED = {"generic_labels_no_title.csv": "no title column"}
+REJECTED: dict[str, str] = {}
 
 
 def _manifest() -> list[dict[str, str]]:
@@ -301,6 +301,7 @@ EXPECTED: dict[str, tuple[int, dict[str, Any]]] = {
     "generic_column_names_with_spaces.csv": (1, {"title": "Title of reference", "abstract": LOREM}),
     "generic_labels.csv": (1, {"title": "Title of reference", "abstract": LOREM, "year": 2014}),
     "generic_labels_no_abs.csv": (1, {"title": "Title of reference", "abstract": None}),
+    "generic_labels_no_title.csv": (1, {"title": None, "abstract": LOREM}),
     "generic_partial_labels.csv": (1, {"title": "Title of reference", "abstract": LOREM}),
     "generic_semicolon.csv": (
         1,
