@@ -1,0 +1,198 @@
+"""Screening decisions: append-only events, blinding, conflicts and their resolution.
+
+Reviewers are the protocol's (``[[review.reviewers]]``), stored by their protocol id.
+A reviewer's decision is a new event every time (the latest one counts); an arbiter's
+resolution settles a record. Blinding is enforced here, in the services: while the
+protocol's stage is blind, a reviewer sees another reviewer's decision on a record only
+after deciding it too. Full-text exclusions need a reason from the protocol's list.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sysreview.errors import InputError
+from sysreview.project.store import (
+    DECISIONS,
+    STAGES,
+    DecisionEvent,
+    Record,
+    Reviewer,
+    Store,
+    current_decisions,
+)
+from sysreview.protocol import Protocol
+from sysreview.protocol.review import Role
+
+
+@dataclass(frozen=True)
+class SeenDecision:
+    """A decision as shown to a reviewer (others' only when blinding allows)."""
+
+    reviewer: str
+    kind: str
+    decision: str
+    reason: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A record whose reviewers disagree and that no arbiter has resolved yet."""
+
+    record_id: int
+    title: str | None
+    decisions: tuple[tuple[str, str], ...]
+
+
+def _check_stage(stage: str) -> None:
+    if stage not in STAGES:
+        raise InputError(f"invalid stage {stage!r}; must be one of {', '.join(STAGES)}")
+
+
+def sync_reviewers(session: Session, protocol: Protocol) -> dict[str, Reviewer]:
+    """The protocol's reviewers as store rows (created on first use), by protocol id."""
+    rows = {r.name: r for r in session.scalars(select(Reviewer))}
+    for person in protocol.review.reviewers:
+        roles = [role.value for role in person.roles]
+        if person.id not in rows:
+            rows[person.id] = Reviewer(name=person.id, roles=roles)
+            session.add(rows[person.id])
+        elif list(rows[person.id].roles) != roles:
+            rows[person.id].roles = roles
+    session.flush()
+    return rows
+
+
+def _reviewer(protocol: Protocol, reviewer_id: str, role: Role) -> None:
+    people = {p.id: p for p in protocol.review.reviewers}
+    person = people.get(reviewer_id)
+    if person is None:
+        raise InputError(
+            f"unknown reviewer {reviewer_id!r}; the protocol's reviewers are {', '.join(people)}"
+        )
+    if not person.has(role):
+        roles = ", ".join(r.value for r in person.roles)
+        raise InputError(f"reviewer {reviewer_id!r} is not a {role.value} (roles: {roles})")
+
+
+def _reason(protocol: Protocol, stage: str, decision: str, reason: str | None) -> str | None:
+    if stage != "ft" or decision != "exclude":
+        return reason
+    allowed = {r.casefold(): r for r in protocol.eligibility.exclusion_reasons}
+    if reason is None or reason.casefold() not in allowed:
+        shown = "; ".join(protocol.eligibility.exclusion_reasons)
+        raise InputError(f"a full-text exclusion needs a reason from the protocol: {shown}")
+    return allowed[reason.casefold()]
+
+
+def record_decision(
+    store: Store,
+    protocol: Protocol,
+    *,
+    stage: str,
+    record_id: int,
+    reviewer: str,
+    decision: str,
+    reason: str | None = None,
+    note: str | None = None,
+    resolution: bool = False,
+) -> int:
+    """Store a reviewer's decision (or an arbiter's resolution) as a new event; its id.
+
+    Raises
+    ------
+    InputError
+        For an unknown stage, decision, record or reviewer, a reviewer without the
+        role (screener; arbiter for a resolution), a resolution of ``maybe``, or a
+        full-text exclusion without one of the protocol's reasons.
+    """
+    _check_stage(stage)
+    if decision not in DECISIONS:
+        raise InputError(f"invalid decision {decision!r}; must be one of {', '.join(DECISIONS)}")
+    if resolution and decision == "maybe":
+        raise InputError("a resolution must include or exclude, not 'maybe'")
+    _reviewer(protocol, reviewer, Role.ARBITER if resolution else Role.SCREENER)
+    reason = _reason(protocol, stage, decision, reason)
+    with store.session() as session:
+        if session.get(Record, record_id) is None:
+            raise InputError(f"no record {record_id} in this project")
+        people = sync_reviewers(session, protocol)
+        event = DecisionEvent(
+            stage=stage,
+            record_id=record_id,
+            reviewer_id=people[reviewer].id,
+            kind="resolution" if resolution else "decision",
+            decision=decision,
+            reason=reason,
+            note=note,
+        )
+        session.add(event)
+        session.flush()
+        what = "resolution" if resolution else "decision"
+        store.audit(reviewer, f"{stage} {what}", "decision_event", event.id, {"record": record_id})
+        return event.id
+
+
+def decisions_seen_by(
+    store: Store, protocol: Protocol, *, stage: str, record_id: int, reviewer: str
+) -> list[SeenDecision]:
+    """The current decisions on a record that ``reviewer`` may see.
+
+    Own decisions always; others' only when the stage is not blind, when the reviewer
+    has decided the record too, or when the reviewer is an arbiter.
+    """
+    _check_stage(stage)
+    policy = protocol.screening.title_abstract if stage == "ta" else protocol.screening.full_text
+    people = {p.id: p for p in protocol.review.reviewers}
+    arbiter = reviewer in people and people[reviewer].has(Role.ARBITER)
+    with store.session(readonly=True) as session:
+        names = {r.id: r.name for r in session.scalars(select(Reviewer))}
+        here = [d for d in current_decisions(session, stage) if d.record_id == record_id]
+        decided = any(names[d.reviewer_id] == reviewer for d in here if d.kind == "decision")
+        open_view = not policy.blind or decided or arbiter
+        return [
+            SeenDecision(names[d.reviewer_id], d.kind, d.decision, d.reason, d.note)
+            for d in here
+            if open_view or names[d.reviewer_id] == reviewer
+        ]
+
+
+def conflicts(store: Store, stage: str) -> list[Conflict]:
+    """Records whose reviewers' current decisions differ and that are not resolved."""
+    _check_stage(stage)
+    with store.session(readonly=True) as session:
+        names = {r.id: r.name for r in session.scalars(select(Reviewer))}
+        by_record: dict[int, list[DecisionEvent]] = defaultdict(list)
+        for event in current_decisions(session, stage):
+            by_record[event.record_id].append(event)
+        found = []
+        for record_id, events in sorted(by_record.items()):
+            own = [e for e in events if e.kind == "decision"]
+            if any(e.kind == "resolution" for e in events) or len({e.decision for e in own}) < 2:
+                continue
+            record = session.get(Record, record_id)
+            found.append(
+                Conflict(
+                    record_id,
+                    None if record is None else record.title,
+                    tuple(sorted((names[e.reviewer_id], e.decision) for e in own)),
+                )
+            )
+        return found
+
+
+def decision_triples(store: Store, stage: str) -> list[tuple[int, str, str]]:
+    """``(record, reviewer, decision)`` of every current own decision (for agreement)."""
+    _check_stage(stage)
+    with store.session(readonly=True) as session:
+        names = {r.id: r.name for r in session.scalars(select(Reviewer))}
+        return [
+            (e.record_id, names[e.reviewer_id], e.decision)
+            for e in current_decisions(session, stage)
+            if e.kind == "decision"
+        ]

@@ -1,0 +1,125 @@
+"""Screening decisions on SQLite and PostgreSQL: events, blinding, conflicts, resolution."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sysreview.errors import InputError
+from sysreview.project.screening import (
+    conflicts,
+    decision_triples,
+    decisions_seen_by,
+    record_decision,
+)
+from sysreview.project.services import import_files, init_project, load_project
+from sysreview.project.store import Store, open_store
+from sysreview.protocol import Protocol
+
+RIS = "".join(
+    f"TY  - JOUR\nTI  - Trial number {i} of group peer support\nPY  - 2020\nER  -\n"
+    for i in range(1, 4)
+)
+
+
+@pytest.fixture
+def setup(tmp_path: Path, store_url: str) -> Iterator[tuple[Store, Protocol]]:
+    project = tmp_path / "p"
+    init_project(project, "group-peer-support", store_url)
+    (project / "s.ris").write_text(RIS, encoding="utf-8")
+    import_files(project, [project / "s.ris"], source="MEDLINE", db_url=store_url)
+    store = open_store(store_url)
+    yield store, load_project(project, store_url).protocol
+    store.close()
+
+
+def test_blinding_hides_others_until_you_decide(setup: tuple[Store, Protocol]) -> None:
+    store, protocol = setup
+    record_decision(store, protocol, stage="ta", record_id=1, reviewer="R1", decision="include")
+    assert decisions_seen_by(store, protocol, stage="ta", record_id=1, reviewer="R2") == []
+    arbiter_view = decisions_seen_by(store, protocol, stage="ta", record_id=1, reviewer="R3")
+    assert [(d.reviewer, d.decision) for d in arbiter_view] == [("R1", "include")]
+    record_decision(store, protocol, stage="ta", record_id=1, reviewer="R2", decision="exclude")
+    seen = decisions_seen_by(store, protocol, stage="ta", record_id=1, reviewer="R2")
+    assert sorted((d.reviewer, d.decision) for d in seen) == [("R1", "include"), ("R2", "exclude")]
+
+
+def test_conflicts_and_their_resolution(setup: tuple[Store, Protocol]) -> None:
+    store, protocol = setup
+    for record, r1, r2 in (
+        (1, "include", "exclude"),
+        (2, "exclude", "exclude"),
+        (3, "maybe", "include"),
+    ):
+        record_decision(store, protocol, stage="ta", record_id=record, reviewer="R1", decision=r1)
+        record_decision(store, protocol, stage="ta", record_id=record, reviewer="R2", decision=r2)
+    found = conflicts(store, "ta")
+    assert [c.record_id for c in found] == [1, 3]
+    assert found[0].decisions == (("R1", "include"), ("R2", "exclude"))
+    with pytest.raises(InputError, match="'R1' is not a arbiter"):
+        record_decision(
+            store,
+            protocol,
+            stage="ta",
+            record_id=1,
+            reviewer="R1",
+            decision="include",
+            resolution=True,
+        )
+    with pytest.raises(InputError, match="a resolution must include or exclude"):
+        record_decision(
+            store,
+            protocol,
+            stage="ta",
+            record_id=1,
+            reviewer="R3",
+            decision="maybe",
+            resolution=True,
+        )
+    record_decision(
+        store, protocol, stage="ta", record_id=1, reviewer="R3", decision="include", resolution=True
+    )
+    assert [c.record_id for c in conflicts(store, "ta")] == [3]
+    # a changed mind is a new event; the latest one counts
+    record_decision(store, protocol, stage="ta", record_id=3, reviewer="R1", decision="include")
+    assert conflicts(store, "ta") == []
+    assert sorted(decision_triples(store, "ta"))[:2] == [(1, "R1", "include"), (1, "R2", "exclude")]
+
+
+def test_full_text_exclusions_need_a_protocol_reason(setup: tuple[Store, Protocol]) -> None:
+    store, protocol = setup
+    with pytest.raises(InputError, match="needs a reason from the protocol: Not a randomised"):
+        record_decision(store, protocol, stage="ft", record_id=1, reviewer="R1", decision="exclude")
+    record_decision(
+        store, protocol, stage="ft", record_id=1, reviewer="R1", decision="exclude",
+        reason="not a randomised controlled trial",
+    )  # fmt: skip
+    (seen,) = decisions_seen_by(store, protocol, stage="ft", record_id=1, reviewer="R1")
+    assert seen.reason == "Not a randomised controlled trial"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"reviewer": "Zed"}, "unknown reviewer 'Zed'; the protocol's reviewers are R1, R2, R3"),
+        ({"reviewer": "R3"}, "'R3' is not a screener"),
+        ({"decision": "yes"}, "invalid decision 'yes'; must be one of include, exclude, maybe"),
+        ({"stage": "x"}, "invalid stage 'x'; must be one of ta, ft"),
+        ({"record_id": 99}, "no record 99 in this project"),
+    ],
+)
+def test_bad_decisions_are_refused_clearly(
+    setup: tuple[Store, Protocol], kwargs: dict[str, object], message: str
+) -> None:
+    store, protocol = setup
+    args: dict[str, object] = {
+        "stage": "ta",
+        "record_id": 1,
+        "reviewer": "R1",
+        "decision": "include",
+    }
+    args.update(kwargs)
+    with pytest.raises(InputError, match=message):
+        record_decision(store, protocol, **args)  # type: ignore[arg-type]
