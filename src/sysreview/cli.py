@@ -68,6 +68,9 @@ DatabaseOption = Annotated[
 ]
 db_app = typer.Typer(help="The project database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+screen_app = typer.Typer(help="Screening: decisions, conflicts, agreement.", no_args_is_help=True)
+app.add_typer(screen_app, name="screen")
+StageOption = Annotated[str, typer.Option("--stage", help="ta (title/abstract) or ft (full text).")]
 
 
 @app.command()
@@ -274,6 +277,72 @@ def prisma(
     with reported():
         counts = prisma_flow(project, db)
     print(json.dumps(counts.to_dict(), indent=2) if as_json else counts.summary())
+
+
+@screen_app.command("decide")
+def screen_decide(
+    record: Annotated[int, typer.Argument(help="Record id.")],
+    decision: Annotated[str, typer.Argument(help="include, exclude or maybe.")],
+    reviewer: Annotated[str, typer.Option(help="Protocol reviewer id, e.g. R1.")],
+    stage: StageOption = "ta",
+    reason: Annotated[str | None, typer.Option(help="Exclusion reason (full text).")] = None,
+    note: Annotated[str | None, typer.Option(help="A note kept with the decision.")] = None,
+    resolve: Annotated[bool, typer.Option("--resolve", help="An arbiter's resolution.")] = False,
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """Record a decision on one record (a new event; the latest one counts)."""
+    from sysreview.project.services import screen_decision
+
+    with reported():
+        event = screen_decision(
+            project,
+            stage=stage,
+            record_id=record,
+            reviewer=reviewer,
+            decision=decision,
+            reason=reason,
+            note=note,
+            resolution=resolve,
+            db_url=db,
+        )
+    print(f"record {record}: {decision} by {reviewer} at {stage} (event {event})")
+
+
+@screen_app.command("conflicts")
+def screen_conflicts_command(
+    stage: StageOption = "ta", project: ProjectOption = Path("."), db: DatabaseOption = None
+) -> None:
+    """List records whose reviewers disagree and that no arbiter has resolved."""
+    from sysreview.project.services import screen_conflicts
+
+    with reported():
+        found = screen_conflicts(project, stage, db)
+    for item in found:
+        votes = ", ".join(f"{who}: {what}" for who, what in item.decisions)
+        print(f"{item.record_id}  {item.title}  [{votes}]")
+    print(f"{len(found)} unresolved conflicts at {stage}")
+
+
+@screen_app.command("agreement")
+def screen_agreement_command(
+    stage: StageOption = "ta",
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Agreement per reviewer pair: percent, Cohen's kappa (95% CI), Gwet's AC1."""
+    import json
+
+    from sysreview.project.services import screen_agreement
+
+    with reported():
+        result = screen_agreement(project, stage, db)
+    if as_json:
+        rows = [{"reviewers": list(pair), **item.to_dict()} for pair, item in result.pairs]
+        print(json.dumps(rows, indent=2, default=list))
+    else:
+        print(result.summary())
 
 
 @db_app.command("upgrade")

@@ -20,6 +20,7 @@ PACKAGES = [
     "sysreview.protocol",
     "sysreview.records",
     "sysreview.revman",
+    "sysreview.screening",
     "sysreview.stats",
 ]
 

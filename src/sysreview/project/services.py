@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 
 from sysreview.errors import InputError
 from sysreview.prisma import PrismaCounts
+from sysreview.project import screening
 from sysreview.project.deduplicating import (
     DedupRun,
     QueuedPair,
@@ -46,6 +47,7 @@ from sysreview.project.store import (
     table_counts,
 )
 from sysreview.protocol import TEMPLATES, Protocol, load_protocol, template_text
+from sysreview.screening.agreement import PairwiseAgreement, pairwise_agreement
 
 PROTOCOL_FILE = "review.toml"
 DUMP_DATABASE = "database"
@@ -214,6 +216,55 @@ def prisma_flow(
         return prisma_counts(store, maybe_goes_forward=maybe_goes_forward)
 
 
+def screen_decision(
+    directory: PathLike,
+    *,
+    stage: str,
+    record_id: int,
+    reviewer: str,
+    decision: str,
+    reason: str | None = None,
+    note: str | None = None,
+    resolution: bool = False,
+    db_url: str | None = None,
+) -> int:
+    """Record a screening decision (or an arbiter's resolution); the event's id."""
+    project = load_project(directory, db_url)
+    with open_store(project.database_url) as store:
+        return screening.record_decision(
+            store,
+            project.protocol,
+            stage=stage,
+            record_id=record_id,
+            reviewer=reviewer,
+            decision=decision,
+            reason=reason,
+            note=note,
+            resolution=resolution,
+        )
+
+
+def screen_conflicts(
+    directory: PathLike, stage: str, db_url: str | None = None
+) -> list[screening.Conflict]:
+    """Records whose reviewers disagree, not yet resolved by an arbiter."""
+    project = load_project(directory, db_url)
+    with open_store(project.database_url) as store:
+        return screening.conflicts(store, stage)
+
+
+def screen_agreement(
+    directory: PathLike, stage: str, db_url: str | None = None
+) -> PairwiseAgreement:
+    """Agreement (percent, Cohen's kappa with CI, Gwet's AC1) per pair of reviewers."""
+    project = load_project(directory, db_url)
+    with open_store(project.database_url) as store:
+        triples = screening.decision_triples(store, stage)
+    if not triples:
+        raise InputError(f"no {stage} decisions yet: nothing to compare")
+    return pairwise_agreement(triples)
+
+
 def upgrade_database(directory: PathLike, db_url: str | None = None) -> tuple[str | None, str]:
     """Migrate the project's database to the newest schema; ``(before, after)`` revisions."""
     project = load_project(directory, db_url)
@@ -364,6 +415,9 @@ __all__ = [
     "project_status",
     "project_store",
     "protocol_path",
+    "screen_agreement",
+    "screen_conflicts",
+    "screen_decision",
     "upgrade_database",
     "validate_protocol",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -123,3 +124,42 @@ def test_bad_decisions_are_refused_clearly(
     args.update(kwargs)
     with pytest.raises(InputError, match=message):
         record_decision(store, protocol, **args)  # type: ignore[arg-type]
+
+
+def test_screen_commands_end_to_end(tmp_path: Path, store_url: str) -> None:
+    from typer.testing import CliRunner
+
+    from sysreview.cli import app
+
+    runner = CliRunner()
+    project = tmp_path / "p"
+    init_project(project, "group-peer-support", store_url)
+    (project / "s.ris").write_text(RIS, encoding="utf-8")
+    import_files(project, [project / "s.ris"], source="MEDLINE", db_url=store_url)
+    common = ["-p", str(project), "--db", store_url]
+    for record, r1, r2 in (
+        (1, "include", "include"),
+        (2, "exclude", "exclude"),
+        (3, "include", "exclude"),
+    ):
+        for reviewer, decision in (("R1", r1), ("R2", r2)):
+            result = runner.invoke(
+                app, ["screen", "decide", str(record), decision, "--reviewer", reviewer, *common]
+            )
+            assert result.exit_code == 0, result.stderr
+    result = runner.invoke(app, ["screen", "conflicts", *common])
+    assert result.exit_code == 0 and "1 unresolved conflicts at ta" in result.stdout
+    result = runner.invoke(app, ["screen", "agreement", "--json", *common])
+    (pair,) = json.loads(result.stdout)
+    assert pair["reviewers"] == ["R1", "R2"] and pair["n"] == 3
+    assert pair["percent_agreement"] == pytest.approx(2 / 3)
+    result = runner.invoke(
+        app, ["screen", "decide", "3", "include", "--reviewer", "R3", "--resolve", *common]
+    )
+    assert result.exit_code == 0
+    result = runner.invoke(app, ["screen", "conflicts", *common])
+    assert "0 unresolved conflicts" in result.stdout
+    result = runner.invoke(
+        app, ["screen", "decide", "3", "exclude", "--reviewer", "R1", "--stage", "ft", *common]
+    )
+    assert result.exit_code == 2 and "needs a reason from the protocol" in result.stderr
