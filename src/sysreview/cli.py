@@ -68,7 +68,7 @@ DatabaseOption = Annotated[
 ]
 db_app = typer.Typer(help="The project database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-screen_app = typer.Typer(help="Screening: decisions, conflicts, agreement.", no_args_is_help=True)
+screen_app = typer.Typer(help="Screening: decisions, conflicts, agreement.")
 app.add_typer(screen_app, name="screen")
 StageOption = Annotated[str, typer.Option("--stage", help="ta (title/abstract) or ft (full text).")]
 
@@ -277,6 +277,58 @@ def prisma(
     with reported():
         counts = prisma_flow(project, db)
     print(json.dumps(counts.to_dict(), indent=2) if as_json else counts.summary())
+
+
+@screen_app.callback(invoke_without_command=True)
+def screen_main(
+    ctx: typer.Context,
+    reviewer: Annotated[str | None, typer.Option(help="Screen as this reviewer (e.g. R1).")] = None,
+    stage: StageOption = "ta",
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """Screen in the terminal: one record at a time, one key per decision."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if reviewer is None:
+        print(ctx.get_help())
+        raise typer.Exit(0)
+    from sysreview.project.services import load_project, screen_decision, screen_pending
+
+    with reported():
+        protocol = load_project(project, db).protocol
+        cards = screen_pending(project, stage, reviewer, db)
+        reasons = protocol.eligibility.exclusion_reasons
+        print(f"{len(cards)} records to screen at {stage} for {reviewer}")
+        keys = {"i": "include", "e": "exclude", "m": "maybe"}
+        for done, card in enumerate(cards):
+            print(f"\n[{done + 1}/{len(cards)}] record {card.id} ({card.year})")
+            print(card.title or "(no title)")
+            print(f"{'; '.join(card.authors[:3])}  {card.journal or ''}\n\n{card.abstract or ''}")
+            print("\n[i]nclude  [e]xclude  [m]aybe  [s]kip  [q]uit ", end="", flush=True)
+            key = typer.getchar().lower()
+            print(key)
+            if key == "q":
+                break
+            if key not in keys:
+                continue
+            reason = None
+            if stage == "ft" and keys[key] == "exclude":
+                for number, text in enumerate(reasons, start=1):
+                    print(f"  {number}. {text}")
+                choice = typer.prompt("reason number", type=int)
+                if not 1 <= choice <= len(reasons):
+                    fail(f"reason number must be between 1 and {len(reasons)}")
+                reason = reasons[choice - 1]
+            screen_decision(
+                project,
+                stage=stage,
+                record_id=card.id,
+                reviewer=reviewer,
+                decision=keys[key],
+                reason=reason,
+                db_url=db,
+            )
 
 
 @screen_app.command("decide")

@@ -196,3 +196,110 @@ def decision_triples(store: Store, stage: str) -> list[tuple[int, str, str]]:
             for e in current_decisions(session, stage)
             if e.kind == "decision"
         ]
+
+
+def _screeners(protocol: Protocol, stage: str) -> tuple[str | None, str | None]:
+    """The stage's first and second reviewer (the protocol's, else its first two screeners)."""
+    policy = protocol.screening.title_abstract if stage == "ta" else protocol.screening.full_text
+    screeners = [p.id for p in protocol.review.reviewers if p.has(Role.SCREENER)]
+    first = policy.first_reviewer or (screeners[0] if screeners else None)
+    rest = [s for s in screeners if s != first]
+    second = policy.second_reviewer or (rest[0] if rest else None)
+    return first, second
+
+
+def _units(session: Session) -> list[int]:
+    """One record per duplicate group (its smallest id) and every unlinked record."""
+    from sysreview.prisma.decisions import duplicate_groups
+    from sysreview.project.store import current_duplicate_links
+
+    confirmed = [
+        (x.record_a_id, x.record_b_id)
+        for x in current_duplicate_links(session)
+        if x.status == "confirmed"
+    ]
+    groups = duplicate_groups(confirmed)
+    ids = session.scalars(select(Record.id).order_by(Record.id))
+    return sorted({groups.get(i, i) for i in ids})
+
+
+def _final(events: list[DecisionEvent]) -> str | None:
+    resolution = [e for e in events if e.kind == "resolution"]
+    if resolution:
+        return resolution[-1].decision
+    decided = {e.decision for e in events}
+    return decided.pop() if len(decided) == 1 else None
+
+
+def assigned_records(store: Store, protocol: Protocol, *, stage: str, reviewer: str) -> list[int]:
+    """The records ``reviewer`` is to screen at ``stage``, by the protocol's policy.
+
+    Notes
+    -----
+    Title/abstract: the first reviewer screens every record (one per duplicate group);
+    the second screens the protocol's dual-screened fraction (first N% or a seeded random
+    sample). Full text: the records whose final title/abstract decision is include or
+    maybe; the first reviewer assesses all, the second the protocol's fractions of the
+    first reviewer's inclusions and exclusions. Anyone else is assigned nothing.
+    """
+    _check_stage(stage)
+    first, second = _screeners(protocol, stage)
+    if reviewer not in (first, second):
+        return []
+    with store.session(readonly=True) as session:
+        units = _units(session)
+        if stage == "ta":
+            return (
+                units
+                if reviewer == first
+                else list(protocol.screening.title_abstract.dual_screened(units))
+            )
+        by_record: dict[int, list[DecisionEvent]] = defaultdict(list)
+        for event in current_decisions(session, "ta"):
+            by_record[event.record_id].append(event)
+        forward = [u for u in units if _final(by_record.get(u, [])) in ("include", "maybe")]
+        if reviewer == first:
+            return forward
+        names = {r.id: r.name for r in session.scalars(select(Reviewer))}
+        first_says = {
+            e.record_id: e.decision
+            for e in current_decisions(session, "ft")
+            if e.kind == "decision" and names[e.reviewer_id] == first
+        }
+    policy = protocol.screening.full_text
+    included = [u for u in forward if first_says.get(u) == "include"]
+    excluded = [u for u in forward if first_says.get(u) == "exclude"]
+    chosen = set(policy.sample(policy.second_reviewer_included, included))
+    chosen |= set(policy.second_screened(excluded))
+    return [u for u in forward if u in chosen]
+
+
+def pending_records(store: Store, protocol: Protocol, *, stage: str, reviewer: str) -> list[int]:
+    """Assigned records that ``reviewer`` has not decided yet, in screening order."""
+    assigned = assigned_records(store, protocol, stage=stage, reviewer=reviewer)
+    done = {record for record, who, _ in decision_triples(store, stage) if who == reviewer}
+    return [r for r in assigned if r not in done]
+
+
+@dataclass(frozen=True)
+class RecordCard:
+    """What a screener sees of a record."""
+
+    id: int
+    title: str | None
+    authors: tuple[str, ...]
+    year: int | None
+    journal: str | None
+    abstract: str | None
+
+
+def record_card(store: Store, record_id: int) -> RecordCard:
+    """The record as shown to a screener: title, authors, year, journal, abstract."""
+    with store.session(readonly=True) as session:
+        record = session.get(Record, record_id)
+        if record is None:
+            raise InputError(f"no record {record_id} in this project")
+        authors = tuple(record.authors.split("\n")) if record.authors else ()
+        return RecordCard(
+            record.id, record.title, authors, record.year, record.journal, record.abstract
+        )

@@ -244,6 +244,16 @@ def screen_decision(
         )
 
 
+def screen_pending(
+    directory: PathLike, stage: str, reviewer: str, db_url: str | None = None
+) -> list[screening.RecordCard]:
+    """The records ``reviewer`` still has to screen at ``stage`` (protocol policy), as cards."""
+    project = load_project(directory, db_url)
+    with open_store(project.database_url) as store:
+        ids = screening.pending_records(store, project.protocol, stage=stage, reviewer=reviewer)
+        return [screening.record_card(store, i) for i in ids]
+
+
 def screen_conflicts(
     directory: PathLike, stage: str, db_url: str | None = None
 ) -> list[screening.Conflict]:
@@ -418,6 +428,7 @@ __all__ = [
     "screen_agreement",
     "screen_conflicts",
     "screen_decision",
+    "screen_pending",
     "upgrade_database",
     "validate_protocol",
 ]

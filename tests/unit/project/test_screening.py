@@ -163,3 +163,54 @@ def test_screen_commands_end_to_end(tmp_path: Path, store_url: str) -> None:
         app, ["screen", "decide", "3", "exclude", "--reviewer", "R1", "--stage", "ft", *common]
     )
     assert result.exit_code == 2 and "needs a reason from the protocol" in result.stderr
+
+
+def test_assignment_follows_the_protocol_policy(tmp_path: Path, store_url: str) -> None:
+    """The seed's policy: R1 screens all, R2 the first 10% (at least one record)."""
+    from sysreview.project.screening import assigned_records, pending_records
+
+    project = tmp_path / "p"
+    init_project(project, "group-peer-support", store_url)
+    many = "".join(
+        f"TY  - JOUR\nTI  - Record {i} about peer support\nER  -\n" for i in range(1, 21)
+    )
+    (project / "m.ris").write_text(many, encoding="utf-8")
+    import_files(project, [project / "m.ris"], source="MEDLINE", db_url=store_url)
+    protocol = load_project(project, store_url).protocol
+    with open_store(store_url) as store:
+        assert assigned_records(store, protocol, stage="ta", reviewer="R1") == list(range(1, 21))
+        assert assigned_records(store, protocol, stage="ta", reviewer="R2") == [1, 2]
+        assert assigned_records(store, protocol, stage="ta", reviewer="R3") == []
+        record_decision(store, protocol, stage="ta", record_id=1, reviewer="R2", decision="include")
+        assert pending_records(store, protocol, stage="ta", reviewer="R2") == [2]
+        record_decision(store, protocol, stage="ta", record_id=1, reviewer="R1", decision="include")
+        record_decision(store, protocol, stage="ta", record_id=3, reviewer="R1", decision="maybe")
+        record_decision(store, protocol, stage="ta", record_id=4, reviewer="R1", decision="exclude")
+        # full text: the records going forward; R2 gets all of R1's inclusions
+        assert assigned_records(store, protocol, stage="ft", reviewer="R1") == [1, 3]
+        record_decision(store, protocol, stage="ft", record_id=1, reviewer="R1", decision="include")
+        assert assigned_records(store, protocol, stage="ft", reviewer="R2") == [1]
+
+
+def test_terminal_screening_one_key_per_record(tmp_path: Path, store_url: str) -> None:
+    from typer.testing import CliRunner
+
+    from sysreview.cli import app
+    from sysreview.project.services import screen_pending
+
+    project = tmp_path / "p"
+    init_project(project, "group-peer-support", store_url)
+    (project / "s.ris").write_text(RIS, encoding="utf-8")
+    import_files(project, [project / "s.ris"], source="MEDLINE", db_url=store_url)
+    common = ["-p", str(project), "--db", store_url]
+    result = CliRunner().invoke(app, ["screen", "--reviewer", "R1", *common], input="ies")
+    assert result.exit_code == 0, result.output
+    assert "3 records to screen at ta for R1" in result.stdout
+    assert "Trial number 2 of group peer support" in result.stdout
+    assert [c.id for c in screen_pending(project, "ta", "R1", store_url)] == [3]  # skipped
+    result = CliRunner().invoke(
+        app, ["screen", "--reviewer", "R1", "--stage", "ft", *common], input="e1\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "Not a randomised controlled trial" in result.stdout
+    assert screen_pending(project, "ft", "R1", store_url) == []
