@@ -361,6 +361,38 @@ def screen_decide(
     print(f"record {record}: {decision} by {reviewer} at {stage} (event {event})")
 
 
+@screen_app.command("export")
+def screen_export_command(
+    out: Annotated[Path, typer.Argument(help="Sheet to write: .csv or .xlsx.")],
+    reviewer: Annotated[str, typer.Option(help="Protocol reviewer id, e.g. R1.")],
+    stage: StageOption = "ta",
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """Write the reviewer's assigned records to a sheet, to screen in a spreadsheet."""
+    from sysreview.project.services import screen_export
+
+    with reported():
+        rows = screen_export(project, out, stage=stage, reviewer=reviewer, db_url=db)
+    print(f"{rows} records for {reviewer} at {stage} written to {out}")
+
+
+@screen_app.command("import")
+def screen_import_command(
+    sheet: Annotated[Path, typer.Argument(help="A screened sheet (.csv or .xlsx).")],
+    reviewer: Annotated[str, typer.Option(help="Protocol reviewer id, e.g. R1.")],
+    stage: StageOption = "ta",
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """Store the decisions of a screened sheet: every row checked first, all or nothing."""
+    from sysreview.project.services import screen_import
+
+    with reported():
+        stored = screen_import(project, sheet, stage=stage, reviewer=reviewer, db_url=db)
+    print(f"{stored} decisions by {reviewer} at {stage} stored from {sheet}")
+
+
 @screen_app.command("conflicts")
 def screen_conflicts_command(
     stage: StageOption = "ta", project: ProjectOption = Path("."), db: DatabaseOption = None

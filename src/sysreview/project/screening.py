@@ -68,7 +68,8 @@ def sync_reviewers(session: Session, protocol: Protocol) -> dict[str, Reviewer]:
     return rows
 
 
-def _reviewer(protocol: Protocol, reviewer_id: str, role: Role) -> None:
+def check_reviewer(protocol: Protocol, reviewer_id: str, role: Role) -> None:
+    """Raise :class:`InputError` unless the protocol names the reviewer with ``role``."""
     people = {p.id: p for p in protocol.review.reviewers}
     person = people.get(reviewer_id)
     if person is None:
@@ -80,7 +81,8 @@ def _reviewer(protocol: Protocol, reviewer_id: str, role: Role) -> None:
         raise InputError(f"reviewer {reviewer_id!r} is not a {role.value} (roles: {roles})")
 
 
-def _reason(protocol: Protocol, stage: str, decision: str, reason: str | None) -> str | None:
+def check_reason(protocol: Protocol, stage: str, decision: str, reason: str | None) -> str | None:
+    """The protocol's spelling of a full-text exclusion reason (required there)."""
     if stage != "ft" or decision != "exclude":
         return reason
     allowed = {r.casefold(): r for r in protocol.eligibility.exclusion_reasons}
@@ -116,8 +118,8 @@ def record_decision(
         raise InputError(f"invalid decision {decision!r}; must be one of {', '.join(DECISIONS)}")
     if resolution and decision == "maybe":
         raise InputError("a resolution must include or exclude, not 'maybe'")
-    _reviewer(protocol, reviewer, Role.ARBITER if resolution else Role.SCREENER)
-    reason = _reason(protocol, stage, decision, reason)
+    check_reviewer(protocol, reviewer, Role.ARBITER if resolution else Role.SCREENER)
+    reason = check_reason(protocol, stage, decision, reason)
     with store.session() as session:
         if session.get(Record, record_id) is None:
             raise InputError(f"no record {record_id} in this project")

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from sysreview.errors import InputError
 from sysreview.prisma import PrismaCounts
-from sysreview.project import screening
+from sysreview.project import screening, screening_sheets
 from sysreview.project.deduplicating import (
     DedupRun,
     QueuedPair,
@@ -254,6 +254,28 @@ def screen_pending(
         return [screening.record_card(store, i) for i in ids]
 
 
+def screen_export(
+    directory: PathLike, out: PathLike, *, stage: str, reviewer: str, db_url: str | None = None
+) -> int:
+    """Write a reviewer's assigned records to a CSV/XLSX sheet for screening; row count."""
+    project = load_project(directory, db_url)
+    with open_store(project.database_url) as store:
+        return screening_sheets.export_sheet(
+            store, project.protocol, out, stage=stage, reviewer=reviewer
+        )
+
+
+def screen_import(
+    directory: PathLike, sheet: PathLike, *, stage: str, reviewer: str, db_url: str | None = None
+) -> int:
+    """Store the decisions of a screened sheet (all or nothing); how many were stored."""
+    project = load_project(directory, db_url)
+    with open_store(project.database_url) as store:
+        return screening_sheets.import_sheet(
+            store, project.protocol, sheet, stage=stage, reviewer=reviewer
+        )
+
+
 def screen_conflicts(
     directory: PathLike, stage: str, db_url: str | None = None
 ) -> list[screening.Conflict]:
@@ -428,6 +450,8 @@ __all__ = [
     "screen_agreement",
     "screen_conflicts",
     "screen_decision",
+    "screen_export",
+    "screen_import",
     "screen_pending",
     "upgrade_database",
     "validate_protocol",

@@ -1,0 +1,174 @@
+"""Screening in spreadsheets: export a reviewer's records, import their decisions.
+
+For teams that screen in Excel or LibreOffice. The export lists the records assigned to
+one reviewer at one stage (with any decision already made); the import validates every
+row first — unknown records, unassigned records, invalid decisions, missing full-text
+exclusion reasons, the same record twice with different decisions — and reports all
+problems with their row numbers; only a sheet without problems is stored, in one
+transaction, so nothing is ever half-imported.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sysreview.errors import InputError
+from sysreview.project.screening import (
+    assigned_records,
+    check_reason,
+    check_reviewer,
+    decision_triples,
+    record_card,
+    sync_reviewers,
+)
+from sysreview.project.store import DECISIONS, DecisionEvent, Store
+from sysreview.protocol import Protocol
+from sysreview.protocol.review import Role
+
+COLUMNS = (
+    "record_id",
+    "title",
+    "authors",
+    "year",
+    "journal",
+    "abstract",
+    "decision",
+    "reason",
+    "note",
+)
+PathLike = str | os.PathLike[str]
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """A decision read from a sheet, with the row it came from."""
+
+    row: int
+    record_id: int
+    decision: str
+    reason: str | None
+    note: str | None
+
+
+def _is_excel(path: Path) -> bool:
+    return path.suffix.lower() in (".xlsx", ".xlsm")
+
+
+def export_sheet(
+    store: Store, protocol: Protocol, path: PathLike, *, stage: str, reviewer: str
+) -> int:
+    """Write the reviewer's assigned records (CSV, or XLSX by extension); the row count."""
+    check_reviewer(protocol, reviewer, Role.SCREENER)
+    mine = {r: d for r, who, d in decision_triples(store, stage) if who == reviewer}
+    rows = []
+    for record_id in assigned_records(store, protocol, stage=stage, reviewer=reviewer):
+        card = record_card(store, record_id)
+        rows.append(
+            [card.id, card.title or "", "; ".join(card.authors), card.year or "",
+             card.journal or "", card.abstract or "", mine.get(record_id, ""), "", ""]
+        )  # fmt: skip
+    out = Path(path)
+    if _is_excel(out):
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet(f"{stage} {reviewer}")
+        sheet.append(list(COLUMNS))
+        for row in rows:
+            sheet.append(row)
+        book.save(out)
+    else:
+        with out.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(COLUMNS)
+            writer.writerows(rows)
+    return len(rows)
+
+
+def _read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """``(row number, {column: text})`` for every data row (header = row 1)."""
+    if _is_excel(path):
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+        values = [
+            ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
+        ]
+    else:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            values = list(csv.reader(handle))
+    if not values:
+        raise InputError("empty sheet", source=str(path))
+    header = [h.strip().lower() for h in values[0]]
+    for needed in ("record_id", "decision"):
+        if needed not in header:
+            raise InputError(f"missing column {needed!r}", source=str(path), line=1)
+    return [
+        (number, dict(zip(header, (cell.strip() for cell in row), strict=False)))
+        for number, row in enumerate(values[1:], start=2)
+        if any(cell.strip() for cell in row)
+    ]
+
+
+def read_sheet(
+    store: Store, protocol: Protocol, path: PathLike, *, stage: str, reviewer: str
+) -> list[SheetRow]:
+    """Validate a decisions sheet; every problem is reported at once (one line per row)."""
+    check_reviewer(protocol, reviewer, Role.SCREENER)
+    source = Path(path)
+    assigned = set(assigned_records(store, protocol, stage=stage, reviewer=reviewer))
+    problems: list[str] = []
+    found: dict[int, SheetRow] = {}
+    for number, cells in _read_rows(source):
+        decision = cells.get("decision", "").lower()
+        if not decision:
+            continue
+        try:
+            record_id = int(float(cells.get("record_id", "")))
+        except ValueError:
+            problems.append(f"row {number}: record_id {cells.get('record_id')!r} is not a number")
+            continue
+        where = f"row {number} (record {record_id})"
+        if decision not in DECISIONS:
+            problems.append(f"{where}: decision {decision!r} must be one of {', '.join(DECISIONS)}")
+            continue
+        if record_id not in assigned:
+            problems.append(f"{where}: not assigned to {reviewer} at {stage}")
+            continue
+        try:
+            reason = check_reason(protocol, stage, decision, cells.get("reason") or None)
+        except InputError as exc:
+            problems.append(f"{where}: {exc.message}")
+            continue
+        row = SheetRow(number, record_id, decision, reason, cells.get("note") or None)
+        earlier = found.get(record_id)
+        if earlier is not None and (earlier.decision, earlier.reason) != (row.decision, row.reason):
+            problems.append(f"{where}: conflicts with row {earlier.row} ({earlier.decision})")
+            continue
+        found[record_id] = row
+    if problems:
+        raise InputError("\n".join(f"{source}, {p}" for p in problems))
+    return sorted(found.values(), key=lambda r: r.row)
+
+
+def import_sheet(
+    store: Store, protocol: Protocol, path: PathLike, *, stage: str, reviewer: str
+) -> int:
+    """Store every decision of a valid sheet in one transaction; how many were stored."""
+    rows = read_sheet(store, protocol, path, stage=stage, reviewer=reviewer)
+    with store.session() as session:
+        person = sync_reviewers(session, protocol)[reviewer]
+        for row in rows:
+            session.add(
+                DecisionEvent(
+                    stage=stage, record_id=row.record_id, reviewer_id=person.id,
+                    decision=row.decision, reason=row.reason, note=row.note,
+                )
+            )  # fmt: skip
+        session.flush()
+        store.audit(reviewer, f"{stage} decisions from sheet", "decision_event", None,
+                    {"file": Path(path).name, "rows": len(rows)})  # fmt: skip
+    return len(rows)
