@@ -429,6 +429,26 @@ def screen_agreement_command(
         print(result.summary())
 
 
+@app.command()
+def simulate(
+    data: Annotated[Path, typer.Argument(help="A labelled export (CSV, RIS, ...).")],
+    label_column: Annotated[str, typer.Option(help="Column/tag holding 1/0 inclusion labels.")],
+    output: Annotated[Path, typer.Option(help="Where to write the screening order (CSV).")],
+    seed: Annotated[int, typer.Option(help="Seed for the prior records and the model.")] = 0,
+    batch_size: Annotated[int, typer.Option(help="Decisions between re-rankings.")] = 1,
+) -> None:
+    """Simulate prioritised screening of a labelled set: the order records would be seen in."""
+    import csv
+
+    from sysreview.screening import simulate_file
+
+    with reported():
+        result = simulate_file(data, label_column, seed, batch_size=batch_size)
+        with output.open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle).writerows(result.to_csv_rows())
+    print(result.summary())
+
+
 @db_app.command("upgrade")
 def db_upgrade(project: ProjectOption = Path("."), db: DatabaseOption = None) -> None:
     """Migrate the project database to the newest schema."""

@@ -265,6 +265,9 @@ def test_blank_lines_are_ignored(tmp_path: Path) -> None:
         ("import",),
         ("dedup",),
         ("prisma",),
+        ("simulate",),
+        ("screen",),
+        ("screen", "import"),
     ],
 )
 def test_every_command_has_help(command: tuple[str, ...]) -> None:

@@ -1,4 +1,4 @@
-"""Screening: agreement between reviewers on title/abstract and full-text decisions.
+"""Screening: reviewer agreement, active-learning prioritisation, stopping aid, simulation.
 
 Examples
 --------
@@ -14,5 +14,29 @@ from sysreview.screening.agreement import (
     agreement,
     pairwise_agreement,
 )
+from sysreview.screening.prioritise import Prioritiser, Ranking, rank
+from sysreview.screening.simulate import (
+    ScreeningMetrics,
+    SimulationResult,
+    metrics,
+    simulate,
+    simulate_file,
+)
+from sysreview.screening.stopping import StoppingEstimate, estimate_stopping
 
-__all__ = ["Agreement", "PairwiseAgreement", "agreement", "pairwise_agreement"]
+__all__ = [
+    "Agreement",
+    "PairwiseAgreement",
+    "Prioritiser",
+    "Ranking",
+    "ScreeningMetrics",
+    "SimulationResult",
+    "StoppingEstimate",
+    "agreement",
+    "estimate_stopping",
+    "metrics",
+    "pairwise_agreement",
+    "rank",
+    "simulate",
+    "simulate_file",
+]

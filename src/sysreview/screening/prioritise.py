@@ -1,0 +1,352 @@
+"""Screening prioritisation by active learning (issue 5).
+
+Records are turned into a TF-IDF matrix of title + abstract once per session
+(:class:`Prioritiser`); after every batch of screening decisions a linear classifier is
+refitted on the screened records, with the classes re-weighted (balanced), and the
+unscreened records are ranked by their score, most likely relevant first::
+
+    Prioritiser(texts).rank(labels) -> Ranking(order, scores, model, ...)
+
+``labels`` holds one entry per record: ``1`` relevant, ``0`` irrelevant, ``None`` not yet
+screened. The ranking only orders records: it never excludes one.
+
+Models (:data:`MODELS`)
+-----------------------
+``svm`` (default)
+    Linear support vector machine (``LinearSVC``, squared hinge loss, C = 0.11) on
+    word uni- and bigram TF-IDF (sublinear tf, max_df = 0.95), irrelevant records
+    down-weighted with ratio 9.8. This is ASReview LAB 2's default "ELAS u4" model,
+    whose parameters were tuned on the SYNERGY datasets (ASReview ``models/models.py``).
+``nb``
+    Multinomial naive Bayes (alpha = 3.822), ratio 1.2: ASReview's "ELAS u3", which
+    mimics ASReview 1's default TF-IDF + naive Bayes (+ "double" balance).
+``logistic``
+    L2 logistic regression (C = 10, liblinear), ratio 1 (classes of equal total weight).
+
+The default was chosen on evidence (``benchmarks/bench_screening.py``, results in
+``benchmarks/SCREENING.md``; 9 SYNERGY reviews, seeds 0 and 1): ``svm`` reproduced
+ASReview's default order exactly (mean WSS@95 53.6%); ``nb`` had a slightly higher mean
+(54.8%) but was 7 points worse on one review (Donners_2021), so it is not the default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import MultinomialNB
+from sklearn.svm import LinearSVC
+
+from sysreview.errors import InputError
+
+if TYPE_CHECKING:
+    from sysreview.screening.stopping import StoppingEstimate
+
+__all__ = ["MODELS", "ModelSpec", "Prioritiser", "Ranking", "rank", "record_text"]
+
+Label = int | None
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A classifier for prioritisation and its class-balance ratio.
+
+    Attributes
+    ----------
+    name
+        Registry key.
+    description
+        One line for summaries.
+    make
+        ``make(seed)`` returns an unfitted scikit-learn classifier with ``fit(X, y,
+        sample_weight=...)``.
+    ratio
+        Balance ratio ``r``; see :func:`balanced_weights`.
+    """
+
+    name: str
+    description: str
+    make: Callable[[int], Any]
+    ratio: float
+
+
+MODELS: dict[str, ModelSpec] = {
+    "svm": ModelSpec(
+        "svm",
+        "TF-IDF (1-2 grams) + linear SVM (C=0.11), balanced weights (ratio 9.8)",
+        lambda seed: LinearSVC(C=0.11, loss="squared_hinge", random_state=seed),
+        9.8,
+    ),
+    "nb": ModelSpec(
+        "nb",
+        "TF-IDF (1-2 grams) + multinomial naive Bayes (alpha=3.822), balanced (ratio 1.2)",
+        lambda seed: MultinomialNB(alpha=3.822),
+        1.2,
+    ),
+    "logistic": ModelSpec(
+        "logistic",
+        "TF-IDF (1-2 grams) + logistic regression (C=10), balanced weights (ratio 1)",
+        lambda seed: LogisticRegression(C=10.0, solver="liblinear", random_state=seed),
+        1.0,
+    ),
+}
+
+
+def record_text(title: str | None, abstract: str | None) -> str:
+    """Join title and abstract into the text the model reads.
+
+    Examples
+    --------
+    >>> record_text("Aspirin for pain", None)
+    'Aspirin for pain'
+    >>> record_text("Aspirin", "A trial.")
+    'Aspirin A trial.'
+    """
+    return " ".join(part for part in (title, abstract) if part)
+
+
+def balanced_weights(y: np.ndarray, ratio: float) -> np.ndarray:
+    """Sample weights that balance relevant against irrelevant records.
+
+    Parameters
+    ----------
+    y
+        0/1 labels of the training records (both classes present).
+    ratio
+        ``r``: after weighting, the irrelevant class weighs ``1/r`` of the relevant class.
+
+    Returns
+    -------
+    numpy.ndarray
+        Weights with mean 1.
+
+    Notes
+    -----
+    Relevant records get weight 1 and irrelevant records ``n1 / (r * n0)``, so the two
+    classes weigh ``n1`` and ``n1 / r``; the weights are then scaled to sum to ``n``.
+    This is the deterministic form of oversampling the minority class (ASReview LAB 2's
+    ``Balanced`` balancer, which replaced the random "double" balance sampling of
+    ASReview 1; Ferdinands et al. 2023, Syst Rev 12:100).
+
+    Examples
+    --------
+    >>> balanced_weights(np.array([1, 0, 0, 0]), ratio=1.0).round(3).tolist()
+    [2.0, 0.667, 0.667, 0.667]
+    """
+    n1 = float(np.sum(y == 1))
+    n0 = float(np.sum(y == 0))
+    w: np.ndarray = np.where(y == 1, 1.0, n1 / (ratio * n0))
+    out: np.ndarray = w * (len(y) / w.sum())
+    return out
+
+
+def _check_labels(labels: Sequence[Label], n: int) -> np.ndarray:
+    """Return labels as an int array with -1 for unscreened; raise on bad input."""
+    if len(labels) != n:
+        raise InputError(f"labels has {len(labels)} entries but there are {n} records")
+    out = np.full(n, -1, dtype=np.int8)
+    for i, value in enumerate(labels):
+        if value is None:
+            continue
+        if value not in (0, 1) or (isinstance(value, float) and np.isnan(value)):
+            raise InputError(
+                f"invalid label {value!r} for record {i}; must be 1, 0 or None", line=i + 1
+            )
+        out[i] = int(value)
+    return out
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Unscreened records in the order to screen them, most likely relevant first.
+
+    Attributes
+    ----------
+    order
+        0-based indices of the unscreened records; a permutation of them.
+    scores
+        Classifier score of each record in ``order`` (decreasing; higher is more
+        likely relevant). All zero when the model is not trained.
+    model
+        Model name (a key of :data:`MODELS`).
+    trained
+        False when the screened records lack a relevant or an irrelevant one: the
+        order is then the input order.
+    n_records, n_relevant, n_irrelevant
+        Records in total and screened as relevant / irrelevant.
+    stopping
+        The stopping aid, when the screening history was given.
+    """
+
+    order: tuple[int, ...]
+    scores: tuple[float, ...]
+    model: str
+    trained: bool
+    n_records: int
+    n_relevant: int
+    n_irrelevant: int
+    stopping: StoppingEstimate | None = None
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per unscreened record: ``rank`` (1-based), ``index``, ``score``."""
+        return pd.DataFrame(
+            {
+                "rank": np.arange(1, len(self.order) + 1),
+                "index": np.asarray(self.order, dtype=np.int64),
+                "score": np.asarray(self.scores, dtype=float),
+            }
+        )
+
+    def summary(self) -> str:
+        """Formatted text: model, counts, and the stopping aid if present."""
+        screened = self.n_relevant + self.n_irrelevant
+        lines = [
+            f"Ranking by {self.model}: {MODELS[self.model].description}",
+            f"Screened {screened} of {self.n_records} "
+            f"({self.n_relevant} relevant, {self.n_irrelevant} irrelevant); "
+            f"{len(self.order)} ranked.",
+        ]
+        if not self.trained:
+            lines.append(
+                "Not trained: needs at least one relevant and one irrelevant record; "
+                "unscreened records are in input order."
+            )
+        if self.stopping is not None:
+            lines.append(self.stopping.summary())
+        lines.append("The ranking only orders records; it excludes none.")
+        return "\n".join(lines)
+
+
+class Prioritiser:
+    """Hold the TF-IDF matrix of a set of records and rank them after each decision.
+
+    Parameters
+    ----------
+    texts
+        One text per record (title + abstract, see :func:`record_text`).
+    model
+        A key of :data:`MODELS`.
+    seed
+        Seed of the classifier (``LinearSVC``'s coordinate descent); the same seed and
+        labels give the same ranking.
+
+    Notes
+    -----
+    The vectoriser is scikit-learn's ``TfidfVectorizer`` with word uni- and bigrams,
+    ``sublinear_tf=True`` (tf replaced by 1 + log tf), ``max_df=0.95`` and ``l2``
+    normalisation, fitted on all records (labels are not used, so there is no leakage).
+    It is fitted once here; :meth:`rank` only refits the classifier, which keeps
+    re-ranking 10,000 records well under a second.
+
+    Examples
+    --------
+    >>> texts = ["statin trial lipids", "statin cholesterol trial", "bird migration",
+    ...          "migration of geese", "statin randomised trial", "geese flight"]
+    >>> p = Prioritiser(texts, seed=1)
+    >>> r = p.rank([1, None, 0, None, None, None])
+    >>> r.order
+    (1, 4, 5, 3)
+    >>> r.trained
+    True
+    """
+
+    def __init__(self, texts: Sequence[str], *, model: str = "svm", seed: int = 0) -> None:
+        if model not in MODELS:
+            raise InputError(f"invalid model {model!r}; must be one of {sorted(MODELS)}")
+        if len(texts) == 0:
+            raise InputError("there are no records to rank")
+        self.model = model
+        self.seed = seed
+        vectoriser = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, max_df=0.95)
+        try:
+            matrix = vectoriser.fit_transform([t or "" for t in texts])
+        except ValueError:  # every text empty: no vocabulary
+            matrix = sparse.csr_matrix((len(texts), 1))
+        self.matrix: sparse.csr_matrix = sparse.csr_matrix(matrix)
+
+    @property
+    def n_records(self) -> int:
+        """Number of records."""
+        return int(self.matrix.shape[0])
+
+    def scores(self, labels: Sequence[Label]) -> np.ndarray | None:
+        """Fit on the screened records; return a score for every record (None if untrainable)."""
+        y_all = _check_labels(labels, self.n_records)
+        return self._scores(y_all)
+
+    def _scores(self, y_all: np.ndarray) -> np.ndarray | None:
+        train = np.flatnonzero(y_all >= 0)
+        y = y_all[train]
+        if not (np.any(y == 1) and np.any(y == 0)):
+            return None
+        spec = MODELS[self.model]
+        clf = spec.make(self.seed)
+        clf.fit(self.matrix[train], y, sample_weight=balanced_weights(y, spec.ratio))
+        if hasattr(clf, "decision_function"):
+            return np.asarray(clf.decision_function(self.matrix), dtype=float)
+        log_p = clf.predict_log_proba(self.matrix)
+        return np.asarray(log_p[:, 1] - log_p[:, 0], dtype=float)
+
+    def rank(self, labels: Sequence[Label], *, history: Sequence[int] | None = None) -> Ranking:
+        """Rank the unscreened records.
+
+        Parameters
+        ----------
+        labels
+            One entry per record: 1 relevant, 0 irrelevant, None unscreened.
+        history
+            Optional: indices of the screened records in the order they were screened;
+            when given, the ranking carries a :class:`~sysreview.screening.stopping.
+            StoppingEstimate` (default criteria).
+
+        Returns
+        -------
+        Ranking
+            Ties in score are broken by input order.
+        """
+        y_all = _check_labels(labels, self.n_records)
+        pool = np.flatnonzero(y_all < 0)
+        scores = self._scores(y_all)
+        if scores is None:
+            order, pool_scores = pool, np.zeros(len(pool))
+        else:
+            pool_scores = scores[pool]
+            idx = np.argsort(-pool_scores, kind="stable")
+            order, pool_scores = pool[idx], pool_scores[idx]
+        stopping = None
+        if history is not None:
+            from sysreview.screening.stopping import estimate_stopping
+
+            screened = [int(y_all[i]) for i in history]
+            if any(v < 0 for v in screened):
+                raise InputError("history names a record that has no label")
+            stopping = estimate_stopping(screened, self.n_records)
+        return Ranking(
+            order=tuple(int(i) for i in order),
+            scores=tuple(float(s) for s in pool_scores),
+            model=self.model,
+            trained=scores is not None,
+            n_records=self.n_records,
+            n_relevant=int(np.sum(y_all == 1)),
+            n_irrelevant=int(np.sum(y_all == 0)),
+            stopping=stopping,
+        )
+
+
+def rank(
+    texts: Sequence[str], labels: Sequence[Label], *, model: str = "svm", seed: int = 0
+) -> Ranking:
+    """Rank unscreened records once (builds a :class:`Prioritiser`; reuse it instead).
+
+    Examples
+    --------
+    >>> rank(["a b", "c d", "a e"], [1, 0, None]).order
+    (2,)
+    """
+    return Prioritiser(texts, model=model, seed=seed).rank(labels)
