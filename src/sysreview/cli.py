@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -293,24 +293,64 @@ def screen_main(
     if reviewer is None:
         print(ctx.get_help())
         raise typer.Exit(0)
-    from sysreview.project.services import load_project, screen_decision, screen_pending
+    from sysreview.project.services import load_project, screen_decision, screen_queue
 
     with reported():
         protocol = load_project(project, db).protocol
-        cards = screen_pending(project, stage, reviewer, db)
-        reasons = protocol.eligibility.exclusion_reasons
-        print(f"{len(cards)} records to screen at {stage} for {reviewer}")
-        keys = {"i": "include", "e": "exclude", "m": "maybe"}
-        for done, card in enumerate(cards):
-            print(f"\n[{done + 1}/{len(cards)}] record {card.id} ({card.year})")
-            print(card.title or "(no title)")
+        _print_criteria(protocol)
+        done = _screen_batches(
+            project, db, protocol, stage, reviewer, screen_queue, screen_decision
+        )
+    print(f"\n{done} decisions recorded for {reviewer} at {stage}")
+
+
+RERANK_EVERY = 10
+
+
+def _print_criteria(protocol: Any) -> None:
+    """The eligibility statements a screener decides against."""
+    print("Eligibility criteria")
+    elig = protocol.eligibility
+    for domain in ("design", "participants", "interventions", "comparators", "outcomes"):
+        criteria = getattr(elig, domain)
+        for text in criteria.include:
+            print(f"  {domain:<13} + {text}")
+        for text in criteria.exclude:
+            print(f"  {domain:<13} - {text}")
+
+
+def _screen_batches(
+    project: Path,
+    db: str | None,
+    protocol: Any,
+    stage: str,
+    reviewer: str,
+    queue_of: Callable[..., Any],
+    decide: Callable[..., Any],
+) -> int:
+    """Show records one at a time; re-rank after every batch of decisions."""
+    keys = {"i": "include", "e": "exclude", "m": "maybe"}
+    reasons = protocol.eligibility.exclusion_reasons
+    skipped: set[int] = set()
+    done = 0
+    while True:
+        cards, advice = queue_of(project, stage, reviewer, db)
+        cards = [c for c in cards if c.id not in skipped]
+        print(f"\n{len(cards)} records to screen at {stage} for {reviewer}")
+        if advice:
+            print(advice)
+        if not cards:
+            return done
+        for card in cards[:RERANK_EVERY]:
+            print(f"\nrecord {card.id} ({card.year})\n{card.title or '(no title)'}")
             print(f"{'; '.join(card.authors[:3])}  {card.journal or ''}\n\n{card.abstract or ''}")
             print("\n[i]nclude  [e]xclude  [m]aybe  [s]kip  [q]uit ", end="", flush=True)
             key = typer.getchar().lower()
             print(key)
             if key == "q":
-                break
+                return done
             if key not in keys:
+                skipped.add(card.id)
                 continue
             reason = None
             if stage == "ft" and keys[key] == "exclude":
@@ -320,15 +360,9 @@ def screen_main(
                 if not 1 <= choice <= len(reasons):
                     fail(f"reason number must be between 1 and {len(reasons)}")
                 reason = reasons[choice - 1]
-            screen_decision(
-                project,
-                stage=stage,
-                record_id=card.id,
-                reviewer=reviewer,
-                decision=keys[key],
-                reason=reason,
-                db_url=db,
-            )
+            decide(project, stage=stage, record_id=card.id, reviewer=reviewer,
+                   decision=keys[key], reason=reason, db_url=db)  # fmt: skip
+            done += 1
 
 
 @screen_app.command("decide")
@@ -391,6 +425,22 @@ def screen_import_command(
     with reported():
         stored = screen_import(project, sheet, stage=stage, reviewer=reviewer, db_url=db)
     print(f"{stored} decisions by {reviewer} at {stage} stored from {sheet}")
+
+
+@screen_app.command("link")
+def screen_link(
+    record: Annotated[int, typer.Argument(help="An included full-text report (record id).")],
+    study: Annotated[str, typer.Option(help="The study's label, e.g. 'Cook 2012a'.")],
+    primary: Annotated[bool, typer.Option("--primary", help="The study's main report.")] = False,
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """Link an included report to the study it describes (several reports per study)."""
+    from sysreview.project.services import link_study_report
+
+    with reported():
+        study_id, new = link_study_report(project, record, study, primary=primary, db_url=db)
+    print(f"record {record} linked to {'new ' if new else ''}study {study!r} (id {study_id})")
 
 
 @screen_app.command("conflicts")

@@ -268,6 +268,7 @@ def test_blank_lines_are_ignored(tmp_path: Path) -> None:
         ("simulate",),
         ("screen",),
         ("screen", "import"),
+        ("screen", "link"),
     ],
 )
 def test_every_command_has_help(command: tuple[str, ...]) -> None:

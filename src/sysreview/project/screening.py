@@ -305,3 +305,94 @@ def record_card(store: Store, record_id: int) -> RecordCard:
         return RecordCard(
             record.id, record.title, authors, record.year, record.journal, record.abstract
         )
+
+
+@dataclass(frozen=True)
+class ScreenQueue:
+    """A reviewer's pending records in screening order, with the ranking's stopping aid."""
+
+    records: tuple[int, ...]
+    prioritised: bool
+    advice: str | None
+
+
+def prioritised_queue(
+    store: Store, protocol: Protocol, *, stage: str, reviewer: str
+) -> ScreenQueue:
+    """Pending records, title/abstract ones ranked by active learning on decisions so far.
+
+    Notes
+    -----
+    At title/abstract the model (:class:`sysreview.screening.Prioritiser`, TF-IDF of
+    title and abstract) learns from the final decisions so far (include or maybe = 1,
+    exclude = 0) and ranks the unscreened records, most likely relevant first; the
+    stopping aid is shown with it but nothing is ever excluded automatically. Until the
+    decisions hold one relevant and one irrelevant record, and always at full text, the
+    order is the records' order.
+    """
+    pending = pending_records(store, protocol, stage=stage, reviewer=reviewer)
+    if stage != "ta" or not pending:
+        return ScreenQueue(tuple(pending), False, None)
+    from sysreview.screening import Prioritiser
+
+    with store.session(readonly=True) as session:
+        units = _units(session)
+        rows = session.execute(
+            select(Record.id, Record.title, Record.abstract).where(Record.id.in_(units))
+        )
+        texts = {i: f"{t or ''} {a or ''}" for i, t, a in rows}
+        by_record: dict[int, list[DecisionEvent]] = defaultdict(list)
+        for event in current_decisions(session, "ta"):
+            by_record[event.record_id].append(event)
+    finals = {u: _final(by_record[u]) for u in units if u in by_record}
+    labels = [
+        None if finals.get(u) is None else int(finals[u] in ("include", "maybe")) for u in units
+    ]
+    latest = {u: max(e.id for e in by_record[u]) for u in finals if finals[u] is not None}
+    history = sorted((units.index(u) for u in latest), key=lambda i: latest[units[i]])
+    ranking = Prioritiser([texts[u] for u in units]).rank(labels, history=history)
+    if not ranking.trained:
+        return ScreenQueue(tuple(pending), False, None)
+    place = {units[i]: n for n, i in enumerate(ranking.order)}
+    ordered = sorted(pending, key=lambda r: (place.get(r, len(place)), r))
+    advice = None if ranking.stopping is None else ranking.stopping.summary()
+    return ScreenQueue(tuple(ordered), True, advice)
+
+
+def link_report(
+    store: Store, *, record_id: int, study: str, primary: bool = False, who: str = "sysreview"
+) -> tuple[int, bool]:
+    """Link an included full-text report to its study (created on first use).
+
+    Several reports can describe one study (the seed review: 11 reports of 8 studies);
+    PRISMA counts both. Returns the study id and whether the study is new.
+
+    Raises
+    ------
+    InputError
+        When the record is not finally included at full text, or is already linked.
+    """
+    from sysreview.project.store import Study, StudyReport
+
+    label = study.strip()
+    if not label:
+        raise InputError("--study needs a label, e.g. 'Cook 2012a'")
+    with store.session() as session:
+        events = [e for e in current_decisions(session, "ft") if e.record_id == record_id]
+        if _final(events) != "include":
+            raise InputError(
+                f"record {record_id} is not included at full text; only included reports "
+                "are linked to studies"
+            )
+        if session.scalar(select(StudyReport).where(StudyReport.record_id == record_id)):
+            raise InputError(f"record {record_id} is already linked to a study")
+        row = session.scalar(select(Study).where(Study.label == label))
+        new = row is None
+        if row is None:
+            row = Study(label=label)
+            session.add(row)
+            session.flush()
+        session.add(StudyReport(study_id=row.id, record_id=record_id, is_primary=primary))
+        session.flush()
+        store.audit(who, "link report", "study", row.id, {"record": record_id, "new": new})
+        return row.id, new

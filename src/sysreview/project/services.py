@@ -247,11 +247,18 @@ def screen_decision(
 def screen_pending(
     directory: PathLike, stage: str, reviewer: str, db_url: str | None = None
 ) -> list[screening.RecordCard]:
-    """The records ``reviewer`` still has to screen at ``stage`` (protocol policy), as cards."""
+    """The records ``reviewer`` still has to screen at ``stage``, in screening order."""
+    return screen_queue(directory, stage, reviewer, db_url)[0]
+
+
+def screen_queue(
+    directory: PathLike, stage: str, reviewer: str, db_url: str | None = None
+) -> tuple[list[screening.RecordCard], str | None]:
+    """Pending records as cards, prioritised at title/abstract, and the stopping advice."""
     project = load_project(directory, db_url)
     with open_store(project.database_url) as store:
-        ids = screening.pending_records(store, project.protocol, stage=stage, reviewer=reviewer)
-        return [screening.record_card(store, i) for i in ids]
+        queue = screening.prioritised_queue(store, project.protocol, stage=stage, reviewer=reviewer)
+        return [screening.record_card(store, i) for i in queue.records], queue.advice
 
 
 def screen_export(
@@ -274,6 +281,20 @@ def screen_import(
         return screening_sheets.import_sheet(
             store, project.protocol, sheet, stage=stage, reviewer=reviewer
         )
+
+
+def link_study_report(
+    directory: PathLike,
+    record_id: int,
+    study: str,
+    *,
+    primary: bool = False,
+    db_url: str | None = None,
+) -> tuple[int, bool]:
+    """Link an included report to its study (created on first use); ``(study id, new)``."""
+    project = load_project(directory, db_url)
+    with open_store(project.database_url) as store:
+        return screening.link_report(store, record_id=record_id, study=study, primary=primary)
 
 
 def screen_conflicts(
@@ -441,6 +462,7 @@ __all__ = [
     "export_project",
     "import_files",
     "init_project",
+    "link_study_report",
     "load_project",
     "load_project_dump",
     "prisma_flow",
@@ -453,6 +475,7 @@ __all__ = [
     "screen_export",
     "screen_import",
     "screen_pending",
+    "screen_queue",
     "upgrade_database",
     "validate_protocol",
 ]

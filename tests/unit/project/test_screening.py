@@ -263,3 +263,65 @@ def test_spreadsheet_round_trip_and_all_or_nothing(
     assert screen_pending(project, "ta", "R1", store_url) == []
     if suffix == ".xlsx":
         assert load_workbook(sheet).active.max_row == 4
+
+
+def test_title_abstract_queue_is_prioritised_by_active_learning(
+    tmp_path: Path, store_url: str
+) -> None:
+    from sysreview.project.screening import prioritised_queue
+
+    project = tmp_path / "p"
+    init_project(project, "group-peer-support", store_url)
+    titles = [
+        "Peer support groups for psychosis recovery",  # 1: relevant
+        "Statins after myocardial infarction",  # 2: irrelevant
+        "Knee arthroplasty outcomes in older adults",  # 3
+        "Group peer support and recovery in psychosis services",  # 4: looks relevant
+        "Dental caries in children",  # 5
+    ]
+    text = "".join(f"TY  - JOUR\nTI  - {t}\nAB  - {t}.\nER  -\n" for t in titles)
+    (project / "t.ris").write_text(text, encoding="utf-8")
+    import_files(project, [project / "t.ris"], source="MEDLINE", db_url=store_url)
+    protocol = load_project(project, store_url).protocol
+    with open_store(store_url) as store:
+        before = prioritised_queue(store, protocol, stage="ta", reviewer="R1")
+        assert before.records == (1, 2, 3, 4, 5) and not before.prioritised
+        record_decision(store, protocol, stage="ta", record_id=1, reviewer="R1", decision="include")
+        record_decision(store, protocol, stage="ta", record_id=2, reviewer="R1", decision="exclude")
+        after = prioritised_queue(store, protocol, stage="ta", reviewer="R1")
+        assert after.prioritised and after.records[0] == 4
+        assert sorted(after.records) == [3, 4, 5]
+        assert after.advice is not None and "no record is excluded" in after.advice
+
+
+def test_reports_link_to_studies_and_count_in_prisma(tmp_path: Path, store_url: str) -> None:
+    from sysreview.project.services import link_study_report, prisma_flow
+
+    project = tmp_path / "p"
+    init_project(project, "group-peer-support", store_url)
+    (project / "s.ris").write_text(RIS, encoding="utf-8")
+    import_files(project, [project / "s.ris"], source="MEDLINE", db_url=store_url)
+    protocol = load_project(project, store_url).protocol
+    with open_store(store_url) as store:
+        for record in (1, 2, 3):
+            for stage in ("ta", "ft"):
+                for reviewer in ("R1", "R2"):
+                    record_decision(store, protocol, stage=stage, record_id=record,
+                                    reviewer=reviewer, decision="include")  # fmt: skip
+    with pytest.raises(InputError, match="needs a label"):
+        link_study_report(project, 1, " ", db_url=store_url)
+    assert link_study_report(project, 1, "Cook 2012a", primary=True, db_url=store_url)[1]
+    assert not link_study_report(project, 2, "Cook 2012a", db_url=store_url)[1]
+    link_study_report(project, 3, "Rogers 2016", db_url=store_url)
+    with pytest.raises(InputError, match="record 3 is already linked"):
+        link_study_report(project, 3, "Rogers 2016", db_url=store_url)
+    counts = prisma_flow(project, store_url).to_dict()
+    assert (counts["studies_included"], counts["reports_included"]) == (2, 3)
+
+
+def test_only_included_reports_can_be_linked(setup: tuple[Store, Protocol]) -> None:
+    from sysreview.project.screening import link_report
+
+    store, _ = setup
+    with pytest.raises(InputError, match="record 1 is not included at full text"):
+        link_report(store, record_id=1, study="X 2020")
