@@ -175,7 +175,8 @@ def conflicts(store: Store, stage: str) -> list[Conflict]:
         found = []
         for record_id, events in sorted(by_record.items()):
             own = [e for e in events if e.kind == "decision"]
-            if any(e.kind == "resolution" for e in events) or len({e.decision for e in own}) < 2:
+            votes = {e.decision for e in own}
+            if any(e.kind == "resolution" for e in events) or len(votes) < 2:
                 continue
             record = session.get(Record, record_id)
             found.append(
@@ -259,7 +260,8 @@ def assigned_records(store: Store, protocol: Protocol, *, stage: str, reviewer: 
         by_record: dict[int, list[DecisionEvent]] = defaultdict(list)
         for event in current_decisions(session, "ta"):
             by_record[event.record_id].append(event)
-        forward = [u for u in units if _final(by_record.get(u, [])) in ("include", "maybe")]
+        onward = ("include", "maybe") if protocol.screening.maybe_goes_forward else ("include",)
+        forward = [u for u in units if _final(by_record.get(u, [])) in onward]
         if reviewer == first:
             return forward
         names = {r.id: r.name for r in session.scalars(select(Reviewer))}

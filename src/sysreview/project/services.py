@@ -207,13 +207,16 @@ def decide_duplicate(
         decide_pair(store, pair, accept=accept, reviewer=reviewer)
 
 
-def prisma_flow(
-    directory: PathLike, db_url: str | None = None, *, maybe_goes_forward: bool = True
-) -> PrismaCounts:
-    """The PRISMA 2020 flow diagram's counts, derived from records and decision events."""
+def prisma_flow(directory: PathLike, db_url: str | None = None) -> PrismaCounts:
+    """The PRISMA 2020 flow diagram's counts, derived from records and decision events.
+
+    Whether a title/abstract "maybe" goes forward is the protocol's
+    ``screening.maybe_goes_forward``.
+    """
     project = load_project(directory, db_url)
+    forward = project.protocol.screening.maybe_goes_forward
     with open_store(project.database_url) as store:
-        return prisma_counts(store, maybe_goes_forward=maybe_goes_forward)
+        return prisma_counts(store, maybe_goes_forward=forward)
 
 
 def screen_decision(

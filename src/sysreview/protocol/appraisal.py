@@ -236,8 +236,14 @@ class FullText(_Stage):
 
 
 class Screening(Frozen):
-    """Screening policy for both stages (``[screening]``)."""
+    """Screening policy for both stages (``[screening]``).
 
+    ``maybe_goes_forward``: a final title/abstract "maybe" is sought in full text (else it
+    waits). Reviewers who differ, "maybe" against "include" included, always disagree and
+    need resolving (as PRISMA counts them).
+    """
+
+    maybe_goes_forward: Flag = True
     title_abstract: TitleAbstract
     full_text: FullText
 

@@ -325,3 +325,27 @@ def test_only_included_reports_can_be_linked(setup: tuple[Store, Protocol]) -> N
     store, _ = setup
     with pytest.raises(InputError, match="record 1 is not included at full text"):
         link_report(store, record_id=1, study="X 2020")
+
+
+def test_maybe_goes_forward_follows_the_protocol(tmp_path: Path, store_url: str) -> None:
+    from sysreview.project.screening import assigned_records
+    from sysreview.project.services import prisma_flow
+
+    project = tmp_path / "p"
+    init_project(project, "group-peer-support", store_url)
+    path = project / "review.toml"
+    text = path.read_text().replace("maybe_goes_forward = true", "maybe_goes_forward = false")
+    path.write_text(text, encoding="utf-8")
+    (project / "s.ris").write_text(RIS, encoding="utf-8")
+    import_files(project, [project / "s.ris"], source="MEDLINE", db_url=store_url)
+    protocol = load_project(project, store_url).protocol
+    assert not protocol.screening.maybe_goes_forward
+    with open_store(store_url) as store:
+        record_decision(store, protocol, stage="ta", record_id=1, reviewer="R1", decision="include")
+        record_decision(store, protocol, stage="ta", record_id=1, reviewer="R2", decision="maybe")
+        record_decision(store, protocol, stage="ta", record_id=2, reviewer="R1", decision="maybe")
+        record_decision(store, protocol, stage="ta", record_id=3, reviewer="R1", decision="include")
+        assert [c.record_id for c in conflicts(store, "ta")] == [1]
+        assert assigned_records(store, protocol, stage="ft", reviewer="R1") == [3]
+    counts = prisma_flow(project, store_url).to_dict()
+    assert counts["reports_sought"] == 1
