@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from sysreview.errors import InputError
 from sysreview.records.model import Citation
-from sysreview.records.normalise import Fields, first, to_citation
+from sysreview.records.normalise import Fields, first, tagged_citations
 from sysreview.records.ris import RisRecord
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9]{1,3}) {0,2}- ?(.*)$")
@@ -142,18 +142,7 @@ def _to_citations(
     records: list[RisRecord], source: str, mapper: Callable[[RisRecord], Fields]
 ) -> tuple[list[Citation], list[str]]:
     warnings: list[str] = []
-    citations = [
-        to_citation(
-            mapper(record),
-            position=position,
-            line=record.line,
-            raw={tag: list(values) for tag, values in record.tags.items()},
-            source=source,
-            warnings=warnings,
-        )
-        for position, record in enumerate(records, start=1)
-    ]
-    return citations, warnings
+    return tagged_citations(records, mapper, source, warnings), warnings
 
 
 def read_medline(text: str, source: str = "<text>") -> tuple[list[Citation], list[str]]:

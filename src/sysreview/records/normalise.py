@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar
 from urllib.parse import unquote
 
 from sysreview.records.model import Citation
+
+R = TypeVar("R", bound="TaggedRecord")
 
 _WS = re.compile(r"\s+")
 _DOI_PREFIX = re.compile(
@@ -337,3 +339,32 @@ def to_citation(
         database=clean_text(first(fields.database)),
         raw=raw,
     )
+
+
+class TaggedRecord(Protocol):
+    """A record of a tagged format (RIS, MEDLINE, WoS): its first line and its tags."""
+
+    @property
+    def line(self) -> int:
+        """The line the record starts on."""
+
+    @property
+    def tags(self) -> Mapping[str, Sequence[str]]:
+        """Tag -> values as read."""
+
+
+def tagged_citations(
+    records: Sequence[R], mapper: Callable[[R], Fields], source: str, warnings: list[str]
+) -> list[Citation]:
+    """Citations of tagged records: fields by ``mapper``, every tag kept in ``raw``."""
+    return [
+        to_citation(
+            mapper(record),
+            position=position,
+            line=record.line,
+            raw={tag: list(values) for tag, values in record.tags.items()},
+            source=source,
+            warnings=warnings,
+        )
+        for position, record in enumerate(records, start=1)
+    ]

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from sysreview.errors import InputError
 from sysreview.records.model import Citation
-from sysreview.records.normalise import Fields, first, join_pages, to_citation
+from sysreview.records.normalise import Fields, first, join_pages, tagged_citations
 
 _TAG = re.compile(r"^([A-Za-z][A-Za-z0-9])(?:  | ?\t)-(?:[ \t](.*))?$")
 _LIST_TAGS = frozenset({"KW", "AU", "A1", "A2", "A3", "A4", "DE"})
@@ -196,18 +196,7 @@ def read_ris(text: str, source: str = "<text>") -> tuple[list[Citation], list[st
     (('Liu, R.',), 2019)
     """
     records, warnings = parse_ris(text, source)
-    citations = [
-        to_citation(
-            ris_fields(record),
-            position=position,
-            line=record.line,
-            raw={tag: list(values) for tag, values in record.tags.items()},
-            source=source,
-            warnings=warnings,
-        )
-        for position, record in enumerate(records, start=1)
-    ]
-    return citations, warnings
+    return tagged_citations(records, ris_fields, source, warnings), warnings
 
 
 def write_ris(citations: list[Citation]) -> str:

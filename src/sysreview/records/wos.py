@@ -12,7 +12,7 @@ import re
 
 from sysreview.errors import InputError
 from sysreview.records.model import Citation
-from sysreview.records.normalise import Fields, first, join_pages, to_citation
+from sysreview.records.normalise import Fields, first, join_pages, tagged_citations
 from sysreview.records.ris import RisRecord
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9])(?: (.*))?$")
@@ -111,15 +111,4 @@ def read_wos(text: str, source: str = "<text>") -> tuple[list[Citation], list[st
     (('Delea, MG', 'Solomon, H'), 'Facial cleanliness and trachoma', 2018, '10.1371/x', '29377890')
     """
     records, warnings = parse_wos(text, source)
-    citations = [
-        to_citation(
-            wos_fields(record),
-            position=position,
-            line=record.line,
-            raw={tag: list(values) for tag, values in record.tags.items()},
-            source=source,
-            warnings=warnings,
-        )
-        for position, record in enumerate(records, start=1)
-    ]
-    return citations, warnings
+    return tagged_citations(records, wos_fields, source, warnings), warnings
