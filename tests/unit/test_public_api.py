@@ -10,6 +10,7 @@ import pytest
 
 PACKAGES = [
     "sysreview",
+    "sysreview.appraisal",
     "sysreview.dedup",
     "sysreview.effects",
     "sysreview.meta",

@@ -1,0 +1,38 @@
+"""Risk of bias: the Cochrane RoB 1 and RoB 2 tools as data and pure judgement algorithms.
+
+No I/O, printing or plotting; figures live in :mod:`sysreview.plots`.
+"""
+
+from __future__ import annotations
+
+from sysreview.appraisal.rob1 import (
+    BiasType,
+    DomainJudgement,
+    Rob1Assessment,
+    Rob1Domain,
+    attrition_judgement,
+    overall_rob1,
+)
+from sysreview.appraisal.rob2 import (
+    Effect,
+    Rob2Assessment,
+    SignallingQuestion,
+    judge_domain,
+    overall_rob2,
+    questions,
+)
+
+__all__ = [
+    "BiasType",
+    "DomainJudgement",
+    "Effect",
+    "Rob1Assessment",
+    "Rob1Domain",
+    "Rob2Assessment",
+    "SignallingQuestion",
+    "attrition_judgement",
+    "judge_domain",
+    "overall_rob1",
+    "overall_rob2",
+    "questions",
+]

@@ -1,0 +1,308 @@
+"""The Cochrane risk-of-bias tool (RoB 1) as data, per-study assessments and the overall rule.
+
+References
+----------
+Higgins JPT, Altman DG, Gøtzsche PC, et al. The Cochrane Collaboration's tool for assessing
+risk of bias in randomised trials. BMJ 2011;343:d5928 (Table 2: the seven domains).
+Higgins JPT, Altman DG, Sterne JAC (eds). Cochrane Handbook v5.1.0 (2011), chapter 8,
+Table 8.5.a (domains and bias types) and section 8.7 (summary assessments).
+
+The domain ids and the overall rule are those of the review protocol
+(:data:`sysreview.protocol.appraisal.ROB1_DOMAINS`,
+:meth:`sysreview.protocol.appraisal.RiskOfBias.overall_judgement`); this module adds the
+tool's names and bias types, judgements with their support, and the attrition helper.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import pandas as pd
+from pydantic import ValidationError
+
+from sysreview.errors import InputError
+from sysreview.protocol.appraisal import ROB1_DOMAINS, OverallRule, RiskOfBias, Tool
+
+JUDGEMENTS: tuple[str, ...] = ("low", "unclear", "high")
+"""RoB 1 judgements, best first (the protocol's ``Tool.ROB1.judgements``)."""
+
+
+class BiasType(StrEnum):
+    """The type of bias a RoB 1 domain addresses (Handbook v5.1 Table 8.5.a)."""
+
+    SELECTION = "selection"
+    PERFORMANCE = "performance"
+    DETECTION = "detection"
+    ATTRITION = "attrition"
+    REPORTING = "reporting"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Rob1Domain:
+    """One domain of the RoB 1 tool: protocol id, name and the bias it addresses."""
+
+    id: str
+    name: str
+    bias: BiasType
+
+
+DOMAINS: tuple[Rob1Domain, ...] = (
+    Rob1Domain(ROB1_DOMAINS[0], "Random sequence generation", BiasType.SELECTION),
+    Rob1Domain(ROB1_DOMAINS[1], "Allocation concealment", BiasType.SELECTION),
+    Rob1Domain(ROB1_DOMAINS[2], "Blinding of participants and personnel", BiasType.PERFORMANCE),
+    Rob1Domain(ROB1_DOMAINS[3], "Blinding of outcome assessment", BiasType.DETECTION),
+    Rob1Domain(ROB1_DOMAINS[4], "Incomplete outcome data", BiasType.ATTRITION),
+    Rob1Domain(ROB1_DOMAINS[5], "Selective reporting", BiasType.REPORTING),
+    Rob1Domain(ROB1_DOMAINS[6], "Other bias", BiasType.OTHER),
+)
+"""The seven RoB 1 domains in the order of the tool (Higgins et al. 2011, Table 2)."""
+
+KEY_DOMAINS: tuple[str, ...] = tuple(
+    d.id for d in DOMAINS if d.bias in (BiasType.SELECTION, BiasType.ATTRITION, BiasType.REPORTING)
+)
+"""The seed review's key domains: selection (sequence, concealment), attrition, reporting."""
+
+
+@dataclass(frozen=True)
+class DomainJudgement:
+    """A reviewer's judgement of one RoB 1 domain, with its support and where it was found.
+
+    Examples
+    --------
+    >>> DomainJudgement("allocation_concealment", "low", "central telephone", "p. 3")
+    DomainJudgement(domain='allocation_concealment', judgement='low', support='central telephone', location='p. 3')
+    """  # noqa: E501
+
+    domain: str
+    judgement: str
+    support: str = ""
+    location: str = ""
+
+    def __post_init__(self) -> None:
+        if self.domain not in ROB1_DOMAINS:
+            raise InputError(
+                f"Invalid domain {self.domain!r}; must be one of {', '.join(ROB1_DOMAINS)}"
+            )
+        if self.judgement not in JUDGEMENTS:
+            raise InputError(
+                f"Invalid judgement {self.judgement!r}; must be one of {', '.join(JUDGEMENTS)}",
+                column=self.domain,
+            )
+
+
+def _rule(key_domains: Sequence[str], rule: OverallRule, otherwise: str | None) -> RiskOfBias:
+    if otherwise is not None:
+        rule = OverallRule(
+            low_requires=rule.low_requires, worst_of=rule.worst_of, otherwise=otherwise
+        )
+    return RiskOfBias(tool=Tool.ROB1, key_domains=tuple(key_domains), overall=rule)
+
+
+def overall_rob1(
+    judgements: Mapping[str, str],
+    *,
+    key_domains: Sequence[str] = KEY_DOMAINS,
+    rule: OverallRule = OverallRule(),  # noqa: B008 (frozen, immutable)
+    otherwise: str | None = None,
+) -> str:
+    """The overall RoB 1 rating of a study from its seven domain judgements.
+
+    Parameters
+    ----------
+    judgements
+        ``{domain id: "low" | "unclear" | "high"}`` for all seven domains.
+    key_domains
+        Domains whose high/unclear judgement drives the overall rating (default: selection,
+        attrition and reporting, as in the seed review).
+    rule
+        The protocol's :class:`~sysreview.protocol.appraisal.OverallRule`.
+    otherwise
+        Overrides ``rule.otherwise``: the rating when every key domain is low but some other
+        domain is not (the rule's default is ``"unclear"``).
+
+    Returns
+    -------
+    str
+        ``"low"``, ``"unclear"`` or ``"high"``.
+
+    Raises
+    ------
+    InputError
+        A domain is missing, a judgement or key domain is invalid.
+
+    Notes
+    -----
+    Low only if all domains are low; otherwise the worst key-domain judgement (high beats
+    unclear); otherwise ``otherwise``. Handbook v5.1 section 8.7 and Table 8.7.a; the rule is
+    :meth:`sysreview.protocol.appraisal.RiskOfBias.overall_judgement`.
+
+    Examples
+    --------
+    >>> low = dict.fromkeys(ROB1_DOMAINS, "low")
+    >>> overall_rob1(low)
+    'low'
+    >>> overall_rob1({**low, "incomplete_outcome_data": "unclear", "selective_reporting": "high"})
+    'high'
+    >>> overall_rob1({**low, "blinding_outcome_assessment": "high"})
+    'unclear'
+    >>> overall_rob1({**low, "blinding_outcome_assessment": "high"}, otherwise="high")
+    'high'
+    """
+    try:
+        return _rule(key_domains, rule, otherwise).overall_judgement(judgements)
+    except ValidationError as exc:
+        raise InputError("; ".join(str(e["msg"]) for e in exc.errors())) from exc
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+
+
+@dataclass(frozen=True)
+class Rob1Assessment:
+    """The RoB 1 assessment of one study: a judgement per domain and the overall rating.
+
+    Examples
+    --------
+    >>> a = Rob1Assessment("Smith 2010", tuple(DomainJudgement(d, "low") for d in ROB1_DOMAINS))
+    >>> a.overall
+    'low'
+    >>> a.to_frame().shape
+    (7, 6)
+    """
+
+    study: str
+    judgements: tuple[DomainJudgement, ...]
+    key_domains: tuple[str, ...] = KEY_DOMAINS
+    rule: OverallRule = field(default_factory=OverallRule)
+
+    def __post_init__(self) -> None:
+        seen = [j.domain for j in self.judgements]
+        if sorted(seen) != sorted(ROB1_DOMAINS):
+            raise InputError(
+                f"need exactly one judgement per domain ({', '.join(ROB1_DOMAINS)}); got "
+                f"{', '.join(seen) or 'none'}",
+                source=self.study,
+            )
+
+    def judgement(self, domain: str) -> str:
+        """The judgement of ``domain``."""
+        return next(j.judgement for j in self.judgements if j.domain == domain)
+
+    @property
+    def overall(self) -> str:
+        """The overall rating (:func:`overall_rob1`)."""
+        by_domain = {j.domain: j.judgement for j in self.judgements}
+        return overall_rob1(by_domain, key_domains=self.key_domains, rule=self.rule)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per domain, in the tool's order: study, domain, bias, judgement, support,
+        location."""
+        by_domain = {j.domain: j for j in self.judgements}
+        return pd.DataFrame(
+            [
+                {
+                    "study": self.study,
+                    "domain": d.id,
+                    "bias": d.bias.value,
+                    "judgement": by_domain[d.id].judgement,
+                    "support": by_domain[d.id].support,
+                    "location": by_domain[d.id].location,
+                }
+                for d in DOMAINS
+            ]
+        )
+
+    def summary(self) -> str:
+        """The judgements as text, one domain a line, and the overall rating."""
+        lines = [f"Risk of bias (RoB 1): {self.study}"]
+        for d in DOMAINS:
+            key = "*" if d.id in self.key_domains else " "
+            lines.append(f"{key} {d.name:<40} {self.judgement(d.id)}")
+        lines.append(f"  {'Overall':<40} {self.overall}")
+        return "\n".join(lines)
+
+
+def _check_counts(randomised: Sequence[int], analysed: Sequence[int]) -> None:
+    if len(randomised) != len(analysed) or not randomised:
+        raise InputError("need one randomised and one analysed count per arm")
+    for i, (r, a) in enumerate(zip(randomised, analysed, strict=True)):
+        if not 0 <= a <= r or r <= 0:
+            raise InputError(f"arm {i + 1}: need 0 <= analysed ({a}) <= randomised ({r}), r > 0")
+
+
+def attrition_judgement(
+    n_randomised_per_arm: Sequence[int],
+    n_analysed_per_arm: Sequence[int],
+    *,
+    threshold: float = 0.20,
+    imbalance: float = 0.10,
+    dropouts_described: bool = False,
+) -> DomainJudgement:
+    """The seed review's rule for the incomplete-outcome-data (attrition) domain.
+
+    Parameters
+    ----------
+    n_randomised_per_arm, n_analysed_per_arm
+        Participants randomised and analysed in each arm.
+    threshold
+        Overall attrition (lost / randomised, all arms) above which the domain is not low.
+    imbalance
+        Arms are imbalanced when the largest and smallest arm attrition proportions differ by
+        more than this (absolute, 0.10 = 10 percentage points).
+    dropouts_described
+        Whether the report describes the drop-outs (numbers and reasons per arm).
+
+    Returns
+    -------
+    DomainJudgement
+        For ``incomplete_outcome_data``, with the numbers as support.
+
+    Notes
+    -----
+    With overall attrition above ``threshold``: imbalance between arms → high; otherwise no
+    description of drop-outs → unclear, and described drop-outs → low. Attrition at or below
+    ``threshold`` → low. Source: the seed review's protocol (SEED §5); cf. Handbook v5.1
+    Table 8.5.d (incomplete outcome data) for the criteria it operationalises.
+
+    Examples
+    --------
+    >>> attrition_judgement([100, 100], [90, 88]).judgement
+    'low'
+    >>> attrition_judgement([100, 100], [75, 72]).judgement
+    'unclear'
+    >>> attrition_judgement([100, 100], [90, 60]).judgement
+    'high'
+    """
+    _check_counts(n_randomised_per_arm, n_analysed_per_arm)
+    lost = [r - a for r, a in zip(n_randomised_per_arm, n_analysed_per_arm, strict=True)]
+    by_arm = [x / r for x, r in zip(lost, n_randomised_per_arm, strict=True)]
+    overall = sum(lost) / sum(n_randomised_per_arm)
+    spread = max(by_arm) - min(by_arm)
+    if overall <= threshold:
+        judgement = "low"
+    elif spread > imbalance:
+        judgement = "high"
+    else:
+        judgement = "low" if dropouts_described else "unclear"
+    arms = ", ".join(f"{p:.1%}" for p in by_arm)
+    support = (
+        f"attrition {overall:.1%} overall (threshold {threshold:.0%}); by arm {arms}; "
+        f"difference {spread:.1%} (imbalance > {imbalance:.0%}); drop-outs "
+        f"{'described' if dropouts_described else 'not described'}"
+    )
+    return DomainJudgement("incomplete_outcome_data", judgement, support)
+
+
+__all__ = [
+    "DOMAINS",
+    "JUDGEMENTS",
+    "KEY_DOMAINS",
+    "BiasType",
+    "DomainJudgement",
+    "Rob1Assessment",
+    "Rob1Domain",
+    "attrition_judgement",
+    "overall_rob1",
+]
