@@ -14,6 +14,7 @@ PACKAGES = [
     "sysreview.dedup",
     "sysreview.effects",
     "sysreview.meta",
+    "sysreview.plots",
     "sysreview.prisma",
     "sysreview.project.prisma_data",
     "sysreview.project.services",
