@@ -13,6 +13,7 @@ PACKAGES = [
     "sysreview.appraisal",
     "sysreview.dedup",
     "sysreview.effects",
+    "sysreview.extraction",
     "sysreview.meta",
     "sysreview.plots",
     "sysreview.prisma",
