@@ -37,7 +37,7 @@ from sysreview.project.store import (
     latest_decisions_select,
 )
 
-__all__ = ["prisma_counts", "prisma_inputs"]
+__all__ = ["confirmed_pairs", "prisma_counts", "prisma_inputs", "screening_events"]
 
 
 def _sources(session: Session) -> tuple[SourceCount, ...]:
@@ -52,7 +52,8 @@ def _sources(session: Session) -> tuple[SourceCount, ...]:
     return tuple(SourceCount(kind, name, int(n)) for kind, name, n in session.execute(query))
 
 
-def _confirmed_pairs(session: Session) -> tuple[tuple[int, int], ...]:
+def confirmed_pairs(session: Session) -> tuple[tuple[int, int], ...]:
+    """Record pairs whose current duplicate link (the latest per pair) is confirmed."""
     link = DuplicateLink
     latest = select(func.max(link.id)).group_by(link.record_a_id, link.record_b_id)
     query = (
@@ -63,7 +64,8 @@ def _confirmed_pairs(session: Session) -> tuple[tuple[int, int], ...]:
     return tuple((a, b) for a, b in session.execute(query))
 
 
-def _events(session: Session, stage: str) -> tuple[ScreeningEvent, ...]:
+def screening_events(session: Session, stage: str) -> tuple[ScreeningEvent, ...]:
+    """The current decisions and resolutions at ``stage`` as :class:`ScreeningEvent`."""
     d = DecisionEvent
     query = latest_decisions_select(stage).with_only_columns(
         d.id, d.record_id, d.reviewer_id, d.kind, d.decision, d.reason
@@ -84,9 +86,9 @@ def prisma_inputs(session: Session) -> PrismaInputs:
     reports = select(StudyReport.study_id, StudyReport.record_id).order_by(StudyReport.id)
     return PrismaInputs(
         sources=_sources(session),
-        duplicate_pairs=_confirmed_pairs(session),
-        ta_events=_events(session, "ta"),
-        ft_events=_events(session, "ft"),
+        duplicate_pairs=confirmed_pairs(session),
+        ta_events=screening_events(session, "ta"),
+        ft_events=screening_events(session, "ft"),
         study_reports=tuple((s, r) for s, r in session.execute(reports)),
     )
 

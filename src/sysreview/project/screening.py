@@ -16,6 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sysreview.errors import InputError
+from sysreview.prisma.decisions import FinalDecision, duplicate_groups, final_decisions
+from sysreview.project.prisma_data import confirmed_pairs, screening_events
 from sysreview.project.store import (
     DECISIONS,
     STAGES,
@@ -213,25 +215,17 @@ def _screeners(protocol: Protocol, stage: str) -> tuple[str | None, str | None]:
 
 def _units(session: Session) -> list[int]:
     """One record per duplicate group (its smallest id) and every unlinked record."""
-    from sysreview.prisma.decisions import duplicate_groups
-    from sysreview.project.store import current_duplicate_links
-
-    confirmed = [
-        (x.record_a_id, x.record_b_id)
-        for x in current_duplicate_links(session)
-        if x.status == "confirmed"
-    ]
-    groups = duplicate_groups(confirmed)
+    groups = duplicate_groups(confirmed_pairs(session))
     ids = session.scalars(select(Record.id).order_by(Record.id))
     return sorted({groups.get(i, i) for i in ids})
 
 
-def _final(events: list[DecisionEvent]) -> str | None:
-    resolution = [e for e in events if e.kind == "resolution"]
-    if resolution:
-        return resolution[-1].decision
-    decided = {e.decision for e in events}
-    return decided.pop() if len(decided) == 1 else None
+def _finals(session: Session, stage: str) -> dict[int, FinalDecision]:
+    """Each decided record's final decision at ``stage``, by PRISMA's rules.
+
+    (resolution, else agreement, else conflict: :func:`sysreview.prisma.final_decision`)
+    """
+    return final_decisions(screening_events(session, stage), {})
 
 
 def assigned_records(store: Store, protocol: Protocol, *, stage: str, reviewer: str) -> list[int]:
@@ -257,11 +251,9 @@ def assigned_records(store: Store, protocol: Protocol, *, stage: str, reviewer: 
                 if reviewer == first
                 else list(protocol.screening.title_abstract.dual_screened(units))
             )
-        by_record: dict[int, list[DecisionEvent]] = defaultdict(list)
-        for event in current_decisions(session, "ta"):
-            by_record[event.record_id].append(event)
+        finals = _finals(session, "ta")
         onward = ("include", "maybe") if protocol.screening.maybe_goes_forward else ("include",)
-        forward = [u for u in units if _final(by_record.get(u, [])) in onward]
+        forward = [u for u in units if u in finals and finals[u].decision in onward]
         if reviewer == first:
             return forward
         names = {r.id: r.name for r in session.scalars(select(Reviewer))}
@@ -343,14 +335,17 @@ def prioritised_queue(
             select(Record.id, Record.title, Record.abstract).where(Record.id.in_(units))
         )
         texts = {i: f"{t or ''} {a or ''}" for i, t, a in rows}
-        by_record: dict[int, list[DecisionEvent]] = defaultdict(list)
-        for event in current_decisions(session, "ta"):
-            by_record[event.record_id].append(event)
-    finals = {u: _final(by_record[u]) for u in units if u in by_record}
-    labels = [
-        None if finals.get(u) is None else int(finals[u] in ("include", "maybe")) for u in units
-    ]
-    latest = {u: max(e.id for e in by_record[u]) for u in finals if finals[u] is not None}
+        events = screening_events(session, "ta")
+    decided = {
+        u: f.decision
+        for u, f in final_decisions(events, {}).items()
+        if f.decision in ("include", "maybe", "exclude")
+    }
+    labels = [None if u not in decided else int(decided[u] != "exclude") for u in units]
+    latest: dict[int, int] = {}
+    for event in events:
+        if event.record in decided:
+            latest[event.record] = max(latest.get(event.record, 0), event.order)
     history = sorted((units.index(u) for u in latest), key=lambda i: latest[units[i]])
     ranking = Prioritiser([texts[u] for u in units]).rank(labels, history=history)
     if not ranking.trained:
@@ -380,8 +375,8 @@ def link_report(
     if not label:
         raise InputError("--study needs a label, e.g. 'Cook 2012a'")
     with store.session() as session:
-        events = [e for e in current_decisions(session, "ft") if e.record_id == record_id]
-        if _final(events) != "include":
+        final = _finals(session, "ft").get(record_id)
+        if final is None or final.decision != "include":
             raise InputError(
                 f"record {record_id} is not included at full text; only included reports "
                 "are linked to studies"

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 
 from sysreview.errors import InputError
 from sysreview.prisma import PrismaCounts
+from sysreview.prisma.decisions import duplicate_groups
 from sysreview.project import screening, screening_sheets
 from sysreview.project.deduplicating import (
     DedupRun,
@@ -30,7 +31,7 @@ from sysreview.project.deduplicating import (
     review_queue,
 )
 from sysreview.project.importing import ImportedFile, import_into
-from sysreview.project.prisma_data import prisma_counts
+from sysreview.project.prisma_data import confirmed_pairs, prisma_counts
 from sysreview.project.store import (
     DumpManifest,
     ImportBatch,
@@ -38,7 +39,6 @@ from sysreview.project.store import (
     Reviewer,
     Store,
     Study,
-    current_duplicate_links,
     database_url,
     export_store,
     latest_decisions_select,
@@ -368,22 +368,6 @@ class ProjectStatus:
         return "\n".join(head + body)
 
 
-def _duplicate_count(links: list[Any]) -> int:
-    """Records that duplicate another: size of each confirmed group minus one."""
-    parent: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for link in links:
-        if link.status == "confirmed":
-            parent[find(link.record_a_id)] = find(link.record_b_id)
-    return sum(1 for x in parent if find(x) != x)
-
-
 def _distinct_items(stage: str) -> Any:
     latest = latest_decisions_select(stage).subquery()
     return select(func.count(func.distinct(latest.c.record_id)))
@@ -394,7 +378,8 @@ def project_status(directory: PathLike, db_url: str | None = None) -> ProjectSta
     project = load_project(directory, db_url)
     with open_store(project.database_url) as store, store.session(readonly=True) as session:
         records = session.scalar(select(func.count()).select_from(Record)) or 0
-        duplicates = _duplicate_count(current_duplicate_links(session))
+        groups = duplicate_groups(confirmed_pairs(session))
+        duplicates = len(groups) - len(set(groups.values()))
         return ProjectStatus(
             title=project.protocol.review.title,
             database=store.backend,
