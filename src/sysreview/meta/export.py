@@ -80,22 +80,22 @@ def _tail(res: MetaAnalysis) -> dict[str, Any]:
     }
 
 
-def _study_rows(res: MetaAnalysis) -> Iterator[tuple[Any, ...]]:
-    """Per study, the values of :data:`STUDY_FIELDS`."""
+def _study_columns(
+    res: MetaAnalysis,
+) -> tuple[tuple[Sequence[str | None], ...], tuple[Any, ...]]:
+    """The per-study columns of :data:`STUDY_FIELDS`: four label columns, five numbers."""
     es = res.effects
     low, high = es.ci(res.level)
-    return zip(
-        es.studies,
-        res.subgroup_labels or (None,) * es.k,
-        (r is None for r in es.reasons),
-        es.reasons,
-        _nums(res.display(es.yi)),
-        _nums(es.sei),
-        _nums(res.display(low)),
-        _nums(res.display(high)),
-        _nums(res.weights),
-        strict=True,
-    )
+    labels = (es.studies, res.subgroup_labels or (None,) * es.k, es.reasons)
+    numbers = (res.display(es.yi), es.sei, res.display(low), res.display(high), res.weights)
+    return labels, numbers
+
+
+def _study_rows(res: MetaAnalysis) -> Iterator[tuple[Any, ...]]:
+    """Per study, the values of :data:`STUDY_FIELDS`."""
+    (studies, groups, reasons), numbers = _study_columns(res)
+    estimable = (r is None for r in reasons)
+    return zip(studies, groups, estimable, reasons, *map(_nums, numbers), strict=True)
 
 
 def analysis_record(res: MetaAnalysis, analysis: str | None = None) -> dict[str, Any]:
@@ -141,18 +141,14 @@ def analysis_json(res: MetaAnalysis, analysis: str | None = None) -> str:
     >>> analysis_json(res) == json.dumps(analysis_record(res), allow_nan=False)
     True
     """
-    es = res.effects
-    low, high = es.ci(res.level)
+    (studies, groups, reasons), numbers = _study_columns(res)
+    estimable = ["true" if r is None else "false" for r in reasons]
     columns = zip(
-        _string_texts(es.studies),
-        _string_texts(res.subgroup_labels or (None,) * es.k),
-        ["true" if r is None else "false" for r in es.reasons],
-        _string_texts(es.reasons),
-        _number_texts(res.display(es.yi)),
-        _number_texts(es.sei),
-        _number_texts(res.display(low)),
-        _number_texts(res.display(high)),
-        _number_texts(res.weights),
+        _string_texts(studies),
+        _string_texts(groups),
+        estimable,
+        _string_texts(reasons),
+        *map(_number_texts, numbers),
         strict=True,
     )
     studies = ", ".join(map(_STUDY_TEMPLATE.__mod__, columns))
