@@ -94,14 +94,18 @@ def load_project(directory: PathLike, db_url: str | None = None) -> Project:
 
 
 @contextmanager
+def opened(directory: PathLike, db_url: str | None = None) -> Iterator[tuple[Project, Store]]:
+    """The project (protocol validated) and its database, upgraded; closed afterwards."""
+    project = load_project(directory, db_url)
+    with open_store(project.database_url) as store:
+        yield project, store
+
+
+@contextmanager
 def project_store(directory: PathLike, db_url: str | None = None) -> Iterator[Store]:
     """The project's database, upgraded to the current schema, closed afterwards."""
-    project = load_project(directory, db_url)
-    store = open_store(project.database_url)
-    try:
+    with opened(directory, db_url) as (_, store):
         yield store
-    finally:
-        store.close()
 
 
 def init_project(
@@ -166,8 +170,7 @@ def import_files(
             raise InputError(
                 f"cannot read the query file: {exc.strerror}", source=str(query_file)
             ) from None
-    project = load_project(directory, db_url)
-    with open_store(project.database_url) as store:
+    with opened(directory, db_url) as (_, store):
         return import_into(
             store,
             files,
@@ -186,15 +189,13 @@ def deduplicate_project(
     progress: Callable[[str, float], None] | None = None,
 ) -> DedupRun:
     """Link the project's duplicate records (never deleting any); queue uncertain pairs."""
-    project = load_project(directory, db_url)
-    with open_store(project.database_url) as store:
+    with opened(directory, db_url) as (_, store):
         return deduplicate_store(store, progress=progress)[0]
 
 
 def duplicate_queue(directory: PathLike, db_url: str | None = None) -> list[QueuedPair]:
     """The pairs waiting for a reviewer's accept or reject."""
-    project = load_project(directory, db_url)
-    with open_store(project.database_url) as store:
+    with opened(directory, db_url) as (_, store):
         return review_queue(store)
 
 
@@ -202,8 +203,7 @@ def decide_duplicate(
     directory: PathLike, pair: str, *, accept: bool, reviewer: str, db_url: str | None = None
 ) -> None:
     """Accept (confirm) or reject a queued pair ``A-B``, as a new link event."""
-    project = load_project(directory, db_url)
-    with open_store(project.database_url) as store:
+    with opened(directory, db_url) as (_, store):
         decide_pair(store, pair, accept=accept, reviewer=reviewer)
 
 
@@ -232,8 +232,7 @@ def screen_decision(
     db_url: str | None = None,
 ) -> int:
     """Record a screening decision (or an arbiter's resolution); the event's id."""
-    project = load_project(directory, db_url)
-    with open_store(project.database_url) as store:
+    with opened(directory, db_url) as (project, store):
         return screening.record_decision(
             store,
             project.protocol,
@@ -258,8 +257,7 @@ def screen_queue(
     directory: PathLike, stage: str, reviewer: str, db_url: str | None = None
 ) -> tuple[list[screening.RecordCard], str | None]:
     """Pending records as cards, prioritised at title/abstract, and the stopping advice."""
-    project = load_project(directory, db_url)
-    with open_store(project.database_url) as store:
+    with opened(directory, db_url) as (project, store):
         queue = screening.prioritised_queue(store, project.protocol, stage=stage, reviewer=reviewer)
         return [screening.record_card(store, i) for i in queue.records], queue.advice
 
@@ -268,8 +266,7 @@ def screen_export(
     directory: PathLike, out: PathLike, *, stage: str, reviewer: str, db_url: str | None = None
 ) -> int:
     """Write a reviewer's assigned records to a CSV/XLSX sheet for screening; row count."""
-    project = load_project(directory, db_url)
-    with open_store(project.database_url) as store:
+    with opened(directory, db_url) as (project, store):
         return screening_sheets.export_sheet(
             store, project.protocol, out, stage=stage, reviewer=reviewer
         )
@@ -279,8 +276,7 @@ def screen_import(
     directory: PathLike, sheet: PathLike, *, stage: str, reviewer: str, db_url: str | None = None
 ) -> int:
     """Store the decisions of a screened sheet (all or nothing); how many were stored."""
-    project = load_project(directory, db_url)
-    with open_store(project.database_url) as store:
+    with opened(directory, db_url) as (project, store):
         return screening_sheets.import_sheet(
             store, project.protocol, sheet, stage=stage, reviewer=reviewer
         )
@@ -295,8 +291,7 @@ def link_study_report(
     db_url: str | None = None,
 ) -> tuple[int, bool]:
     """Link an included report to its study (created on first use); ``(study id, new)``."""
-    project = load_project(directory, db_url)
-    with open_store(project.database_url) as store:
+    with opened(directory, db_url) as (_, store):
         return screening.link_report(store, record_id=record_id, study=study, primary=primary)
 
 
@@ -304,8 +299,7 @@ def screen_conflicts(
     directory: PathLike, stage: str, db_url: str | None = None
 ) -> list[screening.Conflict]:
     """Records whose reviewers disagree, not yet resolved by an arbiter."""
-    project = load_project(directory, db_url)
-    with open_store(project.database_url) as store:
+    with opened(directory, db_url) as (_, store):
         return screening.conflicts(store, stage)
 
 
@@ -313,8 +307,7 @@ def screen_agreement(
     directory: PathLike, stage: str, db_url: str | None = None
 ) -> PairwiseAgreement:
     """Agreement (percent, Cohen's kappa with CI, Gwet's AC1) per pair of reviewers."""
-    project = load_project(directory, db_url)
-    with open_store(project.database_url) as store:
+    with opened(directory, db_url) as (_, store):
         triples = screening.decision_triples(store, stage)
     if not triples:
         raise InputError(f"no {stage} decisions yet: nothing to compare")
