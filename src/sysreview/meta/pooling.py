@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sysreview.meta.batch import Batch, BoolArray, FloatArray, solve_decreasing
-from sysreview.meta.tau2 import Tau2Fit, dersimonian_laird_from_q, estimate_tau2
+from sysreview.meta.tau2 import closed_form_fit, dersimonian_laird_from_q, estimate_tau2
 from sysreview.stats import (
     chi2_quantile,
     chi2_sf,
@@ -154,11 +154,9 @@ def pool_batch(
     q = b.generalised_q(np.zeros(m)) if fixed_q is None else fixed_q
     df_q = df if q_df is None else q_df
     if mdl is Model.FIXED:
-        fit = Tau2Fit(np.zeros(m), np.ones(m, dtype=bool), np.zeros(m, dtype=np.int64))
+        fit = closed_form_fit(np.zeros(m))
     elif fixed_q is not None:
-        fit = Tau2Fit(
-            dersimonian_laird_from_q(b, q), np.ones(m, dtype=bool), np.zeros(m, dtype=np.int64)
-        )
+        fit = closed_form_fit(dersimonian_laird_from_q(b, q))
     else:
         fit = estimate_tau2(b, tau2_method)
     tau2 = fit.tau2

@@ -26,7 +26,8 @@ class Tau2Fit:
     iterations: NDArray[np.int64]
 
 
-def _closed(tau2: FloatArray) -> Tau2Fit:
+def closed_form_fit(tau2: FloatArray) -> Tau2Fit:
+    """A fit needing no iterations: converged everywhere, zero iterations."""
     m = tau2.shape[0]
     return Tau2Fit(tau2, np.ones(m, dtype=bool), np.zeros(m, dtype=np.int64))
 
@@ -44,12 +45,7 @@ def dersimonian_laird(b: Batch) -> Tau2Fit:
     ``tau2 = max(0, (Q - (k-1)) / (sum w - sum w^2 / sum w))`` with ``w = 1/v``
     and ``Q`` about the fixed-effect mean (Deeks & Higgins 2010; metafor ``"DL"``).
     """
-    w = b.mask / b.v
-    sw = w.sum(axis=1)
-    q = b.generalised_q(np.zeros(b.y.shape[0]))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        tau2 = (q - (b.k - 1)) / (sw - (w**2).sum(axis=1) / sw)
-    return _closed(np.where(b.k > 1, np.maximum(tau2, 0.0), 0.0))
+    return closed_form_fit(dersimonian_laird_from_q(b, b.generalised_q(np.zeros(b.y.shape[0]))))
 
 
 def dersimonian_laird_from_q(b: Batch, q: FloatArray) -> FloatArray:
@@ -71,7 +67,7 @@ def hedges(b: Batch) -> Tau2Fit:
     """
     with np.errstate(divide="ignore", invalid="ignore"):
         tau2 = _unweighted_rss(b) / (b.k - 1) - (b.mask * b.v).sum(axis=1) / b.k
-    return _closed(np.where(b.k > 1, np.maximum(tau2, 0.0), 0.0))
+    return closed_form_fit(np.where(b.k > 1, np.maximum(tau2, 0.0), 0.0))
 
 
 def sidik_jonkman(b: Batch) -> Tau2Fit:
@@ -86,7 +82,7 @@ def sidik_jonkman(b: Batch) -> Tau2Fit:
     tau0 = _unweighted_rss(b) / b.k
     with np.errstate(divide="ignore", invalid="ignore"):
         tau2 = tau0 * b.generalised_q(tau0) / (b.k - 1)
-    return _closed(np.where(b.k > 1, tau2, 0.0))
+    return closed_form_fit(np.where(b.k > 1, tau2, 0.0))
 
 
 def _solve(b: Batch, f: Callable[[FloatArray], tuple[FloatArray, FloatArray]]) -> Tau2Fit:
