@@ -11,10 +11,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 
+from sysreview.commands.common import (
+    DatabaseOption,
+    OutputFormat,
+    ProjectOption,
+    fail,
+    reported,
+)
 from sysreview.errors import SysreviewError
 
 app = typer.Typer(
@@ -26,46 +33,6 @@ app = typer.Typer(
 )
 
 
-class OutputFormat(StrEnum):
-    text = "text"
-    json = "json"
-    csv = "csv"
-
-
-def fail(message: str) -> NoReturn:
-    """Print the error (one line per problem) and exit with status 2."""
-    for line in str(message).splitlines() or [""]:
-        print(f"sysreview: error: {line}", file=sys.stderr)
-    raise typer.Exit(2)
-
-
-@contextmanager
-def reported() -> Iterator[None]:
-    """Turn expected failures into one-line errors (exit 2): bad input, files, databases."""
-    try:
-        yield
-    except SysreviewError as exc:
-        fail(str(exc))
-    except OSError as exc:
-        fail(str(exc))
-    except Exception as exc:
-        if not type(exc).__module__.startswith("sqlalchemy"):
-            raise
-        # e.g. a database server that cannot be reached: say what it answered
-        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        fail(f"database: {detail[0] if detail else type(exc).__name__}")
-
-
-ProjectOption = Annotated[
-    Path, typer.Option("--project", "-p", help="Project directory (holds review.toml).")
-]
-DatabaseOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Database URL (default: $SYSREVIEW_DATABASE_URL, else SQLite at DIR/review.db).",
-    ),
-]
 db_app = typer.Typer(help="The project database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 screen_app = typer.Typer(help="Screening: decisions, conflicts, agreement.")
@@ -607,6 +574,15 @@ def pool(
         pd.concat(frames, ignore_index=True).to_csv(sys.stdout, index=False)
     else:
         sys.stdout.write("\n\n".join(r.summary() for r in results) + "\n")
+
+
+def _register_commands() -> None:
+    from sysreview.commands import register_all
+
+    register_all(app)
+
+
+_register_commands()
 
 
 def main() -> None:

@@ -93,10 +93,14 @@ def _read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     if _is_excel(path):
         from openpyxl import load_workbook
 
-        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-        values = [
-            ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
-        ]
+        book = load_workbook(path, read_only=True, data_only=True)
+        try:  # read-only workbooks keep the file open until closed
+            values = [
+                ["" if v is None else str(v) for v in row]
+                for row in book.worksheets[0].iter_rows(values_only=True)
+            ]
+        finally:
+            book.close()
     else:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             values = list(csv.reader(handle))

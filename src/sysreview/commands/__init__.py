@@ -1,0 +1,22 @@
+"""Command groups of the ``sysreview`` CLI, one module per area.
+
+Each module listed in :data:`MODULES` has ``register(app)``, adding its commands to the
+main Typer app; heavy imports stay inside the command functions so that ``sysreview
+pool`` starts fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+MODULES = ("extract", "rob", "synthesis", "web", "search")
+"""The command modules, in the order their commands are listed."""
+
+
+def register_all(app: typer.Typer) -> None:
+    """Add every command group's commands to ``app``."""
+    for name in MODULES:
+        module = importlib.import_module(f"{__name__}.{name}")
+        module.register(app)
