@@ -413,6 +413,13 @@ class Rob2Assessment:
     'low'
     >>> print(a.summary().splitlines()[0])
     Risk of bias (RoB 2, effect of assignment): Smith 2010 — depression, end of treatment
+
+    Judgements given without signalling answers (e.g. taken from a published review) or
+    overriding the algorithm's proposal, as the guidance allows with a justification:
+
+    >>> given = dict.fromkeys(ROB2_DOMAINS, "low") | {"missing_outcome_data": "high"}
+    >>> Rob2Assessment("Jones 2012", "all outcomes", {}, judged=given).overall
+    'high'
     """
 
     study: str
@@ -420,22 +427,37 @@ class Rob2Assessment:
     answers: Mapping[str, Mapping[str, str]]
     effect: Effect = Effect.ASSIGNMENT
     some_concerns_limit: int | None = None
+    judged: Mapping[str, str] | None = None
 
     def __post_init__(self) -> None:
-        missing = [d for d in ROB2_DOMAINS if d not in self.answers]
-        extra = [d for d in self.answers if d not in ROB2_DOMAINS]
+        judged = dict(self.judged or {})
+        missing = [d for d in ROB2_DOMAINS if d not in self.answers and d not in judged]
+        extra = [d for d in (*self.answers, *judged) if d not in ROB2_DOMAINS]
         if missing or extra:
             raise InputError(
-                f"need answers for each domain; missing {missing}, unknown {extra}",
+                f"need answers or a judgement for each domain; missing {missing}, "
+                f"unknown {extra}",
                 source=self.study,
             )
+        for d, j in judged.items():
+            if j not in JUDGEMENTS:
+                raise InputError(
+                    f"Invalid judgement {j!r}; must be one of {', '.join(JUDGEMENTS)}",
+                    source=self.study,
+                    column=d,
+                )
+        object.__setattr__(self, "judged", judged)
         object.__setattr__(self, "effect", Effect(self.effect))
         self.domain_judgements  # noqa: B018 (validate now, not at first use)
 
     @property
     def domain_judgements(self) -> dict[str, str]:
-        """``{domain id: judgement}`` proposed by the algorithms."""
-        return {d: judge_domain(d, self.answers[d], self.effect) for d in ROB2_DOMAINS}
+        """``{domain id: judgement}``: the reviewer's where given, else the algorithm's."""
+        judged = self.judged or {}
+        return {
+            d: judged[d] if d in judged else judge_domain(d, self.answers[d], self.effect)
+            for d in ROB2_DOMAINS
+        }
 
     @property
     def overall(self) -> str:
@@ -452,7 +474,7 @@ class Rob2Assessment:
                 "result": self.result,
                 "domain": d,
                 "question": q.id,
-                "answer": self.answers[d].get(q.id, "NA"),
+                "answer": self.answers.get(d, {}).get(q.id, "NA"),
                 "domain_judgement": judged[d],
             }
             for d in ROB2_DOMAINS
@@ -466,7 +488,7 @@ class Rob2Assessment:
             f"Risk of bias (RoB 2, effect of {self.effect.value}): {self.study} — {self.result}"
         ]
         for d, j in self.domain_judgements.items():
-            given = " ".join(f"{q}={a}" for q, a in self.answers[d].items())
+            given = " ".join(f"{q}={a}" for q, a in self.answers.get(d, {}).items())
             lines.append(f"  {d:<40} {j:<14} {given}")
         lines.append(f"  {'overall':<40} {self.overall}")
         return "\n".join(lines)

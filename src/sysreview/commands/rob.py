@@ -1,9 +1,132 @@
-"""sysreview rob: risk-of-bias entry, agreement and figures (issue 6)."""
+"""``sysreview rob``: risk-of-bias sheets, two reviewers' agreement, consensus, figures."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from sysreview.commands.common import DatabaseOption, ProjectOption, fail, reported
+
+rob_app = typer.Typer(
+    help="Risk of bias (the protocol's tool, RoB 1 or RoB 2): sheets, agreement, figures.",
+    no_args_is_help=True,
+)
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+@rob_app.command("template")
+def template_command(
+    output: Annotated[Path, typer.Argument(help="Sheet to write (.csv or .xlsx).")],
+    reviewer: Annotated[
+        str | None, typer.Option(help="Appraiser; the second one gets only the sample.")
+    ] = None,
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """Write an empty risk-of-bias sheet for the project's studies."""
+    from sysreview.project.appraising import write_rob_template
+    from sysreview.project.services import opened
+
+    with reported(), opened(project, db) as (proj, store):
+        rows = write_rob_template(store, proj.protocol, output, reviewer=reviewer)
+    print(f"wrote {output} ({rows} rows)")
+
+
+@rob_app.command("load")
+def load_command(
+    sheet: Annotated[Path, typer.Argument(help="A filled sheet (.csv or .xlsx).")],
+    reviewer: Annotated[str, typer.Option(help="Whose judgements these are.")],
+    consensus: Annotated[
+        bool, typer.Option("--consensus", help="The agreed judgements (resolves discrepancies).")
+    ] = False,
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """Check a sheet and store its judgements (all rows, or none when any row is wrong)."""
+    from sysreview.project.appraising import load_rob_sheet
+    from sysreview.project.services import opened
+
+    with reported(), opened(project, db) as (proj, store):
+        result = load_rob_sheet(store, proj.protocol, sheet, reviewer=reviewer, consensus=consensus)
+    print(result.summary())
+
+
+@rob_app.command("show")
+def show_command(
+    project: ProjectOption = Path("."), db: DatabaseOption = None, as_json: JsonOption = False
+) -> None:
+    """The current judgements per study, the overall rating by the protocol's rule."""
+    from sysreview.project.appraising import rob_assessments, rob_frame
+    from sysreview.project.services import opened
+
+    with reported(), opened(project, db) as (proj, store):
+        frame = rob_frame(rob_assessments(store, proj.protocol))
+    if as_json:
+        print(frame.to_json(orient="records", indent=2))
+    elif frame.empty:
+        print("no study has a judgement for every domain yet")
+    else:
+        print(frame.to_string(index=False))
+
+
+@rob_app.command("agreement")
+def agreement_command(
+    project: ProjectOption = Path("."), db: DatabaseOption = None, as_json: JsonOption = False
+) -> None:
+    """Agreement of the two appraisers over the domains both judged: kappa, AC1."""
+    import json
+
+    from sysreview.project.appraising import rob_agreement
+    from sysreview.project.services import opened
+
+    with reported(), opened(project, db) as (proj, store):
+        result = rob_agreement(store, proj.protocol)
+    print(json.dumps(result.to_dict(), indent=2) if as_json else result.summary())
+
+
+@rob_app.command("discrepancies")
+def discrepancies_command(
+    project: ProjectOption = Path("."), db: DatabaseOption = None, as_json: JsonOption = False
+) -> None:
+    """Domains the two appraisers judged differently, with no consensus yet."""
+    import json
+    from dataclasses import asdict
+
+    from sysreview.project.appraising import rob_discrepancies
+    from sysreview.project.services import opened
+
+    with reported(), opened(project, db) as (proj, store):
+        items = rob_discrepancies(store, proj.protocol)
+    if as_json:
+        print(json.dumps([asdict(i) for i in items], indent=2))
+    else:
+        print("\n".join(i.summary() for i in items) or "no discrepancies")
+
+
+@rob_app.command("figure")
+def figure_command(
+    output: Annotated[Path, typer.Argument(help="Figure file (.svg, .png or .pdf).")],
+    kind: Annotated[str, typer.Option(help="traffic-light or summary")] = "traffic-light",
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """Draw the traffic-light plot or the summary bar plot of the current judgements."""
+    from sysreview.plots import rob as rob_plots
+    from sysreview.project.appraising import rob_assessments
+    from sysreview.project.services import opened
+
+    if kind not in ("traffic-light", "summary"):
+        fail(f"--kind must be traffic-light or summary, not {kind!r}")
+    with reported(), opened(project, db) as (proj, store):
+        items = [a.assessment(proj.protocol) for a in rob_assessments(store, proj.protocol)]
+        draw = rob_plots.traffic_light if kind == "traffic-light" else rob_plots.summary_bar
+        fig = draw(items)  # type: ignore[arg-type]
+        rob_plots.save(fig, output)
+    print(f"wrote {output}")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to ``app`` (none yet)."""
+    """Add ``sysreview rob`` to ``app``."""
+    app.add_typer(rob_app, name="rob")
