@@ -47,6 +47,7 @@ from sysreview.project.store import (
     table_counts,
 )
 from sysreview.protocol import TEMPLATES, Protocol, load_protocol, template_text
+from sysreview.protocol.templates import template_searches
 from sysreview.screening.agreement import PairwiseAgreement, pairwise_agreement
 
 PROTOCOL_FILE = "review.toml"
@@ -135,6 +136,11 @@ def init_project(
         raise InputError(f"{path} already exists: the project is already initialised")
     directory.mkdir(parents=True, exist_ok=True)
     path.write_text(template_text(template), encoding="utf-8")
+    for file_name, text in template_searches(template).items():
+        searches = directory / "searches"
+        searches.mkdir(exist_ok=True)
+        if not (searches / file_name).exists():
+            (searches / file_name).write_text(text, encoding="utf-8")
     try:
         project = load_project(directory, db_url)
         with open_store(project.database_url) as store, store.session():

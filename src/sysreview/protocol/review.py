@@ -154,6 +154,8 @@ class Search(Frozen):
     databases: tuple[Database, ...] = Field(min_length=1)
     language_limits: tuple[Text, ...] = ()
     other_sources: tuple[Text, ...] = ()
+    model_papers: tuple[Text, ...] = ()
+    """Known relevant papers (DOIs or PMIDs) a piloted search must find."""
 
     @model_validator(mode="after")
     def _check(self) -> Search:

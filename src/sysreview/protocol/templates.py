@@ -36,4 +36,21 @@ def template_text(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-__all__ = ["TEMPLATES", "template_text"]
+def template_searches(name: str) -> dict[str, str]:
+    """The search strategies a template comes with: ``{file name: text}``.
+
+    Examples
+    --------
+    >>> sorted(template_searches("group-peer-support"))
+    ['group-peer-support.toml']
+    >>> template_searches("blank")
+    {}
+    """
+    if name not in TEMPLATES:
+        raise ValueError(f"Invalid template {name!r}; must be one of {', '.join(TEMPLATES)}")
+    folder = resources.files("sysreview").joinpath("templates").joinpath("searches")
+    path = folder.joinpath(f"{name}.toml")
+    return {path.name: path.read_text(encoding="utf-8")} if path.is_file() else {}
+
+
+__all__ = ["TEMPLATES", "template_searches", "template_text"]
