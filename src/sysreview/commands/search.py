@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from sysreview.commands.common import DatabaseOption, ProjectOption, fail, reported
+
+if TYPE_CHECKING:
+    from sysreview.search.live import ApiClient
 
 search_app = typer.Typer(
     help="Search strategies (searches/NAME.toml): render per database, pilot, PRESS, log.",
@@ -131,6 +136,100 @@ def log_command(
     print(frame.to_string(index=False) if not frame.empty else "no searches imported yet")
 
 
+EmailOption = Annotated[
+    str | None,
+    typer.Option(
+        "--email", envvar="SYSREVIEW_EMAIL", help="Your email, sent to NCBI/OpenAlex/Crossref."
+    ),
+]
+NcbiKeyOption = Annotated[
+    str | None, typer.Option("--ncbi-api-key", envvar="NCBI_API_KEY", help="NCBI API key.")
+]
+
+
+def _client(email: str | None, ncbi_key: str | None) -> ApiClient:
+    from sysreview.search.live import ApiClient as Client
+
+    return Client(email=email, api_keys={"ncbi": ncbi_key} if ncbi_key else {})
+
+
+@contextmanager
+def _bar(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar fed by ``(done, total)`` calls."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True
+    ) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+@search_app.command("run")
+def run_command(
+    name: Annotated[str, typer.Argument(help="A saved live search of searches/live.toml.")],
+    email: EmailOption = None,
+    ncbi_api_key: NcbiKeyOption = None,
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """Run one saved live search now and import what it finds."""
+    from sysreview.project.services import opened
+    from sysreview.project.updating import live_searches, run_live_search
+
+    with reported(), opened(project, db) as (_, store):
+        saved = {s.name: s for s in live_searches(project)}
+        if name not in saved:
+            known = ", ".join(saved) or "none"
+            fail(f"no live search {name!r} in searches/live.toml (saved: {known})")
+        with _client(email, ncbi_api_key) as client, _bar(name) as progress:
+            run = run_live_search(project, store, saved[name], client, progress=progress)
+    print(run.summary())
+
+
+def update_command(
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="New export files to import as well.")
+    ] = None,
+    source: Annotated[str | None, typer.Option(help="Database the new files come from.")] = None,
+    date_: Annotated[str | None, typer.Option("--date", help="Their search date.")] = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Do not run the saved live searches.")
+    ] = False,
+    email: EmailOption = None,
+    ncbi_api_key: NcbiKeyOption = None,
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """Living update: re-run saved live searches, import new exports, de-duplicate against
+    everything in the project, and count the new records queued for screening."""
+    from datetime import date
+
+    from sysreview.project.services import opened
+    from sysreview.project.updating import update_project
+
+    with reported(), opened(project, db) as (_, store):
+        try:
+            day = date.fromisoformat(date_) if date_ else None
+        except ValueError:
+            fail(f"--date must be YYYY-MM-DD, not {date_!r}")
+        client = None if offline else _client(email, ncbi_api_key)
+        try:
+            with _bar("update") as progress:
+                report = update_project(project, store, client, files=files or [],
+                                        file_source=source, searched=day,
+                                        progress=progress)  # fmt: skip
+        finally:
+            if client is not None:
+                client.close()
+    print(report.summary())
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``sysreview search`` to ``app``."""
+    """Add ``sysreview search`` and ``sysreview update`` to ``app``."""
     app.add_typer(search_app, name="search")
+    app.command("update")(update_command)

@@ -1,0 +1,469 @@
+"""Live searches where a free API exists: PubMed, Europe PMC, ClinicalTrials.gov, OpenAlex
+citations and Crossref.
+
+Every source returns a :class:`LiveResult`: the records found, the query as sent, the
+hit count the service reported, and the raw payload saved in the service's own export
+format where one exists (MEDLINE text for PubMed, API v2 JSON for ClinicalTrials.gov), so
+that the result is imported — and can be re-read — like any export file.
+
+Requests go through :class:`ApiClient`: httpx with timeouts, retries with exponential
+backoff on connection errors, 429 and 5xx (honouring ``Retry-After``), a polite minimum
+interval between requests per service (NCBI: 3 per second, 10 with an API key), and an
+email / API key sent where the service asks for one. Tests pass an ``httpx.MockTransport``
+serving stored responses; nothing here is called without an explicit request.
+
+Service documentation: NCBI E-utilities (esearch ``retmode=json``, efetch
+``rettype=medline``); Europe PMC REST ``/search`` (``format=json``, ``resultType=core``,
+``cursorMark``); ClinicalTrials.gov API v2 ``/studies`` (``query.term``, ``pageToken``);
+OpenAlex ``/works`` (``filter=cites:``, ``filter=openalex:``, ``cursor``, ``mailto``);
+Crossref REST ``/works/{doi}``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import httpx
+
+from sysreview.errors import SysreviewError
+from sysreview.records.model import Citation
+from sysreview.records.normalise import clean_doi, find_pmid, normalise_author
+
+USER_AGENT = "sysreview (systematic review toolkit; https://pypi.org/project/sysreview)"
+
+
+class LiveSearchError(SysreviewError):
+    """A service that could not be reached or answered with an error (names the service)."""
+
+
+@dataclass
+class ApiClient:
+    """HTTP for the live searches: timeouts, retries with backoff, rate limits, identity.
+
+    Parameters
+    ----------
+    email
+        Sent to NCBI (``email``), OpenAlex (``mailto``) and Crossref (in the User-Agent),
+        as their usage policies ask.
+    api_keys
+        ``{"ncbi": key}``; an NCBI key raises the rate limit from 3 to 10 requests/s.
+    transport
+        An httpx transport (tests use ``httpx.MockTransport``); default: the network.
+    retries, backoff, timeout
+        Attempts after the first, the first wait in seconds (doubling), per-request timeout.
+    sleep
+        The waiting function (tests pass a recorder instead of ``time.sleep``).
+    """
+
+    email: str | None = None
+    api_keys: Mapping[str, str] = field(default_factory=dict)
+    transport: httpx.BaseTransport | None = None
+    retries: int = 4
+    backoff: float = 1.0
+    timeout: float = 30.0
+    sleep: Callable[[float], None] = time.sleep
+    _last: dict[str, float] = field(default_factory=dict, init=False, repr=False)
+    _client: httpx.Client | None = field(default=None, init=False, repr=False)
+
+    def _http(self) -> httpx.Client:
+        if self._client is None:
+            agent = USER_AGENT + (f" mailto:{self.email}" if self.email else "")
+            self._client = httpx.Client(
+                transport=self.transport,
+                timeout=self.timeout,
+                headers={"User-Agent": agent},
+                follow_redirects=True,
+            )
+        return self._client
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def __enter__(self) -> ApiClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def min_interval(self, service: str) -> float:
+        """Seconds between two requests to ``service`` (its published rate limit)."""
+        if service == "ncbi":
+            return 0.1 if self.api_keys.get("ncbi") else 1 / 3
+        return {"europepmc": 0.1, "ctgov": 0.2, "openalex": 0.1, "crossref": 0.05}.get(service, 0.2)
+
+    def get(self, service: str, url: str, params: Mapping[str, Any]) -> httpx.Response:
+        """GET with the rate limit and retries; the successful response.
+
+        Raises
+        ------
+        LiveSearchError
+            After the last retry, or at once on a 4xx other than 429, naming the service,
+            the status and the service's message.
+        """
+        for attempt in range(self.retries + 1):
+            wait = self._last.get(service, -1e9) + self.min_interval(service) - time.monotonic()
+            if wait > 0:
+                self.sleep(wait)
+            self._last[service] = time.monotonic()
+            try:
+                response = self._http().get(url, params=dict(params))
+            except httpx.TransportError as exc:
+                problem = f"{service}: cannot reach {url}: {exc}"
+                retry_after = None
+            else:
+                if response.status_code < 400:
+                    return response
+                problem = f"{service}: HTTP {response.status_code}: {response.text[:200].strip()}"
+                if response.status_code != 429 and response.status_code < 500:
+                    raise LiveSearchError(problem)
+                retry_after = response.headers.get("Retry-After")
+            if attempt == self.retries:
+                raise LiveSearchError(f"{problem} (gave up after {self.retries + 1} attempts)")
+            delay = self.backoff * 2**attempt
+            if retry_after is not None and retry_after.isdigit():
+                delay = max(delay, float(retry_after))
+            self.sleep(delay)
+        raise AssertionError("unreachable")
+
+
+@dataclass(frozen=True)
+class LiveResult:
+    """What a live search found: records, the query and date, and the raw export.
+
+    ``payload``/``extension`` hold the result in the service's export format (or as a
+    CSV of the records when it has none), ready to be saved and imported.
+    """
+
+    source: str
+    source_kind: str
+    query: str
+    searched: date
+    hits: int
+    records: tuple[Citation, ...]
+    payload: str
+    extension: str
+
+    def summary(self) -> str:
+        """One line: source, hits and records retrieved."""
+        return f"{self.source}: {self.hits} hit(s), {len(self.records)} record(s) retrieved"
+
+
+Progress = Callable[[int, int], None]
+
+
+def _progress(progress: Progress | None, done: int, total: int) -> None:
+    if progress is not None:
+        progress(done, total)
+
+
+# ---- PubMed -------------------------------------------------------------------------------
+
+EUTILS = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
+
+
+def pubmed(
+    client: ApiClient,
+    query: str,
+    *,
+    limit: int = 10_000,
+    batch: int = 200,
+    progress: Progress | None = None,
+) -> LiveResult:
+    """Search PubMed (esearch with history) and fetch the records as MEDLINE text (efetch)."""
+    from sysreview.records.medline import read_medline
+
+    ident = {"tool": "sysreview", **({"email": client.email} if client.email else {})}
+    if client.api_keys.get("ncbi"):
+        ident["api_key"] = client.api_keys["ncbi"]
+    found = client.get(
+        "ncbi",
+        f"{EUTILS}/esearch.fcgi",
+        {"db": "pubmed", "term": query, "retmode": "json", "usehistory": "y", "retmax": 0, **ident},
+    ).json()["esearchresult"]
+    if "ERROR" in found:
+        raise LiveSearchError(f"PubMed: {found['ERROR']}")
+    hits = int(found["count"])
+    wanted = min(hits, limit)
+    parts: list[str] = []
+    for start in range(0, wanted, batch):
+        text = client.get(
+            "ncbi",
+            f"{EUTILS}/efetch.fcgi",
+            {"db": "pubmed", "query_key": found["querykey"], "WebEnv": found["webenv"],
+             "retstart": start, "retmax": min(batch, wanted - start), "rettype": "medline",
+             "retmode": "text", **ident},
+        ).text  # fmt: skip
+        parts.append(text.strip("\n"))
+        _progress(progress, min(start + batch, wanted), wanted)
+    payload = "\n\n".join(parts) + "\n" if parts else ""
+    records, _ = read_medline(payload, source="PubMed") if payload else ([], [])
+    return LiveResult("PubMed", "database", query, date.today(), hits, tuple(records),
+                      payload, "nbib")  # fmt: skip
+
+
+# ---- records as CSV (for services without an export format) -------------------------------
+
+CSV_COLUMNS = ("record_id", "title", "authors", "year", "journal", "volume", "issue", "pages",
+               "doi", "pmid", "abstract", "url")  # fmt: skip
+
+
+def records_csv(records: list[Citation]) -> str:
+    """The records as a CSV that :func:`sysreview.records.read_file` reads back."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for r in records:
+        writer.writerow([r.record_id or "", r.title or "", "; ".join(r.authors), r.year or "",
+                         r.journal or "", r.volume or "", r.issue or "", r.pages or "",
+                         r.doi or "", r.pmid or "", r.abstract or "", r.url or ""])  # fmt: skip
+    return out.getvalue()
+
+
+# ---- Europe PMC ----------------------------------------------------------------------------
+
+EUROPEPMC = "https://www.ebi.ac.uk/europepmc/webservices/rest/search"
+
+
+def _europepmc_citation(item: Mapping[str, Any], position: int) -> Citation:
+    journal = item.get("journalInfo") or {}
+    authors = [
+        normalise_author(a) or a.strip()
+        for a in str(item.get("authorString") or "").rstrip(".").split(",")
+        if a.strip()
+    ]
+    year = item.get("pubYear") or journal.get("yearOfPublication")
+    return Citation(
+        position=position,
+        record_id=f"{item.get('source', '')}:{item.get('id', '')}",
+        title=item.get("title"),
+        authors=tuple(authors),
+        year=int(year) if year else None,
+        journal=(journal.get("journal") or {}).get("title"),
+        volume=journal.get("volume"),
+        issue=journal.get("issue"),
+        pages=item.get("pageInfo"),
+        doi=clean_doi(item.get("doi")),
+        pmid=item.get("pmid"),
+        abstract=item.get("abstractText"),
+    )
+
+
+def europe_pmc(
+    client: ApiClient, query: str, *, limit: int = 10_000, progress: Progress | None = None
+) -> LiveResult:
+    """Search Europe PMC (cursor paging, core results with abstracts)."""
+    cursor, hits = "*", 0
+    records: list[Citation] = []
+    while len(records) < limit:
+        page = client.get(
+            "europepmc",
+            EUROPEPMC,
+            {"query": query, "format": "json", "resultType": "core", "cursorMark": cursor,
+             "pageSize": min(1000, limit - len(records))},
+        ).json()  # fmt: skip
+        hits = int(page.get("hitCount", 0))
+        items = (page.get("resultList") or {}).get("result") or []
+        records += [_europepmc_citation(it, len(records) + i + 1) for i, it in enumerate(items)]
+        _progress(progress, len(records), min(hits, limit))
+        following = page.get("nextCursorMark")
+        if not items or not following or following == cursor:
+            break
+        cursor = following
+    return LiveResult("Europe PMC", "database", query, date.today(), hits, tuple(records),
+                      records_csv(records), "csv")  # fmt: skip
+
+
+# ---- ClinicalTrials.gov ---------------------------------------------------------------------
+
+CTGOV = "https://clinicaltrials.gov/api/v2/studies"
+
+
+def clinicaltrials_gov(
+    client: ApiClient, query: str, *, limit: int = 10_000, progress: Progress | None = None
+) -> LiveResult:
+    """Search ClinicalTrials.gov (API v2, ``query.term``); the payload is API v2 JSON."""
+    from sysreview.records.registers import read_ctgov_json
+
+    studies: list[Any] = []
+    token: str | None = None
+    hits = 0
+    while len(studies) < limit:
+        params: dict[str, Any] = {"query.term": query, "pageSize": min(1000, limit - len(studies)),
+                                  "countTotal": "true", "format": "json"}  # fmt: skip
+        if token:
+            params["pageToken"] = token
+        page = client.get("ctgov", CTGOV, params).json()
+        hits = int(page.get("totalCount", hits))
+        studies += page.get("studies") or []
+        _progress(progress, len(studies), min(hits, limit) if hits else len(studies))
+        token = page.get("nextPageToken")
+        if not token:
+            break
+    payload = json.dumps({"studies": studies}, ensure_ascii=False, indent=1)
+    records, _ = read_ctgov_json(payload, source="ClinicalTrials.gov")
+    return LiveResult("ClinicalTrials.gov", "register", query, date.today(), hits or len(studies),
+                      tuple(records), payload, "json")  # fmt: skip
+
+
+# ---- OpenAlex citations ---------------------------------------------------------------------
+
+OPENALEX = "https://api.openalex.org"
+
+
+def _openalex_citation(work: Mapping[str, Any], position: int) -> Citation:
+    biblio = work.get("biblio") or {}
+    first, last = biblio.get("first_page"), biblio.get("last_page")
+    pages = f"{first}-{last}" if first and last and first != last else first
+    source = ((work.get("primary_location") or {}).get("source") or {}).get("display_name")
+    abstract = None
+    inverted = work.get("abstract_inverted_index")
+    if inverted:
+        spots = sorted((i, w) for w, places in inverted.items() for i in places)
+        abstract = " ".join(w for _, w in spots)
+    return Citation(
+        position=position,
+        record_id=str(work.get("id", "")).rsplit("/", 1)[-1] or None,
+        title=work.get("title") or work.get("display_name"),
+        authors=tuple(
+            a["author"]["display_name"]
+            for a in work.get("authorships") or []
+            if (a.get("author") or {}).get("display_name")
+        ),
+        year=work.get("publication_year"),
+        journal=source,
+        volume=biblio.get("volume"),
+        issue=biblio.get("issue"),
+        pages=pages,
+        doi=clean_doi(work.get("doi")),
+        pmid=find_pmid((work.get("ids") or {}).get("pmid")),
+        abstract=abstract,
+    )
+
+
+def _openalex_params(client: ApiClient, **params: Any) -> dict[str, Any]:
+    return {**params, **({"mailto": client.email} if client.email else {})}
+
+
+def _openalex_id(client: ApiClient, doi: str) -> tuple[str, list[str]]:
+    cleaned = clean_doi(doi)
+    if cleaned is None:
+        raise LiveSearchError(f"OpenAlex: {doi!r} is not a DOI")
+    work = client.get(
+        "openalex", f"{OPENALEX}/works/doi:{cleaned}", _openalex_params(client)
+    ).json()
+    return str(work["id"]).rsplit("/", 1)[-1], [
+        str(w).rsplit("/", 1)[-1] for w in work.get("referenced_works") or []
+    ]
+
+
+def _openalex_pages(
+    client: ApiClient, filter_: str, progress: Progress | None
+) -> Iterator[dict[str, Any]]:
+    cursor: str | None = "*"
+    seen = 0
+    while cursor:
+        page = client.get(
+            "openalex",
+            f"{OPENALEX}/works",
+            _openalex_params(client, filter=filter_, cursor=cursor, **{"per-page": 200}),
+        ).json()
+        results = page.get("results") or []
+        seen += len(results)
+        _progress(progress, seen, int((page.get("meta") or {}).get("count") or seen))
+        yield from results
+        cursor = (page.get("meta") or {}).get("next_cursor") if results else None
+
+
+def citations(
+    client: ApiClient, dois: list[str], *, direction: str, progress: Progress | None = None
+) -> LiveResult:
+    """Forward (``"forward"``: works citing them) or backward (``"backward"``: their
+    references) citation search in OpenAlex for the included studies' DOIs.
+
+    Raises
+    ------
+    LiveSearchError
+        For an unknown direction, a DOI OpenAlex does not know, or a failed request.
+    """
+    if direction not in ("forward", "backward"):
+        raise LiveSearchError(f"direction must be forward or backward, not {direction!r}")
+    works: dict[str, dict[str, Any]] = {}
+    for doi in dois:
+        work_id, references = _openalex_id(client, doi)
+        if direction == "forward":
+            for work in _openalex_pages(client, f"cites:{work_id}", progress):
+                works.setdefault(str(work["id"]), work)
+        else:
+            for start in range(0, len(references), 50):  # OpenAlex: up to 50 ids per filter
+                chunk = "|".join(references[start : start + 50])
+                for work in _openalex_pages(client, f"openalex:{chunk}", progress):
+                    works.setdefault(str(work["id"]), work)
+    records = [_openalex_citation(w, i) for i, w in enumerate(works.values(), start=1)]
+    what = "citing" if direction == "forward" else "cited by"
+    query = f"OpenAlex works {what} " + ", ".join(dois)
+    return LiveResult(f"OpenAlex ({direction} citations)", "other", query, date.today(),
+                      len(records), tuple(records), records_csv(records), "csv")  # fmt: skip
+
+
+# ---- Crossref -------------------------------------------------------------------------------
+
+CROSSREF = "https://api.crossref.org/works"
+
+
+def crossref(client: ApiClient, dois: list[str]) -> LiveResult:
+    """Look DOIs up in Crossref (a fallback when a record lacks fields)."""
+    records: list[Citation] = []
+    for doi in dois:
+        cleaned = clean_doi(doi)
+        if cleaned is None:
+            raise LiveSearchError(f"Crossref: {doi!r} is not a DOI")
+        item = client.get("crossref", f"{CROSSREF}/{cleaned}", {}).json()["message"]
+        parts = ((item.get("issued") or {}).get("date-parts") or [[None]])[0]
+        records.append(
+            Citation(
+                position=len(records) + 1,
+                title=" ".join(item.get("title") or []) or None,
+                authors=tuple(
+                    f"{a['family']}, {a['given']}" if a.get("given") else a["family"]
+                    for a in item.get("author") or []
+                    if a.get("family")
+                ),
+                year=parts[0] if parts else None,
+                journal=" ".join(item.get("container-title") or []) or None,
+                volume=item.get("volume"),
+                issue=item.get("issue"),
+                pages=item.get("page"),
+                doi=clean_doi(item.get("DOI")),
+            )
+        )
+    return LiveResult("Crossref", "other", "DOIs: " + ", ".join(dois), date.today(),
+                      len(records), tuple(records), records_csv(records), "csv")  # fmt: skip
+
+
+SOURCES = ("pubmed", "europepmc", "ctgov", "openalex-forward", "openalex-backward", "crossref")
+"""The live sources by name, as ``searches/live.toml`` and the CLI name them."""
+
+
+__all__ = [
+    "SOURCES",
+    "ApiClient",
+    "LiveResult",
+    "LiveSearchError",
+    "citations",
+    "clinicaltrials_gov",
+    "crossref",
+    "europe_pmc",
+    "pubmed",
+    "records_csv",
+]
