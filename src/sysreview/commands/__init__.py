@@ -11,7 +11,7 @@ import importlib
 
 import typer
 
-MODULES = ("extract", "rob", "synthesis", "web", "search")
+MODULES = ("extract", "rob", "synthesis", "report", "web", "search")
 """The command modules, in the order their commands are listed."""
 
 

@@ -87,7 +87,9 @@ class OutcomeEntry:
     Continuous outcomes fill ``mean``, ``sd`` and ``n``; dichotomous ones ``events`` and
     ``n``. ``weeks_after_end`` is 0 for post-intervention; ``timepoint_label`` is the time
     as the report gave it (``"6 months"``). ``source`` says where the numbers were found;
-    ``flags`` lists conversions applied (e.g. ``"sd from 95% CI"``).
+    ``flags`` lists conversions applied (e.g. ``"sd from 95% CI"``). ``reported_p`` is the
+    between-group p value as the report gave it (on the intervention arm's entry), for
+    narrative summaries of outcomes with too few studies to pool.
     """
 
     study_id: str
@@ -102,6 +104,7 @@ class OutcomeEntry:
     timepoint_label: str | None = None
     source: str | None = None
     flags: tuple[str, ...] = ()
+    reported_p: float | None = None
 
     @property
     def is_dichotomous(self) -> bool:

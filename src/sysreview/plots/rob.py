@@ -33,10 +33,8 @@ app for visualizing risk-of-bias assessments. Res Syn Meth 2021;12:55-61.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
@@ -49,6 +47,7 @@ from matplotlib.ticker import PercentFormatter
 
 from sysreview.appraisal import rob1, rob2
 from sysreview.errors import InputError
+from sysreview.plots._save import save
 from sysreview.protocol.appraisal import ROB2_DOMAINS
 
 PALETTE: Final = MappingProxyType(
@@ -95,7 +94,6 @@ ROB2_DOMAIN_NAMES: Final = MappingProxyType(
 )
 """RoB 2 domain id → name (Sterne et al. BMJ 2019;366:l4898, Table 1)."""
 
-_FORMATS: Final = (".png", ".svg", ".pdf")
 Assessments = Sequence[rob1.Rob1Assessment] | Sequence[rob2.Rob2Assessment]
 
 
@@ -374,44 +372,6 @@ def summary_bar(
         frameon=False,
     )
     return fig
-
-
-def save(fig: Figure, path: str | os.PathLike[str]) -> Path:
-    """Write ``fig`` to ``path`` as PNG, SVG or PDF, chosen by the file extension.
-
-    Parameters
-    ----------
-    fig
-        A figure, e.g. from :func:`traffic_light` or :func:`summary_bar`.
-    path
-        Destination ending in ``.png``, ``.svg`` or ``.pdf`` (any case).
-
-    Returns
-    -------
-    pathlib.Path
-        The path written.
-
-    Raises
-    ------
-    InputError
-        Unknown extension.
-
-    Examples
-    --------
-    >>> save(Figure(), "figure.tiff")
-    Traceback (most recent call last):
-    ...
-    sysreview.errors.InputError: unsupported figure format '.tiff'; must be one of .png, .svg, .pdf
-    """
-    target = Path(path)
-    ext = target.suffix.lower()
-    if ext not in _FORMATS:
-        raise InputError(
-            f"unsupported figure format {ext or target.name!r}; must be one of "
-            + ", ".join(_FORMATS)
-        )
-    fig.savefig(target, format=ext[1:], dpi=200, bbox_inches="tight")
-    return target
 
 
 __all__ = [

@@ -1,0 +1,160 @@
+"""PRISMA 2020 flow diagram: every count shown, text inside its box, no overlaps, columns.
+
+Boxes and wording: Page et al. BMJ 2021;372:n71, Fig. 1. The counts are hand-made and
+balance (PrismaCounts checks that on construction).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from pathlib import Path
+
+import defusedxml.ElementTree as ET
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
+
+from sysreview.plots import prisma_flow, save
+from sysreview.prisma import PrismaCounts
+
+LONG = "Not a randomised controlled trial, or quasi-randomised with alternation by date of birth"
+COUNTS = PrismaCounts(
+    records_databases=1234,
+    records_databases_by_source=(("MEDLINE (Ovid)", 700), ("Embase", 434), ("CENTRAL", 100)),
+    records_registers=56,
+    records_registers_by_source=(("ClinicalTrials.gov", 40), ("WHO ICTRP", 16)),
+    records_other_methods=12,
+    records_other_methods_by_source=(("Citation searching", 9), ("Websites", 3)),
+    duplicates_removed=302,
+    duplicate_groups=250,
+    removed_by_automation=7,
+    removed_other_reasons=3,
+    records_screened=990,
+    records_excluded=865,
+    awaiting_screening=4,
+    conflicts_screening=1,
+    reports_sought=120,
+    reports_not_retrieved=4,
+    reports_assessed=116,
+    reports_excluded=88,
+    reports_excluded_by_reason=((LONG, 41), ("Wrong population", 30), ("Wrong comparator", 17)),
+    awaiting_full_text=2,
+    conflicts_full_text=1,
+    reports_included=25,
+    studies_included=21,
+    reports_included_without_study=2,
+)
+
+
+def _layout(fig: Figure) -> tuple[dict[str, Bbox], dict[str, list[tuple[str, Bbox]]]]:
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    ax = fig.axes[0]
+    boxes = {
+        str(p.get_gid())[4:]: p.get_window_extent(renderer)
+        for p in ax.patches
+        if str(p.get_gid()).startswith("box:")
+    }
+    texts: dict[str, list[tuple[str, Bbox]]] = {}
+    for t in ax.texts:
+        gid = str(t.get_gid())
+        if gid.startswith("text:"):
+            texts.setdefault(gid.split(":")[1], []).append(
+                (t.get_text(), t.get_window_extent(renderer))
+            )
+    return boxes, texts
+
+
+def _box_text(texts: dict[str, list[tuple[str, Bbox]]], name: str) -> list[str]:
+    return [t for t, _ in texts[name]]
+
+
+def test_every_count_is_shown_in_its_box() -> None:
+    _, texts = _layout(prisma_flow(COUNTS))
+    assert _box_text(texts, "identified") == [
+        "Records identified from:",
+        "Databases (n = 1234)",
+        "MEDLINE (Ovid) (n = 700)",
+        "Embase (n = 434)",
+        "CENTRAL (n = 100)",
+        "Registers (n = 56)",
+        "ClinicalTrials.gov (n = 40)",
+        "WHO ICTRP (n = 16)",
+    ]
+    assert _box_text(texts, "other") == [
+        "Records identified from:",
+        "Citation searching (n = 9)",
+        "Websites (n = 3)",
+    ]
+    assert " ".join(_box_text(texts, "removed")) == (
+        "Records removed before screening: Duplicate records removed (n = 302) "
+        "Records marked as ineligible by automation tools (n = 7) "
+        "Records removed for other reasons (n = 3)"
+    )
+    assert _box_text(texts, "screened") == ["Records screened (n = 990)"]
+    assert _box_text(texts, "excluded_screening") == [
+        "Records excluded (n = 865)",
+        "Awaiting title/abstract decision (n = 4)",
+        "Unresolved title/abstract conflicts (n = 1)",
+    ]
+    assert _box_text(texts, "sought") == ["Reports sought for retrieval (n = 120)"]
+    assert _box_text(texts, "not_retrieved") == ["Reports not retrieved (n = 4)"]
+    assert _box_text(texts, "assessed") == ["Reports assessed for eligibility (n = 116)"]
+    full_text = _box_text(texts, "excluded_full_text")
+    assert full_text[0] == "Reports excluded (n = 88):"
+    assert " ".join(full_text[1:]) == (
+        f"{LONG} (n = 41) Wrong population (n = 30) Wrong comparator (n = 17) "
+        "Awaiting full-text decision (n = 2) Unresolved full-text conflicts (n = 1)"
+    )
+    assert len(full_text) > 7  # the long reason was wrapped
+    assert _box_text(texts, "included") == [
+        "Studies included in review (n = 21)",
+        "Reports of included studies (n = 25)",
+        "Included reports not linked to a study (n = 2)",
+    ]
+    assert _box_text(texts, "header_main") == [
+        "Identification of studies via databases and registers"
+    ]
+    assert [_box_text(texts, s) for s in ("Identification", "Screening", "Included")] == [
+        ["Identification"],
+        ["Screening"],
+        ["Included"],
+    ]
+
+
+def test_text_inside_boxes_and_boxes_apart() -> None:
+    boxes, texts = _layout(prisma_flow(COUNTS, title="Figure 1"))
+    assert set(texts) == set(boxes)
+    for name, lines in texts.items():
+        for text, bbox in lines:
+            assert boxes[name].contains(bbox.x0, bbox.y0), (name, text)
+            assert boxes[name].contains(bbox.x1, bbox.y1), (name, text)
+        for (_, a), (_, b) in itertools.combinations(lines, 2):
+            assert not a.overlaps(b), name
+    for (m, a), (n, b) in itertools.combinations(boxes.items(), 2):
+        assert not a.overlaps(b), (m, n)
+
+
+def test_other_methods_column_only_with_such_records() -> None:
+    fewer = dataclasses.replace(
+        COUNTS,
+        records_other_methods=0,
+        records_other_methods_by_source=(),
+        records_screened=978,
+        records_excluded=853,
+    )
+    wide = prisma_flow(COUNTS)
+    narrow = prisma_flow(fewer)
+    boxes, _ = _layout(narrow)
+    assert "other" not in boxes and "header_other" not in boxes
+    assert "other" in {str(p.get_gid())[4:] for p in wide.axes[0].patches}
+    assert narrow.get_figwidth() < wide.get_figwidth()
+
+
+def test_saved_reproducibly(tmp_path: Path) -> None:
+    """SVG written twice is identical (all formats are checked in test_forest)."""
+    first = save(prisma_flow(COUNTS), tmp_path / "a.svg").read_bytes()
+    assert ET.fromstring(first).tag.endswith("svg")
+    assert save(prisma_flow(COUNTS), tmp_path / "b.svg").read_bytes() == first
