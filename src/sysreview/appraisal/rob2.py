@@ -19,8 +19,9 @@ algorithm does not reach may be left out. Domain ids are the protocol's
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from types import MappingProxyType
 
 import pandas as pd
 
@@ -435,8 +436,7 @@ class Rob2Assessment:
         extra = [d for d in (*self.answers, *judged) if d not in ROB2_DOMAINS]
         if missing or extra:
             raise InputError(
-                f"need answers or a judgement for each domain; missing {missing}, "
-                f"unknown {extra}",
+                f"need answers or a judgement for each domain; missing {missing}, unknown {extra}",
                 source=self.study,
             )
         for d, j in judged.items():
@@ -494,10 +494,54 @@ class Rob2Assessment:
         return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class Rob2Judgements:
+    """RoB 2 domain judgements and overall as a dataset gives them (no signalling answers).
+
+    ``overall`` is the dataset's; ``algorithm_overall`` is :func:`overall_rob2` of the
+    domains (RoB 2's rule), so a report can show where the two differ. Attribute names
+    match :class:`~sysreview.appraisal.rob2.Rob2Assessment` (``study, result,
+    domain_judgements, overall``).
+    """
+
+    study: str
+    result: str
+    domain_judgements: Mapping[str, str]
+    overall: str
+    rows: tuple[int, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self, "domain_judgements", MappingProxyType(dict(self.domain_judgements))
+        )
+        if self.overall not in JUDGEMENTS:
+            raise InputError(
+                f"overall {self.overall!r}; must be one of {', '.join(JUDGEMENTS)}",
+                source=self.study,
+            )
+        self.algorithm_overall  # noqa: B018 (validates the domains now)
+
+    @property
+    def algorithm_overall(self) -> str:
+        """The overall judgement RoB 2's algorithm gives for these domain judgements."""
+        return overall_rob2(self.domain_judgements)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per domain plus ``overall``: study, result, domain, judgement."""
+        items = [*self.domain_judgements.items(), ("overall", self.overall)]
+        return pd.DataFrame(
+            [
+                {"study": self.study, "result": self.result, "domain": d, "judgement": j}
+                for d, j in items
+            ]
+        )
+
+
 __all__ = [
     "JUDGEMENTS",
     "Effect",
     "Rob2Assessment",
+    "Rob2Judgements",
     "SignallingQuestion",
     "judge_domain",
     "overall_rob2",

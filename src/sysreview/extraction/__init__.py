@@ -9,6 +9,15 @@
 from __future__ import annotations
 
 from sysreview.extraction.metapsy import MetapsyData, MetapsyRow, read_metapsy, read_metapsy_text
+from sysreview.extraction.metapsy_dataset import (
+    MetapsyConversion,
+    MetapsyMapping,
+    convert_metapsy,
+    prisma_from_search_flow,
+    references_from_metapsy,
+    review_data_from_metapsy,
+    rob2_from_metapsy,
+)
 from sysreview.extraction.quality import (
     Problem,
     QualityReport,
@@ -18,13 +27,20 @@ from sysreview.extraction.quality import (
 )
 
 __all__ = [
+    "MetapsyConversion",
     "MetapsyData",
+    "MetapsyMapping",
     "MetapsyRow",
     "Problem",
     "QualityReport",
     "compare_g",
+    "convert_metapsy",
+    "prisma_from_search_flow",
     "quality_report",
     "read_metapsy",
     "read_metapsy_text",
+    "references_from_metapsy",
     "repair_mojibake",
+    "review_data_from_metapsy",
+    "rob2_from_metapsy",
 ]

@@ -94,7 +94,11 @@ ROB2_DOMAIN_NAMES: Final = MappingProxyType(
 )
 """RoB 2 domain id → name (Sterne et al. BMJ 2019;366:l4898, Table 1)."""
 
-Assessments = Sequence[rob1.Rob1Assessment] | Sequence[rob2.Rob2Assessment]
+Assessments = (
+    Sequence[rob1.Rob1Assessment]
+    | Sequence[rob2.Rob2Assessment]
+    | Sequence[rob2.Rob2Assessment | rob2.Rob2Judgements]
+)
 
 
 @dataclass(frozen=True)
@@ -123,8 +127,9 @@ def _grid(assessments: Assessments) -> _Grid:
             tuple(tuple(a.judgement(d.id) for d in rob1.DOMAINS) for a in r1),
             tuple(a.overall for a in r1),
         )
-    if all(isinstance(a, rob2.Rob2Assessment) for a in items):
-        r2 = [a for a in items if isinstance(a, rob2.Rob2Assessment)]
+    rob2_kinds = (rob2.Rob2Assessment, rob2.Rob2Judgements)
+    if all(isinstance(a, rob2_kinds) for a in items):
+        r2 = [a for a in items if isinstance(a, rob2_kinds)]
         names = [a.study for a in r2]
         unique = len(set(names)) == len(names)
         return _Grid(
@@ -137,7 +142,8 @@ def _grid(assessments: Assessments) -> _Grid:
         )
     kinds = sorted({type(a).__name__ for a in items})
     raise InputError(
-        "assessments must be all Rob1Assessment or all Rob2Assessment; got " + ", ".join(kinds)
+        "assessments must be all Rob1Assessment or all Rob2Assessment/Rob2Judgements; got "
+        + ", ".join(kinds)
     )
 
 

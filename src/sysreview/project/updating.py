@@ -19,7 +19,7 @@ imported is recognised by its checksum and not imported twice.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -287,12 +287,82 @@ def update_project(
     return UpdateReport(tuple(runs), tuple(batches), *counts)
 
 
+@dataclass(frozen=True)
+class ResultChange:
+    """How one analysis changed between two runs of the analysis plan."""
+
+    analysis: str
+    change: str  # "new", "removed", "changed", "unchanged"
+    before: Mapping[str, Any] | None
+    after: Mapping[str, Any] | None
+    fields: tuple[str, ...] = ()
+
+    def summary(self) -> str:
+        """One line: the analysis and what changed (k, estimate and CI, evidence)."""
+
+        def show(r: Mapping[str, Any] | None) -> str:
+            if r is None:
+                return "-"
+            if r.get("estimate") is None:
+                reason = f": {r['reason']}" if r.get("reason") else ""
+                return f"k={r.get('k')} ({r.get('kind')}{reason})"
+            return (
+                f"k={r.get('k')} {r.get('measure')} {r['estimate']:.2f} "
+                f"[{r['ci_low']:.2f}, {r['ci_high']:.2f}] {r.get('evidence') or ''}".rstrip()
+            )
+
+        if self.change == "unchanged":
+            return f"{self.analysis}: unchanged"
+        return f"{self.analysis}: {self.change}: {show(self.before)} -> {show(self.after)}"
+
+
+_COMPARED = ("k", "participants", "measure", "model", "estimate", "ci_low", "ci_high", "p",
+             "i2", "tau2", "evidence", "magnitude", "studies", "reason")  # fmt: skip
+
+
+def results_changes(
+    before: Sequence[Mapping[str, Any]], after: Sequence[Mapping[str, Any]], *, rel: float = 1e-12
+) -> tuple[ResultChange, ...]:
+    """Compare two ``results.json`` lists by analysis id (numbers to ``rel``).
+
+    Examples
+    --------
+    >>> old = [{"analysis": "hope.post.main", "k": 3, "estimate": 0.2, "ci_low": 0.0,
+    ...         "ci_high": 0.4, "measure": "SMD", "evidence": "weak"}]
+    >>> new = [{**old[0], "k": 4, "estimate": 0.25}]
+    >>> print(results_changes(old, new)[0].summary())
+    hope.post.main: changed: k=3 SMD 0.20 [0.00, 0.40] weak -> k=4 SMD 0.25 [0.00, 0.40] weak
+    """
+    import math
+
+    def differs(a: Any, b: Any) -> bool:
+        if isinstance(a, float) and isinstance(b, float):
+            if math.isnan(a) and math.isnan(b):
+                return False
+            return not math.isclose(a, b, rel_tol=rel, abs_tol=0.0)
+        return bool(a != b)
+
+    old = {str(r["analysis"]): r for r in before}
+    new = {str(r["analysis"]): r for r in after}
+    out: list[ResultChange] = []
+    for key in [*new, *(k for k in old if k not in new)]:
+        a, b = old.get(key), new.get(key)
+        if a is None or b is None:
+            out.append(ResultChange(key, "new" if a is None else "removed", a, b))
+            continue
+        changed = tuple(f for f in _COMPARED if differs(a.get(f), b.get(f)))
+        out.append(ResultChange(key, "changed" if changed else "unchanged", a, b, changed))
+    return tuple(out)
+
+
 __all__ = [
     "LiveRun",
     "LiveSearch",
+    "ResultChange",
     "UpdateReport",
     "live_searches",
     "new_records_report",
+    "results_changes",
     "run_live_search",
     "update_project",
 ]
