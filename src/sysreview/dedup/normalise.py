@@ -4,24 +4,21 @@ Every function is pure and total: it accepts ``None`` or free text as exported b
 bibliographic database and returns a canonical string (``""`` when nothing usable is
 left) or ``None``.  The rules follow the normalisation steps described for ASySD
 (Hair et al. 2023, *BMC Biology* 21:189) and bib-dedupe (Wagner 2024, *J Open Source
-Softw*), plus ISO 4 word abbreviations (ISSN International Centre, *List of Title
-Word Abbreviations*) for journal names.
+Softw*).  Journal and venue names are compared in :mod:`sysreview.dedup.venues`.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
 from functools import lru_cache
 
 __all__ = [
     "Author",
-    "journal_key",
-    "journals_match",
+    "correction_reference",
+    "given_name",
     "normalise_author",
     "normalise_doi",
-    "normalise_journal",
     "normalise_pages",
     "normalise_pmid",
     "normalise_text",
@@ -43,80 +40,24 @@ _EXPORT_SUFFIX = re.compile(r"\s*(?:<ORIGINAL>|\bTO:|\bLA:|\.\.\. includes discu
 _TRAILING_BRACKET = re.compile(r"(?<=\S)\s*\[[^\[\]]{1,60}\]\s*\.?\s*$")
 _PAGE_SPLIT = re.compile(r"\s*(?:-+|–|—)\s*")
 _PAGE = re.compile(r"^[a-z]?\d+[a-z]?(?=$|[;,\s])")
-
-#: Words dropped from journal names before comparison (ISO 4 omits articles and most
-#: prepositions and conjunctions).
-JOURNAL_STOPWORDS = frozenset(
-    [
-        "the",
-        "of",
-        "and",
-        "for",
-        "in",
-        "on",
-        "a",
-        "an",
-        "de",
-        "la",
-        "le",
-        "des",
-        "du",
-        "der",
-        "die",
-        "und",
-        "et",
-        "y",
-        "e",
-        "i",
-        "of",
-        "the",
-        "&",
-        "official",
-    ]
+_PAGE_PREFIX = re.compile(r"^(?:pp?\.?|pages?)\s*", re.IGNORECASE)
+_PAGE_COUNT = re.compile(r"^\d+\s*(?:p|pp|pages)\.?$", re.IGNORECASE)
+# Correction notices cite the article they correct, and MEDLINE records cite their erratum:
+# Web of Science "(vol 360, pg 542, 2009)"; Embase "(N Engl J Med (2009) 360 (542-544))";
+# MEDLINE "[Erratum appears in N Engl J Med. 2009 Jun 4;360(23):2487 ...]".
+_WOS_CORRECTION = re.compile(r"\(vol\.? (\d+), pg\.? ([a-z]?\d+), (?:\d{4})\)", re.IGNORECASE)
+_EMBASE_CORRECTION = re.compile(
+    r"\((?:[^()]*)\((?:\d{4})\)\s+(\d+)\s+\(([a-z]?\d+)(?:-[a-z]?\d+)?\)\)", re.IGNORECASE
 )
-
-#: A compact ISO 4 table (full word -> abbreviation) for words whose abbreviation is
-#: not a simple prefix of the word; prefixes ("nephrology" -> "nephrol") are matched
-#: by :func:`journals_match` without a table.
-ISO4_ABBREVIATIONS: dict[str, str] = {
-    "american": "am",
-    "annals": "ann",
-    "archives": "arch",
-    "association": "assoc",
-    "british": "br",
-    "canadian": "can",
-    "chinese": "chin",
-    "clinical": "clin",
-    "international": "int",
-    "journal": "j",
-    "national": "natl",
-    "proceedings": "proc",
-    "research": "res",
-    "review": "rev",
-    "reviews": "rev",
-    "science": "sci",
-    "sciences": "sci",
-    "society": "soc",
-    "university": "univ",
-    "zeitschrift": "z",
-    "zhonghua": "zhonghua",
-    "medicine": "med",
-    "medical": "med",
-    "management": "manag",
-    "information": "inf",
-    "systems": "syst",
-    "conference": "conf",
-    "department": "dep",
-    "quarterly": "q",
-    "hemostasis": "haemost",
-    "haemostasis": "haemost",
-    "hematology": "haematol",
-    "haematology": "haematol",
-    "pediatrics": "paediatr",
-    "paediatrics": "paediatr",
-    "pediatric": "paediatr",
-    "paediatric": "paediatr",
-}
+_ERRATUM_IN = re.compile(
+    r"erratum appears in [^\[\]]*?;\s*(\d+)\s*(?:\([^)]*\))?\s*:\s*([a-z]?\d+)", re.IGNORECASE
+)
+_CORRECTION_SUFFIX = re.compile(
+    r"\s*(?:\(vol\.? \d+, pg\.? [a-z]?\d+, \d{4}\)|\([^()]*\(\d{4}\)\s+\d+\s+\([^()]*\)\))\s*\.?$",
+    re.IGNORECASE,
+)
+# A parenthesis opened and never closed at the end of a title: the export cut the title.
+_CUT_PARENTHESIS = re.compile(r"\s*\([^()]*(?:\([^()]*\)[^()]*)*(?:\([^()]*)?$")
 
 
 def normalise_text(text: str | None) -> str:
@@ -171,8 +112,11 @@ def normalise_title(title: str | None) -> str:
 
     Removed: MEDLINE's square brackets around translated titles; trailing bracketed
     annotations such as Embase's ``[Chinese]`` language tags, ``[Review] [91 refs]``
-    and ``[Erratum appears in ...]``; and CRD's trailing ``(Structured abstract)``,
-    ``(Provisional abstract)`` and ``(Brief record)`` labels.
+    and ``[Erratum appears in ...]``; CRD's trailing ``(Structured abstract)``,
+    ``(Provisional abstract)`` and ``(Brief record)`` labels; the citation that a
+    correction notice appends (Web of Science ``(vol 360, pg 542, 2009)``, Embase
+    ``(N Engl J Med (2009) 360 (542-544))``, see :func:`correction_reference`); and a
+    parenthesis left open at the end, where the export cut the title.
 
     Examples
     --------
@@ -186,12 +130,20 @@ def normalise_title(title: str | None) -> str:
     'cost of screening'
     >>> normalise_title("Efficacy of X: a <i>randomised</i> trial.")
     'efficacy of x a randomised trial'
+    >>> normalise_title("Eculizumab for aHUS (vol 360, pg 542, 2009)")
+    'eculizumab for ahus'
+    >>> normalise_title("Erratum: Eculizumab for aHUS (The New England Journal (Janu")
+    'erratum eculizumab for ahus'
     """
     if not title:
         return ""
     text = _EXPORT_SUFFIX.sub("", title)
     text = _TAGS.sub(" ", text).strip()
     text = _ANNOTATION.sub("", text)
+    if text.endswith((")", ").")):
+        text = _CORRECTION_SUFFIX.sub("", text)
+    if text.count("(") > text.count(")"):
+        text = _CUT_PARENTHESIS.sub("", text)
     previous = None
     while previous != text:
         previous = text
@@ -233,6 +185,40 @@ def title_variants(title: str | None) -> tuple[str, str]:
     return main, ""
 
 
+def correction_reference(title: str | None) -> tuple[str, str, str]:
+    """The location a title cites for a correction: ``(role, volume, first page)``.
+
+    ``role`` is ``"corrects"`` when the record is a correction notice that cites the
+    article it corrects (Web of Science appends ``(vol 360, pg 542, 2009)`` and Embase
+    ``(N Engl J Med (2009) 360 (542-544))`` to the corrected article's title), and
+    ``"corrected_in"`` when the record is the article and cites its erratum (MEDLINE's
+    ``[Erratum appears in N Engl J Med. 2009 Jun 4;360(23):2487]``).  ``("", "", "")``
+    when the title cites nothing.
+
+    Examples
+    --------
+    >>> correction_reference("Eculizumab for aHUS (vol 360, pg 542, 2009)")
+    ('corrects', '360', '542')
+    >>> correction_reference("Eculizumab for aHUS (N Engl J Med (2009) 360 (542-544))")
+    ('corrects', '360', '542')
+    >>> correction_reference("X.[Erratum appears in N Engl J Med. 2009 Jun 4;360(23):2487]")
+    ('corrected_in', '360', '2487')
+    >>> correction_reference("Eculizumab for aHUS")
+    ('', '', '')
+    """
+    if not title or ("(" not in title and "rratum" not in title):
+        return "", "", ""
+    for role, pattern in (
+        ("corrects", _WOS_CORRECTION),
+        ("corrects", _EMBASE_CORRECTION),
+        ("corrected_in", _ERRATUM_IN),
+    ):
+        match = pattern.search(title)
+        if match:
+            return role, match.group(1).lstrip("0"), match.group(2).lower().lstrip("0")
+    return "", "", ""
+
+
 def normalise_year(year: int | str | None) -> int | None:
     """Four-digit year or ``None``.
 
@@ -270,12 +256,20 @@ def normalise_pages(pages: str | None) -> tuple[str, str]:
     ('742', '748')
     >>> normalise_pages("Suppl-41")
     ('', '')
+    >>> normalise_pages("532, 534-536, 538-540")
+    ('532', '536')
+
+    A page count (``215 p``, as theses are catalogued) is not a page: ``("", "")``.
+
+    >>> normalise_pages("215 p")
+    ('', '')
     """
-    if not pages:
+    if not pages or _PAGE_COUNT.match(pages.strip()):
         return "", ""
-    text = re.sub(r"^(?:pp?\.?|pages?)\s*", "", pages.strip(), flags=re.IGNORECASE)
+    text = _PAGE_PREFIX.sub("", pages.strip())
     parts = [p.strip().lower() for p in _PAGE_SPLIT.split(text, maxsplit=1)]
-    first = parts[0].lstrip("0") if _PAGE.match(parts[0]) else ""
+    head_match = _PAGE.match(parts[0])
+    first = head_match.group(0).lstrip("0") if head_match else ""
     if not first:
         return "", ""
     tail = _PAGE.match(parts[1]) if len(parts) > 1 else None
@@ -336,78 +330,26 @@ def normalise_author(name: str) -> Author:
     return Author((normalise_text(surname).replace(" ", ""), normalise_text(initials)[:3]))
 
 
-@lru_cache(maxsize=65_536)
-def normalise_journal(journal: str | None) -> str:
-    """Journal name as ISO 4-style abbreviated words, stop words removed.
+@lru_cache(maxsize=262_144)
+def given_name(name: str) -> str:
+    """The first given name written out in full (two letters or more), else ``""``.
+
+    Used to recognise author lists whose given names and surnames were swapped by one
+    database (``"Andrea, C."`` for ``"Carignani, Andrea"``).
 
     Examples
     --------
-    >>> normalise_journal("Seminars in Thrombosis & Hemostasis")
-    'seminars thrombosis haemost'
-    >>> normalise_journal("Journal of the American Medical Association")
-    'j am med assoc'
+    >>> given_name("Carignani, Andrea")
+    'andrea'
+    >>> given_name("Smith, J. A.")
+    ''
+    >>> given_name("John A. Smith")
+    'john'
     """
-    words = normalise_text((journal or "").split("=")[0]).split()
-    return " ".join(ISO4_ABBREVIATIONS.get(w, w) for w in words if w not in JOURNAL_STOPWORDS)
-
-
-def journal_key(journal: str | None) -> str:
-    """First letters of the normalised journal words (a coarse blocking key).
-
-    Examples
-    --------
-    >>> journal_key("Nat Rev Nephrol") == journal_key("Nature Reviews Nephrology")
-    True
-    """
-    return "".join(w[0] for w in normalise_journal(journal).split())
-
-
-def _word_matches(short: str, full: str) -> bool:
-    """``short`` abbreviates ``full``: a prefix, or its letters in order with the same start."""
-    if short == full or full.startswith(short):
-        return True
-    if len(short) < 2 or short[0] != full[0]:
-        return False
-    pos = 0
-    for ch in short:
-        pos = full.find(ch, pos) + 1
-        if pos == 0:
-            return False
-    return True
-
-
-def _abbreviates(short: Sequence[str], full: Sequence[str]) -> bool:
-    if len(short) != len(full) or not short:
-        return False
-    return all(_word_matches(s, f) or _word_matches(f, s) for s, f in zip(short, full, strict=True))
-
-
-def journals_match(a: str | None, b: str | None) -> bool:
-    """Whether two journal names denote the same journal, word by word (ISO 4 style).
-
-    Both names are normalised with :func:`normalise_journal`.  They match when each
-    word of the shorter name abbreviates the corresponding word of the longer one
-    (``nephrol`` ~ ``nephrology``, ``natl`` ~ ``national``) and the longer name has no
-    further words, or only a subtitle after the shorter one (``BMJ`` ~ ``BMJ (Clinical
-    research ed.)``, ``Clin Cancer Res`` ~ ``Clinical cancer research: an official
-    journal of ...``).
-
-    Examples
-    --------
-    >>> journals_match("Nat Rev Nephrol", "Nature Reviews. Nephrology")
-    True
-    >>> journals_match("JPEN. Journal of parenteral and enteral nutrition",
-    ...                "Jpen: Journal of Parenteral & Enteral Nutrition")
-    True
-    >>> journals_match("BMJ", "BMJ (Clinical research ed.)")
-    True
-    >>> journals_match("Stroke", "Brain")
-    False
-    """
-    na, nb = normalise_journal(a).split(), normalise_journal(b).split()
-    if not na or not nb:
-        return False
-    if na == nb:
-        return True
-    short, full = (na, nb) if len(na) <= len(nb) else (nb, na)
-    return _abbreviates(short, full[: len(short)])
+    if "," in name:
+        words = name.partition(",")[2].replace(".", " ").split()
+    else:
+        parts = name.replace(".", " ").split()
+        words = parts[:-1] if len(parts) >= 2 and not parts[-1].isupper() else []
+    first = normalise_text(words[0]).replace(" ", "") if words else ""
+    return first if len(first) >= 2 else ""

@@ -8,9 +8,11 @@ the order of :data:`RULES`; the first rule that holds decides the pair, so vetoe
 The duplicate definition is that of Rathbone et al. 2015 (*Syst Rev* 4:6): the *same
 bibliographic record*, however its details are reported.  Multiple reports of one study,
 a conference abstract and its full paper, a conference paper and its journal version,
-and errata, comments, replies or retractions (even when they share the article's DOI)
-are different records.  Versions of the same record (ahead-of-print and final, records
-whose DOIs differ only by a ``.pubN`` version suffix) are the same record.
+and comments, replies or retractions (even when they share the article's DOI) are
+different records.  Versions of the same record are the same record: ahead-of-print and
+final, DOIs that differ only by a ``.pubN`` version suffix, and (issue 4) corrected
+versions, so an erratum printed in the article's own volume is linked to the article
+(``erratum_of``); a notice in a later volume stays a separate record.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ Decision = Literal["duplicate", "uncertain", "distinct"]
 DECISIONS: tuple[Decision, ...] = ("duplicate", "uncertain", "distinct")
 BoolArray = npt.NDArray[np.bool_]
 
-#: Record kinds that are separate bibliographic records from the article they concern.
+#: Record kinds that are separate bibliographic records from the article they concern
+#: (an erratum in the article's own volume is linked first, by ``erratum_of``).
 NOTICE_KINDS = ("erratum", "retraction", "comment", "conference_abstract")
 
 
@@ -85,8 +88,18 @@ def _kind_mismatch(s: pd.DataFrame) -> BoolArray:
 
 
 def _authors_agree(s: pd.DataFrame) -> BoolArray:
-    """Same first author and similar author lists, or near-identical author lists."""
-    return (_eq(s, "first_author") & _ge(s, "authors", 0.6)) | _ge(s, "authors", 0.9)
+    """Same first author and similar author lists, or near-identical author lists, or
+    lists that agree once one database's swap of given names and surnames is undone."""
+    return (
+        (_eq(s, "first_author") & _ge(s, "authors", 0.6))
+        | _ge(s, "authors", 0.9)
+        | (_eq(s, "first_swapped") & _ge(s, "authors_swapped", 0.8))
+    )
+
+
+def _kind_in(s: pd.DataFrame, kinds: tuple[str, ...]) -> tuple[BoolArray, BoolArray]:
+    a, b = s["kind_a"].to_numpy(dtype=object), s["kind_b"].to_numpy(dtype=object)
+    return np.asarray(np.isin(a, kinds)), np.asarray(np.isin(b, kinds))
 
 
 def _same_version(s: pd.DataFrame) -> BoolArray:
@@ -115,7 +128,47 @@ def _journal_conflict(s: pd.DataFrame) -> BoolArray:
     return _lt(s, "journal", 0.6)
 
 
+def _erratum_of(s: pd.DataFrame) -> BoolArray:
+    """A correction notice and the article it corrects, in the same journal volume.
+
+    Either the article's record cites the other record's volume and first page as its
+    erratum (``erratum_cited``, MEDLINE's "Erratum appears in"), or exactly one record is
+    a notice named after the other: title >= 0.98 similar once the "Erratum:" label and
+    the appended citation are removed (or the article's title followed by a cut-off
+    remainder) with agreeing or missing authors.  Both need the same volume, a matching
+    journal and at most a year between them.  The 0.98 keeps apart a notice on a book
+    review ("Erratum - X" vs "Review - X"); a notice citing the article, without the
+    article citing it back, is not enough (see benchmarks/DEDUP.md for both cases).
+    """
+    in_a, in_b = _kind_in(s, ("article", "erratum"))
+    err_a, err_b = _kind_in(s, ("erratum",))
+    cited = _flag(s, "erratum_cited") & _ge(s, "title", 0.8)
+    named = (
+        (err_a ^ err_b)
+        & (_ge(s, "title", 0.98) | _eq(s, "title_prefix"))
+        & (_authors_agree(s) | _missing(s, "authors"))
+    )
+    return (
+        in_a
+        & in_b
+        & (cited | named)
+        & _eq(s, "volume")
+        & _ge(s, "journal", 0.9)
+        & ~_ge(s, "year_diff", 2.0)
+    )
+
+
 RULES: tuple[Rule, ...] = (
+    Rule(
+        "erratum_of",
+        "duplicate",
+        _erratum_of,
+        "A correction notice (erratum, corrigendum) and the article it corrects, in the "
+        "same journal volume: the notice is named after the article (same title, agreeing "
+        "authors), or the article's record cites the notice's volume and first page as its "
+        "erratum.  Corrected versions of a record are the same record; a notice in a later "
+        "volume is a separate record.",
+    ),
     Rule(
         "different_kind",
         "distinct",
@@ -123,6 +176,21 @@ RULES: tuple[Rule, ...] = (
         "An erratum, retraction, comment/reply or conference abstract and a different kind "
         "of record (or a conference paper and a journal article) are separate records, "
         "even with the same DOI or title.",
+    ),
+    Rule(
+        "different_doi_same_abstract",
+        "duplicate",
+        lambda s: (
+            _ne(s, "doi")
+            & ~_eq(s, "doi_stem")
+            & _same_title_authors(s)
+            & _distinctive_title(s)
+            & _ge(s, "journal", 0.9)
+            & _ge(s, "abstract", 0.95)
+            & ~_ge(s, "year_diff", 2.0)
+        ),
+        "Different DOIs but the same title, authors, journal and abstract within a year: "
+        "the journal published the same article twice (online-first DOI and issue DOI).",
     ),
     Rule(
         "different_doi_same_title",
@@ -144,6 +212,39 @@ RULES: tuple[Rule, ...] = (
         "Different DOIs (other than a version suffix such as .pub2) identify different records.",
     ),
     Rule("different_pmid", "distinct", lambda s: _ne(s, "pmid"), "Different PubMed IDs."),
+    Rule(
+        "same_doi_title_authors",
+        "duplicate",
+        lambda s: (
+            _eq(s, "doi")
+            & _ne(s, "pages")
+            & _ge(s, "title", 0.95)
+            & _authors_agree(s)
+            & _eq(s, "year")
+            & ~_ne(s, "volume")
+        ),
+        "Same DOI, title, authors and year but different first pages: an article number "
+        "in one record, the page count in the other.",
+    ),
+    Rule(
+        "short_item_same_issue",
+        "duplicate",
+        lambda s: (
+            _flag(s, "short_items")
+            & _ne(s, "pages")
+            & _ge(s, "title", 0.95)
+            & _distinctive_title(s)
+            & _authors_agree(s)
+            & _eq(s, "year")
+            & _ge(s, "journal", 0.9)
+            & _eq(s, "volume")
+            & ~_ne(s, "issue")
+        ),
+        "Two one- or two-page items (meeting abstracts) with the same title and authors in "
+        "the same journal volume and issue but on different pages: the same abstract, "
+        "numbered differently by two databases (supplement pages, e-pages, abstract "
+        "numbers).",
+    ),
     Rule(
         "page_conflict",
         "distinct",
@@ -240,17 +341,38 @@ RULES: tuple[Rule, ...] = (
             & (
                 _eq(s, "pages")
                 | (_eq(s, "volume") & ~_journal_conflict(s))
+                | (_eq(s, "volume") & _eq(s, "issue"))
                 | _ge(s, "journal", 0.9)
             )
         ),
         "Title >= 95% similar, authors agree, same year, and the same first page, the same "
-        "journal, or the same volume in a compatible journal.",
+        "journal, the same volume in a compatible journal, or the same volume and issue "
+        "(a journal name translated or transliterated).",
     ),
     Rule(
         "title_prefix_pages",
         "duplicate",
-        lambda s: _eq(s, "title_prefix") & _authors_agree(s) & _eq(s, "year") & _eq(s, "pages"),
-        "One title is the other without its subtitle; authors, year and first page agree.",
+        lambda s: (
+            _eq(s, "title_prefix")
+            & _authors_agree(s)
+            & _eq(s, "year")
+            & (_eq(s, "pages") | (_eq(s, "volume") & _eq(s, "last_page") & _flag(s, "multi_page")))
+        ),
+        "One title is the other without its subtitle; authors, year and first page (or "
+        "volume and last page) agree.",
+    ),
+    Rule(
+        "title_part_journal",
+        "duplicate",
+        lambda s: (
+            _eq(s, "title_part")
+            & _ge(s, "title", 0.9)
+            & _authors_agree(s)
+            & _eq(s, "year")
+            & _ge(s, "journal", 0.9)
+        ),
+        "One title is the other with a lead-in or subtitle added (>= 90% similar), and "
+        "authors, year and journal agree.",
     ),
     Rule(
         "conference_title_authors",
@@ -270,7 +392,7 @@ RULES: tuple[Rule, ...] = (
         "duplicate",
         lambda s: _same_title_authors(s) & _ge(s, "year_diff", 1.0) & _ge(s, "journal", 0.9),
         "Same title, authors and journal one year apart: the online-first and the final "
-        "version of one article.",
+        "version of one article, or proceedings dated the year after the meeting.",
     ),
     Rule(
         "bibliographic_no_title",
@@ -335,7 +457,10 @@ def apply_rules(
     ...     "title_words": [5.0, 5.0], "venue": [1.0, 1.0], "cochrane": [False] * 2,
     ...     "multi_page": [False] * 2, "doi": [np.nan] * 2, "doi_stem": [np.nan] * 2,
     ...     "pmid": [np.nan] * 2, "abstract": [np.nan] * 2,
-    ...     "kind_a": ["article"] * 2, "kind_b": ["article"] * 2})
+    ...     "kind_a": ["article"] * 2, "kind_b": ["article"] * 2,
+    ...     "title_part": [0.0, 0.0], "authors_swapped": [np.nan] * 2,
+    ...     "first_swapped": [0.0, 0.0], "short_items": [False] * 2,
+    ...     "erratum_cited": [False] * 2})
     >>> names, decisions = apply_rules(s)
     >>> list(zip(names, decisions))
     [('title_authors_source', 'duplicate'), ('title_conflict', 'distinct')]
