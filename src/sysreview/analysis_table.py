@@ -7,6 +7,12 @@ and one family of data columns:
 * dichotomous: ``events_e, n_e, events_c, n_c``
 * generic inverse variance: ``estimate, se``
 
+Several families may be present (e.g. ``sysreview analyse``'s ``analysis_data.csv``,
+which holds continuous and dichotomous analyses in one table). Optional settings
+columns (:data:`SETTINGS`: ``measure, method, model, tau2_method, ci_method, level,
+convention``) give each analysis its own options; they must hold one value per
+analysis, and an option given by the caller overrides them.
+
 Every problem is reported as an :class:`~sysreview.errors.InputError` naming the
 file, the row (the line number in the file, header = 1) and the column.
 """
@@ -16,7 +22,7 @@ from __future__ import annotations
 import csv
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,13 +37,15 @@ from sysreview.effects import (
 )
 from sysreview.effects.base import FloatArray
 from sysreview.errors import InputError
-from sysreview.vocab import Convention, Measure
+from sysreview.vocab import CIMethod, Convention, Measure, Method, Model, Tau2Method
 
 CONTINUOUS = ("mean_e", "sd_e", "n_e", "mean_c", "sd_c", "n_c")
 DICHOTOMOUS = ("events_e", "n_e", "events_c", "n_c")
 GENERIC = ("estimate", "se")
 MISSING = {"", "na", "nan", "n/a", "."}
 NON_NEGATIVE = {"n_e", "n_c", "events_e", "events_c", "sd_e", "sd_c", "se"}
+SETTINGS = ("measure", "method", "model", "tau2_method", "ci_method", "level", "convention")
+"""Optional per-analysis settings columns, named as in ``sysreview pool --format json``."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,24 @@ class TableAnalysis:
     subgroups: tuple[str, ...] | None
     columns: dict[str, FloatArray]
     rows: tuple[int, ...]
+    settings: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PoolOptions:
+    """The options one analysis is pooled with (see :func:`resolve_options`)."""
+
+    measure: Measure
+    method: Method | None
+    model: Model
+    tau2_method: Tau2Method
+    ci_method: CIMethod
+    level: float
+    convention: Convention
+
+    def pooling(self) -> tuple[Method | None, Model, Tau2Method, CIMethod, float]:
+        """The options :func:`sysreview.meta.meta_analyses` takes, as a hashable key."""
+        return (self.method, self.model, self.tau2_method, self.ci_method, self.level)
 
 
 def _number(text: str, source: str, line: int, column: str) -> float:
@@ -107,7 +133,12 @@ def default_measure(columns: tuple[str, ...]) -> Measure:
 def read_table(
     path: str | Path, measure: Measure | None = None, by: str | None = None
 ) -> tuple[tuple[str, ...], list[TableAnalysis]]:
-    """Read the CSV at ``path``: the data columns used and one entry per analysis."""
+    """Read the CSV at ``path``: the default data columns and one entry per analysis.
+
+    The default data columns are those ``measure`` needs, else the first complete
+    family of the header; every complete family is read into each analysis's
+    ``columns``, and the :data:`SETTINGS` columns into its ``settings``.
+    """
     source = str(path)
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
@@ -132,7 +163,11 @@ def read_table(
     for study, line in zip(studies, lines, strict=True):
         if not study:
             raise InputError("empty study label", source=source, line=line, column="study")
-    values = {c: _column(rows, lines, index[c], c, source) for c in columns}
+    present = set(header)
+    families = [f for f in (CONTINUOUS, DICHOTOMOUS, GENERIC) if set(f) <= present]
+    read = tuple(dict.fromkeys((*columns, *(c for f in families for c in f))))
+    values = {c: _column(rows, lines, index[c], c, source) for c in read}
+    options = [c for c in SETTINGS if c in index]
     subgroups = [row[index["subgroup"]].strip() for row in rows] if "subgroup" in index else None
     keys = [row[index[by]].strip() for row in rows] if by is not None else [None] * len(rows)
     first: dict[str | None, int] = {}
@@ -145,12 +180,95 @@ def read_table(
             TableAnalysis(
                 label=key,
                 studies=tuple(studies[i] for i in idx),
-                subgroups=None if subgroups is None else tuple(subgroups[i] for i in idx),
-                columns={c: values[c][take] for c in columns},
+                subgroups=_subgroups(subgroups, idx),
+                columns={c: values[c][take] for c in read},
                 rows=tuple(lines[i] for i in idx),
+                settings=_settings(
+                    [rows[i] for i in idx], [lines[i] for i in idx], index, options, key, source
+                ),
             )
         )
     return columns, analyses
+
+
+def _subgroups(labels: list[str] | None, idx: list[int]) -> tuple[str, ...] | None:
+    """The analysis's subgroup labels; ``None`` when it has none (every cell blank)."""
+    if labels is None or not any(labels[i] for i in idx):
+        return None
+    return tuple(labels[i] for i in idx)
+
+
+def _settings(
+    rows: list[list[str]],
+    lines: list[int],
+    index: dict[str, int],
+    names: list[str],
+    analysis: str | None,
+    source: str,
+) -> dict[str, str]:
+    """The settings columns of one analysis: one value each (blank cells ignored)."""
+    out: dict[str, str] = {}
+    for name in names:
+        seen: dict[str, int] = {}
+        for row, line in zip(rows, lines, strict=True):
+            value = row[index[name]].strip()
+            if value:
+                seen.setdefault(value, line)
+        if len(seen) > 1:
+            (a, la), (b, lb) = list(seen.items())[:2]
+            where = "" if analysis is None else f"analysis {analysis!r} "
+            raise InputError(
+                f"{where}needs one {name}; it has {a!r} (row {la}) and {b!r} (row {lb})",
+                source=source,
+                line=lb,
+                column=name,
+            )
+        if seen:
+            out[name] = next(iter(seen))
+    return out
+
+
+def resolve_options(
+    table: TableAnalysis,
+    given: dict[str, object],
+    default_columns: tuple[str, ...],
+    source: str,
+) -> PoolOptions:
+    """The options of one analysis: the caller's, else the table's column, else defaults.
+
+    ``given`` maps :data:`SETTINGS` names to parsed values or ``None`` (not given).
+    Defaults are RevMan's: the data type's measure (:func:`default_measure`), the
+    measure's default method, random effects, DL, Wald z, 95% and the RevMan convention.
+    """
+    parsers: dict[str, Any] = {
+        "measure": Measure.parse,
+        "method": Method.parse,
+        "model": Model.parse,
+        "tau2_method": Tau2Method.parse,
+        "ci_method": CIMethod.parse,
+        "level": float,
+        "convention": Convention.parse,
+    }
+    defaults: dict[str, object] = {
+        "measure": default_measure(default_columns),
+        "method": None,
+        "model": Model.RANDOM,
+        "tau2_method": Tau2Method.DL,
+        "ci_method": CIMethod.Z,
+        "level": 95.0,
+        "convention": Convention.REVMAN,
+    }
+    chosen: dict[str, Any] = {}
+    for name, parse in parsers.items():
+        value = given.get(name)
+        if value is None and name in table.settings:
+            text = table.settings[name]
+            try:
+                value = parse(text)
+            except ValueError as exc:
+                raise InputError(str(exc), source=source, line=table.rows[0], column=name) from None
+        chosen[name] = defaults[name] if value is None else value
+    return PoolOptions(**chosen)
 
 
 def _data_rows(reader: Any, width: int, source: str) -> tuple[list[list[str]], list[int]]:
@@ -192,6 +310,18 @@ def effects_of(
 ) -> EffectSizes:
     """Compute the effect sizes of one analysis of the table."""
     c = table.columns
+    wanted = (
+        CONTINUOUS if measure.is_continuous else DICHOTOMOUS if measure.is_dichotomous else GENERIC
+    )
+    missing = [n for n in wanted if n not in c]
+    if missing:
+        where = "" if table.label is None else f"analysis {table.label!r}: "
+        raise InputError(
+            f"{where}measure {measure.value} needs columns {', '.join(wanted)}; "
+            f"missing {', '.join(missing)}",
+            source=source,
+            line=table.rows[0],
+        )
     try:
         if measure is Measure.MD or measure is Measure.SMD:
             f = mean_difference if measure is Measure.MD else standardized_mean_difference

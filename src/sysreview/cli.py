@@ -515,11 +515,13 @@ def pool(
     data: Annotated[Path, typer.Argument(help="CSV with study and data columns.")],
     measure: Annotated[str | None, typer.Option(help="MD|SMD|RR|OR|RD|PETO_OR|GIV")] = None,
     method: Annotated[str | None, typer.Option(help="IV|MH|PETO (default: RevMan's)")] = None,
-    model: Annotated[str, typer.Option(help="random|fixed")] = "random",
-    tau2: Annotated[str, typer.Option(help="DL|REML|ML|PM|EB|SJ|HE")] = "DL",
-    ci: Annotated[str, typer.Option(help="z|hksj")] = "z",
-    level: Annotated[float, typer.Option(help="confidence level in percent")] = 95.0,
-    convention: Annotated[str, typer.Option(help="revman|metafor")] = "revman",
+    model: Annotated[str | None, typer.Option(help="random|fixed (default: random)")] = None,
+    tau2: Annotated[str | None, typer.Option(help="DL|REML|ML|PM|EB|SJ|HE (default: DL)")] = None,
+    ci: Annotated[str | None, typer.Option(help="z|hksj (default: z)")] = None,
+    level: Annotated[
+        float | None, typer.Option(help="confidence level in percent (default: 95)")
+    ] = None,
+    convention: Annotated[str | None, typer.Option(help="revman|metafor (default: revman)")] = None,
     log_scale: Annotated[
         bool, typer.Option("--log-scale", help="GIV estimates are log ratios")
     ] = False,
@@ -528,52 +530,75 @@ def pool(
         OutputFormat, typer.Option("--format", help="text|json|csv")
     ] = OutputFormat.text,
 ) -> None:
-    """Pool the studies of DATA (per-arm means/SDs/Ns, events/Ns, or estimate/SE)."""
-    from sysreview.analysis_table import default_measure, effects_of, read_table
-    from sysreview.meta import meta_analyses
+    """Pool the studies of DATA (per-arm means/SDs/Ns, events/Ns, or estimate/SE).
+
+    Columns measure, method, model, tau2_method, ci_method, level and convention,
+    when present, set each analysis's options (one value per analysis); an option
+    given here overrides them.
+    """
+    from sysreview.analysis_table import effects_of, read_table, resolve_options
+    from sysreview.meta import MetaAnalysis, meta_analyses
     from sysreview.meta.export import records_json
     from sysreview.vocab import CIMethod, Convention, Measure, Method, Model, Tau2Method
 
     try:
         chosen = None if measure is None else Measure.parse(measure)
-        options = {
+        given: dict[str, object] = {
+            "measure": chosen,
             "method": None if method is None else Method.parse(method),
-            "model": Model.parse(model),
-            "tau2_method": Tau2Method.parse(tau2),
-            "ci_method": CIMethod.parse(ci),
+            "model": None if model is None else Model.parse(model),
+            "tau2_method": None if tau2 is None else Tau2Method.parse(tau2),
+            "ci_method": None if ci is None else CIMethod.parse(ci),
             "level": level,
+            "convention": None if convention is None else Convention.parse(convention),
         }
-        conv = Convention.parse(convention)
     except ValueError as exc:
         fail(str(exc))
     try:
         columns, tables = read_table(data, chosen, by)
-        chosen = chosen or default_measure(columns)
-        effects = [effects_of(t, chosen, conv, log_scale, str(data)) for t in tables]
+        options = [resolve_options(t, given, columns, str(data)) for t in tables]
+        effects = [
+            effects_of(t, o.measure, o.convention, log_scale, str(data))
+            for t, o in zip(tables, options, strict=True)
+        ]
         for t, es in zip(tables, effects, strict=True):
             if int(es.estimable.sum()) < 2:
                 where = f"analysis {t.label!r}: " if t.label is not None else ""
                 not_ok = [f"{s} ({r})" for s, r in zip(es.studies, es.reasons, strict=True) if r]
                 detail = f"; not estimable: {', '.join(not_ok)}" if not_ok else ""
                 fail(f"{data}: {where}fewer than 2 estimable studies{detail}")
-        results = meta_analyses(
-            effects,
-            subgroups=[t.subgroups for t in tables],
-            labels=[t.label for t in tables],
-            tau2_ci=False,  # not part of the output
-            **options,  # type: ignore[arg-type]
-        )
+        # analyses sharing options are pooled together in one vectorised pass
+        batches: dict[tuple[object, ...], list[int]] = {}
+        for i, o in enumerate(options):
+            batches.setdefault(o.pooling(), []).append(i)
+        results: list[MetaAnalysis | None] = [None] * len(tables)
+        for members in batches.values():
+            first = options[members[0]]
+            pooled = meta_analyses(
+                [effects[i] for i in members],
+                method=first.method,
+                model=first.model,
+                tau2_method=first.tau2_method,
+                ci_method=first.ci_method,
+                level=first.level,
+                subgroups=[tables[i].subgroups for i in members],
+                labels=[tables[i].label for i in members],
+                tau2_ci=False,  # not part of the output
+            )
+            for i, res in zip(members, pooled, strict=True):
+                results[i] = res
+        done = [r for r in results if r is not None]
     except (SysreviewError, ValueError) as exc:
         fail(str(exc))
     if output_format is OutputFormat.json:
-        sys.stdout.write(records_json(results, by=by is not None) + "\n")
+        sys.stdout.write(records_json(done, by=by is not None) + "\n")
     elif output_format is OutputFormat.csv:
         import pandas as pd
 
-        frames = [r.to_frame().assign(analysis=r.label) for r in results]
+        frames = [r.to_frame().assign(analysis=r.label) for r in done]
         pd.concat(frames, ignore_index=True).to_csv(sys.stdout, index=False)
     else:
-        sys.stdout.write("\n\n".join(r.summary() for r in results) + "\n")
+        sys.stdout.write("\n\n".join(r.summary() for r in done) + "\n")
 
 
 def _register_commands() -> None:

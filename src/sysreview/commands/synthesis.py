@@ -1,9 +1,85 @@
-"""sysreview analyse / report / run: the analysis plan and the report (issue 7)."""
+"""sysreview analyse: the protocol's analysis plan, executed (issue 7)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+from sysreview.commands.common import DatabaseOption, ProjectOption, reported
+
+if TYPE_CHECKING:
+    from sysreview.synthesis import Synthesis
+
+
+def _table(synthesis: Synthesis) -> object:
+    """A rich table: one row per analysis, the result in words or the reason."""
+    from rich.table import Table
+
+    table = Table(title="Analyses", show_lines=False)
+    for name in ("analysis", "k", "N", "measure", "estimate [CI]", "p", "I²", "result"):
+        table.add_column(name, justify="right" if name in ("k", "N", "p", "I²") else "left")
+    for res in synthesis.results:
+        m = res.meta
+        if m is None:
+            table.add_row(
+                res.analysis, str(res.k), f"{res.participants:g}", "", "", "", "", res.reason or ""
+            )
+            continue
+        est, lo, hi = (float(m.display(x)) for x in (m.estimate, m.ci_low, m.ci_high))
+        words = f"{res.evidence} evidence" + (f", {res.magnitude}" if res.magnitude else "")
+        if res.substantial_heterogeneity:
+            words += "; substantial heterogeneity"
+        if m.subgroup_test is not None:
+            words += f"; subgroup differences p = {m.subgroup_test.p:.3g}"
+        table.add_row(
+            res.analysis,
+            str(res.k),
+            f"{res.participants:g}",
+            m.measure.value,
+            f"{est:.2f} [{lo:.2f}, {hi:.2f}]",
+            f"{m.p:.3g}",
+            f"{m.i2:.0f}%",
+            words,
+        )
+    return table
+
+
+def analyse(
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data", help="A Metapsy-format CSV to analyse instead of the project's data."
+        ),
+    ] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option("--mapping", help="Conversion table of --data (default: DIR/mapping.toml)."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Output folder (default: DIR/out).")
+    ] = None,
+) -> None:
+    """Run the protocol's analysis plan: pooled, narrative, sensitivity and subgroup analyses.
+
+    Writes results.json, results.csv and analysis_data.csv (the exact inputs of every
+    pooled analysis: `sysreview pool analysis_data.csv --by analysis` reproduces them).
+    """
+    from rich.console import Console
+
+    from sysreview.project.analysing import analyse as run
+
+    with reported():
+        done = run(project, db_url=db, data=data, mapping=mapping, out=out)
+    console = Console()
+    console.print(_table(done.synthesis))
+    for name, path in done.files.items():
+        console.print(f"wrote {name}: {path}", highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to ``app`` (none yet)."""
+    """Add ``analyse`` to ``app``."""
+    app.command("analyse")(analyse)

@@ -1,0 +1,134 @@
+"""The report as ONE self-contained HTML file: inline CSS, figures as ``data:`` URIs.
+
+The page loads nothing: no scripts, stylesheets, fonts or images from anywhere (it works
+offline and from an e-mail attachment). Jinja2 autoescaping is on, so text from the
+inputs (study labels, captions, protocol text) cannot inject markup. A final check refuses
+to return a page whose ``src``/``href`` attributes point anywhere but an anchor or a
+``data:`` URI.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from typing import Any
+
+import jinja2
+
+from sysreview import __version__
+
+from .checklist import NOT_REPORTED
+from .document import Block, Document, Figure, Paragraph, Table
+from .inputs import ReportFigure, ReportInputError
+
+_MIME = {".svg": "image/svg+xml", ".png": "image/png"}
+_EXTERNAL = re.compile(
+    r"""<[^>]*?\s(?:src|href|xlink:href|action|poster|srcset)\s*=\s*(?!["']?(?:#|data:))""",
+    re.I,
+)
+"""A tag attribute that would load or link to something outside the page."""
+
+
+def data_uri(figure: ReportFigure) -> str:
+    """The figure's SVG (else PNG) file as a base64 ``data:`` URI."""
+    path = figure.web
+    if path is None:
+        raise ReportInputError(f"figure {figure.caption!r} has no SVG or PNG file")
+    payload = base64.b64encode(path.read_bytes()).decode("ascii")
+    return f"data:{_MIME[path.suffix.lower()]};base64,{payload}"
+
+
+def _cell(value: object, anchors: frozenset[str]) -> dict[str, str | None]:
+    text = str(value)
+    linked = text.startswith("#") and text[1:] in anchors
+    return {"text": text, "href": text if linked else None}
+
+
+def _view(block: Block, anchors: frozenset[str]) -> dict[str, Any]:
+    if isinstance(block, Paragraph):
+        return {"kind": "paragraph", "text": block.text, "pre": block.pre}
+    if isinstance(block, Table):
+        frame = block.frame
+        return {
+            "kind": "table",
+            "anchor": block.anchor,
+            "label": block.label,
+            "caption": block.caption,
+            "note": block.note,
+            "columns": [str(c) for c in frame.columns],
+            "rows": [[_cell(v, anchors) for v in row] for row in frame.itertuples(index=False)],
+        }
+    if isinstance(block, Figure):
+        return {
+            "kind": "figure",
+            "anchor": block.anchor,
+            "label": block.label,
+            "caption": block.figure.caption,
+            "src": data_uri(block.figure),
+        }
+    raise TypeError(f"unknown block {block!r}")
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("sysreview.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def render_html(doc: Document) -> str:
+    """The report as a self-contained HTML page.
+
+    Raises
+    ------
+    ReportInputError
+        When a figure file cannot be embedded.
+    RuntimeError
+        When the page would reference anything outside itself (a bug, never input).
+    """
+    anchors = frozenset({"title", *(s.anchor for s in doc.sections)})
+    sections = [
+        {
+            "anchor": s.anchor,
+            "title": s.title,
+            "level": s.level,
+            "blocks": [_view(b, anchors) for b in s.blocks],
+        }
+        for s in doc.sections
+    ]
+    view = {"title": doc.title, "subtitle": doc.subtitle, "sections": sections}
+    template = _environment().get_template("report.html.j2")
+    page = template.render(doc=view, version=__version__, not_reported=NOT_REPORTED)
+    check_offline(page)
+    return page
+
+
+def check_offline(page: str) -> None:
+    """Refuse a page with a ``src``/``href`` (or similar) pointing anywhere but ``#`` or
+    ``data:``.
+
+    Raises
+    ------
+    RuntimeError
+        Naming the offending attribute.
+
+    Examples
+    --------
+    >>> check_offline('<a href="#results">Results</a>')
+    >>> check_offline('<p>text about src="https://example.org"</p>')
+    >>> check_offline('<img alt="x" src="https://example.org/x.png">')
+    Traceback (most recent call last):
+    ...
+    RuntimeError: the report would load an external resource: '<img alt="x" src="https://example.org/x.png">'
+    """
+    bad = _EXTERNAL.search(page)
+    if bad is not None:
+        end = page.find(">", bad.end())
+        raise RuntimeError(
+            f"the report would load an external resource: {page[bad.start() : end + 1]!r}"
+        )
+
+
+__all__ = ["check_offline", "data_uri", "render_html"]

@@ -1,0 +1,317 @@
+"""Drafted methods and results paragraphs, in the words of the seed review.
+
+Methods come from the protocol; results from the results records, the PRISMA counts, the
+study data and the risk-of-bias judgements. Nothing is computed here: every number in a
+sentence is a value of the inputs, formatted (:mod:`sysreview.report.words`).
+
+The results style follows Lyons, Cooper & Lloyd-Evans (BMC Psychiatry 2021;21:315): the
+number of trials and participants, then the strength of evidence (from the p value bands
+of the protocol) and the magnitude of the effect, with the estimate, its confidence
+interval, p and I² in brackets::
+
+    Five trials (n = 612) reported hope at post-intervention; there was strong evidence
+    for a small effect favouring group peer support (SMD 0.22, 95% CI 0.07 to 0.37,
+    p = 0.004; I² = 12%).
+"""
+
+from __future__ import annotations
+
+from sysreview.prisma.result import PrismaCounts
+from sysreview.protocol import Protocol
+
+from .inputs import Direction, NarrativeRow, ReportInputs, ResultRecord, RobSummary
+from .methods import (
+    rob_methods_paragraph,
+    screening_paragraph,
+    search_paragraph,
+    sensitivity_paragraph,
+    subgroup_paragraph,
+    synthesis_paragraphs,
+)
+from .words import (
+    analysis_label,
+    article,
+    fmt_ci,
+    fmt_count,
+    fmt_effect,
+    fmt_i2,
+    fmt_num,
+    fmt_p,
+    join_words,
+    lower_first,
+    number_word,
+    outcome_label,
+    plural,
+    timepoint_label,
+)
+
+STUDY = "trial"
+"""What an included study is called in running text (the seed includes RCTs only)."""
+
+
+RATIO_MEASURES = ("RR", "OR", "PETO_OR")
+
+
+def _whom(inputs: ReportInputs, label: str) -> str | None:
+    """``"Favours intervention"`` → the intervention; ``"Favours control"`` → ``control``;
+    other labels (``"Fewer events with intervention"``) name nobody."""
+    words = label.strip()
+    if words.lower() == "favours intervention":
+        return inputs.intervention_text
+    if words.lower().startswith("favours "):
+        return words[len("favours ") :]
+    return None
+
+
+def _favouring(inputs: ReportInputs, rec: ResultRecord, estimate: float) -> str | None:
+    """Whom the pooled estimate favours.
+
+    With the record's ``favours`` labels (below and above the null line, as on the
+    forest plot), the label on the estimate's side. Without them, for a difference (MD,
+    SMD, RD) the sign of the estimate against the protocol's benefit sign; for a ratio
+    nobody, since whether a ratio below 1 is good depends on the event.
+    """
+    null = 1.0 if rec.measure in RATIO_MEASURES else 0.0
+    if estimate == null:
+        return "neither group"
+    if rec.favours is not None:
+        return _whom(inputs, rec.favours[0 if estimate < null else 1])
+    if rec.measure in RATIO_MEASURES:
+        return None
+    benefit_positive = inputs.protocol.analysis.benefit_sign.value == "positive"
+    return inputs.intervention_text if (estimate > 0) == benefit_positive else "control"
+
+
+def _stats(inputs: ReportInputs, rec: ResultRecord) -> str:
+    plan = inputs.protocol.analysis
+    p = fmt_p(rec.p, plan.evidence.p_thresholds) if rec.p is not None else "p not reported"
+    text = f"{fmt_effect(rec, plan.level)}, {p}"
+    return text if rec.i2 is None else f"{text}; {fmt_i2(rec.i2)}"
+
+
+def finding(inputs: ReportInputs, rec: ResultRecord) -> str:
+    """What a pooled analysis found, without the lead-in: ``there was strong evidence ...``.
+
+    ``evidence`` and ``magnitude`` are the record's own labels; the protocol's first
+    evidence label (``no``) reads "no evidence of an effect". Substantial heterogeneity
+    (I² above the protocol's threshold) is said.
+    """
+    plan = inputs.protocol.analysis
+    if rec.estimate is None or rec.p is None:
+        raise ValueError(f"results record {rec.analysis!r} has no pooled estimate")
+    if rec.evidence == plan.evidence.labels[0]:
+        text = f"there was no evidence of an effect ({_stats(inputs, rec)})"
+    else:
+        size = f"{rec.magnitude} effect" if rec.magnitude else "effect"
+        whom = _favouring(inputs, rec, rec.estimate)
+        favouring = "" if whom is None else f" favouring {whom}"
+        text = (
+            f"there was {rec.evidence} evidence for {article(size)} {size}{favouring} "
+            f"({_stats(inputs, rec)})"
+        )
+    if rec.i2 is not None and rec.i2 > plan.substantial_i2:
+        text += ", and heterogeneity was substantial"
+    return text
+
+
+def _trials(rec: ResultRecord, capital: bool, inside: bool = False) -> str:
+    """``Five trials (n = 612)``; ``five trials, n = 612`` when already in brackets."""
+    k = rec.k if rec.k is not None else len(rec.studies)
+    if rec.participants is None:
+        return plural(k, STUDY, capital)
+    n = fmt_count(rec.participants)
+    return f"{plural(k, STUDY, capital)}{f', n = {n}' if inside else f' (n = {n})'}"
+
+
+def _what(inputs: ReportInputs, rec: ResultRecord) -> str:
+    outcome = lower_first(outcome_label(inputs.protocol, rec.outcome))
+    return f"{outcome} at {timepoint_label(rec.timepoint)}"
+
+
+def result_sentence(inputs: ReportInputs, rec: ResultRecord) -> str:
+    """One sentence per analysis: pooled, not possible (with its reason) or sensitivity.
+
+    Examples (see the module docstring and ``tests/unit/report/test_text.py``).
+    """
+    what = _what(inputs, rec)
+    label = analysis_label(inputs.protocol, rec)
+    if rec.reason is not None:
+        reason = rec.reason.rstrip(". ")
+        if rec.kind == "main":
+            return f"A meta-analysis of {what} was not possible: {reason}."
+        return f"The planned {rec.kind} analysis “{label}” of {what} was not possible: {reason}."
+    if rec.kind == "main":
+        return f"{_trials(rec, True)} reported {what}; {finding(inputs, rec)}."
+    if rec.subgroups:
+        return _subgroups_sentence(inputs, rec, label, what)
+    return (
+        f"In the {rec.kind} analysis “{label}”, {_trials(rec, False)} contributed to {what}; "
+        f"{finding(inputs, rec)}."
+    )
+
+
+def _subgroups_sentence(inputs: ReportInputs, rec: ResultRecord, label: str, what: str) -> str:
+    plan = inputs.protocol.analysis
+    levels = []
+    for sub in rec.subgroups:
+        text = f"{sub.subgroup}, {plural(sub.k or 0, STUDY)}"
+        if sub.estimate is not None and sub.ci_low is not None and sub.ci_high is not None:
+            text += (
+                f", {rec.measure} {fmt_num(sub.estimate)} "
+                f"({fmt_ci(sub.ci_low, sub.ci_high, plan.level)})"
+            )
+        levels.append(text)
+    out = (
+        f"In the subgroup analysis “{label}” of {what} ({_trials(rec, False, True)}): "
+        f"{'; '.join(levels)}."
+    )
+    test = rec.subgroup_test
+    if test is not None and test.p is not None:
+        ev = "no" if test.evidence in (None, plan.evidence.labels[0]) else test.evidence
+        stats = [] if test.q is None else [f"Chi² = {fmt_num(test.q)}"]
+        stats += [] if test.df is None else [f"df = {test.df}"]
+        stats.append(fmt_p(test.p, plan.evidence.p_thresholds))
+        out += f" There was {ev} evidence of a difference between subgroups ({', '.join(stats)})."
+    return out
+
+
+def small_study_sentence(inputs: ReportInputs, rec: ResultRecord) -> str | None:
+    """The funnel-plot asymmetry tests of one analysis, or ``None`` when it has none."""
+    if not rec.small_study_tests:
+        return None
+    thresholds = inputs.protocol.analysis.evidence.p_thresholds
+    tests = [
+        f"{t.test}'s test {'p not reported' if t.p is None else fmt_p(t.p, thresholds)}"
+        for t in rec.small_study_tests
+    ]
+    lead = f"Funnel-plot asymmetry in {_what(inputs, rec)} ({_trials(rec, False, True)})"
+    return f"{lead}: {join_words(tests)}."
+
+
+_DIRECTION = {
+    Direction.NONE: "no clear difference between groups",
+    Direction.CONTROL: "a result favouring control",
+    Direction.UNKNOWN: "a result whose direction could not be determined",
+}
+
+
+def narrative_paragraph(
+    inputs: ReportInputs, rec: ResultRecord, rows: tuple[NarrativeRow, ...]
+) -> str:
+    """The narrative summary of an outcome that was not pooled, study by study."""
+    k = rec.k if rec.k is not None else (len(rec.studies) or len(rows))
+    lead = f"{plural(k, STUDY, True)} reported {_what(inputs, rec)}"
+    if rec.reason is not None:
+        lead += f"; a meta-analysis was not possible because {rec.reason.rstrip('. ')}"
+    else:
+        need = number_word(inputs.protocol.analysis.min_studies)
+        lead += f", too few to pool (at least {need} are needed)"
+    lead += ", so findings are summarised narratively."
+    parts = []
+    for row in rows:
+        found = _DIRECTION.get(row.direction, f"a result favouring {inputs.intervention_text}")
+        measure = f" on the {row.measure}" if row.measure else ""
+        parts.append(f"{row.study} found {found}{measure} ({row.effect}; {row.significance})")
+    return lead if not parts else f"{lead} {'; '.join(parts)}."
+
+
+def study_selection_paragraph(prisma: PrismaCounts | None) -> str:
+    """Study selection in words, from the PRISMA counts."""
+    if prisma is None:
+        return "Study selection counts were not derived for this report."
+    c = prisma
+    text = (
+        f"The searches identified {c.records_identified} records ({c.records_databases} "
+        f"from databases, {c.records_registers} from registers and "
+        f"{c.records_other_methods} from other methods). "
+    )
+    removed = [f"{c.duplicates_removed} duplicates"]
+    if c.removed_by_automation:
+        removed.append(f"{c.removed_by_automation} marked ineligible by automation tools")
+    if c.removed_other_reasons:
+        removed.append(f"{c.removed_other_reasons} for other reasons")
+    text += (
+        f"After removing {join_words(removed)}, {c.records_screened} records were screened "
+        f"by title and abstract and {c.records_excluded} were excluded. "
+        f"Of {c.reports_sought} reports sought for retrieval, {c.reports_not_retrieved} "
+        f"could not be retrieved; {c.reports_assessed} were assessed in full text and "
+        f"{c.reports_excluded} were excluded"
+    )
+    if c.reports_excluded_by_reason:
+        reasons = "; ".join(f"{lower_first(r)}, {n}" for r, n in c.reports_excluded_by_reason)
+        text += f" ({reasons})"
+    text += ". "
+    pending = []
+    if c.awaiting_screening or c.awaiting_full_text:
+        pending.append(f"{c.awaiting_screening + c.awaiting_full_text} await a decision")
+    if c.conflicts:
+        pending.append(f"{c.conflicts} have unresolved disagreements")
+    if pending:
+        text += f"Of the records and reports, {join_words(pending)}. "
+    text += (
+        f"{plural(c.studies_included, 'study', True, 'studies')}"
+        f" ({plural(c.reports_included, 'report')}) "
+        f"{'was' if c.studies_included == 1 else 'were'} included."
+    )
+    return text
+
+
+def studies_paragraph(inputs: ReportInputs, participants: dict[str, int | None]) -> str:
+    """The included studies in one sentence: how many and how many were randomised.
+
+    ``participants`` is ``study id -> N randomised`` (``None`` when not reported), as in
+    Table 1.
+    """
+    k = len(inputs.data.studies)
+    if k == 0:
+        return f"No {STUDY}s were included."
+    known = [n for n in participants.values() if n is not None]
+    text = f"{plural(k, STUDY, True)} {'was' if k == 1 else 'were'} included"
+    if known and len(known) == k:
+        return f"{text}, with {sum(known)} participants randomised (Table 1)."
+    if known:
+        return (
+            f"{text}; {sum(known)} participants were randomised in the "
+            f"{plural(len(known), STUDY)} that reported it (Table 1)."
+        )
+    return f"{text} (Table 1)."
+
+
+_ROB_PHRASE = {
+    "low": "at low risk",
+    "unclear": "at unclear risk",
+    "some_concerns": "judged to raise some concerns",
+    "high": "at high risk",
+}
+
+
+def rob_results_paragraph(protocol: Protocol, rob: RobSummary | None) -> str:
+    """Overall risk of bias in words: how many studies at each overall judgement."""
+    if rob is None or not rob.studies:
+        return "Risk-of-bias judgements were not available for this report."
+    counts = rob.counts()
+    levels = [lv for lv in protocol.risk_of_bias.tool.judgements if counts.get(lv)]
+    first = levels[0]
+    phrase = _ROB_PHRASE[first] + (" of bias" if first != "some_concerns" else "")
+    head = f"{plural(counts[first], STUDY)} {'was' if counts[first] == 1 else 'were'} {phrase}"
+    rest = [f"{number_word(counts[lv])} {_ROB_PHRASE[lv]}" for lv in levels[1:]]
+    return f"Overall, {join_words([head, *rest])}."
+
+
+__all__ = [
+    "RATIO_MEASURES",
+    "STUDY",
+    "finding",
+    "narrative_paragraph",
+    "result_sentence",
+    "rob_methods_paragraph",
+    "rob_results_paragraph",
+    "screening_paragraph",
+    "search_paragraph",
+    "sensitivity_paragraph",
+    "small_study_sentence",
+    "studies_paragraph",
+    "study_selection_paragraph",
+    "subgroup_paragraph",
+    "synthesis_paragraphs",
+]
