@@ -2,8 +2,126 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+from sysreview.commands.common import DatabaseOption, ProjectOption, reported
+
+if TYPE_CHECKING:
+    from sysreview.extraction.dataset import ReviewData
+
+extract_app = typer.Typer(
+    help="Data extraction: templates from the protocol, loading, discrepancies, data.",
+    no_args_is_help=True,
+)
+ReviewerOption = Annotated[str, typer.Option("--reviewer", help="Protocol reviewer id, e.g. R1.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+@extract_app.command("template")
+def template_command(
+    out: Annotated[Path, typer.Argument(help="Template to write: OUT.xlsx, or OUT.csv.")],
+    reviewer: Annotated[
+        str | None,
+        typer.Option("--reviewer", help="Pre-fill with this reviewer's current values."),
+    ] = None,
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """Write an extraction template generated from the protocol (one sheet per part)."""
+    from sysreview.project.extracting import project_template
+
+    with reported():
+        written = project_template(project, out, reviewer, db)
+    print(f"extraction template written to {written}")
+
+
+@extract_app.command("load")
+def load_command(
+    file: Annotated[Path, typer.Argument(help="A filled template (.xlsx, or OUT.csv).")],
+    reviewer: ReviewerOption,
+    consensus: Annotated[
+        bool, typer.Option("--consensus", help="The values are the agreed (consensus) ones.")
+    ] = False,
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """Check every row of a filled template, then store it all (or nothing)."""
+    from sysreview.project.extracting import project_load
+
+    with reported():
+        result = project_load(project, file, reviewer, consensus=consensus, db_url=db)
+    print(result.summary())
+    print(f"loaded from {file} as {reviewer} ({result.kind})")
+
+
+@extract_app.command("discrepancies")
+def discrepancies_command(
+    as_json: JsonOption = False, project: ProjectOption = Path("."), db: DatabaseOption = None
+) -> None:
+    """List values on which reviewers differ and no consensus has been entered."""
+    from sysreview.project.extracting import project_discrepancies
+
+    with reported():
+        found = project_discrepancies(project, db)
+    if as_json:
+        print(found.to_frame().to_json(orient="records", indent=2))
+        return
+    print(found.summary())
+
+
+def _data_json(data: ReviewData) -> str:
+    from dataclasses import fields
+
+    def plain(entry: object) -> dict[str, object]:
+        out: dict[str, object] = {}
+        for f in fields(entry):  # type: ignore[arg-type]
+            value = getattr(entry, f.name)
+            out[f.name] = dict(value) if f.name in ("attributes", "characteristics") else value
+        return out
+
+    content = {
+        "studies": [plain(s) for s in data.studies],
+        "arms": [plain(a) for a in data.arms],
+        "outcomes": [plain(o) for o in data.outcomes],
+    }
+    return json.dumps(content, indent=2, ensure_ascii=False)
+
+
+def _data_table(data: ReviewData) -> str:
+    lines = [f"{len(data.studies)} studies, {len(data.arms)} arms, "
+             f"{len(data.outcomes)} outcome entries"]  # fmt: skip
+    for o in data.outcomes:
+        numbers = (f"events {o.events}/{o.n}" if o.is_dichotomous
+                   else f"mean {o.mean:.4g}, sd {o.sd:.4g}, n {o.n}" if o.mean is not None
+                   else f"p {o.reported_p}")  # fmt: skip
+        flags = f"  [{'; '.join(o.flags)}]" if o.flags else ""
+        lines.append(f"{o.study_id} | {o.arm} | {o.domain} | {o.measure} | "
+                     f"{o.weeks_after_end:g} wk | {numbers} | {o.source}{flags}")  # fmt: skip
+    return "\n".join(lines)
+
+
+@extract_app.command("show")
+def show_command(
+    as_json: JsonOption = False,
+    latest: Annotated[
+        bool,
+        typer.Option("--latest", help="Use the latest value where reviewers still differ."),
+    ] = False,
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """Show the analysis-ready extracted data (consensus values, else agreed ones)."""
+    from sysreview.project.extracting import project_review_data
+
+    with reported():
+        data = project_review_data(project, db, unresolved="latest" if latest else "error")
+    print(_data_json(data) if as_json else _data_table(data))
 
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to ``app`` (none yet)."""
+    """Add ``sysreview extract ...`` to ``app``."""
+    app.add_typer(extract_app, name="extract")

@@ -8,6 +8,14 @@
 
 from __future__ import annotations
 
+from sysreview.extraction.forms import (
+    PARTS,
+    ExtractionForm,
+    FieldSpec,
+    FieldType,
+    FormPart,
+    extraction_form,
+)
 from sysreview.extraction.metapsy import MetapsyData, MetapsyRow, read_metapsy, read_metapsy_text
 from sysreview.extraction.metapsy_dataset import (
     MetapsyConversion,
@@ -25,16 +33,33 @@ from sysreview.extraction.quality import (
     quality_report,
     repair_mojibake,
 )
+from sysreview.extraction.validate import (
+    ExtractionInputError,
+    Known,
+    ValidatedRows,
+    convert_outcome,
+    validate_rows,
+)
 
 __all__ = [
+    "PARTS",
+    "ExtractionForm",
+    "ExtractionInputError",
+    "FieldSpec",
+    "FieldType",
+    "FormPart",
+    "Known",
     "MetapsyConversion",
     "MetapsyData",
     "MetapsyMapping",
     "MetapsyRow",
     "Problem",
     "QualityReport",
+    "ValidatedRows",
     "compare_g",
     "convert_metapsy",
+    "convert_outcome",
+    "extraction_form",
     "prisma_from_search_flow",
     "quality_report",
     "read_metapsy",
@@ -43,4 +68,5 @@ __all__ = [
     "repair_mojibake",
     "review_data_from_metapsy",
     "rob2_from_metapsy",
+    "validate_rows",
 ]

@@ -19,6 +19,7 @@ from sysreview.project.store import (
     open_store,
     table_counts,
 )
+from sysreview.project.store.migrate import head_revision
 from tests.unit.project.factories import add_reviewers, populate
 
 
@@ -45,7 +46,7 @@ def test_manifest_lists_every_table_with_counts_and_checksums(store: Store, tmp_
     manifest = export_store(store, tmp_path / "dump")
     body = json.loads((tmp_path / "dump" / "manifest.json").read_text())
     assert body["format"] == "sysreview-store-dump"
-    assert body["schema_revision"] == "0001"
+    assert body["schema_revision"] == head_revision()
     assert [t["table"] for t in body["tables"]] == [t.name for t in Base.metadata.sorted_tables]
     counts = manifest.counts()
     assert counts == table_counts(store)
@@ -82,7 +83,7 @@ def test_load_refuses_another_schema_revision(
 ) -> None:
     export_store(store, tmp_path / "dump")
     manifest = tmp_path / "dump" / "manifest.json"
-    manifest.write_text(manifest.read_text().replace('"0001"', '"0000"'))
+    manifest.write_text(manifest.read_text().replace(f'"{head_revision()}"', '"0000"'))
     with open_store(new_url()) as fresh, pytest.raises(StoreError, match="revision '0000'"):
         load_store(tmp_path / "dump", fresh)
 

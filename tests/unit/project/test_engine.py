@@ -22,6 +22,7 @@ from sysreview.project.store import (
     parse_url,
     sqlite_url,
 )
+from sysreview.project.store.migrate import head_revision
 from tests.unit.project.factories import add_batch, add_reviewers
 
 
@@ -57,7 +58,7 @@ def test_plain_postgresql_url_means_psycopg() -> None:
 def test_open_store_on_a_directory_creates_review_db(tmp_path: Path) -> None:
     with open_store(tmp_path) as store:
         assert store.backend == "sqlite"
-        assert store.current_revision() == store.head_revision() == "0001"
+        assert store.current_revision() == store.head_revision() == head_revision()
     assert (tmp_path / "review.db").is_file()
 
 

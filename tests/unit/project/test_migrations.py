@@ -11,11 +11,11 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 from sysreview.project.store import Base, Store, StoreError, open_store
-from sysreview.project.store.migrate import alembic_config, migrations_dir
+from sysreview.project.store.migrate import alembic_config, head_revision, migrations_dir
 
 
 def test_new_store_is_at_head(store: Store) -> None:
-    assert store.current_revision() == store.head_revision() == "0001"
+    assert store.current_revision() == store.head_revision() == head_revision()
 
 
 def test_migrated_schema_matches_the_models(store: Store) -> None:
@@ -40,7 +40,7 @@ def test_upgrade_is_idempotent_and_downgrade_removes_everything(store: Store) ->
         command.downgrade(alembic_config(connection=conn), "base")
     assert set(inspect(store.engine).get_table_names()) <= {"alembic_version"}
     store.upgrade()
-    assert store.current_revision() == "0001"
+    assert store.current_revision() == head_revision()
     assert set(inspect(store.engine).get_table_names()) >= set(Base.metadata.tables)
 
 

@@ -20,6 +20,7 @@ from sysreview.project.services import (
     upgrade_database,
 )
 from sysreview.project.store import DuplicateLink, open_store
+from sysreview.project.store.migrate import head_revision
 from sysreview.protocol import ProtocolError
 from tests.unit.project.factories import add_batch, add_reviewers, populate
 
@@ -71,7 +72,7 @@ def test_status_counts_records_duplicates_screening_and_studies(
     assert status.unique_records == 5
     assert status.screened == 1 and status.screened_full_text >= 0
     assert status.included_studies == 1
-    assert status.schema_revision == "0001"
+    assert status.schema_revision == head_revision()
 
 
 def test_export_then_load_is_lossless(
@@ -97,8 +98,8 @@ def test_upgrade_reports_revisions(tmp_path: Path, new_url: Callable[..., str]) 
     (tmp_path / PROTOCOL_FILE).write_text(
         (Path(__file__).parents[3] / "src/sysreview/templates/blank.toml").read_text()
     )
-    assert upgrade_database(tmp_path, url) == (None, "0001")
-    assert upgrade_database(tmp_path, url) == ("0001", "0001")
+    assert upgrade_database(tmp_path, url) == (None, head_revision())
+    assert upgrade_database(tmp_path, url) == (head_revision(), head_revision())
 
 
 def test_a_broken_protocol_names_key_value_and_line(tmp_path: Path) -> None:
@@ -125,7 +126,7 @@ def test_cli_project_commands_end_to_end(tmp_path: Path, store_url: str) -> None
     assert code == 0
     assert {"records", "duplicates", "screened", "included_studies"} <= set(status)
     code, out, _ = run("db", "upgrade", "--project", project, "--db", store_url)
-    assert code == 0 and "0001" in out
+    assert code == 0 and head_revision() in out
     code, out, _ = run("export", dump, "--project", project, "--db", store_url)
     assert code == 0 and "tables" in out
     code, out, err = run("load", dump, copy)

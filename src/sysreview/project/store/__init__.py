@@ -18,9 +18,9 @@ Examples
 ...         with store.session() as session:
 ...             session.add(Reviewer(name="AB", roles=["screener"]))
 ...             _ = store.audit("AB", "add reviewer", "reviewer")
-...         revision = store.current_revision()
->>> revision
-'0001'
+...         at_head = store.current_revision() == store.head_revision()
+>>> at_head
+True
 """
 
 from sysreview.errors import StoreError

@@ -37,8 +37,10 @@ DECISION_KINDS = ("decision", "resolution")
 """A reviewer's decision, or an arbiter's resolution of a disagreement."""
 LINK_STATUSES = ("proposed", "confirmed", "rejected")
 """States of a duplicate link; the latest event per pair of records is current."""
-ARM_TYPES = ("intervention", "tau", "waiting_list", "active")
-"""Arm types: intervention, treatment as usual, waiting list, active comparator."""
+ARM_TYPES = ("intervention",)
+"""The one fixed arm type. Every other ``arm.arm_type`` is a comparator code declared by the
+protocol (``[comparators] types``, e.g. ``TAU``, ``WL``, ``active``): the extraction service
+checks it against the protocol, since the database cannot know the protocol."""
 ROB_JUDGEMENTS = ("low", "high", "unclear", "some_concerns")
 """Risk-of-bias judgements of RoB 1 (low/high/unclear) and RoB 2 (low/some concerns/high)."""
 ENTRY_KINDS = ("reviewer", "consensus")

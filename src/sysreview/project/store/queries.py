@@ -91,7 +91,11 @@ def current_extraction_values(
 
 
 def current_outcome_data(session: Session, arm_id: int | None = None) -> list[OutcomeData]:
-    """Current outcome numbers: the latest row per arm, outcome measure and timepoint."""
+    """Current outcome numbers: the latest row per arm, outcome measure, timepoint and
+    reviewer, plus the latest consensus row per arm, outcome measure and timepoint."""
     o = OutcomeData
     where = () if arm_id is None else (o.arm_id == arm_id,)
-    return _fetch(session, o, _latest_ids(o, (o.arm_id, o.outcome_measure_id, o.timepoint), *where))
+    key = (o.arm_id, o.outcome_measure_id, o.timepoint)
+    own = _latest_ids(o, (*key, o.entered_by), o.kind == "reviewer", *where)
+    agreed = _latest_ids(o, key, o.kind == "consensus", *where)
+    return _fetch(session, o, own, agreed)

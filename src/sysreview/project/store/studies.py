@@ -15,7 +15,6 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sysreview.project.store.base import (
-    ARM_TYPES,
     ENTRY_KINDS,
     ROB_JUDGEMENTS,
     Base,
@@ -55,20 +54,29 @@ class StudyReport(Base):
 
 
 class Arm(Base):
-    """One arm of a study: its type (see :data:`ARM_TYPES`) and randomised ``n``."""
+    """One arm of a study: its type, randomised ``n`` and how the intervention was given.
+
+    ``arm_type`` is ``"intervention"`` or one of the protocol's comparator codes (checked
+    by :mod:`sysreview.project.extracting` against the protocol, not by the database).
+    The columns hold the arm's *current* values; what each reviewer extracted, and any
+    consensus, is kept in ``extraction_value`` (entity ``"arm"``).
+    """
 
     __tablename__ = "arm"
     __table_args__ = (
         UniqueConstraint("study_id", "name"),
-        CheckConstraint(sql_in("arm_type", ARM_TYPES), name="arm_type"),
+        CheckConstraint("arm_type <> ''", name="arm_type"),
         CheckConstraint("n IS NULL OR n >= 0", name="n"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     study_id: Mapped[int] = mapped_column(ForeignKey("study.id"))
     name: Mapped[str] = mapped_column(String(200))
-    arm_type: Mapped[str] = mapped_column(String(20))
+    arm_type: Mapped[str] = mapped_column(String(100))
     n: Mapped[int | None]
+    description: Mapped[str | None] = mapped_column(Text)
+    delivery: Mapped[str | None] = mapped_column(Text)
+    structured: Mapped[bool | None]
 
     study: Mapped[Study] = relationship(back_populates="arms")
 
@@ -97,8 +105,13 @@ class OutcomeData(Base):
     """Numbers for one arm, outcome measure and timepoint, as entered (an event).
 
     Continuous outcomes fill ``mean``, ``sd``, ``n`` (or the change-from-baseline fields,
-    or ``se``/``ci_low``/``ci_high``); dichotomous outcomes fill ``events`` and ``n``.
-    ``source_location`` says where in the report the numbers were found.
+    or ``se``/``ci_low``/``ci_high`` with ``ci_level``, or ``median`` with ``q1``/``q3``
+    and/or ``minimum``/``maximum``); dichotomous outcomes fill ``events`` and ``n``.
+    When ``sd`` (or ``mean``) was derived from other numbers, ``flags`` says how.
+    ``timepoint_weeks`` is the time after the end of the intervention, ``timepoint`` the
+    report's own label. Provenance: ``report_record_id`` (the report, a record),
+    ``source_location`` (page, table) and ``entered_by``. ``kind`` is ``"reviewer"`` for
+    one reviewer's numbers, ``"consensus"`` for the agreed ones.
     """
 
     __tablename__ = "outcome_data"
@@ -111,6 +124,11 @@ class OutcomeData(Base):
             "events IS NULL OR (events >= 0 AND (n IS NULL OR events <= n))", name="events"
         ),
         CheckConstraint("ci_low IS NULL OR ci_high IS NULL OR ci_low <= ci_high", name="ci_order"),
+        CheckConstraint("ci_level IS NULL OR (ci_level > 0 AND ci_level < 1)", name="ci_level"),
+        CheckConstraint(
+            "reported_p IS NULL OR (reported_p >= 0 AND reported_p <= 1)", name="reported_p"
+        ),
+        CheckConstraint(sql_in("kind", ENTRY_KINDS), name="kind"),
         Index(None, "arm_id", "outcome_measure_id", "timepoint"),
         Index(None, "outcome_measure_id"),
     )
@@ -129,8 +147,19 @@ class OutcomeData(Base):
     se: Mapped[float | None]
     ci_low: Mapped[float | None]
     ci_high: Mapped[float | None]
+    ci_level: Mapped[float | None]
+    median: Mapped[float | None]
+    q1: Mapped[float | None]
+    q3: Mapped[float | None]
+    minimum: Mapped[float | None]
+    maximum: Mapped[float | None]
+    reported_p: Mapped[float | None]
+    flags: Mapped[Any] = mapped_column(JSONValue, nullable=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    report_record_id: Mapped[int | None] = mapped_column(ForeignKey("record.id"))
     source_location: Mapped[str | None] = mapped_column(Text)
     entered_by: Mapped[int] = mapped_column(ForeignKey("reviewer.id"))
+    kind: Mapped[str] = mapped_column(String(20), default="reviewer")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -164,8 +193,9 @@ class RobJudgement(Base):
 class ExtractionValue(Base):
     """A generic extracted value (an event): ``key`` of entity ``entity``/``entity_id``.
 
-    ``value`` is any JSON value; ``source_location`` is its provenance in the report;
-    ``kind`` is ``"reviewer"`` for one reviewer's value, ``"consensus"`` for the agreed one.
+    ``value`` is any JSON value; ``report_record_id`` (the report, a record) and
+    ``source_location`` (page, table) are its provenance; ``kind`` is ``"reviewer"`` for
+    one reviewer's value, ``"consensus"`` for the agreed one.
     """
 
     __tablename__ = "extraction_value"
@@ -180,6 +210,7 @@ class ExtractionValue(Base):
     entity_id: Mapped[int]
     key: Mapped[str] = mapped_column(String(200))
     value: Mapped[Any] = mapped_column(JSONValue, nullable=True)
+    report_record_id: Mapped[int | None] = mapped_column(ForeignKey("record.id"))
     source_location: Mapped[str | None] = mapped_column(Text)
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("reviewer.id"))
     kind: Mapped[str] = mapped_column(String(20), default="reviewer")

@@ -1,0 +1,552 @@
+"""Checking filled-in extraction rows against the form, and converting to mean/SD.
+
+:func:`validate_rows` reads the three parts (``studies``, ``arms``, ``outcomes``) as rows of
+cells and either returns typed rows or raises :class:`ExtractionInputError` listing every
+problem, each naming the sheet, row and column: numbers that are not numbers, SD (or SE,
+SD of changes) not above 0, an arm's N larger than the number randomised to it, means
+outside the measure's scale, events larger than N, unknown studies, arms, domains or
+measures, the same row twice. :func:`convert_outcome` turns SE, confidence intervals and
+medians with IQR and/or range into a mean and SD, and says how in ``flags``.
+
+Pure: rows in, values out; no files, no database.
+
+Examples
+--------
+>>> mean, sd, flags = convert_outcome({"mean": 5.0, "ci_low": 3.0, "ci_high": 7.0}, n=25)
+>>> round(sd, 4), flags
+(4.8452, ('sd from 95% CI (Cochrane Handbook 6.5.2.2; t with n - 1 df)',))
+>>> convert_outcome({"mean": 12.0, "sd": 3.5}, n=40)
+(12.0, 3.5, ())
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from sysreview.effects.conversions import sd_from_ci, sd_from_se
+from sysreview.effects.skewed import mean_sd_from_median
+from sysreview.errors import InputError
+from sysreview.extraction.dataset import Scalar
+from sysreview.extraction.forms import ExtractionForm, FieldSpec, FieldType, FormPart, Target
+
+Cell = str | int | float | bool | None
+Row = tuple[int, Mapping[str, Cell]]
+"""A sheet row: its number (as the user sees it) and its cells by column name."""
+
+MISSING = frozenset({"", "na", "n/a", "nr", "-", "."})
+"""Cell texts read as "not reported" (case-insensitive)."""
+_TRUE = frozenset({"yes", "y", "true", "1"})
+_FALSE = frozenset({"no", "n", "false", "0"})
+
+FLAG_SE = "sd from SE (Cochrane Handbook 6.5.2.2: SD = SE * sqrt(n))"
+FLAG_CHANGE = "change from baseline (mean and SD of changes)"
+_MEDIAN_FROM = {"S1": "median/range", "S2": "median/IQR", "S3": "median/IQR/range"}
+
+
+def flag_ci(level: float) -> str:
+    """The flag of an SD converted from a ``level`` (e.g. 0.95) confidence interval."""
+    return f"sd from {level * 100:g}% CI (Cochrane Handbook 6.5.2.2; t with n - 1 df)"
+
+
+def flag_median(scenario: str) -> str:
+    """The flag of a mean/SD estimated from a median (scenario ``S1``, ``S2``, ``S3``)."""
+    return (
+        f"mean/sd from {_MEDIAN_FROM[scenario]} (Luo 2018 mean, Wan 2014 SD), flagged: "
+        "assumes roughly normal data"
+    )
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem, located by sheet, row and column."""
+
+    sheet: str
+    row: int
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"sheet {self.sheet}, row {self.row}"
+        if self.column is not None:
+            where += f", column {self.column!r}"
+        return f"{where}: {self.message}"
+
+
+class ExtractionInputError(InputError):
+    """Extraction rows that cannot be stored; ``problems`` lists every one of them."""
+
+    def __init__(self, problems: Sequence[Problem], source: str | None = None) -> None:
+        self.problems = tuple(problems)
+        prefix = f"{source}, " if source else ""
+        super().__init__("\n".join(prefix + str(p) for p in self.problems))
+
+
+@dataclass(frozen=True)
+class StudyRow:
+    """A validated study row: non-empty values by field name, and their provenance."""
+
+    row: int
+    study_id: str
+    values: Mapping[str, Scalar]
+    report: int | None = None
+    location: str | None = None
+
+
+@dataclass(frozen=True)
+class ArmRow:
+    """A validated arm row (``values`` holds ``arm_type`` and any other given field)."""
+
+    row: int
+    study_id: str
+    arm: str
+    values: Mapping[str, Scalar]
+    report: int | None = None
+    location: str | None = None
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    """A validated outcome row: the numbers as entered, and the mean/SD used for analysis.
+
+    ``entered`` holds every numeric field given (``n``, ``mean``, ``se``, ``median`` ...);
+    ``mean``/``sd`` are the values for analysis, converted when ``flags`` says so.
+    """
+
+    row: int
+    study_id: str
+    arm: str
+    domain: str
+    measure: str
+    weeks_after_end: float
+    timepoint_label: str | None
+    entered: Mapping[str, float]
+    mean: float | None
+    sd: float | None
+    n: int | None
+    events: int | None
+    flags: tuple[str, ...] = ()
+    report: int | None = None
+    location: str | None = None
+    note: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str, str, float]:
+        """``(study_id, arm, domain, measure, weeks_after_end)``."""
+        return (self.study_id, self.arm, self.domain, self.measure, self.weeks_after_end)
+
+
+@dataclass(frozen=True)
+class ValidatedRows:
+    """The rows of all three parts, validated."""
+
+    studies: tuple[StudyRow, ...] = ()
+    arms: tuple[ArmRow, ...] = ()
+    outcomes: tuple[OutcomeRow, ...] = ()
+
+    def counts(self) -> dict[str, int]:
+        """Rows per part."""
+        return {
+            "studies": len(self.studies),
+            "arms": len(self.arms),
+            "outcomes": len(self.outcomes),
+        }
+
+
+@dataclass(frozen=True)
+class Known:
+    """What is already in the project: studies (with N randomised) and arms (with N)."""
+
+    studies: Mapping[str, int | None] = field(default_factory=dict)
+    arms: Mapping[tuple[str, str], int | None] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "studies", MappingProxyType(dict(self.studies)))
+        object.__setattr__(self, "arms", MappingProxyType(dict(self.arms)))
+
+
+class _Cells:
+    """Typed access to one row's cells, collecting problems instead of raising."""
+
+    def __init__(self, part: FormPart, number: int, cells: Mapping[str, Cell]) -> None:
+        self.part, self.row, self.cells = part, number, cells
+        self.problems: list[Problem] = []
+
+    def problem(self, column: str | None, message: str) -> None:
+        self.problems.append(Problem(self.part.name, self.row, column, message))
+
+    def get(self, name: str) -> Scalar | None:
+        spec = self.part.field(name)
+        raw = self.cells.get(name)
+        if raw is None or (isinstance(raw, str) and raw.strip().casefold() in MISSING):
+            if spec.required:
+                self.problem(name, "is required")
+            return None
+        try:
+            return _typed(spec, raw)
+        except ValueError as exc:
+            self.problem(name, str(exc))
+            return None
+
+    def text(self, name: str) -> str | None:
+        value = self.get(name)
+        return None if value is None else str(value)
+
+    def number(self, name: str) -> float | None:
+        value = self.get(name)
+        return None if value is None or isinstance(value, str) else float(value)
+
+
+def _typed(spec: FieldSpec, raw: Cell) -> Scalar:
+    """``raw`` as the field's type, or ``ValueError`` saying why not."""
+    if spec.type in (FieldType.TEXT, FieldType.CHOICE):
+        value = str(raw).strip()
+        if spec.choices and value not in spec.choices:
+            raise ValueError(f"{value!r} must be one of {', '.join(spec.choices)}")
+        return value
+    if spec.type is FieldType.BOOLEAN:
+        word = str(raw).strip().casefold()
+        if isinstance(raw, bool) or word in _TRUE | _FALSE:
+            return raw if isinstance(raw, bool) else word in _TRUE
+        raise ValueError(f"{raw!r} must be yes or no")
+    if raw is None or isinstance(raw, bool):
+        raise ValueError(f"{raw!r} is not a number")
+    try:
+        number = float(raw.strip()) if isinstance(raw, str) else float(raw)
+    except ValueError:
+        raise ValueError(f"{raw!r} is not a number") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{raw!r} is not a finite number")
+    if spec.type is FieldType.INTEGER and not number.is_integer():
+        raise ValueError(f"{raw!r} is not a whole number")
+    if spec.minimum is not None and number < spec.minimum:
+        raise ValueError(f"{raw!r} must be at least {spec.minimum:g}")
+    if spec.maximum is not None and number > spec.maximum:
+        raise ValueError(f"{raw!r} must be at most {spec.maximum:g}")
+    return int(number) if spec.type is FieldType.INTEGER else number
+
+
+def _provenance(cells: _Cells) -> tuple[int | None, str | None]:
+    report = cells.get("report")
+    return (None if report is None else int(report)), cells.text("location")
+
+
+def _values(cells: _Cells, skip: tuple[str, ...]) -> dict[str, Scalar]:
+    out: dict[str, Scalar] = {}
+    for spec in cells.part.fields:
+        if spec.name in skip or spec.target in (Target.KEY, Target.PROVENANCE):
+            continue
+        value = cells.get(spec.name)
+        if value is not None:
+            out[spec.name] = value
+    return out
+
+
+def _duplicate(seen: dict[tuple[object, ...], int], key: tuple[object, ...], cells: _Cells) -> bool:
+    if key in seen:
+        cells.problem(
+            None, f"duplicate row: {' / '.join(map(str, key))} is also in row {seen[key]}"
+        )
+        return True
+    seen[key] = cells.row
+    return False
+
+
+def _studies(form: ExtractionForm, rows: Sequence[Row], problems: list[Problem]) -> list[StudyRow]:
+    out: list[StudyRow] = []
+    seen: dict[tuple[object, ...], int] = {}
+    for number, raw in rows:
+        cells = _Cells(form.studies, number, raw)
+        study_id = cells.text("study_id")
+        values = _values(cells, ())
+        report, location = _provenance(cells)
+        if study_id is not None and not _duplicate(seen, (study_id,), cells):
+            out.append(StudyRow(number, study_id, values, report, location))
+        problems += cells.problems
+    return out
+
+
+def _arms(
+    form: ExtractionForm,
+    rows: Sequence[Row],
+    studies: Mapping[str, int | None],
+    problems: list[Problem],
+) -> list[ArmRow]:
+    out: list[ArmRow] = []
+    seen: dict[tuple[object, ...], int] = {}
+    for number, raw in rows:
+        cells = _Cells(form.arms, number, raw)
+        study_id, arm = cells.text("study_id"), cells.text("arm")
+        values = _values(cells, ("study_id", "arm"))
+        report, location = _provenance(cells)
+        if study_id is not None and study_id not in studies:
+            cells.problem("study_id", f"unknown study {study_id!r}: add it to the studies sheet")
+        elif (
+            study_id is not None
+            and arm is not None
+            and "arm_type" in values
+            and not _duplicate(seen, (study_id, arm), cells)
+        ):
+            out.append(ArmRow(number, study_id, arm, values, report, location))
+        problems += cells.problems
+    for study_id, total in studies.items():
+        given = [a for a in out if a.study_id == study_id and "n_randomised" in a.values]
+        arm_sum = sum(int(a.values["n_randomised"]) for a in given)
+        if total is not None and given and arm_sum > total:
+            problems.append(
+                Problem(form.arms.name, given[-1].row, "n_randomised",
+                        f"the arms of {study_id!r} randomise {arm_sum} in total, more than "
+                        f"the study's n_randomised ({total})")
+            )  # fmt: skip
+    return out
+
+
+def convert_outcome(
+    numbers: Mapping[str, float], n: int | None
+) -> tuple[float | None, float | None, tuple[str, ...]]:
+    """The mean and SD of an arm from what the report gave, and how they were obtained.
+
+    Parameters
+    ----------
+    numbers
+        Any of ``mean, sd, se, ci_low, ci_high, ci_level`` (level as a fraction, default
+        0.95), ``median, q1, q3, minimum, maximum``, ``mean_change, sd_change``.
+    n
+        Participants analysed (needed for every conversion).
+
+    Returns
+    -------
+    tuple
+        ``(mean, sd, flags)``; ``(None, None, ())`` when nothing continuous was given.
+
+    Raises
+    ------
+    InputError
+        Naming the column: an incomplete group (a mean without SD, SE or CI; q1 without
+        q3 ...), or a conversion that needs ``n``.
+
+    Notes
+    -----
+    Preference: mean/SD as given; else SD from SE (``SD = SE sqrt(n)``) or from a
+    confidence interval (``SD = sqrt(n) (upper - lower) / (2 t)``, t with ``n - 1`` df),
+    both Cochrane Handbook v6.4 section 6.5.2.2, via
+    :mod:`sysreview.effects.conversions`; else mean and SD from the median with IQR
+    and/or range (Luo et al. 2018 means, Wan et al. 2014 SDs, via
+    :func:`sysreview.effects.skewed.mean_sd_from_median`), flagged because they assume
+    roughly normal data; else the mean and SD of changes from baseline.
+    """
+    get = numbers.get
+    mean = get("mean")
+    if mean is not None or any(get(k) is not None for k in ("sd", "se", "ci_low", "ci_high")):
+        if mean is None:
+            raise InputError("mean is missing (sd, se and ci_low/ci_high describe a mean)",
+                             column="mean")  # fmt: skip
+        if get("sd") is not None:
+            return mean, get("sd"), ()
+        se = get("se")
+        if se is not None:
+            return mean, float(sd_from_se(se, _need_n(n, "se"))), (FLAG_SE,)
+        low, high = get("ci_low"), get("ci_high")
+        if low is not None and high is not None:
+            level = get("ci_level") or 0.95
+            sd = float(sd_from_ci(low, high, _need_n(n, "ci_low"), level=level))
+            return mean, sd, (flag_ci(level),)
+        missing = "ci_high" if low is not None else "ci_low" if high is not None else "sd"
+        raise InputError("a mean needs sd, se or both ci_low and ci_high", column=missing)
+    median = get("median")
+    for a, b in (("q1", "q3"), ("minimum", "maximum")):
+        if (get(a) is None) != (get(b) is None):
+            raise InputError(f"give both {a} and {b}, or neither", column=b if get(a) else a)
+    if median is not None and get("q1") is None and get("minimum") is None:
+        raise InputError("a median needs q1/q3 and/or minimum/maximum", column="q1")
+    if median is not None:
+        result = mean_sd_from_median(
+            median, _need_n(n, "median"), q1=get("q1"), q3=get("q3"),
+            minimum=get("minimum"), maximum=get("maximum"),
+        )  # fmt: skip
+        return float(result.mean), float(result.sd), (flag_median(result.scenario),)
+    if get("mean_change") is not None or get("sd_change") is not None:
+        if get("mean_change") is None or get("sd_change") is None:
+            column = "sd_change" if get("sd_change") is None else "mean_change"
+            raise InputError("give both mean_change and sd_change", column=column)
+        return get("mean_change"), get("sd_change"), (FLAG_CHANGE,)
+    return None, None, ()
+
+
+def _need_n(n: int | None, column: str) -> int:
+    if n is None:
+        raise InputError(f"n is needed to convert {column}", column="n")
+    return n
+
+
+_CONTINUOUS = ("mean", "sd", "se", "ci_low", "ci_high", "median", "q1", "q3", "minimum",
+               "maximum", "mean_change", "sd_change")  # fmt: skip
+_POSITIVE = ("sd", "se", "sd_change")
+_ON_SCALE = ("mean", "median", "q1", "q3", "minimum", "maximum")
+
+
+def _outcome_numbers(cells: _Cells, scale: tuple[float, float] | None) -> dict[str, float]:
+    """The numeric fields given, with single-value checks (SD > 0, means on the scale)."""
+    entered: dict[str, float] = {}
+    for spec in cells.part.fields:
+        if spec.type in (FieldType.NUMBER, FieldType.INTEGER) and spec.name not in (
+            "weeks_after_end", "report",
+        ):  # fmt: skip
+            value = cells.number(spec.name)
+            if value is not None:
+                entered[spec.name] = value
+    for name in _POSITIVE:
+        if name in entered and entered[name] <= 0:
+            cells.problem(name, f"must be greater than 0, not {entered[name]:g}")
+            del entered[name]
+    if scale is not None:
+        lo, hi = scale
+        for name in _ON_SCALE:
+            if name in entered and not lo <= entered[name] <= hi:
+                cells.problem(
+                    name, f"{entered[name]:g} is outside the measure's scale [{lo:g}, {hi:g}]"
+                )
+        if "mean_change" in entered and abs(entered["mean_change"]) > hi - lo:
+            cells.problem("mean_change", f"{entered['mean_change']:g} is larger than the "
+                          f"measure's scale allows ({hi - lo:g})")  # fmt: skip
+    if "ci_low" in entered and "ci_high" in entered and entered["ci_low"] >= entered["ci_high"]:
+        cells.problem("ci_high", f"{entered['ci_high']:g} must be greater than ci_low "
+                      f"({entered['ci_low']:g})")  # fmt: skip
+        del entered["ci_high"]
+    if "ci_level" in entered:
+        level = entered["ci_level"]
+        level = level / 100 if level > 1 else level
+        if not 0 < level < 1:
+            cells.problem("ci_level", f"{entered['ci_level']:g} is not a confidence level "
+                          "(give a percentage such as 95)")  # fmt: skip
+        entered["ci_level"] = level
+    return entered
+
+
+def _outcome_row(
+    cells: _Cells, form: ExtractionForm, arms: Mapping[tuple[str, str], int | None]
+) -> OutcomeRow | None:
+    study_id, arm = cells.text("study_id"), cells.text("arm")
+    domain, measure = cells.text("domain"), cells.text("measure")
+    weeks = cells.number("weeks_after_end")
+    if study_id is not None and arm is not None and (study_id, arm) not in arms:
+        cells.problem("arm", f"unknown arm {arm!r} of study {study_id!r}: add it to the arms sheet")
+        return None
+    if domain is not None and measure is not None and measure not in form.measures[domain]:
+        shown = ", ".join(form.measures[domain]) or "none"
+        cells.problem("measure", f"{measure!r} is not a measure of domain {domain!r} "
+                      f"(the protocol lists: {shown})")  # fmt: skip
+        return None
+    if study_id is None or arm is None or domain is None or measure is None or weeks is None:
+        return None
+    entered = _outcome_numbers(cells, form.scale(domain, measure))
+    n = None if "n" not in entered else int(entered["n"])
+    randomised = arms[(study_id, arm)]
+    if n is not None and randomised is not None and n > randomised:
+        cells.problem("n", f"{n} is more than the {randomised} randomised to arm {arm!r}")
+    events = None if "events" not in entered else int(entered["events"])
+    if events is not None and n is not None and events > n:
+        cells.problem("events", f"{events} events is more than n ({n})")
+    if cells.problems:
+        return None
+    continuous = [k for k in _CONTINUOUS if k in entered]
+    if events is not None and continuous:
+        cells.problem(continuous[0], "give events or continuous numbers, not both")
+        return None
+    try:
+        mean, sd, flags = convert_outcome(entered, n)
+    except InputError as exc:
+        column = exc.column if exc.column in form.outcomes.names else continuous[0]
+        column = "n" if exc.message.startswith("n must") else column
+        cells.problem(column, exc.message)
+        return None
+    if (mean is not None or events is not None) and n is None:
+        cells.problem("n", "is required with numbers (participants analysed in this arm)")
+        return None
+    if mean is None and events is None and "reported_p" not in entered:
+        cells.problem(None, "no numbers: give mean and sd (or se, ci_low/ci_high, median "
+                      "with q1/q3 or minimum/maximum, mean_change/sd_change), events, "
+                      "or at least reported_p")  # fmt: skip
+        return None
+    report, location = _provenance(cells)
+    return OutcomeRow(
+        cells.row, study_id, arm, domain, measure, weeks, cells.text("timepoint_label"),
+        entered, mean, sd, n, events, flags, report, location, cells.text("note"),
+    )  # fmt: skip
+
+
+def validate_rows(
+    form: ExtractionForm,
+    rows: Mapping[str, Sequence[Row]],
+    known: Known | None = None,
+    source: str | None = None,
+) -> ValidatedRows:
+    """Validate the rows of a filled-in form; every problem is reported at once.
+
+    Parameters
+    ----------
+    form
+        The protocol's form (:func:`~sysreview.extraction.forms.extraction_form`).
+    rows
+        ``{"studies": [...], "arms": [...], "outcomes": [...]}``: each a list of
+        ``(row number, {column: cell})``; a missing part counts as empty.
+    known
+        Studies and arms already in the project, which rows may refer to.
+    source
+        The file the rows came from, to name in messages.
+
+    Returns
+    -------
+    ValidatedRows
+
+    Raises
+    ------
+    ExtractionInputError
+        Listing every problem by sheet, row and column.
+    """
+    known = known or Known()
+    problems: list[Problem] = []
+    studies = _studies(form, rows.get("studies", ()), problems)
+    study_n: dict[str, int | None] = dict(known.studies)
+    for s in studies:
+        given = s.values.get("n_randomised")
+        study_n[s.study_id] = int(given) if given is not None else study_n.get(s.study_id)
+    arms = _arms(form, rows.get("arms", ()), study_n, problems)
+    arm_n: dict[tuple[str, str], int | None] = dict(known.arms)
+    for a in arms:
+        given = a.values.get("n_randomised")
+        key = (a.study_id, a.arm)
+        arm_n[key] = int(given) if given is not None else arm_n.get(key)
+    outcomes: list[OutcomeRow] = []
+    seen: dict[tuple[object, ...], int] = {}
+    for number, raw in rows.get("outcomes", ()):
+        cells = _Cells(form.outcomes, number, raw)
+        row = _outcome_row(cells, form, arm_n)
+        if row is not None and not _duplicate(seen, row.key, cells):
+            outcomes.append(row)
+        problems += cells.problems
+    if problems:
+        raise ExtractionInputError(problems, source)
+    return ValidatedRows(tuple(studies), tuple(arms), tuple(outcomes))
+
+
+__all__ = [
+    "FLAG_CHANGE",
+    "FLAG_SE",
+    "MISSING",
+    "ArmRow",
+    "Cell",
+    "ExtractionInputError",
+    "Known",
+    "OutcomeRow",
+    "Problem",
+    "Row",
+    "StudyRow",
+    "ValidatedRows",
+    "convert_outcome",
+    "flag_ci",
+    "flag_median",
+    "validate_rows",
+]
