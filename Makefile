@@ -14,10 +14,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	mkdir -p out
-	$(BIN)/sysreview pool examples/peer-support-recovery.csv --measure SMD --by outcome --format text | tee out/pool.txt
-	$(BIN)/sysreview pool examples/peer-support-recovery.csv --measure SMD --by outcome --format json > out/pool.json
-	@echo "report written to out/"
+	$(BIN)/sysreview run examples/group-peer-support --out out
+	$(BIN)/sysreview pool examples/peer-support-recovery.csv --measure SMD --by outcome --format text > out/pool.txt
+	@echo "open out/report.html (also out/report.docx, out/figures/, out/results.json)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(CODE)

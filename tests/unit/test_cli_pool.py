@@ -269,6 +269,9 @@ def test_blank_lines_are_ignored(tmp_path: Path) -> None:
         ("screen",),
         ("screen", "import"),
         ("screen", "link"),
+        ("analyse",),
+        ("report",),
+        ("run",),
     ],
 )
 def test_every_command_has_help(command: tuple[str, ...]) -> None:

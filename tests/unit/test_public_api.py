@@ -22,9 +22,11 @@ PACKAGES = [
     "sysreview.project.store",
     "sysreview.protocol",
     "sysreview.records",
+    "sysreview.report",
     "sysreview.revman",
     "sysreview.screening",
     "sysreview.stats",
+    "sysreview.synthesis",
 ]
 
 

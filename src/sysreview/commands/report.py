@@ -1,9 +1,149 @@
-"""sysreview report: the review's report as HTML, DOCX and figures (issue 7)."""
+"""sysreview report and sysreview run: the whole review in one command (issue 7)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+from sysreview.commands.common import DatabaseOption, ProjectOption, reported
+
+if TYPE_CHECKING:
+    from sysreview.project.reporting import Progress, ReviewInputs
+
+OutOption = Annotated[
+    Path | None,
+    typer.Option("--out", help="Output folder (default: DIR/out)."),
+]
+
+
+def _say(text: str) -> None:
+    print(text, flush=True)
+
+
+@contextmanager
+def _bar(description: str, total: int) -> Iterator[Progress]:
+    """A rich progress bar on the terminal (stderr), advanced once per call."""
+    from rich.console import Console
+    from rich.progress import Progress as Bar
+
+    console = Console(stderr=True)
+    with Bar(console=console, transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task(description, total=total)
+
+        def advance(_what: str) -> None:
+            bar.advance(task)
+
+        yield advance
+
+
+def _analyse_and_report(inputs: ReviewInputs, out: Path) -> None:
+    """Run the plan, write the result files and the report, and say where they are."""
+    from sysreview.project.reporting import analyse_inputs, count_figures, write_review_report
+
+    _say(f"data: {inputs.summary()}")
+    synthesis, results = analyse_inputs(inputs, out)
+    pooled = sum(r.pooled for r in synthesis.results)
+    _say(f"analyse: {len(synthesis.results)} analyses ({pooled} pooled); "
+         f"wrote {', '.join(results)} to {out}")  # fmt: skip
+    with _bar("drawing figures", count_figures(synthesis, inputs)) as progress:
+        files = write_review_report(synthesis, inputs, out, progress=progress)
+    _say(f"report: {len(files.figures)} figure files in {out / 'figures'}; {files.docx}")
+    _say(f"the report is at {files.html}")
+
+
+def report(
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+    out: OutOption = None,
+) -> None:
+    """Run the analysis plan and write the report: report.html, report.docx, figures/.
+
+    Data come from the project's store (extracted data, PRISMA counts, risk of bias), or,
+    for a demo-style folder holding mapping.toml, from its Metapsy data file. Also writes
+    results.json, results.csv and analysis_data.csv.
+    """
+    from sysreview.project.reporting import review_inputs
+
+    target = project / "out" if out is None else out
+    with reported():
+        _analyse_and_report(review_inputs(project, db), target)
+
+
+def _import_step(directory: Path, db: str | None) -> None:
+    from sysreview.project.running import (
+        IMPORTS_FILE,
+        import_planned,
+        pending_imports,
+        read_imports,
+    )
+
+    planned = read_imports(directory)
+    if not planned:
+        _say(f"import: no files listed in {directory / IMPORTS_FILE}")
+        return
+    todo, skipped = pending_imports(directory, planned, db)
+    for item, why in skipped:
+        _say(f"import: skipped {item.file} ({why})")
+    with _bar("importing", len(todo)) as progress:
+        for item in todo:
+            batch, n = import_planned(directory, item, db)
+            progress(str(item.file))
+            _say(f"import: {item.summary()}: {n} records as batch {batch}")
+
+
+def _dedup_step(directory: Path, db: str | None) -> None:
+    from sysreview.project.services import deduplicate_project
+
+    with _bar("de-duplicating", 100) as progress:
+        done = [0]
+
+        def update(_stage: str, fraction: float) -> None:
+            step = int(fraction * 100)
+            while done[0] < step:
+                done[0] += 1
+                progress("")
+
+        run = deduplicate_project(directory, db, progress=update)
+    _say("dedup: " + run.summary().replace("\n", "\n  "))
+
+
+def run(
+    directory: Annotated[Path, typer.Argument(help="The project folder (holds review.toml).")],
+    db: DatabaseOption = None,
+    out: OutOption = None,
+) -> None:
+    """The whole review: import → dedup → screening status → analyse → report.
+
+    For a project with a database: imports the files listed in DIR/imports.toml that are
+    not imported yet, links duplicates, prints the screening status, then analyses the
+    extracted data and writes the report. For a demo-style folder (mapping.toml), goes
+    straight to analyse and report. Each step is also its own command (import, dedup,
+    status, analyse, report).
+    """
+    from sysreview.project.reporting import demo_inputs, is_demo, store_inputs
+
+    target = directory / "out" if out is None else out
+    with reported():
+        if is_demo(directory):
+            _say(f"{directory}: demo-style folder (mapping.toml): import, dedup and "
+                 "screening are not needed")  # fmt: skip
+            inputs = demo_inputs(directory)
+        else:
+            from sysreview.project.services import project_status
+
+            _import_step(directory, db)
+            _dedup_step(directory, db)
+            status = project_status(directory, db)
+            _say("screening: " + status.summary().replace("\n", "\n  "))
+            inputs = store_inputs(directory, db)
+        _analyse_and_report(inputs, target)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to ``app`` (none yet)."""
+    """Add ``report`` and ``run`` to ``app``."""
+    app.command("report")(report)
+    app.command("run")(run)

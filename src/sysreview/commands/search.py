@@ -204,9 +204,18 @@ def update_command(
     ncbi_api_key: NcbiKeyOption = None,
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,
+    analyse: Annotated[
+        bool,
+        typer.Option(
+            "--analyse",
+            help="Then re-run the analysis plan, print what changed in each result "
+            "(against DIR/out/results.json) and write the new results.",
+        ),
+    ] = False,
 ) -> None:
     """Living update: re-run saved live searches, import new exports, de-duplicate against
-    everything in the project, and count the new records queued for screening."""
+    everything in the project, and count the new records queued for screening; with
+    --analyse, re-run the analysis and report what changed."""
     from datetime import date
 
     from sysreview.project.services import opened
@@ -227,6 +236,11 @@ def update_command(
             if client is not None:
                 client.close()
     print(report.summary())
+    if analyse:
+        from sysreview.project.reporting import reanalyse_project
+
+        with reported():
+            print(reanalyse_project(project, db).summary())
 
 
 def register(app: typer.Typer) -> None:
