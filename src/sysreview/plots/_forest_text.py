@@ -85,10 +85,14 @@ def fmt_p(p: float) -> str:
 
 
 def fmt_value(x: float) -> str:
-    """Per-arm data as entered: integers without decimals, else up to 10 significant digits."""
+    """Per-arm data: integers without decimals, else at most 4 significant digits.
+
+    Values as entered (``4.63``, ``60.9``) print unchanged; values derived by a conversion or
+    by combining arms (``0.696491206``) print as ``0.6965`` rather than at full precision.
+    """
     if not math.isfinite(x):
         return ""
-    return str(int(x)) if x == int(x) and abs(x) < 1e15 else f"{x:.10g}"
+    return str(int(x)) if x == int(x) and abs(x) < 1e15 else f"{x:.4g}"
 
 
 def fmt_weight(w: float) -> str:
