@@ -4,22 +4,25 @@ Usage::
 
     .venv/bin/python benchmarks/bench_dedup.py              # accuracy table + 100k speed
     .venv/bin/python benchmarks/bench_dedup.py --n 20000    # smaller speed run
+    .venv/bin/python benchmarks/bench_dedup.py --n 1000000 --no-accuracy
 
 Accuracy: every set in ``../shared/data/dedup/`` is de-duplicated with
 :func:`sysreview.dedup.find_duplicates`; the predicted groups are compared with the true
 groups (pairwise TP/FP/FN and bib-dedupe's record-level convention), next to bib-dedupe's
-published counts (``reference_results_bib_dedupe_eval.csv``).  Speed: real records are
-copied with perturbations (title typos, author formats, dropped DOIs, abbreviated
-journals, missing pages) up to ``--n`` records and timed end to end.  See DEDUP.md.
+published counts (``reference_results_bib_dedupe_eval.csv``).  Speed: the real records
+plus new papers recombined from them, each exported 1-4 times with perturbations (title
+typos, author formats, dropped DOIs, abbreviated journals, missing pages; about 35%
+duplicates, :mod:`tests.unit.dedup.synthetic`), up to ``--n`` records, timed end to end
+and scored against the ground truth; peak RSS is reported.  See DEDUP.md.
 """
 
 from __future__ import annotations
 
 import argparse
-import random
+import os
+import resource
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,22 +38,30 @@ from tests.unit.dedup.benchdata import (  # noqa: E402
     load_truth,
     reference_results,
 )
+from tests.unit.dedup.synthetic import pair_confusion, synthetic_set  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "dedup"
 
 
-def accuracy() -> list[Citation]:
-    """Print the accuracy table; return all records read (for the speed test)."""
+def accuracy(show: bool = True) -> tuple[list[Citation], list[tuple[str, int]]]:
+    """Print the accuracy table (unless ``show`` is false); return all records read and
+    ``(set, size)`` per set, for the speed run."""
     ref = reference_results(DATA / REFERENCE_FILE)
     header = (
         f"{'set':<20}{'n':>6}{'pairTP':>8}{'pairFP':>7}{'pairFN':>7}{'pairSens':>9}"
         f"{'TP':>6}{'FP':>4}{'FN':>5}{'TN':>6}{'sens':>8}{'spec':>7}"
         f"{'bd TP':>7}{'bd FP':>6}{'bd sens':>8}{'review':>7}{'secs':>6}"
     )
-    print(header)
+    if show:
+        print(header)
     everything: list[Citation] = []
+    sizes: list[tuple[str, int]] = []
     for name in SETS:
         records = load_citations(DATA / name / "records_pre_merged.csv")
+        everything += records
+        sizes.append((name, len(records)))
+        if not show:
+            continue
         truth = load_truth(DATA / name / "merged_record_ids.csv")
         start = time.perf_counter()
         result = find_duplicates(records)
@@ -66,75 +77,80 @@ def accuracy() -> list[Citation]:
             f"{bd.get('TP', float('nan')):>7.0f}{bd.get('FP', float('nan')):>6.0f}"
             f"{bd.get('sensitivity', float('nan')):>8.4f}{len(result.uncertain):>7}{seconds:>6.2f}"
         )
-        everything += records
-    return everything
+    return everything, sizes
 
 
-def _typo(text: str, rng: random.Random) -> str:
-    if len(text) < 10:
-        return text
-    k = rng.randrange(len(text))
-    return text[:k] + rng.choice("abcdefghijklmnopqrstuvwxyz") + text[k + 1 :]
+def _real_labels(records: list[Citation], sets: list[tuple[str, int]]) -> list[int]:
+    """Ground truth of the concatenated real sets: one label per record."""
+    labels: list[int] = []
+    offset = 0
+    for name, size in sets:
+        ids = [str(c.record_id) for c in records[offset : offset + size]]
+        index = {rid: k for k, rid in enumerate(ids)}
+        local = list(range(size))
+        for group in load_truth(DATA / name / "merged_record_ids.csv"):
+            members = [index[rid] for rid in group if rid in index]
+            for k in members:
+                local[k] = members[0]
+        labels += [offset + x for x in local]
+        offset += size
+    return labels
 
 
-def perturb(c: Citation, rng: random.Random, position: int) -> Citation:
-    """A noisy copy of one record, as another database might export it."""
-    title = c.title or ""
-    if rng.random() < 0.3:
-        title = _typo(title, rng)
-    if rng.random() < 0.2:
-        title = title.upper() if rng.random() < 0.5 else title.rstrip(".") + "."
-    authors = c.authors
-    if rng.random() < 0.5:
-        authors = tuple(a.replace(".", "").replace(" ", "") for a in authors)
-    journal = c.journal
-    if journal and rng.random() < 0.3:
-        journal = " ".join(w[:4] for w in journal.split() if w.lower() not in {"of", "the", "and"})
-    return replace(
-        c,
-        position=position,
-        record_id=f"{c.record_id}-copy{position}",
-        title=title,
-        authors=authors,
-        journal=journal,
-        doi=None if rng.random() < 0.4 else c.doi,
-        pages=None if rng.random() < 0.1 else c.pages,
+def _peak_rss_mb() -> float:
+    """Peak resident memory of this process so far (``ru_maxrss`` is in KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def speed(records: list[Citation], labels: list[int], n: int, seed: int = 1) -> None:
+    """Time ``find_duplicates`` on ``n`` records built from real ones; score it on the truth."""
+    start = time.perf_counter()
+    data = synthetic_set(records, labels, n, seed=seed)
+    built = time.perf_counter() - start
+    rss_before = _peak_rss_mb()
+    print(
+        f"\nspeed: {n} records ({data.n_real} real), {data.n_duplicates} duplicates "
+        f"({data.n_duplicates / n:.0%}), built in {built:.1f} s; peak RSS {rss_before:.0f} MB"
     )
-
-
-def speed(records: list[Citation], n: int, seed: int = 1) -> None:
-    """Time ``find_duplicates`` on ``n`` records built from perturbed real records."""
-    rng = random.Random(seed)
-    synthetic = list(records)
-    while len(synthetic) < n:
-        synthetic.append(perturb(rng.choice(records), rng, len(synthetic) + 1))
-    synthetic = synthetic[:n]
-    stages: list[tuple[str, float]] = []
+    stages: dict[str, float] = {}
+    cpu = _cpu_seconds()
     start = time.perf_counter()
 
     def progress(stage: str, fraction: float) -> None:
-        stages.append((stage, time.perf_counter() - start))
+        stages.setdefault(stage, time.perf_counter() - start)
 
-    result = find_duplicates(synthetic, progress=progress)
+    result = find_duplicates(data.citations, progress=progress)
     seconds = time.perf_counter() - start
-    first_seen = {}
-    for stage, t in stages:
-        first_seen.setdefault(stage, t)
+    cpu = _cpu_seconds() - cpu
+    counts = pair_confusion(data.labels, result.labels)
     print(
-        f"\nspeed: {n} records, {result.n_candidates} candidate pairs, "
-        f"{len(result.links)} duplicate links, {len(result.groups)} groups: {seconds:.1f} s"
+        f"  {result.n_candidates} candidate pairs, {len(result.links)} duplicate links, "
+        f"{len(result.uncertain)} uncertain, {len(result.groups)} groups: {seconds:.1f} s "
+        f"(CPU {cpu:.1f} s; load average {os.getloadavg()[0]:.1f})"
     )
-    print("  stage start times (s): " + ", ".join(f"{k} {v:.1f}" for k, v in first_seen.items()))
+    print("  stage start times (s): " + ", ".join(f"{k} {v:.1f}" for k, v in stages.items()))
+    print(
+        f"  pairs: TP {counts.tp}, FP {counts.fp}, FN {counts.fn}; "
+        f"precision {counts.precision:.5f}, recall {counts.recall:.4f}"
+    )
+    print(f"  peak RSS {_peak_rss_mb():.0f} MB (before de-duplication {rss_before:.0f} MB)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000, help="records in the speed run")
-    parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic set")
+    parser.add_argument("--no-speed", action="store_true", help="accuracy table only")
+    parser.add_argument("--no-accuracy", action="store_true", help="speed run only")
     args = parser.parse_args()
-    records = accuracy()
+    records, sizes = accuracy(show=not args.no_accuracy)
     if not args.no_speed:
-        speed(records, args.n)
+        speed(records, _real_labels(records, sizes), args.n, args.seed)
 
 
 if __name__ == "__main__":

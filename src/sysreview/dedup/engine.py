@@ -8,20 +8,22 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
-from sysreview.dedup.blocking import MAX_BLOCK_SIZE, blocking_keys, candidate_pairs
+from sysreview.dedup.blocking import MAX_BLOCK_SIZE, iter_candidate_pairs, key_blocks, key_codes
 from sysreview.dedup.groups import DedupResult, DuplicateLink
-from sysreview.dedup.rules import RULES, Rule, apply_rules, pair_score
+from sysreview.dedup.rules import DEFAULT_RULE, RULES, Rule, apply_rules, pair_score
 from sysreview.dedup.scoring import prepare, score_pairs
 from sysreview.records.model import Citation
 
 __all__ = ["AGREEMENT_FIELDS", "Progress", "find_duplicates"]
 
-#: ``progress(stage, fraction_done)``; stages are ``normalise``, ``block``, ``score``,
-#: ``decide`` and ``group``.
+#: ``progress(stage, fraction_done)``; stages are ``normalise``, ``block``, ``score``
+#: and ``group``, each reported from 0 to 1.
 Progress = Callable[[str, float], None]
 
 #: Score column -> field name reported in :attr:`DuplicateLink.agreed`; similarity
@@ -39,19 +41,104 @@ AGREEMENT_FIELDS = {
     "abstract": "abstract",
 }
 
-_CHUNK = 200_000
+#: Candidate pairs scored at a time, and records normalised at a time.
+CHUNK_PAIRS = 200_000
+CHUNK_RECORDS = 50_000
+
+IntArray = npt.NDArray[np.int64]
 
 
-def _agreed(scores: pd.DataFrame) -> list[tuple[str, ...]]:
+def _agreed_codes(scores: pd.DataFrame) -> IntArray:
+    """The agreeing fields of every pair as a bit pattern (bit k = field k agrees)."""
     values = scores.loc[:, list(AGREEMENT_FIELDS)].to_numpy(dtype=np.float64) >= 0.9
-    names = list(AGREEMENT_FIELDS.values())
-    # Rows are bit patterns; build each distinct pattern's tuple once.
-    codes = values.astype(np.int64) @ (1 << np.arange(len(names), dtype=np.int64))
-    cache = {
-        int(code): tuple(n for bit, n in enumerate(names) if int(code) >> bit & 1)
-        for code in np.unique(codes)
-    }
-    return [cache[code] for code in codes.tolist()]
+    return np.asarray(values.astype(np.int64) @ (1 << np.arange(len(AGREEMENT_FIELDS))))
+
+
+def _agreed_tuple(code: int) -> tuple[str, ...]:
+    return tuple(name for bit, name in enumerate(AGREEMENT_FIELDS.values()) if code >> bit & 1)
+
+
+def _prepare(records: Sequence[Citation], report: Progress) -> pd.DataFrame:
+    """:func:`~sysreview.dedup.scoring.prepare` a chunk of records at a time."""
+    frames = []
+    for start in range(0, len(records), CHUNK_RECORDS):
+        report("normalise", start / len(records))
+        frames.append(prepare(records[start : start + CHUNK_RECORDS]))
+    frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    report("normalise", 1.0)
+    return frame
+
+
+@dataclass
+class _Decided:
+    """Non-distinct pairs of the chunks scored so far, as arrays, and the rule counts."""
+
+    parts: list[
+        tuple[
+            IntArray,
+            IntArray,
+            npt.NDArray[np.object_],
+            npt.NDArray[np.object_],
+            npt.NDArray[np.float64],
+            IntArray,
+        ]
+    ]
+    counts: Counter[str]
+    n_candidates: int = 0
+
+    def score(
+        self, frame: pd.DataFrame, lo: IntArray, hi: IntArray, rules: tuple[Rule, ...]
+    ) -> None:
+        """Score and decide one chunk of pairs; keep the duplicate and uncertain ones.
+
+        Only the records the chunk touches are passed to ``score_pairs`` (every score is
+        a function of the two records alone), so a chunk costs O(chunk), not O(n).
+        """
+        if len(lo) == 0:
+            return
+        used, local = np.unique(np.concatenate([lo, hi]), return_inverse=True)
+        sub = frame.take(used).reset_index(drop=True)
+        scores = score_pairs(sub, local[: len(lo)], local[len(lo) :])
+        names, decisions = apply_rules(scores, rules)
+        self.n_candidates += len(lo)
+        rule_names, counts = np.unique(names.astype(str), return_counts=True)
+        self.counts.update(dict(zip(rule_names.tolist(), counts.tolist(), strict=True)))
+        keep = np.flatnonzero(decisions != "distinct")
+        kept = scores.iloc[keep]
+        self.parts.append(
+            (
+                lo[keep],
+                hi[keep],
+                names[keep],
+                decisions[keep],
+                pair_score(kept),
+                _agreed_codes(kept),
+            )
+        )
+
+    def links(self) -> tuple[list[DuplicateLink], list[DuplicateLink]]:
+        """Duplicate and uncertain links, ordered by ``(record_a, record_b)``."""
+        if not self.parts:
+            return [], []
+        a, b, names, decisions, scores, agreed = (
+            np.concatenate([p[k] for p in self.parts]) for k in range(6)
+        )
+        order = np.lexsort((b, a))
+        cache = {int(code): _agreed_tuple(int(code)) for code in np.unique(agreed)}
+        links: list[DuplicateLink] = []
+        uncertain: list[DuplicateLink] = []
+        for x, y, name, decision, score, code in zip(
+            a[order].tolist(),
+            b[order].tolist(),
+            names[order].tolist(),
+            decisions[order].tolist(),
+            scores[order].tolist(),
+            agreed[order].tolist(),
+            strict=True,
+        ):
+            link = DuplicateLink(x, y, str(name), score, str(decision), cache[code])
+            (links if decision == "duplicate" else uncertain).append(link)
+        return links, uncertain
 
 
 def find_duplicates(
@@ -82,11 +169,14 @@ def find_duplicates(
 
     Notes
     -----
-    Steps: normalise every field (:mod:`~sysreview.dedup.normalise`); generate candidate
-    pairs that share any blocking key (:mod:`~sysreview.dedup.blocking`); score fields
-    with rapidfuzz (:mod:`~sysreview.dedup.scoring`); decide each pair with the first
-    matching named rule (:mod:`~sysreview.dedup.rules`); union-find the duplicate links
-    (:mod:`~sysreview.dedup.groups`).
+    Steps: normalise every field (:mod:`~sysreview.dedup.normalise`, in chunks of
+    :data:`CHUNK_RECORDS` records); stream the candidate pairs that share any blocking
+    key, each once (:func:`~sysreview.dedup.blocking.iter_candidate_pairs`); score them
+    with rapidfuzz (:mod:`~sysreview.dedup.scoring`) and decide each with the first
+    matching named rule (:mod:`~sysreview.dedup.rules`), :data:`CHUNK_PAIRS` pairs at a
+    time, keeping only non-distinct pairs; group the duplicate links into connected
+    components (:mod:`~sysreview.dedup.groups`).  Links come out ordered by
+    ``(record_a, record_b)`` whatever the chunk sizes.
 
     Examples
     --------
@@ -109,26 +199,35 @@ def find_duplicates(
     if not records:
         return DedupResult((), (), (), {}, 0)
     report("normalise", 0.0)
-    frame = prepare(records)
+    frame = _prepare(records, report)
     report("block", 0.0)
-    i, j = candidate_pairs(blocking_keys(frame), max_block_size)
-    links: list[DuplicateLink] = []
-    uncertain: list[DuplicateLink] = []
-    counts: Counter[str] = Counter()
-    n = len(i)
-    for start in range(0, max(n, 1), _CHUNK):
-        report("score", start / max(n, 1))
-        scores = score_pairs(frame, i[start : start + _CHUNK], j[start : start + _CHUNK])
-        names, decisions = apply_rules(scores, rules)
-        counts.update(names.tolist())
-        keep = np.flatnonzero(decisions != "distinct")
-        kept = scores.iloc[keep]
-        values = pair_score(kept).tolist()
-        left, right = kept["i"].tolist(), kept["j"].tolist()
-        for k, agreed, score, a, b in zip(
-            keep.tolist(), _agreed(kept), values, left, right, strict=True
-        ):
-            link = DuplicateLink(a, b, str(names[k]), score, str(decisions[k]), agreed)
-            (links if link.decision == "duplicate" else uncertain).append(link)
+    keys = key_blocks(key_codes(frame), max_block_size)
+    total = max(sum(b.n_pairs for b in keys.values()), 1)
+    report("block", 1.0)
+    decided = _Decided([], Counter())
+    pending: list[tuple[IntArray, IntArray]] = []
+    n_pending = done = 0
+    report("score", 0.0)
+    for lo, hi, generated in iter_candidate_pairs(keys, CHUNK_PAIRS):
+        pending.append((lo, hi))
+        n_pending += len(lo)
+        done += generated
+        if n_pending >= CHUNK_PAIRS:
+            decided.score(frame, *_joined(pending), rules)
+            pending, n_pending = [], 0
+            report("score", done / total)
+    decided.score(frame, *_joined(pending), rules)
+    report("score", 1.0)
+    report("group", 0.0)
+    links, uncertain = decided.links()
+    order = [r.name for r in (*rules, DEFAULT_RULE)]
+    counts = {name: decided.counts[name] for name in order if decided.counts[name]}
+    result = DedupResult(records, tuple(links), tuple(uncertain), counts, decided.n_candidates)
     report("group", 1.0)
-    return DedupResult(records, tuple(links), tuple(uncertain), dict(counts), n)
+    return result
+
+
+def _joined(parts: list[tuple[IntArray, IntArray]]) -> tuple[IntArray, IntArray]:
+    if not parts:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])

@@ -3,8 +3,8 @@
 Links are never applied destructively: every record stays in the result, each group
 lists its members in input order (the first is the *primary* record), and every link
 keeps the rule, score and agreeing fields that justified it.  Groups are the connected
-components of the duplicate links (union-find with path halving and union by size;
-Tarjan 1975, *J ACM* 22(2):215-225).
+components of the duplicate links (a breadth-first search over the sparse link graph,
+``scipy.sparse.csgraph.connected_components``).
 """
 
 from __future__ import annotations
@@ -12,17 +12,22 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from sysreview.records.model import Citation
 
 __all__ = ["DedupResult", "DuplicateLink", "connected_groups"]
 
+IntArray = npt.NDArray[np.int64]
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class DuplicateLink:
     """One decided pair of records.
 
@@ -51,31 +56,24 @@ class DuplicateLink:
 def connected_groups(n: int, pairs: Iterable[tuple[int, int]]) -> npt.NDArray[np.int64]:
     """Group label per record: the smallest record index of its connected component.
 
+    Components come from :func:`scipy.sparse.csgraph.connected_components` (a
+    breadth-first search over the sparse link graph, linear in records plus links).
+
     Examples
     --------
     >>> connected_groups(5, [(0, 3), (3, 4)]).tolist()
     [0, 1, 2, 0, 0]
     """
-    parent = list(range(n))
-    size = [1] * n
+    edges = np.array(list(pairs), dtype=np.int64).reshape(-1, 2)
+    return _smallest_member(n, edges[:, 0], edges[:, 1])
 
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
 
-    for a, b in pairs:
-        ra, rb = find(a), find(b)
-        if ra == rb:
-            continue
-        if size[ra] < size[rb]:
-            ra, rb = rb, ra
-        parent[rb] = ra
-        size[ra] += size[rb]
-    roots = np.array([find(x) for x in range(n)], dtype=np.int64)
-    smallest = pd.Series(np.arange(n)).groupby(roots).transform("min")
-    return smallest.to_numpy(dtype=np.int64)
+def _smallest_member(n: int, a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> IntArray:
+    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n))
+    _, component = connected_components(graph, directed=False)
+    # Records are numbered in order, so a component's first occurrence is its smallest.
+    _, first = np.unique(component, return_index=True)
+    return np.asarray(first[component], dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -102,18 +100,26 @@ class DedupResult:
     rule_counts: Mapping[str, int] = field(default_factory=dict)
     n_candidates: int = 0
 
-    @property
-    def labels(self) -> npt.NDArray[np.int64]:
-        """Group label per record (the index of the group's primary record)."""
-        return connected_groups(len(self.citations), ((x.record_a, x.record_b) for x in self.links))
+    @cached_property
+    def labels(self) -> IntArray:
+        """Group label per record (the index of the group's primary record); read-only."""
+        n = len(self.links)
+        a = np.fromiter((x.record_a for x in self.links), dtype=np.int64, count=n)
+        b = np.fromiter((x.record_b for x in self.links), dtype=np.int64, count=n)
+        labels = _smallest_member(len(self.citations), a, b)
+        labels.flags.writeable = False
+        return labels
 
-    @property
+    @cached_property
     def groups(self) -> tuple[tuple[int, ...], ...]:
-        """Duplicate groups of two or more records, as sorted record indices."""
-        members: dict[int, list[int]] = {}
-        for index, label in enumerate(self.labels.tolist()):
-            members.setdefault(label, []).append(index)
-        return tuple(tuple(m) for m in members.values() if len(m) > 1)
+        """Duplicate groups of two or more records, as sorted record indices, ordered by
+        their primary (first) record."""
+        labels = self.labels
+        order = np.argsort(labels, kind="stable")
+        bounds = np.flatnonzero(np.diff(labels[order])) + 1
+        return tuple(
+            tuple(members.tolist()) for members in np.split(order, bounds) if len(members) > 1
+        )
 
     @property
     def n_unique(self) -> int:

@@ -50,8 +50,8 @@ def test_typo_in_title_still_found_by_other_keys() -> None:
     assert find_duplicates([ARTICLE, copy]).groups == ((0, 1),)
 
 
-def test_erratum_sharing_the_doi_is_not_merged() -> None:
-    erratum = _copy(title="Erratum: " + str(ARTICLE.title), pages="500")
+def test_erratum_in_a_later_volume_sharing_the_doi_is_not_merged() -> None:
+    erratum = _copy(title="Erratum: " + str(ARTICLE.title), volume="33", pages="500")
     result = find_duplicates([ARTICLE, erratum])
     assert result.groups == ()
     assert result.rule_counts == {"different_kind": 1}
