@@ -1,0 +1,269 @@
+"""Load test of the web app: concurrent reviewers posting decisions over HTTP.
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_web.py                       # 20 x 250, both backends
+    .venv/bin/python benchmarks/bench_web.py --think 0.1           # with 0.1 s between decisions
+    .venv/bin/python benchmarks/bench_web.py --backends sqlite --reviewers 4 --decisions 200
+
+A project (the seed protocol plus ``--reviewers`` screeners ``B01``…, ``--records``
+records imported from a generated RIS file, one web account per reviewer) is made in a
+temporary folder on disk; ``sysreview``'s app is served by uvicorn in a *separate
+process* on 127.0.0.1 (a free port), so the clients do not share its interpreter.
+Each reviewer is one thread with its own HTTP connection: it logs in through
+``/api/login`` (not timed), then posts its share of ``--decisions`` decisions to
+``/api/decisions`` one after another (``--think`` seconds apart), each with a unique
+note, timing each request from send to the parsed answer.
+
+Check: after the run, the decision events are read back from the database: every
+answered event id must be stored exactly once with its own note, and nothing more
+(zero lost, zero duplicated). Reported: p50/p95/p99/max latency in ms and the
+throughput. Bounded: every request has a 30 s timeout and the run ``--timeout``.
+
+PostgreSQL is a private server from ``tests/pg.py`` in a temporary folder *on disk*
+(not /dev/shm), switched back to ``fsync = on``, ``synchronous_commit = on`` and
+``full_page_writes = on`` so that it pays for durability as SQLite does
+(``synchronous = FULL``). See WEB.md for the results on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PASSWORD = "bench-password"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def make_project(directory: Path, db_url: str | None, reviewers: int, records: int) -> list[str]:
+    """The project; returns the reviewer ids."""
+    from sysreview.project.accounts import create_account
+    from sysreview.project.services import import_files, init_project, opened
+
+    init_project(directory, "group-peer-support", db_url)
+    names = [f"B{i:02d}" for i in range(1, reviewers + 1)]
+    extra = "".join(
+        f'\n[[review.reviewers]]\nid = "{n}"\nname = "Bench {n}"\nroles = ["screener"]\n'
+        for n in names
+    )
+    protocol = directory / "review.toml"
+    protocol.write_text(protocol.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    ris = "\n".join(
+        f"TY  - JOUR\nTI  - Group peer support trial {i}\nAB  - Randomised trial {i}.\n"
+        f"PY  - 2020\nAU  - Doe, A\nER  - \n"
+        for i in range(1, records + 1)
+    )
+    (directory / "search.ris").write_text(ris, encoding="utf-8")
+    import_files(directory, [directory / "search.ris"], source="MEDLINE", db_url=db_url)
+    with opened(directory, db_url) as (_, store):
+        for name in names:
+            create_account(store, name, role="reviewer", password=PASSWORD)
+    return names
+
+
+def serve(directory: str, db_url: str | None, port: int) -> None:
+    """Run the app (the server process)."""
+    import uvicorn
+
+    from sysreview.web import create_app
+
+    app = create_app(directory, db_url or None)
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+def _wait_for(port: int, process: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("the server process exited")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("the server did not start")
+
+
+def _reviewer(
+    base: str,
+    name: str,
+    count: int,
+    records: int,
+    think: float,
+    offset: int,
+    ready: threading.Barrier,
+) -> list[tuple[int, str, float]]:
+    import httpx
+
+    done = []
+    with httpx.Client(base_url=base, timeout=30) as client:
+        answer = client.post("/api/login", json={"name": name, "password": PASSWORD})
+        answer.raise_for_status()
+        headers = {"X-CSRF-Token": answer.json()["csrf_token"]}
+        ready.wait(timeout=120)  # everybody logged in: start together
+        for i in range(count):
+            note = f"{name}-{i}"
+            body = {
+                "stage": "ta",
+                "record_id": 1 + (offset + i) % records,
+                "decision": ("include", "exclude", "maybe")[i % 3],
+                "note": note,
+            }
+            start = time.perf_counter()
+            answer = client.post("/api/decisions", json=body, headers=headers)
+            answer.raise_for_status()
+            event = int(answer.json()["event_id"])
+            done.append((event, note, time.perf_counter() - start))
+            if think:
+                time.sleep(think)
+    return done
+
+
+def _check(db_url: str, answered: list[tuple[int, str, float]]) -> tuple[int, int, int]:
+    """``(stored, lost, duplicated)`` decision events, read back from the database."""
+    from sqlalchemy import select
+
+    from sysreview.project.store import DecisionEvent, open_store
+
+    with open_store(db_url) as store, store.session(readonly=True) as session:
+        rows = list(session.execute(select(DecisionEvent.id, DecisionEvent.note)))
+    stored = {(i, n) for i, n in rows}
+    expected = {(i, n) for i, n, _ in answered}
+    notes = [n for _, n in rows]
+    duplicated = len(notes) - len(set(notes)) + len(stored - expected)
+    return len(rows), len(expected - stored), duplicated
+
+
+def run(backend: str, args: argparse.Namespace, workdir: Path) -> dict[str, object]:
+    """One load test on ``backend``; the measured numbers."""
+    from sysreview.project.store import sqlite_url
+
+    server = None
+    if backend == "postgresql":
+        import tests.pg as pg
+
+        bindir = pg.find_bindir()
+        if bindir is None or pg.missing_reason():
+            raise SystemExit(f"PostgreSQL unavailable: {pg.missing_reason()}")
+        pg._scratch_parent = lambda: None  # on disk, like the SQLite file
+        server = pg.PgServer(bindir).start()
+        with server.connect() as conn:
+            for setting in ("fsync", "synchronous_commit", "full_page_writes"):
+                conn.execute(f"ALTER SYSTEM SET {setting} = on")
+            conn.execute("SELECT pg_reload_conf()")
+        db_url = server.create_database("bench")
+    else:
+        db_url = sqlite_url(workdir / "sqlite" / "review.db")
+    directory = workdir / backend
+    try:
+        names = make_project(directory, db_url, args.reviewers, args.records)
+        port = _free_port()
+        env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+        command = [
+            sys.executable,
+            __file__,
+            "--serve",
+            str(directory),
+            "--db",
+            db_url,
+            "--port",
+            str(port),
+        ]
+        process = subprocess.Popen(command, env=env)
+        try:
+            _wait_for(port, process)
+            share = args.decisions // len(names)
+            counts = [
+                share + (1 if i < args.decisions % len(names) else 0) for i in range(len(names))
+            ]
+            ready = threading.Barrier(len(names) + 1)
+            with ThreadPoolExecutor(len(names)) as pool:
+                futures = [
+                    pool.submit(
+                        _reviewer,
+                        f"http://127.0.0.1:{port}",
+                        name,
+                        n,
+                        args.records,
+                        args.think,
+                        17 * k,
+                        ready,
+                    )
+                    for k, (name, n) in enumerate(zip(names, counts, strict=True))
+                ]
+                ready.wait(timeout=120)
+                start = time.perf_counter()
+                answered = [d for f in futures for d in f.result(timeout=args.timeout)]
+            elapsed = time.perf_counter() - start
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+        stored, lost, duplicated = _check(db_url, answered)
+    finally:
+        if server is not None:
+            server.stop()
+    ms = sorted(1000 * t for _, _, t in answered)
+    q = statistics.quantiles(ms, n=100, method="inclusive")
+    return {
+        "backend": backend,
+        "reviewers": len(names),
+        "decisions": len(answered),
+        "think_s": args.think,
+        "stored": stored,
+        "lost": lost,
+        "duplicated": duplicated,
+        "p50_ms": round(q[49], 1),
+        "p95_ms": round(q[94], 1),
+        "p99_ms": round(q[98], 1),
+        "max_ms": round(ms[-1], 1),
+        "throughput_per_s": round(len(answered) / elapsed, 1),
+        "seconds": round(elapsed, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reviewers", type=int, default=20)
+    parser.add_argument("--decisions", type=int, default=5000, help="in total")
+    parser.add_argument("--records", type=int, default=500)
+    parser.add_argument("--think", type=float, default=0.0, help="seconds between decisions")
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--timeout", type=float, default=900, help="seconds for the run")
+    parser.add_argument("--serve", help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve, args.db, args.port)
+        return
+    results = []
+    with tempfile.TemporaryDirectory(prefix="sysreview-bench-web-", dir="/var/tmp") as tmp:
+        for backend in args.backends.split(","):
+            result = run(backend, args, Path(tmp))
+            results.append(result)
+            print(json.dumps(result), flush=True)
+    bad = [r for r in results if r["lost"] or r["duplicated"] or r["stored"] != r["decisions"]]
+    if bad:
+        raise SystemExit(f"lost or duplicated decisions: {bad}")
+
+
+if __name__ == "__main__":
+    main()

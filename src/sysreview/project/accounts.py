@@ -1,0 +1,230 @@
+"""Web accounts: creating them, checking passwords, changing roles and passwords.
+
+Passwords are hashed with argon2id (``argon2-cffi``'s :class:`~argon2.PasswordHasher`,
+the RFC 9106 second recommended parameter set) and never stored, logged or audited in
+clear. :func:`authenticate` spends the same hashing work whether or not the name exists,
+so response times do not tell which names have accounts.
+
+The functions taking a ``store`` are the building blocks (the web app keeps one store
+open); those taking a project directory open the project first, like
+:mod:`sysreview.project.services`.
+
+References
+----------
+Biryukov A, Dinu D, Khovratovich D, Josefsson S. Argon2 Memory-Hard Function for
+Password Hashing and Proof-of-Work Applications. RFC 9106, 2021, section 4.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sysreview.errors import InputError
+from sysreview.project.services import PathLike, opened
+from sysreview.project.store import Store
+from sysreview.project.store.accounts import ACCOUNT_ROLES, Account
+
+MIN_PASSWORD_LENGTH = 8
+"""Shortest password accepted (NIST SP 800-63B, section 5.1.1.2: at least 8 characters)."""
+MAX_PASSWORD_LENGTH = 1024
+"""Longest password accepted: hashing a megabyte of input is a cheap denial of service."""
+
+
+@lru_cache(maxsize=1)
+def _hasher() -> PasswordHasher:
+    return PasswordHasher()
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return _hasher().hash("not a password of anyone")
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    """An account as the web app sees it (never the password hash)."""
+
+    id: int
+    name: str
+    role: str
+    active: bool
+
+    def allows(self, role: str) -> bool:
+        """Whether this account's role is ``role`` or above (reviewer < adjudicator < admin).
+
+        Examples
+        --------
+        >>> AccountInfo(1, "R3", "adjudicator", True).allows("reviewer")
+        True
+        >>> AccountInfo(1, "R1", "reviewer", True).allows("admin")
+        False
+        """
+        return ACCOUNT_ROLES.index(self.role) >= ACCOUNT_ROLES.index(_checked_role(role))
+
+
+def _info(row: Account) -> AccountInfo:
+    return AccountInfo(row.id, row.name, row.role, row.active)
+
+
+def _checked_role(role: str) -> str:
+    if role not in ACCOUNT_ROLES:
+        raise InputError(f"invalid role {role!r}; must be one of {', '.join(ACCOUNT_ROLES)}")
+    return role
+
+
+def _checked_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InputError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise InputError(f"the password may have at most {MAX_PASSWORD_LENGTH} characters")
+    return password
+
+
+def _checked_name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > 200 or any(c.isspace() for c in name):
+        raise InputError(
+            f"invalid account name {name!r}: 1 to 200 characters without spaces "
+            "(use the reviewer's protocol id, e.g. R1)"
+        )
+    return name
+
+
+def hash_password(password: str) -> str:
+    """The argon2id hash (PHC string) of a password that meets the length rules."""
+    return _hasher().hash(_checked_password(password))
+
+
+def create_account(
+    store: Store, name: str, *, role: str, password: str, who: str = "sysreview"
+) -> AccountInfo:
+    """Add an account; raises :class:`InputError` for a taken name or a bad role/password."""
+    name, role = _checked_name(name), _checked_role(role)
+    hashed = hash_password(password)
+    with store.session() as session:
+        if session.scalar(select(Account).where(Account.name == name)) is not None:
+            raise InputError(f"there is already an account {name!r}")
+        row = Account(name=name, role=role, password_hash=hashed, active=True)
+        session.add(row)
+        session.flush()
+        store.audit(who, "add account", "account", row.id, {"name": name, "role": role})
+        return _info(row)
+
+
+def _row(session: Session, name: str) -> Account:
+    row = session.scalar(select(Account).where(Account.name == name))
+    if row is None:
+        raise InputError(f"no account {name!r}")
+    return row
+
+
+def update_account(
+    store: Store,
+    name: str,
+    *,
+    role: str | None = None,
+    password: str | None = None,
+    active: bool | None = None,
+    who: str = "sysreview",
+) -> AccountInfo:
+    """Change an account's role, password or active flag (each change audited, no secrets)."""
+    hashed = None if password is None else hash_password(password)
+    if role is not None:
+        _checked_role(role)
+    with store.session() as session:
+        row = _row(session, name)
+        changed: dict[str, object] = {}
+        if role is not None and role != row.role:
+            row.role = changed["role"] = role
+        if hashed is not None:
+            row.password_hash = hashed
+            changed["password"] = "changed"
+        if active is not None and active != row.active:
+            row.active = changed["active"] = active
+        if changed:
+            store.audit(who, "change account", "account", row.id, changed)
+        return _info(row)
+
+
+def get_account(store: Store, account_id: int) -> AccountInfo | None:
+    """The account with this id, or ``None``."""
+    with store.session(readonly=True) as session:
+        row = session.get(Account, account_id)
+        return None if row is None else _info(row)
+
+
+def list_accounts(store: Store) -> list[AccountInfo]:
+    """Every account, by name."""
+    with store.session(readonly=True) as session:
+        return [_info(r) for r in session.scalars(select(Account).order_by(Account.name))]
+
+
+def authenticate(store: Store, name: str, password: str) -> AccountInfo | None:
+    """The active account when ``password`` is its password, else ``None``.
+
+    A hash made with older parameters is replaced by a new one on success.
+    """
+    if not name or len(password) > MAX_PASSWORD_LENGTH:
+        return None
+    with store.session(readonly=True) as session:
+        row = session.scalar(select(Account).where(Account.name == name))
+        stored = None if row is None else row.password_hash
+    try:
+        _hasher().verify(stored or _dummy_hash(), password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return None
+    if row is None or not row.active:
+        return None
+    if _hasher().check_needs_rehash(row.password_hash):
+        update_account(store, row.name, password=password, who=row.name)
+    return _info(row)
+
+
+def add_user(
+    directory: PathLike, name: str, *, role: str, password: str, db_url: str | None = None
+) -> AccountInfo:
+    """Add a web account to the project in ``directory`` (see :func:`create_account`)."""
+    with opened(directory, db_url) as (_, store):
+        return create_account(store, name, role=role, password=password)
+
+
+def change_user(
+    directory: PathLike,
+    name: str,
+    *,
+    role: str | None = None,
+    password: str | None = None,
+    active: bool | None = None,
+    db_url: str | None = None,
+) -> AccountInfo:
+    """Change a web account of the project in ``directory`` (see :func:`update_account`)."""
+    with opened(directory, db_url) as (_, store):
+        return update_account(store, name, role=role, password=password, active=active)
+
+
+def list_users(directory: PathLike, db_url: str | None = None) -> list[AccountInfo]:
+    """The web accounts of the project in ``directory``."""
+    with opened(directory, db_url) as (_, store):
+        return list_accounts(store)
+
+
+__all__ = [
+    "ACCOUNT_ROLES",
+    "MIN_PASSWORD_LENGTH",
+    "AccountInfo",
+    "add_user",
+    "authenticate",
+    "change_user",
+    "create_account",
+    "get_account",
+    "hash_password",
+    "list_accounts",
+    "list_users",
+    "update_account",
+]

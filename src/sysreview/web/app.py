@@ -1,0 +1,153 @@
+"""The app factory: one open project, sessions, CSRF, one router per area.
+
+Areas are the modules named in :data:`ROUTERS` (each has a ``router``); a new area
+(risk of bias, extraction) adds its module there, with its templates under
+``templates/<area>/``. Pages render on the server (Jinja2, autoescaped); HTMX, served
+from ``/static``, swaps in the next record. ``/api/`` is the same use cases as JSON,
+described by the OpenAPI schema at ``/api/openapi.json`` (login required, like every
+route but the login page and the static files).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+import sysreview
+from sysreview.errors import SysreviewError
+from sysreview.project.services import PathLike
+from sysreview.web.highlight import highlight
+from sysreview.web.security import LoginRequired, SecurityHeaders, csrf_token
+from sysreview.web.settings import WebSettings
+from sysreview.web.workspace import STAGE_LABELS, Workspace
+
+ROUTERS = ("auth", "screening", "conflicts", "dashboard", "api")
+"""Modules of :mod:`sysreview.web.routers`, each with a ``router``, included in this order."""
+SESSION_COOKIE = "sysreview_session"
+
+
+def _package_dir(name: str) -> Path:
+    folder = files("sysreview.web").joinpath(name)
+    if not isinstance(folder, Path):  # pragma: no cover - installed as a zip
+        raise RuntimeError(f"sysreview.web/{name} is not a folder on disk")
+    return folder
+
+
+templates = Jinja2Templates(directory=_package_dir("templates"))
+templates.env.filters["highlight"] = highlight
+templates.env.globals["stage_labels"] = STAGE_LABELS
+
+
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
+    """A page from ``templates/``, with the CSRF token and the account (if any) in context."""
+    context.setdefault("account", getattr(request.state, "account", None))
+    context["csrf"] = csrf_token(request)
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+async def _login_required(request: Request, exc: Exception) -> Response:
+    if _is_api(request):
+        return JSONResponse({"detail": "login required"}, status_code=401)
+    if request.headers.get("HX-Request"):
+        return Response(status_code=401, headers={"HX-Redirect": "/login"})
+    target = request.url.path
+    if request.url.query:
+        target += f"?{request.url.query}"
+    return RedirectResponse(f"/login?next={quote(target)}" if target != "/" else "/login", 303)
+
+
+async def _bad_input(request: Request, exc: Exception) -> Response:
+    if _is_api(request):
+        return JSONResponse({"detail": str(exc)}, status_code=400)
+    return render(request, "error.html", 400, message=str(exc))
+
+
+async def _malformed(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    if _is_api(request):
+        return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors()
+    )
+    return render(request, "error.html", 422, message=f"malformed request: {problems}")
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if _is_api(request) or exc.status_code < 400:
+        return JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)
+    return render(request, "error.html", exc.status_code, message=str(exc.detail))
+
+
+def create_app(
+    project_dir: PathLike, db_url: str | None = None, *, settings: WebSettings | None = None
+) -> FastAPI:
+    """The web app of the project in ``project_dir``.
+
+    Parameters
+    ----------
+    project_dir
+        The project directory (holds ``review.toml``); the protocol is validated and
+        the database upgraded now, once.
+    db_url
+        The database (default: ``$SYSREVIEW_DATABASE_URL``, else ``DIR/review.db``).
+    settings
+        Session secret, cookie policy and highlighted words (:class:`WebSettings`).
+    """
+    settings = settings or WebSettings()
+    ws = Workspace.open(project_dir, db_url, settings.highlight)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            ws.close()
+
+    app = FastAPI(
+        title="sysreview",
+        version=sysreview.__version__,
+        summary="Screening, conflicts, agreement and progress of a systematic review.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,  # served by the api router, behind the login
+        lifespan=lifespan,
+    )
+    app.state.workspace = ws
+    app.state.settings = settings
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie=SESSION_COOKIE,
+        max_age=settings.max_age,
+        same_site=settings.same_site,
+        https_only=settings.https_only,
+    )
+    app.add_middleware(SecurityHeaders)
+    app.add_exception_handler(LoginRequired, _login_required)
+    app.add_exception_handler(SysreviewError, _bad_input)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _malformed)
+    app.mount("/static", StaticFiles(directory=_package_dir("static")), name="static")
+    for name in ROUTERS:
+        module = importlib.import_module(f"sysreview.web.routers.{name}")
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,278 @@
+"""The JSON API: the same use cases as the pages, under ``/api/``, described by OpenAPI.
+
+Log in with ``POST /api/login`` (JSON name and password): the answer sets the session
+cookie and gives the CSRF token to send as ``X-CSRF-Token`` with every write.
+Errors are ``{"detail": "..."}``: 400 bad input, 401 not logged in, 403 not allowed
+(role, CSRF), 404 no such record, 422 malformed request.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from sysreview.errors import InputError
+from sysreview.project.accounts import AccountInfo, authenticate
+from sysreview.project.screening import RecordCard
+from sysreview.web import workspace as uc
+from sysreview.web.routers.dashboard import progress_report
+from sysreview.web.security import (
+    check_csrf,
+    csrf_token,
+    current_account,
+    end_session,
+    require,
+    start_session,
+    workspace,
+)
+
+StageName = Literal["ta", "ft"]
+DecisionName = Literal["include", "exclude", "maybe"]
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+Reviewer = Annotated[AccountInfo, Depends(require("reviewer"))]
+Adjudicator = Annotated[AccountInfo, Depends(require("adjudicator"))]
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Bad input (the detail says what)"},
+    401: {"description": "Not logged in"},
+    403: {"description": "Not allowed: role or CSRF token"},
+}
+
+router = APIRouter(prefix="/api", tags=["api"], responses=_ERRORS)
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Login(Model):
+    name: str = Field(min_length=1, max_length=200)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class Me(Model):
+    name: str
+    role: str
+    csrf_token: str
+
+
+class Card(Model):
+    id: int
+    title: str | None
+    authors: list[str]
+    year: int | None
+    journal: str | None
+    abstract: str | None
+
+    @classmethod
+    def of(cls, card: RecordCard) -> Card:
+        return cls(
+            id=card.id,
+            title=card.title,
+            authors=list(card.authors),
+            year=card.year,
+            journal=card.journal,
+            abstract=card.abstract,
+        )
+
+
+class Queue(Model):
+    stage: StageName
+    assigned: int
+    pending: int
+    prioritised: bool
+    advice: str | None
+    records: list[Card]
+
+
+class DecisionIn(Model):
+    stage: StageName
+    record_id: Id
+    decision: DecisionName
+    reason: str | None = Field(None, max_length=500)
+    note: str | None = Field(None, max_length=5000)
+
+
+class ResolutionIn(Model):
+    stage: StageName
+    record_id: Id
+    decision: Literal["include", "exclude"]
+    reason: str | None = Field(None, max_length=500)
+    note: str | None = Field(None, max_length=5000)
+
+
+class Saved(Model):
+    event_id: int
+
+
+class Seen(Model):
+    reviewer: str
+    kind: str
+    decision: str
+    reason: str | None
+    note: str | None
+
+
+class RecordOut(Model):
+    record: Card
+    decisions: list[Seen] = Field(description="Only the decisions blinding lets you see")
+
+
+class ConflictOut(Model):
+    record_id: int
+    title: str | None
+    decisions: list[tuple[str, str]]
+
+
+class LinkIn(Model):
+    record_id: Id
+    study: str = Field(min_length=1, max_length=200)
+    primary: bool = False
+
+
+class LinkOut(Model):
+    study_id: int
+    new_study: bool
+
+
+@router.post("/login", response_model=Me, responses={401: {"description": "Wrong login"}})
+def api_login(request: Request, body: Login) -> Any:
+    """Log in; the answer sets the session cookie and gives the CSRF token for writes."""
+    account = authenticate(workspace(request).store, body.name, body.password)
+    if account is None:
+        return JSONResponse({"detail": "wrong name or password"}, status_code=401)
+    start_session(request, account)
+    return Me(name=account.name, role=account.role, csrf_token=csrf_token(request))
+
+
+@router.post("/logout", status_code=204, dependencies=[Depends(check_csrf)])
+def api_logout(request: Request, account: Reviewer) -> None:
+    """Log out."""
+    end_session(request)
+
+
+@router.get("/me", response_model=Me)
+def me(request: Request, account: Annotated[AccountInfo, Depends(current_account)]) -> Me:
+    """Who is logged in, and the session's CSRF token."""
+    return Me(name=account.name, role=account.role, csrf_token=csrf_token(request))
+
+
+@router.get("/queue", response_model=Queue)
+def queue(
+    request: Request,
+    account: Reviewer,
+    stage: StageName = "ta",
+    limit: Annotated[int, Query(ge=1, le=500)] = 20,
+) -> Queue:
+    """Your pending records at ``stage``, in screening (active-learning) order."""
+    ws = workspace(request)
+    view = uc.screen_view(ws, stage, account.name)
+    cards = uc.queue_cards(ws, view, limit)
+    return Queue(
+        stage=stage,
+        assigned=view.assigned,
+        pending=view.pending,
+        prioritised=view.prioritised,
+        advice=view.advice,
+        records=[Card.of(c) for c in cards],
+    )
+
+
+def _record_or_404(request: Request, record_id: int) -> RecordCard:
+    try:
+        return uc.card(workspace(request), record_id)
+    except InputError:
+        raise HTTPException(404, f"no record {record_id}") from None
+
+
+@router.get("/records/{record_id}", response_model=RecordOut, responses={404: {}})
+def record(
+    request: Request,
+    record_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    account: Reviewer,
+    stage: StageName = "ta",
+) -> RecordOut:
+    """A record and the decisions on it that you may see (blinding is enforced here)."""
+    card = _record_or_404(request, record_id)
+    seen = uc.seen_decisions(
+        workspace(request), stage=stage, record_id=record_id, reviewer=account.name
+    )
+    return RecordOut(
+        record=Card.of(card),
+        decisions=[Seen(**vars(s)) for s in seen],
+    )
+
+
+@router.post(
+    "/decisions",
+    response_model=Saved,
+    status_code=201,
+    dependencies=[Depends(check_csrf)],
+    responses={404: {}},
+)
+def post_decision(request: Request, body: DecisionIn, account: Reviewer) -> Saved:
+    """Record your decision on a record (a new event; the latest one counts)."""
+    _record_or_404(request, body.record_id)
+    event = uc.decide(workspace(request), reviewer=account.name, **body.model_dump())
+    return Saved(event_id=event)
+
+
+@router.get("/conflicts", response_model=list[ConflictOut])
+def get_conflicts(
+    request: Request, account: Adjudicator, stage: StageName = "ta"
+) -> list[ConflictOut]:
+    """Unresolved disagreements (adjudicators)."""
+    found = uc.conflicts(workspace(request), stage)
+    return [
+        ConflictOut(record_id=c.record_id, title=c.title, decisions=list(c.decisions))
+        for c in found
+    ]
+
+
+@router.post(
+    "/resolutions",
+    response_model=Saved,
+    status_code=201,
+    dependencies=[Depends(check_csrf)],
+    responses={404: {}},
+)
+def post_resolution(request: Request, body: ResolutionIn, account: Adjudicator) -> Saved:
+    """Resolve a disagreement (adjudicators who are the protocol's arbiters)."""
+    _record_or_404(request, body.record_id)
+    event = uc.decide(
+        workspace(request), reviewer=account.name, resolution=True, **body.model_dump()
+    )
+    return Saved(event_id=event)
+
+
+@router.post(
+    "/links",
+    response_model=LinkOut,
+    status_code=201,
+    dependencies=[Depends(check_csrf)],
+)
+def post_link(request: Request, body: LinkIn, account: Reviewer) -> LinkOut:
+    """Link a report included at full text to its study (created on first use)."""
+    study_id, new = uc.link(
+        workspace(request),
+        record_id=body.record_id,
+        study=body.study,
+        primary=body.primary,
+        who=account.name,
+    )
+    return LinkOut(study_id=study_id, new_study=new)
+
+
+@router.get("/progress")
+def get_progress(request: Request, account: Reviewer) -> dict[str, Any]:
+    """PRISMA counts so far, progress per reviewer and stage, agreement per pair."""
+    return progress_report(request)
+
+
+@router.get("/openapi.json", include_in_schema=False)
+def openapi(request: Request, account: Reviewer) -> dict[str, Any]:
+    """The OpenAPI schema of the whole app."""
+    schema: dict[str, Any] = request.app.openapi()
+    return schema

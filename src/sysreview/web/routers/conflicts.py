@@ -1,0 +1,71 @@
+"""Conflicts (adjudicators resolve disagreements) and the agreement statistics."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from sysreview.errors import SysreviewError
+from sysreview.project.accounts import AccountInfo
+from sysreview.project.store import STAGES
+from sysreview.web import workspace as uc
+from sysreview.web.app import render
+from sysreview.web.routers.screening import Stage
+from sysreview.web.security import check_csrf, require, workspace
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+Adjudicator = Annotated[AccountInfo, Depends(require("adjudicator"))]
+Reviewer = Annotated[AccountInfo, Depends(require("reviewer"))]
+
+
+def _page(request: Request, stage: str, error: str | None = None, status: int = 200) -> Response:
+    ws = workspace(request)
+    return render(
+        request,
+        "conflicts.html",
+        status,
+        stage=stage,
+        conflicts=uc.conflicts(ws, stage),
+        reasons=ws.project.protocol.eligibility.exclusion_reasons,
+        error=error,
+    )
+
+
+@router.get("/conflicts/{stage}")
+def conflicts_page(request: Request, stage: Stage, account: Adjudicator) -> Response:
+    return _page(request, stage)
+
+
+@router.post("/conflicts/{stage}/resolve", dependencies=[Depends(check_csrf)])
+def resolve(
+    request: Request,
+    stage: Stage,
+    account: Adjudicator,
+    record_id: Annotated[int, Form()],
+    decision: Annotated[str, Form(max_length=20)],
+    reason: Annotated[str, Form(max_length=500)] = "",
+    note: Annotated[str, Form(max_length=5000)] = "",
+) -> Response:
+    try:
+        uc.decide(
+            workspace(request),
+            stage=stage,
+            record_id=record_id,
+            reviewer=account.name,
+            decision=decision,
+            reason=reason,
+            note=note,
+            resolution=True,
+        )
+    except SysreviewError as exc:
+        return _page(request, stage, str(exc), 422)
+    return RedirectResponse(f"/conflicts/{stage}", status_code=303)
+
+
+@router.get("/agreement")
+def agreement_page(request: Request, account: Reviewer) -> Response:
+    ws = workspace(request)
+    results = {stage: uc.agreement(ws, stage) for stage in STAGES}
+    return render(request, "agreement.html", results=results)

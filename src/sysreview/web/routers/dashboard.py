@@ -1,0 +1,83 @@
+"""The dashboard (PRISMA counts so far, progress per reviewer, the progress report) and
+the report → study links of the full-text stage."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from sysreview.errors import SysreviewError
+from sysreview.project.accounts import AccountInfo
+from sysreview.project.store import STAGES
+from sysreview.web import workspace as uc
+from sysreview.web.app import render
+from sysreview.web.security import check_csrf, require, workspace
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+Reviewer = Annotated[AccountInfo, Depends(require("reviewer"))]
+
+
+def progress_report(request: Request) -> dict[str, Any]:
+    """The review's progress as JSON-ready values: PRISMA counts, progress, agreement."""
+    ws = workspace(request)
+    agreement = {}
+    for stage in STAGES:
+        result = uc.agreement(ws, stage)
+        agreement[stage] = (
+            []
+            if result is None
+            else [{"reviewer_a": a, "reviewer_b": b, **r.to_dict()} for (a, b), r in result.pairs]
+        )
+    return {
+        "title": ws.project.protocol.review.title,
+        "prisma": uc.prisma(ws).to_dict(),
+        "progress": [{**asdict(p), "percent": p.percent} for p in uc.progress(ws)],
+        "agreement": agreement,
+    }
+
+
+@router.get("/dashboard")
+def dashboard(request: Request, account: Reviewer) -> Response:
+    ws = workspace(request)
+    return render(request, "dashboard.html", prisma=uc.prisma(ws), progress=uc.progress(ws), ws=ws)
+
+
+@router.get("/dashboard/report.json")
+def download_report(request: Request, account: Reviewer) -> Response:
+    body = json.dumps(progress_report(request), indent=2, default=str)
+    return Response(
+        body,
+        media_type="application/json",
+        headers={"Content-Disposition": 'attachment; filename="sysreview-progress.json"'},
+    )
+
+
+def _studies(request: Request, error: str | None = None, status: int = 200) -> Response:
+    links = uc.report_links(workspace(request))
+    return render(request, "studies.html", status, links=links, error=error)
+
+
+@router.get("/studies")
+def studies_page(request: Request, account: Reviewer) -> Response:
+    return _studies(request)
+
+
+@router.post("/studies/link", dependencies=[Depends(check_csrf)])
+def link_report(
+    request: Request,
+    account: Reviewer,
+    record_id: Annotated[int, Form()],
+    study: Annotated[str, Form(max_length=200)],
+    primary: Annotated[bool, Form()] = False,
+) -> Response:
+    try:
+        uc.link(
+            workspace(request), record_id=record_id, study=study, primary=primary, who=account.name
+        )
+    except SysreviewError as exc:
+        return _studies(request, str(exc), 422)
+    return RedirectResponse("/studies", status_code=303)

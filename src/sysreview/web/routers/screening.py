@@ -1,0 +1,101 @@
+"""Screening pages: one record at a time, decided with buttons or the keys i / e / m.
+
+The decision form posts with HTMX and gets back the next record (the whole panel, with
+the progress bar); without JavaScript it posts normally and is redirected.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from sysreview.errors import SysreviewError
+from sysreview.project.accounts import AccountInfo
+from sysreview.protocol.review import ELIGIBILITY_DOMAINS
+from sysreview.web import workspace as uc
+from sysreview.web.app import render
+from sysreview.web.security import check_csrf, require, workspace
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+Reviewer = Annotated[AccountInfo, Depends(require("reviewer"))]
+
+
+class Stage(StrEnum):
+    ta = "ta"
+    ft = "ft"
+
+
+def _panel_context(request: Request, stage: str, account: AccountInfo) -> dict[str, Any]:
+    ws = workspace(request)
+    eligibility = ws.project.protocol.eligibility
+    return {
+        "view": uc.screen_view(ws, stage, account.name),
+        "terms": ws.terms,
+        "checklist": [(d, eligibility.criteria(d)) for d in ELIGIBILITY_DOMAINS],
+        "reasons": eligibility.exclusion_reasons,
+        "error": None,
+        "saved": None,
+    }
+
+
+@router.get("/")
+def home(account: Reviewer) -> Response:
+    return RedirectResponse("/dashboard", status_code=303)
+
+
+@router.get("/screen/{stage}")
+def screen_page(request: Request, stage: Stage, account: Reviewer) -> Response:
+    return render(request, "screening/screen.html", **_panel_context(request, stage, account))
+
+
+@router.post("/screen/{stage}/decide", dependencies=[Depends(check_csrf)])
+def screen_decide(
+    request: Request,
+    stage: Stage,
+    account: Reviewer,
+    record_id: Annotated[int, Form()],
+    decision: Annotated[str, Form(max_length=20)],
+    reason: Annotated[str, Form(max_length=500)] = "",
+    note: Annotated[str, Form(max_length=5000)] = "",
+) -> Response:
+    ws = workspace(request)
+    htmx = bool(request.headers.get("HX-Request"))
+    try:
+        uc.decide(
+            ws,
+            stage=stage,
+            record_id=record_id,
+            reviewer=account.name,
+            decision=decision,
+            reason=reason,
+            note=note,
+        )
+    except SysreviewError as exc:
+        context = _panel_context(request, stage, account)
+        context["error"] = str(exc)
+        if htmx:
+            return render(request, "screening/_panel.html", 422, **context)
+        return render(request, "screening/screen.html", 422, **context)
+    if not htmx:
+        return RedirectResponse(f"/screen/{stage}", status_code=303)
+    context = _panel_context(request, stage, account)
+    context["saved"] = f"Record {record_id}: {decision}"
+    return render(request, "screening/_panel.html", **context)
+
+
+@router.get("/records/{record_id}")
+def record_page(
+    request: Request, record_id: int, account: Reviewer, stage: Stage = Stage.ta
+) -> Response:
+    ws = workspace(request)
+    return render(
+        request,
+        "screening/record.html",
+        card=uc.card(ws, record_id),
+        stage=stage,
+        seen=uc.seen_decisions(ws, stage=stage, record_id=record_id, reviewer=account.name),
+        terms=ws.terms,
+    )
