@@ -47,8 +47,9 @@ Assessment = Rob1Assessment | Rob2Assessment | Rob2Judgements
 Progress = Callable[[str], None]
 """Called with the id of each figure once it is drawn."""
 
-FIGURE_FORMATS = (".svg", ".png")
-"""Each figure is written as SVG (for the HTML report) and PNG (for the DOCX)."""
+FIGURE_FORMATS = (".svg", ".png", ".pdf")
+"""Each figure is written as SVG (for the HTML report), PNG (for the DOCX) and PDF (for
+journals and print)."""
 MAPPING_FILE = "mapping.toml"
 NO_DATA = (
     "no extracted data in the project yet: enter them with 'sysreview extract template' "

@@ -75,7 +75,7 @@ def written(
     out = tmp_path_factory.mktemp("report")
     files = write_report(report_inputs(synthesis, inputs, figures), out)
     assert files.html == out / "report.html" and files.docx.is_file()
-    assert len(files.figures) == 2 * len(figures)
+    assert len(files.figures) == 3 * len(figures)  # SVG, PNG and PDF each
     return out
 
 
@@ -89,7 +89,7 @@ def test_a_figure_for_every_pooled_analysis_and_a_funnel_only_where_allowed(
     expected = {"prisma", "rob_traffic_light", "rob_summary", *funnels}
     assert set(figures) == expected | {f"forest:{r.analysis}" for r in pooled}
     for fid, fig in figures.items():
-        assert sorted(f.suffix for f in fig.files) == [".png", ".svg"], fid
+        assert sorted(f.suffix for f in fig.files) == [".pdf", ".png", ".svg"], fid
         assert all(f.is_file() and f.stat().st_size > 1000 for f in fig.files), fid
     assert [funnel_allowed(r, inputs.protocol) for r in pooled].count(True) == 1
     assert count_figures(synthesis, inputs) == len(figures)
