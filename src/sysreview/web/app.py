@@ -35,7 +35,16 @@ from sysreview.web.security import LoginRequired, SecurityHeaders, csrf_token
 from sysreview.web.settings import WebSettings
 from sysreview.web.workspace import STAGE_LABELS, Workspace
 
-ROUTERS = ("auth", "screening", "conflicts", "dashboard", "api")
+ROUTERS = (
+    "auth",
+    "screening",
+    "conflicts",
+    "dashboard",
+    "appraisal",
+    "extraction",
+    "report",
+    "api",
+)
 """Modules of :mod:`sysreview.web.routers`, each with a ``router``, included in this order."""
 SESSION_COOKIE = "sysreview_session"
 

@@ -1,0 +1,172 @@
+"""Risk-of-bias forms: RoB 1 judgements, or RoB 2 signalling questions with the domain
+judgement proposed live (computed on the server by the tool's algorithm).
+
+Only the protocol's appraisers use them; a reviewer sees and edits only their own
+entries (the second appraiser is blind to the first), and the second appraiser gets only
+the protocol's share of the studies. Storage is the sheet loader's
+(:mod:`sysreview.project.appraising_forms`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from sysreview.appraisal import rob1, rob2
+from sysreview.errors import InputError
+from sysreview.project.accounts import AccountInfo
+from sysreview.project.appraising_forms import (
+    DomainInput,
+    RobFormError,
+    live_judgement,
+    own_rob_entries,
+    save_rob_form,
+    studies_to_appraise,
+)
+from sysreview.protocol.appraisal import Tool
+from sysreview.protocol.review import Role
+from sysreview.web.app import render
+from sysreview.web.security import check_csrf, require, workspace
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+MAX_TEXT = 5000
+_ROB1_NAMES = {d.id: d.name for d in rob1.DOMAINS}
+
+
+def appraiser(
+    request: Request,
+    account: AccountInfo = Depends(require("reviewer")),  # noqa: B008
+) -> AccountInfo:
+    """The logged-in account, which must be one of the protocol's appraisers (else 403)."""
+    protocol = workspace(request).project.protocol
+    person = next((p for p in protocol.review.reviewers if p.id == account.name), None)
+    if person is None or not person.has(Role.APPRAISER):
+        raise HTTPException(403, f"{account.name} is not an appraiser in the protocol")
+    return account
+
+
+Appraiser = Annotated[AccountInfo, Depends(appraiser)]
+
+
+def _check(request: Request, account: AccountInfo, study: str | None = None) -> Tool:
+    """The protocol's tool; 404 without one, 403 for a study ``account`` does not assess."""
+    rob = workspace(request).project.protocol.risk_of_bias
+    if rob is None:
+        raise HTTPException(404, "the protocol has no [risk_of_bias] section")
+    if study is not None and study not in _studies(request, account):
+        raise HTTPException(403, f"{account.name} does not assess the study {study!r}")
+    return rob.tool
+
+
+def _studies(request: Request, account: AccountInfo) -> tuple[str, ...]:
+    ws = workspace(request)
+    return studies_to_appraise(ws.store, ws.project.protocol, account.name)
+
+
+def domain_label(domain: str) -> str:
+    """A domain's name for people."""
+    return _ROB1_NAMES.get(domain) or domain.replace("_", " ").capitalize()
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name, "")
+    if not isinstance(value, str) or len(value) > MAX_TEXT:
+        raise InputError(f"{name}: at most {MAX_TEXT} characters of text")
+    return value.strip()
+
+
+def _domains(form: FormData, tool: Tool) -> dict[str, DomainInput]:
+    out = {}
+    for domain in tool.domains:
+        answers = {}
+        if tool is Tool.ROB2:
+            answers = {q.id: _text(form, f"answer.{domain}.{q.id}") for q in rob2.questions(domain)}
+        out[domain] = DomainInput(
+            _text(form, f"judgement.{domain}"),
+            _text(form, f"support.{domain}"),
+            _text(form, f"location.{domain}"),
+            answers,
+        )
+    return out
+
+
+def _form_page(
+    request: Request,
+    tool: Tool,
+    study: str,
+    values: dict[str, DomainInput],
+    status: int = 200,
+    problems: dict[str, str] | None = None,
+    saved: str | None = None,
+) -> Response:
+    protocol = workspace(request).project.protocol
+    context: dict[str, Any] = {
+        "tool": tool.value,
+        "study": study,
+        "domains": [(d, domain_label(d)) for d in tool.domains],
+        "questions": {d: rob2.questions(d) for d in tool.domains} if tool is Tool.ROB2 else {},
+        "judgements": tool.judgements,
+        "values": values,
+        "live": live_judgement(protocol, values),
+        "problems": problems or {},
+        "saved": saved,
+    }
+    return render(request, "appraisal/form.html", status, **context)
+
+
+@router.get("/appraisal")
+def appraisal_list(request: Request, account: Appraiser) -> Response:
+    tool = _check(request, account)
+    ws = workspace(request)
+    rows = []
+    for study in _studies(request, account):
+        mine = own_rob_entries(ws.store, ws.project.protocol, reviewer=account.name, study=study)
+        rows.append((study, sum(1 for v in mine.values() if v.judgement), len(tool.domains)))
+    return render(request, "appraisal/list.html", tool=tool.value, rows=rows)
+
+
+@router.get("/appraisal/form")
+def appraisal_form(
+    request: Request, account: Appraiser, study: str, saved: bool = False
+) -> Response:
+    tool = _check(request, account, study)
+    ws = workspace(request)
+    values = own_rob_entries(ws.store, ws.project.protocol, reviewer=account.name, study=study)
+    return _form_page(request, tool, study, values, saved=f"Saved {study}" if saved else None)
+
+
+@router.post("/appraisal/form", dependencies=[Depends(check_csrf)])
+async def appraisal_save(request: Request, account: Appraiser) -> Response:
+    form = await request.form()
+    study = _text(form, "study")
+    tool = _check(request, account, study)
+    values = _domains(form, tool)
+    ws = workspace(request)
+    try:
+        with ws.write_lock:
+            save_rob_form(ws.store, ws.project.protocol, reviewer=account.name, study=study,
+                          domains=values)  # fmt: skip
+    except RobFormError as exc:
+        return _form_page(request, tool, study, values, 422, exc.problems)
+    query = urlencode({"study": study, "saved": "true"})
+    return RedirectResponse(f"/appraisal/form?{query}", status_code=303)
+
+
+@router.post("/appraisal/live", dependencies=[Depends(check_csrf)])
+async def appraisal_live(request: Request, account: Appraiser) -> Response:
+    """The HTMX fragment: proposed domain judgements and the overall rating."""
+    form = await request.form()
+    tool = _check(request, account)
+    protocol = workspace(request).project.protocol
+    live = live_judgement(protocol, _domains(form, tool))
+    return render(
+        request,
+        "appraisal/_live.html",
+        live=live,
+        domains=[(d, domain_label(d)) for d in tool.domains],
+        oob=True,
+    )

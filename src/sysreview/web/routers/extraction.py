@@ -1,0 +1,140 @@
+"""Extraction forms generated from the protocol: study characteristics, arms, and outcome
+rows (per arm and timepoint). Problems show next to their field; nothing is stored then.
+
+Only the protocol's extractors use them, and each sees only their own values.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from sysreview.errors import InputError
+from sysreview.extraction.forms import PARTS, ExtractionForm, extraction_form
+from sysreview.extraction.validate import Cell, ExtractionInputError
+from sysreview.project.accounts import AccountInfo
+from sysreview.project.extraction_forms import (
+    extraction_studies,
+    own_extraction_rows,
+    save_extraction_form,
+)
+from sysreview.protocol.review import Role
+from sysreview.web.app import render
+from sysreview.web.security import check_csrf, require, workspace
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+Reviewer = Annotated[AccountInfo, Depends(require("reviewer"))]
+BLANK_ROWS = {"studies": 0, "arms": 2, "outcomes": 3}
+"""Empty rows offered after the reviewer's own rows (a study has exactly one study row)."""
+MAX_ROWS = 200
+MAX_TEXT = 5000
+
+
+def _check(request: Request, account: AccountInfo, study: str | None = None) -> ExtractionForm:
+    ws = workspace(request)
+    protocol = ws.project.protocol
+    person = next((p for p in protocol.review.reviewers if p.id == account.name), None)
+    if person is None or not person.has(Role.EXTRACTOR):
+        raise HTTPException(403, f"{account.name} is not an extractor in the protocol")
+    if study is not None and study not in extraction_studies(ws.store, protocol, account.name):
+        raise HTTPException(404, f"no study {study!r}")
+    return extraction_form(protocol)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _page(
+    request: Request,
+    form: ExtractionForm,
+    study: str,
+    rows: dict[str, list[dict[str, str]]],
+    status: int = 200,
+    problems: dict[str, str] | None = None,
+    saved: str | None = None,
+) -> Response:
+    shown = {}
+    for part in PARTS:
+        mine = [{k: _cell(v) for k, v in r.items()} for r in rows.get(part, [])]
+        if part == "studies" and not mine:
+            mine = [{}]
+        mine += [{} for _ in range(BLANK_ROWS[part])]
+        shown[part] = mine
+    return render(request, "extraction/form.html", status, form=form, study=study, rows=shown,
+                  problems=problems or {}, saved=saved)  # fmt: skip
+
+
+@router.get("/extraction")
+def extraction_list(request: Request, account: Reviewer) -> Response:
+    _check(request, account)
+    ws = workspace(request)
+    studies = extraction_studies(ws.store, ws.project.protocol, account.name)
+    return render(request, "extraction/list.html", studies=studies)
+
+
+@router.get("/extraction/form")
+def extraction_page(
+    request: Request, account: Reviewer, study: str, saved: bool = False
+) -> Response:
+    form = _check(request, account, study)
+    ws = workspace(request)
+    rows = own_extraction_rows(ws.store, ws.project.protocol, reviewer=account.name, study=study)
+    return _page(request, form, study, rows, saved=f"Saved {study}" if saved else None)
+
+
+def _rows(data: FormData, form: ExtractionForm, study: str) -> dict[str, list[dict[str, str]]]:
+    """``{part: [row]}`` from fields named ``<part>.<row>.<column>``, blank rows dropped."""
+    found: dict[str, dict[int, dict[str, str]]] = {p: {} for p in PARTS}
+    for name, value in data.multi_items():
+        part, _, rest = name.partition(".")
+        number, _, column = rest.partition(".")
+        if part not in found or not number.isdigit() or not isinstance(value, str):
+            continue
+        if int(number) > MAX_ROWS or len(value) > MAX_TEXT:
+            raise InputError(f"{name}: at most {MAX_ROWS} rows of {MAX_TEXT} characters")
+        if column in form.part(part).names and column != "study_id":
+            found[part].setdefault(int(number), {})[column] = value.strip()
+    out: dict[str, list[dict[str, str]]] = {}
+    for part, by_number in found.items():
+        out[part] = [
+            {"study_id": study, **cells}
+            for _, cells in sorted(by_number.items())
+            if part == "studies" or any(cells.values())
+        ]
+    return out
+
+
+@router.post("/extraction/form", dependencies=[Depends(check_csrf)])
+async def extraction_save(request: Request, account: Reviewer) -> Response:
+    data = await request.form()
+    study = data.get("study")
+    if not isinstance(study, str):
+        raise InputError("no study given")
+    form = _check(request, account, study)
+    rows = _rows(data, form, study)
+    numbered: dict[str, list[tuple[int, dict[str, Cell]]]] = {
+        part: [(i, dict(r)) for i, r in enumerate(given, start=1)] for part, given in rows.items()
+    }
+    ws = workspace(request)
+    try:
+        with ws.write_lock:
+            save_extraction_form(ws.store, ws.project.protocol, reviewer=account.name,
+                                 study=study, rows=numbered)  # fmt: skip
+    except ExtractionInputError as exc:
+        problems: dict[str, str] = {}
+        for p in exc.problems:
+            problems.setdefault(f"{p.sheet}.{p.row}.{p.column or ''}", p.message)
+        return _page(request, form, study, rows, 422, problems)
+    query = urlencode({"study": study, "saved": "true"})
+    return RedirectResponse(f"/extraction/form?{query}", status_code=303)
