@@ -1,4 +1,5 @@
-"""Shared test fixtures: where ../shared/ is, and skipping cleanly when it is absent."""
+"""Shared test fixtures: where ../shared/ is (skipping cleanly when it is absent), and the
+store fixtures of :mod:`tests.store_fixtures` (one PostgreSQL server per test session)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,15 @@ import os
 from pathlib import Path
 
 import pytest
+
+from tests.store_fixtures import (  # noqa: F401 (fixtures)
+    backend,
+    new_url,
+    pg_server,
+    pg_url,
+    store,
+    store_url,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED = PROJECT_ROOT.parent / "shared"

@@ -27,13 +27,12 @@ from fastapi import FastAPI
 from sysreview.project import accounts
 from sysreview.project.services import import_files, init_project, opened
 from sysreview.web import WebSettings, create_app
-from tests.unit.project.conftest import backend, new_url, pg_server, store_url
 
 with warnings.catch_warnings():  # starlette warns that it prefers httpx2 (not installed)
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-__all__ = ["TestClient", "backend", "new_url", "pg_server", "store_url"]
+__all__ = ["TestClient"]
 
 SCRIPT_TITLE = "Peer groups <script>window.__pwned = 1</script> trial"
 IMG_ABSTRACT = 'A randomised trial <img src=x onerror="window.__pwned = 2"> & <b>bold</b> claims.'
