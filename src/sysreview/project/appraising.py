@@ -41,7 +41,6 @@ studies were created, rounded up) are assessed by the second appraiser as well, 
 
 from __future__ import annotations
 
-import csv
 import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
@@ -56,6 +55,7 @@ from sqlalchemy.orm import Session
 from sysreview.appraisal import rob1, rob2
 from sysreview.errors import InputError
 from sysreview.project.screening import sync_reviewers
+from sysreview.project.sheet_io import read_first_sheet, write_sheet
 from sysreview.project.store import ExtractionValue, Reviewer, RobJudgement, Store, Study
 from sysreview.protocol import Protocol
 from sysreview.protocol.appraisal import ROB1_DOMAINS, ROB2_DOMAINS, Tool
@@ -86,26 +86,9 @@ _ROB1_NAMES = {d.name.casefold(): d.id for d in rob1.DOMAINS}
 # ---- reading and checking a sheet ---------------------------------------------------------
 
 
-def _is_excel(path: Path) -> bool:
-    return path.suffix.lower() in (".xlsx", ".xlsm")
-
-
 def _read_sheet(path: Path, columns: Sequence[str]) -> list[tuple[int, dict[str, str]]]:
     """``(row number, {column: text})`` for every non-empty data row (header = row 1)."""
-    if _is_excel(path):
-        from openpyxl import load_workbook
-
-        book = load_workbook(path, read_only=True, data_only=True)
-        try:
-            values = [
-                ["" if v is None else str(v) for v in row]
-                for row in book.worksheets[0].iter_rows(values_only=True)
-            ]
-        finally:
-            book.close()
-    else:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            values = list(csv.reader(handle))
+    values = read_first_sheet(path)
     if not values:
         raise InputError("empty sheet", source=str(path))
     header = [h.strip().lower() for h in values[0]]
@@ -427,22 +410,7 @@ def write_rob_template(
         else:
             for domain in ROB2_DOMAINS:
                 rows += [[label, "", domain, q.id, "", "", "", ""] for q in rob2.questions(domain)]
-    out = Path(path)
-    columns = list(COLUMNS[tool])
-    if _is_excel(out):
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(f"{tool.value} {reviewer or ''}".strip())
-        sheet.append(columns)
-        for row in rows:
-            sheet.append(row)
-        book.save(out)
-    else:
-        with out.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(columns)
-            writer.writerows(rows)
+    write_sheet(path, COLUMNS[tool], rows, title=f"{tool.value} {reviewer or ''}".strip())
     return len(rows)
 
 

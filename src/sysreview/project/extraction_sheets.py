@@ -20,6 +20,7 @@ from pathlib import Path
 from sysreview.errors import InputError
 from sysreview.extraction.forms import PARTS, ExtractionForm, FieldType, FormPart
 from sysreview.extraction.validate import MISSING, Cell, Row
+from sysreview.project.sheet_io import is_excel
 
 PathLike = str | os.PathLike[str]
 Table = Sequence[Mapping[str, Cell]]
@@ -44,11 +45,6 @@ def readme_lines(form: ExtractionForm) -> list[str]:
         "",
         *form.summary().splitlines(),
     ]
-
-
-def is_excel(path: Path) -> bool:
-    """Whether ``path`` names a workbook (``.xlsx``/``.xlsm``)."""
-    return path.suffix.lower() in (".xlsx", ".xlsm")
 
 
 def csv_parts(path: Path) -> dict[str, Path]:
@@ -205,4 +201,4 @@ def read_template(form: ExtractionForm, path: PathLike) -> dict[str, list[Row]]:
     return {part: _to_rows(form.part(part), *found[part]) for part in found}
 
 
-__all__ = ["csv_parts", "is_excel", "read_template", "readme_lines", "write_template"]
+__all__ = ["csv_parts", "read_template", "readme_lines", "write_template"]

@@ -10,7 +10,6 @@ transaction, so nothing is ever half-imported.
 
 from __future__ import annotations
 
-import csv
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from sysreview.project.screening import (
     record_card,
     sync_reviewers,
 )
+from sysreview.project.sheet_io import read_first_sheet, write_sheet
 from sysreview.project.store import DECISIONS, DecisionEvent, Store
 from sysreview.protocol import Protocol
 from sysreview.protocol.review import Role
@@ -53,10 +53,6 @@ class SheetRow:
     note: str | None
 
 
-def _is_excel(path: Path) -> bool:
-    return path.suffix.lower() in (".xlsx", ".xlsm")
-
-
 def export_sheet(
     store: Store, protocol: Protocol, path: PathLike, *, stage: str, reviewer: str
 ) -> int:
@@ -70,40 +66,13 @@ def export_sheet(
             [card.id, card.title or "", "; ".join(card.authors), card.year or "",
              card.journal or "", card.abstract or "", mine.get(record_id, ""), "", ""]
         )  # fmt: skip
-    out = Path(path)
-    if _is_excel(out):
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(f"{stage} {reviewer}")
-        sheet.append(list(COLUMNS))
-        for row in rows:
-            sheet.append(row)
-        book.save(out)
-    else:
-        with out.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(COLUMNS)
-            writer.writerows(rows)
+    write_sheet(path, COLUMNS, rows, title=f"{stage} {reviewer}")
     return len(rows)
 
 
 def _read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     """``(row number, {column: text})`` for every data row (header = row 1)."""
-    if _is_excel(path):
-        from openpyxl import load_workbook
-
-        book = load_workbook(path, read_only=True, data_only=True)
-        try:  # read-only workbooks keep the file open until closed
-            values = [
-                ["" if v is None else str(v) for v in row]
-                for row in book.worksheets[0].iter_rows(values_only=True)
-            ]
-        finally:
-            book.close()
-    else:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            values = list(csv.reader(handle))
+    values = read_first_sheet(path)
     if not values:
         raise InputError("empty sheet", source=str(path))
     header = [h.strip().lower() for h in values[0]]
