@@ -12,7 +12,8 @@ tau² estimator (DL, REML), times
   H², Q, df, p(Q) and prediction interval (``weights()``, ``predict()``),
 
 alternating the two tools ``--repeats`` times (startup and imports included in both)
-and reports the median wall times and their ratio. Untimed warm-up runs fill the page
+and reports the median wall times, their ratio, and the median CPU times (user +
+system) of the same runs. Untimed warm-up runs fill the page
 cache and provide the cross-check: the largest absolute difference of the pooled
 estimate, its SE and tau² between the two tools, so the timings compare like with like.
 For REML it is shown twice: against metafor's defaults (convergence threshold 1e-5 on
@@ -30,6 +31,7 @@ import csv
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -140,14 +142,25 @@ def r_cmd(
     return cmd if threshold is None else [*cmd, threshold]
 
 
+CPU_TIMES: dict[tuple[str, ...], list[float]] = {}
+"""CPU time (user + system, the process and its children) of every run, per command."""
+
+
 def run(cmd: list[str], stdout: Path) -> float:
-    """Run ``cmd`` with stdout to a file; return its wall time in seconds."""
+    """Run ``cmd`` with stdout to a file; return its wall time in seconds.
+
+    Its CPU time is appended to :data:`CPU_TIMES` under the command.
+    """
     with stdout.open("wb") as handle:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         proc = subprocess.run(cmd, stdout=handle, stderr=subprocess.PIPE, check=False)
         elapsed = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         sys.exit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr.decode()}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    CPU_TIMES.setdefault(tuple(cmd), []).append(cpu)
     return elapsed
 
 
@@ -270,6 +283,16 @@ def main() -> None:
                 if have_r:
                     times[est]["R"].append(run(r_cmd(script, data, est, theirs_out), r_stdout))
 
+        cpu = {
+            (est, tool): statistics.median(CPU_TIMES[tuple(cmd)][-args.repeats :])
+            for est in ESTIMATORS
+            for tool, cmd in (
+                ("sysreview", sysreview_cmd(exe, data, est)),
+                ("R", r_cmd(script, data, est, theirs_out)),
+            )
+            if tuple(cmd) in CPU_TIMES
+        }
+
     how = "alternating runs" if have_r else "runs of sysreview alone"
     print(f"\nmedian wall time over {args.repeats} {how} (startup included):")
     print(f"  {'tau2':<5} {'sysreview':>10} {'metafor':>10} {'R/sysreview':>12}")
@@ -285,6 +308,10 @@ def main() -> None:
             )
         else:
             print(f"  {est:<5} {ours:>9.3f}s {'n/a':>10} {'n/a':>12}")
+    print("median CPU time (user + system) of the same runs:")
+    for est in ESTIMATORS:
+        theirs_cpu = f"{cpu[est, 'R']:>9.3f}s" if (est, "R") in cpu else f"{'n/a':>10}"
+        print(f"  {est:<5} {cpu[est, 'sysreview']:>9.3f}s {theirs_cpu}")
     if not have_r:
         print(f"\nmetafor comparison skipped: {r_info}. Install it with: {INSTALL_HINT}")
 

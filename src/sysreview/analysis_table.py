@@ -20,6 +20,7 @@ file, the row (the line number in the file, header = 1) and the column.
 from __future__ import annotations
 
 import csv
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -142,13 +143,24 @@ def read_table(
     source = str(path)
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
-            header = [h.strip() for h in next(reader, [])]
-            rows, lines = _data_rows(reader, len(header), source)
+            fast = _plain_rows(handle.read())
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror}", source=source) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text ({exc.reason})", source=source) from None
+    except UnicodeDecodeError:
+        fast = None  # read again below, as a stream, to report the first problem
+    if fast is not None:
+        header, cells, lines = fast
+    else:
+        try:
+            with open(path, newline="", encoding="utf-8-sig") as handle:
+                reader = csv.reader(handle)
+                header = [h.strip() for h in next(reader, [])]
+                rows, lines = _data_rows(reader, len(header), source)
+        except OSError as exc:
+            raise InputError(f"cannot read file: {exc.strerror}", source=source) from None
+        except UnicodeDecodeError as exc:
+            raise InputError(f"not UTF-8 text ({exc.reason})", source=source) from None
+        cells = [list(column) for column in zip(*rows, strict=True)] if rows else []
     if not header:
         raise InputError("empty file", source=source)
     columns = data_columns(header, measure, source)
@@ -157,61 +169,106 @@ def read_table(
             f"--by column {by!r} not found; columns are {', '.join(header)}", source=source, line=1
         )
     index = {name: i for i, name in enumerate(header)}
-    if not rows:
+    if not lines:
         raise InputError("no data rows", source=source)
-    studies = [row[index["study"]].strip() for row in rows]
-    for study, line in zip(studies, lines, strict=True):
-        if not study:
-            raise InputError("empty study label", source=source, line=line, column="study")
+    studies = [cell.strip() for cell in cells[index["study"]]]
+    if not all(studies):
+        line = lines[studies.index("")]
+        raise InputError("empty study label", source=source, line=line, column="study")
     present = set(header)
     families = [f for f in (CONTINUOUS, DICHOTOMOUS, GENERIC) if set(f) <= present]
     read = tuple(dict.fromkeys((*columns, *(c for f in families for c in f))))
-    values = {c: _column(rows, lines, index[c], c, source) for c in read}
+    values = {c: _column(cells[index[c]], lines, c, source) for c in read}
     options = [c for c in SETTINGS if c in index]
-    subgroups = [row[index["subgroup"]].strip() for row in rows] if "subgroup" in index else None
-    keys = [row[index[by]].strip() for row in rows] if by is not None else [None] * len(rows)
-    first: dict[str | None, int] = {}
-    codes = np.fromiter((first.setdefault(k, len(first)) for k in keys), np.intp, len(keys))
-    order = np.argsort(codes, kind="stable")
+    subgroups = [cell.strip() for cell in cells[index["subgroup"]]] if "subgroup" in index else None
+    keys = [cell.strip() for cell in cells[index[by]]] if by is not None else [None] * len(lines)
+    first = dict(zip(dict.fromkeys(keys), itertools.count()))  # keys in order of appearance
+    codes = np.fromiter(map(first.__getitem__, keys), np.intp, len(keys))
+    counts = np.bincount(codes)
+    bounds = np.concatenate(([0], np.cumsum(counts))).tolist()
+    grouped = bool((codes[1:] >= codes[:-1]).all())  # each analysis in consecutive rows
+    if not grouped:  # put every analysis's rows together, keeping their order
+        order = np.argsort(codes, kind="stable")
+        perm = order.tolist()
+        studies = [studies[i] for i in perm]
+        subgroups = None if subgroups is None else [subgroups[i] for i in perm]
+        values = {c: v[order] for c, v in values.items()}
+        lines = [lines[i] for i in perm]
+        cells = [[column[i] for i in perm] for column in cells]
     analyses = []
-    for key, take in zip(first, np.split(order, np.cumsum(np.bincount(codes))[:-1]), strict=True):
-        idx = take.tolist()
+    for key, a, b in zip(first, bounds[:-1], bounds[1:], strict=True):
         analyses.append(
             TableAnalysis(
                 label=key,
-                studies=tuple(studies[i] for i in idx),
-                subgroups=_subgroups(subgroups, idx),
-                columns={c: values[c][take] for c in read},
-                rows=tuple(lines[i] for i in idx),
+                studies=tuple(studies[a:b]),
+                subgroups=_subgroups(subgroups, a, b),
+                columns={c: values[c][a:b] for c in read},
+                rows=tuple(lines[a:b]),
                 settings=_settings(
-                    [rows[i] for i in idx], [lines[i] for i in idx], index, options, key, source
+                    {name: cells[index[name]][a:b] for name in options},
+                    lines[a:b],
+                    key,
+                    source,
                 ),
             )
         )
     return columns, analyses
 
 
-def _subgroups(labels: list[str] | None, idx: list[int]) -> tuple[str, ...] | None:
-    """The analysis's subgroup labels; ``None`` when it has none (every cell blank)."""
-    if labels is None or not any(labels[i] for i in idx):
+def _plain_rows(text: str) -> tuple[list[str], list[list[str]], list[int]] | None:
+    """Header, columns of cells and line numbers of a CSV text without quotes.
+
+    Gives exactly what :mod:`csv` and :func:`_data_rows` give for such text, column by
+    column, without building a list per row; ``None`` (read it with :mod:`csv`) for
+    anything else: quotes, carriage returns, NULs, blank or short rows, huge fields.
+    """
+    if '"' in text or "\0" in text:
         return None
-    return tuple(labels[i] for i in idx)
+    if "\r" in text:  # \r\n ends a line as \n does; a lone \r is left to csv
+        if text.count("\r") != text.count("\r\n"):
+            return None
+        text = text.replace("\r\n", "\n")
+    body = text.split("\n")
+    if body and not body[-1]:
+        body.pop()  # the newline that ends the last line
+    if not body or not body[0]:
+        return None
+    header = [h.strip() for h in body[0].split(",")]
+    width = len(header)
+    body = body[1:]
+    blank = "," * (width - 1)
+    limit = csv.field_size_limit()
+    if (
+        "" in body
+        or blank in body
+        or (len(text) > limit and max(map(len, body), default=0) > limit)
+        or (body and set(map(str.count, body, itertools.repeat(","))) != {width - 1})
+    ):
+        return None
+    flat = ",".join(body).split(",") if body else []
+    cells = [flat[j::width] for j in range(width)] if body else []
+    return header, cells, list(range(2, len(body) + 2))
+
+
+def _subgroups(labels: list[str] | None, a: int, b: int) -> tuple[str, ...] | None:
+    """The analysis's subgroup labels; ``None`` when it has none (every cell blank)."""
+    if labels is None or not any(labels[a:b]):
+        return None
+    return tuple(labels[a:b])
 
 
 def _settings(
-    rows: list[list[str]],
+    cells: dict[str, list[str]],
     lines: list[int],
-    index: dict[str, int],
-    names: list[str],
     analysis: str | None,
     source: str,
 ) -> dict[str, str]:
     """The settings columns of one analysis: one value each (blank cells ignored)."""
     out: dict[str, str] = {}
-    for name in names:
+    for name, column in cells.items():
         seen: dict[str, int] = {}
-        for row, line in zip(rows, lines, strict=True):
-            value = row[index[name]].strip()
+        for cell, line in zip(column, lines, strict=True):
+            value = cell.strip()
             if value:
                 seen.setdefault(value, line)
         if len(seen) > 1:
@@ -286,11 +343,8 @@ def _data_rows(reader: Any, width: int, source: str) -> tuple[list[list[str]], l
     return rows, lines
 
 
-def _column(
-    rows: list[list[str]], lines: list[int], position: int, name: str, source: str
-) -> FloatArray:
+def _column(cells: list[str], lines: list[int], name: str, source: str) -> FloatArray:
     """One numeric column: parsed by numpy in one pass, cell by cell only on trouble."""
-    cells = [row[position] for row in rows]
     try:
         values = np.array(cells, dtype=float)
     except ValueError:
@@ -341,6 +395,52 @@ def effects_of(
         )
     except InputError as exc:
         raise InputError(exc.message, source=source, line=exc.line, column=exc.column) from None
+
+
+def effects_all(
+    tables: Sequence[TableAnalysis],
+    options: Sequence[PoolOptions],
+    log_scale: bool,
+    source: str,
+) -> list[EffectSizes]:
+    """:func:`effects_of` for every analysis, the same values, computed in one pass.
+
+    When every analysis is continuous with the same measure and convention, the
+    per-study formulas (elementwise, so each study's value does not depend on its
+    neighbours) run once over all studies, which are then split per analysis.
+    Otherwise each analysis is computed on its own.
+    """
+    same = {(o.measure, o.convention) for o in options}
+    batched = (
+        len(same) == 1
+        and next(iter(same))[0] in (Measure.MD, Measure.SMD)
+        and all(n in t.columns for t in tables for n in CONTINUOUS)
+    )
+    if not batched:
+        return [
+            effects_of(t, o.measure, o.convention, log_scale, source)
+            for t, o in zip(tables, options, strict=True)
+        ]
+    measure, convention = next(iter(same))
+    f = mean_difference if measure is Measure.MD else standardized_mean_difference
+    arms = [np.concatenate([t.columns[n] for t in tables]) for n in CONTINUOUS]
+    studies = tuple(s for t in tables for s in t.studies)
+    es = f(*arms, studies=studies, convention=convention)
+    bounds = np.cumsum([0, *(len(t.studies) for t in tables)]).tolist()
+    return [
+        EffectSizes(
+            es.measure,
+            es.convention,
+            es.studies[a:b],
+            es.yi[a:b],
+            es.vi[a:b],
+            es.reasons[a:b],
+            log_scale=es.log_scale,
+            n1i=es.n1i[a:b],
+            n2i=es.n2i[a:b],
+        )
+        for a, b in itertools.pairwise(bounds)
+    ]
 
 
 def _check_events(table: TableAnalysis, source: str) -> None:

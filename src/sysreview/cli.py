@@ -22,7 +22,6 @@ from sysreview.commands.common import (
     fail,
     reported,
 )
-from sysreview.errors import SysreviewError
 
 app = typer.Typer(
     name="sysreview",
@@ -536,69 +535,21 @@ def pool(
     when present, set each analysis's options (one value per analysis); an option
     given here overrides them.
     """
-    from sysreview.analysis_table import effects_of, read_table, resolve_options
-    from sysreview.meta import MetaAnalysis, meta_analyses
-    from sysreview.meta.export import records_json
-    from sysreview.vocab import CIMethod, Convention, Measure, Method, Model, Tau2Method
+    from sysreview.commands.pool_fast import run_pool
 
-    try:
-        chosen = None if measure is None else Measure.parse(measure)
-        given: dict[str, object] = {
-            "measure": chosen,
-            "method": None if method is None else Method.parse(method),
-            "model": None if model is None else Model.parse(model),
-            "tau2_method": None if tau2 is None else Tau2Method.parse(tau2),
-            "ci_method": None if ci is None else CIMethod.parse(ci),
-            "level": level,
-            "convention": None if convention is None else Convention.parse(convention),
-        }
-    except ValueError as exc:
-        fail(str(exc))
-    try:
-        columns, tables = read_table(data, chosen, by)
-        options = [resolve_options(t, given, columns, str(data)) for t in tables]
-        effects = [
-            effects_of(t, o.measure, o.convention, log_scale, str(data))
-            for t, o in zip(tables, options, strict=True)
-        ]
-        for t, es in zip(tables, effects, strict=True):
-            if int(es.estimable.sum()) < 2:
-                where = f"analysis {t.label!r}: " if t.label is not None else ""
-                not_ok = [f"{s} ({r})" for s, r in zip(es.studies, es.reasons, strict=True) if r]
-                detail = f"; not estimable: {', '.join(not_ok)}" if not_ok else ""
-                fail(f"{data}: {where}fewer than 2 estimable studies{detail}")
-        # analyses sharing options are pooled together in one vectorised pass
-        batches: dict[tuple[object, ...], list[int]] = {}
-        for i, o in enumerate(options):
-            batches.setdefault(o.pooling(), []).append(i)
-        results: list[MetaAnalysis | None] = [None] * len(tables)
-        for members in batches.values():
-            first = options[members[0]]
-            pooled = meta_analyses(
-                [effects[i] for i in members],
-                method=first.method,
-                model=first.model,
-                tau2_method=first.tau2_method,
-                ci_method=first.ci_method,
-                level=first.level,
-                subgroups=[tables[i].subgroups for i in members],
-                labels=[tables[i].label for i in members],
-                tau2_ci=False,  # not part of the output
-            )
-            for i, res in zip(members, pooled, strict=True):
-                results[i] = res
-        done = [r for r in results if r is not None]
-    except (SysreviewError, ValueError) as exc:
-        fail(str(exc))
-    if output_format is OutputFormat.json:
-        sys.stdout.write(records_json(done, by=by is not None) + "\n")
-    elif output_format is OutputFormat.csv:
-        import pandas as pd
-
-        frames = [r.to_frame().assign(analysis=r.label) for r in done]
-        pd.concat(frames, ignore_index=True).to_csv(sys.stdout, index=False)
-    else:
-        sys.stdout.write("\n\n".join(r.summary() for r in done) + "\n")
+    run_pool(
+        data,
+        measure=measure,
+        method=method,
+        model=model,
+        tau2=tau2,
+        ci=ci,
+        level=level,
+        convention=convention,
+        log_scale=log_scale,
+        by=by,
+        output_format=output_format,
+    )
 
 
 def _register_commands() -> None:
@@ -611,7 +562,18 @@ _register_commands()
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point.
+
+    ``sysreview pool …`` goes through :func:`sysreview.commands.pool_fast.fast_main`,
+    which runs the same command without building Typer's command tree when it can
+    (startup counts when pooling is scripted over many files); Typer handles the rest.
+    """
+    if len(sys.argv) > 1 and sys.argv[1] == "pool":
+        from sysreview.commands.pool_fast import fast_main
+
+        status = fast_main(sys.argv[2:])
+        if status is not None:
+            sys.exit(status)
     app()
 
 

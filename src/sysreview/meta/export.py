@@ -158,7 +158,159 @@ def analysis_json(res: MetaAnalysis, analysis: str | None = None) -> str:
 
 
 def records_json(results: Sequence[MetaAnalysis], *, by: bool) -> str:
-    """The JSON text of ``sysreview pool``: one object, or an array with ``--by``."""
+    """The JSON text of ``sysreview pool``: one object, or an array with ``--by``.
+
+    With ``--by``, the studies of all analyses are formatted together, column by
+    column, which is the same text as :func:`analysis_json` per analysis, faster.
+
+    Examples
+    --------
+    >>> from sysreview.effects import generic_effects
+    >>> from sysreview.meta import meta_analyses
+    >>> res = meta_analyses([generic_effects([0.1, 0.3], [0.1, 0.1]),
+    ...                      generic_effects([0.2, float("nan")], [0.1, 0.2])],
+    ...                     labels=["a", "b"])
+    >>> records_json(res, by=True) == json.dumps(
+    ...     [analysis_record(r, r.label) for r in res], allow_nan=False)
+    True
+    """
     if not by:
         return analysis_json(results[0])
-    return "[" + ", ".join(analysis_json(r, r.label) for r in results) + "]"
+    return "[" + analyses_json(results) + "]"
+
+
+_STUDY_KEYS = [f'{", " if i else ""}"{name}": ' for i, name in enumerate(STUDY_FIELDS)]
+_STUDY_SLOTS = 2 * len(STUDY_FIELDS) + 1
+"""Per study: each field's key text and value text, then what follows the study."""
+
+
+def analyses_json(results: Sequence[MetaAnalysis]) -> str:
+    """``", ".join(analysis_json(r, r.label) for r in results)``, built in one join.
+
+    The texts of every study of every analysis go, column by column, into the slots of
+    one list: key, value, key, value, ..., and what follows the study (the next study,
+    or the end of the analysis and the start of the next).
+    """
+    if not results:
+        return ""
+    columns = [_study_columns(res) for res in results]
+    studies = [s for (texts, _, _), _ in columns for s in texts]
+    groups = [g for (_, texts, _), _ in columns for g in texts]
+    reasons = [r for (_, _, texts), _ in columns for r in texts]
+    n = len(studies)
+    values = [
+        _string_texts(studies),
+        _string_texts(groups),
+        ["true" if r is None else "false" for r in reasons],
+        _string_texts(reasons),
+        *(
+            _number_texts(
+                np.concatenate([np.asarray(c[j], dtype=float).ravel() for _, c in columns])
+            )
+            for j in range(5)
+        ),
+    ]
+    if any(len(v) != n for v in values) or any(not len(c[0][0]) for c in columns):
+        # not a shape pool produces; the per-analysis route says what is wrong
+        return ", ".join(analysis_json(r, r.label) for r in results)
+    slots: list[str] = ["}, {"] * (_STUDY_SLOTS * n)
+    for j, (key, texts) in enumerate(zip(_STUDY_KEYS, values, strict=True)):
+        slots[2 * j :: _STUDY_SLOTS] = [key] * n
+        slots[2 * j + 1 :: _STUDY_SLOTS] = texts
+    start = 0
+    heads = _head_texts(results)
+    for i, (res, head, ((names, _, _), _)) in enumerate(zip(results, heads, columns, strict=True)):
+        slots[start * _STUDY_SLOTS] = f'{head}, "studies": [{{{_STUDY_KEYS[0]}'
+        if i:
+            slots[start * _STUDY_SLOTS] = ", " + slots[start * _STUDY_SLOTS]
+        start += len(names)
+        if res.subgroups or res.subgroup_test is not None:
+            tail = json.dumps(_tail(res), allow_nan=False)[1:]
+        else:
+            tail = _NO_SUBGROUPS
+        slots[start * _STUDY_SLOTS - 1] = f"}}], {tail}"
+    return "".join(slots)
+
+
+_NO_SUBGROUPS = json.dumps({"subgroups": [], "subgroup_test": None})[1:]
+_HEAD_FIELDS = (
+    "measure", "method", "model", "tau2_method", "ci_method", "convention", "level", "k",
+    "estimate", "se", "ci_low", "ci_high", "z", "p", "tau2", "i2", "q", "df", "p_q",
+    "pi_low", "pi_high",
+)  # fmt: skip
+_HEAD_TEMPLATE = ", ".join(f'"{name}": %s' for name in _HEAD_FIELDS)
+"""The head of one analysis (:func:`_head` after ``"analysis"``), one ``%s`` per value."""
+
+
+def _scalar_text(value: Any) -> str:
+    """One value as ``json.dumps(value, allow_nan=False)`` writes it."""
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return encode_basestring_ascii(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int.__repr__(value)
+    if isinstance(value, float) and math.isfinite(value):
+        return float.__repr__(value)
+    return json.dumps(value, allow_nan=False)
+
+
+def _head_texts(results: Sequence[MetaAnalysis]) -> list[str]:
+    """``json.dumps(_head(res, res.label), allow_nan=False)[:-1]`` of every result.
+
+    Analyses on the reporting scale (no back-transformation) are formatted column by
+    column; the others one by one.
+    """
+    plain = [res for res in results if not res.log_scale]
+    numbers = _number_texts(
+        np.array(
+            [
+                [
+                    res.estimate,
+                    res.se,
+                    res.ci_low,
+                    res.ci_high,
+                    res.statistic,
+                    res.p,
+                    res.tau2,
+                    res.i2,
+                    res.q,
+                    res.p_q,
+                    res.pi_low,
+                    res.pi_high,
+                ]
+                for res in plain
+            ],
+            dtype=float,
+        ).ravel()
+    )
+    texts: list[str] = []
+    n = 0
+    for res in results:
+        if res.log_scale:
+            texts.append(json.dumps(_head(res, res.label), allow_nan=False)[:-1])
+            continue
+        tau2_method = None if res.tau2_method is None else res.tau2_method.value
+        strings = (
+            res.measure.value,
+            res.method.value,
+            res.model.value,
+            tau2_method,
+            res.ci_method.value,
+            res.convention.value,
+            res.level,
+        )
+        values = (
+            *map(_scalar_text, strings),
+            _scalar_text(res.k),
+            *numbers[n : n + 9],
+            _scalar_text(res.df),
+            *numbers[n + 9 : n + 12],
+        )
+        n += 12
+        head = _HEAD_TEMPLATE % values
+        if res.label is None:
+            texts.append("{" + head)
+        else:
+            texts.append(f'{{"analysis": {_scalar_text(res.label)}, {head}')
+    return texts

@@ -1,0 +1,286 @@
+"""``sysreview pool``: the work of the command, and a lean way in that skips Typer's parsing.
+
+:func:`run_pool` is the body of the ``pool`` command (``sysreview.cli.pool`` calls it).
+:func:`fast_main` parses a plain ``sysreview pool`` command line itself, without
+building Typer's command tree (which imports pydantic and inspects every command), and
+runs :func:`run_pool` with what Typer would have passed. Anything it does not fully
+understand — ``--help``, an unknown or repeated option, a missing value, a value Typer
+would have to convert or reject — makes it return ``None``, and the caller hands the
+command line to Typer, so help and usage errors are Typer's own and the behaviour is the
+same either way.
+"""
+
+from __future__ import annotations
+
+import errno
+import gc
+import os
+import re
+import sys
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+import typer
+
+from sysreview.commands.common import OutputFormat, fail
+from sysreview.errors import SysreviewError
+
+if TYPE_CHECKING:
+    from sysreview.meta import MetaAnalysis
+
+VALUED = {
+    "--measure": "measure",
+    "--method": "method",
+    "--model": "model",
+    "--tau2": "tau2",
+    "--ci": "ci",
+    "--level": "level",
+    "--convention": "convention",
+    "--by": "by",
+    "--format": "output_format",
+}
+"""The ``pool`` options that take a value, and the parameter each one sets."""
+
+PARALLEL_JSON_MIN = 200
+"""From this many analyses on, ``--format json`` is written by two processes."""
+
+_PLAIN_NUMBER = re.compile(r"[0-9]+(\.[0-9]*)?|\.[0-9]+")
+
+
+def run_pool(
+    data: Path,
+    measure: str | None = None,
+    method: str | None = None,
+    model: str | None = None,
+    tau2: str | None = None,
+    ci: str | None = None,
+    level: float | None = None,
+    convention: str | None = None,
+    log_scale: bool = False,
+    by: str | None = None,
+    output_format: OutputFormat = OutputFormat.text,
+    out: TextIO | None = None,
+) -> None:
+    """Pool the studies of ``data`` and write the results to ``out`` (default stdout).
+
+    Failures are reported by :func:`~sysreview.commands.common.fail` (one line per
+    problem on stderr, :class:`typer.Exit` with status 2).
+    """
+    from sysreview.analysis_table import effects_all, read_table, resolve_options
+    from sysreview.meta import meta_analyses
+    from sysreview.meta.export import records_json
+    from sysreview.vocab import CIMethod, Convention, Measure, Method, Model, Tau2Method
+
+    stream = sys.stdout if out is None else out
+    try:
+        chosen = None if measure is None else Measure.parse(measure)
+        given: dict[str, object] = {
+            "measure": chosen,
+            "method": None if method is None else Method.parse(method),
+            "model": None if model is None else Model.parse(model),
+            "tau2_method": None if tau2 is None else Tau2Method.parse(tau2),
+            "ci_method": None if ci is None else CIMethod.parse(ci),
+            "level": level,
+            "convention": None if convention is None else Convention.parse(convention),
+        }
+    except ValueError as exc:
+        fail(str(exc))
+    try:
+        columns, tables = read_table(data, chosen, by)
+        if any(t.settings for t in tables):
+            options = [resolve_options(t, given, columns, str(data)) for t in tables]
+        else:  # then every analysis has the same options
+            options = [resolve_options(tables[0], given, columns, str(data))] * len(tables)
+        effects = effects_all(tables, options, log_scale, str(data))
+        for t, es in zip(tables, effects, strict=True):
+            if int(es.estimable.sum()) < 2:
+                where = f"analysis {t.label!r}: " if t.label is not None else ""
+                not_ok = [f"{s} ({r})" for s, r in zip(es.studies, es.reasons, strict=True) if r]
+                detail = f"; not estimable: {', '.join(not_ok)}" if not_ok else ""
+                fail(f"{data}: {where}fewer than 2 estimable studies{detail}")
+        # analyses sharing options are pooled together in one vectorised pass
+        batches: dict[tuple[object, ...], list[int]] = {}
+        for i, o in enumerate(options):
+            batches.setdefault(o.pooling(), []).append(i)
+        results: list[MetaAnalysis | None] = [None] * len(tables)
+        for members in batches.values():
+            first = options[members[0]]
+            pooled = meta_analyses(
+                [effects[i] for i in members],
+                method=first.method,
+                model=first.model,
+                tau2_method=first.tau2_method,
+                ci_method=first.ci_method,
+                level=first.level,
+                subgroups=[tables[i].subgroups for i in members],
+                labels=[tables[i].label for i in members],
+                tau2_ci=False,  # not part of the output
+            )
+            for i, res in zip(members, pooled, strict=True):
+                results[i] = res
+        done = [r for r in results if r is not None]
+    except (SysreviewError, ValueError) as exc:
+        fail(str(exc))
+    if output_format is OutputFormat.json:
+        if by is None or len(done) < PARALLEL_JSON_MIN or _cpus() < 2:
+            stream.write(records_json(done, by=by is not None))
+        else:
+            head, rest = _analyses_json_in_two(done)
+            stream.write("[")
+            stream.write(head)
+            stream.write(", ")
+            stream.write(rest)
+            stream.write("]")
+        stream.write("\n")
+    elif output_format is OutputFormat.csv:
+        import pandas as pd
+
+        frames = [r.to_frame().assign(analysis=r.label) for r in done]
+        pd.concat(frames, ignore_index=True).to_csv(stream, index=False)
+    else:
+        stream.write("\n\n".join(r.summary() for r in done) + "\n")
+
+
+def _cpus() -> int:
+    """The number of CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _analyses_json_in_two(results: Sequence[MetaAnalysis]) -> tuple[str, str]:
+    """:func:`~sysreview.meta.export.analyses_json` of both halves of ``results``.
+
+    Formatting ~10^5 floats at full precision is most of ``--format json``'s time, so a
+    forked child formats the second half of the analyses while this process formats the
+    first; the child sends its text through a pipe. The text is the same as one
+    process's: each analysis's text depends on that analysis alone. If the child fails
+    (or cannot be forked), this process formats the second half itself.
+    """
+    from sysreview.meta.export import analyses_json
+
+    half = len(results) // 2
+    first, second = results[:half], results[half:]
+    read_end, write_end = os.pipe()
+    try:
+        with warnings.catch_warnings():
+            # Python >= 3.12 warns about fork() in a multi-threaded process (numpy's
+            # BLAS threads); the child only formats text and leaves by os._exit.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return analyses_json(first), analyses_json(second)
+    if pid == 0:  # the child
+        status = 1
+        try:
+            os.close(read_end)
+            with open(write_end, "wb") as pipe:
+                pipe.write(analyses_json(second).encode())
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    with open(read_end, "rb") as pipe:
+        try:
+            head = analyses_json(first)
+            tail = pipe.read()
+        finally:
+            pipe.close()  # a child still writing (we failed) gets EPIPE and exits
+            _, status = os.waitpid(pid, 0)
+    return head, tail.decode() if status == 0 else analyses_json(second)
+
+
+def parse_pool_args(args: list[str]) -> dict[str, object] | None:
+    """The keyword arguments of :func:`run_pool` for ``sysreview pool ARGS``.
+
+    ``None`` unless ``args`` is a command line that Typer would accept as it stands:
+    one DATA argument, known options each given once (``--opt value`` or
+    ``--opt=value``), values that need no conversion beyond Typer's own (a plain
+    decimal ``--level``, ``--format`` one of text, json and csv).
+
+    Examples
+    --------
+    >>> parse_pool_args(["d.csv", "--by=analysis", "--format", "json"])["by"]
+    'analysis'
+    >>> parse_pool_args(["d.csv", "--help"]) is None
+    True
+    """
+    kwargs: dict[str, object] = {}
+    positional: list[str] = []
+    i = 0
+    while i < len(args):
+        token = args[i]
+        i += 1
+        if not token.startswith("-"):
+            positional.append(token)
+            continue
+        name, eq, value = token.partition("=")
+        parsed: object
+        if name == "--log-scale" and not eq:
+            key, parsed = "log_scale", True
+        elif name in VALUED:
+            if not eq:
+                if i >= len(args):
+                    return None
+                value = args[i]
+                i += 1
+            if not value or value.startswith("-"):
+                return None
+            key = VALUED[name]
+            if key == "level":
+                if not _PLAIN_NUMBER.fullmatch(value):
+                    return None
+                parsed = float(value)
+            elif key == "output_format":
+                if value not in OutputFormat.__members__:
+                    return None
+                parsed = OutputFormat(value)
+            else:
+                parsed = value
+        else:
+            return None  # --help, --, an unknown option, a short option, ...
+        if key in kwargs:
+            return None
+        kwargs[key] = parsed
+    if len(positional) != 1 or not positional[0]:
+        return None
+    kwargs["data"] = Path(positional[0])
+    return kwargs
+
+
+def fast_main(args: list[str]) -> int | None:
+    """Run ``sysreview pool ARGS`` without Typer's parser; ``None`` if Typer must.
+
+    Returns the exit status Typer would give: 0, 2 after a reported error, 1 on a
+    broken pipe, 130 on Ctrl-C.
+    """
+    if any(name.endswith("_COMPLETE") for name in os.environ):
+        return None  # shell completion: Typer's business
+    kwargs = parse_pool_args(args)
+    if kwargs is None:
+        return None
+    collecting = gc.isenabled()
+    gc.disable()  # a short run that makes no reference cycles worth collecting
+    try:
+        run_pool(**kwargs)  # type: ignore[arg-type]
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        return 130
+    except OSError as exc:
+        if exc.errno != errno.EPIPE:
+            raise
+        from typer._click.utils import PacifyFlushWrapper
+
+        sys.stdout = PacifyFlushWrapper(sys.stdout)
+        sys.stderr = PacifyFlushWrapper(sys.stderr)
+        return 1
+    finally:
+        if collecting:
+            gc.enable()
+    return 0
