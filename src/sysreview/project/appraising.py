@@ -302,6 +302,53 @@ def _current_judgements(
     return {(r.study_id, r.domain): r for r in rows}
 
 
+def store_entries(
+    session: Session,
+    tool: Tool,
+    entries: Sequence[_Entry],
+    study_ids: Mapping[str, int],
+    who: int,
+    kind: str,
+) -> tuple[int, int, int]:
+    """Store checked entries as events; ``(judgements stored, answers stored, unchanged)``.
+
+    A judgement equal to the reviewer's current one (same support, no new answers) is not
+    stored again; locations and RoB 2 answers are ``extraction_value`` events (see the
+    module docstring).
+    """
+    current = _current_judgements(session, tool, who, kind)
+    stored = answered = unchanged = 0
+    for entry in entries:
+        study_id = study_ids[entry.study]
+        before = current.get((study_id, entry.domain))
+        if (
+            before is not None
+            and before.judgement == entry.judgement
+            and (before.support or None) == entry.support
+            and not entry.answers
+        ):
+            unchanged += 1
+            continue
+        row = RobJudgement(study_id=study_id, tool=tool.value, domain=entry.domain,
+                           judgement=entry.judgement, support=entry.support,
+                           reviewer_id=who, kind=kind)  # fmt: skip
+        session.add(row)
+        session.flush()
+        stored += 1
+        if entry.location:
+            session.add(ExtractionValue(entity="rob_judgement", entity_id=row.id, key="location",
+                                        value=entry.location, source_location=entry.location,
+                                        reviewer_id=who, kind=kind))  # fmt: skip
+        prefix = entry.domain.rpartition("/")[0]
+        for question, (answer, location) in entry.answers.items():
+            session.add(ExtractionValue(entity="rob2", entity_id=study_id,
+                                        key=f"{prefix}/{question}", value=answer,
+                                        source_location=location, reviewer_id=who,
+                                        kind=kind))  # fmt: skip
+            answered += 1
+    return stored, answered, unchanged
+
+
 def load_rob_sheet(
     store: Store,
     protocol: Protocol,
@@ -336,37 +383,8 @@ def load_rob_sheet(
             problems.append(f"{source}: unknown study {label!r} (studies: {known})")
         if problems:
             raise InputError("\n".join(problems))
-        current = _current_judgements(session, tool, who.id, kind)
-        stored = answered = unchanged = 0
-        for entry in entries:
-            study = studies[entry.study]
-            before = current.get((study.id, entry.domain))
-            if (
-                before is not None
-                and before.judgement == entry.judgement
-                and (before.support or None) == entry.support
-                and not entry.answers
-            ):
-                unchanged += 1
-                continue
-            row = RobJudgement(study_id=study.id, tool=tool.value, domain=entry.domain,
-                               judgement=entry.judgement, support=entry.support,
-                               reviewer_id=who.id, kind=kind)  # fmt: skip
-            session.add(row)
-            session.flush()
-            stored += 1
-            if entry.location:
-                session.add(ExtractionValue(entity="rob_judgement", entity_id=row.id,
-                                            key="location", value=entry.location,
-                                            source_location=entry.location,
-                                            reviewer_id=who.id, kind=kind))  # fmt: skip
-            prefix = entry.domain.rpartition("/")[0]
-            for question, (answer, location) in entry.answers.items():
-                session.add(ExtractionValue(entity="rob2", entity_id=study.id,
-                                            key=f"{prefix}/{question}", value=answer,
-                                            source_location=location, reviewer_id=who.id,
-                                            kind=kind))  # fmt: skip
-                answered += 1
+        ids = {label: row.id for label, row in studies.items()}
+        stored, answered, unchanged = store_entries(session, tool, entries, ids, who.id, kind)
         store.audit(reviewer, "rob.load", "rob_judgement",
                     payload={"file": str(source), "judgements": stored, "kind": kind},
                     session=session)  # fmt: skip
@@ -608,5 +626,6 @@ __all__ = [
     "rob_discrepancies",
     "rob_frame",
     "second_reviewer_studies",
+    "store_entries",
     "write_rob_template",
 ]

@@ -21,7 +21,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from sysreview.appraisal import rob2
 from sysreview.errors import InputError
@@ -31,14 +30,14 @@ from sysreview.project.appraising import (
     _appraiser,
     _appraisers,
     _current_judgements,
-    _Entry,
     _parse_rob1,
     _parse_rob2,
     _studies,
     _tool,
     second_reviewer_studies,
+    store_entries,
 )
-from sysreview.project.store import ExtractionValue, RobJudgement, Store
+from sysreview.project.store import ExtractionValue, Store
 from sysreview.protocol import Protocol
 from sysreview.protocol.appraisal import Tool
 
@@ -124,42 +123,6 @@ def _located(problems: list[str], where: dict[int, tuple[str, str | None]]) -> d
     return out
 
 
-def _store(
-    session: Session, tool: Tool, entries: list[_Entry], study_id: int, who: int, kind: str
-) -> tuple[int, int, int]:
-    """Store entries as :func:`~sysreview.project.appraising.load_rob_sheet` does."""
-    current = _current_judgements(session, tool, who, kind)
-    stored = answered = unchanged = 0
-    for entry in entries:
-        before = current.get((study_id, entry.domain))
-        if (
-            before is not None
-            and before.judgement == entry.judgement
-            and (before.support or None) == entry.support
-            and not entry.answers
-        ):
-            unchanged += 1
-            continue
-        row = RobJudgement(study_id=study_id, tool=tool.value, domain=entry.domain,
-                           judgement=entry.judgement, support=entry.support,
-                           reviewer_id=who, kind=kind)  # fmt: skip
-        session.add(row)
-        session.flush()
-        stored += 1
-        if entry.location:
-            session.add(ExtractionValue(entity="rob_judgement", entity_id=row.id, key="location",
-                                        value=entry.location, source_location=entry.location,
-                                        reviewer_id=who, kind=kind))  # fmt: skip
-        prefix = entry.domain.rpartition("/")[0]
-        for question, (answer, location) in entry.answers.items():
-            session.add(ExtractionValue(entity="rob2", entity_id=study_id,
-                                        key=f"{prefix}/{question}", value=answer,
-                                        source_location=location, reviewer_id=who,
-                                        kind=kind))  # fmt: skip
-            answered += 1
-    return stored, answered, unchanged
-
-
 def save_rob_form(
     store: Store,
     protocol: Protocol,
@@ -196,7 +159,9 @@ def save_rob_form(
             raise InputError(f"unknown study {study!r}")
         if problems:
             raise RobFormError(_located(problems, where))
-        stored, answered, unchanged = _store(session, tool, entries, target.id, who.id, kind)
+        stored, answered, unchanged = store_entries(
+            session, tool, entries, {study: target.id}, who.id, kind
+        )
         store.audit(reviewer, "rob.form", "rob_judgement", target.id,
                     {"study": study, "judgements": stored, "kind": kind},
                     session=session)  # fmt: skip
