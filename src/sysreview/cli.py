@@ -562,19 +562,11 @@ _register_commands()
 
 
 def main() -> None:
-    """Console-script entry point.
+    """Entry point of ``python -m sysreview.cli``: the console script's
+    :func:`sysreview.entry.main` (``pool`` through its fast path, the rest through Typer)."""
+    from sysreview.entry import main as entry_main
 
-    ``sysreview pool …`` goes through :func:`sysreview.commands.pool_fast.fast_main`,
-    which runs the same command without building Typer's command tree when it can
-    (startup counts when pooling is scripted over many files); Typer handles the rest.
-    """
-    if len(sys.argv) > 1 and sys.argv[1] == "pool":
-        from sysreview.commands.pool_fast import fast_main
-
-        status = fast_main(sys.argv[2:])
-        if status is not None:
-            sys.exit(status)
-    app()
+    entry_main()
 
 
 if __name__ == "__main__":
