@@ -526,6 +526,30 @@ class Rob2Judgements:
         """The overall judgement RoB 2's algorithm gives for these domain judgements."""
         return overall_rob2(self.domain_judgements)
 
+    def summary(self) -> str:
+        """The judgements as text, noting where RoB 2's overall rule differs.
+
+        Examples
+        --------
+        >>> from sysreview.protocol.appraisal import ROB2_DOMAINS
+        >>> domains = dict.fromkeys(ROB2_DOMAINS, "low")
+        >>> print(Rob2Judgements("Cook 2012", "BDI", domains, "some_concerns").summary())
+        ... # doctest: +NORMALIZE_WHITESPACE
+        Risk of bias (RoB 2, as given): Cook 2012 — BDI
+          randomisation_process                    low
+          deviations_from_intended_interventions   low
+          missing_outcome_data                     low
+          measurement_of_the_outcome               low
+          selection_of_the_reported_result         low
+          overall                                  some_concerns (RoB 2's rule gives low)
+        """
+        lines = [f"Risk of bias (RoB 2, as given): {self.study} — {self.result}"]
+        lines += [f"  {d:<40} {j}" for d, j in self.domain_judgements.items()]
+        rule = self.algorithm_overall
+        note = "" if rule == self.overall else f" (RoB 2's rule gives {rule})"
+        lines.append(f"  {'overall':<40} {self.overall}{note}")
+        return "\n".join(lines)
+
     def to_frame(self) -> pd.DataFrame:
         """One row per domain plus ``overall``: study, result, domain, judgement."""
         items = [*self.domain_judgements.items(), ("overall", self.overall)]

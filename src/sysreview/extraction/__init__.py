@@ -16,16 +16,17 @@ from sysreview.extraction.forms import (
     FormPart,
     extraction_form,
 )
+from sysreview.extraction.mean_sd import convert_outcome
 from sysreview.extraction.metapsy import MetapsyData, MetapsyRow, read_metapsy, read_metapsy_text
-from sysreview.extraction.metapsy_dataset import (
+from sysreview.extraction.metapsy_convert import (
     MetapsyConversion,
-    MetapsyMapping,
     convert_metapsy,
-    prisma_from_search_flow,
-    references_from_metapsy,
     review_data_from_metapsy,
-    rob2_from_metapsy,
 )
+from sysreview.extraction.metapsy_mapping import MetapsyMapping
+from sysreview.extraction.metapsy_prisma import prisma_from_search_flow
+from sysreview.extraction.metapsy_references import references_from_metapsy
+from sysreview.extraction.metapsy_rob2 import rob2_from_metapsy
 from sysreview.extraction.quality import (
     Problem,
     QualityReport,
@@ -37,7 +38,6 @@ from sysreview.extraction.validate import (
     ExtractionInputError,
     Known,
     ValidatedRows,
-    convert_outcome,
     validate_rows,
 )
 

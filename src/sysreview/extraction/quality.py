@@ -15,6 +15,9 @@
 ``sign_suspicious``      the sign alignment disagrees with the scale's direction.
 ``g_mismatch``           recomputed g differs from ``.g`` beyond tolerance, either sign.
 ``time_in_months``       ``time_weeks`` equals the time in months read from the text.
+
+The repair itself (:func:`repair_mojibake`; a cell's text repaired, :func:`repaired_text`
+and :func:`repaired_cell`) is what the Metapsy conversion reads cells through.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from dataclasses import dataclass, fields
 import pandas as pd
 
 from sysreview.effects import standardized_mean_difference
-from sysreview.extraction.metapsy import NUMBER_FIELDS, MetapsyData, MetapsyRow
+from sysreview.extraction.metapsy import MISSING, NUMBER_FIELDS, MetapsyData, MetapsyRow
 
 __all__ = [
     "DETECTORS",
@@ -37,6 +40,8 @@ __all__ = [
     "compare_g",
     "quality_report",
     "repair_mojibake",
+    "repaired_cell",
+    "repaired_text",
     "scale_direction",
 ]
 
@@ -66,6 +71,26 @@ def repair_mojibake(text: str) -> str | None:
     except UnicodeError:
         return None
     return repaired if repaired != text else None
+
+
+def repaired_text(value: str | None) -> str | None:
+    """A cell's text, stripped, with mojibake repaired; ``None`` when missing.
+
+    Examples
+    --------
+    >>> repaired_text("  RÃ¼sch, 2014 "), repaired_text("Rüsch"), repaired_text(" NA ")
+    ('Rüsch, 2014', 'Rüsch', None)
+
+    """
+    if value is None or value.strip() in MISSING:
+        return None
+    value = value.strip()
+    return repair_mojibake(value) or value
+
+
+def repaired_cell(row: MetapsyRow, column: str) -> str | None:
+    """The :func:`repaired_text` of one of the row's cells (``None`` when it has none)."""
+    return repaired_text(row.raw.get(column))
 
 
 _LOWER_IS_BETTER = re.compile(

@@ -1,22 +1,15 @@
-"""Checking filled-in extraction rows against the form, and converting to mean/SD.
+"""Checking filled-in extraction rows against the form.
 
 :func:`validate_rows` reads the three parts (``studies``, ``arms``, ``outcomes``) as rows of
 cells and either returns typed rows or raises :class:`ExtractionInputError` listing every
 problem, each naming the sheet, row and column: numbers that are not numbers, SD (or SE,
 SD of changes) not above 0, an arm's N larger than the number randomised to it, means
 outside the measure's scale, events larger than N, unknown studies, arms, domains or
-measures, the same row twice. :func:`convert_outcome` turns SE, confidence intervals and
-medians with IQR and/or range into a mean and SD, and says how in ``flags``.
+measures, the same row twice. An outcome row's SE, confidence interval or median becomes
+the mean and SD for analysis by :func:`~sysreview.extraction.mean_sd.convert_outcome`,
+flagged.
 
 Pure: rows in, values out; no files, no database.
-
-Examples
---------
->>> mean, sd, flags = convert_outcome({"mean": 5.0, "ci_low": 3.0, "ci_high": 7.0}, n=25)
->>> round(sd, 4), flags
-(4.8452, ('sd from 95% CI (Cochrane Handbook 6.5.2.2; t with n - 1 df)',))
->>> convert_outcome({"mean": 12.0, "sd": 3.5}, n=40)
-(12.0, 3.5, ())
 """
 
 from __future__ import annotations
@@ -26,11 +19,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from sysreview.effects.conversions import sd_from_ci, sd_from_se
-from sysreview.effects.skewed import mean_sd_from_median
 from sysreview.errors import InputError
 from sysreview.extraction.dataset import Scalar
 from sysreview.extraction.forms import ExtractionForm, FieldSpec, FieldType, FormPart, Target
+from sysreview.extraction.mean_sd import convert_outcome
 
 Cell = str | int | float | bool | None
 Row = tuple[int, Mapping[str, Cell]]
@@ -40,23 +32,6 @@ MISSING = frozenset({"", "na", "n/a", "nr", "-", "."})
 """Cell texts read as "not reported" (case-insensitive)."""
 _TRUE = frozenset({"yes", "y", "true", "1"})
 _FALSE = frozenset({"no", "n", "false", "0"})
-
-FLAG_SE = "sd from SE (Cochrane Handbook 6.5.2.2: SD = SE * sqrt(n))"
-FLAG_CHANGE = "change from baseline (mean and SD of changes)"
-_MEDIAN_FROM = {"S1": "median/range", "S2": "median/IQR", "S3": "median/IQR/range"}
-
-
-def flag_ci(level: float) -> str:
-    """The flag of an SD converted from a ``level`` (e.g. 0.95) confidence interval."""
-    return f"sd from {level * 100:g}% CI (Cochrane Handbook 6.5.2.2; t with n - 1 df)"
-
-
-def flag_median(scenario: str) -> str:
-    """The flag of a mean/SD estimated from a median (scenario ``S1``, ``S2``, ``S3``)."""
-    return (
-        f"mean/sd from {_MEDIAN_FROM[scenario]} (Luo 2018 mean, Wan 2014 SD), flagged: "
-        "assumes roughly normal data"
-    )
 
 
 @dataclass(frozen=True)
@@ -303,84 +278,6 @@ def _arms(
     return out
 
 
-def convert_outcome(
-    numbers: Mapping[str, float], n: int | None
-) -> tuple[float | None, float | None, tuple[str, ...]]:
-    """The mean and SD of an arm from what the report gave, and how they were obtained.
-
-    Parameters
-    ----------
-    numbers
-        Any of ``mean, sd, se, ci_low, ci_high, ci_level`` (level as a fraction, default
-        0.95), ``median, q1, q3, minimum, maximum``, ``mean_change, sd_change``.
-    n
-        Participants analysed (needed for every conversion).
-
-    Returns
-    -------
-    tuple
-        ``(mean, sd, flags)``; ``(None, None, ())`` when nothing continuous was given.
-
-    Raises
-    ------
-    InputError
-        Naming the column: an incomplete group (a mean without SD, SE or CI; q1 without
-        q3 ...), or a conversion that needs ``n``.
-
-    Notes
-    -----
-    Preference: mean/SD as given; else SD from SE (``SD = SE sqrt(n)``) or from a
-    confidence interval (``SD = sqrt(n) (upper - lower) / (2 t)``, t with ``n - 1`` df),
-    both Cochrane Handbook v6.4 section 6.5.2.2, via
-    :mod:`sysreview.effects.conversions`; else mean and SD from the median with IQR
-    and/or range (Luo et al. 2018 means, Wan et al. 2014 SDs, via
-    :func:`sysreview.effects.skewed.mean_sd_from_median`), flagged because they assume
-    roughly normal data; else the mean and SD of changes from baseline.
-    """
-    get = numbers.get
-    mean = get("mean")
-    if mean is not None or any(get(k) is not None for k in ("sd", "se", "ci_low", "ci_high")):
-        if mean is None:
-            raise InputError("mean is missing (sd, se and ci_low/ci_high describe a mean)",
-                             column="mean")  # fmt: skip
-        if get("sd") is not None:
-            return mean, get("sd"), ()
-        se = get("se")
-        if se is not None:
-            return mean, float(sd_from_se(se, _need_n(n, "se"))), (FLAG_SE,)
-        low, high = get("ci_low"), get("ci_high")
-        if low is not None and high is not None:
-            level = get("ci_level") or 0.95
-            sd = float(sd_from_ci(low, high, _need_n(n, "ci_low"), level=level))
-            return mean, sd, (flag_ci(level),)
-        missing = "ci_high" if low is not None else "ci_low" if high is not None else "sd"
-        raise InputError("a mean needs sd, se or both ci_low and ci_high", column=missing)
-    median = get("median")
-    for a, b in (("q1", "q3"), ("minimum", "maximum")):
-        if (get(a) is None) != (get(b) is None):
-            raise InputError(f"give both {a} and {b}, or neither", column=b if get(a) else a)
-    if median is not None and get("q1") is None and get("minimum") is None:
-        raise InputError("a median needs q1/q3 and/or minimum/maximum", column="q1")
-    if median is not None:
-        result = mean_sd_from_median(
-            median, _need_n(n, "median"), q1=get("q1"), q3=get("q3"),
-            minimum=get("minimum"), maximum=get("maximum"),
-        )  # fmt: skip
-        return float(result.mean), float(result.sd), (flag_median(result.scenario),)
-    if get("mean_change") is not None or get("sd_change") is not None:
-        if get("mean_change") is None or get("sd_change") is None:
-            column = "sd_change" if get("sd_change") is None else "mean_change"
-            raise InputError("give both mean_change and sd_change", column=column)
-        return get("mean_change"), get("sd_change"), (FLAG_CHANGE,)
-    return None, None, ()
-
-
-def _need_n(n: int | None, column: str) -> int:
-    if n is None:
-        raise InputError(f"n is needed to convert {column}", column="n")
-    return n
-
-
 _CONTINUOUS = ("mean", "sd", "se", "ci_low", "ci_high", "median", "q1", "q3", "minimum",
                "maximum", "mean_change", "sd_change")  # fmt: skip
 _POSITIVE = ("sd", "se", "sd_change")
@@ -533,8 +430,6 @@ def validate_rows(
 
 
 __all__ = [
-    "FLAG_CHANGE",
-    "FLAG_SE",
     "MISSING",
     "ArmRow",
     "Cell",
@@ -545,8 +440,5 @@ __all__ = [
     "Row",
     "StudyRow",
     "ValidatedRows",
-    "convert_outcome",
-    "flag_ci",
-    "flag_median",
     "validate_rows",
 ]

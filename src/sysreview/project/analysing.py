@@ -2,7 +2,7 @@
 
 The data come from the project store (``sysreview.project.extracting.review_data``) or
 from a Metapsy-format CSV with its conversion table (``mapping.toml``, read by
-``sysreview.extraction.metapsy_dataset``); each loader is imported only when used. The
+``sysreview.extraction.metapsy_convert``); each loader is imported only when used. The
 computation is :func:`sysreview.synthesis.run_plan`; the files are written by
 :func:`sysreview.synthesis.export.write_synthesis`.
 """
@@ -42,7 +42,7 @@ def project_review_data(directory: PathLike, db_url: str | None = None) -> Revie
 def metapsy_review_data(path: PathLike, protocol: Protocol, mapping: PathLike) -> ReviewData:
     """The extracted data of a Metapsy-format CSV file, converted by a ``mapping.toml``."""
     from sysreview.extraction import read_metapsy
-    from sysreview.extraction.metapsy_dataset import review_data_from_metapsy
+    from sysreview.extraction.metapsy_convert import review_data_from_metapsy
     from sysreview.project.demo import read_mapping
 
     source = str(mapping)

@@ -25,17 +25,11 @@ from sysreview.appraisal.rob2 import Rob2Judgements
 from sysreview.errors import InputError
 from sysreview.extraction.dataset import ReviewData
 from sysreview.extraction.metapsy import MetapsyData, read_metapsy_text
-from sysreview.extraction.metapsy_dataset import (
-    ComparatorRule,
-    Loc,
-    MetapsyConversion,
-    MetapsyMapping,
-    OutcomeRule,
-    convert_metapsy,
-    prisma_from_search_flow,
-    references_from_metapsy,
-    rob2_from_metapsy,
-)
+from sysreview.extraction.metapsy_convert import MetapsyConversion, convert_metapsy
+from sysreview.extraction.metapsy_mapping import ComparatorRule, Loc, MetapsyMapping, OutcomeRule
+from sysreview.extraction.metapsy_prisma import prisma_from_search_flow
+from sysreview.extraction.metapsy_references import references_from_metapsy
+from sysreview.extraction.metapsy_rob2 import rob2_from_metapsy
 from sysreview.extraction.quality import QualityReport, quality_report
 from sysreview.prisma.result import PrismaCounts
 from sysreview.project.services import PathLike, validate_protocol

@@ -26,7 +26,7 @@ from typing import Any
 from sysreview.errors import InputError, SysreviewError
 from sysreview.extraction.dataset import ArmEntry, OutcomeEntry, ReviewData, StudyEntry
 from sysreview.extraction.forms import ExtractionForm, Target, extraction_form
-from sysreview.extraction.validate import convert_outcome
+from sysreview.extraction.mean_sd import convert_outcome
 from sysreview.project import extraction_sheets
 from sysreview.project.extraction_state import (
     ARM_FIELDS,

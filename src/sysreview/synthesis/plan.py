@@ -39,7 +39,8 @@ from sysreview.effects import (
     standardized_mean_difference,
 )
 from sysreview.errors import SysreviewError
-from sysreview.extraction.analysis_ready import AnalysisReady, Comparison, analysis_ready
+from sysreview.extraction.analysis_ready import analysis_ready
+from sysreview.extraction.comparisons import AnalysisReady, Comparison
 from sysreview.extraction.dataset import DatasetError, ReviewData
 from sysreview.meta import begg_test, egger_test, meta_analysis
 from sysreview.meta.bias import SmallStudyTest

@@ -6,7 +6,7 @@ An analysis is one outcome domain at one timepoint, of one kind: ``main`` (poole
 holds what a report needs without recomputing anything: the
 :class:`~sysreview.meta.MetaAnalysis` (forest plots), the per-study inputs after
 timepoint selection, arm combination and direction alignment
-(:class:`~sysreview.extraction.analysis_ready.Comparison`), the evidence and magnitude
+(:class:`~sysreview.extraction.comparisons.Comparison`), the evidence and magnitude
 words, tests for small-study effects, and the reason for anything not done.
 
 :meth:`Synthesis.records` is the ``results.json`` list; :meth:`Synthesis.analysis_data`
@@ -20,7 +20,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sysreview.extraction.analysis_ready import Comparison, Exclusion
+from sysreview.extraction.comparisons import Comparison, Exclusion
 from sysreview.meta.bias import SmallStudyTest
 from sysreview.meta.result import MetaAnalysis
 from sysreview.vocab import Measure

@@ -16,7 +16,8 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from sysreview.errors import InputError
-from sysreview.extraction.validate import ExtractionInputError, flag_ci, flag_median
+from sysreview.extraction.mean_sd import flag_ci, flag_median
+from sysreview.extraction.validate import ExtractionInputError
 from sysreview.project.extracting import (
     ExtractionError,
     add_values,

@@ -1,0 +1,122 @@
+"""An arm's mean and SD from what a report gave: SE, confidence interval, median, changes.
+
+:func:`convert_outcome` turns SE, confidence intervals and medians with IQR and/or range
+into a mean and SD, or takes the mean and SD of changes from baseline, and says how in
+``flags`` (:data:`FLAG_SE`, :func:`flag_ci`, :func:`flag_median`, :data:`FLAG_CHANGE`).
+Used by :func:`~sysreview.extraction.validate.validate_rows` and the project's store loader.
+
+Pure: numbers in, numbers out.
+
+Examples
+--------
+>>> mean, sd, flags = convert_outcome({"mean": 5.0, "ci_low": 3.0, "ci_high": 7.0}, n=25)
+>>> round(sd, 4), flags
+(4.8452, ('sd from 95% CI (Cochrane Handbook 6.5.2.2; t with n - 1 df)',))
+>>> convert_outcome({"mean": 12.0, "sd": 3.5}, n=40)
+(12.0, 3.5, ())
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sysreview.effects.conversions import sd_from_ci, sd_from_se
+from sysreview.effects.skewed import mean_sd_from_median
+from sysreview.errors import InputError
+
+__all__ = ["FLAG_CHANGE", "FLAG_SE", "convert_outcome", "flag_ci", "flag_median"]
+
+FLAG_SE = "sd from SE (Cochrane Handbook 6.5.2.2: SD = SE * sqrt(n))"
+FLAG_CHANGE = "change from baseline (mean and SD of changes)"
+_MEDIAN_FROM = {"S1": "median/range", "S2": "median/IQR", "S3": "median/IQR/range"}
+
+
+def flag_ci(level: float) -> str:
+    """The flag of an SD converted from a ``level`` (e.g. 0.95) confidence interval."""
+    return f"sd from {level * 100:g}% CI (Cochrane Handbook 6.5.2.2; t with n - 1 df)"
+
+
+def flag_median(scenario: str) -> str:
+    """The flag of a mean/SD estimated from a median (scenario ``S1``, ``S2``, ``S3``)."""
+    return (
+        f"mean/sd from {_MEDIAN_FROM[scenario]} (Luo 2018 mean, Wan 2014 SD), flagged: "
+        "assumes roughly normal data"
+    )
+
+
+def convert_outcome(
+    numbers: Mapping[str, float], n: int | None
+) -> tuple[float | None, float | None, tuple[str, ...]]:
+    """The mean and SD of an arm from what the report gave, and how they were obtained.
+
+    Parameters
+    ----------
+    numbers
+        Any of ``mean, sd, se, ci_low, ci_high, ci_level`` (level as a fraction, default
+        0.95), ``median, q1, q3, minimum, maximum``, ``mean_change, sd_change``.
+    n
+        Participants analysed (needed for every conversion).
+
+    Returns
+    -------
+    tuple
+        ``(mean, sd, flags)``; ``(None, None, ())`` when nothing continuous was given.
+
+    Raises
+    ------
+    InputError
+        Naming the column: an incomplete group (a mean without SD, SE or CI; q1 without
+        q3 ...), or a conversion that needs ``n``.
+
+    Notes
+    -----
+    Preference: mean/SD as given; else SD from SE (``SD = SE sqrt(n)``) or from a
+    confidence interval (``SD = sqrt(n) (upper - lower) / (2 t)``, t with ``n - 1`` df),
+    both Cochrane Handbook v6.4 section 6.5.2.2, via
+    :mod:`sysreview.effects.conversions`; else mean and SD from the median with IQR
+    and/or range (Luo et al. 2018 means, Wan et al. 2014 SDs, via
+    :func:`sysreview.effects.skewed.mean_sd_from_median`), flagged because they assume
+    roughly normal data; else the mean and SD of changes from baseline.
+    """
+    get = numbers.get
+    mean = get("mean")
+    if mean is not None or any(get(k) is not None for k in ("sd", "se", "ci_low", "ci_high")):
+        if mean is None:
+            raise InputError("mean is missing (sd, se and ci_low/ci_high describe a mean)",
+                             column="mean")  # fmt: skip
+        if get("sd") is not None:
+            return mean, get("sd"), ()
+        se = get("se")
+        if se is not None:
+            return mean, float(sd_from_se(se, _need_n(n, "se"))), (FLAG_SE,)
+        low, high = get("ci_low"), get("ci_high")
+        if low is not None and high is not None:
+            level = get("ci_level") or 0.95
+            sd = float(sd_from_ci(low, high, _need_n(n, "ci_low"), level=level))
+            return mean, sd, (flag_ci(level),)
+        missing = "ci_high" if low is not None else "ci_low" if high is not None else "sd"
+        raise InputError("a mean needs sd, se or both ci_low and ci_high", column=missing)
+    median = get("median")
+    for a, b in (("q1", "q3"), ("minimum", "maximum")):
+        if (get(a) is None) != (get(b) is None):
+            raise InputError(f"give both {a} and {b}, or neither", column=b if get(a) else a)
+    if median is not None and get("q1") is None and get("minimum") is None:
+        raise InputError("a median needs q1/q3 and/or minimum/maximum", column="q1")
+    if median is not None:
+        result = mean_sd_from_median(
+            median, _need_n(n, "median"), q1=get("q1"), q3=get("q3"),
+            minimum=get("minimum"), maximum=get("maximum"),
+        )  # fmt: skip
+        return float(result.mean), float(result.sd), (flag_median(result.scenario),)
+    if get("mean_change") is not None or get("sd_change") is not None:
+        if get("mean_change") is None or get("sd_change") is None:
+            column = "sd_change" if get("sd_change") is None else "mean_change"
+            raise InputError("give both mean_change and sd_change", column=column)
+        return get("mean_change"), get("sd_change"), (FLAG_CHANGE,)
+    return None, None, ()
+
+
+def _need_n(n: int | None, column: str) -> int:
+    if n is None:
+        raise InputError(f"n is needed to convert {column}", column="n")
+    return n

@@ -1,0 +1,59 @@
+"""Shared by the Metapsy conversion tests: the bundled demo folder and small synthetic files.
+
+The demo (``examples/group-peer-support/``) holds an unchanged copy of the Metapsy
+peer-support ``data.csv``; the ``demo`` fixture (``conftest.py``) is its
+:func:`~sysreview.project.demo.load_demo`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from sysreview.extraction.dataset import OutcomeEntry
+from sysreview.extraction.metapsy_mapping import MetapsyMapping, OutcomeRule
+from sysreview.project.demo import DemoInputs
+from tests.conftest import PROJECT_ROOT
+
+DEMO = PROJECT_ROOT / "examples" / "group-peer-support"
+GROUP_TRIALS = (
+    "Boevink, 2016",
+    "Castelein, 2008",
+    "Cook, 2012a",
+    "Cook, 2012b",
+    "Griffiths, 2012",
+    "Kaplan, 2011",
+    "Ludman, 2007",
+    "Rüsch, 2014",
+    "Russinova, 2014",
+    "van Gestel-Timmermans, 2012",
+)
+
+
+def entry(demo: DemoInputs, study: str, measure: str, arm_type: str) -> OutcomeEntry:
+    """The one outcome entry of a study's measure in the arm of ``arm_type``."""
+    arms = {a.arm: a.arm_type for a in demo.data.arms_of(study)}
+    (found,) = [
+        o for o in demo.data.outcomes_of(study) if o.measure == measure and arms[o.arm] == arm_type
+    ]
+    return found
+
+
+# ---- small synthetic files -----------------------------------------------------------------
+
+HEADER = (
+    '"";"study";"format";"condition_arm1";"condition_arm2";"outcome_type";"instrument";'
+    '"disorder";"structure_intervention";"RoB_D1";"RoB_D2";"RoB_D3";"RoB_D4";"RoB_D5";'
+    '"overall_RoB";".g";".g_se";"mean_arm1";"sd_arm1";"n_arm1";"mean_arm2";"sd_arm2";"n_arm2";'
+    '"precalc_g";"precalc_g_se";"event_arm1";"event_arm2";"totaln_arm1";"totaln_arm2";"dich"'
+)
+ROB = '"Low risk";"Low risk";"Low risk";"Low risk";"Low risk";"Low risk"'
+
+
+def synthetic_file(*rows: str) -> str:
+    """A Metapsy file of :data:`HEADER` and ``rows``."""
+    return "\n".join([HEADER, *rows]) + "\n"
+
+
+def with_rules(demo: DemoInputs, *rules: OutcomeRule) -> MetapsyMapping:
+    """The demo's mapping with ``rules`` as its only outcome rules."""
+    return dataclasses.replace(demo.mapping, outcomes=rules)

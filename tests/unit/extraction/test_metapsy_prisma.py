@@ -1,0 +1,41 @@
+"""PRISMA counts from a Metapsy search flow (``metapsy_prisma``), against ``search_flow.json``."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sysreview.errors import InputError
+from sysreview.extraction.metapsy_prisma import prisma_from_search_flow
+from sysreview.project.demo import SEARCH_FLOW_FILE, DemoInputs
+from tests.unit.extraction.metapsy_demo import DEMO
+
+
+def test_prisma_counts_equal_search_flow(demo: DemoInputs) -> None:
+    flow = json.loads((DEMO / SEARCH_FLOW_FILE).read_text(encoding="utf-8"))
+    p = demo.prisma_search
+    assert p.records_databases == flow["database.hits"] == 3901
+    assert p.records_other_methods == flow["additional.records"] == 8
+    assert p.records_identified - p.duplicates_removed == flow["database.hits.duplicates.removed"]
+    assert p.records_screened == flow["records.screened"] == 3455
+    assert p.reports_assessed == flow["full.text.assessed.for.eligibility"] == 133
+    assert dict(p.reports_excluded_by_reason) == flow["full.text.excluded.reasons"]
+    assert len(p.reports_excluded_by_reason) == 13
+    assert p.studies_included == flow["included"] == 28
+    assert p.records_screened == p.records_excluded + p.reports_assessed
+    assert p.reports_assessed == p.reports_excluded + p.reports_included
+    demo_flow = demo.prisma
+    assert demo_flow.studies_included == len(demo.data.studies) == 10
+    assert dict(demo_flow.reports_excluded_by_reason)[demo.mapping.selection_reason] == 18
+    assert demo_flow.reports_excluded == p.reports_excluded + 18
+
+
+def test_prisma_refuses_a_flow_that_does_not_balance() -> None:
+    text = (
+        (DEMO / SEARCH_FLOW_FILE)
+        .read_text(encoding="utf-8")
+        .replace('"included": 28', '"included": 27')
+    )
+    with pytest.raises(InputError, match=r"assessed \(133\) - excluded \(105\) != included \(27\)"):
+        prisma_from_search_flow(text)
