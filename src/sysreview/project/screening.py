@@ -10,9 +10,10 @@ after deciding it too. Full-text exclusions need a reason from the protocol's li
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from sysreview.errors import InputError
@@ -26,6 +27,7 @@ from sysreview.project.store import (
     Reviewer,
     Store,
     current_decisions,
+    utcnow,
 )
 from sysreview.protocol import Protocol
 from sysreview.protocol.review import Role
@@ -94,6 +96,109 @@ def check_reason(protocol: Protocol, stage: str, decision: str, reason: str | No
     return allowed[reason.casefold()]
 
 
+_EVENT_COLUMNS = ("stage", "reviewer_id", "kind", "decision", "reason", "note", "created_at")
+# One statement per decision: the row is inserted only when its record exists, so no
+# separate look-up (a round trip fewer on PostgreSQL, inside the group commit's batch).
+_INSERT_EVENT = (
+    insert(DecisionEvent)
+    .from_select(
+        ["record_id", *_EVENT_COLUMNS],
+        select(
+            Record.id,
+            *(bindparam(c, type_=DecisionEvent.__table__.c[c].type) for c in _EVENT_COLUMNS),
+        ).where(Record.id == bindparam("record_id")),
+    )
+    .returning(DecisionEvent.id)
+)
+
+
+class UnknownRecord(InputError):
+    """A record id that is not in the project."""
+
+
+@dataclass(frozen=True)
+class NewDecision:
+    """A checked decision (or resolution) waiting to be stored: see :func:`new_decision`."""
+
+    stage: str
+    record_id: int
+    reviewer: str
+    decision: str
+    reason: str | None
+    note: str | None
+    resolution: bool
+
+
+def new_decision(
+    protocol: Protocol,
+    *,
+    stage: str,
+    record_id: int,
+    reviewer: str,
+    decision: str,
+    reason: str | None = None,
+    note: str | None = None,
+    resolution: bool = False,
+) -> NewDecision:
+    """A decision checked against the protocol, before it touches the store.
+
+    Raises
+    ------
+    InputError
+        For an unknown stage, decision or reviewer, a reviewer without the role
+        (screener; arbiter for a resolution), a resolution of ``maybe``, or a
+        full-text exclusion without one of the protocol's reasons.
+    """
+    _check_stage(stage)
+    if decision not in DECISIONS:
+        raise InputError(f"invalid decision {decision!r}; must be one of {', '.join(DECISIONS)}")
+    if resolution and decision == "maybe":
+        raise InputError("a resolution must include or exclude, not 'maybe'")
+    check_reviewer(protocol, reviewer, Role.ARBITER if resolution else Role.SCREENER)
+    reason = check_reason(protocol, stage, decision, reason)
+    return NewDecision(stage, record_id, reviewer, decision, reason, note, resolution)
+
+
+def add_decision(
+    store: Store, session: Session, item: NewDecision, reviewer_ids: Mapping[str, int]
+) -> int:
+    """Add ``item`` and its audit entry to ``session``'s transaction; the event's id.
+
+    ``reviewer_ids`` maps protocol reviewer ids to their store rows' ids (from
+    :func:`sync_reviewers`). The caller commits.
+
+    Raises
+    ------
+    UnknownRecord
+        When the record is not in the project.
+    """
+    # A Core statement on the session's connection: no unit-of-work flush per decision,
+    # which matters when a group commit stores hundreds of them in one transaction.
+    values = {
+        "stage": item.stage,
+        "record_id": item.record_id,
+        "reviewer_id": reviewer_ids[item.reviewer],
+        "kind": "resolution" if item.resolution else "decision",
+        "decision": item.decision,
+        "reason": item.reason,
+        "note": item.note,
+        "created_at": utcnow(),
+    }
+    event_id = session.connection().execute(_INSERT_EVENT, values).scalar()
+    if event_id is None:
+        raise UnknownRecord(f"no record {item.record_id} in this project")
+    what = "resolution" if item.resolution else "decision"
+    store.audit(
+        item.reviewer,
+        f"{item.stage} {what}",
+        "decision_event",
+        event_id,
+        {"record": item.record_id},
+        session=session,
+    )
+    return event_id
+
+
 def record_decision(
     store: Store,
     protocol: Protocol,
@@ -115,31 +220,19 @@ def record_decision(
         role (screener; arbiter for a resolution), a resolution of ``maybe``, or a
         full-text exclusion without one of the protocol's reasons.
     """
-    _check_stage(stage)
-    if decision not in DECISIONS:
-        raise InputError(f"invalid decision {decision!r}; must be one of {', '.join(DECISIONS)}")
-    if resolution and decision == "maybe":
-        raise InputError("a resolution must include or exclude, not 'maybe'")
-    check_reviewer(protocol, reviewer, Role.ARBITER if resolution else Role.SCREENER)
-    reason = check_reason(protocol, stage, decision, reason)
+    item = new_decision(
+        protocol,
+        stage=stage,
+        record_id=record_id,
+        reviewer=reviewer,
+        decision=decision,
+        reason=reason,
+        note=note,
+        resolution=resolution,
+    )
     with store.session() as session:
-        if session.get(Record, record_id) is None:
-            raise InputError(f"no record {record_id} in this project")
         people = sync_reviewers(session, protocol)
-        event = DecisionEvent(
-            stage=stage,
-            record_id=record_id,
-            reviewer_id=people[reviewer].id,
-            kind="resolution" if resolution else "decision",
-            decision=decision,
-            reason=reason,
-            note=note,
-        )
-        session.add(event)
-        session.flush()
-        what = "resolution" if resolution else "decision"
-        store.audit(reviewer, f"{stage} {what}", "decision_event", event.id, {"record": record_id})
-        return event.id
+        return add_decision(store, session, item, {name: r.id for name, r in people.items()})
 
 
 def decisions_seen_by(

@@ -10,6 +10,7 @@ route but the login page and the static files).
 
 from __future__ import annotations
 
+import gc
 import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -126,10 +127,18 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Everything loaded so far (libraries, protocol, routes) lives as long as the
+        # server: freezing it keeps the garbage collector's full passes, which stop
+        # every request, from scanning it again and again (one took ~150-200 ms under
+        # load; see benchmarks/WEB.md and the gc.freeze documentation). No collection
+        # first: it would cost a full pass per start, and what little garbage is
+        # frozen with the rest is freed at shutdown (gc.unfreeze).
+        gc.freeze()
         try:
             yield
         finally:
             ws.close()
+            gc.unfreeze()
 
     app = FastAPI(
         title="sysreview",

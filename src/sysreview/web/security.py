@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import Depends, HTTPException, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sysreview.project.accounts import AccountInfo, get_account
@@ -88,10 +89,23 @@ async def check_csrf(request: Request) -> None:
         raise HTTPException(403, "CSRF token missing or wrong: reload the page and try again")
 
 
-def current_account(request: Request) -> AccountInfo:
-    """The logged-in, active account; :class:`LoginRequired` otherwise."""
+async def current_account(request: Request) -> AccountInfo:
+    """The logged-in, active account; :class:`LoginRequired` otherwise.
+
+    The account is read afresh on every request. On SQLite that read (one row by key
+    from a local file, never blocked by a writer in WAL mode) runs here, in the event
+    loop: it costs less than the trip to the thread pool and back, which was a fifth
+    of the server's time under load (``benchmarks/WEB.md``). A PostgreSQL server may
+    be across a network, so there it runs in the thread pool.
+    """
     aid = request.session.get("aid")
-    account = get_account(workspace(request).store, aid) if isinstance(aid, int) else None
+    store = workspace(request).store
+    if not isinstance(aid, int):
+        account = None
+    elif store.backend == "sqlite":
+        account = get_account(store, aid)
+    else:
+        account = await run_in_threadpool(get_account, store, aid)
     if account is None or not account.active:
         request.session.pop("aid", None)
         raise LoginRequired
@@ -99,10 +113,11 @@ def current_account(request: Request) -> AccountInfo:
     return account
 
 
-def require(role: str) -> Callable[..., AccountInfo]:
+def require(role: str) -> Callable[..., Coroutine[Any, Any, AccountInfo]]:
     """A dependency: the logged-in account, which must have ``role`` or above (else 403)."""
 
-    def dependency(account: AccountInfo = Depends(current_account)) -> AccountInfo:  # noqa: B008
+    async def dependency(account: AccountInfo = Depends(current_account)) -> AccountInfo:  # noqa: B008
+        # async: a check in memory, not worth a trip to the thread pool
         if not account.allows(role):
             raise HTTPException(403, f"this needs the {role} role (you are {account.role})")
         return account

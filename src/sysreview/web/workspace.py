@@ -12,7 +12,8 @@ and nothing below them.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ from sysreview.project import screening
 from sysreview.project.prisma_data import prisma_counts, screening_events
 from sysreview.project.services import PathLike, Project, load_project
 from sysreview.project.store import STAGES, Store, Study, StudyReport, open_store
+from sysreview.project.store.group_commit import GroupCommit
 from sysreview.protocol.review import Role
 from sysreview.screening.agreement import PairwiseAgreement, pairwise_agreement
 from sysreview.web.highlight import Terms, protocol_terms
@@ -37,18 +39,28 @@ STAGE_LABELS = {"ta": "Title and abstract", "ft": "Full text"}
 class Workspace:
     """An open project: protocol, store and the words to highlight. Close it when done.
 
-    On SQLite, writes from this process's request threads take turns on
-    :attr:`write_lock` before asking SQLite for its write lock: one writer at a time is
-    all SQLite allows anyway, and a queue on a lock is served promptly and in turn,
-    where writers waiting in SQLite's busy handler poll with growing sleeps (tail
-    latencies of seconds under load; see ``benchmarks/WEB.md``). Writers in other
-    processes still wait in SQLite's busy handler. PostgreSQL needs no lock.
+    Screening decisions, the writes that come many a second, go through :attr:`writer`
+    (:class:`~sysreview.project.store.group_commit.GroupCommit`): decisions posted at
+    the same time are committed together, one durable sync for the lot.
+
+    On SQLite, the other writes from this process's request threads, and the writer's
+    batches, take turns on :attr:`write_lock` before asking SQLite for its write lock:
+    one writer at a time is all SQLite allows anyway, and a queue on a lock is served
+    promptly and in turn, where writers waiting in SQLite's busy handler poll with
+    growing sleeps (tail latencies of seconds under load; see ``benchmarks/WEB.md``).
+    Writers in other processes still wait in SQLite's busy handler. PostgreSQL needs
+    no lock.
     """
 
     project: Project
     store: Store
     terms: Terms
+    reviewer_ids: Mapping[str, int]
     write_lock: AbstractContextManager[object] = field(default_factory=nullcontext)
+    writer: GroupCommit = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.writer = GroupCommit(self.store, lock=self.write_lock)
 
     @classmethod
     def open(
@@ -59,12 +71,13 @@ class Workspace:
         store = open_store(project.database_url)
         try:
             with store.session() as session:
-                screening.sync_reviewers(session, project.protocol)
+                people = screening.sync_reviewers(session, project.protocol)
+                ids = {name: row.id for name, row in people.items()}
         except BaseException:
             store.close()
             raise
         lock = threading.Lock() if store.backend == "sqlite" else nullcontext()
-        return cls(project, store, protocol_terms(project.protocol, highlight), lock)
+        return cls(project, store, protocol_terms(project.protocol, highlight), ids, lock)
 
     @property
     def directory(self) -> Path:
@@ -72,7 +85,8 @@ class Workspace:
         return self.project.directory
 
     def close(self) -> None:
-        """Close the store's connections."""
+        """Commit the writes still queued, then close the store's connections."""
+        self.writer.close()
         self.store.close()
 
 
@@ -125,6 +139,43 @@ def card(ws: Workspace, record_id: int) -> screening.RecordCard:
     return screening.record_card(ws.store, record_id)
 
 
+def submit_decision(
+    ws: Workspace,
+    *,
+    stage: str,
+    record_id: int,
+    reviewer: str,
+    decision: str,
+    reason: str | None = None,
+    note: str | None = None,
+    resolution: bool = False,
+) -> Future[int]:
+    """Check a decision (or an arbiter's resolution) and queue it; the future's event id.
+
+    Checked against the protocol here, then committed by the workspace's group-commit
+    writer; the future is answered once the decision is durable (or with its error:
+    :class:`~sysreview.project.screening.UnknownRecord` for a record not in the
+    project).
+
+    Raises
+    ------
+    InputError
+        See :func:`sysreview.project.screening.new_decision`.
+    """
+    item = screening.new_decision(
+        ws.project.protocol,
+        stage=stage,
+        record_id=record_id,
+        reviewer=reviewer,
+        decision=decision,
+        reason=reason or None,
+        note=note or None,
+        resolution=resolution,
+    )
+    ids = ws.reviewer_ids
+    return ws.writer.submit(lambda session: screening.add_decision(ws.store, session, item, ids))
+
+
 def decide(
     ws: Workspace,
     *,
@@ -136,19 +187,24 @@ def decide(
     note: str | None = None,
     resolution: bool = False,
 ) -> int:
-    """Store a decision (or an arbiter's resolution) as a new event; its id."""
-    with ws.write_lock:
-        return screening.record_decision(
-            ws.store,
-            ws.project.protocol,
-            stage=stage,
-            record_id=record_id,
-            reviewer=reviewer,
-            decision=decision,
-            reason=reason or None,
-            note=note or None,
-            resolution=resolution,
-        )
+    """Store a decision (or an arbiter's resolution) as a new event; its id, once durable.
+
+    Raises
+    ------
+    InputError
+        As :func:`submit_decision`, or :class:`~sysreview.project.screening.UnknownRecord`.
+    """
+    future = submit_decision(
+        ws,
+        stage=stage,
+        record_id=record_id,
+        reviewer=reviewer,
+        decision=decision,
+        reason=reason,
+        note=note,
+        resolution=resolution,
+    )
+    return future.result()
 
 
 def seen_decisions(

@@ -8,6 +8,7 @@ Errors are ``{"detail": "..."}``: 400 bad input, 401 not logged in, 403 not allo
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
@@ -16,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sysreview.errors import InputError
 from sysreview.project.accounts import AccountInfo, authenticate
-from sysreview.project.screening import RecordCard
+from sysreview.project.screening import RecordCard, UnknownRecord
 from sysreview.web import workspace as uc
 from sysreview.web.routers.dashboard import progress_report
 from sysreview.web.security import (
@@ -212,10 +213,13 @@ def record(
     dependencies=[Depends(check_csrf)],
     responses={404: {}},
 )
-def post_decision(request: Request, body: DecisionIn, account: Reviewer) -> Saved:
+async def post_decision(request: Request, body: DecisionIn, account: Reviewer) -> Saved:
     """Record your decision on a record (a new event; the latest one counts)."""
-    _record_or_404(request, body.record_id)
-    event = uc.decide(workspace(request), reviewer=account.name, **body.model_dump())
+    queued = uc.submit_decision(workspace(request), reviewer=account.name, **body.model_dump())
+    try:
+        event = await asyncio.wrap_future(queued)
+    except UnknownRecord:
+        raise HTTPException(404, f"no record {body.record_id}") from None
     return Saved(event_id=event)
 
 
@@ -238,12 +242,15 @@ def get_conflicts(
     dependencies=[Depends(check_csrf)],
     responses={404: {}},
 )
-def post_resolution(request: Request, body: ResolutionIn, account: Adjudicator) -> Saved:
+async def post_resolution(request: Request, body: ResolutionIn, account: Adjudicator) -> Saved:
     """Resolve a disagreement (adjudicators who are the protocol's arbiters)."""
-    _record_or_404(request, body.record_id)
-    event = uc.decide(
+    queued = uc.submit_decision(
         workspace(request), reviewer=account.name, resolution=True, **body.model_dump()
     )
+    try:
+        event = await asyncio.wrap_future(queued)
+    except UnknownRecord:
+        raise HTTPException(404, f"no record {body.record_id}") from None
     return Saved(event_id=event)
 
 
