@@ -12,8 +12,11 @@ temporary folder on disk; ``sysreview``'s app is served by uvicorn in a *separat
 process* on 127.0.0.1 (a free port), so the clients do not share its interpreter.
 Each reviewer is one thread with its own HTTP connection: it logs in through
 ``/api/login`` (not timed), then posts its share of ``--decisions`` decisions to
-``/api/decisions`` one after another (``--think`` seconds apart), each with a unique
-note, timing each request from send to the parsed answer.
+``/api/decisions`` one after another, each with a unique note. With ``--think T`` a
+reviewer pauses a random time between 0.5 T and 1.5 T after each decision and starts
+after a random pause up to T (seeded per reviewer): people do not click in step, and
+reviewers pausing exactly T after a common start would keep arriving together, in
+bursts of 20. Each request is timed from sending it to parsing the answer.
 
 Check: after the run, the decision events are read back from the database: every
 answered event id must be stored exactly once with its own note, and nothing more
@@ -31,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -153,6 +157,9 @@ def _reviewer(
         cookie = answer.getheader("set-cookie", "").split(";", 1)[0]
         headers = {"X-CSRF-Token": login["csrf_token"], "Cookie": cookie}
         ready.wait(timeout=120)  # everybody logged in: start together
+        pace = random.Random(offset)
+        if think:
+            time.sleep(pace.uniform(0, think))
         for i in range(count):
             note = f"{name}-{i}"
             body = {
@@ -165,7 +172,7 @@ def _reviewer(
             event = int(post("/api/decisions", body, headers)["event_id"])
             done.append((event, note, time.perf_counter() - start))
             if think:
-                time.sleep(think)
+                time.sleep(pace.uniform(0.5 * think, 1.5 * think))
     finally:
         connection.close()
     return done
@@ -283,7 +290,9 @@ def main() -> None:
     parser.add_argument("--reviewers", type=int, default=20)
     parser.add_argument("--decisions", type=int, default=5000, help="in total")
     parser.add_argument("--records", type=int, default=500)
-    parser.add_argument("--think", type=float, default=0.0, help="seconds between decisions")
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="mean seconds between decisions (random)"
+    )
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--timeout", type=float, default=900, help="seconds for the run")
     parser.add_argument("--serve", help=argparse.SUPPRESS)
