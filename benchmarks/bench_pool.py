@@ -248,6 +248,12 @@ def main() -> None:
     if not exe.exists():
         sys.exit(f"{exe} not found: install sysreview into this environment (make bench)")
     have_r, r_info = metafor_available()
+    # Bytecode as a normal install has it (pip compiles on install; an editable install
+    # writes it on first import, unless PYTHONDONTWRITEBYTECODE is set, as it is here).
+    import sysreview
+
+    package = Path(sysreview.__file__).parent
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True)
 
     print(f"machine: {os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), {cpu_model()}")
     print(f"python {platform.python_version()}, numpy {np.__version__}")

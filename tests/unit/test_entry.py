@@ -42,3 +42,23 @@ def test_other_commands_and_help_go_to_typer() -> None:
     assert done.returncode == 0 and "Pool the studies of DATA" in done.stdout
     done = _script("search", "--help")
     assert done.returncode == 0 and "render" in done.stdout
+
+
+def test_pool_runs_without_importing_typer_unless_it_reports_an_error(tmp_path: Path) -> None:
+    """Typer costs ~0.05 s of startup; the fast path imports it only to report an error."""
+    data = tmp_path / "d.csv"
+    data.write_text(DATA, encoding="utf-8")
+    probe = (
+        "import sys; from sysreview.commands.pool_fast import fast_main; "
+        "status = fast_main(sys.argv[1:]); "
+        "print(status, 'typer' in sys.modules, file=sys.stderr)"
+    )
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *args], capture_output=True, text=True, check=True
+        )
+        return done.stderr.splitlines()[-1]
+
+    assert run(str(data), "--format", "json") == "0 False"
+    assert run(str(data), "--measure", "OR") == "2 True"  # an error, reported as Typer would

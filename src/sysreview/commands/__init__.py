@@ -8,8 +8,10 @@ pool`` starts fast.
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
-import typer
+if TYPE_CHECKING:
+    import typer
 
 MODULES = ("extract", "rob", "synthesis", "report", "web", "search")
 """The command modules, in the order their commands are listed."""

@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
+from sysreview.commands.output import OutputFormat, fail
 from sysreview.errors import SysreviewError
-
-
-class OutputFormat(StrEnum):
-    text = "text"
-    json = "json"
-    csv = "csv"
-
-
-def fail(message: str) -> NoReturn:
-    """Print the error (one line per problem) and exit with status 2."""
-    for line in str(message).splitlines() or [""]:
-        print(f"sysreview: error: {line}", file=sys.stderr)
-    raise typer.Exit(2)
 
 
 @contextmanager
@@ -54,3 +40,5 @@ DatabaseOption = Annotated[
         help="Database URL (default: $SYSREVIEW_DATABASE_URL, else SQLite at DIR/review.db).",
     ),
 ]
+
+__all__ = ["DatabaseOption", "OutputFormat", "ProjectOption", "fail", "reported"]

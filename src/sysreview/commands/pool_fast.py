@@ -22,9 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-import typer
-
-from sysreview.commands.common import OutputFormat, fail
+from sysreview.commands.output import OutputFormat, exit_status, fail
 from sysreview.errors import SysreviewError
 
 if TYPE_CHECKING:
@@ -65,7 +63,7 @@ def run_pool(
 ) -> None:
     """Pool the studies of ``data`` and write the results to ``out`` (default stdout).
 
-    Failures are reported by :func:`~sysreview.commands.common.fail` (one line per
+    Failures are reported by :func:`~sysreview.commands.output.fail` (one line per
     problem on stderr, :class:`typer.Exit` with status 2).
     """
     from sysreview.analysis_table import effects_all, read_table, resolve_options
@@ -268,8 +266,6 @@ def fast_main(args: list[str]) -> int | None:
     gc.disable()  # a short run that makes no reference cycles worth collecting
     try:
         run_pool(**kwargs)  # type: ignore[arg-type]
-    except typer.Exit as exc:
-        return int(exc.exit_code)
     except KeyboardInterrupt:
         return 130
     except OSError as exc:
@@ -280,6 +276,11 @@ def fast_main(args: list[str]) -> int | None:
         sys.stdout = PacifyFlushWrapper(sys.stdout)
         sys.stderr = PacifyFlushWrapper(sys.stderr)
         return 1
+    except Exception as exc:
+        status = exit_status(exc)
+        if status is None:
+            raise
+        return status
     finally:
         if collecting:
             gc.enable()

@@ -154,7 +154,7 @@ def chi2_sf(x: ArrayLike, df: ArrayLike) -> Any:
         return _out(special.chdtrc(dfa, xa))
     out = np.full(xa.shape, np.nan)
     ok = np.isfinite(dfa) & ~np.isnan(xa)
-    for nu in np.unique(dfa[ok]):
+    for nu in sorted(set(dfa[ok].tolist())):  # (np.unique would import numpy.ma: ~7 ms)
         sel = ok & (dfa == nu)
         out[sel] = _chi2_sf_int(xa[sel], int(nu))
     return _out(out)
