@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NotRequired, TypedDict, Unpack
 
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
@@ -129,17 +130,25 @@ class NewDecision:
     resolution: bool
 
 
-def new_decision(
-    protocol: Protocol,
-    *,
-    stage: str,
-    record_id: int,
-    reviewer: str,
-    decision: str,
-    reason: str | None = None,
-    note: str | None = None,
-    resolution: bool = False,
-) -> NewDecision:
+class DecisionFields(TypedDict):
+    """A decision as callers give it, by keyword (see :func:`new_decision`).
+
+    ``stage`` (``ta`` or ``ft``), ``record_id``, ``reviewer`` (the protocol's id) and
+    ``decision`` (include, exclude, maybe) are required; ``reason`` (a full-text
+    exclusion needs one of the protocol's), ``note`` and ``resolution`` (an arbiter
+    settling a disagreement) are optional. Empty texts count as not given.
+    """
+
+    stage: str
+    record_id: int
+    reviewer: str
+    decision: str
+    reason: NotRequired[str | None]
+    note: NotRequired[str | None]
+    resolution: NotRequired[bool]
+
+
+def new_decision(protocol: Protocol, **fields: Unpack[DecisionFields]) -> NewDecision:
     """A decision checked against the protocol, before it touches the store.
 
     Raises
@@ -149,6 +158,9 @@ def new_decision(
         (screener; arbiter for a resolution), a resolution of ``maybe``, or a
         full-text exclusion without one of the protocol's reasons.
     """
+    stage, record_id, reviewer = fields["stage"], fields["record_id"], fields["reviewer"]
+    decision, resolution = fields["decision"], fields.get("resolution", False)
+    reason, note = fields.get("reason") or None, fields.get("note") or None
     _check_stage(stage)
     if decision not in DECISIONS:
         raise InputError(f"invalid decision {decision!r}; must be one of {', '.join(DECISIONS)}")
@@ -199,18 +211,7 @@ def add_decision(
     return event_id
 
 
-def record_decision(
-    store: Store,
-    protocol: Protocol,
-    *,
-    stage: str,
-    record_id: int,
-    reviewer: str,
-    decision: str,
-    reason: str | None = None,
-    note: str | None = None,
-    resolution: bool = False,
-) -> int:
+def record_decision(store: Store, protocol: Protocol, **fields: Unpack[DecisionFields]) -> int:
     """Store a reviewer's decision (or an arbiter's resolution) as a new event; its id.
 
     Raises
@@ -220,16 +221,7 @@ def record_decision(
         role (screener; arbiter for a resolution), a resolution of ``maybe``, or a
         full-text exclusion without one of the protocol's reasons.
     """
-    item = new_decision(
-        protocol,
-        stage=stage,
-        record_id=record_id,
-        reviewer=reviewer,
-        decision=decision,
-        reason=reason,
-        note=note,
-        resolution=resolution,
-    )
+    item = new_decision(protocol, **fields)
     with store.session() as session:
         people = sync_reviewers(session, protocol)
         return add_decision(store, session, item, {name: r.id for name, r in people.items()})

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 from sqlalchemy import func, select
 
@@ -228,28 +228,15 @@ def prisma_flow(directory: PathLike, db_url: str | None = None) -> PrismaCounts:
 def screen_decision(
     directory: PathLike,
     *,
-    stage: str,
-    record_id: int,
-    reviewer: str,
-    decision: str,
-    reason: str | None = None,
-    note: str | None = None,
-    resolution: bool = False,
     db_url: str | None = None,
+    **fields: Unpack[screening.DecisionFields],
 ) -> int:
-    """Record a screening decision (or an arbiter's resolution); the event's id."""
+    """Record a screening decision (or an arbiter's resolution); the event's id.
+
+    ``fields`` are those of :class:`~sysreview.project.screening.DecisionFields`.
+    """
     with opened(directory, db_url) as (project, store):
-        return screening.record_decision(
-            store,
-            project.protocol,
-            stage=stage,
-            record_id=record_id,
-            reviewer=reviewer,
-            decision=decision,
-            reason=reason,
-            note=note,
-            resolution=resolution,
-        )
+        return screening.record_decision(store, project.protocol, **fields)
 
 
 def screen_pending(

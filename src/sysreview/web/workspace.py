@@ -17,6 +17,7 @@ from concurrent.futures import Future
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Unpack
 
 from sqlalchemy import select
 
@@ -139,17 +140,7 @@ def card(ws: Workspace, record_id: int) -> screening.RecordCard:
     return screening.record_card(ws.store, record_id)
 
 
-def submit_decision(
-    ws: Workspace,
-    *,
-    stage: str,
-    record_id: int,
-    reviewer: str,
-    decision: str,
-    reason: str | None = None,
-    note: str | None = None,
-    resolution: bool = False,
-) -> Future[int]:
+def submit_decision(ws: Workspace, **fields: Unpack[screening.DecisionFields]) -> Future[int]:
     """Check a decision (or an arbiter's resolution) and queue it; the future's event id.
 
     Checked against the protocol here, then committed by the workspace's group-commit
@@ -162,31 +153,12 @@ def submit_decision(
     InputError
         See :func:`sysreview.project.screening.new_decision`.
     """
-    item = screening.new_decision(
-        ws.project.protocol,
-        stage=stage,
-        record_id=record_id,
-        reviewer=reviewer,
-        decision=decision,
-        reason=reason or None,
-        note=note or None,
-        resolution=resolution,
-    )
+    item = screening.new_decision(ws.project.protocol, **fields)
     ids = ws.reviewer_ids
     return ws.writer.submit(lambda session: screening.add_decision(ws.store, session, item, ids))
 
 
-def decide(
-    ws: Workspace,
-    *,
-    stage: str,
-    record_id: int,
-    reviewer: str,
-    decision: str,
-    reason: str | None = None,
-    note: str | None = None,
-    resolution: bool = False,
-) -> int:
+def decide(ws: Workspace, **fields: Unpack[screening.DecisionFields]) -> int:
     """Store a decision (or an arbiter's resolution) as a new event; its id, once durable.
 
     Raises
@@ -194,17 +166,7 @@ def decide(
     InputError
         As :func:`submit_decision`, or :class:`~sysreview.project.screening.UnknownRecord`.
     """
-    future = submit_decision(
-        ws,
-        stage=stage,
-        record_id=record_id,
-        reviewer=reviewer,
-        decision=decision,
-        reason=reason,
-        note=note,
-        resolution=resolution,
-    )
-    return future.result()
+    return submit_decision(ws, **fields).result()
 
 
 def seen_decisions(
