@@ -186,11 +186,12 @@ def add_decision(
     """
     # A Core statement on the session's connection: no unit-of-work flush per decision,
     # which matters when a group commit stores hundreds of them in one transaction.
+    kind = "resolution" if item.resolution else "decision"
     values = {
         "stage": item.stage,
         "record_id": item.record_id,
         "reviewer_id": reviewer_ids[item.reviewer],
-        "kind": "resolution" if item.resolution else "decision",
+        "kind": kind,
         "decision": item.decision,
         "reason": item.reason,
         "note": item.note,
@@ -199,10 +200,9 @@ def add_decision(
     event_id = session.connection().execute(_INSERT_EVENT, values).scalar()
     if event_id is None:
         raise UnknownRecord(f"no record {item.record_id} in this project")
-    what = "resolution" if item.resolution else "decision"
     store.audit(
         item.reviewer,
-        f"{item.stage} {what}",
+        f"{item.stage} {kind}",
         "decision_event",
         event_id,
         {"record": item.record_id},
@@ -379,7 +379,7 @@ def record_card(store: Store, record_id: int) -> RecordCard:
     with store.session(readonly=True) as session:
         record = session.get(Record, record_id)
         if record is None:
-            raise InputError(f"no record {record_id} in this project")
+            raise UnknownRecord(f"no record {record_id} in this project")
         authors = tuple(record.authors.split("\n")) if record.authors else ()
         return RecordCard(
             record.id, record.title, authors, record.year, record.journal, record.abstract

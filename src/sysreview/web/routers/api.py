@@ -9,13 +9,13 @@ Errors are ``{"detail": "..."}``: 400 bad input, 401 not logged in, 403 not allo
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import Future
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from sysreview.errors import InputError
 from sysreview.project.accounts import AccountInfo, authenticate
 from sysreview.project.screening import RecordCard, UnknownRecord
 from sysreview.web import workspace as uc
@@ -184,7 +184,15 @@ def queue(
 def _record_or_404(request: Request, record_id: int) -> RecordCard:
     try:
         return uc.card(workspace(request), record_id)
-    except InputError:
+    except UnknownRecord:
+        raise HTTPException(404, f"no record {record_id}") from None
+
+
+async def _saved(queued: Future[int], record_id: int) -> Saved:
+    """The stored decision's id once the group commit has made it durable (404: no record)."""
+    try:
+        return Saved(event_id=await asyncio.wrap_future(queued))
+    except UnknownRecord:
         raise HTTPException(404, f"no record {record_id}") from None
 
 
@@ -216,11 +224,7 @@ def record(
 async def post_decision(request: Request, body: DecisionIn, account: Reviewer) -> Saved:
     """Record your decision on a record (a new event; the latest one counts)."""
     queued = uc.submit_decision(workspace(request), reviewer=account.name, **body.model_dump())
-    try:
-        event = await asyncio.wrap_future(queued)
-    except UnknownRecord:
-        raise HTTPException(404, f"no record {body.record_id}") from None
-    return Saved(event_id=event)
+    return await _saved(queued, body.record_id)
 
 
 @router.get("/conflicts", response_model=list[ConflictOut])
@@ -247,11 +251,7 @@ async def post_resolution(request: Request, body: ResolutionIn, account: Adjudic
     queued = uc.submit_decision(
         workspace(request), reviewer=account.name, resolution=True, **body.model_dump()
     )
-    try:
-        event = await asyncio.wrap_future(queued)
-    except UnknownRecord:
-        raise HTTPException(404, f"no record {body.record_id}") from None
-    return Saved(event_id=event)
+    return await _saved(queued, body.record_id)
 
 
 @router.post(
