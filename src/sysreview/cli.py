@@ -327,7 +327,7 @@ def _screen_batches(
                     fail(f"reason number must be between 1 and {len(reasons)}")
                 reason = reasons[choice - 1]
             decide(project, stage=stage, record_id=card.id, reviewer=reviewer,
-                   decision=keys[key], reason=reason, db_url=db)  # fmt: skip
+                   decision=keys[key], reason=reason, source="cli", db_url=db)  # fmt: skip
             done += 1
 
 
@@ -356,9 +356,52 @@ def screen_decide(
             reason=reason,
             note=note,
             resolution=resolve,
+            source="cli",
             db_url=db,
         )
     print(f"record {record}: {decision} by {reviewer} at {stage} (event {event})")
+
+
+@screen_app.command("undo")
+def screen_undo_command(
+    reviewer: Annotated[str, typer.Option(help="Whose decision (protocol id, e.g. R1).")],
+    stage: StageOption = "ta",
+    record: Annotated[
+        int | None, typer.Option(help="The record (default: the reviewer's latest decision).")
+    ] = None,
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """Take back a decision (a new event): the record is undecided for the reviewer again."""
+    from sysreview.project.services import screen_undo
+
+    with reported():
+        taken = screen_undo(project, stage=stage, reviewer=reviewer, record_id=record, db_url=db)
+    kind = "resolution" if taken.resolution else "decision"
+    print(f"record {taken.record_id}: {reviewer}'s {kind} ({taken.decision}) at {stage} undone")
+
+
+@screen_app.command("reassign")
+def screen_reassign_command(
+    from_reviewer: Annotated[str, typer.Option("--from", help="The reviewer giving records.")],
+    to_reviewer: Annotated[str, typer.Option("--to", help="The screener taking them.")],
+    by: Annotated[str, typer.Option(help="Who decides the reassignment (recorded).")],
+    stage: StageOption = "ta",
+    record: Annotated[
+        list[int] | None, typer.Option(help="A record to move (repeat; default: all undecided).")
+    ] = None,
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """Move a reviewer's undecided records to another screener (recorded as events)."""
+    from sysreview.project.services import screen_reassign
+
+    with reported():
+        moved = screen_reassign(
+            project, stage=stage, from_reviewer=from_reviewer, to_reviewer=to_reviewer, by=by,
+            records=record or None, db_url=db,
+        )  # fmt: skip
+    print(f"{moved} records at {stage} moved from {from_reviewer} to {to_reviewer}")
 
 
 @screen_app.command("export")
@@ -409,6 +452,20 @@ def screen_link(
     print(f"record {record} linked to {'new ' if new else ''}study {study!r} (id {study_id})")
 
 
+@screen_app.command("unlink")
+def screen_unlink(
+    record: Annotated[int, typer.Argument(help="A report linked to a study (record id).")],
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """Undo a report's link to its study (the study and its data stay)."""
+    from sysreview.project.services import unlink_study_report
+
+    with reported():
+        label = unlink_study_report(project, record, db)
+    print(f"record {record} no longer linked to study {label!r}")
+
+
 @screen_app.command("conflicts")
 def screen_conflicts_command(
     stage: StageOption = "ta", project: ProjectOption = Path("."), db: DatabaseOption = None
@@ -419,7 +476,13 @@ def screen_conflicts_command(
     with reported():
         found = screen_conflicts(project, stage, db)
     for item in found:
-        votes = ", ".join(f"{who}: {what}" for who, what in item.decisions)
+        before = dict(item.independent)
+        votes = ", ".join(
+            f"{who}: {what}"
+            + (f" (changed after seeing the other's; was {before[who]})" if who in before
+               and who in item.revealed and before[who] != what else "")
+            for who, what in item.decisions
+        )  # fmt: skip
         print(f"{item.record_id}  {item.title}  [{votes}]")
     print(f"{len(found)} unresolved conflicts at {stage}")
 

@@ -4,8 +4,12 @@
 
     SysreviewError                 base of everything sysreview raises on purpose
     ├── InputError (ValueError)    bad user input; names the source, row/line and column
-    │   └── ProtocolError          review.toml problems, each with key path, value and line
-    │                              (sysreview.protocol.errors)
+    │   ├── ProtocolError          review.toml problems, each with key path, value and line
+    │   │                          (sysreview.protocol.errors)
+    │   ├── NotPermittedError      the protocol does not let this person do it (a record
+    │   │                          not assigned to them; HTTP 403)
+    │   └── StateConflictError     the review's state does not allow it now (a full-text
+    │                              decision on a record not forwarded; HTTP 409)
     ├── NotEstimableError          a study (or analysis) cannot be estimated; says why
     ├── TooFewStudiesError         an analysis needs more studies than it has
     ├── ConvergenceError           an iterative estimator did not converge
@@ -48,6 +52,9 @@ class InputError(SysreviewError, ValueError):
 
     """
 
+    http_status = 400
+    """The HTTP status a web route answers with (400: bad request)."""
+
     def __init__(
         self,
         message: str,
@@ -73,6 +80,20 @@ class InputError(SysreviewError, ValueError):
         if self.column is not None:
             where.append(f"column {self.column!r}")
         return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+class NotPermittedError(InputError):
+    """The protocol does not let this person do this (e.g. decide a record not assigned
+    to them). Web routes answer 403."""
+
+    http_status = 403
+
+
+class StateConflictError(InputError):
+    """The review's current state does not allow this (e.g. a full-text decision on a
+    record not forwarded from title/abstract). Web routes answer 409."""
+
+    http_status = 409
 
 
 class NotEstimableError(SysreviewError):

@@ -178,16 +178,17 @@ def run_command(
     db: DatabaseOption = None,
 ) -> None:
     """Run one saved live search now and import what it finds."""
-    from sysreview.project.services import opened
+    from sysreview.project.services import assign_records, opened
     from sysreview.project.updating import live_searches, run_live_search
 
-    with reported(), opened(project, db) as (_, store):
+    with reported(), opened(project, db) as (proj, store):
         saved = {s.name: s for s in live_searches(project)}
         if name not in saved:
             known = ", ".join(saved) or "none"
             fail(f"no live search {name!r} in searches/live.toml (saved: {known})")
         with _client(email, ncbi_api_key) as client, _bar(name) as progress:
             run = run_live_search(project, store, saved[name], client, progress=progress)
+        assign_records(store, proj.protocol)  # the new records' screening round
     print(run.summary())
 
 
@@ -218,10 +219,10 @@ def update_command(
     --analyse, re-run the analysis and report what changed."""
     from datetime import date
 
-    from sysreview.project.services import opened
+    from sysreview.project.services import assign_records, opened
     from sysreview.project.updating import update_project
 
-    with reported(), opened(project, db) as (_, store):
+    with reported(), opened(project, db) as (proj, store):
         try:
             day = date.fromisoformat(date_) if date_ else None
         except ValueError:
@@ -235,6 +236,7 @@ def update_command(
         finally:
             if client is not None:
                 client.close()
+        assign_records(store, proj.protocol)  # the new records' screening round
     print(report.summary())
     if analyse:
         from sysreview.project.reporting import reanalyse_project

@@ -18,17 +18,21 @@ for reporting systematic reviews. BMJ 2021;372:n71, Fig. 1.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sysreview.errors import InputError
 from sysreview.prisma.decisions import (
     CONFLICT,
+    UNDECIDED,
+    FinalDecision,
     ScreeningEvent,
+    as_final,
     duplicate_groups,
     final_decisions,
 )
 from sysreview.prisma.result import Counts, PrismaBalanceError, PrismaCounts
+from sysreview.screening.status import UnitStatus
 
 __all__ = [
     "NOT_RETRIEVED_REASONS",
@@ -84,6 +88,11 @@ class PrismaInputs:
         ``(study_id, record_id)`` links of reports to the studies they describe.
     removed_by_automation, removed_other_reasons
         Records removed before screening other than as duplicates (0 unless recorded).
+    ta_status, ft_status
+        Each unit's status at the stage under the protocol's assignments
+        (:func:`sysreview.screening.status.unit_statuses`), when known; they replace
+        the events' decisions, so a unit counts only once it is settled. Without them,
+        every reviewer who decided a unit is taken as required.
     """
 
     sources: tuple[SourceCount, ...]
@@ -93,6 +102,8 @@ class PrismaInputs:
     study_reports: tuple[tuple[int, int], ...] = ()
     removed_by_automation: int = 0
     removed_other_reasons: int = 0
+    ta_status: Mapping[int, UnitStatus] | None = None
+    ft_status: Mapping[int, UnitStatus] | None = None
 
 
 def _by_name(pairs: Iterable[tuple[str, int]]) -> Counts:
@@ -100,6 +111,20 @@ def _by_name(pairs: Iterable[tuple[str, int]]) -> Counts:
     for name, n in pairs:
         counts[name] += n
     return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _finals(
+    status: Mapping[int, UnitStatus] | None,
+    events: Iterable[ScreeningEvent],
+    groups: Mapping[int, int],
+) -> dict[int, FinalDecision]:
+    """Each unit's final decision (settled, else conflict), leaving out undecided units."""
+    finals = (
+        final_decisions(events, groups)
+        if status is None
+        else {unit: as_final(s) for unit, s in status.items()}
+    )
+    return {u: d for u, d in finals.items() if d.decision != UNDECIDED}
 
 
 def _key(text: str) -> str:
@@ -140,8 +165,11 @@ def derive_counts(
     - Duplicates removed = sum over confirmed duplicate groups of (size - 1), over all
       sources; a group is a connected component of the confirmed links.
     - A screening unit is one record after duplicate removal; events on any copy of a
-      group count for the group. Its final decision at each stage follows
-      :func:`sysreview.prisma.decisions.final_decision`.
+      group count for the group. Its final decision at each stage is its settled
+      status (``ta_status``/``ft_status``: resolved, or final under the protocol's
+      assignments); without statuses it follows
+      :func:`sysreview.prisma.decisions.final_decision`. A unit that is not settled
+      is awaiting a decision or, when its reviewers disagree, in conflict.
     - Records screened = identified - duplicates - automation - other reasons.
       Excluded = final TA "exclude"; sought = final TA "include" (and "maybe" when
       ``maybe_goes_forward``); the rest are awaiting or in conflict.
@@ -176,7 +204,7 @@ def derive_counts(
     n_groups = len(set(groups.values()))
     duplicates = len(groups) - n_groups
     screened = identified - duplicates - inputs.removed_by_automation - inputs.removed_other_reasons
-    ta = final_decisions(inputs.ta_events, groups)
+    ta = _finals(inputs.ta_status, inputs.ta_events, groups)
     if len(ta) > screened:
         raise PrismaBalanceError(
             f"PRISMA boxes do not balance: {len(ta)} records have title/abstract decisions "
@@ -185,7 +213,8 @@ def derive_counts(
     forward = {"include", "maybe"} if maybe_goes_forward else {"include"}
     ta_states = Counter(d.decision for d in ta.values())
     sought = {unit for unit, d in ta.items() if d.decision in forward}
-    ft = {u: d for u, d in final_decisions(inputs.ft_events, groups).items() if u in sought}
+    ft_all = _finals(inputs.ft_status, inputs.ft_events, groups)
+    ft = {u: d for u, d in ft_all.items() if u in sought}
     missing = {_key(reason) for reason in not_retrieved_reasons}
     not_retrieved = {
         u for u, d in ft.items() if d.decision == "exclude" and _key(d.reason or "") in missing

@@ -19,7 +19,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sysreview.errors import InputError
+from sysreview.screening.status import (
+    ScreeningEvent,
+    State,
+    UnitStatus,
+    unit_status,
+    unit_statuses,
+)
 
 __all__ = [
     "CONFLICT",
@@ -35,43 +41,6 @@ CONFLICT = "conflict"
 """Final state of a unit whose reviewers disagree and no arbiter has resolved it."""
 UNDECIDED = "undecided"
 """Final state of a unit nobody has decided at that stage."""
-_DECISIONS = ("include", "exclude", "maybe")
-
-
-@dataclass(frozen=True)
-class ScreeningEvent:
-    """One screening decision (or arbiter resolution) about one record at one stage.
-
-    Attributes
-    ----------
-    record
-        Id of the record decided on.
-    reviewer
-        Id of the reviewer (or arbiter) who decided.
-    decision
-        ``"include"``, ``"exclude"`` or ``"maybe"`` (a resolution never says maybe).
-    reason
-        The exclusion reason as entered, if any.
-    resolution
-        ``True`` for an arbiter's resolution of a disagreement.
-    order
-        Position in the event log (the store's event id): a higher order is later.
-    """
-
-    record: int
-    reviewer: int
-    decision: str
-    reason: str | None = None
-    resolution: bool = False
-    order: int = 0
-
-    def __post_init__(self) -> None:
-        if self.decision not in _DECISIONS:
-            raise InputError(
-                f"Invalid decision {self.decision!r}; must be one of {', '.join(_DECISIONS)}"
-            )
-        if self.resolution and self.decision == "maybe":
-            raise InputError(f"record {self.record}: a resolution must include or exclude")
 
 
 @dataclass(frozen=True)
@@ -127,7 +96,9 @@ def final_decision(events: Iterable[ScreeningEvent]) -> FinalDecision:
 
     Notes
     -----
-    The rules, applied in this order:
+    Every reviewer who decided is required (no protocol assignment is known here; the
+    project's screening follows its protocol's assignments,
+    :func:`sysreview.screening.status.unit_status`). The rules, applied in this order:
 
     1. Each reviewer's word is their latest (highest ``order``) decision; each
        arbiter's resolutions likewise collapse to the latest resolution for the unit.
@@ -153,27 +124,17 @@ def final_decision(events: Iterable[ScreeningEvent]) -> FinalDecision:
     >>> final_decision([])
     FinalDecision(decision='undecided', reason=None)
     """
-    latest: dict[int, ScreeningEvent] = {}
-    resolution: ScreeningEvent | None = None
-    for event in events:
-        if event.resolution:
-            if resolution is None or event.order > resolution.order:
-                resolution = event
-            continue
-        seen = latest.get(event.reviewer)
-        if seen is None or event.order > seen.order:
-            latest[event.reviewer] = event
-    if resolution is not None:
-        return FinalDecision(resolution.decision, resolution.reason)
-    if not latest:
+    return as_final(unit_status(events))
+
+
+def as_final(status: UnitStatus | None) -> FinalDecision:
+    """A unit's status as a :class:`FinalDecision` (unsettled: conflict or undecided)."""
+    if status is None or status.state in (State.AWAITING_FIRST, State.AWAITING_SECOND):
         return FinalDecision(UNDECIDED)
-    said = {event.decision for event in latest.values()}
-    if len(said) > 1:
+    if status.state is State.CONFLICT:
         return FinalDecision(CONFLICT)
-    decision = said.pop()
-    reasons = [e for e in latest.values() if e.reason and e.reason.strip()]
-    reason = max(reasons, key=lambda e: e.order).reason if reasons else None
-    return FinalDecision(decision, reason)
+    assert status.decision is not None  # a settled status has its decision
+    return FinalDecision(status.decision, status.reason)
 
 
 def final_decisions(
@@ -191,7 +152,4 @@ def final_decisions(
     >>> final_decisions([e(7, 1, "exclude", order=1), e(3, 2, "include", order=2)], {7: 3})
     {3: FinalDecision(decision='conflict', reason=None)}
     """
-    by_unit: dict[int, list[ScreeningEvent]] = {}
-    for event in events:
-        by_unit.setdefault(groups.get(event.record, event.record), []).append(event)
-    return {unit: final_decision(unit_events) for unit, unit_events in by_unit.items()}
+    return {unit: as_final(s) for unit, s in unit_statuses(events, groups).items()}

@@ -15,6 +15,7 @@ for reporting systematic reviews. BMJ 2021;372:n71, Fig. 1.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -36,6 +37,10 @@ from sysreview.project.store import (
     StudyReport,
     latest_decisions_select,
 )
+from sysreview.protocol import Protocol
+
+if TYPE_CHECKING:
+    from sysreview.project.screening_state import ScreeningState
 
 __all__ = ["confirmed_pairs", "prisma_counts", "prisma_inputs", "screening_events"]
 
@@ -76,12 +81,14 @@ def screening_events(session: Session, stage: str) -> tuple[ScreeningEvent, ...]
     )
 
 
-def prisma_inputs(session: Session) -> PrismaInputs:
+def prisma_inputs(session: Session, state: ScreeningState | None = None) -> PrismaInputs:
     """What the PRISMA 2020 counts of the store in ``session`` are derived from.
 
     Records are counted per ``(source_kind, source_database)`` of their import batch (the
     records actually stored, not the batch's declared ``record_count``); nothing is
-    recorded as removed by automation or for other reasons, so those boxes are 0.
+    recorded as removed by automation or for other reasons, so those boxes are 0. With
+    the project's screening ``state``, units count by their status under the protocol's
+    assignments (only settled decisions fill the boxes).
     """
     reports = select(StudyReport.study_id, StudyReport.record_id).order_by(StudyReport.id)
     return PrismaInputs(
@@ -90,12 +97,15 @@ def prisma_inputs(session: Session) -> PrismaInputs:
         ta_events=screening_events(session, "ta"),
         ft_events=screening_events(session, "ft"),
         study_reports=tuple((s, r) for s, r in session.execute(reports)),
+        ta_status=None if state is None else state.ta.status,
+        ft_status=None if state is None else state.ft.status,
     )
 
 
 def prisma_counts(
     store: Store,
     *,
+    protocol: Protocol | None = None,
     maybe_goes_forward: bool = True,
     not_retrieved_reasons: Sequence[str] = NOT_RETRIEVED_REASONS,
 ) -> PrismaCounts:
@@ -105,6 +115,11 @@ def prisma_counts(
     ----------
     store
         An open project store.
+    protocol
+        The project's protocol: units then count by their screening status under its
+        assignments (:mod:`sysreview.project.screening_state`), so a record counts in a
+        box only once its decision is settled, and ``maybe_goes_forward`` is the
+        protocol's. Without it, every reviewer who decided a unit is taken as required.
     maybe_goes_forward
         Whether a final title/abstract "maybe" goes on to full-text retrieval.
     not_retrieved_reasons
@@ -130,8 +145,14 @@ def prisma_counts(
     >>> counts.records_screened, counts.reports_included
     (0, 0)
     """
+    state = None
+    if protocol is not None:
+        from sysreview.project.screening_state import screening_state
+
+        state = screening_state(store, protocol)
+        maybe_goes_forward = protocol.screening.maybe_goes_forward
     with store.session(readonly=True) as session:
-        inputs = prisma_inputs(session)
+        inputs = prisma_inputs(session, state)
     return derive_counts(
         inputs,
         maybe_goes_forward=maybe_goes_forward,

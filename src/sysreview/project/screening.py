@@ -1,62 +1,95 @@
-"""Screening decisions: append-only events, blinding, conflicts and their resolution.
+"""Screening decisions: the only way a record moves through screening, on every route.
 
 Reviewers are the protocol's (``[[review.reviewers]]``), stored by their protocol id.
-A reviewer's decision is a new event every time (the latest one counts); an arbiter's
-resolution settles a record. Blinding is enforced here, in the services: while the
-protocol's stage is blind, a reviewer sees another reviewer's decision on a record only
-after deciding it too. Full-text exclusions need a reason from the protocol's list.
+Every decision is a new event, checked here against the protocol and the review's
+current state (:mod:`sysreview.project.screening_state`) before it is stored, whether
+it comes from the command line, a sheet, a page or the JSON API:
+
+- a reviewer decides only the records assigned to them at that stage
+  (:class:`~sysreview.errors.NotPermittedError`, HTTP 403);
+- a full-text decision needs a record forwarded from title/abstract; a resolution
+  needs a record in conflict; a title/abstract decision cannot change once the record
+  has full-text decisions, nor a full-text one once the report is linked to a study
+  (:class:`~sysreview.errors.StateConflictError`, HTTP 409);
+- a decision made after its author could see another reviewer's decision on the record
+  is stored as *revealed*, so it never silently turns into independent agreement
+  (:mod:`sysreview.screening.status`).
+
+Nothing is stored when a check fails. The read side (what each person may see) is
+:mod:`sysreview.project.screening_views`.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NotRequired, TypedDict, Unpack
 
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
-from sysreview.errors import InputError
-from sysreview.prisma.decisions import FinalDecision, duplicate_groups, final_decisions
-from sysreview.project.prisma_data import confirmed_pairs, screening_events
+from sysreview.errors import InputError, NotPermittedError, StateConflictError
+from sysreview.project.screening_state import ScreeningState, screening_state, store_assignments
+from sysreview.project.screening_views import (
+    Conflict,
+    RecordCard,
+    ScreenQueue,
+    SeenDecision,
+    UnknownRecord,
+    assigned_records,
+    check_stage,
+    conflicts,
+    current_events,
+    decision_triples,
+    decisions_seen_by,
+    pending_records,
+    prioritised_queue,
+    record_card,
+    stage_policy_blind,
+)
 from sysreview.project.store import (
     DECISIONS,
-    STAGES,
     DecisionEvent,
     Record,
     Reviewer,
+    ScreeningAssignment,
     Store,
-    current_decisions,
+    Study,
+    StudyReport,
     utcnow,
 )
 from sysreview.protocol import Protocol
 from sysreview.protocol.review import Role
+from sysreview.screening.assignment import Slot
+from sysreview.screening.status import State
 
-
-@dataclass(frozen=True)
-class SeenDecision:
-    """A decision as shown to a reviewer (others' only when blinding allows)."""
-
-    reviewer: str
-    kind: str
-    decision: str
-    reason: str | None
-    note: str | None
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """A record whose reviewers disagree and that no arbiter has resolved yet."""
-
-    record_id: int
-    title: str | None
-    decisions: tuple[tuple[str, str], ...]
-
-
-def _check_stage(stage: str) -> None:
-    if stage not in STAGES:
-        raise InputError(f"invalid stage {stage!r}; must be one of {', '.join(STAGES)}")
+__all__ = [
+    "Conflict",
+    "DecisionFields",
+    "NewDecision",
+    "RecordCard",
+    "ScreenQueue",
+    "SeenDecision",
+    "UnknownRecord",
+    "add_decision",
+    "assigned_records",
+    "check_decision",
+    "check_reason",
+    "check_reviewer",
+    "conflicts",
+    "decision_triples",
+    "decisions_seen_by",
+    "link_report",
+    "new_decision",
+    "pending_records",
+    "prioritised_queue",
+    "reassign",
+    "record_card",
+    "record_decision",
+    "sync_reviewers",
+    "undo_decision",
+    "unlink_report",
+]
 
 
 def sync_reviewers(session: Session, protocol: Protocol) -> dict[str, Reviewer]:
@@ -97,7 +130,10 @@ def check_reason(protocol: Protocol, stage: str, decision: str, reason: str | No
     return allowed[reason.casefold()]
 
 
-_EVENT_COLUMNS = ("stage", "reviewer_id", "kind", "decision", "reason", "note", "created_at")
+_EVENT_COLUMNS = (
+    "stage", "reviewer_id", "kind", "decision", "reason", "note", "created_at", "retraction",
+    "revealed", "source",
+)  # fmt: skip
 # One statement per decision: the row is inserted only when its record exists, so no
 # separate look-up (a round trip fewer on PostgreSQL, inside the group commit's batch).
 _INSERT_EVENT = (
@@ -113,13 +149,12 @@ _INSERT_EVENT = (
 )
 
 
-class UnknownRecord(InputError):
-    """A record id that is not in the project."""
-
-
 @dataclass(frozen=True)
 class NewDecision:
-    """A checked decision (or resolution) waiting to be stored: see :func:`new_decision`."""
+    """A checked decision (or resolution, or retraction) waiting to be stored.
+
+    See :func:`new_decision` and :func:`check_decision`.
+    """
 
     stage: str
     record_id: int
@@ -128,6 +163,9 @@ class NewDecision:
     reason: str | None
     note: str | None
     resolution: bool
+    source: str | None = None
+    retraction: bool = False
+    revealed: bool = False
 
 
 class DecisionFields(TypedDict):
@@ -135,8 +173,9 @@ class DecisionFields(TypedDict):
 
     ``stage`` (``ta`` or ``ft``), ``record_id``, ``reviewer`` (the protocol's id) and
     ``decision`` (include, exclude, maybe) are required; ``reason`` (a full-text
-    exclusion needs one of the protocol's), ``note`` and ``resolution`` (an arbiter
-    settling a disagreement) are optional. Empty texts count as not given.
+    exclusion needs one of the protocol's), ``note``, ``resolution`` (an arbiter
+    settling a disagreement) and ``source`` (the route or file: ``cli``, ``web``,
+    ``api``, ``sheet:NAME``) are optional. Empty texts count as not given.
     """
 
     stage: str
@@ -146,10 +185,11 @@ class DecisionFields(TypedDict):
     reason: NotRequired[str | None]
     note: NotRequired[str | None]
     resolution: NotRequired[bool]
+    source: NotRequired[str | None]
 
 
 def new_decision(protocol: Protocol, **fields: Unpack[DecisionFields]) -> NewDecision:
-    """A decision checked against the protocol, before it touches the store.
+    """A decision checked against the protocol alone, before the review's state is read.
 
     Raises
     ------
@@ -161,23 +201,104 @@ def new_decision(protocol: Protocol, **fields: Unpack[DecisionFields]) -> NewDec
     stage, record_id, reviewer = fields["stage"], fields["record_id"], fields["reviewer"]
     decision, resolution = fields["decision"], fields.get("resolution", False)
     reason, note = fields.get("reason") or None, fields.get("note") or None
-    _check_stage(stage)
+    check_stage(stage)
     if decision not in DECISIONS:
         raise InputError(f"invalid decision {decision!r}; must be one of {', '.join(DECISIONS)}")
     if resolution and decision == "maybe":
         raise InputError("a resolution must include or exclude, not 'maybe'")
     check_reviewer(protocol, reviewer, Role.ARBITER if resolution else Role.SCREENER)
     reason = check_reason(protocol, stage, decision, reason)
-    return NewDecision(stage, record_id, reviewer, decision, reason, note, resolution)
+    source = fields.get("source") or None
+    return NewDecision(stage, record_id, reviewer, decision, reason, note, resolution, source)
+
+
+def _unit(state: ScreeningState, record_id: int) -> int:
+    unit = state.unit_of(record_id)
+    if unit not in state.ta.status:
+        raise UnknownRecord(f"no record {record_id} in this project")
+    return unit
+
+
+def _check_moves(state: ScreeningState, item: NewDecision, unit: int, linked: bool) -> None:
+    """Refuse a change to a stage the record has already left behind."""
+    where = f"record {item.record_id}"
+    if item.stage == "ta" and any(current_events(state.ft, unit)):
+        raise StateConflictError(
+            f"{where} has full-text decisions: its title/abstract decision can no longer "
+            "change (undo the full-text decisions first)"
+        )
+    if item.stage == "ft" and linked:
+        raise StateConflictError(
+            f"{where} is linked to a study: its full-text decision can no longer change "
+            "(unlink the report first)"
+        )
+
+
+def check_decision(
+    store: Store,
+    protocol: Protocol,
+    item: NewDecision,
+    state: ScreeningState | None = None,
+) -> NewDecision:
+    """``item`` checked against the review's state, with its ``revealed`` flag set.
+
+    Raises
+    ------
+    UnknownRecord
+        When the record is not in the project.
+    NotPermittedError
+        When a reviewer's record is not assigned to them at the stage.
+    StateConflictError
+        A full-text decision on a record not forwarded from title/abstract; a
+        resolution of a record not in conflict; a title/abstract change on a record
+        with full-text decisions; a full-text change on a report linked to a study.
+    """
+    state = screening_state(store, protocol) if state is None else state
+    unit = _unit(state, item.record_id)
+    here = state.stage(item.stage)
+    where = f"record {item.record_id}"
+    if item.stage == "ft" and unit not in here.status:
+        found = state.ta.status[unit]
+        said = f" ({found.decision})" if found.settled else ""
+        raise StateConflictError(
+            f"{where} is not forwarded to full text: at title/abstract it is "
+            f"{found.state.label}{said}"
+        )
+    status = here.status[unit]
+    if item.resolution and status.state not in (State.CONFLICT, State.RESOLVED):
+        raise StateConflictError(
+            f"{where} is not in conflict at {item.stage} (it is {status.state.label}): "
+            "an arbiter resolves disagreements only"
+        )
+    if not item.resolution and not here.assignments[unit].holds(item.reviewer):
+        raise NotPermittedError(f"{where} is not assigned to {item.reviewer} at {item.stage}")
+    _check_moves(state, item, unit, item.stage == "ft" and _linked(store, state, unit))
+    mine = [e for e in here.events.get(unit, ()) if e.reviewer == item.reviewer]
+    others = [e for e in here.events.get(unit, ()) if e.reviewer != item.reviewer]
+    could_see = bool(mine) or not stage_policy_blind(protocol, item.stage)
+    return replace(item, revealed=bool(others) and could_see and not item.resolution)
+
+
+def _linked(store: Store, state: ScreeningState, unit: int) -> bool:
+    copies = [r for r, u in state.groups.items() if u == unit] or [unit]
+    with store.session(readonly=True) as session:
+        query = select(StudyReport.id).where(StudyReport.record_id.in_(copies)).limit(1)
+        return session.scalar(query) is not None
 
 
 def add_decision(
-    store: Store, session: Session, item: NewDecision, reviewer_ids: Mapping[str, int]
+    store: Store,
+    session: Session,
+    item: NewDecision,
+    reviewer_ids: Mapping[str, int],
+    protocol: Protocol | None = None,
 ) -> int:
     """Add ``item`` and its audit entry to ``session``'s transaction; the event's id.
 
     ``reviewer_ids`` maps protocol reviewer ids to their store rows' ids (from
-    :func:`sync_reviewers`). The caller commits.
+    :func:`sync_reviewers`). With ``protocol``, a full-text decision also stores the
+    assignments it makes due (the second reviewer's sample, drawn once the first
+    reviewer has decided every report). The caller commits.
 
     Raises
     ------
@@ -196,19 +317,28 @@ def add_decision(
         "reason": item.reason,
         "note": item.note,
         "created_at": utcnow(),
+        "retraction": item.retraction,
+        "revealed": item.revealed,
+        "source": item.source,
     }
     event_id = session.connection().execute(_INSERT_EVENT, values).scalar()
     if event_id is None:
         raise UnknownRecord(f"no record {item.record_id} in this project")
-    store.audit(
-        item.reviewer,
-        f"{item.stage} {kind}",
-        "decision_event",
-        event_id,
-        {"record": item.record_id},
-        session=session,
-    )
+    what = f"{item.stage} {'undo ' if item.retraction else ''}{kind}"
+    details = {"record": item.record_id, "decision": item.decision, "source": item.source}
+    if item.revealed:
+        details["revealed"] = True
+    store.audit(item.reviewer, what, "decision_event", event_id, details, session=session)
+    if protocol is not None and item.stage == "ft":
+        store_assignments(store, protocol, session)
     return event_id
+
+
+def _stored(store: Store, protocol: Protocol, item: NewDecision) -> int:
+    with store.session() as session:
+        people = sync_reviewers(session, protocol)
+        ids = {name: r.id for name, r in people.items()}
+        return add_decision(store, session, item, ids, protocol)
 
 
 def record_decision(store: Store, protocol: Protocol, **fields: Unpack[DecisionFields]) -> int:
@@ -217,234 +347,125 @@ def record_decision(store: Store, protocol: Protocol, **fields: Unpack[DecisionF
     Raises
     ------
     InputError
-        For an unknown stage, decision, record or reviewer, a reviewer without the
-        role (screener; arbiter for a resolution), a resolution of ``maybe``, or a
-        full-text exclusion without one of the protocol's reasons.
+        See :func:`new_decision` and :func:`check_decision` (nothing is stored).
     """
-    item = new_decision(protocol, **fields)
+    item = check_decision(store, protocol, new_decision(protocol, **fields))
+    return _stored(store, protocol, item)
+
+
+def undo_decision(
+    store: Store,
+    protocol: Protocol,
+    *,
+    stage: str,
+    reviewer: str,
+    record_id: int | None = None,
+    source: str | None = None,
+) -> NewDecision:
+    """Take back ``reviewer``'s latest decision at ``stage`` (or theirs on ``record_id``).
+
+    The record is undecided for them again and back in their queue; an arbiter's undo
+    takes back their latest resolution. A decision taken again after a reveal is marked
+    as such. Returns the retraction stored.
+
+    Raises
+    ------
+    InputError
+        When there is nothing of theirs to take back, or (as for any change) the record
+        has moved on to full text or to a study.
+    """
+    check_stage(stage)
+    state = screening_state(store, protocol)
+    here = state.stage(stage)
+    unit = None if record_id is None else _unit(state, record_id)
+    mine = [
+        e
+        for u in (here.units if unit is None else [unit])
+        for e in current_events(here, u)
+        if e.reviewer == reviewer
+    ]
+    if not mine:
+        scope = "" if record_id is None else f" on record {record_id}"
+        raise StateConflictError(f"{reviewer} has no {stage} decision{scope} to undo")
+    last = max(mine, key=lambda e: e.order)
+    unit = state.unit_of(last.record)
+    item = NewDecision(
+        stage, last.record, reviewer, last.decision, last.reason, None, last.resolution,
+        source, retraction=True,
+    )  # fmt: skip
+    _check_moves(state, item, unit, stage == "ft" and _linked(store, state, unit))
+    others = [e for e in here.events.get(unit, ()) if e.reviewer != reviewer]
+    item = replace(item, revealed=bool(others) and not last.resolution)
+    _stored(store, protocol, item)
+    return item
+
+
+def reassign(
+    store: Store,
+    protocol: Protocol,
+    *,
+    stage: str,
+    from_reviewer: str,
+    to_reviewer: str,
+    by: str,
+    records: list[int] | None = None,
+) -> int:
+    """Move ``from_reviewer``'s undecided records at ``stage`` to ``to_reviewer``.
+
+    An administrator's decision, stored as assignment events (by ``by``). Only records
+    ``from_reviewer`` has not decided move; ``to_reviewer`` must be a screener and not
+    already hold the record's other slot. Returns how many records moved.
+
+    Raises
+    ------
+    InputError
+        For unknown reviewers, a record not assigned to ``from_reviewer``, one they
+        already decided, or one ``to_reviewer`` already screens.
+    """
+    check_stage(stage)
+    check_reviewer(protocol, to_reviewer, Role.SCREENER)
+    state = screening_state(store, protocol)
+    here = state.stage(stage)
+    pending = set(here.pending_for(from_reviewer))
+    chosen = sorted(pending) if records is None else [_unit(state, r) for r in records]
+    problems = []
+    for unit in chosen:
+        held = here.assignments.get(unit)
+        if held is None or not held.holds(from_reviewer):
+            problems.append(f"record {unit} is not assigned to {from_reviewer} at {stage}")
+        elif unit not in pending:
+            problems.append(f"record {unit}: {from_reviewer} has decided it; it cannot move")
+        elif held.holds(to_reviewer):
+            problems.append(f"record {unit} is already assigned to {to_reviewer}")
+    if problems:
+        raise NotPermittedError("; ".join(problems))
     with store.session() as session:
-        people = sync_reviewers(session, protocol)
-        return add_decision(store, session, item, {name: r.id for name, r in people.items()})
-
-
-def decisions_seen_by(
-    store: Store, protocol: Protocol, *, stage: str, record_id: int, reviewer: str
-) -> list[SeenDecision]:
-    """The current decisions on a record that ``reviewer`` may see.
-
-    Own decisions always; others' only when the stage is not blind, when the reviewer
-    has decided the record too, or when the reviewer is an arbiter.
-    """
-    _check_stage(stage)
-    policy = protocol.screening.title_abstract if stage == "ta" else protocol.screening.full_text
-    people = {p.id: p for p in protocol.review.reviewers}
-    arbiter = reviewer in people and people[reviewer].has(Role.ARBITER)
-    with store.session(readonly=True) as session:
-        names = {r.id: r.name for r in session.scalars(select(Reviewer))}
-        here = [d for d in current_decisions(session, stage) if d.record_id == record_id]
-        decided = any(names[d.reviewer_id] == reviewer for d in here if d.kind == "decision")
-        open_view = not policy.blind or decided or arbiter
-        return [
-            SeenDecision(names[d.reviewer_id], d.kind, d.decision, d.reason, d.note)
-            for d in here
-            if open_view or names[d.reviewer_id] == reviewer
-        ]
-
-
-def conflicts(store: Store, stage: str) -> list[Conflict]:
-    """Records whose reviewers' current decisions differ and that are not resolved."""
-    _check_stage(stage)
-    with store.session(readonly=True) as session:
-        names = {r.id: r.name for r in session.scalars(select(Reviewer))}
-        by_record: dict[int, list[DecisionEvent]] = defaultdict(list)
-        for event in current_decisions(session, stage):
-            by_record[event.record_id].append(event)
-        found = []
-        for record_id, events in sorted(by_record.items()):
-            own = [e for e in events if e.kind == "decision"]
-            votes = {e.decision for e in own}
-            if any(e.kind == "resolution" for e in events) or len(votes) < 2:
-                continue
-            record = session.get(Record, record_id)
-            found.append(
-                Conflict(
-                    record_id,
-                    None if record is None else record.title,
-                    tuple(sorted((names[e.reviewer_id], e.decision) for e in own)),
+        ids = {n: r.id for n, r in sync_reviewers(session, protocol).items()}
+        store_assignments(store, protocol, session)
+        for unit in chosen:
+            slot = Slot.FIRST if here.assignments[unit].first == from_reviewer else Slot.SECOND
+            session.add(
+                ScreeningAssignment(
+                    stage=stage, record_id=unit, slot=slot.value, reviewer_id=ids[to_reviewer],
+                    origin="reassignment", assigned_by=by,
                 )
-            )
-        return found
-
-
-def decision_triples(store: Store, stage: str) -> list[tuple[int, str, str]]:
-    """``(record, reviewer, decision)`` of every current own decision (for agreement)."""
-    _check_stage(stage)
-    with store.session(readonly=True) as session:
-        names = {r.id: r.name for r in session.scalars(select(Reviewer))}
-        return [
-            (e.record_id, names[e.reviewer_id], e.decision)
-            for e in current_decisions(session, stage)
-            if e.kind == "decision"
-        ]
-
-
-def _screeners(protocol: Protocol, stage: str) -> tuple[str | None, str | None]:
-    """The stage's first and second reviewer (the protocol's, else its first two screeners)."""
-    policy = protocol.screening.title_abstract if stage == "ta" else protocol.screening.full_text
-    screeners = [p.id for p in protocol.review.reviewers if p.has(Role.SCREENER)]
-    first = policy.first_reviewer or (screeners[0] if screeners else None)
-    rest = [s for s in screeners if s != first]
-    second = policy.second_reviewer or (rest[0] if rest else None)
-    return first, second
-
-
-def _units(session: Session) -> list[int]:
-    """One record per duplicate group (its smallest id) and every unlinked record."""
-    groups = duplicate_groups(confirmed_pairs(session))
-    ids = session.scalars(select(Record.id).order_by(Record.id))
-    return sorted({groups.get(i, i) for i in ids})
-
-
-def _finals(session: Session, stage: str) -> dict[int, FinalDecision]:
-    """Each decided record's final decision at ``stage``, by PRISMA's rules.
-
-    (resolution, else agreement, else conflict: :func:`sysreview.prisma.final_decision`)
-    """
-    return final_decisions(screening_events(session, stage), {})
-
-
-def assigned_records(store: Store, protocol: Protocol, *, stage: str, reviewer: str) -> list[int]:
-    """The records ``reviewer`` is to screen at ``stage``, by the protocol's policy.
-
-    Notes
-    -----
-    Title/abstract: the first reviewer screens every record (one per duplicate group);
-    the second screens the protocol's dual-screened fraction (first N% or a seeded random
-    sample). Full text: the records whose final title/abstract decision is include or
-    maybe; the first reviewer assesses all, the second the protocol's fractions of the
-    first reviewer's inclusions and exclusions. Anyone else is assigned nothing.
-    """
-    _check_stage(stage)
-    first, second = _screeners(protocol, stage)
-    if reviewer not in (first, second):
-        return []
-    with store.session(readonly=True) as session:
-        units = _units(session)
-        if stage == "ta":
-            return (
-                units
-                if reviewer == first
-                else list(protocol.screening.title_abstract.dual_screened(units))
-            )
-        finals = _finals(session, "ta")
-        onward = ("include", "maybe") if protocol.screening.maybe_goes_forward else ("include",)
-        forward = [u for u in units if u in finals and finals[u].decision in onward]
-        if reviewer == first:
-            return forward
-        names = {r.id: r.name for r in session.scalars(select(Reviewer))}
-        first_says = {
-            e.record_id: e.decision
-            for e in current_decisions(session, "ft")
-            if e.kind == "decision" and names[e.reviewer_id] == first
-        }
-    policy = protocol.screening.full_text
-    included = [u for u in forward if first_says.get(u) == "include"]
-    excluded = [u for u in forward if first_says.get(u) == "exclude"]
-    chosen = set(policy.sample(policy.second_reviewer_included, included))
-    chosen |= set(policy.second_screened(excluded))
-    return [u for u in forward if u in chosen]
-
-
-def pending_records(store: Store, protocol: Protocol, *, stage: str, reviewer: str) -> list[int]:
-    """Assigned records that ``reviewer`` has not decided yet, in screening order."""
-    assigned = assigned_records(store, protocol, stage=stage, reviewer=reviewer)
-    done = {record for record, who, _ in decision_triples(store, stage) if who == reviewer}
-    return [r for r in assigned if r not in done]
-
-
-@dataclass(frozen=True)
-class RecordCard:
-    """What a screener sees of a record."""
-
-    id: int
-    title: str | None
-    authors: tuple[str, ...]
-    year: int | None
-    journal: str | None
-    abstract: str | None
-
-
-def record_card(store: Store, record_id: int) -> RecordCard:
-    """The record as shown to a screener: title, authors, year, journal, abstract."""
-    with store.session(readonly=True) as session:
-        record = session.get(Record, record_id)
-        if record is None:
-            raise UnknownRecord(f"no record {record_id} in this project")
-        authors = tuple(record.authors.split("\n")) if record.authors else ()
-        return RecordCard(
-            record.id, record.title, authors, record.year, record.journal, record.abstract
-        )
-
-
-@dataclass(frozen=True)
-class ScreenQueue:
-    """A reviewer's pending records in screening order, with the ranking's stopping aid."""
-
-    records: tuple[int, ...]
-    prioritised: bool
-    advice: str | None
-
-
-def prioritised_queue(
-    store: Store, protocol: Protocol, *, stage: str, reviewer: str
-) -> ScreenQueue:
-    """Pending records, title/abstract ones ranked by active learning on decisions so far.
-
-    Notes
-    -----
-    At title/abstract the model (:class:`sysreview.screening.Prioritiser`, TF-IDF of
-    title and abstract) learns from the final decisions so far (include or maybe = 1,
-    exclude = 0) and ranks the unscreened records, most likely relevant first; the
-    stopping aid is shown with it but nothing is ever excluded automatically. Until the
-    decisions hold one relevant and one irrelevant record, and always at full text, the
-    order is the records' order.
-    """
-    pending = pending_records(store, protocol, stage=stage, reviewer=reviewer)
-    if stage != "ta" or not pending:
-        return ScreenQueue(tuple(pending), False, None)
-    from sysreview.screening import Prioritiser
-
-    with store.session(readonly=True) as session:
-        units = _units(session)
-        rows = session.execute(
-            select(Record.id, Record.title, Record.abstract).where(Record.id.in_(units))
-        )
-        texts = {i: f"{t or ''} {a or ''}" for i, t, a in rows}
-        events = screening_events(session, "ta")
-    decided = {
-        u: f.decision
-        for u, f in final_decisions(events, {}).items()
-        if f.decision in ("include", "maybe", "exclude")
-    }
-    labels = [None if u not in decided else int(decided[u] != "exclude") for u in units]
-    latest: dict[int, int] = {}
-    for event in events:
-        if event.record in decided:
-            latest[event.record] = max(latest.get(event.record, 0), event.order)
-    history = sorted((units.index(u) for u in latest), key=lambda i: latest[units[i]])
-    ranking = Prioritiser([texts[u] for u in units]).rank(labels, history=history)
-    if not ranking.trained:
-        return ScreenQueue(tuple(pending), False, None)
-    place = {units[i]: n for n, i in enumerate(ranking.order)}
-    ordered = sorted(pending, key=lambda r: (place.get(r, len(place)), r))
-    advice = None if ranking.stopping is None else ranking.stopping.summary()
-    return ScreenQueue(tuple(ordered), True, advice)
+            )  # fmt: skip
+        session.flush()
+        store.audit(by, f"{stage} reassign", "screening_assignment", None,
+                    {"from": from_reviewer, "to": to_reviewer, "records": chosen})  # fmt: skip
+    return len(chosen)
 
 
 def link_report(
-    store: Store, *, record_id: int, study: str, primary: bool = False, who: str = "sysreview"
+    store: Store,
+    protocol: Protocol,
+    *,
+    record_id: int,
+    study: str,
+    primary: bool = False,
+    who: str = "sysreview",
 ) -> tuple[int, bool]:
-    """Link an included full-text report to its study (created on first use).
+    """Link a report finally included at full text to its study (created on first use).
 
     Several reports can describe one study (the seed review: 11 reports of 8 studies);
     PRISMA counts both. Returns the study id and whether the study is new.
@@ -452,22 +473,26 @@ def link_report(
     Raises
     ------
     InputError
-        When the record is not finally included at full text, or is already linked.
+        When the record is unknown, not finally included at full text (settled), or
+        already linked.
     """
-    from sysreview.project.store import Study, StudyReport
-
     label = study.strip()
     if not label:
         raise InputError("--study needs a label, e.g. 'Cook 2012a'")
+    state = screening_state(store, protocol)
+    unit = _unit(state, record_id)
+    found = state.ft.status.get(unit)
+    if found is None or not found.settled or found.decision != "include":
+        said = "not forwarded to full text" if found is None else found.state.label
+        if found is not None and found.settled:
+            said = f"{found.decision}d"
+        raise StateConflictError(
+            f"record {record_id} is not finally included at full text ({said}); only "
+            "included reports are linked to studies"
+        )
     with store.session() as session:
-        final = _finals(session, "ft").get(record_id)
-        if final is None or final.decision != "include":
-            raise InputError(
-                f"record {record_id} is not included at full text; only included reports "
-                "are linked to studies"
-            )
         if session.scalar(select(StudyReport).where(StudyReport.record_id == record_id)):
-            raise InputError(f"record {record_id} is already linked to a study")
+            raise StateConflictError(f"record {record_id} is already linked to a study")
         row = session.scalar(select(Study).where(Study.label == label))
         new = row is None
         if row is None:
@@ -476,5 +501,57 @@ def link_report(
             session.flush()
         session.add(StudyReport(study_id=row.id, record_id=record_id, is_primary=primary))
         session.flush()
-        store.audit(who, "link report", "study", row.id, {"record": record_id, "new": new})
+        store.audit(who, "link report", "study", row.id,
+                    {"record": record_id, "study": label, "new": new})  # fmt: skip
         return row.id, new
+
+
+def unlink_report(store: Store, *, record_id: int, who: str = "sysreview") -> str:
+    """Undo a report's link to its study; the study's label.
+
+    The audit trail keeps the link and its removal. A study left without reports is
+    removed with the link when nothing was extracted or appraised for it yet (a
+    mistaken link leaves no trace but the audit's); otherwise the study's last report
+    cannot be unlinked, since the study's data would then describe no included report.
+
+    Raises
+    ------
+    StateConflictError
+        When the record is not linked to a study, or is the last report of a study
+        with extracted data or risk-of-bias judgements.
+    """
+    with store.session() as session:
+        link = session.scalar(select(StudyReport).where(StudyReport.record_id == record_id))
+        if link is None:
+            raise StateConflictError(f"record {record_id} is not linked to a study")
+        study = link.study
+        label, study_id = study.label, study.id
+        last = len(study.reports) == 1
+        if last and _has_data(session, study_id):
+            raise StateConflictError(
+                f"record {record_id} is the only report of study {label!r}, which has "
+                "extracted data or risk-of-bias judgements: link the study's other report "
+                "first, or retract its data"
+            )
+        session.delete(link)
+        session.flush()
+        if last:
+            session.delete(study)
+            session.flush()
+        store.audit(who, "unlink report", "study", study_id,
+                    {"record": record_id, "study": label, "study_removed": last})  # fmt: skip
+        return label
+
+
+def _has_data(session: Session, study_id: int) -> bool:
+    """Whether anything was extracted or appraised for the study."""
+    from sysreview.project.store import Arm, ExtractionValue, RobJudgement
+
+    queries = (
+        select(Arm.id).where(Arm.study_id == study_id),
+        select(RobJudgement.id).where(RobJudgement.study_id == study_id),
+        select(ExtractionValue.id).where(
+            ExtractionValue.entity == "study", ExtractionValue.entity_id == study_id
+        ),
+    )
+    return any(session.scalar(q.limit(1)) is not None for q in queries)

@@ -16,15 +16,18 @@ from pathlib import Path
 
 from sysreview.errors import InputError
 from sysreview.project.screening import (
+    NewDecision,
+    add_decision,
     assigned_records,
+    check_decision,
     check_reason,
     check_reviewer,
-    decision_triples,
     record_card,
     sync_reviewers,
 )
+from sysreview.project.screening_state import screening_state, store_assignments
 from sysreview.project.sheet_io import read_first_sheet, write_sheet
-from sysreview.project.store import DECISIONS, DecisionEvent, Store
+from sysreview.project.store import DECISIONS, Store
 from sysreview.protocol import Protocol
 from sysreview.protocol.review import Role
 
@@ -58,7 +61,8 @@ def export_sheet(
 ) -> int:
     """Write the reviewer's assigned records (CSV, or XLSX by extension); the row count."""
     check_reviewer(protocol, reviewer, Role.SCREENER)
-    mine = {r: d for r, who, d in decision_triples(store, stage) if who == reviewer}
+    here = screening_state(store, protocol).stage(stage)
+    mine = {u: d for u in here.units for who, d in here.status[u].votes if who == reviewer}
     rows = []
     for record_id in assigned_records(store, protocol, stage=stage, reviewer=reviewer):
         card = record_card(store, record_id)
@@ -130,18 +134,26 @@ def read_sheet(
 def import_sheet(
     store: Store, protocol: Protocol, path: PathLike, *, stage: str, reviewer: str
 ) -> int:
-    """Store every decision of a valid sheet in one transaction; how many were stored."""
+    """Store every decision of a valid sheet in one transaction; how many were stored.
+
+    Each row is checked like any decision (:func:`sysreview.project.screening.check_decision`)
+    before anything is stored.
+    """
     rows = read_sheet(store, protocol, path, stage=stage, reviewer=reviewer)
+    source = f"sheet:{Path(path).name}"
+    state = screening_state(store, protocol)
+    items = [
+        check_decision(store, protocol, NewDecision(
+            stage, row.record_id, reviewer, row.decision, row.reason, row.note, False, source,
+        ), state)
+        for row in rows
+    ]  # fmt: skip
     with store.session() as session:
-        person = sync_reviewers(session, protocol)[reviewer]
-        for row in rows:
-            session.add(
-                DecisionEvent(
-                    stage=stage, record_id=row.record_id, reviewer_id=person.id,
-                    decision=row.decision, reason=row.reason, note=row.note,
-                )
-            )  # fmt: skip
-        session.flush()
+        ids = {name: r.id for name, r in sync_reviewers(session, protocol).items()}
+        for item in items:
+            add_decision(store, session, item, ids)
+        if stage == "ft":
+            store_assignments(store, protocol, session)
         store.audit(reviewer, f"{stage} decisions from sheet", "decision_event", None,
-                    {"file": Path(path).name, "rows": len(rows)})  # fmt: skip
+                    {"file": Path(path).name, "rows": len(rows)}, session=session)  # fmt: skip
     return len(rows)

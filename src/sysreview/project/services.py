@@ -32,6 +32,7 @@ from sysreview.project.deduplicating import (
 )
 from sysreview.project.importing import ImportedFile, import_into
 from sysreview.project.prisma_data import confirmed_pairs, prisma_counts
+from sysreview.project.screening_state import StageState, screening_state, store_assignments
 from sysreview.project.store import (
     DumpManifest,
     ImportBatch,
@@ -41,7 +42,6 @@ from sysreview.project.store import (
     Study,
     database_url,
     export_store,
-    latest_decisions_select,
     load_store,
     open_store,
     table_counts,
@@ -176,8 +176,8 @@ def import_files(
             raise InputError(
                 f"cannot read the query file: {exc.strerror}", source=str(query_file)
             ) from None
-    with opened(directory, db_url) as (_, store):
-        return import_into(
+    with opened(directory, db_url) as (project, store):
+        imported = import_into(
             store,
             files,
             source=source,
@@ -187,6 +187,16 @@ def import_files(
             query_text=query_text,
             progress=progress,
         )
+        assign_records(store, project.protocol)
+        return imported
+
+
+def assign_records(store: Store, protocol: Protocol) -> int:
+    """Store the screening assignments the protocol's rules call for now (a new round of
+    title/abstract records, a full-text sample now due); how many were stored."""
+    with store.session() as session:
+        screening.sync_reviewers(session, protocol)
+        return store_assignments(store, protocol, session)
 
 
 def deduplicate_project(
@@ -195,8 +205,10 @@ def deduplicate_project(
     progress: Callable[[str, float], None] | None = None,
 ) -> DedupRun:
     """Link the project's duplicate records (never deleting any); queue uncertain pairs."""
-    with opened(directory, db_url) as (_, store):
-        return deduplicate_store(store, progress=progress)[0]
+    with opened(directory, db_url) as (project, store):
+        run = deduplicate_store(store, progress=progress)[0]
+        assign_records(store, project.protocol)
+        return run
 
 
 def duplicate_queue(directory: PathLike, db_url: str | None = None) -> list[QueuedPair]:
@@ -219,10 +231,8 @@ def prisma_flow(directory: PathLike, db_url: str | None = None) -> PrismaCounts:
     Whether a title/abstract "maybe" goes forward is the protocol's
     ``screening.maybe_goes_forward``.
     """
-    project = load_project(directory, db_url)
-    forward = project.protocol.screening.maybe_goes_forward
-    with open_store(project.database_url) as store:
-        return prisma_counts(store, maybe_goes_forward=forward)
+    with opened(directory, db_url) as (project, store):
+        return prisma_counts(store, protocol=project.protocol)
 
 
 def screen_decision(
@@ -237,6 +247,40 @@ def screen_decision(
     """
     with opened(directory, db_url) as (project, store):
         return screening.record_decision(store, project.protocol, **fields)
+
+
+def screen_undo(
+    directory: PathLike,
+    *,
+    stage: str,
+    reviewer: str,
+    record_id: int | None = None,
+    db_url: str | None = None,
+) -> screening.NewDecision:
+    """Take back a reviewer's latest decision at ``stage`` (or theirs on ``record_id``)."""
+    with opened(directory, db_url) as (project, store):
+        return screening.undo_decision(
+            store, project.protocol, stage=stage, reviewer=reviewer, record_id=record_id,
+            source="cli",
+        )  # fmt: skip
+
+
+def screen_reassign(
+    directory: PathLike,
+    *,
+    stage: str,
+    from_reviewer: str,
+    to_reviewer: str,
+    by: str,
+    records: list[int] | None = None,
+    db_url: str | None = None,
+) -> int:
+    """Move a reviewer's undecided records to another reviewer; how many moved."""
+    with opened(directory, db_url) as (project, store):
+        return screening.reassign(
+            store, project.protocol, stage=stage, from_reviewer=from_reviewer,
+            to_reviewer=to_reviewer, by=by, records=records,
+        )  # fmt: skip
 
 
 def screen_pending(
@@ -284,24 +328,35 @@ def link_study_report(
     db_url: str | None = None,
 ) -> tuple[int, bool]:
     """Link an included report to its study (created on first use); ``(study id, new)``."""
+    with opened(directory, db_url) as (project, store):
+        return screening.link_report(
+            store, project.protocol, record_id=record_id, study=study, primary=primary
+        )
+
+
+def unlink_study_report(directory: PathLike, record_id: int, db_url: str | None = None) -> str:
+    """Undo a report's link to its study; the study's label."""
     with opened(directory, db_url) as (_, store):
-        return screening.link_report(store, record_id=record_id, study=study, primary=primary)
+        return screening.unlink_report(store, record_id=record_id)
 
 
 def screen_conflicts(
     directory: PathLike, stage: str, db_url: str | None = None
 ) -> list[screening.Conflict]:
     """Records whose reviewers disagree, not yet resolved by an arbiter."""
-    with opened(directory, db_url) as (_, store):
-        return screening.conflicts(store, stage)
+    with opened(directory, db_url) as (project, store):
+        return screening.conflicts(store, project.protocol, stage)
 
 
 def screen_agreement(
     directory: PathLike, stage: str, db_url: str | None = None
 ) -> PairwiseAgreement:
-    """Agreement (percent, Cohen's kappa with CI, Gwet's AC1) per pair of reviewers."""
-    with opened(directory, db_url) as (_, store):
-        triples = screening.decision_triples(store, stage)
+    """Agreement (percent, Cohen's kappa with CI, Gwet's AC1) per pair of reviewers.
+
+    Compares each reviewer's independent decisions (made before seeing the other's).
+    """
+    with opened(directory, db_url) as (project, store):
+        triples = screening.decision_triples(store, project.protocol, stage)
     if not triples:
         raise InputError(f"no {stage} decisions yet: nothing to compare")
     return pairwise_agreement(triples)
@@ -317,8 +372,47 @@ def upgrade_database(directory: PathLike, db_url: str | None = None) -> tuple[st
 
 
 @dataclass(frozen=True)
+class StageCounts:
+    """Screening units of one stage by status (:class:`sysreview.screening.status.State`)."""
+
+    units: int
+    awaiting_first: int
+    awaiting_second: int
+    conflicts: int
+    included: int
+    excluded: int
+    maybe: int
+
+    @classmethod
+    def of(cls, stage: StageState) -> StageCounts:
+        """Count ``stage``'s units by status and settled decision."""
+        from sysreview.screening.status import State
+
+        settled = {d: len(stage.settled(d)) for d in ("include", "exclude", "maybe")}
+        return cls(
+            units=len(stage.units),
+            awaiting_first=stage.count(State.AWAITING_FIRST),
+            awaiting_second=stage.count(State.AWAITING_SECOND),
+            conflicts=stage.count(State.CONFLICT),
+            included=settled["include"],
+            excluded=settled["exclude"],
+            maybe=settled["maybe"],
+        )
+
+    @property
+    def settled(self) -> int:
+        """Units whose decision is settled (final or resolved)."""
+        return self.included + self.excluded + self.maybe
+
+
+@dataclass(frozen=True)
 class ProjectStatus:
-    """Counts per stage so far, derived from the records and the event logs."""
+    """How far the review has come, derived from the records and the event logs.
+
+    Screening counts are the units' statuses under the protocol's assignments (the same
+    status PRISMA, the queues and the web app read): a unit is screened only once its
+    decision is settled.
+    """
 
     title: str
     database: str
@@ -328,8 +422,8 @@ class ProjectStatus:
     duplicates: int
     unique_records: int
     reviewers: int
-    screened: int
-    screened_full_text: int
+    title_abstract: StageCounts
+    full_text: StageCounts
     included_studies: int
 
     def to_dict(self) -> dict[str, Any]:
@@ -338,47 +432,51 @@ class ProjectStatus:
 
     def summary(self) -> str:
         """A readable block of the counts."""
-        rows = [
+        rows: list[tuple[str, int]] = [
             ("Import batches", self.import_batches),
             ("Records", self.records),
             ("Duplicates", self.duplicates),
             ("Unique records", self.unique_records),
             ("Reviewers", self.reviewers),
-            ("Screened (title/abstract)", self.screened),
-            ("Screened (full text)", self.screened_full_text),
-            ("Included studies", self.included_studies),
         ]
+        for name, stage in (("title/abstract", self.title_abstract), ("full text", self.full_text)):
+            rows += [
+                (f"Screened ({name})", stage.settled),
+                ("  included", stage.included),
+                ("  excluded", stage.excluded),
+                *([("  maybe", stage.maybe)] if stage.maybe else []),
+                ("  awaiting first decision", stage.awaiting_first),
+                ("  awaiting second decision", stage.awaiting_second),
+                ("  in conflict", stage.conflicts),
+            ]
+        rows.append(("Included studies", self.included_studies))
         width = max(len(name) for name, _ in rows)
         body = [f"  {name:<{width}}  {value:>7}" for name, value in rows]
         head = [self.title, f"  database: {self.database} (schema {self.schema_revision})"]
         return "\n".join(head + body)
 
 
-def _distinct_items(stage: str) -> Any:
-    latest = latest_decisions_select(stage).subquery()
-    return select(func.count(func.distinct(latest.c.record_id)))
-
-
 def project_status(directory: PathLike, db_url: str | None = None) -> ProjectStatus:
     """How far the review has come: records, duplicates, screening, included studies."""
-    project = load_project(directory, db_url)
-    with open_store(project.database_url) as store, store.session(readonly=True) as session:
-        records = session.scalar(select(func.count()).select_from(Record)) or 0
-        groups = duplicate_groups(confirmed_pairs(session))
-        duplicates = len(groups) - len(set(groups.values()))
-        return ProjectStatus(
-            title=project.protocol.review.title,
-            database=store.backend,
-            schema_revision=store.current_revision(),
-            import_batches=session.scalar(select(func.count()).select_from(ImportBatch)) or 0,
-            records=records,
-            duplicates=duplicates,
-            unique_records=records - duplicates,
-            reviewers=session.scalar(select(func.count()).select_from(Reviewer)) or 0,
-            screened=session.scalar(_distinct_items("ta")) or 0,
-            screened_full_text=session.scalar(_distinct_items("ft")) or 0,
-            included_studies=session.scalar(select(func.count()).select_from(Study)) or 0,
-        )
+    with opened(directory, db_url) as (project, store):
+        state = screening_state(store, project.protocol)
+        with store.session(readonly=True) as session:
+            records = session.scalar(select(func.count()).select_from(Record)) or 0
+            groups = duplicate_groups(confirmed_pairs(session))
+            duplicates = len(groups) - len(set(groups.values()))
+            return ProjectStatus(
+                title=project.protocol.review.title,
+                database=store.backend,
+                schema_revision=store.current_revision(),
+                import_batches=session.scalar(select(func.count()).select_from(ImportBatch)) or 0,
+                records=records,
+                duplicates=duplicates,
+                unique_records=records - duplicates,
+                reviewers=session.scalar(select(func.count()).select_from(Reviewer)) or 0,
+                title_abstract=StageCounts.of(state.ta),
+                full_text=StageCounts.of(state.ft),
+                included_studies=session.scalar(select(func.count()).select_from(Study)) or 0,
+            )
 
 
 def export_project(
@@ -430,6 +528,8 @@ __all__ = [
     "Project",
     "ProjectStatus",
     "QueuedPair",
+    "StageCounts",
+    "assign_records",
     "decide_duplicate",
     "deduplicate_project",
     "duplicate_queue",
@@ -450,6 +550,9 @@ __all__ = [
     "screen_import",
     "screen_pending",
     "screen_queue",
+    "screen_reassign",
+    "screen_undo",
+    "unlink_study_report",
     "upgrade_database",
     "validate_protocol",
 ]

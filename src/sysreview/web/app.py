@@ -44,6 +44,7 @@ ROUTERS = (
     "appraisal",
     "extraction",
     "report",
+    "audit",
     "api",
 )
 """Modules of :mod:`sysreview.web.routers`, each with a ``router``, included in this order."""
@@ -84,10 +85,19 @@ async def _login_required(request: Request, exc: Exception) -> Response:
     return RedirectResponse(f"/login?next={quote(target)}" if target != "/" else "/login", 303)
 
 
+def error_status(exc: Exception) -> int:
+    """The status a page answers a refused form with: 403 not permitted by the protocol,
+    409 not allowed in the review's state, 404 no such record, else 422 (bad input)."""
+    status = getattr(exc, "http_status", 400)
+    return 422 if status == 400 else int(status)
+
+
 async def _bad_input(request: Request, exc: Exception) -> Response:
+    # 400 bad input, 403 not permitted by the protocol, 409 not allowed in this state
+    status = getattr(exc, "http_status", 400)
     if _is_api(request):
-        return JSONResponse({"detail": str(exc)}, status_code=400)
-    return render(request, "error.html", 400, message=str(exc))
+        return JSONResponse({"detail": str(exc)}, status_code=status)
+    return render(request, "error.html", status, message=str(exc))
 
 
 async def _malformed(request: Request, exc: Exception) -> Response:

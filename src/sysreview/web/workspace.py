@@ -21,11 +21,12 @@ from typing import Unpack
 
 from sqlalchemy import select
 
-from sysreview.errors import InputError
 from sysreview.prisma import PrismaCounts
-from sysreview.prisma.decisions import final_decisions
 from sysreview.project import screening
-from sysreview.project.prisma_data import prisma_counts, screening_events
+from sysreview.project.accounts import AccountInfo
+from sysreview.project.prisma_data import prisma_counts
+from sysreview.project.screening_state import screening_state, store_assignments
+from sysreview.project.screening_views import check_stage
 from sysreview.project.services import PathLike, Project, load_project
 from sysreview.project.store import STAGES, Store, Study, StudyReport, open_store
 from sysreview.project.store.group_commit import GroupCommit
@@ -74,6 +75,7 @@ class Workspace:
             with store.session() as session:
                 people = screening.sync_reviewers(session, project.protocol)
                 ids = {name: row.id for name, row in people.items()}
+                store_assignments(store, project.protocol, session)
         except BaseException:
             store.close()
             raise
@@ -91,13 +93,6 @@ class Workspace:
         self.store.close()
 
 
-def check_stage(stage: str) -> str:
-    """``stage`` when it is ``ta`` or ``ft``; else :class:`InputError`."""
-    if stage not in STAGES:
-        raise InputError(f"invalid stage {stage!r}; must be one of {', '.join(STAGES)}")
-    return stage
-
-
 @dataclass(frozen=True)
 class ScreenView:
     """What the screening page shows a reviewer: the next record and the progress."""
@@ -108,6 +103,8 @@ class ScreenView:
     queue: tuple[int, ...]
     prioritised: bool
     advice: str | None
+    can_undo: bool = False
+    """Whether the reviewer has a decision at this stage they may take back."""
 
     @property
     def pending(self) -> int:
@@ -127,7 +124,10 @@ def screen_view(ws: Workspace, stage: str, reviewer: str) -> ScreenView:
     assigned = screening.assigned_records(ws.store, protocol, stage=stage, reviewer=reviewer)
     queue = screening.prioritised_queue(ws.store, protocol, stage=stage, reviewer=reviewer)
     card = screening.record_card(ws.store, queue.records[0]) if queue.records else None
-    return ScreenView(stage, card, len(assigned), queue.records, queue.prioritised, queue.advice)
+    decided = len(assigned) > len(queue.records)
+    return ScreenView(
+        stage, card, len(assigned), queue.records, queue.prioritised, queue.advice, decided
+    )
 
 
 def queue_cards(ws: Workspace, view: ScreenView, limit: int) -> list[screening.RecordCard]:
@@ -143,19 +143,24 @@ def card(ws: Workspace, record_id: int) -> screening.RecordCard:
 def submit_decision(ws: Workspace, **fields: Unpack[screening.DecisionFields]) -> Future[int]:
     """Check a decision (or an arbiter's resolution) and queue it; the future's event id.
 
-    Checked against the protocol here, then committed by the workspace's group-commit
-    writer; the future is answered once the decision is durable (or with its error:
-    :class:`~sysreview.project.screening.UnknownRecord` for a record not in the
-    project).
+    Checked against the protocol and the review's state here (who may decide which
+    record, and when: :func:`sysreview.project.screening.check_decision`), then
+    committed by the workspace's group-commit writer; the future is answered once the
+    decision is durable (or with its error).
 
     Raises
     ------
     InputError
-        See :func:`sysreview.project.screening.new_decision`.
+        See :func:`sysreview.project.screening.new_decision` and
+        :func:`~sysreview.project.screening.check_decision` (403 and 409 errors).
     """
-    item = screening.new_decision(ws.project.protocol, **fields)
+    protocol = ws.project.protocol
+    item = screening.new_decision(protocol, **fields)
+    item = screening.check_decision(ws.store, protocol, item)
     ids = ws.reviewer_ids
-    return ws.writer.submit(lambda session: screening.add_decision(ws.store, session, item, ids))
+    return ws.writer.submit(
+        lambda session: screening.add_decision(ws.store, session, item, ids, protocol)
+    )
 
 
 def decide(ws: Workspace, **fields: Unpack[screening.DecisionFields]) -> int:
@@ -169,11 +174,21 @@ def decide(ws: Workspace, **fields: Unpack[screening.DecisionFields]) -> int:
     return submit_decision(ws, **fields).result()
 
 
+def undo(
+    ws: Workspace, *, stage: str, reviewer: str, record_id: int | None = None, source: str = "web"
+) -> screening.NewDecision:
+    """Take back the reviewer's latest decision at ``stage`` (or theirs on a record)."""
+    with ws.write_lock:
+        return screening.undo_decision(
+            ws.store, ws.project.protocol, stage=check_stage(stage), reviewer=reviewer,
+            record_id=record_id, source=source,
+        )  # fmt: skip
+
+
 def seen_decisions(
     ws: Workspace, *, stage: str, record_id: int, reviewer: str
 ) -> list[screening.SeenDecision]:
     """The decisions on a record that blinding lets ``reviewer`` see."""
-    screening.record_card(ws.store, record_id)  # InputError for a record that does not exist
     return screening.decisions_seen_by(
         ws.store, ws.project.protocol, stage=stage, record_id=record_id, reviewer=reviewer
     )
@@ -181,19 +196,43 @@ def seen_decisions(
 
 def conflicts(ws: Workspace, stage: str) -> list[screening.Conflict]:
     """Unresolved disagreements at ``stage``."""
-    return screening.conflicts(ws.store, check_stage(stage))
+    return screening.conflicts(ws.store, ws.project.protocol, check_stage(stage))
 
 
-def agreement(ws: Workspace, stage: str) -> PairwiseAgreement | None:
-    """Pairwise agreement at ``stage`` (``None`` before any decision)."""
-    triples = screening.decision_triples(ws.store, check_stage(stage))
-    return pairwise_agreement(triples) if triples else None
+def sees_everyone(account: AccountInfo) -> bool:
+    """Whether ``account`` may see every reviewer's progress and agreement.
+
+    Adjudicators and administrators may; a reviewer sees only what involves them, so
+    nothing they can reach depends on another reviewer's decisions on records they
+    have not decided yet.
+    """
+    return account.allows("adjudicator")
+
+
+def agreement(ws: Workspace, stage: str, viewer: AccountInfo) -> PairwiseAgreement | None:
+    """Pairwise agreement at ``stage`` that ``viewer`` may see (``None``: nothing yet).
+
+    Independent decisions only (made before seeing the other's); a reviewer sees only
+    the pairs they belong to, over the records they have decided themselves (so not
+    even how many records the other reviewer has decided that they have not).
+    """
+    triples = screening.decision_triples(ws.store, ws.project.protocol, check_stage(stage))
+    if not sees_everyone(viewer):  # only the records they decided, only their pairs
+        own = {unit for unit, who, _ in triples if who == viewer.name}
+        triples = [t for t in triples if t[0] in own]
+    if not triples:
+        return None
+    result = pairwise_agreement(triples)
+    if sees_everyone(viewer):
+        return result
+    mine = tuple(p for p in result.pairs if viewer.name in p[0])
+    none = tuple(p for p in result.no_overlap if viewer.name in p)
+    return PairwiseAgreement(mine, none) if mine or none else None
 
 
 def prisma(ws: Workspace) -> PrismaCounts:
-    """The PRISMA 2020 counts so far."""
-    forward = ws.project.protocol.screening.maybe_goes_forward
-    return prisma_counts(ws.store, maybe_goes_forward=forward)
+    """The PRISMA 2020 counts so far: settled decisions only (see the dashboard's notes)."""
+    return prisma_counts(ws.store, protocol=ws.project.protocol)
 
 
 @dataclass(frozen=True)
@@ -211,18 +250,20 @@ class Progress:
         return 100.0 if self.assigned == 0 else 100.0 * self.decided / self.assigned
 
 
-def progress(ws: Workspace) -> list[Progress]:
-    """Per screener and stage: records assigned and decided."""
+def progress(ws: Workspace, viewer: AccountInfo) -> list[Progress]:
+    """Per screener and stage: records assigned and decided (a reviewer sees their own)."""
     protocol = ws.project.protocol
+    state = screening_state(ws.store, protocol)
+    people = protocol.review.with_role(Role.SCREENER)
+    if not sees_everyone(viewer):
+        people = tuple(p for p in people if p.id == viewer.name)
     rows = []
     for stage in STAGES:
-        triples = screening.decision_triples(ws.store, stage)
-        for person in protocol.review.with_role(Role.SCREENER):
-            assigned = screening.assigned_records(
-                ws.store, protocol, stage=stage, reviewer=person.id
-            )
-            mine = {r for r, who, _ in triples if who == person.id}
-            rows.append(Progress(person.id, stage, len(assigned), len(mine.intersection(assigned))))
+        here = state.stage(stage)
+        for person in people:
+            assigned = here.assigned_to(person.id)
+            pending = len(here.pending_for(person.id))
+            rows.append(Progress(person.id, stage, len(assigned), len(assigned) - pending))
     return rows
 
 
@@ -237,10 +278,9 @@ class ReportLink:
 
 
 def report_links(ws: Workspace) -> list[ReportLink]:
-    """Every report finally included at full text, with its study where linked."""
+    """Every report whose full-text inclusion is settled, with its study where linked."""
+    included = screening_state(ws.store, ws.project.protocol).ft.settled("include")
     with ws.store.session(readonly=True) as session:
-        finals = final_decisions(screening_events(session, "ft"), {})
-        included = sorted(r for r, f in finals.items() if f.decision == "include")
         query = select(StudyReport.record_id, Study.label, StudyReport.is_primary).join(
             Study, Study.id == StudyReport.study_id
         )
@@ -256,5 +296,12 @@ def link(ws: Workspace, *, record_id: int, study: str, primary: bool, who: str) 
     """Link an included report to its study (created on first use); ``(study id, new)``."""
     with ws.write_lock:
         return screening.link_report(
-            ws.store, record_id=record_id, study=study, primary=primary, who=who
-        )
+            ws.store, ws.project.protocol, record_id=record_id, study=study, primary=primary,
+            who=who,
+        )  # fmt: skip
+
+
+def unlink(ws: Workspace, *, record_id: int, who: str) -> str:
+    """Undo a report's link to its study; the study's label."""
+    with ws.write_lock:
+        return screening.unlink_report(ws.store, record_id=record_id, who=who)

@@ -18,6 +18,7 @@ from sysreview.project.store import (
     Record,
     Reviewer,
     RobJudgement,
+    ScreeningAssignment,
     Store,
     Study,
     StudyReport,
@@ -107,6 +108,25 @@ def populate(store: Store) -> None:
                     reviewer_id=arb.id,
                     kind="resolution",
                     decision="include",
+                ),
+                ScreeningAssignment(stage="ta", record_id=r[0].id, slot="first", reviewer_id=a.id),
+                ScreeningAssignment(
+                    stage="ta",
+                    record_id=r[0].id,
+                    slot="second",
+                    reviewer_id=b.id,
+                    origin="reassignment",
+                    assigned_by="admin",
+                ),
+                DecisionEvent(
+                    stage="ta",
+                    record_id=r[0].id,
+                    reviewer_id=b.id,
+                    decision="exclude",
+                    reason="not an RCT",
+                    retraction=True,
+                    revealed=True,
+                    source="sheet:r2.xlsx",
                 ),
             ]
         )

@@ -62,5 +62,7 @@ def test_current_state_tables_can_change(filled: Store) -> None:
 def test_migration_and_models_agree_on_append_only_tables() -> None:
     import importlib
 
-    migration = importlib.import_module("sysreview.project.migrations.versions.0001_initial")
-    assert migration.APPEND_ONLY == APPEND_ONLY_TABLES
+    versions = "sysreview.project.migrations.versions"
+    initial = importlib.import_module(f"{versions}.0001_initial").APPEND_ONLY
+    later = (importlib.import_module(f"{versions}.0004_screening_state")._T,)
+    assert sorted((*initial, *later)) == sorted(APPEND_ONLY_TABLES)

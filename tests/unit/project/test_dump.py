@@ -50,7 +50,8 @@ def test_manifest_lists_every_table_with_counts_and_checksums(store: Store, tmp_
     assert [t["table"] for t in body["tables"]] == [t.name for t in Base.metadata.sorted_tables]
     counts = manifest.counts()
     assert counts == table_counts(store)
-    assert counts["decision_event"] == 3
+    assert counts["decision_event"] == 4
+    assert counts["screening_assignment"] == 2
     assert counts["record"] == 5
     assert all(len(t["sha256"]) == 64 for t in body["tables"])
     first = (tmp_path / "dump" / "record.jsonl").read_text(encoding="utf-8").splitlines()[0]

@@ -70,7 +70,10 @@ def test_status_counts_records_duplicates_screening_and_studies(
     assert status.import_batches == 2
     assert status.duplicates == 3  # one pair from populate, a group of three here
     assert status.unique_records == 5
-    assert status.screened == 1 and status.screened_full_text >= 0
+    # the populated record's conflict was resolved by an arbiter: settled, included
+    assert status.title_abstract.settled == status.title_abstract.included == 1
+    assert status.title_abstract.units == 5 and status.title_abstract.awaiting_first == 4
+    assert status.full_text.units == 1 and status.full_text.awaiting_first == 1
     assert status.included_studies == 1
     assert status.schema_revision == head_revision()
 
@@ -124,7 +127,8 @@ def test_cli_project_commands_end_to_end(tmp_path: Path, store_url: str) -> None
     code, out, _ = run("status", "--project", project, "--db", store_url, "--json")
     status = json.loads(out)
     assert code == 0
-    assert {"records", "duplicates", "screened", "included_studies"} <= set(status)
+    assert {"records", "duplicates", "title_abstract", "included_studies"} <= set(status)
+    assert status["title_abstract"]["awaiting_first"] == status["unique_records"]
     code, out, _ = run("db", "upgrade", "--project", project, "--db", store_url)
     assert code == 0 and head_revision() in out
     code, out, _ = run("export", dump, "--project", project, "--db", store_url)

@@ -51,6 +51,7 @@ def test_queue_decide_and_see_the_queue_shrink(clients: Clients) -> None:
             "decision": "maybe",
             "reason": None,
             "note": "unsure",
+            "revealed": False,
         }
     ]
 
@@ -59,9 +60,15 @@ def test_queue_follows_the_active_learning_order_of_the_service(
     clients: Clients, project: Path
 ) -> None:
     client, token = clients("R1")
+    r2, t2 = clients("R2")
     for record, verdict in ((4, "include"), (2, "exclude")):
         body = {"stage": "ta", "record_id": record, "decision": verdict}
         client.post("/api/decisions", json=body, headers={"X-CSRF-Token": token})
+    # decisions train the ranking only once settled (here: when both reviewers agree)
+    assert client.get("/api/queue").json()["prioritised"] is False
+    for record, verdict in ((4, "include"), (2, "exclude")):
+        body = {"stage": "ta", "record_id": record, "decision": verdict}
+        r2.post("/api/decisions", json=body, headers={"X-CSRF-Token": t2})
     queue = client.get("/api/queue", params={"limit": 10}).json()
     cards, advice = screen_queue(project, "ta", "R1")
     assert queue["prioritised"] is True and queue["advice"] == advice
@@ -88,6 +95,15 @@ def test_bad_input_is_400_and_missing_records_404(clients: Clients) -> None:
     )
     assert ft.status_code == 400
     assert "a full-text exclusion needs a reason from the protocol" in ft.json()["detail"]
+    early = client.post(
+        "/api/decisions",
+        headers=headers,
+        json={"stage": "ft", "record_id": 1, "decision": "include"},
+    )
+    assert early.status_code == 409
+    assert early.json()["detail"] == (
+        "record 1 is not forwarded to full text: at title/abstract it is awaiting first decision"
+    )
     malformed = client.post(
         "/api/decisions",
         headers=headers,
@@ -108,6 +124,8 @@ def test_resolution_through_the_api(clients: Clients, project: Path) -> None:
             "record_id": 5,
             "title": "Group peer support trial 5",
             "decisions": [["R1", "include"], ["R2", "exclude"]],
+            "revealed": [],
+            "independent": [["R1", "include"], ["R2", "exclude"]],
         }
     ]
     body = {"stage": "ta", "record_id": 5, "decision": "exclude"}
@@ -132,6 +150,7 @@ def test_openapi_schema_lists_the_api(clients: Clients) -> None:
         "/api/queue",
         "/api/records/{record_id}",
         "/api/decisions",
+        "/api/decisions/undo",
         "/api/conflicts",
         "/api/resolutions",
         "/api/links",
@@ -165,4 +184,4 @@ def test_schemathesis_finds_no_server_errors(app: FastAPI, clients: Clients) -> 
 
         check()
         ran += 1
-    assert ran == 8
+    assert ran == 9

@@ -111,3 +111,37 @@ def test_screen_with_keys_and_resolve_a_conflict(
     _shot(page3, "04-conflict-resolved")
     assert screen_conflicts(project, "ta") == []
     assert problems == problems2 == problems3 == []  # no script errors, no CSP violations
+
+
+def test_blinding_undo_and_a_revealed_change_in_the_browser(
+    browser: Any, live: LiveServer, project: Path
+) -> None:
+    r1, problems1 = _page(browser, live, "R1", "/screen/ta")
+    r1.keyboard.press("i")  # R1 includes record 1
+    r1.wait_for_selector("#record-2")
+
+    r2, problems2 = _page(browser, live, "R2", "/records/1")
+    assert r2.locator("tr.seen-decision").count() == 0  # blind: R1's decision is hidden
+    assert "None you may see yet" in r2.inner_text("main")
+    _shot(r2, "05-blind-record-page")
+    r2.goto("/dashboard")
+    assert "Your progress" in r2.inner_text("main")
+    assert "R1" not in r2.inner_text(".progress-table")  # not even R1's pace
+    r2.goto("/screen/ta")
+    r2.keyboard.press("e")  # R2 excludes record 1: a conflict
+    r2.wait_for_selector("#record-2")
+    r2.keyboard.press("u")  # ...and takes it back: record 1 is shown again
+    r2.wait_for_selector("#record-1")
+    assert "Undone: Record 1: exclude" in r2.inner_text("#screen")
+    _shot(r2, "06-undo")
+    r2.goto("/records/1")  # having decided once, R2 may now see R1's decision
+    assert "include" in r2.inner_text("tr.seen-decision")
+    r2.goto("/screen/ta")
+    r2.keyboard.press("i")  # R2 aligns after seeing R1: marked, not independent
+    r2.wait_for_selector("#record-2")
+
+    r3, problems3 = _page(browser, live, "R3", "/conflicts/ta")
+    row = r3.locator("#conflict-1")
+    assert "R2: include (changed after seeing the other's; was exclude)" in row.inner_text()
+    _shot(r3, "07-conflict-after-reveal")
+    assert problems1 == problems2 == problems3 == []

@@ -70,6 +70,7 @@ from sysreview.project.store.records import (
     ImportBatch,
     Record,
     Reviewer,
+    ScreeningAssignment,
 )
 from sysreview.project.store.studies import (
     Arm,
@@ -106,6 +107,7 @@ __all__ = [
     "Record",
     "Reviewer",
     "RobJudgement",
+    "ScreeningAssignment",
     "Store",
     "StoreError",
     "Study",

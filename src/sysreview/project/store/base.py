@@ -43,6 +43,11 @@ protocol (``[comparators] types``, e.g. ``TAU``, ``WL``, ``active``): the extrac
 checks it against the protocol, since the database cannot know the protocol."""
 ROB_JUDGEMENTS = ("low", "high", "unclear", "some_concerns")
 """Risk-of-bias judgements of RoB 1 (low/high/unclear) and RoB 2 (low/some concerns/high)."""
+SLOTS = ("first", "second")
+"""A reviewer's place in a record's screening: the first reviewer, or the second of dual
+screening."""
+ASSIGNMENT_ORIGINS = ("protocol", "reassignment")
+"""Where an assignment comes from: the protocol's rule, or an administrator's reassignment."""
 ENTRY_KINDS = ("reviewer", "consensus")
 """A single reviewer's judgement or value, or the consensus reached after comparing them."""
 
@@ -51,6 +56,7 @@ APPEND_ONLY_TABLES = (
     "record",
     "duplicate_link",
     "decision_event",
+    "screening_assignment",
     "outcome_data",
     "rob_judgement",
     "extraction_value",

@@ -41,14 +41,16 @@ def latest_decisions_select(stage: str) -> Select[DecisionEvent]:
     d = DecisionEvent
     own = _latest_ids(d, (d.record_id, d.reviewer_id), d.stage == stage, d.kind == "decision")
     resolved = _latest_ids(d, (d.record_id,), d.stage == stage, d.kind == "resolution")
-    return select(d).where(or_(d.id.in_(own), d.id.in_(resolved)))
+    # a retraction is the latest event of its key but holds no decision: "undone"
+    return select(d).where(or_(d.id.in_(own), d.id.in_(resolved)), d.retraction.is_(False))
 
 
 def current_decisions(session: Session, stage: str) -> list[DecisionEvent]:
     """The current screening decisions at ``stage`` (``"ta"`` or ``"ft"``).
 
     Returns the latest ``"decision"`` event per record and reviewer, plus the latest
-    ``"resolution"`` event per record (whichever arbiter made it), ordered by
+    ``"resolution"`` event per record (whichever arbiter made it), unless that latest
+    event is a retraction (the decision was taken back), ordered by
     ``(record_id, kind, reviewer_id)``: a record's own decisions come before its resolution.
     """
     query = latest_decisions_select(stage)

@@ -10,13 +10,23 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sysreview.project.store.base import (
+    ASSIGNMENT_ORIGINS,
     DECISION_KINDS,
     DECISIONS,
     LINK_STATUSES,
+    SLOTS,
     STAGES,
     Base,
     JSONValue,
@@ -145,6 +155,11 @@ class DecisionEvent(Base):
     ``kind`` is ``"decision"`` for a reviewer's own decision and ``"resolution"`` for an
     arbiter's resolution of a disagreement (include or exclude only). The latest event per
     record and reviewer (per record, for resolutions) is current; ordering is by ``id``.
+    A ``retraction`` takes back its author's current decision (or resolution), echoing
+    it: the record is then undecided for them ("undo"). ``revealed`` marks a decision
+    made after another reviewer's decision on the record could be seen by its author
+    (:mod:`sysreview.screening.status`); ``source`` is the route or file it came from
+    (``cli``, ``web``, ``api``, ``sheet:NAME``).
     """
 
     __tablename__ = "decision_event"
@@ -155,6 +170,7 @@ class DecisionEvent(Base):
         CheckConstraint("kind = 'decision' OR decision <> 'maybe'", name="resolution_decides"),
         Index(None, "stage", "record_id", "reviewer_id"),
         Index(None, "reviewer_id"),
+        Index(None, "stage", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -166,8 +182,40 @@ class DecisionEvent(Base):
     reason: Mapped[str | None] = mapped_column(String(500))
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    retraction: Mapped[bool] = mapped_column(default=False, server_default=false())
+    revealed: Mapped[bool] = mapped_column(default=False, server_default=false())
+    source: Mapped[str | None] = mapped_column(String(500))
 
     reviewer: Mapped[Reviewer] = relationship()
+
+
+class ScreeningAssignment(Base):
+    """An assignment event: who holds a ``slot`` of a record's screening at a stage.
+
+    ``slot`` is ``"first"`` or ``"second"`` (dual screening); ``reviewer_id`` is empty
+    for a slot left empty on purpose (a unit screened once). The latest event per stage,
+    record and slot is current. ``origin`` is ``"protocol"`` (drawn by the protocol's
+    rule, :mod:`sysreview.screening.assignment`) or ``"reassignment"`` (by
+    ``assigned_by``, an administrator).
+    """
+
+    __tablename__ = "screening_assignment"
+    __table_args__ = (
+        CheckConstraint(sql_in("stage", STAGES), name="stage"),
+        CheckConstraint(sql_in("slot", SLOTS), name="slot"),
+        CheckConstraint(sql_in("origin", ASSIGNMENT_ORIGINS), name="origin"),
+        Index(None, "stage", "record_id", "slot"),
+        Index(None, "stage", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stage: Mapped[str] = mapped_column(String(2))
+    record_id: Mapped[int] = mapped_column(ForeignKey("record.id"))
+    slot: Mapped[str] = mapped_column(String(10))
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("reviewer.id"))
+    origin: Mapped[str] = mapped_column(String(20), default="protocol")
+    assigned_by: Mapped[str] = mapped_column(String(200), default="sysreview")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AuditEntry(Base):

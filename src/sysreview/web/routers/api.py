@@ -3,7 +3,9 @@
 Log in with ``POST /api/login`` (JSON name and password): the answer sets the session
 cookie and gives the CSRF token to send as ``X-CSRF-Token`` with every write.
 Errors are ``{"detail": "..."}``: 400 bad input, 401 not logged in, 403 not allowed
-(role, CSRF), 404 no such record, 422 malformed request.
+(role, CSRF, a record not assigned to you), 404 no such record, 409 not allowed in the
+review's current state (a record not forwarded, not in conflict, already linked), 422
+malformed request.
 """
 
 from __future__ import annotations
@@ -38,7 +40,10 @@ Adjudicator = Annotated[AccountInfo, Depends(require("adjudicator"))]
 _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"description": "Bad input (the detail says what)"},
     401: {"description": "Not logged in"},
-    403: {"description": "Not allowed: role or CSRF token"},
+    403: {"description": "Not allowed: role, CSRF token, or a record not assigned to you"},
+}
+_STATE: dict[int | str, dict[str, Any]] = {
+    409: {"description": "Not allowed in the review's current state (the detail says why)"}
 }
 
 router = APIRouter(prefix="/api", tags=["api"], responses=_ERRORS)
@@ -108,12 +113,26 @@ class Saved(Model):
     event_id: int
 
 
+class UndoIn(Model):
+    stage: StageName
+    record_id: Id | None = Field(None, description="The record (default: your latest decision)")
+
+
+class Undone(Model):
+    record_id: int
+    decision: str = Field(description="The decision taken back")
+    kind: Literal["decision", "resolution"]
+
+
 class Seen(Model):
     reviewer: str
     kind: str
     decision: str
     reason: str | None
     note: str | None
+    revealed: bool = Field(
+        False, description="Made after its author could see another reviewer's decision"
+    )
 
 
 class RecordOut(Model):
@@ -124,7 +143,13 @@ class RecordOut(Model):
 class ConflictOut(Model):
     record_id: int
     title: str | None
-    decisions: list[tuple[str, str]]
+    decisions: list[tuple[str, str]] = Field(description="Each reviewer's current decision")
+    revealed: list[str] = Field(
+        description="Reviewers who changed their decision after seeing the other's"
+    )
+    independent: list[tuple[str, str]] = Field(
+        description="Each reviewer's decision before seeing the other's"
+    )
 
 
 class LinkIn(Model):
@@ -219,12 +244,30 @@ def record(
     response_model=Saved,
     status_code=201,
     dependencies=[Depends(check_csrf)],
-    responses={404: {}},
+    responses={404: {}, **_STATE},
 )
 async def post_decision(request: Request, body: DecisionIn, account: Reviewer) -> Saved:
     """Record your decision on a record (a new event; the latest one counts)."""
-    queued = uc.submit_decision(workspace(request), reviewer=account.name, **body.model_dump())
+    queued = uc.submit_decision(
+        workspace(request), reviewer=account.name, source="api", **body.model_dump()
+    )
     return await _saved(queued, body.record_id)
+
+
+@router.post(
+    "/decisions/undo",
+    response_model=Undone,
+    dependencies=[Depends(check_csrf)],
+    responses={404: {}, **_STATE},
+)
+def undo_decision(request: Request, body: UndoIn, account: Reviewer) -> Undone:
+    """Take back your latest decision at ``stage`` (or yours on ``record_id``): a new event."""
+    taken = uc.undo(
+        workspace(request), stage=body.stage, reviewer=account.name, record_id=body.record_id,
+        source="api",
+    )  # fmt: skip
+    kind: Literal["decision", "resolution"] = "resolution" if taken.resolution else "decision"
+    return Undone(record_id=taken.record_id, decision=taken.decision, kind=kind)
 
 
 @router.get("/conflicts", response_model=list[ConflictOut])
@@ -234,7 +277,13 @@ def get_conflicts(
     """Unresolved disagreements (adjudicators)."""
     found = uc.conflicts(workspace(request), stage)
     return [
-        ConflictOut(record_id=c.record_id, title=c.title, decisions=list(c.decisions))
+        ConflictOut(
+            record_id=c.record_id,
+            title=c.title,
+            decisions=list(c.decisions),
+            revealed=list(c.revealed),
+            independent=list(c.independent),
+        )
         for c in found
     ]
 
@@ -244,13 +293,14 @@ def get_conflicts(
     response_model=Saved,
     status_code=201,
     dependencies=[Depends(check_csrf)],
-    responses={404: {}},
+    responses={404: {}, **_STATE},
 )
 async def post_resolution(request: Request, body: ResolutionIn, account: Adjudicator) -> Saved:
     """Resolve a disagreement (adjudicators who are the protocol's arbiters)."""
     queued = uc.submit_decision(
-        workspace(request), reviewer=account.name, resolution=True, **body.model_dump()
-    )
+        workspace(request), reviewer=account.name, resolution=True, source="api",
+        **body.model_dump(),
+    )  # fmt: skip
     return await _saved(queued, body.record_id)
 
 
@@ -259,6 +309,7 @@ async def post_resolution(request: Request, body: ResolutionIn, account: Adjudic
     response_model=LinkOut,
     status_code=201,
     dependencies=[Depends(check_csrf)],
+    responses={404: {}, **_STATE},
 )
 def post_link(request: Request, body: LinkIn, account: Reviewer) -> LinkOut:
     """Link a report included at full text to its study (created on first use)."""
@@ -275,7 +326,7 @@ def post_link(request: Request, body: LinkIn, account: Reviewer) -> LinkOut:
 @router.get("/progress")
 def get_progress(request: Request, account: Reviewer) -> dict[str, Any]:
     """PRISMA counts so far, progress per reviewer and stage, agreement per pair."""
-    return progress_report(request)
+    return progress_report(request, account)
 
 
 @router.get("/openapi.json", include_in_schema=False)

@@ -11,7 +11,7 @@ from sysreview.errors import SysreviewError
 from sysreview.project.accounts import AccountInfo
 from sysreview.project.store import STAGES
 from sysreview.web import workspace as uc
-from sysreview.web.app import render
+from sysreview.web.app import error_status, render
 from sysreview.web.routers.screening import Stage
 from sysreview.web.security import check_csrf, require, workspace
 
@@ -58,14 +58,15 @@ def resolve(
             reason=reason,
             note=note,
             resolution=True,
+            source="web",
         )
     except SysreviewError as exc:
-        return _page(request, stage, str(exc), 422)
+        return _page(request, stage, str(exc), error_status(exc))
     return RedirectResponse(f"/conflicts/{stage}", status_code=303)
 
 
 @router.get("/agreement")
 def agreement_page(request: Request, account: Reviewer) -> Response:
     ws = workspace(request)
-    results = {stage: uc.agreement(ws, stage) for stage in STAGES}
+    results = {stage: uc.agreement(ws, stage, account) for stage in STAGES}
     return render(request, "agreement.html", results=results)

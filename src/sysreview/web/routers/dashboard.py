@@ -14,19 +14,23 @@ from sysreview.errors import SysreviewError
 from sysreview.project.accounts import AccountInfo
 from sysreview.project.store import STAGES
 from sysreview.web import workspace as uc
-from sysreview.web.app import render
+from sysreview.web.app import error_status, render
 from sysreview.web.security import check_csrf, require, workspace
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 Reviewer = Annotated[AccountInfo, Depends(require("reviewer"))]
 
 
-def progress_report(request: Request) -> dict[str, Any]:
-    """The review's progress as JSON-ready values: PRISMA counts, progress, agreement."""
+def progress_report(request: Request, account: AccountInfo) -> dict[str, Any]:
+    """The review's progress as JSON-ready values: PRISMA counts, progress, agreement.
+
+    What ``account`` may see: PRISMA counts of settled decisions only; a reviewer's own
+    progress and agreement (adjudicators and administrators see everyone's).
+    """
     ws = workspace(request)
     agreement = {}
     for stage in STAGES:
-        result = uc.agreement(ws, stage)
+        result = uc.agreement(ws, stage, account)
         agreement[stage] = (
             []
             if result is None
@@ -35,7 +39,7 @@ def progress_report(request: Request) -> dict[str, Any]:
     return {
         "title": ws.project.protocol.review.title,
         "prisma": uc.prisma(ws).to_dict(),
-        "progress": [{**asdict(p), "percent": p.percent} for p in uc.progress(ws)],
+        "progress": [{**asdict(p), "percent": p.percent} for p in uc.progress(ws, account)],
         "agreement": agreement,
     }
 
@@ -43,12 +47,14 @@ def progress_report(request: Request) -> dict[str, Any]:
 @router.get("/dashboard")
 def dashboard(request: Request, account: Reviewer) -> Response:
     ws = workspace(request)
-    return render(request, "dashboard.html", prisma=uc.prisma(ws), progress=uc.progress(ws), ws=ws)
+    return render(
+        request, "dashboard.html", prisma=uc.prisma(ws), progress=uc.progress(ws, account), ws=ws
+    )
 
 
 @router.get("/dashboard/report.json")
 def download_report(request: Request, account: Reviewer) -> Response:
-    body = json.dumps(progress_report(request), indent=2, default=str)
+    body = json.dumps(progress_report(request, account), indent=2, default=str)
     return Response(
         body,
         media_type="application/json",
@@ -79,5 +85,5 @@ def link_report(
             workspace(request), record_id=record_id, study=study, primary=primary, who=account.name
         )
     except SysreviewError as exc:
-        return _studies(request, str(exc), 422)
+        return _studies(request, str(exc), error_status(exc))
     return RedirectResponse("/studies", status_code=303)

@@ -16,7 +16,7 @@ from sysreview.errors import SysreviewError
 from sysreview.project.accounts import AccountInfo
 from sysreview.protocol.review import ELIGIBILITY_DOMAINS
 from sysreview.web import workspace as uc
-from sysreview.web.app import render
+from sysreview.web.app import error_status, render
 from sysreview.web.security import check_csrf, require, workspace
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -38,6 +38,7 @@ def _panel_context(request: Request, stage: str, account: AccountInfo) -> dict[s
         "reasons": eligibility.exclusion_reasons,
         "error": None,
         "saved": None,
+        "undone": None,
     }
 
 
@@ -72,17 +73,37 @@ def screen_decide(
             decision=decision,
             reason=reason,
             note=note,
+            source="web",
         )
     except SysreviewError as exc:
         context = _panel_context(request, stage, account)
         context["error"] = str(exc)
         if htmx:
-            return render(request, "screening/_panel.html", 422, **context)
-        return render(request, "screening/screen.html", 422, **context)
+            return render(request, "screening/_panel.html", error_status(exc), **context)
+        return render(request, "screening/screen.html", error_status(exc), **context)
     if not htmx:
         return RedirectResponse(f"/screen/{stage}", status_code=303)
     context = _panel_context(request, stage, account)
     context["saved"] = f"Record {record_id}: {decision}"
+    return render(request, "screening/_panel.html", **context)
+
+
+@router.post("/screen/{stage}/undo", dependencies=[Depends(check_csrf)])
+def screen_undo(request: Request, stage: Stage, account: Reviewer) -> Response:
+    """Take back the reviewer's last decision at ``stage``; that record comes back."""
+    ws = workspace(request)
+    htmx = bool(request.headers.get("HX-Request"))
+    try:
+        taken = uc.undo(ws, stage=stage, reviewer=account.name)
+    except SysreviewError as exc:
+        context = _panel_context(request, stage, account)
+        context["error"] = str(exc)
+        page = "screening/_panel.html" if htmx else "screening/screen.html"
+        return render(request, page, error_status(exc), **context)
+    if not htmx:
+        return RedirectResponse(f"/screen/{stage}", status_code=303)
+    context = _panel_context(request, stage, account)
+    context["undone"] = f"Record {taken.record_id}: {taken.decision}"
     return render(request, "screening/_panel.html", **context)
 
 

@@ -1,4 +1,4 @@
-/* sysreview: keyboard shortcuts on the screening page (i, e, m; r reason; n note). */
+/* sysreview: keyboard shortcuts on the screening page (i, e, m; r reason; n note; u undo). */
 (function () {
   "use strict";
   var keys = { i: "btn-include", e: "btn-exclude", m: "btn-maybe" };
@@ -11,9 +11,11 @@
       if (event.key === "Escape" && event.target && event.target.blur) { event.target.blur(); }
       return;
     }
+    var key = event.key.toLowerCase();
+    var undo = document.getElementById("btn-undo");
+    if (key === "u" && undo) { event.preventDefault(); undo.click(); return; }
     var form = document.getElementById("decide");
     if (!form) { return; }
-    var key = event.key.toLowerCase();
     if (key === "r") { event.preventDefault(); document.getElementById("reason").focus(); return; }
     if (key === "n") { event.preventDefault(); document.getElementById("note").focus(); return; }
     var button = keys[key] && document.getElementById(keys[key]);
