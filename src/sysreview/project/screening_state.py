@@ -18,6 +18,7 @@ import threading
 import weakref
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from typing import Any
 
 from sqlalchemy import func, select
@@ -46,6 +47,8 @@ from sysreview.screening.assignment import (
 from sysreview.screening.status import ScreeningEvent, State, UnitStatus, unit_status
 
 __all__ = ["ScreeningState", "StageState", "screening_state", "store_assignments"]
+
+_NOBODY = Assignment()
 
 
 @dataclass(frozen=True)
@@ -76,25 +79,41 @@ class StageState:
     events: Mapping[int, tuple[ScreeningEvent, ...]]
     pending_assignments: tuple[AssignmentEvent, ...] = ()
 
+    @cached_property
+    def by_reviewer(self) -> Mapping[Hashable, tuple[int, ...]]:
+        """Each reviewer's assigned units, in record order (computed once per state)."""
+        found: dict[Hashable, list[int]] = {}
+        for unit in self.units:
+            for reviewer in self.assignments.get(unit, _NOBODY).required:
+                found.setdefault(reviewer, []).append(unit)
+        return {reviewer: tuple(units) for reviewer, units in found.items()}
+
+    @cached_property
+    def by_state(self) -> Mapping[tuple[State, str | None], tuple[int, ...]]:
+        """Units per ``(state, settled decision)``, in record order."""
+        found: dict[tuple[State, str | None], list[int]] = {}
+        for unit in self.units:
+            status = self.status[unit]
+            found.setdefault((status.state, status.decision), []).append(unit)
+        return {key: tuple(units) for key, units in found.items()}
+
     def assigned_to(self, reviewer: Hashable) -> list[int]:
         """The units ``reviewer`` is assigned to, in record order."""
-        return [u for u in self.units if self.assignments.get(u, Assignment()).holds(reviewer)]
+        return list(self.by_reviewer.get(reviewer, ()))
 
     def pending_for(self, reviewer: Hashable) -> list[int]:
         """The assigned units ``reviewer`` has not decided, in record order."""
-        return [u for u in self.assigned_to(reviewer) if reviewer not in self.status[u].decided]
+        status = self.status
+        return [u for u in self.by_reviewer.get(reviewer, ()) if reviewer not in status[u].decided]
 
     def settled(self, *decisions: str) -> list[int]:
         """Units whose settled decision is one of ``decisions`` (any, when none given)."""
-        return [
-            u
-            for u in self.units
-            if self.status[u].settled and (not decisions or self.status[u].decision in decisions)
-        ]
+        keys = [k for k in self.by_state if k[0].settled and (not decisions or k[1] in decisions)]
+        return sorted(u for k in keys for u in self.by_state[k])
 
     def count(self, state: State) -> int:
         """How many units are in ``state``."""
-        return sum(1 for u in self.units if self.status[u].state is state)
+        return sum(len(units) for (s, _), units in self.by_state.items() if s is state)
 
 
 @dataclass(frozen=True)
@@ -136,9 +155,10 @@ def _stored_assignments(
 ) -> list[AssignmentEvent]:
     a = ScreeningAssignment
     query = select(a.id, a.record_id, a.slot, a.reviewer_id).where(a.stage == stage).order_by(a.id)
+    slots = {slot.value: slot for slot in Slot}
     return [
         AssignmentEvent(
-            groups.get(record, record), Slot(slot), None if who is None else names[who], order
+            groups.get(record, record), slots[slot], None if who is None else names[who], order
         )
         for order, record, slot, who in session.execute(query)
     ]
@@ -179,13 +199,29 @@ def _stage(
     *,
     changed: Iterable[int] | None = None,
 ) -> StageState:
-    """The stage's state; from ``previous``, only the ``changed`` units are redone."""
-    assignments = _with(assigned, due)
-    status = {} if previous is None else dict(previous.status)
-    for unit in units if previous is None or changed is None else changed:
-        required = assignments.get(unit, Assignment()).required
-        status[unit] = unit_status(events.get(unit, ()), required, discussion=discussion)
-    return StageState(stage, units, assignments, status, events, tuple(due))
+    """The stage's state; from ``previous``, only the ``changed`` units' events differ."""
+    if previous is not None and changed is not None:
+        assignments = previous.assignments
+        status = dict(previous.status)
+    else:
+        assignments, status, changed = _with(assigned, due), {}, units
+    for unit in changed:
+        required = assignments.get(unit, _NOBODY).required
+        found = events.get(unit)
+        status[unit] = (
+            unit_status(found, required, discussion=discussion) if found else _waiting(required)
+        )
+    state = StageState(stage, units, assignments, status, events, tuple(due))
+    same = previous is not None and assignments is previous.assignments
+    if same and previous is not None and "by_reviewer" in previous.__dict__:
+        state.__dict__["by_reviewer"] = previous.by_reviewer  # same assignments, same index
+    return state
+
+
+@lru_cache(maxsize=256)
+def _waiting(required: tuple[Hashable, ...]) -> UnitStatus:
+    """The status of a unit nobody has decided (shared: most units, early on)."""
+    return unit_status((), required)
 
 
 @dataclass(frozen=True)
@@ -220,7 +256,8 @@ def _read_title_abstract(
         if cached.key[3] == key[3]:
             return cached
         new = _events(session, "ta", cached.names, after=cached.last_event)
-        if new and cached.key[3][1] + len(new) == key[3][1]:  # no gap: nothing committed late
+        late = bool(key[3][1]) and cached.key[3][1] + len(new) != key[3][1]  # PostgreSQL
+        if new and not late:
             added = _by_unit(new, cached.groups)
             events = dict(cached.ta.events)
             for unit, more in added.items():
@@ -294,21 +331,27 @@ _CACHE_LOCK = threading.Lock()
 
 
 def _versions(session: Session) -> tuple[tuple[int | None, int], ...]:
-    """What the state is derived from: each log's newest id and its number of rows.
+    """What the state is derived from: each log's newest id (and, on PostgreSQL, its rows).
 
     In the order record, duplicate link, reviewer, title/abstract event and assignment,
-    full-text event and assignment. The count catches a row that committed after a
-    newer one (ids are handed out at insert, not at commit, on PostgreSQL).
+    full-text event and assignment. On PostgreSQL ids are handed out at insert, not at
+    commit, so a row can commit after a newer one: the number of rows catches it.
+    SQLite lets one writer at a time insert and commit, so its ids grow in commit order
+    and the newest id (found at once in an index) is enough.
     """
     d, a = DecisionEvent, ScreeningAssignment
     logs: list[tuple[Any, tuple[Any, ...]]] = [(t, ()) for t in (Record, DuplicateLink, Reviewer)]
     logs += [(t, (t.stage == stage,)) for stage in ("ta", "ft") for t in (d, a)]
+    counted = session.get_bind().dialect.name != "sqlite"
+    aggregates = (func.max, func.count) if counted else (func.max,)
     columns = [
         select(aggregate(table.id)).where(*where).scalar_subquery()
         for table, where in logs
-        for aggregate in (func.max, func.count)
+        for aggregate in aggregates
     ]
     found = tuple(session.execute(select(*columns)).one())
+    if not counted:
+        return tuple((newest, 0) for newest in found)
     return tuple((found[i], found[i + 1]) for i in range(0, len(found), 2))
 
 

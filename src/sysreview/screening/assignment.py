@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 __all__ = [
     "Assignment",
@@ -52,9 +53,11 @@ class Slot(StrEnum):
     SECOND = "second"
 
 
-@dataclass(frozen=True)
-class AssignmentEvent:
-    """One assignment: ``reviewer`` (``None``: nobody) takes ``slot`` of ``unit``."""
+class AssignmentEvent(NamedTuple):
+    """One assignment: ``reviewer`` (``None``: nobody) takes ``slot`` of ``unit``.
+
+    A named tuple (not a dataclass): a large review holds a hundred thousand of them.
+    """
 
     unit: int
     slot: Slot
@@ -64,7 +67,7 @@ class AssignmentEvent:
 
 @dataclass(frozen=True)
 class Assignment:
-    """A unit's current assignment at one stage."""
+    """A unit's current assignment at one stage (units may share one object)."""
 
     first: Hashable | None = None
     second: Hashable | None = None
@@ -92,19 +95,22 @@ def current_assignments(events: Iterable[AssignmentEvent]) -> dict[int, Assignme
     >>> a[1].required
     ('R1', 'R4')
     """
-    slots: dict[int, dict[Slot, tuple[int, Hashable | None]]] = {}
+    latest: dict[tuple[int, Slot], tuple[int, Hashable | None]] = {}
     for event in events:
-        held = slots.setdefault(event.unit, {})
-        if event.slot not in held or event.order > held[event.slot][0]:
-            held[event.slot] = (event.order, event.reviewer)
-    return {
-        unit: Assignment(
-            held.get(Slot.FIRST, (0, None))[1],
-            held.get(Slot.SECOND, (0, None))[1],
-            Slot.SECOND in held,
-        )
-        for unit, held in slots.items()
-    }
+        key = (event.unit, event.slot)
+        seen = latest.get(key)
+        if seen is None or event.order > seen[0]:
+            latest[key] = (event.order, event.reviewer)
+    firsts = {u: who for (u, slot), (_, who) in latest.items() if slot is Slot.FIRST}
+    seconds = {u: who for (u, slot), (_, who) in latest.items() if slot is Slot.SECOND}
+    # one Assignment per distinct (first, second): most units share a few, and there
+    # can be a hundred thousand of them
+    shared: dict[tuple[Hashable | None, Hashable | None, bool], Assignment] = {}
+    found = {}
+    for unit in dict.fromkeys([*firsts, *seconds]):
+        held = (firsts.get(unit), seconds.get(unit), unit in seconds)
+        found[unit] = shared.get(held) or shared.setdefault(held, Assignment(*held))
+    return found
 
 
 def title_abstract_round(

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import asyncio
 from concurrent.futures import Future
+from functools import partial
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
 from sysreview.project.accounts import AccountInfo, authenticate
 from sysreview.project.screening import RecordCard, UnknownRecord
@@ -248,9 +250,12 @@ def record(
 )
 async def post_decision(request: Request, body: DecisionIn, account: Reviewer) -> Saved:
     """Record your decision on a record (a new event; the latest one counts)."""
-    queued = uc.submit_decision(
-        workspace(request), reviewer=account.name, source="api", **body.model_dump()
-    )
+    # checked against the review's state in the thread pool (a read of the store),
+    # then queued for the group commit
+    queued = await run_in_threadpool(
+        partial(uc.submit_decision, workspace(request), reviewer=account.name, source="api",
+                **body.model_dump())
+    )  # fmt: skip
     return await _saved(queued, body.record_id)
 
 
@@ -297,9 +302,9 @@ def get_conflicts(
 )
 async def post_resolution(request: Request, body: ResolutionIn, account: Adjudicator) -> Saved:
     """Resolve a disagreement (adjudicators who are the protocol's arbiters)."""
-    queued = uc.submit_decision(
-        workspace(request), reviewer=account.name, resolution=True, source="api",
-        **body.model_dump(),
+    queued = await run_in_threadpool(
+        partial(uc.submit_decision, workspace(request), reviewer=account.name, resolution=True,
+                source="api", **body.model_dump())
     )  # fmt: skip
     return await _saved(queued, body.record_id)
 
