@@ -17,10 +17,12 @@ import typer
 
 from sysreview.commands.common import (
     DatabaseOption,
+    ForceOption,
     OutputFormat,
     ProjectOption,
     fail,
     reported,
+    warn,
 )
 
 app = typer.Typer(
@@ -369,7 +371,11 @@ def screen_export_command(
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,
 ) -> None:
-    """Write the reviewer's assigned records to a sheet, to screen in a spreadsheet."""
+    """Write the reviewer's assigned records (and decisions so far) to a sheet.
+
+    The sheet records project, stage, reviewer and export time (a hidden sheet in XLSX,
+    rows above the header in CSV): leave them, 'screen import' checks them.
+    """
     from sysreview.project.services import screen_export
 
     with reported():
@@ -382,15 +388,24 @@ def screen_import_command(
     sheet: Annotated[Path, typer.Argument(help="A screened sheet (.csv or .xlsx).")],
     reviewer: Annotated[str, typer.Option(help="Protocol reviewer id, e.g. R1.")],
     stage: StageOption = "ta",
+    force: ForceOption = False,
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,
 ) -> None:
-    """Store the decisions of a screened sheet: every row checked first, all or nothing."""
+    """Store the new and changed decisions of a screened sheet: all rows, or none.
+
+    The sheet must be the one exported for this reviewer, stage and project. Rows equal
+    to the stored decisions add nothing; rows that would overwrite a decision made after
+    the export are listed and refused unless --force.
+    """
     from sysreview.project.services import screen_import
 
     with reported():
-        stored = screen_import(project, sheet, stage=stage, reviewer=reviewer, db_url=db)
-    print(f"{stored} decisions by {reviewer} at {stage} stored from {sheet}")
+        result = screen_import(
+            project, sheet, stage=stage, reviewer=reviewer, force=force, db_url=db
+        )
+    warn(result.warnings)
+    print(result.summary())
 
 
 @screen_app.command("link")
