@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import typer
 
-MODULES = ("extract", "rob", "synthesis", "report", "web", "search")
+MODULES = ("study", "extract", "rob", "synthesis", "report", "web", "search")
 """The command modules, in the order their commands are listed."""
 
 

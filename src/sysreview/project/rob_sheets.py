@@ -252,7 +252,7 @@ def load_rob_sheet(
         ids = {label: row.id for label, row in studies.items()}
         tally = Tally.for_sheet(session, sheet.identity)
         store_entries(session, tool, entries, ids, who.id, kind, tally=tally, where=sheet.where)
-        what = "risk-of-bias judgements" + (" (consensus)" if consensus else "")
+        what = "consensus risk-of-bias judgements" if consensus else "risk-of-bias judgements"
         return tally.finish(store, session, source=sheet.source, what=what, reviewer=reviewer,
                             force=force, warnings=(*sheet.warnings, *notes))  # fmt: skip
 

@@ -141,8 +141,7 @@ def test_a_bad_sheet_names_every_problem_and_stores_nothing(
         f"be one of {', '.join(ROB1_DOMAINS)}",
         f"{path}, row 5, column 'domain': Trial 01: random_sequence_generation is judged "
         "again (first on row 2)",
-        f"{path}, row 6, column 'study': unknown study 'Trial 99' (studies: "
-        f"{', '.join(STUDIES)})",
+        f"{path}, row 6, column 'study': unknown study 'Trial 99' (studies: {', '.join(STUDIES)})",
     ]
     with store.session(readonly=True) as session:
         assert session.query(RobJudgement).count() == 0

@@ -201,7 +201,12 @@ def test_unknown_and_unassigned_records_are_refused_all_at_once(
     ws = book.active
     assert ws is not None
     ws.append(["record_id", "title", "decision"])
-    for row in ([1, "x", "include"], [2, "x", "perhaps"], [3, "x", "include"], [99, "x", "exclude"]):
+    for row in (
+        [1, "x", "include"],
+        [2, "x", "perhaps"],
+        [3, "x", "include"],
+        [99, "x", "exclude"],
+    ):
         ws.append(row)
     book.save(sheet)
     with pytest.raises(InputError) as info:
