@@ -44,6 +44,7 @@ QUOTE = "'"
 """The prefix that makes a spreadsheet read a cell as text."""
 
 T = TypeVar("T")
+F = TypeVar("F")
 
 
 def needs_quote(text: str) -> bool:
@@ -81,4 +82,25 @@ def safe_row(values: Iterable[object]) -> list[object]:
     return [neutralise(v) for v in values]
 
 
-__all__ = ["QUOTE", "TRIGGERS", "needs_quote", "neutralise", "restore", "safe_row"]
+def safe_frame(frame: F) -> F:
+    """A copy of a pandas DataFrame whose text cells went through :func:`neutralise`.
+
+    Numeric columns are untouched; pandas is not imported here (this module stays light
+    for ``sysreview pool``).
+    """
+    out = frame.copy()  # type: ignore[attr-defined]
+    for column in out.columns:
+        if out[column].dtype == object or str(out[column].dtype) == "string":
+            out[column] = out[column].map(neutralise)
+    return out  # type: ignore[no-any-return]
+
+
+__all__ = [
+    "QUOTE",
+    "TRIGGERS",
+    "needs_quote",
+    "neutralise",
+    "restore",
+    "safe_frame",
+    "safe_row",
+]

@@ -187,6 +187,7 @@ def _dedup_file(path: Path, output: Path | None, output_format: DedupFormat) -> 
     import io
     import json
 
+    from sysreview.cells import safe_row
     from sysreview.dedup import find_duplicates, memberships
     from sysreview.records import read_file
 
@@ -199,7 +200,9 @@ def _dedup_file(path: Path, output: Path | None, output_format: DedupFormat) -> 
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(["record_id", "group_id", "rule", "score"])
-        writer.writerows([r.record_id, r.group_id, r.rule or "", r.score or ""] for r in rows)
+        writer.writerows(
+            safe_row([r.record_id, r.group_id, r.rule or "", r.score or ""]) for r in rows
+        )
         text = buffer.getvalue()
     if output is None:
         sys.stdout.write(text)
@@ -471,12 +474,13 @@ def simulate(
     """Simulate prioritised screening of a labelled set: the order records would be seen in."""
     import csv
 
+    from sysreview.cells import safe_row
     from sysreview.screening import simulate_file
 
     with reported():
         result = simulate_file(data, label_column, seed, batch_size=batch_size)
         with output.open("w", newline="", encoding="utf-8") as handle:
-            csv.writer(handle).writerows(result.to_csv_rows())
+            csv.writer(handle).writerows(safe_row(row) for row in result.to_csv_rows())
     print(result.summary())
 
 

@@ -159,6 +159,11 @@ def decode(raw: bytes, source: str) -> tuple[str, list[str]]:
         encoding = "utf-8-sig"
     elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"
+    elif b"\0" in raw[:4096]:  # no text file holds NULs, but UTF-16 text does
+        raise InputError(
+            "looks like UTF-16 text without a byte-order mark; save it as 'CSV UTF-8'",
+            source=source,
+        )
     else:
         encoding = "utf-8"
     try:
@@ -166,11 +171,6 @@ def decode(raw: bytes, source: str) -> tuple[str, list[str]]:
     except UnicodeDecodeError as exc:
         if encoding != "utf-8":
             raise InputError(f"not valid {encoding} text ({exc.reason})", source=source) from None
-    if b"\0" in raw[:4096]:
-        raise InputError(
-            "looks like UTF-16 text without a byte-order mark; save it as 'CSV UTF-8'",
-            source=source,
-        )
     try:
         content = raw.decode("cp1252")
     except UnicodeDecodeError:
@@ -243,36 +243,37 @@ def read_workbook(path: PathLike, names: Sequence[str] | None) -> list[Sheet]:
     from openpyxl import load_workbook
 
     try:
-        with warnings.catch_warnings():
+        with Path(path).open("rb") as handle, warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl's notes on unsupported Excel features
-            book = load_workbook(path, read_only=True, data_only=True)
-        try:  # read-only workbooks keep the file open until closed
-            identity = None
-            if IDENTITY_SHEET in book.sheetnames:
-                pairs = [(text(k), text(v)) for k, v, *_ in
-                         _values(book[IDENTITY_SHEET], source, 2)]  # fmt: skip
-                identity = SheetIdentity.from_pairs(pairs, source)
-            if names is None:
-                visible = [
-                    ws.title
-                    for ws in book.worksheets
-                    if ws.sheet_state == "visible" and ws.title != IDENTITY_SHEET
-                ]
-                if not visible:
-                    raise InputError("the workbook has no visible sheet", source=source)
-                names = visible[:1]
-            return [
-                _sheet(source, name, _values(book[name], source), identity, ())
-                for name in names
-                if name in book.sheetnames
-            ]
-        finally:
-            book.close()
+            book = load_workbook(handle, read_only=True, data_only=True)
+            try:
+                return _sheets(book, source, names)
+            finally:
+                book.close()
     except InputError:
         raise
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook
-        raise InputError(f"not a readable XLSX workbook ({type(exc).__name__}: {exc})",
+        first = str(exc).strip().splitlines()[:1] or [""]
+        raise InputError(f"not a readable XLSX workbook ({type(exc).__name__}: {first[0]})",
                          source=source) from None  # fmt: skip
+
+
+def _sheets(book: Any, source: str, names: Sequence[str] | None) -> list[Sheet]:
+    identity = None
+    if IDENTITY_SHEET in book.sheetnames:
+        pairs = [(text(k), text(v)) for k, v, *_ in _values(book[IDENTITY_SHEET], source, 2)]
+        identity = SheetIdentity.from_pairs(pairs, source)
+    if names is None:
+        visible = [ws.title for ws in book.worksheets
+                   if ws.sheet_state == "visible" and ws.title != IDENTITY_SHEET]  # fmt: skip
+        if not visible:
+            raise InputError("the workbook has no visible sheet", source=source)
+        names = visible[:1]
+    return [
+        _sheet(source, name, _values(book[name], source), identity, ())
+        for name in names
+        if name in book.sheetnames
+    ]
 
 
 def _values(sheet: Any, source: str, width: int | None = None) -> list[list[Cell]]:
