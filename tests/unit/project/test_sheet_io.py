@@ -156,9 +156,10 @@ def _workbook(path: Path, sheet_xml: bytes | list[bytes], level: int = 9) -> Pat
     buffer = io.BytesIO()
     Workbook().save(buffer)
     chunks = [sheet_xml] if isinstance(sheet_xml, bytes) else sheet_xml
-    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src, zipfile.ZipFile(
-        path, "w", zipfile.ZIP_DEFLATED, compresslevel=level
-    ) as out:
+    with (
+        zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as out,
+    ):
         for item in src.infolist():
             if item.filename != "xl/worksheets/sheet1.xml":
                 out.writestr(item.filename, src.read(item))
