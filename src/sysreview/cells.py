@@ -90,7 +90,7 @@ def safe_frame(frame: F) -> F:
     """
     out = frame.copy()  # type: ignore[attr-defined]
     for column in out.columns:
-        if out[column].dtype == object or str(out[column].dtype) == "string":
+        if getattr(out[column].dtype, "kind", "O") not in "biufcmM":  # text or mixed
             out[column] = out[column].map(neutralise)
     return out  # type: ignore[no-any-return]
 
