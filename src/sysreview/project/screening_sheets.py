@@ -175,16 +175,22 @@ def _parse(sheet: Sheet, protocol: Protocol, stage: str) -> tuple[list[SheetRow]
 
 def read_sheet(
     store: Store, protocol: Protocol, path: PathLike, *, stage: str, reviewer: str
-) -> tuple[Sheet, list[SheetRow]]:
-    """Read and check a decisions sheet; every row problem is reported at once.
+) -> tuple[Sheet, list[SheetRow], list[str]]:
+    """Read and check a decisions sheet: its identity first, then every row at once.
+
+    Returns the sheet, its decisions and warnings (a sheet without identity rows).
 
     Raises
     ------
     InputError
-        One line per problem: file, row, column and what is wrong.
+        For a sheet of another project, stage or reviewer; else one line per bad row:
+        file, row, column and what is wrong.
     """
     _check(protocol, stage, reviewer)
     sheet = read_first_sheet(path)
+    with store.session(readonly=True) as session:
+        notes = check_identity(sheet.identity, session, protocol, stage=stage,
+                               reviewer=reviewer, where=sheet.where)  # fmt: skip
     rows, problems = _parse(sheet, protocol, stage)
     assigned = set(assigned_records(store, protocol, stage=stage, reviewer=reviewer))
     ids = sorted({r.record_id for r in rows})
@@ -200,7 +206,7 @@ def read_sheet(
         problems.append((row.row, sheet.problem(message, row.row, "record_id")))
     if problems:
         raise InputError("\n".join(m for _, m in sorted(problems, key=lambda p: p[0])))
-    return sheet, rows
+    return sheet, rows, notes
 
 
 def _store_decision(session: Session, stage: str, reviewer_id: int, row: SheetRow) -> DecisionEvent:
@@ -241,10 +247,8 @@ def import_sheet(
     StaleSheetError
         Listing the stale rows (without ``force``); nothing is stored.
     """
-    sheet, rows = read_sheet(store, protocol, path, stage=stage, reviewer=reviewer)
+    sheet, rows, notes = read_sheet(store, protocol, path, stage=stage, reviewer=reviewer)
     with store.session() as session:
-        notes = check_identity(sheet.identity, session, protocol, stage=stage,
-                               reviewer=reviewer, where=sheet.where)  # fmt: skip
         tally = Tally.for_sheet(session, sheet.identity)
         person = sync_reviewers(session, protocol)[reviewer]
         mine = _current(session, stage, reviewer)

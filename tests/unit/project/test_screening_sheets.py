@@ -282,3 +282,16 @@ def test_exported_titles_never_become_formulas(
         assert [c.quotePrefix for c in titles] == [False, True, True]
     read = read_first_sheet(sheet)
     assert [r[1]["title"] for r in read.rows] == list(TITLES)  # exactly as stored
+
+
+def test_the_identity_is_checked_before_the_rows(
+    project: Path, store_url: str, tmp_path: Path
+) -> None:
+    """R1's sheet holds records not assigned to R2: the message names the real mistake."""
+    sheet = tmp_path / "r1.csv"
+    screen_export(project, sheet, stage="ta", reviewer="R1", db_url=store_url)
+    fill_csv(sheet, {1: ("include",), 2: ("exclude",), 3: ("yes",)})
+    with pytest.raises(InputError) as info:
+        screen_import(project, sheet, stage="ta", reviewer="R2", db_url=store_url)
+    (line,) = str(info.value).splitlines()
+    assert "this sheet was exported for R1, not R2" in line
