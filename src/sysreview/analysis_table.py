@@ -14,7 +14,10 @@ convention``) give each analysis its own options; they must hold one value per
 analysis, and an option given by the caller overrides them.
 
 Every problem is reported as an :class:`~sysreview.errors.InputError` naming the
-file, the row (the line number in the file, header = 1) and the column.
+file, the row (the line number in the file, header = 1) and the column. A text cell
+(study, subgroup, grouping or settings) starting with an apostrophe before ``=``, ``+``,
+``-``, ``@`` (how the tool protects text from spreadsheets, :mod:`sysreview.cells`) is
+read without it, as a spreadsheet would show it.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from sysreview.cells import QUOTE, restore
 from sysreview.effects import (
     EffectSizes,
     dichotomous_effects,
@@ -141,9 +145,12 @@ def read_table(
     ``columns``, and the :data:`SETTINGS` columns into its ``settings``.
     """
     source = str(path)
+    quoted = True  # may a text cell start with a protective apostrophe (sysreview.cells)?
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
-            fast = _plain_rows(handle.read())
+            content = handle.read()
+        fast = _plain_rows(content)
+        quoted = QUOTE in content
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror}", source=source) from None
     except UnicodeDecodeError:
@@ -171,6 +178,10 @@ def read_table(
     index = {name: i for i, name in enumerate(header)}
     if not lines:
         raise InputError("no data rows", source=source)
+    if quoted:  # text the tool wrote as '=... (safe in a spreadsheet) is =... again
+        for name in ("study", "subgroup", by or "", *SETTINGS):
+            if name in index:
+                cells[index[name]] = [restore(cell) for cell in cells[index[name]]]
     studies = [cell.strip() for cell in cells[index["study"]]]
     if not all(studies):
         line = lines[studies.index("")]

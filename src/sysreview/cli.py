@@ -17,10 +17,12 @@ import typer
 
 from sysreview.commands.common import (
     DatabaseOption,
+    ForceOption,
     OutputFormat,
     ProjectOption,
     fail,
     reported,
+    warn,
 )
 
 app = typer.Typer(
@@ -185,6 +187,7 @@ def _dedup_file(path: Path, output: Path | None, output_format: DedupFormat) -> 
     import io
     import json
 
+    from sysreview.cells import safe_row
     from sysreview.dedup import find_duplicates, memberships
     from sysreview.records import read_file
 
@@ -197,7 +200,9 @@ def _dedup_file(path: Path, output: Path | None, output_format: DedupFormat) -> 
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(["record_id", "group_id", "rule", "score"])
-        writer.writerows([r.record_id, r.group_id, r.rule or "", r.score or ""] for r in rows)
+        writer.writerows(
+            safe_row([r.record_id, r.group_id, r.rule or "", r.score or ""]) for r in rows
+        )
         text = buffer.getvalue()
     if output is None:
         sys.stdout.write(text)
@@ -412,7 +417,11 @@ def screen_export_command(
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,
 ) -> None:
-    """Write the reviewer's assigned records to a sheet, to screen in a spreadsheet."""
+    """Write the reviewer's assigned records (and decisions so far) to a sheet.
+
+    The sheet records project, stage, reviewer and export time (a hidden sheet in XLSX,
+    rows above the header in CSV): leave them, 'screen import' checks them.
+    """
     from sysreview.project.services import screen_export
 
     with reported():
@@ -425,15 +434,24 @@ def screen_import_command(
     sheet: Annotated[Path, typer.Argument(help="A screened sheet (.csv or .xlsx).")],
     reviewer: Annotated[str, typer.Option(help="Protocol reviewer id, e.g. R1.")],
     stage: StageOption = "ta",
+    force: ForceOption = False,
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,
 ) -> None:
-    """Store the decisions of a screened sheet: every row checked first, all or nothing."""
+    """Store the new and changed decisions of a screened sheet: all rows, or none.
+
+    The sheet must be the one exported for this reviewer, stage and project. Rows equal
+    to the stored decisions add nothing; rows that would overwrite a decision made after
+    the export are listed and refused unless --force.
+    """
     from sysreview.project.services import screen_import
 
     with reported():
-        stored = screen_import(project, sheet, stage=stage, reviewer=reviewer, db_url=db)
-    print(f"{stored} decisions by {reviewer} at {stage} stored from {sheet}")
+        result = screen_import(
+            project, sheet, stage=stage, reviewer=reviewer, force=force, db_url=db
+        )
+    warn(result.warnings)
+    print(result.summary())
 
 
 @screen_app.command("link")
@@ -519,12 +537,13 @@ def simulate(
     """Simulate prioritised screening of a labelled set: the order records would be seen in."""
     import csv
 
+    from sysreview.cells import safe_row
     from sysreview.screening import simulate_file
 
     with reported():
         result = simulate_file(data, label_column, seed, batch_size=batch_size)
         with output.open("w", newline="", encoding="utf-8") as handle:
-            csv.writer(handle).writerows(result.to_csv_rows())
+            csv.writer(handle).writerows(safe_row(row) for row in result.to_csv_rows())
     print(result.summary())
 
 

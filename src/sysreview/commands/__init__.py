@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import typer
 
-MODULES = ("extract", "rob", "synthesis", "report", "web", "search", "audit")
+MODULES = ("study", "extract", "rob", "synthesis", "report", "web", "search", "audit")
 """The command modules, in the order their commands are listed."""
 
 

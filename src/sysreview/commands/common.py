@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sys
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -30,6 +31,19 @@ def reported() -> Iterator[None]:
         fail(f"database: {detail[0] if detail else type(exc).__name__}")
 
 
+def warn(warnings: Iterable[str]) -> None:
+    """Print each warning as ``sysreview: warning: ...`` on stderr."""
+    for warning in warnings:
+        print(f"sysreview: warning: {warning}", file=sys.stderr)
+
+
+ForceOption = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Store rows that overwrite values recorded after the sheet was exported.",
+    ),
+]
 ProjectOption = Annotated[
     Path, typer.Option("--project", "-p", help="Project directory (holds review.toml).")
 ]
@@ -41,4 +55,12 @@ DatabaseOption = Annotated[
     ),
 ]
 
-__all__ = ["DatabaseOption", "OutputFormat", "ProjectOption", "fail", "reported"]
+__all__ = [
+    "DatabaseOption",
+    "ForceOption",
+    "OutputFormat",
+    "ProjectOption",
+    "fail",
+    "reported",
+    "warn",
+]

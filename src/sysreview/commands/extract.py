@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sysreview.commands.common import DatabaseOption, ProjectOption, reported
+from sysreview.commands.common import (
+    DatabaseOption,
+    ForceOption,
+    ProjectOption,
+    reported,
+    warn,
+)
 
 if TYPE_CHECKING:
     from sysreview.extraction.dataset import ReviewData
@@ -31,7 +37,11 @@ def template_command(
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,
 ) -> None:
-    """Write an extraction template generated from the protocol (one sheet per part)."""
+    """Write an extraction template generated from the protocol (one sheet per part).
+
+    It records whose template it is (project, reviewer, export time): 'extract load'
+    checks them. With --reviewer it is pre-filled with that reviewer's values.
+    """
     from sysreview.project.extracting import project_template
 
     with reported():
@@ -46,16 +56,22 @@ def load_command(
     consensus: Annotated[
         bool, typer.Option("--consensus", help="The values are the agreed (consensus) ones.")
     ] = False,
+    force: ForceOption = False,
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,
 ) -> None:
-    """Check every row of a filled template, then store it all (or nothing)."""
+    """Check every row of a filled template, then store its new and changed values (or none).
+
+    Values equal to the stored ones add nothing; a template exported before values entered
+    since is refused, listing them, unless --force. Rows must name studies of the project
+    ('sysreview study add') and record ids of its reports.
+    """
     from sysreview.project.extracting import project_load
 
     with reported():
-        result = project_load(project, file, reviewer, consensus=consensus, db_url=db)
+        result = project_load(project, file, reviewer, consensus=consensus, force=force, db_url=db)
+    warn(result.warnings)
     print(result.summary())
-    print(f"loaded from {file} as {reviewer} ({result.kind})")
 
 
 @extract_app.command("discrepancies")

@@ -135,8 +135,10 @@ def run_pool(
     elif output_format is OutputFormat.csv:
         import pandas as pd
 
+        from sysreview.cells import safe_frame
+
         frames = [r.to_frame().assign(analysis=r.label) for r in done]
-        pd.concat(frames, ignore_index=True).to_csv(stream, index=False)
+        safe_frame(pd.concat(frames, ignore_index=True)).to_csv(stream, index=False)
     else:
         stream.write("\n\n".join(r.summary() for r in done) + "\n")
 

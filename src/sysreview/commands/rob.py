@@ -7,7 +7,14 @@ from typing import Annotated
 
 import typer
 
-from sysreview.commands.common import DatabaseOption, ProjectOption, fail, reported
+from sysreview.commands.common import (
+    DatabaseOption,
+    ForceOption,
+    ProjectOption,
+    fail,
+    reported,
+    warn,
+)
 
 rob_app = typer.Typer(
     help="Risk of bias (the protocol's tool, RoB 1 or RoB 2): sheets, agreement, figures.",
@@ -25,7 +32,11 @@ def template_command(
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,
 ) -> None:
-    """Write an empty risk-of-bias sheet for the project's studies."""
+    """Write a risk-of-bias sheet for the project's studies.
+
+    With --reviewer it is pre-filled with that reviewer's judgements so far, and records
+    whose sheet it is (project, reviewer, export time): 'rob load' checks them.
+    """
     from sysreview.project.appraising import write_rob_template
     from sysreview.project.services import opened
 
@@ -41,15 +52,23 @@ def load_command(
     consensus: Annotated[
         bool, typer.Option("--consensus", help="The agreed judgements (resolves discrepancies).")
     ] = False,
+    force: ForceOption = False,
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,
 ) -> None:
-    """Check a sheet and store its judgements (all rows, or none when any row is wrong)."""
-    from sysreview.project.appraising import load_rob_sheet
+    """Check a sheet and store its new and changed judgements (all rows, or none).
+
+    Judgements equal to the stored ones add nothing; a sheet exported before newer
+    judgements is refused, listing them, unless --force.
+    """
+    from sysreview.project.rob_sheets import load_rob_sheet
     from sysreview.project.services import opened
 
     with reported(), opened(project, db) as (proj, store):
-        result = load_rob_sheet(store, proj.protocol, sheet, reviewer=reviewer, consensus=consensus)
+        result = load_rob_sheet(
+            store, proj.protocol, sheet, reviewer=reviewer, consensus=consensus, force=force
+        )
+    warn(result.warnings)
     print(result.summary())
 
 

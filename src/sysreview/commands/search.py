@@ -132,7 +132,9 @@ def log_command(
     with reported(), opened(project, db) as (_, store):
         frame = search_log(store)
         if csv is not None:
-            frame.to_csv(csv, index=False)
+            from sysreview.cells import safe_frame
+
+            safe_frame(frame).to_csv(csv, index=False)
     print(frame.to_string(index=False) if not frame.empty else "no searches imported yet")
 
 

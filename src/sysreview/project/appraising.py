@@ -1,24 +1,13 @@
 """Risk-of-bias assessment in the project: sheets, two reviewers, agreement, consensus.
 
 Reviewers record their judgements in a sheet (CSV, or XLSX by extension) written from
-the protocol's tool and the project's studies, and load it back; the load checks every
-row first and stores nothing unless the whole sheet is valid (one transaction).
+the protocol's tool and the project's studies, or in the web app's form, and load it
+back; the load checks every row first and stores nothing unless the whole sheet is valid
+(one transaction).
 
-Sheet columns
--------------
-RoB 1 (one row per study and domain)::
-
-    study, domain, judgement, support, location
-
-RoB 2 (rows per study, result and domain; ``result`` empty = every result of the study)::
-
-    study, result, domain, question, answer, judgement, support, location
-
-In RoB 2 sheets a row either answers a signalling question (``question`` and ``answer``)
-or gives the domain judgement (``judgement``, with ``question`` empty). When a domain has
-answers, its judgement is the one the tool's algorithm derives
-(:func:`sysreview.appraisal.rob2.judge_domain`); a judgement given as well must either
-agree or come with a ``support`` text justifying the override, as the RoB 2 guidance asks.
+The sheets (their columns, the RoB 2 rule that answers give the judgement, identity and
+stale-sheet checks) are :mod:`sysreview.project.rob_sheets`; storing entries, shared with
+the web form, is :mod:`sysreview.project.rob_entries`.
 
 Storage
 -------
@@ -43,9 +32,8 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -54,341 +42,21 @@ from sqlalchemy.orm import Session
 
 from sysreview.appraisal import rob1, rob2
 from sysreview.errors import InputError
-from sysreview.project.screening import sync_reviewers
-from sysreview.project.sheet_io import read_first_sheet, write_sheet
-from sysreview.project.store import ExtractionValue, Reviewer, RobJudgement, Store, Study
+from sysreview.project.rob_entries import (
+    CONSENSUS,
+    RobLoad,
+    store_entries,
+)
+from sysreview.project.rob_entries import studies_by_label as _studies
+from sysreview.project.rob_entries import tool_of as _tool
+from sysreview.project.rob_sheets import COLUMNS, load_rob_sheet, write_rob_sheet
+from sysreview.project.store import Reviewer, RobJudgement, Store, Study
 from sysreview.protocol import Protocol
-from sysreview.protocol.appraisal import ROB1_DOMAINS, ROB2_DOMAINS, Tool
+from sysreview.protocol.appraisal import Tool
 from sysreview.protocol.review import Role
 from sysreview.screening.agreement import Agreement, agreement
 
 PathLike = str | os.PathLike[str]
-CONSENSUS = "consensus"
-
-COLUMNS: Mapping[Tool, tuple[str, ...]] = {
-    Tool.ROB1: ("study", "domain", "judgement", "support", "location"),
-    Tool.ROB2: (
-        "study",
-        "result",
-        "domain",
-        "question",
-        "answer",
-        "judgement",
-        "support",
-        "location",
-    ),
-}
-"""The sheet columns of each tool."""
-
-_ROB1_NAMES = {d.name.casefold(): d.id for d in rob1.DOMAINS}
-
-
-# ---- reading and checking a sheet ---------------------------------------------------------
-
-
-def _read_sheet(path: Path, columns: Sequence[str]) -> list[tuple[int, dict[str, str]]]:
-    """``(row number, {column: text})`` for every non-empty data row (header = row 1)."""
-    values = read_first_sheet(path)
-    if not values:
-        raise InputError("empty sheet", source=str(path))
-    header = [h.strip().lower() for h in values[0]]
-    for needed in ("study", "domain"):
-        if needed not in header:
-            raise InputError(f"missing column {needed!r}", source=str(path), line=1)
-    unknown = [h for h in header if h and h not in columns]
-    if unknown:
-        raise InputError(
-            f"unknown column {unknown[0]!r}; the columns are {', '.join(columns)}",
-            source=str(path),
-            line=1,
-        )
-    return [
-        (number, dict(zip(header, (cell.strip() for cell in row), strict=False)))
-        for number, row in enumerate(values[1:], start=2)
-        if any(cell.strip() for cell in row)
-    ]
-
-
-_Rows = list[tuple[int, dict[str, str]]]
-
-
-@dataclass(frozen=True)
-class _Entry:
-    """One judgement (and for RoB 2 its answers) from a sheet, before storage."""
-
-    study: str
-    domain: str  # storage key: "<domain>" or "<result>/<domain>"
-    judgement: str
-    support: str | None
-    location: str | None
-    answers: Mapping[str, tuple[str, str | None]] = field(default_factory=dict)
-
-
-def _rob1_domain(text: str) -> str | None:
-    key = text.strip()
-    if key in ROB1_DOMAINS:
-        return key
-    return _ROB1_NAMES.get(key.casefold())
-
-
-def _parse_rob1(
-    rows: list[tuple[int, dict[str, str]]], where: str
-) -> tuple[list[_Entry], list[str]]:
-    problems: list[str] = []
-    entries: dict[tuple[str, str], tuple[int, _Entry]] = {}
-    for number, row in rows:
-
-        def bad(column: str, message: str, number: int = number) -> None:
-            problems.append(str(InputError(message, source=where, line=number, column=column)))
-
-        study = row.get("study", "")
-        domain = _rob1_domain(row.get("domain", ""))
-        judgement = row.get("judgement", "").casefold()
-        if not study:
-            bad("study", "empty study")
-            continue
-        if domain is None:
-            bad("domain", f"unknown RoB 1 domain {row.get('domain')!r}; must be one of "
-                f"{', '.join(ROB1_DOMAINS)}")  # fmt: skip
-            continue
-        if judgement not in rob1.JUDGEMENTS:
-            bad("judgement", f"invalid judgement {row.get('judgement')!r}; must be one of "
-                f"{', '.join(rob1.JUDGEMENTS)}")  # fmt: skip
-            continue
-        entry = _Entry(study, domain, judgement, row.get("support") or None,
-                       row.get("location") or None)  # fmt: skip
-        previous = entries.get((study, domain))
-        if previous is not None:
-            bad("domain", f"{study}: {domain} is judged again (first on row {previous[0]})")
-            continue
-        entries[(study, domain)] = (number, entry)
-    return [e for _, e in entries.values()], problems
-
-
-def _parse_rob2(
-    rows: list[tuple[int, dict[str, str]]], where: str
-) -> tuple[list[_Entry], list[str]]:
-    problems: list[str] = []
-    answers: dict[tuple[str, str, str], dict[str, tuple[str, str | None]]] = {}
-    given: dict[tuple[str, str, str], tuple[int, str, str | None, str | None]] = {}
-    first_row: dict[tuple[str, str, str], int] = {}
-    for number, row in rows:
-
-        def bad(column: str, message: str, number: int = number) -> None:
-            problems.append(str(InputError(message, source=where, line=number, column=column)))
-
-        study, result = row.get("study", ""), row.get("result", "")
-        domain = row.get("domain", "")
-        if not study:
-            bad("study", "empty study")
-            continue
-        if domain not in ROB2_DOMAINS:
-            bad("domain", f"unknown RoB 2 domain {domain!r}; must be one of "
-                f"{', '.join(ROB2_DOMAINS)}")  # fmt: skip
-            continue
-        key = (study, result, domain)
-        first_row.setdefault(key, number)
-        question, answer = row.get("question", ""), row.get("answer", "").upper()
-        judgement = row.get("judgement", "").casefold().replace(" ", "_")
-        if question:
-            allowed = {q.id for q in rob2.questions(domain)}
-            if question not in allowed:
-                bad("question", f"{domain} has no signalling question {question!r}; its "
-                    f"questions are {', '.join(sorted(allowed))}")  # fmt: skip
-                continue
-            if question in answers.get(key, {}):
-                bad("question", f"{study}: question {question} is answered twice")
-                continue
-            answers.setdefault(key, {})[question] = (answer, row.get("location") or None)
-        if judgement:
-            if judgement not in rob2.JUDGEMENTS:
-                bad("judgement", f"invalid judgement {row.get('judgement')!r}; must be one of "
-                    f"{', '.join(rob2.JUDGEMENTS)}")  # fmt: skip
-                continue
-            if key in given:
-                bad("judgement", f"{study}: {domain} is judged twice (first on row "
-                    f"{given[key][0]})")  # fmt: skip
-                continue
-            given[key] = (number, judgement, row.get("support") or None,
-                          row.get("location") or None)  # fmt: skip
-        elif not question:
-            bad("judgement", "give a question and answer, or a judgement")
-    entries: list[_Entry] = []
-    for key, number in first_row.items():
-        study, result, domain = key
-        mine = answers.get(key, {})
-        stated = given.get(key)
-        derived: str | None = None
-        if mine:
-            try:
-                derived = rob2.judge_domain(domain, {q: a for q, (a, _) in mine.items()})
-            except InputError as exc:
-                column = getattr(exc, "column", None) or "answer"
-                problems.append(str(InputError(f"{study}, {domain}: {exc.message}", source=where,
-                                               line=number, column=column)))  # fmt: skip
-                continue
-        if stated is None and derived is None:
-            continue
-        if stated is not None and derived is not None and stated[1] != derived and not stated[2]:
-            problems.append(str(InputError(
-                f"{study}: the answers give {derived} for {domain}; overriding it with "
-                f"{stated[1]} needs a support text", source=where, line=stated[0],
-                column="support")))  # fmt: skip
-            continue
-        final = stated[1] if stated is not None else derived
-        assert final is not None
-        storage = f"{result}/{domain}" if result else domain
-        entries.append(_Entry(study, storage, final, stated[2] if stated else None,
-                              stated[3] if stated else None, mine))  # fmt: skip
-    return entries, problems
-
-
-# ---- storing ----------------------------------------------------------------------------
-
-
-def _appraiser(session: Session, protocol: Protocol, reviewer: str, *, consensus: bool) -> Reviewer:
-    people = {p.id: p for p in protocol.review.reviewers}
-    person = people.get(reviewer)
-    if person is None:
-        raise InputError(
-            f"unknown reviewer {reviewer!r}; the protocol's reviewers are {', '.join(people)}"
-        )
-    needed = (Role.APPRAISER, Role.ARBITER) if consensus else (Role.APPRAISER,)
-    if not any(person.has(role) for role in needed):
-        roles = ", ".join(r.value for r in person.roles)
-        what = "an appraiser or arbiter" if consensus else "an appraiser"
-        raise InputError(f"reviewer {reviewer!r} is not {what} (roles: {roles})")
-    return sync_reviewers(session, protocol)[reviewer]
-
-
-def _tool(protocol: Protocol) -> Tool:
-    if protocol.risk_of_bias is None:
-        raise InputError("the protocol has no [risk_of_bias] section: name the tool first")
-    return protocol.risk_of_bias.tool
-
-
-def _studies(session: Session) -> dict[str, Study]:
-    return {s.label: s for s in session.scalars(select(Study).order_by(Study.id))}
-
-
-@dataclass(frozen=True)
-class RobLoad:
-    """What a sheet load stored: judgements and answers, for whom."""
-
-    path: str
-    reviewer: str
-    kind: str
-    judgements: int
-    answers: int
-    unchanged: int
-
-    def summary(self) -> str:
-        """One line for the command line."""
-        return (
-            f"{self.path}: {self.judgements} judgement(s) and {self.answers} answer(s) stored "
-            f"for {self.reviewer} ({self.kind}); {self.unchanged} unchanged"
-        )
-
-
-def _current_judgements(
-    session: Session, tool: Tool, reviewer_id: int, kind: str
-) -> dict[tuple[int, str], RobJudgement]:
-    rows = session.scalars(
-        select(RobJudgement)
-        .where(RobJudgement.tool == tool.value, RobJudgement.reviewer_id == reviewer_id,
-               RobJudgement.kind == kind)
-        .order_by(RobJudgement.id)
-    )  # fmt: skip
-    return {(r.study_id, r.domain): r for r in rows}
-
-
-def store_entries(
-    session: Session,
-    tool: Tool,
-    entries: Sequence[_Entry],
-    study_ids: Mapping[str, int],
-    who: int,
-    kind: str,
-) -> tuple[int, int, int]:
-    """Store checked entries as events; ``(judgements stored, answers stored, unchanged)``.
-
-    A judgement equal to the reviewer's current one (same support, no new answers) is not
-    stored again; locations and RoB 2 answers are ``extraction_value`` events (see the
-    module docstring).
-    """
-    current = _current_judgements(session, tool, who, kind)
-    stored = answered = unchanged = 0
-    for entry in entries:
-        study_id = study_ids[entry.study]
-        before = current.get((study_id, entry.domain))
-        if (
-            before is not None
-            and before.judgement == entry.judgement
-            and (before.support or None) == entry.support
-            and not entry.answers
-        ):
-            unchanged += 1
-            continue
-        row = RobJudgement(study_id=study_id, tool=tool.value, domain=entry.domain,
-                           judgement=entry.judgement, support=entry.support,
-                           reviewer_id=who, kind=kind)  # fmt: skip
-        session.add(row)
-        session.flush()
-        stored += 1
-        if entry.location:
-            session.add(ExtractionValue(entity="rob_judgement", entity_id=row.id, key="location",
-                                        value=entry.location, source_location=entry.location,
-                                        reviewer_id=who, kind=kind))  # fmt: skip
-        prefix = entry.domain.rpartition("/")[0]
-        for question, (answer, location) in entry.answers.items():
-            session.add(ExtractionValue(entity="rob2", entity_id=study_id,
-                                        key=f"{prefix}/{question}", value=answer,
-                                        source_location=location, reviewer_id=who,
-                                        kind=kind))  # fmt: skip
-            answered += 1
-    return stored, answered, unchanged
-
-
-def load_rob_sheet(
-    store: Store,
-    protocol: Protocol,
-    path: PathLike,
-    *,
-    reviewer: str,
-    consensus: bool = False,
-) -> RobLoad:
-    """Check a filled sheet and store its judgements for ``reviewer`` in one transaction.
-
-    Re-loading the same judgements stores nothing new; a changed judgement is a new event.
-    With ``consensus`` the judgements are the agreed ones (reviewer: an appraiser or the
-    arbiter).
-
-    Raises
-    ------
-    InputError
-        Listing every problem with its row and column; nothing is stored then.
-    """
-    tool = _tool(protocol)
-    source = Path(path)
-    rows = _read_sheet(source, COLUMNS[tool])
-    parse = _parse_rob1 if tool is Tool.ROB1 else _parse_rob2
-    entries, problems = parse(rows, str(source))
-    kind = CONSENSUS if consensus else "reviewer"
-    with store.session() as session:
-        who = _appraiser(session, protocol, reviewer, consensus=consensus)
-        studies = _studies(session)
-        unknown = sorted({e.study for e in entries if e.study not in studies})
-        for label in unknown:
-            known = ", ".join(studies) or "none yet"
-            problems.append(f"{source}: unknown study {label!r} (studies: {known})")
-        if problems:
-            raise InputError("\n".join(problems))
-        ids = {label: row.id for label, row in studies.items()}
-        stored, answered, unchanged = store_entries(session, tool, entries, ids, who.id, kind)
-        store.audit(reviewer, "rob.load", "rob_judgement",
-                    payload={"file": str(source), "judgements": stored, "kind": kind},
-                    session=session)  # fmt: skip
-    return RobLoad(str(source), reviewer, kind, stored, answered, unchanged)
 
 
 # ---- templates -------------------------------------------------------------------------
@@ -410,26 +78,19 @@ def _appraisers(protocol: Protocol) -> list[str]:
 def write_rob_template(
     store: Store, protocol: Protocol, path: PathLike, *, reviewer: str | None = None
 ) -> int:
-    """Write an empty sheet (CSV, or XLSX by extension) for the studies; the row count.
+    """Write a sheet (CSV, or XLSX by extension) for the studies; the row count.
 
     The second appraiser (the protocol's second reviewer with the appraiser role) gets only
-    the studies of :func:`second_reviewer_studies`; anyone else gets all studies.
+    the studies of :func:`second_reviewer_studies`; anyone else gets all studies. With a
+    reviewer the sheet is pre-filled with their entries (:func:`rob_sheets.write_rob_sheet`).
     """
-    tool = _tool(protocol)
+    _tool(protocol)
     with store.session(readonly=True) as session:
         labels = list(_studies(session))
     appraisers = _appraisers(protocol)
     if reviewer is not None and len(appraisers) > 1 and reviewer == appraisers[1]:
         labels = list(second_reviewer_studies(store, protocol))
-    rows: list[list[str]] = []
-    for label in labels:
-        if tool is Tool.ROB1:
-            rows += [[label, d.id, "", "", ""] for d in rob1.DOMAINS]
-        else:
-            for domain in ROB2_DOMAINS:
-                rows += [[label, "", domain, q.id, "", "", "", ""] for q in rob2.questions(domain)]
-    write_sheet(path, COLUMNS[tool], rows, title=f"{tool.value} {reviewer or ''}".strip())
-    return len(rows)
+    return write_rob_sheet(store, protocol, path, labels, reviewer)
 
 
 # ---- current state -----------------------------------------------------------------------

@@ -24,19 +24,17 @@ from sqlalchemy import select
 
 from sysreview.appraisal import rob2
 from sysreview.errors import InputError
-from sysreview.project.appraising import (
+from sysreview.project.appraising import _appraisers, second_reviewer_studies
+from sysreview.project.rob_entries import (
     CONSENSUS,
     RobLoad,
-    _appraiser,
-    _appraisers,
-    _current_judgements,
-    _parse_rob1,
-    _parse_rob2,
-    _studies,
-    _tool,
-    second_reviewer_studies,
     store_entries,
 )
+from sysreview.project.rob_entries import appraiser as _appraiser
+from sysreview.project.rob_entries import current_judgements as _current_judgements
+from sysreview.project.rob_entries import studies_by_label as _studies
+from sysreview.project.rob_entries import tool_of as _tool
+from sysreview.project.rob_sheets import _parse_rob1, _parse_rob2
 from sysreview.project.store import ExtractionValue, Store
 from sysreview.protocol import Protocol
 from sysreview.protocol.appraisal import Tool

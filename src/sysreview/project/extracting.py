@@ -12,8 +12,12 @@
 Every value is an event (nothing is overwritten) that keeps who entered it, the report
 (record id) and the place in it (page, table). A file is validated completely before
 anything is stored, and stored in one transaction. Loading the same values again stores
-nothing; a changed value becomes a new event; a value emptied in a row that is present
-is recorded as emptied (reviewer entries only; consensus is only ever given).
+nothing; a changed value becomes a new event (a correction); a value emptied in a row
+that is present is recorded as emptied (reviewer entries only; consensus is only ever
+given). Templates carry their identity: a template of another project or reviewer is
+refused, and one exported before values entered since (on the web, say) is refused,
+listing them, unless forced. Rows name only studies of the project (made by linking an
+included report, or ``sysreview study add``) and records of it.
 """
 
 from __future__ import annotations
@@ -41,9 +45,11 @@ from sysreview.project.extraction_state import (
     read_state,
     resolve,
 )
-from sysreview.project.extraction_writer import LoadResult, store_rows
+from sysreview.project.extraction_writer import STAGE, LoadResult, store_rows, store_sheet_rows
 from sysreview.project.screening import check_reviewer
-from sysreview.project.store import Arm, Store, Study
+from sysreview.project.sheet_identity import identity_for
+from sysreview.project.sheet_import import ImportResult
+from sysreview.project.store import Arm, ExtractionValue, OutcomeData, Store, Study
 from sysreview.protocol import Protocol
 from sysreview.protocol.review import Role
 
@@ -87,12 +93,27 @@ def add_values(
 
 
 def load_template(
-    store: Store, protocol: Protocol, path: PathLike, reviewer: str, *, consensus: bool = False
-) -> LoadResult:
-    """Load a filled template (``.xlsx``, or ``.csv`` parts) for ``reviewer``: all or nothing."""
+    store: Store,
+    protocol: Protocol,
+    path: PathLike,
+    reviewer: str,
+    *,
+    consensus: bool = False,
+    force: bool = False,
+) -> ImportResult:
+    """Load a filled template (``.xlsx``, or ``.csv`` parts) for ``reviewer``: all or nothing.
+
+    The template must be one exported for this project (and for ``reviewer``, when it
+    names one); values equal to the reviewer's current ones add nothing, changed ones are
+    corrections, and values recorded after the export are listed and refused unless
+    ``force`` (:mod:`sysreview.project.sheet_import`).
+    """
     form = extraction_form(protocol)
-    rows = extraction_sheets.read_template(form, path)
-    return store_rows(store, protocol, rows, reviewer, consensus=consensus, source=str(path))
+    filled = extraction_sheets.read_template(form, path)
+    return store_sheet_rows(
+        store, protocol, filled.rows, reviewer, consensus=consensus, source=str(path),
+        identity=filled.identity, where=filled.where, force=force, warnings=filled.warnings,
+    )  # fmt: skip
 
 
 def _prefill(state: State, reviewer: str | None) -> dict[str, list[dict[str, Any]]]:
@@ -143,9 +164,11 @@ def write_template(
     form = extraction_form(protocol)
     if reviewer is not None:
         check_reviewer(protocol, reviewer, Role.EXTRACTOR)
-    with store.session() as session:
+    with store.session(readonly=True) as session:  # the identity first: see export_sheet
+        identity = identity_for(session, protocol, stage=STAGE, reviewer=reviewer,
+                                tables=[ExtractionValue, OutcomeData])  # fmt: skip
         rows = _prefill(read_state(session), reviewer)
-    return extraction_sheets.write_template(form, path, rows)
+    return extraction_sheets.write_template(form, path, rows, identity)
 
 
 class _Resolver:
@@ -289,13 +312,16 @@ def project_load(
     reviewer: str,
     *,
     consensus: bool = False,
+    force: bool = False,
     db_url: str | None = None,
-) -> LoadResult:
+) -> ImportResult:
     """Load a filled template into the project (see :func:`load_template`)."""
     from sysreview.project.services import opened
 
     with opened(directory, db_url) as (project, store):
-        return load_template(store, project.protocol, path, reviewer, consensus=consensus)
+        return load_template(
+            store, project.protocol, path, reviewer, consensus=consensus, force=force
+        )
 
 
 def project_discrepancies(directory: PathLike, db_url: str | None = None) -> Discrepancies:
@@ -320,6 +346,7 @@ __all__ = [
     "Discrepancies",
     "Discrepancy",
     "ExtractionError",
+    "ImportResult",
     "LoadResult",
     "add_values",
     "discrepancies",

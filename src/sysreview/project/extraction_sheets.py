@@ -2,25 +2,38 @@
 
 ``OUT.xlsx`` holds a README sheet, one sheet per part (``studies``, ``arms``,
 ``outcomes``) with the field names in row 1 (each with its help text as a comment) and
-drop-down lists for fields with choices, and a hidden ``lists`` sheet feeding the
-drop-downs. ``OUT.csv`` means three files next to each other: ``OUT.studies.csv``,
-``OUT.arms.csv`` and ``OUT.outcomes.csv`` (plus ``OUT.README.txt``); reading ``OUT.csv``
-(or any one of the three) reads every part that exists.
+drop-down lists for fields with choices, a hidden ``lists`` sheet feeding the
+drop-downs and a hidden ``sysreview`` sheet with the template's identity
+(:mod:`sysreview.project.sheet_identity`). ``OUT.csv`` means three files next to each
+other: ``OUT.studies.csv``, ``OUT.arms.csv`` and ``OUT.outcomes.csv`` (plus
+``OUT.README.txt``), each starting with the identity rows; reading ``OUT.csv`` (or any
+one of the three) reads every part that exists.
 
-Row numbers are those a spreadsheet shows: the header is row 1, data start at row 2.
+Files are written and read as :mod:`sysreview.project.sheet_io` does: text cells are
+safe to open (never formulas), CSV files may come back in any encoding Excel saves.
+Row numbers are those a spreadsheet shows.
 """
 
 from __future__ import annotations
 
-import csv
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from sysreview.errors import InputError
 from sysreview.extraction.forms import PARTS, ExtractionForm, FieldType, FormPart
 from sysreview.extraction.validate import MISSING, Cell, Row
-from sysreview.project.sheet_io import is_excel
+from sysreview.project.sheet_identity import SheetIdentity
+from sysreview.project.sheet_io import (
+    Sheet,
+    add_identity_sheet,
+    is_excel,
+    read_csv,
+    read_workbook,
+    write_csv_rows,
+    xlsx_cell,
+)
 
 PathLike = str | os.PathLike[str]
 Table = Sequence[Mapping[str, Cell]]
@@ -62,7 +75,9 @@ def _column_letter(index: int) -> str:
     return str(get_column_letter(index))
 
 
-def _write_xlsx(form: ExtractionForm, path: Path, rows: Mapping[str, Table]) -> None:
+def _write_xlsx(
+    form: ExtractionForm, path: Path, rows: Mapping[str, Table], identity: SheetIdentity
+) -> None:
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Font
@@ -73,20 +88,20 @@ def _write_xlsx(form: ExtractionForm, path: Path, rows: Mapping[str, Table]) -> 
     assert readme is not None
     readme.title = README_SHEET
     for line in readme_lines(form):
-        readme.append([line])
+        readme.append([xlsx_cell(readme, line)])
     lists = book.create_sheet(LISTS_SHEET)
     lists.sheet_state = "hidden"
     list_column = 0
     for part in form.parts:
         sheet = book.create_sheet(part.name)
-        sheet.append(list(part.names))
+        sheet.append([xlsx_cell(sheet, name) for name in part.names])
         for cell, spec in zip(sheet[1], part.fields, strict=True):
             cell.font = Font(bold=True)
             need = "required" if spec.required else "optional"
             cell.comment = Comment(f"{spec.help} ({spec.type.value}, {need})", "sysreview")
         sheet.freeze_panes = "A2"
         for row in rows.get(part.name, ()):
-            sheet.append([_cell_out(row.get(name)) for name in part.names])
+            sheet.append([xlsx_cell(sheet, _cell_out(row.get(name))) for name in part.names])
         for index, spec in enumerate(part.fields, start=1):
             choices = spec.choices or (("yes", "no") if spec.type is FieldType.BOOLEAN else ())
             if not choices:
@@ -94,7 +109,8 @@ def _write_xlsx(form: ExtractionForm, path: Path, rows: Mapping[str, Table]) -> 
             list_column += 1
             letter = _column_letter(list_column)
             for i, choice in enumerate(choices, start=1):
-                lists[f"{letter}{i}"] = choice
+                cell = lists.cell(row=i, column=list_column, value=choice)
+                cell.data_type = "s"  # a choice is text, whatever it starts with
             rule = DataValidation(
                 type="list",
                 formula1=f"{LISTS_SHEET}!${letter}$1:${letter}${len(choices)}",
@@ -106,6 +122,7 @@ def _write_xlsx(form: ExtractionForm, path: Path, rows: Mapping[str, Table]) -> 
             column = _column_letter(index)
             rule.add(f"{column}2:{column}5000")
     book.move_sheet(LISTS_SHEET, offset=len(form.parts))
+    add_identity_sheet(book, identity)
     book.save(path)
     book.close()
 
@@ -116,25 +133,25 @@ def _cell_out(value: Cell) -> Cell:
     return value
 
 
-def write_template(form: ExtractionForm, path: PathLike, rows: Mapping[str, Table]) -> Path:
+def write_template(
+    form: ExtractionForm, path: PathLike, rows: Mapping[str, Table], identity: SheetIdentity
+) -> Path:
     """Write a template (``.xlsx`` workbook or ``.csv`` files), pre-filled with ``rows``.
 
     Returns the workbook's path, or the studies file's path for CSV.
     """
     out = Path(path)
     if is_excel(out):
-        _write_xlsx(form, out, rows)
+        _write_xlsx(form, out, rows, identity)
         return out
     if out.suffix.lower() != ".csv":
         raise InputError(f"{out}: a template must be .xlsx or .csv")
     files = csv_parts(out)
     for part in form.parts:
+        body = [["" if (v := _cell_out(row.get(n))) is None else v for n in part.names]
+                for row in rows.get(part.name, ())]  # fmt: skip
         with files[part.name].open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(part.names)
-            for row in rows.get(part.name, ()):
-                writer.writerow(["" if (v := _cell_out(row.get(n))) is None else v
-                                 for n in part.names])  # fmt: skip
+            write_csv_rows(handle, part.names, body, identity)
     readme = files["studies"].with_name(
         files["studies"].name.replace(".studies.csv", ".README.txt")
     )
@@ -142,63 +159,65 @@ def write_template(form: ExtractionForm, path: PathLike, rows: Mapping[str, Tabl
     return files["studies"]
 
 
-def _to_rows(part: FormPart, values: list[list[Cell]], source: str) -> list[Row]:
-    if not values:
-        return []
-    header = [str(h).strip().lower() if h is not None else "" for h in values[0]]
-    unknown = [h for h in header if h and h not in part.names]
+def _to_rows(part: FormPart, sheet: Sheet) -> list[Row]:
+    unknown = [h for h in sheet.header if h and h not in part.names]
     if unknown:
         raise InputError(
             f"unknown column {unknown[0]!r} in sheet {part.name}; the columns are "
             f"{', '.join(part.names)}",
-            source=source,
-            line=1,
+            source=sheet.where,
+            line=sheet.header_row,
         )
     for field in part.fields:
-        if field.required and field.name not in header:
-            raise InputError(f"sheet {part.name} lacks column {field.name!r}", source=source)
-    out: list[Row] = []
-    for number, row in enumerate(values[1:], start=2):
-        cells = {h: v for h, v in zip(header, row, strict=False) if h}
-        if any(v is not None and str(v).strip() for v in cells.values()):
-            out.append((number, cells))
-    return out
+        if field.required and field.name not in sheet.header:
+            raise InputError(f"sheet {part.name} lacks column {field.name!r}", source=sheet.where)
+    return [(number, dict(cells)) for number, cells in sheet.rows]
 
 
-def read_template(form: ExtractionForm, path: PathLike) -> dict[str, list[Row]]:
+@dataclass(frozen=True)
+class FilledTemplate:
+    """A filled template as read: rows per part, the identity, where each part came from."""
+
+    rows: Mapping[str, list[Row]]
+    identity: SheetIdentity | None
+    where: Mapping[str, str]
+    warnings: tuple[str, ...]
+
+
+def read_template(form: ExtractionForm, path: PathLike) -> FilledTemplate:
     """The rows of each part found in a filled template (XLSX, or the CSV files).
 
     Raises
     ------
     InputError
-        When the file is missing, has none of the parts, or a sheet has unknown columns.
+        When the file is missing, has none of the parts, a sheet has unknown columns, or
+        the CSV files come from different exports.
     """
     source = Path(path)
-    found: dict[str, tuple[list[list[Cell]], str]] = {}
     if is_excel(source):
-        from openpyxl import load_workbook
-
-        if not source.is_file():
-            raise InputError(f"{source}: no such file")
-        book = load_workbook(source, read_only=True, data_only=True)
-        try:  # read-only workbooks keep the file open until closed
-            for part in PARTS:
-                if part in book.sheetnames:
-                    values = [list(r) for r in book[part].iter_rows(values_only=True)]
-                    found[part] = (values, str(source))
-        finally:
-            book.close()
+        sheets = {s.name or "": s for s in read_workbook(source, PARTS)}
     else:
-        for part, file in csv_parts(source).items():
-            if file.is_file():
-                with file.open(newline="", encoding="utf-8-sig") as handle:
-                    found[part] = ([list(r) for r in csv.reader(handle)], str(file))
-    if not found:
+        sheets = {part: read_csv(file) for part, file in csv_parts(source).items()
+                  if file.is_file()}  # fmt: skip
+    if not sheets:
         raise InputError(
             f"{source}: no extraction sheets found (expected {', '.join(PARTS)}); "
             "write a template with 'sysreview extract template'"
         )
-    return {part: _to_rows(form.part(part), *found[part]) for part in found}
+    exports = {(s.identity.sheet if s.identity else None) for s in sheets.values()}
+    if len(exports) > 1:
+        listed = "; ".join(f"{s.where}: {s.identity.describe() if s.identity else 'no identity'}"
+                           for s in sheets.values())  # fmt: skip
+        raise InputError(f"{source}: the parts come from different exports ({listed}); "
+                         "load files of one export together")  # fmt: skip
+    first = next(iter(sheets.values()))
+    warnings = tuple(w for s in sheets.values() for w in s.warnings)
+    return FilledTemplate(
+        {part: _to_rows(form.part(part), sheet) for part, sheet in sheets.items()},
+        first.identity,
+        {part: sheet.where for part, sheet in sheets.items()},
+        warnings,
+    )
 
 
-__all__ = ["csv_parts", "read_template", "readme_lines", "write_template"]
+__all__ = ["FilledTemplate", "csv_parts", "read_template", "readme_lines", "write_template"]

@@ -1,9 +1,16 @@
 """Storing validated extraction rows: one reviewer's (or a consensus) values as events.
 
-Used by :mod:`sysreview.project.extracting`. Everything for one file (or one API call)
-happens in one session: rows are validated completely (including that every ``report``
-is a record of the project) before anything is written, and a value equal to the
-writer's current one is not stored again, so loading the same file twice changes nothing.
+Used by :mod:`sysreview.project.extracting` (sheets, the Python API) and the web forms.
+Everything for one file (or one API call) happens in one session: rows are validated
+completely before anything is written, and a value equal to the writer's current one is
+not stored again, so loading the same file twice changes nothing. Rows name only what
+exists: every ``study_id`` is a study of the project (studies are made by linking an
+included report, or by ``sysreview study add``; never by a sheet), every ``report`` a
+record id (a whole number) of the project; arms are declared in the arms sheet.
+
+Each value is compared with the writer's current one by a
+:class:`~sysreview.project.sheet_import.Tally`: from a sheet, a value recorded after
+the sheet's export makes the row stale (refused unless forced).
 """
 
 from __future__ import annotations
@@ -16,15 +23,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sysreview.errors import InputError
-from sysreview.extraction.forms import ExtractionForm, Target, extraction_form
+from sysreview.extraction.forms import PARTS, ExtractionForm, Target, extraction_form
 from sysreview.extraction.validate import (
-    ArmRow,
+    MISSING,
     ExtractionInputError,
     Known,
     OutcomeRow,
     Problem,
     Row,
-    StudyRow,
     ValidatedRows,
     validate_rows,
 )
@@ -39,6 +45,9 @@ from sysreview.project.extraction_state import (
     resolve,
 )
 from sysreview.project.screening import check_reviewer, sync_reviewers
+from sysreview.project.sheet_identity import SheetIdentity, check_identity
+from sysreview.project.sheet_import import ImportResult, Tally
+from sysreview.project.sheet_io import record_id
 from sysreview.project.store import (
     Arm,
     ExtractionValue,
@@ -51,6 +60,9 @@ from sysreview.project.store import (
 )
 from sysreview.protocol import Protocol
 from sysreview.protocol.review import Role
+
+STAGE = "extraction"
+VALUES, OUTCOMES = "extraction_value", "outcome_data"
 
 
 @dataclass(frozen=True)
@@ -94,67 +106,113 @@ def _known(state: State) -> Known:
     return Known(studies, arms)
 
 
-def _parts(rows: ValidatedRows) -> list[tuple[str, Sequence[StudyRow | ArmRow | OutcomeRow]]]:
-    return [("studies", rows.studies), ("arms", rows.arms), ("outcomes", rows.outcomes)]
+MISSING_STUDY = "add it with 'sysreview study add', or link an included report to it"
 
 
-def _check_reports(session: Session, rows: ValidatedRows, source: str | None) -> None:
-    wanted = {(part, r.row, r.report) for part, group in _parts(rows) for r in group}
-    wanted = {w for w in wanted if w[2] is not None}
+def _check_names(
+    session: Session, rows: Mapping[str, Sequence[Row]]
+) -> tuple[list[Problem], set[tuple[str, int, str]]]:
+    """Unknown studies and malformed or unknown record ids (``report``), by sheet and row.
+
+    Also the cells they concern, so that the form's own checks of them are not repeated.
+    """
+    studies = set(session.scalars(select(Study.label)))
+    problems: list[Problem] = []
+    wanted: list[tuple[str, int, int]] = []
+    for part, given in rows.items():
+        for number, cells in given:
+            label = cells.get("study_id")
+            label = None if label is None else str(label).strip()
+            if label and label.casefold() not in MISSING and label not in studies:
+                message = f"no study {label!r} in this project: {MISSING_STUDY}"
+                problems.append(Problem(part, number, "study_id", message))
+            report = cells.get("report")
+            if report is None or str(report).strip().casefold() in MISSING:
+                continue
+            try:
+                wanted.append((part, number, record_id(report)))
+            except ValueError as exc:
+                problems.append(Problem(part, number, "report", str(exc)))
     ids = {w[2] for w in wanted}
     found = set(session.scalars(select(Record.id).where(Record.id.in_(ids)))) if ids else set()
-    problems = [
-        Problem(part, row, "report", f"no record {report} in this project")
-        for part, row, report in sorted(wanted)
-        if report not in found
-    ]
+    problems += [Problem(part, row, "report", f"no record {report} in this project")
+                 for part, row, report in wanted if report not in found]  # fmt: skip
+    return problems, {(p.sheet, p.row, p.column or "") for p in problems}
+
+
+def _validate(
+    session: Session, form: ExtractionForm, rows: Mapping[str, Sequence[Row]], state: State,
+    source: str | None,
+) -> ValidatedRows:  # fmt: skip
+    """Validated rows, or every problem at once (names, then the form's own checks)."""
+    problems, cells = _check_names(session, rows)
+    try:
+        checked = validate_rows(form, rows, _known(state), source)
+    except ExtractionInputError as exc:
+        problems += [p for p in exc.problems
+                     if (p.sheet, p.row, p.column or "") not in cells
+                     and (p.sheet, p.row, "study_id") not in cells]  # fmt: skip
     if problems:
+        order = {part: i for i, part in enumerate(PARTS)}
+        problems.sort(key=lambda p: (order.get(p.sheet, 9), p.row))
         raise ExtractionInputError(problems, source)
+    return checked
 
 
 class _Writer:
     """Stores validated rows for one reviewer (or a consensus) in one session."""
 
-    def __init__(
-        self, session: Session, protocol: Protocol, person: Reviewer, kind: str, state: State
-    ):
+    def __init__(self, session: Session, protocol: Protocol, person: Reviewer, kind: str,
+                 state: State, tally: Tally, where: Mapping[str, str]) -> None:  # fmt: skip
         self.session, self.protocol, self.person, self.kind = session, protocol, person, kind
-        self.state = state
+        self.state, self.tally, self.where = state, tally, where
         self.new: dict[str, int] = {}
         self.unchanged: dict[str, int] = {}
+        self.rows: dict[str, int] = {}
+        self.studies = {s.label: s for s in state.studies.values()}
 
     def _mine(self, item: Item | None) -> Given | None:
         if item is None:
             return None
         return item.consensus if self.kind == "consensus" else item.reviewers.get(self.person.name)
 
-    def _count(self, part: str, stored: bool) -> None:
-        counter = self.new if stored else self.unchanged
+    def _judge(self, part: str, old: Given | None, table: str, now: tuple[Any, ...],
+               place: tuple[int, str, str]) -> bool:  # fmt: skip
+        """Whether to store ``now`` (compared with ``old`` by the tally), counting it."""
+        current = None if old is None else (self._given(old, table), table, old.event_id)
+        row, column, item = place
+        store = self.tally.judge(current, now, (self.where.get(part, part), row, column, item),
+                                 _show)  # fmt: skip
+        counter = self.new if store else self.unchanged
         counter[part] = counter.get(part, 0) + 1
+        return store
 
-    def put(self, part: str, entity: str, entity_id: int, key: str, value: Any,
-            report: int | None, location: str | None) -> None:  # fmt: skip
+    @staticmethod
+    def _given(old: Given, table: str) -> tuple[Any, ...]:
+        if table == VALUES:
+            return (old.value, old.report, old.location)
+        return (old.value, old.report, old.location, old.label, old.note)
+
+    def put(self, part: str, row: int, entity: str, entity_id: int, key: str, value: Any,
+            report: int | None, location: str | None, item: str) -> None:  # fmt: skip
         old = self._mine(self.state.values.get((entity, entity_id, key)))
         if old is None and value is None:
             return
         if value is None and self.kind == "consensus":
             return
-        if old is not None and (old.value, old.report, old.location) == (value, report, location):
-            self._count(part, False)
+        if not self._judge(part, old, VALUES, (value, report, location), (row, key, item)):
             return
-        self.session.add(
-            ExtractionValue(entity=entity, entity_id=entity_id, key=key, value=value,
-                            report_record_id=report, source_location=location,
-                            reviewer_id=self.person.id, kind=self.kind)
-        )  # fmt: skip
-        self._count(part, True)
+        event = ExtractionValue(entity=entity, entity_id=entity_id, key=key, value=value,
+                                report_record_id=report, source_location=location,
+                                reviewer_id=self.person.id, kind=self.kind)  # fmt: skip
+        self.session.add(event)
+        self.tally.keep(VALUES, event)
 
     def study(self, label: str) -> Study:
-        found = self.session.scalar(select(Study).where(Study.label == label))
-        if found is None:
-            found = Study(label=label)
-            self.session.add(found)
-            self.session.flush()
+        """A study of the project (checked before writing: sheets never create one)."""
+        found = self.studies.get(label)
+        if found is None:  # pragma: no cover - _check_names refuses unknown studies first
+            raise InputError(f"no study {label!r} in this project: {MISSING_STUDY}")
         return found
 
     def arm(self, study: Study, name: str, arm_type: str) -> Arm:
@@ -181,18 +239,21 @@ class _Writer:
         return found
 
     def write(self, form: ExtractionForm, rows: ValidatedRows) -> None:
+        self.rows = rows.counts()
         targets = (Target.ATTRIBUTE, Target.CHARACTERISTIC)
         fields = [f.name for f in form.studies.fields if f.target in targets]
         for s in rows.studies:
             study = self.study(s.study_id)
             for name in fields:
-                self.put("studies", STUDY, study.id, name, s.values.get(name), s.report, s.location)
+                self.put("studies", s.row, STUDY, study.id, name, s.values.get(name), s.report,
+                         s.location, f"study {s.study_id!r}")  # fmt: skip
         touched: list[Arm] = []
         for a in rows.arms:
             arm = self.arm(self.study(a.study_id), a.arm, str(a.values["arm_type"]))
             touched.append(arm)
             for name in ARM_FIELDS:
-                self.put("arms", ARM, arm.id, name, a.values.get(name), a.report, a.location)
+                self.put("arms", a.row, ARM, arm.id, name, a.values.get(name), a.report,
+                         a.location, f"arm {a.arm!r} of {a.study_id!r}")  # fmt: skip
         for o in rows.outcomes:
             self.outcome(o)
         self.session.flush()
@@ -206,8 +267,8 @@ class _Writer:
         old = self._mine(self.state.outcomes.get((arm.id, measure.id, o.weeks_after_end)))
         label = o.timepoint_label or f"{o.weeks_after_end:g} weeks after the end"
         now = (dict(o.entered), o.report, o.location, label, o.note)
-        if old is not None and (old.value, old.report, old.location, old.label, old.note) == now:
-            self._count("outcomes", False)
+        item = f"{o.study_id!r} / {o.arm} / {o.measure} at {o.weeks_after_end:g} weeks"
+        if not self._judge("outcomes", old, OUTCOMES, now, (o.row, "n", item)):
             return
         numbers: dict[str, float | None] = {
             k: v for k, v in o.entered.items() if k not in ("n", "events")
@@ -215,16 +276,15 @@ class _Writer:
         numbers["mean"], numbers["sd"] = o.mean, o.sd
         if o.flags and o.flags[0].startswith("change"):
             numbers["mean"] = numbers["sd"] = None
-        self.session.add(
-            OutcomeData(
-                arm_id=arm.id, outcome_measure_id=measure.id, timepoint=label,
-                timepoint_weeks=o.weeks_after_end, n=o.n, events=o.events,
-                flags=list(o.flags) or None, note=o.note, report_record_id=o.report,
-                source_location=o.location, entered_by=self.person.id, kind=self.kind,
-                **numbers,
-            )
+        event = OutcomeData(
+            arm_id=arm.id, outcome_measure_id=measure.id, timepoint=label,
+            timepoint_weeks=o.weeks_after_end, n=o.n, events=o.events,
+            flags=list(o.flags) or None, note=o.note, report_record_id=o.report,
+            source_location=o.location, entered_by=self.person.id, kind=self.kind,
+            **numbers,
         )  # fmt: skip
-        self._count("outcomes", True)
+        self.session.add(event)
+        self.tally.keep(OUTCOMES, event)
 
     def refresh(self, arm: Arm) -> None:
         """Set the arm's columns to its resolved values (unresolved ones stay as they are)."""
@@ -233,6 +293,30 @@ class _Writer:
             if found.status == "unresolved" or (name == "arm_type" and not found.value):
                 continue
             setattr(arm, {"n_randomised": "n"}.get(name, name), found.value)
+
+
+def _show(value: Any) -> str:
+    """A value as a stale row shows it: the number or text, then its source."""
+    main, report, location, *_ = value
+    if isinstance(main, dict):
+        main = ", ".join(f"{k} {v:g}" for k, v in main.items())
+    source = ", ".join(x for x in ((f"report {report}" if report else ""), location or "") if x)
+    return f"{main!r}" + (f" ({source})" if source else "")
+
+
+def _prepare(
+    session: Session, protocol: Protocol, rows: Mapping[str, Sequence[Row]], reviewer: str,
+    consensus: bool, source: str | None, tally: Tally, where: Mapping[str, str],
+) -> _Writer:  # fmt: skip
+    """Validate every row, then write them for ``reviewer`` in ``session``."""
+    form = extraction_form(protocol)
+    kind = "consensus" if consensus else "reviewer"
+    state = read_state(session)
+    checked = _validate(session, form, rows, state, source)
+    person = sync_reviewers(session, protocol)[reviewer]
+    writer = _Writer(session, protocol, person, kind, state, tally, where)
+    writer.write(form, checked)
+    return writer
 
 
 def store_rows(
@@ -244,7 +328,7 @@ def store_rows(
     consensus: bool = False,
     source: str | None = None,
 ) -> LoadResult:
-    """Validate rows of the three parts and store them in one transaction (all or nothing).
+    """Validate rows entered now (web form, Python API) and store them in one transaction.
 
     Raises
     ------
@@ -254,18 +338,51 @@ def store_rows(
         For a reviewer the protocol does not name as extractor (or arbiter, for consensus).
     """
     _check_person(protocol, reviewer, consensus)
-    form = extraction_form(protocol)
     kind = "consensus" if consensus else "reviewer"
     with store.session() as session:
-        state = read_state(session)
-        checked = validate_rows(form, rows, _known(state), source)
-        _check_reports(session, checked, source)
-        person = sync_reviewers(session, protocol)[reviewer]
-        writer = _Writer(session, protocol, person, kind, state)
-        writer.write(form, checked)
+        writer = _prepare(session, protocol, rows, reviewer, consensus, source,
+                          Tally.unchecked(), {})  # fmt: skip
         store.audit(reviewer, f"extraction {kind} values", "extraction", None,
-                    {"source": source, **checked.counts()})  # fmt: skip
-    return LoadResult(reviewer, kind, checked.counts(), writer.new, writer.unchanged)
+                    {"source": source, **writer.rows})  # fmt: skip
+    return LoadResult(reviewer, kind, writer.rows, writer.new, writer.unchanged)
 
 
-__all__ = ["LoadResult", "store_rows"]
+def store_sheet_rows(
+    store: Store,
+    protocol: Protocol,
+    rows: Mapping[str, Sequence[Row]],
+    reviewer: str,
+    *,
+    consensus: bool,
+    source: str,
+    identity: SheetIdentity | None,
+    where: Mapping[str, str],
+    force: bool,
+    warnings: tuple[str, ...],
+) -> ImportResult:
+    """Validate a sheet's rows and store their new and changed values (all or nothing).
+
+    ``identity`` is what the sheet says of itself (checked here: project, stage
+    ``extraction``, reviewer); ``where`` names each part's file and sheet for messages.
+
+    Raises
+    ------
+    ExtractionInputError
+        Listing every problem by source, sheet, row and column; nothing is stored.
+    InputError
+        For another project's or reviewer's sheet, or a reviewer who may not load it.
+    StaleSheetError
+        Listing values recorded after the sheet's export (without ``force``).
+    """
+    _check_person(protocol, reviewer, consensus)
+    with store.session() as session:
+        notes = check_identity(identity, session, protocol, stage=STAGE, reviewer=reviewer,
+                               where=source)  # fmt: skip
+        tally = Tally.for_sheet(session, identity)
+        _prepare(session, protocol, rows, reviewer, consensus, source, tally, where)
+        what = "consensus values" if consensus else "extracted values"
+        return tally.finish(store, session, source=source, what=what, reviewer=reviewer,
+                            force=force, warnings=(*warnings, *notes))  # fmt: skip
+
+
+__all__ = ["STAGE", "LoadResult", "store_rows", "store_sheet_rows"]

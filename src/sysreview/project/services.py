@@ -33,6 +33,7 @@ from sysreview.project.deduplicating import (
 from sysreview.project.importing import ImportedFile, import_into
 from sysreview.project.prisma_data import confirmed_pairs, prisma_counts
 from sysreview.project.screening_state import StageState, screening_state, store_assignments
+from sysreview.project.sheet_import import ImportResult
 from sysreview.project.store import (
     DumpManifest,
     ImportBatch,
@@ -42,9 +43,9 @@ from sysreview.project.store import (
     Study,
     database_url,
     export_store,
+    holds_data,
     load_store,
     open_store,
-    table_counts,
 )
 from sysreview.protocol import TEMPLATES, Protocol, load_protocol, template_text
 from sysreview.protocol.templates import template_searches
@@ -310,12 +311,22 @@ def screen_export(
 
 
 def screen_import(
-    directory: PathLike, sheet: PathLike, *, stage: str, reviewer: str, db_url: str | None = None
-) -> int:
-    """Store the decisions of a screened sheet (all or nothing); how many were stored."""
+    directory: PathLike,
+    sheet: PathLike,
+    *,
+    stage: str,
+    reviewer: str,
+    force: bool = False,
+    db_url: str | None = None,
+) -> ImportResult:
+    """Store the new and corrected decisions of a screened sheet (all or nothing).
+
+    See :func:`sysreview.project.screening_sheets.import_sheet` (``force`` overrides
+    decisions made after the sheet was exported).
+    """
     with opened(directory, db_url) as (project, store):
         return screening_sheets.import_sheet(
-            store, project.protocol, sheet, stage=stage, reviewer=reviewer
+            store, project.protocol, sheet, stage=stage, reviewer=reviewer, force=force
         )
 
 
@@ -512,7 +523,7 @@ def load_project_dump(
     project = load_project(target, db_url)
     manifest = DumpManifest.read(dump / DUMP_DATABASE)
     with open_store(project.database_url, upgrade=False) as store:
-        if store.current_revision() is not None and any(table_counts(store).values()):
+        if store.current_revision() is not None and holds_data(store):
             raise InputError(f"the database of {target} is not empty: load needs an empty one")
         store.upgrade(manifest.schema_revision)  # load at the dump's schema, then migrate
         load_store(dump / DUMP_DATABASE, store)

@@ -220,13 +220,16 @@ def records_csv(records: list[Citation]) -> str:
     import csv
     import io
 
+    from sysreview.cells import safe_row
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for r in records:
-        writer.writerow([r.record_id or "", r.title or "", "; ".join(r.authors), r.year or "",
-                         r.journal or "", r.volume or "", r.issue or "", r.pages or "",
-                         r.doi or "", r.pmid or "", r.abstract or "", r.url or ""])  # fmt: skip
+        writer.writerow(safe_row([r.record_id or "", r.title or "", "; ".join(r.authors),
+                                  r.year or "", r.journal or "", r.volume or "", r.issue or "",
+                                  r.pages or "", r.doi or "", r.pmid or "", r.abstract or "",
+                                  r.url or ""]))  # fmt: skip
     return out.getvalue()
 
 

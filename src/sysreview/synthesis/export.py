@@ -4,7 +4,9 @@ The three files are written to temporary names in the output folder and renamed 
 place only when all three are complete, so a failure never leaves a mixture of old
 and new results. Numbers are written unrounded (``repr`` of each double), so that
 ``sysreview pool analysis_data.csv --by analysis --format json`` reproduces
-``results.json``.
+``results.json``. Text cells (study, analysis and subgroup labels) that a spreadsheet
+would run as formulas get a protective apostrophe (:mod:`sysreview.cells`), which
+``sysreview pool`` removes again when reading.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from sysreview.cells import neutralise, safe_frame
 from sysreview.synthesis.result import (
     CONTINUOUS_COLUMNS,
     DICHOTOMOUS_COLUMNS,
@@ -41,7 +44,9 @@ def analysis_data_columns(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def _cell(value: Any) -> Any:
-    return "" if value is None else repr(value) if isinstance(value, float) else value
+    """Numbers as numbers (``str(float)`` is Python's shortest round-trip form, as ``repr``),
+    text made safe to open in a spreadsheet (:func:`sysreview.cells.neutralise`)."""
+    return "" if value is None else neutralise(value)
 
 
 def _write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> None:
@@ -63,7 +68,7 @@ def write_synthesis(synthesis: Synthesis, out: str | Path) -> dict[str, Path]:
         staged = {name: Path(tmp) / name for name in FILES}
         text = json.dumps(records, indent=2, ensure_ascii=False, allow_nan=False)
         staged["results.json"].write_text(text + "\n", encoding="utf-8")
-        frame.to_csv(staged["results.csv"], index=False)
+        safe_frame(frame).to_csv(staged["results.csv"], index=False)
         _write_csv(staged["analysis_data.csv"], analysis_data_columns(data), data)
         for name, path in staged.items():
             os.replace(path, folder / name)

@@ -27,6 +27,7 @@ from typer.testing import CliRunner
 from sysreview.cli import app
 from sysreview.project.extracting import add_values
 from sysreview.project.services import init_project, opened
+from sysreview.project.studies import add_study, list_studies
 from tests.conftest import PROJECT_ROOT
 from tests.unit.report.test_browser import ARTIFACTS, CHROMIUM, _need_browser
 
@@ -185,7 +186,10 @@ def _hope(sid: str, n: tuple[int, int], diff: float) -> dict[str, list[dict[str,
 
 def _extract(directory: Path, *studies: tuple[str, tuple[int, int], float]) -> None:
     with opened(directory) as (project, store):
+        known = {s.label for s in list_studies(store)}
         for sid, n, diff in studies:
+            if sid not in known:  # studies are made explicitly (or by linking a report)
+                add_study(store, sid)
             add_values(store, project.protocol, "R1", **_hope(sid, n, diff))
 
 

@@ -38,6 +38,7 @@ from sysreview.project.store import (
     open_store,
     table_counts,
 )
+from sysreview.project.studies import add_study
 from sysreview.protocol import Protocol, parse_protocol, template_text
 from tests.unit.project.factories import add_batch
 
@@ -101,7 +102,14 @@ def fill_xlsx(path: Path, rows: dict[str, list[dict[str, Any]]]) -> None:
         for part, given in rows.items():
             sheet = book[part]
             header = [c.value for c in sheet[1]]
+            listed = (
+                {r[0].value: r for r in sheet.iter_rows(min_row=2)} if part == "studies" else {}
+            )
             for row in given:
+                if row.get("study_id") in listed:  # the template lists the project's studies
+                    for cell, h in zip(listed[row["study_id"]], header, strict=True):
+                        cell.value = row.get(str(h))
+                    continue
                 sheet.append([row.get(str(h)) for h in header])
         book.save(path)
     finally:
@@ -122,8 +130,8 @@ def test_xlsx_template_has_sheets_dropdowns_and_help(store: Store, tmp_path: Pat
     path = write_template(store, PROTOCOL, tmp_path / "t.xlsx")
     book = load_workbook(path)
     try:
-        assert book.sheetnames == ["README", "studies", "arms", "outcomes", "lists"]
-        assert book["lists"].sheet_state == "hidden"
+        assert book.sheetnames == ["README", "studies", "arms", "outcomes", "lists", "sysreview"]
+        assert book["lists"].sheet_state == book["sysreview"].sheet_state == "hidden"
         arms = book["arms"]
         assert [c.value for c in arms[1]][:3] == ["study_id", "arm", "arm_type"]
         assert arms["C1"].comment is not None and "comparator code" in arms["C1"].comment.text
@@ -142,11 +150,11 @@ def test_xlsx_template_has_sheets_dropdowns_and_help(store: Store, tmp_path: Pat
 
 
 def test_template_fill_load_review_data_round_trip(store: Store, tmp_path: Path) -> None:
+    add_study(store, "Smith 2019")
     path = write_template(store, PROTOCOL, tmp_path / "t.xlsx")
     fill_xlsx(path, full_rows())
     result = load_template(store, PROTOCOL, path, "R1")
-    assert result.rows == {"studies": 1, "arms": 2, "outcomes": 3}
-    assert result.new == {"studies": 4, "arms": 6, "outcomes": 3}
+    assert (result.new, result.corrected, result.unchanged) == (4 + 6 + 3, 0, 0)
     data = review_data(store, PROTOCOL)
     (study,) = data.studies
     assert study.study_id == "Smith 2019"
@@ -193,25 +201,32 @@ def test_template_fill_load_review_data_round_trip(store: Store, tmp_path: Path)
 
 
 def test_csv_template_round_trip(store: Store, tmp_path: Path) -> None:
+    add_study(store, "Smith 2019")
     written = write_template(store, PROTOCOL, tmp_path / "x.csv")
     assert written.name == "x.studies.csv"
     assert (tmp_path / "x.README.txt").is_file()
     for part, rows in full_rows().items():
         file = tmp_path / f"x.{part}.csv"
         with file.open(encoding="utf-8") as handle:
-            header = next(csv.reader(handle))
+            written = list(csv.reader(handle))
+        top = next(i for i, r in enumerate(written) if not r[0].startswith("#"))
+        header = written[top]
+        if part == "studies":  # drop the listed study, given again below
+            with file.open("w", newline="", encoding="utf-8") as handle:
+                csv.writer(handle).writerows(written[: top + 1])
         with file.open("a", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             for row in rows:
                 writer.writerow(["" if row.get(h) is None else row[h] for h in header])
     result = load_template(store, PROTOCOL, tmp_path / "x.csv", "R1")
-    assert result.rows == {"studies": 1, "arms": 2, "outcomes": 3}
+    assert result.new == 4 + 6 + 3
     assert len(review_data(store, PROTOCOL).outcomes) == 3
 
 
 def test_a_bad_row_stores_nothing_and_names_file_sheet_row_column(
     store: Store, tmp_path: Path
 ) -> None:
+    add_study(store, "Smith 2019")
     path = write_template(store, PROTOCOL, tmp_path / "t.xlsx")
     rows = full_rows()
     rows["outcomes"] = [
@@ -229,6 +244,7 @@ def test_a_bad_row_stores_nothing_and_names_file_sheet_row_column(
 
 
 def test_unknown_reports_are_refused_and_known_ones_kept(store: Store) -> None:
+    add_study(store, "Smith 2019")
     with store.session() as s:
         record_id = add_batch(s, n=1).records[0].id
     study = [{"study_id": "Smith 2019", "country": "UK", "report": record_id + 1}]
@@ -249,6 +265,7 @@ def test_unknown_reports_are_refused_and_known_ones_kept(store: Store) -> None:
 
 
 def test_stored_study_n_bounds_arms_loaded_later(store: Store) -> None:
+    add_study(store, "Smith 2019")
     add_values(store, PROTOCOL, "R1", studies=[{"study_id": "Smith 2019", "n_randomised": 80}])
     with pytest.raises(ExtractionInputError, match="randomise 81 in total, more than the study's"):
         add_values(store, PROTOCOL, "R1", arms=ARMS)
@@ -262,6 +279,7 @@ def test_reviewers_must_be_extractors(store: Store) -> None:
 
 
 def test_reloading_is_idempotent_and_changes_are_new_events(store: Store) -> None:
+    add_study(store, "Smith 2019")
     rows = full_rows()
     add_values(store, PROTOCOL, "R1", **rows)
     again = add_values(store, PROTOCOL, "R1", **rows)
@@ -278,6 +296,7 @@ def test_reloading_is_idempotent_and_changes_are_new_events(store: Store) -> Non
 
 
 def test_prefilled_template_reloads_unchanged(store: Store, tmp_path: Path) -> None:
+    add_study(store, "Smith 2019")
     rows = full_rows()
     rows["outcomes"] = [*OUTCOMES, {**HOPE, "arm": "peer", "weeks_after_end": 26, "n": 30,
                                     "mean": 33.0, "ci_low": 31.5, "ci_high": 34.5,
@@ -285,11 +304,12 @@ def test_prefilled_template_reloads_unchanged(store: Store, tmp_path: Path) -> N
     add_values(store, PROTOCOL, "R1", **rows)
     path = write_template(store, PROTOCOL, tmp_path / "mine.xlsx", reviewer="R1")
     result = load_template(store, PROTOCOL, path, "R1")
-    assert result.new == {}
-    assert result.unchanged == {"studies": 4, "arms": 6, "outcomes": 4}
+    assert (result.stored, result.unchanged) == (0, 4 + 6 + 4)
+    assert "unchanged" in result.summary()
 
 
 def test_two_reviewers_discrepancies_then_consensus(store: Store) -> None:
+    add_study(store, "Smith 2019")
     add_values(store, PROTOCOL, "R1", **full_rows())
     r2 = full_rows()
     r2["studies"] = [{**r2["studies"][0], "country": "United Kingdom"}]
@@ -333,6 +353,7 @@ def test_two_reviewers_discrepancies_then_consensus(store: Store) -> None:
 
 
 def test_arm_types_are_the_protocol_codes(store: Store) -> None:
+    add_study(store, "Smith 2019")
     arms = [{**ARMS[0]}, {**ARMS[1], "arm": "waiting", "arm_type": "WL", "n_randomised": 20}]
     add_values(store, PROTOCOL, "R1", studies=full_rows()["studies"], arms=arms)
     assert [a.arm_type for a in review_data(store, PROTOCOL).arms] == ["intervention", "WL"]
@@ -341,6 +362,7 @@ def test_arm_types_are_the_protocol_codes(store: Store) -> None:
 def test_dump_and_load_keep_the_extraction(
     store: Store, new_url: Callable[..., str], tmp_path: Path
 ) -> None:
+    add_study(store, "Smith 2019")
     add_values(store, PROTOCOL, "R1", **full_rows())
     add_values(
         store,

@@ -277,55 +277,6 @@ def test_terminal_screening_one_key_per_record(tmp_path: Path, store_url: str) -
     assert screen_pending(project, "ft", "R1", store_url) == []
 
 
-@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
-def test_spreadsheet_round_trip_and_all_or_nothing(
-    tmp_path: Path, store_url: str, suffix: str
-) -> None:
-    from openpyxl import Workbook, load_workbook
-
-    from sysreview.project.services import screen_export, screen_import, screen_pending
-
-    project = tmp_path / "p"
-    init_project(project, "group-peer-support", store_url)
-    (project / "s.ris").write_text(RIS, encoding="utf-8")
-    import_files(project, [project / "s.ris"], source="MEDLINE", db_url=store_url)
-    sheet = tmp_path / f"r1{suffix}"
-    assert screen_export(project, sheet, stage="ta", reviewer="R1", db_url=store_url) == 3
-
-    def fill(decisions: dict[int, str]) -> None:
-        if suffix == ".csv":
-            rows = sheet.read_text(encoding="utf-8").splitlines()
-            out = [rows[0]]
-            for line in rows[1:]:
-                record = int(line.split(",")[0])
-                out.append(line.rstrip(",") + f",{decisions.get(record, '')},,")
-            # rebuild cleanly: keep only record_id and decision columns
-            sheet.write_text(
-                "record_id,decision\n" + "".join(f"{r},{d}\n" for r, d in decisions.items()),
-                encoding="utf-8",
-            )
-        else:
-            book = Workbook()
-            ws = book.active
-            ws.append(["record_id", "title", "decision"])
-            for r, d in decisions.items():
-                ws.append([r, "x", d])
-            book.save(sheet)
-
-    fill({1: "include", 2: "exclude", 3: "perhaps", 99: "include"})
-    with pytest.raises(InputError) as info:
-        screen_import(project, sheet, stage="ta", reviewer="R1", db_url=store_url)
-    message = str(info.value)
-    assert "row 4 (record 3): decision 'perhaps' must be one of include, exclude, maybe" in message
-    assert "row 5 (record 99): not assigned to R1 at ta" in message
-    assert len(screen_pending(project, "ta", "R1", store_url)) == 3  # nothing half-imported
-    fill({1: "include", 2: "exclude", 3: "maybe"})
-    assert screen_import(project, sheet, stage="ta", reviewer="R1", db_url=store_url) == 3
-    assert screen_pending(project, "ta", "R1", store_url) == []
-    if suffix == ".xlsx":
-        assert load_workbook(sheet).active.max_row == 4
-
-
 def test_title_abstract_queue_is_prioritised_by_active_learning(
     tmp_path: Path, store_url: str
 ) -> None:

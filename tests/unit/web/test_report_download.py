@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sysreview.project.extracting import add_values
 from sysreview.project.services import opened
+from sysreview.project.studies import add_study
 from tests.unit.web.conftest import TestClient
 
 Clients = Callable[[str], tuple[TestClient, str]]
@@ -66,6 +67,8 @@ def extract_three_trials(project: Path) -> None:
                              "measure": "QPR", "weeks_after_end": 0, "n": 38, "mean": mean,
                              "sd": sd})  # fmt: skip
     with opened(project) as (proj, store):
+        for label in trials:
+            add_study(store, label)
         add_values(store, proj.protocol, "R1", studies=studies, arms=arms, outcomes=outcomes)
 
 

@@ -42,6 +42,7 @@ from sysreview.project.store.dump import (
     DumpManifest,
     TableDump,
     export_store,
+    holds_data,
     load_store,
     table_counts,
 )
@@ -55,6 +56,7 @@ from sysreview.project.store.engine import (
     parse_url,
     sqlite_url,
 )
+from sysreview.project.store.identity import ProjectIdentity, project_uuid
 from sysreview.project.store.queries import (
     current_decisions,
     current_duplicate_links,
@@ -104,6 +106,7 @@ __all__ = [
     "ImportBatch",
     "OutcomeData",
     "OutcomeMeasure",
+    "ProjectIdentity",
     "Record",
     "Reviewer",
     "RobJudgement",
@@ -121,10 +124,12 @@ __all__ = [
     "current_outcome_data",
     "database_url",
     "export_store",
+    "holds_data",
     "latest_decisions_select",
     "load_store",
     "open_store",
     "parse_url",
+    "project_uuid",
     "sqlite_url",
     "table_counts",
     "utcnow",

@@ -11,6 +11,10 @@ Timestamps are ISO 8601 in UTC (``2024-05-01T09:30:00.123456+00:00``), dates ISO
 JSON columns nested JSON, floats in Python's shortest round-trip form. The dump is
 deterministic, so dump → load into an empty store → dump gives identical files, on
 SQLite and PostgreSQL alike (and across them).
+
+The ``project`` table holds the project's identity (one row, made when the database is
+created): an empty store already has it, and loading replaces it with the dump's, so a
+restored project keeps its id.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from sqlalchemy import Connection, Date, DateTime, Table, func, select, text
 from sysreview.errors import InputError, StoreError
 from sysreview.project.store.base import Base, UTCDateTime
 from sysreview.project.store.engine import Store
+from sysreview.project.store.identity import IDENTITY_TABLE
 from sysreview.project.store.migrate import current_revision
 
 FORMAT = "sysreview-store-dump"
@@ -117,6 +122,11 @@ def _snapshot(store: Store) -> Connection:
     if store.backend == "postgresql":
         conn = conn.execution_options(isolation_level="REPEATABLE READ")
     return conn.execution_options(sysreview_readonly=True)
+
+
+def holds_data(store: Store) -> bool:
+    """Whether any table except the project's identity has rows (an empty store has none)."""
+    return any(n for name, n in table_counts(store).items() if name != IDENTITY_TABLE)
 
 
 def table_counts(store: Store) -> dict[str, int]:
@@ -224,9 +234,13 @@ def load_store(in_dir: str | os.PathLike[str], store: Store) -> DumpManifest:
                 f" at {revision!r}; load into a store at the dump's revision, then upgrade"
             )
         for table in _tables():
+            if table.name == IDENTITY_TABLE:
+                continue
             if conn.execute(select(func.count()).select_from(table)).scalar_one():
                 raise StoreError(f"the store is not empty (table {table.name} has rows)")
         for table in _tables():
+            if table.name == IDENTITY_TABLE:
+                conn.execute(table.delete())  # the fresh store's id gives way to the dump's
             batch: list[dict[str, Any]] = []
             for row in _rows(files[table.name], table):
                 batch.append(row)
