@@ -8,7 +8,12 @@ Sheet columns
 -------------
 RoB 1 (one row per study and domain)::
 
-    study, domain, judgement, support, location
+    study, domain, judgement, support, location, suggestion
+
+``suggestion`` is written by the template on the "incomplete outcome data" row: what the
+protocol's attrition rule suggests from the extracted numbers, and why
+(:mod:`sysreview.project.appraising_attrition`). It is never read back: a judgement is
+stored only when the appraiser fills in ``judgement``.
 
 RoB 2 (rows per study, result and domain; ``result`` empty = every result of the study)::
 
@@ -33,15 +38,16 @@ recorded, is the study's.
 
 Second reviewer
 ---------------
-``risk_of_bias.second_reviewer_fraction`` of the studies (the first ones, in the order the
-studies were created, rounded up) are assessed by the second appraiser as well, blind;
+``risk_of_bias.second_reviewer_fraction`` of the studies (in the order the studies were
+created, rounded up; the first ones, or a random sample drawn with
+``second_reviewer_seed`` when ``second_reviewer_selection = "random"``) are assessed by
+the second appraiser as well, blind;
 :func:`rob_agreement` gives Cohen's kappa over their domain judgements and
 :func:`rob_discrepancies` the items to resolve, by a consensus entry.
 """
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -54,6 +60,8 @@ from sqlalchemy.orm import Session
 
 from sysreview.appraisal import rob1, rob2
 from sysreview.errors import InputError
+from sysreview.project.appraising_attrition import DOMAIN as ATTRITION_DOMAIN
+from sysreview.project.appraising_attrition import attrition_suggestions
 from sysreview.project.screening import sync_reviewers
 from sysreview.project.sheet_io import read_first_sheet, write_sheet
 from sysreview.project.store import ExtractionValue, Reviewer, RobJudgement, Store, Study
@@ -66,7 +74,7 @@ PathLike = str | os.PathLike[str]
 CONSENSUS = "consensus"
 
 COLUMNS: Mapping[Tool, tuple[str, ...]] = {
-    Tool.ROB1: ("study", "domain", "judgement", "support", "location"),
+    Tool.ROB1: ("study", "domain", "judgement", "support", "location", "suggestion"),
     Tool.ROB2: (
         "study",
         "result",
@@ -395,12 +403,13 @@ def load_rob_sheet(
 
 
 def second_reviewer_studies(store: Store, protocol: Protocol) -> tuple[str, ...]:
-    """The studies the second appraiser also assesses: the protocol's fraction, rounded up."""
-    fraction = protocol.risk_of_bias.second_reviewer_fraction if protocol.risk_of_bias else 0
+    """The studies the second appraiser also assesses: the protocol's fraction (rounded up)
+    of the studies in the order they were created, the first ones or a random sample drawn
+    with the protocol's seed (:meth:`~sysreview.protocol.RiskOfBias.second_reviewer_sample`)."""
+    rob = protocol.risk_of_bias
     with store.session(readonly=True) as session:
         labels = list(_studies(session))
-    n = min(len(labels), math.ceil(fraction * len(labels) - 1e-9))
-    return tuple(labels[:n])
+    return () if rob is None else rob.second_reviewer_sample(labels)
 
 
 def _appraisers(protocol: Protocol) -> list[str]:
@@ -413,7 +422,9 @@ def write_rob_template(
     """Write an empty sheet (CSV, or XLSX by extension) for the studies; the row count.
 
     The second appraiser (the protocol's second reviewer with the appraiser role) gets only
-    the studies of :func:`second_reviewer_studies`; anyone else gets all studies.
+    the studies of :func:`second_reviewer_studies`; anyone else gets all studies. A RoB 1
+    sheet's ``suggestion`` cell of "incomplete outcome data" holds the attrition rule's
+    suggestion and reason (the judgement cell stays empty: the appraiser decides).
     """
     tool = _tool(protocol)
     with store.session(readonly=True) as session:
@@ -422,9 +433,12 @@ def write_rob_template(
     if reviewer is not None and len(appraisers) > 1 and reviewer == appraisers[1]:
         labels = list(second_reviewer_studies(store, protocol))
     rows: list[list[str]] = []
+    suggested = attrition_suggestions(store, protocol) if tool is Tool.ROB1 else {}
     for label in labels:
         if tool is Tool.ROB1:
-            rows += [[label, d.id, "", "", ""] for d in rob1.DOMAINS]
+            hint = suggested[label].summary() if label in suggested else ""
+            rows += [[label, d.id, "", "", "", hint if d.id == ATTRITION_DOMAIN else ""]
+                     for d in rob1.DOMAINS]  # fmt: skip
         else:
             for domain in ROB2_DOMAINS:
                 rows += [[label, "", domain, q.id, "", "", "", ""] for q in rob2.questions(domain)]
