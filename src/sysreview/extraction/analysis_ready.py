@@ -17,7 +17,8 @@ into the comparisons a meta-analysis pools, applying the protocol's rules in ord
    whose comparator code it names (all of them when it names none) with the
    Cochrane Handbook formula (Table 6.5.a, :func:`sysreview.effects.combine_groups`;
    events and Ns are added for dichotomous outcomes); ``use_one_arm`` keeps the arm
-   of that comparator type, and the study is left out when it has none. A study
+   of the first comparator type it names that the study has (``arm = ["TAU", "WL"]``:
+   the TAU arm, else the waiting-list arm), and the study is left out when it has none. A study
    yields at most one comparison per domain and timepoint, so a control arm shared
    by several intervention arms is never counted twice.
 4. **Direction.** Means are negated when the instrument's direction disagrees with
@@ -156,11 +157,12 @@ def _control_arms(arms: Sequence[ArmEntry], rule: MultiArm) -> tuple[ArmEntry, .
     """The control arms the rule uses, or the reason the study cannot enter."""
     controls = [a for a in arms if a.arm_type != INTERVENTION]
     if rule.strategy is MultiArmStrategy.USE_ONE_ARM:
-        picked = tuple(a for a in controls if a.arm_type == rule.arm)
-        if not picked:
-            have = ", ".join(sorted({a.arm_type for a in controls}))
-            return f"no {rule.arm} arm (control arms: {have})"
-        return picked
+        for code in rule.arm:  # in order of preference
+            picked = tuple(a for a in controls if a.arm_type == code)
+            if picked:
+                return picked
+        have = ", ".join(sorted({a.arm_type for a in controls}))
+        return f"no {' or '.join(rule.arm)} arm (control arms: {have})"
     if len(controls) == 1 or not rule.combine:
         return tuple(controls)
     named = tuple(a for a in controls if a.arm_type in rule.combine)

@@ -208,7 +208,12 @@ def _timepoints(protocol: Protocol) -> str:
 def _multi_arm(protocol: Protocol, rule: MultiArm) -> str:
     labels = {c.code: lower_first(c.label) for c in protocol.comparators.types}
     if rule.strategy is MultiArmStrategy.USE_ONE_ARM:
-        return f"used only the {labels.get(rule.arm or '', rule.arm)} arm"
+        first, *rest = (labels.get(code, code) for code in rule.arm)
+        text = f"used only the {first} arm"
+        if rest:
+            others = ", else the ".join(rest)
+            text += f", else the {others} arm, leaving out trials with none of these"
+        return text
     which = join_words([labels.get(c, c) for c in rule.combine]) if rule.combine else "all"
     return (
         f"combined the {which} arms into one control group with the Cochrane Handbook "

@@ -68,6 +68,9 @@ def _phrase(c: Condition) -> str:
         return f"had {_show(c.attribute)} {_show(value)}"
     if c.operator is Operator.IN and len(c.values) == 1:
         return _phrase(Condition(attribute=c.attribute, operator=Operator.EQ, value=c.values[0]))
+    if c.operator is Operator.IN and c.attribute == "comparator":
+        codes = [str(v) for v in c.values]
+        return f"had a {', '.join(codes[:-1])} or {codes[-1]} comparator"
     return f"matched {c}"
 
 
@@ -80,6 +83,8 @@ def condition_phrase(where: Sequence[Condition]) -> str:
     'had low overall risk of bias'
     >>> condition_phrase([])
     'had usable data'
+    >>> condition_phrase([Condition(attribute="comparator", operator="in", value=["TAU", "WL"])])
+    'had a TAU or WL comparator'
     """
     if not where:
         return "had usable data"

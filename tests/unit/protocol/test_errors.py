@@ -202,34 +202,36 @@ def test_filter_attribute_operator_and_value() -> None:
 
 
 def test_filter_values_declared_elsewhere_in_the_protocol() -> None:
-    text = edit(SEED, 'value = "TAU" }]', 'value = "usual care" }]')
+    text = edit(SEED, 'value = ["TAU", "WL"] }]', 'value = ["TAU", "usual care"] }]')
     p = only_problem(text)
     assert p.format() == (
         f"line {line_with(text, 'usual care')}: analysis.sensitivity[1].where[0].value = "
-        "'usual care': must be one of TAU, WL, active"
+        "['TAU', 'usual care']: must be one of TAU, WL, active"
     )
     text = edit(SEED, 'value = "low" }]', 'value = "some_concerns" }]')
     p = only_problem(text)
     assert p.message == "must be one of low, unclear, high"  # RoB 1 judgements
-    text = edit(
-        SEED,
-        'multi_arm = { strategy = "use_one_arm", arm = "TAU" }',
-        'multi_arm = { strategy = "use_one_arm", arm = "CBT" }',
-    )
+    rule = 'multi_arm = { strategy = "use_one_arm", arm = ["TAU", "WL"] }'
+    text = edit(SEED, rule, 'multi_arm = { strategy = "use_one_arm", arm = "CBT" }')
     p = only_problem(text)
     assert (p.key, p.message) == (
         "analysis.sensitivity[1].multi_arm.arm",
         "must be a declared comparator code: TAU, WL, active",
     )
-    text = edit(
-        SEED,
-        'multi_arm = { strategy = "use_one_arm", arm = "TAU" }',
-        'multi_arm = { strategy = "use_one_arm" }',
+    text = edit(SEED, rule, 'multi_arm = { strategy = "use_one_arm", arm = ["TAU", "CBT"] }')
+    p = only_problem(text)
+    assert (p.key, p.value) == ("analysis.sensitivity[1].multi_arm.arm[1]", "CBT")
+    text = edit(SEED, rule, 'multi_arm = { strategy = "use_one_arm", arm = ["TAU", "tau"] }')
+    p = only_problem(text)
+    assert (p.key, p.message) == (
+        "analysis.sensitivity[1].multi_arm.arm[1]",
+        "duplicate comparator code; each must be unique",
     )
+    text = edit(SEED, rule, 'multi_arm = { strategy = "use_one_arm" }')
     p = only_problem(text)
     assert (p.key, p.message) == (
         "analysis.sensitivity[1].multi_arm.strategy",
-        "use_one_arm needs arm = '<comparator code>'",
+        "use_one_arm needs arm = '<comparator code>' (or a list in order of preference)",
     )
 
 

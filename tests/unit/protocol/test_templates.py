@@ -161,7 +161,8 @@ def test_seed_analysis_plan(seed: Protocol) -> None:
     sens = {s.name: s.describe() for s in a.sensitivity}
     assert sens == {
         "low_rob": "overall_rob == 'low'",
-        "tau_only": "comparator == 'TAU'; use the TAU arm only",
+        "tau_only": "comparator in ['TAU', 'WL']; use the TAU arm only, else the WL arm; a "
+        "trial with neither is left out",
         "validated_measures": "measure_validated == true",
     }
     subs = {s.name: s.describe() for s in a.subgroups}
