@@ -34,7 +34,11 @@ direction the protocol does not declare) raise
 :class:`~sysreview.extraction.dataset.DatasetError` naming the study, arm and domain.
 Data that are merely missing (no SD reported, an arm without numbers at that time,
 no arm of the comparator type a rule asks for) leave the study out of that domain
-and timepoint with an :class:`Exclusion` saying why, for the report.
+and timepoint with an :class:`Exclusion` saying why, for the report. Means reported
+without any measure of spread (flagged by
+:func:`~sysreview.extraction.mean_sd.convert_outcome`) are *reported, not usable*: the
+exclusion carries every arm's reported mean (``Exclusion.reported``) so the synthesis
+can narrate them.
 
 Each comparison carries the filter attributes of
 :data:`sysreview.protocol.filters.STUDY_ATTRIBUTES`: the study's own attributes plus
@@ -48,7 +52,7 @@ import math
 from collections.abc import Sequence
 
 from sysreview.effects.combine import combine_events, combine_groups
-from sysreview.extraction.comparisons import AnalysisReady, Comparison, Exclusion
+from sysreview.extraction.comparisons import AnalysisReady, Comparison, Exclusion, ReportedMean
 from sysreview.extraction.dataset import (
     INTERVENTION,
     ArmEntry,
@@ -58,6 +62,7 @@ from sysreview.extraction.dataset import (
     Scalar,
     StudyEntry,
 )
+from sysreview.extraction.mean_sd import not_usable
 from sysreview.protocol.analysis import BenefitSign, MultiArm, MultiArmStrategy
 from sysreview.protocol.models import Protocol
 from sysreview.protocol.outcomes import Domain, OutcomeMeasure
@@ -207,8 +212,8 @@ def _study_domain(
     for timepoint, weeks in protocol.timepoints.select([e.weeks_after_end for e in used]).items():
         at = [e for e in used if e.weeks_after_end == weeks]
         result = _comparison(study, arms, interventions, controls, spec, at, timepoint, positive)
-        if isinstance(result, str):
-            left_out.append(Exclusion(sid, domain.name, timepoint, result))
+        if isinstance(result, Exclusion):
+            left_out.append(result)
         else:
             made.append(result)
     return made, left_out
@@ -235,21 +240,32 @@ def _comparison(
     at: Sequence[OutcomeEntry],
     timepoint: str,
     positive: bool,
-) -> Comparison | str:
-    """One comparison, or the reason it cannot be made."""
+) -> Comparison | Exclusion:
+    """One comparison, or the exclusion saying why it cannot be made."""
     sid, domain, measure = study.study_id, at[0].domain, at[0].measure
+
+    def excluded(reason: str, reported: tuple[ReportedMean, ...] = ()) -> Exclusion:
+        return Exclusion(sid, domain, timepoint, reason, measure, reported)
+
     groups: list[list[OutcomeEntry]] = []
     for side in (interventions, controls):
         group = []
         for arm in side:
             entry = _entry_of(sid, arm, at, domain)
             if entry is None:
-                return f"no {measure} data for arm {arm.arm!r} at {at[0].weeks_after_end:g} weeks"
-            missing = _check_entry(sid, arm.arm, entry)
-            if missing:
-                return f"{missing} for arm {arm.arm!r}"
+                return excluded(
+                    f"no {measure} data for arm {arm.arm!r} at {at[0].weeks_after_end:g} weeks"
+                )
             group.append(entry)
         groups.append(group)
+    spreadless = _without_spread(groups)
+    if spreadless is not None:
+        return excluded(spreadless, _reported(arms, [e for g in groups for e in g]))
+    for group in groups:
+        for entry in group:
+            missing = _check_entry(sid, entry.arm, entry)
+            if missing:
+                return excluded(f"{missing} for arm {entry.arm!r}")
     kinds = {e.is_dichotomous for g in groups for e in g}
     if len(kinds) > 1:
         raise DatasetError(f"study {sid!r}: {domain}/{measure} mixes events and means across arms")
@@ -277,6 +293,35 @@ def _comparison(
         attributes=attributes,
         **{f"{k}_e": v for k, v in numbers[0].items()},
         **{f"{k}_c": v for k, v in numbers[1].items()},
+    )
+
+
+def _without_spread(groups: Sequence[Sequence[OutcomeEntry]]) -> str | None:
+    """Why the arms are *reported, not usable*: every arm has a mean and some lack any
+    measure of spread (:data:`~sysreview.extraction.mean_sd.FLAG_NO_SPREAD`); else ``None``."""
+    entries = [e for g in groups for e in g]
+    if any(e.is_dichotomous or e.mean is None for e in entries):
+        return None
+    bare = [e.arm for e in entries if e.sd is None and not_usable(e.flags)]
+    if not bare:
+        return None
+    which = f"arm{'s' if len(bare) > 1 else ''} {' and '.join(repr(a) for a in bare)}"
+    return (
+        f"mean reported without a measure of spread (no SD, SE or CI) for {which}: "
+        "reported, not usable for pooling"
+    )
+
+
+def _reported(
+    arms: Sequence[ArmEntry], entries: Sequence[OutcomeEntry]
+) -> tuple[ReportedMean, ...]:
+    """The arms' means as reported, in the study's arm order."""
+    kinds = {a.arm: a.arm_type for a in arms}
+    return tuple(
+        ReportedMean(e.arm, kinds[e.arm], float(e.mean), e.n, e.sd)  # type: ignore[arg-type]
+        for a in arms
+        for e in entries
+        if e.arm == a.arm
     )
 
 
