@@ -41,8 +41,7 @@ __all__ = [
 FLAG_SE = "sd from SE (Cochrane Handbook 6.5.2.2: SD = SE * sqrt(n))"
 FLAG_CHANGE = "change from baseline (mean and SD of changes)"
 FLAG_NO_SPREAD = (
-    "mean reported without a measure of spread (no SD, SE or CI): reported, not usable for "
-    "pooling"
+    "mean reported without a measure of spread (no SD, SE or CI): reported, not usable for pooling"
 )
 """The flag of a mean given alone: stored and narrated, never pooled (Cochrane Handbook
 v6.4 section 6.5.2: an SD is needed; sections 12.2-12.3 on summarising results that
@@ -52,6 +51,8 @@ cannot be pooled)."""
 def not_usable(flags: tuple[str, ...] | list[str]) -> bool:
     """Whether ``flags`` mark a mean reported without any measure of spread."""
     return FLAG_NO_SPREAD in flags
+
+
 _MEDIAN_FROM = {"S1": "median/range", "S2": "median/IQR", "S3": "median/IQR/range"}
 
 
