@@ -54,6 +54,9 @@ def _rule(protocol: Protocol) -> tuple[float, float] | None:
     return rob.attrition_rule
 
 
+_DISPUTED = "unresolved discrepancy"  # the flag review_data(unresolved="latest") sets
+
+
 def _when(weeks: float) -> str:
     return " at post-intervention" if weeks == 0 else f" at {weeks:g} weeks after the end"
 
@@ -72,13 +75,15 @@ def _arm_counts(data: ReviewData, study: str) -> tuple[list[ArmCounts], str]:
         return [], ""
     outcomes = [o for o in data.outcomes_of(study) if o.n is not None]
     for weeks in sorted({o.weeks_after_end for o in outcomes}):
+        at = [o for o in outcomes if o.weeks_after_end == weeks and o.n is not None]
         analysed: dict[str, int] = {}
-        for o in outcomes:
-            if o.weeks_after_end == weeks and o.n is not None:
-                analysed[o.arm] = max(analysed.get(o.arm, 0), o.n)
+        for o in at:
+            analysed[o.arm] = max(analysed.get(o.arm, 0), o.n or 0)
         if set(analysed) == set(randomised):
             counts = [ArmCounts(a.arm, int(randomised[a.arm] or 0), analysed[a.arm]) for a in arms]
-            return counts, _when(weeks)
+            disputed = any(f.startswith(_DISPUTED) for o in at for f in o.flags)
+            note = "; an extracted N still differs between extractors, the latest used"
+            return counts, _when(weeks) + (note if disputed else "")
     return [], ""
 
 

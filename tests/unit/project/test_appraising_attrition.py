@@ -20,7 +20,7 @@ from sysreview.project.appraising_attrition import attrition_suggestions, rob_ov
 from sysreview.project.extracting import add_values
 from sysreview.project.services import init_project, load_project
 from sysreview.project.store import RobJudgement, Store, Study, open_store
-from sysreview.protocol import Protocol, ProtocolError
+from sysreview.protocol import Protocol, ProtocolError, parse_protocol, template_text
 from sysreview.protocol.appraisal import ROB1_DOMAINS
 
 
@@ -168,3 +168,20 @@ def test_no_suggestions_without_the_rule_or_with_rob2(seeded: tuple[Store, Proto
     (project / "review.toml").write_text(rob2, encoding="utf-8")
     with pytest.raises(ProtocolError, match="RoB 2 judges missing outcome data"):
         load_project(project)
+
+
+def test_a_disputed_n_is_said(seeded: tuple[Store, Protocol, Path]) -> None:
+    store, _, _ = seeded
+    two = parse_protocol(
+        template_text("group-peer-support").replace(
+            'roles = ["screener", "appraiser"]', 'roles = ["screener", "appraiser", "extractor"]'
+        )
+    )
+    add_values(store, two, "R2", studies=STUDIES, arms=ARMS,
+               outcomes=[{**o, "n": 35} if (o["study_id"], o["arm"]) == ("Beta 2020", "usual")
+                         else o for o in OUTCOMES])  # fmt: skip
+    found = attrition_suggestions(store, two)
+    assert "an extracted N still differs between extractors, the latest used" in (
+        found["Beta 2020"].reason
+    )
+    assert "still differs" not in found["Alpha 2019"].reason
