@@ -18,8 +18,8 @@ into the comparisons a meta-analysis pools, applying the protocol's rules in ord
    Cochrane Handbook formula (Table 6.5.a, :func:`sysreview.effects.combine_groups`;
    events and Ns are added for dichotomous outcomes); ``use_one_arm`` keeps the arm
    of the first comparator type it names that the study has (``arm = ["TAU", "WL"]``:
-   the TAU arm, else the waiting-list arm), and the study is left out when it has none. A study
-   yields at most one comparison per domain and timepoint, so a control arm shared
+   the TAU arm, else the waiting-list arm), and the study is left out when it has none.
+   A study yields at most one comparison per domain and timepoint, so a control arm shared
    by several intervention arms is never counted twice.
 4. **Direction.** Means are negated when the instrument's direction disagrees with
    the protocol's ``benefit_sign`` (a lower-is-better scale with ``positive``, a
@@ -32,12 +32,12 @@ participants, a study with one arm, an arm type that is not a declared comparato
 an outcome domain the protocol does not have, a continuous instrument whose
 direction the protocol does not declare) raise
 :class:`~sysreview.extraction.dataset.DatasetError` naming the study, arm and domain.
-Data that are merely missing (no SD reported, an arm without numbers at that time,
-no arm of the comparator type a rule asks for) leave the study out of that domain
+Data that are merely missing (no N or mean reported, an arm without numbers at that
+time, no arm of the comparator type a rule asks for) leave the study out of that domain
 and timepoint with an :class:`Exclusion` saying why, for the report. Means reported
-without any measure of spread (flagged by
-:func:`~sysreview.extraction.mean_sd.convert_outcome`) are *reported, not usable*: the
-exclusion carries every arm's reported mean (``Exclusion.reported``) so the synthesis
+without any measure of spread (no SD, and no SE or CI to derive one: extraction flags
+them, :func:`~sysreview.extraction.mean_sd.convert_outcome`) are *reported, not usable*:
+the exclusion carries every arm's reported mean (``Exclusion.reported``) so the synthesis
 can narrate them.
 
 Each comparison carries the filter attributes of
@@ -62,7 +62,6 @@ from sysreview.extraction.dataset import (
     Scalar,
     StudyEntry,
 )
-from sysreview.extraction.mean_sd import not_usable
 from sysreview.protocol.analysis import BenefitSign, MultiArm, MultiArmStrategy
 from sysreview.protocol.models import Protocol
 from sysreview.protocol.outcomes import Domain, OutcomeMeasure
@@ -297,12 +296,13 @@ def _comparison(
 
 
 def _without_spread(groups: Sequence[Sequence[OutcomeEntry]]) -> str | None:
-    """Why the arms are *reported, not usable*: every arm has a mean and some lack any
-    measure of spread (:data:`~sysreview.extraction.mean_sd.FLAG_NO_SPREAD`); else ``None``."""
+    """Why the arms are *reported, not usable*: every arm has a mean and some have no
+    measure of spread (extraction flags them with
+    :data:`~sysreview.extraction.mean_sd.FLAG_NO_SPREAD`); else ``None``."""
     entries = [e for g in groups for e in g]
-    if any(e.is_dichotomous or e.mean is None for e in entries):
+    if any(e.is_dichotomous or e.mean is None or not math.isfinite(e.mean) for e in entries):
         return None
-    bare = [e.arm for e in entries if e.sd is None and not_usable(e.flags)]
+    bare = [e.arm for e in entries if e.sd is None or math.isnan(e.sd)]
     if not bare:
         return None
     which = f"arm{'s' if len(bare) > 1 else ''} {' and '.join(repr(a) for a in bare)}"
