@@ -73,12 +73,13 @@ def _arm_counts(data: ReviewData, study: str) -> tuple[list[ArmCounts], str]:
     randomised = {a.arm: a.n_randomised for a in arms}
     if len(arms) < 2 or any(n is None for n in randomised.values()):
         return [], ""
-    outcomes = [o for o in data.outcomes_of(study) if o.n is not None]
-    for weeks in sorted({o.weeks_after_end for o in outcomes}):
-        at = [o for o in outcomes if o.weeks_after_end == weeks and o.n is not None]
+    outcomes = [(o, o.n) for o in data.outcomes_of(study) if o.n is not None]
+    for weeks in sorted({o.weeks_after_end for o, _ in outcomes}):
+        at = [o for o, _ in outcomes if o.weeks_after_end == weeks]
         analysed: dict[str, int] = {}
-        for o in at:
-            analysed[o.arm] = max(analysed.get(o.arm, 0), o.n or 0)
+        for o, n in outcomes:
+            if o.weeks_after_end == weeks:
+                analysed[o.arm] = max(analysed.get(o.arm, 0), n)
         if set(analysed) == set(randomised):
             counts = [ArmCounts(a.arm, int(randomised[a.arm] or 0), analysed[a.arm]) for a in arms]
             disputed = any(f.startswith(_DISPUTED) for o in at for f in o.flags)
@@ -132,7 +133,12 @@ def attrition_suggestion(
     store: Store, protocol: Protocol, study: str
 ) -> AttritionSuggestion | None:
     """The suggestion for one study (the web form's), ``None`` without an attrition rule."""
-    return attrition_suggestions(store, protocol).get(study)
+    rule = _rule(protocol)
+    if rule is None:
+        return None
+    from sysreview.project.extracting import review_data
+
+    return study_suggestion(review_data(store, protocol, unresolved="latest"), study, *rule)
 
 
 @dataclass(frozen=True)

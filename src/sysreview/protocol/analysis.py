@@ -22,6 +22,7 @@ from sysreview.protocol._base import (
     Positive,
     Text,
     choice,
+    one_or_many,
 )
 from sysreview.protocol.filters import Condition, describe
 from sysreview.vocab import CIMethod, Convention, Measure, Method, Model, Tau2Method
@@ -39,10 +40,6 @@ class MultiArmStrategy(StrEnum):
 
     COMBINE = "combine"
     USE_ONE_ARM = "use_one_arm"
-
-
-def _one_or_many(value: object) -> object:
-    return (value,) if isinstance(value, str) else value
 
 
 class MultiArm(Frozen):
@@ -64,7 +61,7 @@ class MultiArm(Frozen):
     """
 
     strategy: Annotated[MultiArmStrategy, choice(MultiArmStrategy)]
-    arm: Annotated[tuple[Name, ...], BeforeValidator(_one_or_many)] = ()
+    arm: Annotated[tuple[Name, ...], BeforeValidator(one_or_many)] = ()
     combine: tuple[Name, ...] = ()
 
     @model_validator(mode="after")

@@ -43,7 +43,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, ValidationError, model_validator
 
 from sysreview.errors import InputError
-from sysreview.protocol._base import NO_VALUE, Checker, Frozen, Name, Text, choice
+from sysreview.protocol._base import NO_VALUE, Checker, Frozen, Name, Text, choice, one_or_many
 from sysreview.protocol.errors import Problem, ProtocolError
 from sysreview.protocol.loader import problems_from
 from sysreview.protocol.locate import key_lines
@@ -140,10 +140,6 @@ class Term(Frozen):
         return "text" if self.text is not None else "near" if self.near is not None else "heading"
 
 
-def _one_or_many(value: Any) -> Any:
-    return (value,) if isinstance(value, str) else value
-
-
 class Block(Frozen):
     """A concept block: terms OR-ed together, or a named standard filter.
 
@@ -158,9 +154,9 @@ class Block(Frozen):
     name: Name
     label: Text | None = None
     terms: tuple[Term, ...] = ()
-    filter: Annotated[tuple[Name, ...], BeforeValidator(_one_or_many)] = ()
+    filter: Annotated[tuple[Name, ...], BeforeValidator(one_or_many)] = ()
     fields: tuple[Annotated[SearchField, choice(SearchField)], ...] | None = None
-    databases: Annotated[tuple[Text, ...], BeforeValidator(_one_or_many)] = ()
+    databases: Annotated[tuple[Text, ...], BeforeValidator(one_or_many)] = ()
 
     @model_validator(mode="before")
     @classmethod
