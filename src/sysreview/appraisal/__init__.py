@@ -5,12 +5,12 @@ No I/O, printing or plotting; figures live in :mod:`sysreview.plots`.
 
 from __future__ import annotations
 
+from sysreview.appraisal.attrition import ArmCounts, AttritionSuggestion, suggest_attrition
 from sysreview.appraisal.rob1 import (
     BiasType,
     DomainJudgement,
     Rob1Assessment,
     Rob1Domain,
-    attrition_judgement,
     overall_rob1,
 )
 from sysreview.appraisal.rob2 import (
@@ -23,6 +23,8 @@ from sysreview.appraisal.rob2 import (
 )
 
 __all__ = [
+    "ArmCounts",
+    "AttritionSuggestion",
     "BiasType",
     "DomainJudgement",
     "Effect",
@@ -30,9 +32,9 @@ __all__ = [
     "Rob1Domain",
     "Rob2Assessment",
     "SignallingQuestion",
-    "attrition_judgement",
     "judge_domain",
     "overall_rob1",
     "overall_rob2",
     "questions",
+    "suggest_attrition",
 ]

@@ -10,7 +10,9 @@ Table 8.5.a (domains and bias types) and section 8.7 (summary assessments).
 The domain ids and the overall rule are those of the review protocol
 (:data:`sysreview.protocol.appraisal.ROB1_DOMAINS`,
 :meth:`sysreview.protocol.appraisal.RiskOfBias.overall_judgement`); this module adds the
-tool's names and bias types, judgements with their support, and the attrition helper.
+tool's names and bias types, and judgements with their support. The seed review's
+attrition rule, which suggests an "incomplete outcome data" judgement from extracted
+numbers, is :mod:`sysreview.appraisal.attrition`.
 """
 
 from __future__ import annotations
@@ -224,77 +226,6 @@ class Rob1Assessment:
         return "\n".join(lines)
 
 
-def _check_counts(randomised: Sequence[int], analysed: Sequence[int]) -> None:
-    if len(randomised) != len(analysed) or not randomised:
-        raise InputError("need one randomised and one analysed count per arm")
-    for i, (r, a) in enumerate(zip(randomised, analysed, strict=True)):
-        if not 0 <= a <= r or r <= 0:
-            raise InputError(f"arm {i + 1}: need 0 <= analysed ({a}) <= randomised ({r}), r > 0")
-
-
-def attrition_judgement(
-    n_randomised_per_arm: Sequence[int],
-    n_analysed_per_arm: Sequence[int],
-    *,
-    threshold: float = 0.20,
-    imbalance: float = 0.10,
-    dropouts_described: bool = False,
-) -> DomainJudgement:
-    """The seed review's rule for the incomplete-outcome-data (attrition) domain.
-
-    Parameters
-    ----------
-    n_randomised_per_arm, n_analysed_per_arm
-        Participants randomised and analysed in each arm.
-    threshold
-        Overall attrition (lost / randomised, all arms) above which the domain is not low.
-    imbalance
-        Arms are imbalanced when the largest and smallest arm attrition proportions differ by
-        more than this (absolute, 0.10 = 10 percentage points).
-    dropouts_described
-        Whether the report describes the drop-outs (numbers and reasons per arm).
-
-    Returns
-    -------
-    DomainJudgement
-        For ``incomplete_outcome_data``, with the numbers as support.
-
-    Notes
-    -----
-    With overall attrition above ``threshold``: imbalance between arms → high; otherwise no
-    description of drop-outs → unclear, and described drop-outs → low. Attrition at or below
-    ``threshold`` → low. Source: the seed review's protocol (SEED §5); cf. Handbook v5.1
-    Table 8.5.d (incomplete outcome data) for the criteria it operationalises.
-
-    Examples
-    --------
-    >>> attrition_judgement([100, 100], [90, 88]).judgement
-    'low'
-    >>> attrition_judgement([100, 100], [75, 72]).judgement
-    'unclear'
-    >>> attrition_judgement([100, 100], [90, 60]).judgement
-    'high'
-    """
-    _check_counts(n_randomised_per_arm, n_analysed_per_arm)
-    lost = [r - a for r, a in zip(n_randomised_per_arm, n_analysed_per_arm, strict=True)]
-    by_arm = [x / r for x, r in zip(lost, n_randomised_per_arm, strict=True)]
-    overall = sum(lost) / sum(n_randomised_per_arm)
-    spread = max(by_arm) - min(by_arm)
-    if overall <= threshold:
-        judgement = "low"
-    elif spread > imbalance:
-        judgement = "high"
-    else:
-        judgement = "low" if dropouts_described else "unclear"
-    arms = ", ".join(f"{p:.1%}" for p in by_arm)
-    support = (
-        f"attrition {overall:.1%} overall (threshold {threshold:.0%}); by arm {arms}; "
-        f"difference {spread:.1%} (imbalance > {imbalance:.0%}); drop-outs "
-        f"{'described' if dropouts_described else 'not described'}"
-    )
-    return DomainJudgement("incomplete_outcome_data", judgement, support)
-
-
 __all__ = [
     "DOMAINS",
     "JUDGEMENTS",
@@ -303,6 +234,5 @@ __all__ = [
     "DomainJudgement",
     "Rob1Assessment",
     "Rob1Domain",
-    "attrition_judgement",
     "overall_rob1",
 ]

@@ -76,18 +76,16 @@ def load_command(
 def show_command(
     project: ProjectOption = Path("."), db: DatabaseOption = None, as_json: JsonOption = False
 ) -> None:
-    """The current judgements per study, the overall rating by the protocol's rule."""
-    from sysreview.project.appraising import rob_assessments, rob_frame
+    """The current judgements per study, the overall rating by the protocol's rule, and
+    (RoB 1) what the protocol's attrition rule suggests for incomplete outcome data."""
+    import json
+
+    from sysreview.project.appraising_attrition import rob_overview
     from sysreview.project.services import opened
 
     with reported(), opened(project, db) as (proj, store):
-        frame = rob_frame(rob_assessments(store, proj.protocol))
-    if as_json:
-        print(frame.to_json(orient="records", indent=2))
-    elif frame.empty:
-        print("no study has a judgement for every domain yet")
-    else:
-        print(frame.to_string(index=False))
+        overview = rob_overview(store, proj.protocol)
+    print(json.dumps(overview.records(), indent=2) if as_json else overview.summary())
 
 
 @rob_app.command("agreement")

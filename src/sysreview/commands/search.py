@@ -40,11 +40,17 @@ def check_command(name: str, project: ProjectOption = Path(".")) -> None:
 
     with reported():
         s = project_strategy(project, name)
+    from sysreview.search.filters import missing_text
+
     print(f"{s.name} (version {s.version}): {s.combine}")
     for block in s.blocks:
         terms = f"{len(block.terms)} term(s)"
         what = f"filter {', '.join(block.filter)}" if block.filter else terms
-        print(f"  {block.name}: {block.label or ''} {what}".rstrip())
+        where = f" (in {', '.join(block.databases)} only)" if block.databases else ""
+        print(f"  {block.name}: {block.label or ''} {what}{where}".rstrip())
+        for spec in missing_text(block):
+            print(f"  warning: {block.name}: filter {spec.name} ({spec.citation}): "
+                  f"{spec.text_missing}")  # fmt: skip
 
 
 @search_app.command("render")

@@ -17,8 +17,9 @@ into the comparisons a meta-analysis pools, applying the protocol's rules in ord
    whose comparator code it names (all of them when it names none) with the
    Cochrane Handbook formula (Table 6.5.a, :func:`sysreview.effects.combine_groups`;
    events and Ns are added for dichotomous outcomes); ``use_one_arm`` keeps the arm
-   of that comparator type, and the study is left out when it has none. A study
-   yields at most one comparison per domain and timepoint, so a control arm shared
+   of the first comparator type it names that the study has (``arm = ["TAU", "WL"]``:
+   the TAU arm, else the waiting-list arm), and the study is left out when it has none.
+   A study yields at most one comparison per domain and timepoint, so a control arm shared
    by several intervention arms is never counted twice.
 4. **Direction.** Means are negated when the instrument's direction disagrees with
    the protocol's ``benefit_sign`` (a lower-is-better scale with ``positive``, a
@@ -31,9 +32,13 @@ participants, a study with one arm, an arm type that is not a declared comparato
 an outcome domain the protocol does not have, a continuous instrument whose
 direction the protocol does not declare) raise
 :class:`~sysreview.extraction.dataset.DatasetError` naming the study, arm and domain.
-Data that are merely missing (no SD reported, an arm without numbers at that time,
-no arm of the comparator type a rule asks for) leave the study out of that domain
-and timepoint with an :class:`Exclusion` saying why, for the report.
+Data that are merely missing (no N or mean reported, an arm without numbers at that
+time, no arm of the comparator type a rule asks for) leave the study out of that domain
+and timepoint with an :class:`Exclusion` saying why, for the report. Means reported
+without any measure of spread (no SD, and no SE or CI to derive one: extraction flags
+them, :func:`~sysreview.extraction.mean_sd.convert_outcome`) are *reported, not usable*:
+the exclusion carries every arm's reported mean (``Exclusion.reported``) so the synthesis
+can narrate them.
 
 Each comparison carries the filter attributes of
 :data:`sysreview.protocol.filters.STUDY_ATTRIBUTES`: the study's own attributes plus
@@ -47,7 +52,7 @@ import math
 from collections.abc import Sequence
 
 from sysreview.effects.combine import combine_events, combine_groups
-from sysreview.extraction.comparisons import AnalysisReady, Comparison, Exclusion
+from sysreview.extraction.comparisons import AnalysisReady, Comparison, Exclusion, ReportedMean
 from sysreview.extraction.dataset import (
     INTERVENTION,
     ArmEntry,
@@ -156,11 +161,12 @@ def _control_arms(arms: Sequence[ArmEntry], rule: MultiArm) -> tuple[ArmEntry, .
     """The control arms the rule uses, or the reason the study cannot enter."""
     controls = [a for a in arms if a.arm_type != INTERVENTION]
     if rule.strategy is MultiArmStrategy.USE_ONE_ARM:
-        picked = tuple(a for a in controls if a.arm_type == rule.arm)
-        if not picked:
-            have = ", ".join(sorted({a.arm_type for a in controls}))
-            return f"no {rule.arm} arm (control arms: {have})"
-        return picked
+        for code in rule.arm:  # in order of preference
+            picked = tuple(a for a in controls if a.arm_type == code)
+            if picked:
+                return picked
+        have = ", ".join(sorted({a.arm_type for a in controls}))
+        return f"no {' or '.join(rule.arm)} arm (control arms: {have})"
     if len(controls) == 1 or not rule.combine:
         return tuple(controls)
     named = tuple(a for a in controls if a.arm_type in rule.combine)
@@ -205,8 +211,8 @@ def _study_domain(
     for timepoint, weeks in protocol.timepoints.select([e.weeks_after_end for e in used]).items():
         at = [e for e in used if e.weeks_after_end == weeks]
         result = _comparison(study, arms, interventions, controls, spec, at, timepoint, positive)
-        if isinstance(result, str):
-            left_out.append(Exclusion(sid, domain.name, timepoint, result))
+        if isinstance(result, Exclusion):
+            left_out.append(result)
         else:
             made.append(result)
     return made, left_out
@@ -233,21 +239,32 @@ def _comparison(
     at: Sequence[OutcomeEntry],
     timepoint: str,
     positive: bool,
-) -> Comparison | str:
-    """One comparison, or the reason it cannot be made."""
+) -> Comparison | Exclusion:
+    """One comparison, or the exclusion saying why it cannot be made."""
     sid, domain, measure = study.study_id, at[0].domain, at[0].measure
+
+    def excluded(reason: str, reported: tuple[ReportedMean, ...] = ()) -> Exclusion:
+        return Exclusion(sid, domain, timepoint, reason, measure, reported)
+
     groups: list[list[OutcomeEntry]] = []
     for side in (interventions, controls):
         group = []
         for arm in side:
             entry = _entry_of(sid, arm, at, domain)
             if entry is None:
-                return f"no {measure} data for arm {arm.arm!r} at {at[0].weeks_after_end:g} weeks"
-            missing = _check_entry(sid, arm.arm, entry)
-            if missing:
-                return f"{missing} for arm {arm.arm!r}"
+                return excluded(
+                    f"no {measure} data for arm {arm.arm!r} at {at[0].weeks_after_end:g} weeks"
+                )
             group.append(entry)
         groups.append(group)
+    spreadless = _without_spread(groups)
+    if spreadless is not None:
+        return excluded(spreadless, _reported(arms, [e for g in groups for e in g]))
+    for group in groups:
+        for entry in group:
+            missing = _check_entry(sid, entry.arm, entry)
+            if missing:
+                return excluded(f"{missing} for arm {entry.arm!r}")
     kinds = {e.is_dichotomous for g in groups for e in g}
     if len(kinds) > 1:
         raise DatasetError(f"study {sid!r}: {domain}/{measure} mixes events and means across arms")
@@ -275,6 +292,36 @@ def _comparison(
         attributes=attributes,
         **{f"{k}_e": v for k, v in numbers[0].items()},
         **{f"{k}_c": v for k, v in numbers[1].items()},
+    )
+
+
+def _without_spread(groups: Sequence[Sequence[OutcomeEntry]]) -> str | None:
+    """Why the arms are *reported, not usable*: every arm has a mean and some have no
+    measure of spread (extraction flags them with
+    :data:`~sysreview.extraction.mean_sd.FLAG_NO_SPREAD`); else ``None``."""
+    entries = [e for g in groups for e in g]
+    if any(e.is_dichotomous or e.mean is None or not math.isfinite(e.mean) for e in entries):
+        return None
+    bare = [e.arm for e in entries if e.sd is None or math.isnan(e.sd)]
+    if not bare:
+        return None
+    which = f"arm{'s' if len(bare) > 1 else ''} {' and '.join(repr(a) for a in bare)}"
+    return (
+        f"mean reported without a measure of spread (no SD, SE or CI) for {which}: "
+        "reported, not usable for pooling"
+    )
+
+
+def _reported(
+    arms: Sequence[ArmEntry], entries: Sequence[OutcomeEntry]
+) -> tuple[ReportedMean, ...]:
+    """The arms' means as reported, in the study's arm order."""
+    kinds = {a.arm: a.arm_type for a in arms}
+    return tuple(
+        ReportedMean(e.arm, kinds[e.arm], float(e.mean), e.n, e.sd)  # type: ignore[arg-type]
+        for a in arms
+        for e in entries
+        if e.arm == a.arm
     )
 
 

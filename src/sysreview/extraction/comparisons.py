@@ -21,7 +21,7 @@ from sysreview.protocol.analysis import MultiArm
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["AnalysisReady", "Comparison", "Exclusion"]
+__all__ = ["AnalysisReady", "Comparison", "Exclusion", "ReportedMean"]
 
 
 @dataclass(frozen=True)
@@ -94,13 +94,59 @@ class Comparison:
 
 
 @dataclass(frozen=True)
+class ReportedMean:
+    """One arm's mean as the report gave it (instrument's own direction), for narratives."""
+
+    arm: str
+    arm_type: str
+    mean: float
+    n: int | None = None
+    sd: float | None = None
+
+    def summary(self) -> str:
+        """``"peer group 20.1 (n = 40)"``, with the SD when there is one.
+
+        Examples
+        --------
+        >>> ReportedMean("peer group", "intervention", 20.1, 40).summary()
+        'peer group 20.1 (n = 40)'
+        """
+        extra = [] if self.sd is None else [f"SD {self.sd:g}"]
+        extra += [] if self.n is None else [f"n = {self.n}"]
+        return f"{self.arm} {self.mean:g}" + (f" ({', '.join(extra)})" if extra else "")
+
+    def record(self) -> dict[str, object]:
+        """A JSON-ready dict."""
+        return {"arm": self.arm, "arm_type": self.arm_type, "mean": self.mean, "sd": self.sd,
+                "n": self.n}  # fmt: skip
+
+
+@dataclass(frozen=True)
 class Exclusion:
-    """A study left out of a domain (at a timepoint, when known), and why."""
+    """A study left out of a domain (at a timepoint, when known), and why.
+
+    ``reported`` holds the means the study did report when they could not be used (a mean
+    without any measure of spread): *reported, not usable*, narrated by the synthesis.
+    """
 
     study_id: str
     domain: str
     timepoint: str | None
     reason: str
+    measure: str | None = None
+    reported: tuple[ReportedMean, ...] = ()
+
+    @property
+    def not_usable(self) -> bool:
+        """Whether the study reported means that could not be pooled."""
+        return bool(self.reported)
+
+    def record(self) -> dict[str, object]:
+        """A JSON-ready dict: study, reason and, when reported, measure and means."""
+        out: dict[str, object] = {"study": self.study_id, "reason": self.reason}
+        if self.reported:
+            out.update(measure=self.measure, reported=[m.record() for m in self.reported])
+        return out
 
     def __str__(self) -> str:
         at = "" if self.timepoint is None else f" ({self.timepoint.replace('_', ' ')})"

@@ -4,7 +4,7 @@ Three parts, one row each per study, per arm and per arm × outcome measure × t
 
 * ``studies`` -- the study characteristics of an adapted Cochrane form (aims, setting,
   country, duration, eligibility, number randomised, age, gender, ethnicity, diagnoses,
-  baseline imbalance, attrition, missing data, ...);
+  baseline imbalance, attrition, whether drop-outs are described, missing data, ...);
 * ``arms`` -- name, type (``intervention`` or one of the protocol's comparator codes),
   description, delivery, structured or not, number randomised;
 * ``outcomes`` -- the domain and measure (from the protocol), the time after the end of the
@@ -226,6 +226,9 @@ def _study_part() -> FormPart:
         _text("baseline_imbalance", "imbalance between arms at baseline, if any"),
         FieldSpec("attrition", t.NUMBER, "overall attrition as a fraction (0-1)", minimum=0,
                   maximum=1, target=a),
+        FieldSpec("dropouts_described", t.BOOLEAN,
+                  "the report describes the drop-outs: numbers and reasons per arm (yes/no)",
+                  target=a),
         _text("missing_data", "how missing data were handled"),
         _text("notes", "anything else worth recording"),
     )  # fmt: skip

@@ -3,6 +3,8 @@
 :func:`convert_outcome` turns SE, confidence intervals and medians with IQR and/or range
 into a mean and SD, or takes the mean and SD of changes from baseline, and says how in
 ``flags`` (:data:`FLAG_SE`, :func:`flag_ci`, :func:`flag_median`, :data:`FLAG_CHANGE`).
+A mean given without any SD, SE or confidence interval is kept as *reported, not usable*
+(:data:`FLAG_NO_SPREAD`): the synthesis narrates it and says why it was not pooled.
 Used by :func:`~sysreview.extraction.validate.validate_rows` and the project's store loader.
 
 Pure: numbers in, numbers out.
@@ -14,6 +16,8 @@ Examples
 (4.8452, ('sd from 95% CI (Cochrane Handbook 6.5.2.2; t with n - 1 df)',))
 >>> convert_outcome({"mean": 12.0, "sd": 3.5}, n=40)
 (12.0, 3.5, ())
+>>> convert_outcome({"mean": 12.0}, n=40)[:2]
+(12.0, None)
 """
 
 from __future__ import annotations
@@ -24,10 +28,31 @@ from sysreview.effects.conversions import sd_from_ci, sd_from_se
 from sysreview.effects.skewed import mean_sd_from_median
 from sysreview.errors import InputError
 
-__all__ = ["FLAG_CHANGE", "FLAG_SE", "convert_outcome", "flag_ci", "flag_median"]
+__all__ = [
+    "FLAG_CHANGE",
+    "FLAG_NO_SPREAD",
+    "FLAG_SE",
+    "convert_outcome",
+    "flag_ci",
+    "flag_median",
+    "not_usable",
+]
 
 FLAG_SE = "sd from SE (Cochrane Handbook 6.5.2.2: SD = SE * sqrt(n))"
 FLAG_CHANGE = "change from baseline (mean and SD of changes)"
+FLAG_NO_SPREAD = (
+    "mean reported without a measure of spread (no SD, SE or CI): reported, not usable for pooling"
+)
+"""The flag of a mean given alone: stored and narrated, never pooled (Cochrane Handbook
+v6.4 section 6.5.2: an SD is needed; sections 12.2-12.3 on summarising results that
+cannot be pooled)."""
+
+
+def not_usable(flags: tuple[str, ...] | list[str]) -> bool:
+    """Whether ``flags`` mark a mean reported without any measure of spread."""
+    return FLAG_NO_SPREAD in flags
+
+
 _MEDIAN_FROM = {"S1": "median/range", "S2": "median/IQR", "S3": "median/IQR/range"}
 
 
@@ -60,12 +85,14 @@ def convert_outcome(
     Returns
     -------
     tuple
-        ``(mean, sd, flags)``; ``(None, None, ())`` when nothing continuous was given.
+        ``(mean, sd, flags)``; ``(None, None, ())`` when nothing continuous was given;
+        ``(mean, None, (FLAG_NO_SPREAD,))`` for a mean reported without any measure of
+        spread, which is kept for the narrative but cannot be pooled.
 
     Raises
     ------
     InputError
-        Naming the column: an incomplete group (a mean without SD, SE or CI; q1 without
+        Naming the column: an incomplete group (half a confidence interval; q1 without
         q3 ...), or a conversion that needs ``n``.
 
     Notes
@@ -94,8 +121,10 @@ def convert_outcome(
             level = get("ci_level") or 0.95
             sd = float(sd_from_ci(low, high, _need_n(n, "ci_low"), level=level))
             return mean, sd, (flag_ci(level),)
-        missing = "ci_high" if low is not None else "ci_low" if high is not None else "sd"
-        raise InputError("a mean needs sd, se or both ci_low and ci_high", column=missing)
+        if low is None and high is None:  # a mean alone: reported, not usable
+            return mean, None, (FLAG_NO_SPREAD,)
+        missing = "ci_high" if low is not None else "ci_low"
+        raise InputError("a confidence interval needs both ci_low and ci_high", column=missing)
     median = get("median")
     for a, b in (("q1", "q3"), ("minimum", "maximum")):
         if (get(a) is None) != (get(b) is None):

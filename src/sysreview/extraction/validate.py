@@ -7,7 +7,9 @@ SD of changes) not above 0, an arm's N larger than the number randomised to it, 
 outside the measure's scale, events larger than N, unknown studies, arms, domains or
 measures, the same row twice. An outcome row's SE, confidence interval or median becomes
 the mean and SD for analysis by :func:`~sysreview.extraction.mean_sd.convert_outcome`,
-flagged.
+flagged. A mean reported without any SD, SE or confidence interval is kept, flagged
+*reported, not usable* (:data:`~sysreview.extraction.mean_sd.FLAG_NO_SPREAD`; its ``n`` is
+optional): the synthesis narrates it instead of pooling it.
 
 Pure: rows in, values out; no files, no database.
 """
@@ -22,7 +24,7 @@ from types import MappingProxyType
 from sysreview.errors import InputError
 from sysreview.extraction.dataset import Scalar
 from sysreview.extraction.forms import ExtractionForm, FieldSpec, FieldType, FormPart, Target
-from sysreview.extraction.mean_sd import convert_outcome
+from sysreview.extraction.mean_sd import convert_outcome, not_usable
 
 Cell = str | int | float | bool | None
 Row = tuple[int, Mapping[str, Cell]]
@@ -359,7 +361,8 @@ def _outcome_row(
         column = "n" if exc.message.startswith("n must") else column
         cells.problem(column, exc.message)
         return None
-    if (mean is not None or events is not None) and n is None:
+    usable_mean = mean is not None and not not_usable(flags)
+    if (usable_mean or events is not None) and n is None:
         cells.problem("n", "is required with numbers (participants analysed in this arm)")
         return None
     if mean is None and events is None and "reported_p" not in entered:

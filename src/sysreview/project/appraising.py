@@ -30,7 +30,6 @@ studies were created, rounded up) are assessed by the second appraiser as well, 
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -63,12 +62,13 @@ PathLike = str | os.PathLike[str]
 
 
 def second_reviewer_studies(store: Store, protocol: Protocol) -> tuple[str, ...]:
-    """The studies the second appraiser also assesses: the protocol's fraction, rounded up."""
-    fraction = protocol.risk_of_bias.second_reviewer_fraction if protocol.risk_of_bias else 0
+    """The studies the second appraiser also assesses: the protocol's fraction (rounded up)
+    of the studies in the order they were created, the first ones or a random sample drawn
+    with the protocol's seed (:meth:`~sysreview.protocol.RiskOfBias.second_reviewer_sample`)."""
+    rob = protocol.risk_of_bias
     with store.session(readonly=True) as session:
         labels = list(_studies(session))
-    n = min(len(labels), math.ceil(fraction * len(labels) - 1e-9))
-    return tuple(labels[:n])
+    return () if rob is None else rob.second_reviewer_sample(labels)
 
 
 def _appraisers(protocol: Protocol) -> list[str]:
@@ -83,6 +83,9 @@ def write_rob_template(
     The second appraiser (the protocol's second reviewer with the appraiser role) gets only
     the studies of :func:`second_reviewer_studies`; anyone else gets all studies. With a
     reviewer the sheet is pre-filled with their entries (:func:`rob_sheets.write_rob_sheet`).
+    A RoB 1 sheet's ``suggestion`` cell of "incomplete outcome data" holds the attrition
+    rule's suggestion and reason (:mod:`sysreview.project.appraising_attrition`); the
+    judgement cell is the appraiser's.
     """
     _tool(protocol)
     with store.session(readonly=True) as session:

@@ -34,6 +34,8 @@ from sqlalchemy import select
 
 from sysreview.appraisal import rob1, rob2
 from sysreview.errors import InputError
+from sysreview.project.appraising_attrition import DOMAIN as ATTRITION_DOMAIN
+from sysreview.project.appraising_attrition import attrition_suggestions
 from sysreview.project.rob_entries import (
     CONSENSUS,
     RobEntry,
@@ -54,7 +56,7 @@ from sysreview.protocol.review import Role
 PathLike = str | os.PathLike[str]
 STAGE = "rob"
 COLUMNS: Mapping[Tool, tuple[str, ...]] = {
-    Tool.ROB1: ("study", "domain", "judgement", "support", "location"),
+    Tool.ROB1: ("study", "domain", "judgement", "support", "location", "suggestion"),
     Tool.ROB2: (
         "study",
         "result",
@@ -264,16 +266,22 @@ def _row_of(message: str) -> int:
     return int(digits) if digits else 0
 
 
-def _prefill(tool: Tool, labels: Sequence[str], current: Mapping[tuple[str, str], RobEntry]
-             ) -> list[list[str]]:  # fmt: skip
-    """The template's rows, with the entries ``current`` holds ``{(study, domain key): ...}``."""
+def _prefill(
+    tool: Tool,
+    labels: Sequence[str],
+    current: Mapping[tuple[str, str], RobEntry],
+    suggested: Mapping[str, str],
+) -> list[list[str]]:
+    """The template's rows, with the entries ``current`` holds ``{(study, domain key): ...}``
+    and, for RoB 1, the attrition rule's ``suggested`` judgement and reason per study."""
     rows: list[list[str]] = []
     for label in labels:
         if tool is Tool.ROB1:
             for d in rob1.DOMAINS:
                 e = current.get((label, d.id))
+                hint = suggested.get(label, "") if d.id == ATTRITION_DOMAIN else ""
                 rows.append([label, d.id, *((e.judgement, e.support or "", e.location or "")
-                                            if e else ("", "", ""))])  # fmt: skip
+                                            if e else ("", "", "")), hint])  # fmt: skip
             continue
         prefixes = {k.rpartition("/")[0] for s, k in current if s == label}
         for prefix in sorted(prefixes | {""}):
@@ -324,7 +332,12 @@ def write_rob_sheet(
             kind = "reviewer" if person.has(Role.APPRAISER) else CONSENSUS
             found = current_entries(session, tool, who, kind)
             current = {(e.study, e.domain): e for e, _ in found.values()}
-    rows = _prefill(tool, labels, current)
+    suggested = (
+        {label: s.summary() for label, s in attrition_suggestions(store, protocol).items()}
+        if tool is Tool.ROB1
+        else {}
+    )
+    rows = _prefill(tool, labels, current, suggested)
     write_sheet(path, COLUMNS[tool], rows, title=f"{tool.value} {reviewer or ''}".strip(),
                 identity=identity)  # fmt: skip
     return len(rows)

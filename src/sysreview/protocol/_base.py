@@ -148,6 +148,17 @@ def choice(cls: type[StrEnum]) -> BeforeValidator:
     return BeforeValidator(_choice_parser(cls))
 
 
+def one_or_many(value: Any) -> Any:
+    """A single string as a one-item tuple (for keys taking one name or a list of them).
+
+    Examples
+    --------
+    >>> one_or_many("TAU"), one_or_many(["TAU", "WL"])
+    (('TAU',), ['TAU', 'WL'])
+    """
+    return (value,) if isinstance(value, str) else value
+
+
 def _day(value: Any) -> Any:
     if isinstance(value, str):
         try:
@@ -213,4 +224,5 @@ __all__ = [
     "allowed",
     "choice",
     "dotted",
+    "one_or_many",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from sysreview.protocol._base import (
     NO_VALUE,
@@ -22,6 +22,7 @@ from sysreview.protocol._base import (
     Positive,
     Text,
     choice,
+    one_or_many,
 )
 from sysreview.protocol.filters import Condition, describe
 from sysreview.vocab import CIMethod, Convention, Measure, Method, Model, Tau2Method
@@ -44,17 +45,23 @@ class MultiArmStrategy(StrEnum):
 class MultiArm(Frozen):
     """Multi-arm handling: combine control arms into one group, or use one arm.
 
-    ``combine`` restricts which comparator types are combined (empty: all); ``arm``
-    names the comparator type used with ``use_one_arm``.
+    ``combine`` restricts which comparator types are combined (empty: all). ``arm`` names
+    the comparator type used with ``use_one_arm``, or several in order of preference: a
+    trial enters with its arm of the first type it has, and is left out (with the reason)
+    when it has none. ``arm = ["TAU", "WL"]`` keeps the treatment-as-usual arm of a
+    three-arm intervention/TAU/active trial, keeps a waiting-list trial with its
+    waiting-list arm, and leaves out a trial whose only control is active.
 
     Examples
     --------
     >>> MultiArm(strategy="use_one_arm", arm="TAU").describe()
     'use the TAU arm only'
+    >>> MultiArm(strategy="use_one_arm", arm=["TAU", "WL"]).describe()
+    'use the TAU arm only, else the WL arm; a trial with neither is left out'
     """
 
     strategy: Annotated[MultiArmStrategy, choice(MultiArmStrategy)]
-    arm: Name | None = None
+    arm: Annotated[tuple[Name, ...], BeforeValidator(one_or_many)] = ()
     combine: tuple[Name, ...] = ()
 
     @model_validator(mode="after")
@@ -62,12 +69,13 @@ class MultiArm(Frozen):
         check = Checker()
         one = self.strategy is MultiArmStrategy.USE_ONE_ARM
         check.that(
-            not one or self.arm is not None,
+            not one or bool(self.arm),
             ("strategy",),
             self.strategy.value,
-            "use_one_arm needs arm = '<comparator code>'",
+            "use_one_arm needs arm = '<comparator code>' (or a list in order of preference)",
         )
-        check.that(one or self.arm is None, ("arm",), self.arm, "only used with use_one_arm")
+        check.that(one or not self.arm, ("arm",), self.arm, "only used with use_one_arm")
+        check.unique(self.arm, ("arm",), "comparator code")
         check.that(
             not one or not self.combine,
             ("combine",),
@@ -79,12 +87,17 @@ class MultiArm(Frozen):
 
     def codes(self) -> tuple[str, ...]:
         """Comparator codes this rule names."""
-        return self.combine if self.arm is None else (self.arm, *self.combine)
+        return (*self.arm, *self.combine)
 
     def describe(self) -> str:
         """The rule in words."""
         if self.strategy is MultiArmStrategy.USE_ONE_ARM:
-            return f"use the {self.arm} arm only"
+            first, *rest = self.arm
+            if not rest:
+                return f"use the {first} arm only"
+            others = ", else ".join(f"the {code} arm" for code in rest)
+            neither = "neither" if len(self.arm) == 2 else "none of them"
+            return f"use the {first} arm only, else {others}; a trial with {neither} is left out"
         which = " and ".join(self.combine) if self.combine else "all control"
         return f"combine {which} arms into one control group (Cochrane Handbook formula)"
 
@@ -113,8 +126,9 @@ def check_codes(
 ) -> None:
     """Record every comparator code of ``rule`` that is not declared in ``codes``."""
     msg = f"must be a declared comparator code: {', '.join(codes)}"
-    if rule.arm is not None:
-        check.that(rule.arm in codes, (*loc, "arm"), rule.arm, msg)
+    for i, code in enumerate(rule.arm):
+        where = (*loc, "arm") if len(rule.arm) == 1 else (*loc, "arm", i)
+        check.that(code in codes, where, code, msg)
     for i, code in enumerate(rule.combine):
         check.that(code in codes, (*loc, "combine", i), code, msg)
 

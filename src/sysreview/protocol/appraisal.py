@@ -36,6 +36,18 @@ class Tool(StrEnum):
         return ("low", "unclear", "high") if self is Tool.ROB1 else ("low", "some_concerns", "high")
 
 
+DEFAULT_ATTRITION_IMBALANCE = 0.10
+"""Arms whose attrition differs by more than this (absolute) are imbalanced, by default.
+
+The seed review does not quantify "imbalance between arms"; sysreview measures it as
+differential attrition, the absolute difference between the arms' attrition proportions
+(What Works Clearinghouse Standards Handbook, version 4.1, 2020: "differential
+attrition"; cf. Dumville JC, Torgerson DJ, Hewitt CE. Reporting attrition in randomised
+controlled trials. BMJ 2006;332:969-71, on attrition that differs between arms), and
+takes 10 percentage points unless the protocol sets ``attrition_imbalance`` (see
+:mod:`sysreview.appraisal.attrition`).
+"""
+
 ROB1_DOMAINS = (
     "random_sequence_generation",
     "allocation_concealment",
@@ -74,8 +86,61 @@ class OverallRule(Frozen):
     otherwise: Text = "unclear"
 
 
+class Selection(StrEnum):
+    """How a fraction of records is chosen: the first ones, or at random with a seed."""
+
+    FIRST = "first"
+    RANDOM = "random"
+
+
+def draw(
+    selection: Selection, seed: int | None, fraction: float, items: Sequence[T]
+) -> tuple[T, ...]:
+    """``ceil(fraction * len(items))`` of ``items``: the first ones, or a seeded random sample.
+
+    A random sample is :meth:`random.Random.sample` of the positions, seeded with ``seed``
+    (Python's Mersenne Twister: the same seed and list give the same sample on every
+    platform), returned in the list's order.
+
+    Examples
+    --------
+    >>> draw(Selection.FIRST, None, 0.25, "abcdefgh")
+    ('a', 'b')
+    >>> draw(Selection.RANDOM, 7, 0.25, "abcdefgh") == draw(Selection.RANDOM, 7, 0.25, "abcdefgh")
+    True
+    """
+    n = min(len(items), math.ceil(fraction * len(items) - 1e-9))
+    if selection is Selection.FIRST:
+        return tuple(items[:n])
+    chosen = sorted(random.Random(seed).sample(range(len(items)), n))
+    return tuple(items[i] for i in chosen)
+
+
+def check_selection(
+    check: Checker, selection: Selection, seed: int | None, keys: tuple[str, str]
+) -> None:
+    """Record a random selection without a seed, or a seed without random selection."""
+    rand = selection is Selection.RANDOM
+    check.that(
+        not rand or seed is not None,
+        (keys[0],),
+        selection.value,
+        f"random selection needs {keys[1]} = <integer>",
+    )
+    check.that(rand or seed is None, (keys[1],), seed, f"only used with {keys[0]} = 'random'")
+
+
 class RiskOfBias(Frozen):
     """The risk-of-bias tool, key domains, overall rule and second-reviewer checks.
+
+    ``second_reviewer_fraction`` of the studies are assessed by a second appraiser as
+    well: the first ones, or with ``second_reviewer_selection = "random"`` a sample drawn
+    with ``second_reviewer_seed`` (:meth:`second_reviewer_sample`). ``attrition_threshold``
+    (RoB 1 only) turns on the seed review's attrition rule, which *suggests* a judgement
+    for "incomplete outcome data" from the extracted numbers
+    (:func:`sysreview.appraisal.attrition.suggest_attrition`); ``attrition_imbalance`` is
+    the difference in arm attrition counted as imbalance (default
+    :data:`DEFAULT_ATTRITION_IMBALANCE`).
 
     Examples
     --------
@@ -95,7 +160,10 @@ class RiskOfBias(Frozen):
     key_domains: tuple[Text, ...] = ()
     overall: OverallRule = OverallRule()
     second_reviewer_fraction: Fraction = 0.0
+    second_reviewer_selection: Annotated[Selection, choice(Selection)] = Selection.FIRST
+    second_reviewer_seed: Int | None = None
     attrition_threshold: Fraction | None = None
+    attrition_imbalance: Fraction | None = None
 
     @model_validator(mode="after")
     def _check(self) -> RiskOfBias:
@@ -123,8 +191,53 @@ class RiskOfBias(Frozen):
             rule.otherwise,
             f"must be one of {', '.join(self.tool.judgements)}",
         )
+        check_selection(
+            check,
+            self.second_reviewer_selection,
+            self.second_reviewer_seed,
+            ("second_reviewer_selection", "second_reviewer_seed"),
+        )
+        if self.attrition_threshold is not None:
+            check.that(
+                self.tool is Tool.ROB1,
+                ("attrition_threshold",),
+                self.attrition_threshold,
+                "the attrition rule suggests RoB 1 'incomplete outcome data' judgements; RoB 2 "
+                "judges missing outcome data from its signalling questions 3.1-3.4",
+            )
+        check.that(
+            self.attrition_imbalance is None or self.attrition_threshold is not None,
+            ("attrition_imbalance",),
+            self.attrition_imbalance,
+            "only used with attrition_threshold (the attrition rule)",
+        )
         check.raise_if_any()
         return self
+
+    @property
+    def attrition_rule(self) -> tuple[float, float] | None:
+        """``(threshold, imbalance)`` of the attrition rule, or ``None`` without one.
+
+        The imbalance defaults to :data:`DEFAULT_ATTRITION_IMBALANCE` (10 percentage
+        points of difference in attrition between arms).
+        """
+        if self.attrition_threshold is None:
+            return None
+        imbalance = self.attrition_imbalance
+        return (
+            self.attrition_threshold,
+            DEFAULT_ATTRITION_IMBALANCE if imbalance is None else imbalance,
+        )
+
+    def second_reviewer_sample(self, studies: Sequence[T]) -> tuple[T, ...]:
+        """The studies the second appraiser also assesses: ``second_reviewer_fraction`` of
+        ``studies`` (rounded up), the first ones or a seeded random sample (:func:`draw`)."""
+        return draw(
+            self.second_reviewer_selection,
+            self.second_reviewer_seed,
+            self.second_reviewer_fraction,
+            studies,
+        )
 
     def _scope(self, scope: Scope) -> tuple[str, ...]:
         return self.tool.domains if scope is Scope.ALL_DOMAINS else self.key_domains
@@ -154,13 +267,6 @@ class RiskOfBias(Frozen):
         return worst if worst != "low" else self.overall.otherwise
 
 
-class Selection(StrEnum):
-    """How a fraction of records is chosen: the first ones, or at random with a seed."""
-
-    FIRST = "first"
-    RANDOM = "random"
-
-
 class Resolution(StrEnum):
     """How disagreements between two reviewers are resolved."""
 
@@ -180,26 +286,13 @@ class _Stage(Frozen):
     @model_validator(mode="after")
     def _check_seed(self) -> _Stage:
         check = Checker()
-        rand = self.selection is Selection.RANDOM
-        check.that(
-            not rand or self.seed is not None,
-            ("selection",),
-            self.selection.value,
-            "random selection needs seed = <integer>",
-        )
-        check.that(
-            rand or self.seed is None, ("seed",), self.seed, "only used with selection = 'random'"
-        )
+        check_selection(check, self.selection, self.seed, ("selection", "seed"))
         check.raise_if_any()
         return self
 
     def sample(self, fraction: float, items: Sequence[T]) -> tuple[T, ...]:
         """``ceil(fraction * len(items))`` items: the first ones, or a seeded random sample."""
-        n = min(len(items), math.ceil(fraction * len(items) - 1e-9))
-        if self.selection is Selection.FIRST:
-            return tuple(items[:n])
-        chosen = sorted(random.Random(self.seed).sample(range(len(items)), n))
-        return tuple(items[i] for i in chosen)
+        return draw(self.selection, self.seed, fraction, items)
 
     def named_reviewers(self) -> dict[str, str]:
         """``{key: reviewer id}`` of the reviewers this stage names."""
@@ -256,6 +349,7 @@ class Screening(Frozen):
 
 
 __all__ = [
+    "DEFAULT_ATTRITION_IMBALANCE",
     "ROB1_DOMAINS",
     "ROB2_DOMAINS",
     "FullText",
@@ -267,4 +361,6 @@ __all__ = [
     "Selection",
     "TitleAbstract",
     "Tool",
+    "check_selection",
+    "draw",
 ]

@@ -92,6 +92,9 @@ STUDY_ATTRIBUTES: Mapping[str, StudyAttribute] = {
     "n_arms": StudyAttribute(Kind.NUMBER, "number of arms randomised"),
     "n_randomised": StudyAttribute(Kind.NUMBER, "number of participants randomised"),
     "attrition": StudyAttribute(Kind.NUMBER, "overall attrition as a fraction (0-1)"),
+    "dropouts_described": StudyAttribute(
+        Kind.BOOL, "the report describes the drop-outs (numbers and reasons per arm)"
+    ),
     "duration_weeks": StudyAttribute(Kind.NUMBER, "intervention duration in weeks"),
     "overall_rob": StudyAttribute(
         Kind.TEXT, "overall risk of bias", ROB_JUDGEMENTS, declared_by="risk_of_bias.tool"

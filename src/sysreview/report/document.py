@@ -229,7 +229,12 @@ def _results(inputs: ReportInputs, n: _Numbers) -> list[Section]:
         rob.append(Paragraph("Judgements for each study and domain are given in Table A1."))
     rob += n.figure(inputs, "rob_traffic_light") + n.figure(inputs, "rob_summary")
     main = inputs.of_kind("main")
-    main_blocks: list[Block] = [Paragraph(text.result_sentence(inputs, r)) for r in main]
+    main_blocks: list[Block] = []
+    for r in main:
+        main_blocks.append(Paragraph(text.result_sentence(inputs, r)))
+        unusable = text.not_usable_sentence(inputs, r)
+        if unusable is not None:
+            main_blocks.append(Paragraph(unusable))
     main_blocks.append(
         n.table(
             "Results of the main analyses", tables.main_results_table(inputs), tables.RESULTS_NOTE

@@ -12,6 +12,7 @@ from datetime import date
 from sysreview.appraisal.rob1 import DOMAINS as ROB1_DOMAINS
 from sysreview.protocol import MultiArm, Protocol, Screening
 from sysreview.protocol.analysis import MultiArmStrategy
+from sysreview.protocol.appraisal import FullText, TitleAbstract
 
 from .words import MEASURE_NAMES, TAU2_NAMES, date_text, join_words, lower_first, number_word
 
@@ -49,6 +50,13 @@ def _share(fraction: float) -> str:
     return "all" if fraction >= 1 else f"{fraction:.0%}"
 
 
+def _sample(stage: TitleAbstract | FullText, fraction: float) -> str:
+    """``"all"``, ``"10%"`` or ``"a random 10% (seed 20190713)"`` of a stage's decisions."""
+    if fraction >= 1 or stage.selection.value == "first":
+        return _share(fraction)
+    return f"a random {_share(fraction)} (seed {stage.seed})"
+
+
 def screening_paragraph(screening: Screening) -> str:
     """Who screened titles/abstracts and full texts, and how disagreements were resolved."""
     ta, ft = screening.title_abstract, screening.full_text
@@ -79,9 +87,9 @@ def screening_paragraph(screening: Screening) -> str:
         blind = ", blind to the first," if ft.blind else ""
         resolve = "by a third reviewer" if ft.resolution.value == "arbiter" else "by discussion"
         text += (
-            f"; a second reviewer{blind} assessed {_share(ft.second_reviewer_included)} of the "
-            f"included and {_share(ft.second_reviewer_excluded)} of the excluded reports, and "
-            f"disagreements were resolved {resolve}"
+            f"; a second reviewer{blind} assessed {_sample(ft, ft.second_reviewer_included)} "
+            f"of the included and {_sample(ft, ft.second_reviewer_excluded)} of the excluded "
+            f"reports, and disagreements were resolved {resolve}"
         )
         if ft.contact_authors:
             text += ", contacting study authors when that failed"
@@ -125,16 +133,20 @@ def rob_methods_paragraph(protocol: Protocol) -> str:
         otherwise = _JUDGEMENT_WORDS.get(rule.otherwise, rule.otherwise)
         text += f"; it was {otherwise} when those were all at low risk"
     text += "."
-    if rob.attrition_threshold is not None:
+    attrition = rob.attrition_rule
+    if attrition is not None:
+        threshold, imbalance = attrition
         text += (
-            f" Overall attrition above {rob.attrition_threshold:.0%} was judged at high risk "
-            "when it was imbalanced between arms and at unclear risk when drop-outs were not "
-            "described."
+            " For incomplete outcome data, attrition imbalanced between arms (arm attrition "
+            f"differing by more than {imbalance * 100:g} percentage points) was judged at high "
+            f"risk, and overall attrition above {threshold:.0%} with no description of "
+            "drop-outs at unclear risk."
         )
     if rob.second_reviewer_fraction > 0:
-        text += (
-            f" A second reviewer checked {_share(rob.second_reviewer_fraction)} of the assessments."
-        )
+        share = _share(rob.second_reviewer_fraction)
+        if rob.second_reviewer_fraction < 1 and rob.second_reviewer_selection.value == "random":
+            share = f"a random {share} (seed {rob.second_reviewer_seed})"
+        text += f" A second reviewer checked {share} of the assessments."
     return text
 
 
@@ -196,7 +208,12 @@ def _timepoints(protocol: Protocol) -> str:
 def _multi_arm(protocol: Protocol, rule: MultiArm) -> str:
     labels = {c.code: lower_first(c.label) for c in protocol.comparators.types}
     if rule.strategy is MultiArmStrategy.USE_ONE_ARM:
-        return f"used only the {labels.get(rule.arm or '', rule.arm)} arm"
+        first, *rest = (labels.get(code, code) for code in rule.arm)
+        text = f"used only the {first} arm"
+        if rest:
+            others = ", else the ".join(rest)
+            text += f", else the {others} arm, leaving out trials with none of these"
+        return text
     which = join_words([labels.get(c, c) for c in rule.combine]) if rule.combine else "all"
     return (
         f"combined the {which} arms into one control group with the Cochrane Handbook "

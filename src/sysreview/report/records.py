@@ -118,6 +118,16 @@ class SmallStudyTest:
 
 
 @dataclass(frozen=True)
+class NotUsable:
+    """A study left out of an analysis because it reported means without any measure of
+    spread: its measure and the means as reported (``"peer 35.10, n = 40; usual 33.00"``)."""
+
+    study: str
+    measure: str | None
+    means: str
+
+
+@dataclass(frozen=True)
 class ResultRecord:
     """One analysis as the synthesis reported it (one entry of ``results.json``).
 
@@ -158,6 +168,7 @@ class ResultRecord:
     subgroup_test: SubgroupTest | None = None
     small_study_tests: tuple[SmallStudyTest, ...] = ()
     small_study_reason: str | None = None
+    not_usable: tuple[NotUsable, ...] = ()
 
     @classmethod
     def from_dict(cls, record: Mapping[str, Any]) -> ResultRecord:
@@ -200,6 +211,9 @@ class ResultRecord:
             )
         values["small_study_tests"] = tuple(
             _small_study(rid, s) for s in r.items("small_study_tests")
+        )
+        values["not_usable"] = tuple(
+            _not_usable(rid, e) for e in r.items("excluded") if e.get("reported")
         )
         rec = cls(**values)
         rec._check()
@@ -252,13 +266,34 @@ def _small_study(rid: str, item: Mapping[str, Any]) -> SmallStudyTest:
     return SmallStudyTest(test, r.number("statistic"), r.number("p"), r.count("k"))
 
 
+def _not_usable(rid: str, item: Mapping[str, Any]) -> NotUsable:
+    from .words import fmt_num
+
+    r = _Reader(f"results record {rid!r}, excluded study {item.get('study')!r}", item)
+    study = r.text("study")
+    if not study:
+        raise r.fail("study", "is missing")
+    means = []
+    for arm in r.items("reported"):
+        a = _Reader(f"results record {rid!r}, reported mean of {study!r}", arm)
+        mean, n = a.number("mean"), a.count("n")
+        if mean is None:
+            raise a.fail("mean", "is missing")
+        means.append(
+            f"{a.text('arm') or '?'} {fmt_num(mean)}" + ("" if n is None else f", n = {n}")
+        )
+    return NotUsable(study, r.text("measure"), "; ".join(means))
+
+
 class Direction(StrEnum):
-    """Which arm a study's own result favoured (for narrative summaries)."""
+    """Which arm a study's own result favoured (for narrative summaries); ``not_usable``
+    for a study that reported means without any measure of spread."""
 
     INTERVENTION = "intervention"
     CONTROL = "control"
     NONE = "none"
     UNKNOWN = "unknown"
+    NOT_USABLE = "not_usable"
 
 
 @dataclass(frozen=True)
@@ -318,15 +353,29 @@ def narrative_from_json(
     Each row's ``effect_measure``, ``estimate`` and CI become the effect text; the
     ``direction`` words (``favours intervention``, ``favours control``, ``no
     difference``, ``not estimable: ...``) become a :class:`Direction`; ``reported_p``
-    the significance.
+    the significance. Studies the record lists as ``excluded`` with ``reported`` means
+    (means without any measure of spread) follow as rows of :attr:`Direction.NOT_USABLE`
+    with those means.
     """
     out: dict[str, tuple[NarrativeRow, ...]] = {}
     for item in items:
-        rows = item.get("narrative")
-        if item.get("kind") == "narrative" and rows:
-            rid = str(item.get("analysis"))
-            reader = _Reader(f"results record {rid!r}", item)
-            out[rid] = tuple(_narrative_row(rid, row, level) for row in reader.items("narrative"))
+        if item.get("kind") != "narrative":
+            continue
+        rid = str(item.get("analysis"))
+        reader = _Reader(f"results record {rid!r}", item)
+        rows = [_narrative_row(rid, row, level) for row in reader.items("narrative")]
+        rows += [
+            NarrativeRow(
+                u.study,
+                Direction.NOT_USABLE,
+                f"means as reported: {u.means}",
+                "not pooled: no SD, SE or CI",
+                u.measure,
+            )
+            for u in (_not_usable(rid, e) for e in reader.items("excluded") if e.get("reported"))
+        ]
+        if rows:
+            out[rid] = tuple(rows)
     return out
 
 
@@ -334,6 +383,7 @@ __all__ = [
     "KINDS",
     "Direction",
     "NarrativeRow",
+    "NotUsable",
     "ReportInputError",
     "ResultRecord",
     "SmallStudyTest",

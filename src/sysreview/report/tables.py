@@ -225,6 +225,7 @@ _DIRECTIONS = {
     Direction.CONTROL: "Favours control",
     Direction.NONE: "No clear difference",
     Direction.UNKNOWN: "Not determined",
+    Direction.NOT_USABLE: "Reported, not usable",
 }
 
 

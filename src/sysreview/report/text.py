@@ -200,6 +200,7 @@ def narrative_paragraph(
 ) -> str:
     """The narrative summary of an outcome that was not pooled, study by study."""
     k = rec.k if rec.k is not None else (len(rec.studies) or len(rows))
+    k += sum(1 for row in rows if row.direction is Direction.NOT_USABLE)
     lead = f"{plural(k, STUDY, True)} reported {_what(inputs, rec)}"
     if rec.reason is not None:
         lead += f"; a meta-analysis was not possible because {rec.reason.rstrip('. ')}"
@@ -209,10 +210,32 @@ def narrative_paragraph(
     lead += ", so findings are summarised narratively."
     parts = []
     for row in rows:
-        found = _DIRECTION.get(row.direction, f"a result favouring {inputs.intervention_text}")
         measure = f" on the {row.measure}" if row.measure else ""
+        if row.direction is Direction.NOT_USABLE:
+            means = row.effect.removeprefix("means as reported: ")
+            parts.append(f"{row.study} reported means{measure} without a measure of spread "
+                         f"({means}), which could not be used")  # fmt: skip
+            continue
+        found = _DIRECTION.get(row.direction, f"a result favouring {inputs.intervention_text}")
         parts.append(f"{row.study} found {found}{measure} ({row.effect}; {row.significance})")
     return lead if not parts else f"{lead} {'; '.join(parts)}."
+
+
+def not_usable_sentence(inputs: ReportInputs, rec: ResultRecord) -> str | None:
+    """The studies a pooled analysis left out because they reported means without any
+    measure of spread, with those means; ``None`` when there are none."""
+    if not rec.not_usable or not rec.pooled:
+        return None
+    items = [
+        f"{u.study}{f' on the {u.measure}' if u.measure else ''} ({u.means})"
+        for u in rec.not_usable
+    ]
+    who = STUDY if len(items) == 1 else f"{STUDY}s"
+    return (
+        f"{number_word(len(items), True)} further {who} reported {_what(inputs, rec)} only as "
+        "means without a measure of spread (SD, SE or confidence interval), which could not "
+        f"be pooled: {'; '.join(items)}."
+    )
 
 
 def study_selection_paragraph(prisma: PrismaCounts | None) -> str:
@@ -303,6 +326,7 @@ __all__ = [
     "STUDY",
     "finding",
     "narrative_paragraph",
+    "not_usable_sentence",
     "result_sentence",
     "rob_methods_paragraph",
     "rob_results_paragraph",

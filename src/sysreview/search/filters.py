@@ -18,6 +18,14 @@ Epidemiol 2008;61:34-40 (best sensitivity for treatment studies).
 Wong SS, Wilczynski NL, Haynes RB. Developing optimal search strategies for detecting
 clinically sound treatment studies in EMBASE. J Med Libr Assoc 2006;94:41-47 (best
 sensitivity).
+Royle P, Waugh N. A simplified search strategy for identifying randomised controlled
+trials for systematic reviews of health care interventions: a comparison with more
+exhaustive strategies. BMC Med Res Methodol 2005;5:23 (the brief RCT search strategy:
+CENTRAL, and "variants of the word random across all fields (random$.af.) in MEDLINE and
+EMBASE", abstract, Methods).
+Cooper C, Varley-Campbell J, Carter P. Established search filters may miss studies when
+identifying randomized controlled trials. J Clin Epidemiol 2019;112:12-19 (the P3
+trial-phase filter; its lines are not carried here: see ``cooper_p3``).
 """
 
 from __future__ import annotations
@@ -25,6 +33,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sysreview.search.strategy import Block
 
 
 @dataclass(frozen=True)
@@ -32,7 +44,7 @@ class StandardFilter:
     """A published search filter: its text per target syntax key and its source.
 
     ``versions`` maps a target key (``"ovid:MEDLINE"``, ``"pubmed"``, ``"ovid:PsycINFO"``,
-    ``"ovid:Embase"``, ``"ctgov"``) to the filter's lines.
+    ``"ovid:Embase"``, ``"ctgov"``) to the filter's lines, exactly as published.
     """
 
     name: str
@@ -41,6 +53,9 @@ class StandardFilter:
     versions: Mapping[str, tuple[str, ...]]
     not_needed: tuple[str, ...] = ()
     notes: Mapping[str, str] = field(default_factory=dict)
+    text_missing: str | None = None
+    """Why sysreview does not carry the filter's text (then ``versions`` is empty): a
+    rendered search says so instead of substituting another filter."""
 
     def version(self, key: str) -> tuple[str, ...] | None:
         """The filter's lines for a target key, ``None`` when it has no such version."""
@@ -112,6 +127,39 @@ FILTERS: Mapping[str, StandardFilter] = MappingProxyType(
             not_needed=("Cochrane CENTRAL",),
             notes={"ctgov": "ClinicalTrials.gov: the register's own allocation field"},
         ),
+        "royle_waugh_brss": StandardFilter(
+            "royle_waugh_brss",
+            "Royle and Waugh brief RCT search strategy (BRSS): variants of 'random' in all fields",
+            "Royle P, Waugh N. A simplified search strategy for identifying randomised "
+            "controlled trials for systematic reviews of health care interventions: a "
+            "comparison with more exhaustive strategies. BMC Med Res Methodol 2005;5:23 "
+            "(doi 10.1186/1471-2288-5-23)",
+            {
+                "ovid:MEDLINE": ("random$.af.",),
+                "ovid:Embase": ("random$.af.",),
+                "ovid:PsycINFO": ("random$.af.",),
+            },
+            not_needed=("Cochrane CENTRAL",),
+            notes={
+                "ovid:PsycINFO": "Royle and Waugh tested random$.af. in MEDLINE and EMBASE "
+                "(Ovid); Lyons et al. 2021 used it in PsycINFO (Ovid) as well",
+            },
+        ),
+        "cooper_p3": StandardFilter(
+            "cooper_p3",
+            "P3 filter: trial-phase terms, to find RCTs that report their phase instead of "
+            "their design or randomisation",
+            "Cooper C, Varley-Campbell J, Carter P. Established search filters may miss "
+            "studies when identifying randomized controlled trials. J Clin Epidemiol "
+            "2019;112:12-19 (doi 10.1016/j.jclinepi.2019.04.002)",
+            {},
+            not_needed=("Cochrane CENTRAL",),
+            text_missing=(
+                "sysreview does not carry its text, because we could not obtain the "
+                "published lines to check them; copy them from Cooper et al. 2019 into this "
+                "block as terms before running the search"
+            ),
+        ),
         "psycinfo_treatment_sensitivity": StandardFilter(
             "psycinfo_treatment_sensitivity",
             "PsycINFO filter for treatment studies, best sensitivity (Eady et al. 2008)",
@@ -145,4 +193,9 @@ FILTERS: Mapping[str, StandardFilter] = MappingProxyType(
 """The standard filters by name."""
 
 
-__all__ = ["FILTERS", "StandardFilter"]
+def missing_text(block: Block) -> tuple[StandardFilter, ...]:
+    """The filters a block names whose published text sysreview does not carry."""
+    return tuple(FILTERS[name] for name in block.filter if FILTERS[name].text_missing)
+
+
+__all__ = ["FILTERS", "StandardFilter", "missing_text"]

@@ -24,10 +24,15 @@ Where a database cannot express a term exactly (PubMed proximity takes no trunca
 ClinicalTrials.gov neither truncates nor searches by proximity or field), the nearest
 form is used and a note says so; headings of another thesaurus are left out with a note.
 
-Sources: Ovid field guide (``.ti,ab.``, ``adjN``, ``exp``, ``or/``); PubMed User Guide
-(field tags, ``[tiab:~N]`` proximity, ``[Mesh:NoExp]``); Cochrane Library search help
-(``NEAR/N``, ``:ti,ab,kw``, ``[mh]``, ``[mh ^]``); ClinicalTrials.gov search expression
-syntax (Essie: AND/OR/NOT, quotes, ``AREA[]``).
+A term or block searched in *all fields* is ``.af.`` in Ovid, ``[All Fields]`` in PubMed,
+a Search Manager line without a field label in the Cochrane Library (which searches all
+text) and a plain term in ClinicalTrials.gov; never title/abstract.
+
+Sources: Ovid field guide (``.ti,ab.``, ``.af.`` all fields, ``adjN``, ``exp``, ``or/``);
+PubMed User Guide (field tags, ``[All Fields]``, ``[tiab:~N]`` proximity, ``[Mesh:NoExp]``);
+Cochrane Library Search Manager help (``NEAR/N``, ``:ti,ab,kw``, ``[mh]``, ``[mh ^]``, no
+label = all text); ClinicalTrials.gov search expression syntax (Essie: AND/OR/NOT,
+quotes, ``AREA[]``).
 """
 
 from __future__ import annotations
@@ -171,13 +176,14 @@ def _ovid_fields(term: Term, t: Target) -> str:
         SearchField.ABSTRACT: "ab",
         SearchField.KEYWORDS: t.keywords_field,
         SearchField.ALL_TEXT: "tw",
+        SearchField.ALL_FIELDS: "af",
     }
     return ",".join(codes[f] for f in term.fields)
 
 
 def _wiley_fields(term: Term) -> str:
-    if SearchField.ALL_TEXT in term.fields:
-        return ""
+    if SearchField.ALL_TEXT in term.fields or SearchField.ALL_FIELDS in term.fields:
+        return ""  # a Search Manager line without a field label searches all text
     codes = {SearchField.TITLE: "ti", SearchField.ABSTRACT: "ab", SearchField.KEYWORDS: "kw"}
     return ":" + ",".join(codes[f] for f in term.fields)
 
@@ -185,6 +191,8 @@ def _wiley_fields(term: Term) -> str:
 def _pubmed_tags(term: Term, notes: list[str]) -> list[str]:
     fields = set(term.fields)
     tags: list[str] = []
+    if SearchField.ALL_FIELDS in fields:
+        return ["All Fields"]
     if SearchField.ALL_TEXT in fields:
         return ["tw"]
     if SearchField.ABSTRACT in fields:
@@ -228,6 +236,12 @@ def _term(term: Term, t: Target, notes: list[str]) -> str | None:
         if t.syntax == "wiley":
             return f"({left} NEAR/{n} {right}){_wiley_fields(term)}"
         if t.syntax == "pubmed":
+            if SearchField.ALL_FIELDS in term.fields:
+                notes.append(
+                    f"PubMed searches proximity only in title/abstract: {left} adj{n} {right} "
+                    "in all fields searched as both words in [All Fields] (broader)"
+                )
+                return f"({left}[All Fields] AND {right}[All Fields])"
             tag = "ti" if set(term.fields) == {SearchField.TITLE} else "tiab"
             if "*" in left + right:
                 notes.append(
@@ -290,6 +304,14 @@ def _filter_lines(block: Block, t: Target, lines: _Lines, notes: list[str]) -> i
         notes.append(f"block {block.name!r} (filter) not used in {t.database}: no filter needed")
         return None
     usable = [spec for spec in specs if spec.version(t.filter_key) is not None]
+    missing = [spec for spec in specs if spec.text_missing]
+    if not usable and missing:
+        spec = missing[0]
+        notes.append(
+            f"block {block.name!r}: filter {spec.name} ({spec.title}; {spec.citation}) is NOT "
+            f"in this search: {spec.text_missing}"
+        )
+        return None
     if not usable:
         published = sorted({key for spec in specs for key in spec.versions})
         raise InputError(
@@ -314,6 +336,12 @@ def _filter_lines(block: Block, t: Target, lines: _Lines, notes: list[str]) -> i
 
 
 def _block_line(block: Block, t: Target, lines: _Lines, notes: list[str]) -> int | None:
+    if not block.used_in(t.database):
+        notes.append(
+            f"block {block.name!r} is for {', '.join(block.databases)} only: not used in "
+            f"{t.database}"
+        )
+        return None
     if block.filter:
         return _filter_lines(block, t, lines, notes)
     rendered = [r for term in block.terms if (r := _term(term, t, notes)) is not None]

@@ -13,6 +13,7 @@ A strategy is written once, in TOML, and rendered to each database's syntax by
     terms = [
       { text = "peer support*" },                         # title/abstract by default
       { text = "peer-led", fields = ["title", "abstract", "keywords"] },
+      { text = "peer-run", fields = ["all_fields"] },      # .af. / [All Fields] / no label
       { near = ["peer*", "support*"], distance = 3 },      # peer* adj3 support*
       { heading = "Peer Group", thesaurus = "MeSH" },      # exploded unless explode = false
     ]
@@ -42,19 +43,30 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, ValidationError, model_validator
 
 from sysreview.errors import InputError
-from sysreview.protocol._base import NO_VALUE, Checker, Frozen, Name, Text, choice
+from sysreview.protocol._base import NO_VALUE, Checker, Frozen, Name, Text, choice, one_or_many
 from sysreview.protocol.errors import Problem, ProtocolError
 from sysreview.protocol.loader import problems_from
 from sysreview.protocol.locate import key_lines
 
 
 class SearchField(StrEnum):
-    """Where a text term is searched."""
+    """Where a text term is searched.
+
+    ``all_text`` is the text words (Ovid ``.tw.``, PubMed ``[tw]``); ``all_fields`` every
+    field of the record (Ovid ``.af.``, PubMed ``[All Fields]``, a Cochrane Library
+    Search Manager line without a field label, a plain ClinicalTrials.gov term), as the
+    Royle & Waugh filter searches ``random$.af.``.
+    """
 
     TITLE = "title"
     ABSTRACT = "abstract"
     KEYWORDS = "keywords"
     ALL_TEXT = "all_text"
+    ALL_FIELDS = "all_fields"
+
+
+DATABASES = ("MEDLINE", "PsycINFO", "Embase", "Cochrane CENTRAL", "ClinicalTrials.gov")
+"""The databases a strategy renders to (:data:`sysreview.search.render.TARGETS`)."""
 
 
 class Thesaurus(StrEnum):
@@ -113,6 +125,12 @@ class Term(Frozen):
         if self.text is not None:
             check.that('"' not in self.text, ("text",), self.text, "write phrases without quotes")
         check.that(bool(self.fields), ("fields",), self.fields, "name at least one field")
+        check.that(
+            SearchField.ALL_FIELDS not in self.fields or len(self.fields) == 1,
+            ("fields",),
+            tuple(f.value for f in self.fields),
+            "all_fields already covers every field; give it alone",
+        )
         check.raise_if_any()
         return self
 
@@ -122,27 +140,63 @@ class Term(Frozen):
         return "text" if self.text is not None else "near" if self.near is not None else "heading"
 
 
-def _one_or_many(value: Any) -> Any:
-    return (value,) if isinstance(value, str) else value
-
-
 class Block(Frozen):
     """A concept block: terms OR-ed together, or a named standard filter.
 
     ``filter`` names one filter, or several (e.g. an RCT filter for MEDLINE, one for
     PsycINFO and one for Embase): each database gets the first that is published for it.
+    ``fields`` sets where the block's text and proximity terms are searched, unless a
+    term gives its own (``fields = ["all_fields"]``: a block searched in all fields).
+    ``databases`` limits the block to some databases (e.g. a filter the review used in
+    PsycINFO and Embase only); elsewhere it is left out, with a note.
     """
 
     name: Name
     label: Text | None = None
     terms: tuple[Term, ...] = ()
-    filter: Annotated[tuple[Name, ...], BeforeValidator(_one_or_many)] = ()
+    filter: Annotated[tuple[Name, ...], BeforeValidator(one_or_many)] = ()
+    fields: tuple[Annotated[SearchField, choice(SearchField)], ...] | None = None
+    databases: Annotated[tuple[Text, ...], BeforeValidator(one_or_many)] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _inherit_fields(cls, data: Any) -> Any:
+        """Terms without their own ``fields`` take the block's."""
+        if not isinstance(data, dict) or data.get("fields") is None:
+            return data
+        terms = data.get("terms")
+        if not isinstance(terms, list | tuple):
+            return data
+
+        def inherit(term: Any) -> Any:
+            own = not isinstance(term, dict) or "fields" in term or "heading" in term
+            return term if own else {**term, "fields": data["fields"]}
+
+        return {**data, "terms": [inherit(t) for t in terms]}
+
+    def used_in(self, database: str) -> bool:
+        """Whether the block is searched in ``database`` (all databases by default)."""
+        return not self.databases or database.casefold() in {d.casefold() for d in self.databases}
 
     @model_validator(mode="after")
     def _check(self) -> Block:
         from sysreview.search.filters import FILTERS
 
         check = Checker()
+        known = {d.casefold() for d in DATABASES}
+        for i, name in enumerate(self.databases):
+            check.that(
+                name.casefold() in known,
+                ("databases", i),
+                name,
+                f"must be one of {', '.join(DATABASES)}",
+            )
+        check.that(
+            self.fields is None or bool(self.terms),
+            ("fields",),
+            self.fields,
+            "fields apply to a block's terms; a filter has its own",
+        )
         check.that(
             bool(self.terms) != bool(self.filter),
             ("terms",),
@@ -345,6 +399,7 @@ def load_strategy(path: str | PathLike[str]) -> Strategy:
 
 
 __all__ = [
+    "DATABASES",
     "Block",
     "Node",
     "SearchField",

@@ -5,7 +5,10 @@ For every outcome domain and timepoint of the protocol with data:
 * **main**: the studies with usable data (an estimable effect) under the protocol's
   multi-arm rule; with at least ``min_studies`` they are pooled with the planned model,
   estimator and inference, else a **narrative** summary lists each study's effect,
-  direction and its own reported p.
+  direction and its own reported p. Studies that reported means without any measure of
+  spread are *reported, not usable*: left out with that reason and their means
+  (``AnalysisResult.not_usable``), and narrated; when no study of a domain and timepoint
+  has usable data but some reported such means, the narrative holds them alone.
 * **sensitivity** (after a pooled main analysis): the comparisons matching each
   planned filter, built under the analysis's own multi-arm rule when it has one
   (e.g. the TAU arm only); pooled when enough remain, else not run, with the reason
@@ -96,7 +99,10 @@ def run_plan(data: ReviewData, protocol: Protocol) -> Synthesis:
         for timepoint in TIMEPOINTS:
             comparisons = main.select(domain.name, timepoint)
             if not comparisons:
-                empty.append((domain.name, timepoint))
+                if any(e.not_usable for e in main.excluded(domain.name, timepoint)):
+                    results.append(_reported_only(domain, timepoint, main, plan))
+                else:
+                    empty.append((domain.name, timepoint))
                 continue
             first = _main(domain, timepoint, comparisons, main, plan)
             results.append(first)
@@ -271,6 +277,18 @@ def _main(
     )
 
 
+def _reported_only(
+    domain: Domain, timepoint: str, ready: AnalysisReady, plan: AnalysisPlan
+) -> AnalysisResult:
+    """A narrative of studies that reported means without any measure of spread only."""
+    what = ready.multi_arm.describe()
+    return _Id(domain, timepoint, "narrative", None, "narrative summary", what).result(
+        comparisons=(),
+        reason=wording.too_few(0, "had usable data", plan.min_studies),
+        excluded=ready.excluded(domain.name, timepoint),
+    )
+
+
 def _small_study(
     m: MetaAnalysis, plan: AnalysisPlan
 ) -> tuple[tuple[SmallStudyTest, ...], str | None]:
@@ -373,7 +391,7 @@ def _subgroup(
             counts[label] += int(ok)
     filled = [label for label, n in counts.items() if n > 0]
     if len(filled) < 2:
-        reason = _subgroup_reason(counts, len(missing))
+        reason = wording.subgroup_reason(counts, len(missing))
         return base.result(
             comparisons=chosen,
             subgroup_levels=labels,
@@ -392,15 +410,6 @@ def _subgroup(
         evidence_subgroups=None if test is None else plan.evidence.band(test.p),
         **_words(m, plan),
     )
-
-
-def _subgroup_reason(counts: dict[str, int], unclassified: int) -> str:
-    """Why a subgroup analysis could not compare levels."""
-    parts = [f"{wording.studies(n)} {label}" for label, n in counts.items()]
-    text = f"needs studies in at least two levels; {', '.join(parts)}"
-    if unclassified:
-        text += f" ({wording.studies(unclassified)} in no level)"
-    return text
 
 
 __all__ = ["choose_measure", "effects_of", "run_plan"]

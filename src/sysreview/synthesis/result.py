@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from sysreview.extraction.comparisons import Comparison, Exclusion
 from sysreview.meta.bias import SmallStudyTest
 from sysreview.meta.result import MetaAnalysis
+from sysreview.synthesis import wording
 from sysreview.vocab import Measure
 
 if TYPE_CHECKING:
@@ -119,7 +120,8 @@ class AnalysisResult:
     reason
         Why the analysis was not pooled (narrative or impossible).
     excluded
-        Studies left out of this domain and timepoint, with reasons.
+        Studies left out of this domain and timepoint, with reasons (and, for means
+        reported without a measure of spread, the means: :attr:`not_usable`).
     not_classified
         Studies in no subgroup level (subgroup analyses only).
     evidence_subgroups
@@ -164,6 +166,12 @@ class AnalysisResult:
         else:
             return self.comparisons
         return tuple(c for c, e in zip(self.comparisons, ok, strict=True) if e)
+
+    @property
+    def not_usable(self) -> tuple[Exclusion, ...]:
+        """Studies left out because they reported means without any measure of spread;
+        ``Exclusion.reported`` holds the means, for the narrative."""
+        return tuple(e for e in self.excluded if e.not_usable)
 
     @property
     def k(self) -> int:
@@ -212,7 +220,7 @@ class AnalysisResult:
             favours=list(self.favours),
             studies=[c.study_id for c in self.used],
             reason=self.reason,
-            excluded=[{"study": e.study_id, "reason": e.reason} for e in self.excluded],
+            excluded=[e.record() for e in self.excluded],
             subgroups=[] if m is None else [_subgroup(s) for s in m.subgroups],
             subgroup_test=self._subgroup_test(),
             not_classified=list(self.not_classified),
@@ -267,10 +275,11 @@ class AnalysisResult:
         """A few lines: the label, the pooled result in words, or the reason."""
         head = f"{self.label} [{self.analysis}]"
         m = self.meta
+        unusable = [f"  {wording.not_usable_text(e)}" for e in self.not_usable]
         if m is None:
             lines = [head, f"  not pooled: {self.reason}"]
             lines += [f"  {row.summary()}" for row in self.narrative]
-            return "\n".join(lines)
+            return "\n".join([*lines, *unusable])
         est, lo, hi = (m.display(x) for x in (m.estimate, m.ci_low, m.ci_high))
         words = f"{self.evidence} evidence" + (
             f" of a {self.magnitude} effect" if self.magnitude else ""
@@ -286,7 +295,7 @@ class AnalysisResult:
             t = m.subgroup_test
             lines.append(f"  subgroup differences: Chi² = {t.q:.2f} (df {t.df}), p = {t.p:.3g}")
         lines += [f"  {t.test}'s test: p = {t.p:.3g}" for t in self.small_study_tests]
-        return "\n".join(lines)
+        return "\n".join([*lines, *unusable])
 
 
 def _pooled(m: MetaAnalysis | None) -> dict[str, Any]:
@@ -370,7 +379,7 @@ class Synthesis:
             rec["subgroup_p"] = None if test is None else test["p"]
             rec["studies"] = "; ".join(rec["studies"])
             rec["favours"] = " / ".join(rec["favours"])
-            rec["excluded"] = "; ".join(f"{e['study']}: {e['reason']}" for e in rec["excluded"])
+            rec["excluded"] = "; ".join(wording.excluded_text(e) for e in rec["excluded"])
             rec["not_classified"] = "; ".join(rec["not_classified"])
             rec["subgroups"] = "; ".join(
                 f"{s['subgroup']} (k = {s['k']})" for s in rec["subgroups"]

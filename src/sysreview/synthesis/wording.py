@@ -7,8 +7,10 @@ protocol's filter conditions.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
+from sysreview.extraction.comparisons import Exclusion
 from sysreview.protocol.filters import Condition, Operator
 
 NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
@@ -68,6 +70,9 @@ def _phrase(c: Condition) -> str:
         return f"had {_show(c.attribute)} {_show(value)}"
     if c.operator is Operator.IN and len(c.values) == 1:
         return _phrase(Condition(attribute=c.attribute, operator=Operator.EQ, value=c.values[0]))
+    if c.operator is Operator.IN and c.attribute == "comparator":
+        codes = [str(v) for v in c.values]
+        return f"had a {', '.join(codes[:-1])} or {codes[-1]} comparator"
     return f"matched {c}"
 
 
@@ -80,6 +85,8 @@ def condition_phrase(where: Sequence[Condition]) -> str:
     'had low overall risk of bias'
     >>> condition_phrase([])
     'had usable data'
+    >>> condition_phrase([Condition(attribute="comparator", operator="in", value=["TAU", "WL"])])
+    'had a TAU or WL comparator'
     """
     if not where:
         return "had usable data"
@@ -97,6 +104,43 @@ def too_few(k: int, phrase: str, needed: int) -> str:
     return f"{only(k)} {phrase} (at least {number(needed)} needed)"
 
 
+def not_usable_text(e: Exclusion) -> str:
+    """A study whose means had no measure of spread, with the means as reported.
+
+    Examples
+    --------
+    >>> from sysreview.extraction.comparisons import Exclusion, ReportedMean
+    >>> e = Exclusion("S", "depression", "post_intervention", "...", "CES-D",
+    ...               (ReportedMean("peer", "intervention", 20, 40),
+    ...                ReportedMean("usual", "TAU", 24, 42)))
+    >>> not_usable_text(e)
+    'S (CES-D): reported, not usable (no SD, SE or CI): peer 20 (n = 40); usual 24 (n = 42)'
+    """
+    means = "; ".join(m.summary() for m in e.reported)
+    return f"{e.study_id} ({e.measure}): reported, not usable (no SD, SE or CI): {means}"
+
+
+def excluded_text(e: Mapping[str, Any]) -> str:
+    """One ``excluded`` entry of a record as text, with the reported means when given."""
+    text = f"{e['study']}: {e['reason']}"
+    if e.get("reported"):
+        means = ", ".join(
+            f"{m['arm']} {m['mean']:g}" + ("" if m["n"] is None else f" (n = {m['n']})")
+            for m in e["reported"]
+        )
+        text += f" ({e.get('measure')} means as reported: {means})"
+    return text
+
+
+def subgroup_reason(counts: Mapping[str, int], unclassified: int) -> str:
+    """Why a subgroup analysis could not compare levels."""
+    parts = [f"{studies(n)} {label}" for label, n in counts.items()]
+    text = f"needs studies in at least two levels; {', '.join(parts)}"
+    if unclassified:
+        text += f" ({studies(unclassified)} in no level)"
+    return text
+
+
 def timepoint_label(timepoint: str) -> str:
     """``"post-intervention"``, ``"short-term follow-up"``, ``"long-term follow-up"``."""
     return TIMEPOINT_LABELS.get(timepoint, timepoint.replace("_", " "))
@@ -104,9 +148,12 @@ def timepoint_label(timepoint: str) -> str:
 
 __all__ = [
     "condition_phrase",
+    "excluded_text",
+    "not_usable_text",
     "number",
     "only",
     "studies",
+    "subgroup_reason",
     "timepoint_label",
     "too_few",
 ]

@@ -1,4 +1,4 @@
-"""RoB 1: domains, the overall rule (SEED §5; Handbook v5.1 section 8.7) and attrition."""
+"""RoB 1: domains and the overall rule (SEED §5; Handbook v5.1 section 8.7)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from sysreview.appraisal.rob1 import (
     BiasType,
     DomainJudgement,
     Rob1Assessment,
-    attrition_judgement,
     overall_rob1,
 )
 from sysreview.errors import InputError
@@ -101,37 +100,3 @@ def test_assessment_frame_and_summary() -> None:
 def test_assessment_needs_each_domain_once() -> None:
     with pytest.raises(InputError, match="Doe 2015"):
         Rob1Assessment("Doe 2015", (DomainJudgement("other_bias", "low"),))
-
-
-@pytest.mark.parametrize(
-    ("randomised", "analysed", "described", "expected"),
-    [
-        ([100, 100], [80, 80], False, "low"),  # exactly 20%: not above the threshold
-        ([100, 100], [75, 75], False, "unclear"),  # >20%, balanced, not described
-        ([100, 100], [75, 75], True, "low"),  # >20%, balanced, described
-        ([100, 100], [85, 60], True, "high"),  # >20%, 25 points apart
-        ([100, 100], [95, 80], False, "low"),  # 12.5% overall: imbalance alone is not enough
-        ([50, 100, 100], [40, 78, 76], False, "unclear"),  # 10-point spread is not > 10
-    ],
-)
-def test_attrition_rule(
-    randomised: list[int], analysed: list[int], described: bool, expected: str
-) -> None:
-    """SEED §5: >20% attrition undescribed → unclear; imbalance between arms → high."""
-    j = attrition_judgement(randomised, analysed, dropouts_described=described)
-    assert j.domain == "incomplete_outcome_data"
-    assert j.judgement == expected
-    assert "overall" in j.support
-
-
-def test_attrition_thresholds_configurable() -> None:
-    assert attrition_judgement([100, 100], [85, 85], threshold=0.1).judgement == "unclear"
-    assert attrition_judgement([100, 100], [75, 70], imbalance=0.02).judgement == "high"
-
-
-@pytest.mark.parametrize(
-    ("randomised", "analysed"), [([100], [101]), ([100, 100], [90]), ([], []), ([0], [0])]
-)
-def test_attrition_rejects_bad_counts(randomised: list[int], analysed: list[int]) -> None:
-    with pytest.raises(InputError):
-        attrition_judgement(randomised, analysed)

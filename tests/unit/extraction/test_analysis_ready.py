@@ -182,7 +182,8 @@ def test_missing_numbers_leave_the_study_out_with_a_reason(protocol: Protocol) -
     ready = analysis_ready(data, protocol)
     assert ready.comparisons == ()
     assert [str(e) for e in ready.exclusions] == [
-        "S excluded from hope (post intervention): no SD reported for arm 'peer'",
+        "S excluded from hope (post intervention): mean reported without a measure of spread "
+        "(no SD, SE or CI) for arm 'peer': reported, not usable for pooling",
         "S excluded from recovery (post intervention): no QPR data for arm 'usual' at 0 weeks",
     ]
     assert "2 exclusions" in ready.summary()

@@ -40,6 +40,7 @@ def test_study_fields_cover_the_cochrane_form(protocol: Protocol) -> None:
         "diagnoses",
         "baseline_imbalance",
         "attrition",
+        "dropouts_described",  # the seed's attrition rule: drop-outs described or not
     }
     assert wanted <= names
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from sysreview.extraction.forms import ExtractionForm, extraction_form
-from sysreview.extraction.mean_sd import convert_outcome, flag_median
+from sysreview.extraction.mean_sd import FLAG_NO_SPREAD, convert_outcome, flag_median, not_usable
 from sysreview.extraction.validate import (
     ExtractionInputError,
     Known,
@@ -91,10 +91,9 @@ def problem(form: ExtractionForm, **kwargs: Any) -> str:
         ),
         ({**HOPE, "n": 30, "events": 31}, "column 'events': 31 events is more than n (30)"),
         ({**HOPE, "n": 38.5, "mean": 30, "sd": 5}, "column 'n': 38.5 is not a whole number"),
-        ({**HOPE, "n": 38, "mean": 30}, "column 'sd': a mean needs sd, se or both ci_low"),
         (
             {**HOPE, "n": 38, "mean": 30, "ci_low": 28},
-            "column 'ci_high': a mean needs sd, se or both ci_low and ci_high",
+            "column 'ci_high': a confidence interval needs both ci_low and ci_high",
         ),
         ({**HOPE, "n": 38, "sd": 5}, "column 'mean': mean is missing"),
         ({**HOPE, "n": 38, "median": 30, "q1": 25}, "column 'q3': give both q1 and q3"),
@@ -304,3 +303,21 @@ def test_events_rows_and_narrative_rows(form: ExtractionForm) -> None:
     events, narrative = run(form, outcomes=rows).outcomes
     assert (events.events, events.n, events.mean, events.flags) == (5, 38, None, ())
     assert (narrative.mean, narrative.n, narrative.entered) == (None, None, {"reported_p": 0.03})
+
+
+def test_a_mean_without_spread_is_kept_as_reported_not_usable(form: ExtractionForm) -> None:
+    """A mean with no SD, SE or confidence interval is stored for the narrative, flagged,
+    instead of being refused; its N is optional (a report may give neither)."""
+    rows = [{**HOPE, "n": 38, "mean": 30}, {**HOPE, "arm": "usual", "mean": 28.5}]
+    with_n, without_n = run(form, outcomes=rows).outcomes
+    assert (with_n.mean, with_n.sd, with_n.n) == (30, None, 38)
+    assert with_n.flags == (FLAG_NO_SPREAD,) and not_usable(with_n.flags)
+    assert (without_n.mean, without_n.sd, without_n.n, without_n.flags) == (
+        28.5, None, None, (FLAG_NO_SPREAD,),
+    )  # fmt: skip
+    assert convert_outcome({"mean": 30.0}, 38) == (30.0, None, (FLAG_NO_SPREAD,))
+    # half an interval is still a mistake, and a mean must still lie on the scale
+    assert "column 'ci_low': a confidence interval needs both" in problem(
+        form, outcomes=[{**HOPE, "n": 38, "mean": 30, "ci_high": 32}]
+    )
+    assert "outside the measure's scale" in problem(form, outcomes=[{**HOPE, "mean": 60}])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import random
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -82,13 +83,25 @@ def test_template_gives_the_second_reviewer_only_the_sample(
     rob1_setup: tuple[Store, Protocol, Path],
 ) -> None:
     store, protocol, tmp = rob1_setup
-    assert second_reviewer_studies(store, protocol) == ("Trial 01", "Trial 02")
+    # the seed template: a random 10% drawn with seed 20190713 (Python's Mersenne Twister,
+    # positions sampled from the studies in creation order)
+    rob = protocol.risk_of_bias
+    assert (rob.second_reviewer_selection.value, rob.second_reviewer_seed) == ("random", 20190713)
+    drawn = sorted(random.Random(20190713).sample(range(12), 2))
+    assert second_reviewer_studies(store, protocol) == tuple(STUDIES[i] for i in drawn)
+    assert second_reviewer_studies(store, protocol) == ("Trial 07", "Trial 09")
     assert write_rob_template(store, protocol, tmp / "r1.csv", reviewer="R1") == 12 * 7
-    assert write_rob_template(store, protocol, tmp / "r2.xlsx", reviewer="R2") == 2 * 7
+    assert write_rob_template(store, protocol, tmp / "r2.csv", reviewer="R2") == 2 * 7
     with (tmp / "r1.csv").open(encoding="utf-8") as handle:
         rows = [r for r in csv.reader(handle) if not r[0].startswith("#")]  # identity rows
-    assert rows[0] == ROB1_HEADER
+    assert rows[0] == [*ROB1_HEADER, "suggestion"]
     assert rows[1][:2] == ["Trial 01", "random_sequence_generation"]
+    with (tmp / "r2.csv").open(encoding="utf-8") as handle:
+        lines = [line for line in handle if not line.startswith("#")]  # identity rows
+        assert {r["study"] for r in csv.DictReader(lines)} == {"Trial 07", "Trial 09"}
+    given = {**rob.model_dump(), "second_reviewer_selection": "first", "second_reviewer_seed": None}
+    first = type(rob).model_validate(given)
+    assert first.second_reviewer_sample(STUDIES) == ("Trial 01", "Trial 02")
 
 
 def test_overall_ratings_follow_the_protocol_rule(

@@ -53,6 +53,19 @@ def test_search_workflow_from_the_seed_template(tmp_path: Path) -> None:
     medline = (out / "group-peer-support-medline-ovid.txt").read_text(encoding="utf-8")
     assert "(peer* adj3 support*).ti,ab." in medline
     assert "randomized controlled trial.pt." in medline
+    # SEED §2: Royle & Waugh (random$.af., all fields) in PsycINFO and Embase, P3 flagged
+    for name in ("psycinfo", "embase"):
+        rendered = (out / f"group-peer-support-{name}-ovid.txt").read_text(encoding="utf-8")
+        assert "16  random$.af.\n17  11 and 15 and 16\n" in rendered
+        assert "filter cooper_p3" in rendered and "is NOT in this search" in rendered
+    checked = runner.invoke(app, ["search", "check", "group-peer-support", *base])
+    assert checked.exit_code == 0, checked.output
+    assert "phase: Trial phase (P3 filter) filter cooper_p3 (in PsycINFO, Embase only)" in (
+        checked.stdout
+    )
+    assert "warning: phase: filter cooper_p3 (Cooper C, Varley-Campbell J, Carter P." in (
+        checked.stdout
+    )
 
     (project / "medline.ris").write_text(RIS, encoding="utf-8")
     imported = runner.invoke(

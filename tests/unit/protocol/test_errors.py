@@ -16,7 +16,8 @@ from tests.unit.protocol.util import BLANK, SEED, edit, line_with, only_problem,
 
 ATTRIBUTES = (
     "study_id, year, published, country, setting, population, intervention_type, "
-    "intervention_structured, comparator, n_arms, n_randomised, attrition, duration_weeks, "
+    "intervention_structured, comparator, n_arms, n_randomised, attrition, dropouts_described, "
+    "duration_weeks, "
     "overall_rob, measure, measure_validated, timepoint"
 )
 
@@ -201,34 +202,36 @@ def test_filter_attribute_operator_and_value() -> None:
 
 
 def test_filter_values_declared_elsewhere_in_the_protocol() -> None:
-    text = edit(SEED, 'value = "TAU" }]', 'value = "usual care" }]')
+    text = edit(SEED, 'value = ["TAU", "WL"] }]', 'value = ["TAU", "usual care"] }]')
     p = only_problem(text)
     assert p.format() == (
         f"line {line_with(text, 'usual care')}: analysis.sensitivity[1].where[0].value = "
-        "'usual care': must be one of TAU, WL, active"
+        "['TAU', 'usual care']: must be one of TAU, WL, active"
     )
     text = edit(SEED, 'value = "low" }]', 'value = "some_concerns" }]')
     p = only_problem(text)
     assert p.message == "must be one of low, unclear, high"  # RoB 1 judgements
-    text = edit(
-        SEED,
-        'multi_arm = { strategy = "use_one_arm", arm = "TAU" }',
-        'multi_arm = { strategy = "use_one_arm", arm = "CBT" }',
-    )
+    rule = 'multi_arm = { strategy = "use_one_arm", arm = ["TAU", "WL"] }'
+    text = edit(SEED, rule, 'multi_arm = { strategy = "use_one_arm", arm = "CBT" }')
     p = only_problem(text)
     assert (p.key, p.message) == (
         "analysis.sensitivity[1].multi_arm.arm",
         "must be a declared comparator code: TAU, WL, active",
     )
-    text = edit(
-        SEED,
-        'multi_arm = { strategy = "use_one_arm", arm = "TAU" }',
-        'multi_arm = { strategy = "use_one_arm" }',
+    text = edit(SEED, rule, 'multi_arm = { strategy = "use_one_arm", arm = ["TAU", "CBT"] }')
+    p = only_problem(text)
+    assert (p.key, p.value) == ("analysis.sensitivity[1].multi_arm.arm[1]", "CBT")
+    text = edit(SEED, rule, 'multi_arm = { strategy = "use_one_arm", arm = ["TAU", "tau"] }')
+    p = only_problem(text)
+    assert (p.key, p.message) == (
+        "analysis.sensitivity[1].multi_arm.arm[1]",
+        "duplicate comparator code; each must be unique",
     )
+    text = edit(SEED, rule, 'multi_arm = { strategy = "use_one_arm" }')
     p = only_problem(text)
     assert (p.key, p.message) == (
         "analysis.sensitivity[1].multi_arm.strategy",
-        "use_one_arm needs arm = '<comparator code>'",
+        "use_one_arm needs arm = '<comparator code>' (or a list in order of preference)",
     )
 
 
@@ -270,6 +273,29 @@ def test_random_selection_needs_a_seed_and_first_takes_none() -> None:
     p = only_problem(text)
     assert (p.key, p.value, p.line) == ("screening.full_text.seed", 7, line_with(text, "seed = 7"))
     assert p.message == "only used with selection = 'random'"
+
+
+def test_second_appraiser_sample_and_attrition_rule_keys() -> None:
+    text = edit(SEED, "second_reviewer_seed = 20190713      #", "#")
+    p = only_problem(text)
+    assert (p.key, p.message) == (
+        "risk_of_bias.second_reviewer_selection",
+        "random selection needs second_reviewer_seed = <integer>",
+    )
+    text = edit(SEED, 'second_reviewer_selection = "random"', 'second_reviewer_selection = "first"')
+    p = only_problem(text)
+    assert (p.key, p.value, p.message) == (
+        "risk_of_bias.second_reviewer_seed", 20190713,
+        "only used with second_reviewer_selection = 'random'",
+    )  # fmt: skip
+    p = only_problem(edit(SEED, "attrition_threshold = 0.20\n", ""))
+    assert (p.key, p.value) == ("risk_of_bias.attrition_imbalance", 0.10)
+    assert p.message == "only used with attrition_threshold (the attrition rule)"
+    assert p.line == line_with(SEED, "attrition_imbalance =") - 1
+    p = only_problem(edit(SEED, "attrition_imbalance = 0.10", "attrition_imbalance = 1.5"))
+    assert (p.key, p.message) == (
+        "risk_of_bias.attrition_imbalance", "must be a fraction between 0 and 1",
+    )  # fmt: skip
 
 
 def test_empty_strings_and_arrays() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 import typing
 from datetime import date
@@ -160,7 +161,8 @@ def test_seed_analysis_plan(seed: Protocol) -> None:
     sens = {s.name: s.describe() for s in a.sensitivity}
     assert sens == {
         "low_rob": "overall_rob == 'low'",
-        "tau_only": "comparator == 'TAU'; use the TAU arm only",
+        "tau_only": "comparator in ['TAU', 'WL']; use the TAU arm only, else the WL arm; a "
+        "trial with neither is left out",
         "validated_measures": "measure_validated == true",
     }
     subs = {s.name: s.describe() for s in a.subgroups}
@@ -181,9 +183,18 @@ def test_seed_risk_of_bias_and_screening(seed: Protocol) -> None:
         "selective_reporting",
     )
     assert (rob.second_reviewer_fraction, rob.attrition_threshold) == (0.10, 0.20)
+    # SEED §5: the second appraiser's 10% and (§3) the second screener's 10% of excluded
+    # full texts are random samples, reproducible from the recorded seed
+    assert (rob.second_reviewer_selection, rob.second_reviewer_seed) == (Selection.RANDOM, 20190713)
+    assert rob.attrition_rule == (0.20, 0.10)  # >20% undescribed: unclear; >10 points apart: high
     ta, ft = seed.screening.title_abstract, seed.screening.full_text
     assert (ta.dual_fraction, ta.selection, ta.seed) == (0.10, Selection.FIRST, None)
+    assert (ft.selection, ft.seed) == (Selection.RANDOM, 20190713)
     assert (ft.second_reviewer_included, ft.second_reviewer_excluded, ft.blind) == (1.0, 0.1, True)
+    excluded = list(range(87))  # SEED §3: 87 reports excluded at full text
+    assert ft.second_screened(excluded) == tuple(
+        sorted(random.Random(20190713).sample(excluded, 9))
+    )
     assert (ft.first_reviewer, ft.second_reviewer, ft.arbiter) == ("R1", "R2", "R3")
     assert ft.contact_authors is True
     # SEED §2: 4277 records after deduplication; the first 10% are dual-screened.

@@ -186,9 +186,19 @@ def test_methods_from_protocol(protocol: Protocol) -> None:
     )
     screening = t.screening_paragraph(protocol.screening)
     assert "the first 10% were also screened by a second reviewer, independently" in screening
-    assert "assessed all of the included and 10% of the excluded reports" in screening
+    # SEED §3/§5: the random samples and the seed that reproduces them are reported
+    assert (
+        "assessed all of the included and a random 10% (seed 20190713) of the excluded reports"
+        in screening
+    )
     rob = t.rob_methods_paragraph(protocol)
     assert "(RoB 1) in seven domains" in rob
+    assert "A second reviewer checked a random 10% (seed 20190713) of the assessments." in rob
+    assert (
+        "attrition imbalanced between arms (arm attrition differing by more than 10 percentage "
+        "points) was judged at high risk, and overall attrition above 20% with no description "
+        "of drop-outs at unclear risk" in rob
+    )
     assert "Overall risk of bias was low only when every domain was at low risk" in rob
     synthesis = " ".join(t.synthesis_paragraphs(protocol))
     for phrase in (
@@ -203,6 +213,20 @@ def test_methods_from_protocol(protocol: Protocol) -> None:
         assert phrase in synthesis
     assert "three sensitivity analyses" in (t.sensitivity_paragraph(protocol) or "")
     assert "structured vs unstructured" in (t.subgroup_paragraph(protocol) or "")
+
+
+def test_methods_say_first_when_the_samples_are_not_random() -> None:
+    first = _edited(
+        'selection = "random"             #', 'selection = "first"  #',
+        "seed = 20190713                  #", "#",
+        'second_reviewer_selection = "random"', 'second_reviewer_selection = "first"',
+        "second_reviewer_seed = 20190713", "",
+    )  # fmt: skip
+    screening = t.screening_paragraph(first.screening)
+    assert "assessed all of the included and 10% of the excluded reports" in screening
+    rob = t.rob_methods_paragraph(first)
+    assert "A second reviewer checked 10% of the assessments." in rob
+    assert "seed" not in screening + rob
 
 
 def test_methods_follow_protocol_values() -> None:

@@ -46,8 +46,8 @@ def test_every_mistake_is_reported_with_its_line() -> None:
         "searches/s.toml, line 6: blocks[0].terms[0].text: give exactly one of text, near or "
         "heading (got text, near)",
         "searches/s.toml, line 10: blocks[1].filter[0] = 'hsss': unknown filter; the standard "
-        "filters are cochrane_hsss_sensitivity, cochrane_hsss_precision, "
-        "psycinfo_treatment_sensitivity, embase_treatment_sensitivity",
+        "filters are cochrane_hsss_sensitivity, cochrane_hsss_precision, royle_waugh_brss, "
+        "cooper_p3, psycinfo_treatment_sensitivity, embase_treatment_sensitivity",
     ]
     with pytest.raises(ProtocolError) as caught:
         parse_strategy(GOOD.replace('"a AND b"', '"a AND c"'), source="s.toml")

@@ -73,7 +73,8 @@ def test_pool_by_analysis_reproduces_results_json(written: Path) -> None:
     assert result.exit_code == 0, result.stderr
     pooled = {r["analysis"]: r for r in json.loads(result.stdout)}
     expected = {r["analysis"]: r for r in records(written) if r["estimate"] is not None}
-    assert pooled.keys() == expected.keys() and len(pooled) == 13
+    # 14: hope's TAU-only analysis is pooled too (it keeps the waiting-list trial, SEED §7)
+    assert pooled.keys() == expected.keys() and len(pooled) == 14
     kinds = {str(r["kind"]) for r in expected.values()}
     assert kinds == {"main", "sensitivity", "subgroup"}
     for name, want in expected.items():

@@ -103,15 +103,28 @@ def test_opposite_directions_are_aligned_and_pooled_as_smd(edits: tuple, case: s
 
 
 def test_sensitivity_uses_its_own_arm_rule_and_measure(seed: Synthesis) -> None:
+    """SEED §7 "TAU comparators only": E (active only) is dropped, C enters with its TAU arm,
+    and B stays with its waiting-list arm (a waiting list is not an active comparator)."""
     assert seed["recovery.post_intervention.main"].record()["measure"] == "SMD"  # QPR and RAS
     res = seed["recovery.post_intervention.sensitivity.tau_only"]
     rec = res.record()
-    close_to(rec, reference("recovery_tau_only_md")["expected"])
-    assert rec["measure"] == "MD"  # only QPR left once the WL trial is dropped
-    assert rec["studies"] == ["A", "C", "D"]
-    assert [c.control_arms for c in res.comparisons] == [("usual",)] * 3
-    assert [e.study_id for e in res.excluded] == ["B", "E"]
+    want = reference("recovery_tau_only_smd_revman")
+    assert res.meta is not None
+    assert res.meta.effects.yi.tolist() == pytest.approx(want["yi"], rel=1e-9)
+    assert res.meta.effects.vi.tolist() == pytest.approx(want["vi"], rel=1e-9)
+    close_to(rec, want["expected"])
+    assert rec["measure"] == "SMD"  # QPR and B's RAS
+    assert rec["studies"] == ["A", "B", "C", "D"]
+    assert [c.control_arms for c in res.comparisons] == [("usual",), ("wait",), ("usual",),
+                                                         ("usual",)]  # fmt: skip
+    assert [c.comparator for c in res.comparisons] == ["TAU", "WL", "TAU", "TAU"]
+    assert [(e.study_id, e.reason) for e in res.excluded] == [
+        ("E", "no TAU or WL arm (control arms: active)")
+    ]
     assert rec["evidence"] == "weak"
+    hope = seed["hope.post_intervention.sensitivity.tau_only"].record()
+    close_to(hope, reference("hope_tau_only_md")["expected"])
+    assert (hope["measure"], hope["studies"]) == ("MD", ["A", "B", "C"])
 
 
 def test_impossible_planned_analyses_say_why(seed: Synthesis) -> None:
@@ -123,8 +136,6 @@ def test_impossible_planned_analyses_say_why(seed: Synthesis) -> None:
         None,
         ["A", "C"],
     )
-    tau = seed["hope.post_intervention.sensitivity.tau_only"].record()
-    assert tau["reason"] == "only two studies had a TAU comparator (at least three needed)"
     result = run_plan(alignment_data(), seed_protocol(ADD_SCS))
     valid = result["connectedness.post_intervention.sensitivity.validated_measures"]
     assert valid.reason == "only two studies used a fully validated measure (at least three needed)"

@@ -156,17 +156,19 @@ def test_invalid_rob1_form_shows_problems_inline_and_stores_nothing(
 def test_second_appraiser_is_blind_and_limited_to_their_share(
     rob1_project: Path, clients: Clients
 ) -> None:
+    # the seed protocol's share is a random 10% (seed 20190713): of 3 studies, one,
+    # sorted(random.Random(20190713).sample(range(3), 1)) == [1]
+    mine, other = STUDIES[1], STUDIES[0]
     r1, token = clients("R1")
-    data = rob1_form(token, STUDIES[0], allocation_concealment="high")
+    data = rob1_form(token, mine, allocation_concealment="high")
     data["support.allocation_concealment"] = "R1 secret reasoning"
     assert r1.post("/appraisal/form", data=data, follow_redirects=False).status_code == 303
     r2, _ = clients("R2")
-    page = r2.get(f"/appraisal/form?study={STUDIES[0]}")
+    page = r2.get(f"/appraisal/form?study={mine}")
     assert page.status_code == 200
     assert "R1 secret reasoning" not in page.text and 'value="high" selected' not in page.text
-    # the seed protocol's fraction is 10%: of 3 studies, R2 gets only the first
-    assert r2.get(f"/appraisal/form?study={STUDIES[1]}").status_code == 403
-    assert STUDIES[1] not in r2.get("/appraisal").text
+    assert r2.get(f"/appraisal/form?study={other}").status_code == 403
+    assert other not in r2.get("/appraisal").text
 
 
 @pytest.mark.parametrize(
@@ -262,3 +264,52 @@ def test_study_labels_are_escaped(project: Path, clients: Clients) -> None:
     form = r1.get("/appraisal/form", params={"study": label}).text
     assert "<script>window.__pwned" not in form
     assert 'name="study" value="&lt;script&gt;' in form
+
+
+def add_attrition(project: Path) -> None:
+    """Smith 2019 extracted: 100 + 100 randomised, 70 and 74 analysed, drop-outs not
+    described (28% attrition, arms 4 points apart: the seed's rule suggests unclear)."""
+    from sysreview.project.extracting import add_values
+
+    arms = [{"study_id": STUDIES[0], "arm": a, "arm_type": t, "n_randomised": 100}
+            for a, t in (("peer", "intervention"), ("usual", "TAU"))]  # fmt: skip
+    outcomes = [{"study_id": STUDIES[0], "arm": a, "domain": "depression", "measure": "CES-D",
+                 "weeks_after_end": 0, "n": n, "mean": 20.0, "sd": 8.0}
+                for a, n in (("peer", 70), ("usual", 74))]  # fmt: skip
+    with opened(project) as (proj, store):
+        add_values(store, proj.protocol, "R1", arms=arms, outcomes=outcomes,
+                   studies=[{"study_id": STUDIES[0], "dropouts_described": "no"}])  # fmt: skip
+
+
+def test_rob1_form_shows_the_attrition_suggestion_and_never_stores_it(
+    rob1_project: Path, clients: Clients
+) -> None:
+    add_attrition(rob1_project)
+    r1, token = clients("R1")
+    page = r1.get(f"/appraisal/form?study={STUDIES[0]}").text
+    beside = re.search(r'<fieldset class="domain" id="domain-incomplete_outcome_data">.*?'
+                       r'<p class="suggestion" id="suggestion-incomplete_outcome_data">(.*?)</p>',
+                       page, re.DOTALL)  # fmt: skip
+    assert beside is not None, page
+    assert '<strong class="judgement unclear">unclear</strong>' in beside.group(1)
+    assert "overall attrition 28.0% is above 20%" in beside.group(1)
+    assert "peer 30 of 100 not analysed, 30.0%; usual 26 of 100, 26.0%" in beside.group(1)
+    assert page.count('class="suggestion"') == 1  # beside that domain only
+    # no study data, no numbers: the rule says so instead of guessing
+    other = r1.get(f"/appraisal/form?study={STUDIES[2]}").text
+    assert "no suggestion" in other and "no attrition extracted" in other
+    # saving with the domain left blank stores the other six, never the suggestion
+    data = rob1_form(token, STUDIES[0])
+    data["judgement.incomplete_outcome_data"] = ""
+    data["support.incomplete_outcome_data"] = data["location.incomplete_outcome_data"] = ""
+    saved = r1.post("/appraisal/form", data=data, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    with opened(rob1_project) as (_, store), store.session(readonly=True) as session:
+        domains = {r.domain for r in session.query(RobJudgement)}
+    assert domains == set(ROB1_DOMAINS) - {"incomplete_outcome_data"}
+    # the appraiser decides: high is stored although the rule suggested unclear
+    data["judgement.incomplete_outcome_data"] = "high"
+    assert r1.post("/appraisal/form", data=data, follow_redirects=False).status_code == 303
+    with opened(rob1_project) as (proj, store):
+        (study,) = rob_assessments(store, proj.protocol)
+    assert study.judgements["incomplete_outcome_data"] == "high"

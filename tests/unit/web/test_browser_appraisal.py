@@ -14,9 +14,16 @@ import pytest
 
 from sysreview.project.appraising import rob_assessments
 from sysreview.project.services import opened
+from sysreview.protocol.appraisal import ROB1_DOMAINS
 from sysreview.web import WebSettings, create_app
 from tests.unit.web.conftest import SECRET, LiveServer, start_server, stop_server
-from tests.unit.web.test_appraisal import LOW_ANSWERS, STUDIES, add_studies, use_rob2
+from tests.unit.web.test_appraisal import (
+    LOW_ANSWERS,
+    STUDIES,
+    add_attrition,
+    add_studies,
+    use_rob2,
+)
 from tests.unit.web.test_browser import _page, _shot, browser
 
 __all__ = ["browser"]
@@ -26,6 +33,19 @@ __all__ = ["browser"]
 def rob2_live(project: Path) -> Iterator[LiveServer]:
     use_rob2(project)
     add_studies(project)
+    application = create_app(project, settings=WebSettings(secret_key=SECRET))
+    server = start_server(application)
+    try:
+        yield server
+    finally:
+        stop_server(server)
+        application.state.workspace.close()
+
+
+@pytest.fixture
+def rob1_live(project: Path) -> Iterator[LiveServer]:
+    add_studies(project)
+    add_attrition(project)
     application = create_app(project, settings=WebSettings(secret_key=SECRET))
     server = start_server(application)
     try:
@@ -81,3 +101,31 @@ def test_fill_a_rob2_form_with_live_judgements(
     assert problems == [  # the page answered 422, as it should; nothing else went wrong
         "Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)"
     ]
+
+
+def test_rob1_form_shows_the_attrition_suggestion_beside_the_domain(
+    browser: Any, rob1_live: LiveServer, project: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    page, problems = _page(browser, rob1_live, "R1", "/appraisal/form?study=Smith%202019")
+    domain = "incomplete_outcome_data"
+    hint = page.locator(f"[id='domain-{domain}'] .suggestion")
+    expect(hint).to_be_visible()
+    expect(hint.locator("strong")).to_have_text("unclear")
+    assert "overall attrition 28.0% is above 20%" in hint.inner_text()
+    assert page.locator(".suggestion").count() == 1  # beside that domain only
+    # the form proposes nothing for the domain until the appraiser chooses
+    _proposed(page, domain, "none yet")
+    for other in ROB1_DOMAINS:
+        page.select_option(f"[id='judgement.{other}']", "low")
+    page.select_option(f"[id='judgement.{domain}']", "high")  # the appraiser decides
+    _proposed(page, domain, "high")
+    _shot(page, "08-rob1-attrition-suggestion")
+    page.click("#save-rob")
+    page.wait_for_selector("#saved")
+    expect(page.locator(f"[id='domain-{domain}'] .suggestion strong")).to_have_text("unclear")
+    with opened(project) as (proj, store):
+        (study,) = rob_assessments(store, proj.protocol)
+    assert study.judgements[domain] == "high" and study.source == "R1"
+    assert problems == []

@@ -3,7 +3,10 @@ judgement proposed live (computed on the server by the tool's algorithm).
 
 Only the protocol's appraisers use them; a reviewer sees and edits only their own
 entries (the second appraiser is blind to the first), and the second appraiser gets only
-the protocol's share of the studies. Storage is the sheet loader's
+the protocol's share of the studies. With RoB 1 and an attrition rule in the protocol,
+"incomplete outcome data" shows the rule's suggestion and reason from the extracted
+numbers (derived from data, not from another appraiser); it is never saved as a
+judgement. Storage is the sheet loader's
 (:mod:`sysreview.project.appraising_forms`).
 """
 
@@ -19,6 +22,7 @@ from starlette.datastructures import FormData
 from sysreview.appraisal import rob1, rob2
 from sysreview.errors import InputError
 from sysreview.project.accounts import AccountInfo
+from sysreview.project.appraising_attrition import attrition_suggestion
 from sysreview.project.appraising_forms import (
     DomainInput,
     RobFormError,
@@ -103,7 +107,8 @@ def _form_page(
     problems: dict[str, str] | None = None,
     saved: str | None = None,
 ) -> Response:
-    protocol = workspace(request).project.protocol
+    ws = workspace(request)
+    protocol = ws.project.protocol
     context: dict[str, Any] = {
         "tool": tool.value,
         "study": study,
@@ -114,6 +119,7 @@ def _form_page(
         "live": live_judgement(protocol, values),
         "problems": problems or {},
         "saved": saved,
+        "suggestion": attrition_suggestion(ws.store, protocol, study),
     }
     return render(request, "appraisal/form.html", status, **context)
 
