@@ -21,13 +21,8 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from sysreview.analysis_table import (
-    _plain_rows,
-    effects_all,
-    effects_of,
-    read_table,
-    resolve_options,
-)
+from sysreview.analysis_pool import effects_all, effects_of
+from sysreview.analysis_table import _plain_rows, read_table, resolve_options
 from sysreview.cli import app
 from sysreview.commands import pool_fast
 from sysreview.commands.pool_fast import fast_main, parse_pool_args
@@ -231,11 +226,8 @@ def test_batched_effects_and_json_match_per_analysis(
 
     given = {"measure": Measure.parse(measure), "convention": Convention.parse(convention)}
     options = [resolve_options(t, given, columns, "data.csv") for t in tables]
-    batched = effects_all(tables, options, False, "data.csv")
-    single = [
-        effects_of(t, o.measure, o.convention, False, "data.csv")
-        for t, o in zip(tables, options, strict=True)
-    ]
+    batched = effects_all(tables, options, "data.csv")
+    single = [effects_of(t, o, "data.csv") for t, o in zip(tables, options, strict=True)]
     for a, b in zip(batched, single, strict=True):
         assert (a.measure, a.convention, a.studies, a.reasons, a.log_scale) == (
             b.measure,
