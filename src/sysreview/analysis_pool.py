@@ -1,6 +1,8 @@
 """Pool the analyses of a table (:mod:`sysreview.analysis_table`): what ``sysreview pool`` does.
 
-:func:`pool_tables` is the command's computation, shared by its fast path and its
+:func:`resolve_options` gives each analysis its options (the caller's, else the table's
+settings columns or a RevMan file's settings, else RevMan's defaults). :func:`pool_tables`
+is the command's computation, shared by its fast path and its
 Typer command: effect sizes for every analysis (:func:`effects_all`), then the
 analyses that share their pooling options pooled together in one vectorised pass of
 :func:`sysreview.meta.meta_analyses`. Every analysis gets a result, also one with a
@@ -11,16 +13,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from sysreview.analysis_table import (
-    CONTINUOUS,
-    DICHOTOMOUS,
-    GENERIC,
-    PoolOptions,
-    TableAnalysis,
-)
+from sysreview.analysis_table import CONTINUOUS, DICHOTOMOUS, GENERIC, TableAnalysis
 from sysreview.effects import (
     EffectSizes,
     dichotomous_effects,
@@ -30,7 +28,94 @@ from sysreview.effects import (
 )
 from sysreview.errors import InputError
 from sysreview.meta import MetaAnalysis, meta_analyses
-from sysreview.vocab import Measure
+from sysreview.vocab import CIMethod, Convention, Measure, Method, Model, Tau2Method
+
+
+@dataclass(frozen=True)
+class PoolOptions:
+    """The options one analysis is pooled with (see :func:`resolve_options`)."""
+
+    measure: Measure
+    method: Method | None
+    model: Model
+    tau2_method: Tau2Method
+    ci_method: CIMethod
+    level: float
+    convention: Convention
+    log_scale: bool = False
+
+    def pooling(self) -> tuple[Method | None, Model, Tau2Method, CIMethod, float]:
+        """The options :func:`sysreview.meta.meta_analyses` takes, as a hashable key."""
+        return (self.method, self.model, self.tau2_method, self.ci_method, self.level)
+
+
+def default_measure(columns: tuple[str, ...]) -> Measure:
+    """RevMan's default measure for the data type: MD, RR or generic."""
+    if columns == CONTINUOUS:
+        return Measure.MD
+    return Measure.RR if columns == DICHOTOMOUS else Measure.GIV
+
+
+def resolve_options(
+    table: TableAnalysis,
+    given: dict[str, object],
+    default_columns: tuple[str, ...],
+    source: str,
+) -> PoolOptions:
+    """The options of one analysis: the caller's, else the table's column, else defaults.
+
+    ``given`` maps :data:`~sysreview.analysis_table.SETTINGS` names to parsed values or
+    ``None`` (not given).
+    Defaults are RevMan's: the data type's measure (:func:`default_measure`), the
+    measure's default method, random effects, DL, Wald z, 95% and the RevMan convention;
+    generic estimates are not on the log scale.
+    """
+    parsers: dict[str, Any] = {
+        "measure": Measure.parse,
+        "method": Method.parse,
+        "model": Model.parse,
+        "tau2_method": Tau2Method.parse,
+        "ci_method": CIMethod.parse,
+        "level": float,
+        "convention": Convention.parse,
+        "log_scale": parse_yes_no,
+    }
+    defaults: dict[str, object] = {
+        "measure": default_measure(default_columns),
+        "method": None,
+        "model": Model.RANDOM,
+        "tau2_method": Tau2Method.DL,
+        "ci_method": CIMethod.Z,
+        "level": 95.0,
+        "convention": Convention.REVMAN,
+        "log_scale": False,
+    }
+    chosen: dict[str, Any] = {}
+    for name, parse in parsers.items():
+        value = given.get(name)
+        if value is None and name in table.settings:
+            text = table.settings[name]
+            try:
+                value = parse(text)
+            except ValueError as exc:
+                line = table.rows[0] if table.rows else None
+                raise InputError(str(exc), source=source, line=line, column=name) from None
+        chosen[name] = defaults[name] if value is None else value
+    return PoolOptions(**chosen)
+
+
+def parse_yes_no(text: str) -> bool:
+    """A ``log_scale`` cell: yes/no, true/false or 1/0, in any case.
+
+    >>> parse_yes_no("Yes"), parse_yes_no("0")
+    (True, False)
+    """
+    value = text.strip().lower()
+    if value in ("yes", "true", "1"):
+        return True
+    if value in ("no", "false", "0"):
+        return False
+    raise ValueError(f"Invalid log_scale {text!r}; must be one of yes, no")
 
 
 def effects_of(table: TableAnalysis, options: PoolOptions, source: str) -> EffectSizes:
@@ -169,4 +254,12 @@ def _check_events(table: TableAnalysis, source: str) -> None:
                 )
 
 
-__all__ = ["effects_all", "effects_of", "pool_tables"]
+__all__ = [
+    "PoolOptions",
+    "default_measure",
+    "effects_all",
+    "effects_of",
+    "parse_yes_no",
+    "pool_tables",
+    "resolve_options",
+]

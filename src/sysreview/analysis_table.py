@@ -38,7 +38,7 @@ import numpy as np
 
 from sysreview.effects.base import FloatArray
 from sysreview.errors import InputError
-from sysreview.vocab import CIMethod, Convention, Measure, Method, Model, Tau2Method
+from sysreview.vocab import Measure
 
 CONTINUOUS = ("mean_e", "sd_e", "n_e", "mean_c", "sd_c", "n_c")
 DICHOTOMOUS = ("events_e", "n_e", "events_c", "n_c")
@@ -79,24 +79,6 @@ class TableAnalysis:
     columns: dict[str, FloatArray]
     rows: tuple[int, ...]
     settings: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class PoolOptions:
-    """The options one analysis is pooled with (see :func:`resolve_options`)."""
-
-    measure: Measure
-    method: Method | None
-    model: Model
-    tau2_method: Tau2Method
-    ci_method: CIMethod
-    level: float
-    convention: Convention
-    log_scale: bool = False
-
-    def pooling(self) -> tuple[Method | None, Model, Tau2Method, CIMethod, float]:
-        """The options :func:`sysreview.meta.meta_analyses` takes, as a hashable key."""
-        return (self.method, self.model, self.tau2_method, self.ci_method, self.level)
 
 
 def _number(text: str, source: str, line: int, column: str) -> float:
@@ -143,13 +125,6 @@ def data_columns(header: Sequence[str], measure: Measure | None, source: str) ->
             line=1,
         )
     return families[0]
-
-
-def default_measure(columns: tuple[str, ...]) -> Measure:
-    """RevMan's default measure for the data type: MD, RR or generic."""
-    if columns == CONTINUOUS:
-        return Measure.MD
-    return Measure.RR if columns == DICHOTOMOUS else Measure.GIV
 
 
 def read_table(
@@ -364,67 +339,6 @@ def _settings(
         if seen:
             out[name] = next(iter(seen))
     return out
-
-
-def resolve_options(
-    table: TableAnalysis,
-    given: dict[str, object],
-    default_columns: tuple[str, ...],
-    source: str,
-) -> PoolOptions:
-    """The options of one analysis: the caller's, else the table's column, else defaults.
-
-    ``given`` maps :data:`SETTINGS` names to parsed values or ``None`` (not given).
-    Defaults are RevMan's: the data type's measure (:func:`default_measure`), the
-    measure's default method, random effects, DL, Wald z, 95% and the RevMan convention;
-    generic estimates are not on the log scale.
-    """
-    parsers: dict[str, Any] = {
-        "measure": Measure.parse,
-        "method": Method.parse,
-        "model": Model.parse,
-        "tau2_method": Tau2Method.parse,
-        "ci_method": CIMethod.parse,
-        "level": float,
-        "convention": Convention.parse,
-        "log_scale": parse_yes_no,
-    }
-    defaults: dict[str, object] = {
-        "measure": default_measure(default_columns),
-        "method": None,
-        "model": Model.RANDOM,
-        "tau2_method": Tau2Method.DL,
-        "ci_method": CIMethod.Z,
-        "level": 95.0,
-        "convention": Convention.REVMAN,
-        "log_scale": False,
-    }
-    chosen: dict[str, Any] = {}
-    for name, parse in parsers.items():
-        value = given.get(name)
-        if value is None and name in table.settings:
-            text = table.settings[name]
-            try:
-                value = parse(text)
-            except ValueError as exc:
-                line = table.rows[0] if table.rows else None
-                raise InputError(str(exc), source=source, line=line, column=name) from None
-        chosen[name] = defaults[name] if value is None else value
-    return PoolOptions(**chosen)
-
-
-def parse_yes_no(text: str) -> bool:
-    """A ``log_scale`` cell: yes/no, true/false or 1/0, in any case.
-
-    >>> parse_yes_no("Yes"), parse_yes_no("0")
-    (True, False)
-    """
-    value = text.strip().lower()
-    if value in ("yes", "true", "1"):
-        return True
-    if value in ("no", "false", "0"):
-        return False
-    raise ValueError(f"Invalid log_scale {text!r}; must be one of yes, no")
 
 
 def _data_rows(reader: Any, width: int, source: str) -> tuple[list[list[str]], list[int]]:

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sysreview.cli import app
-from sysreview.effects import dichotomous_effects, mean_difference
+from sysreview.effects import dichotomous_effects, generic_effects, mean_difference
 from sysreview.meta import meta_analysis
 
 runner = CliRunner()
@@ -360,6 +360,26 @@ def test_mh_random_effects_with_another_tau2_estimator(tmp_path: Path) -> None:
     assert rec["tau2"] == res.tau2 and rec["se"] == res.se
     code, out, _ = run(str(write(tmp_path, DICH)), "--format", "json")
     assert json.loads(out)["method"] == "MH"  # DL: RevMan's MH random effects
+
+
+def test_peto_random_effects_compute_the_estimator_asked_for(tmp_path: Path) -> None:
+    """Peto random effects are inverse variance on Peto's log odds ratios (metafor's
+    rma(measure="PETO"), meta's metabin(method="Peto")): the tau² asked for is the one
+    computed, and the text says how the studies were pooled."""
+    code, out, _ = run(
+        str(write(tmp_path, DICH)), "--measure", "PETO_OR", "--tau2", "REML", "--format", "json"
+    )
+    rec = json.loads(out)
+    assert code == 0 and (rec["method"], rec["tau2_method"]) == ("PETO", "REML")
+    es = dichotomous_effects(
+        [4, 6, 3, 0], [123, 306, 231, 50], [11, 29, 11, 0], [139, 303, 220, 50], "PETO_OR"
+    )
+    use = es.estimable
+    iv = meta_analysis(generic_effects(es.yi[use], es.sei[use], log_scale=True), tau2_method="REML")
+    assert rec["tau2"] == pytest.approx(iv.tau2, rel=1e-12)
+    assert rec["estimate"] == pytest.approx(np.exp(iv.estimate), rel=1e-12)
+    code, out, _ = run(str(write(tmp_path, DICH)), "--measure", "PETO_OR", "--tau2", "REML")
+    assert "Peto log odds ratios pooled by inverse variance, random effects, tau² REML" in out
 
 
 # ------------------------------------------- column names of metafor and RevMan

@@ -66,8 +66,8 @@ def run_pool(
     Failures are reported by :func:`~sysreview.commands.output.fail` (one line per
     problem on stderr, :class:`typer.Exit` with status 2).
     """
-    from sysreview.analysis_pool import pool_tables
-    from sysreview.analysis_table import read_table, resolve_options
+    from sysreview.analysis_pool import pool_tables, resolve_options
+    from sysreview.analysis_table import read_table
     from sysreview.meta.export import records_json
     from sysreview.vocab import CIMethod, Convention, Measure, Method, Model, Tau2Method
 
