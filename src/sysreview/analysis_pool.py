@@ -69,6 +69,15 @@ def resolve_options(
     Defaults are RevMan's: the data type's measure (:func:`default_measure`), the
     measure's default method, random effects, DL, Wald z, 95% and the RevMan convention;
     generic estimates are not on the log scale.
+
+    Mantel-Haenszel random effects are DerSimonian-Laird only
+    (:func:`sysreview.meta.analysis.settings_for`). Where the table's method and the
+    caller's tau² estimator (or the caller's MH and the table's estimator) do not fit
+    together, the table's setting yields to the caller's: a RevMan file's MH analyses
+    asked for ``--tau2 REML`` are pooled by inverse variance (their default for REML,
+    and labelled ``IV``), and ``--method MH`` over a ``tau2_method`` column pools by DL
+    (labelled ``DL``). A conflict within the table, or within the caller's options, is
+    refused.
     """
     parsers: dict[str, Any] = {
         "measure": Measure.parse,
@@ -91,6 +100,7 @@ def resolve_options(
         "log_scale": False,
     }
     chosen: dict[str, Any] = {}
+    from_table: set[str] = set()
     for name, parse in parsers.items():
         value = given.get(name)
         if value is None and name in table.settings:
@@ -100,7 +110,14 @@ def resolve_options(
             except ValueError as exc:
                 line = table.rows[0] if table.rows else None
                 raise InputError(str(exc), source=source, line=line, column=name) from None
+            from_table.add(name)
         chosen[name] = defaults[name] if value is None else value
+    mh_random = chosen["method"] is Method.MH and chosen["model"] is Model.RANDOM
+    if mh_random and chosen["tau2_method"] is not Tau2Method.DL:
+        if "method" in from_table and given.get("tau2_method") is not None:
+            chosen["method"] = None  # the measure's default for this estimator: IV
+        elif "tau2_method" in from_table and given.get("method") is not None:
+            chosen["tau2_method"] = Tau2Method.DL
     return PoolOptions(**chosen)
 
 

@@ -362,6 +362,29 @@ def test_mh_random_effects_with_another_tau2_estimator(tmp_path: Path) -> None:
     assert json.loads(out)["method"] == "MH"  # DL: RevMan's MH random effects
 
 
+def test_a_table_setting_yields_to_the_callers_tau2_or_method(tmp_path: Path) -> None:
+    """The caller's options win; a table's MH (a RevMan file's, or a method column) does
+    not block --tau2 REML, and a tau2_method column does not block --method MH. Both
+    results say what was computed; a conflict inside the table is refused."""
+    rm5 = write(tmp_path, RM5, "review.rm5")  # 1.1 Death: MH random effects in the file
+    code, out, _ = run(str(rm5), "--tau2", "REML", "--format", "json")
+    death, hazard, _ = json.loads(out)
+    assert code == 0 and (death["method"], death["tau2_method"]) == ("IV", "REML")
+    assert (hazard["method"], hazard["model"]) == ("IV", "fixed")
+    rows = DICH.splitlines()
+    with_columns = (
+        "\n".join([f"{rows[0]},method,tau2_method"] + [f"{r},MH,REML" for r in rows[1:]]) + "\n"
+    )
+    path = str(write(tmp_path, with_columns, "t.csv"))
+    code, _, err = run(path)
+    assert code == 2 and "tau2 method REML is not available with MH" in err
+    code, out, _ = run(path, "--tau2", "REML", "--format", "json")
+    assert code == 0 and json.loads(out)["method"] == "IV"
+    code, out, _ = run(path, "--method", "MH", "--format", "json")
+    rec = json.loads(out)
+    assert code == 0 and (rec["method"], rec["tau2_method"]) == ("MH", "DL")
+
+
 def test_peto_random_effects_compute_the_estimator_asked_for(tmp_path: Path) -> None:
     """Peto random effects are inverse variance on Peto's log odds ratios (metafor's
     rma(measure="PETO"), meta's metabin(method="Peto")): the tau² asked for is the one
