@@ -13,6 +13,7 @@ import numpy as np
 
 from sysreview.effects.base import EffectSizes, FloatArray
 from sysreview.effects.dichotomous import double_zero, peto_components
+from sysreview.errors import InputError
 from sysreview.meta.batch import Batch
 from sysreview.meta.mantel_haenszel import mantel_haenszel, peto
 from sysreview.meta.pooling import PooledBatch, pool_batch
@@ -56,9 +57,9 @@ def settings_for(
     RevMan's Mantel-Haenszel random-effects model takes tau² by DerSimonian-Laird from
     Q about the MH estimate (Deeks & Higgins 2010); no other estimator is defined for
     it. So an explicit ``MH`` with a random-effects model and another tau² estimator
-    is refused, and when the method is left to its default, a random-effects model
-    with another estimator is pooled by inverse variance (and says so: the result's
-    ``method`` is ``IV``) instead of MH.
+    is refused (:class:`~sysreview.errors.InputError`, a ``ValueError``), and when the
+    method is left to its default, a random-effects model with another estimator is
+    pooled by inverse variance (and says so: the result's ``method`` is ``IV``).
     """
     mdl, tau2 = Model.parse(model), Tau2Method.parse(tau2_method)
     mh_tau2 = mdl is Model.RANDOM and tau2 is not Tau2Method.DL
@@ -69,7 +70,7 @@ def settings_for(
     else:
         mth = Method.parse(method)
         if mth is Method.MH and mh_tau2:
-            raise ValueError(
+            raise InputError(
                 f"Mantel-Haenszel random effects take tau² by DerSimonian-Laird (RevMan); "
                 f"tau2 method {tau2.value} is not available with MH: use method IV for a "
                 f"{tau2.value} random-effects model"
@@ -344,6 +345,8 @@ def meta_analyses(
             settings = replace(
                 settings_for(es, method, model, tau2_method, ci_method, level), tau2_ci=tau2_ci
             )
+        except InputError as exc:
+            raise InputError(f"{name}: {exc.message}" if name else exc.message) from None
         except ValueError as exc:
             raise ValueError(f"{name}: {exc}" if name else str(exc)) from None
         start = len(parts)
