@@ -574,4 +574,97 @@ for (fn in c("leave1out", "cumul")) for (mm in c("FE", "DL")) {
 sub_cases <- lapply(sub_cases, function(cs) { cs$args <- drop_nulls(cs$args); cs })
 write_ref("subgroups_sensitivity.json", sub_cases)
 
+# ===========================================================================
+# 6. edge_cases.json: one study, zero SDs, trim and fill that cannot estimate
+# ===========================================================================
+edge_cases <- list()
+add_edge <- function(name, dataset, setup, call, input, args, expected) {
+  edge_cases[[length(edge_cases) + 1L]] <<- list(
+    name = name, dataset = dataset, setup = setup, call = call, input = input,
+    args = drop_nulls(args), expected = drop_nulls(expected))
+}
+fit_expected <- function(res) {
+  pr <- predict(res)
+  list(estimate = num(res$b), se = num(res$se), zval = num(res$zval), pval = num(res$pval),
+       ci_lb = num(res$ci.lb), ci_ub = num(res$ci.ub), tau2 = num(res$tau2), i2 = num(res$I2),
+       h2 = num(res$H2), qe = num(res$QE), qep = num(res$QEp), k = as.integer(res$k),
+       test = as.character(res$test), pi_lb = num(pr$pi.lb), pi_ub = num(pr$pi.ub))
+}
+
+# --- one study (k = 1): metafor sets tau2 = 0, I2 = 0, H2 = 1, QE = 0, QEp = 1, and
+#     test = "z" (with a warning) when test = "knha" is asked for
+one_setup <- paste0(bcg_setup, "; dat <- dat[1, ]")
+env0 <- new_env(one_setup)
+one_inp <- bcg_input(env0$dat)
+for (m in c("FE", "DL", "REML", "PM")) for (t in tests) {
+  env <- new_env(one_setup)
+  call <- sprintf("res <- rma(yi, vi, data=dat, method='%s', test='%s')", m, t)
+  r <- run(call, env)
+  exp <- fit_expected(env$res); exp$warnings <- warn_of(r)
+  add_edge(sprintf("bcg1_%s_%s", tolower(m), t), "dat.bcg (first study)", one_setup, call,
+           one_inp, list(measure = "RR", method = m, test = t, level = 95), exp)
+}
+one_raw <- "dat <- dat.bcg[1, ]"
+for (m in c("RR", "OR", "RD")) {
+  env <- new_env(one_raw)
+  call <- sprintf("res <- rma.mh(ai=tpos, bi=tneg, ci=cpos, di=cneg, data=dat, measure='%s')", m)
+  r <- run(call, env)
+  exp <- fit_expected(env$res); exp$warnings <- warn_of(r)
+  add_edge(sprintf("bcg1_mh_%s", tolower(m)), "dat.bcg (first study)", one_raw, call,
+           bcg_input(env$dat, with_yivi = FALSE), list(model = "MH", measure = m, level = 95), exp)
+}
+env <- new_env(one_raw)
+call <- "res <- rma.peto(ai=tpos, bi=tneg, ci=cpos, di=cneg, data=dat)"
+r <- run(call, env)
+exp <- fit_expected(env$res); exp$warnings <- warn_of(r)
+add_edge("bcg1_peto", "dat.bcg (first study)", one_raw, call, bcg_input(env$dat, with_yivi = FALSE),
+         list(model = "PETO", measure = "PETO", level = 95), exp)
+
+# --- zero standard deviations: escalc takes a zero SD as given
+sd_setup <- paste0(
+  "dat <- data.frame(study=c('A', 'B', 'C', 'D'), m1i=c(10, 12, 11, 9), ",
+  "sd1i=c(0, 2, 3, 0), n1i=c(20, 25, 30, 15), m2i=c(9, 9.5, 10, 8), ",
+  "sd2i=c(2, 2.5, 3, 0), n2i=c(20, 25, 30, 16))")
+cont_args <- "m1i=m1i, sd1i=sd1i, n1i=n1i, m2i=m2i, sd2i=sd2i, n2i=n2i, data=dat, slab=study"
+env0 <- new_env(sd_setup)
+sd_inp <- list(study = A(env0$dat$study), m1i = A(env0$dat$m1i), sd1i = A(env0$dat$sd1i),
+               n1i = A(as.integer(env0$dat$n1i)), m2i = A(env0$dat$m2i),
+               sd2i = A(env0$dat$sd2i), n2i = A(as.integer(env0$dat$n2i)))
+for (m in c("MD", "SMD")) {
+  env <- new_env(sd_setup)
+  call <- sprintf("es <- escalc(measure='%s', %s)", m, cont_args)
+  r <- run(call, env)
+  exp <- list(yi = A(as.numeric(env$es$yi)), vi = A(as.numeric(env$es$vi)))
+  exp$warnings <- warn_of(r)
+  add_edge(sprintf("zero_sd_%s_escalc", tolower(m)), "constructed", sd_setup, call, sd_inp,
+           list(measure = m), exp)
+  # pooled: metafor drops an NA yi (SMD, both SDs 0) with a warning, and cannot weight
+  # a zero vi (MD, both SDs 0: "Division by zero"), so study D is left out of the fit
+  env <- new_env(sd_setup)
+  call <- sprintf("es <- escalc(measure='%s', %s); res <- rma(yi, vi, data=es, subset=1:3, method='DL')", m, cont_args)
+  r <- run(call, env)
+  exp <- fit_expected(env$res); exp$weights <- A(as.numeric(weights(env$res)))
+  exp$warnings <- warn_of(r)
+  env2 <- new_env(sd_setup)
+  err <- try_run(sprintf("es <- escalc(measure='%s', %s); res <- rma(yi, vi, data=es, method='DL')", m, cont_args), env2)
+  exp$all_four_error <- attr(err, "error")
+  add_edge(sprintf("zero_sd_%s_dl", tolower(m)), "constructed", sd_setup, call, sd_inp,
+           list(measure = m, method = "DL", test = "z", level = 95), exp)
+}
+
+# --- trim and fill that cannot estimate: metafor stops with an R error
+tf_setup <- "dat <- data.frame(yi=c(0.9, 0.7, 0.5, 0.6, 0.4, 0.3, 0.35, 0.2, 0.25, 0.2), vi=c(0.5, 0.45, 0.4, 0.35, 0.3, 0.25, 0.2, 0.15, 0.12, 0.1))"
+tf_inp <- list(yi = A(c(0.9, 0.7, 0.5, 0.6, 0.4, 0.3, 0.35, 0.2, 0.25, 0.2)),
+               vi = A(c(0.5, 0.45, 0.4, 0.35, 0.3, 0.25, 0.2, 0.15, 0.12, 0.1)))
+for (cs in list(
+  list(name = "trimfill_q0_undefined", call = "res <- rma(yi, vi, data=dat, method='FE'); tf <- trimfill(res, estimator='Q0')"),
+  list(name = "trimfill_equal_vi", call = "res <- rma(yi, rep(0.2, 10), data=dat, method='FE'); tf <- trimfill(res)")
+)) {
+  env <- new_env(tf_setup)
+  err <- try_run(cs$call, env)
+  add_edge(cs$name, "constructed", tf_setup, cs$call, tf_inp, list(test = "trimfill"),
+           list(error = attr(err, "error")))
+}
+write_ref("edge_cases.json", edge_cases)
+
 cat("done\n")

@@ -1,4 +1,4 @@
-"""Read a per-study analysis table (CSV) into effect sizes, one set per analysis.
+"""Read the data of ``sysreview pool``: a per-study table (CSV) or a RevMan 5 file.
 
 The table has a ``study`` column, optionally ``subgroup`` and a grouping column,
 and one family of data columns:
@@ -7,11 +7,18 @@ and one family of data columns:
 * dichotomous: ``events_e, n_e, events_c, n_c``
 * generic inverse variance: ``estimate, se``
 
-Several families may be present (e.g. ``sysreview analyse``'s ``analysis_data.csv``,
-which holds continuous and dichotomous analyses in one table). Optional settings
-columns (:data:`SETTINGS`: ``measure, method, model, tau2_method, ci_method, level,
-convention``) give each analysis its own options; they must hold one value per
-analysis, and an option given by the caller overrides them.
+The data columns may also carry metafor's names (``m1i, sd1i, n1i, m2i, sd2i, n2i``;
+``ai, n1i, ci, n2i``; ``yi`` with ``sei`` or ``vi``; ``slab`` for the study) or
+RevMan's (``mean_1 ... total_2``, ``events_1``, ``se``), in any case: see
+:data:`ALIASES`. Several families may be present (e.g. ``sysreview analyse``'s
+``analysis_data.csv``, which holds continuous and dichotomous analyses in one table).
+Optional settings columns (:data:`SETTINGS`: ``measure, method, model, tau2_method,
+ci_method, level, convention, log_scale``) give each analysis its own options; they
+must hold one value per analysis, and an option given by the caller overrides them.
+
+A RevMan 5 review (``.rm5``, recognised by its name or its XML content) is read by
+:mod:`sysreview.revman`: every analysis (outcome) of the review becomes one analysis,
+with RevMan's data, subgroups and settings (:func:`sysreview.revman.tables.review_tables`).
 
 Every problem is reported as an :class:`~sysreview.errors.InputError` naming the
 file, the row (the line number in the file, header = 1) and the column. A text cell
@@ -33,29 +40,42 @@ from typing import Any
 import numpy as np
 
 from sysreview.cells import QUOTE, restore
-from sysreview.effects import (
-    EffectSizes,
-    dichotomous_effects,
-    generic_effects,
-    mean_difference,
-    standardized_mean_difference,
-)
 from sysreview.effects.base import FloatArray
 from sysreview.errors import InputError
-from sysreview.vocab import CIMethod, Convention, Measure, Method, Model, Tau2Method
+from sysreview.vocab import Measure
 
 CONTINUOUS = ("mean_e", "sd_e", "n_e", "mean_c", "sd_c", "n_c")
 DICHOTOMOUS = ("events_e", "n_e", "events_c", "n_c")
 GENERIC = ("estimate", "se")
 MISSING = {"", "na", "nan", "n/a", "."}
 NON_NEGATIVE = {"n_e", "n_c", "events_e", "events_c", "sd_e", "sd_c", "se"}
-SETTINGS = ("measure", "method", "model", "tau2_method", "ci_method", "level", "convention")
+SETTINGS = (
+    "measure", "method", "model", "tau2_method", "ci_method", "level", "convention", "log_scale",
+)  # fmt: skip
 """Optional per-analysis settings columns, named as in ``sysreview pool --format json``."""
+ALIASES: dict[str, str] = {
+    # metafor's escalc arguments
+    "m1i": "mean_e", "sd1i": "sd_e", "n1i": "n_e", "m2i": "mean_c", "sd2i": "sd_c",
+    "n2i": "n_c", "ai": "events_e", "ci": "events_c", "yi": "estimate", "sei": "se",
+    "slab": "study",
+    # RevMan 5's data attributes (MEAN_1, TOTAL_1, EVENTS_1, ESTIMATE, SE, ...)
+    "mean_1": "mean_e", "sd_1": "sd_e", "total_1": "n_e", "mean_2": "mean_c",
+    "sd_2": "sd_c", "total_2": "n_c", "events_1": "events_e", "events_2": "events_c",
+}  # fmt: skip
+"""Other names of the data columns (matched in any case), and the column each one is.
+
+metafor's ``vi`` (a sampling variance) is read as ``se = sqrt(vi)`` when the table has
+no standard error column."""
 
 
 @dataclass(frozen=True)
 class TableAnalysis:
-    """The rows of one analysis: its label, studies, subgroups and numeric columns."""
+    """The rows of one analysis: its label, studies, subgroups and numeric columns.
+
+    ``rows`` holds the file line of each study (empty for a RevMan file, whose
+    studies are named by their analysis and study instead); ``settings`` the analysis's
+    :data:`SETTINGS` as written.
+    """
 
     label: str | None
     studies: tuple[str, ...]
@@ -63,23 +83,6 @@ class TableAnalysis:
     columns: dict[str, FloatArray]
     rows: tuple[int, ...]
     settings: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class PoolOptions:
-    """The options one analysis is pooled with (see :func:`resolve_options`)."""
-
-    measure: Measure
-    method: Method | None
-    model: Model
-    tau2_method: Tau2Method
-    ci_method: CIMethod
-    level: float
-    convention: Convention
-
-    def pooling(self) -> tuple[Method | None, Model, Tau2Method, CIMethod, float]:
-        """The options :func:`sysreview.meta.meta_analyses` takes, as a hashable key."""
-        return (self.method, self.model, self.tau2_method, self.ci_method, self.level)
 
 
 def _number(text: str, source: str, line: int, column: str) -> float:
@@ -128,31 +131,35 @@ def data_columns(header: Sequence[str], measure: Measure | None, source: str) ->
     return families[0]
 
 
-def default_measure(columns: tuple[str, ...]) -> Measure:
-    """RevMan's default measure for the data type: MD, RR or generic."""
-    if columns == CONTINUOUS:
-        return Measure.MD
-    return Measure.RR if columns == DICHOTOMOUS else Measure.GIV
-
-
 def read_table(
     path: str | Path, measure: Measure | None = None, by: str | None = None
 ) -> tuple[tuple[str, ...], list[TableAnalysis]]:
-    """Read the CSV at ``path``: the default data columns and one entry per analysis.
+    """Read the CSV (or RevMan file) at ``path``: default data columns, one entry per analysis.
 
     The default data columns are those ``measure`` needs, else the first complete
     family of the header; every complete family is read into each analysis's
-    ``columns``, and the :data:`SETTINGS` columns into its ``settings``.
+    ``columns``, and the :data:`SETTINGS` columns into its ``settings``. A RevMan 5
+    file gives one analysis per outcome, labelled ``"<comparison>.<outcome> <name>"``
+    as RevMan numbers its analyses; ``by`` does not apply to it.
     """
     source = str(path)
-    quoted = True  # may a text cell start with a protective apostrophe (sysreview.cells)?
     try:
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            content = handle.read()
-        fast = _plain_rows(content)
-        quoted = QUOTE in content
+        data = Path(path).read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror}", source=source) from None
+    if is_revman(path, data):
+        if by is not None:
+            raise InputError(
+                "--by groups the rows of a CSV table; the analyses of a RevMan file are "
+                "its outcomes",
+                source=source,
+            )
+        from sysreview.revman.tables import read_review_tables
+
+        return read_review_tables(data, source)
+    quoted = QUOTE.encode() in data  # may a text cell carry the tool's protective "'"?
+    try:
+        fast = _plain_rows(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         fast = None  # read again below, as a stream, to report the first problem
     if fast is not None:
@@ -170,10 +177,11 @@ def read_table(
         cells = [list(column) for column in zip(*rows, strict=True)] if rows else []
     if not header:
         raise InputError("empty file", source=source)
+    header, shown = canonical_header(header, source)
     columns = data_columns(header, measure, source)
     if by is not None and by not in header:
         raise InputError(
-            f"--by column {by!r} not found; columns are {', '.join(header)}", source=source, line=1
+            f"--by column {by!r} not found; columns are {', '.join(shown)}", source=source, line=1
         )
     index = {name: i for i, name in enumerate(header)}
     if not lines:
@@ -185,11 +193,15 @@ def read_table(
     studies = [cell.strip() for cell in cells[index["study"]]]
     if not all(studies):
         line = lines[studies.index("")]
-        raise InputError("empty study label", source=source, line=line, column="study")
+        raise InputError(
+            "empty study label", source=source, line=line, column=shown[index["study"]]
+        )
     present = set(header)
     families = [f for f in (CONTINUOUS, DICHOTOMOUS, GENERIC) if set(f) <= present]
     read = tuple(dict.fromkeys((*columns, *(c for f in families for c in f))))
-    values = {c: _column(cells[index[c]], lines, c, source) for c in read}
+    values = {c: _column(cells[index[c]], lines, c, source, shown[index[c]]) for c in read}
+    if "se" in values and shown[index["se"]].strip().lower() == "vi":
+        values["se"] = np.sqrt(values["se"])  # metafor's sampling variance
     options = [c for c in SETTINGS if c in index]
     subgroups = [cell.strip() for cell in cells[index["subgroup"]]] if "subgroup" in index else None
     keys = [cell.strip() for cell in cells[index[by]]] if by is not None else [None] * len(lines)
@@ -224,6 +236,48 @@ def read_table(
             )
         )
     return columns, analyses
+
+
+def is_revman(path: str | Path, data: bytes) -> bool:
+    """Whether the file is a RevMan 5 review: named ``*.rm5``, or XML (a CSV never
+    starts with ``<``)."""
+    return Path(path).suffix.lower() == ".rm5" or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<"
+
+
+_KNOWN = frozenset((*CONTINUOUS, *DICHOTOMOUS, *GENERIC, "study", "subgroup", *SETTINGS))
+
+
+def canonical_header(header: Sequence[str], source: str) -> tuple[list[str], list[str]]:
+    """The header with every data column under its own name (:data:`ALIASES`).
+
+    Returns the renamed header and the header as written (for messages). Names of
+    data, study, subgroup and settings columns are matched in any case; other columns
+    (e.g. the ``--by`` column) keep their name. metafor's ``vi`` stands in for ``se``
+    when there is no standard-error column.
+
+    Examples
+    --------
+    >>> canonical_header(["Study", "yi", "VI", "outcome"], "t.csv")[0]
+    ['study', 'estimate', 'se', 'outcome']
+    """
+    keys = [h.strip().lower() for h in header]
+    has_se = any(ALIASES.get(k, k) == "se" for k in keys)
+    names: list[str] = []
+    for name, key in zip(header, keys, strict=True):
+        if key == "vi" and not has_se:
+            key = "se"
+        names.append(ALIASES.get(key, key) if key in ALIASES or key in _KNOWN else name)
+    seen: dict[str, str] = {}
+    for name, written in zip(names, header, strict=True):
+        if name in _KNOWN and name in seen:
+            raise InputError(
+                f"columns {seen[name]!r} and {written!r} are both the {name} column",
+                source=source,
+                line=1,
+                column=written,
+            )
+        seen.setdefault(name, written)
+    return names, list(header)
 
 
 def _plain_rows(text: str) -> tuple[list[str], list[list[str]], list[int]] | None:
@@ -296,49 +350,6 @@ def _settings(
     return out
 
 
-def resolve_options(
-    table: TableAnalysis,
-    given: dict[str, object],
-    default_columns: tuple[str, ...],
-    source: str,
-) -> PoolOptions:
-    """The options of one analysis: the caller's, else the table's column, else defaults.
-
-    ``given`` maps :data:`SETTINGS` names to parsed values or ``None`` (not given).
-    Defaults are RevMan's: the data type's measure (:func:`default_measure`), the
-    measure's default method, random effects, DL, Wald z, 95% and the RevMan convention.
-    """
-    parsers: dict[str, Any] = {
-        "measure": Measure.parse,
-        "method": Method.parse,
-        "model": Model.parse,
-        "tau2_method": Tau2Method.parse,
-        "ci_method": CIMethod.parse,
-        "level": float,
-        "convention": Convention.parse,
-    }
-    defaults: dict[str, object] = {
-        "measure": default_measure(default_columns),
-        "method": None,
-        "model": Model.RANDOM,
-        "tau2_method": Tau2Method.DL,
-        "ci_method": CIMethod.Z,
-        "level": 95.0,
-        "convention": Convention.REVMAN,
-    }
-    chosen: dict[str, Any] = {}
-    for name, parse in parsers.items():
-        value = given.get(name)
-        if value is None and name in table.settings:
-            text = table.settings[name]
-            try:
-                value = parse(text)
-            except ValueError as exc:
-                raise InputError(str(exc), source=source, line=table.rows[0], column=name) from None
-        chosen[name] = defaults[name] if value is None else value
-    return PoolOptions(**chosen)
-
-
 def _data_rows(reader: Any, width: int, source: str) -> tuple[list[list[str]], list[int]]:
     """Non-blank rows with the file line each ends on; each must have ``width`` fields."""
     rows: list[list[str]] = []
@@ -354,114 +365,23 @@ def _data_rows(reader: Any, width: int, source: str) -> tuple[list[list[str]], l
     return rows, lines
 
 
-def _column(cells: list[str], lines: list[int], name: str, source: str) -> FloatArray:
-    """One numeric column: parsed by numpy in one pass, cell by cell only on trouble."""
+def _column(
+    cells: list[str], lines: list[int], name: str, source: str, shown: str | None = None
+) -> FloatArray:
+    """One numeric column: parsed by numpy in one pass, cell by cell only on trouble.
+
+    ``name`` is the column's own name, ``shown`` the name in the file (for messages).
+    """
+    shown = name if shown is None else shown
     try:
         values = np.array(cells, dtype=float)
     except ValueError:
         values = np.array(
-            [_number(cell, source, line, name) for cell, line in zip(cells, lines, strict=True)]
+            [_number(cell, source, line, shown) for cell, line in zip(cells, lines, strict=True)]
         )
     if name in NON_NEGATIVE:
         for i in np.flatnonzero(values < 0):
             raise InputError(
-                f"must not be negative: {cells[i]!r}", source=source, line=lines[i], column=name
+                f"must not be negative: {cells[i]!r}", source=source, line=lines[i], column=shown
             )
     return values
-
-
-def effects_of(
-    table: TableAnalysis, measure: Measure, convention: Convention, log_scale: bool, source: str
-) -> EffectSizes:
-    """Compute the effect sizes of one analysis of the table."""
-    c = table.columns
-    wanted = (
-        CONTINUOUS if measure.is_continuous else DICHOTOMOUS if measure.is_dichotomous else GENERIC
-    )
-    missing = [n for n in wanted if n not in c]
-    if missing:
-        where = "" if table.label is None else f"analysis {table.label!r}: "
-        raise InputError(
-            f"{where}measure {measure.value} needs columns {', '.join(wanted)}; "
-            f"missing {', '.join(missing)}",
-            source=source,
-            line=table.rows[0],
-        )
-    try:
-        if measure is Measure.MD or measure is Measure.SMD:
-            f = mean_difference if measure is Measure.MD else standardized_mean_difference
-            return f(*(c[n] for n in CONTINUOUS), studies=table.studies, convention=convention)
-        if measure.is_dichotomous:
-            _check_events(table, source)
-            ai, n1i, ci, n2i = (c[n] for n in DICHOTOMOUS)
-            return dichotomous_effects(
-                ai, n1i, ci, n2i, measure, studies=table.studies, convention=convention
-            )
-        return generic_effects(
-            c["estimate"],
-            c["se"],
-            log_scale=log_scale,
-            studies=table.studies,
-            convention=convention,
-        )
-    except InputError as exc:
-        raise InputError(exc.message, source=source, line=exc.line, column=exc.column) from None
-
-
-def effects_all(
-    tables: Sequence[TableAnalysis],
-    options: Sequence[PoolOptions],
-    log_scale: bool,
-    source: str,
-) -> list[EffectSizes]:
-    """:func:`effects_of` for every analysis, the same values, computed in one pass.
-
-    When every analysis is continuous with the same measure and convention, the
-    per-study formulas (elementwise, so each study's value does not depend on its
-    neighbours) run once over all studies, which are then split per analysis.
-    Otherwise each analysis is computed on its own.
-    """
-    same = {(o.measure, o.convention) for o in options}
-    batched = (
-        len(same) == 1
-        and next(iter(same))[0] in (Measure.MD, Measure.SMD)
-        and all(n in t.columns for t in tables for n in CONTINUOUS)
-    )
-    if not batched:
-        return [
-            effects_of(t, o.measure, o.convention, log_scale, source)
-            for t, o in zip(tables, options, strict=True)
-        ]
-    measure, convention = next(iter(same))
-    f = mean_difference if measure is Measure.MD else standardized_mean_difference
-    arms = [np.concatenate([t.columns[n] for t in tables]) for n in CONTINUOUS]
-    studies = tuple(s for t in tables for s in t.studies)
-    es = f(*arms, studies=studies, convention=convention)
-    bounds = np.cumsum([0, *(len(t.studies) for t in tables)]).tolist()
-    return [
-        EffectSizes(
-            es.measure,
-            es.convention,
-            es.studies[a:b],
-            es.yi[a:b],
-            es.vi[a:b],
-            es.reasons[a:b],
-            log_scale=es.log_scale,
-            n1i=es.n1i[a:b],
-            n2i=es.n2i[a:b],
-        )
-        for a, b in itertools.pairwise(bounds)
-    ]
-
-
-def _check_events(table: TableAnalysis, source: str) -> None:
-    c = table.columns
-    for i, line in enumerate(table.rows):
-        for events, total in (("events_e", "n_e"), ("events_c", "n_c")):
-            if c[events][i] > c[total][i]:
-                raise InputError(
-                    f"{c[events][i]:g} events but only {c[total][i]:g} participants",
-                    source=source,
-                    line=line,
-                    column=events,
-                )

@@ -593,7 +593,9 @@ def main_callback() -> None:
 
 @app.command()
 def pool(
-    data: Annotated[Path, typer.Argument(help="CSV with study and data columns.")],
+    data: Annotated[
+        Path, typer.Argument(help="CSV with study and data columns, or a RevMan 5 file (.rm5).")
+    ],
     measure: Annotated[str | None, typer.Option(help="MD|SMD|RR|OR|RD|PETO_OR|GIV")] = None,
     method: Annotated[str | None, typer.Option(help="IV|MH|PETO (default: RevMan's)")] = None,
     model: Annotated[str | None, typer.Option(help="random|fixed (default: random)")] = None,
@@ -613,9 +615,10 @@ def pool(
 ) -> None:
     """Pool the studies of DATA (per-arm means/SDs/Ns, events/Ns, or estimate/SE).
 
-    Columns measure, method, model, tau2_method, ci_method, level and convention,
-    when present, set each analysis's options (one value per analysis); an option
-    given here overrides them.
+    Columns measure, method, model, tau2_method, ci_method, level, convention and
+    log_scale, when present, set each analysis's options (one value per analysis); an
+    option given here overrides them. A RevMan 5 file is pooled analysis by analysis
+    with RevMan's settings, which options given here override in the same way.
     """
     from sysreview.commands.pool_fast import run_pool
 

@@ -1,22 +1,35 @@
 """Every analysis stored in RevMan 5 files, recomputed and compared number for number.
 
 The ``.rm5`` files in ``../shared/golden/revman/`` hold RevMan's own results as Java
-doubles. We compare estimates, CIs, Z, Chi², df, I², tau², study weights and the
-test for subgroup differences to 1e-6 relative (a value that is stored as an exact
-zero is compared absolutely). P-values are compared to 1e-6 absolutely: RevMan
-computes them as ``1 - cdf`` in double precision, so tiny ones are only accurate to
-about 1e-15 absolutely and can even be stored negative (e.g. ``-1.55E-15``).
+doubles. Two entry points are checked against them:
+
+* the library: effect sizes built here from the outcome's data, pooled by
+  :func:`sysreview.meta.meta_analysis`;
+* the command a user runs, ``sysreview pool FILE.rm5 --format json``, through the
+  console script's own code path (:func:`sysreview.entry.main`, the fast path) and
+  through the Typer command (``CliRunner``), which must write the same text.
+
+Both are compared by :mod:`tests.reference.revman_records`: estimates, CIs, Z, Chi²,
+df, I², tau², study weights and the test for subgroup differences to 1e-9 relative
+(closed forms; a value stored as an exact zero is compared absolutely). P-values are
+compared to 1e-6 absolutely: RevMan computes them as ``1 - cdf`` with its own
+distribution functions, which agree with exact ones to about 5e-7 here (and store tiny
+ones only to about 1e-15 absolutely, even negative, e.g. ``-1.55E-15``). An analysis
+with no estimable study is "not estimable" (``k = 0`` and a reason), as in RevMan; one
+with a single estimable study has that study as its total, tau² = 0 and Q = 0 on 0 df.
 """
 
 from __future__ import annotations
 
-import math
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
+from sysreview.cli import app
 from sysreview.effects import (
     EffectSizes,
     dichotomous_effects,
@@ -24,13 +37,12 @@ from sysreview.effects import (
     mean_difference,
     standardized_mean_difference,
 )
-from sysreview.errors import TooFewStudiesError
 from sysreview.meta import MetaAnalysis, meta_analysis
-from sysreview.revman import Outcome, StoredPooled, read_rm5
+from sysreview.meta.export import analysis_record
+from sysreview.revman import Outcome, read_rm5
 from tests.conftest import SHARED, shared_path
+from tests.reference import revman_records
 
-REL = 1e-6
-P_ABS = 1e-6
 GOLDEN = SHARED / "golden" / "revman"
 
 
@@ -74,76 +86,17 @@ def analyse(o: Outcome) -> MetaAnalysis:
     )
 
 
-def close(ours: float, theirs: float | None) -> bool:
-    if theirs is None:
-        return True
-    if theirs == 0.0 or abs(theirs) < 1e-12:
-        return abs(ours) <= REL
-    return math.isclose(ours, theirs, rel_tol=REL)
-
-
-def mismatches(res: MetaAnalysis, stored: StoredPooled, random: bool) -> list[str]:
-    """Names of the pooled fields that differ from RevMan's."""
-    pairs = {
-        "effect_size": (res.display(res.estimate), stored.effect_size),
-        "ci_start": (res.display(res.ci_low), stored.ci_start),
-        "ci_end": (res.display(res.ci_high), stored.ci_end),
-        "z": (abs(res.statistic), stored.z),
-    }
-    bad = [f"{n}: ours {a!r} RevMan {b!r}" for n, (a, b) in pairs.items() if not close(a, b)]
-    if stored.p_z is not None and abs(res.p - stored.p_z) > P_ABS:
-        bad.append(f"p_z: ours {res.p!r} RevMan {stored.p_z!r}")
-    if res.df > 0:
-        het = {"chi2": (res.q, stored.chi2), "df": (float(res.df), stored.df)}
-        if random:
-            het["tau2"] = (res.tau2, stored.tau2)
-        bad += [f"{n}: ours {a!r} RevMan {b!r}" for n, (a, b) in het.items() if not close(a, b)]
-        if stored.i2 is not None and abs(res.i2 - stored.i2) > REL * 100:
-            bad.append(f"i2: ours {res.i2!r} RevMan {stored.i2!r}")
-        if stored.p_chi2 is not None and abs(res.p_q - stored.p_chi2) > P_ABS:
-            bad.append(f"p_chi2: ours {res.p_q!r} RevMan {stored.p_chi2!r}")
-    return bad
-
-
-def study_mismatches(o: Outcome, res: MetaAnalysis) -> list[str]:
-    """Per-study estimates, CIs, SEs and weights that differ from RevMan's."""
-    low, high = res.effects.ci(res.level)
-    bad = []
-    for i, row in enumerate(o.studies):
-        if (res.effects.reasons[i] is None) != row.estimable:
-            bad.append(
-                f"{row.study_id}: estimable ours {res.effects.reasons[i]!r} RevMan {row.estimable}"
-            )
-            continue
-        if not row.estimable or row.stored is None:
-            continue
-        checks = {
-            "effect_size": (res.display(res.effects.yi[i]), row.stored.effect_size),
-            "ci_start": (res.display(low[i]), row.stored.ci_start),
-            "ci_end": (res.display(high[i]), row.stored.ci_end),
-        }
-        if row.stored.se is not None:
-            checks["se"] = (float(res.effects.sei[i]), row.stored.se)
-        if o.totals == "YES" and row.stored.weight is not None:
-            checks["weight"] = (float(res.weights[i]), row.stored.weight)
-        bad += [
-            f"{row.study_id} {n}: ours {a!r} RevMan {b!r}"
-            for n, (a, b) in checks.items()
-            if not close(a, b)
-        ]
-    return bad
-
-
 def golden_outcomes() -> Iterator[tuple[str, Outcome]]:
     if not GOLDEN.exists():
         return
     for path in sorted(GOLDEN.glob("*.rm5")):
         for o in read_rm5(path).outcomes():
-            if o.totals != "NO" and o.studies and o.stored is not None:
+            if revman_records.compared(o):
                 yield path.name, o
 
 
 CASES = list(golden_outcomes())
+FILES = sorted(GOLDEN.glob("*.rm5")) if GOLDEN.exists() else []
 
 
 @pytest.fixture(autouse=True)
@@ -152,34 +105,69 @@ def _needs_shared() -> None:
 
 
 def test_golden_corpus_is_complete() -> None:
-    """The corpus holds what the issue promises: 17 files, ~450 comparable analyses."""
+    """17 files; 482 analyses with study rows and stored results, 451 of them poolable
+    (the other 31: TOTALS="SUB" outcomes of one study without subgroups)."""
     assert len(list(Path(GOLDEN).glob("*.rm5"))) == 17
     assert len(CASES) == 482
+    assert sum(revman_records.poolable(o) for _, o in CASES) == 451
 
 
 @pytest.mark.parametrize(("name", "outcome"), CASES, ids=[f"{n}:{o.id}" for n, o in CASES])
 def test_revman_analysis(name: str, outcome: Outcome) -> None:
-    if not any(row.estimable for row in outcome.studies):
-        with pytest.raises(TooFewStudiesError):
-            analyse(outcome)
-        return
-    res = analyse(outcome)
-    bad = study_mismatches(outcome, res)
-    if outcome.totals == "YES" and outcome.estimable:
-        bad += mismatches(res, outcome.stored, outcome.random) if outcome.stored else []
-    for sub_res, sub in zip(res.subgroups, outcome.subgroups, strict=True):
-        if sub.stored is not None and sub.estimable and sub_res.k > 0:
-            bad += [
-                f"subgroup {sub.no} {b}" for b in mismatches(sub_res, sub.stored, outcome.random)
-            ]
-    if outcome.totals == "YES" and outcome.subgroups and outcome.subgroup_test is not None:
-        q, p_q, i2_q = outcome.subgroup_test
-        test = res.subgroup_test
-        if test is None:  # fewer than two estimable subgroups: RevMan stores Q = 0
-            assert q == 0.0, f"RevMan tested subgroups ({q}) where we could not"
-        elif not close(test.q, q) or abs(test.p - p_q) > P_ABS or abs(test.i2 - i2_q) > REL * 100:
-            bad.append(f"subgroup test: ours {test} RevMan {(q, p_q, i2_q)}")
+    """The library: RevMan's numbers from effect sizes and ``meta_analysis``."""
+    record = analysis_record(analyse(outcome))
+    bad = revman_records.mismatches(record, outcome)
     assert not bad, f"{name} {outcome.id} {outcome.name!r}:\n" + "\n".join(bad)
+
+
+@pytest.fixture(scope="module")
+def pooled_by_cli() -> dict[str, list[dict[str, object]]]:
+    """``sysreview pool FILE.rm5 --format json`` for every golden file, run by the
+    console script's entry point (:func:`sysreview.entry.main`), in this process."""
+    import contextlib
+    import io
+    import sys
+
+    from sysreview.entry import main
+
+    out: dict[str, list[dict[str, object]]] = {}
+    for path in FILES:
+        stdout = io.StringIO()
+        argv = ["sysreview", "pool", str(path), "--format", "json"]
+        with contextlib.redirect_stdout(stdout), pytest.MonkeyPatch.context() as patch:
+            patch.setattr(sys, "argv", argv)
+            with pytest.raises(SystemExit) as done:
+                main()
+        assert done.value.code == 0, path
+        out[path.name] = json.loads(stdout.getvalue())
+    return out
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_revman_file_through_the_command(
+    path: Path, pooled_by_cli: dict[str, list[dict[str, object]]]
+) -> None:
+    """``sysreview pool FILE.rm5``: every analysis of the file, in order, number for number."""
+    records = pooled_by_cli[path.name]
+    outcomes = list(read_rm5(path).outcomes())
+    assert len(records) == len(outcomes)
+    bad = []
+    for record, outcome in zip(records, outcomes, strict=True):
+        assert str(record["analysis"]).split(" ")[0].count(".") == 1
+        if revman_records.compared(outcome):
+            bad += [f"{outcome.id} {b}" for b in revman_records.mismatches(record, outcome)]
+        elif not outcome.studies:  # an outcome without data is reported, not dropped
+            assert record["k"] == 0 and record["reason"] == "no studies"
+    assert not bad, f"{path.name}:\n" + "\n".join(bad)
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_typer_command_writes_the_same(
+    path: Path, pooled_by_cli: dict[str, list[dict[str, object]]]
+) -> None:
+    result = CliRunner().invoke(app, ["pool", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == pooled_by_cli[path.name]
 
 
 def test_every_measure_and_method_is_covered() -> None:

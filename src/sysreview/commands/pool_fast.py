@@ -66,8 +66,8 @@ def run_pool(
     Failures are reported by :func:`~sysreview.commands.output.fail` (one line per
     problem on stderr, :class:`typer.Exit` with status 2).
     """
-    from sysreview.analysis_table import effects_all, read_table, resolve_options
-    from sysreview.meta import meta_analyses
+    from sysreview.analysis_pool import pool_tables, resolve_options
+    from sysreview.analysis_table import read_table
     from sysreview.meta.export import records_json
     from sysreview.vocab import CIMethod, Convention, Measure, Method, Model, Tau2Method
 
@@ -82,6 +82,7 @@ def run_pool(
             "ci_method": None if ci is None else CIMethod.parse(ci),
             "level": level,
             "convention": None if convention is None else Convention.parse(convention),
+            "log_scale": True if log_scale else None,
         }
     except ValueError as exc:
         fail(str(exc))
@@ -91,39 +92,13 @@ def run_pool(
             options = [resolve_options(t, given, columns, str(data)) for t in tables]
         else:  # then every analysis has the same options
             options = [resolve_options(tables[0], given, columns, str(data))] * len(tables)
-        effects = effects_all(tables, options, log_scale, str(data))
-        for t, es in zip(tables, effects, strict=True):
-            if int(es.estimable.sum()) < 2:
-                where = f"analysis {t.label!r}: " if t.label is not None else ""
-                not_ok = [f"{s} ({r})" for s, r in zip(es.studies, es.reasons, strict=True) if r]
-                detail = f"; not estimable: {', '.join(not_ok)}" if not_ok else ""
-                fail(f"{data}: {where}fewer than 2 estimable studies{detail}")
-        # analyses sharing options are pooled together in one vectorised pass
-        batches: dict[tuple[object, ...], list[int]] = {}
-        for i, o in enumerate(options):
-            batches.setdefault(o.pooling(), []).append(i)
-        results: list[MetaAnalysis | None] = [None] * len(tables)
-        for members in batches.values():
-            first = options[members[0]]
-            pooled = meta_analyses(
-                [effects[i] for i in members],
-                method=first.method,
-                model=first.model,
-                tau2_method=first.tau2_method,
-                ci_method=first.ci_method,
-                level=first.level,
-                subgroups=[tables[i].subgroups for i in members],
-                labels=[tables[i].label for i in members],
-                tau2_ci=False,  # not part of the output
-            )
-            for i, res in zip(members, pooled, strict=True):
-                results[i] = res
-        done = [r for r in results if r is not None]
+        done = pool_tables(tables, options, str(data))
     except (SysreviewError, ValueError) as exc:
         fail(str(exc))
+    labelled = tables[0].label is not None  # --by, or the outcomes of a RevMan file
     if output_format is OutputFormat.json:
-        if by is None or len(done) < PARALLEL_JSON_MIN or _cpus() < 2:
-            stream.write(records_json(done, by=by is not None))
+        if not labelled or len(done) < PARALLEL_JSON_MIN or _cpus() < 2:
+            stream.write(records_json(done, by=labelled))
         else:
             head, rest = _analyses_json_in_two(done)
             stream.write("[")

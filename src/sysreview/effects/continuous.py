@@ -29,11 +29,29 @@ from sysreview.vocab import Convention, Measure
 
 
 def _continuous_reasons(
-    m1: FloatArray, sd1: FloatArray, n1: FloatArray, m2: FloatArray, sd2: FloatArray, n2: FloatArray
+    m1: FloatArray,
+    sd1: FloatArray,
+    n1: FloatArray,
+    m2: FloatArray,
+    sd2: FloatArray,
+    n2: FloatArray,
+    *,
+    convention: Convention = Convention.REVMAN,
 ) -> list[str | None]:
-    """Why each study is not estimable from means, SDs and Ns (``None`` if it is)."""
+    """Why each study is not estimable from means, SDs and Ns (``None`` if it is).
+
+    RevMan needs both SDs greater than 0. metafor's ``escalc`` takes a zero SD as
+    given: the study is estimable while its variance is positive (MD: one SD > 0; SMD:
+    a pooled SD > 0), and a study whose SDs are both 0 has no finite SMD (``escalc``
+    gives NA) and an MD of variance 0, which ``rma`` cannot weight ("Division by zero
+    when computing the inverse variance weights"), so it is not estimable either way.
+    """
     with np.errstate(invalid="ignore"):
-        fine = (n1 >= 2) & (n2 >= 2) & (sd1 > 0) & (sd2 > 0) & np.isfinite(m1) & np.isfinite(m2)
+        if convention is Convention.METAFOR:
+            sd_ok = (sd1 >= 0) & (sd2 >= 0) & ((sd1 > 0) | (sd2 > 0))
+        else:
+            sd_ok = (sd1 > 0) & (sd2 > 0)
+        fine = (n1 >= 2) & (n2 >= 2) & sd_ok & np.isfinite(m1) & np.isfinite(m2)
     reasons: list[str | None] = [None] * m1.size
     for i in np.flatnonzero(~fine):
         values = (m1[i], sd1[i], n1[i], m2[i], sd2[i], n2[i])
@@ -43,6 +61,8 @@ def _continuous_reasons(
             reasons[i] = f"missing {', '.join(missing)}"
         elif n1[i] < 2 or n2[i] < 2:
             reasons[i] = "fewer than 2 participants in a group"
+        elif convention is Convention.METAFOR and sd1[i] >= 0 and sd2[i] >= 0:
+            reasons[i] = "both SDs are 0"
         elif sd1[i] <= 0 or sd2[i] <= 0:
             reasons[i] = "SD must be greater than 0"
         else:
@@ -113,7 +133,9 @@ def mean_difference(
 
     Notes
     -----
-    Identical in RevMan 5 (Deeks & Higgins 2010) and metafor ``escalc(measure="MD")``.
+    Identical in RevMan 5 (Deeks & Higgins 2010) and metafor ``escalc(measure="MD")``,
+    except for a zero SD: RevMan calls the study not estimable, metafor uses it while
+    the other SD is positive (see ``_continuous_reasons``).
 
     Examples
     --------
@@ -121,14 +143,15 @@ def mean_difference(
     >>> float(es.yi[0]), float(es.vi[0])
     (2.0, 0.4)
     """
+    conv = Convention.parse(convention)
     m1, sd1, n1, m2, sd2, n2 = arms = _read_arms(m1i, sd1i, n1i, m2i, sd2i, n2i)
-    reasons = _continuous_reasons(*arms)
+    reasons = _continuous_reasons(*arms, convention=conv)
     with np.errstate(divide="ignore", invalid="ignore"):
         yi = m1 - m2
         vi = sd1**2 / n1 + sd2**2 / n2
     return finalize(
         Measure.MD,
-        Convention.parse(convention),
+        conv,
         study_labels(studies, m1.size),
         yi,
         vi,
@@ -169,7 +192,7 @@ def standardized_mean_difference(
     """
     conv = Convention.parse(convention)
     m1, sd1, n1, m2, sd2, n2 = arms = _read_arms(m1i, sd1i, n1i, m2i, sd2i, n2i)
-    reasons = _continuous_reasons(*arms)
+    reasons = _continuous_reasons(*arms, convention=conv)
     n = n1 + n2
     with np.errstate(divide="ignore", invalid="ignore"):
         pooled_sd = np.sqrt(((n1 - 1) * sd1**2 + (n2 - 1) * sd2**2) / (n - 2))

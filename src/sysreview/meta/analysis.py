@@ -13,7 +13,7 @@ import numpy as np
 
 from sysreview.effects.base import EffectSizes, FloatArray
 from sysreview.effects.dichotomous import double_zero, peto_components
-from sysreview.errors import TooFewStudiesError
+from sysreview.errors import InputError
 from sysreview.meta.batch import Batch
 from sysreview.meta.mantel_haenszel import mantel_haenszel, peto
 from sysreview.meta.pooling import PooledBatch, pool_batch
@@ -50,8 +50,31 @@ def settings_for(
     ci_method: CIMethod | str,
     level: float,
 ) -> Settings:
-    """Parse and check the options against the effect measure."""
-    mth = default_method(effects.measure) if method is None else Method.parse(method)
+    """Parse and check the options against the effect measure.
+
+    Notes
+    -----
+    RevMan's Mantel-Haenszel random-effects model takes tau² by DerSimonian-Laird from
+    Q about the MH estimate (Deeks & Higgins 2010); no other estimator is defined for
+    it. So an explicit ``MH`` with a random-effects model and another tau² estimator
+    is refused (:class:`~sysreview.errors.InputError`, a ``ValueError``), and when the
+    method is left to its default, a random-effects model with another estimator is
+    pooled by inverse variance (and says so: the result's ``method`` is ``IV``).
+    """
+    mdl, tau2 = Model.parse(model), Tau2Method.parse(tau2_method)
+    mh_tau2 = mdl is Model.RANDOM and tau2 is not Tau2Method.DL
+    if method is None:
+        mth = default_method(effects.measure)
+        if mth is Method.MH and mh_tau2:
+            mth = Method.IV
+    else:
+        mth = Method.parse(method)
+        if mth is Method.MH and mh_tau2:
+            raise InputError(
+                f"Mantel-Haenszel random effects take tau² by DerSimonian-Laird (RevMan); "
+                f"tau2 method {tau2.value} is not available with MH: use method IV for a "
+                f"{tau2.value} random-effects model"
+            )
     if mth is Method.MH and effects.measure not in (Measure.RR, Measure.OR, Measure.RD):
         raise ValueError(f"Mantel-Haenszel needs RR, OR or RD, not {effects.measure.value}")
     if mth is Method.PETO and effects.measure is not Measure.PETO_OR:
@@ -62,8 +85,8 @@ def settings_for(
         raise ValueError(f"Invalid level {level!r}; must be between 0 and 100 (e.g. 95)")
     return Settings(
         mth,
-        Model.parse(model),
-        Tau2Method.parse(tau2_method),
+        mdl,
+        tau2,
         CIMethod.parse(ci_method),
         float(level),
         effects.convention,
@@ -156,6 +179,8 @@ def _result(
     i2_ci = (float(pooled.i2_ci[0][row]), float(pooled.i2_ci[1][row]))
     h2_ci = (float(pooled.h2_ci[0][row]), float(pooled.h2_ci[1][row]))
     df_inf = float(pooled.df_inference[row])
+    # with fewer than 2 studies Knapp-Hartung has no df: Wald z is used (as metafor does)
+    ci_method = CIMethod.Z if k < 2 else settings.ci_method
     return MetaAnalysis(
         label=label,
         effects=effects,
@@ -163,7 +188,7 @@ def _result(
         method=settings.method,
         model=settings.model,
         tau2_method=settings.tau2_method if settings.model is Model.RANDOM else None,
-        ci_method=settings.ci_method,
+        ci_method=ci_method,
         convention=settings.convention,
         level=settings.level,
         weights=weights,
@@ -199,12 +224,15 @@ def subgroup_test(subgroups: Sequence[MetaAnalysis]) -> SubgroupTest | None:
     The subgroup estimates are pooled by fixed-effect inverse variance and their
     Cochran's Q is the test statistic on ``J - 1`` df (Deeks & Higgins 2010, "Tests
     for subgroup differences"), for fixed- and random-effects subgroups alike.
-    ``None`` when fewer than two subgroups have an estimate.
+    With one estimable subgroup the test is ``Q = 0`` on 0 df, ``p = 1``, ``I² = 0``
+    (what RevMan 5 stores); ``None`` when no subgroup has an estimate.
     """
     est = np.array([s.estimate for s in subgroups if s.k > 0 and np.isfinite(s.se)])
     se = np.array([s.se for s in subgroups if s.k > 0 and np.isfinite(s.se)])
-    if est.size < 2:
+    if est.size == 0:
         return None
+    if est.size == 1:
+        return SubgroupTest(q=0.0, df=0, p=1.0, i2=0.0)
     w = 1 / se**2
     q = float((w * (est - (w * est).sum() / w.sum()) ** 2).sum())
     df = est.size - 1
@@ -251,10 +279,13 @@ def meta_analysis(
         Compute Q-profile confidence intervals for tau², I² and H² (Viechtbauer
         2007); ``False`` leaves them NaN and saves two root searches.
 
-    Raises
-    ------
-    TooFewStudiesError
-        When no study is estimable.
+    Notes
+    -----
+    Every analysis gets a result. With one estimable study the pooled effect is that
+    study's (tau² = 0, Q = 0 on 0 df with p = 1, I² = 0, as RevMan 5 and metafor
+    report; Knapp-Hartung falls back to Wald z, as in metafor). With none, the
+    result has ``k = 0``, NaN estimates and :attr:`MetaAnalysis.reason` says why
+    (each study's own reason is in ``effects.reasons``), as RevMan's "Not estimable".
 
     Examples
     --------
@@ -310,13 +341,14 @@ def meta_analyses(
     parts: list[tuple[str | None, EffectSizes]] = []
     plan: list[tuple[Settings, tuple[str | None, ...] | None, int, int]] = []
     for es, group, name in zip(effects, groups, names, strict=True):
-        settings = replace(
-            settings_for(es, method, model, tau2_method, ci_method, level), tau2_ci=tau2_ci
-        )
-        if not es.estimable.any():
-            reasons = "; ".join(f"{s}: {r}" for s, r in zip(es.studies, es.reasons, strict=True))
-            where = f"{name}: " if name else ""
-            raise TooFewStudiesError(f"{where}no estimable studies ({reasons})")
+        try:
+            settings = replace(
+                settings_for(es, method, model, tau2_method, ci_method, level), tau2_ci=tau2_ci
+            )
+        except InputError as exc:
+            raise InputError(f"{name}: {exc.message}" if name else exc.message) from None
+        except ValueError as exc:
+            raise ValueError(f"{name}: {exc}" if name else str(exc)) from None
         start = len(parts)
         parts.append((name, es))
         labels_i: tuple[str | None, ...] | None = None

@@ -35,6 +35,7 @@ def _nums(values: Any) -> list[float | None]:
 def _pooled(res: MetaAnalysis) -> dict[str, Any]:
     return {
         "k": res.k,
+        "reason": res.reason,
         "estimate": _num(res.display(res.estimate)),
         "se": _num(res.se),
         "ci_low": _num(res.display(res.ci_low)),
@@ -235,7 +236,7 @@ def analyses_json(results: Sequence[MetaAnalysis]) -> str:
 _NO_SUBGROUPS = json.dumps({"subgroups": [], "subgroup_test": None})[1:]
 _HEAD_FIELDS = (
     "measure", "method", "model", "tau2_method", "ci_method", "convention", "level", "k",
-    "estimate", "se", "ci_low", "ci_high", "z", "p", "tau2", "i2", "q", "df", "p_q",
+    "reason", "estimate", "se", "ci_low", "ci_high", "z", "p", "tau2", "i2", "q", "df", "p_q",
     "pi_low", "pi_high",
 )  # fmt: skip
 _HEAD_TEMPLATE = ", ".join(f'"{name}": %s' for name in _HEAD_FIELDS)
@@ -303,6 +304,7 @@ def _head_texts(results: Sequence[MetaAnalysis]) -> list[str]:
         values = (
             *map(_scalar_text, strings),
             _scalar_text(res.k),
+            _scalar_text(res.reason),
             *numbers[n : n + 9],
             _scalar_text(res.df),
             *numbers[n + 9 : n + 12],

@@ -169,21 +169,21 @@ def pool_batch(
         se = 1 / np.sqrt(sw)
     with np.errstate(divide="ignore", invalid="ignore"):
         weights = 100 * w / w.sum(axis=1, keepdims=True)
+        crit = np.full(m, z_critical(level))
+        df_inf = np.full(m, np.nan)
         if ci is CIMethod.HKSJ:
+            # Knapp-Hartung needs k >= 2; a single study keeps Wald z (metafor, k = 1)
+            hk = df >= 1
             w_inf = b.weights(tau2) if mdl is Model.RANDOM else w_fixed
             resid = (w_inf * (b.y - estimate[:, None]) ** 2).sum(axis=1)
-            se = np.sqrt(resid / (df * w_inf.sum(axis=1)))
-            crit = t_quantile(0.5 + level / 200, np.maximum(df, 1))
-            statistic = estimate / se
-            p = t_two_sided_p(statistic, np.maximum(df, 1))
-            df_inf = df.astype(float)
-        else:
-            crit = z_critical(level)
-            statistic = estimate / se
-            p = normal_two_sided_p(statistic)
-            df_inf = np.full(m, np.nan)
+            se = np.where(hk, np.sqrt(resid / (df * w_inf.sum(axis=1))), se)
+            crit = np.where(hk, t_quantile(0.5 + level / 200, np.maximum(df, 1)), crit)
+            df_inf = np.where(hk, df.astype(float), np.nan)
+        statistic = estimate / se
+        p = normal_two_sided_p(statistic)
+        if ci is CIMethod.HKSJ:
+            p = np.where(hk, t_two_sided_p(statistic, np.maximum(df, 1)), p)
         ci_low, ci_high = estimate - crit * se, estimate + crit * se
-        p_q = np.where(df_q > 0, chi2_sf(q, np.maximum(df_q, 1)), np.nan)
         s2 = typical_variance(b)
         if conv is Convention.METAFOR and mdl is Model.RANDOM:
             i2 = 100 * tau2 / (tau2 + s2)
@@ -191,8 +191,11 @@ def pool_batch(
         else:
             i2 = np.where(q > 0, 100 * np.maximum(q - df_q, 0) / q, 0.0)
             h2 = q / df_q
-        i2 = np.where(df_q > 0, i2, np.nan)
-        h2 = np.where(df_q > 0, h2, np.nan)
+        # one study: Q = 0 on 0 df, p = 1, I² = 0, H² = 1 (RevMan 5 and metafor, k = 1)
+        single = (df_q == 0) & (k > 0)
+        p_q = np.where(df_q > 0, chi2_sf(q, np.maximum(df_q, 1)), np.where(single, 1.0, np.nan))
+        i2 = np.where(df_q > 0, i2, np.where(single, 0.0, np.nan))
+        h2 = np.where(df_q > 0, h2, np.where(single, 1.0, np.nan))
         pi_low, pi_high = _prediction_interval(estimate, se, tau2, k, level, mdl, ci, conv)
     nan = np.full(m, np.nan)
     limits = q_profile_tau2_ci(b, level) if tau2_ci else (nan, nan)
@@ -208,7 +211,7 @@ def pool_batch(
         statistic=statistic,
         p=p,
         df_inference=df_inf,
-        tau2=np.where(df > 0, tau2, np.nan) if mdl is Model.RANDOM else tau2,
+        tau2=np.where(k > 0, tau2, np.nan),
         q=q,
         df=df_q,
         p_q=p_q,
@@ -241,8 +244,9 @@ def _prediction_interval(
         return nan, nan
     if convention is Convention.REVMAN:
         crit = np.where(k > 2, t_quantile(0.5 + level / 200, np.maximum(k - 2, 1)), np.nan)
-    elif ci is CIMethod.HKSJ:
-        crit = t_quantile(0.5 + level / 200, np.maximum(k - 1, 1))
+    elif ci is CIMethod.HKSJ:  # t on k - 1 df; z for one study, where HKSJ falls back to z
+        z = z_critical(level)
+        crit = np.where(k >= 2, t_quantile(0.5 + level / 200, np.maximum(k - 1, 1)), z)
     else:
         crit = np.full(estimate.shape, z_critical(level))
     half = crit * np.sqrt(tau2 + se**2)

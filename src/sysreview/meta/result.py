@@ -78,6 +78,16 @@ class MetaAnalysis:
         return self.effects.log_scale
 
     @property
+    def reason(self) -> str | None:
+        """Why there is no pooled estimate (RevMan's "Not estimable"); ``None`` if there is.
+
+        The reason of each study is in ``effects.reasons``.
+        """
+        if self.k > 0:
+            return None
+        return "no studies" if self.effects.k == 0 else "no estimable studies"
+
+    @property
     def tau(self) -> float:
         """Between-study standard deviation."""
         return float(np.sqrt(self.tau2))
@@ -125,7 +135,7 @@ class MetaAnalysis:
             "study": None,
             "subgroup": self.label if kind == "subgroup" else None,
             "estimable": self.k > 0,
-            "reason": None if self.k > 0 else "no estimable studies",
+            "reason": self.reason,
             "yi": self.estimate,
             "vi": self.se**2,
             "estimate": self.display(self.estimate),
@@ -146,6 +156,8 @@ class MetaAnalysis:
     def describe_model(self) -> str:
         """One line naming the method, model, estimator and inference."""
         parts = [f"{self.measure.value}", f"{self.method.value}", f"{self.model.value} effects"]
+        if self.method is Method.PETO and self.model is Model.RANDOM:
+            parts[1] = "Peto log odds ratios pooled by inverse variance"
         if self.model is Model.RANDOM and self.tau2_method is not None:
             parts.append(f"tau² {self.tau2_method.value}")
         parts.append("HKSJ t" if self.ci_method is CIMethod.HKSJ else "Wald z")

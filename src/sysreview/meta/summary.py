@@ -27,9 +27,13 @@ def _interval(res: MetaAnalysis, est: float, low: float, high: float) -> str:
 
 
 def _pooled_lines(res: MetaAnalysis, title: str, weight: float = 100.0) -> list[str]:
+    if res.k == 0:
+        return [f"{title:<32} {'':>8}  Not estimable ({res.reason})"]
     share = f"{weight:.1f}%"
     lines = [f"{title:<32} {share:>8}  {_interval(res, res.estimate, res.ci_low, res.ci_high)}"]
-    if res.df > 0:
+    if res.df == 0:
+        lines.append("  Heterogeneity: Not applicable")
+    else:
         chi2 = f"Chi² = {_num(res.q)}, df = {res.df} ({_p(res.p_q)}); I² = {_num(res.i2, 0)}%"
         tau2 = f"Tau² = {_num(res.tau2, 4)}; " if res.model.value == "random" else ""
         lines.append(f"  Heterogeneity: {tau2}{chi2}")
@@ -69,15 +73,16 @@ def format_summary(res: MetaAnalysis) -> str:
             body.append(f"{sub.label}")
             idx = [i for i, g in enumerate(res.subgroup_labels) if g == sub.label]
             body += _study_lines(res, idx)
-            if sub.k > 0:
-                weight = float(np.nansum(res.weights[idx])) if idx else 0.0
-                body += _pooled_lines(sub, "Subtotal", weight)
+            weight = float(np.nansum(res.weights[idx])) if idx else 0.0
+            body += _pooled_lines(sub, "Subtotal", weight)
             body.append("")
     else:
         body += _study_lines(res, list(range(res.effects.k)))
     body += _pooled_lines(res, f"Total (k = {res.k})")
     test = res.subgroup_test
-    if test is not None:
+    if test is not None and test.df == 0:
+        body.append("  Test for subgroup differences: Not applicable")
+    elif test is not None:
         body.append(
             f"  Test for subgroup differences: Chi² = {_num(test.q)}, df = {test.df} "
             f"({_p(test.p)}), I² = {_num(test.i2, 1)}%"

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from sysreview.effects.base import FloatArray
-from sysreview.errors import ConvergenceError
+from sysreview.errors import ConvergenceError, NotEstimableError
 from sysreview.meta.analysis import meta_analysis
 from sysreview.meta.bias import MIN_STUDIES, meta_regression, require_studies
 from sysreview.meta.result import MetaAnalysis
@@ -199,6 +199,12 @@ def estimate_side(res: MetaAnalysis) -> Side:
     effects are missing.
     """
     es = res.effects.subset(res.effects.estimable)
+    if es.k and np.ptp(es.vi) == 0:
+        raise NotEstimableError(
+            "trim and fill cannot tell on which side studies are missing: every study has "
+            "the same standard error, so the regression of the effects on it has no slope "
+            "(metafor's trimfill fails here too); give side='left' or side='right'"
+        )
     x = np.column_stack([np.ones(es.k), np.sqrt(es.vi)])
     method = res.tau2_method if res.model is Model.RANDOM else None
     slope = meta_regression(es.yi, es.vi, x, tau2_method=method).coef[1]
@@ -253,6 +259,10 @@ def trim_and_fill(
         Fewer than ``min_studies`` estimable studies.
     ConvergenceError
         ``k0`` still changing after ``max_iter`` iterations, or as large as ``k``.
+    NotEstimableError
+        The analysis is not inverse variance (MH, Peto); the side must be estimated but
+        every study has the same standard error; or the Q0 estimator is undefined
+        (a negative square root). The message says which.
 
     Examples
     --------
@@ -264,7 +274,7 @@ def trim_and_fill(
     ('left', 5, 0.2741, 0.2346)
     """
     if res.method is not Method.IV:
-        raise ValueError(
+        raise NotEstimableError(
             f"trim and fill needs an inverse-variance analysis, not {res.method.value}; "
             "pool the effects with method='IV' first"
         )
@@ -287,7 +297,15 @@ def trim_and_fill(
         if iterations > max_iter or k0 >= k:
             raise ConvergenceError(f"trim and fill did not converge (k0 = {k0} of k = {k} studies)")
         mu = meta_analysis(es.subset(order[: k - k0]), **settings).estimate
-        raw, se_k0 = K0_ESTIMATORS[estimator](_signed_ranks(sign * (es.yi[order] - mu)), k)
+        signed = _signed_ranks(sign * (es.yi[order] - mu))
+        raw, se_k0 = K0_ESTIMATORS[estimator](signed, k)
+        if not math.isfinite(raw):
+            s_plus = float(signed[signed > 0].sum())
+            raise NotEstimableError(
+                f"trim and fill: the {estimator} estimator is undefined for these studies "
+                f"(2k² - 4S + 1/4 < 0 with k = {k}, rank sum S = {s_plus:g}; metafor's "
+                "trimfill fails here too); use estimator L0 or R0"
+            )
         k0 = max(0, round(raw))
     mirrored = order[k - k0 :]
     filled_yi = 2 * mu - es.yi[mirrored]

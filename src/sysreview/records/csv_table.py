@@ -15,7 +15,13 @@ from typing import Any
 
 from sysreview.errors import InputError
 from sysreview.records.model import Citation
-from sysreview.records.normalise import Fields, join_pages, split_authors, to_citation
+from sysreview.records.normalise import (
+    Fields,
+    find_doi,
+    join_pages,
+    split_authors,
+    to_citation,
+)
 
 #: Canonical field -> accepted column names (normalised), in order of preference.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -61,6 +67,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "journal title",
         "secondary title",
         "journal/book",
+        "booktitle",
+        "book title",
+        "journaltitle",
         "jf",
         "jo",
         "t2",
@@ -108,12 +117,20 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "dt",
         "ty",
         "type",
+        "entrytype",
+        "entry type",
     ),
     "issn": ("issn", "sn"),
     "url": ("url", "link", "ur", "study url"),
     "database": ("database", "db", "source database"),
 }
 
+#: Cells that stand for "no value": CoLRev (and so bib-dedupe's benchmark sets) writes
+#: ``UNKNOWN`` in BibTeX fields it could not fill.
+PLACEHOLDERS = frozenset({"UNKNOWN"})
+_ENTRYTYPE = frozenset({"entrytype", "entry type"})
+_CLOSERS = {")": "(", "]": "[", "}": "{", ">": "<"}
+_BIBTEX_AND = re.compile(r"\s+and\s+")
 _DATABASES = frozenset({"Scopus", "Embase", "MEDLINE", "PubMed", "Web of Science", "CINAHL"})
 _EMBASE_SOURCE = re.compile(
     r"^(?P<journal>.+?) \((?P<year>\d{4})\)(?: (?P<volume>[^:\s(]+)(?::(?P<issue>[^\s(]+))?)?"
@@ -193,8 +210,27 @@ def map_columns(header: list[str]) -> dict[str, list[int]]:
     }
 
 
-def row_fields(header: list[str], columns: dict[str, list[int]], cells: list[str]) -> Fields:
-    """Map one table row onto :class:`Fields`."""
+def bibtex_style(header: list[str]) -> bool:
+    """Whether the table is BibTeX written as CSV (an ``ENTRYTYPE`` column, as CoLRev,
+    bib-dedupe and pandas' ``bibtexparser`` frames write): names are then joined by
+    ``and``, as in BibTeX, whatever other punctuation they carry.
+
+    >>> bibtex_style(["ID", "ENTRYTYPE", "title"]), bibtex_style(["Title", "Type"])
+    (True, False)
+    """
+    return any(column_key(h) in _ENTRYTYPE for h in header)
+
+
+def row_fields(
+    header: list[str], columns: dict[str, list[int]], cells: list[str], *, bibtex: bool = False
+) -> Fields:
+    """Map one table row onto :class:`Fields`.
+
+    A cell that is only a placeholder (:data:`PLACEHOLDERS`, e.g. CoLRev's ``UNKNOWN``)
+    counts as empty. With ``bibtex`` (see :func:`bibtex_style`) the author cell is split
+    on ``and`` only, as BibTeX's ``author`` field is.
+    """
+    cells = ["" if c.strip() in PLACEHOLDERS else c for c in cells]
 
     def get(name: str) -> str | None:
         for index in columns[name]:
@@ -208,10 +244,15 @@ def row_fields(header: list[str], columns: dict[str, list[int]], cells: list[str
         value = cells[source_col].strip()
         extra = {"database": value} if value in _DATABASES else _embase_source(value)
     keywords = get("keywords")
+    author_cell = get("authors")
+    if bibtex:
+        authors = [a for a in _BIBTEX_AND.split(author_cell or "") if a.strip()]
+    else:
+        authors = split_authors(author_cell)
     return Fields(
         record_id=get("record_id"),
         title=get("title"),
-        authors=split_authors(get("authors")),
+        authors=authors,
         year=[(header[i], cells[i], None) for i in columns["year"]]
         + [("Source", extra.get("year"), None)],
         journal=get("journal") or extra.get("journal"),
@@ -219,8 +260,11 @@ def row_fields(header: list[str], columns: dict[str, list[int]], cells: list[str
         volume=get("volume") or extra.get("volume"),
         issue=get("issue") or extra.get("issue"),
         pages=get("pages") or join_pages(get("start_page"), get("end_page")) or extra.get("pages"),
-        doi=get("doi"),
-        doi_text=[get("url"), *(c for c in cells if "doi" in c.lower())],
+        doi=_without_stray_closer(get("doi")),
+        doi_text=[
+            _without_stray_closer(find_doi(text))
+            for text in (get("url"), *(c for c in cells if "doi" in c.lower()))
+        ],
         pmid=get("pmid"),
         pmid_text=[get("url")],
         abstract=get("abstract"),
@@ -231,6 +275,23 @@ def row_fields(header: list[str], columns: dict[str, list[int]], cells: list[str
         url=get("url"),
         database=get("database") or extra.get("database"),
     )
+
+
+def _without_stray_closer(doi: str | None) -> str | None:
+    """A DOI without the closing brackets it does not open (text around it: ``[URL: …/10.1/x]``).
+
+    DOIs may hold balanced brackets (``10.1016/S0140-6736(20)30183-5``); a closer with no
+    opener in the DOI is the end of the sentence or bracket the DOI was found in.
+
+    >>> _without_stray_closer("10.1086/688850]"), _without_stray_closer("10.1016/s0-6(20)3-5")
+    ('10.1086/688850', '10.1016/s0-6(20)3-5')
+    """
+    if doi is None:
+        return None
+    text = doi.strip()
+    while text and text[-1] in _CLOSERS and text.count(text[-1]) > text.count(_CLOSERS[text[-1]]):
+        text = text[:-1].rstrip(" .,;")
+    return text or None
 
 
 def _split(value: str | None) -> list[str]:
@@ -285,9 +346,10 @@ def read_csv(text: str, source: str = "<text>") -> tuple[list[Citation], list[st
         warnings.append(f"{source}:1: no title column, so records have abstracts only ({named})")
     citations: list[Citation] = []
     seen_ids: dict[str, int] = {}
+    bibtex = bibtex_style(header)
     for position, (line, cells) in enumerate(rows, start=1):
         citation = to_citation(
-            row_fields(header, columns, cells),
+            row_fields(header, columns, cells, bibtex=bibtex),
             position=position,
             line=line,
             raw=dict(zip(header, cells, strict=True)),

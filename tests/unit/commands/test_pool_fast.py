@@ -21,13 +21,8 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from sysreview.analysis_table import (
-    _plain_rows,
-    effects_all,
-    effects_of,
-    read_table,
-    resolve_options,
-)
+from sysreview.analysis_pool import effects_all, effects_of, resolve_options
+from sysreview.analysis_table import _plain_rows, read_table
 from sysreview.cli import app
 from sysreview.commands import pool_fast
 from sysreview.commands.pool_fast import fast_main, parse_pool_args
@@ -82,7 +77,20 @@ def write(tmp_path: Path, text: str, name: str = "data.csv", newline: str = "\n"
     return path
 
 
+RM5 = """<?xml version="1.0" encoding="UTF-8"?>
+<COCHRANE_REVIEW><ANALYSES_AND_DATA><COMPARISON ID="CMP-001" NO="1"><NAME>A vs B</NAME>
+<CONT_OUTCOME ID="CMP-001.01" NO="1" EFFECT_MEASURE="SMD" RANDOM="YES" TOTALS="YES">
+<NAME>Pain</NAME>
+<CONT_DATA STUDY_ID="STD-A" MEAN_1="10" SD_1="2" TOTAL_1="20" MEAN_2="9" SD_2="2" TOTAL_2="21"/>
+<CONT_DATA STUDY_ID="STD-B" MEAN_1="12" SD_1="0" TOTAL_1="25" MEAN_2="9" SD_2="2" TOTAL_2="24"/>
+</CONT_OUTCOME></COMPARISON></ANALYSES_AND_DATA></COCHRANE_REVIEW>
+"""
+
 CASES = [
+    (RM5, ["--format", "json"]),
+    (RM5, ["--convention", "metafor"]),
+    (RM5, ["--by", "outcome"]),
+    (RM5.replace("</COCHRANE_REVIEW>", ""), []),
     (CONT, ["--by", "outcome", "--format", "json"]),
     (CONT, ["--by=outcome", "--measure", "SMD", "--convention", "metafor", "--format=json"]),
     (CONT, ["--format", "json", "--by", "outcome", "--tau2", "REML", "--level", "90"]),
@@ -231,11 +239,8 @@ def test_batched_effects_and_json_match_per_analysis(
 
     given = {"measure": Measure.parse(measure), "convention": Convention.parse(convention)}
     options = [resolve_options(t, given, columns, "data.csv") for t in tables]
-    batched = effects_all(tables, options, False, "data.csv")
-    single = [
-        effects_of(t, o.measure, o.convention, False, "data.csv")
-        for t, o in zip(tables, options, strict=True)
-    ]
+    batched = effects_all(tables, options, "data.csv")
+    single = [effects_of(t, o, "data.csv") for t, o in zip(tables, options, strict=True)]
     for a, b in zip(batched, single, strict=True):
         assert (a.measure, a.convention, a.studies, a.reasons, a.log_scale) == (
             b.measure,

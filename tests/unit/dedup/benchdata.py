@@ -1,21 +1,23 @@
-"""Load the bib-dedupe benchmark sets as :class:`Citation` records and score a result.
+"""Score ``sysreview dedup FILE`` on the bib-dedupe benchmark sets.
 
 The sets are described in ``../shared/data/dedup/README.md``: ``records_pre_merged.csv``
 (one row per record, every field quoted, empty = missing) and ``merged_record_ids.csv``
-(one true duplicate group per row, IDs joined by ``;``).  Used by
-``tests/unit/dedup/test_accuracy.py`` and ``benchmarks/bench_dedup.py``.
+(one true duplicate group per row, IDs joined by ``;``).  The records are read by the
+command itself (the reader a user's ``sysreview dedup FILE`` and ``sysreview import``
+use); this module only parses the command's output, the truth and bib-dedupe's published
+counts.  Used by ``tests/unit/dedup/test_accuracy.py`` and ``benchmarks/bench_dedup.py``.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-
-from sysreview.records.model import Citation
 
 SETS = (
     "respiratory",
@@ -25,50 +27,18 @@ SETS = (
     "digital_work",
     "special_cases",
 )
-_PLACEHOLDERS = {"", "UNKNOWN", "nan"}
 
 
-def _field(row: dict[str, str], *names: str) -> str | None:
-    for name in names:
-        value = str(row.get(name, "") or "").strip()
-        if value not in _PLACEHOLDERS:
-            return value
-    return None
+def read_groups(text: str) -> tuple[list[str], list[list[str]]]:
+    """Parse what ``sysreview dedup FILE`` writes (``record_id,group_id,rule,score``).
 
-
-def _year(text: str | None) -> int | None:
-    if text is None:
-        return None
-    digits = "".join(ch for ch in text[:4] if ch.isdigit())
-    return int(digits) if len(digits) == 4 else None
-
-
-def load_citations(path: Path) -> list[Citation]:
-    """Read one ``records_pre_merged.csv`` into citations (``record_id`` = the ``ID``)."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    out = []
-    for position, row in enumerate(frame.to_dict("records"), start=1):
-        author = _field(row, "author")
-        authors = tuple(a.strip() for a in author.split(" and ")) if author else ()
-        out.append(
-            Citation(
-                position=position,
-                line=position + 1,
-                record_id=row["ID"],
-                title=_field(row, "title"),
-                authors=authors,
-                year=_year(_field(row, "year")),
-                journal=_field(row, "journal", "booktitle"),
-                volume=_field(row, "volume"),
-                issue=_field(row, "number", "issue"),
-                pages=_field(row, "pages"),
-                doi=(_field(row, "doi") or "").lower() or None,
-                abstract=_field(row, "abstract"),
-                publication_type=_field(row, "ENTRYTYPE"),
-                raw=dict(row),
-            )
-        )
-    return out
+    Returns every record id in file order and the predicted groups of two or more.
+    """
+    rows = list(csv.DictReader(io.StringIO(text)))
+    groups: dict[str, list[str]] = {}
+    for row in rows:
+        groups.setdefault(row["group_id"], []).append(row["record_id"])
+    return [row["record_id"] for row in rows], [g for g in groups.values() if len(g) > 1]
 
 
 def load_truth(path: Path) -> list[list[str]]:

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from sysreview.effects import EffectSizes, dichotomous_effects, generic_effects
-from sysreview.errors import ConvergenceError, TooFewStudiesError
+from sysreview.errors import ConvergenceError, NotEstimableError, TooFewStudiesError
 from sysreview.meta import meta_analysis
 from sysreview.meta.batch import Batch
 from sysreview.meta.bias import (
@@ -366,7 +366,7 @@ def test_small_study_test_frame_and_summary() -> None:
 
 
 def test_trim_and_fill_needs_inverse_variance() -> None:
-    with pytest.raises(ValueError, match="inverse-variance analysis, not MH"):
+    with pytest.raises(NotEstimableError, match="inverse-variance analysis, not MH"):
         trim_and_fill(meta_analysis(bcg()))
 
 
@@ -424,3 +424,17 @@ def test_trim_and_fill_is_symmetric_under_sign_flip(
     assert a.side != b.side
     assert a.k0 == b.k0
     assert b.result.estimate == pytest.approx(-a.result.estimate, rel=1e-9, abs=1e-12)
+
+
+def test_trim_and_fill_that_cannot_estimate_says_why() -> None:
+    """Where metafor's trimfill stops with "missing value where TRUE/FALSE needed"."""
+    yi = [0.9, 0.7, 0.5, 0.6, 0.4, 0.3, 0.35, 0.2, 0.25, 0.2]
+    same_se = meta_analysis(generic_effects(yi, [0.2] * 10), model="fixed")
+    with pytest.raises(NotEstimableError, match="every study has the same standard error"):
+        trim_and_fill(same_se)
+    assert trim_and_fill(same_se, side="left").side == "left"  # the side given: it runs
+    vi = [0.5, 0.45, 0.4, 0.35, 0.3, 0.25, 0.2, 0.15, 0.12, 0.1]
+    res = meta_analysis(generic_effects(yi, vi), model="fixed")
+    with pytest.raises(NotEstimableError, match=r"Q0 estimator is undefined .*k = 10"):
+        trim_and_fill(res, estimator="Q0")
+    assert trim_and_fill(res, estimator="L0").k0 == 5

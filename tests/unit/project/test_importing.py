@@ -115,3 +115,25 @@ def test_real_exports_import_with_their_fields(project: Path, store_url: str) ->
     done = import_files(project, files, source="mixed", db_url=store_url)
     assert [d.records for d in done] == [6, 6, 6] or sum(d.records for d in done) > 0
     assert counts(store_url)[0] == 3
+
+
+BIB_CSV = (
+    '"ID","ENTRYTYPE","journal","title","year","volume","number","pages","author","doi",'
+    '"booktitle"\n'
+    '"id_1","inproceedings",,"Crowd work platforms",2019,"UNKNOWN","UNKNOWN","1--10",'
+    '"Deng, X.; and Joshi, K. D.",,"International Conference on Information Systems"\n'
+)
+
+
+def test_bibtex_written_as_csv_imports_every_field(project: Path, store_url: str) -> None:
+    """CoLRev/bib-dedupe tables: booktitle is the venue, ENTRYTYPE the type, UNKNOWN empty."""
+    path = project / "records.csv"
+    path.write_text(BIB_CSV, encoding="utf-8")
+    (done,) = import_files(project, [path], source="AIS eLibrary", db_url=store_url)
+    assert (done.records, done.format) == (1, "csv")
+    with open_store(store_url) as store, store.session(readonly=True) as s:
+        record = s.scalars(select(Record)).one()
+        assert record.journal == "International Conference on Information Systems"
+        assert record.publication_type == "inproceedings"
+        assert (record.volume, record.issue, record.pages) == (None, None, "1-10")
+        assert record.authors == "Deng, X.\nJoshi, K. D."
