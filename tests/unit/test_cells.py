@@ -164,11 +164,6 @@ def test_search_log_csv_is_safe(tmp_path: Path) -> None:
     assert not any(c.startswith(TRIGGERS) for c in cells if not _number(c))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the records CSV reader (records/csv_table.py, not ours to change) keeps the "
-    "protective apostrophe; it should apply sysreview.cells.restore to each cell",
-)
 def test_live_search_csv_is_safe_and_imports_exactly(tmp_path: Path) -> None:
     from sysreview.records import read_file
     from sysreview.records.model import Citation

@@ -13,6 +13,7 @@ import io
 import re
 from typing import Any
 
+from sysreview.cells import QUOTE, restore
 from sysreview.errors import InputError
 from sysreview.records.model import Citation
 from sysreview.records.normalise import (
@@ -161,6 +162,10 @@ def sniff_delimiter(header: str) -> str:
 def read_rows(text: str, source: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Header (names stripped) and ``(line, cells)`` of every non-empty row.
 
+    A cell that starts with an apostrophe before ``=``, ``+``, ``-`` or ``@`` (how
+    sysreview, and OWASP's advice, protect text from spreadsheets: :mod:`sysreview.cells`)
+    is read without the apostrophe.
+
     Raises
     ------
     InputError
@@ -168,6 +173,7 @@ def read_rows(text: str, source: str) -> tuple[list[str], list[tuple[int, list[s
     """
     header_line = text.lstrip("\n").split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(header_line))
+    quoted = QUOTE in text
     rows: list[tuple[int, list[str]]] = []
     header: list[str] | None = None
     try:
@@ -187,6 +193,8 @@ def read_rows(text: str, source: str) -> tuple[list[str], list[tuple[int, list[s
                     source=source,
                     line=start,
                 )
+            if quoted:  # text a tool protected from spreadsheets ('=...) reads as written
+                cells = [restore(cell) for cell in cells]
             rows.append((start, cells + [""] * (len(header) - len(cells))))
             start = reader.line_num + 1
     except csv.Error as exc:
