@@ -7,12 +7,14 @@ Usage::
     .venv/bin/python benchmarks/bench_web.py --backends sqlite --reviewers 4 --decisions 200
 
 A project (the seed protocol plus ``--reviewers`` screeners ``B01``…, ``--records``
-records imported from a generated RIS file, one web account per reviewer) is made in a
-temporary folder on disk; ``sysreview``'s app is served by uvicorn in a *separate
+records imported from a generated RIS file, the first reviewer's records split between
+the screeners by reassignment, one web account per reviewer) is made in a temporary
+folder on disk; ``sysreview``'s app is served by uvicorn in a *separate
 process* on 127.0.0.1 (a free port), so the clients do not share its interpreter.
 Each reviewer is one thread with its own HTTP connection: it logs in through
-``/api/login`` (not timed), then posts its share of ``--decisions`` decisions to
-``/api/decisions`` one after another, each with a unique note. With ``--think T`` a
+``/api/login`` (not timed), then posts its share of ``--decisions`` decisions on its
+own records to ``/api/decisions`` one after another (a record decided again is a
+change of mind), each with a unique note. With ``--think T`` a
 reviewer pauses a random time between 0.5 T and 1.5 T after each decision and starts
 after a random pause up to T (seeded per reviewer): people do not click in step, and
 reviewers pausing exactly T after a common start would keep arriving together, in
@@ -58,10 +60,23 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def make_project(directory: Path, db_url: str | None, reviewers: int, records: int) -> list[str]:
-    """The project; returns the reviewer ids."""
+def make_project(
+    directory: Path, db_url: str | None, reviewers: int, records: int
+) -> dict[str, list[int]]:
+    """The project; returns each reviewer's records.
+
+    The protocol's first title/abstract reviewer (R1) is assigned every record; the
+    team then splits R1's records between the bench reviewers, as an administrator
+    does with ``sysreview screen reassign`` (each reviewer may decide only their own).
+    """
     from sysreview.project.accounts import create_account
-    from sysreview.project.services import import_files, init_project, opened
+    from sysreview.project.services import (
+        import_files,
+        init_project,
+        opened,
+        screen_pending,
+        screen_reassign,
+    )
 
     init_project(directory, "group-peer-support", db_url)
     names = [f"B{i:02d}" for i in range(1, reviewers + 1)]
@@ -81,7 +96,12 @@ def make_project(directory: Path, db_url: str | None, reviewers: int, records: i
     with opened(directory, db_url) as (_, store):
         for name in names:
             create_account(store, name, role="reviewer", password=PASSWORD)
-    return names
+    pending = [card.id for card in screen_pending(directory, "ta", "R1", db_url)]
+    share = {name: pending[k :: len(names)] for k, name in enumerate(names)}
+    for name, chunk in share.items():
+        screen_reassign(directory, stage="ta", from_reviewer="R1", to_reviewer=name,
+                        by="bench", records=chunk, db_url=db_url)  # fmt: skip
+    return share
 
 
 def serve(directory: str, db_url: str | None, port: int) -> None:
@@ -117,7 +137,7 @@ def _reviewer(
     port: int,
     name: str,
     count: int,
-    records: int,
+    records: list[int],
     think: float,
     offset: int,
     ready: threading.Barrier,
@@ -164,7 +184,7 @@ def _reviewer(
             note = f"{name}-{i}"
             body = {
                 "stage": "ta",
-                "record_id": 1 + (offset + i) % records,
+                "record_id": records[(offset + i) % len(records)],
                 "decision": ("include", "exclude", "maybe")[i % 3],
                 "note": note,
             }
@@ -215,7 +235,8 @@ def run(backend: str, args: argparse.Namespace, workdir: Path) -> dict[str, obje
         db_url = sqlite_url(workdir / "sqlite" / "review.db")
     directory = workdir / backend
     try:
-        names = make_project(directory, db_url, args.reviewers, args.records)
+        records_of = make_project(directory, db_url, args.reviewers, args.records)
+        names = list(records_of)
         port = _free_port()
         env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
         command = [
@@ -243,7 +264,7 @@ def run(backend: str, args: argparse.Namespace, workdir: Path) -> dict[str, obje
                         port,
                         name,
                         n,
-                        args.records,
+                        records_of[name],
                         args.think,
                         17 * k,
                         ready,
