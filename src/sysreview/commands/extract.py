@@ -12,6 +12,7 @@ from sysreview.commands.common import (
     DatabaseOption,
     ForceOption,
     ProjectOption,
+    fail,
     reported,
     warn,
 )
@@ -136,6 +137,46 @@ def show_command(
     with reported():
         data = project_review_data(project, db, unresolved="latest" if latest else "error")
     print(_data_json(data) if as_json else _data_table(data))
+
+
+@extract_app.command("retract")
+def retract_command(
+    study: Annotated[str, typer.Option(help="The study's label.")],
+    reviewer: Annotated[str, typer.Option(help="Whose value (protocol reviewer id).")],
+    field: Annotated[
+        str | None, typer.Option(help="A study's or arm's field, e.g. 'attrition'.")
+    ] = None,
+    arm: Annotated[
+        str | None, typer.Option(help="The arm (for an arm's field or numbers).")
+    ] = None,
+    measure: Annotated[
+        str | None, typer.Option(help="An outcome measure (instrument): its numbers.")
+    ] = None,
+    weeks: Annotated[
+        float | None, typer.Option(help="Weeks after the end of the intervention (numbers).")
+    ] = None,
+    consensus: Annotated[
+        bool, typer.Option("--consensus", help="Take back the consensus value.")
+    ] = False,
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """Take back an extracted value, or an arm's outcome numbers (a new event)."""
+    from sysreview.project.retracting import retract_outcome, retract_value
+    from sysreview.project.services import opened
+
+    if (field is None) == (measure is None):
+        fail("give either --field (a value) or --measure with --arm and --weeks (numbers)")
+    with reported(), opened(project, db) as (proj, store):
+        if field is not None:
+            done = retract_value(store, proj.protocol, reviewer=reviewer, study=study,
+                                 field=field, arm=arm, consensus=consensus)  # fmt: skip
+        else:
+            if arm is None or weeks is None or measure is None:
+                fail("numbers are retracted by --measure, --arm and --weeks")
+            done = retract_outcome(store, proj.protocol, reviewer=reviewer, study=study, arm=arm,
+                                   measure=measure, weeks=weeks, consensus=consensus)  # fmt: skip
+    print(done.summary())
 
 
 def register(app: typer.Typer) -> None:

@@ -144,6 +144,28 @@ def figure_command(
     print(f"wrote {output}")
 
 
+@rob_app.command("retract")
+def retract_command(
+    study: Annotated[str, typer.Option(help="The study's label.")],
+    domain: Annotated[str, typer.Option(help="The domain, e.g. 'allocation_concealment'.")],
+    reviewer: Annotated[str, typer.Option(help="Whose judgement (protocol reviewer id).")],
+    result: Annotated[str | None, typer.Option(help="RoB 2: the result it is about.")] = None,
+    consensus: Annotated[
+        bool, typer.Option("--consensus", help="Take back the consensus judgement.")
+    ] = False,
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """Take back a domain judgement (a new event): the domain is unjudged again."""
+    from sysreview.project.retracting import retract_judgement
+    from sysreview.project.services import opened
+
+    with reported(), opened(project, db) as (proj, store):
+        done = retract_judgement(store, proj.protocol, reviewer=reviewer, study=study,
+                                 domain=domain, result=result, consensus=consensus)  # fmt: skip
+    print(done.summary())
+
+
 def register(app: typer.Typer) -> None:
     """Add ``sysreview rob`` to ``app``."""
     app.add_typer(rob_app, name="rob")

@@ -145,8 +145,12 @@ def _latest_by_reviewer(session: Session, tool: Tool) -> dict[tuple[str, str], d
     )
     for row in rows:
         who = CONSENSUS if row.kind == CONSENSUS else names[row.reviewer_id]
-        out.setdefault((labels[row.study_id], row.domain), {})[who] = (row.judgement, row.support)
-    return out
+        by = out.setdefault((labels[row.study_id], row.domain), {})
+        if row.retracted:
+            by.pop(who, None)  # taken back: no judgement of theirs
+        else:
+            by[who] = (row.judgement, row.support)
+    return {key: by for key, by in out.items() if by}
 
 
 def rob_assessments(store: Store, protocol: Protocol) -> tuple[StudyRob, ...]:

@@ -195,7 +195,7 @@ def read_state(session: Session) -> State:
         _add(item, given, extractors)
     outcomes: dict[tuple[int, int, float], Item] = {}
     ids = _latest_outcome_ids(session)
-    query = select(OutcomeData).where(OutcomeData.id.in_(ids))
+    query = select(OutcomeData).where(OutcomeData.id.in_(ids), OutcomeData.retracted.is_(False))
     rows: Iterable[OutcomeData] = session.scalars(query) if ids else ()
     for row in rows:
         if row.timepoint_weeks is None:

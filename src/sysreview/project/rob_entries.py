@@ -108,14 +108,16 @@ def studies_by_label(session: Session) -> dict[str, Study]:
 def current_judgements(
     session: Session, tool: Tool, reviewer_id: int, kind: str
 ) -> dict[tuple[int, str], RobJudgement]:
-    """The reviewer's (or consensus) latest judgement per study and domain key."""
+    """The reviewer's (or consensus) latest judgement per study and domain key (none for
+    a key whose latest event is a retraction)."""
     rows = session.scalars(
         select(RobJudgement)
         .where(RobJudgement.tool == tool.value, RobJudgement.reviewer_id == reviewer_id,
                RobJudgement.kind == kind)
         .order_by(RobJudgement.id)
     )  # fmt: skip
-    return {(r.study_id, r.domain): r for r in rows}
+    latest = {(r.study_id, r.domain): r for r in rows}
+    return {key: row for key, row in latest.items() if not row.retracted}
 
 
 def current_entries(

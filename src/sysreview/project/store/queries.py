@@ -30,7 +30,11 @@ def _latest_ids(
 
 
 def _fetch(session: Session, model: type[E], *id_queries: Select[int]) -> list[E]:
+    """The rows of the latest ids, leaving out retractions (a key taken back has none)."""
     query = select(model).where(or_(*(model.id.in_(ids) for ids in id_queries)))
+    retracted = getattr(model, "retracted", None)  # duplicate links have no retractions
+    if retracted is not None:
+        query = query.where(retracted.is_(False))
     return list(session.scalars(query.order_by(model.id)))
 
 

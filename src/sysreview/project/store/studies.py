@@ -3,7 +3,8 @@
 A study is described by one or more reports (records, via ``study_report``). Arms,
 outcome measures and outcome data carry the numbers; ``rob_judgement`` and
 ``extraction_value`` are event logs. ``outcome_data`` is an event log too: a corrected
-number is a new row, and the latest row per arm, measure and timepoint is current.
+number is a new row, and the latest row per arm, measure and timepoint is current. In
+all three, a row with ``retracted`` takes back its author's current value for its key.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sysreview.project.store.base import (
@@ -161,6 +162,7 @@ class OutcomeData(Base):
     entered_by: Mapped[int] = mapped_column(ForeignKey("reviewer.id"))
     kind: Mapped[str] = mapped_column(String(20), default="reviewer")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    retracted: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class RobJudgement(Base):
@@ -188,6 +190,7 @@ class RobJudgement(Base):
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("reviewer.id"))
     kind: Mapped[str] = mapped_column(String(20), default="reviewer")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    retracted: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class ExtractionValue(Base):
@@ -215,3 +218,4 @@ class ExtractionValue(Base):
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("reviewer.id"))
     kind: Mapped[str] = mapped_column(String(20), default="reviewer")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    retracted: Mapped[bool] = mapped_column(default=False, server_default=false())

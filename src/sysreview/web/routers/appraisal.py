@@ -31,9 +31,10 @@ from sysreview.project.appraising_forms import (
     save_rob_form,
     studies_to_appraise,
 )
+from sysreview.project.retracting import retract_judgement
 from sysreview.protocol.appraisal import Tool
 from sysreview.protocol.review import Role
-from sysreview.web.app import render
+from sysreview.web.app import error_status, render
 from sysreview.web.security import check_csrf, require, workspace
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -160,6 +161,26 @@ async def appraisal_save(request: Request, account: Appraiser) -> Response:
         return _form_page(request, tool, study, values, 422, exc.problems)
     query = urlencode({"study": study, "saved": "true"})
     return RedirectResponse(f"/appraisal/form?{query}", status_code=303)
+
+
+@router.post("/appraisal/retract", dependencies=[Depends(check_csrf)])
+async def appraisal_retract(request: Request, account: Appraiser) -> Response:
+    """Take back the appraiser's judgement of one domain (a new event)."""
+    form = await request.form()
+    study = _text(form, "study")
+    tool = _check(request, account, study)
+    domain = _text(form, "domain")
+    ws = workspace(request)
+    try:
+        with ws.write_lock:
+            done = retract_judgement(ws.store, ws.project.protocol, reviewer=account.name,
+                                     study=study, domain=domain)  # fmt: skip
+    except InputError as exc:
+        values = own_rob_entries(ws.store, ws.project.protocol, reviewer=account.name,
+                                 study=study)  # fmt: skip
+        return _form_page(request, tool, study, values, error_status(exc), {"form": str(exc)})
+    values = own_rob_entries(ws.store, ws.project.protocol, reviewer=account.name, study=study)
+    return _form_page(request, tool, study, values, saved=done.summary())
 
 
 @router.post("/appraisal/live", dependencies=[Depends(check_csrf)])

@@ -87,3 +87,17 @@ def link_report(
     except SysreviewError as exc:
         return _studies(request, str(exc), error_status(exc))
     return RedirectResponse("/studies", status_code=303)
+
+
+@router.post("/studies/unlink", dependencies=[Depends(check_csrf)])
+def unlink_report(
+    request: Request,
+    account: Reviewer,
+    record_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
+) -> Response:
+    """Undo a report's link to its study (a study with no data goes with it)."""
+    try:
+        uc.unlink(workspace(request), record_id=record_id, who=account.name)
+    except SysreviewError as exc:
+        return _studies(request, str(exc), error_status(exc))
+    return RedirectResponse("/studies", status_code=303)

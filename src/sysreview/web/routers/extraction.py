@@ -22,8 +22,9 @@ from sysreview.project.extraction_forms import (
     own_extraction_rows,
     save_extraction_form,
 )
+from sysreview.project.retracting import retract_outcome, retract_value
 from sysreview.protocol.review import Role
-from sysreview.web.app import render
+from sysreview.web.app import error_status, render
 from sysreview.web.security import check_csrf, require, workspace
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -138,3 +139,35 @@ async def extraction_save(request: Request, account: Reviewer) -> Response:
         return _page(request, form, study, rows, 422, problems)
     query = urlencode({"study": study, "saved": "true"})
     return RedirectResponse(f"/extraction/form?{query}", status_code=303)
+
+
+@router.post("/extraction/retract", dependencies=[Depends(check_csrf)])
+async def extraction_retract(request: Request, account: Reviewer) -> Response:
+    """Take back a value (a study's or arm's field) or an arm's numbers (a new event)."""
+    data = await request.form()
+    given = {k: v.strip() for k, v in data.items() if isinstance(v, str) and len(v) <= MAX_TEXT}
+    study = given.get("study", "")
+    form = _check(request, account, study)
+    ws = workspace(request)
+    arm = given.get("arm") or None
+    try:
+        with ws.write_lock:
+            if given.get("field"):
+                done = retract_value(ws.store, ws.project.protocol, reviewer=account.name,
+                                     study=study, field=given["field"], arm=arm)  # fmt: skip
+            else:
+                try:
+                    weeks = float(given.get("weeks", ""))
+                except ValueError:
+                    raise InputError("give a field, or a measure, an arm and weeks") from None
+                if not given.get("measure") or arm is None:
+                    raise InputError("give a field, or a measure, an arm and weeks")
+                done = retract_outcome(ws.store, ws.project.protocol, reviewer=account.name,
+                                       study=study, arm=arm, measure=given["measure"],
+                                       weeks=weeks)  # fmt: skip
+    except InputError as exc:
+        rows = own_extraction_rows(ws.store, ws.project.protocol, reviewer=account.name,
+                                   study=study)  # fmt: skip
+        return _page(request, form, study, rows, error_status(exc), {"form": str(exc)})
+    rows = own_extraction_rows(ws.store, ws.project.protocol, reviewer=account.name, study=study)
+    return _page(request, form, study, rows, saved=done.summary())
