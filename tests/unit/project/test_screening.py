@@ -221,7 +221,8 @@ def test_screen_commands_end_to_end(tmp_path: Path, store_url: str) -> None:
 
 def test_assignment_follows_the_protocol_policy(tmp_path: Path, store_url: str) -> None:
     """The seed's policy: R1 screens all, R2 the first 10% (at least one record); at full
-    text R2 gets all of R1's inclusions and 10% of the exclusions, drawn once R1 is done."""
+    text R2 gets all of R1's inclusions and a random 10% of the exclusions, drawn once R1
+    is done."""
     from sysreview.project.screening import assigned_records, pending_records
 
     many = "".join(
@@ -247,10 +248,15 @@ def test_assignment_follows_the_protocol_policy(tmp_path: Path, store_url: str) 
             reason = "Not a randomised controlled trial"
             record_decision(store, protocol, stage="ft", record_id=record, reviewer="R1",
                             decision="exclude", reason=reason)  # fmt: skip
-        assert assigned_records(store, protocol, stage="ft", reviewer="R2") == [1, 3]
-        # the sample is stored: it does not change when R1 changes a decision later
+        # all of R1's inclusions and a random 10% of the exclusions (seed 20190713)
+        assert protocol.screening.full_text.seed == 20190713
+        assert assigned_records(store, protocol, stage="ft", reviewer="R2") == [1, 5]
+        # the sample is stored: it does not change when R1 changes a decision later; an
+        # exclusion R1 turns into an inclusion goes to R2 as every inclusion does
+        record_decision(store, protocol, stage="ft", record_id=5, reviewer="R1", decision="include")
+        assert assigned_records(store, protocol, stage="ft", reviewer="R2") == [1, 5]
         record_decision(store, protocol, stage="ft", record_id=3, reviewer="R1", decision="include")
-        assert assigned_records(store, protocol, stage="ft", reviewer="R2") == [1, 3]
+        assert assigned_records(store, protocol, stage="ft", reviewer="R2") == [1, 3, 5]
 
 
 def test_terminal_screening_one_key_per_record(tmp_path: Path, store_url: str) -> None:
