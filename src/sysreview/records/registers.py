@@ -10,6 +10,7 @@ the register's URL, ``publication_type = "Trial registration"`` and the register
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from sysreview.errors import InputError
@@ -17,6 +18,7 @@ from sysreview.records.csv_table import column_key, read_rows
 from sysreview.records.endnote_xml import parse_xml, text_of
 from sysreview.records.model import Citation
 from sysreview.records.normalise import Fields, first, to_citation
+from sysreview.records.text import storable_tree
 
 REGISTRATION = "Trial registration"
 
@@ -25,37 +27,190 @@ def _ctgov_url(nct_id: str | None) -> str | None:
     return f"https://clinicaltrials.gov/study/{nct_id}" if nct_id else None
 
 
-def ctgov_study_fields(study: dict[str, Any]) -> Fields:
-    """Map one API v2 study (``{"protocolSection": {...}}``) onto :class:`Fields`."""
-    protocol = study.get("protocolSection", {})
-    ident = protocol.get("identificationModule", {})
-    status = protocol.get("statusModule", {})
-    conditions = protocol.get("conditionsModule", {})
-    description = protocol.get("descriptionModule", {})
-    nct_id = ident.get("nctId")
+#: Deepest JSON nesting read: real API v2 studies nest about ten levels (results
+#: measurements); much deeper values could not be stored (JSON columns are encoded by
+#: recursive encoders).
+MAX_JSON_DEPTH = 64
+
+
+class _Study:
+    """Typed access to one study's nodes; a node of an unexpected type is an error
+    naming the study and the node's path."""
+
+    def __init__(self, study: dict[str, Any], number: int, source: str) -> None:
+        self.study, self.number, self.source = study, number, source
+
+    def _fail(self, path: tuple[str, ...], value: Any, expected: str) -> InputError:
+        return InputError(
+            f"{'.'.join(path)} is {_kind(value)}; expected {expected}",
+            source=self.source,
+            line=self.number,
+            unit="study",
+        )
+
+    def _get(self, path: tuple[str, ...]) -> Any:
+        node: Any = self.study
+        for depth, key in enumerate(path):
+            if node is None:
+                return None
+            if not isinstance(node, dict):
+                raise self._fail(path[:depth], node, "an object")
+            node = node.get(key)
+        return node
+
+    def node(self, *path: str) -> dict[str, Any]:
+        """An object (``{}`` when absent)."""
+        value = self._get(path)
+        if value is not None and not isinstance(value, dict):
+            raise self._fail(path, value, "an object")
+        return value or {}
+
+    def text(self, *path: str) -> str | None:
+        """A string (``None`` when absent)."""
+        value = self._get(path)
+        if value is not None and not isinstance(value, str):
+            raise self._fail(path, value, "a string")
+        return value
+
+    def texts(self, *path: str) -> list[str]:
+        """A list of strings (``[]`` when absent)."""
+        value = self._get(path)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self._fail(path, value, "a list of strings")
+        return value
+
+
+def _kind(value: Any) -> str:
+    names = {dict: "an object", list: "a list", str: "a string", bool: "true/false",
+             int: "a number", float: "a number"}  # fmt: skip
+    return names.get(type(value), "null")
+
+
+def ctgov_study_fields(study: dict[str, Any], number: int = 1, source: str = "<text>") -> Fields:
+    """Map one API v2 study (``{"protocolSection": {...}}``) onto :class:`Fields`.
+
+    Raises
+    ------
+    InputError
+        For a node of an unexpected type (naming the study's number and the node).
+    """
+    s = _Study(study, number, source)
+    nct_id = s.text("protocolSection", "identificationModule", "nctId")
+    status = ("protocolSection", "statusModule")
+    conditions = ("protocolSection", "conditionsModule")
+    s.node(*status, "startDateStruct")
     return Fields(
         record_id=nct_id,
-        title=first(ident.get("briefTitle"), ident.get("officialTitle")),
+        title=first(
+            s.text("protocolSection", "identificationModule", "briefTitle"),
+            s.text("protocolSection", "identificationModule", "officialTitle"),
+        ),
         authors=[],
         year=[
-            ("startDateStruct", status.get("startDateStruct", {}).get("date"), None),
-            ("studyFirstSubmitDate", status.get("studyFirstSubmitDate"), None),
+            ("startDateStruct", s.text(*status, "startDateStruct", "date"), None),
+            ("studyFirstSubmitDate", s.text(*status, "studyFirstSubmitDate"), None),
         ],
-        abstract=description.get("briefSummary"),
-        keywords=list(conditions.get("conditions", [])) + list(conditions.get("keywords", [])),
+        abstract=s.text("protocolSection", "descriptionModule", "briefSummary"),
+        keywords=s.texts(*conditions, "conditions") + s.texts(*conditions, "keywords"),
         publication_type=REGISTRATION,
         url=_ctgov_url(nct_id),
         database="ClinicalTrials.gov",
     )
 
 
+def _number_line(text: str, pattern: str) -> int | None:
+    found = re.search(pattern, text)
+    return text.count("\n", 0, found.start()) + 1 if found else None
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def parse_json(text: str, source: str) -> Any:
+    """Parse JSON as the standard defines it, every failure an :class:`InputError`.
+
+    ``NaN`` and ``Infinity`` (which Python would accept) are refused, as are numbers of
+    more than 4,300 digits (Python's limit on integer conversion) and nesting deeper than
+    :data:`MAX_JSON_DEPTH`, all naming the line.
+    """
+    try:
+        data = json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"invalid JSON: {exc.msg}", source=source, line=exc.lineno, unit="line"
+        ) from None
+    except RecursionError:
+        # the json module's documented failure on deep nesting; locate it ourselves
+        raise _too_deep(text, source) from None
+    except ValueError as exc:  # parse_constant, or int() refusing a huge number
+        if "JSON number" in str(exc):
+            line = _number_line(text, r"-?\b(?:NaN|Infinity)\b")
+            message = f"invalid JSON: {exc}"
+        else:
+            line = _number_line(text, r"\d{4301}")
+            message = "invalid JSON: a number with more than 4,300 digits"
+        raise InputError(message, source=source, line=line, unit="line") from None
+    if _depth(data) > MAX_JSON_DEPTH:
+        raise _too_deep(text, source)
+    return data
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of parsed JSON, without recursion."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _too_deep(text: str, source: str) -> InputError:
+    depth = 0
+    line = 1
+    in_string = escaped = False
+    for char in text:  # only runs on a refused file: the line of the limit is worth it
+        if char == "\n":
+            line += 1
+        elif in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                break
+        elif char in "]}":
+            depth -= 1
+    return InputError(
+        f"JSON nested more than {MAX_JSON_DEPTH} levels deep", source=source, line=line,
+        unit="line",
+    )  # fmt: skip
+
+
 def read_ctgov_json(text: str, source: str = "<text>") -> tuple[list[Citation], list[str]]:
     """Read ClinicalTrials.gov API v2 JSON: ``{"studies": [...]}``, a list, or one study.
+
+    Strings holding NUL or lone surrogates (which JSON escapes can encode, but databases
+    cannot store) are cleaned in ``raw`` too, with a warning; see
+    :mod:`sysreview.records.text`.
 
     Raises
     ------
     InputError
-        For invalid JSON (with its line) or JSON without studies.
+        For invalid JSON (with its line), JSON without studies, or a study node of an
+        unexpected type (with the study's number and the node).
 
     Examples
     --------
@@ -66,12 +221,7 @@ def read_ctgov_json(text: str, source: str = "<text>") -> tuple[list[Citation], 
     >>> c.record_id, c.year, c.url
     ('NCT04280705', 2020, 'https://clinicaltrials.gov/study/NCT04280705')
     """
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"invalid JSON: {exc.msg}", source=source, line=exc.lineno, unit="line"
-        ) from exc
+    data = parse_json(text, source)
     studies = data.get("studies", [data]) if isinstance(data, dict) else data
     if not isinstance(studies, list) or not all(
         isinstance(s, dict) and "protocolSection" in s for s in studies
@@ -81,17 +231,27 @@ def read_ctgov_json(text: str, source: str = "<text>") -> tuple[list[Citation], 
             source=source,
         )
     warnings: list[str] = []
-    citations = [
-        to_citation(
-            ctgov_study_fields(study),
-            position=position,
-            line=None,
-            raw=study,
-            source=source,
-            warnings=warnings,
+    citations: list[Citation] = []
+    cleaned: list[int] = []
+    for position, study in enumerate(studies, start=1):
+        raw, changed = storable_tree(study)
+        if changed:
+            cleaned.append(position)
+        citations.append(
+            to_citation(
+                ctgov_study_fields(raw, position, source),
+                position=position,
+                line=None,
+                raw=raw,
+                source=source,
+                warnings=warnings,
+            )
         )
-        for position, study in enumerate(studies, start=1)
-    ]
+    if cleaned:
+        warnings.append(
+            f"{source}: {len(cleaned)} studies (first: study {cleaned[0]}) held NUL "
+            "characters, lone surrogates or non-finite numbers; removed or replaced"
+        )
     return citations, warnings
 
 
