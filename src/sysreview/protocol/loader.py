@@ -23,8 +23,15 @@ from sysreview.protocol._base import NO_VALUE, Loc, Problems, dotted
 from sysreview.protocol.errors import Problem, ProtocolError
 from sysreview.protocol.locate import key_lines, line_of
 from sysreview.protocol.models import Protocol
+from sysreview.text import nesting_depth
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_LONG_NUMBER = re.compile(r"\d{4301}")
+_BRACKET = re.compile(r"[\[\]{}]")
+
+#: Deepest nesting of arrays and tables read; a protocol nests five levels at most.
+MAX_DEPTH = 32
 
 _MESSAGES = {
     "string_type": "must be a string",
@@ -80,15 +87,43 @@ def parse_protocol(text: str, source: str = "review.toml") -> Protocol:
     ProtocolError
         Listing every mistake found, each with its key path and line.
     """
+    surrogate = _SURROGATE.search(text)
+    if surrogate is not None:  # only text handed over directly can hold one (not UTF-8)
+        where = _line(text, surrogate.start())
+        raise ProtocolError([Problem("", "invalid TOML: a lone surrogate", where)], source=source)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ProtocolError([_syntax_problem(str(exc))], source=source) from None
+    except ValueError:  # tomllib's int() of a number over Python's 4,300-digit limit
+        found = _LONG_NUMBER.search(text)
+        at = _line(text, found.start()) if found else None
+        problem = Problem("", "invalid TOML: a number with over 4,300 digits", at)
+        raise ProtocolError([problem], source=source) from None
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise ProtocolError([_too_deep(text)], source=source) from None
+    if nesting_depth(data) > MAX_DEPTH:  # deeper would overflow the validators' recursion
+        raise ProtocolError([_too_deep(text)], source=source)
     try:
         return Protocol.model_validate(data)
     except ValidationError as exc:
         problems = problems_from(exc, _lines(text), data)
         raise ProtocolError(problems, source=source) from None
+
+
+def _line(text: str, position: int) -> int:
+    return text.count("\n", 0, position) + 1
+
+
+def _too_deep(text: str) -> Problem:
+    """Nesting beyond :data:`MAX_DEPTH`, at the line where brackets first go that deep."""
+    level = 0
+    for match in _BRACKET.finditer(text):
+        level += 1 if match.group() in "[{" else -1
+        if level > MAX_DEPTH:
+            return Problem("", f"arrays or tables nested more than {MAX_DEPTH} levels deep",
+                           _line(text, match.start()))  # fmt: skip
+    return Problem("", f"arrays or tables nested more than {MAX_DEPTH} levels deep")
 
 
 def _lines(text: str) -> dict[Loc, int]:

@@ -15,7 +15,8 @@ from typing import Any, Protocol, TypeVar
 from urllib.parse import unquote
 
 from sysreview.records.model import Citation
-from sysreview.records.text import strip_controls
+from sysreview.text import UNSAFE as _UNSAFE
+from sysreview.text import strip_controls
 
 R = TypeVar("R", bound="TaggedRecord")
 
@@ -36,7 +37,7 @@ _NO_PAGES = re.compile(r"^(?:no[- ]?pagination|no[- ]specified|n/?a)$", re.IGNOR
 
 def clean_text(value: Any) -> str | None:
     """Collapse runs of whitespace (including line breaks) and strip; remove escape
-    sequences, control and bidi characters (:func:`~sysreview.records.text.strip_controls`);
+    sequences, control and bidi characters (:func:`~sysreview.text.strip_controls`);
     ``None`` if nothing is left.
 
     >>> clean_text("  A  title\\n split ")
@@ -49,9 +50,8 @@ def clean_text(value: Any) -> str | None:
     if value is None:
         return None
     text = " ".join(str(value).split())
-    cleaned = strip_controls(text)
-    if cleaned is not text:
-        text = " ".join(cleaned.split())
+    if _UNSAFE.search(text) is not None:
+        text = " ".join(strip_controls(text).split())
     return text or None
 
 
@@ -153,7 +153,7 @@ def normalise_author(value: Any) -> str | None:
     text = clean_text(value)
     if text is None:
         return None
-    text = text.replace("{", "").replace("}", "").strip(" ;,")
+    text = " ".join(text.replace("{", "").replace("}", "").split()).strip(" ;,")
     if "," in text:
         surname, _, given = text.partition(",")
         return f"{surname.strip()}, {given.strip()}".strip(" ,") or None
@@ -166,7 +166,7 @@ def normalise_author(value: Any) -> str | None:
     cut = len(tokens) - 1
     while cut > 1 and tokens[cut - 1].lower() in _PARTICLES:
         cut -= 1
-    return f"{' '.join(tokens[cut:])}, {' '.join(tokens[:cut])}"
+    return f"{' '.join(tokens[cut:])}, {' '.join(tokens[:cut])}".strip(" ;,")
 
 
 def split_authors(value: Any) -> list[str]:

@@ -9,28 +9,21 @@ the register's URL, ``publication_type = "Trial registration"`` and the register
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any
 
 from sysreview.errors import InputError
 from sysreview.records.csv_table import column_key, read_rows
 from sysreview.records.endnote_xml import parse_xml, text_of
+from sysreview.records.jsontext import parse_json
 from sysreview.records.model import Citation
 from sysreview.records.normalise import Fields, first, to_citation
-from sysreview.records.text import storable_tree
+from sysreview.text import storable_tree
 
 REGISTRATION = "Trial registration"
 
 
 def _ctgov_url(nct_id: str | None) -> str | None:
     return f"https://clinicaltrials.gov/study/{nct_id}" if nct_id else None
-
-
-#: Deepest JSON nesting read: real API v2 studies nest about ten levels (results
-#: measurements); much deeper values could not be stored (JSON columns are encoded by
-#: recursive encoders).
-MAX_JSON_DEPTH = 64
 
 
 class _Study:
@@ -120,91 +113,12 @@ def ctgov_study_fields(study: dict[str, Any], number: int = 1, source: str = "<t
     )
 
 
-def _number_line(text: str, pattern: str) -> int | None:
-    found = re.search(pattern, text)
-    return text.count("\n", 0, found.start()) + 1 if found else None
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
-def parse_json(text: str, source: str) -> Any:
-    """Parse JSON as the standard defines it, every failure an :class:`InputError`.
-
-    ``NaN`` and ``Infinity`` (which Python would accept) are refused, as are numbers of
-    more than 4,300 digits (Python's limit on integer conversion) and nesting deeper than
-    :data:`MAX_JSON_DEPTH`, all naming the line.
-    """
-    try:
-        data = json.loads(text, parse_constant=_refuse_constant)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"invalid JSON: {exc.msg}", source=source, line=exc.lineno, unit="line"
-        ) from None
-    except RecursionError:
-        # the json module's documented failure on deep nesting; locate it ourselves
-        raise _too_deep(text, source) from None
-    except ValueError as exc:  # parse_constant, or int() refusing a huge number
-        if "JSON number" in str(exc):
-            line = _number_line(text, r"-?\b(?:NaN|Infinity)\b")
-            message = f"invalid JSON: {exc}"
-        else:
-            line = _number_line(text, r"\d{4301}")
-            message = "invalid JSON: a number with more than 4,300 digits"
-        raise InputError(message, source=source, line=line, unit="line") from None
-    if _depth(data) > MAX_JSON_DEPTH:
-        raise _too_deep(text, source)
-    return data
-
-
-def _depth(value: Any) -> int:
-    """Nesting depth of parsed JSON, without recursion."""
-    deepest = 0
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict | list):
-            deepest = max(deepest, depth)
-            children = item.values() if isinstance(item, dict) else item
-            stack.extend((child, depth + 1) for child in children)
-    return deepest
-
-
-def _too_deep(text: str, source: str) -> InputError:
-    depth = 0
-    line = 1
-    in_string = escaped = False
-    for char in text:  # only runs on a refused file: the line of the limit is worth it
-        if char == "\n":
-            line += 1
-        elif in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            if depth > MAX_JSON_DEPTH:
-                break
-        elif char in "]}":
-            depth -= 1
-    return InputError(
-        f"JSON nested more than {MAX_JSON_DEPTH} levels deep", source=source, line=line,
-        unit="line",
-    )  # fmt: skip
-
-
 def read_ctgov_json(text: str, source: str = "<text>") -> tuple[list[Citation], list[str]]:
     """Read ClinicalTrials.gov API v2 JSON: ``{"studies": [...]}``, a list, or one study.
 
     Strings holding NUL or lone surrogates (which JSON escapes can encode, but databases
     cannot store) are cleaned in ``raw`` too, with a warning; see
-    :mod:`sysreview.records.text`.
+    :mod:`sysreview.text`.
 
     Raises
     ------

@@ -77,10 +77,13 @@ class RisRecord:
 
     def get(self, *tags: str) -> list[str]:
         """All values of the first of ``tags`` that has a non-empty value."""
+        found = self.tags
         for tag in tags:
-            values = [v for v in self.tags.get(tag, []) if v.strip()]
+            values = found.get(tag)
             if values:
-                return values
+                kept = [v for v in values if v.strip()]
+                if kept:
+                    return kept
         return []
 
 

@@ -3,7 +3,7 @@
 :class:`Lines` is what every reader reads: the text split at line breaks (``\\r\\n``,
 ``\\r`` and ``\\n`` alike, as ``str.split("\\n")`` after normalising them, so line numbers
 are the same whichever way the text came), without byte-order marks, NUL characters or
-lone surrogates (see :mod:`sysreview.records.text`). A file is decoded chunk by chunk, so
+lone surrogates (see :mod:`sysreview.text`). A file is decoded chunk by chunk, so
 a 200 MB export is never in memory at once, and it can be read more than once (a check
 pass, then a storing pass). What was removed is reported by :meth:`Lines.warnings`.
 """
@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from sysreview.errors import InputError
-from sysreview.records.text import REPLACEMENT
+from sysreview.text import REPLACEMENT
 
 CHUNK = 1 << 20
 Progress = Callable[[int], None]

@@ -36,7 +36,8 @@ _ESCAPES = re.compile(
     r"|\x1b[ -/]*[0-~]?"  # any other escape sequence, or a lone ESC
 )
 _CONTROLS = re.compile(f"[\x00-\x08\x0b-\x1a\x1c-\x1f\x7f-\x9f{_BIDI}]")
-_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
+#: Any character :func:`strip_controls` removes (a cheap test before the work).
+UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 REPLACEMENT = "\ufffd"
 
@@ -52,7 +53,7 @@ def strip_controls(text: str) -> str:
     >>> strip_controls("a\\tb\\nc\\x00\\x08d\\u202egnp.exe")
     'a\\tb\\ncdgnp.exe'
     """
-    if _UNSAFE.search(text) is None:
+    if UNSAFE.search(text) is None:
         return text
     return _CONTROLS.sub("", _ESCAPES.sub("", text))
 
@@ -122,9 +123,28 @@ def storable_tree(value: Any) -> tuple[Any, int]:
     return root[0], changed
 
 
+def nesting_depth(value: Any) -> int:
+    """Nesting depth of parsed JSON or TOML (a scalar is 0), found without recursion.
+
+    >>> nesting_depth(1), nesting_depth([]), nesting_depth({"a": [{"b": 1}]})
+    (0, 1, 3)
+    """
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
 __all__ = [
     "REPLACEMENT",
+    "UNSAFE",
     "needs_storing",
+    "nesting_depth",
     "storable",
     "storable_tree",
     "strip_controls",
