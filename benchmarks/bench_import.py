@@ -16,7 +16,9 @@ with ``sysreview init`` and the file imported with ``sysreview import`` run unde
 ``/usr/bin/time -v``, exactly as a user runs it; the script prints the wall time and the
 peak resident memory next to the numbers measured before streaming (issue 15: 154 s and
 1.65 GB for 200 MB / about 77,000 records), and checks the record count in the database.
-See IMPORT.md for the latest numbers.
+``--baseline REF`` also runs the code of git commit ``REF`` (its ``src`` extracted, with
+this environment's packages) on the same file, right after, for a ratio measured under
+the same machine load. See IMPORT.md for the latest numbers.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,25 +108,58 @@ def build(path: Path, megabytes: float) -> tuple[int, int]:
     return count, path.stat().st_size
 
 
-def timed_import(
-    sysreview: Path, project: Path, data: Path, db: str | None
-) -> tuple[float, float, str]:
-    """Run ``sysreview import`` under ``/usr/bin/time -v``; wall seconds, peak GB, output."""
-    command = [str(sysreview), "import", str(data), "--source", "Bench", "-p", str(project)]
-    if db:
-        command += ["--db", db]
+@dataclass(frozen=True)
+class Run:
+    """One timed ``sysreview import``."""
+
+    wall: float
+    cpu: float
+    peak_gb: float
+    output: str
+
+
+def sysreview_command(src: Path | None) -> tuple[list[str], dict[str, str]]:
+    """How to run sysreview: the installed console script, or the one of an extracted
+    source tree ``src`` (another commit's code with this environment's packages)."""
+    if src is None:
+        return [str(Path(sys.executable).parent / "sysreview")], dict(os.environ)
+    code = "from sysreview.entry import main; main()"
+    return [sys.executable, "-c", code], {**os.environ, "PYTHONPATH": str(src)}
+
+
+def timed_import(src: Path | None, project: Path, data: Path, db: str | None) -> Run:
+    """A fresh project, then ``sysreview import`` under ``/usr/bin/time -v``."""
+    base, env = sysreview_command(src)
+    extra = ["--db", db] if db else []
+    subprocess.run([*base, "init", str(project), *extra], check=True, capture_output=True, env=env)
+    command = [*base, "import", str(data), "--source", "Bench", "-p", str(project), *extra]
     done = subprocess.run(
-        ["/usr/bin/time", "-v", *command], capture_output=True, text=True, check=False
+        ["/usr/bin/time", "-v", *command], capture_output=True, text=True, check=False, env=env
     )
     if done.returncode != 0:
         sys.exit(f"sysreview import failed ({done.returncode}):\n{done.stderr[-2000:]}")
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", done.stderr)
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
-    assert wall is not None and rss is not None, done.stderr
+    cpu = re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", done.stderr)
+    assert wall is not None and rss is not None and len(cpu) == 2, done.stderr
     seconds = 0.0
     for part in wall.group(1).split(":"):
         seconds = seconds * 60 + float(part)
-    return seconds, int(rss.group(1)) / 1024**2, done.stdout.strip()
+    return Run(seconds, sum(map(float, cpu)), int(rss.group(1)) / 1024**2, done.stdout.strip())
+
+
+def extract(ref: str, into: Path) -> Path:
+    """The ``src`` folder of git commit ``ref``, extracted into ``into``."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", ref, "src"], capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into / "src"
+
+
+def stored(project: Path) -> int:
+    with sqlite3.connect(project / "review.db") as conn:
+        return int(conn.execute("SELECT count(*) FROM record").fetchone()[0])
 
 
 def main() -> None:
@@ -131,34 +167,41 @@ def main() -> None:
     parser.add_argument("--mb", type=float, default=200.0, help="size of the RIS file (MB)")
     parser.add_argument("--db", help="database URL (default: SQLite in the project folder)")
     parser.add_argument("--keep", type=Path, help="keep the built file here")
+    parser.add_argument(
+        "--baseline", help="also time this git commit's code on the same file (e.g. ab888ed)"
+    )
     args = parser.parse_args()
     if not EXPORTS.is_dir():
         sys.exit(f"{EXPORTS} is missing (../shared/ holds the real exports)")
-    sysreview = Path(sys.executable).parent / "sysreview"
     with tempfile.TemporaryDirectory(prefix="bench_import_") as tmp:
         data = Path(tmp) / "big.ris"
         start = time.perf_counter()
         records, size = build(data, args.mb)
         print(f"built {data.name}: {size / 1e6:.1f} MB, {records} records "
               f"in {time.perf_counter() - start:.1f} s")  # fmt: skip
-        project = Path(tmp) / "project"
-        init = [str(sysreview), "init", str(project)] + (["--db", args.db] if args.db else [])
-        subprocess.run(init, check=True, capture_output=True)
-        seconds, peak_gb, output = timed_import(sysreview, project, data, args.db)
-        print(output)
-        if not args.db:
-            with sqlite3.connect(project / "review.db") as conn:
-                stored = conn.execute("SELECT count(*) FROM record").fetchone()[0]
-            print(f"records stored: {stored} (expected {records})")
-            if stored != records:
-                sys.exit("record count differs")
+        runs: dict[str, Run] = {}
+        versions: list[tuple[str, Path | None]] = [("this code", None)]
+        if args.baseline:
+            versions.append((args.baseline, extract(args.baseline, Path(tmp))))
+        for n, (name, src) in enumerate(versions):
+            project = Path(tmp) / f"project{n}"
+            runs[name] = run = timed_import(src, project, data, args.db)
+            print(run.output)
+            if not args.db and stored(project) != records:
+                sys.exit(f"{name}: {stored(project)} records stored, expected {records}")
+            print(f"{name}: {run.wall:.1f} s wall, {run.cpu:.1f} s CPU, peak RSS "
+                  f"{run.peak_gb:.2f} GB (load average {os.getloadavg()[0]:.1f})")  # fmt: skip
+        new = runs["this code"]
         scale = size / 200e6
-        print(f"sysreview import: {seconds:.1f} s, peak RSS {peak_gb:.2f} GB "
-              f"(load average {os.getloadavg()[0]:.1f})")  # fmt: skip
-        print(f"before streaming (issue 15, 200 MB): {OLD_SECONDS:.0f} s, {OLD_PEAK_GB} GB; "
-              f"this file is {scale:.2f}x that size")  # fmt: skip
-        print(f"ratio: {OLD_SECONDS * scale / seconds:.1f}x faster (size-scaled), "
-              f"{OLD_PEAK_GB / peak_gb:.1f}x less memory")  # fmt: skip
+        print(f"issue 15's numbers (200 MB, before streaming): {OLD_SECONDS:.0f} s, "
+              f"{OLD_PEAK_GB} GB; this file is {scale:.2f}x that size: "
+              f"{OLD_SECONDS * scale / new.wall:.1f}x faster, "
+              f"{OLD_PEAK_GB / new.peak_gb:.1f}x less memory")  # fmt: skip
+        if args.baseline:
+            old = runs[args.baseline]
+            print(f"against {args.baseline} in this run: {old.wall / new.wall:.1f}x faster "
+                  f"(wall), {old.cpu / new.cpu:.1f}x less CPU, "
+                  f"{old.peak_gb / new.peak_gb:.1f}x less memory")  # fmt: skip
         if args.keep:
             shutil.copyfile(data, args.keep)
 

@@ -80,10 +80,10 @@ class RisRecord:
         found = self.tags
         for tag in tags:
             values = found.get(tag)
-            if values:
-                kept = [v for v in values if v.strip()]
+            if values:  # values are stored stripped: a blank one is ""
+                kept = values if "" not in values else [v for v in values if v]
                 if kept:
-                    return kept
+                    return list(kept)
         return []
 
 
@@ -132,7 +132,8 @@ def iter_ris(lines: Iterable[str], source: str, warnings: list[str]) -> Iterator
             elif stray is not None and stray_continues:
                 stray.extend_last(line.strip())
             continue
-        tag, value = match.group(1).upper(), (match.group(2) or "").strip()
+        tag, value = match.groups()
+        tag, value = tag.upper(), value.strip() if value else ""
         if current is not None and tag != "TY" and tag != "ER":
             current.add(tag, value, number)
         elif tag == "TY":
