@@ -198,3 +198,19 @@ def test_a_deeply_nested_protocol_is_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "Traceback" not in result.stderr
     assert result.stderr.startswith(f"sysreview: error: {toml}, line ")
     assert result.stderr.endswith(": arrays or tables nested more than 32 levels deep\n")
+
+
+def test_the_import_progress_bar_shows_one_file_in_bytes_then_records(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rich.console import Console
+
+    from sysreview.cli import _import_progress
+
+    monkeypatch.setattr(Console, "is_terminal", property(lambda self: True))
+    with _import_progress() as update:
+        update("reading", "/data/big[bold].ris", 50_000_000, 200_000_000)
+        update("storing", "/data/big[bold].ris", 38_000, 76_707)
+    shown = capsys.readouterr().err
+    assert "storing big[bold].ris" in shown  # the name's brackets are not read as markup
+    assert "38,000/76,707 records" in shown
