@@ -42,6 +42,15 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 REPLACEMENT = "\ufffd"
 
 
+def line_at(text: str, position: int) -> int:
+    """The 1-based line of ``text`` that character ``position`` is on.
+
+    >>> line_at("a\\nb\\nc", 4)
+    3
+    """
+    return text.count("\n", 0, position) + 1
+
+
 def strip_controls(text: str) -> str:
     """``text`` without escape sequences, control characters (but tab and newline) and
     bidirectional-text controls.
@@ -143,6 +152,7 @@ def nesting_depth(value: Any) -> int:
 __all__ = [
     "REPLACEMENT",
     "UNSAFE",
+    "line_at",
     "needs_storing",
     "nesting_depth",
     "storable",

@@ -23,7 +23,7 @@ from sysreview.protocol._base import NO_VALUE, Loc, Problems, dotted
 from sysreview.protocol.errors import Problem, ProtocolError
 from sysreview.protocol.locate import key_lines, line_of
 from sysreview.protocol.models import Protocol
-from sysreview.text import nesting_depth
+from sysreview.text import line_at, nesting_depth
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -89,7 +89,7 @@ def parse_protocol(text: str, source: str = "review.toml") -> Protocol:
     """
     surrogate = _SURROGATE.search(text)
     if surrogate is not None:  # only text handed over directly can hold one (not UTF-8)
-        where = _line(text, surrogate.start())
+        where = line_at(text, surrogate.start())
         raise ProtocolError([Problem("", "invalid TOML: a lone surrogate", where)], source=source)
     try:
         data = tomllib.loads(text)
@@ -97,7 +97,7 @@ def parse_protocol(text: str, source: str = "review.toml") -> Protocol:
         raise ProtocolError([_syntax_problem(str(exc))], source=source) from None
     except ValueError:  # tomllib's int() of a number over Python's 4,300-digit limit
         found = _LONG_NUMBER.search(text)
-        at = _line(text, found.start()) if found else None
+        at = line_at(text, found.start()) if found else None
         problem = Problem("", "invalid TOML: a number with over 4,300 digits", at)
         raise ProtocolError([problem], source=source) from None
     except RecursionError:  # tomllib parses nested arrays and tables recursively
@@ -111,10 +111,6 @@ def parse_protocol(text: str, source: str = "review.toml") -> Protocol:
         raise ProtocolError(problems, source=source) from None
 
 
-def _line(text: str, position: int) -> int:
-    return text.count("\n", 0, position) + 1
-
-
 def _too_deep(text: str) -> Problem:
     """Nesting beyond :data:`MAX_DEPTH`, at the line where brackets first go that deep."""
     level = 0
@@ -122,7 +118,7 @@ def _too_deep(text: str) -> Problem:
         level += 1 if match.group() in "[{" else -1
         if level > MAX_DEPTH:
             return Problem("", f"arrays or tables nested more than {MAX_DEPTH} levels deep",
-                           _line(text, match.start()))  # fmt: skip
+                           line_at(text, match.start()))  # fmt: skip
     return Problem("", f"arrays or tables nested more than {MAX_DEPTH} levels deep")
 
 

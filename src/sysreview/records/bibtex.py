@@ -21,6 +21,7 @@ from typing import Any
 from sysreview.errors import InputError
 from sysreview.records.model import Citation
 from sysreview.records.normalise import Fields, to_citation
+from sysreview.text import line_at
 
 _ENTRY = re.compile(r"^[ \t]*@([A-Za-z]+)[ \t]*[{(][ \t]*([^,\s]*)", re.MULTILINE)
 _NOT_ENTRIES = frozenset({"comment", "string", "preamble"})
@@ -28,10 +29,6 @@ _BRACE = re.compile(r"[{}]")
 
 #: Deepest brace nesting read (see the module notes).
 MAX_BRACE_DEPTH = 32
-
-
-def _line(text: str, position: int) -> int:
-    return text.count("\n", 0, position) + 1
 
 
 def check_braces(text: str, source: str) -> None:
@@ -53,7 +50,7 @@ def check_braces(text: str, source: str) -> None:
                     f"braces nested more than {MAX_BRACE_DEPTH} levels deep "
                     "(is a closing brace missing?)",
                     source=source,
-                    line=_line(text, match.start()),
+                    line=line_at(text, match.start()),
                     unit="line",
                 )
         elif depth:
@@ -64,7 +61,7 @@ def _macro_line(text: str, name: str) -> int | None:
     """The line where macro ``name`` is first used as a value (``= name`` or ``# name``)."""
     use = re.compile(rf"[=#]\s*{re.escape(name)}\s*(?=[,#}})\s]|$)", re.IGNORECASE)
     found = use.search(text)
-    return _line(text, found.start()) if found else None
+    return line_at(text, found.start()) if found else None
 
 
 def _load(text: str, source: str) -> list[dict[str, Any]]:
@@ -140,7 +137,7 @@ def read_bibtex(text: str, source: str = "<text>") -> tuple[list[Citation], list
     ('The RCT', ('Müller, Hans', 'Smith, John'), 2019, '12-20')
     """
     starts = [
-        (text.count("\n", 0, m.start()) + 1, m.group(2))
+        (line_at(text, m.start()), m.group(2))
         for m in _ENTRY.finditer(text)
         if m.group(1).lower() not in _NOT_ENTRIES
     ]

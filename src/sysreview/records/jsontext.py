@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from sysreview.errors import InputError
-from sysreview.text import nesting_depth
+from sysreview.text import line_at, nesting_depth
 
 #: Deepest nesting read: real ClinicalTrials.gov studies nest about ten levels.
 MAX_JSON_DEPTH = 64
@@ -29,7 +29,17 @@ def _refuse_constant(name: str) -> Any:
 
 def _line_of(text: str, pattern: re.Pattern[str]) -> int | None:
     found = pattern.search(text)
-    return text.count("\n", 0, found.start()) + 1 if found else None
+    return line_at(text, found.start()) if found else None
+
+
+def json_kind(value: Any) -> str:
+    """What a parsed JSON value is, for messages.
+
+    >>> json_kind({}), json_kind([1]), json_kind(True), json_kind(2.5), json_kind(None)
+    ('an object', 'a list', 'true/false', 'a number', 'null')
+    """
+    kinds = {dict: "an object", list: "a list", str: "a string", bool: "true/false"}
+    return kinds.get(type(value), "a number" if isinstance(value, int | float) else "null")
 
 
 def parse_json(text: str, source: str, *, line: int | None = None) -> Any:
@@ -93,4 +103,4 @@ def _too_deep(text: str, source: str, line: int | None) -> InputError:
                       line=line or at, unit="line")  # fmt: skip
 
 
-__all__ = ["MAX_JSON_DEPTH", "parse_json"]
+__all__ = ["MAX_JSON_DEPTH", "json_kind", "parse_json"]

@@ -14,7 +14,7 @@ from typing import Any
 from sysreview.errors import InputError
 from sysreview.records.csv_table import column_key, read_rows
 from sysreview.records.endnote_xml import parse_xml, text_of
-from sysreview.records.jsontext import parse_json
+from sysreview.records.jsontext import json_kind, parse_json
 from sysreview.records.model import Citation
 from sysreview.records.normalise import Fields, first, to_citation
 from sysreview.text import storable_tree
@@ -35,7 +35,7 @@ class _Study:
 
     def _fail(self, path: tuple[str, ...], value: Any, expected: str) -> InputError:
         return InputError(
-            f"{'.'.join(path)} is {_kind(value)}; expected {expected}",
+            f"{'.'.join(path)} is {json_kind(value)}; expected {expected}",
             source=self.source,
             line=self.number,
             unit="study",
@@ -73,12 +73,6 @@ class _Study:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise self._fail(path, value, "a list of strings")
         return value
-
-
-def _kind(value: Any) -> str:
-    names = {dict: "an object", list: "a list", str: "a string", bool: "true/false",
-             int: "a number", float: "a number"}  # fmt: skip
-    return names.get(type(value), "null")
 
 
 def ctgov_study_fields(study: dict[str, Any], number: int = 1, source: str = "<text>") -> Fields:

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from sysreview.errors import InputError, SysreviewError
-from sysreview.records.jsontext import parse_json
+from sysreview.records.jsontext import json_kind, parse_json
 from sysreview.records.model import Citation
 from sysreview.records.normalise import Fields, normalise_author, to_citation
 from sysreview.text import storable_tree
@@ -25,11 +25,6 @@ from sysreview.text import storable_tree
 
 class LiveSearchError(SysreviewError):
     """A service that could not be reached or answered with an error (names the service)."""
-
-
-def _kind(value: Any) -> str:
-    kinds = {dict: "an object", list: "a list", str: "a string", bool: "true/false"}
-    return kinds.get(type(value), "a number" if isinstance(value, int | float) else "null")
 
 
 class Answer:
@@ -58,7 +53,7 @@ class Answer:
     def _fail(self, key: str, value: Any, expected: str) -> LiveSearchError:
         return LiveSearchError(
             f"{self.service}: unexpected answer: {self._path(key) or 'the answer'} is "
-            f"{_kind(value)}, not {expected}"
+            f"{json_kind(value)}, not {expected}"
         )
 
     def _get(self, key: str) -> Any:
