@@ -38,7 +38,8 @@ _ESCAPES = re.compile(
 _CONTROLS = re.compile(f"[\x00-\x08\x0b-\x1a\x1c-\x1f\x7f-\x9f{_BIDI}]")
 #: Any character :func:`strip_controls` removes (a cheap test before the work).
 UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+#: A lone surrogate (half of a UTF-16 pair; Python strings can hold one, UTF-8 cannot).
+SURROGATE = re.compile("[\ud800-\udfff]")
 REPLACEMENT = "\ufffd"
 
 
@@ -84,14 +85,14 @@ def storable(text: str) -> str:
     """
     if "\x00" in text:
         text = text.replace("\x00", "")
-    if _SURROGATE.search(text) is not None:
-        text = _SURROGATE.sub(REPLACEMENT, text)
+    if SURROGATE.search(text) is not None:
+        text = SURROGATE.sub(REPLACEMENT, text)
     return text
 
 
 def needs_storing(text: str) -> bool:
     """Whether :func:`storable` would change ``text``."""
-    return "\x00" in text or _SURROGATE.search(text) is not None
+    return "\x00" in text or SURROGATE.search(text) is not None
 
 
 def storable_tree(value: Any) -> tuple[Any, int]:
@@ -151,6 +152,7 @@ def nesting_depth(value: Any) -> int:
 
 __all__ = [
     "REPLACEMENT",
+    "SURROGATE",
     "UNSAFE",
     "line_at",
     "needs_storing",

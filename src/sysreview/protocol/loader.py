@@ -23,10 +23,9 @@ from sysreview.protocol._base import NO_VALUE, Loc, Problems, dotted
 from sysreview.protocol.errors import Problem, ProtocolError
 from sysreview.protocol.locate import key_lines, line_of
 from sysreview.protocol.models import Protocol
-from sysreview.text import line_at, nesting_depth
+from sysreview.text import SURROGATE, line_at, nesting_depth
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _LONG_NUMBER = re.compile(r"\d{4301}")
 _BRACKET = re.compile(r"[\[\]{}]")
 
@@ -87,7 +86,7 @@ def parse_protocol(text: str, source: str = "review.toml") -> Protocol:
     ProtocolError
         Listing every mistake found, each with its key path and line.
     """
-    surrogate = _SURROGATE.search(text)
+    surrogate = SURROGATE.search(text)
     if surrogate is not None:  # only text handed over directly can hold one (not UTF-8)
         where = line_at(text, surrogate.start())
         raise ProtocolError([Problem("", "invalid TOML: a lone surrogate", where)], source=source)

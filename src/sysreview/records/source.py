@@ -11,16 +11,14 @@ pass, then a storing pass). What was removed is reported by :meth:`Lines.warning
 from __future__ import annotations
 
 import codecs
-import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from sysreview.errors import InputError
-from sysreview.text import REPLACEMENT
+from sysreview.text import REPLACEMENT, SURROGATE, line_at
 
 CHUNK = 1 << 20
 Progress = Callable[[int], None]
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 #: Encodings tried, in order, after the one the first bytes suggest (``decode`` docs).
 _FALLBACKS = ("cp1252", "latin-1")
@@ -87,12 +85,10 @@ class Lines:
         chunks: Callable[[Progress | None], Iterator[str]],
         *,
         encoding: str | None = None,
-        size: int | None = None,
         decode_warning: str = "",
     ) -> None:
         self.source = source
         self.encoding = encoding
-        self.size = size
         self._chunks = chunks
         self._decode_warning = decode_warning
         self._nul = self._surrogates = 0
@@ -101,15 +97,14 @@ class Lines:
     @classmethod
     def from_text(cls, text: str, source: str = "<text>") -> Lines:
         """The lines of text already in memory."""
-        return cls(source, lambda _: iter((text,)), size=len(text))
+        return cls(source, lambda _: iter((text,)))
 
     @classmethod
     def from_bytes(cls, data: bytes, source: str = "<bytes>") -> Lines:
         """Decoded bytes (see :func:`choose_encoding`)."""
         encoding, errors, warning = choose_encoding(lambda: iter((data,)), data[:4])
         text = data.decode(encoding, errors)
-        return cls(source, lambda _: iter((text,)), encoding=encoding, size=len(data),
-                   decode_warning=warning)  # fmt: skip
+        return cls(source, lambda _: iter((text,)), encoding=encoding, decode_warning=warning)
 
     @classmethod
     def from_file(cls, path: str | Path, source: str | None = None) -> Lines:
@@ -133,7 +128,6 @@ class Lines:
         try:
             with open(path, "rb") as handle:
                 head = handle.read(4)
-            size = Path(path).stat().st_size
         except OSError as exc:
             raise InputError(f"cannot read the file: {exc.strerror}", source=name) from exc
         encoding, errors, warning = choose_encoding(raw_chunks, head)
@@ -146,7 +140,7 @@ class Lines:
                     on_bytes(len(chunk))
             yield decoder.decode(b"", final=True)
 
-        return cls(name, text_chunks, encoding=encoding, size=size, decode_warning=warning)
+        return cls(name, text_chunks, encoding=encoding, decode_warning=warning)
 
     def __iter__(self) -> Iterator[str]:
         return self.read()
@@ -179,20 +173,16 @@ class Lines:
             text = text.replace("\ufeff", "")
         if "\x00" in text:
             if not self._nul:
-                self._nul_line = number + text.count("\n", 0, text.index("\x00")) + 1
+                self._nul_line = number + line_at(text, text.index("\x00"))
             self._nul += text.count("\x00")
             text = text.replace("\x00", "")
-        found = _SURROGATE.search(text)
+        found = SURROGATE.search(text)
         if found is not None:
             if not self._surrogates:
-                self._surrogate_line = number + text.count("\n", 0, found.start()) + 1
-            self._surrogates += len(_SURROGATE.findall(text))
-            text = _SURROGATE.sub(REPLACEMENT, text)
+                self._surrogate_line = number + line_at(text, found.start())
+            self._surrogates += len(SURROGATE.findall(text))
+            text = SURROGATE.sub(REPLACEMENT, text)
         return text
-
-    def text(self) -> str:
-        """All lines joined (for formats parsed as a whole: XML, JSON, BibTeX, CSV)."""
-        return "\n".join(self)
 
     def head(self, limit: int = 2_000_000) -> str:
         """The first lines, up to about ``limit`` characters (for format detection)."""
