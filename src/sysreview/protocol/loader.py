@@ -86,23 +86,10 @@ def parse_protocol(text: str, source: str = "review.toml") -> Protocol:
     ProtocolError
         Listing every mistake found, each with its key path and line.
     """
-    surrogate = SURROGATE.search(text)
-    if surrogate is not None:  # only text handed over directly can hold one (not UTF-8)
-        where = line_at(text, surrogate.start())
-        raise ProtocolError([Problem("", "invalid TOML: a lone surrogate", where)], source=source)
     try:
-        data = tomllib.loads(text)
+        data = toml_loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ProtocolError([_syntax_problem(str(exc))], source=source) from None
-    except ValueError:  # tomllib's int() of a number over Python's 4,300-digit limit
-        found = _LONG_NUMBER.search(text)
-        at = line_at(text, found.start()) if found else None
-        problem = Problem("", "invalid TOML: a number with over 4,300 digits", at)
-        raise ProtocolError([problem], source=source) from None
-    except RecursionError:  # tomllib parses nested arrays and tables recursively
-        raise ProtocolError([_too_deep(text)], source=source) from None
-    if nesting_depth(data) > MAX_DEPTH:  # deeper would overflow the validators' recursion
-        raise ProtocolError([_too_deep(text)], source=source)
     try:
         return Protocol.model_validate(data)
     except ValidationError as exc:
@@ -110,15 +97,56 @@ def parse_protocol(text: str, source: str = "review.toml") -> Protocol:
         raise ProtocolError(problems, source=source) from None
 
 
-def _too_deep(text: str) -> Problem:
-    """Nesting beyond :data:`MAX_DEPTH`, at the line where brackets first go that deep."""
+def toml_loads(text: str) -> dict[str, Any]:
+    """:func:`tomllib.loads`, with every failure a :class:`tomllib.TOMLDecodeError` that
+    says where (``... (at line N, column M)``), as tomllib's own syntax errors do.
+
+    tomllib itself raises a bare ``ValueError`` for a number over Python's 4,300-digit
+    limit on ``int()``, a ``RecursionError`` for arrays or inline tables nested some
+    hundreds deep, and accepts a lone surrogate (text handed over as ``str``; a file read
+    as UTF-8 cannot hold one). Nesting deeper than :data:`MAX_DEPTH` is refused too: the
+    validators and the key-line scanner recurse once per level.
+
+    >>> toml_loads("x = [[1]]")
+    {'x': [[1]]}
+    >>> toml_loads("a = 1\\nx = " + "[" * 40 + "]" * 40)
+    Traceback (most recent call last):
+    ...
+    tomllib.TOMLDecodeError: arrays or tables nested more than 32 levels deep (at line 2, column 37)
+    """
+    surrogate = SURROGATE.search(text)
+    if surrogate is not None:
+        raise _located("a lone surrogate", text, surrogate.start())
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        raise
+    except ValueError:  # int() of a number over Python's 4,300-digit limit
+        found = _LONG_NUMBER.search(text)
+        position = found.start() if found else 0
+        raise _located("a number with over 4,300 digits", text, position) from None
+    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+        raise _too_deep(text) from None
+    if nesting_depth(data) > MAX_DEPTH:
+        raise _too_deep(text)
+    return data
+
+
+def _located(message: str, text: str, position: int) -> tomllib.TOMLDecodeError:
+    line = line_at(text, position)
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    return tomllib.TOMLDecodeError(f"{message} (at line {line}, column {column})")
+
+
+def _too_deep(text: str) -> tomllib.TOMLDecodeError:
+    """Nesting beyond :data:`MAX_DEPTH`, where brackets first go that deep."""
     level = 0
+    message = f"arrays or tables nested more than {MAX_DEPTH} levels deep"
     for match in _BRACKET.finditer(text):
         level += 1 if match.group() in "[{" else -1
         if level > MAX_DEPTH:
-            return Problem("", f"arrays or tables nested more than {MAX_DEPTH} levels deep",
-                           line_at(text, match.start()))  # fmt: skip
-    return Problem("", f"arrays or tables nested more than {MAX_DEPTH} levels deep")
+            return _located(message, text, match.start())
+    return tomllib.TOMLDecodeError(message)
 
 
 def _lines(text: str) -> dict[Loc, int]:
@@ -230,4 +258,4 @@ def _field_model(loc: Loc) -> type[BaseModel] | None:
     return _model_at(loc) if loc else None
 
 
-__all__ = ["load_protocol", "parse_protocol", "problems_from"]
+__all__ = ["load_protocol", "parse_protocol", "problems_from", "toml_loads"]
