@@ -155,10 +155,14 @@ def _import_progress() -> Iterator[Callable[[str, str, int, int], None]]:
             name = escape(terminal_safe(Path(path).name))
             if path not in tasks:
                 tasks[path] = bar.add_task(name, total=total, counted="")
-            counted = f"{done / 1e6:,.1f}/{total / 1e6:,.1f} MB" if stage == "reading" else (
-                f"{done:,}/{total:,} records")  # fmt: skip
-            bar.update(tasks[path], description=f"{stage} {name}", completed=done, total=total,
-                       counted=counted)  # fmt: skip
+            if stage == "reading":
+                counted = f"{done / 1e6:,.1f}/{total / 1e6:,.1f} MB"
+            else:
+                counted = f"{done:,}/{total:,} records"
+            bar.update(
+                tasks[path], description=f"{stage} {name}", completed=done, total=total,
+                counted=counted,
+            )  # fmt: skip
 
         yield update
 
