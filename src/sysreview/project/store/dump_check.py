@@ -42,6 +42,13 @@ def _integer(value: Any) -> Any:
     return value
 
 
+def _key(value: Any) -> Any:
+    """A surrogate key: PostgreSQL's sequence, moved past the largest, counts 1 to 2³¹ - 1."""
+    if not 1 <= _integer(value) < _INT32 - 1:
+        raise _Bad(f"an id must be between 1 and {_INT32 - 2}")
+    return value
+
+
 def _number(value: Any) -> Any:
     if not isinstance(value, int | float) or isinstance(value, bool):
         raise _Bad("must be a number")
@@ -101,7 +108,7 @@ def _checker(column: Column[Any]) -> Callable[[Any], Any]:
     if isinstance(kind, Boolean):
         check: Callable[[Any], Any] = _boolean
     elif isinstance(kind, Integer):
-        check = _integer
+        check = _key if column.primary_key else _integer
     elif isinstance(kind, Float):
         check = _number
     elif isinstance(kind, UTCDateTime | DateTime):
