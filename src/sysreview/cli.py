@@ -99,17 +99,15 @@ def import_command(
     """Import search results into the project, one import batch per file."""
     from datetime import date as Date
 
-    from rich.progress import Progress
-
     from sysreview.project.services import import_files
+    from sysreview.text import terminal_safe
 
     with reported():
         try:
             searched = None if date is None else Date.fromisoformat(date)
         except ValueError:
             fail(f"--date {date!r} is not a date; use YYYY-MM-DD")
-        with Progress(transient=True, disable=len(files) < 2) as bar:
-            task = bar.add_task("importing", total=len(files))
+        with _import_progress() as progress:
             done = import_files(
                 project,
                 files,
@@ -119,12 +117,56 @@ def import_command(
                 search_date=searched,
                 query_file=query_file,
                 db_url=db,
-                progress=lambda _path, _n: bar.advance(task),
+                progress=progress,
             )
         for item in done:
             for warning in item.warnings:
-                print(f"sysreview: warning: {warning}", file=sys.stderr)
-            print(f"{item.path}: {item.records} records ({item.format}) as batch {item.batch_id}")
+                print(f"sysreview: warning: {terminal_safe(warning)}", file=sys.stderr)
+            print(
+                terminal_safe(
+                    f"{item.path}: {item.records} records ({item.format}) as batch {item.batch_id}"
+                )
+            )
+
+
+@contextmanager
+def _import_progress() -> Iterator[Callable[[str, str, int, int], None]]:
+    """A progress bar per file (on a terminal): bytes while reading, records while storing."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TaskID,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from sysreview.text import terminal_safe
+
+    console = Console(stderr=True)
+    columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+               TextColumn("{task.fields[counted]}"), TimeRemainingColumn())  # fmt: skip
+    with Progress(
+        *columns, console=console, transient=True, disable=not console.is_terminal
+    ) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def update(stage: str, path: str, done: int, total: int) -> None:
+            name = escape(terminal_safe(Path(path).name))
+            if path not in tasks:
+                tasks[path] = bar.add_task(name, total=total, counted="")
+            if stage == "reading":
+                counted = f"{done / 1e6:,.1f}/{total / 1e6:,.1f} MB"
+            else:
+                counted = f"{done:,}/{total:,} records"
+            bar.update(
+                tasks[path], description=f"{stage} {name}", completed=done, total=total,
+                counted=counted,
+            )  # fmt: skip
+
+        yield update
 
 
 class DedupFormat(StrEnum):
@@ -217,6 +259,7 @@ def _dedup_review(
 ) -> None:
     """Review mode: list the queue, or record accept/reject decisions."""
     from sysreview.project.services import decide_duplicate, duplicate_queue
+    from sysreview.text import terminal_safe
 
     if not accept and not reject:
         queue = duplicate_queue(project, db)
@@ -224,7 +267,11 @@ def _dedup_review(
             score = "" if pair.score is None else f", score {pair.score:.2f}"
             print(f"{pair.key}  [{pair.rule}{score}]")
             for side in (pair.a, pair.b):
-                print(f"    {side['id']}: {side['title']} ({side['year']}) doi:{side['doi']}")
+                print(
+                    terminal_safe(
+                        f"    {side['id']}: {side['title']} ({side['year']}) doi:{side['doi']}"
+                    )
+                )
         print(f"{len(queue)} pairs waiting for review")
         return
     if not reviewer:
@@ -280,14 +327,25 @@ RERANK_EVERY = 10
 
 def _print_criteria(protocol: Any) -> None:
     """The eligibility statements a screener decides against."""
+    from sysreview.text import terminal_safe
+
     print("Eligibility criteria")
     elig = protocol.eligibility
     for domain in ("design", "participants", "interventions", "comparators", "outcomes"):
         criteria = getattr(elig, domain)
         for text in criteria.include:
-            print(f"  {domain:<13} + {text}")
+            print(terminal_safe(f"  {domain:<13} + {text}"))
         for text in criteria.exclude:
-            print(f"  {domain:<13} - {text}")
+            print(terminal_safe(f"  {domain:<13} - {text}"))
+
+
+def _card_text(card: Any) -> str:
+    """A record as the terminal screener shows it (text made terminal-safe)."""
+    from sysreview.text import terminal_safe
+
+    head = f"\nrecord {card.id} ({card.year})\n{card.title or '(no title)'}"
+    body = f"{'; '.join(card.authors[:3])}  {card.journal or ''}\n\n{card.abstract or ''}"
+    return terminal_safe(f"{head}\n{body}")
 
 
 def _screen_batches(
@@ -299,7 +357,14 @@ def _screen_batches(
     queue_of: Callable[..., Any],
     decide: Callable[..., Any],
 ) -> int:
-    """Show records one at a time; re-rank after every batch of decisions."""
+    """Show records one at a time; re-rank after every batch of decisions.
+
+    Record text is printed through :func:`~sysreview.text.terminal_safe` (no escape
+    sequences reach the terminal) with plain ``print``, so markup such as ``[bold]`` in a
+    title is shown as written.
+    """
+    from sysreview.text import terminal_safe
+
     keys = {"i": "include", "e": "exclude", "m": "maybe"}
     reasons = protocol.eligibility.exclusion_reasons
     skipped: set[int] = set()
@@ -313,8 +378,7 @@ def _screen_batches(
         if not cards:
             return done
         for card in cards[:RERANK_EVERY]:
-            print(f"\nrecord {card.id} ({card.year})\n{card.title or '(no title)'}")
-            print(f"{'; '.join(card.authors[:3])}  {card.journal or ''}\n\n{card.abstract or ''}")
+            print(_card_text(card))
             print("\n[i]nclude  [e]xclude  [m]aybe  [s]kip  [q]uit ", end="", flush=True)
             key = typer.getchar().lower()
             print(key)
@@ -326,7 +390,7 @@ def _screen_batches(
             reason = None
             if stage == "ft" and keys[key] == "exclude":
                 for number, text in enumerate(reasons, start=1):
-                    print(f"  {number}. {text}")
+                    print(terminal_safe(f"  {number}. {text}"))
                 choice = typer.prompt("reason number", type=int)
                 if not 1 <= choice <= len(reasons):
                     fail(f"reason number must be between 1 and {len(reasons)}")
@@ -490,6 +554,7 @@ def screen_conflicts_command(
 ) -> None:
     """List records whose reviewers disagree and that no arbiter has resolved."""
     from sysreview.project.services import screen_conflicts
+    from sysreview.text import terminal_safe
 
     with reported():
         found = screen_conflicts(project, stage, db)
@@ -501,7 +566,7 @@ def screen_conflicts_command(
                and who in item.revealed and before[who] != what else "")
             for who, what in item.decisions
         )  # fmt: skip
-        print(f"{item.record_id}  {item.title}  [{votes}]")
+        print(terminal_safe(f"{item.record_id}  {item.title}  [{votes}]"))
     print(f"{len(found)} unresolved conflicts at {stage}")
 
 

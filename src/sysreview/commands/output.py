@@ -20,10 +20,15 @@ class OutputFormat(StrEnum):
 
 
 def fail(message: str) -> NoReturn:
-    """Print the error (one line per problem) and exit with status 2 (``typer.Exit``)."""
+    """Print the error (one line per problem) and exit with status 2 (``typer.Exit``).
+
+    The message is made terminal-safe first (it may quote a file name or a value).
+    """
     import typer
 
-    for line in str(message).splitlines() or [""]:
+    from sysreview.text import terminal_safe
+
+    for line in terminal_safe(message).splitlines() or [""]:
         print(f"sysreview: error: {line}", file=sys.stderr)
     raise typer.Exit(2)
 

@@ -110,10 +110,14 @@ def press_command(
     from pydantic import ValidationError
 
     from sysreview.project.searching import add_press_review, project_strategy
+    from sysreview.protocol.loader import toml_loads
     from sysreview.search import PressReview
 
     with reported():
-        data = tomllib.loads(review.read_text(encoding="utf-8"))
+        try:
+            data = toml_loads(review.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            fail(f"{review}: not valid TOML: {exc}")
         data.setdefault("strategy", name)
         data.setdefault("version", project_strategy(project, name).version)
         try:

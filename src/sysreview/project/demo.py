@@ -34,6 +34,7 @@ from sysreview.extraction.quality import QualityReport, quality_report
 from sysreview.prisma.result import PrismaCounts
 from sysreview.project.services import PathLike, validate_protocol
 from sysreview.protocol import Problem, Protocol, ProtocolError
+from sysreview.protocol.loader import toml_loads
 from sysreview.protocol.locate import key_lines, line_of
 
 __all__ = [
@@ -183,7 +184,7 @@ def read_mapping(text: str, source: str = MAPPING_FILE) -> MetapsyMapping:
         :class:`InputError`).
     """
     try:
-        doc = tomllib.loads(text)
+        doc = toml_loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"invalid TOML: {exc}", source=source) from None
     read = _Reader(doc, text)

@@ -3,25 +3,41 @@
 All files are read (and every problem reported) before anything is written; each file
 is then stored in its own transaction, so an interrupted import leaves whole files or
 nothing. A file whose checksum is already in the project is refused.
+
+Files are streamed, so a 200 MB export is never in memory at once: a first pass reads
+every file to the end (the *read* step of its format: every error, and the record count
+the import batch is created with, since batches are append-only), a second pass reads
+each file again, cleaning its records and inserting them in chunks of
+:data:`INSERT_CHUNK` rows (one multi-row ``INSERT``, not one ORM object per record).
+A malformed record anywhere is found by the first pass, before anything is written; any
+failure during the second rolls back the file's whole transaction.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, insert, select
 
 from sysreview.errors import InputError
 from sysreview.project.store import SOURCE_KINDS, ImportBatch, Record, Store
-from sysreview.records import ReadResult, read_file
+from sysreview.records import Export, open_export
 from sysreview.records.model import Citation
 
 PathLike = str | os.PathLike[str]
+
+#: Rows per ``INSERT`` (and per progress report) while storing a file.
+INSERT_CHUNK = 2000
+
+#: ``progress(stage, path, done, total)``: stage ``"reading"`` counts bytes of the file,
+#: ``"storing"`` counts its records.
+ImportProgress = Callable[[str, str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -44,60 +60,75 @@ def file_sha256(path: PathLike) -> str:
     return digest.hexdigest()
 
 
-def record_row(citation: Citation) -> Record:
-    """The database row of a citation (every normalised field, and ``raw`` as read)."""
-    return Record(
-        position=citation.position,
-        line=citation.line,
-        record_key=citation.record_id,
-        title=citation.title,
-        authors="\n".join(citation.authors) or None,
-        year=citation.year,
-        journal=citation.journal,
-        journal_abbrev=citation.journal_abbrev,
-        volume=citation.volume,
-        issue=citation.issue,
-        pages=citation.pages,
-        doi=citation.doi,
-        pmid=citation.pmid,
-        issn=citation.issn,
-        abstract=citation.abstract,
-        keywords=list(citation.keywords) or None,
-        language=citation.language,
-        publication_type=citation.publication_type,
-        url=citation.url,
-        database=citation.database,
-        raw=dict(citation.raw),
-    )
+def record_row(citation: Citation) -> dict[str, Any]:
+    """The ``record`` row of a citation (every normalised field, and ``raw`` as read),
+    as column values without the batch."""
+    return {
+        "position": citation.position,
+        "line": citation.line,
+        "record_key": citation.record_id,
+        "title": citation.title,
+        "authors": "\n".join(citation.authors) or None,
+        "year": citation.year,
+        "journal": citation.journal,
+        "journal_abbrev": citation.journal_abbrev,
+        "volume": citation.volume,
+        "issue": citation.issue,
+        "pages": citation.pages,
+        "doi": citation.doi,
+        "pmid": citation.pmid,
+        "issn": citation.issn,
+        "abstract": citation.abstract,
+        "keywords": list(citation.keywords) or None,
+        "language": citation.language,
+        "publication_type": citation.publication_type,
+        "url": citation.url,
+        "database": citation.database,
+        "raw": citation.raw,
+    }
 
 
-def import_into(
-    store: Store,
-    paths: Sequence[PathLike],
-    *,
-    source: str,
-    source_kind: str = "database",
-    interface: str | None = None,
-    search_date: date | None = None,
-    query_text: str | None = None,
-    who: str = "sysreview",
-    progress: Callable[[str, int], None] | None = None,
-) -> list[ImportedFile]:
-    """Import export files into ``store`` as import batches.
+def _store_records(
+    conn: Connection,
+    batch_id: int,
+    citations: Iterable[Citation],
+    report: Callable[[int], None] | None,
+) -> int:
+    """Insert the citations as records of ``batch_id``, in chunks; how many were stored."""
+    statement = insert(Record)
+    rows: list[dict[str, Any]] = []
+    stored = 0
+    for citation in citations:
+        row = record_row(citation)
+        row["batch_id"] = batch_id
+        rows.append(row)
+        if len(rows) == INSERT_CHUNK:
+            conn.execute(statement, rows)
+            stored += len(rows)
+            rows = []
+            if report is not None:
+                report(stored)
+    if rows:
+        conn.execute(statement, rows)
+        stored += len(rows)
+    if report is not None:
+        report(stored)
+    return stored
 
-    Raises
-    ------
-    InputError
-        For an unreadable or malformed file (naming file and line), a file given twice,
-        or a file already imported (naming the batch) — before anything is written.
-    """
-    if not source.strip():
-        raise InputError("--source must name the database or register searched")
-    if source_kind not in SOURCE_KINDS:
-        raise InputError(
-            f"invalid source kind {source_kind!r}; must be one of {', '.join(SOURCE_KINDS)}"
-        )
-    checked: list[tuple[Path, str, ReadResult]] = []
+
+@dataclass(frozen=True)
+class _Checked:
+    path: Path
+    sha256: str
+    export: Export
+    records: int
+
+
+def _check(
+    store: Store, paths: Sequence[PathLike], progress: ImportProgress | None
+) -> list[_Checked]:
+    """Every file read to the end (pass one); nothing written. Raises on the first problem."""
+    found: list[tuple[Path, str]] = []
     seen: dict[str, Path] = {}
     with store.session(readonly=True) as session:
         for raw_path in paths:
@@ -117,9 +148,58 @@ def import_into(
                     f"{earlier.record_count} records, {earlier.imported_at:%Y-%m-%d})",
                     source=str(path),
                 )
-            checked.append((path, sha, read_file(path)))
+            found.append((path, sha))
+    checked = []
+    for path, sha in found:
+        export = open_export(path)
+        size, done = path.stat().st_size, 0
+
+        def read(n: int, path: Path = path, size: int = size) -> None:
+            nonlocal done
+            done += n
+            if progress is not None:
+                progress("reading", str(path), done, size)
+
+        checked.append(_Checked(path, sha, export, export.count(read)))
+    return checked
+
+
+def import_into(
+    store: Store,
+    paths: Sequence[PathLike],
+    *,
+    source: str,
+    source_kind: str = "database",
+    interface: str | None = None,
+    search_date: date | None = None,
+    query_text: str | None = None,
+    who: str = "sysreview",
+    progress: ImportProgress | None = None,
+) -> list[ImportedFile]:
+    """Import export files into ``store`` as import batches.
+
+    Raises
+    ------
+    InputError
+        For an unreadable or malformed file (naming file and line), a file given twice,
+        or a file already imported (naming the batch) — before anything is written; or
+        for a file that changed while it was being imported (nothing of it is kept).
+    """
+    if not source.strip():
+        raise InputError("--source must name the database or register searched")
+    if source_kind not in SOURCE_KINDS:
+        raise InputError(
+            f"invalid source kind {source_kind!r}; must be one of {', '.join(SOURCE_KINDS)}"
+        )
     imported = []
-    for path, sha, result in checked:
+    for item in _check(store, paths, progress):
+        name = str(item.path)
+        warnings: list[str] = []
+
+        def report(stored: int, item: _Checked = item, name: str = name) -> None:
+            if progress is not None:
+                progress("storing", name, stored, item.records)
+
         with store.session() as session:
             batch = ImportBatch(
                 source_database=source.strip(),
@@ -127,25 +207,26 @@ def import_into(
                 interface=interface,
                 search_date=search_date,
                 query_text=query_text,
-                file_name=path.name,
-                file_sha256=sha,
-                record_count=len(result.citations),
+                file_name=item.path.name,
+                file_sha256=item.sha256,
+                record_count=item.records,
             )
-            batch.records = [record_row(c) for c in result.citations]
             session.add(batch)
             session.flush()
+            citations = item.export.citations(warnings)
+            stored = _store_records(session.connection(), batch.id, citations, report)
+            if stored != item.records:
+                raise InputError(
+                    f"the file changed while it was being imported ({item.records} records "
+                    f"when checked, {stored} when stored); nothing of it was kept",
+                    source=name,
+                )
             store.audit(
                 who,
                 "import",
                 "import_batch",
                 batch.id,
-                {"file": path.name, "format": result.format, "records": len(result.citations)},
+                {"file": item.path.name, "format": item.export.format, "records": stored},
             )
-            imported.append(
-                ImportedFile(
-                    str(path), batch.id, result.format, len(result.citations), result.warnings
-                )
-            )
-        if progress is not None:
-            progress(str(path), len(result.citations))
+        imported.append(ImportedFile(name, batch.id, item.export.format, stored, tuple(warnings)))
     return imported

@@ -26,6 +26,7 @@ from typing import Any
 
 from sysreview.errors import InputError
 from sysreview.project.services import PathLike
+from sysreview.protocol.loader import toml_loads
 
 IMPORTS_FILE = "imports.toml"
 KEYS = ("file", "source", "kind", "interface", "date", "query-file")
@@ -117,7 +118,7 @@ def read_imports(directory: PathLike) -> tuple[PlannedImport, ...]:
     if not path.is_file():
         return ()
     try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        doc = toml_loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"not valid TOML: {exc}", source=str(path)) from None
     except UnicodeDecodeError:

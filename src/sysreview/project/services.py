@@ -30,7 +30,7 @@ from sysreview.project.deduplicating import (
     deduplicate_store,
     review_queue,
 )
-from sysreview.project.importing import ImportedFile, import_into
+from sysreview.project.importing import ImportedFile, ImportProgress, import_into
 from sysreview.project.prisma_data import confirmed_pairs, prisma_counts
 from sysreview.project.screening_state import StageState, screening_state, store_assignments
 from sysreview.project.sheet_import import ImportResult
@@ -41,6 +41,7 @@ from sysreview.project.store import (
     Reviewer,
     Store,
     Study,
+    check_dump,
     database_url,
     export_store,
     holds_data,
@@ -50,6 +51,7 @@ from sysreview.project.store import (
 from sysreview.protocol import TEMPLATES, Protocol, load_protocol, template_text
 from sysreview.protocol.templates import template_searches
 from sysreview.screening.agreement import PairwiseAgreement, pairwise_agreement
+from sysreview.text import storable
 
 PROTOCOL_FILE = "review.toml"
 DUMP_DATABASE = "database"
@@ -162,7 +164,7 @@ def import_files(
     search_date: date | None = None,
     query_file: PathLike | None = None,
     db_url: str | None = None,
-    progress: Callable[[str, int], None] | None = None,
+    progress: ImportProgress | None = None,
 ) -> list[ImportedFile]:
     """Import search-result files into the project, one import batch per file.
 
@@ -177,6 +179,11 @@ def import_files(
             raise InputError(
                 f"cannot read the query file: {exc.strerror}", source=str(query_file)
             ) from None
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"the query file is not UTF-8 text (byte {exc.start + 1})", source=str(query_file)
+            ) from None
+        query_text = storable(query_text)
     with opened(directory, db_url) as (project, store):
         imported = import_into(
             store,
@@ -518,10 +525,10 @@ def load_project_dump(
     if (target / PROTOCOL_FILE).exists():
         raise InputError(f"{target / PROTOCOL_FILE} already exists: load into a new project folder")
     load_protocol(source)  # refuse an export whose protocol no longer validates
+    manifest = check_dump(dump / DUMP_DATABASE)  # every row, before anything is created
     target.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, target / PROTOCOL_FILE)
     project = load_project(target, db_url)
-    manifest = DumpManifest.read(dump / DUMP_DATABASE)
     with open_store(project.database_url, upgrade=False) as store:
         if store.current_revision() is not None and holds_data(store):
             raise InputError(f"the database of {target} is not empty: load needs an empty one")

@@ -97,7 +97,7 @@ def live_searches(project_dir: PathLike) -> tuple[LiveSearch, ...]:
     import tomllib
 
     from sysreview.protocol.errors import ProtocolError
-    from sysreview.protocol.loader import problems_from
+    from sysreview.protocol.loader import problems_from, toml_loads
     from sysreview.protocol.locate import key_lines
 
     path = Path(project_dir) / SEARCHES / LIVE_FILE
@@ -105,7 +105,7 @@ def live_searches(project_dir: PathLike) -> tuple[LiveSearch, ...]:
         return ()
     text = path.read_text(encoding="utf-8")
     try:
-        data: Any = tomllib.loads(text)
+        data: Any = toml_loads(text)
         return _LiveFile.model_validate(data).live
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"invalid TOML: {exc}", source=str(path)) from None

@@ -23,8 +23,14 @@ from sysreview.protocol._base import NO_VALUE, Loc, Problems, dotted
 from sysreview.protocol.errors import Problem, ProtocolError
 from sysreview.protocol.locate import key_lines, line_of
 from sysreview.protocol.models import Protocol
+from sysreview.text import SURROGATE, line_at, nesting_depth
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_LONG_NUMBER = re.compile(r"\d{4301}")
+_BRACKET = re.compile(r"[\[\]{}]")
+
+#: Deepest nesting of arrays and tables read; a protocol nests five levels at most.
+MAX_DEPTH = 32
 
 _MESSAGES = {
     "string_type": "must be a string",
@@ -81,7 +87,7 @@ def parse_protocol(text: str, source: str = "review.toml") -> Protocol:
         Listing every mistake found, each with its key path and line.
     """
     try:
-        data = tomllib.loads(text)
+        data = toml_loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ProtocolError([_syntax_problem(str(exc))], source=source) from None
     try:
@@ -89,6 +95,58 @@ def parse_protocol(text: str, source: str = "review.toml") -> Protocol:
     except ValidationError as exc:
         problems = problems_from(exc, _lines(text), data)
         raise ProtocolError(problems, source=source) from None
+
+
+def toml_loads(text: str) -> dict[str, Any]:
+    """:func:`tomllib.loads`, with every failure a :class:`tomllib.TOMLDecodeError` that
+    says where (``... (at line N, column M)``), as tomllib's own syntax errors do.
+
+    tomllib itself raises a bare ``ValueError`` for a number over Python's 4,300-digit
+    limit on ``int()``, a ``RecursionError`` for arrays or inline tables nested some
+    hundreds deep, and accepts a lone surrogate (text handed over as ``str``; a file read
+    as UTF-8 cannot hold one). Nesting deeper than :data:`MAX_DEPTH` is refused too: the
+    validators and the key-line scanner recurse once per level.
+
+    >>> toml_loads("x = [[1]]")
+    {'x': [[1]]}
+    >>> toml_loads("a = 1\\nx = " + "[" * 40 + "]" * 40)
+    Traceback (most recent call last):
+    ...
+    tomllib.TOMLDecodeError: arrays or tables nested more than 32 levels deep (at line 2, column 37)
+    """
+    surrogate = SURROGATE.search(text)
+    if surrogate is not None:
+        raise _located("a lone surrogate", text, surrogate.start())
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        raise
+    except ValueError:  # int() of a number over Python's 4,300-digit limit
+        found = _LONG_NUMBER.search(text)
+        position = found.start() if found else 0
+        raise _located("a number with over 4,300 digits", text, position) from None
+    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+        raise _too_deep(text) from None
+    if nesting_depth(data) > MAX_DEPTH:
+        raise _too_deep(text)
+    return data
+
+
+def _located(message: str, text: str, position: int) -> tomllib.TOMLDecodeError:
+    line = line_at(text, position)
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    return tomllib.TOMLDecodeError(f"{message} (at line {line}, column {column})")
+
+
+def _too_deep(text: str) -> tomllib.TOMLDecodeError:
+    """Nesting beyond :data:`MAX_DEPTH`, where brackets first go that deep."""
+    level = 0
+    message = f"arrays or tables nested more than {MAX_DEPTH} levels deep"
+    for match in _BRACKET.finditer(text):
+        level += 1 if match.group() in "[{" else -1
+        if level > MAX_DEPTH:
+            return _located(message, text, match.start())
+    return tomllib.TOMLDecodeError(message)
 
 
 def _lines(text: str) -> dict[Loc, int]:
@@ -200,4 +258,4 @@ def _field_model(loc: Loc) -> type[BaseModel] | None:
     return _model_at(loc) if loc else None
 
 
-__all__ = ["load_protocol", "parse_protocol", "problems_from"]
+__all__ = ["load_protocol", "parse_protocol", "problems_from", "toml_loads"]

@@ -6,6 +6,7 @@ onto shared fields and :func:`~sysreview.records.normalise.to_citation` cleans t
 (*clean*, *to_records*)::
 
     read_file(path) -> ReadResult(format, encoding, citations, warnings)
+    open_export(path) -> Export: .count() reads to the end, .citations() streams records
 
 Supported: RIS (Ovid, Embase, Scopus, Zotero, EndNote, Rayyan, ProQuest, Lens, WoS),
 PubMed/MEDLINE (.nbib), Ovid tagged, EndNote XML, BibTeX, Web of Science plain text,
@@ -16,16 +17,26 @@ from __future__ import annotations
 
 from sysreview.records.detect import FORMATS, decode, detect_format
 from sysreview.records.model import Citation
-from sysreview.records.reader import READERS, ReadResult, read_bytes, read_file, read_text
+from sysreview.records.reader import (
+    READERS,
+    Export,
+    ReadResult,
+    open_export,
+    read_bytes,
+    read_file,
+    read_text,
+)
 from sysreview.records.ris import write_ris
 
 __all__ = [
     "FORMATS",
     "READERS",
     "Citation",
+    "Export",
     "ReadResult",
     "decode",
     "detect_format",
+    "open_export",
     "read_bytes",
     "read_file",
     "read_text",

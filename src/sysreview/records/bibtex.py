@@ -3,6 +3,13 @@
 bibtexparser silently drops entries it cannot parse; every ``@type{key,`` in the text is
 therefore checked against the parsed entries, and a missing one is an error naming its
 line. (pyparsing warnings raised while bibtexparser builds its grammar are silenced.)
+
+Two inputs would otherwise end in a traceback and are refused first, naming the line:
+a macro used without an ``@string`` definition (BibTeX itself would print a warning and
+use an empty value; a reviewer should see the record as written instead), and braces
+nested more than :data:`MAX_BRACE_DEPTH` levels deep (bibtexparser's grammar recurses
+once per level; real entries nest three or four levels at most, so a deeper one is
+almost always a missing closing brace).
 """
 
 from __future__ import annotations
@@ -14,20 +21,69 @@ from typing import Any
 from sysreview.errors import InputError
 from sysreview.records.model import Citation
 from sysreview.records.normalise import Fields, to_citation
+from sysreview.text import line_at
 
 _ENTRY = re.compile(r"^[ \t]*@([A-Za-z]+)[ \t]*[{(][ \t]*([^,\s]*)", re.MULTILINE)
 _NOT_ENTRIES = frozenset({"comment", "string", "preamble"})
+_BRACE = re.compile(r"[{}]")
+
+#: Deepest brace nesting read (see the module notes).
+MAX_BRACE_DEPTH = 32
 
 
-def _load(text: str) -> list[dict[str, Any]]:
+def check_braces(text: str, source: str) -> None:
+    """Refuse braces nested deeper than :data:`MAX_BRACE_DEPTH`, naming the line.
+
+    >>> try:
+    ...     check_braces("@article{k,\\n title = {" + "{" * 40 + "x}}}", "deep.bib")
+    ... except InputError as err:
+    ...     print(err)  # doctest: +NORMALIZE_WHITESPACE
+    deep.bib, line 2: braces nested more than 32 levels deep
+    (is a closing brace missing?)
+    """
+    depth = 0
+    for match in _BRACE.finditer(text):
+        if match.group() == "{":
+            depth += 1
+            if depth > MAX_BRACE_DEPTH:
+                raise InputError(
+                    f"braces nested more than {MAX_BRACE_DEPTH} levels deep "
+                    "(is a closing brace missing?)",
+                    source=source,
+                    line=line_at(text, match.start()),
+                    unit="line",
+                )
+        elif depth:
+            depth -= 1
+
+
+def _macro_line(text: str, name: str) -> int | None:
+    """The line where macro ``name`` is first used as a value (``= name`` or ``# name``)."""
+    use = re.compile(rf"[=#]\s*{re.escape(name)}\s*(?=[,#}})\s]|$)", re.IGNORECASE)
+    found = use.search(text)
+    return line_at(text, found.start()) if found else None
+
+
+def _load(text: str, source: str) -> list[dict[str, Any]]:
     with _warnings.catch_warnings():
         _warnings.simplefilter("ignore")
         import bibtexparser
+        from bibtexparser.bibdatabase import UndefinedString
         from bibtexparser.bparser import BibTexParser
         from bibtexparser.customization import convert_to_unicode
 
         parser = BibTexParser(common_strings=True, ignore_nonstandard_types=False)
-        database = bibtexparser.loads(text, parser=parser)
+        try:
+            database = bibtexparser.loads(text, parser=parser)
+        except UndefinedString as exc:
+            name = str(exc.args[0]) if exc.args else "?"
+            raise InputError(
+                f"macro {name!r} is used but not defined: add @string{{{name} = {{...}}}} "
+                "or write the value in braces",
+                source=source,
+                line=_macro_line(text, name),
+                unit="line",
+            ) from None
         return [convert_to_unicode(dict(entry)) for entry in database.entries]
 
 
@@ -81,11 +137,12 @@ def read_bibtex(text: str, source: str = "<text>") -> tuple[list[Citation], list
     ('The RCT', ('Müller, Hans', 'Smith, John'), 2019, '12-20')
     """
     starts = [
-        (text.count("\n", 0, m.start()) + 1, m.group(2))
+        (line_at(text, m.start()), m.group(2))
         for m in _ENTRY.finditer(text)
         if m.group(1).lower() not in _NOT_ENTRIES
     ]
-    entries = {entry["ID"]: entry for entry in _load(text)}
+    check_braces(text, source)
+    entries = {entry["ID"]: entry for entry in _load(text, source)}
     warnings: list[str] = []
     citations: list[Citation] = []
     for line, key in starts:

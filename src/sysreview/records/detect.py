@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import codecs
 import re
 
 from sysreview.errors import InputError
+from sysreview.records.source import choose_encoding
 
 #: Format names with a short description, in the order detection tries them.
 FORMATS: dict[str, str] = {
@@ -34,8 +34,10 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
     """Decode an export file and normalise its line endings to ``\\n``.
 
     UTF-8 (with or without BOM) and UTF-16 (BOM, or the zero bytes of ASCII text) are
-    recognised; anything else is read as cp1252 (or latin-1) with a warning. BOMs (also
-    those of concatenated files in the middle of the text) are removed.
+    recognised; anything else is read as cp1252 (or latin-1) with a warning; invalid
+    UTF-16 keeps UTF-16 with the bad parts replaced (see
+    :func:`~sysreview.records.source.choose_encoding`). BOMs (also those of concatenated
+    files in the middle of the text) are removed.
 
     Returns
     -------
@@ -49,27 +51,10 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
     >>> decode("TI  - Café".encode("cp1252"))[1:]
     ('cp1252', ['not valid UTF-8; decoded as cp1252 (check accented characters)'])
     """
-    warnings: list[str] = []
-    if data.startswith(codecs.BOM_UTF8):
-        encoding = "utf-8-sig"
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
-    elif len(data) >= 4 and data[1] == 0 and data[3] == 0 and data[0] != 0:
-        encoding = "utf-16-le"
-    elif len(data) >= 4 and data[0] == 0 and data[2] == 0 and data[1] != 0:
-        encoding = "utf-16-be"
-    else:
-        encoding = "utf-8"
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError:
-        try:
-            text, encoding = data.decode("cp1252"), "cp1252"
-        except UnicodeDecodeError:
-            text, encoding = data.decode("latin-1"), "latin-1"
-        warnings.append(f"not valid UTF-8; decoded as {encoding} (check accented characters)")
+    encoding, errors, warning = choose_encoding(lambda: iter((data,)), data[:4])
+    text = data.decode(encoding, errors)
     text = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
-    return text, encoding, warnings
+    return text, encoding, [warning] if warning else []
 
 
 def _head(text: str, lines: int = 200) -> str:

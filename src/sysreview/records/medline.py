@@ -12,7 +12,7 @@ serves both dialects and every record and tag keeps its line number for messages
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 
 from sysreview.errors import InputError
 from sysreview.records.model import Citation
@@ -32,26 +32,28 @@ def _is_tag(line: str) -> re.Match[str] | None:
     return _TAG.match(line) if len(line) >= 5 and line[4] == "-" else None
 
 
-def parse_tagged(
-    text: str, source: str, starts: Callable[[str], bool], kind: str
-) -> list[RisRecord]:
-    """Split tagged text into records; ``starts(line)`` says whether a line opens one.
+def iter_tagged(
+    lines: Iterable[str], source: str, starts: Callable[[str], bool], kind: str
+) -> Iterator[RisRecord]:
+    """Split tagged lines into records, one at a time; ``starts(line)`` says whether a
+    line opens one.
 
     Raises
     ------
     InputError
         For a tag line before the first record header.
     """
-    records: list[RisRecord] = []
     current: RisRecord | None = None
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(lines, start=1):
         if starts(line):
+            if current is not None:
+                yield current.close()
             current = RisRecord(line=number)
-            records.append(current)
             if _OVID_HEADER.match(line):
                 continue
         elif not line.strip():
-            if kind == "medline":
+            if kind == "medline" and current is not None:
+                yield current.close()
                 current = None
             continue
         match = _is_tag(line)
@@ -70,7 +72,33 @@ def parse_tagged(
                 column=match.group(1),
             )
         current.add(match.group(1), match.group(2).strip(), number)
-    return records
+    if current is not None:
+        yield current.close()
+
+
+def parse_tagged(
+    text: str, source: str, starts: Callable[[str], bool], kind: str
+) -> list[RisRecord]:
+    """All records of tagged text (:func:`iter_tagged` over its lines)."""
+    return list(iter_tagged(text.split("\n"), source, starts, kind))
+
+
+def iter_medline(lines: Iterable[str], source: str, warnings: list[str]) -> Iterator[RisRecord]:
+    """PubMed/MEDLINE records, one at a time (records start at ``PMID-``)."""
+    return iter_tagged(lines, source, _starts_medline, "medline")
+
+
+def iter_ovid(lines: Iterable[str], source: str, warnings: list[str]) -> Iterator[RisRecord]:
+    """Ovid tagged records, one at a time (records start at a ``<n. >`` header)."""
+    return iter_tagged(lines, source, _starts_ovid, "Ovid")
+
+
+def _starts_medline(line: str) -> bool:
+    return line.startswith("PMID-")
+
+
+def _starts_ovid(line: str) -> bool:
+    return bool(_OVID_HEADER.match(line))
 
 
 def _doi_from_ids(values: list[str]) -> str | None:
@@ -138,13 +166,6 @@ def ovid_fields(record: RisRecord) -> Fields:
     )
 
 
-def _to_citations(
-    records: list[RisRecord], source: str, mapper: Callable[[RisRecord], Fields]
-) -> tuple[list[Citation], list[str]]:
-    warnings: list[str] = []
-    return tagged_citations(records, mapper, source, warnings), warnings
-
-
 def read_medline(text: str, source: str = "<text>") -> tuple[list[Citation], list[str]]:
     """Read PubMed format (Save -> PubMed format, ``.nbib``).
 
@@ -156,8 +177,9 @@ def read_medline(text: str, source: str = "<text>") -> tuple[list[Citation], lis
     >>> c.pmid, c.title, c.authors, c.year, c.doi
     ('31000001', 'A trial of something.', ('Liu, Roy',), 2019, '10.1/abc')
     """
-    records = parse_tagged(text, source, lambda ln: ln.startswith("PMID-"), "medline")
-    return _to_citations(records, source, medline_fields)
+    warnings: list[str] = []
+    records = iter_medline(text.split("\n"), source, warnings)
+    return tagged_citations(records, medline_fields, source, warnings), warnings
 
 
 def read_ovid(text: str, source: str = "<text>") -> tuple[list[Citation], list[str]]:
@@ -170,5 +192,6 @@ def read_ovid(text: str, source: str = "<text>") -> tuple[list[Citation], list[s
     >>> c.record_id, c.pmid, c.authors
     ('31000001', '31000001', ('Liu, R.',))
     """
-    records = parse_tagged(text, source, lambda ln: bool(_OVID_HEADER.match(ln)), "Ovid")
-    return _to_citations(records, source, ovid_fields)
+    warnings: list[str] = []
+    records = iter_ovid(text.split("\n"), source, warnings)
+    return tagged_citations(records, ovid_fields, source, warnings), warnings

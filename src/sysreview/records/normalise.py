@@ -15,10 +15,11 @@ from typing import Any, Protocol, TypeVar
 from urllib.parse import unquote
 
 from sysreview.records.model import Citation
+from sysreview.text import UNSAFE as _UNSAFE
+from sysreview.text import strip_controls
 
 R = TypeVar("R", bound="TaggedRecord")
 
-_WS = re.compile(r"\s+")
 _DOI_PREFIX = re.compile(
     r"^(?:https?://(?:dx\.|www\.)?doi\.org/|doi\.org/|doi\s*[:=]\s*|doi\s+)", re.IGNORECASE
 )
@@ -30,20 +31,27 @@ _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 _COMPACT_DATE = re.compile(r"^(1[5-9]\d\d|20\d\d)(?:0[1-9]|1[0-2])(?:\d\d)?$")
 _INITIALS = re.compile(r"^(?P<surname>.+?)\s+(?P<initials>(?:[A-Z]\.?-?){1,4})$")
 _PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "dos"})
+_LITERAL_LIMIT = 100_000  # longer cells are not parsed as list literals
 _NO_PAGES = re.compile(r"^(?:no[- ]?pagination|no[- ]specified|n/?a)$", re.IGNORECASE)
 
 
 def clean_text(value: Any) -> str | None:
-    """Collapse runs of whitespace (including line breaks) and strip; ``None`` if empty.
+    """Collapse runs of whitespace (including line breaks) and strip; remove escape
+    sequences, control and bidi characters (:func:`~sysreview.text.strip_controls`);
+    ``None`` if nothing is left.
 
     >>> clean_text("  A  title\\n split ")
     'A title split'
+    >>> clean_text("\\x1b[1mBold\\x1b[0m \\u202eclaim\\x07 ")
+    'Bold claim'
     >>> clean_text("   ") is None
     True
     """
     if value is None:
         return None
-    text = _WS.sub(" ", str(value)).strip()
+    text = " ".join(str(value).split())
+    if _UNSAFE.search(text) is not None:
+        text = " ".join(strip_controls(text).split())
     return text or None
 
 
@@ -62,7 +70,9 @@ def clean_doi(value: Any) -> str | None:
     text = clean_text(value)
     if text is None:
         return None
-    text = unquote(text)
+    text = clean_text(unquote(text))  # %1b, %00 ... decode to controls
+    if text is None:
+        return None
     previous = None
     while previous != text:
         previous = text
@@ -143,7 +153,7 @@ def normalise_author(value: Any) -> str | None:
     text = clean_text(value)
     if text is None:
         return None
-    text = text.replace("{", "").replace("}", "").strip(" ;,")
+    text = " ".join(text.replace("{", "").replace("}", "").split()).strip(" ;,")
     if "," in text:
         surname, _, given = text.partition(",")
         return f"{surname.strip()}, {given.strip()}".strip(" ,") or None
@@ -156,7 +166,7 @@ def normalise_author(value: Any) -> str | None:
     cut = len(tokens) - 1
     while cut > 1 and tokens[cut - 1].lower() in _PARTICLES:
         cut -= 1
-    return f"{' '.join(tokens[cut:])}, {' '.join(tokens[:cut])}"
+    return f"{' '.join(tokens[cut:])}, {' '.join(tokens[:cut])}".strip(" ;,")
 
 
 def split_authors(value: Any) -> list[str]:
@@ -174,10 +184,11 @@ def split_authors(value: Any) -> list[str]:
     text = clean_text(value)
     if text is None:
         return []
-    if text.startswith("[") and text.endswith("]"):
+    if text.startswith("[") and text.endswith("]") and len(text) < _LITERAL_LIMIT:
         try:
             parsed = ast.literal_eval(text)
-        except (ValueError, SyntaxError):
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            # the errors ast.literal_eval documents for malformed input: not a list literal
             parsed = None
         if isinstance(parsed, list):
             return [str(v) for v in parsed if clean_text(v)]
@@ -249,6 +260,21 @@ def first(*values: Any) -> Any:
     return None
 
 
+def first_text(*values: Any) -> str | None:
+    """:func:`clean_text` of :func:`first` (each value cleaned once).
+
+    >>> first_text(None, ["  ", " x  y "], "z")
+    'x y'
+    """
+    for value in values:
+        items = value if isinstance(value, list | tuple) else (value,)
+        for item in items:
+            text = clean_text(item)
+            if text is not None:
+                return text
+    return None
+
+
 def _year(fields: Fields, source: str, line: int | None, warnings: list[str]) -> int | None:
     for tag, value, tag_line in fields.year:
         if clean_text(value) is None:
@@ -300,7 +326,8 @@ def to_citation(
     position, line
         1-based place of the record in its file and the line where it starts.
     raw
-        Every tag or column of the record, kept as read.
+        Every tag or column of the record, kept as read (control characters included;
+        the normalised fields have them removed, see :func:`clean_text`).
     source
         The file name, used with ``line`` in warnings (e.g. an unparseable year).
     warnings
@@ -319,24 +346,24 @@ def to_citation(
     return Citation(
         position=position,
         line=line,
-        record_id=clean_text(first(fields.record_id)),
-        title=clean_text(first(fields.title)),
+        record_id=first_text(fields.record_id),
+        title=first_text(fields.title),
         authors=authors,
         year=_year(fields, source, line, warnings),
-        journal=clean_text(first(fields.journal)),
-        journal_abbrev=clean_text(first(fields.journal_abbrev)),
-        volume=clean_text(first(fields.volume)),
-        issue=clean_text(first(fields.issue)),
+        journal=first_text(fields.journal),
+        journal_abbrev=first_text(fields.journal_abbrev),
+        volume=first_text(fields.volume),
+        issue=first_text(fields.issue),
         pages=join_pages(first(fields.pages)),
         doi=_doi(fields),
         pmid=_pmid(fields),
-        abstract=clean_text(first(fields.abstract)),
-        issn=clean_text(first(fields.issn)),
+        abstract=first_text(fields.abstract),
+        issn=first_text(fields.issn),
         keywords=keywords,
-        language=clean_text(first(fields.language)),
-        publication_type=clean_text(first(fields.publication_type)),
-        url=clean_text(first(fields.url)),
-        database=clean_text(first(fields.database)),
+        language=first_text(fields.language),
+        publication_type=first_text(fields.publication_type),
+        url=first_text(fields.url),
+        database=first_text(fields.database),
         raw=raw,
     )
 
@@ -353,18 +380,25 @@ class TaggedRecord(Protocol):
         """Tag -> values as read."""
 
 
+def tagged_citation(
+    record: R, mapper: Callable[[R], Fields], position: int, source: str, warnings: list[str]
+) -> Citation:
+    """The citation of one tagged record: fields by ``mapper``, every tag kept in ``raw``."""
+    return to_citation(
+        mapper(record),
+        position=position,
+        line=record.line,
+        raw=dict(record.tags),
+        source=source,
+        warnings=warnings,
+    )
+
+
 def tagged_citations(
-    records: Sequence[R], mapper: Callable[[R], Fields], source: str, warnings: list[str]
+    records: Iterable[R], mapper: Callable[[R], Fields], source: str, warnings: list[str]
 ) -> list[Citation]:
-    """Citations of tagged records: fields by ``mapper``, every tag kept in ``raw``."""
+    """Citations of tagged records (:func:`tagged_citation` of each, in order)."""
     return [
-        to_citation(
-            mapper(record),
-            position=position,
-            line=record.line,
-            raw={tag: list(values) for tag, values in record.tags.items()},
-            source=source,
-            warnings=warnings,
-        )
+        tagged_citation(record, mapper, position, source, warnings)
         for position, record in enumerate(records, start=1)
     ]

@@ -9,14 +9,15 @@ the register's URL, ``publication_type = "Trial registration"`` and the register
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sysreview.errors import InputError
 from sysreview.records.csv_table import column_key, read_rows
 from sysreview.records.endnote_xml import parse_xml, text_of
+from sysreview.records.jsontext import json_kind, parse_json
 from sysreview.records.model import Citation
 from sysreview.records.normalise import Fields, first, to_citation
+from sysreview.text import storable_tree
 
 REGISTRATION = "Trial registration"
 
@@ -25,24 +26,81 @@ def _ctgov_url(nct_id: str | None) -> str | None:
     return f"https://clinicaltrials.gov/study/{nct_id}" if nct_id else None
 
 
-def ctgov_study_fields(study: dict[str, Any]) -> Fields:
-    """Map one API v2 study (``{"protocolSection": {...}}``) onto :class:`Fields`."""
-    protocol = study.get("protocolSection", {})
-    ident = protocol.get("identificationModule", {})
-    status = protocol.get("statusModule", {})
-    conditions = protocol.get("conditionsModule", {})
-    description = protocol.get("descriptionModule", {})
-    nct_id = ident.get("nctId")
+class _Study:
+    """Typed access to one study's nodes; a node of an unexpected type is an error
+    naming the study and the node's path."""
+
+    def __init__(self, study: dict[str, Any], number: int, source: str) -> None:
+        self.study, self.number, self.source = study, number, source
+
+    def _fail(self, path: tuple[str, ...], value: Any, expected: str) -> InputError:
+        return InputError(
+            f"{'.'.join(path)} is {json_kind(value)}; expected {expected}",
+            source=self.source,
+            line=self.number,
+            unit="study",
+        )
+
+    def _get(self, path: tuple[str, ...]) -> Any:
+        node: Any = self.study
+        for depth, key in enumerate(path):
+            if node is None:
+                return None
+            if not isinstance(node, dict):
+                raise self._fail(path[:depth], node, "an object")
+            node = node.get(key)
+        return node
+
+    def node(self, *path: str) -> dict[str, Any]:
+        """An object (``{}`` when absent)."""
+        value = self._get(path)
+        if value is not None and not isinstance(value, dict):
+            raise self._fail(path, value, "an object")
+        return value or {}
+
+    def text(self, *path: str) -> str | None:
+        """A string (``None`` when absent)."""
+        value = self._get(path)
+        if value is not None and not isinstance(value, str):
+            raise self._fail(path, value, "a string")
+        return value
+
+    def texts(self, *path: str) -> list[str]:
+        """A list of strings (``[]`` when absent)."""
+        value = self._get(path)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self._fail(path, value, "a list of strings")
+        return value
+
+
+def ctgov_study_fields(study: dict[str, Any], number: int = 1, source: str = "<text>") -> Fields:
+    """Map one API v2 study (``{"protocolSection": {...}}``) onto :class:`Fields`.
+
+    Raises
+    ------
+    InputError
+        For a node of an unexpected type (naming the study's number and the node).
+    """
+    s = _Study(study, number, source)
+    nct_id = s.text("protocolSection", "identificationModule", "nctId")
+    status = ("protocolSection", "statusModule")
+    conditions = ("protocolSection", "conditionsModule")
+    s.node(*status, "startDateStruct")
     return Fields(
         record_id=nct_id,
-        title=first(ident.get("briefTitle"), ident.get("officialTitle")),
+        title=first(
+            s.text("protocolSection", "identificationModule", "briefTitle"),
+            s.text("protocolSection", "identificationModule", "officialTitle"),
+        ),
         authors=[],
         year=[
-            ("startDateStruct", status.get("startDateStruct", {}).get("date"), None),
-            ("studyFirstSubmitDate", status.get("studyFirstSubmitDate"), None),
+            ("startDateStruct", s.text(*status, "startDateStruct", "date"), None),
+            ("studyFirstSubmitDate", s.text(*status, "studyFirstSubmitDate"), None),
         ],
-        abstract=description.get("briefSummary"),
-        keywords=list(conditions.get("conditions", [])) + list(conditions.get("keywords", [])),
+        abstract=s.text("protocolSection", "descriptionModule", "briefSummary"),
+        keywords=s.texts(*conditions, "conditions") + s.texts(*conditions, "keywords"),
         publication_type=REGISTRATION,
         url=_ctgov_url(nct_id),
         database="ClinicalTrials.gov",
@@ -52,10 +110,15 @@ def ctgov_study_fields(study: dict[str, Any]) -> Fields:
 def read_ctgov_json(text: str, source: str = "<text>") -> tuple[list[Citation], list[str]]:
     """Read ClinicalTrials.gov API v2 JSON: ``{"studies": [...]}``, a list, or one study.
 
+    Strings holding NUL or lone surrogates (which JSON escapes can encode, but databases
+    cannot store) are cleaned in ``raw`` too, with a warning; see
+    :mod:`sysreview.text`.
+
     Raises
     ------
     InputError
-        For invalid JSON (with its line) or JSON without studies.
+        For invalid JSON (with its line), JSON without studies, or a study node of an
+        unexpected type (with the study's number and the node).
 
     Examples
     --------
@@ -66,12 +129,7 @@ def read_ctgov_json(text: str, source: str = "<text>") -> tuple[list[Citation], 
     >>> c.record_id, c.year, c.url
     ('NCT04280705', 2020, 'https://clinicaltrials.gov/study/NCT04280705')
     """
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"invalid JSON: {exc.msg}", source=source, line=exc.lineno, unit="line"
-        ) from exc
+    data = parse_json(text, source)
     studies = data.get("studies", [data]) if isinstance(data, dict) else data
     if not isinstance(studies, list) or not all(
         isinstance(s, dict) and "protocolSection" in s for s in studies
@@ -81,17 +139,27 @@ def read_ctgov_json(text: str, source: str = "<text>") -> tuple[list[Citation], 
             source=source,
         )
     warnings: list[str] = []
-    citations = [
-        to_citation(
-            ctgov_study_fields(study),
-            position=position,
-            line=None,
-            raw=study,
-            source=source,
-            warnings=warnings,
+    citations: list[Citation] = []
+    cleaned: list[int] = []
+    for position, study in enumerate(studies, start=1):
+        raw, changed = storable_tree(study)
+        if changed:
+            cleaned.append(position)
+        citations.append(
+            to_citation(
+                ctgov_study_fields(raw, position, source),
+                position=position,
+                line=None,
+                raw=raw,
+                source=source,
+                warnings=warnings,
+            )
         )
-        for position, study in enumerate(studies, start=1)
-    ]
+    if cleaned:
+        warnings.append(
+            f"{source}: {len(cleaned)} studies (first: study {cleaned[0]}) held NUL "
+            "characters, lone surrogates or non-finite numbers; removed or replaced"
+        )
     return citations, warnings
 
 

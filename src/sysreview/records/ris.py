@@ -17,6 +17,7 @@ Parsing rules
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from sysreview.errors import InputError
@@ -30,40 +31,65 @@ _PMID_DATABASES = re.compile(r"nlm|pubmed|medline", re.IGNORECASE)
 
 @dataclass
 class RisRecord:
-    """One RIS record as tags -> values, with the line of each tag's first value."""
+    """One RIS record as tags -> values, with the line of each tag's first value.
+
+    Continuation lines of a value are collected and joined once, when the next tag comes
+    or the record is :meth:`closed <close>` (joining them one by one would copy a long
+    multi-line value once per line).
+    """
 
     line: int
     tags: dict[str, list[str]] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
     last: str | None = None
+    _more: list[str] = field(default_factory=list, repr=False)
 
     def add(self, tag: str, value: str, line: int) -> None:
         """Append a value for ``tag`` found at ``line``."""
+        if self._more:
+            self._merge()
         self.tags.setdefault(tag, []).append(value)
         self.lines.setdefault(tag, line)
         self.last = tag
 
-    def extend_last(self, text: str) -> None:
-        """Attach an untagged line to the previous tag (see the module notes)."""
+    def extend_last(self, text: str, list_tags: frozenset[str] = _LIST_TAGS) -> None:
+        """Attach an untagged line to the previous tag: one more value of a list tag,
+        else the value's next line (see the module notes)."""
         if self.last is None:
             return
-        values = self.tags[self.last]
-        if self.last in _LIST_TAGS:
-            values.append(text)
+        if self.last in list_tags:
+            self.tags[self.last].append(text)
         else:
-            values[-1] = f"{values[-1]}\n{text}" if values[-1] else text
+            self._more.append(text)
+
+    def _merge(self) -> None:
+        assert self.last is not None
+        values = self.tags[self.last]
+        more = "\n".join(self._more)
+        values[-1] = f"{values[-1]}\n{more}" if values[-1] else more
+        self._more = []
+
+    def close(self) -> RisRecord:
+        """Join pending continuation lines; the record, complete."""
+        if self._more:
+            self._merge()
+        return self
 
     def get(self, *tags: str) -> list[str]:
         """All values of the first of ``tags`` that has a non-empty value."""
+        found = self.tags
         for tag in tags:
-            values = [v for v in self.tags.get(tag, []) if v.strip()]
-            if values:
-                return values
+            values = found.get(tag)
+            if values:  # values are stored stripped: a blank one is ""
+                kept = values if "" not in values else [v for v in values if v]
+                if kept:
+                    return list(kept)
         return []
 
 
 def _attach(previous: RisRecord | None, stray: RisRecord, source: str) -> None:
     """Keep tags found after an ``ER`` (Ovid's ``NL``) with the record before them."""
+    stray.close()
     if previous is None:
         tag = next(iter(stray.tags))
         raise InputError(
@@ -78,8 +104,84 @@ def _attach(previous: RisRecord | None, stray: RisRecord, source: str) -> None:
             previous.add(tag, value, stray.lines[tag])
 
 
+def iter_ris(lines: Iterable[str], source: str, warnings: list[str]) -> Iterator[RisRecord]:
+    """Split RIS lines into records, one at a time (the *read* step).
+
+    A record is yielded once the next one starts (or the file ends), because tags after
+    its ``ER`` may still belong to it. Warnings are appended to ``warnings``.
+
+    Raises
+    ------
+    InputError
+        For tag lines before the first ``TY`` that no ``ER`` closes, naming line and tag.
+    """
+    held: RisRecord | None = None  # the last record started; yielded when the next one starts
+    current: RisRecord | None = None
+    stray: RisRecord | None = None  # tags outside a record: a TY-less record or a trailer
+    trailers: list[str] = []
+    stray_continues = False  # untagged lines after a stray tag continue it until a blank line
+    match_tag = _TAG.match
+    for number, line in enumerate(lines, start=1):
+        match = match_tag(line)
+        if match is None:
+            if current is not None:
+                if line.strip():
+                    current.extend_last(line.strip())
+            elif not line.strip():
+                stray_continues = False
+            elif stray is not None and stray_continues:
+                stray.extend_last(line.strip())
+            continue
+        tag, value = match.groups()
+        tag, value = tag.upper(), value.strip() if value else ""
+        if current is not None and tag != "TY" and tag != "ER":
+            current.add(tag, value, number)
+        elif tag == "TY":
+            if current is not None:
+                warnings.append(
+                    f"{source}:{current.line}: record has no 'ER  -' before the next "
+                    f"'TY' at line {number}; accepted"
+                )
+            if stray is not None:
+                _attach(held, stray, source)
+                trailers.append(f"{next(iter(stray.tags))!r} at line {stray.line}")
+                stray = None
+            if held is not None:
+                yield held.close()
+            current = held = RisRecord(line=number)
+            current.add(tag, value, number)
+        elif tag == "ER":
+            if stray is not None:
+                warnings.append(
+                    f"{source}:{stray.line}: record has no 'TY  - ' line; accepted as a "
+                    "record of unknown type"
+                )
+                if held is not None:
+                    yield held.close()
+                held = stray
+            current = stray = None
+        else:
+            stray = stray or RisRecord(line=number)
+            stray.add(tag, value, number)
+            stray_continues = True
+    if current is not None:
+        warnings.append(
+            f"{source}:{current.line}: record not terminated by 'ER  -' at end of file; accepted"
+        )
+    if stray is not None:
+        _attach(held, stray, source)
+        trailers.append(f"{next(iter(stray.tags))!r} at line {stray.line}")
+    if held is not None:
+        yield held.close()
+    if trailers:
+        warnings.append(
+            f"{source}: {len(trailers)} tag line(s) after an 'ER  -' (first: {trailers[0]}) "
+            "were kept with the record before them"
+        )
+
+
 def parse_ris(text: str, source: str = "<text>") -> tuple[list[RisRecord], list[str]]:
-    """Split RIS text into records (the *read* step).
+    """Split RIS text into records (:func:`iter_ris` over its lines).
 
     Raises
     ------
@@ -92,62 +194,8 @@ def parse_ris(text: str, source: str = "<text>") -> tuple[list[RisRecord], list[
     >>> records[0].tags, warnings
     ({'TY': ['JOUR'], 'KW': ['a', 'b']}, [])
     """
-    records: list[RisRecord] = []
     warnings: list[str] = []
-    current: RisRecord | None = None
-    stray: RisRecord | None = None  # tags outside a record: a TY-less record or a trailer
-    trailers: list[str] = []
-    stray_continues = False  # untagged lines after a stray tag continue it until a blank line
-    for number, line in enumerate(text.split("\n"), start=1):
-        match = _TAG.match(line)
-        if match is None:
-            if not line.strip():
-                stray_continues = False
-            elif current is not None:
-                current.extend_last(line.strip())
-            elif stray is not None and stray_continues:
-                stray.extend_last(line.strip())
-            continue
-        tag, value = match.group(1).upper(), (match.group(2) or "").strip()
-        if tag == "TY":
-            if current is not None:
-                warnings.append(
-                    f"{source}:{current.line}: record has no 'ER  -' before the next "
-                    f"'TY' at line {number}; accepted"
-                )
-            if stray is not None:
-                _attach(records[-1] if records else None, stray, source)
-                trailers.append(f"{next(iter(stray.tags))!r} at line {stray.line}")
-                stray = None
-            current = RisRecord(line=number)
-            records.append(current)
-            current.add(tag, value, number)
-        elif tag == "ER":
-            if stray is not None:
-                warnings.append(
-                    f"{source}:{stray.line}: record has no 'TY  - ' line; accepted as a "
-                    "record of unknown type"
-                )
-                records.append(stray)
-            current = stray = None
-        elif current is not None:
-            current.add(tag, value, number)
-        else:
-            stray = stray or RisRecord(line=number)
-            stray.add(tag, value, number)
-            stray_continues = True
-    if current is not None:
-        warnings.append(
-            f"{source}:{current.line}: record not terminated by 'ER  -' at end of file; accepted"
-        )
-    if stray is not None:
-        _attach(records[-1] if records else None, stray, source)
-        trailers.append(f"{next(iter(stray.tags))!r} at line {stray.line}")
-    if trailers:
-        warnings.append(
-            f"{source}: {len(trailers)} tag line(s) after an 'ER  -' (first: {trailers[0]}) "
-            "were kept with the record before them"
-        )
+    records = list(iter_ris(text.split("\n"), source, warnings))
     return records, warnings
 
 

@@ -9,6 +9,7 @@ space; continuation lines start with three spaces. For list fields (``AU``, ``AF
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 
 from sysreview.errors import InputError
 from sysreview.records.model import Citation
@@ -20,27 +21,21 @@ _LIST_TAGS = frozenset({"AU", "AF", "BA", "BF", "CA", "GP", "C1", "C3", "CR", "E
 _HEADER_TAGS = frozenset({"FN", "VR", "EF"})
 
 
-def parse_wos(text: str, source: str = "<text>") -> tuple[list[RisRecord], list[str]]:
-    """Split Web of Science plain text into records.
+def iter_wos(lines: Iterable[str], source: str, warnings: list[str]) -> Iterator[RisRecord]:
+    """Split Web of Science plain text into records, one at a time.
 
     Raises
     ------
     InputError
         For a tag line outside a ``PT`` ... ``ER`` record, naming line and tag.
     """
-    records: list[RisRecord] = []
-    warnings: list[str] = []
     current: RisRecord | None = None
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         if line.startswith("   "):
-            if current is not None and current.last is not None:
-                values = current.tags[current.last]
-                if current.last in _LIST_TAGS:
-                    values.append(line.strip())
-                else:
-                    values[-1] = f"{values[-1]}\n{line.strip()}"
+            if current is not None:
+                current.extend_last(line.strip(), _LIST_TAGS)
             continue
         match = _TAG.match(line)
         if match is None or match.group(1) in _HEADER_TAGS:
@@ -49,8 +44,8 @@ def parse_wos(text: str, source: str = "<text>") -> tuple[list[RisRecord], list[
         if tag == "PT":
             if current is not None:
                 warnings.append(f"{source}:{current.line}: record has no ER before line {number}")
+                yield current.close()
             current = RisRecord(line=number)
-            records.append(current)
             current.add(tag, value, number)
         elif current is None:
             raise InputError(
@@ -61,12 +56,19 @@ def parse_wos(text: str, source: str = "<text>") -> tuple[list[RisRecord], list[
                 column=tag,
             )
         elif tag == "ER":
+            yield current.close()
             current = None
         else:
             current.add(tag, value, number)
     if current is not None:
         warnings.append(f"{source}:{current.line}: record not terminated by ER; accepted")
-    return records, warnings
+        yield current.close()
+
+
+def parse_wos(text: str, source: str = "<text>") -> tuple[list[RisRecord], list[str]]:
+    """Split Web of Science plain text into records (:func:`iter_wos` over its lines)."""
+    warnings: list[str] = []
+    return list(iter_wos(text.split("\n"), source, warnings)), warnings
 
 
 def wos_fields(record: RisRecord) -> Fields:

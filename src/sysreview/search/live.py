@@ -30,15 +30,19 @@ from typing import Any
 
 import httpx
 
-from sysreview.errors import SysreviewError
+from sysreview.errors import InputError
 from sysreview.records.model import Citation
-from sysreview.records.normalise import clean_doi, find_pmid, normalise_author
+from sysreview.records.normalise import clean_doi
+from sysreview.search.responses import (
+    Answer,
+    LiveSearchError,
+    crossref_citation,
+    europepmc_citation,
+    openalex_citation,
+)
+from sysreview.text import storable
 
 USER_AGENT = "sysreview (systematic review toolkit; https://pypi.org/project/sysreview)"
-
-
-class LiveSearchError(SysreviewError):
-    """A service that could not be reached or answered with an error (names the service)."""
 
 
 @dataclass
@@ -183,28 +187,35 @@ def pubmed(
     ident = {"tool": "sysreview", **({"email": client.email} if client.email else {})}
     if client.api_keys.get("ncbi"):
         ident["api_key"] = client.api_keys["ncbi"]
-    found = client.get(
+    answer = client.get(
         "ncbi",
         f"{EUTILS}/esearch.fcgi",
         {"db": "pubmed", "term": query, "retmode": "json", "usehistory": "y", "retmax": 0, **ident},
-    ).json()["esearchresult"]
-    if "ERROR" in found:
-        raise LiveSearchError(f"PubMed: {found['ERROR']}")
-    hits = int(found["count"])
+    )
+    found = Answer.of(answer, "PubMed").node("esearchresult")
+    if found.raw("ERROR") is not None:
+        raise LiveSearchError(f"PubMed: {found.text('ERROR')}")
+    hits = found.number("count")
+    webenv, key = found.text("webenv"), found.text("querykey")
+    if hits is None or (hits and (webenv is None or key is None)):
+        raise LiveSearchError("PubMed: unexpected answer: no hit count, WebEnv or query key")
     wanted = min(hits, limit)
     parts: list[str] = []
     for start in range(0, wanted, batch):
         text = client.get(
             "ncbi",
             f"{EUTILS}/efetch.fcgi",
-            {"db": "pubmed", "query_key": found["querykey"], "WebEnv": found["webenv"],
+            {"db": "pubmed", "query_key": key, "WebEnv": webenv,
              "retstart": start, "retmax": min(batch, wanted - start), "rettype": "medline",
              "retmode": "text", **ident},
         ).text  # fmt: skip
-        parts.append(text.strip("\n"))
+        parts.append(storable(text).strip("\n"))
         _progress(progress, min(start + batch, wanted), wanted)
     payload = "\n\n".join(parts) + "\n" if parts else ""
-    records, _ = read_medline(payload, source="PubMed") if payload else ([], [])
+    try:
+        records, _ = read_medline(payload, source="PubMed") if payload else ([], [])
+    except InputError as exc:
+        raise LiveSearchError(f"PubMed: unexpected answer: {exc}") from None
     return LiveResult("PubMed", "database", query, date.today(), hits, tuple(records),
                       payload, "nbib")  # fmt: skip
 
@@ -238,30 +249,6 @@ def records_csv(records: list[Citation]) -> str:
 EUROPEPMC = "https://www.ebi.ac.uk/europepmc/webservices/rest/search"
 
 
-def _europepmc_citation(item: Mapping[str, Any], position: int) -> Citation:
-    journal = item.get("journalInfo") or {}
-    authors = [
-        normalise_author(a) or a.strip()
-        for a in str(item.get("authorString") or "").rstrip(".").split(",")
-        if a.strip()
-    ]
-    year = item.get("pubYear") or journal.get("yearOfPublication")
-    return Citation(
-        position=position,
-        record_id=f"{item.get('source', '')}:{item.get('id', '')}",
-        title=item.get("title"),
-        authors=tuple(authors),
-        year=int(year) if year else None,
-        journal=(journal.get("journal") or {}).get("title"),
-        volume=journal.get("volume"),
-        issue=journal.get("issue"),
-        pages=item.get("pageInfo"),
-        doi=clean_doi(item.get("doi")),
-        pmid=item.get("pmid"),
-        abstract=item.get("abstractText"),
-    )
-
-
 def europe_pmc(
     client: ApiClient, query: str, *, limit: int = 10_000, progress: Progress | None = None
 ) -> LiveResult:
@@ -269,17 +256,17 @@ def europe_pmc(
     cursor, hits = "*", 0
     records: list[Citation] = []
     while len(records) < limit:
-        page = client.get(
+        page = Answer.of(client.get(
             "europepmc",
             EUROPEPMC,
             {"query": query, "format": "json", "resultType": "core", "cursorMark": cursor,
              "pageSize": min(1000, limit - len(records))},
-        ).json()  # fmt: skip
-        hits = int(page.get("hitCount", 0))
-        items = (page.get("resultList") or {}).get("result") or []
-        records += [_europepmc_citation(it, len(records) + i + 1) for i, it in enumerate(items)]
+        ), "Europe PMC")  # fmt: skip
+        hits = page.number("hitCount") or 0
+        items = page.node("resultList").nodes("result")
+        records += [europepmc_citation(it, len(records) + i + 1) for i, it in enumerate(items)]
         _progress(progress, len(records), min(hits, limit))
-        following = page.get("nextCursorMark")
+        following = page.text("nextCursorMark")
         if not items or not following or following == cursor:
             break
         cursor = following
@@ -306,15 +293,18 @@ def clinicaltrials_gov(
                                   "countTotal": "true", "format": "json"}  # fmt: skip
         if token:
             params["pageToken"] = token
-        page = client.get("ctgov", CTGOV, params).json()
-        hits = int(page.get("totalCount", hits))
-        studies += page.get("studies") or []
+        page = Answer.of(client.get("ctgov", CTGOV, params), "ClinicalTrials.gov")
+        hits = page.number("totalCount") or hits
+        studies += [study.data for study in page.nodes("studies")]
         _progress(progress, len(studies), min(hits, limit) if hits else len(studies))
-        token = page.get("nextPageToken")
+        token = page.text("nextPageToken")
         if not token:
             break
     payload = json.dumps({"studies": studies}, ensure_ascii=False, indent=1)
-    records, _ = read_ctgov_json(payload, source="ClinicalTrials.gov")
+    try:
+        records, _ = read_ctgov_json(payload, source="ClinicalTrials.gov")
+    except InputError as exc:
+        raise LiveSearchError(f"ClinicalTrials.gov: unexpected answer: {exc}") from None
     return LiveResult("ClinicalTrials.gov", "register", query, date.today(), hits or len(studies),
                       tuple(records), payload, "json")  # fmt: skip
 
@@ -322,36 +312,6 @@ def clinicaltrials_gov(
 # ---- OpenAlex citations ---------------------------------------------------------------------
 
 OPENALEX = "https://api.openalex.org"
-
-
-def _openalex_citation(work: Mapping[str, Any], position: int) -> Citation:
-    biblio = work.get("biblio") or {}
-    first, last = biblio.get("first_page"), biblio.get("last_page")
-    pages = f"{first}-{last}" if first and last and first != last else first
-    source = ((work.get("primary_location") or {}).get("source") or {}).get("display_name")
-    abstract = None
-    inverted = work.get("abstract_inverted_index")
-    if inverted:
-        spots = sorted((i, w) for w, places in inverted.items() for i in places)
-        abstract = " ".join(w for _, w in spots)
-    return Citation(
-        position=position,
-        record_id=str(work.get("id", "")).rsplit("/", 1)[-1] or None,
-        title=work.get("title") or work.get("display_name"),
-        authors=tuple(
-            a["author"]["display_name"]
-            for a in work.get("authorships") or []
-            if (a.get("author") or {}).get("display_name")
-        ),
-        year=work.get("publication_year"),
-        journal=source,
-        volume=biblio.get("volume"),
-        issue=biblio.get("issue"),
-        pages=pages,
-        doi=clean_doi(work.get("doi")),
-        pmid=find_pmid((work.get("ids") or {}).get("pmid")),
-        abstract=abstract,
-    )
 
 
 def _openalex_params(client: ApiClient, **params: Any) -> dict[str, Any]:
@@ -362,30 +322,30 @@ def _openalex_id(client: ApiClient, doi: str) -> tuple[str, list[str]]:
     cleaned = clean_doi(doi)
     if cleaned is None:
         raise LiveSearchError(f"OpenAlex: {doi!r} is not a DOI")
-    work = client.get(
-        "openalex", f"{OPENALEX}/works/doi:{cleaned}", _openalex_params(client)
-    ).json()
-    return str(work["id"]).rsplit("/", 1)[-1], [
-        str(w).rsplit("/", 1)[-1] for w in work.get("referenced_works") or []
-    ]
+    work = Answer.of(
+        client.get("openalex", f"{OPENALEX}/works/doi:{cleaned}", _openalex_params(client)),
+        "OpenAlex",
+    )
+    ident = work.text("id")
+    if not ident:
+        raise LiveSearchError(f"OpenAlex: unexpected answer: no id for {cleaned}")
+    return ident.rsplit("/", 1)[-1], [w.rsplit("/", 1)[-1] for w in work.texts("referenced_works")]
 
 
-def _openalex_pages(
-    client: ApiClient, filter_: str, progress: Progress | None
-) -> Iterator[dict[str, Any]]:
+def _openalex_pages(client: ApiClient, filter_: str, progress: Progress | None) -> Iterator[Answer]:
     cursor: str | None = "*"
     seen = 0
     while cursor:
-        page = client.get(
+        page = Answer.of(client.get(
             "openalex",
             f"{OPENALEX}/works",
             _openalex_params(client, filter=filter_, cursor=cursor, **{"per-page": 200}),
-        ).json()
-        results = page.get("results") or []
+        ), "OpenAlex")  # fmt: skip
+        results = page.nodes("results")
         seen += len(results)
-        _progress(progress, seen, int((page.get("meta") or {}).get("count") or seen))
+        _progress(progress, seen, page.node("meta").number("count") or seen)
         yield from results
-        cursor = (page.get("meta") or {}).get("next_cursor") if results else None
+        cursor = page.node("meta").text("next_cursor") if results else None
 
 
 def citations(
@@ -401,18 +361,18 @@ def citations(
     """
     if direction not in ("forward", "backward"):
         raise LiveSearchError(f"direction must be forward or backward, not {direction!r}")
-    works: dict[str, dict[str, Any]] = {}
+    works: dict[str, Answer] = {}
     for doi in dois:
         work_id, references = _openalex_id(client, doi)
         if direction == "forward":
             for work in _openalex_pages(client, f"cites:{work_id}", progress):
-                works.setdefault(str(work["id"]), work)
+                works.setdefault(work.text("id") or str(len(works)), work)
         else:
             for start in range(0, len(references), 50):  # OpenAlex: up to 50 ids per filter
                 chunk = "|".join(references[start : start + 50])
                 for work in _openalex_pages(client, f"openalex:{chunk}", progress):
-                    works.setdefault(str(work["id"]), work)
-    records = [_openalex_citation(w, i) for i, w in enumerate(works.values(), start=1)]
+                    works.setdefault(work.text("id") or str(len(works)), work)
+    records = [openalex_citation(w, i) for i, w in enumerate(works.values(), start=1)]
     what = "citing" if direction == "forward" else "cited by"
     query = f"OpenAlex works {what} " + ", ".join(dois)
     return LiveResult(f"OpenAlex ({direction} citations)", "other", query, date.today(),
@@ -431,25 +391,8 @@ def crossref(client: ApiClient, dois: list[str]) -> LiveResult:
         cleaned = clean_doi(doi)
         if cleaned is None:
             raise LiveSearchError(f"Crossref: {doi!r} is not a DOI")
-        item = client.get("crossref", f"{CROSSREF}/{cleaned}", {}).json()["message"]
-        parts = ((item.get("issued") or {}).get("date-parts") or [[None]])[0]
-        records.append(
-            Citation(
-                position=len(records) + 1,
-                title=" ".join(item.get("title") or []) or None,
-                authors=tuple(
-                    f"{a['family']}, {a['given']}" if a.get("given") else a["family"]
-                    for a in item.get("author") or []
-                    if a.get("family")
-                ),
-                year=parts[0] if parts else None,
-                journal=" ".join(item.get("container-title") or []) or None,
-                volume=item.get("volume"),
-                issue=item.get("issue"),
-                pages=item.get("page"),
-                doi=clean_doi(item.get("DOI")),
-            )
-        )
+        answer = Answer.of(client.get("crossref", f"{CROSSREF}/{cleaned}", {}), "Crossref")
+        records.append(crossref_citation(answer.node("message"), len(records) + 1))
     return LiveResult("Crossref", "other", "DOIs: " + ", ".join(dois), date.today(),
                       len(records), tuple(records), records_csv(records), "csv")  # fmt: skip
 

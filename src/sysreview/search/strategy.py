@@ -45,7 +45,7 @@ from pydantic import BeforeValidator, Field, ValidationError, model_validator
 from sysreview.errors import InputError
 from sysreview.protocol._base import NO_VALUE, Checker, Frozen, Name, Text, choice, one_or_many
 from sysreview.protocol.errors import Problem, ProtocolError
-from sysreview.protocol.loader import problems_from
+from sysreview.protocol.loader import problems_from, toml_loads
 from sysreview.protocol.locate import key_lines
 
 
@@ -369,7 +369,7 @@ def parse_strategy(text: str, source: str = "strategy.toml") -> Strategy:
         Listing every problem (key path, value, what is allowed, line).
     """
     try:
-        data: Any = tomllib.loads(text)
+        data: Any = toml_loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ProtocolError([Problem("", f"invalid TOML: {exc}")], source=source) from None
     try:

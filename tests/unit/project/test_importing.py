@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,88 @@ def test_bibtex_written_as_csv_imports_every_field(project: Path, store_url: str
         assert record.publication_type == "inproceedings"
         assert (record.volume, record.issue, record.pages) == (None, None, "1-10")
         assert record.authors == "Deng, X.\nJoshi, K. D."
+
+
+def _rows(url: str) -> list[tuple[object, ...]]:
+    with open_store(url) as store, store.session(readonly=True) as s:
+        return [
+            (r.title, r.abstract, r.keywords, r.raw)
+            for r in s.scalars(select(Record).order_by(Record.id))
+        ]
+
+
+def test_nul_and_lone_surrogates_are_stored_alike_on_both_backends(
+    project: Path, store_url: str
+) -> None:
+    ris = project / "nul.ris"
+    ris.write_bytes(b"TY  - JOUR\nTI  - Peer\x00 support\nKW  - gro\x00up\nER  - \n")
+    study = {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT1", "briefTitle": "Trial\u0000 \ud800"},
+            "descriptionModule": {"briefSummary": "\x1b[31mred\x1b[0m"},
+        }
+    }
+    ctgov = project / "ctgov.json"
+    ctgov.write_text(json.dumps({"studies": [study]}), encoding="utf-8")
+    done = import_files(project, [ris, ctgov], source="mixed", db_url=store_url)
+    assert [len(d.warnings) for d in done] == [1, 1]
+    assert _rows(store_url) == [
+        ("Peer support", None, ["group"], {"TY": ["JOUR"], "TI": ["Peer support"],
+                                           "KW": ["group"]}),
+        ("Trial \ufffd", "red", None, {"protocolSection": {
+            "identificationModule": {"nctId": "NCT1", "briefTitle": "Trial \ufffd"},
+            "descriptionModule": {"briefSummary": "\x1b[31mred\x1b[0m"}}}),
+    ]  # fmt: skip
+
+
+def test_a_malformed_record_late_in_a_large_file_leaves_nothing(
+    project: Path, store_url: str
+) -> None:
+    path = project / "late.nbib"
+    good = "".join(f"PMID- {i}\nTI  - Trial {i}\nAB  - {'text ' * 40}\n\n" for i in range(1, 6001))
+    path.write_text(good + "AB  - a tag outside any record\n", encoding="utf-8")
+    first = project / "first.ris"
+    first.write_text(RIS, encoding="utf-8")
+    with pytest.raises(InputError, match=r"late\.nbib, line 24001, column 'AB'"):
+        import_files(project, [first, path], source="PubMed", db_url=store_url)
+    assert counts(store_url) == (0, 0)
+
+
+def test_progress_counts_bytes_then_records_and_stores_in_chunks(
+    project: Path, store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importing, "INSERT_CHUNK", 3)
+    path = project / "seven.ris"
+    path.write_text("".join(f"TY  - JOUR\nTI  - T{i}\nER  - \n" for i in range(7)), "utf-8")
+    seen: list[tuple[str, int, int]] = []
+
+    def progress(stage: str, _: str, done: int, total: int) -> None:
+        seen.append((stage, done, total))
+
+    import_files(project, [path], source="X", db_url=store_url, progress=progress)
+    size = path.stat().st_size
+    assert seen == [
+        ("reading", size, size),
+        ("storing", 3, 7),
+        ("storing", 6, 7),
+        ("storing", 7, 7),
+    ]
+    assert counts(store_url) == (1, 7)
+
+
+def test_a_file_that_changes_between_the_passes_is_refused(
+    project: Path, store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = project / "moving.ris"
+    path.write_text(RIS, encoding="utf-8")
+    real = importing.Export.count
+
+    def count_then_edit(self: importing.Export, on_bytes: object = None) -> int:
+        n = real(self, None)
+        path.write_text(RIS + "TY  - JOUR\nTI  - Added meanwhile\nER  - \n", encoding="utf-8")
+        return n
+
+    monkeypatch.setattr(importing.Export, "count", count_then_edit)
+    with pytest.raises(InputError, match=r"moving\.ris: the file changed while it was being"):
+        import_files(project, [path], source="X", db_url=store_url)
+    assert counts(store_url) == (0, 0)

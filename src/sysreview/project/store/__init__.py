@@ -41,6 +41,7 @@ from sysreview.project.store.base import (
 from sysreview.project.store.dump import (
     DumpManifest,
     TableDump,
+    check_dump,
     export_store,
     holds_data,
     load_store,
@@ -116,6 +117,7 @@ __all__ = [
     "Study",
     "StudyReport",
     "TableDump",
+    "check_dump",
     "create_store_engine",
     "current_decisions",
     "current_duplicate_links",

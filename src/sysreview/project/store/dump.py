@@ -15,6 +15,12 @@ SQLite and PostgreSQL alike (and across them).
 The ``project`` table holds the project's identity (one row, made when the database is
 created): an empty store already has it, and loading replaces it with the dump's, so a
 restored project keeps its id.
+
+Text only SQLite can hold (NUL characters, lone surrogates, ``NaN`` in JSON, which
+imports before version 0.1 could store) is written cleaned, as the readers now clean it
+(:mod:`sysreview.text`), so every dump loads into PostgreSQL too. Loading checks every
+row first (:mod:`~sysreview.project.store.dump_check`): a malformed dump is refused
+naming file, line and column, and nothing of it is written.
 """
 
 from __future__ import annotations
@@ -22,19 +28,23 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Date, DateTime, Table, func, select, text
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Table, func, select, text
+from sqlalchemy.exc import IntegrityError
 
 from sysreview.errors import InputError, StoreError
-from sysreview.project.store.base import Base, UTCDateTime
+from sysreview.project.store.base import Base
+from sysreview.project.store.dump_check import row_reader
 from sysreview.project.store.engine import Store
 from sysreview.project.store.identity import IDENTITY_TABLE
-from sysreview.project.store.migrate import current_revision
+from sysreview.project.store.migrate import alembic_config, current_revision
+from sysreview.text import storable_tree
 
 FORMAT = "sysreview-store-dump"
 FORMAT_VERSION = 1
@@ -79,37 +89,45 @@ class DumpManifest:
         path = Path(folder) / MANIFEST
         try:
             body = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise StoreError(f"{path}: not a readable dump manifest ({exc})") from None
-        if body.get("format") != FORMAT or body.get("format_version") != FORMAT_VERSION:
+        except OSError as exc:
+            raise StoreError(f"{path}: not a readable dump manifest ({exc.strerror})") from None
+        except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, absurd nesting
+            raise InputError(f"not a readable dump manifest ({exc})", source=str(path)) from None
+        if not isinstance(body, dict) or (
+            body.get("format") != FORMAT or body.get("format_version") != FORMAT_VERSION
+        ):
             raise InputError(f"not a {FORMAT} version {FORMAT_VERSION} manifest", source=str(path))
-        try:
-            tables = tuple(TableDump(**t) for t in body["tables"])
-            return cls(str(body["schema_revision"]), tables)
-        except (KeyError, TypeError) as exc:
-            raise InputError(f"malformed manifest ({exc})", source=str(path)) from None
+        tables = body.get("tables")
+        fields = {"table": str, "file": str, "rows": int, "sha256": str}
+        if not isinstance(body.get("schema_revision"), str) or not isinstance(tables, list):
+            raise InputError("malformed manifest (schema_revision, tables)", source=str(path))
+        for number, entry in enumerate(tables, start=1):
+            if (
+                not isinstance(entry, dict)
+                or set(entry) != set(fields)
+                or not all(type(entry[k]) is kind for k, kind in fields.items())
+            ):
+                raise InputError(
+                    f"malformed manifest: table entry {number} must have {', '.join(fields)}",
+                    source=str(path),
+                )
+        return cls(body["schema_revision"], tuple(TableDump(**t) for t in tables))
 
 
 def _encode(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date | datetime) else value
 
 
-def _decoder(table: Table) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """Turn a parsed JSON row back into column values (timestamps and dates from text)."""
-    parsers: dict[str, Callable[[str], Any]] = {}
-    for column in table.columns:
-        if isinstance(column.type, DateTime | UTCDateTime):
-            parsers[column.name] = datetime.fromisoformat
-        elif isinstance(column.type, Date):
-            parsers[column.name] = date.fromisoformat
-
-    def decode(row: dict[str, Any]) -> dict[str, Any]:
-        for name, parse in parsers.items():
-            if row[name] is not None:
-                row[name] = parse(row[name])
-        return row
-
-    return decode
+def _line(values: dict[str, Any]) -> bytes:
+    """One row as a line of JSON; values only SQLite could hold are cleaned (module notes)."""
+    try:
+        text = json.dumps(values, ensure_ascii=False, allow_nan=False)
+        if "\\u0000" not in text:
+            return (text + "\n").encode("utf-8")
+    except ValueError:  # NaN or infinity; a lone surrogate (UnicodeEncodeError)
+        pass
+    text = json.dumps(storable_tree(values)[0], ensure_ascii=False, allow_nan=False)
+    return (text + "\n").encode("utf-8")
 
 
 def _tables() -> list[Table]:
@@ -158,8 +176,7 @@ def export_store(store: Store, out_dir: str | os.PathLike[str]) -> DumpManifest:
             query = select(table).order_by(*table.primary_key.columns)
             with (out / f"{table.name}.jsonl").open("wb") as fh:
                 for row in conn.execution_options(yield_per=_BATCH).execute(query):
-                    values = {k: _encode(v) for k, v in row._mapping.items()}
-                    line = (json.dumps(values, ensure_ascii=False) + "\n").encode("utf-8")
+                    line = _line({k: _encode(v) for k, v in row._mapping.items()})
                     fh.write(line)
                     digest.update(line)
                     count += 1
@@ -177,6 +194,7 @@ def _revision(conn: Connection) -> str:
 
 
 def _check_files(folder: Path, manifest: DumpManifest) -> None:
+    """Checksums, row counts and every row of every file (nothing is written)."""
     expected = {t.name for t in _tables()}
     found = {t.table for t in manifest.tables}
     if found != expected:
@@ -185,6 +203,7 @@ def _check_files(folder: Path, manifest: DumpManifest) -> None:
             f" unknown {sorted(found - expected)}",
             source=str(folder / MANIFEST),
         )
+    tables = {t.name: t for t in _tables()}
     for entry in manifest.tables:
         if Path(entry.file).name != entry.file or not (folder / entry.file).is_file():
             raise InputError(f"no file {entry.file!r} in the dump", source=str(folder / MANIFEST))
@@ -195,17 +214,61 @@ def _check_files(folder: Path, manifest: DumpManifest) -> None:
                 count += 1
         if digest.hexdigest() != entry.sha256 or count != entry.rows:
             raise InputError("checksum or row count differs from the manifest", source=entry.file)
+        for _ in _rows(folder / entry.file, tables[entry.table]):
+            pass
 
 
 def _rows(path: Path, table: Table) -> Iterator[dict[str, Any]]:
-    columns = list(table.columns.keys())
-    decode = _decoder(table)
-    with path.open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, start=1):
-            row = json.loads(line)
-            if list(row) != columns:
-                raise InputError(f"columns {list(row)} != {columns}", source=str(path), line=number)
-            yield decode(row)
+    read = row_reader(table, str(path))
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise InputError("not UTF-8 text", source=str(path), line=number,
+                                 unit="line") from None  # fmt: skip
+            yield read(line, number)
+
+
+def check_dump(in_dir: str | os.PathLike[str]) -> DumpManifest:
+    """Check a dump without loading it: manifest, checksums and every row.
+
+    Raises
+    ------
+    InputError
+        Naming the file, line and column of the first problem.
+    StoreError
+        For a schema revision this version does not know.
+    """
+    folder = Path(in_dir)
+    manifest = DumpManifest.read(folder)
+    known = {r.revision for r in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    if manifest.schema_revision not in known:
+        raise StoreError(
+            f"{folder / MANIFEST}: the dump is at schema revision "
+            f"{manifest.schema_revision[:40]!r}, which this version of sysreview does not know "
+            f"(it knows {', '.join(sorted(known))})"
+        )
+    _check_files(folder, manifest)
+    return manifest
+
+
+def _insert(conn: Connection, table: Table, path: Path) -> None:
+    """Insert the rows of one file; a broken constraint names the file."""
+    batch: list[dict[str, Any]] = []
+    try:
+        for row in _rows(path, table):
+            batch.append(row)
+            if len(batch) == _BATCH:
+                conn.execute(table.insert(), batch)
+                batch = []
+        if batch:
+            conn.execute(table.insert(), batch)
+    except IntegrityError as exc:
+        detail = str(exc.orig).strip().splitlines()
+        raise InputError(
+            f"rows break a rule of the database: {detail[0] if detail else exc}", source=str(path)
+        ) from None
 
 
 def load_store(in_dir: str | os.PathLike[str], store: Store) -> DumpManifest:
@@ -222,8 +285,7 @@ def load_store(in_dir: str | os.PathLike[str], store: Store) -> DumpManifest:
         When the dump is malformed or a file does not match its checksum.
     """
     folder = Path(in_dir)
-    manifest = DumpManifest.read(folder)
-    _check_files(folder, manifest)
+    manifest = check_dump(folder)
     files = {t.table: folder / t.file for t in manifest.tables}
     with store.session() as session:
         conn = session.connection()
@@ -241,14 +303,7 @@ def load_store(in_dir: str | os.PathLike[str], store: Store) -> DumpManifest:
         for table in _tables():
             if table.name == IDENTITY_TABLE:
                 conn.execute(table.delete())  # the fresh store's id gives way to the dump's
-            batch: list[dict[str, Any]] = []
-            for row in _rows(files[table.name], table):
-                batch.append(row)
-                if len(batch) == _BATCH:
-                    conn.execute(table.insert(), batch)
-                    batch = []
-            if batch:
-                conn.execute(table.insert(), batch)
+            _insert(conn, table, files[table.name])
             if store.backend == "postgresql":
                 conn.execute(
                     text(
