@@ -126,15 +126,18 @@ LABELS = {
     Level.VERY_LOW: "Very low",
 }
 MEANINGS = {
-    Level.HIGH: "we are very confident that the true effect lies close to that of the estimate",
-    Level.MODERATE: "we are moderately confident in the effect estimate: the true effect is "
-    "likely to be close to it, but there is a possibility that it is substantially different",
-    Level.LOW: "our confidence in the effect estimate is limited: the true effect may be "
-    "substantially different from it",
-    Level.VERY_LOW: "we have very little confidence in the effect estimate: the true effect is "
-    "likely to be substantially different from it",
+    Level.HIGH: "We are very confident that the true effect lies close to that of the estimate "
+    "of the effect",
+    Level.MODERATE: "We are moderately confident in the effect estimate: the true effect is "
+    "likely to be close to the estimate of the effect, but there is a possibility that it is "
+    "substantially different",
+    Level.LOW: "Our confidence in the effect estimate is limited: the true effect may be "
+    "substantially different from the estimate of the effect",
+    Level.VERY_LOW: "We have very little confidence in the effect estimate: the true effect is "
+    "likely to be substantially different from the estimate of effect",
 }
-"""What each level means (GRADE guidelines 3, Balshem 2011, Table 2; Handbook Table 14.2.a)."""
+"""What each level means, in GRADE's words (GRADE guidelines 3, Balshem 2011, Table 2, as
+quoted by Fretheim A, et al. BMC Medicine 2012;10:33, Table 1)."""
 
 
 def certainty_after(start: Level, ratings: Iterable[Rating]) -> Level:

@@ -32,6 +32,11 @@ from sysreview.protocol.certainty import Level
 
 HEDGE = {Level.HIGH: "", Level.MODERATE: "probably ", Level.LOW: "may ", Level.VERY_LOW: ""}
 """The word that carries the certainty (Santesso 2020, Table 2)."""
+VERBS = {
+    "result": "results", "improve": "improves", "worsen": "worsens", "increase": "increases",
+    "reduce": "reduces",
+}  # fmt: skip
+"""Third-person forms; after "may" the base form is used."""
 
 
 def _capital(text: str) -> str:
@@ -67,25 +72,19 @@ def statement(
     if size is None:
         raise ValueError("an informative statement needs the size of the effect")
     hedge = HEDGE[level]
+
+    def verb(base: str) -> str:
+        return hedge + (base if level is Level.LOW else VERBS[base])
+
     if size == "trivial":
-        verb = "results" if not hedge else "result"
-        return _capital(f"{intervention} {hedge}{verb} in little to no difference in {outcome}")
+        return _capital(f"{intervention} {verb('result')} in little to no difference in {outcome}")
     if benefit is None:
-        good, bad = "increase", "reduction"
-        noun = good if increase else bad
-        if size == "large":
-            verb = "results" if not hedge else "result"
-            return _capital(f"{intervention} {hedge}{verb} in a large {noun} in {outcome}")
-        plain = ("increases" if increase else "reduces") if not hedge else (
-            "increase" if increase else "reduce")  # fmt: skip
-        return _capital(f"{intervention} {hedge}{plain} {outcome}")
+        noun, base = ("increase", "increase") if increase else ("reduction", "reduce")
+    else:
+        noun, base = ("improvement", "improve") if benefit else ("worsening", "worsen")
     if size == "large":
-        verb = "results" if not hedge else "result"
-        noun = "improvement" if benefit else "worsening"
-        return _capital(f"{intervention} {hedge}{verb} in a large {noun} in {outcome}")
-    plain = ("improves" if benefit else "worsens") if not hedge else (
-        "improve" if benefit else "worsen")  # fmt: skip
-    return _capital(f"{intervention} {hedge}{plain} {outcome}")
+        return _capital(f"{intervention} {verb('result')} in a large {noun} in {outcome}")
+    return _capital(f"{intervention} {verb(base)} {outcome}")
 
 
-__all__ = ["HEDGE", "statement"]
+__all__ = ["HEDGE", "VERBS", "statement"]
