@@ -18,6 +18,7 @@ from sysreview.protocol.certainty import Grade, NamedRisk, OutcomeThresholds
 from tests.unit.grade.helpers import evidence, study
 
 GRADE = Grade()
+UNSURE = "The evidence is very uncertain about the effect of"
 BANDS = Magnitude()
 
 
@@ -63,8 +64,8 @@ def test_assumed_risk_median_or_pooled_and_the_row() -> None:
 
 
 def test_named_assumed_risks_replace_the_studies() -> None:
-    named = Grade(outcome=(OutcomeThresholds(domain="hope", assumed_risks=(
-        NamedRisk(label="Low risk", risk=0.01), NamedRisk(label="High risk", risk=0.03))),))  # fmt: skip
+    risks = (NamedRisk(label="Low risk", risk=0.01), NamedRisk(label="High risk", risk=0.03))
+    named = Grade(outcome=(OutcomeThresholds(domain="hope", assumed_risks=risks),))
     row = sof_row(assess(_dichotomous(), named, 50.0), named, BANDS)
     assert [(r.label, r.assumed, r.corresponding) for r in row.risks] == [
         ("Low risk", 0.01, pytest.approx(0.008)), ("High risk", 0.03, pytest.approx(0.024)),
@@ -120,23 +121,23 @@ def test_the_size_of_an_effect_uses_the_protocols_bands() -> None:
 @pytest.mark.parametrize(
     ("level", "size", "benefit", "text"),
     [
-        (Level.HIGH, "large", True, "Peer support results in a large improvement in hope"),
-        (Level.HIGH, "important", True, "Peer support improves hope"),
-        (Level.HIGH, "trivial", True, "Peer support results in little to no difference in hope"),
-        (Level.MODERATE, "large", False, "Peer support probably results in a large worsening in hope"),
-        (Level.MODERATE, "important", True, "Peer support probably improves hope"),
-        (Level.MODERATE, "trivial", None, "Peer support probably results in little to no difference in hope"),
-        (Level.LOW, "important", False, "Peer support may worsen hope"),
-        (Level.LOW, "large", True, "Peer support may result in a large improvement in hope"),
-        (Level.LOW, "trivial", True, "Peer support may result in little to no difference in hope"),
-        (Level.VERY_LOW, "large", True, "The evidence is very uncertain about the effect of peer support on hope"),
-        (Level.VERY_LOW, None, None, "The evidence is very uncertain about the effect of peer support on hope"),
+        (Level.HIGH, "large", True, "X results in a large improvement in hope"),
+        (Level.HIGH, "important", True, "X improves hope"),
+        (Level.HIGH, "trivial", True, "X results in little to no difference in hope"),
+        (Level.MODERATE, "large", False, "X probably results in a large worsening in hope"),
+        (Level.MODERATE, "important", True, "X probably improves hope"),
+        (Level.MODERATE, "trivial", None, "X probably results in little to no difference in hope"),
+        (Level.LOW, "important", False, "X may worsen hope"),
+        (Level.LOW, "large", True, "X may result in a large improvement in hope"),
+        (Level.LOW, "trivial", True, "X may result in little to no difference in hope"),
+        (Level.VERY_LOW, "large", True, f"{UNSURE} X on hope"),
+        (Level.VERY_LOW, None, None, f"{UNSURE} X on hope"),
     ],
 )  # fmt: skip
 def test_informative_statements(
     level: Level, size: str | None, benefit: bool | None, text: str
 ) -> None:
-    assert statement(level, size, benefit, "peer support", "hope") == text
+    assert statement(level, size, benefit, "X", "hope") == text
 
 
 def test_statements_without_a_known_direction_say_increase_or_reduce() -> None:
