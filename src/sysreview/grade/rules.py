@@ -92,7 +92,7 @@ def risk_of_bias(ev: OutcomeEvidence, rule: RiskOfBiasRule) -> DomainRating:
     else:
         rating = Rating.NO
         why = f"at most {_pct(rule.serious_share)} at high or unclear risk"
-    return DomainRating(d, rating, f"{text}: {why}.", numbers)
+    return DomainRating(d, rating, f"{text}: {why}", numbers)
 
 
 def _no_overlap(studies: Sequence[StudyEvidence]) -> list[tuple[str, str]]:

@@ -171,16 +171,11 @@ def _comments(inputs: ReportInputs, row: SofRow) -> tuple[str, ...]:
         if said is not None:
             out.append(f"{said}.")
     c = row.continuous
-    if c is not None and c.measure == "SMD":
-        out.append("As a rule of thumb, 0.2 SD is a small difference, 0.5 moderate and 0.8 "
-                   "large.")  # fmt: skip
-        if c.reexpressed is not None:
-            name, sd, est, lo, hi = c.reexpressed
-            out.append(f"Re-expressed on the {name} (SD {sd:g}): {fmt_num(est)} points (95% CI "
-                       f"{fmt_num(lo)} to {fmt_num(hi)}).")  # fmt: skip
-    if not row.certainty.confirmed:
-        out.append("Certainty: suggested ratings, not yet confirmed by the reviewers.")
-    elif row.certainty.disputed:
+    if c is not None and c.reexpressed is not None:
+        name, sd, est, lo, hi = c.reexpressed
+        out.append(f"Re-expressed on the {name} (SD {sd:g}): {fmt_num(est)} points (95% CI "
+                   f"{fmt_num(lo)} to {fmt_num(hi)}).")  # fmt: skip
+    if row.certainty.disputed:
         out.append("Certainty: reviewers disagree on a domain; no consensus yet.")
     return tuple(out) or ("",)
 
@@ -222,11 +217,18 @@ def sof_table(inputs: ReportInputs, sof: SummaryOfFindings, label: str) -> SofTa
     preamble = (f"Patient or population: {q.population}", f"Intervention: {q.intervention}",
                 f"Comparison: {q.comparator}")  # fmt: skip
     grades = " ".join(f"{LABELS[lv]} certainty: {MEANINGS[lv]}." for lv in SYMBOLS)
+    extra = ""
+    if any(r.continuous is not None and r.continuous.measure == "SMD" for r in sof.rows):
+        extra += (" As a rule of thumb, a standardised mean difference of 0.2 is a small "
+                  "difference, 0.5 moderate and 0.8 large.")  # fmt: skip
+    if not sof.confirmed:
+        extra += (" (suggested): a rating includes the protocol rule's suggestions for domains "
+                  "no reviewer has rated yet.")  # fmt: skip
     note = ("*The risk in the intervention group (and its 95% CI) is based on the assumed risk "
             "in the control group and the relative effect of the intervention (and its 95% "
             "CI). CI: confidence interval; RR: risk ratio; OR: odds ratio; MD: mean "
             "difference; SMD: standardised mean difference. GRADE Working Group grades of "
-            f"evidence. {grades}")  # fmt: skip
+            f"evidence. {grades}{extra}")  # fmt: skip
     caption = f"Summary of findings: {inputs.intervention_text} compared with control"
     return SofTable(label, caption, frame, note, tuple(cells), tuple(marks), GROUP, (1, 3),
                     tuple(notes), preamble)  # fmt: skip

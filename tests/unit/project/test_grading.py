@@ -28,7 +28,7 @@ TRIALS = {"Smith 2019": (35.2, 9.1, 31.0, 10.4), "Jones 2020": (40.1, 8.0, 38.2,
           "Lee 2021": (30.5, 11.2, 29.9, 10.1)}  # fmt: skip
 
 
-def extract(project: Path, url: str) -> None:
+def extract(project: Path, url: str | None) -> None:
     """Post-intervention QPR means of three two-arm trials, entered by R1."""
     studies, arms, outcomes = [], [], []
     for label, (m1, s1, m2, s2) in TRIALS.items():
@@ -83,8 +83,11 @@ def test_two_reviewers_disagree_until_a_consensus(project: Path, store_url: str)
                reviewer="R1", db_url=store_url)  # fmt: skip
     set_rating(project, "recovery", "imprecision", "serious", reason="only one MID",
                reviewer="R2", db_url=store_url)  # fmt: skip
-    d = certainty(project, store_url).row("recovery", POST).certainty.domain(
-        GradeDomain.IMPRECISION)
+    d = (
+        certainty(project, store_url)
+        .row("recovery", POST)
+        .certainty.domain(GradeDomain.IMPRECISION)
+    )
     assert (d.rating, d.source, d.disputed) == (Rating.VERY_SERIOUS, "R1", ("R1", "R2"))
     set_rating(project, "recovery", "imprecision", "serious", reason="agreed: one level",
                reviewer="R3", consensus=True, db_url=store_url)  # fmt: skip
@@ -157,7 +160,9 @@ def fill(path: Path, values: dict[str, tuple[str, str]]) -> None:
         csv.writer(handle).writerows(rows)
 
 
-def test_a_sheet_loads_once_then_is_unchanged(project: Path, store_url: str, tmp_path: Path) -> None:
+def test_a_sheet_loads_once_then_is_unchanged(
+    project: Path, store_url: str, tmp_path: Path
+) -> None:
     sheet = tmp_path / "r1.csv"
     assert write_grade_template(project, sheet, reviewer="R1", db_url=store_url) == 5
     rows = read(sheet)
@@ -245,6 +250,10 @@ def test_a_hand_made_sheet_loads_with_a_warning(
         writer.writerow(["recovery", POST, "publication_bias", "not serious", "=SUM(A1)"])
     result = load_grade_sheet(project, sheet, reviewer="R2", db_url=store_url)
     assert result.new == 1 and "no sysreview identity rows" in result.warnings[0]
-    reason = certainty(project, store_url).row("recovery", POST).certainty.domain(
-        GradeDomain.PUBLICATION_BIAS).reason
+    reason = (
+        certainty(project, store_url)
+        .row("recovery", POST)
+        .certainty.domain(GradeDomain.PUBLICATION_BIAS)
+        .reason
+    )
     assert reason == "=SUM(A1)"  # stored as text; sheets written from it are neutralised
