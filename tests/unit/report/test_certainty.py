@@ -139,7 +139,7 @@ def test_certainty_rows_must_match_results(suggested: ReportInputs) -> None:
     assert suggested.certainty is not None
     bad = replace(suggested.certainty, rows=(suggested.certainty.rows[0],))
     results = tuple(r for r in suggested.results if r.analysis != bad.rows[0].analysis)
-    with pytest.raises(ReportInputError, match="certainty of .*: no results record"):
+    with pytest.raises(ReportInputError, match=r"certainty of .*: no results record"):
         replace(suggested, results=results, narrative={}, certainty=bad)
 
 
