@@ -294,10 +294,10 @@ def set_ratings(
     entries = [check_entry(known, *item) for item in given]
     kind = CONSENSUS if consensus else "reviewer"
     with opened(directory, db_url) as (project, store):
-        return _store(store, project.protocol, entries, reviewer, kind, source)
+        return store_ratings(store, project.protocol, entries, reviewer, kind, source)
 
 
-def _store(
+def store_ratings(
     store: Store,
     protocol: Protocol,
     entries: Sequence[RatingEntry],
@@ -305,6 +305,7 @@ def _store(
     kind: str,
     source: str,
 ) -> RatingsStored:
+    """Store checked ratings for ``reviewer`` in one transaction, audited (command, form)."""
     with store.session() as session:
         who = rater(session, protocol, reviewer, consensus=kind == CONSENSUS)
         stored, unchanged = store_entries(session, entries, who.id, kind, source)
@@ -335,86 +336,21 @@ def set_rating(
                        db_url=db_url)  # fmt: skip
 
 
-def check_rater(store: Store, protocol: Protocol, reviewer: str) -> None:
-    """Raise :class:`InputError` unless ``reviewer`` may rate certainty."""
-    with store.session() as session:
-        rater(session, protocol, reviewer, consensus=False)
-
-
-def own_form_values(
-    store: Store, protocol: Protocol, reviewer: str, outcome: str, timepoint: str
-) -> dict[GradeDomain, tuple[Rating, str]]:
-    """``reviewer``'s own current ratings of one outcome (for their form)."""
-    with store.session() as session:
-        who = rater(session, protocol, reviewer, consensus=False)
-        mine = own_ratings(session, who.id, "reviewer")
-    return {GradeDomain(d): (Rating(r.rating), r.reason)
-            for (o, t, d), r in mine.items() if (o, t) == (outcome, timepoint)}  # fmt: skip
-
-
-def save_form(
-    store: Store,
-    protocol: Protocol,
-    *,
-    reviewer: str,
-    outcome: str,
-    timepoint: str,
-    values: Mapping[str, tuple[str, str]],
-    known: Mapping[str, tuple[str, ...]],
-) -> RatingsStored:
-    """Store a web form's ratings of one outcome: ``{domain: (rating, reason)}``; domains
-    left without a rating are not stored. ``known`` is
-    :func:`~sysreview.grade.known_outcomes` of the current Summary of findings.
-
-    Raises
-    ------
-    GradeFormError
-        Every problem, by form field (``rating.<domain>``, ``reason.<domain>``); nothing is
-        stored then.
-    """
-    entries, problems = [], {}
-    for domain, (rating, reason) in values.items():
-        if not rating and not reason.strip():
-            continue
-        if not rating:
-            problems[f"rating.{domain}"] = "choose a rating for this justification"
-            continue
-        try:
-            entries.append(check_entry(known, outcome, timepoint, domain, rating, reason))
-        except InputError as exc:
-            field = "reason" if "justification" in exc.message else "rating"
-            problems[f"{field}.{domain}"] = exc.message
-    if problems:
-        raise GradeFormError(problems)
-    return _store(store, protocol, entries, reviewer, "reviewer", "web")
-
-
-class GradeFormError(InputError):
-    """A form that cannot be stored; ``problems`` maps form field names to messages."""
-
-    def __init__(self, problems: Mapping[str, str]) -> None:
-        self.problems = dict(problems)
-        super().__init__("; ".join(f"{k}: {v}" for k, v in self.problems.items()))
-
-
 __all__ = [
     "CONSENSUS",
     "MAX_REASON",
     "RATER_ROLES",
-    "GradeFormError",
     "RatingEntry",
     "RatingsStored",
     "certainty",
     "check_entry",
-    "check_rater",
     "has_database",
-    "own_form_values",
     "own_ratings",
     "rater",
     "reviewer_ratings",
-    "save_form",
     "set_rating",
     "set_ratings",
     "store_entries",
+    "store_ratings",
     "stored_ratings",
 ]

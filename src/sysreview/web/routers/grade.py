@@ -20,13 +20,8 @@ from starlette.concurrency import run_in_threadpool
 from sysreview.errors import InputError
 from sysreview.grade import DOMAINS, LABELS, SYMBOLS, Rating, SummaryOfFindings, known_outcomes
 from sysreview.project.accounts import AccountInfo
-from sysreview.project.grading import (
-    MAX_REASON,
-    GradeFormError,
-    certainty,
-    own_form_values,
-    save_form,
-)
+from sysreview.project.grading import MAX_REASON, certainty
+from sysreview.project.grading_forms import GradeFormError, own_form_values, save_form
 from sysreview.protocol.review import Role
 from sysreview.web.app import render
 from sysreview.web.security import check_csrf, require, workspace
