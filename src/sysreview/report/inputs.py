@@ -11,7 +11,6 @@ Examples
 --------
 >>> from sysreview.protocol import parse_protocol, template_text
 >>> from sysreview.extraction.dataset import ReviewData
-from sysreview.grade import SummaryOfFindings
 >>> protocol = parse_protocol(template_text("group-peer-support"))
 >>> ReportInputs(protocol, ReviewData((), (), ()), ()).intervention_text
 'group peer support'
