@@ -14,6 +14,7 @@ PACKAGES = [
     "sysreview.dedup",
     "sysreview.effects",
     "sysreview.extraction",
+    "sysreview.grade",
     "sysreview.meta",
     "sysreview.plots",
     "sysreview.prisma",

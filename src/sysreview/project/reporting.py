@@ -37,6 +37,7 @@ from sysreview.synthesis import AnalysisResult, Synthesis
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from sysreview.grade import ReviewerRating
     from sysreview.meta.result import MetaAnalysis
     from sysreview.plots.rob import Assessments as RobRows
     from sysreview.project.updating import ResultChange
@@ -63,7 +64,9 @@ class ReviewInputs:
 
     ``source`` says where the data came from: ``"demo"`` (a folder with ``mapping.toml``,
     read by :func:`sysreview.project.demo.load_demo`) or ``"store"`` (the project's
-    database). ``prisma`` and ``rob`` are ``None`` when not available.
+    database). ``prisma`` and ``rob`` are ``None`` when not available;
+    ``grade_ratings`` are the reviewers' current GRADE ratings
+    (:func:`sysreview.project.grading.reviewer_ratings`).
     """
 
     protocol: Protocol
@@ -71,6 +74,7 @@ class ReviewInputs:
     prisma: PrismaCounts | None
     rob: tuple[Assessment, ...] | None
     source: str
+    grade_ratings: tuple[ReviewerRating, ...] = ()
 
     def summary(self) -> str:
         """One line: where the data came from and what they hold."""
@@ -83,12 +87,15 @@ class ReviewInputs:
         )
 
 
-def demo_inputs(directory: PathLike) -> ReviewInputs:
-    """The inputs of a demo-style folder (``review.toml`` + ``mapping.toml`` + ``data/``)."""
+def demo_inputs(directory: PathLike, db_url: str | None = None) -> ReviewInputs:
+    """The inputs of a demo-style folder (``review.toml`` + ``mapping.toml`` + ``data/``),
+    with the GRADE ratings of its database when it has one."""
     from sysreview.project.demo import load_demo
+    from sysreview.project.grading import stored_ratings
 
     demo = load_demo(directory)
-    return ReviewInputs(demo.protocol, demo.data, demo.prisma, demo.rob, "demo")
+    ratings = stored_ratings(directory, db_url)
+    return ReviewInputs(demo.protocol, demo.data, demo.prisma, demo.rob, "demo", ratings)
 
 
 def store_inputs(directory: PathLike, db_url: str | None = None) -> ReviewInputs:
@@ -101,6 +108,7 @@ def store_inputs(directory: PathLike, db_url: str | None = None) -> ReviewInputs
     """
     from sqlalchemy import func, select
 
+    from sysreview.project.grading import reviewer_ratings
     from sysreview.project.services import opened
     from sysreview.project.store import Record
 
@@ -120,12 +128,13 @@ def store_inputs(directory: PathLike, db_url: str | None = None) -> ReviewInputs
             rob = tuple(s.assessment(protocol) for s in rob_assessments(store, protocol))
         with store.session(readonly=True) as session:
             records = session.scalar(select(func.count()).select_from(Record)) or 0
+            ratings = reviewer_ratings(session)
     prisma = None
     if records:
         from sysreview.project.services import prisma_flow
 
         prisma = prisma_flow(directory, db_url)
-    return ReviewInputs(protocol, data, prisma, rob or None, "store")
+    return ReviewInputs(protocol, data, prisma, rob or None, "store", ratings)
 
 
 def is_demo(directory: PathLike) -> bool:
@@ -136,7 +145,7 @@ def is_demo(directory: PathLike) -> bool:
 def review_inputs(directory: PathLike, db_url: str | None = None) -> ReviewInputs:
     """The demo loader's inputs when ``DIR/mapping.toml`` exists, else the store's."""
     if is_demo(directory):
-        return demo_inputs(directory)
+        return demo_inputs(directory, db_url)
     return store_inputs(directory, db_url)
 
 
@@ -265,10 +274,15 @@ def report_inputs(
     figures: dict[str, ReportFigure] | None = None,
 ) -> ReportInputs:
     """The report's inputs: the synthesis's ``results.json`` records (as written), its
-    narrative rows, the data, PRISMA counts, RoB judgements and the figures."""
+    narrative rows, the data, PRISMA counts, RoB judgements, the figures, and the
+    certainty of the evidence (:func:`sysreview.grade.summary_of_findings` of the same
+    synthesis, the RoB judgements and the reviewers' ratings)."""
+    from sysreview.grade import rob_entries, summary_of_findings
     from sysreview.report import ReportInputs, narrative_from_json, records_from_json
 
     items = json.loads(json.dumps(synthesis.records(), allow_nan=False))
+    certainty = summary_of_findings(synthesis, inputs.protocol, rob_entries(inputs.rob or ()),
+                                    inputs.grade_ratings)  # fmt: skip
     return ReportInputs(
         inputs.protocol,
         inputs.data,
@@ -277,6 +291,7 @@ def report_inputs(
         narrative_from_json(items, inputs.protocol.analysis.level),
         None if not inputs.rob else _rob_summary(inputs.rob),
         figures or {},
+        certainty=certainty,
     )
 
 

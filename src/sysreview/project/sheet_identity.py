@@ -1,10 +1,10 @@
 """Whose sheet is this? The identity every sheet the tool writes carries, and its check.
 
-A sheet (screening, risk of bias, extraction) records the project's id and title, the
-stage (``ta``, ``ft``, ``rob`` or ``extraction``), the reviewer it was exported for
-(empty for a blank template anyone may fill), the export time, a random id of this
-export (``sheet``), the sysreview version, and, per event log, the id of the newest
-event at export (``as_of``): events with larger ids were recorded after the export,
+A sheet (screening, risk of bias, extraction, GRADE) records the project's id and title,
+the stage (``ta``, ``ft``, ``rob``, ``extraction`` or ``grade``), the reviewer it was
+exported for (empty for a blank template anyone may fill), the export time, a random
+id of this export (``sheet``), the sysreview version, and, per event log, the id of the
+newest event at export (``as_of``): events with larger ids were recorded after the export,
 which is how a stale sheet is recognised (ids are handed out in insertion order by the
 database, so no clock is trusted), unless importing this very sheet stored them.
 
@@ -57,6 +57,7 @@ STAGE_NAMES = {
     "ft": "full-text screening",
     "rob": "risk of bias",
     "extraction": "data extraction",
+    "grade": "certainty of the evidence (GRADE)",
 }
 _AS_OF = "as_of."
 

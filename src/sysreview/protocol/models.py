@@ -10,6 +10,7 @@ from pydantic import model_validator
 from sysreview.protocol._base import NO_VALUE, Checker, Frozen, Int, Loc
 from sysreview.protocol.analysis import AnalysisPlan, Comparators, check_codes
 from sysreview.protocol.appraisal import RiskOfBias, Screening
+from sysreview.protocol.certainty import Grade
 from sysreview.protocol.filters import Condition
 from sysreview.protocol.outcomes import Outcomes, Timepoints
 from sysreview.protocol.review import Eligibility, Review, Role, Search
@@ -42,6 +43,7 @@ class Protocol(Frozen):
     analysis: AnalysisPlan = AnalysisPlan()
     risk_of_bias: RiskOfBias
     screening: Screening
+    grade: Grade = Grade()
 
     @model_validator(mode="after")
     def _check(self) -> Protocol:
@@ -54,6 +56,7 @@ class Protocol(Frozen):
         )
         self._check_team(check)
         self._check_filters(check)
+        self._check_grade(check)
         codes = self.comparators.codes()
         for i, sens in enumerate(self.analysis.sensitivity):
             if sens.multi_arm is not None:
@@ -109,6 +112,15 @@ class Protocol(Frozen):
             self.risk_of_bias.second_reviewer_fraction,
             "a second risk-of-bias reviewer needs two reviewers with the role 'appraiser'",
         )
+
+    def _check_grade(self, check: Checker) -> None:
+        domains = [d.name for _, d in self.outcomes.domains()]
+        msg = f"must be an outcome domain: {', '.join(domains)}"
+        for i, name in enumerate(self.grade.sof_outcomes):
+            check.that(name in domains, ("grade", "sof_outcomes", i), name, msg)
+        for i, entry in enumerate(self.grade.outcome):
+            loc: Loc = ("grade", "outcome", i, "domain")
+            check.that(entry.domain in domains, loc, entry.domain, msg)
 
     def filters(self) -> Iterator[tuple[Loc, Condition]]:
         """Every condition of every sensitivity and subgroup analysis, with its key path."""
@@ -215,6 +227,7 @@ def _summary_lines(p: Protocol) -> Iterator[str]:
         f"{ft.second_reviewer_excluded:.0%} of excluded, {'blind' if ft.blind else 'not blind'}, "
         f"resolution by {ft.resolution.value}"
     )
+    yield p.grade.describe()
 
 
 __all__ = ["SCHEMA_VERSION", "Protocol"]

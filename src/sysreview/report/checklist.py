@@ -6,8 +6,8 @@ updated guideline for reporting systematic reviews. BMJ 2021;372:n71, Table 1 (2
 
 Each item lists the report sections (HTML anchors) that can report it; the checklist
 points at the first one the report actually contains, and says "not reported in this
-report" otherwise: items the review team must write (rationale, discussion, funding,
-certainty of evidence...) are never claimed.
+report" otherwise: items the review team must write (rationale, discussion, funding...)
+are never claimed.
 
 Examples
 --------
@@ -101,7 +101,8 @@ ITEMS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
      "Describe how bias from missing results (reporting biases) was assessed.",
      ("synthesis-methods",)),
     ("15", "Methods", "Certainty assessment",
-     "Describe how certainty in the body of evidence was assessed (e.g. GRADE).", ()),
+     "Describe how certainty in the body of evidence was assessed (e.g. GRADE).",
+     ("certainty-methods",)),
     ("16a", "Results", "Study selection",
      "Give the results of search and selection, ideally with a flow diagram.",
      ("study-selection",)),
@@ -129,7 +130,8 @@ ITEMS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
      "Give the assessments of bias from missing results for each synthesis.",
      ("reporting-biases",)),
     ("22", "Results", "Certainty of evidence",
-     "Give the certainty (or confidence) in the evidence for each outcome.", ()),
+     "Give the certainty (or confidence) in the evidence for each outcome.",
+     ("certainty-results",)),
     ("23a", "Discussion", "Discussion",
      "Interpret the results in the context of other evidence.", ()),
     ("23b", "Discussion", "Discussion", "Discuss limitations of the evidence.", ()),

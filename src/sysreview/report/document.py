@@ -200,6 +200,9 @@ def _methods(inputs: ReportInputs) -> list[Section]:
         out.append(Section("sensitivity-methods", "Sensitivity analyses", 3, (Paragraph(sens),)))
     if sub is not None:
         out.append(Section("subgroup-methods", "Subgroup analyses", 3, (Paragraph(sub),)))
+    from .certainty import methods_section
+
+    out += methods_section(inputs)
     return out
 
 
@@ -267,6 +270,10 @@ def _results(inputs: ReportInputs, n: _Numbers) -> list[Section]:
     if narrative:
         out.append(Section("narrative-syntheses", "Narrative syntheses", 2, tuple(narrative)))
     out.append(_reporting_biases(inputs, n))
+    from .certainty import results_section
+
+    certainty, n.tables = results_section(inputs, n.tables)
+    out += certainty
     return out
 
 

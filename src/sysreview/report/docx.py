@@ -14,6 +14,8 @@ from docx.enum.section import WD_ORIENT
 from docx.shared import Inches, Pt
 
 from .document import Block, Document, Figure, Paragraph, Table
+from .sof_table import SofTable
+from .sof_table import render_docx as render_sof
 
 FIGURE_WIDTH = Inches(6.0)
 
@@ -57,6 +59,8 @@ def _block(out: DocxDocument, block: Block, names: dict[str, str]) -> None:
             for run in para.runs:
                 run.font.name = "Courier New"
                 run.font.size = Pt(8)
+    elif isinstance(block, SofTable):
+        render_sof(out, block)
     elif isinstance(block, Table):
         _table(out, block)
     else:

@@ -20,6 +20,8 @@ from sysreview import __version__
 from .checklist import NOT_REPORTED
 from .document import Block, Document, Figure, Paragraph, Table
 from .inputs import ReportFigure, ReportInputError
+from .sof_table import SofTable
+from .sof_table import html_view as sof_view
 
 _MIME = {".svg": "image/svg+xml", ".png": "image/png"}
 _EXTERNAL = re.compile(
@@ -45,6 +47,8 @@ def _cell(value: object, anchors: frozenset[str]) -> dict[str, str | None]:
 
 
 def _view(block: Block, anchors: frozenset[str]) -> dict[str, Any]:
+    if isinstance(block, SofTable):
+        return sof_view(block)
     if isinstance(block, Paragraph):
         return {"kind": "paragraph", "text": block.text, "pre": block.pre}
     if isinstance(block, Table):

@@ -26,6 +26,7 @@ from types import MappingProxyType
 from sysreview.appraisal.rob1 import Rob1Assessment
 from sysreview.appraisal.rob2 import Rob2Assessment
 from sysreview.extraction.dataset import ReviewData
+from sysreview.grade import SummaryOfFindings
 from sysreview.prisma.result import PrismaCounts
 from sysreview.protocol import Protocol
 from sysreview.protocol.filters import TIMEPOINTS
@@ -171,6 +172,9 @@ class ReportInputs:
     intervention
         The intervention in running text (``"group peer support"``); by default the
         part of the protocol question before its first colon.
+    certainty
+        The certainty of the evidence and the Summary of findings rows
+        (:func:`sysreview.grade.summary_of_findings`), or ``None`` (not reported).
     """
 
     protocol: Protocol
@@ -181,6 +185,7 @@ class ReportInputs:
     rob: RobSummary | None = None
     figures: Mapping[str, ReportFigure] = field(default_factory=dict)
     intervention: str | None = None
+    certainty: SummaryOfFindings | None = None
 
     def __post_init__(self) -> None:
         results = tuple(self.results)
@@ -205,6 +210,11 @@ class ReportInputs:
             _check_figure(fid, fig, ids)
         if self.rob is not None:
             self._check_rob(self.rob)
+        for row in self.certainty.rows if self.certainty is not None else ():
+            if row.analysis not in ids:
+                raise ReportInputError(
+                    f"certainty of {row.analysis!r}: no results record has this id"
+                )
 
     def _check_results(self) -> None:
         seen: set[str] = set()

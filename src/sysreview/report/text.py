@@ -28,6 +28,7 @@ from .methods import (
     subgroup_paragraph,
     synthesis_paragraphs,
 )
+from .statements import grade_clause, uses_p_values
 from .words import (
     analysis_label,
     article,
@@ -141,7 +142,13 @@ def result_sentence(inputs: ReportInputs, rec: ResultRecord) -> str:
             return f"A meta-analysis of {what} was not possible: {reason}."
         return f"The planned {rec.kind} analysis “{label}” of {what} was not possible: {reason}."
     if rec.kind == "main":
-        return f"{_trials(rec, True)} reported {what}; {finding(inputs, rec)}."
+        grade = grade_clause(inputs, rec)
+        if grade is None:
+            return f"{_trials(rec, True)} reported {what}; {finding(inputs, rec)}."
+        if uses_p_values(inputs):
+            return f"{_trials(rec, True)} reported {what}; {finding(inputs, rec)}. {grade}."
+        stats = _stats(inputs, rec)
+        return f"{_trials(rec, True)} reported {what}: {lower_first(grade)} ({stats})."
     if rec.subgroups:
         return _subgroups_sentence(inputs, rec, label, what)
     return (

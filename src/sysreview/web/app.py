@@ -43,6 +43,7 @@ ROUTERS = (
     "dashboard",
     "appraisal",
     "extraction",
+    "grade",
     "report",
     "audit",
     "api",

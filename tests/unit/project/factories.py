@@ -12,6 +12,7 @@ from sysreview.project.store import (
     DecisionEvent,
     DuplicateLink,
     ExtractionValue,
+    GradeRating,
     ImportBatch,
     OutcomeData,
     OutcomeMeasure,
@@ -200,6 +201,15 @@ def populate(store: Store) -> None:
                     value=None,
                     reviewer_id=b.id,
                     source_location=None,
+                ),
+                GradeRating(
+                    outcome="recovery",
+                    timepoint="post_intervention",
+                    domain="indirectness",
+                    rating="serious",
+                    reason="“older adults only”: narrower than the question",
+                    reviewer_id=a.id,
+                    source="sheet:grade ä.xlsx",
                 ),
             ]
         )

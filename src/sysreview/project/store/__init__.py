@@ -38,6 +38,7 @@ from sysreview.project.store.base import (
     Base,
     utcnow,
 )
+from sysreview.project.store.certainty import GRADE_DOMAINS, GRADE_RATINGS, GradeRating
 from sysreview.project.store.dump import (
     DumpManifest,
     TableDump,
@@ -93,6 +94,8 @@ __all__ = [
     "DECISION_KINDS",
     "ENTRY_KINDS",
     "ENV_VAR",
+    "GRADE_DOMAINS",
+    "GRADE_RATINGS",
     "LINK_STATUSES",
     "ROB_JUDGEMENTS",
     "SOURCE_KINDS",
@@ -104,6 +107,7 @@ __all__ = [
     "DumpManifest",
     "DuplicateLink",
     "ExtractionValue",
+    "GradeRating",
     "ImportBatch",
     "OutcomeData",
     "OutcomeMeasure",

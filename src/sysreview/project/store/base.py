@@ -61,6 +61,7 @@ APPEND_ONLY_TABLES = (
     "rob_judgement",
     "extraction_value",
     "audit_log",
+    "grade_rating",
 )
 """Tables that accept ``INSERT`` only; corrections are new rows, current state is derived."""
 

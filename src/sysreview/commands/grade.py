@@ -1,0 +1,121 @@
+"""``sysreview grade``: the certainty of the evidence (GRADE) of every main outcome.
+
+``show`` prints each outcome's domains (the protocol rules' suggestions, or the reviewers'
+ratings) and its certainty; ``set`` records one reviewer's rating of one domain, with a
+justification; ``template``/``load`` exchange the ratings as a sheet.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sysreview.commands.common import DatabaseOption, ForceOption, ProjectOption, reported, warn
+
+grade_app = typer.Typer(
+    help="Certainty of the evidence (GRADE): suggested ratings, reviewers' ratings, sheets.",
+    no_args_is_help=True,
+)
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+ReviewerOption = Annotated[str, typer.Option(help="Who rates (an appraiser or analyst).")]
+ConsensusOption = Annotated[
+    bool, typer.Option("--consensus", help="The agreed rating (resolves a disagreement).")
+]
+
+
+@grade_app.command("show")
+def show_command(
+    project: ProjectOption = Path("."), db: DatabaseOption = None, as_json: JsonOption = False
+) -> None:
+    """Each main outcome's GRADE domains and certainty.
+
+    A domain no reviewer has rated shows the protocol rule's suggestion ("suggested"),
+    with its reason and numbers; a rated one shows who rated it and why.
+    """
+    import json
+
+    from sysreview.project.grading import certainty
+
+    with reported():
+        sof = certainty(project, db)
+    print(json.dumps(sof.records(), indent=2, ensure_ascii=False) if as_json else sof.summary())
+
+
+@grade_app.command("set")
+def set_command(
+    outcome: Annotated[str, typer.Argument(help="Outcome domain, or domain.timepoint.")],
+    domain: Annotated[
+        str,
+        typer.Argument(
+            help="risk_of_bias, inconsistency, indirectness, imprecision or publication_bias."
+        ),
+    ],
+    rating: Annotated[str, typer.Argument(help="no, serious or very_serious.")],
+    reason: Annotated[str, typer.Option(help="The justification (required).")],
+    reviewer: ReviewerOption,
+    timepoint: Annotated[
+        str | None, typer.Option(help="post_intervention, short_term or long_term.")
+    ] = None,
+    consensus: ConsensusOption = False,
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """Record a reviewer's rating of one GRADE domain of one outcome, with its justification.
+
+    The rating replaces the rule's suggestion in 'grade show' and in the report; the same
+    rating again stores nothing.
+    """
+    from sysreview.project.grading import set_rating
+
+    with reported():
+        result = set_rating(project, outcome, domain, rating, reason=reason, reviewer=reviewer,
+                            timepoint=timepoint, consensus=consensus, db_url=db)  # fmt: skip
+    print(result.summary())
+
+
+@grade_app.command("template")
+def template_command(
+    output: Annotated[Path, typer.Argument(help="Sheet to write (.csv or .xlsx).")],
+    reviewer: Annotated[
+        str | None, typer.Option(help="Pre-fill with this reviewer's ratings.")
+    ] = None,
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """Write a sheet: one row per main outcome and GRADE domain, with the rule's suggestion
+    and reason; fill in rating and reason, then 'grade load'."""
+    from sysreview.project.grade_sheets import write_grade_template
+
+    with reported():
+        rows = write_grade_template(project, output, reviewer=reviewer, db_url=db)
+    print(f"wrote {output} ({rows} rows)")
+
+
+@grade_app.command("load")
+def load_command(
+    sheet: Annotated[Path, typer.Argument(help="A filled sheet (.csv or .xlsx).")],
+    reviewer: ReviewerOption,
+    consensus: ConsensusOption = False,
+    force: ForceOption = False,
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """Check a sheet and store its new and changed ratings (all rows, or none).
+
+    Ratings equal to the stored ones add nothing; a sheet exported before newer ratings is
+    refused, listing them, unless --force.
+    """
+    from sysreview.project.grade_sheets import load_grade_sheet
+
+    with reported():
+        result = load_grade_sheet(project, sheet, reviewer=reviewer, consensus=consensus,
+                                  force=force, db_url=db)  # fmt: skip
+    warn(result.warnings)
+    print(result.summary())
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``sysreview grade`` to ``app``."""
+    app.add_typer(grade_app, name="grade")
