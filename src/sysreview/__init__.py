@@ -4,6 +4,8 @@ The statistics core (:mod:`sysreview.effects`, :mod:`sysreview.meta`) reproduces
 RevMan 5 by default and R's metafor on request.
 """
 
+from importlib import metadata as _metadata
+
 from sysreview.errors import (
     ConvergenceError,
     InputError,
@@ -13,7 +15,10 @@ from sysreview.errors import (
     TooFewStudiesError,
 )
 
-__version__ = "0.1.0"
+try:  # one version, the installed distribution's (pyproject.toml)
+    __version__ = _metadata.version("sysreview")
+except _metadata.PackageNotFoundError:  # pragma: no cover - run from a source tree
+    __version__ = "0+unknown"
 
 __all__ = [
     "ConvergenceError",

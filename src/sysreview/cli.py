@@ -652,8 +652,26 @@ def load_command(
 
 
 @app.callback()
-def main_callback() -> None:
+def main_callback(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print sysreview's version and exit.",
+            is_eager=True,
+            callback=lambda given: _print_version(given),
+        ),
+    ] = False,
+) -> None:
     """sysreview: run a systematic review of randomised trials, end to end."""
+
+
+def _print_version(given: bool) -> None:
+    if given:
+        from sysreview import __version__
+
+        print(f"sysreview {__version__}")
+        raise typer.Exit(0)
 
 
 @app.command()
