@@ -1,46 +1,64 @@
-"""Screening prioritisation on the 9 SYNERGY reviews: sysreview vs ASReview, and speed.
+"""Screening on the 9 SYNERGY reviews: sysreview's models against ASReview, stopping, speed.
 
-Usage::
+Usage (each step caches its results under ``benchmarks/.cache/``, git-ignored)::
 
-    .venv/bin/python benchmarks/bench_screening.py                       # all parts
-    .venv/bin/python benchmarks/bench_screening.py --models svm nb --seeds 0 1 2
-    .venv/bin/python benchmarks/bench_screening.py --asreview-python /tmp/asr/bin/python
-    .venv/bin/python benchmarks/bench_screening.py --skip-sim                 # speed only
+    B=benchmarks/bench_screening.py; P=".venv/bin/python"
+    nice -n 10 $P $B embed                       # all-MiniLM-L6-v2 vectors, once per review
+    nice -n 10 $P $B simulate --tools asreview svm svm-minilm --seeds 0 1 2 3 4
+    $P $B table --tools asreview svm svm-minilm  # prioritisation table (markdown)
+    $P $B stopping --tool svm-minilm             # stopping rules on the cached orders
+    nice -n 10 $P $B speed --records 100000      # re-ranking time
 
-Accuracy: every review in ``../shared/data/screening/synergy/`` is simulated with
-:func:`sysreview.screening.simulate.simulate` (refit after every decision) for each model
-and seed. The prior (one relevant and one irrelevant record) is drawn from the seed by
-sysreview and handed, as the same row indices, to ASReview's ``Simulate`` API (its
-default "ELAS u4" model, same refit-after-every-decision loop), run in a separate venv
-given by ``--asreview-python``. Both orders are scored by the same
-:func:`sysreview.screening.simulate.metrics` (WSS@95, recall@10%, recall@20%, records to
-the last relevant; priors count as screened). ASReview stops at the last relevant record;
-the unscreened rest cannot change any metric and is padded with zeros.
+Data are read with :func:`sysreview.records.read_file`, the reader behind ``sysreview
+simulate``, and the text is :func:`~sysreview.screening.prioritise.record_text` of title and
+abstract, as in a project. The prior (one relevant and one irrelevant record) is drawn from
+the seed by :func:`sysreview.screening.simulate.simulate`; ASReview (installed in its own
+venv, ``--asreview-python``) gets the same two row indices through its ``Simulate`` API and
+runs its default model ELAS u4, refitting after every decision like sysreview. Both orders
+are scored by :func:`sysreview.screening.simulate.metrics`.
 
-Speed: a 10,000-record corpus (all 7,234 SYNERGY records plus 2,766 re-drawn ones) is
-vectorised once; then ``Prioritiser.rank`` is timed with 500, 5,000 and 9,000 screened
-records. See SCREENING.md.
+Tools: ``asreview`` and every key of :data:`sysreview.screening.prioritise.MODELS`, plus the
+experimental variants of :data:`VARIANTS` (settings tried and reported in SCREENING.md).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "screening" / "synergy"
+CACHE = ROOT / "benchmarks" / ".cache"
 REVIEWS = [p.stem for p in sorted(DATA.glob("*.csv")) if not p.stem.startswith("_")]
 
-from sysreview.screening.prioritise import Prioritiser, record_text  # noqa: E402
-from sysreview.screening.simulate import _prior, metrics, simulate  # noqa: E402
+from sysreview.records import read_file  # noqa: E402
+from sysreview.screening.prioritise import MODELS, ModelSpec, record_text  # noqa: E402
+from sysreview.screening.simulate import metrics, simulate  # noqa: E402
+
+
+def _spec(base: str, **changes: object) -> Callable[[], ModelSpec]:
+    return lambda: replace(MODELS[base], **changes)  # type: ignore[arg-type]
+
+
+#: Experimental settings, each a ModelSpec and a text builder (title weight).
+VARIANTS: dict[str, tuple[Callable[[], ModelSpec], int]] = {
+    "svm-title2": (_spec("svm", name="svm-title2"), 2),
+    "svm-minilm-w0.5": (_spec("svm-minilm", name="svm-minilm-w0.5", embedding_weight=0.5), 1),
+    "svm-minilm-w2": (_spec("svm-minilm", name="svm-minilm-w2", embedding_weight=2.0), 1),
+}
 
 ASREVIEW_SCRIPT = r"""
 import json, sys, numpy as np, pandas as pd
@@ -65,119 +83,348 @@ json.dump(out, open(sys.argv[2], "w"))
 """
 
 
-def load(name: str) -> tuple[list[str], np.ndarray]:
-    df = pd.read_csv(DATA / f"{name}.csv", keep_default_na=False)
-    texts = [record_text(t, a) for t, a in zip(df["title"], df["abstract"], strict=True)]
-    return texts, df["label_included"].to_numpy(dtype=np.int8)
+def load(name: str, title_weight: int = 1) -> tuple[list[str], np.ndarray]:
+    """Texts and labels of a review, read as ``sysreview simulate`` reads them."""
+    citations = read_file(DATA / f"{name}.csv").citations
+    texts = [
+        record_text(" ".join([c.title] * title_weight) if c.title else None, c.abstract)
+        for c in citations
+    ]
+    labels = np.array([int(c.raw["label_included"]) for c in citations], dtype=np.int8)
+    return texts, labels
 
 
-def priors(labels: np.ndarray, seeds: list[int]) -> dict[str, list[int]]:
-    return {str(s): _prior(labels, "one_each", np.random.default_rng(s)) for s in seeds}
+def embeddings(name: str) -> np.ndarray:
+    """Cached all-MiniLM-L6-v2 vectors of a review (computed by ``embed``)."""
+    path = CACHE / "embeddings" / f"{name}.npy"
+    if not path.exists():
+        raise SystemExit(f"no cached embeddings for {name}: run the 'embed' step first")
+    return np.load(path)
 
 
-def run_asreview(python: str, name: str, pri: dict[str, list[int]], ai: str) -> dict:
+def cmd_embed(_: argparse.Namespace) -> None:
+    from sysreview.screening.embeddings import encode
+
+    (CACHE / "embeddings").mkdir(parents=True, exist_ok=True)
+    for name in REVIEWS:
+        path = CACHE / "embeddings" / f"{name}.npy"
+        if path.exists():
+            continue
+        texts, _ = load(name)
+        t0 = time.perf_counter()
+        vectors = encode(texts)
+        np.save(path, vectors)
+        print(f"{name}: {len(texts)} records in {time.perf_counter() - t0:.1f} s", flush=True)
+
+
+def _order_path(tool: str, name: str, seed: int) -> Path:
+    return CACHE / "orders" / tool / f"{name}.{seed}.json"
+
+
+def _save(tool: str, name: str, seed: int, order: list[int], secs: float) -> None:
+    path = _order_path(tool, name, seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"order": order, "secs": secs}))
+
+
+def _priors(labels: np.ndarray, seeds: list[int], texts: list[str]) -> dict[str, list[int]]:
+    # the same draw simulate() makes: its first two positions
+    out = {}
+    for s in seeds:
+        rng = np.random.default_rng(s)
+        out[str(s)] = [
+            int(rng.choice(np.flatnonzero(labels == 1))),
+            int(rng.choice(np.flatnonzero(labels == 0))),
+        ]
+    return out
+
+
+def run_sysreview(tool: str, name: str, seed: int) -> None:
+    title_weight = VARIANTS[tool][1] if tool in VARIANTS else 1
+    texts, labels = load(name, title_weight)
+    spec, emb = _model_and_embeddings(tool, name)
+    t0 = time.perf_counter()
+    res = simulate(texts, labels, seed=seed, model=spec, embeddings=emb)
+    _save(tool, name, seed, list(res.order), time.perf_counter() - t0)
+
+
+def run_asreview(python: str, name: str, seeds: list[int]) -> None:
+    texts, labels = load(name)
+    pri = _priors(labels, seeds, texts)
     with tempfile.TemporaryDirectory() as tmp:
         job, out, script = Path(tmp, "job.json"), Path(tmp, "out.json"), Path(tmp, "run.py")
-        job.write_text(json.dumps({"csv": str(DATA / f"{name}.csv"), "priors": pri, "ai": ai}))
+        job.write_text(
+            json.dumps({"csv": str(DATA / f"{name}.csv"), "priors": pri, "ai": "elas_u4"})
+        )
         script.write_text(ASREVIEW_SCRIPT)
+        t0 = time.perf_counter()
         subprocess.run([python, str(script), str(job), str(out)], check=True, cwd=tmp)
-        return json.loads(out.read_text())
+        secs = (time.perf_counter() - t0) / len(seeds)
+        orders = json.loads(out.read_text())
+    for s in seeds:
+        order = orders[str(s)]
+        assert order[:2] == pri[str(s)], "ASReview did not start from the same prior"
+        rest = [i for i in range(len(labels)) if i not in set(order)]
+        _save("asreview", name, s, order + rest, secs)  # unscreened rest: no relevant left
 
 
-def accuracy(models: list[str], seeds: list[int], asr_python: str | None, ai: str) -> None:
+def cmd_simulate(args: argparse.Namespace) -> None:
+    for name in REVIEWS:
+        for tool in args.tools:
+            todo = [s for s in args.seeds if not _order_path(tool, name, s).exists()]
+            if not todo:
+                continue
+            t0 = time.perf_counter()
+            if tool == "asreview":
+                run_asreview(args.asreview_python, name, todo)
+            else:
+                for s in todo:
+                    run_sysreview(tool, name, s)
+            print(f"{name} {tool} seeds {todo}: {time.perf_counter() - t0:.0f} s", flush=True)
+
+
+def results(tools: list[str], seeds: list[int]) -> pd.DataFrame:
     rows = []
     for name in REVIEWS:
-        texts, labels = load(name)
-        pri = priors(labels, seeds)
-        for model in models:
+        _, labels = load(name)
+        for tool in tools:
             for s in seeds:
-                t0 = time.perf_counter()
-                res = simulate(texts, labels, seed=s, model=model)
-                m = res.metrics()
+                path = _order_path(tool, name, s)
+                if not path.exists():
+                    continue
+                data = json.loads(path.read_text())
+                y = labels[np.asarray(data["order"])]
+                m = metrics(y.tolist())
+                n95 = round((1 - 0.05 - m.wss95) * m.n_records)
                 rows.append(
                     {
                         "review": name,
-                        "tool": f"sysreview-{model}",
+                        "tool": tool,
                         "seed": s,
-                        "secs": time.perf_counter() - t0,
+                        "secs": data["secs"],
+                        "to95": n95,
                         **m.__dict__,
                     }
                 )
-                assert list(res.order[:2]) == pri[str(s)]
-        if asr_python:
-            t0 = time.perf_counter()
-            orders = run_asreview(asr_python, name, pri, ai)
-            secs = (time.perf_counter() - t0) / len(seeds)
-            for s in seeds:
-                order = orders[str(s)]
-                assert order[:2] == pri[str(s)]
-                y = list(labels[order]) + [0] * (len(labels) - len(order))
-                rows.append(
-                    {
-                        "review": name,
-                        "tool": f"asreview-{ai}",
-                        "seed": s,
-                        "secs": secs,
-                        **metrics(y).__dict__,
-                    }
-                )
+    return pd.DataFrame(rows)
+
+
+def cmd_table(args: argparse.Namespace) -> None:
+    df = results(args.tools, args.seeds)
+    df.to_csv(ROOT / "benchmarks" / "screening_results.csv", index=False)
+    seeds = sorted(df["seed"].unique())
+    print(f"seeds: {seeds}; runs per tool: {df.groupby('tool').size().to_dict()}\n")
+    per = df.groupby(["review", "tool"]).mean(numeric_only=True)
+    tools = args.tools
+    head = "| Review | N | R | " + " | ".join(f"WSS@95 {t}" for t in tools)
+    print(head + " |")
+    print("|---|---:|---:|" + "---:|" * len(tools))
+    for name in REVIEWS:
+        cells = [f"{100 * per.loc[(name, t), 'wss95']:.1f}" for t in tools]
+        n, r = per.loc[(name, tools[0]), ["n_records", "n_relevant"]]
+        print(f"| {name} | {n:.0f} | {r:.0f} | " + " | ".join(cells) + " |")
+    mean = per.groupby("tool").mean()
+    print(
+        "| **Mean** | | | "
+        + " | ".join(f"**{100 * mean.loc[t, 'wss95']:.1f}**" for t in tools)
+        + " |"
+    )
+    print("\nrecall@10 / recall@20 / to95 / to last / secs (means over reviews):")
+    for t in tools:
+        row = mean.loc[t]
+        print(
+            f"  {t}: {100 * row['recall_10']:.1f} / {100 * row['recall_20']:.1f} / "
+            f"{row['to95']:.1f} / {row['records_to_last']:.1f} / {row['secs']:.1f} s"
+        )
+    if "asreview" in tools:
+        print("\ndifference from ASReview, WSS@95 points (per review; min seed-mean diff):")
+        for t in tools:
+            if t == "asreview":
+                continue
+            d = 100 * (per.xs(t, level="tool")["wss95"] - per.xs("asreview", level="tool")["wss95"])
+            print(f"  {t}: mean {d.mean():+.2f}, worst {d.min():+.2f} ({d.idxmin()})")
+
+
+def _first(flags: np.ndarray) -> int | None:
+    hit = np.flatnonzero(flags)
+    return None if hit.size == 0 else int(hit[0])
+
+
+def ranked_stop(y: np.ndarray, n: int, threshold: float) -> int | None:
+    """First number screened at which the ranked quasi-sampling p falls below threshold."""
+    from sysreview.screening.stopping import hypergeometric_p
+
+    for t in range(2, y.size + 1):
+        if y[t - 1] == 1:  # p only falls after an irrelevant record
+            continue
+        if hypergeometric_p(y[:t].tolist(), n) < threshold:
+            return t
+    return None
+
+
+def random_phase_stop(y: np.ndarray, t: int, rng: np.random.Generator) -> tuple[int, int]:
+    """Screen the records left after ``t`` in random order until the exact test rejects.
+
+    Returns (records screened in all, relevant found in all)."""
+    from sysreview.screening.stopping import random_sampling_p
+
+    n = y.size
+    rest = rng.permutation(y[t:])
+    r_before = int(y[:t].sum())
+    for m in range(1, rest.size + 1):
+        if rest[m - 1] == 0 and random_sampling_p(n - t, r_before, rest[:m].tolist()) < 0.05:
+            return t + m, r_before + int(rest[:m].sum())
+    return n, int(y.sum())
+
+
+def irrelevant_run_stop(y: np.ndarray, run: int, start: int = 0) -> int | None:
+    """First number screened at which the last ``run`` records (after start) were irrelevant."""
+    zeros = 0
+    for t in range(start, y.size):
+        zeros = 0 if y[t] else zeros + 1
+        if zeros >= run:
+            return t + 1
+    return None
+
+
+def safe_phase_a_stop(y: np.ndarray, random_set: list[int], run: int = 50) -> int | None:
+    """First number screened at which SAFE's phase A criteria all hold."""
+    from sysreview.screening.safe import safe_check
+
+    for t in range(run, y.size + 1):
+        if y[t - run : t].any():
+            continue
+        if safe_check(y[:t].tolist(), y.size, random_set=random_set, run_length=run).met:
+            return t
+    return None
+
+
+def evaluate_stopping(name: str, seed: int, second: str | None) -> list[dict[str, object]]:
+    """Every stopping rule on one cached simulation (review, seed)."""
+    texts, labels = load(name)
+    n, r = labels.size, int(labels.sum())
+    order = np.asarray(json.loads(_order_path(STOP_TOOL, name, seed).read_text())["order"])
+    y = labels[order]
+    found = np.cumsum(y)
+    rows: list[dict[str, object]] = []
+
+    def add(rule: str, t: int | None, rel: int | None = None) -> None:
+        t = n if t is None else t
+        rows.append(
+            {
+                "review": name,
+                "seed": seed,
+                "rule": rule,
+                "screened": t / n,
+                "recall": (int(found[t - 1]) if rel is None else rel) / r,
+                "n": n,
+                "R": r,
+            }
+        )
+
+    add("100 irrelevant in a row", irrelevant_run_stop(y, 100))
+    add("CMH ranked quasi-sampling", ranked_stop(y, n, 0.05))
+    trigger = ranked_stop(y, n, 0.5)
+    if trigger is None:
+        add("CMH random sampling", n)
+    else:
+        add("CMH random sampling", *random_phase_stop(y, trigger, np.random.default_rng(seed)))
+    # SAFE: phase S is a random 1% of the records (drawn with the seed; counted as screened
+    # work but, to reuse the cached order, not fed to the model), then phase A.
+    rng = np.random.default_rng(10_000 + seed)
+    rand = rng.choice(n, max(1, int(np.ceil(0.01 * n))), replace=False)
+    t_a = safe_phase_a_stop(y, labels[rand].tolist())
+    t_a = n if t_a is None else t_a
+
+    def with_random_set(t: int, seen: np.ndarray) -> tuple[int, int]:
+        extra = sorted(set(rand.tolist()) - set(seen[:t].tolist()))
+        return t + len(extra), int(labels[seen[:t]].sum()) + int(labels[extra].sum())
+
+    add("SAFE phase A", *with_random_set(t_a, order))
+    if second is not None:
+        # phase F: a second model trained on every decision so far ranks the rest
+        if t_a < n and found[t_a - 1] < r:
+            prefix = order[:t_a].tolist()
+            spec, emb = _model_and_embeddings(second, name)
+            res = simulate(texts, labels, seed=seed, model=spec, prior=prefix, embeddings=emb)
+            order_f = np.asarray(res.order)
+            t_f = irrelevant_run_stop(labels[order_f], 50, start=t_a)
+            add("SAFE phases A + F", *with_random_set(n if t_f is None else t_f, order_f))
+        else:
+            t_f = irrelevant_run_stop(y, 50, start=t_a)
+            add("SAFE phases A + F", *with_random_set(n if t_f is None else t_f, order))
+    return rows
+
+
+STOP_TOOL = "svm"
+
+
+def _model_and_embeddings(tool: str, name: str) -> tuple[str | ModelSpec, np.ndarray | None]:
+    spec: str | ModelSpec = VARIANTS[tool][0]() if tool in VARIANTS else tool
+    needs = spec.needs_embeddings if isinstance(spec, ModelSpec) else MODELS[spec].needs_embeddings
+    return spec, embeddings(name) if needs else None
+
+
+def cmd_stopping(args: argparse.Namespace) -> None:
+    global STOP_TOOL
+    STOP_TOOL = args.tool
+    rows = []
+    for name in REVIEWS:
+        for s in args.seeds:
+            if _order_path(args.tool, name, s).exists():
+                rows += evaluate_stopping(name, s, args.second_model)
         print(f"done {name}", file=sys.stderr, flush=True)
     df = pd.DataFrame(rows)
-    df.to_csv(ROOT / "benchmarks" / "screening_results.csv", index=False)
-    per = df.groupby(["review", "tool"])[
-        ["wss95", "recall_10", "recall_20", "records_to_last", "secs"]
-    ].mean()
-    with pd.option_context("display.width", 200, "display.max_rows", 200):
-        print((per * [100, 100, 100, 1, 1]).round(1).unstack("tool").to_string())
-        print("\nmean over reviews:")
-        print((per.groupby("tool").mean() * [100, 100, 100, 1, 1]).round(1).to_string())
+    df.to_csv(CACHE / f"stopping_{args.tool}.csv", index=False)
+    summarise_stopping(df)
 
 
-def speed(model: str) -> None:
-    texts: list[str] = []
-    for name in REVIEWS:
-        texts += load(name)[0]
-    rng = np.random.default_rng(0)
-    texts += [texts[i] for i in rng.integers(0, len(texts), 10_000 - len(texts))]
-    t0 = time.perf_counter()
-    p = Prioritiser(texts, model=model)
-    print(
-        f"{model}: vectorise 10,000 records once: {time.perf_counter() - t0:.2f} s "
-        f"({p.matrix.shape[1]} features)"
-    )
-    for n_seen in (500, 5_000, 9_000):
-        labels: list[int | None] = [None] * 10_000
-        seen = rng.choice(10_000, n_seen, replace=False)
-        for k, i in enumerate(seen):
-            labels[i] = 1 if k % 20 == 0 else 0
-        times = []
-        for _ in range(5):
-            t0 = time.perf_counter()
-            p.rank(labels)
-            times.append(time.perf_counter() - t0)
-        print(
-            f"{model}: rank with {n_seen} screened: median {np.median(times):.3f} s, "
-            f"max {max(times):.3f} s"
+def summarise_stopping(df: pd.DataFrame) -> None:
+    rules = list(dict.fromkeys(df["rule"]))
+    print("| Review | N | R | " + " | ".join(f"{r}: screened / min recall" for r in rules) + " |")
+    print("|---|---:|---:|" + "---|" * len(rules))
+    for name, g in df.groupby("review", sort=False):
+        cells = []
+        for rule in rules:
+            h = g[g["rule"] == rule]
+            cells.append(f"{100 * h['screened'].mean():.0f}% / {100 * h['recall'].min():.0f}%")
+        print(f"| {name} | {g['n'].iloc[0]} | {g['R'].iloc[0]} | " + " | ".join(cells) + " |")
+    cells = []
+    for rule in rules:
+        h = df[df["rule"] == rule]
+        miss = int((h["recall"] < 0.95).sum())
+        cells.append(
+            f"**{100 * h['screened'].mean():.0f}%** / {100 * h['recall'].min():.0f}% "
+            f"({miss} of {len(h)} runs < 95%)"
         )
+    print("| **All** | | | " + " | ".join(cells) + " |")
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--models", nargs="+", default=["svm", "nb"])
-    ap.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
-    ap.add_argument("--asreview-python", default="/tmp/asr/bin/python")
-    ap.add_argument("--asreview-ai", default="elas_u4")
-    ap.add_argument("--skip-sim", action="store_true")
-    ap.add_argument("--skip-speed", action="store_true")
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("embed")
+    p = sub.add_parser("simulate")
+    p.add_argument("--tools", nargs="+", default=["asreview", "svm"])
+    p.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2, 3, 4])
+    p.add_argument(
+        "--asreview-python", default=str(ROOT / "benchmarks" / ".asreview-venv" / "bin" / "python")
+    )
+    p = sub.add_parser("table")
+    p.add_argument("--tools", nargs="+", default=["asreview", "svm"])
+    p.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2, 3, 4])
+    p = sub.add_parser("stopping")
+    p.add_argument("--tool", default="svm")
+    p.add_argument("--second-model", default=None, help="SAFE phase F model (a tool name)")
+    p.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2, 3, 4])
     args = ap.parse_args()
-    asr = args.asreview_python if Path(args.asreview_python).exists() else None
-    if asr is None:
-        print(f"ASReview not found at {args.asreview_python}: sysreview only", file=sys.stderr)
-    if not args.skip_speed:
-        for model in args.models:
-            speed(model)
-    if not args.skip_sim:
-        accuracy(args.models, args.seeds, asr, args.asreview_ai)
+    commands = {
+        "embed": cmd_embed,
+        "simulate": cmd_simulate,
+        "table": cmd_table,
+        "stopping": cmd_stopping,
+    }
+    commands[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -68,12 +68,21 @@ class ModelSpec:
         sample_weight=...)``.
     ratio
         Balance ratio ``r``; see :func:`balanced_weights`.
+    embedding_weight
+        Weight of the sentence-embedding block appended to the TF-IDF features (0: TF-IDF
+        only). Models with a weight need stored embeddings (:mod:`.embeddings`).
     """
 
     name: str
     description: str
     make: Callable[[int], Any]
     ratio: float
+    embedding_weight: float = 0.0
+
+    @property
+    def needs_embeddings(self) -> bool:
+        """True when the model reads sentence embeddings."""
+        return self.embedding_weight > 0
 
 
 MODELS: dict[str, ModelSpec] = {
@@ -94,6 +103,14 @@ MODELS: dict[str, ModelSpec] = {
         "TF-IDF (1-2 grams) + logistic regression (C=10), balanced weights (ratio 1)",
         lambda seed: LogisticRegression(C=10.0, solver="liblinear", random_state=seed),
         1.0,
+    ),
+    "svm-minilm": ModelSpec(
+        "svm-minilm",
+        "TF-IDF (1-2 grams) and all-MiniLM-L6-v2 embeddings (weight 1) + linear SVM "
+        "(C=0.11), balanced weights (ratio 9.8)",
+        lambda seed: LinearSVC(C=0.11, loss="squared_hinge", random_state=seed),
+        9.8,
+        embedding_weight=1.0,
     ),
 }
 
@@ -207,7 +224,8 @@ class Ranking:
         """Formatted text: model, counts, and the stopping aid if present."""
         screened = self.n_relevant + self.n_irrelevant
         lines = [
-            f"Ranking by {self.model}: {MODELS[self.model].description}",
+            f"Ranking by {self.model}: "
+            f"{MODELS[self.model].description if self.model in MODELS else 'custom model'}",
             f"Screened {screened} of {self.n_records} "
             f"({self.n_relevant} relevant, {self.n_irrelevant} irrelevant); "
             f"{len(self.order)} ranked.",
@@ -224,25 +242,32 @@ class Ranking:
 
 
 class Prioritiser:
-    """Hold the TF-IDF matrix of a set of records and rank them after each decision.
+    """Hold the features of a set of records and rank them after each decision.
 
     Parameters
     ----------
     texts
         One text per record (title + abstract, see :func:`record_text`).
     model
-        A key of :data:`MODELS`.
+        A key of :data:`MODELS` (or a :class:`ModelSpec`, for experiments).
     seed
         Seed of the classifier (``LinearSVC``'s coordinate descent); the same seed and
         labels give the same ranking.
+    embeddings
+        One stored sentence embedding per record (``(n, 384)`` float32, rows of unit
+        length; :func:`sysreview.screening.embeddings.encode`), needed by models with an
+        embedding block and ignored by the others.
 
     Notes
     -----
     The vectoriser is scikit-learn's ``TfidfVectorizer`` with word uni- and bigrams,
     ``sublinear_tf=True`` (tf replaced by 1 + log tf), ``max_df=0.95`` and ``l2``
     normalisation, fitted on all records (labels are not used, so there is no leakage).
-    It is fitted once here; :meth:`rank` only refits the classifier, which keeps
-    re-ranking 10,000 records well under a second.
+    It is fitted once here; :meth:`rank` only refits the classifier on the screened
+    records. With an embedding block of weight ``w`` the classifier sees
+    ``[tfidf(x), w * e(x)]``; the two blocks are kept apart and a record's score is
+    ``tfidf(x) . beta_t + w * e(x) . beta_e + b``, so the dense block is never copied
+    into a sparse matrix.
 
     Examples
     --------
@@ -256,19 +281,44 @@ class Prioritiser:
     True
     """
 
-    def __init__(self, texts: Sequence[str], *, model: str = "svm", seed: int = 0) -> None:
-        if model not in MODELS:
+    def __init__(
+        self,
+        texts: Sequence[str],
+        *,
+        model: str | ModelSpec = "svm",
+        seed: int = 0,
+        embeddings: np.ndarray | None = None,
+    ) -> None:
+        if isinstance(model, ModelSpec):
+            self.spec = model
+        elif model in MODELS:
+            self.spec = MODELS[model]
+        else:
             raise InputError(f"invalid model {model!r}; must be one of {sorted(MODELS)}")
         if len(texts) == 0:
             raise InputError("there are no records to rank")
-        self.model = model
+        self.model = self.spec.name
         self.seed = seed
-        vectoriser = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, max_df=0.95)
+        self.vectoriser = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, max_df=0.95)
         try:
-            matrix = vectoriser.fit_transform([t or "" for t in texts])
+            matrix = self.vectoriser.fit_transform([t or "" for t in texts])
         except ValueError:  # every text empty: no vocabulary
             matrix = sparse.csr_matrix((len(texts), 1))
         self.matrix: sparse.csr_matrix = sparse.csr_matrix(matrix)
+        self.embeddings: np.ndarray | None = None
+        if self.spec.needs_embeddings:
+            if embeddings is None:
+                raise InputError(
+                    f"model {model!r} needs the records' sentence embeddings; "
+                    "compute them first (sysreview.project.embeddings.fill_embeddings)"
+                )
+            emb = np.asarray(embeddings, dtype=np.float32)
+            if emb.ndim != 2 or emb.shape[0] != len(texts):
+                raise InputError(
+                    f"embeddings has shape {emb.shape}; expected ({len(texts)}, dimensions)"
+                )
+            self.embeddings = emb
+        self._coef: np.ndarray | None = None
 
     @property
     def n_records(self) -> int:
@@ -280,18 +330,59 @@ class Prioritiser:
         y_all = _check_labels(labels, self.n_records)
         return self._scores(y_all)
 
+    def _train_matrix(self, rows: np.ndarray) -> sparse.csr_matrix:
+        x = self.matrix[rows]
+        if self.embeddings is None:
+            return sparse.csr_matrix(x)
+        dense = sparse.csr_matrix(self.spec.embedding_weight * self.embeddings[rows])
+        return sparse.csr_matrix(sparse.hstack([x, dense], format="csr"))
+
     def _scores(self, y_all: np.ndarray) -> np.ndarray | None:
         train = np.flatnonzero(y_all >= 0)
         y = y_all[train]
         if not (np.any(y == 1) and np.any(y == 0)):
             return None
-        spec = MODELS[self.model]
+        spec = self.spec
         clf = spec.make(self.seed)
-        clf.fit(self.matrix[train], y, sample_weight=balanced_weights(y, spec.ratio))
-        if hasattr(clf, "decision_function"):
-            return np.asarray(clf.decision_function(self.matrix), dtype=float)
-        log_p = clf.predict_log_proba(self.matrix)
+        clf.fit(self._train_matrix(train), y, sample_weight=balanced_weights(y, spec.ratio))
+        if hasattr(clf, "coef_") and hasattr(clf, "decision_function"):
+            coef = np.asarray(clf.coef_, dtype=float).ravel()
+            p = self.matrix.shape[1]
+            self._coef = coef[:p]
+            out = self.matrix @ coef[:p] + float(np.ravel(clf.intercept_)[0])
+            if self.embeddings is not None:
+                out = out + spec.embedding_weight * (self.embeddings @ coef[p:])
+            return np.asarray(out, dtype=float)
+        self._coef = None
+        x_all = self._train_matrix(np.arange(self.n_records))
+        log_p = clf.predict_log_proba(x_all)
         return np.asarray(log_p[:, 1] - log_p[:, 0], dtype=float)
+
+    def top_terms(self, index: int, k: int = 8) -> tuple[tuple[str, float], ...]:
+        """Why record ``index`` ranks where it does: its terms that raise its score most.
+
+        Uses the classifier of the last :meth:`rank` (or :meth:`scores`): the contribution
+        of term ``j`` to the record's score is ``beta_j * x_j``, the model weight times the
+        term's TF-IDF value in the record. Returns up to ``k`` ``(term, contribution)``
+        pairs with positive contribution, largest first; empty before a model is trained
+        or for a model without term weights (naive Bayes).
+
+        Examples
+        --------
+        >>> p = Prioritiser(["statin trial", "bird migration", "statin lipids", "geese"])
+        >>> _ = p.rank([1, 0, None, None])
+        >>> [term for term, _ in p.top_terms(2)]
+        ['statin']
+        """
+        if self._coef is None:
+            return ()
+        row = self.matrix.getrow(index)
+        contrib = row.data * self._coef[row.indices]
+        keep = np.argsort(-contrib, kind="stable")[:k]
+        names = self.vectoriser.get_feature_names_out()
+        return tuple(
+            (str(names[row.indices[j]]), float(contrib[j])) for j in keep if contrib[j] > 0
+        )
 
     def rank(self, labels: Sequence[Label], *, history: Sequence[int] | None = None) -> Ranking:
         """Rank the unscreened records.
@@ -340,7 +431,12 @@ class Prioritiser:
 
 
 def rank(
-    texts: Sequence[str], labels: Sequence[Label], *, model: str = "svm", seed: int = 0
+    texts: Sequence[str],
+    labels: Sequence[Label],
+    *,
+    model: str = "svm",
+    seed: int = 0,
+    embeddings: np.ndarray | None = None,
 ) -> Ranking:
     """Rank unscreened records once (builds a :class:`Prioritiser`; reuse it instead).
 
@@ -349,4 +445,4 @@ def rank(
     >>> rank(["a b", "c d", "a e"], [1, 0, None]).order
     (2,)
     """
-    return Prioritiser(texts, model=model, seed=seed).rank(labels)
+    return Prioritiser(texts, model=model, seed=seed, embeddings=embeddings).rank(labels)

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from sysreview.errors import InputError
-from sysreview.screening.prioritise import Prioritiser, record_text
+from sysreview.screening.prioritise import ModelSpec, Prioritiser, record_text
 
 __all__ = [
     "ScreeningMetrics",
@@ -217,8 +217,9 @@ def simulate(
     seed: int = 0,
     batch_size: int = 1,
     prior: str | Sequence[int] = "one_each",
-    model: str = "svm",
+    model: str | ModelSpec = "svm",
     record_ids: Sequence[str] | None = None,
+    embeddings: np.ndarray | None = None,
 ) -> SimulationResult:
     """Simulate prioritised screening of a fully labelled dataset.
 
@@ -240,6 +241,9 @@ def simulate(
         A key of :data:`~sysreview.screening.prioritise.MODELS`.
     record_ids
         Identifiers to report; default the 0-based index as text.
+    embeddings
+        Sentence embeddings of the records, for models that read them (see
+        :class:`~sysreview.screening.prioritise.Prioritiser`).
 
     Examples
     --------
@@ -266,7 +270,7 @@ def simulate(
     rng = np.random.default_rng(seed)
     order = _prior(y, prior, rng)
     n_prior = len(order)
-    prioritiser = Prioritiser(texts, model=model, seed=seed)
+    prioritiser = Prioritiser(texts, model=model, seed=seed, embeddings=embeddings)
     seen = np.full(y.size, -1, dtype=np.int8)
     seen[order] = y[order]
     left = int(y.sum() - y[order].sum())
@@ -285,7 +289,7 @@ def simulate(
         labels=tuple(int(y[i]) for i in order),
         record_ids=tuple(ids[i] for i in order),
         n_prior=n_prior,
-        model=model,
+        model=prioritiser.model,
         seed=seed,
         batch_size=batch_size,
     )
