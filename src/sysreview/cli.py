@@ -424,6 +424,31 @@ def screen_conflicts_command(
     print(f"{len(found)} unresolved conflicts at {stage}")
 
 
+@screen_app.command("stop")
+def screen_stop_command(
+    action: Annotated[
+        str, typer.Argument(help="status (default), sample, stop or resume.")
+    ] = "status",
+    who: Annotated[str | None, typer.Option(help="Protocol reviewer id, e.g. R1.")] = None,
+    note: Annotated[str | None, typer.Option(help="Why, for the record.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the random sample's order.")] = 0,
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """Stopping title/abstract screening: the aid, a random sample of the rest, the decision.
+
+    Nothing is excluded automatically: 'stop' records the team's decision with the
+    evidence shown at that moment (method, records screened, estimated recall).
+    """
+    from sysreview.project.stopping import screen_stop
+
+    with reported():
+        aid, event = screen_stop(project, action, who=who, note=note, seed=seed, db_url=db)  # type: ignore[arg-type]
+    if event is not None:
+        print(f"recorded: {event.kind} by {event.who} after {event.n_screened} records")
+    print(aid.summary())
+
+
 @screen_app.command("agreement")
 def screen_agreement_command(
     stage: StageOption = "ta",

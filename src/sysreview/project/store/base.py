@@ -55,6 +55,7 @@ APPEND_ONLY_TABLES = (
     "rob_judgement",
     "extraction_value",
     "audit_log",
+    "stopping_event",
 )
 """Tables that accept ``INSERT`` only; corrections are new rows, current state is derived."""
 

@@ -15,6 +15,7 @@ SQLite and PostgreSQL alike (and across them).
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -24,7 +25,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Date, DateTime, Table, func, select, text
+from sqlalchemy import Connection, Date, DateTime, LargeBinary, Table, func, select, text
 
 from sysreview.errors import InputError, StoreError
 from sysreview.project.store.base import Base, UTCDateTime
@@ -86,6 +87,8 @@ class DumpManifest:
 
 
 def _encode(value: Any) -> Any:
+    if isinstance(value, bytes):  # LargeBinary (stored embeddings): base64 text
+        return base64.b64encode(value).decode("ascii")
     return value.isoformat() if isinstance(value, date | datetime) else value
 
 
@@ -97,6 +100,8 @@ def _decoder(table: Table) -> Callable[[dict[str, Any]], dict[str, Any]]:
             parsers[column.name] = datetime.fromisoformat
         elif isinstance(column.type, Date):
             parsers[column.name] = date.fromisoformat
+        elif isinstance(column.type, LargeBinary):
+            parsers[column.name] = base64.b64decode
 
     def decode(row: dict[str, Any]) -> dict[str, Any]:
         for name, parse in parsers.items():
@@ -235,7 +240,7 @@ def load_store(in_dir: str | os.PathLike[str], store: Store) -> DumpManifest:
                     batch = []
             if batch:
                 conn.execute(table.insert(), batch)
-            if store.backend == "postgresql":
+            if store.backend == "postgresql" and "id" in table.columns:
                 conn.execute(
                     text(
                         f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'),"
