@@ -53,12 +53,35 @@ def _spec(base: str, **changes: object) -> Callable[[], ModelSpec]:
     return lambda: replace(MODELS[base], **changes)  # type: ignore[arg-type]
 
 
-#: Experimental settings, each a ModelSpec and a text builder (title weight).
-VARIANTS: dict[str, tuple[Callable[[], ModelSpec], int]] = {
-    "svm-title2": (_spec("svm", name="svm-title2"), 2),
-    "svm-minilm-w0.5": (_spec("svm-minilm", name="svm-minilm-w0.5", embedding_weight=0.5), 1),
-    "svm-minilm-w2": (_spec("svm-minilm", name="svm-minilm-w2", embedding_weight=2.0), 1),
+#: Experimental settings: a ModelSpec, the title weight, and whether to warm-start from
+#: the review's question (its publication title, standing in for the protocol's criteria).
+VARIANTS: dict[str, tuple[Callable[[], ModelSpec], int, bool]] = {
+    "svm-title2": (_spec("svm", name="svm-title2"), 2, False),
+    "svm-minilm-w0.5": (
+        _spec("svm-minilm", name="svm-minilm-w0.5", embedding_weight=0.5),
+        1,
+        False,
+    ),
+    "svm-minilm-w2": (_spec("svm-minilm", name="svm-minilm-w2", embedding_weight=2.0), 1, False),
+    "svm-criteria": (_spec("svm", name="svm-criteria"), 1, True),
+    "svm-minilm-criteria": (_spec("svm-minilm", name="svm-minilm-criteria"), 1, True),
 }
+
+
+def question(name: str) -> str:
+    """The review's question: its publication title (SYNERGY has no protocol text)."""
+    reviews = pd.read_csv(DATA / "_reviews.csv", keep_default_na=False)
+    return str(reviews.loc[reviews["review"] == name, "publication_title"].iloc[0])
+
+
+def question_embedding(name: str) -> np.ndarray:
+    path = CACHE / "embeddings" / f"{name}.question.npy"
+    if not path.exists():
+        from sysreview.screening.embeddings import encode
+
+        np.save(path, encode([question(name)])[0])
+    return np.load(path)
+
 
 ASREVIEW_SCRIPT = r"""
 import json, sys, numpy as np, pandas as pd
@@ -143,8 +166,18 @@ def run_sysreview(tool: str, name: str, seed: int) -> None:
     title_weight = VARIANTS[tool][1] if tool in VARIANTS else 1
     texts, labels = load(name, title_weight)
     spec, emb = _model_and_embeddings(tool, name)
+    criteria = question(name) if tool in VARIANTS and VARIANTS[tool][2] else None
+    crit_emb = question_embedding(name) if criteria and emb is not None else None
     t0 = time.perf_counter()
-    res = simulate(texts, labels, seed=seed, model=spec, embeddings=emb)
+    res = simulate(
+        texts,
+        labels,
+        seed=seed,
+        model=spec,
+        embeddings=emb,
+        criteria=criteria,
+        criteria_embedding=crit_emb,
+    )
     _save(tool, name, seed, list(res.order), time.perf_counter() - t0)
 
 
@@ -169,7 +202,7 @@ def run_asreview(python: str, name: str, seeds: list[int]) -> None:
 
 
 def cmd_simulate(args: argparse.Namespace) -> None:
-    for name in REVIEWS:
+    for name in args.reviews or REVIEWS:
         for tool in args.tools:
             todo = [s for s in args.seeds if not _order_path(tool, name, s).exists()]
             if not todo:
@@ -400,12 +433,54 @@ def summarise_stopping(df: pd.DataFrame) -> None:
     print("| **All** | | | " + " | ".join(cells) + " |")
 
 
+def cmd_speed(args: argparse.Namespace) -> None:
+    """Time Prioritiser.rank on a large corpus (features built once, as the queue keeps them)."""
+    from sysreview.screening.prioritise import Prioritiser
+
+    titles, abstracts = [], []
+    for name in REVIEWS:
+        for c in read_file(DATA / f"{name}.csv").citations:
+            titles.append(c.title)
+            abstracts.append(c.abstract)
+    rng = np.random.default_rng(0)
+    n = args.records
+    # each record: the title of one SYNERGY record and the abstract of another
+    ti, ab = rng.integers(0, len(titles), n), rng.integers(0, len(titles), n)
+    texts = [record_text(titles[i], abstracts[j]) for i, j in zip(ti, ab, strict=True)]
+    emb = rng.standard_normal((n, 384)).astype(np.float32)  # timing only: values irrelevant
+    emb /= np.linalg.norm(emb, axis=1, keepdims=True)
+    for model in args.models:
+        t0 = time.perf_counter()
+        p = Prioritiser(texts, model=model, embeddings=emb)
+        built = time.perf_counter() - t0
+        print(
+            f"{model}: build once for {n} records: {built:.1f} s "
+            f"({p.matrix.shape[1]} TF-IDF features)",
+            flush=True,
+        )
+        for n_seen in args.screened:
+            labels: list[int | None] = [None] * n
+            for k, i in enumerate(rng.choice(n, n_seen, replace=False)):
+                labels[i] = 1 if k % 20 == 0 else 0
+            times = []
+            for _ in range(args.repeats):
+                t0 = time.perf_counter()
+                p.rank(labels)
+                times.append(time.perf_counter() - t0)
+            print(
+                f"  rank with {n_seen} screened: median {np.median(times):.3f} s, "
+                f"max {max(times):.3f} s",
+                flush=True,
+            )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
     sub.add_parser("embed")
     p = sub.add_parser("simulate")
     p.add_argument("--tools", nargs="+", default=["asreview", "svm"])
+    p.add_argument("--reviews", nargs="+", default=None, help="default: all nine")
     p.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2, 3, 4])
     p.add_argument(
         "--asreview-python", default=str(ROOT / "benchmarks" / ".asreview-venv" / "bin" / "python")
@@ -413,6 +488,11 @@ def main() -> None:
     p = sub.add_parser("table")
     p.add_argument("--tools", nargs="+", default=["asreview", "svm"])
     p.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2, 3, 4])
+    p = sub.add_parser("speed")
+    p.add_argument("--records", type=int, default=100_000)
+    p.add_argument("--models", nargs="+", default=["svm", "svm-minilm"])
+    p.add_argument("--screened", nargs="+", type=int, default=[1_000, 10_000, 30_000])
+    p.add_argument("--repeats", type=int, default=3)
     p = sub.add_parser("stopping")
     p.add_argument("--tool", default="svm")
     p.add_argument("--second-model", default=None, help="SAFE phase F model (a tool name)")

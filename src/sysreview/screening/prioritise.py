@@ -257,6 +257,9 @@ class Prioritiser:
         One stored sentence embedding per record (``(n, 384)`` float32, rows of unit
         length; :func:`sysreview.screening.embeddings.encode`), needed by models with an
         embedding block and ignored by the others.
+    criteria, criteria_embedding
+        Optional warm start: the protocol's eligibility criteria as text (and its
+        embedding, for embedding models), added to every fit as one more relevant example.
 
     Notes
     -----
@@ -288,6 +291,8 @@ class Prioritiser:
         model: str | ModelSpec = "svm",
         seed: int = 0,
         embeddings: np.ndarray | None = None,
+        criteria: str | None = None,
+        criteria_embedding: np.ndarray | None = None,
     ) -> None:
         if isinstance(model, ModelSpec):
             self.spec = model
@@ -319,6 +324,19 @@ class Prioritiser:
                 )
             self.embeddings = emb
         self._coef: np.ndarray | None = None
+        self._criteria: sparse.csr_matrix | None = None
+        if criteria:
+            self._criteria = self._criteria_row(criteria, criteria_embedding)
+
+    def _criteria_row(self, text: str, embedding: np.ndarray | None) -> sparse.csr_matrix:
+        row = sparse.csr_matrix(self.vectoriser.transform([text]))
+        if self.embeddings is None:
+            return row
+        if embedding is None:
+            raise InputError("criteria_embedding is needed with an embedding model")
+        e = np.asarray(embedding, dtype=np.float32).reshape(1, -1)
+        dense = sparse.csr_matrix(self.spec.embedding_weight * e)
+        return sparse.csr_matrix(sparse.hstack([row, dense], format="csr"))
 
     @property
     def n_records(self) -> int:
@@ -344,7 +362,11 @@ class Prioritiser:
             return None
         spec = self.spec
         clf = spec.make(self.seed)
-        clf.fit(self._train_matrix(train), y, sample_weight=balanced_weights(y, spec.ratio))
+        x = self._train_matrix(train)
+        if self._criteria is not None:  # the eligibility criteria as one relevant example
+            x = sparse.csr_matrix(sparse.vstack([x, self._criteria], format="csr"))
+            y = np.append(y, 1)
+        clf.fit(x, y, sample_weight=balanced_weights(y, spec.ratio))
         if hasattr(clf, "coef_") and hasattr(clf, "decision_function"):
             coef = np.asarray(clf.coef_, dtype=float).ravel()
             p = self.matrix.shape[1]

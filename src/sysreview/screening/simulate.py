@@ -220,6 +220,8 @@ def simulate(
     model: str | ModelSpec = "svm",
     record_ids: Sequence[str] | None = None,
     embeddings: np.ndarray | None = None,
+    criteria: str | None = None,
+    criteria_embedding: np.ndarray | None = None,
 ) -> SimulationResult:
     """Simulate prioritised screening of a fully labelled dataset.
 
@@ -241,9 +243,8 @@ def simulate(
         A key of :data:`~sysreview.screening.prioritise.MODELS`.
     record_ids
         Identifiers to report; default the 0-based index as text.
-    embeddings
-        Sentence embeddings of the records, for models that read them (see
-        :class:`~sysreview.screening.prioritise.Prioritiser`).
+    embeddings, criteria, criteria_embedding
+        As in :class:`~sysreview.screening.prioritise.Prioritiser`.
 
     Examples
     --------
@@ -270,7 +271,14 @@ def simulate(
     rng = np.random.default_rng(seed)
     order = _prior(y, prior, rng)
     n_prior = len(order)
-    prioritiser = Prioritiser(texts, model=model, seed=seed, embeddings=embeddings)
+    prioritiser = Prioritiser(
+        texts,
+        model=model,
+        seed=seed,
+        embeddings=embeddings,
+        criteria=criteria,
+        criteria_embedding=criteria_embedding,
+    )
     seen = np.full(y.size, -1, dtype=np.int8)
     seen[order] = y[order]
     left = int(y.sum() - y[order].sum())
