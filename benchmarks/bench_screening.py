@@ -398,6 +398,45 @@ def _model_and_embeddings(tool: str, name: str) -> tuple[str | ModelSpec, np.nda
     return spec, embeddings(name) if needs else None
 
 
+def perfect_ranking_floor(n: int, r: int) -> tuple[float, float]:
+    """Least share screened before each test can stop, even with a perfect ranking.
+
+    All ``r`` relevant records come first; then (a) the records left are sampled at random
+    and the exact test is applied; (b) the ranked quasi-sampling test runs on the rest of
+    the (irrelevant) ranking. Returns the two shares of ``n``.
+    """
+    from sysreview.screening.stopping import hypergeometric_p, random_sampling_p
+
+    def first(pred: Callable[[int], bool], lo: int, hi: int) -> int:
+        while lo < hi:  # smallest m in [lo, hi] with pred(m); pred is monotone
+            mid = (lo + hi) // 2
+            if pred(mid):
+                hi = mid
+            else:
+                lo = mid + 1
+        return lo
+
+    m_random = first(lambda m: random_sampling_p(n - r, r, [0] * m) < 0.05, 1, n - r)
+    m_ranked = first(lambda m: hypergeometric_p([1] * r + [0] * m, n) < 0.05, 1, n - r)
+    return (r + m_random) / n, (r + m_ranked) / n
+
+
+def cmd_floor(_: argparse.Namespace) -> None:
+    print(
+        "| Review | N | R | random sample after a perfect ranking | ranked test, perfect ranking |"
+    )
+    print("|---|---:|---:|---:|---:|")
+    shares = []
+    for name in REVIEWS:
+        _, labels = load(name)
+        n, r = labels.size, int(labels.sum())
+        a, b = perfect_ranking_floor(n, r)
+        shares.append((a, b))
+        print(f"| {name} | {n} | {r} | {100 * a:.1f}% | {100 * b:.1f}% |")
+    mean = np.mean(shares, axis=0)
+    print(f"| **Mean** | | | **{100 * mean[0]:.1f}%** | **{100 * mean[1]:.1f}%** |")
+
+
 def cmd_stopping(args: argparse.Namespace) -> None:
     global STOP_TOOL
     STOP_TOOL = args.tool
@@ -488,6 +527,7 @@ def main() -> None:
     p = sub.add_parser("table")
     p.add_argument("--tools", nargs="+", default=["asreview", "svm"])
     p.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2, 3, 4])
+    sub.add_parser("floor")
     p = sub.add_parser("speed")
     p.add_argument("--records", type=int, default=100_000)
     p.add_argument("--models", nargs="+", default=["svm", "svm-minilm"])
@@ -503,6 +543,7 @@ def main() -> None:
         "simulate": cmd_simulate,
         "table": cmd_table,
         "stopping": cmd_stopping,
+        "floor": cmd_floor,
     }
     commands[args.cmd](args)
 

@@ -477,6 +477,9 @@ def simulate(
     output: Annotated[Path, typer.Option(help="Where to write the screening order (CSV).")],
     seed: Annotated[int, typer.Option(help="Seed for the prior records and the model.")] = 0,
     batch_size: Annotated[int, typer.Option(help="Decisions between re-rankings.")] = 1,
+    model: Annotated[
+        str, typer.Option(help="svm (default), svm-minilm (needs the embeddings extra), nb")
+    ] = "svm",
 ) -> None:
     """Simulate prioritised screening of a labelled set: the order records would be seen in."""
     import csv
@@ -484,7 +487,7 @@ def simulate(
     from sysreview.screening import simulate_file
 
     with reported():
-        result = simulate_file(data, label_column, seed, batch_size=batch_size)
+        result = simulate_file(data, label_column, seed, batch_size=batch_size, model=model)
         with output.open("w", newline="", encoding="utf-8") as handle:
             csv.writer(handle).writerows(result.to_csv_rows())
     print(result.summary())

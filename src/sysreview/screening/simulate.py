@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from sysreview.errors import InputError
-from sysreview.screening.prioritise import ModelSpec, Prioritiser, record_text
+from sysreview.screening.prioritise import MODELS, ModelSpec, Prioritiser, record_text
 
 __all__ = [
     "ScreeningMetrics",
@@ -335,7 +335,8 @@ def simulate_file(
         The field holding the final label (1/0, true/false, yes/no), read from
         ``Citation.raw``.
     seed, batch_size, model
-        As in :func:`simulate`.
+        As in :func:`simulate`; a model that reads sentence embeddings computes them here
+        (:func:`sysreview.screening.embeddings.encode`, offline).
 
     Returns
     -------
@@ -358,4 +359,17 @@ def simulate_file(
         labels.append(_parse_label(c.raw[label_column], source, c.line, label_column))
     texts = [record_text(c.title, c.abstract) for c in citations]
     ids = [c.record_id if c.record_id else str(c.position) for c in citations]
-    return simulate(texts, labels, seed=seed, batch_size=batch_size, model=model, record_ids=ids)
+    embeddings = None
+    if model in MODELS and MODELS[model].needs_embeddings:
+        from sysreview.screening.embeddings import encode
+
+        embeddings = encode(texts)
+    return simulate(
+        texts,
+        labels,
+        seed=seed,
+        batch_size=batch_size,
+        model=model,
+        record_ids=ids,
+        embeddings=embeddings,
+    )
