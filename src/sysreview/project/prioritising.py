@@ -200,13 +200,17 @@ _CACHE_LOCK = Lock()
 _CACHE_SIZE = 4
 
 
-def prioritiser_for(store: Store, units: Sequence[int], texts: Sequence[str]) -> Prioritiser:
-    """A prioritiser for ``units`` (record ids) with their ``texts``, built once and kept.
+def prioritiser_for(
+    store: Store, units: Sequence[int], texts: Sequence[str] | None = None
+) -> Prioritiser:
+    """A prioritiser for ``units`` (record ids), built once and kept.
 
-    Uses :data:`DEFAULT_MODEL` when every unit has a stored embedding, else
+    Uses :data:`DEFAULT_MODEL` when every record has a stored embedding, else
     :data:`FALLBACK_MODEL`. The features depend only on the records (append-only) and
     their embeddings, so the prioritiser is cached per store, set of units and model
-    (the last four are kept); a new import changes the set and builds a new one.
+    (the last four are kept); a new import changes the set and builds a new one. The
+    units' texts (title + abstract) are read from the store when it is built, unless
+    ``texts`` gives them.
     """
     model = DEFAULT_MODEL if _all_embedded(store) else FALLBACK_MODEL
     key = (str(store.url), tuple(units), model)
@@ -214,6 +218,13 @@ def prioritiser_for(store: Store, units: Sequence[int], texts: Sequence[str]) ->
         if key in _CACHE:
             _CACHE.move_to_end(key)
             return _CACHE[key]
+    if texts is None:
+        with store.session(readonly=True) as session:
+            rows = session.execute(
+                select(Record.id, Record.title, Record.abstract).where(Record.id.in_(units))
+            )
+            by_id = {i: record_text(t, a) for i, t, a in rows}
+        texts = [by_id[u] for u in units]
     embeddings = None
     if MODELS[model].needs_embeddings:
         embeddings = load_embeddings(store, units)

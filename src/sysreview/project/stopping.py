@@ -19,7 +19,7 @@ from typing import Literal
 from sqlalchemy import select
 
 from sysreview.errors import InputError
-from sysreview.project.prioritising import screening_history
+from sysreview.project.prioritising import ScreeningHistory, screening_history
 from sysreview.project.store import Store
 from sysreview.project.store.screening_aids import StoppingEvent
 from sysreview.protocol import Protocol
@@ -116,12 +116,23 @@ def _state(log: Sequence[StopRecord]) -> tuple[StopRecord | None, StopRecord | N
     return sample, stopped
 
 
-def stopping_aid(store: Store, *, recall_target: float = 0.95, alpha: float = 0.05) -> StoppingAid:
-    """The stopping aid for title/abstract screening now, with the stopping log."""
+def stopping_aid(
+    store: Store,
+    *,
+    recall_target: float = 0.95,
+    alpha: float = 0.05,
+    history: ScreeningHistory | None = None,
+) -> StoppingAid:
+    """The stopping aid for title/abstract screening now, with the stopping log.
+
+    ``history`` (from :func:`~sysreview.project.prioritising.screening_history`) saves
+    reading the decision log again when the caller already has it.
+    """
     log = stopping_log(store)
     sample, stopped = _state(log)
-    with store.session(readonly=True) as session:
-        history = screening_history(session, STAGE)
+    if history is None:
+        with store.session(readonly=True) as session:
+            history = screening_history(session, STAGE)
     estimate = None
     if history.history:
         start = None if sample is None else min(sample.n_screened, len(history.history))

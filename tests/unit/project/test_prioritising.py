@@ -93,12 +93,13 @@ def test_prioritiser_uses_embeddings_when_complete_and_is_kept(
     _, store, _ = setup
     units = [1, 2, 3, 4, 5]
     texts = [f"{t} {t}." for t in TITLES]
-    first = prioritiser_for(store, units, texts)
+    first = prioritiser_for(store, units)  # texts read from the store
     assert first.model == prioritising.FALLBACK_MODEL
     fill_embeddings(store, encoder=fake_encoder)
-    second = prioritiser_for(store, units, texts)
+    second = prioritiser_for(store, units, texts)  # the same texts, given
     assert second.model == prioritising.DEFAULT_MODEL and second is not first
-    assert prioritiser_for(store, units, texts) is second  # kept, not rebuilt
+    assert prioritiser_for(store, units) is second  # kept, not rebuilt
+    np.testing.assert_array_equal(second.matrix.toarray(), first.matrix.toarray())
     ranking = second.rank([1, 0, None, None, None])
     assert ranking.order[0] == 3  # record 4, the other psychosis peer-support trial
 
