@@ -63,6 +63,11 @@ VARIANTS: dict[str, tuple[Callable[[], ModelSpec], int, bool]] = {
         False,
     ),
     "svm-minilm-w2": (_spec("svm-minilm", name="svm-minilm-w2", embedding_weight=2.0), 1, False),
+    "svm-minilm-w0.5-t2": (
+        _spec("svm-minilm", name="svm-minilm-w0.5-t2", embedding_weight=0.5),
+        2,
+        False,
+    ),
     "svm-criteria": (_spec("svm", name="svm-criteria"), 1, True),
     "svm-minilm-criteria": (_spec("svm-minilm", name="svm-minilm-criteria"), 1, True),
 }

@@ -71,6 +71,11 @@ class ModelSpec:
     embedding_weight
         Weight of the sentence-embedding block appended to the TF-IDF features (0: TF-IDF
         only). Models with a weight need stored embeddings (:mod:`.embeddings`).
+    use_tfidf
+        False for a model that reads the embedding block alone.
+    members
+        An ensemble: the member models are fitted apart and a record's score is the mean
+        of its rank percentiles under each (rank fusion; ``make`` and ``ratio`` unused).
     """
 
     name: str
@@ -78,26 +83,43 @@ class ModelSpec:
     make: Callable[[int], Any]
     ratio: float
     embedding_weight: float = 0.0
+    use_tfidf: bool = True
+    members: tuple[ModelSpec, ...] = ()
 
     @property
     def needs_embeddings(self) -> bool:
-        """True when the model reads sentence embeddings."""
-        return self.embedding_weight > 0
+        """True when the model (or a member) reads sentence embeddings."""
+        return self.embedding_weight > 0 or any(m.needs_embeddings for m in self.members)
 
+
+def _svm(seed: int) -> LinearSVC:
+    return LinearSVC(C=0.11, loss="squared_hinge", random_state=seed)
+
+
+_SVM = ModelSpec(
+    "svm",
+    "TF-IDF (1-2 grams) + linear SVM (C=0.11), balanced weights (ratio 9.8)",
+    _svm,
+    9.8,
+)
+_NB = ModelSpec(
+    "nb",
+    "TF-IDF (1-2 grams) + multinomial naive Bayes (alpha=3.822), balanced (ratio 1.2)",
+    lambda seed: MultinomialNB(alpha=3.822),
+    1.2,
+)
+_MINILM = ModelSpec(
+    "minilm",
+    "all-MiniLM-L6-v2 embeddings + linear SVM (C=1), balanced weights (ratio 9.8)",
+    lambda seed: LinearSVC(C=1.0, loss="squared_hinge", random_state=seed),
+    9.8,
+    embedding_weight=1.0,
+    use_tfidf=False,
+)
 
 MODELS: dict[str, ModelSpec] = {
-    "svm": ModelSpec(
-        "svm",
-        "TF-IDF (1-2 grams) + linear SVM (C=0.11), balanced weights (ratio 9.8)",
-        lambda seed: LinearSVC(C=0.11, loss="squared_hinge", random_state=seed),
-        9.8,
-    ),
-    "nb": ModelSpec(
-        "nb",
-        "TF-IDF (1-2 grams) + multinomial naive Bayes (alpha=3.822), balanced (ratio 1.2)",
-        lambda seed: MultinomialNB(alpha=3.822),
-        1.2,
-    ),
+    "svm": _SVM,
+    "nb": _NB,
     "logistic": ModelSpec(
         "logistic",
         "TF-IDF (1-2 grams) + logistic regression (C=10), balanced weights (ratio 1)",
@@ -108,9 +130,23 @@ MODELS: dict[str, ModelSpec] = {
         "svm-minilm",
         "TF-IDF (1-2 grams) and all-MiniLM-L6-v2 embeddings (weight 1) + linear SVM "
         "(C=0.11), balanced weights (ratio 9.8)",
-        lambda seed: LinearSVC(C=0.11, loss="squared_hinge", random_state=seed),
+        _svm,
         9.8,
         embedding_weight=1.0,
+    ),
+    "svm+nb": ModelSpec(
+        "svm+nb",
+        "rank fusion of svm and nb (mean rank percentile)",
+        _svm,
+        9.8,
+        members=(_SVM, _NB),
+    ),
+    "svm+minilm": ModelSpec(
+        "svm+minilm",
+        "rank fusion of svm and an SVM on all-MiniLM-L6-v2 embeddings (C=1)",
+        _svm,
+        9.8,
+        members=(_SVM, _MINILM),
     ),
 }
 
@@ -325,18 +361,20 @@ class Prioritiser:
             self.embeddings = emb
         self._coef: np.ndarray | None = None
         self._criteria: sparse.csr_matrix | None = None
+        self._criteria_e: np.ndarray | None = None
         if criteria:
-            self._criteria = self._criteria_row(criteria, criteria_embedding)
+            self._criteria = sparse.csr_matrix(self.vectoriser.transform([criteria]))
+            if self.embeddings is not None:
+                if criteria_embedding is None:
+                    raise InputError("criteria_embedding is needed with an embedding model")
+                self._criteria_e = np.asarray(criteria_embedding, dtype=np.float32).reshape(1, -1)
 
-    def _criteria_row(self, text: str, embedding: np.ndarray | None) -> sparse.csr_matrix:
-        row = sparse.csr_matrix(self.vectoriser.transform([text]))
-        if self.embeddings is None:
-            return row
-        if embedding is None:
-            raise InputError("criteria_embedding is needed with an embedding model")
-        e = np.asarray(embedding, dtype=np.float32).reshape(1, -1)
-        dense = sparse.csr_matrix(self.spec.embedding_weight * e)
-        return sparse.csr_matrix(sparse.hstack([row, dense], format="csr"))
+    def _criteria_for(self, spec: ModelSpec) -> sparse.csr_matrix:
+        assert self._criteria is not None
+        blocks = [self._criteria] if spec.use_tfidf else []
+        if spec.needs_embeddings and self._criteria_e is not None:
+            blocks.append(sparse.csr_matrix(spec.embedding_weight * self._criteria_e))
+        return sparse.csr_matrix(sparse.hstack(blocks, format="csr"))
 
     @property
     def n_records(self) -> int:
@@ -348,35 +386,48 @@ class Prioritiser:
         y_all = _check_labels(labels, self.n_records)
         return self._scores(y_all)
 
-    def _train_matrix(self, rows: np.ndarray) -> sparse.csr_matrix:
-        x = self.matrix[rows]
-        if self.embeddings is None:
-            return sparse.csr_matrix(x)
-        dense = sparse.csr_matrix(self.spec.embedding_weight * self.embeddings[rows])
-        return sparse.csr_matrix(sparse.hstack([x, dense], format="csr"))
+    def _train_matrix(self, spec: ModelSpec, rows: np.ndarray) -> sparse.csr_matrix:
+        blocks = [self.matrix[rows]] if spec.use_tfidf else []
+        if spec.needs_embeddings and self.embeddings is not None:
+            blocks.append(sparse.csr_matrix(spec.embedding_weight * self.embeddings[rows]))
+        return sparse.csr_matrix(sparse.hstack(blocks, format="csr"))
 
     def _scores(self, y_all: np.ndarray) -> np.ndarray | None:
         train = np.flatnonzero(y_all >= 0)
         y = y_all[train]
         if not (np.any(y == 1) and np.any(y == 0)):
             return None
-        spec = self.spec
+        if not self.spec.members:
+            self._coef = None
+            return self._fit_scores(self.spec, train, y)
+        from scipy.stats import rankdata
+
+        self._coef = None
+        fused = np.zeros(self.n_records)
+        for member in self.spec.members:
+            fused += rankdata(self._fit_scores(member, train, y)) / self.n_records
+        return fused / len(self.spec.members)
+
+    def _fit_scores(self, spec: ModelSpec, train: np.ndarray, y: np.ndarray) -> np.ndarray:
         clf = spec.make(self.seed)
-        x = self._train_matrix(train)
+        x = self._train_matrix(spec, train)
         if self._criteria is not None:  # the eligibility criteria as one relevant example
-            x = sparse.csr_matrix(sparse.vstack([x, self._criteria], format="csr"))
+            x = sparse.csr_matrix(sparse.vstack([x, self._criteria_for(spec)], format="csr"))
             y = np.append(y, 1)
         clf.fit(x, y, sample_weight=balanced_weights(y, spec.ratio))
         if hasattr(clf, "coef_") and hasattr(clf, "decision_function"):
             coef = np.asarray(clf.coef_, dtype=float).ravel()
-            p = self.matrix.shape[1]
-            self._coef = coef[:p]
-            out = self.matrix @ coef[:p] + float(np.ravel(clf.intercept_)[0])
-            if self.embeddings is not None:
-                out = out + spec.embedding_weight * (self.embeddings @ coef[p:])
+            out = np.full(self.n_records, float(np.ravel(clf.intercept_)[0]))
+            p = 0
+            if spec.use_tfidf:
+                p = self.matrix.shape[1]
+                if self._coef is None or not self.spec.members:
+                    self._coef = coef[:p]  # the first TF-IDF model explains the ranking
+                out += self.matrix @ coef[:p]
+            if spec.needs_embeddings and self.embeddings is not None:
+                out += spec.embedding_weight * (self.embeddings @ coef[p:])
             return np.asarray(out, dtype=float)
-        self._coef = None
-        x_all = self._train_matrix(np.arange(self.n_records))
+        x_all = self._train_matrix(spec, np.arange(self.n_records))
         log_p = clf.predict_log_proba(x_all)
         return np.asarray(log_p[:, 1] - log_p[:, 0], dtype=float)
 
