@@ -250,37 +250,52 @@ def results(tools: list[str], seeds: list[int]) -> pd.DataFrame:
 def cmd_table(args: argparse.Namespace) -> None:
     df = results(args.tools, args.seeds)
     df.to_csv(ROOT / "benchmarks" / "screening_results.csv", index=False)
-    seeds = sorted(df["seed"].unique())
-    print(f"seeds: {seeds}; runs per tool: {df.groupby('tool').size().to_dict()}\n")
+    runs = df.groupby("tool").size().to_dict()
+    print(f"seeds {sorted(int(x) for x in df['seed'].unique())}; runs per tool: {runs}\n")
     per = df.groupby(["review", "tool"]).mean(numeric_only=True)
-    tools = args.tools
-    head = "| Review | N | R | " + " | ".join(f"WSS@95 {t}" for t in tools)
-    print(head + " |")
+    tools = [t for t in args.tools if t in runs]
+
+    def cell(name: str, tool: str, col: str, scale: float = 100, fmt: str = ".1f") -> str:
+        key = (name, tool)
+        if key not in per.index:
+            return "–"
+        return format(scale * per.loc[key, col], fmt)
+
+    print("WSS@95 (%), mean over seeds; Δ = tool − asreview\n")
+    print("| Review | N | R | " + " | ".join(tools) + " |")
     print("|---|---:|---:|" + "---:|" * len(tools))
     for name in REVIEWS:
-        cells = [f"{100 * per.loc[(name, t), 'wss95']:.1f}" for t in tools]
-        n, r = per.loc[(name, tools[0]), ["n_records", "n_relevant"]]
-        print(f"| {name} | {n:.0f} | {r:.0f} | " + " | ".join(cells) + " |")
-    mean = per.groupby("tool").mean()
-    print(
-        "| **Mean** | | | "
-        + " | ".join(f"**{100 * mean.loc[t, 'wss95']:.1f}**" for t in tools)
-        + " |"
-    )
-    print("\nrecall@10 / recall@20 / to95 / to last / secs (means over reviews):")
-    for t in tools:
-        row = mean.loc[t]
+        n, r = per.xs(name, level="review").iloc[0][["n_records", "n_relevant"]]
         print(
-            f"  {t}: {100 * row['recall_10']:.1f} / {100 * row['recall_20']:.1f} / "
-            f"{row['to95']:.1f} / {row['records_to_last']:.1f} / {row['secs']:.1f} s"
+            f"| {name} | {n:.0f} | {r:.0f} | "
+            + " | ".join(cell(name, t, "wss95") for t in tools)
+            + " |"
         )
+    means = []
+    for t in tools:
+        sub = per.xs(t, level="tool")
+        full = len(sub) == len(REVIEWS)
+        means.append(f"**{100 * sub['wss95'].mean():.1f}**" if full else f"({len(sub)} reviews)")
+    print("| **Mean** | | | " + " | ".join(means) + " |")
     if "asreview" in tools:
-        print("\ndifference from ASReview, WSS@95 points (per review; min seed-mean diff):")
+        base = per.xs("asreview", level="tool")["wss95"]
+        diffs = []
         for t in tools:
-            if t == "asreview":
-                continue
-            d = 100 * (per.xs(t, level="tool")["wss95"] - per.xs("asreview", level="tool")["wss95"])
-            print(f"  {t}: mean {d.mean():+.2f}, worst {d.min():+.2f} ({d.idxmin()})")
+            d = 100 * (per.xs(t, level="tool")["wss95"] - base).dropna()
+            diffs.append(f"{d.mean():+.1f} / {d.min():+.1f}")
+        print("| Δ mean / worst review | | | " + " | ".join(diffs) + " |")
+    print("\nrecall@10% / recall@20% (%), records to 95% recall / to the last relevant\n")
+    print("| Review | " + " | ".join(tools) + " |")
+    print("|---|" + "---|" * len(tools))
+    for name in REVIEWS:
+        cells = [
+            f"{cell(name, t, 'recall_10', fmt='.0f')} / {cell(name, t, 'recall_20', fmt='.0f')}"
+            f" / {cell(name, t, 'to95', 1, '.0f')} / {cell(name, t, 'records_to_last', 1, '.0f')}"
+            for t in tools
+        ]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    secs = per.groupby("tool")["secs"].mean()
+    print("\nmean seconds per simulation: " + ", ".join(f"{t} {secs[t]:.1f}" for t in tools))
 
 
 def _first(flags: np.ndarray) -> int | None:
