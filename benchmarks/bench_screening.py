@@ -564,6 +564,7 @@ def main() -> None:
         "table": cmd_table,
         "stopping": cmd_stopping,
         "floor": cmd_floor,
+        "speed": cmd_speed,
     }
     commands[args.cmd](args)
 

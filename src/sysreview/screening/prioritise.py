@@ -48,7 +48,15 @@ from sysreview.errors import InputError
 if TYPE_CHECKING:
     from sysreview.screening.stopping import StoppingEstimate
 
-__all__ = ["MODELS", "ModelSpec", "Prioritiser", "Ranking", "rank", "record_text"]
+__all__ = [
+    "MODELS",
+    "ModelSpec",
+    "Prioritiser",
+    "Ranking",
+    "methods_text",
+    "rank",
+    "record_text",
+]
 
 Label = int | None
 
@@ -149,6 +157,25 @@ MODELS: dict[str, ModelSpec] = {
         members=(_SVM, _MINILM),
     ),
 }
+
+
+def methods_text(model: str) -> str:
+    """The methods-section sentence that names the prioritisation model and its settings.
+
+    Examples
+    --------
+    >>> print(methods_text("svm"))
+    Title/abstract records were screened in an order set by active learning (sysreview): after each decision a classifier was refitted on the screened records and the rest ranked by predicted relevance (TF-IDF (1-2 grams) + linear SVM (C=0.11), balanced weights (ratio 9.8); ASReview LAB's default model ELAS u4). The ranking only ordered the records; none was excluded by it.
+    """  # noqa: E501
+    if model not in MODELS:
+        raise InputError(f"invalid model {model!r}; must be one of {sorted(MODELS)}")
+    extra = "; ASReview LAB's default model ELAS u4" if model == "svm" else ""
+    return (
+        "Title/abstract records were screened in an order set by active learning (sysreview): "
+        "after each decision a classifier was refitted on the screened records and the rest "
+        f"ranked by predicted relevance ({MODELS[model].description}{extra}). The ranking only "
+        "ordered the records; none was excluded by it."
+    )
 
 
 def record_text(title: str | None, abstract: str | None) -> str:
