@@ -454,7 +454,10 @@ class Prioritiser:
             if spec.needs_embeddings and self.embeddings is not None:
                 out += spec.embedding_weight * (self.embeddings @ coef[p:])
             return np.asarray(out, dtype=float)
-        x_all = self._train_matrix(spec, np.arange(self.n_records))
+        if spec.use_tfidf and not spec.needs_embeddings:
+            x_all = self.matrix  # no copy of the whole matrix
+        else:
+            x_all = self._train_matrix(spec, np.arange(self.n_records))
         log_p = clf.predict_log_proba(x_all)
         return np.asarray(log_p[:, 1] - log_p[:, 0], dtype=float)
 
