@@ -56,7 +56,7 @@ def _spec(base: str, **changes: object) -> Callable[[], ModelSpec]:
 #: Experimental settings: a ModelSpec, the title weight, and whether to warm-start from
 #: the review's question (its publication title, standing in for the protocol's criteria).
 VARIANTS: dict[str, tuple[Callable[[], ModelSpec], int, bool]] = {
-    "svm-title2": (_spec("svm", name="svm-title2"), 2, False),
+    "svm-title3": (_spec("svm", name="svm-title3"), 3, False),
     "svm-minilm-w0.5": (
         _spec("svm-minilm", name="svm-minilm-w0.5", embedding_weight=0.5),
         1,
@@ -68,6 +68,7 @@ VARIANTS: dict[str, tuple[Callable[[], ModelSpec], int, bool]] = {
         2,
         False,
     ),
+    "svm+minilm-t2": (_spec("svm+minilm", name="svm+minilm-t2"), 2, False),
     "svm-criteria": (_spec("svm", name="svm-criteria"), 1, True),
     "svm-minilm-criteria": (_spec("svm-minilm", name="svm-minilm-criteria"), 1, True),
 }
@@ -112,12 +113,13 @@ json.dump(out, open(sys.argv[2], "w"))
 
 
 def load(name: str, title_weight: int = 1) -> tuple[list[str], np.ndarray]:
-    """Texts and labels of a review, read as ``sysreview simulate`` reads them."""
+    """Texts and labels of a review, read as ``sysreview simulate`` reads them.
+
+    The text is :func:`~sysreview.screening.prioritise.record_text` with the model's
+    title weight (what :func:`~sysreview.screening.prioritise.model_text` builds).
+    """
     citations = read_file(DATA / f"{name}.csv").citations
-    texts = [
-        record_text(" ".join([c.title] * title_weight) if c.title else None, c.abstract)
-        for c in citations
-    ]
+    texts = [record_text(c.title, c.abstract, title_weight) for c in citations]
     labels = np.array([int(c.raw["label_included"]) for c in citations], dtype=np.int8)
     return texts, labels
 
@@ -168,9 +170,9 @@ def _priors(labels: np.ndarray, seeds: list[int], texts: list[str]) -> dict[str,
 
 
 def run_sysreview(tool: str, name: str, seed: int) -> None:
-    title_weight = VARIANTS[tool][1] if tool in VARIANTS else 1
-    texts, labels = load(name, title_weight)
     spec, emb = _model_and_embeddings(tool, name)
+    title_weight = VARIANTS[tool][1] if tool in VARIANTS else MODELS[tool].title_weight
+    texts, labels = load(name, title_weight)
     criteria = question(name) if tool in VARIANTS and VARIANTS[tool][2] else None
     crit_emb = question_embedding(name) if criteria and emb is not None else None
     t0 = time.perf_counter()
@@ -354,7 +356,7 @@ def safe_phase_a_stop(y: np.ndarray, random_set: list[int], run: int = 50) -> in
 
 def evaluate_stopping(name: str, seed: int, second: str | None) -> list[dict[str, object]]:
     """Every stopping rule on one cached simulation (review, seed)."""
-    texts, labels = load(name)
+    texts, labels = load(name, MODELS[second].title_weight if second in MODELS else 1)
     n, r = labels.size, int(labels.sum())
     order = np.asarray(json.loads(_order_path(STOP_TOOL, name, seed).read_text())["order"])
     y = labels[order]

@@ -35,7 +35,7 @@ from sysreview.screening.embeddings import (
     from_bytes,
     to_bytes,
 )
-from sysreview.screening.prioritise import MODELS, Prioritiser, record_text
+from sysreview.screening.prioritise import MODELS, Prioritiser, model_text, record_text
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -209,8 +209,8 @@ def prioritiser_for(
     :data:`FALLBACK_MODEL`. The features depend only on the records (append-only) and
     their embeddings, so the prioritiser is cached per store, set of units and model
     (the last four are kept); a new import changes the set and builds a new one. The
-    units' texts (title + abstract) are read from the store when it is built, unless
-    ``texts`` gives them.
+    units' texts (title + abstract, :func:`~sysreview.screening.prioritise.model_text`)
+    are read from the store when it is built, unless ``texts`` gives them.
     """
     model = DEFAULT_MODEL if _all_embedded(store) else FALLBACK_MODEL
     key = (str(store.url), tuple(units), model)
@@ -223,7 +223,7 @@ def prioritiser_for(
             rows = session.execute(
                 select(Record.id, Record.title, Record.abstract).where(Record.id.in_(units))
             )
-            by_id = {i: record_text(t, a) for i, t, a in rows}
+            by_id = {i: model_text(model, t, a) for i, t, a in rows}
         texts = [by_id[u] for u in units]
     embeddings = None
     if MODELS[model].needs_embeddings:

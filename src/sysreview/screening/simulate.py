@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from sysreview.errors import InputError
-from sysreview.screening.prioritise import MODELS, ModelSpec, Prioritiser, record_text
+from sysreview.screening.prioritise import MODELS, ModelSpec, Prioritiser, model_text
 
 __all__ = [
     "ScreeningMetrics",
@@ -357,13 +357,15 @@ def simulate_file(
                 f"no label column {label_column!r}", source=source, line=c.line, column=label_column
             )
         labels.append(_parse_label(c.raw[label_column], source, c.line, label_column))
-    texts = [record_text(c.title, c.abstract) for c in citations]
+    if model not in MODELS:
+        raise InputError(f"invalid model {model!r}; must be one of {sorted(MODELS)}")
+    texts = [model_text(model, c.title, c.abstract) for c in citations]
     ids = [c.record_id if c.record_id else str(c.position) for c in citations]
     embeddings = None
-    if model in MODELS and MODELS[model].needs_embeddings:
+    if MODELS[model].needs_embeddings:
         from sysreview.screening.embeddings import encode
 
-        embeddings = encode(texts)
+        embeddings = encode([model_text("svm", c.title, c.abstract) for c in citations])
     return simulate(
         texts,
         labels,
