@@ -45,7 +45,7 @@ CACHE = ROOT / "benchmarks" / ".cache"
 REVIEWS = [p.stem for p in sorted(DATA.glob("*.csv")) if not p.stem.startswith("_")]
 
 from sysreview.records import read_file  # noqa: E402
-from sysreview.screening.prioritise import MODELS, ModelSpec, record_text  # noqa: E402
+from sysreview.screening.prioritise import MODELS, ModelSpec, model_text, record_text  # noqa: E402
 from sysreview.screening.simulate import metrics, simulate  # noqa: E402
 
 
@@ -498,20 +498,23 @@ def cmd_speed(args: argparse.Namespace) -> None:
     """Time Prioritiser.rank on a large corpus (features built once, as the queue keeps them)."""
     from sysreview.screening.prioritise import Prioritiser
 
-    titles, abstracts = [], []
+    titles, abstracts, included = [], [], []
     for name in REVIEWS:
         for c in read_file(DATA / f"{name}.csv").citations:
             titles.append(c.title)
             abstracts.append(c.abstract)
+            included.append(int(c.raw["label_included"]))
     rng = np.random.default_rng(0)
     n = args.records
-    # each record: the title of one SYNERGY record and the abstract of another
+    # each record: the title of one SYNERGY record and the abstract of another; it is
+    # relevant when the title's record was included in its review (labels follow text)
     ti, ab = rng.integers(0, len(titles), n), rng.integers(0, len(titles), n)
-    texts = [record_text(titles[i], abstracts[j]) for i, j in zip(ti, ab, strict=True)]
+    truth = np.asarray(included)[ti]
     emb = rng.standard_normal((n, 384)).astype(np.float32)  # timing only: values irrelevant
     emb /= np.linalg.norm(emb, axis=1, keepdims=True)
     for model in args.models:
         t0 = time.perf_counter()
+        texts = [model_text(model, titles[i], abstracts[j]) for i, j in zip(ti, ab, strict=True)]
         p = Prioritiser(texts, model=model, embeddings=emb)
         built = time.perf_counter() - t0
         print(
@@ -521,8 +524,8 @@ def cmd_speed(args: argparse.Namespace) -> None:
         )
         for n_seen in args.screened:
             labels: list[int | None] = [None] * n
-            for k, i in enumerate(rng.choice(n, n_seen, replace=False)):
-                labels[i] = 1 if k % 20 == 0 else 0
+            for i in rng.choice(n, n_seen, replace=False):
+                labels[i] = int(truth[i])
             wall, cpu = [], []
             for _ in range(args.repeats):
                 t0, c0 = time.perf_counter(), time.process_time()
