@@ -69,6 +69,16 @@ VARIANTS: dict[str, tuple[Callable[[], ModelSpec], int, bool]] = {
         False,
     ),
     "svm+minilm-t2": (_spec("svm+minilm", name="svm+minilm-t2"), 2, False),
+    "svm-t2+minilm-2:1": (
+        _spec(
+            "svm+minilm",
+            name="svm-t2+minilm-2:1",
+            members=(MODELS["svm-t2"], MODELS["svm+minilm"].members[1]),
+            member_weights=(2.0, 1.0),
+        ),
+        2,
+        False,
+    ),
     "svm-criteria": (_spec("svm", name="svm-criteria"), 1, True),
     "svm-minilm-criteria": (_spec("svm-minilm", name="svm-minilm-criteria"), 1, True),
 }

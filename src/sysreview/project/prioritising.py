@@ -49,10 +49,10 @@ __all__ = [
     "screening_history",
 ]
 
-#: The model used when every unit has a stored embedding (chosen in SCREENING.md).
-DEFAULT_MODEL = "svm-minilm"
-#: The model used otherwise (TF-IDF only; ASReview LAB's default, ELAS u4).
-FALLBACK_MODEL = "svm"
+#: The ranking model (chosen in ``benchmarks/SCREENING.md``).
+DEFAULT_MODEL = "svm-t2"
+#: The model used when the default reads embeddings that are not all stored yet.
+FALLBACK_MODEL = "svm-t2"
 
 Encoder = Callable[[Sequence[str]], np.ndarray]
 
@@ -108,13 +108,14 @@ def fill_embeddings(
     return done
 
 
-def after_import(store: Store) -> int:
-    """Hook for the import service: embed the new records if the model is installed.
+def after_import(store: Store, *, model: str | None = None) -> int:
+    """Hook for the import service: embed the new records when the ranking model reads them.
 
-    Call it after an import batch is committed. Returns the number of records embedded
-    (0 when the optional ``embeddings`` extra is not installed: rankings then use TF-IDF).
+    Call it after an import batch is committed. Returns the number of records embedded:
+    0 when ``model`` (default :data:`DEFAULT_MODEL`) reads no embeddings, or when the
+    optional ``embeddings`` extra is not installed (rankings then use TF-IDF).
     """
-    if not embedding_available():
+    if not MODELS[model or DEFAULT_MODEL].needs_embeddings or not embedding_available():
         return 0
     return fill_embeddings(store)
 
@@ -212,7 +213,9 @@ def prioritiser_for(
     units' texts (title + abstract, :func:`~sysreview.screening.prioritise.model_text`)
     are read from the store when it is built, unless ``texts`` gives them.
     """
-    model = DEFAULT_MODEL if _all_embedded(store) else FALLBACK_MODEL
+    model = DEFAULT_MODEL
+    if MODELS[model].needs_embeddings and not _all_embedded(store):
+        model = FALLBACK_MODEL
     key = (str(store.url), tuple(units), model)
     with _CACHE_LOCK:
         if key in _CACHE:

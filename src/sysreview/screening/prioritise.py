@@ -85,9 +85,10 @@ class ModelSpec:
     title_weight
         How many times the title enters the text (:func:`record_text`); callers build
         the texts with it (:func:`model_text`).
-    members
-        An ensemble: the member models are fitted apart and a record's score is the mean
-        of its rank percentiles under each (rank fusion; ``make`` and ``ratio`` unused).
+    members, member_weights
+        An ensemble: the member models are fitted apart and a record's score is the
+        (weighted; default equal) mean of its rank percentiles under each (rank fusion;
+        ``make`` and ``ratio`` unused).
     """
 
     name: str
@@ -97,6 +98,7 @@ class ModelSpec:
     embedding_weight: float = 0.0
     use_tfidf: bool = True
     members: tuple[ModelSpec, ...] = ()
+    member_weights: tuple[float, ...] = ()
     title_weight: int = 1
 
     @property
@@ -460,10 +462,11 @@ class Prioritiser:
         from scipy.stats import rankdata
 
         self._coef = None
+        weights = self.spec.member_weights or (1.0,) * len(self.spec.members)
         fused = np.zeros(self.n_records)
-        for member in self.spec.members:
-            fused += rankdata(self._fit_scores(member, train, y)) / self.n_records
-        return fused / len(self.spec.members)
+        for member, weight in zip(self.spec.members, weights, strict=True):
+            fused += weight * rankdata(self._fit_scores(member, train, y)) / self.n_records
+        return fused / sum(weights)
 
     def _fit_scores(self, spec: ModelSpec, train: np.ndarray, y: np.ndarray) -> np.ndarray:
         clf = spec.make(self.seed)

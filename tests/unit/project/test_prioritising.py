@@ -22,6 +22,7 @@ from sysreview.project.services import import_files, init_project, load_project
 from sysreview.project.store import Store, open_store
 from sysreview.protocol import Protocol
 from sysreview.screening.embeddings import embedding_available
+from sysreview.screening.prioritise import record_text
 
 TITLES = [
     "Peer support groups for psychosis recovery",
@@ -68,8 +69,19 @@ def test_hook_without_the_model_does_nothing(
 ) -> None:
     _, store, _ = setup
     monkeypatch.setattr(prioritising, "embedding_available", lambda: False)
-    assert after_import(store) == 0
+    assert after_import(store, model="svm+minilm") == 0
     assert records_lacking_embeddings(store) == [1, 2, 3, 4, 5]
+
+
+def test_hook_embeds_only_for_a_model_that_reads_embeddings(
+    setup: tuple[Path, Store, Protocol], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, store, _ = setup
+    monkeypatch.setattr(prioritising, "embedding_available", lambda: True)
+    monkeypatch.setattr(prioritising, "encode", fake_encoder)
+    assert after_import(store, model="svm") == 0
+    assert after_import(store, model="svm+minilm") == 5
+    assert records_lacking_embeddings(store) == []
 
 
 def test_history_labels_and_order(setup: tuple[Path, Store, Protocol]) -> None:
@@ -88,16 +100,18 @@ def test_history_labels_and_order(setup: tuple[Path, Store, Protocol]) -> None:
 
 
 def test_prioritiser_uses_embeddings_when_complete_and_is_kept(
-    setup: tuple[Path, Store, Protocol], store_url: str
+    setup: tuple[Path, Store, Protocol], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, store, _ = setup
+    monkeypatch.setattr(prioritising, "DEFAULT_MODEL", "svm+minilm")
+    monkeypatch.setattr(prioritising, "FALLBACK_MODEL", "svm")
     units = [1, 2, 3, 4, 5]
     texts = [f"{t} {t}." for t in TITLES]
     first = prioritiser_for(store, units)  # texts read from the store
-    assert first.model == prioritising.FALLBACK_MODEL
+    assert first.model == "svm"
     fill_embeddings(store, encoder=fake_encoder)
     second = prioritiser_for(store, units, texts)  # the same texts, given
-    assert second.model == prioritising.DEFAULT_MODEL and second is not first
+    assert second.model == "svm+minilm" and second is not first
     assert prioritiser_for(store, units) is second  # kept, not rebuilt
     np.testing.assert_array_equal(second.matrix.toarray(), first.matrix.toarray())
     ranking = second.rank([1, 0, None, None, None])
@@ -112,3 +126,15 @@ def test_the_packaged_model_embeds_offline() -> None:
     assert e.shape == (3, DIMENSIONS) and e.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(e, axis=1), 1.0, rtol=1e-5)
     assert e[0] @ e[1] > e[0] @ e[2]
+
+
+def test_the_default_model_reads_the_title_twice(setup: tuple[Path, Store, Protocol]) -> None:
+    _, store, _ = setup
+    p = prioritiser_for(store, [1, 2, 3, 4, 5])
+    assert p.model == prioritising.DEFAULT_MODEL == "svm-t2"
+    title, abstract = TITLES[4], f"{TITLES[4]}."
+    built = p.matrix[4].toarray()
+    twice = p.vectoriser.transform([record_text(title, abstract, 2)]).toarray()
+    once = p.vectoriser.transform([record_text(title, abstract)]).toarray()
+    np.testing.assert_allclose(built, twice, rtol=1e-12)
+    assert not np.allclose(built, once)
