@@ -478,8 +478,12 @@ def simulate(
     seed: Annotated[int, typer.Option(help="Seed for the prior records and the model.")] = 0,
     batch_size: Annotated[int, typer.Option(help="Decisions between re-rankings.")] = 1,
     model: Annotated[
-        str, typer.Option(help="svm (default), svm-minilm (needs the embeddings extra), nb")
-    ] = "svm",
+        str,
+        typer.Option(
+            help="svm-t2 (the project default), svm (ASReview's ELAS u4), nb, "
+            "svm+minilm (needs the embeddings extra)"
+        ),
+    ] = "svm-t2",
 ) -> None:
     """Simulate prioritised screening of a labelled set: the order records would be seen in."""
     import csv

@@ -1,32 +1,39 @@
-"""Screening prioritisation by active learning (issue 5).
+"""Screening prioritisation by active learning.
 
-Records are turned into a TF-IDF matrix of title + abstract once per session
-(:class:`Prioritiser`); after every batch of screening decisions a linear classifier is
-refitted on the screened records, with the classes re-weighted (balanced), and the
-unscreened records are ranked by their score, most likely relevant first::
+Records are turned into a TF-IDF matrix of title + abstract once (:class:`Prioritiser`;
+models with an embedding block also read stored sentence embeddings); after every batch
+of screening decisions a linear classifier is refitted on the screened records, with the
+classes re-weighted (balanced), and the unscreened records are ranked by their score,
+most likely relevant first::
 
     Prioritiser(texts).rank(labels) -> Ranking(order, scores, model, ...)
 
 ``labels`` holds one entry per record: ``1`` relevant, ``0`` irrelevant, ``None`` not yet
 screened. The ranking only orders records: it never excludes one.
+:meth:`Prioritiser.top_terms` says why a record ranks high; :func:`methods_text` names the
+model and its settings for the methods section.
 
 Models (:data:`MODELS`)
 -----------------------
-``svm`` (default)
+``svm-t2`` (the project default, :data:`sysreview.project.prioritising.DEFAULT_MODEL`)
+    ``svm`` on a text in which the title is counted twice (:func:`model_text`).
+``svm``
     Linear support vector machine (``LinearSVC``, squared hinge loss, C = 0.11) on
     word uni- and bigram TF-IDF (sublinear tf, max_df = 0.95), irrelevant records
-    down-weighted with ratio 9.8. This is ASReview LAB 2's default "ELAS u4" model,
-    whose parameters were tuned on the SYNERGY datasets (ASReview ``models/models.py``).
+    down-weighted with ratio 9.8: ASReview LAB's default "ELAS u4" model (its parameters
+    were tuned on the SYNERGY datasets); sysreview reproduces its order exactly.
 ``nb``
-    Multinomial naive Bayes (alpha = 3.822), ratio 1.2: ASReview's "ELAS u3", which
-    mimics ASReview 1's default TF-IDF + naive Bayes (+ "double" balance).
+    Multinomial naive Bayes (alpha = 3.822), ratio 1.2: ASReview's "ELAS u3".
 ``logistic``
-    L2 logistic regression (C = 10, liblinear), ratio 1 (classes of equal total weight).
+    L2 logistic regression (C = 10, liblinear), ratio 1.
+``svm-minilm``, ``svm+minilm``, ``svm+nb``
+    all-MiniLM-L6-v2 embeddings appended to the TF-IDF features, and rank fusions of two
+    models; measured, not recommended.
 
-The default was chosen on evidence (``benchmarks/bench_screening.py``, results in
-``benchmarks/SCREENING.md``; 9 SYNERGY reviews, seeds 0 and 1): ``svm`` reproduced
-ASReview's default order exactly (mean WSS@95 53.6%); ``nb`` had a slightly higher mean
-(54.8%) but was 7 points worse on one review (Donners_2021), so it is not the default.
+The default was chosen on evidence (``benchmarks/SCREENING.md``: 9 SYNERGY reviews, seeds
+0-4, against ASReview installed in the same run): ``svm-t2`` had the highest mean WSS@95
+of the models never more than 5 points worse than ASReview on a review (+1.4 points,
+worst -2.2); every embedding model lost more than 5 points on at least one review.
 """
 
 from __future__ import annotations
