@@ -570,6 +570,31 @@ def screen_conflicts_command(
     print(f"{len(found)} unresolved conflicts at {stage}")
 
 
+@screen_app.command("stop")
+def screen_stop_command(
+    action: Annotated[
+        str, typer.Argument(help="status (default), sample, stop or resume.")
+    ] = "status",
+    who: Annotated[str | None, typer.Option(help="Protocol reviewer id, e.g. R1.")] = None,
+    note: Annotated[str | None, typer.Option(help="Why, for the record.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the random sample's order.")] = 0,
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """Stopping title/abstract screening: the aid, a random sample of the rest, the decision.
+
+    Nothing is excluded automatically: 'stop' records the team's decision with the
+    evidence shown at that moment (method, records screened, estimated recall).
+    """
+    from sysreview.project.stopping import screen_stop
+
+    with reported():
+        aid, event = screen_stop(project, action, who=who, note=note, seed=seed, db_url=db)  # type: ignore[arg-type]
+    if event is not None:
+        print(f"recorded: {event.kind} by {event.who} after {event.n_screened} records")
+    print(aid.summary())
+
+
 @screen_app.command("agreement")
 def screen_agreement_command(
     stage: StageOption = "ta",
@@ -598,6 +623,13 @@ def simulate(
     output: Annotated[Path, typer.Option(help="Where to write the screening order (CSV).")],
     seed: Annotated[int, typer.Option(help="Seed for the prior records and the model.")] = 0,
     batch_size: Annotated[int, typer.Option(help="Decisions between re-rankings.")] = 1,
+    model: Annotated[
+        str,
+        typer.Option(
+            help="svm-t2 (the project default), svm (ASReview's ELAS u4), nb, "
+            "svm+minilm (needs the embeddings extra)"
+        ),
+    ] = "svm-t2",
 ) -> None:
     """Simulate prioritised screening of a labelled set: the order records would be seen in."""
     import csv
@@ -606,7 +638,7 @@ def simulate(
     from sysreview.screening import simulate_file
 
     with reported():
-        result = simulate_file(data, label_column, seed, batch_size=batch_size)
+        result = simulate_file(data, label_column, seed, batch_size=batch_size, model=model)
         with output.open("w", newline="", encoding="utf-8") as handle:
             csv.writer(handle).writerows(safe_row(row) for row in result.to_csv_rows())
     print(result.summary())

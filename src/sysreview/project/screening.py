@@ -29,11 +29,11 @@ from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from sysreview.errors import InputError, NotPermittedError, StateConflictError
+from sysreview.project.screening_queue import ScreenQueue, prioritised_queue
 from sysreview.project.screening_state import ScreeningState, screening_state, store_assignments
 from sysreview.project.screening_views import (
     Conflict,
     RecordCard,
-    ScreenQueue,
     SeenDecision,
     UnknownRecord,
     assigned_records,
@@ -43,7 +43,6 @@ from sysreview.project.screening_views import (
     decision_triples,
     decisions_seen_by,
     pending_records,
-    prioritised_queue,
     record_card,
     stage_policy_blind,
 )

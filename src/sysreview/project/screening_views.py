@@ -24,7 +24,6 @@ from sysreview.screening.status import ScreeningEvent, State
 __all__ = [
     "Conflict",
     "RecordCard",
-    "ScreenQueue",
     "SeenDecision",
     "UnknownRecord",
     "assigned_records",
@@ -35,7 +34,6 @@ __all__ = [
     "decisions_seen_by",
     "may_see_others",
     "pending_records",
-    "prioritised_queue",
     "record_card",
     "stage_policy_blind",
 ]
@@ -246,54 +244,3 @@ def record_card(store: Store, record_id: int) -> RecordCard:
         return RecordCard(
             record.id, record.title, authors, record.year, record.journal, record.abstract
         )
-
-
-@dataclass(frozen=True)
-class ScreenQueue:
-    """A reviewer's pending records in screening order, with the ranking's stopping aid."""
-
-    records: tuple[int, ...]
-    prioritised: bool
-    advice: str | None
-
-
-def prioritised_queue(
-    store: Store, protocol: Protocol, *, stage: str, reviewer: str
-) -> ScreenQueue:
-    """Pending records, title/abstract ones ranked by active learning on settled decisions.
-
-    Notes
-    -----
-    At title/abstract the model (:class:`sysreview.screening.Prioritiser`, TF-IDF of
-    title and abstract) learns from the *settled* decisions so far (include or maybe =
-    1, exclude = 0), so a unit that another reviewer decided but this one has not is
-    never a label: the order of a blinded reviewer's queue cannot depend on the other
-    reviewer's decision on a record in it. It ranks the unscreened records, most likely
-    relevant first; the stopping aid is shown with it but nothing is ever excluded
-    automatically. Until the settled decisions hold one relevant and one irrelevant
-    record, and always at full text, the order is the records' order.
-    """
-    check_stage(stage)
-    state = screening_state(store, protocol)
-    here = state.stage(stage)
-    pending = here.pending_for(reviewer)
-    if stage != "ta" or not pending:
-        return ScreenQueue(tuple(pending), False, None)
-    from sysreview.screening import Prioritiser
-
-    units = list(here.units)
-    with store.session(readonly=True) as session:
-        rows = session.execute(select(Record.id, Record.title, Record.abstract))
-        texts = {i: f"{t or ''} {a or ''}" for i, t, a in rows if i in here.status}
-    settled = {u: here.status[u].decision for u in units if here.status[u].settled}
-    labels = [None if u not in settled else int(settled[u] != "exclude") for u in units]
-    latest = {u: max(e.order for e in here.events[u]) for u in settled if here.events.get(u)}
-    where = {u: i for i, u in enumerate(units)}
-    history = sorted((where[u] for u in latest), key=lambda i: latest[units[i]])
-    ranking = Prioritiser([texts[u] for u in units]).rank(labels, history=history)
-    if not ranking.trained:
-        return ScreenQueue(tuple(pending), False, None)
-    place = {units[i]: n for n, i in enumerate(ranking.order)}
-    ordered = sorted(pending, key=lambda r: (place.get(r, len(place)), r))
-    advice = None if ranking.stopping is None else ranking.stopping.summary()
-    return ScreenQueue(tuple(ordered), True, advice)

@@ -196,6 +196,9 @@ def import_files(
             progress=progress,
         )
         assign_records(store, project.protocol)
+        from sysreview.project.prioritising import after_import
+
+        after_import(store)  # embeddings, when the ranking model reads them
         return imported
 
 
@@ -303,7 +306,9 @@ def screen_queue(
 ) -> tuple[list[screening.RecordCard], str | None]:
     """Pending records as cards, prioritised at title/abstract, and the stopping advice."""
     with opened(directory, db_url) as (project, store):
-        queue = screening.prioritised_queue(store, project.protocol, stage=stage, reviewer=reviewer)
+        queue = screening.prioritised_queue(
+            store, project.protocol, stage=stage, reviewer=reviewer, wait=True
+        )
         return [screening.record_card(store, i) for i in queue.records], queue.advice
 
 

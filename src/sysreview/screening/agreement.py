@@ -165,7 +165,10 @@ def _kappa(p: list[list[float]], n: int, level: float) -> tuple[dict[str, Any], 
     out.update(kappa=k, kappa_se=se, kappa_ci=(max(k - z * se, -1.0), min(k + z * se, 1.0)))
     var0 = pe + pe**2 - sum(rows[i] * cols[i] * (rows[i] + cols[i]) for i in range(q))
     se0 = math.sqrt(max(var0, 0.0) / n) / (1 - pe)
-    if se0 > 0:
+    # var0 is exactly 0 when a reviewer used one category only; decided on the margins,
+    # since var0 computed in floating point is then a rounding error, not 0
+    single = any(math.isclose(m, 1.0, abs_tol=1e-12) for m in (*rows, *cols))
+    if se0 > 0 and not single:
         out.update(kappa_z=k / se0, kappa_p=float(normal_two_sided_p(k / se0)))
         return out, []
     return out, [

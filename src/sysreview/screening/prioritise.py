@@ -1,114 +1,70 @@
-"""Screening prioritisation by active learning (issue 5).
+"""Screening prioritisation by active learning.
 
-Records are turned into a TF-IDF matrix of title + abstract once per session
-(:class:`Prioritiser`); after every batch of screening decisions a linear classifier is
-refitted on the screened records, with the classes re-weighted (balanced), and the
-unscreened records are ranked by their score, most likely relevant first::
+Records are turned into a TF-IDF matrix of title + abstract once (:class:`Prioritiser`;
+models with an embedding block also read stored sentence embeddings); after every batch
+of screening decisions a linear classifier is refitted on the screened records, with the
+classes re-weighted (balanced), and the unscreened records are ranked by their score,
+most likely relevant first::
 
     Prioritiser(texts).rank(labels) -> Ranking(order, scores, model, ...)
 
 ``labels`` holds one entry per record: ``1`` relevant, ``0`` irrelevant, ``None`` not yet
 screened. The ranking only orders records: it never excludes one.
+:meth:`Prioritiser.top_terms` says why a record ranks high; :func:`methods_text` names the
+model and its settings for the methods section.
 
 Models (:data:`MODELS`)
 -----------------------
-``svm`` (default)
+``svm-t2`` (the project default, :data:`sysreview.project.prioritising.DEFAULT_MODEL`)
+    ``svm`` on a text in which the title is counted twice (:func:`model_text`).
+``svm``
     Linear support vector machine (``LinearSVC``, squared hinge loss, C = 0.11) on
     word uni- and bigram TF-IDF (sublinear tf, max_df = 0.95), irrelevant records
-    down-weighted with ratio 9.8. This is ASReview LAB 2's default "ELAS u4" model,
-    whose parameters were tuned on the SYNERGY datasets (ASReview ``models/models.py``).
+    down-weighted with ratio 9.8: ASReview LAB's default "ELAS u4" model (its parameters
+    were tuned on the SYNERGY datasets); sysreview reproduces its order exactly.
 ``nb``
-    Multinomial naive Bayes (alpha = 3.822), ratio 1.2: ASReview's "ELAS u3", which
-    mimics ASReview 1's default TF-IDF + naive Bayes (+ "double" balance).
+    Multinomial naive Bayes (alpha = 3.822), ratio 1.2: ASReview's "ELAS u3".
 ``logistic``
-    L2 logistic regression (C = 10, liblinear), ratio 1 (classes of equal total weight).
+    L2 logistic regression (C = 10, liblinear), ratio 1.
+``svm-minilm``, ``svm+minilm``, ``svm+nb``
+    all-MiniLM-L6-v2 embeddings appended to the TF-IDF features, and rank fusions of two
+    models; measured, not recommended.
 
-The default was chosen on evidence (``benchmarks/bench_screening.py``, results in
-``benchmarks/SCREENING.md``; 9 SYNERGY reviews, seeds 0 and 1): ``svm`` reproduced
-ASReview's default order exactly (mean WSS@95 53.6%); ``nb`` had a slightly higher mean
-(54.8%) but was 7 points worse on one review (Donners_2021), so it is not the default.
+The default was chosen on evidence (``benchmarks/SCREENING.md``: 9 SYNERGY reviews, seeds
+0-4, against ASReview installed in the same run): ``svm-t2`` had the highest mean WSS@95
+of the models never more than 5 points worse than ASReview on a review (+1.4 points,
+worst -2.2); every embedding model lost more than 5 points on at least one review.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.naive_bayes import MultinomialNB
-from sklearn.svm import LinearSVC
 
 from sysreview.errors import InputError
+from sysreview.screening.models import MODELS, ModelSpec, methods_text, model_text, record_text
 
 if TYPE_CHECKING:
     from sysreview.screening.stopping import StoppingEstimate
 
-__all__ = ["MODELS", "ModelSpec", "Prioritiser", "Ranking", "rank", "record_text"]
+__all__ = [
+    "MODELS",
+    "ModelSpec",
+    "Prioritiser",
+    "Ranking",
+    "methods_text",
+    "model_text",
+    "rank",
+    "record_text",
+]
 
 Label = int | None
-
-
-@dataclass(frozen=True)
-class ModelSpec:
-    """A classifier for prioritisation and its class-balance ratio.
-
-    Attributes
-    ----------
-    name
-        Registry key.
-    description
-        One line for summaries.
-    make
-        ``make(seed)`` returns an unfitted scikit-learn classifier with ``fit(X, y,
-        sample_weight=...)``.
-    ratio
-        Balance ratio ``r``; see :func:`balanced_weights`.
-    """
-
-    name: str
-    description: str
-    make: Callable[[int], Any]
-    ratio: float
-
-
-MODELS: dict[str, ModelSpec] = {
-    "svm": ModelSpec(
-        "svm",
-        "TF-IDF (1-2 grams) + linear SVM (C=0.11), balanced weights (ratio 9.8)",
-        lambda seed: LinearSVC(C=0.11, loss="squared_hinge", random_state=seed),
-        9.8,
-    ),
-    "nb": ModelSpec(
-        "nb",
-        "TF-IDF (1-2 grams) + multinomial naive Bayes (alpha=3.822), balanced (ratio 1.2)",
-        lambda seed: MultinomialNB(alpha=3.822),
-        1.2,
-    ),
-    "logistic": ModelSpec(
-        "logistic",
-        "TF-IDF (1-2 grams) + logistic regression (C=10), balanced weights (ratio 1)",
-        lambda seed: LogisticRegression(C=10.0, solver="liblinear", random_state=seed),
-        1.0,
-    ),
-}
-
-
-def record_text(title: str | None, abstract: str | None) -> str:
-    """Join title and abstract into the text the model reads.
-
-    Examples
-    --------
-    >>> record_text("Aspirin for pain", None)
-    'Aspirin for pain'
-    >>> record_text("Aspirin", "A trial.")
-    'Aspirin A trial.'
-    """
-    return " ".join(part for part in (title, abstract) if part)
 
 
 def balanced_weights(y: np.ndarray, ratio: float) -> np.ndarray:
@@ -207,7 +163,8 @@ class Ranking:
         """Formatted text: model, counts, and the stopping aid if present."""
         screened = self.n_relevant + self.n_irrelevant
         lines = [
-            f"Ranking by {self.model}: {MODELS[self.model].description}",
+            f"Ranking by {self.model}: "
+            f"{MODELS[self.model].description if self.model in MODELS else 'custom model'}",
             f"Screened {screened} of {self.n_records} "
             f"({self.n_relevant} relevant, {self.n_irrelevant} irrelevant); "
             f"{len(self.order)} ranked.",
@@ -224,25 +181,35 @@ class Ranking:
 
 
 class Prioritiser:
-    """Hold the TF-IDF matrix of a set of records and rank them after each decision.
+    """Hold the features of a set of records and rank them after each decision.
 
     Parameters
     ----------
     texts
         One text per record (title + abstract, see :func:`record_text`).
     model
-        A key of :data:`MODELS`.
+        A key of :data:`MODELS` (or a :class:`ModelSpec`, for experiments).
     seed
         Seed of the classifier (``LinearSVC``'s coordinate descent); the same seed and
         labels give the same ranking.
+    embeddings
+        One stored sentence embedding per record (``(n, 384)`` float32, rows of unit
+        length; :func:`sysreview.screening.embeddings.encode`), needed by models with an
+        embedding block and ignored by the others.
+    criteria, criteria_embedding
+        Optional warm start: the protocol's eligibility criteria as text (and its
+        embedding, for embedding models), added to every fit as one more relevant example.
 
     Notes
     -----
     The vectoriser is scikit-learn's ``TfidfVectorizer`` with word uni- and bigrams,
     ``sublinear_tf=True`` (tf replaced by 1 + log tf), ``max_df=0.95`` and ``l2``
     normalisation, fitted on all records (labels are not used, so there is no leakage).
-    It is fitted once here; :meth:`rank` only refits the classifier, which keeps
-    re-ranking 10,000 records well under a second.
+    It is fitted once here; :meth:`rank` only refits the classifier on the screened
+    records. With an embedding block of weight ``w`` the classifier sees
+    ``[tfidf(x), w * e(x)]``; the two blocks are kept apart and a record's score is
+    ``tfidf(x) . beta_t + w * e(x) . beta_e + b``, so the dense block is never copied
+    into a sparse matrix.
 
     Examples
     --------
@@ -256,19 +223,61 @@ class Prioritiser:
     True
     """
 
-    def __init__(self, texts: Sequence[str], *, model: str = "svm", seed: int = 0) -> None:
-        if model not in MODELS:
+    def __init__(
+        self,
+        texts: Sequence[str],
+        *,
+        model: str | ModelSpec = "svm",
+        seed: int = 0,
+        embeddings: np.ndarray | None = None,
+        criteria: str | None = None,
+        criteria_embedding: np.ndarray | None = None,
+    ) -> None:
+        if isinstance(model, ModelSpec):
+            self.spec = model
+        elif model in MODELS:
+            self.spec = MODELS[model]
+        else:
             raise InputError(f"invalid model {model!r}; must be one of {sorted(MODELS)}")
         if len(texts) == 0:
             raise InputError("there are no records to rank")
-        self.model = model
+        self.model = self.spec.name
         self.seed = seed
-        vectoriser = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, max_df=0.95)
+        self.vectoriser = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, max_df=0.95)
         try:
-            matrix = vectoriser.fit_transform([t or "" for t in texts])
+            matrix = self.vectoriser.fit_transform([t or "" for t in texts])
         except ValueError:  # every text empty: no vocabulary
             matrix = sparse.csr_matrix((len(texts), 1))
         self.matrix: sparse.csr_matrix = sparse.csr_matrix(matrix)
+        self.embeddings: np.ndarray | None = None
+        if self.spec.needs_embeddings:
+            if embeddings is None:
+                raise InputError(
+                    f"model {model!r} needs the records' sentence embeddings; "
+                    "compute them first (sysreview.project.embeddings.fill_embeddings)"
+                )
+            emb = np.asarray(embeddings, dtype=np.float32)
+            if emb.ndim != 2 or emb.shape[0] != len(texts):
+                raise InputError(
+                    f"embeddings has shape {emb.shape}; expected ({len(texts)}, dimensions)"
+                )
+            self.embeddings = emb
+        self._coef: np.ndarray | None = None
+        self._criteria: sparse.csr_matrix | None = None
+        self._criteria_e: np.ndarray | None = None
+        if criteria:
+            self._criteria = sparse.csr_matrix(self.vectoriser.transform([criteria]))
+            if self.embeddings is not None:
+                if criteria_embedding is None:
+                    raise InputError("criteria_embedding is needed with an embedding model")
+                self._criteria_e = np.asarray(criteria_embedding, dtype=np.float32).reshape(1, -1)
+
+    def _criteria_for(self, spec: ModelSpec) -> sparse.csr_matrix:
+        assert self._criteria is not None
+        blocks = [self._criteria] if spec.use_tfidf else []
+        if spec.needs_embeddings and self._criteria_e is not None:
+            blocks.append(sparse.csr_matrix(spec.embedding_weight * self._criteria_e))
+        return sparse.csr_matrix(sparse.hstack(blocks, format="csr"))
 
     @property
     def n_records(self) -> int:
@@ -280,18 +289,80 @@ class Prioritiser:
         y_all = _check_labels(labels, self.n_records)
         return self._scores(y_all)
 
+    def _train_matrix(self, spec: ModelSpec, rows: np.ndarray) -> sparse.csr_matrix:
+        blocks = [self.matrix[rows]] if spec.use_tfidf else []
+        if spec.needs_embeddings and self.embeddings is not None:
+            blocks.append(sparse.csr_matrix(spec.embedding_weight * self.embeddings[rows]))
+        return sparse.csr_matrix(sparse.hstack(blocks, format="csr"))
+
     def _scores(self, y_all: np.ndarray) -> np.ndarray | None:
         train = np.flatnonzero(y_all >= 0)
         y = y_all[train]
         if not (np.any(y == 1) and np.any(y == 0)):
             return None
-        spec = MODELS[self.model]
+        if not self.spec.members:
+            self._coef = None
+            return self._fit_scores(self.spec, train, y)
+        from scipy.stats import rankdata
+
+        self._coef = None
+        weights = self.spec.member_weights or (1.0,) * len(self.spec.members)
+        fused = np.zeros(self.n_records)
+        for member, weight in zip(self.spec.members, weights, strict=True):
+            fused += weight * rankdata(self._fit_scores(member, train, y)) / self.n_records
+        return fused / sum(weights)
+
+    def _fit_scores(self, spec: ModelSpec, train: np.ndarray, y: np.ndarray) -> np.ndarray:
         clf = spec.make(self.seed)
-        clf.fit(self.matrix[train], y, sample_weight=balanced_weights(y, spec.ratio))
-        if hasattr(clf, "decision_function"):
-            return np.asarray(clf.decision_function(self.matrix), dtype=float)
-        log_p = clf.predict_log_proba(self.matrix)
+        x = self._train_matrix(spec, train)
+        if self._criteria is not None:  # the eligibility criteria as one relevant example
+            x = sparse.csr_matrix(sparse.vstack([x, self._criteria_for(spec)], format="csr"))
+            y = np.append(y, 1)
+        clf.fit(x, y, sample_weight=balanced_weights(y, spec.ratio))
+        if hasattr(clf, "coef_") and hasattr(clf, "decision_function"):
+            coef = np.asarray(clf.coef_, dtype=float).ravel()
+            out = np.full(self.n_records, float(np.ravel(clf.intercept_)[0]))
+            p = 0
+            if spec.use_tfidf:
+                p = self.matrix.shape[1]
+                if self._coef is None or not self.spec.members:
+                    self._coef = coef[:p]  # the first TF-IDF model explains the ranking
+                out += self.matrix @ coef[:p]
+            if spec.needs_embeddings and self.embeddings is not None:
+                out += spec.embedding_weight * (self.embeddings @ coef[p:])
+            return np.asarray(out, dtype=float)
+        if spec.use_tfidf and not spec.needs_embeddings:
+            x_all = self.matrix  # no copy of the whole matrix
+        else:
+            x_all = self._train_matrix(spec, np.arange(self.n_records))
+        log_p = clf.predict_log_proba(x_all)
         return np.asarray(log_p[:, 1] - log_p[:, 0], dtype=float)
+
+    def top_terms(self, index: int, k: int = 8) -> tuple[tuple[str, float], ...]:
+        """Why record ``index`` ranks where it does: its terms that raise its score most.
+
+        Uses the classifier of the last :meth:`rank` (or :meth:`scores`): the contribution
+        of term ``j`` to the record's score is ``beta_j * x_j``, the model weight times the
+        term's TF-IDF value in the record. Returns up to ``k`` ``(term, contribution)``
+        pairs with positive contribution, largest first; empty before a model is trained
+        or for a model without term weights (naive Bayes).
+
+        Examples
+        --------
+        >>> p = Prioritiser(["statin trial", "bird migration", "statin lipids", "geese"])
+        >>> _ = p.rank([1, 0, None, None])
+        >>> [term for term, _ in p.top_terms(2)]
+        ['statin']
+        """
+        if self._coef is None:
+            return ()
+        row = self.matrix.getrow(index)
+        contrib = row.data * self._coef[row.indices]
+        keep = np.argsort(-contrib, kind="stable")[:k]
+        names = self.vectoriser.get_feature_names_out()
+        return tuple(
+            (str(names[row.indices[j]]), float(contrib[j])) for j in keep if contrib[j] > 0
+        )
 
     def rank(self, labels: Sequence[Label], *, history: Sequence[int] | None = None) -> Ranking:
         """Rank the unscreened records.
@@ -340,7 +411,12 @@ class Prioritiser:
 
 
 def rank(
-    texts: Sequence[str], labels: Sequence[Label], *, model: str = "svm", seed: int = 0
+    texts: Sequence[str],
+    labels: Sequence[Label],
+    *,
+    model: str = "svm",
+    seed: int = 0,
+    embeddings: np.ndarray | None = None,
 ) -> Ranking:
     """Rank unscreened records once (builds a :class:`Prioritiser`; reuse it instead).
 
@@ -349,4 +425,4 @@ def rank(
     >>> rank(["a b", "c d", "a e"], [1, 0, None]).order
     (2,)
     """
-    return Prioritiser(texts, model=model, seed=seed).rank(labels)
+    return Prioritiser(texts, model=model, seed=seed, embeddings=embeddings).rank(labels)

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from sysreview.errors import InputError
-from sysreview.screening.prioritise import Prioritiser, record_text
+from sysreview.screening.prioritise import MODELS, ModelSpec, Prioritiser, model_text
 
 __all__ = [
     "ScreeningMetrics",
@@ -217,8 +217,11 @@ def simulate(
     seed: int = 0,
     batch_size: int = 1,
     prior: str | Sequence[int] = "one_each",
-    model: str = "svm",
+    model: str | ModelSpec = "svm",
     record_ids: Sequence[str] | None = None,
+    embeddings: np.ndarray | None = None,
+    criteria: str | None = None,
+    criteria_embedding: np.ndarray | None = None,
 ) -> SimulationResult:
     """Simulate prioritised screening of a fully labelled dataset.
 
@@ -240,6 +243,8 @@ def simulate(
         A key of :data:`~sysreview.screening.prioritise.MODELS`.
     record_ids
         Identifiers to report; default the 0-based index as text.
+    embeddings, criteria, criteria_embedding
+        As in :class:`~sysreview.screening.prioritise.Prioritiser`.
 
     Examples
     --------
@@ -266,7 +271,14 @@ def simulate(
     rng = np.random.default_rng(seed)
     order = _prior(y, prior, rng)
     n_prior = len(order)
-    prioritiser = Prioritiser(texts, model=model, seed=seed)
+    prioritiser = Prioritiser(
+        texts,
+        model=model,
+        seed=seed,
+        embeddings=embeddings,
+        criteria=criteria,
+        criteria_embedding=criteria_embedding,
+    )
     seen = np.full(y.size, -1, dtype=np.int8)
     seen[order] = y[order]
     left = int(y.sum() - y[order].sum())
@@ -285,7 +297,7 @@ def simulate(
         labels=tuple(int(y[i]) for i in order),
         record_ids=tuple(ids[i] for i in order),
         n_prior=n_prior,
-        model=model,
+        model=prioritiser.model,
         seed=seed,
         batch_size=batch_size,
     )
@@ -323,7 +335,8 @@ def simulate_file(
         The field holding the final label (1/0, true/false, yes/no), read from
         ``Citation.raw``.
     seed, batch_size, model
-        As in :func:`simulate`.
+        As in :func:`simulate`; a model that reads sentence embeddings computes them here
+        (:func:`sysreview.screening.embeddings.encode`, offline).
 
     Returns
     -------
@@ -344,6 +357,21 @@ def simulate_file(
                 f"no label column {label_column!r}", source=source, line=c.line, column=label_column
             )
         labels.append(_parse_label(c.raw[label_column], source, c.line, label_column))
-    texts = [record_text(c.title, c.abstract) for c in citations]
+    if model not in MODELS:
+        raise InputError(f"invalid model {model!r}; must be one of {sorted(MODELS)}")
+    texts = [model_text(model, c.title, c.abstract) for c in citations]
     ids = [c.record_id if c.record_id else str(c.position) for c in citations]
-    return simulate(texts, labels, seed=seed, batch_size=batch_size, model=model, record_ids=ids)
+    embeddings = None
+    if MODELS[model].needs_embeddings:
+        from sysreview.screening.embeddings import encode
+
+        embeddings = encode([model_text("svm", c.title, c.abstract) for c in citations])
+    return simulate(
+        texts,
+        labels,
+        seed=seed,
+        batch_size=batch_size,
+        model=model,
+        record_ids=ids,
+        embeddings=embeddings,
+    )

@@ -1,19 +1,34 @@
-"""When may prioritised screening stop? A statistical stopping aid (issue 5).
+"""When may prioritised screening stop? Statistical stopping tests and a recall estimate.
 
-The aid is shown next to a ranking; it never excludes a record. Two criteria:
+The aid is shown next to a ranking; it never excludes a record: stopping is the team's
+decision, recorded with the evidence shown at that moment.
 
-1. **Hypergeometric test** of Callaghan & Müller-Hansen (2020): the p-value of the null
-   hypothesis that recall is still below the target. Stopping when ``p < alpha`` keeps
-   the probability of missing the recall target below ``alpha``, *if* the recent
-   screening was no better than random sampling from what was left (a prioritised
-   order finds relevant records faster than random, which makes the test conservative).
-2. **Consecutive irrelevant heuristic**: the number of irrelevant decisions in a row at
-   the end of the screening, compared with a threshold (e.g. 50 or 100; no statistical
-   guarantee; see Ros et al. 2017 and the ASReview documentation on stopping).
+Callaghan & Müller-Hansen (2020), "Statistical stopping criteria for automated screening
+in systematic reviews", Systematic Reviews 9:273 (doi 10.1186/s13643-020-01521-4), test the
+null hypothesis that recall is still below a target ``tau`` with the hypergeometric
+distribution:
+
+1. **Random sampling** (:func:`random_sampling_p`): after prioritised screening, the team
+   screens records drawn at random from those left. The test is then exact: stopping when
+   ``p < alpha`` misses the recall target with probability at most ``alpha``.
+2. **Ranked quasi-sampling** (:func:`hypergeometric_p`): every run of the last ``n``
+   prioritised decisions is treated as if it were a random sample. This is conservative if
+   the ranking puts relevant records first (the rate of relevant records in a recent window
+   is then at least the rate among those left), but it is not guaranteed. The authors use it
+   to decide when to begin random sampling.
+
+:func:`recall_bounds` inverts the same test into a recall estimate with a one-sided lower
+confidence bound. The SAFE procedure of Boetje & van de Schoot (2024) is in
+:mod:`sysreview.screening.safe`.
+
+The "k irrelevant records in a row" heuristic is deliberately not offered as a stopping
+rule: in simulations it stopped at 22-44% recall on one SYNERGY review
+(``benchmarks/SCREENING.md``).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,7 +38,14 @@ from scipy.stats import hypergeom
 
 from sysreview.errors import InputError
 
-__all__ = ["StoppingEstimate", "estimate_stopping", "hypergeometric_p", "recall_lower_bound"]
+__all__ = [
+    "StoppingEstimate",
+    "estimate_stopping",
+    "hypergeometric_p",
+    "random_sampling_p",
+    "recall_bounds",
+    "recall_lower_bound",
+]
 
 
 def _check(screened: Sequence[int], n_total: int) -> np.ndarray:
@@ -35,23 +57,106 @@ def _check(screened: Sequence[int], n_total: int) -> np.ndarray:
     return y
 
 
+def _check_target(recall_target: float) -> None:
+    if not 0 < recall_target < 1:
+        raise InputError(f"recall_target must be in (0, 1), got {recall_target}")
+
+
+def _smallest_missing_total(r_seen: np.ndarray, tau: float) -> np.ndarray:
+    """Smallest total ``R`` of relevant records with ``r_seen / R < tau``.
+
+    ``floor(r_seen / tau) + 1``, with ``r_seen / tau`` snapped to an integer when it is one
+    up to rounding (``19 / 0.95`` must give 20, so that R = 21).
+    """
+    q = np.asarray(r_seen, dtype=float) / tau
+    snapped = np.where(np.abs(q - np.round(q)) < 1e-9, np.round(q), q)
+    return np.floor(snapped) + 1
+
+
+def _window_p(
+    k: np.ndarray, n: np.ndarray, population: np.ndarray, r_seen: int, tau: float
+) -> np.ndarray:
+    """Callaghan & Müller-Hansen's p for samples of ``n`` with ``k`` relevant from
+    ``population`` records, when ``r_seen`` relevant records have been seen in all."""
+    r_before = r_seen - k
+    k_tar = _smallest_missing_total(np.full(k.shape, r_seen), tau) - r_before
+    p = hypergeom.cdf(k, population, np.minimum(k_tar, population), n)
+    # More relevant records than the population can hold: H0 is impossible.
+    return np.asarray(np.where(k_tar > population, 0.0, p), dtype=float)
+
+
+def random_sampling_p(
+    n_remaining: int,
+    relevant_before: int,
+    sample: Sequence[int],
+    *,
+    recall_target: float = 0.95,
+) -> float:
+    """p-value of "recall < target" from a random sample of the records left.
+
+    Parameters
+    ----------
+    n_remaining
+        ``N``: records not yet screened when random sampling began.
+    relevant_before
+        ``rho_AL``: relevant records found before random sampling began.
+    sample
+        Labels (1/0) of the records drawn at random, without replacement, from those
+        ``N`` records, in the order drawn.
+    recall_target
+        ``tau_tar`` in (0, 1).
+
+    Returns
+    -------
+    float
+        ``p = P(X <= k)``, ``X ~ Hypergeometric(N, K_tar, n)``.
+
+    Notes
+    -----
+    Callaghan & Müller-Hansen (2020), Syst Rev 9:273, "Random sampling" (eqs. 1-10). With
+    ``k`` relevant records among the ``n`` sampled, ``rho_seen = rho_AL + k``, and recall is
+    below the target if the ``N`` records held at least::
+
+        K_tar = floor(rho_seen / tau_tar - rho_AL + 1)
+
+    relevant ones. As ``P(X <= k)`` falls as ``K`` grows, ``p`` is the largest probability of
+    a sample this poor in relevant records under any ``K`` of the null hypothesis; stop when
+    ``p < alpha``. (``K_tar > N``: the null is impossible, ``p = 0``.)
+
+    Examples
+    --------
+    The authors' worked example (``analysis/hyper_criteriaR.md`` in their repository
+    ``mcallaghan/rapid-screening``): of 100 records, the first 20 screened were relevant;
+    then a sample of 70 of the 80 left held none; target 90%:
+    ``K_tar = floor(20/0.9 - 20 + 1) = 3`` and R's ``phyper(0, 3, 77, 70)`` is 0.001460565.
+
+    >>> round(random_sampling_p(80, 20, [0] * 70, recall_target=0.9), 9)
+    0.001460565
+    """
+    _check_target(recall_target)
+    y = _check(sample, n_remaining)
+    if relevant_before < 0:
+        raise InputError(f"relevant_before must be >= 0, got {relevant_before}")
+    if y.size == 0:
+        return 1.0
+    k = np.array([int(y.sum())])
+    r_seen = relevant_before + int(k[0])
+    p = _window_p(k, np.array([y.size]), np.array([n_remaining]), r_seen, recall_target)
+    return float(p[0])
+
+
 def _p_values(y: np.ndarray, n_total: int, recall_target: float) -> np.ndarray:
-    """p-value of H0 "recall < target" for every window of the last n = 1..len(y) records."""
-    r_seen = int(y.sum())
-    window = y[::-1]
-    k = np.cumsum(window)  # relevant records among the last n screened
+    """p of "recall < target" for every window of the last n = 1..len(y) records."""
+    k = np.cumsum(y[::-1])  # relevant records among the last n screened
     n = np.arange(1, y.size + 1)
     population = n_total - y.size + n  # the window plus everything still unscreened
-    k_hat = np.floor(r_seen / recall_target - (r_seen - k) + 1)
-    p = hypergeom.cdf(k, population, np.minimum(k_hat, population), n)
-    # More relevant records than the population can hold: H0 is impossible.
-    return np.where(k_hat > population, 0.0, p)
+    return _window_p(k, n, population, int(y.sum()), recall_target)
 
 
 def hypergeometric_p(
     screened: Sequence[int], n_total: int, *, recall_target: float = 0.95
 ) -> float:
-    """p-value of the null hypothesis that recall is below ``recall_target``.
+    """Ranked quasi-sampling: p of "recall < target", the minimum over recent windows.
 
     Parameters
     ----------
@@ -65,71 +170,133 @@ def hypergeometric_p(
     Returns
     -------
     float
-        ``min_n p_n`` over all windows of the last ``n`` screened records (1 when
-        nothing has been screened).
+        ``min_n p_n`` over all windows of the last ``n`` screened records (1 when nothing
+        has been screened).
 
     Notes
     -----
-    Callaghan & Müller-Hansen (2020), Syst Rev 9:262, eq. 1-3. Treat the last ``n``
-    screened records as a random sample, without replacement, from the ``N_n = N -
-    N_seen + n`` records left before them, of which ``k`` were relevant. With ``r`` the
-    relevant records seen in total, recall is below ``tau`` if at least
-    ``K = floor(r / tau - (r - k) + 1)`` of those ``N_n`` are relevant. The p-value is
-    the hypergeometric probability of seeing ``k`` or fewer relevant records in the
-    sample if exactly ``K`` were relevant::
-
-        p_n = P(X <= k),  X ~ Hypergeometric(N_n, K, n)
-
-    (if ``K > N_n`` the null is impossible and ``p_n = 0``). Every window is a test of the
-    same null, so the smallest p-value is reported, as in the authors' code
-    (``mcallaghan/rapid-screening``, ``calculate_h0``).
+    Callaghan & Müller-Hansen (2020), Syst Rev 9:273, "Ranked quasi-sampling": the last
+    ``n`` screened records are treated as a random sample from the ``N_n = N - N_seen + n``
+    records left before them, and :func:`random_sampling_p` is computed for each ``n``; the
+    smallest value is reported, as in the authors' code (``h0_p`` in
+    ``analysis/hyper_criteriaR.md``). The test is conservative only if the ranking puts
+    relevant records first.
 
     Examples
     --------
-    20 relevant records found first, then 780 irrelevant ones; 1,000 records in all.
-    The best window is the last 780: ``N_n = 1000 - 800 + 780 = 980``,
-    ``K = floor(20 / 0.95 - 20 + 1) = 2``, so
+    The authors' worked example: 20 relevant then 70 irrelevant of 100 records, target 90%;
+    "based on the last 70 documents, the p-value ... is 0.00146056475170399":
+
+    >>> round(hypergeometric_p([1] * 20 + [0] * 70, 100, recall_target=0.9), 12)
+    0.001460564752
+
+    20 relevant then 780 irrelevant of 1,000, target 95%: the best window is the last 780,
+    ``K = floor(20/0.95 - 20 + 1) = 2`` of ``N_n = 980``, so
     ``p = C(978, 780) / C(980, 780) = (200 * 199) / (980 * 979)``:
 
-    >>> y = [1] * 20 + [0] * 780
-    >>> round(hypergeometric_p(y, 1000), 6)
-    0.041483
-    >>> round(200 * 199 / (980 * 979), 6)
+    >>> round(hypergeometric_p([1] * 20 + [0] * 780, 1000), 6)
     0.041483
     """
-    if not 0 < recall_target < 1:
-        raise InputError(f"recall_target must be in (0, 1), got {recall_target}")
+    _check_target(recall_target)
     y = _check(screened, n_total)
     if y.size == 0:
         return 1.0
     return float(np.min(_p_values(y, n_total, recall_target)))
 
 
-def recall_lower_bound(screened: Sequence[int], n_total: int, *, alpha: float = 0.05) -> float:
-    """Largest recall target (to 0.001) that the hypergeometric test rejects at ``alpha``.
+def _rejects(y: np.ndarray, n_total: int, target: float, alpha: float, start: int | None) -> bool:
+    if start is None:
+        return bool(np.min(_p_values(y, n_total, target)) < alpha)
+    before = int(y[:start].sum())
+    p = random_sampling_p(n_total - start, before, y[start:].tolist(), recall_target=target)
+    return p < alpha
 
-    With confidence ``1 - alpha`` the recall reached is at least this value (0 if no
-    target is rejected). The test's p-value rises with the target, so the bound is found
-    by bisection on the grid of targets 0.001, 0.002, ..., 0.999.
+
+def recall_lower_bound(
+    screened: Sequence[int],
+    n_total: int,
+    *,
+    alpha: float = 0.05,
+    sample_start: int | None = None,
+) -> float:
+    """Largest recall target (to 0.001) that the test rejects at ``alpha``.
+
+    With confidence ``1 - alpha`` the recall reached is at least this value (0 if no target
+    is rejected). With ``sample_start`` (the number of records screened before random
+    sampling began) the exact random-sampling test is inverted; without it, the ranked
+    quasi-sampling test. The p-value rises with the target, so the bound is found by
+    bisection on the grid 0.001, 0.002, ..., 0.999.
 
     Examples
     --------
     >>> recall_lower_bound([1] * 20 + [0] * 780, 1000)
     0.952
     """
+    if not 0 < alpha < 1:
+        raise InputError(f"alpha must be in (0, 1), got {alpha}")
     y = _check(screened, n_total)
+    if sample_start is not None and not 0 <= sample_start <= y.size:
+        raise InputError(f"sample_start must be between 0 and {y.size}, got {sample_start}")
     if y.size == 0 or y.sum() == 0:
         return 0.0
-    # p rises with the target (K falls), so bisect on the grid 1..999 (per mille).
     lo, hi = 0, 1000  # invariant: lo rejected (or 0), hi not rejected (or 1000)
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        if np.min(_p_values(y, n_total, mid / 1000)) < alpha:
+        if _rejects(y, n_total, mid / 1000, alpha, sample_start):
             lo = mid
         else:
             hi = mid
-    best = lo / 1000
-    return best
+    return lo / 1000
+
+
+def recall_bounds(
+    screened: Sequence[int],
+    n_total: int,
+    *,
+    alpha: float = 0.05,
+    sample_start: int | None = None,
+) -> tuple[float, float]:
+    """Estimated recall and its one-sided ``1 - alpha`` lower bound.
+
+    Returns
+    -------
+    tuple of float
+        ``(estimate, lower_bound)``; the lower bound is :func:`recall_lower_bound`.
+
+    Notes
+    -----
+    The estimate extrapolates the rate of relevant records in a sample to the records left
+    (Callaghan & Müller-Hansen 2020; the moment estimate of the hypergeometric ``K``):
+    ``recall = rho_seen / (rho_before + k N / n)`` for a sample of ``n`` records with ``k``
+    relevant from ``N``. With ``sample_start`` the sample is the random one. Without it, the
+    sample is the window of the last ``max(50, 10%)`` prioritised decisions, whose rate is
+    taken as an upper bound on the rate among the records left (the ranked
+    quasi-sampling assumption), so the estimate then leans low.
+
+    Examples
+    --------
+    >>> recall_bounds([1] * 20 + [0] * 780, 1000)
+    (1.0, 0.952)
+    >>> est, low = recall_bounds([1] * 20 + [0] * 10 + [1] + [0] * 9, 1000, sample_start=20)
+    >>> round(est, 3), low
+    (0.304, 0.091)
+    """
+    y = _check(screened, n_total)
+    low = recall_lower_bound(y.tolist(), n_total, alpha=alpha, sample_start=sample_start)
+    r_seen = int(y.sum())
+    if r_seen == 0:
+        return 0.0, low
+    if sample_start is None:
+        n = min(y.size, max(50, math.ceil(0.1 * y.size)))
+        start = y.size - n
+    else:
+        start, n = sample_start, y.size - sample_start
+    if n == 0:
+        return 1.0 if y.size == n_total else 0.0, low
+    k = int(y[start:].sum())
+    expected_left = k * (n_total - start) / n
+    est = r_seen / (r_seen - k + expected_left)
+    return float(min(1.0, est)), low
 
 
 @dataclass(frozen=True)
@@ -142,14 +309,15 @@ class StoppingEstimate:
         Records in total, screened, and screened as relevant.
     recall_target, alpha
         The target recall and the significance level of the test.
+    method
+        ``"random sampling"`` (exact test on a random sample of the records left) or
+        ``"ranked quasi-sampling"`` (conservative if the ranking works; no guarantee).
+    sample_start
+        Records screened before random sampling began (None: no random sample yet).
     p_value
-        :func:`hypergeometric_p` for ``recall_target``.
-    recall_lower_bound
-        :func:`recall_lower_bound` at ``alpha``.
-    consecutive_irrelevant
-        Irrelevant decisions in a row at the end.
-    consecutive_threshold
-        Threshold of the heuristic.
+        p of "recall < target" by ``method``.
+    recall_estimate, recall_lower_bound
+        :func:`recall_bounds` by ``method``.
     """
 
     n_total: int
@@ -157,26 +325,32 @@ class StoppingEstimate:
     n_relevant: int
     recall_target: float
     alpha: float
+    method: str
+    sample_start: int | None
     p_value: float
+    recall_estimate: float
     recall_lower_bound: float
-    consecutive_irrelevant: int
-    consecutive_threshold: int
 
     @property
-    def statistical_stop(self) -> bool:
-        """True when ``p_value < alpha``: the recall target is reached with confidence."""
+    def target_reached(self) -> bool:
+        """True when ``p_value < alpha``: the test rejects "recall < target"."""
         return self.p_value < self.alpha
 
     @property
-    def heuristic_stop(self) -> bool:
-        """True when the last ``consecutive_threshold`` decisions were all irrelevant."""
-        return self.consecutive_irrelevant >= self.consecutive_threshold
+    def records_left(self) -> int:
+        """Records that stopping now would leave unscreened (the work saved)."""
+        return self.n_total - self.n_screened
+
+    @property
+    def sample_size(self) -> int:
+        """Records screened in the random sample so far (0 before sampling began)."""
+        return 0 if self.sample_start is None else self.n_screened - self.sample_start
 
     def to_frame(self) -> pd.DataFrame:
-        """One row with every field and both stop flags (unrounded)."""
+        """One row with every field, ``target_reached`` and ``records_left`` (unrounded)."""
         row = dict(self.__dict__)
-        row["statistical_stop"] = self.statistical_stop
-        row["heuristic_stop"] = self.heuristic_stop
+        row["target_reached"] = self.target_reached
+        row["records_left"] = self.records_left
         return pd.DataFrame([row])
 
     def summary(self) -> str:
@@ -186,25 +360,41 @@ class StoppingEstimate:
         --------
         >>> print(estimate_stopping([1] * 20 + [0] * 780, 1000).summary())
         Stopping aid (advisory; no record is excluded): 800 of 1000 screened, 20 relevant.
-          Hypergeometric test (Callaghan & Müller-Hansen 2020): H0 recall < 95%, p = 0.0415 (alpha 0.05): target reached.
-          Recall is at least 95.2% with 95% confidence.
-          Heuristic: 780 irrelevant in a row (threshold 100): threshold met.
+          Estimated recall 100.0%; at least 95.2% with 95% confidence (ranked quasi-sampling, Callaghan & Müller-Hansen 2020).
+          Test of recall < 95%: p = 0.0415 (alpha 0.05): target reached, if the ranking put relevant records first; screen a random sample of the rest to confirm.
+          Stopping now would leave 200 records (20.0%) unscreened.
         """  # noqa: E501
-        verdict = "target reached" if self.statistical_stop else "keep screening"
-        heuristic = "threshold met" if self.heuristic_stop else "keep screening"
-        return "\n".join(
-            [
-                f"Stopping aid (advisory; no record is excluded): {self.n_screened} of "
-                f"{self.n_total} screened, {self.n_relevant} relevant.",
-                f"  Hypergeometric test (Callaghan & Müller-Hansen 2020): H0 recall < "
-                f"{self.recall_target:.0%}, p = {self.p_value:.3g} (alpha {self.alpha:g}): "
-                f"{verdict}.",
-                f"  Recall is at least {self.recall_lower_bound:.1%} with "
-                f"{1 - self.alpha:.0%} confidence.",
-                f"  Heuristic: {self.consecutive_irrelevant} irrelevant in a row "
-                f"(threshold {self.consecutive_threshold}): {heuristic}.",
-            ]
+        lines = [
+            f"Stopping aid (advisory; no record is excluded): {self.n_screened} of "
+            f"{self.n_total} screened, {self.n_relevant} relevant.",
+            f"  Estimated recall {self.recall_estimate:.1%}; at least "
+            f"{self.recall_lower_bound:.1%} with {1 - self.alpha:.0%} confidence "
+            f"({self.method}, Callaghan & Müller-Hansen 2020).",
+        ]
+        test = (
+            f"  Test of recall < {self.recall_target:.0%}: p = {self.p_value:.3g} "
+            f"(alpha {self.alpha:g}): "
         )
+        if not self.target_reached:
+            test += "keep screening."
+        elif self.method == "random sampling":
+            test += "target reached."
+        else:
+            test += (
+                "target reached, if the ranking put relevant records first; "
+                "screen a random sample of the rest to confirm."
+            )
+        lines.append(test)
+        if self.sample_start is not None:
+            lines.append(
+                f"  Random sample: {self.sample_size} records drawn from the "
+                f"{self.n_total - self.sample_start} left after {self.sample_start}."
+            )
+        share = self.records_left / self.n_total if self.n_total else 0.0
+        lines.append(
+            f"  Stopping now would leave {self.records_left} records ({share:.1%}) unscreened."
+        )
+        return "\n".join(lines)
 
 
 def estimate_stopping(
@@ -213,7 +403,7 @@ def estimate_stopping(
     *,
     recall_target: float = 0.95,
     alpha: float = 0.05,
-    consecutive_threshold: int = 100,
+    sample_start: int | None = None,
 ) -> StoppingEstimate:
     """Compute the stopping aid from the screening history.
 
@@ -224,32 +414,44 @@ def estimate_stopping(
     n_total
         Number of records in total.
     recall_target, alpha
-        Target recall and significance level (Callaghan & Müller-Hansen used 0.95 and
-        0.05).
-    consecutive_threshold
-        Threshold of the consecutive-irrelevant heuristic.
+        Target recall and significance level (Callaghan & Müller-Hansen used 0.95 and 0.05).
+    sample_start
+        Records screened before the team began screening a random sample of the rest
+        (None: no random sample; the ranked quasi-sampling test is used).
 
     Examples
     --------
     >>> e = estimate_stopping([1, 0, 1] + [0] * 5, 50)
-    >>> e.consecutive_irrelevant, e.statistical_stop, e.heuristic_stop
-    (5, False, False)
+    >>> e.target_reached, e.records_left
+    (False, 42)
     """
+    _check_target(recall_target)
     if not 0 < alpha < 1:
         raise InputError(f"alpha must be in (0, 1), got {alpha}")
-    if consecutive_threshold < 1:
-        raise InputError(f"consecutive_threshold must be >= 1, got {consecutive_threshold}")
     y = _check(screened, n_total)
-    ones = np.flatnonzero(y == 1)
-    run = y.size if ones.size == 0 else int(y.size - 1 - ones[-1])
+    if sample_start is not None and not 0 <= sample_start <= y.size:
+        raise InputError(f"sample_start must be between 0 and {y.size}, got {sample_start}")
+    if sample_start is None:
+        method = "ranked quasi-sampling"
+        p = hypergeometric_p(y.tolist(), n_total, recall_target=recall_target)
+    else:
+        method = "random sampling"
+        p = random_sampling_p(
+            n_total - sample_start,
+            int(y[:sample_start].sum()),
+            y[sample_start:].tolist(),
+            recall_target=recall_target,
+        )
+    est, low = recall_bounds(y.tolist(), n_total, alpha=alpha, sample_start=sample_start)
     return StoppingEstimate(
         n_total=n_total,
         n_screened=int(y.size),
         n_relevant=int(y.sum()),
         recall_target=recall_target,
         alpha=alpha,
-        p_value=hypergeometric_p(y.tolist(), n_total, recall_target=recall_target),
-        recall_lower_bound=recall_lower_bound(y.tolist(), n_total, alpha=alpha),
-        consecutive_irrelevant=run,
-        consecutive_threshold=consecutive_threshold,
+        method=method,
+        sample_start=sample_start,
+        p_value=p,
+        recall_estimate=est,
+        recall_lower_bound=low,
     )

@@ -17,7 +17,7 @@ from concurrent.futures import Future
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Unpack
+from typing import Any, Unpack
 
 from sqlalchemy import select
 
@@ -105,6 +105,12 @@ class ScreenView:
     advice: str | None
     can_undo: bool = False
     """Whether the reviewer has a decision at this stage they may take back."""
+    stopping: Any = None
+    """The stopping aid's estimate (:class:`sysreview.screening.stopping.StoppingEstimate`)."""
+    why: tuple[tuple[str, float], ...] = ()
+    """Terms that rank the shown record high."""
+    behind: int = 0
+    """Settled decisions the order has not learnt from yet (refreshed in the background)."""
 
     @property
     def pending(self) -> int:
@@ -125,9 +131,11 @@ def screen_view(ws: Workspace, stage: str, reviewer: str) -> ScreenView:
     queue = screening.prioritised_queue(ws.store, protocol, stage=stage, reviewer=reviewer)
     card = screening.record_card(ws.store, queue.records[0]) if queue.records else None
     decided = len(assigned) > len(queue.records)
+    estimate = None if queue.stopping is None else queue.stopping.estimate
     return ScreenView(
-        stage, card, len(assigned), queue.records, queue.prioritised, queue.advice, decided
-    )
+        stage, card, len(assigned), queue.records, queue.prioritised, queue.advice, decided,
+        estimate, queue.why, queue.behind,
+    )  # fmt: skip
 
 
 def queue_cards(ws: Workspace, view: ScreenView, limit: int) -> list[screening.RecordCard]:

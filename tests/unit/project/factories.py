@@ -24,6 +24,7 @@ from sysreview.project.store import (
     Study,
     StudyReport,
 )
+from sysreview.project.store.screening_aids import RecordEmbedding, StoppingEvent
 
 
 def sha256(text: str) -> str:
@@ -210,6 +211,30 @@ def populate(store: Store) -> None:
                     reason="“older adults only”: narrower than the question",
                     reviewer_id=a.id,
                     source="sheet:grade ä.xlsx",
+                ),
+            ]
+        )
+        s.add_all(
+            [
+                RecordEmbedding(
+                    record_id=r[0].id, model="test-model", dimensions=2, vector=b"\x00\x01" * 4
+                ),
+                StoppingEvent(
+                    stage="ta",
+                    kind="stop",
+                    who="Ana Ñúñez",
+                    method="random sampling",
+                    n_total=3,
+                    n_screened=2,
+                    n_relevant=1,
+                    recall_target=0.95,
+                    alpha=0.05,
+                    p_value=0.01,
+                    recall_estimate=1.0,
+                    recall_lower_bound=0.96,
+                    sample_start=1,
+                    sample_seed=7,
+                    evidence="Stopping aid: …",
                 ),
             ]
         )

@@ -50,3 +50,33 @@ def test_simulate_names_a_missing_label_column(tmp_path: Path) -> None:
         ],
     )
     assert result.exit_code == 2 and "label_included" in result.stderr
+
+
+def test_simulate_with_the_embedding_model(tmp_path: Path) -> None:
+    import pytest
+
+    from sysreview.screening.embeddings import embedding_available
+
+    if not embedding_available():
+        pytest.skip("the embeddings extra is not installed")
+    rows = ["record_id,title,abstract,label_included"]
+    for i in range(30):
+        relevant = i % 6 == 0
+        topic = "peer support groups in psychosis" if relevant else f"knee surgery outcome {i}"
+        rows.append(f"{i},{topic},{topic} in a trial,{int(relevant)}")
+    data = tmp_path / "labelled.csv"
+    data.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "order.csv"
+    args = ["simulate", str(data), "--label-column", "label_included", "--output", str(out)]
+    result = CliRunner().invoke(app, [*args, "--model", "svm-minilm"])
+    assert result.exit_code == 0, result.output
+    assert "model svm-minilm" in result.stdout
+
+
+def test_simulate_rejects_an_unknown_model(tmp_path: Path) -> None:
+    data = tmp_path / "x.csv"
+    data.write_text("title,label\na,1\nb,0\n", encoding="utf-8")
+    args = ["simulate", str(data), "--label-column", "label", "--output", str(tmp_path / "o")]
+    result = CliRunner().invoke(app, [*args, "--model", "forest"])
+    assert result.exit_code == 2
+    assert "invalid model 'forest'" in result.output

@@ -25,6 +25,7 @@ True
 
 from sysreview.errors import StoreError
 from sysreview.project.store import accounts as accounts  # the account table (web logins)
+from sysreview.project.store import screening_aids as screening_aids  # embeddings, stopping
 from sysreview.project.store.base import (
     APPEND_ONLY_TABLES,
     ARM_TYPES,

@@ -25,6 +25,7 @@ naming file, line and column, and nothing of it is written.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -115,6 +116,8 @@ class DumpManifest:
 
 
 def _encode(value: Any) -> Any:
+    if isinstance(value, bytes):  # LargeBinary (stored embeddings): base64 text
+        return base64.b64encode(value).decode("ascii")
     return value.isoformat() if isinstance(value, date | datetime) else value
 
 
@@ -304,7 +307,7 @@ def load_store(in_dir: str | os.PathLike[str], store: Store) -> DumpManifest:
             if table.name == IDENTITY_TABLE:
                 conn.execute(table.delete())  # the fresh store's id gives way to the dump's
             _insert(conn, table, files[table.name])
-            if store.backend == "postgresql":
+            if store.backend == "postgresql" and "id" in table.columns:
                 conn.execute(
                     text(
                         f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'),"

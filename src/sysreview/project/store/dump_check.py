@@ -15,12 +15,25 @@ Constraints between rows (foreign keys, unique keys, checks) are left to the dat
 
 from __future__ import annotations
 
+import base64
+import binascii
 import math
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Float, Integer, String, Table
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+)
 
 from sysreview.errors import InputError
 from sysreview.project.store.base import UTCDateTime
@@ -103,6 +116,16 @@ def _json(value: Any) -> Any:
     return value
 
 
+def _binary(value: Any) -> bytes:
+    """Bytes written as base64 text (stored embeddings)."""
+    if not isinstance(value, str):
+        raise _Bad(f"is not base64 text: {value!r}")
+    try:
+        return base64.b64decode(value, validate=True)
+    except binascii.Error:
+        raise _Bad("is not valid base64") from None
+
+
 def _checker(column: Column[Any]) -> Callable[[Any], Any]:
     kind = column.type
     if isinstance(kind, Boolean):
@@ -119,6 +142,8 @@ def _checker(column: Column[Any]) -> Callable[[Any], Any]:
         check = _text(kind.length)
     elif isinstance(kind, JSON):
         check = _json
+    elif isinstance(kind, LargeBinary):
+        check = _binary
     else:  # a new column type: add its check here
         raise TypeError(f"no dump check for {kind!r} ({column.table.name}.{column.name})")
     nullable = bool(column.nullable)
