@@ -87,14 +87,16 @@ async def log_in(request: Request, name: str, password: str) -> AccountInfo | No
 
     Admitted by the app's :class:`~sysreview.web.throttle.LoginThrottle` first
     (:class:`~sysreview.web.throttle.LoginRefused` when refused); the password is
-    checked in the thread pool.
+    checked in the thread pool, in turn.
     """
     throttle: LoginThrottle = request.app.state.login_throttle
     address = request.client.host if request.client else None
     throttle.admit(name, address)
     account = None
     try:
-        account = await run_in_threadpool(authenticate, workspace(request).store, name, password)
+        async with throttle.turn():
+            store = workspace(request).store
+            account = await run_in_threadpool(authenticate, store, name, password)
     finally:
         throttle.done(name, address, succeeded=account is not None)
     if account is not None:

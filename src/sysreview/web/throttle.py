@@ -22,21 +22,28 @@ the flood its own per-address limits.
 No library is used: ``limits`` (behind ``slowapi``) keeps one counter per key in memory
 without a bound on the number of keys, and a flood of made-up names would grow it.
 
-Separately, :class:`LoginThrottle` lets at most ``in_flight`` logins be checked at once;
-the next gets HTTP 503 with ``Retry-After: 1``. Password hashing itself runs in at most
-:data:`~sysreview.project.accounts.HASHING_SLOTS` threads; this bound keeps waiting
-logins from filling the server's thread pool.
+Admitted logins then take turns (:meth:`LoginThrottle.turn`): at most
+:data:`~sysreview.project.accounts.HASHING_SLOTS` are checked at once (each argon2id
+hash takes 64 MiB; the accounts service enforces the same bound on its threads), and
+the others wait in the event loop, holding no thread of the server's pool. At most
+``in_flight`` logins are admitted at once; the next gets HTTP 503 with
+``Retry-After: 1``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import math
 import threading
 import time
+import weakref
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+
+from sysreview.project.accounts import HASHING_SLOTS
 
 
 @dataclass(frozen=True)
@@ -55,8 +62,8 @@ PER_NAME = Rate(10, 60.0)
 """Default limit of login attempts per account name."""
 PER_ADDRESS = Rate(30, 10.0)
 """Default limit of login attempts per client address (IPv6: per /64 network)."""
-IN_FLIGHT = 16
-"""Default number of logins checked at the same time; the next is told to retry."""
+IN_FLIGHT = 256
+"""Default number of logins admitted at the same time (checked or waiting their turn)."""
 MAX_KEYS = 10_000
 """Default number of names (and of addresses) remembered."""
 
@@ -138,14 +145,15 @@ def name_key(name: str) -> str:
 class LoginThrottle:
     """Admission of login attempts (see the module docstring).
 
-    Call :meth:`admit` before checking a password and :meth:`done` after, always.
+    Call :meth:`admit` before checking a password, check it during :meth:`turn`, and
+    call :meth:`done` after, always.
 
     Parameters
     ----------
     per_name, per_address
         The token buckets' rates.
     in_flight
-        Logins checked at the same time.
+        Logins admitted at the same time.
     max_keys
         Names (and addresses) remembered at most.
     clock
@@ -182,15 +190,27 @@ class LoginThrottle:
         self._checking = 0
         self._clock = clock
         self._lock = threading.Lock()
+        self._turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    @asynccontextmanager
+    async def turn(self) -> AsyncIterator[None]:
+        """Wait, in the event loop, for one of the :data:`HASHING_SLOTS` turns to check."""
+        loop = asyncio.get_running_loop()
+        with self._lock:  # a semaphore per event loop (a test runs several)
+            turns = self._turns.setdefault(loop, asyncio.Semaphore(HASHING_SLOTS))
+        async with turns:
+            yield
 
     def admit(self, name: str, address: str | None) -> None:
-        """Take a token from the name's and the address's bucket, and a checking slot.
+        """Take a token from the name's and the address's bucket, and an admission.
 
         Raises
         ------
         LoginRefused
             429 when either bucket is empty (nothing is taken then), 503 when
-            ``in_flight`` logins are being checked already.
+            ``in_flight`` logins are admitted already.
         """
         name, address = name_key(name), address_key(address)
         with self._lock:
@@ -210,7 +230,7 @@ class LoginThrottle:
             self._checking += 1
 
     def done(self, name: str, address: str | None, *, succeeded: bool) -> None:
-        """Free the checking slot; a successful login gives its tokens back."""
+        """End the admission; a successful login gives its tokens back."""
         name, address = name_key(name), address_key(address)
         with self._lock:
             self._checking -= 1

@@ -10,13 +10,22 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import httpx
 import pytest
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 
 from sysreview.project import accounts
+from sysreview.web import security
 from sysreview.web.throttle import LoginRefused, LoginThrottle, Rate, address_key
-from tests.unit.web.conftest import CHEAP, PASSWORDS, TestClient, form_token
+from tests.unit.web.conftest import (
+    CHEAP,
+    PASSWORDS,
+    TestClient,
+    form_token,
+    start_server,
+    stop_server,
+)
 
 
 class Clock:
@@ -171,9 +180,9 @@ class CountingHasher(PasswordHasher):
 def test_concurrent_logins_hash_at_most_two_at_once(
     app: FastAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Separate event loops (one per test client): the accounts service's own bound."""
     hasher = CountingHasher()
     monkeypatch.setattr(accounts, "_hasher", lambda: hasher)
-    app.state.login_throttle = LoginThrottle(in_flight=64)
 
     def attempt(i: int) -> int:
         with TestClient(app, base_url="https://testserver") as c:
@@ -184,3 +193,39 @@ def test_concurrent_logins_hash_at_most_two_at_once(
         codes = list(pool.map(attempt, range(24)))
     assert codes == [401] * 24
     assert hasher.most == accounts.HASHING_SLOTS == 2
+
+
+def test_waiting_logins_hold_no_server_thread(
+    app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One server (one event loop): logins wait for their turn there, not in threads."""
+    hasher = CountingHasher()
+    monkeypatch.setattr(accounts, "_hasher", lambda: hasher)
+    inside = CountingHasher()  # used as a counter of threads inside authenticate
+    real = security.authenticate
+
+    def authenticate(*args: Any) -> Any:
+        with inside.lock:
+            inside.now += 1
+            inside.most = max(inside.most, inside.now)
+        try:
+            return real(*args)
+        finally:
+            with inside.lock:
+                inside.now -= 1
+
+    monkeypatch.setattr(security, "authenticate", authenticate)
+    live = start_server(app)
+    try:
+
+        def attempt(i: int) -> int:
+            with httpx.Client(base_url=live.url, timeout=60) as c:
+                body = {"name": f"nobody-{i}", "password": "wrong-password"}
+                return c.post("/api/login", json=body).status_code
+
+        with ThreadPoolExecutor(24) as pool:
+            codes = list(pool.map(attempt, range(24)))
+    finally:
+        stop_server(live)
+    assert codes == [401] * 24  # all admitted: they queue, nobody is told to come back
+    assert hasher.most == inside.most == accounts.HASHING_SLOTS
