@@ -156,6 +156,9 @@ def _reviewer(
             raise RuntimeError(f"login of {name} failed: HTTP {answer.status}")
         cookie = answer.getheader("set-cookie", "").split(";", 1)[0]
         headers = {"X-CSRF-Token": login["csrf_token"], "Cookie": cookie}
+        # Logins take turns at hashing (two at a time), so the first to log in may wait
+        # here longer than uvicorn keeps an idle connection open (5 s): start on a new one.
+        connection.close()
         ready.wait(timeout=120)  # everybody logged in: start together
         pace = random.Random(offset)
         if think:
@@ -193,23 +196,29 @@ def _check(db_url: str, answered: list[tuple[int, str, float]]) -> tuple[int, in
     return len(rows), len(expected - stored), duplicated
 
 
+def durable_postgresql() -> Any:
+    """A private PostgreSQL server (``tests.pg.PgServer``) on disk, paying for durability."""
+    import tests.pg as pg
+
+    bindir = pg.find_bindir()
+    if bindir is None or pg.missing_reason():
+        raise SystemExit(f"PostgreSQL unavailable: {pg.missing_reason()}")
+    pg._scratch_parent = lambda: None  # on disk, like the SQLite file
+    server = pg.PgServer(bindir).start()
+    with server.connect() as conn:
+        for setting in ("fsync", "synchronous_commit", "full_page_writes"):
+            conn.execute(f"ALTER SYSTEM SET {setting} = on")
+        conn.execute("SELECT pg_reload_conf()")
+    return server
+
+
 def run(backend: str, args: argparse.Namespace, workdir: Path) -> dict[str, object]:
     """One load test on ``backend``; the measured numbers."""
     from sysreview.project.store import sqlite_url
 
     server = None
     if backend == "postgresql":
-        import tests.pg as pg
-
-        bindir = pg.find_bindir()
-        if bindir is None or pg.missing_reason():
-            raise SystemExit(f"PostgreSQL unavailable: {pg.missing_reason()}")
-        pg._scratch_parent = lambda: None  # on disk, like the SQLite file
-        server = pg.PgServer(bindir).start()
-        with server.connect() as conn:
-            for setting in ("fsync", "synchronous_commit", "full_page_writes"):
-                conn.execute(f"ALTER SYSTEM SET {setting} = on")
-            conn.execute("SELECT pg_reload_conf()")
+        server = durable_postgresql()
         db_url = server.create_database("bench")
     else:
         db_url = sqlite_url(workdir / "sqlite" / "review.db")
