@@ -189,11 +189,18 @@ def update_account(
         return _info(row)
 
 
-def end_sessions(store: Store, account_id: int) -> None:
-    """End every web session of an account (logging out: its session generation moves on)."""
-    bump = update(Account).where(Account.id == account_id)
+def end_sessions(store: Store, account_id: int, generation: int) -> bool:
+    """Log out: end every web session of an account, if ``generation`` is still current.
+
+    ``generation`` is the logging-out session's: a session ended already (a replayed
+    cookie) cannot end the sessions begun since. Returns whether sessions were ended.
+    """
+    bump = update(Account).where(
+        Account.id == account_id, Account.session_generation == generation
+    )
     with store.session() as session:
-        session.execute(bump.values(session_generation=Account.session_generation + 1))
+        done = session.execute(bump.values(session_generation=Account.session_generation + 1))
+        return bool(done.rowcount)
 
 
 _BY_ID = select(Account.name, Account.role, Account.active, Account.session_generation).where(

@@ -106,11 +106,11 @@ async def log_in(request: Request, name: str, password: str) -> AccountInfo | No
 
 def end_session(request: Request) -> None:
     """Log out: end every session of the account (other browsers too), forget this one."""
-    aid = request.session.get("aid")
-    if isinstance(aid, int):
+    aid, generation = request.session.get("aid"), request.session.get("gen")
+    if isinstance(aid, int) and isinstance(generation, int):
         ws = workspace(request)
         with ws.write_lock:
-            end_sessions(ws.store, aid)
+            end_sessions(ws.store, aid, generation)
     request.session.clear()
 
 

@@ -56,6 +56,19 @@ def test_a_copied_cookie_is_refused_after_logout(clients: Clients, app: FastAPI)
     assert posted.status_code == 401
 
 
+def test_a_replayed_cookie_cannot_log_out_the_sessions_begun_since(
+    clients: Clients, app: FastAPI
+) -> None:
+    client, token = clients("R1")
+    stale = client.cookies[SESSION_COOKIE]
+    client.post("/logout", data={"csrf_token": token}, follow_redirects=False)
+    login(client, "R1")  # a new session
+    with TestClient(app, base_url="https://testserver") as attacker:
+        attacker.cookies.set(SESSION_COOKIE, stale)
+        attacker.post("/logout", data={"csrf_token": token}, follow_redirects=False)
+    assert client.get("/api/me").status_code == 200
+
+
 def test_logout_in_one_browser_ends_the_other(clients: Clients) -> None:
     laptop, laptop_token = clients("R1")
     phone, _ = clients("R1")
