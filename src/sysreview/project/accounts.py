@@ -195,12 +195,12 @@ def end_sessions(store: Store, account_id: int, generation: int) -> bool:
     ``generation`` is the logging-out session's: a session ended already (a replayed
     cookie) cannot end the sessions begun since. Returns whether sessions were ended.
     """
-    bump = update(Account).where(
-        Account.id == account_id, Account.session_generation == generation
+    current = update(Account).where(Account.id == account_id)
+    bump = current.where(Account.session_generation == generation).values(
+        session_generation=Account.session_generation + 1
     )
     with store.session() as session:
-        done = session.execute(bump.values(session_generation=Account.session_generation + 1))
-        return bool(done.rowcount)
+        return session.execute(bump.returning(Account.id)).first() is not None
 
 
 _BY_ID = select(Account.name, Account.role, Account.active, Account.session_generation).where(
