@@ -298,9 +298,9 @@ class Store:
                 connection.invalidate(exc)
                 if attempt == 2:
                     raise
-                # The server restarted or dropped us: every pooled connection made before
-                # is as dead as this one, so start a new pool and try once more.
-                engine.dispose()
+                # The server restarted or dropped us: every idle pooled connection is as
+                # dead as this one, so close them all and try once more, anew.
+                engine.pool.dispose()
                 continue
             finally:
                 connection.close()
@@ -312,9 +312,9 @@ class Store:
 
         PostgreSQL: a pool of its own without ``pool_pre_ping``, whose extra round trip
         per checkout would double the cost of a one-row read; :meth:`read_row` instead
-        replaces the whole pool when it finds a connection dead (after a server restart,
-        all of them are) and retries once on a new connection. SQLite: the store's
-        engine.
+        closes every idle connection of the pool when it finds one dead (after a server
+        restart, all of them are) and retries once on a new connection. SQLite: the
+        store's engine.
         """
         if self.backend == "sqlite":
             return self.engine
