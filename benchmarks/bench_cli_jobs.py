@@ -32,7 +32,6 @@ import csv
 import http.client
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -98,25 +97,6 @@ def make_project(directory: Path, db: list[str], reviewers: int) -> list[str]:
     return names
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_for(port: int, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("the server process exited")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("the server did not start")
-
-
 def _reviewer(
     port: int, name: str, pause: float, stop: threading.Event, out: list[tuple[float, float, int]]
 ) -> None:
@@ -168,7 +148,7 @@ def _during(posted: list[tuple[float, float, int]], start: float, end: float) ->
 
 def run(backend: str, args: argparse.Namespace, workdir: Path) -> list[dict[str, Any]]:
     """Both jobs on ``backend`` while the reviewers post; one result per job."""
-    from bench_web import durable_postgresql
+    from bench_web import durable_postgresql, free_port, wait_for_port
 
     pg = durable_postgresql() if backend == "postgresql" else None
     try:
@@ -177,11 +157,11 @@ def run(backend: str, args: argparse.Namespace, workdir: Path) -> list[dict[str,
         names = make_project(directory, db, args.reviewers)
         extra = workdir / "digital_work_revisited.csv"
         _changed_copy(SHARED / "digital_work" / "records_pre_merged.csv", extra)
-        port = _free_port()
+        port = free_port()
         server = subprocess.Popen([SYSREVIEW, "serve", str(directory), "--port", str(port), *db])
         results = []
         try:
-            _wait_for(port, server)
+            wait_for_port(port, server)
             posted: list[tuple[float, float, int]] = []
             stop = threading.Event()
             threads = [

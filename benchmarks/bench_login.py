@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,14 +31,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 SYSREVIEW = str(Path(sys.executable).with_name("sysreview"))
 PASSWORD = "r1-long-password"
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _memory_mib(pid: int, field: str) -> int:
@@ -63,18 +57,12 @@ def _login(port: int, name: str, password: str) -> tuple[int, str | None]:
 
 def flood(directory: Path, logins: int) -> dict[str, Any]:
     """Serve ``directory``, send ``logins`` wrong logins at once, then a right one."""
-    port = _free_port()
+    from bench_web import free_port, wait_for_port
+
+    port = free_port()
     server = subprocess.Popen([SYSREVIEW, "serve", str(directory), "--port", str(port)])
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("the server did not start") from None
-                time.sleep(0.05)
+        wait_for_port(port, server)
         _login(port, "R1", PASSWORD)  # a first login: hasher and routes loaded
         before = _memory_mib(server.pid, "VmRSS")
         start = time.perf_counter()

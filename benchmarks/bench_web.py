@@ -52,7 +52,7 @@ sys.path.insert(0, str(ROOT))
 PASSWORD = "bench-password"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -100,7 +100,7 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _wait_for(port: int, process: subprocess.Popen[bytes], seconds: float = 60) -> None:
+def wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -225,7 +225,7 @@ def run(backend: str, args: argparse.Namespace, workdir: Path) -> dict[str, obje
     directory = workdir / backend
     try:
         names = make_project(directory, db_url, args.reviewers, args.records)
-        port = _free_port()
+        port = free_port()
         env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
         command = [
             sys.executable,
@@ -239,7 +239,7 @@ def run(backend: str, args: argparse.Namespace, workdir: Path) -> dict[str, obje
         ]
         process = subprocess.Popen(command, env=env)
         try:
-            _wait_for(port, process)
+            wait_for_port(port, process)
             share = args.decisions // len(names)
             counts = [
                 share + (1 if i < args.decisions % len(names) else 0) for i in range(len(names))

@@ -114,6 +114,12 @@ def end_session(request: Request) -> None:
     request.session.clear()
 
 
+def _is_form(request: Request) -> bool:
+    return request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    )
+
+
 async def check_csrf(request: Request) -> None:
     """Refuse a state-changing request without the session's CSRF token (403)."""
     if request.method in SAFE_METHODS:
@@ -122,9 +128,7 @@ async def check_csrf(request: Request) -> None:
         raise LoginRequired  # say "log in" before "CSRF token missing"
     expected = request.session.get("csrf")
     sent = request.headers.get(CSRF_HEADER)
-    if sent is None and request.headers.get("content-type", "").startswith(
-        ("application/x-www-form-urlencoded", "multipart/form-data")
-    ):
+    if sent is None and _is_form(request):
         value = (await request.form()).get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
     if not isinstance(expected, str) or not sent or not hmac.compare_digest(sent, expected):
@@ -212,9 +216,7 @@ async def bounded_ids(request: Request) -> None:
     if not other:
         return
     values = dict(request.query_params)
-    if request.headers.get("content-type", "").startswith(
-        ("application/x-www-form-urlencoded", "multipart/form-data")
-    ):
+    if _is_form(request):
         values.update((k, v) for k, v in (await request.form()).items() if isinstance(v, str))
     low, high = ID_RANGE
     for name in other:

@@ -40,12 +40,9 @@ def _memory_mib(pid: int, field: str) -> int:
 
 
 def _serve(project: Path, port: int) -> subprocess.Popen[str]:
-    code = (
-        "import sys; from sysreview.entry import main; "
-        "sys.argv = ['sysreview', *sys.argv[1:]]; main()"
-    )
+    command = Path(sys.executable).with_name("sysreview")
     server = subprocess.Popen(
-        [sys.executable, "-c", code, "serve", str(project), "--port", str(port)],
+        [str(command), "serve", str(project), "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

@@ -128,12 +128,9 @@ def test_a_changed_nothing_and_a_rehash_keep_the_sessions(
 
 
 def _sysreview(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    code = (
-        "import sys; from sysreview.entry import main; "
-        "sys.argv = ['sysreview', *sys.argv[1:]]; main()"
-    )
+    """The ``sysreview`` command, in a process of its own."""
     return subprocess.run(
-        [sys.executable, "-c", code, *args],
+        [str(Path(sys.executable).with_name("sysreview")), *args],
         input=stdin,
         capture_output=True,
         text=True,
