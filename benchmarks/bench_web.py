@@ -54,7 +54,7 @@ sys.path.insert(0, str(ROOT))
 PASSWORD = "bench-password"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -120,7 +120,7 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _wait_for(port: int, process: subprocess.Popen[bytes], seconds: float = 60) -> None:
+def wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -176,6 +176,9 @@ def _reviewer(
             raise RuntimeError(f"login of {name} failed: HTTP {answer.status}")
         cookie = answer.getheader("set-cookie", "").split(";", 1)[0]
         headers = {"X-CSRF-Token": login["csrf_token"], "Cookie": cookie}
+        # Logins take turns at hashing (two at a time), so the first to log in may wait
+        # here longer than uvicorn keeps an idle connection open (5 s): start on a new one.
+        connection.close()
         ready.wait(timeout=120)  # everybody logged in: start together
         pace = random.Random(offset)
         if think:
@@ -213,23 +216,29 @@ def _check(db_url: str, answered: list[tuple[int, str, float]]) -> tuple[int, in
     return len(rows), len(expected - stored), duplicated
 
 
+def durable_postgresql() -> Any:
+    """A private PostgreSQL server (``tests.pg.PgServer``) on disk, paying for durability."""
+    import tests.pg as pg
+
+    bindir = pg.find_bindir()
+    if bindir is None or pg.missing_reason():
+        raise SystemExit(f"PostgreSQL unavailable: {pg.missing_reason()}")
+    pg._scratch_parent = lambda: None  # on disk, like the SQLite file
+    server = pg.PgServer(bindir).start()
+    with server.connect() as conn:
+        for setting in ("fsync", "synchronous_commit", "full_page_writes"):
+            conn.execute(f"ALTER SYSTEM SET {setting} = on")
+        conn.execute("SELECT pg_reload_conf()")
+    return server
+
+
 def run(backend: str, args: argparse.Namespace, workdir: Path) -> dict[str, object]:
     """One load test on ``backend``; the measured numbers."""
     from sysreview.project.store import sqlite_url
 
     server = None
     if backend == "postgresql":
-        import tests.pg as pg
-
-        bindir = pg.find_bindir()
-        if bindir is None or pg.missing_reason():
-            raise SystemExit(f"PostgreSQL unavailable: {pg.missing_reason()}")
-        pg._scratch_parent = lambda: None  # on disk, like the SQLite file
-        server = pg.PgServer(bindir).start()
-        with server.connect() as conn:
-            for setting in ("fsync", "synchronous_commit", "full_page_writes"):
-                conn.execute(f"ALTER SYSTEM SET {setting} = on")
-            conn.execute("SELECT pg_reload_conf()")
+        server = durable_postgresql()
         db_url = server.create_database("bench")
     else:
         db_url = sqlite_url(workdir / "sqlite" / "review.db")
@@ -237,7 +246,7 @@ def run(backend: str, args: argparse.Namespace, workdir: Path) -> dict[str, obje
     try:
         records_of = make_project(directory, db_url, args.reviewers, args.records)
         names = list(records_of)
-        port = _free_port()
+        port = free_port()
         env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
         command = [
             sys.executable,
@@ -251,7 +260,7 @@ def run(backend: str, args: argparse.Namespace, workdir: Path) -> dict[str, obje
         ]
         process = subprocess.Popen(command, env=env)
         try:
-            _wait_for(port, process)
+            wait_for_port(port, process)
             share = args.decisions // len(names)
             counts = [
                 share + (1 if i < args.decisions % len(names) else 0) for i in range(len(names))

@@ -14,7 +14,8 @@
 4. hands out databases: ``create_database(name, template=...)``, ``drop_database(name)``
    and :meth:`url`, e.g.
    ``postgresql+psycopg://postgres@/name?host=/tmp/sysreview-pg-x/sock&port=54321``,
-5. and on :meth:`stop` shuts the server down immediately and deletes the directory.
+5. can :meth:`restart` (dropping every connection, keeping the data),
+6. and on :meth:`stop` shuts the server down immediately and deletes the directory.
 """
 
 from __future__ import annotations
@@ -134,6 +135,18 @@ class PgServer:
         )  # fmt: skip
         self.running = True
         return self
+
+    def restart(self, mode: str = "fast") -> None:
+        """Restart the server, keeping its data: every client connection is dropped.
+
+        ``mode`` is ``pg_ctl``'s shutdown mode: ``fast`` (what a service manager does:
+        sessions are terminated, then a clean shutdown) or ``immediate`` (a crash).
+        Returns once the server accepts connections again.
+        """
+        self._run(
+            "pg_ctl", "-D", str(self.datadir), "-l", str(self.logfile), "-m", mode, "-w",
+            "restart",
+        )  # fmt: skip
 
     def stop(self) -> None:
         """Stop the server (immediately) and delete its directory."""

@@ -82,7 +82,10 @@ def user_set(
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,
 ) -> None:
-    """Change an account's role or password, or stop it logging in."""
+    """Change an account's role or password, or stop it logging in.
+
+    Every change ends the account's web sessions at once (in every browser).
+    """
     from sysreview.project.accounts import change_user
 
     if role is None and active is None and not (password or password_stdin):
@@ -92,6 +95,20 @@ def user_set(
         account = change_user(project, name, role=role, password=secret, active=active, db_url=db)
     state = "active" if account.active else "inactive"
     print(f"account {account.name}: {account.role}, {state}")
+
+
+@user_app.command("logout")
+def user_logout(
+    name: Annotated[str, typer.Argument(help="Account name.")],
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """End every web session of an account now (e.g. a lost laptop); it may log in again."""
+    from sysreview.project.accounts import change_user
+
+    with reported():
+        account = change_user(project, name, end_sessions=True, db_url=db)
+    print(f"account {account.name}: every web session ended")
 
 
 @user_app.command("list")

@@ -5,6 +5,15 @@ the RFC 9106 second recommended parameter set) and never stored, logged or audit
 clear. :func:`authenticate` spends the same hashing work whether or not the name exists,
 so response times do not tell which names have accounts.
 
+Hashing runs under a small concurrency limit (:data:`HASHING_SLOTS`): each argon2id
+computation takes 64 MiB, so forty logins at once would take 2.5 GB; with the limit,
+the others wait their turn.
+
+Sessions are revocable: every account has a session generation, which a web login
+records in its cookie; :func:`end_sessions` (logging out) and a new password, role or
+active flag (:func:`update_account`) move it on, and the web app then refuses every
+cookie issued before.
+
 The functions taking a ``store`` are the building blocks (the web app keeps one store
 open); those taking a project directory open the project first, like
 :mod:`sysreview.project.services`.
@@ -17,12 +26,13 @@ Password Hashing and Proof-of-Work Applications. RFC 9106, 2021, section 4.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from sysreview.errors import InputError
@@ -34,6 +44,9 @@ MIN_PASSWORD_LENGTH = 8
 """Shortest password accepted (NIST SP 800-63B, section 5.1.1.2: at least 8 characters)."""
 MAX_PASSWORD_LENGTH = 1024
 """Longest password accepted: hashing a megabyte of input is a cheap denial of service."""
+HASHING_SLOTS = 2
+"""Password hashes computed at the same time in this process (64 MiB of memory each)."""
+_HASHING = threading.BoundedSemaphore(HASHING_SLOTS)
 
 
 @lru_cache(maxsize=1)
@@ -41,9 +54,23 @@ def _hasher() -> PasswordHasher:
     return PasswordHasher()
 
 
+def _hash(password: str) -> str:
+    with _HASHING:
+        return _hasher().hash(password)
+
+
 @lru_cache(maxsize=1)
 def _dummy_hash() -> str:
-    return _hasher().hash("not a password of anyone")
+    return _hash("not a password of anyone")
+
+
+def _verify(stored: str, password: str) -> bool:
+    """Whether ``password`` matches the hash ``stored`` (a waiting turn, then argon2)."""
+    with _HASHING:
+        try:
+            return bool(_hasher().verify(stored, password))
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
 
 
 @dataclass(frozen=True)
@@ -54,6 +81,8 @@ class AccountInfo:
     name: str
     role: str
     active: bool
+    generation: int = 0
+    """The account's session generation: a session issued under another one is void."""
 
     def allows(self, role: str) -> bool:
         """Whether this account's role is ``role`` or above (reviewer < adjudicator < admin).
@@ -69,7 +98,7 @@ class AccountInfo:
 
 
 def _info(row: Account) -> AccountInfo:
-    return AccountInfo(row.id, row.name, row.role, row.active)
+    return AccountInfo(row.id, row.name, row.role, row.active, row.session_generation)
 
 
 def _checked_role(role: str) -> str:
@@ -98,7 +127,7 @@ def _checked_name(name: str) -> str:
 
 def hash_password(password: str) -> str:
     """The argon2id hash (PHC string) of a password that meets the length rules."""
-    return _hasher().hash(_checked_password(password))
+    return _hash(_checked_password(password))
 
 
 def create_account(
@@ -131,9 +160,14 @@ def update_account(
     role: str | None = None,
     password: str | None = None,
     active: bool | None = None,
+    end_sessions: bool = False,
     who: str = "sysreview",
 ) -> AccountInfo:
-    """Change an account's role, password or active flag (each change audited, no secrets)."""
+    """Change an account's role, password or active flag (each change audited, no secrets).
+
+    Any of these changes, and ``end_sessions=True``, also ends every web session of the
+    account (its session generation moves on).
+    """
     hashed = None if password is None else hash_password(password)
     if role is not None:
         _checked_role(role)
@@ -147,18 +181,39 @@ def update_account(
             changed["password"] = "changed"
         if active is not None and active != row.active:
             row.active = changed["active"] = active
-        if changed:
+        if changed or end_sessions:
+            row.session_generation = Account.session_generation + 1
+            changed["sessions"] = "ended"
             store.audit(who, "change account", "account", row.id, changed)
+            session.flush()
         return _info(row)
 
 
-_BY_ID = select(Account.name, Account.role, Account.active).where(Account.id == bindparam("id"))
+def end_sessions(store: Store, account_id: int, generation: int) -> bool:
+    """Log out: end every web session of an account, if ``generation`` is still current.
+
+    ``generation`` is the logging-out session's: a session ended already (a replayed
+    cookie) cannot end the sessions begun since. Returns whether sessions were ended.
+    """
+    current = update(Account).where(Account.id == account_id)
+    bump = current.where(Account.session_generation == generation).values(
+        session_generation=Account.session_generation + 1
+    )
+    with store.session() as session:
+        return session.execute(bump.returning(Account.id)).first() is not None
+
+
+_BY_ID = select(Account.name, Account.role, Account.active, Account.session_generation).where(
+    Account.id == bindparam("id")
+)
 
 
 def get_account(store: Store, account_id: int) -> AccountInfo | None:
     """The account with this id, or ``None`` (one fast read: :meth:`Store.read_row`)."""
     row = store.read_row(_BY_ID, {"id": account_id})
-    return None if row is None else AccountInfo(account_id, row[0], row[1], bool(row[2]))
+    if row is None:
+        return None
+    return AccountInfo(account_id, row[0], row[1], bool(row[2]), int(row[3]))
 
 
 def list_accounts(store: Store) -> list[AccountInfo]:
@@ -170,21 +225,23 @@ def list_accounts(store: Store) -> list[AccountInfo]:
 def authenticate(store: Store, name: str, password: str) -> AccountInfo | None:
     """The active account when ``password`` is its password, else ``None``.
 
-    A hash made with older parameters is replaced by a new one on success.
+    A hash made with older parameters is replaced by a new one on success (the account's
+    sessions go on: the password is the same).
     """
     if not name or len(password) > MAX_PASSWORD_LENGTH:
         return None
     with store.session(readonly=True) as session:
         row = session.scalar(select(Account).where(Account.name == name))
         stored = None if row is None else row.password_hash
-    try:
-        _hasher().verify(stored or _dummy_hash(), password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return None
-    if row is None or not row.active:
+    if not _verify(stored or _dummy_hash(), password) or row is None or not row.active:
         return None
     if _hasher().check_needs_rehash(row.password_hash):
-        update_account(store, row.name, password=password, who=row.name)
+        rehashed = _hash(password)
+        with store.session() as session:
+            session.execute(
+                update(Account).where(Account.id == row.id).values(password_hash=rehashed)
+            )
+            store.audit(row.name, "rehash password", "account", row.id, {"password": "rehashed"})
     return _info(row)
 
 
@@ -203,11 +260,14 @@ def change_user(
     role: str | None = None,
     password: str | None = None,
     active: bool | None = None,
+    end_sessions: bool = False,
     db_url: str | None = None,
 ) -> AccountInfo:
     """Change a web account of the project in ``directory`` (see :func:`update_account`)."""
     with opened(directory, db_url) as (_, store):
-        return update_account(store, name, role=role, password=password, active=active)
+        return update_account(
+            store, name, role=role, password=password, active=active, end_sessions=end_sessions
+        )
 
 
 def list_users(directory: PathLike, db_url: str | None = None) -> list[AccountInfo]:
@@ -218,12 +278,14 @@ def list_users(directory: PathLike, db_url: str | None = None) -> list[AccountIn
 
 __all__ = [
     "ACCOUNT_ROLES",
+    "HASHING_SLOTS",
     "MIN_PASSWORD_LENGTH",
     "AccountInfo",
     "add_user",
     "authenticate",
     "change_user",
     "create_account",
+    "end_sessions",
     "get_account",
     "hash_password",
     "list_accounts",

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
 
 from sysreview.dedup import DedupResult, find_duplicates
 from sysreview.errors import InputError
@@ -89,29 +93,62 @@ def citation_of(record: Record) -> Citation:
     )
 
 
+LINK_CHUNK = 500
+"""Links inserted per statement."""
+
+
+def _insert_rule_links(session: Session, rows: list[dict[str, Any]]) -> list[str]:
+    """Insert rule-made links, skipping pairs a rule has linked already; inserted statuses.
+
+    The unique index on a pair's rule-made link (``uq_duplicate_link_rule_pair``) decides:
+    ``ON CONFLICT DO NOTHING`` skips a pair another run linked since we looked.
+    """
+    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
+    statement = insert(DuplicateLink).on_conflict_do_nothing().returning(DuplicateLink.status)
+    made: list[str] = []
+    for start in range(0, len(rows), LINK_CHUNK):
+        made += session.scalars(statement, rows[start : start + LINK_CHUNK]).all()
+    return made
+
+
 def deduplicate_store(
     store: Store, *, progress: Callable[[str, float], None] | None = None
 ) -> tuple[DedupRun, DedupResult]:
-    """Find duplicates among all the project's records and store the new links."""
-    with store.session() as session:
+    """Find duplicates among all the project's records and store the new links.
+
+    The records and the links so far are read in one read-only transaction, the
+    duplicates are found outside any transaction (seconds to minutes for a large
+    search), and the new links are written in one short transaction: a web server
+    writing screening decisions meanwhile is held up for that write only, never for
+    the search. Runs at the same time (two terminals, a living update) link each pair
+    once: the database keeps one rule-made link per pair.
+    """
+    with store.session(readonly=True) as session:
         records = list(session.scalars(select(Record).order_by(Record.id)))
-        result = find_duplicates([citation_of(r) for r in records], progress=progress)
-        linked = {(link.record_a_id, link.record_b_id) for link in current_duplicate_links(session)}
-        ids = [r.id for r in records]
-        counts = {"confirmed": 0, "proposed": 0, "already": 0}
-        for pair in (*result.links, *result.uncertain):
-            a, b = sorted((ids[pair.record_a], ids[pair.record_b]))
-            if (a, b) in linked or (b, a) in linked:
-                counts["already"] += 1
-                continue
-            status = "confirmed" if pair.decision == "duplicate" else "proposed"
-            session.add(
-                DuplicateLink(
-                    record_a_id=a, record_b_id=b, rule=pair.rule, score=pair.score, status=status
-                )
-            )
-            counts[status] += 1
-        session.flush()
+        pairs = select(DuplicateLink.record_a_id, DuplicateLink.record_b_id).distinct()
+        linked = {(a, b) for a, b in session.execute(pairs)}
+    result = find_duplicates([citation_of(r) for r in records], progress=progress)
+    ids = [r.id for r in records]
+    rows: list[dict[str, Any]] = []
+    already = 0
+    for pair in (*result.links, *result.uncertain):
+        a, b = sorted((ids[pair.record_a], ids[pair.record_b]))
+        if (a, b) in linked:
+            already += 1
+            continue
+        linked.add((a, b))
+        status = "confirmed" if pair.decision == "duplicate" else "proposed"
+        rows.append(
+            {"record_a_id": a, "record_b_id": b, "rule": pair.rule, "score": pair.score,
+             "status": status}
+        )  # fmt: skip
+    with store.session() as session:
+        made = _insert_rule_links(session, rows)
+        counts = {
+            "confirmed": made.count("confirmed"),
+            "proposed": made.count("proposed"),
+            "already": already + len(rows) - len(made),
+        }
         store.audit("sysreview", "dedup", "duplicate_link", None, dict(counts))
     run = DedupRun(
         len(records),

@@ -6,22 +6,27 @@ nothing. A file whose checksum is already in the project is refused.
 
 Files are streamed, so a 200 MB export is never in memory at once: a first pass reads
 every file to the end (the *read* step of its format: every error, and the record count
-the import batch is created with, since batches are append-only), a second pass reads
-each file again, cleaning its records and inserting them in chunks of
-:data:`INSERT_CHUNK` rows (one multi-row ``INSERT``, not one ORM object per record).
-A malformed record anywhere is found by the first pass, before anything is written; any
-failure during the second rolls back the file's whole transaction.
+the import batch is created with, since batches are append-only); a second pass reads
+each file again and cleans its records into rows, staged in a temporary file; only then
+does the file's transaction begin, inserting the staged rows in chunks of
+:data:`INSERT_CHUNK` (one multi-row ``INSERT``, not one ORM object per record). A
+malformed record anywhere is found by the first pass, before anything is written; any
+failure while storing rolls back the file's whole transaction. The transaction, which
+on SQLite holds the database's one write lock, lasts as long as the inserts only: the
+reading and cleaning are done before, so a web server's decisions wait no longer.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import Connection, insert, select
 
@@ -88,18 +93,30 @@ def record_row(citation: Citation) -> dict[str, Any]:
     }
 
 
+def _stage(citations: Iterable[Citation], staged: IO[str]) -> int:
+    """Write each citation's row to ``staged`` (one JSON line each); how many."""
+    count = 0
+    for citation in citations:
+        staged.write(json.dumps(record_row(citation), ensure_ascii=False))
+        staged.write("\n")
+        count += 1
+    staged.flush()
+    staged.seek(0)
+    return count
+
+
 def _store_records(
     conn: Connection,
     batch_id: int,
-    citations: Iterable[Citation],
+    staged: IO[str],
     report: Callable[[int], None] | None,
 ) -> int:
-    """Insert the citations as records of ``batch_id``, in chunks; how many were stored."""
+    """Insert the staged rows as records of ``batch_id``, in chunks; how many were stored."""
     statement = insert(Record)
     rows: list[dict[str, Any]] = []
     stored = 0
-    for citation in citations:
-        row = record_row(citation)
+    for line in staged:
+        row = json.loads(line)
         row["batch_id"] = batch_id
         rows.append(row)
         if len(rows) == INSERT_CHUNK:
@@ -200,33 +217,62 @@ def import_into(
             if progress is not None:
                 progress("storing", name, stored, item.records)
 
-        with store.session() as session:
-            batch = ImportBatch(
-                source_database=source.strip(),
-                source_kind=source_kind,
-                interface=interface,
-                search_date=search_date,
-                query_text=query_text,
-                file_name=item.path.name,
-                file_sha256=item.sha256,
-                record_count=item.records,
-            )
-            session.add(batch)
-            session.flush()
-            citations = item.export.citations(warnings)
-            stored = _store_records(session.connection(), batch.id, citations, report)
-            if stored != item.records:
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as staged:
+            staged_count = _stage(item.export.citations(warnings), staged)
+            if staged_count != item.records:
                 raise InputError(
                     f"the file changed while it was being imported ({item.records} records "
-                    f"when checked, {stored} when stored); nothing of it was kept",
+                    f"when checked, {staged_count} when read again); nothing of it was kept",
                     source=name,
                 )
-            store.audit(
-                who,
-                "import",
-                "import_batch",
-                batch.id,
-                {"file": item.path.name, "format": item.export.format, "records": stored},
-            )
-        imported.append(ImportedFile(name, batch.id, item.export.format, stored, tuple(warnings)))
+            batch_id = _store_file(store, item, staged, report, who=who, source=source,
+                                   source_kind=source_kind, interface=interface,
+                                   search_date=search_date, query_text=query_text)  # fmt: skip
+        imported.append(ImportedFile(name, batch_id, item.export.format, item.records,
+                                     tuple(warnings)))  # fmt: skip
     return imported
+
+
+def _store_file(
+    store: Store,
+    item: _Checked,
+    staged: IO[str],
+    report: Callable[[int], None],
+    *,
+    who: str,
+    source: str,
+    source_kind: str,
+    interface: str | None,
+    search_date: date | None,
+    query_text: str | None,
+) -> int:
+    """One file's transaction: its import batch and its staged records; the batch id."""
+    name = str(item.path)
+    with store.session() as session:
+        batch = ImportBatch(
+            source_database=source.strip(),
+            source_kind=source_kind,
+            interface=interface,
+            search_date=search_date,
+            query_text=query_text,
+            file_name=item.path.name,
+            file_sha256=item.sha256,
+            record_count=item.records,
+        )
+        session.add(batch)
+        session.flush()
+        stored = _store_records(session.connection(), batch.id, staged, report)
+        if stored != item.records:
+            raise InputError(
+                f"{item.records} records were checked but {stored} stored; nothing of "
+                "the file was kept",
+                source=name,
+            )
+        store.audit(
+            who,
+            "import",
+            "import_batch",
+            batch.id,
+            {"file": item.path.name, "format": item.export.format, "records": stored},
+        )
+        return batch.id

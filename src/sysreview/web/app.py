@@ -6,6 +6,10 @@ Areas are the modules named in :data:`ROUTERS` (each has a ``router``); a new ar
 from ``/static``, swaps in the next record. ``/api/`` is the same use cases as JSON,
 described by the OpenAPI schema at ``/api/openapi.json`` (login required, like every
 route but the login page and the static files).
+
+Every answer carries the security headers, an internal error's (500) too; every
+integer a route takes is bounded to the database's ids (:func:`~sysreview.web.security.
+bounded_ids`).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -32,8 +36,15 @@ import sysreview
 from sysreview.errors import SysreviewError
 from sysreview.project.services import PathLike
 from sysreview.web.highlight import highlight
-from sysreview.web.security import LoginRequired, SecurityHeaders, csrf_token
+from sysreview.web.security import (
+    SECURITY_HEADERS,
+    LoginRequired,
+    SecurityHeaders,
+    bounded_ids,
+    csrf_token,
+)
 from sysreview.web.settings import WebSettings
+from sysreview.web.throttle import LoginRefused, LoginThrottle
 from sysreview.web.workspace import STAGE_LABELS, Workspace
 
 ROUTERS = (
@@ -118,6 +129,37 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return render(request, "error.html", exc.status_code, message=str(exc.detail))
 
 
+async def _login_refused(request: Request, exc: Exception) -> Response:
+    """A login refused by the throttle (429) or while too busy (503), with ``Retry-After``.
+
+    The login page catches its own, to show the form again.
+    """
+    assert isinstance(exc, LoginRefused)
+    headers = {"Retry-After": str(exc.retry_after)}
+    return JSONResponse({"detail": exc.message}, exc.status, headers=headers)
+
+
+_SERVER_ERROR_PAGE = (
+    "<!doctype html><html lang=en><meta charset=utf-8><title>Server error</title>"
+    "<h1>Something went wrong on the server</h1>"
+    "<p>Go back and try again. If it happens again, tell the person who runs this server "
+    "(the server's log holds the details).</p></html>"
+)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    """An internal error's answer (500), with the security headers.
+
+    Starlette answers an unhandled error from outside every middleware, so
+    :class:`SecurityHeaders` never sees this answer: the headers are set here. The page
+    is plain HTML, not a template, so that it cannot fail in turn.
+    """
+    headers = {name.decode(): value.decode() for name, value in SECURITY_HEADERS}
+    if _is_api(request):
+        return JSONResponse({"detail": "internal server error"}, 500, headers=headers)
+    return Response(_SERVER_ERROR_PAGE, 500, headers=headers, media_type="text/html")
+
+
 def create_app(
     project_dir: PathLike, db_url: str | None = None, *, settings: WebSettings | None = None
 ) -> FastAPI:
@@ -159,9 +201,11 @@ def create_app(
         redoc_url=None,
         openapi_url=None,  # served by the api router, behind the login
         lifespan=lifespan,
+        dependencies=[Depends(bounded_ids)],
     )
     app.state.workspace = ws
     app.state.settings = settings
+    app.state.login_throttle = LoginThrottle()
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,
@@ -175,6 +219,8 @@ def create_app(
     app.add_exception_handler(SysreviewError, _bad_input)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _malformed)
+    app.add_exception_handler(LoginRefused, _login_refused)
+    app.add_exception_handler(Exception, _server_error)
     app.mount("/static", StaticFiles(directory=_package_dir("static")), name="static")
     for name in ROUTERS:
         module = importlib.import_module(f"sysreview.web.routers.{name}")

@@ -43,10 +43,14 @@ def add_source(session: Session, kind: str, name: str, n: int) -> list[int]:
     return [r.id for r in batch.records]
 
 
-def link(session: Session, a: int, b: int, status: str) -> None:
+def link(session: Session, a: int, b: int, status: str, reviewer: int | None = None) -> None:
+    """A link event; a rule links a pair once, later events are a reviewer's."""
     session.add(
-        DuplicateLink(record_a_id=min(a, b), record_b_id=max(a, b), rule="doi", status=status)
-    )
+        DuplicateLink(
+            record_a_id=min(a, b), record_b_id=max(a, b), rule="doi", status=status,
+            reviewer_id=reviewer,
+        )
+    )  # fmt: skip
     session.flush()
 
 
@@ -59,10 +63,10 @@ def build(store: Store) -> None:
         people = dict(zip((1, 2, 3, 9), add_reviewers(s, "A", "B", "C", "ARB"), strict=True))
         for a, b in inputs.duplicate_pairs:
             link(s, ids[a], ids[b], "proposed")
-            link(s, ids[a], ids[b], "confirmed")
+            link(s, ids[a], ids[b], "confirmed", people[1].id)
         link(s, ids[4], ids[5], "proposed")  # never confirmed: not a duplicate
         link(s, ids[5], ids[6], "confirmed")
-        link(s, ids[5], ids[6], "rejected")  # the latest status wins
+        link(s, ids[5], ids[6], "rejected", people[1].id)  # the latest status wins
         # a changed mind: reviewer 1 first excluded record 1, then included it
         s.add(
             DecisionEvent(

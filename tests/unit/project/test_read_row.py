@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from sqlalchemy import bindparam, select, text
 
-from sysreview.project.accounts import create_account, get_account, update_account
+from sysreview.project.accounts import AccountInfo, create_account, get_account, update_account
 from sysreview.project.store import Record, Store, open_store
 from tests.unit.project.factories import add_batch
 
@@ -56,3 +59,26 @@ def test_after_the_server_dropped_its_connections_the_next_read_reconnects(
             ).scalar_one()
         assert killed >= 1
         assert get_account(store, account.id) == account
+
+
+def test_after_the_server_dropped_a_full_pool_the_next_read_reconnects(pg_url: str) -> None:
+    """A restart kills every pooled connection, not one: the next read must still work."""
+    with open_store(pg_url) as store:
+        account = create_account(store, "R1", role="reviewer", password="a-long-password")
+        with ThreadPoolExecutor(8) as pool:  # eight connections in the read pool
+            barrier = threading.Barrier(8)
+
+            def read(_: int) -> AccountInfo | None:
+                barrier.wait(timeout=30)
+                return get_account(store, account.id)
+
+            assert list(pool.map(read, range(8))) == [account] * 8
+        with store.session() as session:
+            killed = session.execute(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            ).scalar_one()
+        assert killed >= 8
+        assert [get_account(store, account.id) for _ in range(3)] == [account] * 3

@@ -9,16 +9,21 @@ Run as ``python -m tests.unit.project.workers COMMAND URL ...`` from the project
     transaction each, notes ``"REVIEWER:i"``; print ``done START END`` (epoch seconds).
 ``open URL GO_FILE``
     Wait for ``GO_FILE``, open (and so upgrade) the store, print its revision.
+``dedup URL GO_FILE``
+    De-duplicate the store; once the search has begun (the records and the links so far
+    read), print ``ready`` and wait for ``GO_FILE``; print the run's counts as JSON.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sys
 import time
 from pathlib import Path
 
+from sysreview.project.deduplicating import deduplicate_store
 from sysreview.project.store import DecisionEvent, open_store
 
 
@@ -66,6 +71,21 @@ def open_when_told(url: str, go_file: str) -> None:
         print(store.current_revision(), flush=True)
 
 
+def dedup_when_told(url: str, go_file: str) -> None:
+    """De-duplicate, pausing at the start of the search until ``go_file`` exists."""
+    waited = []
+
+    def pause(stage: str, fraction: float) -> None:
+        if not waited:
+            waited.append(stage)
+            print("ready", flush=True)
+            _wait_for(go_file)
+
+    with open_store(url) as store:
+        run, _ = deduplicate_store(store, progress=pause)
+    print(json.dumps(vars(run)), flush=True)
+
+
 def main(argv: list[str]) -> None:
     command, url, *rest = argv
     if command == "die-after-commit":
@@ -74,6 +94,8 @@ def main(argv: list[str]) -> None:
         insert_many(url, int(rest[0]), int(rest[1]), int(rest[2]), rest[3])
     elif command == "open":
         open_when_told(url, rest[0])
+    elif command == "dedup":
+        dedup_when_told(url, rest[0])
     else:
         raise SystemExit(f"unknown command {command!r}")
 

@@ -79,9 +79,10 @@ def test_role_password_and_active_changes(store: Store) -> None:
     with store.session(readonly=True) as session:
         whats = [(a.what, a.payload) for a in session.scalars(select(AuditEntry))]
     assert whats[1:] == [
-        ("change account", {"role": "adjudicator", "password": "changed"}),
-        ("change account", {"active": False}),
+        ("change account", {"role": "adjudicator", "password": "changed", "sessions": "ended"}),
+        ("change account", {"active": False, "sessions": "ended"}),
     ]
+    assert changed.generation == 1 and update_account(store, "R3").generation == 2
     with pytest.raises(InputError, match="no account 'R9'"):
         update_account(store, "R9", active=True)
 

@@ -15,6 +15,10 @@ command line. The account's ``role`` decides which pages the person may open:
 Only an argon2 hash of the password is stored (:mod:`sysreview.project.accounts`).
 The table is not an event log: a new password or a deactivation updates the row, and
 each change is written to the audit log.
+
+``session_generation`` makes logins revocable: a session cookie records the generation
+it was issued under, and the web app refuses it once the account's generation has
+moved on (logout, new password, new role, deactivation).
 """
 
 from __future__ import annotations
@@ -41,4 +45,5 @@ class Account(Base):
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(default=True)
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -19,7 +19,9 @@ Write transactions start with ``BEGIN IMMEDIATE``: the write lock is taken (or w
 at the start, so two writers never deadlock upgrading read locks, which SQLite would
 report as ``database is locked`` without waiting. PostgreSQL needs none of this; its
 engines keep a pool of :data:`POSTGRESQL_POOL` connections, checked with a ping when taken
-from the pool (:meth:`Store.read_row` has a pool of its own that reconnects instead).
+from the pool, so that after a server restart the first request finds the dead
+connections and the pool is renewed instead of the request failing
+(:meth:`Store.read_row` has a pool of its own that reconnects instead).
 """
 
 from __future__ import annotations
@@ -291,12 +293,15 @@ class Store:
                 finally:
                     cursor.close()
             except engine.dialect.loaded_dbapi.Error as exc:
-                lost = engine.dialect.is_disconnect(exc, connection.dbapi_connection, None)
-                if lost:
-                    connection.invalidate(exc)
-                    if attempt == 1:
-                        continue  # the server restarted or dropped us: once more, anew
-                raise
+                if not engine.dialect.is_disconnect(exc, connection.dbapi_connection, None):
+                    raise
+                connection.invalidate(exc)
+                if attempt == 2:
+                    raise
+                # The server restarted or dropped us: every idle pooled connection is as
+                # dead as this one, so close them all and try once more, anew.
+                engine.pool.dispose()
+                continue
             finally:
                 connection.close()
             return None if row is None else tuple(row)
@@ -307,7 +312,9 @@ class Store:
 
         PostgreSQL: a pool of its own without ``pool_pre_ping``, whose extra round trip
         per checkout would double the cost of a one-row read; :meth:`read_row` instead
-        retries once on a connection found dead. SQLite: the store's engine.
+        closes every idle connection of the pool when it finds one dead (after a server
+        restart, all of them are) and retries once on a new connection. SQLite: the
+        store's engine.
         """
         if self.backend == "sqlite":
             return self.engine

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -128,7 +129,10 @@ class DuplicateLink(Base):
 
     Records are linked, never deleted. The pair is stored in order (``record_a_id <
     record_b_id``); the latest event per pair is its current status. ``reviewer_id`` is
-    empty for links proposed by a rule.
+    empty for links made by a de-duplication rule, and a rule links a pair once: the
+    unique index ``uq_duplicate_link_rule_pair`` holds at most one event without a
+    reviewer per pair, so concurrent de-duplication runs cannot link a pair twice.
+    Reviewers' events are not limited.
     """
 
     __tablename__ = "duplicate_link"
@@ -137,6 +141,14 @@ class DuplicateLink(Base):
         CheckConstraint(sql_in("status", LINK_STATUSES), name="status"),
         Index(None, "record_a_id", "record_b_id"),
         Index(None, "record_b_id"),
+        Index(
+            "uq_duplicate_link_rule_pair",
+            "record_a_id",
+            "record_b_id",
+            unique=True,
+            sqlite_where=text("reviewer_id IS NULL"),
+            postgresql_where=text("reviewer_id IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -20,17 +20,18 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from sysreview.project.accounts import AccountInfo, authenticate
+from sysreview.project.accounts import AccountInfo
 from sysreview.project.screening import RecordCard, UnknownRecord
 from sysreview.web import workspace as uc
 from sysreview.web.routers.dashboard import progress_report
 from sysreview.web.security import (
+    LOGIN_BODY_BYTES,
     check_csrf,
     csrf_token,
     current_account,
     end_session,
+    log_in,
     require,
-    start_session,
     workspace,
 )
 
@@ -165,13 +166,21 @@ class LinkOut(Model):
     new_study: bool
 
 
-@router.post("/login", response_model=Me, responses={401: {"description": "Wrong login"}})
-def api_login(request: Request, body: Login) -> Any:
+@router.post(
+    "/login",
+    response_model=Me,
+    responses={
+        401: {"description": "Wrong login"},
+        429: {"description": "Too many attempts: wait Retry-After seconds"},
+        503: {"description": "Busy checking other logins: wait Retry-After seconds"},
+    },
+    max_body_size=LOGIN_BODY_BYTES,
+)
+async def api_login(request: Request, body: Login) -> Any:
     """Log in; the answer sets the session cookie and gives the CSRF token for writes."""
-    account = authenticate(workspace(request).store, body.name, body.password)
+    account = await log_in(request, body.name, body.password)
     if account is None:
         return JSONResponse({"detail": "wrong name or password"}, status_code=401)
-    start_session(request, account)
     return Me(name=account.name, role=account.role, csrf_token=csrf_token(request))
 
 

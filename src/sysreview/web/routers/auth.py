@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from sysreview.project.accounts import authenticate
 from sysreview.web.app import render
-from sysreview.web.security import check_csrf, end_session, start_session, workspace
+from sysreview.web.security import LOGIN_BODY_BYTES, check_csrf, end_session, log_in
+from sysreview.web.throttle import LoginRefused
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -26,19 +26,25 @@ def login_page(request: Request, next: str | None = None) -> Response:
     return render(request, "login.html", next=_safe_next(next), error=None)
 
 
-@router.post("/login", dependencies=[Depends(check_csrf)])
-def login(
+@router.post("/login", dependencies=[Depends(check_csrf)], max_body_size=LOGIN_BODY_BYTES)
+async def login(
     request: Request,
     name: Annotated[str, Form(max_length=200)],
     password: Annotated[str, Form(max_length=1024)],
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    account = authenticate(workspace(request).store, name.strip(), password)
+    try:
+        account = await log_in(request, name.strip(), password)
+    except LoginRefused as refused:
+        page = render(
+            request, "login.html", refused.status, next=_safe_next(next), error=refused.message
+        )
+        page.headers["Retry-After"] = str(refused.retry_after)
+        return page
     if account is None:
         return render(
             request, "login.html", 401, next=_safe_next(next), error="Wrong name or password."
         )
-    start_session(request, account)
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
