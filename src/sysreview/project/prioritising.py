@@ -172,19 +172,37 @@ def history_of(stage: StageState) -> ScreeningHistory:
     A unit's label is its settled decision (include or maybe = 1, exclude = 0); a unit
     awaiting a decision or in conflict has none, so a reviewer's queue never learns
     from another reviewer's decision on a unit that is not settled (blinding,
-    :mod:`sysreview.project.screening_views`).
+    :mod:`sysreview.project.screening_views`). Built from the state's units per status,
+    so its cost follows the settled units, not all of them.
     """
     units = stage.units
-    labels = tuple(
-        int(status.decision != "exclude") if status.settled else None
-        for status in (stage.status[u] for u in units)
-    )
-    latest = {
-        k: max(e.order for e in stage.events[u])
-        for k, u in enumerate(units)
-        if labels[k] is not None and stage.events.get(u)
-    }
-    return ScreeningHistory(units, labels, tuple(sorted(latest, key=latest.__getitem__)))
+    where = _index(units)
+    labels: list[int | None] = [None] * len(units)
+    latest: dict[int, int] = {}
+    for (state, decision), members in stage.by_state.items():
+        if not state.settled:
+            continue
+        label = int(decision != "exclude")
+        for unit in members:
+            k = where[unit]
+            labels[k] = label
+            found = stage.events.get(unit)
+            if found:
+                latest[k] = max(e.order for e in found)
+    return ScreeningHistory(units, tuple(labels), tuple(sorted(latest, key=latest.__getitem__)))
+
+
+_INDEX: list[tuple[tuple[int, ...], dict[int, int]]] = []
+
+
+def _index(units: tuple[int, ...]) -> dict[int, int]:
+    """``{unit: position}`` of a stage's units (kept for the same tuple of units)."""
+    for known, where in _INDEX:
+        if known is units:
+            return where
+    where = {unit: k for k, unit in enumerate(units)}
+    _INDEX[:] = [(units, where)]
+    return where
 
 
 def screening_history(store: Store, protocol: Protocol, stage: str = "ta") -> ScreeningHistory:

@@ -89,13 +89,13 @@ class StageState:
         return {reviewer: tuple(units) for reviewer, units in found.items()}
 
     @cached_property
-    def by_state(self) -> Mapping[tuple[State, str | None], tuple[int, ...]]:
-        """Units per ``(state, settled decision)``, in record order."""
-        found: dict[tuple[State, str | None], list[int]] = {}
+    def by_state(self) -> Mapping[tuple[State, str | None], frozenset[int]]:
+        """Units per ``(state, settled decision)``."""
+        found: dict[tuple[State, str | None], set[int]] = {}
         for unit in self.units:
             status = self.status[unit]
-            found.setdefault((status.state, status.decision), []).append(unit)
-        return {key: tuple(units) for key, units in found.items()}
+            found.setdefault((status.state, status.decision), set()).add(unit)
+        return {key: frozenset(units) for key, units in found.items()}
 
     def assigned_to(self, reviewer: Hashable) -> list[int]:
         """The units ``reviewer`` is assigned to, in record order."""
@@ -215,7 +215,26 @@ def _stage(
     same = previous is not None and assignments is previous.assignments
     if same and previous is not None and "by_reviewer" in previous.__dict__:
         state.__dict__["by_reviewer"] = previous.by_reviewer  # same assignments, same index
+    if previous is not None and changed is not units and "by_state" in previous.__dict__:
+        state.__dict__["by_state"] = _moved(previous, status, changed)
     return state
+
+
+def _moved(
+    previous: StageState, status: Mapping[int, UnitStatus], changed: Iterable[int]
+) -> dict[tuple[State, str | None], frozenset[int]]:
+    """``previous``'s units per state, with the ``changed`` units moved to their new one."""
+    found = dict(previous.by_state)
+    for unit in changed:
+        old, new = previous.status.get(unit), status[unit]
+        old_key = None if old is None else (old.state, old.decision)
+        new_key = (new.state, new.decision)
+        if old_key == new_key:
+            continue
+        if old_key is not None:
+            found[old_key] = found[old_key] - {unit}
+        found[new_key] = found.get(new_key, frozenset()) | {unit}
+    return {key: units for key, units in found.items() if units}
 
 
 @lru_cache(maxsize=256)

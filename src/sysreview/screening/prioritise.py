@@ -40,6 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -338,6 +339,12 @@ class Prioritiser:
         log_p = clf.predict_log_proba(x_all)
         return np.asarray(log_p[:, 1] - log_p[:, 0], dtype=float)
 
+    @cached_property
+    def _feature_names(self) -> np.ndarray:
+        """The vocabulary in column order (made once: a large vocabulary takes a while)."""
+        names: np.ndarray = self.vectoriser.get_feature_names_out()
+        return names
+
     def top_terms(self, index: int, k: int = 8) -> tuple[tuple[str, float], ...]:
         """Why record ``index`` ranks where it does: its terms that raise its score most.
 
@@ -354,12 +361,13 @@ class Prioritiser:
         >>> [term for term, _ in p.top_terms(2)]
         ['statin']
         """
-        if self._coef is None:
+        coef = self._coef  # read once: a refit (another thread) may replace it meanwhile
+        if coef is None:
             return ()
         row = self.matrix.getrow(index)
-        contrib = row.data * self._coef[row.indices]
+        contrib = row.data * coef[row.indices]
         keep = np.argsort(-contrib, kind="stable")[:k]
-        names = self.vectoriser.get_feature_names_out()
+        names = self._feature_names
         return tuple(
             (str(names[row.indices[j]]), float(contrib[j])) for j in keep if contrib[j] > 0
         )

@@ -25,6 +25,7 @@ from sysreview.prisma import PrismaCounts
 from sysreview.project import screening
 from sysreview.project.accounts import AccountInfo
 from sysreview.project.prisma_data import prisma_counts
+from sysreview.project.screening_queue import warm_ranking
 from sysreview.project.screening_state import screening_state, store_assignments
 from sysreview.project.screening_views import check_stage
 from sysreview.project.services import PathLike, Project, load_project
@@ -80,6 +81,7 @@ class Workspace:
             store.close()
             raise
         lock = threading.Lock() if store.backend == "sqlite" else nullcontext()
+        warm_ranking(store, project.protocol)  # in the background: the first page is quick
         return cls(project, store, protocol_terms(project.protocol, highlight), ids, lock)
 
     @property
@@ -111,11 +113,8 @@ class ScreenView:
     """Terms that rank the shown record high."""
     behind: int = 0
     """Settled decisions the order has not learnt from yet (refreshed in the background)."""
-
-    @property
-    def pending(self) -> int:
-        """Assigned records the reviewer has not decided yet."""
-        return len(self.queue)
+    pending: int = 0
+    """Assigned records the reviewer has not decided yet (``queue`` holds the first)."""
 
     @property
     def done(self) -> int:
@@ -123,18 +122,21 @@ class ScreenView:
         return self.assigned - self.pending
 
 
-def screen_view(ws: Workspace, stage: str, reviewer: str) -> ScreenView:
-    """The reviewer's next record at ``stage`` (active-learning order at title/abstract)."""
+def screen_view(ws: Workspace, stage: str, reviewer: str, limit: int = 1) -> ScreenView:
+    """The reviewer's next record at ``stage`` (active-learning order at title/abstract);
+    ``limit`` records of the queue are ordered (the page shows one)."""
     protocol = ws.project.protocol
     stage = check_stage(stage)
-    assigned = screening.assigned_records(ws.store, protocol, stage=stage, reviewer=reviewer)
-    queue = screening.prioritised_queue(ws.store, protocol, stage=stage, reviewer=reviewer)
+    here = screening_state(ws.store, protocol).stage(stage)
+    assigned = len(here.by_reviewer.get(reviewer, ()))
+    queue = screening.prioritised_queue(
+        ws.store, protocol, stage=stage, reviewer=reviewer, limit=limit
+    )
     card = screening.record_card(ws.store, queue.records[0]) if queue.records else None
-    decided = len(assigned) > len(queue.records)
     estimate = None if queue.stopping is None else queue.stopping.estimate
     return ScreenView(
-        stage, card, len(assigned), queue.records, queue.prioritised, queue.advice, decided,
-        estimate, queue.why, queue.behind,
+        stage, card, assigned, queue.records, queue.prioritised, queue.advice,
+        assigned > queue.pending, estimate, queue.why, queue.behind, queue.pending,
     )  # fmt: skip
 
 

@@ -205,7 +205,7 @@ def queue(
 ) -> Queue:
     """Your pending records at ``stage``, in screening (active-learning) order."""
     ws = workspace(request)
-    view = uc.screen_view(ws, stage, account.name)
+    view = uc.screen_view(ws, stage, account.name, limit)
     cards = uc.queue_cards(ws, view, limit)
     return Queue(
         stage=stage,
