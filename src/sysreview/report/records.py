@@ -152,7 +152,7 @@ class ResultRecord:
     ci_low: float | None = None
     ci_high: float | None = None
     p: float | None = None
-    z: float | None = None
+    statistic: float | None = None
     i2: float | None = None
     q: float | None = None
     df: int | None = None
@@ -188,7 +188,7 @@ class ResultRecord:
                 raise ReportInputError(f"results record {rid!r}: '{key}' is missing")
         if record["kind"] not in KINDS:
             raise r.fail("kind", f"is not one of {', '.join(KINDS)}")
-        numbers = ("participants", "estimate", "ci_low", "ci_high", "p", "z", "i2", "q",
+        numbers = ("participants", "estimate", "ci_low", "ci_high", "p", "statistic", "i2", "q",
                    "tau2", "pi_low", "pi_high")  # fmt: skip
         texts = ("name", "label", "measure", "model", "evidence", "magnitude", "reason",
                  "small_study_reason")  # fmt: skip

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from sysreview.extraction.comparisons import Comparison, Exclusion
 from sysreview.meta.bias import SmallStudyTest
+from sysreview.meta.export import heterogeneity_ci
 from sysreview.meta.result import MetaAnalysis
 from sysreview.synthesis import wording
 from sysreview.vocab import Measure
@@ -300,17 +301,28 @@ class AnalysisResult:
 
 def _pooled(m: MetaAnalysis | None) -> dict[str, Any]:
     if m is None:
-        keys = ("estimate", "se", "ci_low", "ci_high", "z", "p", "tau2", "i2", "q", "df")
-        return {k: None for k in (*keys, "p_q", "pi_low", "pi_high")}
+        keys = ("estimate", "se", "ci_low", "ci_high", "statistic", "statistic_name", "p")
+        more = ("tau2", "tau2_ci_low", "tau2_ci_high", "i2", "i2_ci_low", "i2_ci_high", "h2",
+                "h2_ci_low", "h2_ci_high", "heterogeneity_ci", "q", "df")  # fmt: skip
+        return {k: None for k in (*keys, *more, "p_q", "pi_low", "pi_high")}
     return {
         "estimate": _num(m.display(m.estimate)),
         "se": _num(m.se),
         "ci_low": _num(m.display(m.ci_low)),
         "ci_high": _num(m.display(m.ci_high)),
-        "z": _num(m.statistic),
+        "statistic": _num(m.statistic),
+        "statistic_name": m.statistic_name,
         "p": _num(m.p),
         "tau2": _num(m.tau2),
+        "tau2_ci_low": _num(m.tau2_ci[0]),
+        "tau2_ci_high": _num(m.tau2_ci[1]),
         "i2": _num(m.i2),
+        "i2_ci_low": _num(m.i2_ci[0]),
+        "i2_ci_high": _num(m.i2_ci[1]),
+        "h2": _num(m.h2),
+        "h2_ci_low": _num(m.h2_ci[0]),
+        "h2_ci_high": _num(m.h2_ci[1]),
+        "heterogeneity_ci": heterogeneity_ci(m),
         "q": _num(m.q),
         "df": m.df,
         "p_q": _num(m.p_q),
