@@ -21,8 +21,8 @@ import numpy as np
 from sysreview.analysis_table import CONTINUOUS, TableAnalysis
 from sysreview.effects import EffectSizes
 from sysreview.effects.registry import FAMILIES, MEASURES, compute_effects
-from sysreview.errors import InputError
-from sysreview.meta import MetaAnalysis, meta_analyses
+from sysreview.errors import InputError, SysreviewError
+from sysreview.meta import MetaAnalysis, MetaRegression, meta_analyses
 from sysreview.meta.analysis import default_tau2
 from sysreview.vocab import CIMethod, Convention, Measure, Method, Model, Tau2Method
 
@@ -260,6 +260,67 @@ def pool_tables(
     return [r for r in results if r is not None]
 
 
+def moderator_columns(mods: str) -> tuple[str, tuple[str, ...]]:
+    """The formula of ``--mods`` and the columns it names.
+
+    ``--mods`` is a formula (``"~ ablat + factor(alloc)"``; see
+    :mod:`sysreview.meta.design`) or a comma-separated list of columns.
+
+    >>> moderator_columns("ablat, year")
+    ('~ ablat + year', ('ablat', 'year'))
+    """
+    from sysreview.meta.design import parse_formula
+
+    text = mods.strip()
+    if not any(c in text for c in "~+()"):
+        text = "~ " + " + ".join(c.strip() for c in text.split(",") if c.strip())
+    terms, _ = parse_formula(text)
+    return text, tuple(t.column for t in terms)
+
+
+def regress_tables(
+    tables: Sequence[TableAnalysis],
+    options: Sequence[PoolOptions],
+    formula: str,
+    source: str,
+) -> list[MetaRegression]:
+    """A meta-regression of every analysis of a table (``sysreview metareg``).
+
+    Each analysis's effect sizes (:func:`effects_of`) are regressed on the moderator
+    columns named in ``formula``, read from the table as text (numbers are covariates,
+    other text factors): :func:`sysreview.meta.meta_regression` with the analysis's
+    model, tau² estimator, CI method and level.
+
+    Raises
+    ------
+    InputError
+        Bad moderators, too few studies, or options that do not fit.
+    """
+    from sysreview.meta import meta_regression
+
+    out = []
+    for table, opts in zip(tables, options, strict=True):
+        effects = effects_of(table, opts, source)
+        try:
+            out.append(
+                meta_regression(
+                    effects,
+                    formula,
+                    data=table.extra,
+                    model=opts.model,
+                    tau2_method=opts.tau2_method,
+                    ci_method=opts.ci_method,
+                    level=opts.level,
+                    label=table.label,
+                )
+            )
+        except InputError as exc:
+            raise InputError(f"{_where(table)}{exc.message}", source=source) from None
+        except SysreviewError as exc:  # e.g. too few studies for the coefficients
+            raise InputError(f"{_where(table)}{exc}", source=source) from None
+    return out
+
+
 def _where(table: TableAnalysis) -> str:
     return "" if table.label is None else f"analysis {table.label!r}: "
 
@@ -295,7 +356,9 @@ __all__ = [
     "default_measure",
     "effects_all",
     "effects_of",
+    "moderator_columns",
     "parse_yes_no",
     "pool_tables",
+    "regress_tables",
     "resolve_options",
 ]

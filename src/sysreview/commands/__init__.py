@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import typer
 
-MODULES = ("study", "extract", "rob", "synthesis", "report", "web", "search", "audit")
+MODULES = (
+    "study", "extract", "rob", "synthesis", "report", "web", "search", "audit", "metareg",
+)  # fmt: skip
 """The command modules, in the order their commands are listed."""
 
 

@@ -150,7 +150,7 @@ def peer_support_recovery() -> pd.DataFrame:
 def metapsy_peer_support() -> pd.DataFrame:
     """The Metapsy peer-support dataset, unchanged: the data of the demo review.
 
-    The ``data.csv`` of metapsy-project/data-peer-support-interventions (commit
+    Source: the ``data.csv`` of metapsy-project/data-peer-support-interventions (commit
     6354c0a8db1c80fab91e6b5e6a6cfea691aee4fa; DOI 10.5281/zenodo.7687898; 66 rows,
     Metapsy's columns), the same file as
     ``examples/group-peer-support/data/metapsy-peer-support.csv``. Authors: Dorien

@@ -119,7 +119,12 @@ def _btt(design: Design, btt: str | Sequence[str | int] | None) -> tuple[int, ..
 
 
 def _r2(
-    y: FloatArray, v: FloatArray, design: Design, fit: ModelFit, tau2_method: Tau2Method | None
+    y: FloatArray,
+    v: FloatArray,
+    x: FloatArray,
+    design: Design,
+    fit: ModelFit,
+    tau2_method: Tau2Method | None,
 ) -> float | None:
     """The pseudo-R² of metafor 3.8 (``r2def = "1"``), in percent; ``None`` without an
     intercept or without moderators.
@@ -132,7 +137,7 @@ def _r2(
     effect models: the adjusted R² of the weighted regression, ``max(0, 100 (1 - (1 -
     R²)(k - 1)/(k - p)))`` with weights ``1/v``, as metafor's (``lm(yi ~ X, weights)``).
     """
-    k, p = design.x.shape
+    k, p = x.shape
     if not design.intercept or p < 2:
         return None
     if tau2_method is None:
@@ -141,8 +146,8 @@ def _r2(
         tss = float((w * (y - mean) ** 2).sum())
         if tss == 0:
             return 0.0
-        coef, _ = _wls(y, design.x, w)
-        rss = float((w * (y - design.x @ coef) ** 2).sum())
+        coef, _ = _wls(y, x, w)
+        rss = float((w * (y - x @ coef) ** 2).sum())
         adjusted = 1 - (rss / tss) * (k - 1) / (k - p)
         return float(max(0.0, 100 * adjusted))
     tau2_re = float(REGRESSION_TAU2[tau2_method](y, v, np.ones((k, 1))))
@@ -260,7 +265,7 @@ def meta_regression(
         ci_method=ci,
         level=float(level),
         btt=_btt(design, btt),
-        r2=_r2(y, v, design, fit, method),
+        r2=_r2(y, v, x, design, fit, method),
         loglik=_loglik(y, v, x, fit, method),
         label=label,
     )

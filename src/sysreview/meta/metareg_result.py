@@ -320,6 +320,67 @@ class MetaRegression:
             }
         )
 
+    def record(self) -> dict[str, Any]:
+        """A JSON-ready dict (the ``sysreview metareg --format json`` contract).
+
+        Coefficients on the analysis scale; ``qm_name`` is ``QM`` (chi²) or ``F``
+        (Knapp-Hartung, ``qm_df = [m, k - p]``); non-finite numbers are ``None``.
+        """
+
+        def num(value: Any) -> float | None:
+            x = float(value)
+            return x if math.isfinite(x) else None
+
+        return {
+            "measure": self.effects.measure.value,
+            "model": self.model.value,
+            "tau2_method": None if self.tau2_method is None else self.tau2_method.value,
+            "ci_method": self.ci_method.value,
+            "convention": self.effects.convention.value,
+            "level": self.level,
+            "formula": self.design.formula,
+            "k": self.k,
+            "coefficients": [
+                {
+                    "term": name,
+                    "estimate": num(self.coef[i]),
+                    "se": num(self.se[i]),
+                    "statistic": num(self.statistic[i]),
+                    "statistic_name": self.statistic_name,
+                    "p": num(self.p[i]),
+                    "ci_low": num(self.ci_low[i]),
+                    "ci_high": num(self.ci_high[i]),
+                }
+                for i, name in enumerate(self.names)
+            ],
+            "tau2": num(self.tau2),
+            "i2": num(self.i2),
+            "h2": num(self.h2),
+            "r2": None if self.r2 is None else num(self.r2),
+            "qm": num(self.qm),
+            "qm_name": "QM" if self.df_inference is None else "F",
+            "qm_df": list(self.qm_df),
+            "qm_p": num(self.qm_p),
+            "tested": [self.names[i] for i in self.btt],
+            "qe": num(self.qe),
+            "qe_df": self.qe_df,
+            "qe_p": num(self.qe_p),
+            "loglik": num(self.loglik),
+            "studies": [
+                {
+                    "study": study,
+                    "used": bool(self.used[i]),
+                    "reason": self.reasons[i],
+                    "yi": num(self.effects.yi[i]),
+                    "vi": num(self.effects.vi[i]),
+                    "fitted": num(self.fitted[i]),
+                    "hat": num(self.hat[i]),
+                    "weight": num(self.weights[i]),
+                }
+                for i, study in enumerate(self.effects.studies)
+            ],
+        }
+
     def studies_frame(self) -> pd.DataFrame:
         """Per study: ``study, yi, vi, used, reason, fitted, residual, hat, weight``."""
         import pandas as pd

@@ -23,16 +23,19 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sysreview.errors import SysreviewError
+
+if TYPE_CHECKING:
+    from .metaregression import RegressionResult
 
 
 class ReportInputError(SysreviewError):
     """Report inputs that do not fit together (names the analysis, figure or study)."""
 
 
-KINDS = ("main", "sensitivity", "subgroup", "narrative")
+KINDS = ("main", "sensitivity", "subgroup", "metaregression", "narrative")
 """The kinds of analysis a results record can describe."""
 
 
@@ -169,6 +172,7 @@ class ResultRecord:
     small_study_tests: tuple[SmallStudyTest, ...] = ()
     small_study_reason: str | None = None
     not_usable: tuple[NotUsable, ...] = ()
+    metaregression: RegressionResult | None = None
 
     @classmethod
     def from_dict(cls, record: Mapping[str, Any]) -> ResultRecord:
@@ -215,12 +219,16 @@ class ResultRecord:
         values["not_usable"] = tuple(
             _not_usable(rid, e) for e in r.items("excluded") if e.get("reported")
         )
+        if record.get("metaregression") is not None:
+            from .metaregression import regression_from_dict
+
+            values["metaregression"] = regression_from_dict(rid, record["metaregression"])
         rec = cls(**values)
         rec._check()
         return rec
 
     def _check(self) -> None:
-        if self.kind == "narrative" or self.reason is not None:
+        if self.kind in ("narrative", "metaregression") or self.reason is not None:
             return
         needed = ("estimate", "ci_low", "ci_high", "p", "measure", "evidence", "k")
         missing = [key for key in needed if getattr(self, key) is None]

@@ -16,6 +16,8 @@ For every outcome domain and timepoint of the protocol with data:
 * **subgroup**: each study goes to the first level whose filter it matches; the
   levels are pooled separately and compared by the test for subgroup differences
   (:func:`sysreview.meta.subgroup_test`). It needs studies in at least two levels.
+* **metaregression**: the main analysis's effects regressed on study attributes
+  (:mod:`sysreview.synthesis.metaregression`), with enough studies per moderator.
 
 The effect measure is chosen per analysis (``[analysis] effect_measure``): the
 same-instrument measure (MD) when every study used one instrument, else the
@@ -53,6 +55,7 @@ from sysreview.protocol.filters import TIMEPOINTS, matches
 from sysreview.protocol.models import Protocol
 from sysreview.protocol.outcomes import Domain
 from sysreview.synthesis import wording
+from sysreview.synthesis.metaregression import run_metaregression
 from sysreview.synthesis.result import AnalysisResult, NarrativeRow, Synthesis
 from sysreview.vocab import Measure, Method
 
@@ -113,6 +116,9 @@ def run_plan(data: ReviewData, protocol: Protocol) -> Synthesis:
                 results.append(_sensitivity(domain, timepoint, s, ready, plan))
             for g in plan.subgroups:
                 results.append(_subgroup(domain, timepoint, g, comparisons, main, plan))
+            for m in plan.metaregression:
+                base = _Id(domain, timepoint, "metaregression", m.name, m.label, m.describe())
+                results.append(run_metaregression(base, m, first, plan))
     return Synthesis(tuple(results), main.exclusions, tuple(empty))
 
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from sysreview.extraction.comparisons import Comparison, Exclusion
 from sysreview.meta.bias import SmallStudyTest
 from sysreview.meta.export import heterogeneity_ci
+from sysreview.meta.metareg_result import MetaRegression
 from sysreview.meta.result import MetaAnalysis
 from sysreview.synthesis import wording
 from sysreview.vocab import Measure
@@ -30,7 +31,7 @@ from sysreview.vocab import Measure
 if TYPE_CHECKING:
     import pandas as pd
 
-KINDS = ("main", "sensitivity", "subgroup", "narrative")
+KINDS = ("main", "sensitivity", "subgroup", "metaregression", "narrative")
 """Kinds of analysis, in the order a report lists them."""
 
 CONTINUOUS_COLUMNS = ("mean_e", "sd_e", "n_e", "mean_c", "sd_c", "n_c")
@@ -127,6 +128,9 @@ class AnalysisResult:
         Studies in no subgroup level (subgroup analyses only).
     evidence_subgroups
         Evidence words for the test for subgroup differences (subgroup analyses only).
+    regression
+        The fitted meta-regression (meta-regression analyses only; ``evidence`` then
+        words the p of its test of moderators).
     """
 
     analysis: str
@@ -151,6 +155,7 @@ class AnalysisResult:
     excluded: tuple[Exclusion, ...] = ()
     not_classified: tuple[str, ...] = ()
     evidence_subgroups: str | None = None
+    regression: MetaRegression | None = None
 
     @property
     def pooled(self) -> bool:
@@ -162,6 +167,8 @@ class AnalysisResult:
         """The comparisons with an estimate (all of them when not pooled nor narrated)."""
         if self.meta is not None:
             ok = self.meta.effects.estimable.tolist()
+        elif self.regression is not None:
+            ok = self.regression.used.tolist()
         elif self.narrative:
             ok = [row.estimate is not None for row in self.narrative]
         else:
@@ -189,6 +196,8 @@ class AnalysisResult:
         """The effect measure pooled (or of the narrative rows)."""
         if self.meta is not None:
             return self.meta.measure
+        if self.regression is not None:
+            return self.regression.effects.measure
         return Measure.parse(self.narrative[0].effect_measure) if self.narrative else None
 
     def record(self) -> dict[str, Any]:
@@ -228,6 +237,7 @@ class AnalysisResult:
             small_study_tests=[_bias(t) for t in self.small_study_tests],
             small_study_reason=self.small_study_reason,
             narrative=[row.record() for row in self.narrative],
+            metaregression=None if self.regression is None else self.regression.record(),
         )
         return rec
 
@@ -277,6 +287,9 @@ class AnalysisResult:
         head = f"{self.label} [{self.analysis}]"
         m = self.meta
         unusable = [f"  {wording.not_usable_text(e)}" for e in self.not_usable]
+        if self.regression is not None:
+            body = self.regression.summary().splitlines()[1:]
+            return "\n".join([head, *(f"  {line}" for line in body)])
         if m is None:
             lines = [head, f"  not pooled: {self.reason}"]
             lines += [f"  {row.summary()}" for row in self.narrative]
@@ -402,6 +415,11 @@ class Synthesis:
             rec["narrative"] = "; ".join(
                 f"{n['study']}: {n['direction']}" for n in rec["narrative"]
             )
+            reg = rec.pop("metaregression")
+            rec["metaregression"] = None if reg is None else (
+                f"{reg['qm_name']} = {reg['qm']:.4g}, p = {reg['qm_p']:.3g}"
+                + ("" if reg["r2"] is None else f"; R² = {reg['r2']:.1f}%")
+            )  # fmt: skip
             rows.append(rec)
         return pd.DataFrame(rows)
 
