@@ -738,6 +738,20 @@ for (cs in list(
   add_edge(cs$name, "constructed", tf_setup, cs$call, tf_inp, list(test = "trimfill"),
            list(error = attr(err, "error")))
 }
+# --- a likelihood with two maxima: the score is negative at tau2 = 0, then positive, and
+#     the interior maximum is higher than the boundary; metafor's Fisher scoring finds it
+bi_setup <- "dat <- data.frame(study=c('A', 'B', 'C'), yi=c(1, -1, 2), vi=c(0.5, 1, 0.03125))"
+env0 <- new_env(bi_setup)
+bi_inp <- list(study = A(env0$dat$study), yi = A(env0$dat$yi), vi = A(env0$dat$vi))
+for (m in c("ML", "REML")) {
+  env <- new_env(bi_setup)
+  call <- sprintf("res <- rma(yi, vi, data=dat, method='%s', control=list(threshold=1e-12)); ll0 <- logLik(rma(yi, vi, data=dat, method='%s', tau2=0))", m, m)
+  r <- run(call, env)
+  exp <- fit_expected(env$res); exp$loglik <- num(logLik(env$res)); exp$loglik_at_0 <- num(env$ll0)
+  exp$warnings <- warn_of(r)
+  add_edge(sprintf("two_maxima_%s", tolower(m)), "constructed", bi_setup, call, bi_inp,
+           list(method = m, test = "z", level = 95), exp)
+}
 write_ref("edge_cases.json", edge_cases)
 
 # ===========================================================================
