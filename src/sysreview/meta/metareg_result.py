@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sysreview.effects._html import fmt, fmt_p, table_html
 from sysreview.effects.base import BoolArray, EffectSizes, FloatArray, frozen
 from sysreview.errors import InputError
 from sysreview.meta.design import Design
@@ -326,60 +325,9 @@ class MetaRegression:
         Coefficients on the analysis scale; ``qm_name`` is ``QM`` (chi²) or ``F``
         (Knapp-Hartung, ``qm_df = [m, k - p]``); non-finite numbers are ``None``.
         """
+        from sysreview.meta.metareg_summary import regression_record
 
-        def num(value: Any) -> float | None:
-            x = float(value)
-            return x if math.isfinite(x) else None
-
-        return {
-            "measure": self.effects.measure.value,
-            "model": self.model.value,
-            "tau2_method": None if self.tau2_method is None else self.tau2_method.value,
-            "ci_method": self.ci_method.value,
-            "convention": self.effects.convention.value,
-            "level": self.level,
-            "formula": self.design.formula,
-            "k": self.k,
-            "coefficients": [
-                {
-                    "term": name,
-                    "estimate": num(self.coef[i]),
-                    "se": num(self.se[i]),
-                    "statistic": num(self.statistic[i]),
-                    "statistic_name": self.statistic_name,
-                    "p": num(self.p[i]),
-                    "ci_low": num(self.ci_low[i]),
-                    "ci_high": num(self.ci_high[i]),
-                }
-                for i, name in enumerate(self.names)
-            ],
-            "tau2": num(self.tau2),
-            "i2": num(self.i2),
-            "h2": num(self.h2),
-            "r2": None if self.r2 is None else num(self.r2),
-            "qm": num(self.qm),
-            "qm_name": "QM" if self.df_inference is None else "F",
-            "qm_df": list(self.qm_df),
-            "qm_p": num(self.qm_p),
-            "tested": [self.names[i] for i in self.btt],
-            "qe": num(self.qe),
-            "qe_df": self.qe_df,
-            "qe_p": num(self.qe_p),
-            "loglik": num(self.loglik),
-            "studies": [
-                {
-                    "study": study,
-                    "used": bool(self.used[i]),
-                    "reason": self.reasons[i],
-                    "yi": num(self.effects.yi[i]),
-                    "vi": num(self.effects.vi[i]),
-                    "fitted": num(self.fitted[i]),
-                    "hat": num(self.hat[i]),
-                    "weight": num(self.weights[i]),
-                }
-                for i, study in enumerate(self.effects.studies)
-            ],
-        }
+        return regression_record(self)
 
     def studies_frame(self) -> pd.DataFrame:
         """Per study: ``study, yi, vi, used, reason, fitted, residual, hat, weight``."""
@@ -401,83 +349,26 @@ class MetaRegression:
 
     def describe_model(self) -> str:
         """``Mixed-effects meta-regression (k = 13; tau² REML; Wald z) ~ ablat``."""
-        kind = "Fixed-effect" if self.model is Model.FIXED else "Mixed-effects"
-        parts = [f"k = {self.k}"]
-        if self.tau2_method is not None:
-            parts.append(f"tau² {self.tau2_method.value}")
-        parts.append("Knapp-Hartung t" if self.df_inference is not None else "Wald z")
-        return f"{kind} meta-regression ({'; '.join(parts)}) {self.design.formula}"
+        from sysreview.meta.metareg_summary import describe_model
 
-    def _qm_text(self) -> str:
-        which = ", ".join(self.names[i] for i in self.btt)
-        if self.df_inference is None:
-            stat = f"QM(df = {self.qm_df[0]}) = {self.qm:.4f}"
-        else:
-            stat = f"F(df1 = {self.qm_df[0]}, df2 = {self.qm_df[1]}) = {self.qm:.4f}"
-        return f"Test of moderators ({which}): {stat}, p = {fmt_p(self.qm_p)}"
-
-    def _heterogeneity_lines(self) -> list[str]:
-        lines = []
-        if self.model is Model.RANDOM:
-            lines.append(f"tau² (residual heterogeneity): {self.tau2:.4f}; tau: {self.tau:.4f}")
-        lines.append(f"I² (residual heterogeneity / unaccounted variability): {self.i2:.2f}%")
-        lines.append(f"H² (unaccounted variability / sampling variability): {self.h2:.2f}")
-        if self.r2 is not None:
-            lines.append(f"R² (amount of heterogeneity accounted for): {self.r2:.2f}%")
-        lines.append(
-            f"Test for residual heterogeneity: QE(df = {self.qe_df}) = {self.qe:.4f}, "
-            f"p = {fmt_p(self.qe_p)}"
-        )
-        lines.append(self._qm_text())
-        return lines
+        return describe_model(self)
 
     def summary(self) -> str:
         """metafor-like text: model, heterogeneity, tests, coefficient table."""
-        head = [
-            self.label or "Meta-regression",
-            self.describe_model(),
-            *self._heterogeneity_lines(),
-        ]
-        stat = f"{self.statistic_name}val"
-        table = [
-            f"{'':<24} {'estimate':>10} {'se':>9} {stat:>9} {'pval':>8} {'ci.lb':>10} {'ci.ub':>10}"
-        ]
-        for i, name in enumerate(self.names):
-            table.append(
-                f"{name:<24} {self.coef[i]:>10.4f} {self.se[i]:>9.4f} {self.statistic[i]:>9.4f} "
-                f"{fmt_p(self.p[i]):>8} {self.ci_low[i]:>10.4f} {self.ci_high[i]:>10.4f}"
-            )
-        left = [f"  {s}: {r}" for s, r, u in zip(self.effects.studies, self.reasons, self.used,
-                                                   strict=True) if not u]  # fmt: skip
-        tail = ["Not in the fit:", *left] if left else []
-        return "\n".join([*head, "", *table, *tail])
+        from sysreview.meta.metareg_summary import regression_summary
+
+        return regression_summary(self)
 
     def __repr__(self) -> str:
-        method = "FE" if self.tau2_method is None else self.tau2_method.value
-        p = "p < .0001" if self.qm_p < 1e-4 else f"p = {self.qm_p:.4f}"
-        name = "QM" if self.df_inference is None else "F"
-        df = (
-            f"df = {self.qm_df[0]}"
-            if self.df_inference is None
-            else f"df = {self.qm_df[0]}, {self.qm_df[1]}"
-        )
-        r2 = "" if self.r2 is None else f"; R² = {self.r2:.2f}%"
-        label = f" {self.label!r}" if self.label else ""
-        return (
-            f"<MetaRegression{label} k={self.k} {method} {self.design.formula}: "
-            f"{name}({df}) = {self.qm:.2f}, {p}{r2}>"
-        )
+        """One line: ``<MetaRegression k=13 REML ~ ablat: QM(df = 1) = 16.36, ...>``."""
+        from sysreview.meta.metareg_summary import one_line
+
+        return one_line(self)
 
     def _repr_html_(self) -> str:
-        stat = f"{self.statistic_name}"
-        rows = [
-            [name, fmt(self.coef[i]), fmt(self.se[i]), fmt(self.statistic[i]), fmt_p(self.p[i]),
-             fmt(self.ci_low[i]), fmt(self.ci_high[i])]
-            for i, name in enumerate(self.names)
-        ]  # fmt: skip
-        columns = ["", "estimate", "se", stat, "p", "ci_low", "ci_high"]
-        caption = f"{self.label or 'Meta-regression'}: {self.describe_model()}"
-        return table_html(columns, rows, caption=caption, notes=self._heterogeneity_lines())
+        from sysreview.meta.metareg_summary import regression_html
+
+        return regression_html(self)
 
 
 __all__ = ["MetaRegression", "Prediction"]

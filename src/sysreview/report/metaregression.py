@@ -94,7 +94,7 @@ def regression_from_dict(rid: str, item: Any) -> RegressionResult:
         return RegressionResult(
             formula=str(item["formula"]),
             k=int(item["k"]),
-            statistic_name=str(coefficients and item["coefficients"][0].get("statistic_name")),
+            statistic_name=str(item["coefficients"][0]["statistic_name"]) if coefficients else "z",
             coefficients=tuple(coefficients),
             tested=tuple(str(t) for t in item.get("tested", ())),
             qm_name=str(item.get("qm_name", "QM")),

@@ -350,6 +350,14 @@ def _subgroup(sub: MetaAnalysis) -> dict[str, Any]:
     return {"subgroup": sub.label, "k": sub.k, **pooled}
 
 
+def _regression_text(reg: dict[str, Any]) -> str:
+    """A meta-regression record in one cell of ``results.csv``."""
+    qm, p, r2 = reg["qm"], reg["qm_p"], reg["r2"]
+    text = f"{reg['qm_name']} = " + ("NA" if qm is None else f"{qm:.4g}")
+    text += ", p = " + ("NA" if p is None else f"{p:.3g}")
+    return text + ("" if r2 is None else f"; R² = {r2:.1f}%")
+
+
 def _bias(t: SmallStudyTest) -> dict[str, Any]:
     return {"test": t.test, "statistic": _num(t.statistic), "p": _num(t.p), "k": t.k}
 
@@ -416,10 +424,7 @@ class Synthesis:
                 f"{n['study']}: {n['direction']}" for n in rec["narrative"]
             )
             reg = rec.pop("metaregression")
-            rec["metaregression"] = None if reg is None else (
-                f"{reg['qm_name']} = {reg['qm']:.4g}, p = {reg['qm_p']:.3g}"
-                + ("" if reg["r2"] is None else f"; R² = {reg['r2']:.1f}%")
-            )  # fmt: skip
+            rec["metaregression"] = None if reg is None else _regression_text(reg)
             rows.append(rec)
         return pd.DataFrame(rows)
 
