@@ -134,7 +134,11 @@ def check_codes(
 
 
 class EffectMeasures(Frozen):
-    """Effect measure policy: MD when all studies share an instrument, else SMD (Hedges' g)."""
+    """Effect measure policy: MD when all studies share an instrument, else SMD (Hedges' g).
+
+    Any measure of means may be chosen (MD, SMD, SMDH, ROM: the ratio of means suits
+    outcomes on a ratio scale, across instruments too); counts take RR, OR, RD or PETO_OR.
+    """
 
     same_instrument: Annotated[Measure, choice(Measure)] = Measure.MD
     different_instruments: Annotated[Measure, choice(Measure)] = Measure.SMD
@@ -145,7 +149,9 @@ class EffectMeasures(Frozen):
         check = Checker()
         for key in ("same_instrument", "different_instruments"):
             value: Measure = getattr(self, key)
-            check.that(value.is_continuous, (key,), value.value, "must be one of MD, SMD")
+            check.that(
+                value.is_continuous, (key,), value.value, "must be one of MD, SMD, SMDH, ROM"
+            )
         d = self.dichotomous
         check.that(
             d.is_dichotomous, ("dichotomous",), d.value, "must be one of RR, OR, RD, PETO_OR"
