@@ -28,6 +28,8 @@ STUDY_FIELDS = (
     "weight",
 )  # fmt: skip
 _STUDY_NUMBERS = len(STUDY_FIELDS) - 4
+_ESTIMATE = STUDY_FIELDS.index("estimate") - 4
+"""Index of a study's reading-scale estimate among its numbers (``yi`` is 0)."""
 HETEROGENEITY_CI = "Q-profile"
 """How the limits of tau², I² and H² are computed (Viechtbauer 2007)."""
 
@@ -222,17 +224,21 @@ def analyses_json(results: Sequence[MetaAnalysis]) -> str:
     groups = [g for (_, texts, _), _ in columns for g in texts]
     reasons = [r for (_, _, texts), _ in columns for r in texts]
     n = len(studies)
+    # read on the analysis scale (MD, SMD ...): each study's estimate is its yi, formatted once
+    same = all(res.effects.transform.value == "identity" for res in results)
+    numbers: list[list[str]] = []
+    for j in range(_STUDY_NUMBERS):
+        if same and j == _ESTIMATE:
+            numbers.append(numbers[0])
+            continue
+        column = np.concatenate([np.asarray(c[j], dtype=float).ravel() for _, c in columns])
+        numbers.append(_number_texts(column))
     values = [
         _string_texts(studies),
         _string_texts(groups),
         ["true" if r is None else "false" for r in reasons],
         _string_texts(reasons),
-        *(
-            _number_texts(
-                np.concatenate([np.asarray(c[j], dtype=float).ravel() for _, c in columns])
-            )
-            for j in range(_STUDY_NUMBERS)
-        ),
+        *numbers,
     ]
     if any(len(v) != n for v in values) or any(not len(c[0][0]) for c in columns):
         # not a shape pool produces; the per-analysis route says what is wrong
