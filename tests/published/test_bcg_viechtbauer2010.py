@@ -78,8 +78,8 @@ def test_mixed_effects_model_with_latitude_and_year() -> None:
     assert reg.r2 == pytest.approx(64.63, abs=5e-3)
     assert (reg.qe, reg.qe_df, reg.qe_p) == (pytest.approx(28.3251, abs=5e-5), 10,
                                              pytest.approx(0.0016, abs=5e-5))  # fmt: skip
-    # QM(df = 2) = 12.2043: the intercept (year 0) makes X'WX ill-conditioned, and the
-    # printed value rests on metafor's convergence threshold: 12.2045 here
+    # QM(df = 2) = 12.2043 as printed, with metafor's default convergence threshold (tau²
+    # to ~1e-5); fully converged (metafor at threshold 1e-12, and here) it is 12.2045
     assert (reg.qm, reg.qm_df[0]) == (pytest.approx(12.2043, abs=5e-4), 2)
     assert reg.qm_p == pytest.approx(0.0022, abs=5e-5)
     assert reg.coef.tolist() == pytest.approx([-3.5455, -0.0280, 0.0019], abs=2e-4)
