@@ -246,6 +246,79 @@ for (m in c("RR", "OR", "RD", "PETO")) {
   add_escalc(paste0("nielweise_", tolower(m), "_if0all"), "dat.nielweise2007", niel_setup,
              paste0(base, ", to='if0all')"), inp, drop_nulls(list(measure = m, add = 0.5, to = "if0all", drop00 = FALSE, vtype = vt)))
 }
+# --- more SMD variances (vtype) on dat.normand1999; ROM (ratio of means)
+env <- new_env("dat <- dat.normand1999")
+inp <- normand_input(env$dat, with_yivi = FALSE)
+for (vt in c("LS2", "AV")) {
+  add_escalc(paste0("normand_smd_vtype_", tolower(vt)), "dat.normand1999", "dat <- dat.normand1999",
+             sprintf("escalc(measure='SMD', %s, vtype='%s')", cont, vt), inp,
+             list(measure = "SMD", vtype = vt, bias_correction = "exact"))
+}
+add_escalc("normand_rom", "dat.normand1999", "dat <- dat.normand1999",
+           sprintf("escalc(measure='ROM', %s)", cont), inp, list(measure = "ROM", vtype = "LS"))
+rom_setup <- paste0(
+  "dat <- data.frame(study=c('A', 'B', 'C', 'D'), m1i=c(10, -5, 8, 6), sd1i=c(2, 1, 3, 0), ",
+  "n1i=c(20, 15, 30, 12), m2i=c(8, 4, 7, 5), sd2i=c(2, 1, 2.5, 0), n2i=c(20, 15, 28, 12))")
+env <- new_env(rom_setup)
+rom_inp <- list(study = A(env$dat$study), m1i = A(env$dat$m1i), sd1i = A(env$dat$sd1i),
+                n1i = A(as.integer(env$dat$n1i)), m2i = A(env$dat$m2i), sd2i = A(env$dat$sd2i),
+                n2i = A(as.integer(env$dat$n2i)))
+add_escalc("constructed_rom_signs", "constructed", rom_setup,
+           sprintf("escalc(measure='ROM', %s)", cont), rom_inp, list(measure = "ROM", vtype = "LS"))
+
+# --- proportions: dat.pritz1997 (two studies with every patient a success: xi = ni)
+pritz_setup <- "dat <- dat.pritz1997"
+env <- new_env(pritz_setup)
+pritz_inp <- list(study = A(as.character(env$dat$authors)), xi = A(as.integer(env$dat$xi)),
+                  ni = A(as.integer(env$dat$ni)))
+for (m in c("PR", "PLO", "PFT")) {
+  add_escalc(paste0("pritz_", tolower(m)), "dat.pritz1997", pritz_setup,
+             sprintf("escalc(measure='%s', xi=xi, ni=ni, data=dat)", m), pritz_inp,
+             drop_nulls(list(measure = m, add = if (m == "PFT") 0 else 0.5, to = "only0", vtype = "LS")))
+}
+add_escalc("pritz_pr_to_all", "dat.pritz1997", pritz_setup,
+           "escalc(measure='PR', xi=xi, ni=ni, data=dat, to='all')", pritz_inp,
+           list(measure = "PR", add = 0.5, to = "all", vtype = "LS"))
+add_escalc("pritz_plo_add0", "dat.pritz1997", pritz_setup,
+           "escalc(measure='PLO', xi=xi, ni=ni, data=dat, add=0)", pritz_inp,
+           list(measure = "PLO", add = 0, to = "only0", vtype = "LS"))
+
+# --- correlations: dat.molloy2014; a constructed set with n <= 3 and r = 1
+molloy_setup <- "dat <- dat.molloy2014"
+env <- new_env(molloy_setup)
+molloy_inp <- list(study = A(paste(env$dat$authors, env$dat$year)), ri = A(env$dat$ri),
+                   ni = A(as.integer(env$dat$ni)))
+add_escalc("molloy_zcor", "dat.molloy2014", molloy_setup,
+           "escalc(measure='ZCOR', ri=ri, ni=ni, data=dat)", molloy_inp, list(measure = "ZCOR"))
+zc_setup <- "dat <- data.frame(study=c('A', 'B', 'C'), ri=c(0.3, 0.5, -0.2), ni=c(50, 3, 4))"
+env <- new_env(zc_setup)
+add_escalc("constructed_zcor_small_n", "constructed", zc_setup,
+           "escalc(measure='ZCOR', ri=ri, ni=ni, data=dat)",
+           list(study = A(env$dat$study), ri = A(env$dat$ri), ni = A(as.integer(env$dat$ni))),
+           list(measure = "ZCOR"))
+
+# --- incidence rate ratios: dat.hart1999; zero counts
+hart_setup <- "dat <- dat.hart1999"
+env <- new_env(hart_setup)
+hart_inp <- list(study = A(as.character(env$dat$study)), x1i = A(as.integer(env$dat$x1i)),
+                 t1i = A(as.numeric(env$dat$t1i)), x2i = A(as.integer(env$dat$x2i)),
+                 t2i = A(as.numeric(env$dat$t2i)))
+add_escalc("hart_irr", "dat.hart1999", hart_setup,
+           "escalc(measure='IRR', x1i=x1i, t1i=t1i, x2i=x2i, t2i=t2i, data=dat)", hart_inp,
+           list(measure = "IRR", add = 0.5, to = "only0", drop00 = FALSE))
+irr0_setup <- paste0("dat <- data.frame(study=c('A', 'B', 'C', 'D'), x1i=c(0, 3, 0, 5), ",
+                     "t1i=c(100, 120, 90, 200), x2i=c(2, 0, 0, 9), t2i=c(110, 100, 95, 210))")
+env <- new_env(irr0_setup)
+irr0_inp <- list(study = A(env$dat$study), x1i = A(as.integer(env$dat$x1i)), t1i = A(env$dat$t1i),
+                 x2i = A(as.integer(env$dat$x2i)), t2i = A(env$dat$t2i))
+irr0 <- "escalc(measure='IRR', x1i=x1i, t1i=t1i, x2i=x2i, t2i=t2i, data=dat"
+add_escalc("constructed_irr_zero_default", "constructed", irr0_setup, paste0(irr0, ")"), irr0_inp,
+           list(measure = "IRR", add = 0.5, to = "only0", drop00 = FALSE))
+add_escalc("constructed_irr_zero_drop00", "constructed", irr0_setup, paste0(irr0, ", drop00=TRUE)"),
+           irr0_inp, list(measure = "IRR", add = 0.5, to = "only0", drop00 = TRUE))
+add_escalc("constructed_irr_zero_to_all", "constructed", irr0_setup, paste0(irr0, ", to='all')"),
+           irr0_inp, list(measure = "IRR", add = 0.5, to = "all", drop00 = FALSE))
+
 escalc_cases <- lapply(escalc_cases, function(cs) { cs$args <- drop_nulls(cs$args); cs })
 write_ref("escalc.json", escalc_cases)
 
@@ -665,6 +738,190 @@ for (cs in list(
   add_edge(cs$name, "constructed", tf_setup, cs$call, tf_inp, list(test = "trimfill"),
            list(error = attr(err, "error")))
 }
+# --- a likelihood with two maxima: the score is negative at tau2 = 0, then positive, and
+#     the interior maximum is higher than the boundary; metafor's Fisher scoring finds it
+bi_setup <- "dat <- data.frame(study=c('A', 'B', 'C'), yi=c(1, -1, 2), vi=c(0.5, 1, 0.03125))"
+env0 <- new_env(bi_setup)
+bi_inp <- list(study = A(env0$dat$study), yi = A(env0$dat$yi), vi = A(env0$dat$vi))
+for (m in c("ML", "REML")) {
+  env <- new_env(bi_setup)
+  call <- sprintf("res <- rma(yi, vi, data=dat, method='%s', control=list(threshold=1e-12)); ll0 <- logLik(rma(yi, vi, data=dat, method='%s', tau2=0))", m, m)
+  r <- run(call, env)
+  exp <- fit_expected(env$res); exp$loglik <- num(logLik(env$res)); exp$loglik_at_0 <- num(env$ll0)
+  exp$warnings <- warn_of(r)
+  add_edge(sprintf("two_maxima_%s", tolower(m)), "constructed", bi_setup, call, bi_inp,
+           list(method = m, test = "z", level = 95), exp)
+}
 write_ref("edge_cases.json", edge_cases)
+
+# ===========================================================================
+# 7. measures_pooled.json: the newer measures pooled and read back (predict with transf)
+# ===========================================================================
+pooled_cases <- list()
+# the sections above leave a list named `exp` in the global environment, where the
+# cases' calls are evaluated: remove it so that `transf=exp` finds base R's exp()
+if (exists("exp", envir = globalenv(), inherits = FALSE)) rm("exp", envir = globalenv())
+pool_sets <- list(
+  list(tag = "normand_rom", dataset = "dat.normand1999", measure = "ROM", transf = "exp",
+       setup = "dat <- escalc(measure='ROM', m1i=m1i, sd1i=sd1i, n1i=n1i, m2i=m2i, sd2i=sd2i, n2i=n2i, data=dat.normand1999, slab=source)",
+       input = function(d) normand_input(d)),
+  list(tag = "normand_smdh", dataset = "dat.normand1999", measure = "SMDH", transf = NULL,
+       setup = "dat <- escalc(measure='SMDH', m1i=m1i, sd1i=sd1i, n1i=n1i, m2i=m2i, sd2i=sd2i, n2i=n2i, data=dat.normand1999, slab=source)",
+       input = function(d) normand_input(d)),
+  list(tag = "pritz_pr", dataset = "dat.pritz1997", measure = "PR", transf = NULL,
+       setup = "dat <- escalc(measure='PR', xi=xi, ni=ni, data=dat.pritz1997, slab=authors)",
+       input = function(d) list(study = A(as.character(d$authors)), xi = A(as.integer(d$xi)), ni = A(as.integer(d$ni)), yi = A(as.numeric(d$yi)), vi = A(as.numeric(d$vi)))),
+  list(tag = "pritz_plo", dataset = "dat.pritz1997", measure = "PLO", transf = "transf.ilogit",
+       setup = "dat <- escalc(measure='PLO', xi=xi, ni=ni, data=dat.pritz1997, slab=authors)",
+       input = function(d) list(study = A(as.character(d$authors)), xi = A(as.integer(d$xi)), ni = A(as.integer(d$ni)), yi = A(as.numeric(d$yi)), vi = A(as.numeric(d$vi)))),
+  list(tag = "pritz_pft", dataset = "dat.pritz1997", measure = "PFT", transf = "transf.ipft.hm",
+       setup = "dat <- escalc(measure='PFT', xi=xi, ni=ni, data=dat.pritz1997, slab=authors)",
+       input = function(d) list(study = A(as.character(d$authors)), xi = A(as.integer(d$xi)), ni = A(as.integer(d$ni)), yi = A(as.numeric(d$yi)), vi = A(as.numeric(d$vi)))),
+  list(tag = "molloy_zcor", dataset = "dat.molloy2014", measure = "ZCOR", transf = "transf.ztor",
+       setup = "dat <- escalc(measure='ZCOR', ri=ri, ni=ni, data=dat.molloy2014, slab=paste(authors, year))",
+       input = function(d) list(study = A(paste(d$authors, d$year)), ri = A(d$ri), ni = A(as.integer(d$ni)), yi = A(as.numeric(d$yi)), vi = A(as.numeric(d$vi)))),
+  list(tag = "hart_irr", dataset = "dat.hart1999", measure = "IRR", transf = "exp",
+       setup = "dat <- escalc(measure='IRR', x1i=x1i, t1i=t1i, x2i=x2i, t2i=t2i, data=dat.hart1999, slab=study)",
+       input = function(d) list(study = A(as.character(d$study)), x1i = A(as.integer(d$x1i)), t1i = A(as.numeric(d$t1i)), x2i = A(as.integer(d$x2i)), t2i = A(as.numeric(d$t2i)), yi = A(as.numeric(d$yi)), vi = A(as.numeric(d$vi))))
+)
+for (s in pool_sets) {
+  env0 <- new_env(s$setup)
+  inp <- s$input(env0$dat)
+  for (m in c("DL", "REML")) {
+    env <- new_env(s$setup)
+    tr <- if (is.null(s$transf)) "" else if (s$transf == "transf.ipft.hm") ", transf=transf.ipft.hm, targs=list(ni=dat$ni)" else paste0(", transf=", s$transf)
+    call <- sprintf("res <- rma(yi, vi, data=dat, method='%s'%s); pr <- predict(res%s)", m, tight_control[[m]], tr)
+    r <- run(call, env)
+    res <- env$res; pr <- env$pr
+    # each study read back on its own scale: PFT with its own n (transf.ipft)
+    study_t <- switch(if (is.null(s$transf)) "none" else s$transf,
+                      none = res$yi, exp = exp(res$yi), transf.ilogit = transf.ilogit(res$yi),
+                      transf.ztor = transf.ztor(res$yi),
+                      transf.ipft.hm = transf.ipft(res$yi, env$dat$ni))
+    # (not `exp`: the calls pass transf=exp, which must find the function)
+    expd <- list(estimate = num(res$b), se = num(res$se), zval = num(res$zval), pval = num(res$pval),
+                ci_lb = num(res$ci.lb), ci_ub = num(res$ci.ub), tau2 = num(res$tau2),
+                i2 = num(res$I2), h2 = num(res$H2), qe = num(res$QE), k = as.integer(res$k),
+                pred = num(pr$pred), pred_ci_lb = num(pr$ci.lb), pred_ci_ub = num(pr$ci.ub),
+                pred_pi_lb = num(pr$pi.lb), pred_pi_ub = num(pr$pi.ub),
+                yi_read = A(as.numeric(study_t)), weights = A(as.numeric(weights(res))))
+    expd$warnings <- warn_of(r)
+    pooled_cases[[length(pooled_cases) + 1L]] <- list(
+      name = sprintf("%s_%s", s$tag, tolower(m)), dataset = s$dataset, setup = s$setup, call = call,
+      input = inp, args = drop_nulls(list(measure = s$measure, method = m, test = "z", level = 95,
+                                          transf = s$transf)),
+      expected = drop_nulls(expd))
+  }
+}
+write_ref("measures_pooled.json", pooled_cases)
+
+# ===========================================================================
+# 8. metareg.json: meta-regression, rma(yi, vi, mods = ~ ...)
+# ===========================================================================
+mr_cases <- list()
+mat_rows <- function(m) A(as.numeric(t(m)))  # a matrix, row by row
+metareg_expected <- function(res, pr) {
+  knha <- identical(res$test, "knha")
+  e <- list(coef_names = A(rownames(res$beta)), b = A(as.numeric(res$beta)), se = A(as.numeric(res$se)))
+  if (knha) e$tval <- A(as.numeric(res$zval)) else e$zval <- A(as.numeric(res$zval))
+  e$pval <- A(as.numeric(res$pval)); e$ci_lb <- A(as.numeric(res$ci.lb)); e$ci_ub <- A(as.numeric(res$ci.ub))
+  e$vb <- mat_rows(res$vb)
+  e$tau2 <- num(res$tau2); e$i2 <- num(res$I2); e$h2 <- num(res$H2)
+  e$r2 <- if (is.null(res$R2)) NA else num(res$R2)
+  e$qm <- num(res$QM); e$qm_df <- A(as.numeric(res$QMdf)); e$qmp <- num(res$QMp)
+  e$btt <- A(as.integer(res$btt))
+  e$qe <- num(res$QE); e$qep <- num(res$QEp)
+  e$k <- as.integer(res$k); e$p <- as.integer(res$p)
+  e$ddf <- if (knha) num(res$ddf) else NA
+  e$s2w <- num(res$s2w)
+  e$fitted <- A(as.numeric(fitted(res))); e$hat <- A(as.numeric(hatvalues(res)))
+  e$weights <- A(as.numeric(weights(res)))
+  e$ll <- num(logLik(res))
+  if (!is.null(pr)) {
+    e$pred <- A(as.numeric(pr$pred)); e$pred_se <- A(as.numeric(pr$se))
+    e$pred_ci_lb <- A(as.numeric(pr$ci.lb)); e$pred_ci_ub <- A(as.numeric(pr$ci.ub))
+    e$pred_pi_lb <- if (is.null(pr$pi.lb)) NA else A(as.numeric(pr$pi.lb))
+    e$pred_pi_ub <- if (is.null(pr$pi.ub)) NA else A(as.numeric(pr$pi.ub))
+  }
+  e
+}
+bcg_mr_input <- function(d) { l <- bcg_input(d); l$mods <- list(ablat = A(as.numeric(d$ablat)), year = A(as.numeric(d$year)), alloc = A(as.character(d$alloc))); l }
+molloy_mr_setup <- "dat <- escalc(measure='ZCOR', ri=ri, ni=ni, data=dat.molloy2014, slab=paste(authors, year))"
+molloy_mr_input <- function(d) list(study = A(paste(d$authors, d$year)), yi = A(as.numeric(d$yi)), vi = A(as.numeric(d$vi)),
+                                    mods = list(meanage = A(as.numeric(d$meanage)), controls = A(as.character(d$controls)),
+                                                design = A(as.character(d$design))))
+mr_specs <- list()
+for (m in methods) for (t in tests)
+  mr_specs[[length(mr_specs) + 1L]] <- list(tag = "bcg_ablat", setup = bcg_setup, dataset = "dat.bcg", mods = "~ ablat",
+                                           method = m, test = t, newmods = "c(10, 30, 50)", input = bcg_mr_input)
+for (t in tests) {
+  mr_specs[[length(mr_specs) + 1L]] <- list(tag = "bcg_ablat_year", setup = bcg_setup, dataset = "dat.bcg", mods = "~ ablat + year",
+                                           method = "REML", test = t, newmods = "rbind(c(10, 1970), c(40, 1950))", input = bcg_mr_input)
+  mr_specs[[length(mr_specs) + 1L]] <- list(tag = "bcg_alloc", setup = bcg_setup, dataset = "dat.bcg", mods = "~ factor(alloc)",
+                                           method = "REML", test = t, newmods = NULL, input = bcg_mr_input)
+  mr_specs[[length(mr_specs) + 1L]] <- list(tag = "molloy_meanage_controls", setup = molloy_mr_setup, dataset = "dat.molloy2014",
+                                           mods = "~ meanage + factor(controls)", method = "REML", test = t, newmods = NULL,
+                                           input = molloy_mr_input)
+}
+mr_specs[[length(mr_specs) + 1L]] <- list(tag = "bcg_alloc_noint", setup = bcg_setup, dataset = "dat.bcg", mods = "~ factor(alloc) - 1",
+                                         method = "REML", test = "z", newmods = NULL, input = bcg_mr_input)
+mr_specs[[length(mr_specs) + 1L]] <- list(tag = "bcg_alloc_ref_random", setup = bcg_setup, dataset = "dat.bcg",
+                                         mods = "~ relevel(factor(alloc), ref='random')", method = "REML", test = "z",
+                                         newmods = NULL, input = bcg_mr_input)
+mr_specs[[length(mr_specs) + 1L]] <- list(tag = "bcg_ablat_alloc", setup = bcg_setup, dataset = "dat.bcg", mods = "~ ablat + factor(alloc)",
+                                         method = "ML", test = "z", newmods = NULL, input = bcg_mr_input)
+mr_specs[[length(mr_specs) + 1L]] <- list(tag = "molloy_design", setup = molloy_mr_setup, dataset = "dat.molloy2014",
+                                         mods = "~ design", method = "DL", test = "z", newmods = NULL, input = molloy_mr_input)
+for (s in mr_specs) {
+  env0 <- new_env(s$setup); inp <- s$input(env0$dat)
+  env <- new_env(s$setup)
+  call <- sprintf("res <- rma(yi, vi, mods = %s, data=dat, method='%s', test='%s'%s)", s$mods, s$method, s$test,
+                  tight_control[[s$method]])
+  if (!is.null(s$newmods)) call <- paste0(call, sprintf("; pr <- predict(res, newmods=%s)", s$newmods))
+  r <- run(call, env)
+  exp <- metareg_expected(env$res, if (is.null(s$newmods)) NULL else env$pr)
+  exp$warnings <- warn_of(r)
+  mr_cases[[length(mr_cases) + 1L]] <- list(
+    name = sprintf("%s_%s_%s", s$tag, tolower(s$method), s$test), dataset = s$dataset, setup = s$setup,
+    call = call, input = inp,
+    args = drop_nulls(list(mods = s$mods, method = s$method, test = s$test, level = 95, newmods = s$newmods)),
+    expected = drop_nulls(exp))
+}
+write_ref("metareg.json", mr_cases)
+
+# ===========================================================================
+# 9. influence.json: influence(res), metafor's case diagnostics
+# ===========================================================================
+inf_cases <- list()
+inf_specs <- list(
+  list(tag = "bcg_reml", setup = bcg_setup, dataset = "dat.bcg", fit = "rma(yi, vi, data=dat, method='REML', control=list(threshold=1e-12))", input = bcg_mr_input),
+  list(tag = "bcg_dl", setup = bcg_setup, dataset = "dat.bcg", fit = "rma(yi, vi, data=dat, method='DL')", input = bcg_mr_input),
+  list(tag = "bcg_fe", setup = bcg_setup, dataset = "dat.bcg", fit = "rma(yi, vi, data=dat, method='FE')", input = bcg_mr_input),
+  list(tag = "bcg_reml_knha", setup = bcg_setup, dataset = "dat.bcg", fit = "rma(yi, vi, data=dat, method='REML', test='knha', control=list(threshold=1e-12))", input = bcg_mr_input),
+  list(tag = "bcg_ablat_reml", setup = bcg_setup, dataset = "dat.bcg", fit = "rma(yi, vi, mods = ~ ablat, data=dat, method='REML', control=list(threshold=1e-12))", input = bcg_mr_input),
+  list(tag = "molloy_reml", setup = molloy_mr_setup, dataset = "dat.molloy2014", fit = "rma(yi, vi, data=dat, method='REML', control=list(threshold=1e-12))", input = molloy_mr_input),
+  list(tag = "normand_smd_pm", setup = normand_setup, dataset = "dat.normand1999", fit = "rma(yi, vi, data=dat, method='PM', control=list(tol=1e-12))", input = function(d) normand_input(d))
+)
+for (s in inf_specs) {
+  env0 <- new_env(s$setup); inp <- s$input(env0$dat)
+  env <- new_env(s$setup)
+  call <- sprintf("res <- %s; inf <- influence(res)", s$fit)
+  r <- run(call, env)
+  x <- env$inf$inf
+  exp <- list(rstudent = A(as.numeric(x$rstudent)), dffits = A(as.numeric(x$dffits)),
+              cook_d = A(as.numeric(x$cook.d)), cov_r = A(as.numeric(x$cov.r)),
+              tau2_del = A(as.numeric(x$tau2.del)), qe_del = A(as.numeric(x$QE.del)),
+              hat = A(as.numeric(x$hat)), weight = A(as.numeric(x$weight)),
+              inf = A(as.logical(env$inf$is.infl)),
+              dfbs = local({
+                d <- unclass(env$inf$dfbs)  # list.rma's own `[` would subset rows
+                lapply(d[setdiff(names(d), c("slab", "digits"))], function(v) A(as.numeric(v)))
+              }))
+  exp$warnings <- warn_of(r)
+  inf_cases[[length(inf_cases) + 1L]] <- list(
+    name = s$tag, dataset = s$dataset, setup = s$setup, call = call, input = inp,
+    args = list(analysis = "influence"), expected = drop_nulls(exp))
+}
+write_ref("influence.json", inf_cases)
 
 cat("done\n")

@@ -1,10 +1,28 @@
 """sysreview: Cochrane-style systematic reviews of randomised trials, end to end.
 
 The statistics core (:mod:`sysreview.effects`, :mod:`sysreview.meta`) reproduces
-RevMan 5 by default and R's metafor on request.
+RevMan 5 by default and R's metafor on request. From a notebook, in metafor's words:
+
+>>> import sysreview as sr
+>>> dat = sr.datasets.bcg()
+>>> es = sr.escalc("RR", data=dat, ai="tpos", bi="tneg", ci="cpos", di="cneg",
+...                slab="author")
+>>> res = sr.meta_analysis(es, tau2_method="REML")
+>>> res
+<MetaAnalysis k=13 IV random REML RR=0.49 [0.34, 0.70]>
+>>> reg = sr.meta_regression(es, "~ ablat", data=dat)
+>>> round(float(reg.coef[1]), 4), round(reg.r2, 2)
+(-0.0291, 75.63)
+
+The names here are imported on first use, so ``import sysreview`` (and the command
+line's ``sysreview pool``) stays fast.
 """
 
+from __future__ import annotations
+
+from importlib import import_module
 from importlib import metadata as _metadata
+from typing import TYPE_CHECKING, Any
 
 from sysreview.errors import (
     ConvergenceError,
@@ -20,12 +38,73 @@ try:  # one version, the installed distribution's (pyproject.toml)
 except _metadata.PackageNotFoundError:  # pragma: no cover - run from a source tree
     __version__ = "0+unknown"
 
+if TYPE_CHECKING:
+    from sysreview import datasets
+    from sysreview.effects import EffectSizes, escalc
+    from sysreview.meta import (
+        Influence,
+        MetaAnalysis,
+        MetaRegression,
+        cumulative,
+        influence,
+        leave_one_out,
+        meta_analysis,
+        meta_regression,
+    )
+    from sysreview.plots import bubble_plot, forest_plot, funnel_plot
+
+_LAZY = {
+    "EffectSizes": "sysreview.effects",
+    "escalc": "sysreview.effects",
+    "Influence": "sysreview.meta",
+    "MetaAnalysis": "sysreview.meta",
+    "MetaRegression": "sysreview.meta",
+    "cumulative": "sysreview.meta",
+    "influence": "sysreview.meta",
+    "leave_one_out": "sysreview.meta",
+    "meta_analysis": "sysreview.meta",
+    "meta_regression": "sysreview.meta",
+    "bubble_plot": "sysreview.plots",
+    "forest_plot": "sysreview.plots",
+    "funnel_plot": "sysreview.plots",
+}
+"""Public name -> the module it lives in (imported on first access, PEP 562)."""
+
+
+def __getattr__(name: str) -> Any:
+    if name == "datasets":
+        return import_module("sysreview.datasets")
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'sysreview' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
 __all__ = [
     "ConvergenceError",
+    "EffectSizes",
+    "Influence",
     "InputError",
+    "MetaAnalysis",
+    "MetaRegression",
     "NotEstimableError",
     "StoreError",
     "SysreviewError",
     "TooFewStudiesError",
     "__version__",
+    "bubble_plot",
+    "cumulative",
+    "datasets",
+    "escalc",
+    "forest_plot",
+    "funnel_plot",
+    "influence",
+    "leave_one_out",
+    "meta_analysis",
+    "meta_regression",
 ]

@@ -18,16 +18,12 @@ from typing import Any
 
 import numpy as np
 
-from sysreview.analysis_table import CONTINUOUS, DICHOTOMOUS, GENERIC, TableAnalysis
-from sysreview.effects import (
-    EffectSizes,
-    dichotomous_effects,
-    generic_effects,
-    mean_difference,
-    standardized_mean_difference,
-)
-from sysreview.errors import InputError
-from sysreview.meta import MetaAnalysis, meta_analyses
+from sysreview.analysis_table import CONTINUOUS, TableAnalysis
+from sysreview.effects import EffectSizes
+from sysreview.effects.registry import FAMILIES, MEASURES, compute_effects
+from sysreview.errors import InputError, SysreviewError
+from sysreview.meta import MetaAnalysis, MetaRegression, meta_analyses
+from sysreview.meta.analysis import default_tau2
 from sysreview.vocab import CIMethod, Convention, Measure, Method, Model, Tau2Method
 
 
@@ -49,11 +45,22 @@ class PoolOptions:
         return (self.method, self.model, self.tau2_method, self.ci_method, self.level)
 
 
+DEFAULT_MEASURES = {
+    "continuous": Measure.MD,
+    "dichotomous": Measure.RR,
+    "rate": Measure.IRR,
+    "proportion": Measure.PLO,
+    "correlation": Measure.ZCOR,
+    "generic": Measure.GIV,
+}
+"""The measure of a data family when none is chosen: RevMan's MD and RR; metafor's
+usual choices for rates (IRR), proportions (logit, PLO) and correlations (Fisher's z)."""
+
+
 def default_measure(columns: tuple[str, ...]) -> Measure:
-    """RevMan's default measure for the data type: MD, RR or generic."""
-    if columns == CONTINUOUS:
-        return Measure.MD
-    return Measure.RR if columns == DICHOTOMOUS else Measure.GIV
+    """The default measure for the data type (:data:`DEFAULT_MEASURES`)."""
+    family = next(f for f in FAMILIES.values() if f.columns == columns)
+    return DEFAULT_MEASURES[family.name]
 
 
 def resolve_options(
@@ -66,9 +73,10 @@ def resolve_options(
 
     ``given`` maps :data:`~sysreview.analysis_table.SETTINGS` names to parsed values or
     ``None`` (not given).
-    Defaults are RevMan's: the data type's measure (:func:`default_measure`), the
-    measure's default method, random effects, DL, Wald z, 95% and the RevMan convention;
-    generic estimates are not on the log scale.
+    Defaults: the data type's measure (:func:`default_measure`), the measure's default
+    method, random effects, the convention's tau² estimator (RevMan's DL, metafor's
+    REML: :func:`sysreview.meta.analysis.default_tau2`), Wald z, 95% and the RevMan
+    convention; generic estimates are not on the log scale.
 
     Mantel-Haenszel random effects are DerSimonian-Laird only
     (:func:`sysreview.meta.analysis.settings_for`). Where the table's method and the
@@ -93,7 +101,7 @@ def resolve_options(
         "measure": default_measure(default_columns),
         "method": None,
         "model": Model.RANDOM,
-        "tau2_method": Tau2Method.DL,
+        "tau2_method": None,
         "ci_method": CIMethod.Z,
         "level": 95.0,
         "convention": Convention.REVMAN,
@@ -112,6 +120,8 @@ def resolve_options(
                 raise InputError(str(exc), source=source, line=line, column=name) from None
             from_table.add(name)
         chosen[name] = defaults[name] if value is None else value
+    if chosen["tau2_method"] is None:
+        chosen["tau2_method"] = default_tau2(chosen["convention"])
     mh_random = chosen["method"] is Method.MH and chosen["model"] is Model.RANDOM
     if mh_random and chosen["tau2_method"] is not Tau2Method.DL:
         if "method" in from_table and given.get("tau2_method") is not None:
@@ -136,12 +146,12 @@ def parse_yes_no(text: str) -> bool:
 
 
 def effects_of(table: TableAnalysis, options: PoolOptions, source: str) -> EffectSizes:
-    """Compute the effect sizes of one analysis of the table."""
+    """Compute the effect sizes of one analysis of the table, through the registry
+    of measures (:mod:`sysreview.effects.registry`)."""
     c = table.columns
     measure, convention = options.measure, options.convention
-    wanted = (
-        CONTINUOUS if measure.is_continuous else DICHOTOMOUS if measure.is_dichotomous else GENERIC
-    )
+    spec = MEASURES[measure]
+    wanted = spec.family.columns
     missing = [n for n in wanted if n not in c]
     if missing:
         raise InputError(
@@ -150,25 +160,24 @@ def effects_of(table: TableAnalysis, options: PoolOptions, source: str) -> Effec
             source=source,
             line=table.rows[0] if table.rows else None,
         )
+    if measure.is_dichotomous or spec.family.name == "proportion":
+        _check_events(table, source)
+    options_of = {"log_scale": options.log_scale} if measure is Measure.GIV else {}
     try:
-        if measure is Measure.MD or measure is Measure.SMD:
-            f = mean_difference if measure is Measure.MD else standardized_mean_difference
-            return f(*(c[n] for n in CONTINUOUS), studies=table.studies, convention=convention)
-        if measure.is_dichotomous:
-            _check_events(table, source)
-            ai, n1i, ci, n2i = (c[n] for n in DICHOTOMOUS)
-            return dichotomous_effects(
-                ai, n1i, ci, n2i, measure, studies=table.studies, convention=convention
-            )
-        return generic_effects(
-            c["estimate"],
-            c["se"],
-            log_scale=options.log_scale,
+        return compute_effects(
+            measure,
+            *(c[n] for n in wanted),
             studies=table.studies,
             convention=convention,
+            **options_of,
         )
     except InputError as exc:
-        raise InputError(exc.message, source=source, line=exc.line, column=exc.column) from None
+        raise InputError(
+            f"{_where(table)}{exc.message}",
+            source=source,
+            line=_study_line(table, exc.message),
+            column=exc.column,
+        ) from None
 
 
 def effects_all(
@@ -184,16 +193,15 @@ def effects_all(
     same = {(o.measure, o.convention) for o in options}
     batched = (
         len(same) == 1
-        and next(iter(same))[0] in (Measure.MD, Measure.SMD)
+        and next(iter(same))[0].is_continuous
         and all(n in t.columns for t in tables for n in CONTINUOUS)
     )
     if not batched:
         return [effects_of(t, o, source) for t, o in zip(tables, options, strict=True)]
     measure, convention = next(iter(same))
-    f = mean_difference if measure is Measure.MD else standardized_mean_difference
     arms = [np.concatenate([t.columns[n] for t in tables]) for n in CONTINUOUS]
     studies = tuple(s for t in tables for s in t.studies)
-    es = f(*arms, studies=studies, convention=convention)
+    es = compute_effects(measure, *arms, studies=studies, convention=convention)
     bounds = np.cumsum([0, *(len(t.studies) for t in tables)]).tolist()
     return [
         EffectSizes(
@@ -244,7 +252,6 @@ def pool_tables(
                 level=first.level,
                 subgroups=[tables[i].subgroups for i in members],
                 labels=[tables[i].label for i in members],
-                tau2_ci=False,  # not part of the output
             )
         except ValueError as exc:  # options that do not fit the measure
             raise InputError(str(exc), source=source) from None
@@ -253,14 +260,87 @@ def pool_tables(
     return [r for r in results if r is not None]
 
 
+def moderator_columns(mods: str) -> tuple[str, tuple[str, ...]]:
+    """The formula of ``--mods`` and the columns it names.
+
+    ``--mods`` is a formula (``"~ ablat + factor(alloc)"``; see
+    :mod:`sysreview.meta.design`) or a comma-separated list of columns.
+
+    >>> moderator_columns("ablat, year")
+    ('~ ablat + year', ('ablat', 'year'))
+    """
+    from sysreview.meta.design import parse_formula
+
+    text = mods.strip()
+    if not any(c in text for c in "~+()"):
+        text = "~ " + " + ".join(c.strip() for c in text.split(",") if c.strip())
+    terms, _ = parse_formula(text)
+    return text, tuple(t.column for t in terms)
+
+
+def regress_tables(
+    tables: Sequence[TableAnalysis],
+    options: Sequence[PoolOptions],
+    formula: str,
+    source: str,
+) -> list[MetaRegression]:
+    """A meta-regression of every analysis of a table (``sysreview metareg``).
+
+    Each analysis's effect sizes (:func:`effects_of`) are regressed on the moderator
+    columns named in ``formula``, read from the table as text (numbers are covariates,
+    other text factors): :func:`sysreview.meta.meta_regression` with the analysis's
+    model, tau² estimator, CI method and level.
+
+    Raises
+    ------
+    InputError
+        Bad moderators, too few studies, or options that do not fit.
+    """
+    from sysreview.meta import meta_regression
+
+    out = []
+    for table, opts in zip(tables, options, strict=True):
+        effects = effects_of(table, opts, source)
+        try:
+            out.append(
+                meta_regression(
+                    effects,
+                    formula,
+                    data=table.extra,
+                    model=opts.model,
+                    tau2_method=opts.tau2_method,
+                    ci_method=opts.ci_method,
+                    level=opts.level,
+                    label=table.label,
+                )
+            )
+        except InputError as exc:
+            raise InputError(f"{_where(table)}{exc.message}", source=source) from None
+        except SysreviewError as exc:  # e.g. too few studies for the coefficients
+            raise InputError(f"{_where(table)}{exc}", source=source) from None
+    return out
+
+
 def _where(table: TableAnalysis) -> str:
     return "" if table.label is None else f"analysis {table.label!r}: "
 
 
+def _study_line(table: TableAnalysis, message: str) -> int | None:
+    """The file line of the study a message names (``study 'x': ...``), if any."""
+    if not table.rows:
+        return None
+    for study, line in zip(table.studies, table.rows, strict=True):
+        if f"study {study!r}" in message:
+            return line
+    return None
+
+
 def _check_events(table: TableAnalysis, source: str) -> None:
     c = table.columns
+    pairs = (("events", "n"),) if "events" in c and "events_e" not in c else (
+        ("events_e", "n_e"), ("events_c", "n_c"))  # fmt: skip
     for i, study in enumerate(table.studies):
-        for events, total in (("events_e", "n_e"), ("events_c", "n_c")):
+        for events, total in pairs:
             if c[events][i] > c[total][i]:
                 where = "" if table.rows else f"{_where(table)}study {study!r}: "
                 raise InputError(
@@ -276,7 +356,9 @@ __all__ = [
     "default_measure",
     "effects_all",
     "effects_of",
+    "moderator_columns",
     "parse_yes_no",
     "pool_tables",
+    "regress_tables",
     "resolve_options",
 ]

@@ -1,16 +1,23 @@
 """Read the data of ``sysreview pool``: a per-study table (CSV) or a RevMan 5 file.
 
 The table has a ``study`` column, optionally ``subgroup`` and a grouping column,
-and one family of data columns:
+and one family of data columns (:data:`sysreview.effects.registry.FAMILIES`):
 
-* continuous: ``mean_e, sd_e, n_e, mean_c, sd_c, n_c``
-* dichotomous: ``events_e, n_e, events_c, n_c``
+* continuous: ``mean_e, sd_e, n_e, mean_c, sd_c, n_c`` (MD, SMD, SMDH, ROM)
+* dichotomous: ``events_e, n_e, events_c, n_c`` (RR, OR, RD, PETO_OR)
+* rates: ``events_e, time_e, events_c, time_c`` (IRR)
+* proportions: ``events, n`` (PR, PLO, PFT)
+* correlations: ``r, n`` (ZCOR)
 * generic inverse variance: ``estimate, se``
 
 The data columns may also carry metafor's names (``m1i, sd1i, n1i, m2i, sd2i, n2i``;
-``ai, n1i, ci, n2i``; ``yi`` with ``sei`` or ``vi``; ``slab`` for the study) or
-RevMan's (``mean_1 ... total_2``, ``events_1``, ``se``), in any case: see
-:data:`ALIASES`. Several families may be present (e.g. ``sysreview analyse``'s
+``ai, n1i, ci, n2i`` or ``ai, bi, ci, di``; ``x1i, t1i, x2i, t2i``; ``xi, ni`` or
+``xi, mi``; ``ri, ni``; ``yi`` with ``sei`` or ``vi``; ``slab`` for the study), those of
+R's meta package (``studlab``, ``n.e, mean.e, sd.e, n.c, mean.c, sd.c``, ``event.e,
+event.c``, ``time.e, time.c``, ``event, n``, ``cor``, ``TE, seTE``) or RevMan's
+(``mean_1 ... total_2``, ``events_1``, ``se``), in any case: see :data:`ALIASES`.
+Non-events (metafor's ``bi, di, mi``) stand in for a missing group size: ``n = events
++ non-events``. Several families may be present (e.g. ``sysreview analyse``'s
 ``analysis_data.csv``, which holds continuous and dichotomous analyses in one table).
 Optional settings columns (:data:`SETTINGS`: ``measure, method, model, tau2_method,
 ci_method, level, convention, log_scale``) give each analysis its own options; they
@@ -41,14 +48,23 @@ import numpy as np
 
 from sysreview.cells import QUOTE, restore
 from sysreview.effects.base import FloatArray
+from sysreview.effects.registry import FAMILIES, MEASURES
 from sysreview.errors import InputError
 from sysreview.vocab import Measure
 
-CONTINUOUS = ("mean_e", "sd_e", "n_e", "mean_c", "sd_c", "n_c")
-DICHOTOMOUS = ("events_e", "n_e", "events_c", "n_c")
-GENERIC = ("estimate", "se")
+CONTINUOUS = FAMILIES["continuous"].columns
+DICHOTOMOUS = FAMILIES["dichotomous"].columns
+GENERIC = FAMILIES["generic"].columns
+DATA_FAMILIES = tuple(f.columns for f in FAMILIES.values())
+"""The families of data columns, in the order a header is matched against them."""
 MISSING = {"", "na", "nan", "n/a", "."}
-NON_NEGATIVE = {"n_e", "n_c", "events_e", "events_c", "sd_e", "sd_c", "se"}
+NON_NEGATIVE = {
+    "n_e", "n_c", "events_e", "events_c", "sd_e", "sd_c", "se", "events", "n", "time_e",
+    "time_c", "nonevents_e", "nonevents_c", "nonevents",
+}  # fmt: skip
+TOTALS = {"n_e": ("events_e", "nonevents_e"), "n_c": ("events_c", "nonevents_c"),
+          "n": ("events", "nonevents")}  # fmt: skip
+"""A group size the table may give as events and non-events instead."""
 SETTINGS = (
     "measure", "method", "model", "tau2_method", "ci_method", "level", "convention", "log_scale",
 )  # fmt: skip
@@ -56,8 +72,15 @@ SETTINGS = (
 ALIASES: dict[str, str] = {
     # metafor's escalc arguments
     "m1i": "mean_e", "sd1i": "sd_e", "n1i": "n_e", "m2i": "mean_c", "sd2i": "sd_c",
-    "n2i": "n_c", "ai": "events_e", "ci": "events_c", "yi": "estimate", "sei": "se",
-    "slab": "study",
+    "n2i": "n_c", "ai": "events_e", "ci": "events_c", "bi": "nonevents_e",
+    "di": "nonevents_c", "x1i": "events_e", "x2i": "events_c", "t1i": "time_e",
+    "t2i": "time_c", "xi": "events", "mi": "nonevents", "ni": "n", "ri": "r",
+    "yi": "estimate", "sei": "se", "slab": "study",
+    # R meta's arguments (metacont, metabin, metainc, metaprop, metacor, metagen)
+    "studlab": "study", "n.e": "n_e", "mean.e": "mean_e", "sd.e": "sd_e", "n.c": "n_c",
+    "mean.c": "mean_c", "sd.c": "sd_c", "event.e": "events_e", "event.c": "events_c",
+    "time.e": "time_e", "time.c": "time_c", "event": "events", "cor": "r",
+    "te": "estimate", "sete": "se",
     # RevMan 5's data attributes (MEAN_1, TOTAL_1, EVENTS_1, ESTIMATE, SE, ...)
     "mean_1": "mean_e", "sd_1": "sd_e", "total_1": "n_e", "mean_2": "mean_c",
     "sd_2": "sd_c", "total_2": "n_c", "events_1": "events_e", "events_2": "events_c",
@@ -83,6 +106,8 @@ class TableAnalysis:
     columns: dict[str, FloatArray]
     rows: tuple[int, ...]
     settings: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Other columns asked for by name (e.g. moderators), as the text of each cell."""
 
 
 def _number(text: str, source: str, line: int, column: str) -> float:
@@ -98,20 +123,20 @@ def _number(text: str, source: str, line: int, column: str) -> float:
     return number
 
 
+def _with_totals(present: set[str]) -> set[str]:
+    """The columns present, and the group sizes given as events and non-events."""
+    derived = {n for n, parts in TOTALS.items() if n not in present and set(parts) <= present}
+    return present | derived
+
+
 def data_columns(header: Sequence[str], measure: Measure | None, source: str) -> tuple[str, ...]:
     """The data columns the table provides (and the measure needs)."""
-    present = set(header)
+    present = _with_totals(set(header))
     if "study" not in present:
         raise InputError("missing required column 'study'", source=source, line=1, column="study")
-    families = [f for f in (CONTINUOUS, DICHOTOMOUS, GENERIC) if set(f) <= present]
+    families = [f for f in DATA_FAMILIES if set(f) <= present]
     if measure is not None:
-        wanted = (
-            CONTINUOUS
-            if measure.is_continuous
-            else DICHOTOMOUS
-            if measure.is_dichotomous
-            else GENERIC
-        )
+        wanted = MEASURES[measure].family.columns
         missing = [c for c in wanted if c not in present]
         if missing:
             raise InputError(
@@ -122,25 +147,26 @@ def data_columns(header: Sequence[str], measure: Measure | None, source: str) ->
             )
         return wanted
     if not families:
-        raise InputError(
-            "no data columns: expected mean_e,sd_e,n_e,mean_c,sd_c,n_c or "
-            "events_e,n_e,events_c,n_c or estimate,se",
-            source=source,
-            line=1,
-        )
+        expected = " or ".join(",".join(f) for f in DATA_FAMILIES)
+        raise InputError(f"no data columns: expected {expected}", source=source, line=1)
     return families[0]
 
 
 def read_table(
-    path: str | Path, measure: Measure | None = None, by: str | None = None
+    path: str | Path,
+    measure: Measure | None = None,
+    by: str | None = None,
+    extra: Sequence[str] = (),
 ) -> tuple[tuple[str, ...], list[TableAnalysis]]:
     """Read the CSV (or RevMan file) at ``path``: default data columns, one entry per analysis.
 
     The default data columns are those ``measure`` needs, else the first complete
     family of the header; every complete family is read into each analysis's
-    ``columns``, and the :data:`SETTINGS` columns into its ``settings``. A RevMan 5
-    file gives one analysis per outcome, labelled ``"<comparison>.<outcome> <name>"``
-    as RevMan numbers its analyses; ``by`` does not apply to it.
+    ``columns``, and the :data:`SETTINGS` columns into its ``settings``. The
+    ``extra`` columns (named as in the file, e.g. moderators) are kept as text in
+    ``TableAnalysis.extra``. A RevMan 5 file gives one analysis per outcome, labelled
+    ``"<comparison>.<outcome> <name>"`` as RevMan numbers its analyses; ``by`` and
+    ``extra`` do not apply to it.
     """
     source = str(path)
     try:
@@ -154,6 +180,8 @@ def read_table(
                 "its outcomes",
                 source=source,
             )
+        if extra:
+            raise InputError("a RevMan file has no moderator columns", source=source)
         from sysreview.revman.tables import read_review_tables
 
         return read_review_tables(data, source)
@@ -184,6 +212,16 @@ def read_table(
             f"--by column {by!r} not found; columns are {', '.join(shown)}", source=source, line=1
         )
     index = {name: i for i, name in enumerate(header)}
+    for name in extra:
+        if name not in index:
+            where = {w: i for i, w in enumerate(shown)}
+            if name not in where:
+                raise InputError(
+                    f"column {name!r} not found; columns are {', '.join(shown)}",
+                    source=source,
+                    line=1,
+                )
+            index[name] = where[name]
     if not lines:
         raise InputError("no data rows", source=source)
     if quoted:  # text the tool wrote as '=... (safe in a spreadsheet) is =... again
@@ -196,10 +234,16 @@ def read_table(
         raise InputError(
             "empty study label", source=source, line=line, column=shown[index["study"]]
         )
-    present = set(header)
-    families = [f for f in (CONTINUOUS, DICHOTOMOUS, GENERIC) if set(f) <= present]
+    present = _with_totals(set(header))
+    families = [f for f in DATA_FAMILIES if set(f) <= present]
     read = tuple(dict.fromkeys((*columns, *(c for f in families for c in f))))
-    values = {c: _column(cells[index[c]], lines, c, source, shown[index[c]]) for c in read}
+    values = {c: _column(cells[index[c]], lines, c, source, shown[index[c]]) for c in read
+              if c in index}  # fmt: skip
+    for total, (events, others) in TOTALS.items():
+        if total in read and total not in index:  # given as events and non-events
+            values[total] = values[events] + _column(
+                cells[index[others]], lines, others, source, shown[index[others]]
+            )
     if "se" in values and shown[index["se"]].strip().lower() == "vi":
         values["se"] = np.sqrt(values["se"])  # metafor's sampling variance
     options = [c for c in SETTINGS if c in index]
@@ -218,6 +262,7 @@ def read_table(
         values = {c: v[order] for c, v in values.items()}
         lines = [lines[i] for i in perm]
         cells = [[column[i] for i in perm] for column in cells]
+    kept = {name: [cell.strip() for cell in cells[index[name]]] for name in extra}
     analyses = []
     for key, a, b in zip(first, bounds[:-1], bounds[1:], strict=True):
         analyses.append(
@@ -233,6 +278,7 @@ def read_table(
                     key,
                     source,
                 ),
+                extra={name: tuple(text[a:b]) for name, text in kept.items()},
             )
         )
     return columns, analyses
@@ -244,7 +290,10 @@ def is_revman(path: str | Path, data: bytes) -> bool:
     return Path(path).suffix.lower() == ".rm5" or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<"
 
 
-_KNOWN = frozenset((*CONTINUOUS, *DICHOTOMOUS, *GENERIC, "study", "subgroup", *SETTINGS))
+_KNOWN = frozenset(
+    (*(c for f in DATA_FAMILIES for c in f), *(c for parts in TOTALS.values() for c in parts),
+     "study", "subgroup", *SETTINGS)
+)  # fmt: skip
 
 
 def canonical_header(header: Sequence[str], source: str) -> tuple[list[str], list[str]]:

@@ -711,10 +711,18 @@ def pool(
     data: Annotated[
         Path, typer.Argument(help="CSV with study and data columns, or a RevMan 5 file (.rm5).")
     ],
-    measure: Annotated[str | None, typer.Option(help="MD|SMD|RR|OR|RD|PETO_OR|GIV")] = None,
-    method: Annotated[str | None, typer.Option(help="IV|MH|PETO (default: RevMan's)")] = None,
+    measure: Annotated[
+        str | None,
+        typer.Option(help="MD|SMD|SMDH|ROM|RR|OR|RD|PETO_OR|IRR|PR|PLO|PFT|ZCOR|GIV"),
+    ] = None,
+    method: Annotated[
+        str | None, typer.Option(help="IV|MH|PETO (default: the convention's)")
+    ] = None,
     model: Annotated[str | None, typer.Option(help="random|fixed (default: random)")] = None,
-    tau2: Annotated[str | None, typer.Option(help="DL|REML|ML|PM|EB|SJ|HE (default: DL)")] = None,
+    tau2: Annotated[
+        str | None,
+        typer.Option(help="DL|REML|ML|PM|EB|SJ|HE (default: DL; REML with metafor's convention)"),
+    ] = None,
     ci: Annotated[str | None, typer.Option(help="z|hksj (default: z)")] = None,
     level: Annotated[
         float | None, typer.Option(help="confidence level in percent (default: 95)")
@@ -728,12 +736,15 @@ def pool(
         OutputFormat, typer.Option("--format", help="text|json|csv")
     ] = OutputFormat.text,
 ) -> None:
-    """Pool the studies of DATA (per-arm means/SDs/Ns, events/Ns, or estimate/SE).
+    """Pool the studies of DATA (per-arm means/SDs/Ns, events/Ns, events/person-time,
+    one group's events/N or correlation/N, or estimate/SE).
 
-    Columns measure, method, model, tau2_method, ci_method, level, convention and
-    log_scale, when present, set each analysis's options (one value per analysis); an
-    option given here overrides them. A RevMan 5 file is pooled analysis by analysis
-    with RevMan's settings, which options given here override in the same way.
+    Data columns may carry sysreview's, metafor's, meta's or RevMan's names (m1i, n.e,
+    mean_1, ...). Columns measure, method, model, tau2_method, ci_method, level,
+    convention and log_scale, when present, set each analysis's options (one value per
+    analysis); an option given here overrides them. A RevMan 5 file is pooled analysis by
+    analysis with RevMan's settings, which options given here override in the same way.
+    Random-effects results give Q-profile confidence limits for tau², I² and H².
     """
     from sysreview.commands.pool_fast import run_pool
 

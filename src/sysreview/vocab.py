@@ -1,6 +1,7 @@
 """The shared vocabulary: measure, method, model and estimator codes.
 
-Codes follow RevMan and metafor (``MD SMD RR OR RD PETO_OR``; ``DL REML ML PM EB SJ HE``).
+Codes follow RevMan and metafor (``MD SMD RR OR RD PETO_OR``, metafor's ``ROM SMDH PR
+PLO PFT ZCOR IRR``; ``DL REML ML PM EB SJ HE``).
 Each enum parses user text case-insensitively and lists the allowed values when it
 cannot, e.g. ``Invalid tau2 method 'REM'; must be one of DL, REML, ML, PM, EB, SJ, HE``.
 """
@@ -38,7 +39,13 @@ class _Code(StrEnum):
 
 
 class Measure(_Code):
-    """Effect measure of a study comparison."""
+    """Effect measure of a study (metafor's ``escalc`` codes; ``PETO_OR`` is its ``PETO``).
+
+    Two groups: ``MD SMD SMDH ROM`` (means, SDs, Ns), ``RR OR RD PETO_OR`` (2x2 tables),
+    ``IRR`` (events and person-time); one group: ``PR PLO PFT`` (events of N),
+    ``ZCOR`` (a correlation and its N); ``GIV`` an estimate with its SE. The formulas
+    are in :mod:`sysreview.effects.registry`.
+    """
 
     MD = "MD"
     SMD = "SMD"
@@ -47,15 +54,33 @@ class Measure(_Code):
     RD = "RD"
     PETO_OR = "PETO_OR"
     GIV = "GIV"
+    SMDH = "SMDH"
+    ROM = "ROM"
+    PR = "PR"
+    PLO = "PLO"
+    PFT = "PFT"
+    ZCOR = "ZCOR"
+    IRR = "IRR"
 
     @classmethod
     def label(cls) -> str:
         return "measure"
 
+    @classmethod
+    def parse(cls, value: str | Self) -> Self:
+        """As :meth:`_Code.parse`; metafor's ``PETO`` is read as ``PETO_OR``.
+
+        >>> Measure.parse("peto"), Measure.parse("zcor")
+        (<Measure.PETO_OR: 'PETO_OR'>, <Measure.ZCOR: 'ZCOR'>)
+        """
+        if isinstance(value, str) and value.strip().upper() == "PETO":
+            return cls("PETO_OR")
+        return super().parse(value)
+
     @property
     def is_ratio(self) -> bool:
-        """Whether the measure is analysed on the log scale (RR, OR, Peto OR)."""
-        return self in (Measure.RR, Measure.OR, Measure.PETO_OR)
+        """Whether the measure is analysed on the log scale (RR, OR, Peto OR, ROM, IRR)."""
+        return self in (Measure.RR, Measure.OR, Measure.PETO_OR, Measure.ROM, Measure.IRR)
 
     @property
     def is_dichotomous(self) -> bool:
@@ -65,7 +90,12 @@ class Measure(_Code):
     @property
     def is_continuous(self) -> bool:
         """Whether the measure is computed from means, SDs and Ns."""
-        return self in (Measure.MD, Measure.SMD)
+        return self in (Measure.MD, Measure.SMD, Measure.SMDH, Measure.ROM)
+
+    @property
+    def is_standardised(self) -> bool:
+        """Whether the measure is a standardised mean difference (SMD, SMDH)."""
+        return self in (Measure.SMD, Measure.SMDH)
 
 
 class Method(_Code):
@@ -108,6 +138,17 @@ class CIMethod(_Code):
     @classmethod
     def label(cls) -> str:
         return "CI method"
+
+    @classmethod
+    def parse(cls, value: str | Self) -> Self:
+        """As :meth:`_Code.parse`; metafor's ``knha`` (Knapp & Hartung) is ``hksj``.
+
+        >>> CIMethod.parse("knha")
+        <CIMethod.HKSJ: 'hksj'>
+        """
+        if isinstance(value, str) and value.strip().lower() == "knha":
+            return cls("hksj")
+        return super().parse(value)
 
 
 class Convention(_Code):

@@ -60,3 +60,28 @@ def test_fixed_effect_model(effects) -> None:
     assert res.estimate == pytest.approx(-0.4303, abs=5e-5)
     assert res.se == pytest.approx(0.0405, abs=5e-5)
     assert (res.ci_low, res.ci_high) == pytest.approx((-0.5097, -0.3509), abs=5e-5)
+
+
+def test_mixed_effects_model_with_latitude_and_year() -> None:
+    """The mixed-effects model with absolute latitude and publication year as moderators,
+    ``rma(yi, vi, mods = cbind(ablat, year), data = dat)`` (Viechtbauer 2010, the
+    meta-regression of the BCG trials), through the notebook route: the dataset,
+    ``escalc`` with column names and a formula."""
+    import sysreview as sr
+
+    dat = sr.datasets.bcg()
+    es = sr.escalc("RR", data=dat, ai="tpos", bi="tneg", ci="cpos", di="cneg")
+    reg = sr.meta_regression(es, "~ ablat + year", data=dat)
+    assert reg.tau2 == pytest.approx(0.1108, abs=5e-5)
+    assert reg.i2 == pytest.approx(71.98, abs=5e-3)
+    assert reg.h2 == pytest.approx(3.57, abs=5e-3)
+    assert reg.r2 == pytest.approx(64.63, abs=5e-3)
+    assert (reg.qe, reg.qe_df, reg.qe_p) == (pytest.approx(28.3251, abs=5e-5), 10,
+                                             pytest.approx(0.0016, abs=5e-5))  # fmt: skip
+    # QM(df = 2) = 12.2043 as printed, with metafor's default convergence threshold (tau²
+    # to ~1e-5); fully converged (metafor at threshold 1e-12, and here) it is 12.2045
+    assert (reg.qm, reg.qm_df[0]) == (pytest.approx(12.2043, abs=5e-4), 2)
+    assert reg.qm_p == pytest.approx(0.0022, abs=5e-5)
+    assert reg.coef.tolist() == pytest.approx([-3.5455, -0.0280, 0.0019], abs=2e-4)
+    assert reg.se.tolist() == pytest.approx([29.0959, 0.0102, 0.0147], abs=5e-4)
+    assert reg.ci_low.tolist() == pytest.approx([-60.5724, -0.0481, -0.0269], abs=1e-3)

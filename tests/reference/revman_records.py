@@ -78,7 +78,7 @@ def pooled_mismatches(rec: Record, stored: StoredPooled, random: bool, k: int) -
         "effect_size": (rec["estimate"], stored.effect_size),
         "ci_start": (rec["ci_low"], stored.ci_start),
         "ci_end": (rec["ci_high"], stored.ci_end),
-        "z": (None if rec["z"] is None else abs(rec["z"]), stored.z),
+        "z": (None if rec["statistic"] is None else abs(rec["statistic"]), stored.z),
     }
     if random:
         pairs["tau2"] = (rec["tau2"], stored.tau2)
@@ -117,7 +117,7 @@ def study_mismatches(rec: Record, outcome: Outcome) -> list[str]:
             "ci_end": (ours["ci_high"], row.stored.ci_end),
         }
         if row.stored.se is not None:
-            checks["se"] = (ours["se"], row.stored.se)
+            checks["se"] = (None if ours["vi"] is None else math.sqrt(ours["vi"]), row.stored.se)
         if outcome.totals == "YES" and row.stored.weight is not None:
             checks["weight"] = (ours["weight"], row.stored.weight)
         bad += [

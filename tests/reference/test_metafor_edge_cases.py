@@ -81,7 +81,7 @@ def command_values(record: dict[str, Any], log_scale: bool) -> dict[str, Any]:
     return {
         "estimate": back(record["estimate"]),
         "se": record["se"],
-        "zval": record["z"],
+        "zval": record["statistic"],
         "pval": record["p"],
         "ci_lb": back(record["ci_low"]),
         "ci_ub": back(record["ci_high"]),
@@ -177,12 +177,12 @@ def test_zero_sd_pooled(case: Case, tmp_path: Path) -> None:
     i, measure = case.input, case.args["measure"]
     f = mean_difference if measure == "MD" else standardized_mean_difference
     args = [i[k] for k in ("m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i")]
-    res = meta_analysis(f(*args, studies=i["study"], convention="metafor"))
+    res = meta_analysis(f(*args, studies=i["study"], convention="metafor"), tau2_method="DL")
     check(case, library_values(res))
     assert_close(
         case, "weights", res.weights[:3], as_array(case.expected["weights"]), rel=REL, abs_tol=ABS
     )
-    record = pool(tmp_path, i, "--measure", measure)
+    record = pool(tmp_path, i, "--measure", measure, "--tau2", "DL")
     check(case, command_values(record, log_scale=False))
     assert record["studies"][3]["reason"] == "both SDs are 0"
 
@@ -198,3 +198,18 @@ def test_trim_and_fill_that_metafor_cannot_estimate(name: str) -> None:
     estimator = "Q0" if name == "trimfill_q0_undefined" else "L0"
     with pytest.raises(NotEstimableError, match="metafor's trimfill fails here too"):
         trim_and_fill(res, estimator=estimator)
+
+
+@pytest.mark.parametrize("name", ["two_maxima_ml", "two_maxima_reml"])
+def test_likelihood_with_two_maxima(name: str, tmp_path: Path) -> None:
+    """The score is negative at tau² = 0 and the boundary is a local maximum, but an
+    interior maximum is higher: metafor's Fisher scoring finds it, and so must we (the
+    library, and ``sysreview pool``), rather than stopping at 0."""
+    case = CASES[name]
+    i, method = case.input, case.args["method"]
+    assert case.expected["loglik"] > case.expected["loglik_at_0"]
+    es = generic_effects(i["yi"], np.sqrt(i["vi"]), studies=i["study"], convention="metafor")
+    res = meta_analysis(es, method="IV", tau2_method=method)
+    check(case, library_values(res))
+    record = pool(tmp_path, {"study": i["study"], "yi": i["yi"], "vi": i["vi"]}, "--tau2", method)
+    check(case, command_values(record, log_scale=False))

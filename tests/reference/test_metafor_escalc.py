@@ -1,24 +1,32 @@
 """Per-study effect sizes against metafor's ``escalc`` (``metafor/escalc.json``).
 
-Each case is an ``escalc(...)`` call (see its ``call``) on dat.normand1999 (MD, SMD),
-dat.bcg (RR, OR, RD, PETO; no zero cells) or dat.nielweise2007 (5 single-zero
-studies and one double-zero study). We recompute ``yi`` and ``vi`` with
-``convention="metafor"``. Cases that use an escalc option sysreview does not offer
-are skipped, with the option named in the reason; the zero-cell options ``add``,
-``to`` and ``drop00`` are passed through.
+Each case is an ``escalc(...)`` call (see its ``call``) on dat.normand1999 (MD, SMD with
+each ``vtype``, SMDH, ROM), dat.bcg (RR, OR, RD, PETO; no zero cells),
+dat.nielweise2007 (5 single-zero studies and one double-zero study), dat.pritz1997
+(PR, PLO, PFT; two studies with every patient a success), dat.molloy2014 (ZCOR),
+dat.hart1999 (IRR) and small constructed sets (means of opposite signs, n <= 3, zero
+counts). We recompute ``yi`` and ``vi`` with ``convention="metafor"`` through both ways
+in: :func:`sysreview.escalc` with metafor's argument names, and the registry's
+``compute_effects`` with the inputs in order. metafor's options (``add``, ``to``,
+``drop00``, ``vtype``) are passed through.
+
+A study is estimable where metafor gives a finite, positive ``vi``: metafor keeps a
+``yi`` without a variance (ZCOR with n <= 3) and a variance of 0 (both SDs 0), which
+``rma`` then drops or refuses; sysreview marks such studies not estimable instead.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
 import pytest
 
-from sysreview.effects import (
-    EffectSizes,
-    dichotomous_effects,
-    mean_difference,
-    standardized_mean_difference,
-)
-from tests.reference.metafor_cases import Case, assert_close, params
+from sysreview import escalc
+from sysreview.effects import EffectSizes, compute_effects
+from sysreview.effects.registry import MEASURES
+from sysreview.vocab import Measure
+from tests.reference.metafor_cases import Case, as_array, assert_close, params
 
 # Closed-form formulas computed the same way in both programs, so the only
 # differences are floating-point rounding (seen: at most ~6e-14, in log RR near 0).
@@ -26,54 +34,57 @@ REL = 1e-9
 # For yi that metafor returns as exactly 0 (e.g. RD = 0).
 ABS = 1e-15
 
-_MEASURES = {"MD": "MD", "SMD": "SMD", "RR": "RR", "OR": "OR", "RD": "RD", "PETO": "PETO_OR"}
+
+def _options(case: Case) -> dict[str, Any]:
+    spec = MEASURES[Measure.parse(case.args["measure"])]
+    given = {
+        "add": case.args.get("add"),
+        "to": case.args.get("to"),
+        "drop00": case.args.get("drop00"),
+        "vtype": case.args.get("vtype"),
+    }
+    return {k: v for k, v in given.items() if v is not None and k in spec.options}
 
 
-def unsupported(case: Case) -> str | None:
-    """Why sysreview cannot reproduce a case, or ``None`` when it can."""
-    args = case.args
-    if args["measure"] not in _MEASURES:
-        return f"sysreview has no {args['measure']} measure"
-    if args.get("vtype", "LS") != "LS":
-        return f"sysreview has no vtype={args['vtype']!r} variance (only metafor's default 'LS')"
-    return None
-
-
-def effects_for(case: Case) -> EffectSizes:
-    """sysreview's effect sizes for a case, metafor convention."""
-    i, measure = case.input, _MEASURES[case.args["measure"]]
-    if measure in ("MD", "SMD"):
-        f = mean_difference if measure == "MD" else standardized_mean_difference
-        return f(
-            i["m1i"],
-            i["sd1i"],
-            i["n1i"],
-            i["m2i"],
-            i["sd2i"],
-            i["n2i"],
-            studies=i["study"],
-            convention="metafor",
-        )
-    return dichotomous_effects(
-        i["ai"],
-        i["n1i"],
-        i["ci"],
-        i["n2i"],
-        measure,
-        studies=i["study"],
-        convention="metafor",
-        add=case.args.get("add", 0.5),
-        to=case.args.get("to", "only0"),
-        drop00=case.args.get("drop00", False),
+def by_registry(case: Case) -> EffectSizes:
+    spec = MEASURES[Measure.parse(case.args["measure"])]
+    inputs = [case.input[a] for a in spec.family.args]
+    return compute_effects(
+        spec.measure, *inputs, studies=case.input["study"], convention="metafor", **_options(case)
     )
 
 
-@pytest.mark.parametrize("case", params("escalc.json", unsupported))
-def test_escalc(case: Case) -> None:
-    es = effects_for(case)
+def by_escalc(case: Case) -> EffectSizes:
+    spec = MEASURES[Measure.parse(case.args["measure"])]
+    data = {a: case.input[a] for a in spec.family.args}
+    data["study"] = case.input["study"]
+    columns = {a: a for a in spec.family.args}
+    return escalc(case.args["measure"], data, slab="study", **columns, **_options(case))
+
+
+def _check(case: Case, es: EffectSizes) -> None:
     exp = case.expected
+    vi = as_array(exp["vi"])
+    usable = np.isfinite(vi) & (vi > 0)
     assert es.k == exp["k"], f"{case.name}: k\n{case.r_code}"
-    assert_close(case, "yi", es.yi, exp["yi"], rel=REL, abs_tol=ABS)
-    assert_close(case, "vi", es.vi, exp["vi"], rel=REL, abs_tol=ABS)
-    kept = [y is not None for y in exp["yi"]]
-    assert es.estimable.tolist() == kept, f"{case.name}: estimable studies\n{case.r_code}"
+    assert es.estimable.tolist() == usable.tolist(), f"{case.name}: estimable\n{case.r_code}"
+    assert_close(case, "yi", es.yi[usable], as_array(exp["yi"])[usable], rel=REL, abs_tol=ABS)
+    assert_close(case, "vi", es.vi[usable], vi[usable], rel=REL, abs_tol=ABS)
+
+
+@pytest.mark.parametrize("case", params("escalc.json"))
+def test_escalc_registry(case: Case) -> None:
+    _check(case, by_registry(case))
+
+
+@pytest.mark.parametrize("case", params("escalc.json"))
+def test_escalc_entry_point(case: Case) -> None:
+    _check(case, by_escalc(case))
+
+
+def test_every_new_measure_has_a_case() -> None:
+    """ROM, SMDH, PR, PLO, PFT, ZCOR and IRR each have metafor cases."""
+    from tests.reference.metafor_cases import load
+
+    measures = {Measure.parse(c.args["measure"]) for c in load("escalc.json")}
+    assert set(MEASURES) - measures == {Measure.GIV}

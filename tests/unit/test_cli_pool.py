@@ -32,59 +32,20 @@ S3,3,231,11,220
 S4,0,50,0,50
 """
 
-FIELDS = {
-    "measure",
-    "method",
-    "model",
-    "tau2_method",
-    "convention",
-    "level",
-    "k",
-    "reason",
-    "estimate",
-    "se",
-    "ci_low",
-    "ci_high",
-    "z",
-    "p",
-    "tau2",
-    "i2",
-    "q",
-    "df",
-    "p_q",
-    "pi_low",
-    "pi_high",
-    "studies",
-    "subgroups",
-    "subgroup_test",
-}
+POOLED_FIELDS = {
+    "k", "reason", "estimate", "se", "ci_low", "ci_high", "statistic", "statistic_name", "p",
+    "tau2", "tau2_ci_low", "tau2_ci_high", "i2", "i2_ci_low", "i2_ci_high", "h2", "h2_ci_low",
+    "h2_ci_high", "heterogeneity_ci", "q", "df", "p_q",
+}  # fmt: skip
+FIELDS = POOLED_FIELDS | {
+    "measure", "method", "model", "tau2_method", "ci_method", "convention", "level", "pi_low",
+    "pi_high", "studies", "subgroups", "subgroup_test",
+}  # fmt: skip
 STUDY_FIELDS = {
-    "study",
-    "subgroup",
-    "estimable",
-    "reason",
-    "estimate",
-    "se",
-    "ci_low",
-    "ci_high",
+    "study", "subgroup", "estimable", "reason", "yi", "vi", "estimate", "ci_low", "ci_high",
     "weight",
-}
-SUBGROUP_FIELDS = {
-    "subgroup",
-    "k",
-    "reason",
-    "estimate",
-    "se",
-    "ci_low",
-    "ci_high",
-    "z",
-    "p",
-    "tau2",
-    "i2",
-    "q",
-    "df",
-    "p_q",
-}
+}  # fmt: skip
+SUBGROUP_FIELDS = POOLED_FIELDS | {"subgroup"}
 
 
 def write(tmp_path: Path, text: str, name: str = "data.csv") -> Path:
@@ -104,7 +65,7 @@ def test_json_contract_with_by_and_subgroups(tmp_path: Path) -> None:
     records = json.loads(out)
     assert [r["analysis"] for r in records] == ["o1", "o2"]
     for rec in records:
-        assert set(rec) >= FIELDS
+        assert set(rec) == FIELDS | {"analysis"}
         assert all(set(s) == STUDY_FIELDS for s in rec["studies"])
         assert all(set(s) == SUBGROUP_FIELDS for s in rec["subgroups"])
         assert set(rec["subgroup_test"]) == {"q", "df", "p", "i2"}

@@ -11,6 +11,7 @@ import pytest
 PACKAGES = [
     "sysreview",
     "sysreview.appraisal",
+    "sysreview.datasets",
     "sysreview.dedup",
     "sysreview.effects",
     "sysreview.extraction",
@@ -48,3 +49,21 @@ def test_core_imports_neither_cli_nor_heavy_modules() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_top_level_names_load_on_first_use() -> None:
+    """``import sysreview`` stays lean; ``sysreview.escalc`` etc. import their module then."""
+    code = (
+        "import sys, sysreview;"
+        "lean = sorted(m for m in ('pandas', 'matplotlib', 'scipy', 'sysreview.meta')"
+        " if m in sys.modules);"
+        "sysreview.forest_plot, sysreview.escalc, sysreview.datasets.bcg;"
+        "print(lean, 'matplotlib' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[] True"
+    import sysreview
+
+    with pytest.raises(AttributeError, match="has no attribute 'nothing'"):
+        _ = sysreview.nothing  # type: ignore[attr-defined]
+    assert set(sysreview.__all__) <= set(dir(sysreview))

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 MODULES = (
     "study", "extract", "rob", "synthesis", "grade", "report", "web", "search", "audit",
+    "metareg",
 )  # fmt: skip
 """The command modules, in the order their commands are listed."""
 

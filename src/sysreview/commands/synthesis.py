@@ -22,6 +22,16 @@ def _table(synthesis: Synthesis) -> object:
         table.add_column(name, justify="right" if name in ("k", "N", "p", "I²") else "left")
     for res in synthesis.results:
         m = res.meta
+        reg = res.regression
+        if reg is not None:
+            r2 = "" if reg.r2 is None else f"; R² = {reg.r2:.0f}%"
+            name = "QM" if reg.df_inference is None else "F"
+            table.add_row(
+                res.analysis, str(res.k), f"{res.participants:g}", reg.effects.measure.value,
+                reg.design.formula, f"{reg.qm_p:.3g}", f"{reg.i2:.0f}%",
+                f"{name} = {reg.qm:.2f}{r2} ({res.evidence} evidence)",
+            )  # fmt: skip
+            continue
         if m is None:
             table.add_row(
                 res.analysis, str(res.k), f"{res.participants:g}", "", "", "", "", res.reason or ""

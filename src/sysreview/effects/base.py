@@ -17,6 +17,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from sysreview.effects.transforms import (
+    TRANSFORM_OF,
+    Transform,
+    back_transform,
+    harmonic_mean,
+)
 from sysreview.errors import InputError
 from sysreview.stats import z_critical
 from sysreview.vocab import Convention, Measure
@@ -100,7 +106,7 @@ class EffectSizes:
     Attributes
     ----------
     measure
-        The effect measure (``MD``, ``SMD``, ``RR``, ``OR``, ``RD``, ``PETO_OR``, ``GIV``).
+        The effect measure (:class:`~sysreview.vocab.Measure`).
     convention
         Whose rules computed the values (RevMan's or metafor's).
     studies
@@ -114,7 +120,8 @@ class EffectSizes:
     tables
         Raw 2x2 tables for dichotomous measures (needed by Mantel-Haenszel and Peto).
     n1i, n2i
-        Participants per group where known (NaN otherwise).
+        Participants per group where known (NaN otherwise); for one-group measures
+        (proportions, correlations) ``n1i`` is the sample size and ``n2i`` NaN.
     """
 
     measure: Measure
@@ -153,10 +160,41 @@ class EffectSizes:
         """Standard errors, ``sqrt(vi)``."""
         return np.sqrt(self.vi)
 
+    @property
+    def transform(self) -> Transform:
+        """The back-transformation to the reading scale (:mod:`sysreview.effects.transforms`)."""
+        if self.measure is Measure.GIV:
+            return Transform.EXP if self.log_scale else Transform.IDENTITY
+        return TRANSFORM_OF[self.measure]
+
+    def back_transform(self, values: Any, n: Any = None) -> Any:
+        """``values`` on the reading scale (ratios, proportions, correlations).
+
+        For the Freeman-Tukey measure (PFT) ``n`` is the sample size; by default the
+        harmonic mean of the estimable studies' sizes, as for a pooled estimate
+        (metafor ``transf.ipft.hm``).
+        """
+        if self.transform is Transform.IPFT and n is None:
+            n = harmonic_mean(self.n1i[self.estimable])
+        return back_transform(self.transform, values, n)
+
     def ci(self, level: float = 95.0) -> tuple[FloatArray, FloatArray]:
         """Per-study Wald confidence limits on the analysis (log) scale."""
         crit = z_critical(level)
         return self.yi - crit * self.sei, self.yi + crit * self.sei
+
+    def reading(self, level: float = 95.0) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """Per-study estimate and confidence limits on the reading scale.
+
+        Each study is back-transformed with its own sample size where the
+        transformation needs one (PFT: Miller 1978).
+        """
+        low, high = self.ci(level)
+        n = self.n1i if self.transform is Transform.IPFT else None
+        est, lo, hi = (
+            np.asarray(self.back_transform(v, n), dtype=float) for v in (self.yi, low, high)
+        )
+        return est, lo, hi
 
     def subset(self, mask: ArrayLike) -> EffectSizes:
         """The effect sizes of the studies selected by a boolean or index ``mask``."""
@@ -172,35 +210,60 @@ class EffectSizes:
             n2i=self.n2i[idx].copy(),
         )
 
-    def to_frame(self) -> pd.DataFrame:
-        """One row per study: ``study, yi, vi, sei, estimable, reason`` (unrounded)."""
+    def to_frame(self, level: float = 95.0) -> pd.DataFrame:
+        """One row per study, unrounded.
+
+        Columns: ``study, yi, vi, sei`` (analysis scale), ``estimate, ci_low, ci_high``
+        (reading scale, Wald limits at ``level``), ``estimable, reason``.
+        """
         import pandas as pd
 
+        est, low, high = self.reading(level)
         return pd.DataFrame(
             {
                 "study": list(self.studies),
                 "yi": self.yi,
                 "vi": self.vi,
                 "sei": self.sei,
+                "estimate": est,
+                "ci_low": low,
+                "ci_high": high,
                 "estimable": self.estimable,
                 "reason": list(self.reasons),
             }
         )
 
+    def _heading(self) -> str:
+        scale = "" if self.transform is Transform.IDENTITY else f"; read by {self.transform.value}"
+        return f"{self.measure.value} ({self.convention.value} convention{scale})"
+
     def summary(self) -> str:
-        """A readable table of the effect sizes (ratio measures back-transformed)."""
-        low, high = self.ci()
-        scale = "log " if self.log_scale else ""
-        lines = [f"{self.measure.value} ({scale}scale; {self.convention.value} convention)"]
+        """A readable table of the effect sizes on the reading scale (95% CI)."""
+        est, low, high = self.reading()
+        lines = [self._heading()]
         for i, study in enumerate(self.studies):
             if self.reasons[i] is not None:
                 lines.append(f"  {study:<30} not estimable: {self.reasons[i]}")
                 continue
-            est, lo, hi = self.yi[i], low[i], high[i]
-            if self.log_scale:
-                est, lo, hi = np.exp(est), np.exp(lo), np.exp(hi)
-            lines.append(f"  {study:<30} {est:9.4f} [{lo:9.4f}, {hi:9.4f}]")
+            lines.append(f"  {study:<30} {est[i]:9.4f} [{low[i]:9.4f}, {high[i]:9.4f}]")
         return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        missing = self.k - int(self.estimable.sum())
+        more = f", {missing} not estimable" if missing else ""
+        return f"<EffectSizes {self.measure.value} k={self.k}{more} ({self.convention.value})>"
+
+    def _repr_html_(self) -> str:
+        from sysreview.effects._html import fmt, table_html
+
+        est, low, high = self.reading()
+        rows = []
+        for i, study in enumerate(self.studies):
+            reason = self.reasons[i]
+            cells = [fmt(v) for v in (self.yi[i], self.vi[i], est[i], low[i], high[i])]
+            rows.append([study, *cells, "" if reason is None else f"not estimable: {reason}"])
+        columns = ["study", "yi", "vi", "estimate", "ci_low", "ci_high", ""]
+        return table_html(columns, rows, caption=self._heading())
 
 
 def finalize(

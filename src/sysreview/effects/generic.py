@@ -15,9 +15,10 @@ def generic_effects(
     estimate: ArrayLike,
     se: ArrayLike,
     *,
-    log_scale: bool = False,
+    log_scale: bool | None = None,
     studies: Sequence[str] | None = None,
     convention: Convention | str = Convention.REVMAN,
+    measure: Measure | str = Measure.GIV,
 ) -> EffectSizes:
     """Effect sizes given directly as estimate and standard error.
 
@@ -27,6 +28,14 @@ def generic_effects(
         Per-study estimate and its standard error. With ``log_scale=True`` the
         estimate is a log ratio (e.g. log hazard ratio) and pooled results are
         back-transformed by exponentiation, like RevMan's ``LOG_DATA="YES"``.
+    log_scale
+        Default: false for ``GIV``; for another measure, whether it is a ratio.
+    measure
+        What the estimates are (default ``GIV``, generic): e.g. ``SMD`` or ``RR`` for
+        values computed elsewhere, as metafor's ``escalc(measure, yi=, vi=)``. They are
+        read back with that measure's transformation (log RR as RR, ...); a
+        dichotomous measure given this way has no 2x2 tables, so it is pooled by
+        inverse variance.
 
     Notes
     -----
@@ -49,8 +58,14 @@ def generic_effects(
             reasons.append("SE must be greater than 0")
         else:
             reasons.append(None)
+    m = Measure.parse(measure)
+    if log_scale is None:
+        log_scale = m.is_ratio
+    elif m is not Measure.GIV and log_scale != m.is_ratio:
+        scale = "log ratios" if m.is_ratio else "not log ratios"
+        raise ValueError(f"{m.value} estimates are {scale}: log_scale={log_scale} contradicts it")
     return finalize(
-        Measure.GIV,
+        m,
         Convention.parse(convention),
         study_labels(studies, yi.size),
         yi,

@@ -1,5 +1,6 @@
 """Pooling: tau² estimators, fixed and random effects, MH and Peto, subgroups,
-sensitivity analyses, meta-regression and tests for small-study effects."""
+sensitivity analyses, meta-regression, influence diagnostics and tests for small-study
+effects."""
 
 from sysreview.meta.analysis import meta_analyses, meta_analysis, subgroup_test
 from sysreview.meta.batch import Batch
@@ -11,8 +12,12 @@ from sysreview.meta.bias import (
     peters_test,
     regression_test,
 )
+from sysreview.meta.design import Design, design_matrix
+from sysreview.meta.influence import Influence, influence
+from sysreview.meta.metareg import meta_regression
+from sysreview.meta.metareg_result import MetaRegression, Prediction
 from sysreview.meta.pooling import PooledBatch, pool_batch
-from sysreview.meta.regression import RegressionFit, meta_regression
+from sysreview.meta.regression import RegressionFit, regression_fit
 from sysreview.meta.result import MetaAnalysis, SubgroupTest
 from sysreview.meta.sensitivity import Cumulative, LeaveOneOut, cumulative, leave_one_out
 from sysreview.meta.tau2 import ESTIMATORS, Tau2Fit, estimate_tau2
@@ -22,9 +27,13 @@ __all__ = [
     "ESTIMATORS",
     "Batch",
     "Cumulative",
+    "Design",
+    "Influence",
     "LeaveOneOut",
     "MetaAnalysis",
+    "MetaRegression",
     "PooledBatch",
+    "Prediction",
     "RegressionFit",
     "SmallStudyTest",
     "SubgroupTest",
@@ -32,15 +41,18 @@ __all__ = [
     "TrimAndFill",
     "begg_test",
     "cumulative",
+    "design_matrix",
     "egger_test",
     "estimate_tau2",
     "harbord_test",
+    "influence",
     "leave_one_out",
     "meta_analyses",
     "meta_analysis",
     "meta_regression",
     "peters_test",
     "pool_batch",
+    "regression_fit",
     "regression_test",
     "subgroup_test",
     "trim_and_fill",

@@ -1,7 +1,9 @@
 """``meta_analysis``: pool one set of effect sizes; ``meta_analyses``: many at once.
 
-Defaults follow RevMan 5: Mantel-Haenszel for RR/OR/RD, Peto for Peto's OR, inverse
-variance otherwise; random effects with DerSimonian-Laird tau²; Wald z; 95%.
+Defaults follow the effect sizes' convention. RevMan 5: Mantel-Haenszel for RR/OR/RD,
+Peto for Peto's OR, inverse variance otherwise; random effects with DerSimonian-Laird
+tau². metafor (``rma``): inverse variance (Peto's OR by Peto's method), random effects
+with REML tau². Both: Wald z; 95%.
 """
 
 from __future__ import annotations
@@ -35,22 +37,42 @@ class Settings:
     tau2_ci: bool = True
 
 
-def default_method(measure: Measure) -> Method:
-    """RevMan's default pooling method for a measure (MH, Peto or IV)."""
-    if measure is Measure.PETO_OR:
+def default_method(
+    measure: Measure, convention: Convention = Convention.REVMAN, tables: bool = True
+) -> Method:
+    """The default pooling method for a measure (MH, Peto or IV).
+
+    RevMan pools RR, OR and RD by Mantel-Haenszel; metafor's ``rma`` by inverse variance
+    (MH is ``rma.mh``, asked for by name). Peto's OR is pooled by Peto's method. Without
+    2x2 tables (effect sizes given as ``yi``/``vi``) only inverse variance is possible.
+
+    >>> default_method(Measure.RR), default_method(Measure.RR, Convention.METAFOR)
+    (<Method.MH: 'MH'>, <Method.IV: 'IV'>)
+    """
+    if measure is Measure.PETO_OR and tables:
         return Method.PETO
+    if not tables or convention is Convention.METAFOR:
+        return Method.IV
     return Method.MH if measure.is_dichotomous else Method.IV
+
+
+def default_tau2(convention: Convention) -> Tau2Method:
+    """The default tau² estimator: DerSimonian-Laird (RevMan 5), REML (metafor's ``rma``)."""
+    return Tau2Method.REML if convention is Convention.METAFOR else Tau2Method.DL
 
 
 def settings_for(
     effects: EffectSizes,
     method: Method | str | None,
     model: Model | str,
-    tau2_method: Tau2Method | str,
+    tau2_method: Tau2Method | str | None,
     ci_method: CIMethod | str,
     level: float,
 ) -> Settings:
     """Parse and check the options against the effect measure.
+
+    ``method`` and ``tau2_method`` left as ``None`` take the convention's defaults
+    (:func:`default_method`, :func:`default_tau2`).
 
     Notes
     -----
@@ -61,10 +83,13 @@ def settings_for(
     method is left to its default, a random-effects model with another estimator is
     pooled by inverse variance (and says so: the result's ``method`` is ``IV``).
     """
-    mdl, tau2 = Model.parse(model), Tau2Method.parse(tau2_method)
+    mdl = Model.parse(model)
+    conv = effects.convention
+    tau2 = default_tau2(conv) if tau2_method is None else Tau2Method.parse(tau2_method)
     mh_tau2 = mdl is Model.RANDOM and tau2 is not Tau2Method.DL
+    tables = effects.tables is not None
     if method is None:
-        mth = default_method(effects.measure)
+        mth = default_method(effects.measure, conv, tables)
         if mth is Method.MH and mh_tau2:
             mth = Method.IV
     else:
@@ -79,7 +104,12 @@ def settings_for(
         raise ValueError(f"Mantel-Haenszel needs RR, OR or RD, not {effects.measure.value}")
     if mth is Method.PETO and effects.measure is not Measure.PETO_OR:
         raise ValueError(f"Peto's method needs the PETO_OR measure, not {effects.measure.value}")
-    if effects.measure is Measure.PETO_OR and mth is not Method.PETO:
+    if mth is not Method.IV and not tables:
+        raise ValueError(
+            f"{mth.value} pools 2x2 tables; these {effects.measure.value} effect sizes were "
+            "given as estimates and variances: use method IV"
+        )
+    if effects.measure is Measure.PETO_OR and mth is not Method.PETO and tables:
         raise ValueError("the PETO_OR measure is pooled by Peto's method only")
     if not 0 < level < 100:
         raise ValueError(f"Invalid level {level!r}; must be between 0 and 100 (e.g. 95)")
@@ -245,7 +275,7 @@ def meta_analysis(
     *,
     method: Method | str | None = None,
     model: Model | str = Model.RANDOM,
-    tau2_method: Tau2Method | str = Tau2Method.DL,
+    tau2_method: Tau2Method | str | None = None,
     ci_method: CIMethod | str = CIMethod.Z,
     level: float = 95.0,
     subgroups: Sequence[str | None] | None = None,
@@ -259,12 +289,13 @@ def meta_analysis(
     effects
         Per-study effect sizes (from :mod:`sysreview.effects`).
     method
-        ``IV``, ``MH`` or ``PETO``; by default MH for RR/OR/RD, Peto for PETO_OR,
-        IV otherwise (RevMan's defaults).
+        ``IV``, ``MH`` or ``PETO``; by default Peto for PETO_OR, and under the RevMan
+        convention MH for RR/OR/RD; IV otherwise (:func:`default_method`).
     model
         ``random`` (default) or ``fixed``.
     tau2_method
-        ``DL`` (default), ``REML``, ``ML``, ``PM``, ``EB``, ``SJ`` or ``HE``. With
+        ``DL``, ``REML``, ``ML``, ``PM``, ``EB``, ``SJ`` or ``HE``; by default DL under
+        the RevMan convention and REML under metafor's (``rma``'s default). With
         MH, tau² is DerSimonian-Laird from Q about the MH estimate (RevMan).
     ci_method
         ``z`` (default) or ``hksj``.
@@ -314,7 +345,7 @@ def meta_analyses(
     *,
     method: Method | str | None = None,
     model: Model | str = Model.RANDOM,
-    tau2_method: Tau2Method | str = Tau2Method.DL,
+    tau2_method: Tau2Method | str | None = None,
     ci_method: CIMethod | str = CIMethod.Z,
     level: float = 95.0,
     subgroups: Sequence[Sequence[str | None] | None] | None = None,

@@ -101,7 +101,8 @@ def solve_decreasing(
     Safeguarded Newton (Press et al., *Numerical Recipes*, 3rd ed., section 9.4,
     ``rtsafe``): a Newton step is taken when it stays inside the current bracket
     ``[lo, hi]`` and at least halves the step before last, a bisection otherwise, so
-    every row converges even where plain Fisher scoring oscillates or stalls.
+    every row converges even where plain Fisher scoring oscillates or stalls. A row whose
+    function is exactly 0 is done.
     """
     m = start.shape[0]
     x = np.zeros(m)
@@ -132,7 +133,8 @@ def solve_decreasing(
             newton = x - fx / slope
         ok = np.isfinite(newton) & (newton > lo) & (newton < hi)
         ok &= np.abs(newton - x) <= 0.5 * step_before_last
-        new = np.where(ok, newton, 0.5 * (lo + hi))
+        # an exact root stays put (a bisection would wander off and come back)
+        new = np.where(fx == 0, x, np.where(ok, newton, 0.5 * (lo + hi)))
         step = np.abs(new - x)
         step_before_last, last_step = last_step, step
         iterations += ~done

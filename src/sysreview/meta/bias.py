@@ -26,7 +26,7 @@ from sysreview.errors import TooFewStudiesError
 from sysreview.meta.regression import (
     REGRESSION_TAU2,
     RegressionFit,
-    meta_regression,
+    regression_fit,
     weighted_least_squares,
 )
 from sysreview.meta.result import MetaAnalysis
@@ -270,7 +270,7 @@ def regression_test(
     x = np.column_stack([np.ones(y.size), PREDICTORS[predictor](es, use)])
     if model == "rma":
         method = res.tau2_method if res.model is Model.RANDOM else None
-        fit = meta_regression(y, v, x, tau2_method=method, hksj=res.ci_method is CIMethod.HKSJ)
+        fit = regression_fit(y, v, x, tau2_method=method, hksj=res.ci_method is CIMethod.HKSJ)
     else:
         fit = weighted_least_squares(y, x, 1 / v, scaled=True)
     return _coefficient_test(
@@ -442,8 +442,8 @@ __all__ = [
     "begg_test",
     "egger_test",
     "harbord_test",
-    "meta_regression",
     "peters_test",
+    "regression_fit",
     "regression_test",
     "require_studies",
     "weighted_least_squares",

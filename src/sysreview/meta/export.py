@@ -1,7 +1,12 @@
 """Plain records of results, for JSON output (the ``sysreview pool`` contract).
 
-Ratio measures report estimate, CI and prediction interval on the ratio scale and
-``se`` on the log scale. Non-finite numbers become ``None`` (JSON ``null``).
+The public vocabulary: per study ``yi, vi`` (analysis scale) and ``estimate, ci_low,
+ci_high`` (reading scale) with its ``weight``; pooled ``estimate, ci_low, ci_high``,
+``pi_low, pi_high`` (reading scale: ratios, proportions, correlations), ``se`` (analysis
+scale), ``statistic`` named by ``statistic_name`` (``z`` or ``t``), ``p``; heterogeneity
+``tau2, i2, h2`` with their Q-profile limits (``tau2_ci_low`` ..., named by
+``heterogeneity_ci``; null when not computed), ``q, df, p_q``. Non-finite numbers
+become ``None`` (JSON ``null``).
 :func:`analysis_json` writes the same text as ``json.dumps(analysis_record(...))``
 without building a dict per study, which keeps ``sysreview pool --by`` fast.
 """
@@ -19,8 +24,14 @@ import numpy as np
 from sysreview.meta.result import MetaAnalysis
 
 STUDY_FIELDS = (
-    "study", "subgroup", "estimable", "reason", "estimate", "se", "ci_low", "ci_high", "weight",
+    "study", "subgroup", "estimable", "reason", "yi", "vi", "estimate", "ci_low", "ci_high",
+    "weight",
 )  # fmt: skip
+_STUDY_NUMBERS = len(STUDY_FIELDS) - 4
+_ESTIMATE = STUDY_FIELDS.index("estimate") - 4
+"""Index of a study's reading-scale estimate among its numbers (``yi`` is 0)."""
+HETEROGENEITY_CI = "Q-profile"
+"""How the limits of tau², I² and H² are computed (Viechtbauer 2007)."""
 
 
 def _num(value: Any) -> float | None:
@@ -32,6 +43,11 @@ def _nums(values: Any) -> list[float | None]:
     return [x if math.isfinite(x) else None for x in np.asarray(values, dtype=float).tolist()]
 
 
+def heterogeneity_ci(res: MetaAnalysis) -> str | None:
+    """``"Q-profile"`` when the result has limits for tau², else ``None``."""
+    return HETEROGENEITY_CI if math.isfinite(res.tau2_ci[0]) else None
+
+
 def _pooled(res: MetaAnalysis) -> dict[str, Any]:
     return {
         "k": res.k,
@@ -40,10 +56,19 @@ def _pooled(res: MetaAnalysis) -> dict[str, Any]:
         "se": _num(res.se),
         "ci_low": _num(res.display(res.ci_low)),
         "ci_high": _num(res.display(res.ci_high)),
-        "z": _num(res.statistic),
+        "statistic": _num(res.statistic),
+        "statistic_name": res.statistic_name,
         "p": _num(res.p),
         "tau2": _num(res.tau2),
+        "tau2_ci_low": _num(res.tau2_ci[0]),
+        "tau2_ci_high": _num(res.tau2_ci[1]),
         "i2": _num(res.i2),
+        "i2_ci_low": _num(res.i2_ci[0]),
+        "i2_ci_high": _num(res.i2_ci[1]),
+        "h2": _num(res.h2),
+        "h2_ci_low": _num(res.h2_ci[0]),
+        "h2_ci_high": _num(res.h2_ci[1]),
+        "heterogeneity_ci": heterogeneity_ci(res),
         "q": _num(res.q),
         "df": res.df,
         "p_q": _num(res.p_q),
@@ -84,11 +109,11 @@ def _tail(res: MetaAnalysis) -> dict[str, Any]:
 def _study_columns(
     res: MetaAnalysis,
 ) -> tuple[tuple[Sequence[str | None], ...], tuple[Any, ...]]:
-    """The per-study columns of :data:`STUDY_FIELDS`: four label columns, five numbers."""
+    """The per-study columns of :data:`STUDY_FIELDS`: four label columns, six numbers."""
     es = res.effects
-    low, high = es.ci(res.level)
+    est, low, high = es.reading(res.level)
     labels = (es.studies, res.subgroup_labels or (None,) * es.k, es.reasons)
-    numbers = (res.display(es.yi), es.sei, res.display(low), res.display(high), res.weights)
+    numbers = (es.yi, es.vi, est, low, high, res.weights)
     return labels, numbers
 
 
@@ -199,17 +224,21 @@ def analyses_json(results: Sequence[MetaAnalysis]) -> str:
     groups = [g for (_, texts, _), _ in columns for g in texts]
     reasons = [r for (_, _, texts), _ in columns for r in texts]
     n = len(studies)
+    # read on the analysis scale (MD, SMD ...): each study's estimate is its yi, formatted once
+    same = all(res.effects.transform.value == "identity" for res in results)
+    numbers: list[list[str]] = []
+    for j in range(_STUDY_NUMBERS):
+        if same and j == _ESTIMATE:
+            numbers.append(numbers[0])
+            continue
+        column = np.concatenate([np.asarray(c[j], dtype=float).ravel() for _, c in columns])
+        numbers.append(_number_texts(column))
     values = [
         _string_texts(studies),
         _string_texts(groups),
         ["true" if r is None else "false" for r in reasons],
         _string_texts(reasons),
-        *(
-            _number_texts(
-                np.concatenate([np.asarray(c[j], dtype=float).ravel() for _, c in columns])
-            )
-            for j in range(5)
-        ),
+        *numbers,
     ]
     if any(len(v) != n for v in values) or any(not len(c[0][0]) for c in columns):
         # not a shape pool produces; the per-analysis route says what is wrong
@@ -236,9 +265,16 @@ def analyses_json(results: Sequence[MetaAnalysis]) -> str:
 _NO_SUBGROUPS = json.dumps({"subgroups": [], "subgroup_test": None})[1:]
 _HEAD_FIELDS = (
     "measure", "method", "model", "tau2_method", "ci_method", "convention", "level", "k",
-    "reason", "estimate", "se", "ci_low", "ci_high", "z", "p", "tau2", "i2", "q", "df", "p_q",
-    "pi_low", "pi_high",
+    "reason", "estimate", "se", "ci_low", "ci_high", "statistic", "statistic_name", "p",
+    "tau2", "tau2_ci_low", "tau2_ci_high", "i2", "i2_ci_low", "i2_ci_high", "h2", "h2_ci_low",
+    "h2_ci_high", "heterogeneity_ci", "q", "df", "p_q", "pi_low", "pi_high",
 )  # fmt: skip
+_HEAD_NUMBERS = (
+    "estimate", "se", "ci_low", "ci_high", "statistic", "p", "tau2", "tau2_ci_low",
+    "tau2_ci_high", "i2", "i2_ci_low", "i2_ci_high", "h2", "h2_ci_low", "h2_ci_high", "q",
+    "p_q", "pi_low", "pi_high",
+)  # fmt: skip
+"""The head's unrounded numbers, in :data:`_HEAD_FIELDS` order."""
 _HEAD_TEMPLATE = ", ".join(f'"{name}": %s' for name in _HEAD_FIELDS)
 """The head of one analysis (:func:`_head` after ``"analysis"``), one ``%s`` per value."""
 
@@ -256,39 +292,28 @@ def _scalar_text(value: Any) -> str:
     return json.dumps(value, allow_nan=False)
 
 
+def _head_numbers(res: MetaAnalysis) -> list[float]:
+    """The :data:`_HEAD_NUMBERS` of a result on the reporting scale (no transformation)."""
+    return [
+        res.estimate, res.se, res.ci_low, res.ci_high, res.statistic, res.p, res.tau2,
+        *res.tau2_ci, res.i2, *res.i2_ci, res.h2, *res.h2_ci, res.q, res.p_q, res.pi_low,
+        res.pi_high,
+    ]  # fmt: skip
+
+
 def _head_texts(results: Sequence[MetaAnalysis]) -> list[str]:
     """``json.dumps(_head(res, res.label), allow_nan=False)[:-1]`` of every result.
 
-    Analyses on the reporting scale (no back-transformation) are formatted column by
+    Analyses read on their own scale (no back-transformation) are formatted column by
     column; the others one by one.
     """
-    plain = [res for res in results if not res.log_scale]
-    numbers = _number_texts(
-        np.array(
-            [
-                [
-                    res.estimate,
-                    res.se,
-                    res.ci_low,
-                    res.ci_high,
-                    res.statistic,
-                    res.p,
-                    res.tau2,
-                    res.i2,
-                    res.q,
-                    res.p_q,
-                    res.pi_low,
-                    res.pi_high,
-                ]
-                for res in plain
-            ],
-            dtype=float,
-        ).ravel()
-    )
+    plain = [res for res in results if res.effects.transform.value == "identity"]
+    width = len(_HEAD_NUMBERS)
+    numbers = _number_texts(np.array([_head_numbers(res) for res in plain], dtype=float).ravel())
     texts: list[str] = []
     n = 0
     for res in results:
-        if res.log_scale:
+        if res.effects.transform.value != "identity":
             texts.append(json.dumps(_head(res, res.label), allow_nan=False)[:-1])
             continue
         tau2_method = None if res.tau2_method is None else res.tau2_method.value
@@ -301,15 +326,20 @@ def _head_texts(results: Sequence[MetaAnalysis]) -> list[str]:
             res.convention.value,
             res.level,
         )
+        row = numbers[n : n + width]
+        n += width
         values = (
             *map(_scalar_text, strings),
             _scalar_text(res.k),
             _scalar_text(res.reason),
-            *numbers[n : n + 9],
+            *row[:5],
+            _scalar_text(res.statistic_name),
+            *row[5:15],
+            _scalar_text(heterogeneity_ci(res)),
+            row[15],
             _scalar_text(res.df),
-            *numbers[n + 9 : n + 12],
+            *row[16:],
         )
-        n += 12
         head = _HEAD_TEMPLATE % values
         if res.label is None:
             texts.append("{" + head)

@@ -84,8 +84,12 @@ def q_profile_tau2_ci(b: Batch, level: float) -> tuple[FloatArray, FloatArray]:
     alpha = 1 - level / 100
     df = b.k - 1
     limits = []
+    degrees = np.maximum(df, 1).astype(np.int64)
+    distinct = sorted(set(degrees.tolist()))  # a few dozen df among thousands of analyses
     for prob in (1 - alpha / 2, alpha / 2):
-        crit = np.where(df > 0, chi2_quantile(prob, np.maximum(df, 1)), np.nan)
+        table = np.asarray(chi2_quantile(prob, np.array(distinct, dtype=float)), dtype=float)
+        quantile = table[np.searchsorted(np.array(distinct), degrees)]
+        crit = np.where(df > 0, quantile, np.nan)
 
         def f(t: FloatArray, crit: FloatArray = crit) -> tuple[FloatArray, FloatArray]:
             w = b.weights(t)
@@ -132,8 +136,9 @@ def pool_batch(
         and for I² and H² from Q. metafor's ``rma.mh``/``rma.peto`` leave
         double-zero studies out of Q (``k.yi - 1`` df) but keep them in the estimate.
     tau2_ci
-        Whether to compute Q-profile confidence intervals for tau², I² and H²
-        (NaN otherwise; they cost two root searches per analysis).
+        Whether to compute Q-profile confidence intervals for tau², I² and H² of a
+        random-effects model (NaN otherwise, and always for a fixed-effect model; they
+        cost two root searches per analysis).
 
     Notes
     -----
@@ -198,7 +203,8 @@ def pool_batch(
         h2 = np.where(df_q > 0, h2, np.where(single, 1.0, np.nan))
         pi_low, pi_high = _prediction_interval(estimate, se, tau2, k, level, mdl, ci, conv)
     nan = np.full(m, np.nan)
-    limits = q_profile_tau2_ci(b, level) if tau2_ci else (nan, nan)
+    # a fixed-effect model has no tau² to bound (metafor's confint() refuses FE models)
+    limits = q_profile_tau2_ci(b, level) if tau2_ci and mdl is Model.RANDOM else (nan, nan)
     with np.errstate(all="ignore"):
         i2_ci = (100 * limits[0] / (limits[0] + s2), 100 * limits[1] / (limits[1] + s2))
         h2_ci = ((limits[0] + s2) / s2, (limits[1] + s2) / s2)

@@ -1,9 +1,11 @@
-"""Meta-regression: weighted least squares and random-effects meta-regression.
+"""Regression on arrays: weighted least squares and the residual tau² estimators.
 
-Used by the regression tests for small-study effects (:mod:`sysreview.meta.bias`) and
-available on its own: ``meta_regression(y, v, X, tau2_method=...)`` fits
-``y = X b + u + e`` with ``u ~ N(0, tau2)`` and ``e ~ N(0, v)``, estimating the
-residual tau² with the chosen estimator (metafor's ``rma(yi, vi, mods=...)``).
+The numerical core of meta-regression. ``regression_fit(y, v, X, tau2_method=...)``
+fits ``y = X b + u + e`` with ``u ~ N(0, tau2)`` and ``e ~ N(0, v)``, estimating the
+residual tau² with the chosen estimator (metafor's ``rma(yi, vi, mods=...)``); the
+regression tests for small-study effects (:mod:`sysreview.meta.bias`) use it. The
+first-class analysis, with moderators, tests and a result object, is
+:func:`sysreview.meta.meta_regression`.
 """
 
 from __future__ import annotations
@@ -94,23 +96,61 @@ def _sj(y: FloatArray, v: FloatArray, x: FloatArray) -> float:
 
 
 def _root(kind: str) -> Callable[[FloatArray, FloatArray, FloatArray], float]:
-    """An iterative estimator: the root of a decreasing estimating equation in tau²."""
+    """Paule-Mandel (and EB): the root of ``y'Py = k - p``, decreasing in tau²."""
 
     def estimate(y: FloatArray, v: FloatArray, x: FloatArray) -> float:
         def f(t: FloatArray) -> tuple[FloatArray, FloatArray]:
             w = 1 / (v + t[0])
             p_mat = _residual_matrix(x, w)
             py = p_mat @ y
-            if kind == "PM":
-                value, slope = y @ py - (x.shape[0] - x.shape[1]), -(py @ py)
-            elif kind == "ML":
-                value, slope = py @ py - w.sum(), -(w**2).sum()
-            else:
-                value, slope = py @ py - np.trace(p_mat), -(p_mat * p_mat).sum()
+            value, slope = y @ py - (x.shape[0] - x.shape[1]), -(py @ py)
             return np.array([value]), np.array([slope])
 
         root, _, _ = solve_decreasing(f, np.array([_dl(y, v, x)]), np.array([True]))
         return float(root[0])
+
+    return estimate
+
+
+def _likelihood(restricted: bool) -> Callable[[FloatArray, FloatArray, FloatArray], float]:
+    """ML or REML: the tau² of highest (restricted) likelihood.
+
+    With moderators the likelihood in tau² can have a local maximum at the boundary 0
+    and another inside (the score is negative at 0, turns positive, then negative
+    again), so a root of the score found from 0 is not enough. The score is scanned
+    on 0 and 80 log-spaced points up to ``10 range(y)^2 + max(v)`` (beyond which it is
+    negative), every change of sign from + to - is refined by Brent's method
+    (:func:`scipy.optimize.brentq`), and the candidate of highest likelihood, 0
+    included, is returned.
+    """
+
+    def terms(y: FloatArray, v: FloatArray, x: FloatArray, t: float) -> tuple[float, float]:
+        w = 1 / (v + t)
+        p_mat = _residual_matrix(x, w)
+        py = p_mat @ y
+        score = float(py @ py - (np.trace(p_mat) if restricted else w.sum()))
+        loglik = -0.5 * float(np.log(v + t).sum()) - 0.5 * float(y @ py)
+        if restricted:
+            loglik -= 0.5 * float(np.linalg.slogdet((x.T * w) @ x)[1])
+        return score, loglik
+
+    def estimate(y: FloatArray, v: FloatArray, x: FloatArray) -> float:
+        from scipy.optimize import brentq
+
+        def score(t: float) -> float:
+            return terms(y, v, x, t)[0]
+
+        upper = 10 * float(np.ptp(y)) ** 2 + float(v.max())
+        while score(upper) > 0:
+            upper *= 10
+        grid = np.concatenate([[0.0], upper * np.geomspace(1e-10, 1, 80)])
+        values = [score(float(t)) for t in grid]
+        candidates = [0.0]
+        for a, b, fa, fb in zip(grid[:-1], grid[1:], values[:-1], values[1:], strict=True):
+            if fa > 0 >= fb:
+                root = brentq(score, float(a), float(b), xtol=1e-15, maxiter=500)
+                candidates.append(float(root))
+        return max(candidates, key=lambda t: terms(y, v, x, t)[1])
 
     return estimate
 
@@ -121,21 +161,22 @@ REGRESSION_TAU2: dict[Tau2Method, Callable[[FloatArray, FloatArray, FloatArray],
     Tau2Method.SJ: _sj,
     Tau2Method.PM: _root("PM"),
     Tau2Method.EB: _root("PM"),
-    Tau2Method.ML: _root("ML"),
-    Tau2Method.REML: _root("REML"),
+    Tau2Method.ML: _likelihood(restricted=False),
+    Tau2Method.REML: _likelihood(restricted=True),
 }
 """Residual tau² estimators of a meta-regression (metafor ``rma.uni`` with ``mods``).
 
 DL: ``(y'Py - (k-p)) / tr(P)`` at ``w = 1/v``; HE: ``(y'P_0y - tr(P_0 V))/(k-p)``
 with OLS ``P_0``; SJ: ``tau0 y'Py/(k-p)`` at ``w = 1/(v + tau0)``, ``tau0`` the
 variance of ``y`` about its mean; PM (and EB, the same fixed point):
-``y'Py = k - p``; ML: ``y'PPy = tr(W)``; REML: ``y'PPy = tr(P)`` (Viechtbauer
-et al. 2015, Res Synth Methods 6:63; Raudenbush 2009). DL and HE are truncated at 0,
-and the iterative ones are 0 when their equation is negative at 0.
+``y'Py = k - p``; ML: ``y'PPy = tr(W)``; REML: ``y'PPy = tr(P)`` at the highest
+(restricted) likelihood (Viechtbauer et al. 2015, Res Synth Methods 6:63; Raudenbush
+2009). DL and HE are truncated at 0, PM is 0 when its equation is negative at 0, and
+ML/REML are 0 when the boundary has the highest likelihood.
 """
 
 
-def meta_regression(
+def regression_fit(
     y: FloatArray,
     v: FloatArray,
     x: FloatArray,

@@ -32,9 +32,13 @@ class SubgroupTest:
 class MetaAnalysis:
     """A pooled analysis: per-study inputs and weights, the summary, heterogeneity.
 
-    Estimates of ratio measures (``log_scale``) are on the log scale, as is ``se``;
-    :meth:`display` back-transforms a value for reporting. ``weights`` are percent,
-    NaN for studies that do not contribute.
+    Estimates are on the analysis scale (log ratios, logits, Fisher's z ...), as is
+    ``se``; :meth:`display` reads a value back on the reporting scale (the measure's
+    back-transformation, :mod:`sysreview.effects.transforms`). ``statistic`` is the
+    test statistic of the pooled effect, named by :attr:`statistic_name` (``z`` or
+    ``t``). ``weights`` are percent, NaN for studies that do not contribute.
+    ``tau2_ci``, ``i2_ci`` and ``h2_ci`` are Q-profile confidence limits (Viechtbauer
+    2007), NaN when not computed.
     """
 
     label: str | None
@@ -92,21 +96,33 @@ class MetaAnalysis:
         """Between-study standard deviation."""
         return float(np.sqrt(self.tau2))
 
+    @property
+    def statistic_name(self) -> str:
+        """``"t"`` (Knapp-Hartung, on ``df_inference`` df) or ``"z"`` (Wald)."""
+        return "z" if self.df_inference is None else "t"
+
     def display(self, value: Any) -> Any:
-        """Back-transform a value (or array) to the reporting scale."""
-        return np.exp(value) if self.log_scale else value
+        """Back-transform a value (or array) to the reporting scale.
+
+        Ratios are exponentiated, logits and Fisher's z inverted, and Freeman-Tukey
+        values inverted with the harmonic mean of the studies' sizes (metafor's
+        ``transf.ipft.hm``).
+        """
+        return self.effects.back_transform(value)
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy, unrounded rows: one per study, then one per subgroup total and the total.
 
         Columns: ``row`` (study / subgroup / total), ``study``, ``subgroup``,
-        ``estimable``, ``reason``, ``yi``, ``vi``, ``estimate``, ``ci_low``,
-        ``ci_high`` (reporting scale), ``weight`` (percent), and for pooled rows
-        ``k, se, z, p, tau2, i2, q, df, p_q``.
+        ``estimable``, ``reason``, ``yi``, ``vi`` (analysis scale; for pooled rows the
+        estimate and its variance), ``estimate``, ``ci_low``, ``ci_high`` (reporting
+        scale), ``weight`` (percent), and for pooled rows ``k, se, statistic,
+        statistic_name, p, tau2, tau2_ci_low, tau2_ci_high, i2, i2_ci_low, i2_ci_high,
+        h2, h2_ci_low, h2_ci_high, q, df, p_q, pi_low, pi_high``.
         """
         import pandas as pd
 
-        low, high = self.effects.ci(self.level)
+        est, low, high = self.effects.reading(self.level)
         rows: list[dict[str, Any]] = []
         for i, study in enumerate(self.effects.studies):
             rows.append(
@@ -118,9 +134,9 @@ class MetaAnalysis:
                     "reason": self.effects.reasons[i],
                     "yi": self.effects.yi[i],
                     "vi": self.effects.vi[i],
-                    "estimate": self.display(self.effects.yi[i]),
-                    "ci_low": self.display(low[i]),
-                    "ci_high": self.display(high[i]),
+                    "estimate": est[i],
+                    "ci_low": low[i],
+                    "ci_high": high[i],
                     "weight": self.weights[i],
                 }
             )
@@ -144,13 +160,23 @@ class MetaAnalysis:
             "weight": 100.0 if self.k > 0 else np.nan,
             "k": self.k,
             "se": self.se,
-            "z": self.statistic,
+            "statistic": self.statistic,
+            "statistic_name": self.statistic_name,
             "p": self.p,
             "tau2": self.tau2,
+            "tau2_ci_low": self.tau2_ci[0],
+            "tau2_ci_high": self.tau2_ci[1],
             "i2": self.i2,
+            "i2_ci_low": self.i2_ci[0],
+            "i2_ci_high": self.i2_ci[1],
+            "h2": self.h2,
+            "h2_ci_low": self.h2_ci[0],
+            "h2_ci_high": self.h2_ci[1],
             "q": self.q,
             "df": self.df,
             "p_q": self.p_q,
+            "pi_low": self.display(self.pi_low),
+            "pi_high": self.display(self.pi_high),
         }
 
     def describe_model(self) -> str:
@@ -169,3 +195,15 @@ class MetaAnalysis:
         from sysreview.meta.summary import format_summary
 
         return format_summary(self)
+
+    def __repr__(self) -> str:
+        """One line: ``<MetaAnalysis k=13 IV random REML RR=0.49 [0.34, 0.70]>``."""
+        from sysreview.meta.summary import one_line
+
+        return one_line(self)
+
+    def _repr_html_(self) -> str:
+        """The summary table, as HTML (Jupyter)."""
+        from sysreview.meta.summary import summary_html
+
+        return summary_html(self)

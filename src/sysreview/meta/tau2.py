@@ -8,7 +8,7 @@ safeguarded Newton method, so they converge where plain Fisher scoring gets stuc
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -91,6 +91,62 @@ def _solve(b: Batch, f: Callable[[FloatArray], tuple[FloatArray, FloatArray]]) -
     return Tau2Fit(tau2, converged, iterations)
 
 
+Score = Callable[[Batch, FloatArray], tuple[FloatArray, FloatArray]]
+GRID = np.geomspace(1e-8, 1.0, 40)
+"""Where the score of a boundary solution is looked at, as fractions of an upper bound."""
+
+
+def _loglik(b: Batch, t: FloatArray, restricted: bool) -> FloatArray:
+    """The (restricted) log-likelihood in tau², up to a constant."""
+    w, r2, sw = _moments(b, t)
+    ll = -0.5 * (b.mask * np.log(b.v + t[:, None])).sum(axis=1) - 0.5 * (w * r2).sum(axis=1)
+    return np.asarray(ll - 0.5 * np.log(sw) if restricted else ll)
+
+
+def _interior_maximum(b: Batch, tau2: FloatArray, score: Score, restricted: bool) -> FloatArray:
+    """Replace boundary solutions (tau² = 0) by an interior maximum of higher likelihood.
+
+    The likelihood in tau² need not be unimodal: its score can be negative at 0, turn
+    positive and fall again, so that a local maximum inside beats the boundary (metafor's
+    Fisher scoring, started inside, finds it). For the rows at 0 the score is scanned on
+    :data:`GRID` times ``10 range(y)^2 + max(v)``; from the first change of sign from + to -
+    the root is solved, and kept where its likelihood is higher than at 0.
+    """
+    rows = np.flatnonzero((tau2 == 0) & (b.k > 2))
+    if rows.size == 0:
+        return tau2
+    sub = Batch(b.y[rows], b.v[rows], b.mask[rows])
+    big = np.where(sub.mask > 0, sub.y, np.nan)
+    upper = 10 * (np.nanmax(big, axis=1) - np.nanmin(big, axis=1)) ** 2
+    upper = upper + np.nanmax(np.where(sub.mask > 0, sub.v, np.nan), axis=1)
+    lo = np.full(rows.size, np.nan)
+    hi = np.full(rows.size, np.nan)
+    previous = score(sub, np.zeros(rows.size))[0]
+    last = np.zeros(rows.size)
+    for fraction in GRID:
+        t = upper * fraction
+        now = score(sub, t)[0]
+        found = np.isnan(lo) & (previous > 0) & (now <= 0)
+        lo, hi = np.where(found, last, lo), np.where(found, t, hi)
+        previous, last = now, t
+    inside = np.flatnonzero(np.isfinite(lo))
+    if inside.size == 0:
+        return tau2
+    part = Batch(sub.y[inside], sub.v[inside], sub.mask[inside])
+    base = lo[inside]
+
+    def shifted(s: FloatArray) -> tuple[FloatArray, FloatArray]:
+        return score(part, base + s)
+
+    width = hi[inside] - base
+    step, _, _ = solve_decreasing(shifted, width / 2, np.ones(inside.size, bool))
+    root = base + step
+    better = _loglik(part, root, restricted) > _loglik(part, np.zeros(inside.size), restricted)
+    out = tau2.copy()
+    out[rows[inside]] = np.where(better, root, 0.0)
+    return out
+
+
 def _moments(b: Batch, tau2: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Weights, squared residuals about the weighted mean, and sum of weights."""
     w = b.weights(tau2)
@@ -136,21 +192,35 @@ def empirical_bayes(b: Batch) -> Tau2Fit:
     return paule_mandel(b)
 
 
+def _ml_score(b: Batch, t: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Twice the ML score in tau² and its derivative (see :func:`maximum_likelihood`)."""
+    w, r2, sw = _moments(b, t)
+    return (w**2 * r2).sum(axis=1) - sw, _score_slope(b, t, w, r2, sw) + (w**2).sum(axis=1)
+
+
+def _reml_score(b: Batch, t: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Twice the REML score and its derivative (see :func:`restricted_maximum_likelihood`)."""
+    w, r2, sw = _moments(b, t)
+    sw2 = (w**2).sum(axis=1)
+    sw3 = (w**3).sum(axis=1)
+    score = (w**2 * r2).sum(axis=1) - (sw - sw2 / sw)
+    trace_pp = sw2 - 2 * sw3 / sw + sw2**2 / sw**2
+    return score, _score_slope(b, t, w, r2, sw) + trace_pp
+
+
 def maximum_likelihood(b: Batch) -> Tau2Fit:
     """Maximum likelihood estimator (Hardy & Thompson 1996; metafor ``"ML"``).
 
     Notes
     -----
     Root of the score ``sum w^2 (y - mu_w)^2 - sum w`` (twice the ML score); 0 when
-    the score at 0 is <= 0. Newton steps use its exact derivative
+    the score at 0 is <= 0, unless an interior maximum has a higher likelihood
+    (:func:`_interior_maximum`). Newton steps use its exact derivative
     ``-2 sum w^3 r^2 + 2 (sum w^2 r)^2 / sum w + sum w^2`` (``r = y - mu_w``).
     """
 
-    def f(t: FloatArray) -> tuple[FloatArray, FloatArray]:
-        w, r2, sw = _moments(b, t)
-        return (w**2 * r2).sum(axis=1) - sw, _score_slope(b, t, w, r2, sw) + (w**2).sum(axis=1)
-
-    return _solve(b, f)
+    fit = _solve(b, lambda t: _ml_score(b, t))
+    return replace(fit, tau2=_interior_maximum(b, fit.tau2, _ml_score, restricted=False))
 
 
 def restricted_maximum_likelihood(b: Batch) -> Tau2Fit:
@@ -164,18 +234,12 @@ def restricted_maximum_likelihood(b: Batch) -> Tau2Fit:
     ``-2 sum w^3 r^2 + 2 (sum w^2 r)^2 / sum w + tr(PP)`` with
     ``tr(PP) = sum w^2 - 2 sum w^3 / sum w + (sum w^2)^2 / (sum w)^2``; where the
     likelihood is not concave the bracket takes over (where metafor's Fisher scoring
-    can fail to converge without step halving).
+    can fail to converge without step halving). A boundary solution gives way to an
+    interior maximum of higher likelihood (:func:`_interior_maximum`).
     """
 
-    def f(t: FloatArray) -> tuple[FloatArray, FloatArray]:
-        w, r2, sw = _moments(b, t)
-        sw2 = (w**2).sum(axis=1)
-        sw3 = (w**3).sum(axis=1)
-        score = (w**2 * r2).sum(axis=1) - (sw - sw2 / sw)
-        trace_pp = sw2 - 2 * sw3 / sw + sw2**2 / sw**2
-        return score, _score_slope(b, t, w, r2, sw) + trace_pp
-
-    return _solve(b, f)
+    fit = _solve(b, lambda t: _reml_score(b, t))
+    return replace(fit, tau2=_interior_maximum(b, fit.tau2, _reml_score, restricted=True))
 
 
 ESTIMATORS: dict[Tau2Method, Callable[[Batch], Tau2Fit]] = {

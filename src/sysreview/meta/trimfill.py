@@ -19,7 +19,7 @@ import numpy as np
 from sysreview.effects.base import FloatArray
 from sysreview.errors import ConvergenceError, NotEstimableError
 from sysreview.meta.analysis import meta_analysis
-from sysreview.meta.bias import MIN_STUDIES, meta_regression, require_studies
+from sysreview.meta.bias import MIN_STUDIES, regression_fit, require_studies
 from sysreview.meta.result import MetaAnalysis
 from sysreview.vocab import Method, Model
 
@@ -207,7 +207,7 @@ def estimate_side(res: MetaAnalysis) -> Side:
         )
     x = np.column_stack([np.ones(es.k), np.sqrt(es.vi)])
     method = res.tau2_method if res.model is Model.RANDOM else None
-    slope = meta_regression(es.yi, es.vi, x, tau2_method=method).coef[1]
+    slope = regression_fit(es.yi, es.vi, x, tau2_method=method).coef[1]
     return "right" if slope < 0 else "left"
 
 

@@ -52,6 +52,13 @@ MEASURE_NAMES: Final = MappingProxyType(
         Measure.RD: "Risk Difference",
         Measure.PETO_OR: "Peto Odds Ratio",
         Measure.GIV: "Effect",
+        Measure.SMDH: "Std. Mean Difference (H)",
+        Measure.ROM: "Ratio of Means",
+        Measure.IRR: "Rate Ratio",
+        Measure.PR: "Proportion",
+        Measure.PLO: "Proportion",
+        Measure.PFT: "Proportion",
+        Measure.ZCOR: "Correlation",
     }
 )
 """Measure → RevMan's column title."""
@@ -250,8 +257,8 @@ class _Builder:
             cells = self.cells(study=es.studies[i], effect="Not estimable", **data)
             self.rows.append(Row("study", cells, subgroup=group))
             return
-        low, high = es.ci(res.level)
-        est, lo, hi = (float(res.display(v)) for v in (es.yi[i], low[i], high[i]))
+        reading = es.reading(res.level)  # each study on its own scale (PFT: its own n)
+        est, lo, hi = (float(values[i]) for values in reading)
         effect = f"{fmt_number(est)} [{fmt_number(lo)}, {fmt_number(hi)}]"
         cells = self.cells(study=es.studies[i], weight=fmt_weight(weight), effect=effect, **data)
         self.rows.append(Row("study", cells, est, lo, hi, weight, subgroup=group))

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import matplotlib as mpl
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from sysreview.errors import InputError
@@ -25,6 +26,14 @@ _METADATA: Final[dict[str, dict[str, Any]]] = {
     ".svg": {"Date": None},
     ".pdf": {"CreationDate": None},
 }
+
+
+def figure_of(ax: Axes) -> Figure:
+    """The figure an axes belongs to (plot functions drawing into a given ``ax``)."""
+    fig = ax.get_figure(root=True)
+    if not isinstance(fig, Figure):  # pragma: no cover (an Axes always has a figure)
+        raise InputError("ax is not attached to a figure")
+    return fig
 
 
 def save(fig: Figure, path: str | os.PathLike[str]) -> Path:

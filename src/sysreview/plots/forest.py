@@ -36,6 +36,7 @@ from sysreview.plots._forest_text import (
     build_layout,
     forest_table,
 )
+from sysreview.plots._save import figure_of
 from sysreview.plots._text import FONT, TextMeasure
 
 COLOURS: Final = {"continuous": "#2E8B57", "other": "#1F4FB4", "pooled": "black"}
@@ -209,6 +210,7 @@ def forest_plot(
     xlim: float | None = None,
     plot_width: float = 2.4,
     fontsize: float = 8.0,
+    ax: Axes | None = None,
 ) -> Figure:
     """Forest plot of a pooled analysis in RevMan's layout.
 
@@ -235,11 +237,17 @@ def forest_plot(
         Width of the plot column in inches.
     fontsize
         Font size in points (rows are 1.6 times as tall).
+    ax
+        Axes to draw into (e.g. from ``plt.subplots()`` in a notebook). The table is
+        laid out in inches, so the axes should have the plot's natural size: when it is
+        its figure's only axes, the figure is resized to that size; otherwise give the
+        figure room yourself.
 
     Returns
     -------
     matplotlib.figure.Figure
-        The figure; its size follows from the columns' text and the number of lines.
+        The figure (``ax``'s, when given); its size follows from the columns' text and
+        the number of lines.
 
     Raises
     ------
@@ -290,8 +298,14 @@ def forest_plot(
     axis_y = top + (n + 0.3) * row_h
     height = axis_y + 3.8 * fontsize / 72.0 + margin
 
-    fig = Figure(figsize=(width, height))
-    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+    if ax is None:
+        fig = Figure(figsize=(width, height))
+        ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+    else:
+        fig = figure_of(ax)
+        if fig.axes == [ax]:
+            fig.set_size_inches(width, height)
+            ax.set_position((0.0, 0.0, 1.0, 1.0))
     ax.set_xlim(0.0, width)
     ax.set_ylim(height, 0.0)
     ax.set_axis_off()

@@ -27,14 +27,8 @@ from sysreview.meta.bias import MIN_STUDIES
 from sysreview.meta.result import MetaAnalysis
 from sysreview.meta.trimfill import TrimAndFill
 from sysreview.plots._forest_text import MEASURE_NAMES
+from sysreview.plots._save import figure_of
 from sysreview.stats import z_critical
-
-
-def _figure_of(ax: Axes) -> Figure:
-    fig = ax.get_figure(root=True)
-    if not isinstance(fig, Figure):  # pragma: no cover (an Axes always has a figure)
-        raise InputError("ax is not attached to a figure")
-    return fig
 
 
 def funnel_plot(
@@ -120,7 +114,7 @@ def funnel_plot(
         fig = Figure(figsize=(5.5, 4.5), layout="constrained")
         ax = fig.add_subplot()
     else:
-        fig = _figure_of(ax)
+        fig = figure_of(ax)
     z = z_critical(level)
     s = np.linspace(0.0, se_max, 2)
     centre = result.estimate

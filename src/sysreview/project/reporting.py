@@ -205,6 +205,10 @@ def _figures_to_draw(
         todo.append(("rob_summary", bars, lambda: plots.summary_bar(rows)))
     need = protocol.analysis.funnel_min_studies
     for res in synthesis.results:
+        if res.regression is not None and any(
+            t.kind == "numeric" for t in res.regression.design.terms
+        ):
+            todo.append((f"bubble:{res.analysis}", f"Bubble plot: {res.label}", _bubble(res)))
         if res.meta is None:
             continue
         todo.append((f"forest:{res.analysis}", f"Forest plot: {res.label}", _forest(res)))
@@ -218,6 +222,14 @@ def _funnel(meta: MetaAnalysis, need: int) -> Callable[[], Figure]:
     from sysreview import plots
 
     return lambda: plots.funnel_plot(meta, min_studies=need, level=meta.level)
+
+
+def _bubble(res: AnalysisResult) -> Callable[[], Figure]:
+    from sysreview import plots
+
+    assert res.regression is not None
+    regression = res.regression
+    return lambda: plots.bubble_plot(regression, title=res.label)
 
 
 def _forest(res: AnalysisResult) -> Callable[[], Figure]:

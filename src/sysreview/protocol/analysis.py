@@ -24,7 +24,7 @@ from sysreview.protocol._base import (
     choice,
     one_or_many,
 )
-from sysreview.protocol.filters import Condition, describe
+from sysreview.protocol.filters import STUDY_ATTRIBUTES, Condition, Kind, describe
 from sysreview.vocab import CIMethod, Convention, Measure, Method, Model, Tau2Method
 
 
@@ -134,7 +134,11 @@ def check_codes(
 
 
 class EffectMeasures(Frozen):
-    """Effect measure policy: MD when all studies share an instrument, else SMD (Hedges' g)."""
+    """Effect measure policy: MD when all studies share an instrument, else SMD (Hedges' g).
+
+    Any measure of means may be chosen (MD, SMD, SMDH, ROM: the ratio of means suits
+    outcomes on a ratio scale, across instruments too); counts take RR, OR, RD or PETO_OR.
+    """
 
     same_instrument: Annotated[Measure, choice(Measure)] = Measure.MD
     different_instruments: Annotated[Measure, choice(Measure)] = Measure.SMD
@@ -145,7 +149,9 @@ class EffectMeasures(Frozen):
         check = Checker()
         for key in ("same_instrument", "different_instruments"):
             value: Measure = getattr(self, key)
-            check.that(value.is_continuous, (key,), value.value, "must be one of MD, SMD")
+            check.that(
+                value.is_continuous, (key,), value.value, "must be one of MD, SMD, SMDH, ROM"
+            )
         d = self.dichotomous
         check.that(
             d.is_dichotomous, ("dichotomous",), d.value, "must be one of RR, OR, RD, PETO_OR"
@@ -279,6 +285,79 @@ class Subgroup(Frozen):
         return " vs ".join(f"{lv.label} ({describe(lv.where)})" for lv in self.levels)
 
 
+class MetaRegressionPlan(Frozen):
+    """A planned meta-regression (``[[analysis.metaregression]]``): the main analysis's
+    effects regressed on study attributes.
+
+    ``moderators`` name study attributes (:data:`~sysreview.protocol.filters.
+    STUDY_ATTRIBUTES`): numbers are covariates, text and yes/no attributes factors,
+    coded against their first level in sorted order unless ``reference`` names another
+    (``reference = { population = "other" }``). It is run only with at least
+    ``studies_per_moderator`` studies per moderator with every moderator reported
+    (Cochrane Handbook v6.4 section 10.11.5.1: "not ... fewer than ten studies" per
+    characteristic). Defaults follow metafor: mixed-effects, REML, Wald z; ``ci_method
+    = "hksj"`` asks for Knapp-Hartung tests (Viechtbauer et al. 2015).
+
+    Examples
+    --------
+    >>> MetaRegressionPlan(name="year", label="Year", moderators=["year"]).describe()
+    'effect by year (mixed-effects, REML, Wald z; at least 10 studies per moderator)'
+    """
+
+    name: Name
+    label: Text
+    moderators: Annotated[tuple[Name, ...], BeforeValidator(one_or_many)] = Field(min_length=1)
+    reference: dict[Name, Text] = Field(default_factory=dict)
+    model: Annotated[Model, choice(Model)] = Model.RANDOM
+    tau2_method: Annotated[Tau2Method, choice(Tau2Method)] = Tau2Method.REML
+    ci_method: Annotated[CIMethod, choice(CIMethod)] = CIMethod.Z
+    studies_per_moderator: Count = 10
+
+    @model_validator(mode="after")
+    def _check(self) -> MetaRegressionPlan:
+        check = Checker()
+        allowed = [n for n in STUDY_ATTRIBUTES if n not in ("study_id", "timepoint")]
+        for i, name in enumerate(self.moderators):
+            where = ("moderators",) if len(self.moderators) == 1 else ("moderators", i)
+            check.that(name in allowed, where, name, f"must be one of {', '.join(allowed)}")
+        check.unique(self.moderators, ("moderators",), "moderator")
+        for name, level in self.reference.items():
+            check.that(name in self.moderators, ("reference", name), level, "must name a moderator")
+            spec = STUDY_ATTRIBUTES.get(name)
+            check.that(
+                spec is None or spec.kind is not Kind.NUMBER,
+                ("reference", name),
+                level,
+                "a number is a covariate: it has no reference level",
+            )
+        check.that(
+            self.studies_per_moderator >= 2,
+            ("studies_per_moderator",),
+            self.studies_per_moderator,
+            "must be at least 2",
+        )
+        check.raise_if_any()
+        return self
+
+    def formula(self) -> str:
+        """The model formula (:mod:`sysreview.meta.design`), reference levels included."""
+        terms = [
+            f'factor({m}, ref="{self.reference[m]}")' if m in self.reference else m
+            for m in self.moderators
+        ]
+        return "~ " + " + ".join(terms)
+
+    def describe(self) -> str:
+        """The analysis in words."""
+        model = "fixed-effect" if self.model is Model.FIXED else "mixed-effects"
+        fit = [model] + ([self.tau2_method.value] if self.model is Model.RANDOM else [])
+        fit.append("Knapp-Hartung" if self.ci_method is CIMethod.HKSJ else "Wald z")
+        return (
+            f"effect by {' and '.join(self.moderators)} ({', '.join(fit)}; at least "
+            f"{self.studies_per_moderator} studies per moderator)"
+        )
+
+
 class BenefitSign(StrEnum):
     """Sign of effects that favour the intervention once directions are aligned."""
 
@@ -304,6 +383,7 @@ class AnalysisPlan(Frozen):
     magnitude: Magnitude = Magnitude()
     sensitivity: tuple[Sensitivity, ...] = ()
     subgroups: tuple[Subgroup, ...] = ()
+    metaregression: tuple[MetaRegressionPlan, ...] = ()
 
     @model_validator(mode="after")
     def _check(self) -> AnalysisPlan:
@@ -329,6 +409,7 @@ class AnalysisPlan(Frozen):
         )
         check.unique([s.name for s in self.sensitivity], ("sensitivity",), "name", "name")
         check.unique([s.name for s in self.subgroups], ("subgroups",), "name", "name")
+        check.unique([m.name for m in self.metaregression], ("metaregression",), "name", "name")
         check.raise_if_any()
         return self
 
@@ -341,6 +422,7 @@ __all__ = [
     "EffectMeasures",
     "Evidence",
     "Magnitude",
+    "MetaRegressionPlan",
     "MultiArm",
     "MultiArmStrategy",
     "Sensitivity",

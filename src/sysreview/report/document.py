@@ -14,7 +14,7 @@ import pandas as pd
 
 from sysreview.protocol import ELIGIBILITY_DOMAINS
 
-from . import tables, text
+from . import metaregression, tables, text
 from .checklist import ChecklistItem, checklist_frame, prisma_checklist
 from .inputs import ReportFigure, ReportInputs, ResultRecord
 from .words import (
@@ -200,6 +200,9 @@ def _methods(inputs: ReportInputs) -> list[Section]:
         out.append(Section("sensitivity-methods", "Sensitivity analyses", 3, (Paragraph(sens),)))
     if sub is not None:
         out.append(Section("subgroup-methods", "Subgroup analyses", 3, (Paragraph(sub),)))
+    reg = metaregression.methods_paragraph(p)
+    if reg is not None:
+        out.append(Section("metaregression-methods", "Meta-regression", 3, (Paragraph(reg),)))
     from .certainty import methods_section
 
     out += methods_section(inputs)
@@ -260,6 +263,9 @@ def _results(inputs: ReportInputs, n: _Numbers) -> list[Section]:
         out.append(Section("forest-plots", "Forest plots of the main analyses", 3, tuple(forests)))
     out += _other_kind(inputs, n, "sensitivity", "Sensitivity analyses")
     out += _other_kind(inputs, n, "subgroup", "Subgroup analyses")
+    regressions = metaregression.sections(inputs, n.figure, n.table)
+    if regressions:
+        out.append(Section("metaregression-analyses", "Meta-regression", 2, tuple(regressions)))
     narrative: list[Block] = []
     for r in inputs.of_kind("narrative"):
         rows = inputs.narrative.get(r.analysis, ())

@@ -100,7 +100,7 @@ class RobSummary:
 
 FIGURE_SUFFIXES = (".svg", ".png", ".pdf")
 FIXED_FIGURES = ("prisma", "rob_traffic_light", "rob_summary")
-ANALYSIS_FIGURES = ("forest", "funnel")
+ANALYSIS_FIGURES = ("forest", "funnel", "bubble")
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ def _check_figure(fid: str, fig: ReportFigure, analyses: set[str]) -> None:
     if not known:
         raise ReportInputError(
             f"figure {fid!r}: must be one of {', '.join(FIXED_FIGURES)} or "
-            "forest:<analysis id> / funnel:<analysis id> of a results record"
+            "forest:/funnel:/bubble:<analysis id> of a results record"
         )
     if not fig.files:
         raise ReportInputError(f"figure {fid!r}: no files given")

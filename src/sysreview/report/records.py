@@ -23,16 +23,19 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sysreview.errors import SysreviewError
+
+if TYPE_CHECKING:
+    from .metaregression import RegressionResult
 
 
 class ReportInputError(SysreviewError):
     """Report inputs that do not fit together (names the analysis, figure or study)."""
 
 
-KINDS = ("main", "sensitivity", "subgroup", "narrative")
+KINDS = ("main", "sensitivity", "subgroup", "metaregression", "narrative")
 """The kinds of analysis a results record can describe."""
 
 
@@ -152,7 +155,7 @@ class ResultRecord:
     ci_low: float | None = None
     ci_high: float | None = None
     p: float | None = None
-    z: float | None = None
+    statistic: float | None = None
     i2: float | None = None
     q: float | None = None
     df: int | None = None
@@ -169,6 +172,7 @@ class ResultRecord:
     small_study_tests: tuple[SmallStudyTest, ...] = ()
     small_study_reason: str | None = None
     not_usable: tuple[NotUsable, ...] = ()
+    metaregression: RegressionResult | None = None
 
     @classmethod
     def from_dict(cls, record: Mapping[str, Any]) -> ResultRecord:
@@ -188,7 +192,7 @@ class ResultRecord:
                 raise ReportInputError(f"results record {rid!r}: '{key}' is missing")
         if record["kind"] not in KINDS:
             raise r.fail("kind", f"is not one of {', '.join(KINDS)}")
-        numbers = ("participants", "estimate", "ci_low", "ci_high", "p", "z", "i2", "q",
+        numbers = ("participants", "estimate", "ci_low", "ci_high", "p", "statistic", "i2", "q",
                    "tau2", "pi_low", "pi_high")  # fmt: skip
         texts = ("name", "label", "measure", "model", "evidence", "magnitude", "reason",
                  "small_study_reason")  # fmt: skip
@@ -215,12 +219,16 @@ class ResultRecord:
         values["not_usable"] = tuple(
             _not_usable(rid, e) for e in r.items("excluded") if e.get("reported")
         )
+        if record.get("metaregression") is not None:
+            from .metaregression import regression_from_dict
+
+            values["metaregression"] = regression_from_dict(rid, record["metaregression"])
         rec = cls(**values)
         rec._check()
         return rec
 
     def _check(self) -> None:
-        if self.kind == "narrative" or self.reason is not None:
+        if self.kind in ("narrative", "metaregression") or self.reason is not None:
             return
         needed = ("estimate", "ci_low", "ci_high", "p", "measure", "evidence", "k")
         missing = [key for key in needed if getattr(self, key) is None]

@@ -165,6 +165,10 @@ def analysis_label(protocol: Protocol, rec: ResultRecord) -> str:
                 after = parts[parts.index(sub.name) + 1 :]
                 levels = [lv.label for lv in sub.levels if lv.label in after]
                 return f"{sub.label}: {levels[0]}" if levels else sub.label
+    if rec.kind == "metaregression":
+        for reg in plan.metaregression:
+            if reg.name in parts:
+                return reg.label
     if rec.label:
         return rec.label
     return rec.analysis.split(".", 2)[-1].replace("_", " ")

@@ -16,13 +16,15 @@ For every outcome domain and timepoint of the protocol with data:
 * **subgroup**: each study goes to the first level whose filter it matches; the
   levels are pooled separately and compared by the test for subgroup differences
   (:func:`sysreview.meta.subgroup_test`). It needs studies in at least two levels.
+* **metaregression**: the main analysis's effects regressed on study attributes
+  (:mod:`sysreview.synthesis.metaregression`), with enough studies per moderator.
 
 The effect measure is chosen per analysis (``[analysis] effect_measure``): the
 same-instrument measure (MD) when every study used one instrument, else the
 different-instruments one (SMD); the dichotomous measure for counts. The planned
 method applies where it can (Mantel-Haenszel and Peto only to counts; continuous
 outcomes are pooled by inverse variance). Evidence words come from the Z test's p,
-magnitude words from standardised effects only (SMD), and funnel-plot asymmetry
+magnitude words from standardised effects only (SMD, SMDH), and funnel-plot asymmetry
 tests (Egger's regression, Begg's rank correlation) run only when a main analysis
 has at least ``funnel_min_studies`` studies (Cochrane Handbook v6.4 section 13.3.5.4).
 """
@@ -35,12 +37,8 @@ from typing import Any
 
 import numpy as np
 
-from sysreview.effects import (
-    EffectSizes,
-    dichotomous_effects,
-    mean_difference,
-    standardized_mean_difference,
-)
+from sysreview.effects import EffectSizes
+from sysreview.effects.registry import MEASURES, compute_effects
 from sysreview.errors import SysreviewError
 from sysreview.extraction.analysis_ready import analysis_ready
 from sysreview.extraction.comparisons import AnalysisReady, Comparison
@@ -53,6 +51,7 @@ from sysreview.protocol.filters import TIMEPOINTS, matches
 from sysreview.protocol.models import Protocol
 from sysreview.protocol.outcomes import Domain
 from sysreview.synthesis import wording
+from sysreview.synthesis.metaregression import run_metaregression
 from sysreview.synthesis.result import AnalysisResult, NarrativeRow, Synthesis
 from sysreview.vocab import Measure, Method
 
@@ -113,6 +112,9 @@ def run_plan(data: ReviewData, protocol: Protocol) -> Synthesis:
                 results.append(_sensitivity(domain, timepoint, s, ready, plan))
             for g in plan.subgroups:
                 results.append(_subgroup(domain, timepoint, g, comparisons, main, plan))
+            for m in plan.metaregression:
+                base = _Id(domain, timepoint, "metaregression", m.name, m.label, m.describe())
+                results.append(run_metaregression(base, m, first, plan))
     return Synthesis(tuple(results), main.exclusions, tuple(empty))
 
 
@@ -142,25 +144,13 @@ def choose_measure(comparisons: Sequence[Comparison], plan: AnalysisPlan) -> Mea
 def effects_of(
     comparisons: Sequence[Comparison], measure: Measure, plan: AnalysisPlan
 ) -> EffectSizes:
-    """Per-study effect sizes of the comparisons (intervention minus control)."""
+    """Per-study effect sizes of the comparisons (intervention minus control), computed
+    through the registry of measures (:mod:`sysreview.effects.registry`), as ``sysreview
+    pool`` and :func:`sysreview.escalc` compute them."""
     labels = [c.study_id for c in comparisons]
-
-    def col(name: str) -> list[float]:
-        return [float(getattr(c, name)) for c in comparisons]
-
-    if measure.is_dichotomous:
-        return dichotomous_effects(
-            col("events_e"),
-            col("n_e"),
-            col("events_c"),
-            col("n_c"),
-            measure,
-            studies=labels,
-            convention=plan.convention,
-        )
-    f = mean_difference if measure is Measure.MD else standardized_mean_difference
-    args = [col(n) for n in ("mean_e", "sd_e", "n_e", "mean_c", "sd_c", "n_c")]
-    return f(*args, studies=labels, convention=plan.convention)
+    spec = MEASURES[measure]
+    columns = [[float(getattr(c, name)) for c in comparisons] for name in spec.family.columns]
+    return compute_effects(measure, *columns, studies=labels, convention=plan.convention)
 
 
 def _method(plan: AnalysisPlan, measure: Measure) -> Method | None:
@@ -205,7 +195,7 @@ def _favours(comparisons: Sequence[Comparison], plan: AnalysisPlan) -> tuple[str
 def _words(m: MetaAnalysis, plan: AnalysisPlan) -> dict[str, Any]:
     return {
         "evidence": plan.evidence.band(m.p),
-        "magnitude": plan.magnitude.band(m.estimate) if m.measure is Measure.SMD else None,
+        "magnitude": plan.magnitude.band(m.estimate) if m.measure.is_standardised else None,
         "substantial_heterogeneity": bool(m.i2 > plan.substantial_i2),
     }
 

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from sysreview.extraction.comparisons import Comparison, Exclusion
 from sysreview.meta.bias import SmallStudyTest
+from sysreview.meta.export import heterogeneity_ci
+from sysreview.meta.metareg_result import MetaRegression
 from sysreview.meta.result import MetaAnalysis
 from sysreview.synthesis import wording
 from sysreview.vocab import Measure
@@ -29,7 +31,7 @@ from sysreview.vocab import Measure
 if TYPE_CHECKING:
     import pandas as pd
 
-KINDS = ("main", "sensitivity", "subgroup", "narrative")
+KINDS = ("main", "sensitivity", "subgroup", "metaregression", "narrative")
 """Kinds of analysis, in the order a report lists them."""
 
 CONTINUOUS_COLUMNS = ("mean_e", "sd_e", "n_e", "mean_c", "sd_c", "n_c")
@@ -126,6 +128,9 @@ class AnalysisResult:
         Studies in no subgroup level (subgroup analyses only).
     evidence_subgroups
         Evidence words for the test for subgroup differences (subgroup analyses only).
+    regression
+        The fitted meta-regression (meta-regression analyses only; ``evidence`` then
+        words the p of its test of moderators).
     """
 
     analysis: str
@@ -150,6 +155,7 @@ class AnalysisResult:
     excluded: tuple[Exclusion, ...] = ()
     not_classified: tuple[str, ...] = ()
     evidence_subgroups: str | None = None
+    regression: MetaRegression | None = None
 
     @property
     def pooled(self) -> bool:
@@ -161,6 +167,8 @@ class AnalysisResult:
         """The comparisons with an estimate (all of them when not pooled nor narrated)."""
         if self.meta is not None:
             ok = self.meta.effects.estimable.tolist()
+        elif self.regression is not None:
+            ok = self.regression.used.tolist()
         elif self.narrative:
             ok = [row.estimate is not None for row in self.narrative]
         else:
@@ -188,6 +196,8 @@ class AnalysisResult:
         """The effect measure pooled (or of the narrative rows)."""
         if self.meta is not None:
             return self.meta.measure
+        if self.regression is not None:
+            return self.regression.effects.measure
         return Measure.parse(self.narrative[0].effect_measure) if self.narrative else None
 
     def record(self) -> dict[str, Any]:
@@ -227,6 +237,7 @@ class AnalysisResult:
             small_study_tests=[_bias(t) for t in self.small_study_tests],
             small_study_reason=self.small_study_reason,
             narrative=[row.record() for row in self.narrative],
+            metaregression=None if self.regression is None else self.regression.record(),
         )
         return rec
 
@@ -276,6 +287,9 @@ class AnalysisResult:
         head = f"{self.label} [{self.analysis}]"
         m = self.meta
         unusable = [f"  {wording.not_usable_text(e)}" for e in self.not_usable]
+        if self.regression is not None:
+            body = self.regression.summary().splitlines()[1:]
+            return "\n".join([head, *(f"  {line}" for line in body)])
         if m is None:
             lines = [head, f"  not pooled: {self.reason}"]
             lines += [f"  {row.summary()}" for row in self.narrative]
@@ -300,17 +314,28 @@ class AnalysisResult:
 
 def _pooled(m: MetaAnalysis | None) -> dict[str, Any]:
     if m is None:
-        keys = ("estimate", "se", "ci_low", "ci_high", "z", "p", "tau2", "i2", "q", "df")
-        return {k: None for k in (*keys, "p_q", "pi_low", "pi_high")}
+        keys = ("estimate", "se", "ci_low", "ci_high", "statistic", "statistic_name", "p")
+        more = ("tau2", "tau2_ci_low", "tau2_ci_high", "i2", "i2_ci_low", "i2_ci_high", "h2",
+                "h2_ci_low", "h2_ci_high", "heterogeneity_ci", "q", "df")  # fmt: skip
+        return {k: None for k in (*keys, *more, "p_q", "pi_low", "pi_high")}
     return {
         "estimate": _num(m.display(m.estimate)),
         "se": _num(m.se),
         "ci_low": _num(m.display(m.ci_low)),
         "ci_high": _num(m.display(m.ci_high)),
-        "z": _num(m.statistic),
+        "statistic": _num(m.statistic),
+        "statistic_name": m.statistic_name,
         "p": _num(m.p),
         "tau2": _num(m.tau2),
+        "tau2_ci_low": _num(m.tau2_ci[0]),
+        "tau2_ci_high": _num(m.tau2_ci[1]),
         "i2": _num(m.i2),
+        "i2_ci_low": _num(m.i2_ci[0]),
+        "i2_ci_high": _num(m.i2_ci[1]),
+        "h2": _num(m.h2),
+        "h2_ci_low": _num(m.h2_ci[0]),
+        "h2_ci_high": _num(m.h2_ci[1]),
+        "heterogeneity_ci": heterogeneity_ci(m),
         "q": _num(m.q),
         "df": m.df,
         "p_q": _num(m.p_q),
@@ -323,6 +348,14 @@ def _subgroup(sub: MetaAnalysis) -> dict[str, Any]:
     pooled = _pooled(sub)
     del pooled["pi_low"], pooled["pi_high"]
     return {"subgroup": sub.label, "k": sub.k, **pooled}
+
+
+def _regression_text(reg: dict[str, Any]) -> str:
+    """A meta-regression record in one cell of ``results.csv``."""
+    qm, p, r2 = reg["qm"], reg["qm_p"], reg["r2"]
+    text = f"{reg['qm_name']} = " + ("NA" if qm is None else f"{qm:.4g}")
+    text += ", p = " + ("NA" if p is None else f"{p:.3g}")
+    return text + ("" if r2 is None else f"; R² = {r2:.1f}%")
 
 
 def _bias(t: SmallStudyTest) -> dict[str, Any]:
@@ -390,6 +423,8 @@ class Synthesis:
             rec["narrative"] = "; ".join(
                 f"{n['study']}: {n['direction']}" for n in rec["narrative"]
             )
+            reg = rec.pop("metaregression")
+            rec["metaregression"] = None if reg is None else _regression_text(reg)
             rows.append(rec)
         return pd.DataFrame(rows)
 

@@ -111,7 +111,7 @@ def test_pool_reproduces_results_json_from_analysis_data(
     pooled = {p["analysis"]: p for p in json.loads(stdout)}
     wanted = [r for r in results if r["estimate"] is not None]
     assert sorted(pooled) == sorted(r["analysis"] for r in wanted)
-    keys = ("k", "estimate", "se", "ci_low", "ci_high", "z", "p", "tau2", "i2", "q", "df",
+    keys = ("k", "estimate", "se", "ci_low", "ci_high", "statistic", "p", "tau2", "i2", "q", "df",
             "p_q", "pi_low", "pi_high", "measure", "model", "tau2_method", "level")  # fmt: skip
     for rec in wanted:
         again = pooled[rec["analysis"]]

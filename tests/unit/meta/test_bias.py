@@ -27,8 +27,8 @@ from sysreview.meta.bias import (
     begg_test,
     egger_test,
     harbord_test,
-    meta_regression,
     peters_test,
+    regression_fit,
     regression_test,
 )
 from sysreview.meta.tau2 import estimate_tau2
@@ -301,10 +301,10 @@ def test_intercept_only_regression_tau2_equals_pooling_tau2(
 def test_meta_regression_with_a_fixed_tau2() -> None:
     es = funnel()
     x = np.column_stack([np.ones(es.k), es.sei])
-    fit = meta_regression(es.yi, es.vi, x, tau2_method=Tau2Method.REML, tau2=0.0)
+    fit = regression_fit(es.yi, es.vi, x, tau2_method=Tau2Method.REML, tau2=0.0)
     assert fit.tau2 == 0.0
     assert fit.coef.tolist() == pytest.approx(
-        meta_regression(es.yi, es.vi, x, tau2_method=None).coef.tolist()
+        regression_fit(es.yi, es.vi, x, tau2_method=None).coef.tolist()
     )
 
 
@@ -367,7 +367,7 @@ def test_small_study_test_frame_and_summary() -> None:
 
 def test_trim_and_fill_needs_inverse_variance() -> None:
     with pytest.raises(NotEstimableError, match="inverse-variance analysis, not MH"):
-        trim_and_fill(meta_analysis(bcg()))
+        trim_and_fill(meta_analysis(bcg(), method="MH", tau2_method="DL"))
 
 
 def test_trim_and_fill_rejects_bad_options() -> None:

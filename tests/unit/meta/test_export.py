@@ -47,7 +47,7 @@ def test_dichotomous_and_continuous_records() -> None:
     assert [r["measure"] for r in both] == ["RR", "MD"]
     assert both[0]["studies"][0] == {
         "study": "Study 1", "subgroup": None, "estimable": False,
-        "reason": "no events (or only events) in both groups", "estimate": None, "se": None,
-        "ci_low": None, "ci_high": None, "weight": None,
+        "reason": "no events (or only events) in both groups", "yi": None, "vi": None,
+        "estimate": None, "ci_low": None, "ci_high": None, "weight": None,
     }  # fmt: skip
     assert np.isclose(both[1]["estimate"], 1.5)

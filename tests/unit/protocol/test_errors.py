@@ -59,7 +59,7 @@ def test_unknown_key_in_a_table_lists_the_allowed_keys() -> None:
         f"review.toml, line {line_with(text, 'tau2 =')}: analysis.tau2 = 'DL': unknown key; "
         "allowed keys: model, method, tau2_method, ci_method, level, convention, "
         "effect_measure, benefit_sign, min_studies, substantial_i2, funnel_min_studies, "
-        "evidence, magnitude, sensitivity, subgroups"
+        "evidence, magnitude, sensitivity, subgroups, metaregression"
     )
 
 

@@ -81,7 +81,7 @@ RECORDS: list[dict[str, Any]] = [
      "timepoint": "post_intervention", "kind": "main", "name": None,
      "label": "Hope, post-intervention — main analysis", "k": 5, "participants": 612.0,
      "measure": "SMD", "model": "random", "estimate": 0.22, "ci_low": 0.07, "ci_high": 0.37,
-     "p": 0.004, "z": 2.87, "i2": 12.0, "q": 4.5, "df": 4, "tau2": 0.002, "pi_low": -0.01,
+     "p": 0.004, "statistic": 2.87, "i2": 12.0, "q": 4.5, "df": 4, "tau2": 0.002, "pi_low": -0.01,
      "pi_high": 0.45, "evidence": "strong", "magnitude": "small", "favours": UP,
      "studies": ["Smith 2019", "Jones 2020", "Lee 2018", "Garcia 2021", EVIL], "reason": None,
      "subgroups": [], "subgroup_test": None, "small_study_tests": [], "narrative": [],

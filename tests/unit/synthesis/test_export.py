@@ -20,7 +20,8 @@ from sysreview.synthesis.export import FILES, write_synthesis
 from tests.unit.synthesis.data import review_data, seed_protocol, with_admissions
 
 NUMBERS = (
-    "estimate", "se", "ci_low", "ci_high", "z", "p", "tau2", "i2", "q", "p_q", "pi_low", "pi_high",
+    "estimate", "se", "ci_low", "ci_high", "statistic", "p", "tau2", "tau2_ci_low", "tau2_ci_high",
+    "i2", "i2_ci_low", "i2_ci_high", "h2", "q", "p_q", "pi_low", "pi_high",
 )  # fmt: skip
 
 

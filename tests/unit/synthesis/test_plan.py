@@ -25,12 +25,12 @@ from tests.unit.synthesis.data import (
     with_admissions,
 )
 
-FIT_KEYS = ("estimate", "se", "ci_low", "ci_high", "z", "p", "tau2", "i2", "q", "df")
+FIT_KEYS = ("estimate", "se", "ci_low", "ci_high", "statistic", "p", "tau2", "i2", "q", "df")
 
 
 def close_to(record: dict[str, Any], expected: dict[str, Any], keys: tuple[str, ...] = FIT_KEYS):
     for key in keys:
-        want = expected[key]
+        want = expected["z" if key == "statistic" else key]  # metafor JSON: z
         assert record[key] == pytest.approx(want, rel=1e-9, abs=1e-12), key
 
 
@@ -239,7 +239,7 @@ def test_effect_measure_choice() -> None:
 def test_records_have_the_results_json_fields(seed: Synthesis) -> None:
     required = {
         "analysis", "outcome", "timepoint", "kind", "k", "participants", "measure", "model",
-        "estimate", "ci_low", "ci_high", "p", "z", "i2", "q", "df", "tau2", "pi_low",
+        "estimate", "ci_low", "ci_high", "p", "statistic", "i2", "q", "df", "tau2", "pi_low",
         "pi_high", "evidence", "magnitude", "studies", "reason",
     }  # fmt: skip
     records = seed.records()
