@@ -68,6 +68,12 @@ def _page(browser: Any, live: LiveServer, name: str, path: str) -> tuple[Any, li
     return page, problems
 
 
+def _settled(page: Any) -> None:
+    """Wait until HTMX has settled the last swap (its new forms are wired: a key pressed
+    before would submit the form without HTMX)."""
+    page.wait_for_function("() => document.querySelector('.htmx-added, .htmx-settling') === null")
+
+
 def _shot(page: Any, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
@@ -130,6 +136,7 @@ def test_blinding_undo_and_a_revealed_change_in_the_browser(
     r2.goto("/screen/ta")
     r2.keyboard.press("e")  # R2 excludes record 1: a conflict
     r2.wait_for_selector("#record-2")
+    _settled(r2)
     r2.keyboard.press("u")  # ...and takes it back: record 1 is shown again
     r2.wait_for_selector("#record-1")
     assert "Undone: Record 1: exclude" in r2.inner_text("#screen")
