@@ -16,7 +16,7 @@ from urllib.parse import unquote
 
 from sysreview.records.model import Citation
 from sysreview.text import UNSAFE as _UNSAFE
-from sysreview.text import strip_controls
+from sysreview.text import repair_mojibake, strip_controls
 
 R = TypeVar("R", bound="TaggedRecord")
 
@@ -38,7 +38,7 @@ _NO_PAGES = re.compile(r"^(?:no[- ]?pagination|no[- ]specified|n/?a)$", re.IGNOR
 def clean_text(value: Any) -> str | None:
     """Collapse runs of whitespace (including line breaks) and strip; remove escape
     sequences, control and bidi characters (:func:`~sysreview.text.strip_controls`);
-    ``None`` if nothing is left.
+    repair mojibake (:func:`~sysreview.text.repair_mojibake`); ``None`` if nothing is left.
 
     >>> clean_text("  A  title\\n split ")
     'A title split'
@@ -46,13 +46,15 @@ def clean_text(value: Any) -> str | None:
     'Bold claim'
     >>> clean_text("   ") is None
     True
+    >>> clean_text("RÃ¼sch N, Corrigan PW")
+    'Rüsch N, Corrigan PW'
     """
     if value is None:
         return None
     text = " ".join(str(value).split())
-    if _UNSAFE.search(text) is not None:
+    if _UNSAFE.search(text) is not None:  # first: ftfy would read C1 controls as cp1252
         text = " ".join(strip_controls(text).split())
-    return text or None
+    return repair_mojibake(text) or None
 
 
 def clean_doi(value: Any) -> str | None:
