@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     import typer
 
 MODULES = (
-    "study", "extract", "rob", "synthesis", "grade", "report", "web", "search", "audit",
+    "study", "extract", "data", "rob", "synthesis", "grade", "report", "web", "search", "audit",
 )  # fmt: skip
 """The command modules, in the order their commands are listed."""
 

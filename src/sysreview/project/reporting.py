@@ -2,7 +2,7 @@
 
 ::
 
-    review_inputs(DIR)            -> ReviewInputs   # the demo loader (mapping.toml) or the store
+    review_inputs(DIR)            -> ReviewInputs   # what the project's store holds
     draw_figures(synthesis, ...)  -> {figure id: ReportFigure}   # SVG + PNG in a folder
     report_inputs(synthesis, ...) -> ReportInputs
     write_review_report(synthesis, inputs, out) -> ReportFiles   # report.html/.docx, figures/
@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -51,10 +51,10 @@ Progress = Callable[[str], None]
 FIGURE_FORMATS = (".svg", ".png", ".pdf")
 """Each figure is written as SVG (for the HTML report), PNG (for the DOCX) and PDF (for
 journals and print)."""
-MAPPING_FILE = "mapping.toml"
 NO_DATA = (
     "no extracted data in the project yet: enter them with 'sysreview extract template' "
-    "and 'sysreview extract load' (or add_values in Python), then run this again"
+    "and 'sysreview extract load', load a data file with 'sysreview data load' (or "
+    "add_values in Python), then run this again"
 )
 
 
@@ -62,11 +62,9 @@ NO_DATA = (
 class ReviewInputs:
     """What the analysis and the report are made from.
 
-    ``source`` says where the data came from: ``"demo"`` (a folder with ``mapping.toml``,
-    read by :func:`sysreview.project.demo.load_demo`) or ``"store"`` (the project's
-    database). ``prisma`` and ``rob`` are ``None`` when not available;
-    ``grade_ratings`` are the reviewers' current GRADE ratings
-    (:func:`sysreview.project.grading.reviewer_ratings`).
+    ``source`` says where the data came from (``"store"``: the project's database).
+    ``prisma`` and ``rob`` are ``None`` when not available; ``grade_ratings`` are the
+    reviewers' current GRADE ratings (:func:`sysreview.project.grading.reviewer_ratings`).
     """
 
     protocol: Protocol
@@ -80,42 +78,66 @@ class ReviewInputs:
         """One line: where the data came from and what they hold."""
         d = self.data
         rob = "no risk-of-bias judgements" if not self.rob else f"{len(self.rob)} RoB rows"
-        prisma = "PRISMA counts" if self.prisma is not None else "no PRISMA counts"
+        prisma = "no PRISMA counts"
+        if self.prisma is not None:
+            other = len(self.prisma.other_sources)
+            prisma = "PRISMA counts" + (f" ({other} from another source)" if other else "")
         return (
             f"{self.source} data: {len(d.studies)} studies, {len(d.arms)} arms, "
             f"{len(d.outcomes)} outcome entries; {rob}; {prisma}"
         )
 
 
-def demo_inputs(directory: PathLike, db_url: str | None = None) -> ReviewInputs:
-    """The inputs of a demo-style folder (``review.toml`` + ``mapping.toml`` + ``data/``),
-    with the GRADE ratings of its database when it has one."""
-    from sysreview.project.demo import load_demo
-    from sysreview.project.grading import stored_ratings
+def with_overall_rob(data: ReviewData, rob: Sequence[Assessment]) -> ReviewData:
+    """The data with each study's ``overall_rob`` attribute taken from its risk-of-bias
+    assessments where the extraction did not give one: the worst overall judgement of the
+    study's assessments (one per result for RoB 2), so that the protocol's filters on
+    ``overall_rob`` (e.g. a low-risk-of-bias sensitivity analysis) see the appraisal.
 
-    demo = load_demo(directory)
-    ratings = stored_ratings(directory, db_url)
-    return ReviewInputs(demo.protocol, demo.data, demo.prisma, demo.rob, "demo", ratings)
+    Examples
+    --------
+    >>> from sysreview.appraisal.rob2 import Rob2Judgements
+    >>> from sysreview.extraction.dataset import StudyEntry
+    >>> from sysreview.protocol.appraisal import ROB2_DOMAINS
+    >>> data = ReviewData((StudyEntry("A"), StudyEntry("B", {"overall_rob": "low"})), (), ())
+    >>> rob = [Rob2Judgements("A", "x", dict.fromkeys(ROB2_DOMAINS, "low"), "high"),
+    ...        Rob2Judgements("B", "x", dict.fromkeys(ROB2_DOMAINS, "low"), "high")]
+    >>> [dict(s.attributes) for s in with_overall_rob(data, rob).studies]
+    [{'overall_rob': 'high'}, {'overall_rob': 'low'}]
+    """
+    order = ("low", "unclear", "some_concerns", "high")
+    worst: dict[str, str] = {}
+    for a in rob:
+        now = worst.get(a.study)
+        if now is None or order.index(a.overall) > order.index(now):
+            worst[a.study] = a.overall
+    studies = tuple(
+        s if "overall_rob" in s.attributes or s.study_id not in worst
+        else replace(s, attributes={**s.attributes, "overall_rob": worst[s.study_id]})
+        for s in data.studies
+    )  # fmt: skip
+    return ReviewData(studies, data.arms, data.outcomes)
 
 
 def store_inputs(directory: PathLike, db_url: str | None = None) -> ReviewInputs:
     """The inputs held in the project's store: extracted data, PRISMA counts, RoB.
 
+    PRISMA counts are given when the project has records or counts from another source;
+    each study's ``overall_rob`` comes from its risk-of-bias assessments
+    (:func:`with_overall_rob`) unless the extraction gave it.
+
     Raises
     ------
     InputError
-        When no extracted data exist yet (or the extraction module is not available).
+        When no extracted data exist yet.
     """
     from sqlalchemy import func, select
 
+    from sysreview.project.extracting import review_data
     from sysreview.project.grading import reviewer_ratings
     from sysreview.project.services import opened
-    from sysreview.project.store import Record
+    from sysreview.project.store import PrismaOtherSource, Record
 
-    try:
-        from sysreview.project.extracting import review_data
-    except ImportError as exc:  # pragma: no cover (only while extraction is unfinished)
-        raise InputError(f"{NO_DATA} ({exc})") from None
     with opened(directory, db_url) as (project, store):
         protocol = project.protocol
         data = review_data(store, protocol)
@@ -126,26 +148,23 @@ def store_inputs(directory: PathLike, db_url: str | None = None) -> ReviewInputs
             from sysreview.project.appraising import rob_assessments
 
             rob = tuple(s.assessment(protocol) for s in rob_assessments(store, protocol))
+            data = with_overall_rob(data, rob)
         with store.session(readonly=True) as session:
-            records = session.scalar(select(func.count()).select_from(Record)) or 0
+            counted = sum(
+                session.scalar(select(func.count()).select_from(table)) or 0
+                for table in (Record, PrismaOtherSource)
+            )
             ratings = reviewer_ratings(session)
     prisma = None
-    if records:
+    if counted:
         from sysreview.project.services import prisma_flow
 
         prisma = prisma_flow(directory, db_url)
     return ReviewInputs(protocol, data, prisma, rob or None, "store", ratings)
 
 
-def is_demo(directory: PathLike) -> bool:
-    """Whether ``directory`` is a demo-style folder (it holds ``mapping.toml``)."""
-    return (Path(directory) / MAPPING_FILE).is_file()
-
-
 def review_inputs(directory: PathLike, db_url: str | None = None) -> ReviewInputs:
-    """The demo loader's inputs when ``DIR/mapping.toml`` exists, else the store's."""
-    if is_demo(directory):
-        return demo_inputs(directory, db_url)
+    """The inputs of the project in ``directory`` (:func:`store_inputs`)."""
     return store_inputs(directory, db_url)
 
 
@@ -390,13 +409,12 @@ __all__ = [
     "analyse_inputs",
     "arm_rows",
     "count_figures",
-    "demo_inputs",
     "draw_figures",
     "funnel_allowed",
-    "is_demo",
     "reanalyse_project",
     "report_inputs",
     "review_inputs",
     "store_inputs",
+    "with_overall_rob",
     "write_review_report",
 ]

@@ -66,6 +66,6 @@ def test_migration_and_models_agree_on_append_only_tables() -> None:
     initial = importlib.import_module(f"{versions}.0001_initial").APPEND_ONLY
     later = tuple(
         importlib.import_module(f"{versions}.{name}")._T
-        for name in ("0004_screening_state", "0010_grade_ratings")
+        for name in ("0004_screening_state", "0010_grade_ratings", "0011_prisma_other_source")
     )
     assert sorted((*initial, *later)) == sorted(APPEND_ONLY_TABLES)

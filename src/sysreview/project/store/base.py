@@ -62,6 +62,7 @@ APPEND_ONLY_TABLES = (
     "extraction_value",
     "audit_log",
     "grade_rating",
+    "prisma_other_source",
 )
 """Tables that accept ``INSERT`` only; corrections are new rows, current state is derived."""
 

@@ -7,9 +7,9 @@ import json
 import pytest
 
 from sysreview.errors import InputError
-from sysreview.extraction.metapsy_prisma import prisma_from_search_flow
+from sysreview.io.metapsy.flow import prisma_from_search_flow
 from sysreview.project.demo import SEARCH_FLOW_FILE, DemoInputs
-from tests.unit.extraction.metapsy_demo import DEMO
+from tests.unit.io.metapsy.helpers import DEMO
 
 
 def test_prisma_counts_equal_search_flow(demo: DemoInputs) -> None:

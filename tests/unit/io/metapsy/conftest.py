@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sysreview.project.demo import DemoInputs, load_demo
-from tests.unit.extraction.metapsy_demo import DEMO
+from tests.unit.io.metapsy.helpers import DEMO
 
 
 @pytest.fixture(scope="module")

@@ -8,12 +8,12 @@ takes the parsed JSON or its text; no files, no printing.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from sysreview.errors import InputError
 from sysreview.prisma.result import PrismaCounts
+from sysreview.records.jsontext import parse_json
 
 __all__ = ["prisma_from_search_flow"]
 
@@ -49,7 +49,7 @@ def prisma_from_search_flow(
         A missing or non-count entry, or included != assessed - excluded.
     """
     if isinstance(flow, str):
-        flow = json.loads(flow)
+        flow = parse_json(flow, source)
     if not isinstance(flow, Mapping):
         raise InputError("the search flow must be a JSON object", source=source)
     hits = _flow_int(flow, "database.hits", source)

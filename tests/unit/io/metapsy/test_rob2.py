@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from sysreview.extraction.metapsy_rob2 import rob2_from_metapsy
+from sysreview.io.metapsy.rob2 import rob2_from_metapsy
 from sysreview.project.demo import DemoInputs
 
 

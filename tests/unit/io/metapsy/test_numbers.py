@@ -13,12 +13,12 @@ import pytest
 
 from sysreview.errors import InputError
 from sysreview.extraction.dataset import INTERVENTION
-from sysreview.extraction.metapsy import read_metapsy_text
-from sysreview.extraction.metapsy_convert import convert_metapsy
-from sysreview.extraction.metapsy_mapping import OutcomeRule
-from sysreview.extraction.metapsy_numbers import g_from_events
+from sysreview.io.metapsy.reader import read_metapsy_text
+from sysreview.io.metapsy.convert import convert_metapsy
+from sysreview.io.metapsy.mapping import OutcomeRule
+from sysreview.io.metapsy.numbers import g_from_events
 from sysreview.project.demo import DemoInputs
-from tests.unit.extraction.metapsy_demo import ROB, entry, synthetic_file, with_rules
+from tests.unit.io.metapsy.helpers import ROB, entry, synthetic_file, with_rules
 
 
 def test_griffiths_events_come_from_row_8(demo: DemoInputs) -> None:

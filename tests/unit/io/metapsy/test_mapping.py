@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from sysreview.errors import InputError
-from sysreview.extraction.metapsy_convert import convert_metapsy
-from sysreview.extraction.metapsy_mapping import OutcomeRule
+from sysreview.io.metapsy.convert import convert_metapsy
+from sysreview.io.metapsy.mapping import OutcomeRule
 from sysreview.project.demo import MAPPING_FILE, DemoInputs, load_demo, read_mapping
 from sysreview.protocol import ProtocolError
-from tests.unit.extraction.metapsy_demo import DEMO, with_rules
+from tests.unit.io.metapsy.helpers import DEMO, with_rules
 
 
 def test_mapping_must_match_the_protocol(demo: DemoInputs) -> None:

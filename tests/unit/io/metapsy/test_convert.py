@@ -18,12 +18,12 @@ from sysreview.cli import app
 from sysreview.effects import standardized_mean_difference
 from sysreview.errors import InputError
 from sysreview.extraction.dataset import INTERVENTION
-from sysreview.extraction.metapsy import read_metapsy_text
-from sysreview.extraction.metapsy_convert import convert_metapsy
-from sysreview.extraction.metapsy_mapping import OutcomeRule
+from sysreview.io.metapsy.reader import read_metapsy_text
+from sysreview.io.metapsy.convert import convert_metapsy
+from sysreview.io.metapsy.mapping import OutcomeRule
 from sysreview.project.demo import DATA_FILE, DemoInputs, load_demo
 from tests.conftest import shared_path
-from tests.unit.extraction.metapsy_demo import (
+from tests.unit.io.metapsy.helpers import (
     DEMO,
     GROUP_TRIALS,
     ROB,

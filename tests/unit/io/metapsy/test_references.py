@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sysreview.errors import InputError
-from sysreview.extraction.metapsy_references import references_from_metapsy
+from sysreview.io.metapsy.references import references_from_metapsy
 
 
 def test_references_are_repaired_and_whitespace_collapsed() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 
 from sysreview.extraction.dataset import OutcomeEntry
-from sysreview.extraction.metapsy_mapping import MetapsyMapping, OutcomeRule
+from sysreview.io.metapsy.mapping import MetapsyMapping, OutcomeRule
 from sysreview.project.demo import DemoInputs
 from tests.conftest import PROJECT_ROOT
 
