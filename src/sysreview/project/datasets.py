@@ -41,7 +41,7 @@ from sysreview.project.extraction_writer import LoadResult, store_rows_in
 from sysreview.project.prisma_data import record_other_source
 from sysreview.project.rob_entries import OVERALL, RobEntry, appraiser, store_entries, tool_of
 from sysreview.project.screening import sync_reviewers
-from sysreview.project.store import Store, Study
+from sysreview.project.store import DB_FILE, Store, Study, sqlite_url
 from sysreview.project.studies import add_study_in
 from sysreview.protocol import Protocol
 from sysreview.protocol.appraisal import Tool
@@ -236,10 +236,11 @@ def dataset_review_data(
     person = people[0]
     with tempfile.TemporaryDirectory(prefix="sysreview-data-") as scratch:
         shutil.copyfile(Path(directory) / PROTOCOL_FILE, Path(scratch) / PROTOCOL_FILE)
-        with opened(scratch) as (_, store):
+        db = sqlite_url(Path(scratch) / DB_FILE)  # never $SYSREVIEW_DATABASE_URL's database
+        with opened(scratch, db) as (_, store):
             dataset = read_dataset(path, protocol, format=format, mapping=mapping)
             rob = dataset.rob if person.has(Role.APPRAISER) or person.has(Role.ARBITER) else ()
             kept = Dataset(dataset.source, dataset.format, dataset.studies, dataset.arms,
                            dataset.outcomes, rob if protocol.risk_of_bias else ())  # fmt: skip
             load_dataset(store, protocol, kept, person.id, consensus=True, add_studies=True)
-        return store_inputs(scratch).data
+        return store_inputs(scratch, db).data

@@ -36,6 +36,7 @@ from sysreview.synthesis import AnalysisResult, Synthesis
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+    from sqlalchemy.orm import Session
 
     from sysreview.grade import ReviewerRating
     from sysreview.meta.result import MetaAnalysis
@@ -64,7 +65,9 @@ class ReviewInputs:
 
     ``source`` says where the data came from (``"store"``: the project's database).
     ``prisma`` and ``rob`` are ``None`` when not available; ``grade_ratings`` are the
-    reviewers' current GRADE ratings (:func:`sysreview.project.grading.reviewer_ratings`).
+    reviewers' current GRADE ratings (:func:`sysreview.project.grading.reviewer_ratings`);
+    ``data_files`` describes the data files of outside formats loaded into the project
+    (:func:`loaded_data_files`).
     """
 
     protocol: Protocol
@@ -73,6 +76,7 @@ class ReviewInputs:
     rob: tuple[Assessment, ...] | None
     source: str
     grade_ratings: tuple[ReviewerRating, ...] = ()
+    data_files: tuple[str, ...] = ()
 
     def summary(self) -> str:
         """One line: where the data came from and what they hold."""
@@ -119,6 +123,25 @@ def with_overall_rob(data: ReviewData, rob: Sequence[Assessment]) -> ReviewData:
     return ReviewData(studies, data.arms, data.outcomes)
 
 
+def loaded_data_files(session: Session) -> tuple[str, ...]:
+    """The data files loaded into the project (``sysreview data load``), from the audit log:
+    each file's name, format and whose values, once, in the order first loaded."""
+    from sqlalchemy import select
+
+    from sysreview.project.store import AuditEntry
+
+    found: dict[str, None] = {}
+    entries = session.scalars(
+        select(AuditEntry).where(AuditEntry.what == "data load").order_by(AuditEntry.id)
+    )
+    for entry in entries:
+        given = entry.payload or {}
+        name = Path(str(given.get("source", ""))).name
+        values = "consensus values" if given.get("kind") == "consensus" else "values"
+        found[f"{name} ({given.get('format')} format; {values} of {entry.who})"] = None
+    return tuple(found)
+
+
 def store_inputs(directory: PathLike, db_url: str | None = None) -> ReviewInputs:
     """The inputs held in the project's store: extracted data, PRISMA counts, RoB.
 
@@ -155,12 +178,13 @@ def store_inputs(directory: PathLike, db_url: str | None = None) -> ReviewInputs
                 for table in (Record, PrismaOtherSource)
             )
             ratings = reviewer_ratings(session)
+            files = loaded_data_files(session)
     prisma = None
     if counted:
         from sysreview.project.services import prisma_flow
 
         prisma = prisma_flow(directory, db_url)
-    return ReviewInputs(protocol, data, prisma, rob or None, "store", ratings)
+    return ReviewInputs(protocol, data, prisma, rob or None, "store", ratings, files)
 
 
 def review_inputs(directory: PathLike, db_url: str | None = None) -> ReviewInputs:
@@ -214,7 +238,10 @@ def _figures_to_draw(
 
     todo: list[tuple[str, str, Callable[[], Figure]]] = []
     if prisma is not None:
-        todo.append(("prisma", "PRISMA 2020 flow diagram", lambda: plots.prisma_flow(prisma)))
+        caption = "PRISMA 2020 flow diagram"
+        if prisma.other_sources:
+            caption += " (including counts from another source: see Study selection)"
+        todo.append(("prisma", caption, lambda: plots.prisma_flow(prisma)))
     if rob:
         rows = cast("RobRows", list(rob))
         tool = protocol.risk_of_bias.tool.value if protocol.risk_of_bias else "risk of bias"
@@ -311,6 +338,7 @@ def report_inputs(
         None if not inputs.rob else _rob_summary(inputs.rob),
         figures or {},
         certainty=certainty,
+        data_files=inputs.data_files,
     )
 
 
@@ -411,6 +439,7 @@ __all__ = [
     "count_figures",
     "draw_figures",
     "funnel_allowed",
+    "loaded_data_files",
     "reanalyse_project",
     "report_inputs",
     "review_inputs",

@@ -108,11 +108,11 @@ def _counts(
     counts = prisma_from_search_flow(flow, source=str(files.search_flow),  # type: ignore[arg-type]
                                      database_label=files.databases, extra_exclusions=extra)  # fmt: skip
     source = files.source or f"Metapsy dataset ({PurePath(files.search_flow).name})"
-    note = f"search flow from {PurePath(files.search_flow).name}"
+    note = f"search flow of {PurePath(files.search_flow).name}"
     if left_out:
         note += (f"; {len(left_out)} of its {counts.studies_included + len(left_out)} included "
-                 f"studies excluded by the review's selection ({mapping.source}: "
-                 f"{mapping.selection_column} not {', '.join(mapping.selection_include)})")  # fmt: skip
+                 f"studies excluded by this review's selection in {PurePath(mapping.source).name}: "
+                 f"{mapping.selection_column} not {', '.join(mapping.selection_include)}")  # fmt: skip
     return OtherSourceCounts(source, counts, note)
 
 

@@ -1,14 +1,13 @@
-"""Fixtures of the extraction tests."""
+"""Fixtures of the Metapsy adapter tests."""
 
 from __future__ import annotations
 
 import pytest
 
-from sysreview.project.demo import DemoInputs, load_demo
-from tests.unit.io.metapsy.helpers import DEMO
+from tests.unit.io.metapsy.helpers import Demo, load
 
 
 @pytest.fixture(scope="module")
-def demo() -> DemoInputs:
-    """The bundled demo review's inputs (``examples/group-peer-support/``)."""
-    return load_demo(DEMO)
+def demo() -> Demo:
+    """The bundled demo review's Metapsy file, read and read back (``helpers.Demo``)."""
+    return load()

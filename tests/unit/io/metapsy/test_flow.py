@@ -1,4 +1,5 @@
-"""PRISMA counts from a Metapsy search flow (``metapsy_prisma``), against ``search_flow.json``."""
+"""PRISMA counts from a Metapsy search flow (``io.metapsy.flow``), against ``search_flow.json``:
+counts from another source, with the review's own selection counted as exclusions."""
 
 from __future__ import annotations
 
@@ -8,13 +9,12 @@ import pytest
 
 from sysreview.errors import InputError
 from sysreview.io.metapsy.flow import prisma_from_search_flow
-from sysreview.project.demo import SEARCH_FLOW_FILE, DemoInputs
-from tests.unit.io.metapsy.helpers import DEMO
+from tests.unit.io.metapsy.helpers import SEARCH_FLOW_FILE, Demo
 
 
-def test_prisma_counts_equal_search_flow(demo: DemoInputs) -> None:
-    flow = json.loads((DEMO / SEARCH_FLOW_FILE).read_text(encoding="utf-8"))
-    p = demo.prisma_search
+def test_prisma_counts_equal_search_flow(demo: Demo) -> None:
+    flow = json.loads(SEARCH_FLOW_FILE.read_text(encoding="utf-8"))
+    p = prisma_from_search_flow(flow)
     assert p.records_databases == flow["database.hits"] == 3901
     assert p.records_other_methods == flow["additional.records"] == 8
     assert p.records_identified - p.duplicates_removed == flow["database.hits.duplicates.removed"]
@@ -25,17 +25,19 @@ def test_prisma_counts_equal_search_flow(demo: DemoInputs) -> None:
     assert p.studies_included == flow["included"] == 28
     assert p.records_screened == p.records_excluded + p.reports_assessed
     assert p.reports_assessed == p.reports_excluded + p.reports_included
-    demo_flow = demo.prisma
+    assert demo.dataset.counts is not None
+    demo_flow = demo.dataset.counts.counts
+    assert demo.dataset.counts.source.startswith("Smit D, Miguel C")
+    assert demo.dataset.counts.note == (
+        "search flow of search_flow.json; 18 of its 28 included studies excluded by this "
+        "review's selection in mapping.toml: format not Group"
+    )
     assert demo_flow.studies_included == len(demo.data.studies) == 10
     assert dict(demo_flow.reports_excluded_by_reason)[demo.mapping.selection_reason] == 18
     assert demo_flow.reports_excluded == p.reports_excluded + 18
 
 
 def test_prisma_refuses_a_flow_that_does_not_balance() -> None:
-    text = (
-        (DEMO / SEARCH_FLOW_FILE)
-        .read_text(encoding="utf-8")
-        .replace('"included": 28', '"included": 27')
-    )
+    text = SEARCH_FLOW_FILE.read_text(encoding="utf-8").replace('"included": 28', '"included": 27')
     with pytest.raises(InputError, match=r"assessed \(133\) - excluded \(105\) != included \(27\)"):
         prisma_from_search_flow(text)

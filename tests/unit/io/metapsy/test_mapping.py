@@ -1,4 +1,4 @@
-"""The Metapsy mapping (``metapsy_mapping``): checked against the protocol, located by line."""
+"""The Metapsy mapping (``io.metapsy.mapping``): checked against the protocol, located by line."""
 
 from __future__ import annotations
 
@@ -7,27 +7,27 @@ from pathlib import Path
 import pytest
 
 from sysreview.errors import InputError
+from sysreview.io.metapsy import read_metapsy_dataset
 from sysreview.io.metapsy.convert import convert_metapsy
-from sysreview.io.metapsy.mapping import OutcomeRule
-from sysreview.project.demo import MAPPING_FILE, DemoInputs, load_demo, read_mapping
+from sysreview.io.metapsy.mapping import OutcomeRule, read_mapping
 from sysreview.protocol import ProtocolError
-from tests.unit.io.metapsy.helpers import DEMO, with_rules
+from tests.unit.io.metapsy.helpers import DATA_FILE, DEMO, MAPPING_FILE, Demo, with_rules
 
 
-def test_mapping_must_match_the_protocol(demo: DemoInputs) -> None:
+def test_mapping_must_match_the_protocol(demo: Demo) -> None:
     bad = with_rules(demo, OutcomeRule("A, 2020", "BDI", "depression", "BDI-II"))
     with pytest.raises(
         InputError,
         match=r"outcomes\[0\]\.measure = 'BDI-II': is not declared in domain 'depression'",
     ):
-        convert_metapsy(demo.metapsy, demo.protocol, mapping=bad)
+        convert_metapsy(demo.read.data, demo.protocol, mapping=bad)
 
 
-def test_mapping_mistakes_are_located_by_line(demo: DemoInputs, tmp_path: Path) -> None:
-    text = (DEMO / MAPPING_FILE).read_text(encoding="utf-8")
+def test_mapping_mistakes_are_located_by_line(demo: Demo, tmp_path: Path) -> None:
+    text = MAPPING_FILE.read_text(encoding="utf-8")
     broken = text.replace('measure = "HSCL-25"', "measure = 25", 1).replace(
         'column = "format"', 'colum = "format"', 1
-    )
+    ).replace('databases = "PubMed', 'database = "PubMed', 1)
     with pytest.raises(ProtocolError) as err:
         read_mapping(broken, "mapping.toml")
     lines = text.splitlines()
@@ -35,16 +35,15 @@ def test_mapping_mistakes_are_located_by_line(demo: DemoInputs, tmp_path: Path) 
     messages = str(err.value).splitlines()
     assert f"mapping.toml, line {hscl}: outcomes[12].measure = 25: must be a string" in messages
     assert any(m.endswith("selection.column: required key is missing") for m in messages)
-    # a measure the protocol does not declare, found by load_demo with its line
-    for name in ("review.toml", "data"):
-        target = tmp_path / name
-        source = DEMO / name
-        if source.is_dir():
-            target.mkdir()
-            for f in source.iterdir():
-                (target / f.name).write_bytes(f.read_bytes())
-        else:
-            target.write_bytes(source.read_bytes())
-    (tmp_path / MAPPING_FILE).write_text(text.replace('"RAS (mean item score)"', '"RAS"'))
+    assert any("dataset.database: unknown key" in m for m in messages)
+    # a measure the protocol does not declare, found when the file is read, with its line
+    (tmp_path / "mapping.toml").write_text(text.replace('"RAS (mean item score)"', '"RAS"'))
     with pytest.raises(ProtocolError, match=r"line \d+: outcomes\[14\]\.measure = 'RAS': is not"):
-        load_demo(tmp_path)
+        read_metapsy_dataset(DATA_FILE, demo.protocol, tmp_path / "mapping.toml")
+
+
+def test_dataset_paths_are_relative_to_the_mapping_file() -> None:
+    mapping = read_mapping(MAPPING_FILE.read_text(encoding="utf-8"), "m.toml", DEMO)
+    assert mapping.dataset.references == DEMO / "data" / "references.json"
+    assert mapping.dataset.search_flow == DEMO / "data" / "search_flow.json"
+    assert mapping.dataset.databases.startswith("PubMed, Embase, PsycINFO")
