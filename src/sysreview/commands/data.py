@@ -15,7 +15,9 @@ data_app = typer.Typer(
 )
 FileArgument = Annotated[
     Path,
-    typer.Argument(help="The data file: Metapsy data.csv, RevMan .rm5, a CSV, PRISMA counts .toml."),
+    typer.Argument(
+        help="The data file: Metapsy data.csv, RevMan .rm5, a CSV, PRISMA counts .toml."
+    ),
 ]
 FormatOption = Annotated[
     str | None,
@@ -56,9 +58,16 @@ def load_command(
     from sysreview.project.datasets import project_load_dataset
 
     with reported():
-        done = project_load_dataset(project, file, reviewer, format=data_format,
-                                    mapping=mapping, consensus=consensus,
-                                    add_studies=add_studies, db_url=db)  # fmt: skip
+        done = project_load_dataset(
+            project,
+            file,
+            reviewer,
+            format=data_format,
+            mapping=mapping,
+            consensus=consensus,
+            add_studies=add_studies,
+            db_url=db,
+        )
     print(done.summary())
 
 
@@ -75,8 +84,9 @@ def check_command(
     from sysreview.text import terminal_safe
 
     with reported():
-        dataset = read_dataset(file, validate_protocol(project), format=data_format,
-                               mapping=mapping)  # fmt: skip
+        dataset = read_dataset(
+            file, validate_protocol(project), format=data_format, mapping=mapping
+        )
     print(terminal_safe(dataset.summary()))
 
 

@@ -66,7 +66,9 @@ def analyse(
     ] = None,
     mapping: Annotated[
         Path | None,
-        typer.Option("--mapping", help="Mapping file of --data: its outcomes' domains and measures."),
+        typer.Option(
+            "--mapping", help="Mapping file of --data: its outcomes' domains and measures."
+        ),
     ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="Output folder (default: DIR/out).")

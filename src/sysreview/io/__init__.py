@@ -19,6 +19,7 @@ read files and return values; they never touch a project's database (see
 from __future__ import annotations
 
 from collections.abc import Callable
+from os import PathLike
 from pathlib import Path
 
 from sysreview.errors import InputError
@@ -114,11 +115,11 @@ def detect_format(path: str | Path) -> str:
 
 
 def read_dataset(
-    path: str | Path,
+    path: str | PathLike[str],
     protocol: Protocol,
     *,
     format: str | None = None,
-    mapping: str | Path | None = None,
+    mapping: str | PathLike[str] | None = None,
 ) -> Dataset:
     """Read ``path`` with the adapter of ``format`` (default: :func:`detect_format`).
 
@@ -148,6 +149,9 @@ def read_dataset(
     if name not in _ADAPTERS:
         raise InputError(f"unknown data format {name!r}; must be one of {', '.join(FORMATS)}")
     if name in NEEDS_MAPPING and mapping is None:
-        raise InputError(f"a {name} file needs a mapping file (--mapping): it says which "
-                         "protocol domain and measure each outcome is", source=str(path))  # fmt: skip
+        raise InputError(
+            f"a {name} file needs a mapping file (--mapping): it says which "
+            "protocol domain and measure each outcome is",
+            source=str(path),
+        )
     return _ADAPTERS[name](path, protocol, None if mapping is None else Path(mapping))

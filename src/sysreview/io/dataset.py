@@ -104,9 +104,7 @@ class Dataset:
     def rows(self) -> dict[str, list[tuple[int, dict[str, Any]]]]:
         """The rows of each part numbered from 1, as the extraction services take them."""
         parts = (("studies", self.studies), ("arms", self.arms), ("outcomes", self.outcomes))
-        return {
-            part: [(i, dict(r)) for i, r in enumerate(rows, start=1)] for part, rows in parts
-        }
+        return {part: [(i, dict(r)) for i, r in enumerate(rows, start=1)] for part, rows in parts}
 
     def summary(self) -> str:
         """What the file holds: rows per part, judgements, counts and rows left out.
@@ -115,7 +113,9 @@ class Dataset:
         --------
         >>> rows = ({"study_id": "Cook 2012", "arm": "peer", "arm_type": "intervention"},)
         >>> print(Dataset("a.csv", "metafor-csv", arms=rows).summary())
-        a.csv (metafor-csv): 1 studies; 0 study rows, 1 arm rows, 0 outcome rows; 0 risk-of-bias rows
+        ... # doctest: +NORMALIZE_WHITESPACE
+        a.csv (metafor-csv): 1 studies; 0 study rows, 1 arm rows, 0 outcome rows;
+        0 risk-of-bias rows
         """
         lines = [
             f"{self.source} ({self.format}): {len(self.study_labels)} studies; "

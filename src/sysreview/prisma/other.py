@@ -132,9 +132,7 @@ def combine_counts(own: PrismaCounts, others: Sequence[OtherSourceCounts]) -> Pr
     )
 
 
-_INTS = tuple(
-    f.name for f in fields(PrismaCounts) if f.name not in _LISTS and f.name not in _FLAGS
-)
+_INTS = tuple(f.name for f in fields(PrismaCounts) if f.name not in _LISTS and f.name not in _FLAGS)
 
 
 def counts_from_dict(values: dict[str, object], *, source: str = "counts") -> PrismaCounts:
@@ -160,8 +158,9 @@ def counts_from_dict(values: dict[str, object], *, source: str = "counts") -> Pr
 
     def count(name: str, value: object) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise InputError(f"{name}: must be a whole number of at least 0, not {value!r}",
-                             source=source)  # fmt: skip
+            raise InputError(
+                f"{name}: must be a whole number of at least 0, not {value!r}", source=source
+            )
         return value
 
     ints = {name: count(name, values.get(name, 0)) for name in _INTS}
@@ -176,9 +175,12 @@ def counts_from_dict(values: dict[str, object], *, source: str = "counts") -> Pr
         counts = PrismaCounts(**ints, **lists)  # type: ignore[arg-type]
     except PrismaBalanceError as exc:  # say which file
         raise InputError(str(exc), source=source) from None
-    for name, total in (("records_identified", counts.records_identified),
-                        ("conflicts", counts.conflicts)):  # fmt: skip
+    for name, total in (
+        ("records_identified", counts.records_identified),
+        ("conflicts", counts.conflicts),
+    ):
         if name in values and count(name, values[name]) != total:
-            raise InputError(f"{name} is {values[name]}, but its boxes add up to {total}",
-                             source=source)  # fmt: skip
+            raise InputError(
+                f"{name} is {values[name]}, but its boxes add up to {total}", source=source
+            )
     return counts

@@ -74,12 +74,15 @@ class DatasetLoad:
     def summary(self) -> str:
         """A line for the file, then one per part, judgements and counts."""
         added = len(self.studies_added)
-        lines = [f"{self.source} ({self.format}), {self.kind} values of {self.reviewer}: "
-                 f"{added} {'study' if added == 1 else 'studies'} added"
-                 + (f", {self.skipped} rows of the file not used" if self.skipped else "")]  # fmt: skip
+        lines = [
+            f"{self.source} ({self.format}), {self.kind} values of {self.reviewer}: "
+            f"{added} {'study' if added == 1 else 'studies'} added"
+            + (f", {self.skipped} rows of the file not used" if self.skipped else "")
+        ]
         lines += [f"  {line}" for line in self.values.summary().splitlines()]
-        lines.append(f"  risk of bias: {self.rob_stored} new judgements, "
-                     f"{self.rob_unchanged} unchanged")  # fmt: skip
+        lines.append(
+            f"  risk of bias: {self.rob_stored} new judgements, {self.rob_unchanged} unchanged"
+        )
         if self.counts_stored is not None:
             said = "recorded" if self.counts_stored else "unchanged"
             lines.append(f"  PRISMA counts from another source: {said}")
@@ -94,11 +97,14 @@ def _rob_entries(protocol: Protocol, rows: Sequence[RobRow], source: str) -> lis
     for i, r in enumerate(rows, start=1):
         where = f"{source}, risk of bias of {r.study!r} ({r.location or f'row {i}'})"
         if r.tool != tool.value:
-            raise InputError(f"{where}: judged with {r.tool}, but the protocol's tool is "
-                             f"{tool.value}")  # fmt: skip
+            raise InputError(
+                f"{where}: judged with {r.tool}, but the protocol's tool is {tool.value}"
+            )
         if r.overall is not None and tool is not Tool.ROB2:
-            raise InputError(f"{where}: an overall judgement is RoB 2's; the protocol's "
-                             f"{tool.value} overall comes from its rule")  # fmt: skip
+            raise InputError(
+                f"{where}: an overall judgement is RoB 2's; the protocol's "
+                f"{tool.value} overall comes from its rule"
+            )
         missing = [d for d in tool.domains if d not in r.judgements]
         unknown = [d for d in r.judgements if d not in tool.domains]
         if missing or unknown:
@@ -106,8 +112,9 @@ def _rob_entries(protocol: Protocol, rows: Sequence[RobRow], source: str) -> lis
         given = dict(r.judgements) | ({} if r.overall is None else {OVERALL: r.overall})
         for domain, judgement in given.items():
             if judgement not in tool.judgements:
-                raise InputError(f"{where}: {domain} {judgement!r}; must be one of "
-                                 f"{', '.join(tool.judgements)}")  # fmt: skip
+                raise InputError(
+                    f"{where}: {domain} {judgement!r}; must be one of {', '.join(tool.judgements)}"
+                )
             key = domain if r.result is None else f"{r.result}/{domain}"
             entries.append(RobEntry(r.study, key, judgement, None, r.location, row=i))
     return entries
@@ -156,30 +163,67 @@ def load_dataset(
         missing = [label for label in dataset.study_labels if label not in known]
         if missing and not add_studies:
             shown = ", ".join(repr(m) for m in missing[:5]) + (" ..." if len(missing) > 5 else "")
-            raise InputError(f"{len(missing)} studies of the file are not in the project "
-                             f"({shown}): add them with 'sysreview study add', or load the "
-                             "file with --add-studies", source=dataset.source)  # fmt: skip
+            raise InputError(
+                f"{len(missing)} studies of the file are not in the project "
+                f"({shown}): add them with 'sysreview study add', or load the "
+                "file with --add-studies",
+                source=dataset.source,
+            )
         for label in missing:
             add_study_in(session, store, label, who=reviewer)
-        values = store_rows_in(session, store, protocol, dataset.rows(), reviewer,
-                               consensus=consensus, source=dataset.source)  # fmt: skip
+        values = store_rows_in(
+            session,
+            store,
+            protocol,
+            dataset.rows(),
+            reviewer,
+            consensus=consensus,
+            source=dataset.source,
+        )
         stored = unchanged = 0
         if dataset.rob:
             entries = _rob_entries(protocol, dataset.rob, dataset.source)
             who = appraiser(session, protocol, reviewer, consensus=consensus)
             ids = {s.label: s.id for s in session.scalars(select(Study))}
-            stored, _, unchanged = store_entries(session, tool_of(protocol), entries, ids,
-                                                 who.id, kind, where=dataset.source)  # fmt: skip
+            stored, _, unchanged = store_entries(
+                session, tool_of(protocol), entries, ids, who.id, kind, where=dataset.source
+            )
         counts = None
         if dataset.counts is not None:
             person = sync_reviewers(session, protocol)[reviewer]
-            counts = record_other_source(session, dataset.counts, person.id,
-                                         file_name=dataset.source, file_sha256=file_sha256)  # fmt: skip
-        store.audit(reviewer, "data load", "dataset", None,
-                    {"source": dataset.source, "format": dataset.format, "kind": kind,
-                     "sha256": file_sha256, "studies_added": missing}, session=session)  # fmt: skip
-    return DatasetLoad(dataset.source, dataset.format, reviewer, kind, tuple(missing), values,
-                       stored, unchanged, counts, len(dataset.skipped))  # fmt: skip
+            counts = record_other_source(
+                session,
+                dataset.counts,
+                person.id,
+                file_name=dataset.source,
+                file_sha256=file_sha256,
+            )
+        store.audit(
+            reviewer,
+            "data load",
+            "dataset",
+            None,
+            {
+                "source": dataset.source,
+                "format": dataset.format,
+                "kind": kind,
+                "sha256": file_sha256,
+                "studies_added": missing,
+            },
+            session=session,
+        )
+    return DatasetLoad(
+        dataset.source,
+        dataset.format,
+        reviewer,
+        kind,
+        tuple(missing),
+        values,
+        stored,
+        unchanged,
+        counts,
+        len(dataset.skipped),
+    )
 
 
 def _sha256(path: Path) -> str:
@@ -206,8 +250,15 @@ def project_load_dataset(
 
     with opened(directory, db_url) as (project, store):
         dataset = read_dataset(path, project.protocol, format=format, mapping=mapping)
-        return load_dataset(store, project.protocol, dataset, reviewer, consensus=consensus,
-                            add_studies=add_studies, file_sha256=_sha256(Path(path)))  # fmt: skip
+        return load_dataset(
+            store,
+            project.protocol,
+            dataset,
+            reviewer,
+            consensus=consensus,
+            add_studies=add_studies,
+            file_sha256=_sha256(Path(path)),
+        )
 
 
 def dataset_review_data(
@@ -240,7 +291,13 @@ def dataset_review_data(
         with opened(scratch, db) as (_, store):
             dataset = read_dataset(path, protocol, format=format, mapping=mapping)
             rob = dataset.rob if person.has(Role.APPRAISER) or person.has(Role.ARBITER) else ()
-            kept = Dataset(dataset.source, dataset.format, dataset.studies, dataset.arms,
-                           dataset.outcomes, rob if protocol.risk_of_bias else ())  # fmt: skip
+            kept = Dataset(
+                dataset.source,
+                dataset.format,
+                dataset.studies,
+                dataset.arms,
+                dataset.outcomes,
+                rob if protocol.risk_of_bias else (),
+            )
             load_dataset(store, protocol, kept, person.id, consensus=True, add_studies=True)
         return store_inputs(scratch, db).data

@@ -58,7 +58,9 @@ def add_study(store: Store, label: str, *, who: str = "sysreview") -> StudyInfo:
         return add_study_in(session, store, label, who=who)
 
 
-def add_study_in(session: Session, store: Store, label: str, *, who: str = "sysreview") -> StudyInfo:
+def add_study_in(
+    session: Session, store: Store, label: str, *, who: str = "sysreview"
+) -> StudyInfo:
     """:func:`add_study` inside the caller's transaction ``session`` (a data file's studies,
     added with its values, all or nothing: ``sysreview.project.datasets``)."""
     clean = re.sub(r"\s+", " ", label).strip()

@@ -76,7 +76,8 @@ def _same(new: Any, old: Any, where: str) -> int:
         return sum(_same(new[k], old[k], f"{where}.{k}") for k in old)
     if isinstance(old, list):
         assert isinstance(new, list) and len(new) == len(old), where
-        return sum(_same(n, o, f"{where}[{i}]") for i, (n, o) in enumerate(zip(new, old)))
+        pairs = enumerate(zip(new, old, strict=True))
+        return sum(_same(n, o, f"{where}[{i}]") for i, (n, o) in pairs)
     if isinstance(old, float) and isinstance(new, float):
         assert math.isclose(new, old, rel_tol=1e-12, abs_tol=0.0), (where, new, old)
         return 1
@@ -108,14 +109,23 @@ def test_no_code_path_knows_the_demo() -> None:
     """The demo's own loader and branches are gone, and the Metapsy code is an adapter:
     only ``sysreview.io`` imports it."""
     old_names = r"is_demo|demo_inputs|load_demo|DemoInputs|MAPPING_FILE|project\.demo\b"
-    found = subprocess.run(["git", "grep", "-n", "-E", old_names, "--", "src"],
-                           cwd=PROJECT_ROOT, capture_output=True, text=True, check=False)  # fmt: skip
+    found = subprocess.run(
+        ["git", "grep", "-n", "-E", old_names, "--", "src"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if found.returncode not in (0, 1):
         pytest.skip(f"not a git checkout: {found.stderr.strip()}")
     assert found.stdout == ""
-    users = subprocess.run(["git", "grep", "-l", "-E", r"sysreview\.io\.metapsy|from \.metapsy",
-                            "--", "src"], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                           check=False)  # fmt: skip
+    users = subprocess.run(
+        ["git", "grep", "-l", "-E", r"sysreview\.io\.metapsy|from \.metapsy", "--", "src"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert users.stdout and all(p.startswith("src/sysreview/io/") for p in users.stdout.split())
 
 
@@ -123,17 +133,29 @@ def test_the_demo_run_writes_the_report_and_says_where(demo: tuple[Path, str]) -
     out, stdout = demo
     lines = stdout.splitlines()
     assert lines[0] == f"import: no files listed in {DEMO / 'imports.toml'}"
-    assert lines[1] == (f"data load: {DEMO / 'data' / 'metapsy-peer-support.csv'} (metapsy), "
-                        "consensus values of R1: 10 studies added, 45 rows of the file not used")  # fmt: skip
+    assert lines[1] == (
+        f"data load: {DEMO / 'data' / 'metapsy-peer-support.csv'} (metapsy), "
+        "consensus values of R1: 10 studies added, 45 rows of the file not used"
+    )
     assert "  outcomes: 42 rows, 42 new values, 0 unchanged" in lines
     assert "  risk of bias: 60 new judgements, 0 unchanged" in lines
     assert "  PRISMA counts from another source: recorded" in lines
-    assert ("data: store data: 10 studies, 20 arms, 42 outcome entries; 10 RoB rows; PRISMA "
-            "counts (1 from another source)") in lines  # fmt: skip
+    assert (
+        "data: store data: 10 studies, 20 arms, 42 outcome entries; 10 RoB rows; PRISMA "
+        "counts (1 from another source)"
+    ) in lines
     assert lines[-1] == f"the report is at {out / 'report.html'}"
-    for name in ("report.html", "report.docx", "results.json", "results.csv",
-                 "analysis_data.csv", "figures/prisma.svg", "figures/prisma.png",
-                 "figures/rob_traffic_light.png", "figures/rob_summary.svg"):  # fmt: skip
+    for name in (
+        "report.html",
+        "report.docx",
+        "results.json",
+        "results.csv",
+        "analysis_data.csv",
+        "figures/prisma.svg",
+        "figures/prisma.png",
+        "figures/rob_traffic_light.png",
+        "figures/rob_summary.svg",
+    ):
         assert (out / name).is_file(), name
     assert not list(out.glob(".*")), "no staging folder is left behind"
 
@@ -162,14 +184,18 @@ def test_every_pooled_analysis_has_its_forest_figure_and_no_funnel_is_drawn(
 def test_the_report_says_where_the_counts_and_the_data_came_from(demo: tuple[Path, str]) -> None:
     out, _ = demo
     html = (out / "report.html").read_text(encoding="utf-8").replace("&#39;", "'")
-    assert ("These counts include counts of identification and screening done outside this "
-            "review, as reported by its source rather than derived from the review's own records "
-            "and decisions: Smit D, Miguel C, Vrijsen JN") in html  # fmt: skip
+    assert (
+        "These counts include counts of identification and screening done outside this "
+        "review, as reported by its source rather than derived from the review's own records "
+        "and decisions: Smit D, Miguel C, Vrijsen JN"
+    ) in html
     assert "18 of its 28 included studies excluded by this review's selection" in html
     assert "PRISMA 2020 flow diagram (including counts from another source" in html
-    assert ("Study data were loaded from a data file of another format rather than extracted "
-            "from the reports with the review's forms: metapsy-peer-support.csv (metapsy "
-            "format; consensus values of R1).") in html  # fmt: skip
+    assert (
+        "Study data were loaded from a data file of another format rather than extracted "
+        "from the reports with the review's forms: metapsy-peer-support.csv (metapsy "
+        "format; consensus values of R1)."
+    ) in html
 
 
 def _close(a: Any, b: Any) -> bool:
@@ -189,8 +215,26 @@ def test_pool_reproduces_results_json_from_analysis_data(
     pooled = {p["analysis"]: p for p in json.loads(stdout)}
     wanted = [r for r in results if r["estimate"] is not None]
     assert sorted(pooled) == sorted(r["analysis"] for r in wanted)
-    keys = ("k", "estimate", "se", "ci_low", "ci_high", "z", "p", "tau2", "i2", "q", "df",
-            "p_q", "pi_low", "pi_high", "measure", "model", "tau2_method", "level")  # fmt: skip
+    keys = (
+        "k",
+        "estimate",
+        "se",
+        "ci_low",
+        "ci_high",
+        "z",
+        "p",
+        "tau2",
+        "i2",
+        "q",
+        "df",
+        "p_q",
+        "pi_low",
+        "pi_high",
+        "measure",
+        "model",
+        "tau2_method",
+        "level",
+    )
     for rec in wanted:
         again = pooled[rec["analysis"]]
         for key in keys:

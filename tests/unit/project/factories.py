@@ -215,8 +215,12 @@ def populate(store: Store) -> None:
                 PrismaOtherSource(
                     source="Earlier search (Covidence), “ä” 2024",
                     note="exported 2024-01-05",
-                    counts={"records_databases": 2, "records_databases_by_source": {"MEDLINE": 2},
-                            "records_screened": 2, "records_excluded": 2},
+                    counts={
+                        "records_databases": 2,
+                        "records_databases_by_source": {"MEDLINE": 2},
+                        "records_screened": 2,
+                        "records_excluded": 2,
+                    },
                     file_name="covidence prisma.toml",
                     file_sha256=sha256("covidence"),
                     reviewer_id=a.id,

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path, PurePath
+from typing import Any
 
 from sysreview.errors import InputError
 from sysreview.io.dataset import Dataset, Skipped
@@ -79,12 +80,15 @@ class MetapsyRead:
     def summary(self) -> str:
         """The conversion, then the data-quality report's counts."""
         counts = ", ".join(f"{k} {n}" for k, n in self.quality.counts().items())
-        return "\n".join([self.conversion.summary(),
-                          f"Data-quality report: {len(self.quality.problems)} problems "
-                          f"({counts})"])  # fmt: skip
+        return "\n".join(
+            [
+                self.conversion.summary(),
+                f"Data-quality report: {len(self.quality.problems)} problems ({counts})",
+            ]
+        )
 
 
-def _json(path: Path) -> object:
+def _json(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -94,9 +98,7 @@ def _json(path: Path) -> object:
     return parse_json(text, str(path))
 
 
-def _counts(
-    mapping: MetapsyMapping, conversion: MetapsyConversion
-) -> OtherSourceCounts | None:
+def _counts(mapping: MetapsyMapping, conversion: MetapsyConversion) -> OtherSourceCounts | None:
     """The search flow as counts from another source (the mapping's selection included)."""
     files = mapping.dataset
     if files.search_flow is None:
@@ -105,14 +107,20 @@ def _counts(
     used = {r["study_id"] for r in conversion.studies}
     left_out = {r.study for r in conversion.of("not selected")} - used
     extra = {mapping.selection_reason: len(left_out)} if left_out else {}
-    counts = prisma_from_search_flow(flow, source=str(files.search_flow),  # type: ignore[arg-type]
-                                     database_label=files.databases, extra_exclusions=extra)  # fmt: skip
+    counts = prisma_from_search_flow(
+        flow,
+        source=str(files.search_flow),
+        database_label=files.databases,
+        extra_exclusions=extra,
+    )
     source = files.source or f"Metapsy dataset ({PurePath(files.search_flow).name})"
     note = f"search flow of {PurePath(files.search_flow).name}"
     if left_out:
-        note += (f"; {len(left_out)} of its {counts.studies_included + len(left_out)} included "
-                 f"studies excluded by this review's selection in {PurePath(mapping.source).name}: "
-                 f"{mapping.selection_column} not {', '.join(mapping.selection_include)}")  # fmt: skip
+        note += (
+            f"; {len(left_out)} of its {counts.studies_included + len(left_out)} included "
+            f"studies excluded by this review's selection in {PurePath(mapping.source).name}: "
+            f"{mapping.selection_column} not {', '.join(mapping.selection_include)}"
+        )
     return OtherSourceCounts(source, counts, note)
 
 
@@ -139,7 +147,7 @@ def read_metapsy_dataset(path: str | Path, protocol: Protocol, mapping: str | Pa
     references: dict[str, str] = {}
     if rules.dataset.references is not None:
         doc = _json(rules.dataset.references)
-        references = references_from_metapsy(doc, source=str(rules.dataset.references))  # type: ignore[arg-type]
+        references = references_from_metapsy(doc, source=str(rules.dataset.references))
     data = read_metapsy(path)
     if references:
         data = MetapsyData(data.source, data.columns, data.rows, frozenset(references))
@@ -147,13 +155,16 @@ def read_metapsy_dataset(path: str | Path, protocol: Protocol, mapping: str | Pa
     if references:
         missing = [r["study_id"] for r in conversion.studies if r["study_id"] not in references]
         if missing:
-            raise InputError(f"no citation in {rules.dataset.references} for "
-                             f"{', '.join(missing)}", source=str(path))  # fmt: skip
+            raise InputError(
+                f"no citation in {rules.dataset.references} for {', '.join(missing)}",
+                source=str(path),
+            )
     name = PurePath(data.source).name
     skipped = tuple(
         Skipped(f"{name}, row {r.row}", f"{r.decision}: {r.reason}")
-        for r in conversion.rows if r.decision != "used"
-    )  # fmt: skip
+        for r in conversion.rows
+        if r.decision != "used"
+    )
     dataset = Dataset(
         source=str(path),
         format=FORMAT,

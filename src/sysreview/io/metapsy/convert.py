@@ -152,8 +152,7 @@ class _Converter:
                 grouped.setdefault(r.study, []).append(r)
             else:
                 reason = self.mapping.selection_reason
-                decisions[r.row] = RowDecision(r.row, r.study, r.instrument, "not selected",
-                                               reason)  # fmt: skip
+                decisions[r.row] = RowDecision(r.row, r.study, r.instrument, "not selected", reason)
         studies: list[Row] = []
         arms: list[Row] = []
         outcomes: list[Row] = []
@@ -204,8 +203,11 @@ class _Converter:
         inclusion = "; ".join(self.distinct(rows, "diagnosis_inclusion"))
         if diagnoses:
             out["diagnoses"] = f"{diagnoses} (inclusion by {inclusion})" if inclusion else diagnoses
-        notes = [f"{label}: {'; '.join(values)}" for label, column in _NOTES.items()
-                 if (values := self.distinct(rows, column))]  # fmt: skip
+        notes = [
+            f"{label}: {'; '.join(values)}"
+            for label, column in _NOTES.items()
+            if (values := self.distinct(rows, column))
+        ]
         if notes:
             out["notes"] = "Metapsy " + "; ".join(notes)
         return {k: v for k, v in out.items() if v is not None}
@@ -229,10 +231,11 @@ class _Converter:
     def baseline_n(self, rows: list[MetapsyRow], column: str) -> int | None:
         """The largest baseline N of one arm over the rows (``None`` when none gives it)."""
         found = [
-            as_count(parse_number(r.raw.get(column, "")), source=self.source, row=r.row,
-                     column=column)
+            as_count(
+                parse_number(r.raw.get(column, "")), source=self.source, row=r.row, column=column
+            )
             for r in rows
-        ]  # fmt: skip
+        ]
         values = [v for v in found if v is not None]
         return max(values) if values else None
 
@@ -294,7 +297,7 @@ class _Converter:
             "location": f"{self.name}, row {r.row}",
             "note": "; ".join(notes) or None,
         }
-        entries = [
+        entries: list[Row] = [
             {k: v for k, v in {**common, "arm": arm["arm"], **numbers}.items() if v is not None}
             for arm, numbers in ((intervention, arms.first), (control, arms.second))
         ]

@@ -260,7 +260,9 @@ class _Reader:
         )
 
 
-def read_mapping(text: str, source: str = "mapping.toml", folder: Path | None = None) -> MetapsyMapping:
+def read_mapping(
+    text: str, source: str = "mapping.toml", folder: Path | None = None
+) -> MetapsyMapping:
     """Parse ``mapping.toml`` text (see the module docstring) into a :class:`MetapsyMapping`.
 
     Parameters

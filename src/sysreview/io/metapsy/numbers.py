@@ -47,9 +47,7 @@ _DICHOTOMOUS = frozenset({"dich", "binary", "response", "remission", "deteriorat
 
 def row_error(r: MetapsyRow, message: str, column: str | None = None, *, source: str) -> InputError:
     """An :class:`InputError` at the row (and column), its message led by the row's study."""
-    return InputError(
-        f"{r.study}: {message}", source=source, line=r.row, column=column
-    )
+    return InputError(f"{r.study}: {message}", source=source, line=r.row, column=column)
 
 
 def as_count(value: float | None, *, source: str, row: int, column: str) -> int | None:

@@ -31,8 +31,8 @@ from dataclasses import dataclass, fields
 import pandas as pd
 
 from sysreview.effects import standardized_mean_difference
+from sysreview.io.metapsy.reader import NUMBER_FIELDS, MetapsyData, MetapsyRow
 from sysreview.text import repair_mojibake
-from sysreview.io.metapsy.reader import MISSING, NUMBER_FIELDS, MetapsyData, MetapsyRow
 
 __all__ = [
     "DETECTORS",

@@ -77,8 +77,11 @@ def test_cook_2012a_by_hand(demo: Demo) -> None:
     assert (peer.mean, peer.sd, peer.n) == (92.9, 14.2, 222)
     assert (control.mean, control.sd, control.n) == (90.0, 13.7, 231)
     assert peer.source == "consensus (R1); metapsy-peer-support.csv, row 8"
-    (row8,) = [r for r in demo.dataset.outcomes if r["location"].endswith(", row 8")
-               and r["arm"] == peer.arm]  # fmt: skip
+    (row8,) = [
+        r
+        for r in demo.dataset.outcomes
+        if r["location"].endswith(", row 8") and r["arm"] == peer.arm
+    ]
     assert "belong to row 26 (Griffiths, 2012, CES-D)" in row8["note"]
 
 
@@ -88,8 +91,11 @@ def test_kaplan_2011_by_hand(demo: Demo) -> None:
     control = entry(demo, "Kaplan, 2011", "Lehman QOLI", "WL")
     assert (peer.mean, peer.sd, peer.n) == (4.41, 0.696491205974634, 90)
     assert (control.mean, control.sd, control.n) == (4.23, 1.0, 93)
-    (row33,) = [r for r in demo.dataset.outcomes if r["location"].endswith(", row 33")
-                and r["arm"] == peer.arm]  # fmt: skip
+    (row33,) = [
+        r
+        for r in demo.dataset.outcomes
+        if r["location"].endswith(", row 33") and r["arm"] == peer.arm
+    ]
     assert "instrument text repaired (mojibake 'Lehmanâ€™s quality of life (QOL)')" in row33["note"]
     attrs = demo.data.study("Kaplan, 2011").attributes
     # rows 32-34: Unstructured, overall "Some concerns"; row 32 baseline n 99 + 100
@@ -192,8 +198,9 @@ def test_missing_files_are_named(tmp_path: Path, demo: Demo) -> None:
     (tmp_path / "data").mkdir()
     refs = DEMO / "data" / "references.json"
     (tmp_path / "data" / refs.name).write_bytes(refs.read_bytes())
-    text = MAPPING_FILE.read_text(encoding="utf-8").replace('"data/search_flow.json"',
-                                                             '"data/flow.json"')  # fmt: skip
+    text = MAPPING_FILE.read_text(encoding="utf-8").replace(
+        '"data/search_flow.json"', '"data/flow.json"'
+    )
     (tmp_path / "mapping.toml").write_text(text, encoding="utf-8")
     with pytest.raises(InputError, match=r"flow\.json: cannot read it"):
         read_metapsy_dataset(DATA_FILE, demo.protocol, tmp_path / "mapping.toml")

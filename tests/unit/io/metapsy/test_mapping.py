@@ -25,9 +25,11 @@ def test_mapping_must_match_the_protocol(demo: Demo) -> None:
 
 def test_mapping_mistakes_are_located_by_line(demo: Demo, tmp_path: Path) -> None:
     text = MAPPING_FILE.read_text(encoding="utf-8")
-    broken = text.replace('measure = "HSCL-25"', "measure = 25", 1).replace(
-        'column = "format"', 'colum = "format"', 1
-    ).replace('databases = "PubMed', 'database = "PubMed', 1)
+    broken = (
+        text.replace('measure = "HSCL-25"', "measure = 25", 1)
+        .replace('column = "format"', 'colum = "format"', 1)
+        .replace('databases = "PubMed', 'database = "PubMed', 1)
+    )
     with pytest.raises(ProtocolError) as err:
         read_mapping(broken, "mapping.toml")
     lines = text.splitlines()

@@ -13,10 +13,10 @@ import pytest
 
 from sysreview.errors import InputError
 from sysreview.extraction.dataset import INTERVENTION
-from sysreview.io.metapsy.reader import read_metapsy_text
 from sysreview.io.metapsy.convert import convert_metapsy
 from sysreview.io.metapsy.mapping import OutcomeRule
 from sysreview.io.metapsy.numbers import g_from_events
+from sysreview.io.metapsy.reader import read_metapsy_text
 from tests.unit.io.metapsy.helpers import ROB, Demo, entry, synthetic_file, with_rules
 
 
@@ -27,8 +27,11 @@ def test_griffiths_events_come_from_row_8(demo: Demo) -> None:
     assert (peer.events, peer.n, control.events, control.n) == (35, 52, 52, 71)
     assert peer.mean is None and peer.is_dichotomous and peer.domain == "depression_caseness"
     assert peer.source == "consensus (R1); metapsy-peer-support.csv, row 26"
-    (row26,) = [r for r in demo.dataset.outcomes if r["location"].endswith(", row 26")
-                and r["arm"] == peer.arm]  # fmt: skip
+    (row26,) = [
+        r
+        for r in demo.dataset.outcomes
+        if r["location"].endswith(", row 26") and r["arm"] == peer.arm
+    ]
     assert "event counts taken from row 8" in row26["note"]
     # events are bad: the stored .g (positive favours peer support) is minus g from the counts
     g, se = g_from_events(35, 52, 52, 71)

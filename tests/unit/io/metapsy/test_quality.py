@@ -34,8 +34,9 @@ def test_reader_errors_name_row() -> None:
 def test_read_metapsy_joins_references(tmp_path) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "metadata").mkdir()
     (tmp_path / "metadata" / "references.json").write_text('{"Rüsch, 2014": "..."}')
-    (tmp_path / "data.csv").write_text('"";"study"\n"1";"RÃ¼sch, 2014"\n"2";"Rüsch, 2014"\n'
-                                       '"3";"Rusch, 2014"\n')  # fmt: skip
+    (tmp_path / "data.csv").write_text(
+        '"";"study"\n"1";"RÃ¼sch, 2014"\n"2";"Rüsch, 2014"\n"3";"Rusch, 2014"\n'
+    )
     data = read_metapsy(tmp_path / "data.csv")
     assert [r.study for r in data.rows] == ["Rüsch, 2014", "Rüsch, 2014", "Rusch, 2014"]
     assert data.rows[0].raw["study"] == "RÃ¼sch, 2014"
@@ -45,9 +46,11 @@ def test_read_metapsy_joins_references(tmp_path) -> None:  # type: ignore[no-unt
 
 def test_mojibake_cells_are_reported_with_the_readers_repair() -> None:
     # real cells of the Metapsy peer-support file (rows 17, 33, 56)
-    text = ('"";"study";"instrument"\n"17";"Davidson, 2004";"GAFâ€”Global Assessment"\n'
-            '"33";"Kaplan, 2011";"Lehmanâ€™s quality of life (QOL)"\n"56";"RÃ¼sch, 2014";"ES"\n'
-            '"57";"Müller, 2020";"Ã"\n')  # fmt: skip
+    text = (
+        '"";"study";"instrument"\n"17";"Davidson, 2004";"GAFâ€”Global Assessment"\n'
+        '"33";"Kaplan, 2011";"Lehmanâ€™s quality of life (QOL)"\n"56";"RÃ¼sch, 2014";"ES"\n'
+        '"57";"Müller, 2020";"Ã"\n'
+    )
     data = read_metapsy_text(text)
     assert [(r.study, r.instrument) for r in data.rows] == [
         ("Davidson, 2004", "GAF—Global Assessment"),

@@ -34,14 +34,21 @@ def test_rob2_overall_as_given(demo: Demo) -> None:
     assert differs == {"Boevink, 2016": "some_concerns"}
     cook = next(r for r in demo.dataset.rob if r.study == "Cook, 2012a")
     assert cook.judgements["missing_outcome_data"] == "high"  # row 6 RoB_D3 High risk
-    assert (cook.tool, cook.result, cook.location) == ("RoB2", None, "metapsy-peer-support.csv, rows 6-8")
+    assert (cook.tool, cook.result, cook.location) == (
+        "RoB2",
+        None,
+        "metapsy-peer-support.csv, rows 6-8",
+    )
     assert {s.study_id: s.attributes["overall_rob"] for s in demo.data.studies} == overall
 
 
 def test_rob2_assessed_per_outcome_gives_one_set_each(demo: Demo) -> None:
     individual = dataclasses.replace(demo.mapping, selection_include=("Individual",))
-    johnson = [r for r in rob2_from_metapsy(demo.read.data, individual, name="data.csv")
-               if r.study == "Johnson, 2018"]  # fmt: skip
+    johnson = [
+        r
+        for r in rob2_from_metapsy(demo.read.data, individual, name="data.csv")
+        if r.study == "Johnson, 2018"
+    ]
     # rows 29-31: RoB_D4 "Low risk" on row 29 (BPRS), "Some concerns" on rows 30 and 31;
     # overall_RoB "High risk" on all three
     assert len(johnson) == 2
