@@ -23,7 +23,7 @@ printing.
 Study fields (the form's names): ``year``, ``country``, ``setting`` (``in_out_patients``),
 ``population`` (``disorder`` through the mapping), ``age`` and ``gender`` (``mean_age``,
 ``percent_women``), ``diagnoses`` (``disorder`` and ``diagnosis_inclusion``), and
-``notes`` with the dataset's other descriptive columns (format, delivery, duration,
+``notes`` with the dataset's other descriptive columns (format, delivery mode, duration,
 structure, recruitment, specific group, perinatal). Arms: the intervention
 (``condition_arm1``, ``delivery``, ``structured`` through the mapping) and one control per
 ``condition_arm2`` value (code and name from the mapping); each with its baseline N as
@@ -71,9 +71,8 @@ TIMEPOINT = "post-test"
 """Every row enters as post-intervention: the file's ``time_weeks`` is not reliable (it often
 holds months, see the quality report), and the dataset codes all its rows ``post``."""
 
-_NOTES = {  # label in the study's notes -> Metapsy column
+_NOTES = {  # label in the study's notes -> Metapsy column (delivery is the arm's)
     "format": "format",
-    "delivery": "delivery",
     "delivery mode": "delivery2",
     "duration": "duration_int",
     "structure": "structure_intervention",

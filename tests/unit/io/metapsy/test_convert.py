@@ -69,7 +69,9 @@ def test_cook_2012a_by_hand(demo: Demo) -> None:
     assert study.characteristics["age"] == "mean 45.8 years"
     assert study.characteristics["gender"] == "66% women"
     assert study.characteristics["diagnoses"] == "SMI (inclusion by diagnosis)"
-    assert str(study.characteristics["notes"]).startswith("Metapsy format: Group; delivery")
+    assert str(study.characteristics["notes"]).startswith(
+        "Metapsy format: Group; delivery mode: In person; duration"
+    )
     # row 8, RAS - total: 92,9 / 14,2 / 222 vs 90 / 13,7 / 231
     peer = entry(demo, "Cook, 2012a", "RAS (total score)", INTERVENTION)
     control = entry(demo, "Cook, 2012a", "RAS (total score)", "WL")
