@@ -132,7 +132,7 @@ def run(
     the report. Each step is also its own command (import, data load, dedup, status,
     analyse, report).
     """
-    from sysreview.project.reporting import store_inputs
+    from sysreview.project.review_inputs import store_inputs
     from sysreview.project.services import project_status
 
     target = directory / "out" if out is None else out

@@ -1,7 +1,7 @@
 """Use case ``sysreview analyse``: run the protocol's analysis plan and write the results.
 
 The data come from the project store (:func:`project_review_data`, the same inputs the
-report reads: :func:`sysreview.project.reporting.store_inputs`), or from a data file of an
+report reads: :func:`sysreview.project.review_inputs.store_inputs`), or from a data file of an
 outside format read by its adapter (:mod:`sysreview.io`: Metapsy with its mapping, RevMan
 ``.rm5``, a CSV with metafor's column names) the same way
 (:func:`sysreview.project.datasets.dataset_review_data`); each loader is imported only
@@ -31,7 +31,7 @@ class Analysed:
 def project_review_data(directory: PathLike, db_url: str | None = None) -> ReviewData:
     """The extracted data held in the project's store, as the report reads them
     (consensus values; each study's overall risk of bias from its appraisal)."""
-    from sysreview.project.reporting import store_inputs
+    from sysreview.project.review_inputs import store_inputs
 
     return store_inputs(directory, db_url).data
 

@@ -273,10 +273,10 @@ def dataset_review_data(
     The file is loaded into a throw-away SQLite copy of the project in ``directory`` (its
     protocol only): values as the consensus of the protocol's first extractor, its studies
     added, its risk-of-bias judgements too when that reviewer also appraises. The data are
-    then read back as the project's own are (:func:`sysreview.project.reporting.store_inputs`):
+    then read back as the project's own are (:func:`sysreview.project.review_inputs.store_inputs`):
     the same validation, conversions and rules.
     """
-    from sysreview.project.reporting import store_inputs
+    from sysreview.project.review_inputs import store_inputs
     from sysreview.project.services import PROTOCOL_FILE, opened, validate_protocol
     from sysreview.protocol.review import Role
 
