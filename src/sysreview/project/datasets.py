@@ -75,7 +75,8 @@ class DatasetLoad:
         """A line for the file, then one per part, judgements and counts."""
         added = len(self.studies_added)
         lines = [
-            f"{self.source} ({self.format}), {self.kind} values of {self.reviewer}: "
+            f"{self.source} ({self.format}), "
+            f"{'consensus values' if self.kind == 'consensus' else 'values'} of {self.reviewer}: "
             f"{added} {'study' if added == 1 else 'studies'} added"
             + (f", {self.skipped} rows of the file not used" if self.skipped else "")
         ]
