@@ -41,3 +41,15 @@ def test_prisma_refuses_a_flow_that_does_not_balance() -> None:
     text = SEARCH_FLOW_FILE.read_text(encoding="utf-8").replace('"included": 28', '"included": 27')
     with pytest.raises(InputError, match=r"assessed \(133\) - excluded \(105\) != included \(27\)"):
         prisma_from_search_flow(text)
+
+
+def test_a_flow_whose_boxes_go_negative_names_the_file() -> None:
+    flow = json.loads(SEARCH_FLOW_FILE.read_text(encoding="utf-8"))
+    flow["records.screened"] = 6455  # more than the 3455 left after removing duplicates
+    flow["full.text.assessed.for.eligibility"] = 133
+    with pytest.raises(
+        InputError,
+        match=r"^flow\.json: the flow's counts do not fit together: "
+        r"PRISMA box removed_other_reasons is negative \(-3000\)",
+    ):
+        prisma_from_search_flow(flow, source="flow.json")
