@@ -33,9 +33,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from sysreview.errors import InputError
 from sysreview.extraction.dataset import ReviewData
+from sysreview.extraction.validate import ExtractionInputError, Problem
 from sysreview.io import Dataset, RobRow, read_dataset
 from sysreview.project.extraction_writer import LoadResult, store_rows_in
 from sysreview.project.prisma_data import record_other_source
@@ -121,6 +123,44 @@ def _rob_entries(protocol: Protocol, rows: Sequence[RobRow], source: str) -> lis
     return entries
 
 
+def _located(exc: ExtractionInputError, dataset: Dataset) -> ExtractionInputError:
+    """The form's problems, each also naming where its row is in the file."""
+    parts = {"studies": dataset.studies, "arms": dataset.arms, "outcomes": dataset.outcomes}
+    problems = []
+    for p in exc.problems:
+        given = parts.get(p.sheet, ())
+        where = given[p.row - 1].get("location") if 0 < p.row <= len(given) else None
+        message = p.message if where is None else f"{p.message} (in the file: {where})"
+        problems.append(Problem(p.sheet, p.row, p.column, message))
+    return ExtractionInputError(problems, exc.source)
+
+
+def _store_values(
+    session: Session,
+    store: Store,
+    protocol: Protocol,
+    dataset: Dataset,
+    reviewer: str,
+    consensus: bool,
+) -> LoadResult:
+    """The file's rows stored as the reviewer's (or consensus) values (none: nothing)."""
+    kind = "consensus" if consensus else "reviewer"
+    if not (dataset.studies or dataset.arms or dataset.outcomes):
+        return LoadResult(reviewer, kind, {}, {}, {})
+    try:
+        return store_rows_in(
+            session,
+            store,
+            protocol,
+            dataset.rows(),
+            reviewer,
+            consensus=consensus,
+            source=dataset.source,
+        )
+    except ExtractionInputError as exc:
+        raise _located(exc, dataset) from None
+
+
 def load_dataset(
     store: Store,
     protocol: Protocol,
@@ -172,15 +212,7 @@ def load_dataset(
             )
         for label in missing:
             add_study_in(session, store, label, who=reviewer)
-        values = store_rows_in(
-            session,
-            store,
-            protocol,
-            dataset.rows(),
-            reviewer,
-            consensus=consensus,
-            source=dataset.source,
-        )
+        values = _store_values(session, store, protocol, dataset, reviewer, consensus)
         stored = unchanged = 0
         if dataset.rob:
             entries = _rob_entries(protocol, dataset.rob, dataset.source)

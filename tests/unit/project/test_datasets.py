@@ -89,9 +89,12 @@ def test_loading_again_stores_nothing_and_a_change_is_a_correction(
 
 def test_a_bad_row_stores_nothing_not_even_the_studies(store: Store, tmp_path: Path) -> None:
     bad = CSV.replace("36.1,5.2", "36.1,0")
-    with pytest.raises(ExtractionInputError, match=r"sheet outcomes, row 1, column 'sd'"):
+    with pytest.raises(
+        ExtractionInputError,
+        match=r"sheet outcomes, row 1, column 'sd': .* \(in the file: data\.csv, line 2\)",
+    ):
         load_dataset(store, SEED, _dataset(tmp_path, bad), "R1", add_studies=True)
-    with pytest.raises(InputError, match="reviewer 'R2' is not an? extractor"):
+    with pytest.raises(InputError, match=r"reviewer 'R2' is not an? extractor"):
         load_dataset(store, SEED, _dataset(tmp_path), "R2", add_studies=True)
     assert _count(store, Study) == 0
     with store.session(readonly=True) as session:
