@@ -90,6 +90,21 @@ def check_command(
     print(terminal_safe(dataset.summary()))
 
 
+@data_app.command("withdraw-counts")
+def withdraw_command(
+    source: Annotated[str, typer.Option("--source", help="The source, as the report names it.")],
+    reviewer: Annotated[str, typer.Option("--reviewer", help="Protocol reviewer id, e.g. R1.")],
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """Take back PRISMA counts from another source (the flow no longer adds them)."""
+    from sysreview.project.datasets import project_withdraw_counts
+
+    with reported():
+        project_withdraw_counts(project, source, reviewer, db)
+    print(f"withdrawn: PRISMA counts from {source}")
+
+
 def register(app: typer.Typer) -> None:
     """Add ``sysreview data ...`` to ``app``."""
     app.add_typer(data_app, name="data")

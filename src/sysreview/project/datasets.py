@@ -55,6 +55,7 @@ __all__ = [
     "dataset_review_data",
     "load_dataset",
     "project_load_dataset",
+    "project_withdraw_counts",
 ]
 
 
@@ -265,6 +266,31 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def project_withdraw_counts(
+    directory: PathLike, source: str, reviewer: str, db_url: str | None = None
+) -> None:
+    """Withdraw the project's counts from ``source`` (``sysreview data withdraw-counts``),
+    recorded as done by ``reviewer`` (a protocol reviewer)."""
+    from sysreview.project.prisma_data import withdraw_other_source
+    from sysreview.project.services import opened
+
+    with opened(directory, db_url) as (project, store), store.session() as session:
+        people = sync_reviewers(session, project.protocol)
+        if reviewer not in people:
+            raise InputError(
+                f"unknown reviewer {reviewer!r}; the protocol's reviewers are {', '.join(people)}"
+            )
+        withdraw_other_source(session, source, people[reviewer].id)
+        store.audit(
+            reviewer,
+            "withdraw counts",
+            "prisma_other_source",
+            None,
+            {"source": source},
+            session=session,
+        )
 
 
 def project_load_dataset(

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from sysreview.errors import InputError
 from sysreview.prisma import (
     NOT_RETRIEVED_REASONS,
     OtherSourceCounts,
@@ -60,6 +61,7 @@ __all__ = [
     "prisma_inputs",
     "record_other_source",
     "screening_events",
+    "withdraw_other_source",
 ]
 
 _DERIVED = ("maybe_goes_forward", "other_sources")  # not boxes: not stored with the counts
@@ -219,3 +221,21 @@ def record_other_source(
                                   reviewer_id=reviewer_id))  # fmt: skip
     session.flush()
     return True
+
+
+def withdraw_other_source(session: Session, source: str, reviewer_id: int) -> None:
+    """Take back the current counts of ``source`` (an event with no counts: the flow no
+    longer includes them; the earlier events stay in the log).
+
+    Raises
+    ------
+    InputError
+        When the project has no current counts of that source (naming those it has).
+    """
+    current = [c.source for c in other_source_counts(session)]
+    if source not in current:
+        known = "; ".join(current) or "none"
+        raise InputError(f"no counts from the source {source!r}; the project has: {known}")
+    session.add(PrismaOtherSource(source=source, counts=None, reviewer_id=reviewer_id,
+                                  note="withdrawn"))  # fmt: skip
+    session.flush()

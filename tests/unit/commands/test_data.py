@@ -127,3 +127,61 @@ def test_data_entry_mistakes_are_named(folder: Path, text: str, message: str) ->
     with pytest.raises(InputError) as info:
         read_data_files(folder)
     assert message in str(info.value) and "imports.toml" in str(info.value)
+
+
+COUNTS = """\
+source = "Earlier search (Covidence)"
+
+[counts]
+records_databases = 40
+records_screened = 40
+records_excluded = 38
+reports_sought = 2
+reports_assessed = 2
+reports_included = 2
+studies_included = 2
+
+[counts.records_databases_by_source]
+MEDLINE = 40
+"""
+
+
+def test_counts_from_another_source_are_loaded_shown_and_withdrawn(folder: Path) -> None:
+    (folder / "counts.toml").write_text(COUNTS, encoding="utf-8")
+    code, out, err = invoke(
+        "data", "load", str(folder / "counts.toml"), "--reviewer", "R1", "-p", str(folder)
+    )
+    assert code == 0, err
+    assert "  PRISMA counts from another source: recorded" in out
+    code, out, err = invoke("prisma", "-p", str(folder))
+    assert code == 0, err
+    assert "Records identified from databases (n = 40)" in out
+    assert "Counts from another source included:\n  Earlier search (Covidence)" in out
+    code, out, err = invoke(
+        "data",
+        "withdraw-counts",
+        "--source",
+        "Earlier search (Covidence)",
+        "--reviewer",
+        "R1",
+        "-p",
+        str(folder),
+    )
+    assert code == 0 and out == "withdrawn: PRISMA counts from Earlier search (Covidence)\n"
+    code, out, err = invoke("prisma", "-p", str(folder))
+    assert "Records identified from databases (n = 0)" in out and "another source" not in out
+    code, _, err = invoke(
+        "data",
+        "withdraw-counts",
+        "--source",
+        "Earlier search (Covidence)",
+        "--reviewer",
+        "R1",
+        "-p",
+        str(folder),
+    )
+    assert code == 2
+    assert err == (
+        "sysreview: error: no counts from the source 'Earlier search (Covidence)'; the project "
+        "has: none\n"
+    )
