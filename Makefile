@@ -13,8 +13,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The demo is an ordinary project built afresh each time: `run` loads the data files its
+# imports.toml lists into a new database (out/review.db, outside the checkout's tracked
+# files), then analyses and reports what the database holds.
 demo: $(STAMP)
-	$(BIN)/sysreview run examples/group-peer-support --out out
+	mkdir -p out
+	rm -f out/review.db
+	$(BIN)/sysreview run examples/group-peer-support --db sqlite:///out/review.db --out out
 	$(BIN)/sysreview pool examples/peer-support-recovery.csv --measure SMD --by outcome --format text > out/pool.txt
 	@echo "open out/report.html (also out/report.docx, out/figures/, out/results.json)"
 

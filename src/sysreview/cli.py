@@ -287,7 +287,8 @@ def prisma(
     db: DatabaseOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """The PRISMA 2020 flow diagram's counts, computed from the records and decisions."""
+    """The PRISMA 2020 flow diagram's counts, computed from the records and decisions (plus
+    counts from another source the project recorded, 'sysreview data load')."""
     import json
 
     from sysreview.project.services import prisma_flow

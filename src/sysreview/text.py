@@ -21,6 +21,12 @@ Two guards, for two different dangers:
 
 No library does this: ``rich.markup.escape`` escapes markup, not control characters, and
 ``ftfy`` repairs mojibake but keeps escape sequences unless told to drop them per call.
+
+A third, :func:`repair_mojibake`, undoes a different harm: UTF-8 text that was once
+decoded as Windows-1252 or Latin-1 (``RÃ¼sch`` for ``Rüsch``, ``Lehmanâ€™s`` for
+``Lehman’s``), which exports and data files carry over from the tool that made them. It
+is ``ftfy``'s :func:`ftfy.fix_encoding` (Speer 2019, https://ftfy.readthedocs.io): only
+the encoding is repaired, quotes, widths and ligatures are left as written.
 """
 
 from __future__ import annotations
@@ -50,6 +56,25 @@ def line_at(text: str, position: int) -> int:
     3
     """
     return text.count("\n", 0, position) + 1
+
+
+def repair_mojibake(text: str) -> str:
+    """``text`` with mojibake repaired (:func:`ftfy.fix_encoding`); unchanged otherwise.
+
+    ASCII text cannot be mojibake and is returned at once (most fields of most records).
+
+    Examples
+    --------
+    >>> repair_mojibake("RÃ¼sch, 2014"), repair_mojibake("Lehmanâ€™s quality of life (QOL)")
+    ('Rüsch, 2014', 'Lehman’s quality of life (QOL)')
+    >>> repair_mojibake("Rüsch, 2014"), repair_mojibake("“curly” quotes stay")
+    ('Rüsch, 2014', '“curly” quotes stay')
+    """
+    if text.isascii():
+        return text
+    import ftfy
+
+    return ftfy.fix_encoding(text)
 
 
 def strip_controls(text: str) -> str:

@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     import typer
 
 MODULES = (
-    "study", "extract", "rob", "synthesis", "grade", "report", "web", "search", "audit",
-    "metareg",
+    "study", "extract", "data", "rob", "synthesis", "grade", "report", "web", "search",
+    "audit", "metareg",
 )  # fmt: skip
 """The command modules, in the order their commands are listed."""
 

@@ -62,9 +62,8 @@ def report(
 ) -> None:
     """Run the analysis plan and write the report: report.html, report.docx, figures/.
 
-    Data come from the project's store (extracted data, PRISMA counts, risk of bias), or,
-    for a demo-style folder holding mapping.toml, from its Metapsy data file. Also writes
-    results.json, results.csv and analysis_data.csv.
+    Data come from the project's store (extracted data, PRISMA counts, risk of bias). Also
+    writes results.json, results.csv and analysis_data.csv.
     """
     from sysreview.project.reporting import review_inputs
 
@@ -95,6 +94,14 @@ def _import_step(directory: Path, db: str | None) -> None:
             _say(f"import: {item.summary()}: {n} records as batch {batch}")
 
 
+def _data_step(directory: Path, db: str | None) -> None:
+    from sysreview.project.running import load_planned_data, read_data_files
+
+    for item in read_data_files(directory):
+        done = load_planned_data(directory, item, db)
+        _say(f"data load: {done.summary()}")
+
+
 def _dedup_step(directory: Path, db: str | None) -> None:
     from sysreview.project.services import deduplicate_project
 
@@ -116,31 +123,26 @@ def run(
     db: DatabaseOption = None,
     out: OutOption = None,
 ) -> None:
-    """The whole review: import → dedup → screening status → analyse → report.
+    """The whole review: import → data → dedup → screening status → analyse → report.
 
-    For a project with a database: imports the files listed in DIR/imports.toml that are
-    not imported yet, links duplicates, prints the screening status, then analyses the
-    extracted data and writes the report. For a demo-style folder (mapping.toml), goes
-    straight to analyse and report. Each step is also its own command (import, dedup,
-    status, analyse, report).
+    Imports the search exports listed in DIR/imports.toml ([[import]]) that are not
+    imported yet, loads the data files it lists ([[data]]: extracted data, risk of bias and
+    PRISMA counts of outside formats; values already stored are not stored again), links
+    duplicates, prints the screening status, then analyses the extracted data and writes
+    the report. Each step is also its own command (import, data load, dedup, status,
+    analyse, report).
     """
-    from sysreview.project.reporting import demo_inputs, is_demo, store_inputs
+    from sysreview.project.review_inputs import store_inputs
+    from sysreview.project.services import project_status
 
     target = directory / "out" if out is None else out
     with reported():
-        if is_demo(directory):
-            _say(f"{directory}: demo-style folder (mapping.toml): import, dedup and "
-                 "screening are not needed")  # fmt: skip
-            inputs = demo_inputs(directory)
-        else:
-            from sysreview.project.services import project_status
-
-            _import_step(directory, db)
-            _dedup_step(directory, db)
-            status = project_status(directory, db)
-            _say("screening: " + status.summary().replace("\n", "\n  "))
-            inputs = store_inputs(directory, db)
-        _analyse_and_report(inputs, target)
+        _import_step(directory, db)
+        _data_step(directory, db)
+        _dedup_step(directory, db)
+        status = project_status(directory, db)
+        _say("screening: " + status.summary().replace("\n", "\n  "))
+        _analyse_and_report(store_inputs(directory, db), target)
 
 
 def register(app: typer.Typer) -> None:

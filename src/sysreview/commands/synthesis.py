@@ -62,12 +62,23 @@ def analyse(
     data: Annotated[
         Path | None,
         typer.Option(
-            "--data", help="A Metapsy-format CSV to analyse instead of the project's data."
+            "--data",
+            help="A data file to analyse instead of the project's data: Metapsy (with "
+            "--mapping), RevMan .rm5 (with --mapping), or a CSV with metafor's column names.",
+        ),
+    ] = None,
+    data_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="Format of --data: metapsy, revman or metafor-csv (default: from the file).",
         ),
     ] = None,
     mapping: Annotated[
         Path | None,
-        typer.Option("--mapping", help="Conversion table of --data (default: DIR/mapping.toml)."),
+        typer.Option(
+            "--mapping", help="Mapping file of --data: its outcomes' domains and measures."
+        ),
     ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="Output folder (default: DIR/out).")
@@ -77,13 +88,16 @@ def analyse(
 
     Writes results.json, results.csv and analysis_data.csv (the exact inputs of every
     pooled analysis: `sysreview pool analysis_data.csv --by analysis` reproduces them).
+    With --data, the file is read by its adapter and analysed as if it were the
+    project's extracted data (nothing is stored; 'sysreview data load' stores it).
     """
     from rich.console import Console
 
     from sysreview.project.analysing import analyse as run
 
     with reported():
-        done = run(project, db_url=db, data=data, mapping=mapping, out=out)
+        done = run(project, db_url=db, data=data, data_format=data_format, mapping=mapping,
+                   out=out)  # fmt: skip
     console = Console()
     console.print(_table(done.synthesis))
     for name, path in done.files.items():

@@ -1,9 +1,13 @@
-"""Study, arm and outcome data: importers and data-quality reports (issue 6).
+"""Study, arm and outcome data: the extraction form, its validation, and analysis-ready data.
 
 ::
 
-    read_metapsy(path) -> MetapsyData      # typed rows + raw text of every cell
-    quality_report(data) -> QualityReport  # mojibake, displaced values, signs, time units
+    extraction_form(protocol) -> ExtractionForm   # the form's parts and fields, from the protocol
+    validate_rows(form, rows) -> ValidatedRows    # every problem at once, by sheet, row, column
+    convert_outcome(numbers, n) -> mean, sd, flags  # SE, CI, median/IQR, change -> mean/SD
+
+Data of outside formats (Metapsy, RevMan, CSV tables with metafor's column names) enter
+through the adapters of :mod:`sysreview.io`, which produce the form's rows.
 """
 
 from __future__ import annotations
@@ -17,23 +21,6 @@ from sysreview.extraction.forms import (
     extraction_form,
 )
 from sysreview.extraction.mean_sd import convert_outcome
-from sysreview.extraction.metapsy import MetapsyData, MetapsyRow, read_metapsy, read_metapsy_text
-from sysreview.extraction.metapsy_convert import (
-    MetapsyConversion,
-    convert_metapsy,
-    review_data_from_metapsy,
-)
-from sysreview.extraction.metapsy_mapping import MetapsyMapping
-from sysreview.extraction.metapsy_prisma import prisma_from_search_flow
-from sysreview.extraction.metapsy_references import references_from_metapsy
-from sysreview.extraction.metapsy_rob2 import rob2_from_metapsy
-from sysreview.extraction.quality import (
-    Problem,
-    QualityReport,
-    compare_g,
-    quality_report,
-    repair_mojibake,
-)
 from sysreview.extraction.validate import (
     ExtractionInputError,
     Known,
@@ -49,24 +36,8 @@ __all__ = [
     "FieldType",
     "FormPart",
     "Known",
-    "MetapsyConversion",
-    "MetapsyData",
-    "MetapsyMapping",
-    "MetapsyRow",
-    "Problem",
-    "QualityReport",
     "ValidatedRows",
-    "compare_g",
-    "convert_metapsy",
     "convert_outcome",
     "extraction_form",
-    "prisma_from_search_flow",
-    "quality_report",
-    "read_metapsy",
-    "read_metapsy_text",
-    "references_from_metapsy",
-    "repair_mojibake",
-    "review_data_from_metapsy",
-    "rob2_from_metapsy",
     "validate_rows",
 ]

@@ -1,8 +1,9 @@
 """PRISMA 2020 flow diagram counts, derived from records, duplicate groups and decisions.
 
 The core is pure: :func:`derive_counts` turns :class:`PrismaInputs` into balanced
-:class:`PrismaCounts`; reading them from a project store is
-:func:`sysreview.project.prisma_data.prisma_counts`.
+:class:`PrismaCounts`; counts of work done outside the project are added by
+:func:`combine_counts` (:mod:`sysreview.prisma.other`); reading them from a project store
+is :func:`sysreview.project.prisma_data.prisma_counts`.
 
 Examples
 --------
@@ -63,6 +64,7 @@ from sysreview.prisma.decisions import (
     final_decision,
     final_decisions,
 )
+from sysreview.prisma.other import OtherSourceCounts, combine_counts, counts_from_dict
 from sysreview.prisma.result import PrismaBalanceError, PrismaCounts
 
 __all__ = [
@@ -71,11 +73,14 @@ __all__ = [
     "SOURCE_KINDS",
     "UNDECIDED",
     "FinalDecision",
+    "OtherSourceCounts",
     "PrismaBalanceError",
     "PrismaCounts",
     "PrismaInputs",
     "ScreeningEvent",
     "SourceCount",
+    "combine_counts",
+    "counts_from_dict",
     "derive_counts",
     "duplicate_groups",
     "final_decision",

@@ -43,6 +43,8 @@ class PrismaCounts:
     ``*_by_source`` and ``reports_excluded_by_reason`` are ``(name, count)`` pairs, largest
     first. ``awaiting_*`` counts units nobody has decided yet (or left at "maybe");
     ``conflicts_*`` counts units whose reviewers disagree, unresolved by an arbiter.
+    ``other_sources`` names the counts from another source the boxes include (work done
+    outside the project, as that source reported it: :mod:`sysreview.prisma.other`).
 
     Notes
     -----
@@ -83,6 +85,7 @@ class PrismaCounts:
     studies_included: int
     reports_included_without_study: int
     maybe_goes_forward: bool = True
+    other_sources: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -155,7 +158,10 @@ class PrismaCounts:
         out: dict[str, Any] = {"records_identified": self.records_identified}
         for f in fields(self):
             value = getattr(self, f.name)
-            out[f.name] = dict(value) if isinstance(value, tuple) else value
+            if f.name == "other_sources":
+                out[f.name] = list(value)
+            else:
+                out[f.name] = dict(value) if isinstance(value, tuple) else value
         out["conflicts"] = self.conflicts
         return out
 
@@ -175,7 +181,7 @@ class PrismaCounts:
                     {"section": section, "box": key, "detail": name, "count": n}
                     for name, n in value.items()
                 ]
-            elif not isinstance(value, bool) and key != "conflicts":
+            elif not isinstance(value, bool | list) and key != "conflicts":
                 rows.append({"section": section, "box": key, "detail": None, "count": value})
         return pd.DataFrame(rows, columns=["section", "box", "detail", "count"])
 
@@ -232,4 +238,7 @@ class PrismaCounts:
                 self.reports_included_without_study,
                 indent=4,
             )
+        if self.other_sources:
+            lines.append("Counts from another source included:")
+            lines += [f"  {source}" for source in self.other_sources]
         return "\n".join(lines)

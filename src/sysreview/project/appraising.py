@@ -43,6 +43,7 @@ from sysreview.appraisal import rob1, rob2
 from sysreview.errors import InputError
 from sysreview.project.rob_entries import (
     CONSENSUS,
+    OVERALL,
     RobLoad,
     store_entries,
 )
@@ -105,7 +106,10 @@ class StudyRob:
 
     ``source`` is ``"consensus"``, a reviewer id, or ``"disputed"`` when two reviewers
     disagree and no consensus is recorded (then the first appraiser's judgements are shown
-    and ``disputed`` lists the domains).
+    and ``disputed`` lists the domains). ``overall`` is the protocol's rule, unless the
+    assessors recorded their own overall RoB 2 judgement
+    (:data:`~sysreview.project.rob_entries.OVERALL`); then ``rule_overall`` is what the
+    rule gives.
     """
 
     study: str
@@ -116,11 +120,18 @@ class StudyRob:
     overall: str
     source: str
     disputed: tuple[str, ...] = ()
+    rule_overall: str | None = None
 
-    def assessment(self, protocol: Protocol) -> rob1.Rob1Assessment | rob2.Rob2Assessment:
-        """The :mod:`sysreview.appraisal` object (for the figures in :mod:`sysreview.plots`)."""
+    def assessment(
+        self, protocol: Protocol
+    ) -> rob1.Rob1Assessment | rob2.Rob2Assessment | rob2.Rob2Judgements:
+        """The :mod:`sysreview.appraisal` object (for the figures in :mod:`sysreview.plots`):
+        with the assessors' own overall RoB 2 judgement, when one was recorded."""
         rob = protocol.risk_of_bias
         assert rob is not None
+        if self.rule_overall is not None:
+            return rob2.Rob2Judgements(self.study, self.result or "all results",
+                                       dict(self.judgements), self.overall)  # fmt: skip
         if self.tool == Tool.ROB1.value:
             return rob1.Rob1Assessment(
                 self.study,
@@ -192,8 +203,10 @@ def rob_assessments(store: Store, protocol: Protocol) -> tuple[StudyRob, ...]:
         whos = {domains[d][2] for d in tool.domains}
         disputed = tuple(d for d in tool.domains if domains[d][3])
         source = "disputed" if disputed else (whos.pop() if len(whos) == 1 else "mixed")
-        out.append(StudyRob(study, result, tool.value, judgements, support,
-                            rob.overall_judgement(judgements), source, disputed))  # fmt: skip
+        rule = rob.overall_judgement(judgements)
+        given = domains[OVERALL][0] if tool is Tool.ROB2 and OVERALL in domains else None
+        out.append(StudyRob(study, result, tool.value, judgements, support, given or rule,
+                            source, disputed, rule_overall=rule if given else None))  # fmt: skip
     return tuple(out)
 
 

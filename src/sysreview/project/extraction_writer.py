@@ -337,13 +337,29 @@ def store_rows(
     InputError
         For a reviewer the protocol does not name as extractor (or arbiter, for consensus).
     """
+    with store.session() as session:
+        return store_rows_in(session, store, protocol, rows, reviewer, consensus=consensus,
+                             source=source)  # fmt: skip
+
+
+def store_rows_in(
+    session: Session,
+    store: Store,
+    protocol: Protocol,
+    rows: Mapping[str, Sequence[Row]],
+    reviewer: str,
+    *,
+    consensus: bool = False,
+    source: str | None = None,
+) -> LoadResult:
+    """:func:`store_rows` inside the caller's transaction ``session`` (a data file loaded
+    with its studies and judgements, all or nothing: ``sysreview.project.datasets``)."""
     _check_person(protocol, reviewer, consensus)
     kind = "consensus" if consensus else "reviewer"
-    with store.session() as session:
-        writer = _prepare(session, protocol, rows, reviewer, consensus, source,
-                          Tally.unchecked(), {})  # fmt: skip
-        store.audit(reviewer, f"extraction {kind} values", "extraction", None,
-                    {"source": source, **writer.rows})  # fmt: skip
+    writer = _prepare(session, protocol, rows, reviewer, consensus, source,
+                      Tally.unchecked(), {})  # fmt: skip
+    store.audit(reviewer, f"extraction {kind} values", "extraction", None,
+                {"source": source, **writer.rows}, session=session)  # fmt: skip
     return LoadResult(reviewer, kind, writer.rows, writer.new, writer.unchanged)
 
 
@@ -385,4 +401,4 @@ def store_sheet_rows(
                             force=force, warnings=(*warnings, *notes))  # fmt: skip
 
 
-__all__ = ["STAGE", "LoadResult", "store_rows", "store_sheet_rows"]
+__all__ = ["STAGE", "LoadResult", "store_rows", "store_rows_in", "store_sheet_rows"]

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -38,9 +37,9 @@ from sysreview.grade import (
     summary_of_findings,
 )
 from sysreview.project.screening import sync_reviewers
-from sysreview.project.services import PathLike, load_project, opened
+from sysreview.project.services import PathLike, opened
 from sysreview.project.sheet_import import Tally
-from sysreview.project.store import DB_FILE, GradeRating, Reviewer, Store, sqlite_url
+from sysreview.project.store import GradeRating, Reviewer, Store
 from sysreview.protocol import Protocol
 from sysreview.protocol.review import Role
 
@@ -240,20 +239,6 @@ def store_entries(
     return stored, tally.unchanged - before
 
 
-def has_database(directory: PathLike, db_url: str | None = None) -> bool:
-    """Whether the project has a database yet (a URL, or its SQLite file exists)."""
-    url = load_project(directory, db_url).database_url
-    return url != sqlite_url(Path(directory) / DB_FILE) or (Path(directory) / DB_FILE).is_file()
-
-
-def stored_ratings(directory: PathLike, db_url: str | None = None) -> tuple[ReviewerRating, ...]:
-    """The project's current ratings; none when it has no database yet (a demo folder)."""
-    if not has_database(directory, db_url):
-        return ()
-    with opened(directory, db_url) as (_, store), store.session(readonly=True) as session:
-        return reviewer_ratings(session)
-
-
 def certainty(directory: PathLike, db_url: str | None = None) -> SummaryOfFindings:
     """The certainty and Summary of findings of every main outcome: the analysis plan run
     on the project's data (as ``sysreview analyse``), the risk-of-bias judgements and the
@@ -344,7 +329,6 @@ __all__ = [
     "RatingsStored",
     "certainty",
     "check_entry",
-    "has_database",
     "own_ratings",
     "rater",
     "reviewer_ratings",
@@ -352,5 +336,4 @@ __all__ = [
     "set_ratings",
     "store_entries",
     "store_ratings",
-    "stored_ratings",
 ]

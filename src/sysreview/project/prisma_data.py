@@ -6,6 +6,13 @@ screening decisions at each stage (the latest per record and reviewer, plus the 
 resolution per record; see :func:`sysreview.project.store.latest_decisions_select`) and
 the study–report links. :func:`sysreview.prisma.derive_counts` does the rest.
 
+Counts of work done outside the project (an earlier search and screening, another team's
+search the review builds on) are recorded as they were reported
+(:func:`record_other_source`, kept in ``prisma_other_source`` with who recorded them and
+the file) and added to the derived counts box by box
+(:func:`sysreview.prisma.combine_counts`); the counts then name their sources, which the
+report and the flow diagram show.
+
 References
 ----------
 Page MJ, McKenzie JE, Bossuyt PM, et al. The PRISMA 2020 statement: an updated guideline
@@ -20,18 +27,23 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from sysreview.errors import InputError
 from sysreview.prisma import (
     NOT_RETRIEVED_REASONS,
+    OtherSourceCounts,
     PrismaCounts,
     PrismaInputs,
     ScreeningEvent,
     SourceCount,
+    combine_counts,
+    counts_from_dict,
     derive_counts,
 )
 from sysreview.project.store import (
     DecisionEvent,
     DuplicateLink,
     ImportBatch,
+    PrismaOtherSource,
     Record,
     Store,
     StudyReport,
@@ -42,7 +54,17 @@ from sysreview.protocol import Protocol
 if TYPE_CHECKING:
     from sysreview.project.screening_state import ScreeningState
 
-__all__ = ["confirmed_pairs", "prisma_counts", "prisma_inputs", "screening_events"]
+__all__ = [
+    "confirmed_pairs",
+    "other_source_counts",
+    "prisma_counts",
+    "prisma_inputs",
+    "record_other_source",
+    "screening_events",
+    "withdraw_other_source",
+]
+
+_DERIVED = ("maybe_goes_forward", "other_sources")  # not boxes: not stored with the counts
 
 
 def _sources(session: Session) -> tuple[SourceCount, ...]:
@@ -128,7 +150,9 @@ def prisma_counts(
     Returns
     -------
     PrismaCounts
-        Balanced boxes; see :func:`sysreview.prisma.derive_counts` for the rules.
+        Balanced boxes; see :func:`sysreview.prisma.derive_counts` for the rules. Counts
+        from other sources the project recorded (:func:`other_source_counts`) are added
+        box by box and named in ``other_sources``.
 
     Raises
     ------
@@ -153,8 +177,65 @@ def prisma_counts(
         maybe_goes_forward = protocol.screening.maybe_goes_forward
     with store.session(readonly=True) as session:
         inputs = prisma_inputs(session, state)
-    return derive_counts(
+        others = other_source_counts(session)
+    own = derive_counts(
         inputs,
         maybe_goes_forward=maybe_goes_forward,
         not_retrieved_reasons=not_retrieved_reasons,
     )
+    return combine_counts(own, others)
+
+
+def other_source_counts(session: Session) -> tuple[OtherSourceCounts, ...]:
+    """The current counts of every other source (its latest event, unless a withdrawal),
+    in the order the sources were first recorded."""
+    rows = session.scalars(select(PrismaOtherSource).order_by(PrismaOtherSource.id))
+    latest: dict[str, PrismaOtherSource] = {}
+    for row in rows:  # a dict keeps the order in which each source was first recorded
+        latest[row.source] = row
+    out = []
+    for row in latest.values():
+        if row.counts is not None:
+            counts = counts_from_dict(row.counts, source=f"prisma_other_source {row.id}")
+            out.append(OtherSourceCounts(row.source, counts, row.note))
+    return tuple(out)
+
+
+def record_other_source(
+    session: Session,
+    counts: OtherSourceCounts,
+    reviewer_id: int,
+    *,
+    file_name: str | None = None,
+    file_sha256: str | None = None,
+) -> bool:
+    """Record counts from another source (an event); ``False`` when the source's current
+    counts and note are these already (nothing is stored: loading a file twice adds
+    nothing). Other counts of the same source replace its earlier ones."""
+    boxes = {k: v for k, v in counts.counts.to_dict().items() if k not in _DERIVED}
+    current = {c.source: c for c in other_source_counts(session)}.get(counts.source)
+    if current is not None and current.note == counts.note and current.counts == counts.counts:
+        return False
+    session.add(PrismaOtherSource(source=counts.source, note=counts.note, counts=boxes,
+                                  file_name=file_name, file_sha256=file_sha256,
+                                  reviewer_id=reviewer_id))  # fmt: skip
+    session.flush()
+    return True
+
+
+def withdraw_other_source(session: Session, source: str, reviewer_id: int) -> None:
+    """Take back the current counts of ``source`` (an event with no counts: the flow no
+    longer includes them; the earlier events stay in the log).
+
+    Raises
+    ------
+    InputError
+        When the project has no current counts of that source (naming those it has).
+    """
+    current = [c.source for c in other_source_counts(session)]
+    if source not in current:
+        known = "; ".join(current) or "none"
+        raise InputError(f"no counts from the source {source!r}; the project has: {known}")
+    session.add(PrismaOtherSource(source=source, counts=None, reviewer_id=reviewer_id,
+                                  note="withdrawn"))  # fmt: skip
+    session.flush()

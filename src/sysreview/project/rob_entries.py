@@ -35,6 +35,11 @@ from sysreview.protocol.review import Role
 
 CONSENSUS = "consensus"
 TABLE = "rob_judgement"
+OVERALL = "overall"
+"""The domain key of an assessor's own overall RoB 2 judgement (``<result>/overall`` per
+result), stored when a data file gives one: RoB 2 lets assessors judge a result at high
+risk for some concerns in several domains (Sterne et al. 2019), which the algorithm does
+not; :func:`sysreview.project.appraising.rob_assessments` then uses it."""
 Answers = Mapping[str, tuple[str, str | None]]
 """``{question: (answer, location)}`` of one domain."""
 
@@ -220,6 +225,7 @@ def store_entries(
 
 __all__ = [
     "CONSENSUS",
+    "OVERALL",
     "RobEntry",
     "RobLoad",
     "appraiser",

@@ -1,4 +1,5 @@
-"""Use case ``sysreview run DIR``: import → de-duplicate → screening status → analyse → report.
+"""Use case ``sysreview run DIR``: import → data → de-duplicate → screening status → analyse →
+report.
 
 The search exports of a project are listed in ``DIR/imports.toml``, one table per file::
 
@@ -10,9 +11,22 @@ The search exports of a project are listed in ``DIR/imports.toml``, one table pe
     date = 2024-03-01                          # optional search date (TOML date or text)
     query-file = "searches/medline.txt"        # optional: the search strategy as run
 
+and so are data files of outside formats (extracted data, risk of bias, PRISMA counts from
+another source; :mod:`sysreview.io`), which ``sysreview data load`` stores::
+
+    [[data]]
+    file = "data/metapsy-peer-support.csv"     # relative to DIR
+    format = "metapsy"                         # optional: from the file's name and content
+    mapping = "mapping.toml"                   # for metapsy and revman files
+    reviewer = "R1"                            # whose values they are (an extractor)
+    consensus = true                           # optional: the agreed values (default false)
+    add-studies = true                         # optional: add the file's studies
+
 :func:`pending_imports` lists the files whose contents (SHA-256) are not in the project
 yet; a file already imported, or listed twice, is skipped (not an error), so running
-``sysreview run`` again only adds what is new. The other steps are the use cases of
+``sysreview run`` again only adds what is new. Data files are loaded on every run: a value
+already stored is not stored again (:mod:`sysreview.project.datasets`), so a run stores
+only what changed in the file or its mapping. The other steps are the use cases of
 :mod:`sysreview.project.services` and :mod:`sysreview.project.reporting`.
 """
 
@@ -22,14 +36,18 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sysreview.errors import InputError
 from sysreview.project.services import PathLike
 from sysreview.protocol.loader import toml_loads
 
+if TYPE_CHECKING:
+    from sysreview.project.datasets import DatasetLoad
+
 IMPORTS_FILE = "imports.toml"
 KEYS = ("file", "source", "kind", "interface", "date", "query-file")
+DATA_KEYS = ("file", "format", "mapping", "reviewer", "consensus", "add-studies")
 KINDS = ("database", "register", "other")
 
 
@@ -99,8 +117,85 @@ def _entry(directory: Path, number: int, item: Any, source: str) -> PlannedImpor
     )
 
 
+@dataclass(frozen=True)
+class PlannedData:
+    """One ``[[data]]`` entry of ``imports.toml`` (paths resolved against the project)."""
+
+    number: int
+    file: Path
+    reviewer: str
+    format: str | None = None
+    mapping: Path | None = None
+    consensus: bool = False
+    add_studies: bool = False
+
+    def summary(self) -> str:
+        """The file, its format and whose values it holds."""
+        kind = "consensus" if self.consensus else "values"
+        return f"{self.file} ({self.format or 'format from the file'}; {kind} of {self.reviewer})"
+
+
+def _flag(item: dict[str, Any], key: str, where: str) -> bool:
+    value = item.get(key, False)
+    if not isinstance(value, bool):
+        raise InputError(f"{where}: '{key}' must be true or false, not {value!r}")
+    return value
+
+
+def _data_entry(directory: Path, number: int, item: Any, source: str) -> PlannedData:
+    where = f"{source}, data {number}"
+    if not isinstance(item, dict):
+        raise InputError(f"{where}: must be a table with file and reviewer")
+    unknown = sorted(set(item) - set(DATA_KEYS))
+    if unknown:
+        raise InputError(
+            f"{where}: unknown key {unknown[0]!r}; must be one of {', '.join(DATA_KEYS)}"
+        )
+    file = directory / str(_text(item.get("file"), where, "file", required=True))
+    if not file.is_file():
+        raise InputError(f"{where}: no such file {file}")
+    mapping = _text(item.get("mapping"), where, "mapping")
+    if mapping is not None and not (directory / mapping).is_file():
+        raise InputError(f"{where}: no such file {directory / mapping}")
+    return PlannedData(
+        number=number,
+        file=file,
+        reviewer=str(_text(item.get("reviewer"), where, "reviewer", required=True)),
+        format=_text(item.get("format"), where, "format"),
+        mapping=None if mapping is None else directory / mapping,
+        consensus=_flag(item, "consensus", where),
+        add_studies=_flag(item, "add-studies", where),
+    )
+
+
+def _document(folder: Path) -> tuple[dict[str, Any], str] | None:
+    """``DIR/imports.toml`` parsed, and its path (``None`` when there is no such file)."""
+    path = folder / IMPORTS_FILE
+    if not path.is_file():
+        return None
+    try:
+        doc = toml_loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"not valid TOML: {exc}", source=str(path)) from None
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text", source=str(path)) from None
+    extra = sorted(set(doc) - {"import", "data"})
+    if extra:
+        raise InputError(
+            f"unknown table {extra[0]!r}; list files as [[import]] or [[data]]", source=str(path)
+        )
+    return doc, str(path)
+
+
+def _entries(doc: dict[str, Any], name: str, source: str) -> list[Any]:
+    items = doc.get(name, [])
+    if not isinstance(items, list):
+        raise InputError(f"'{name}' must be an array of tables ([[{name}]])", source=source)
+    return items
+
+
 def read_imports(directory: PathLike) -> tuple[PlannedImport, ...]:
-    """The entries of ``DIR/imports.toml`` (none when the file does not exist).
+    """The ``[[import]]`` entries of ``DIR/imports.toml`` (none when the file does not exist).
 
     Raises
     ------
@@ -114,22 +209,46 @@ def read_imports(directory: PathLike) -> tuple[PlannedImport, ...]:
     ()
     """
     folder = Path(directory)
-    path = folder / IMPORTS_FILE
-    if not path.is_file():
+    found = _document(folder)
+    if found is None:
         return ()
-    try:
-        doc = toml_loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"not valid TOML: {exc}", source=str(path)) from None
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", source=str(path)) from None
-    extra = sorted(set(doc) - {"import"})
-    if extra:
-        raise InputError(f"unknown table {extra[0]!r}; list files as [[import]]", source=str(path))
-    items = doc.get("import", [])
-    if not isinstance(items, list):
-        raise InputError("'import' must be an array of tables ([[import]])", source=str(path))
-    return tuple(_entry(folder, i, item, str(path)) for i, item in enumerate(items, start=1))
+    doc, source = found
+    items = _entries(doc, "import", source)
+    return tuple(_entry(folder, i, item, source) for i, item in enumerate(items, start=1))
+
+
+def read_data_files(directory: PathLike) -> tuple[PlannedData, ...]:
+    """The ``[[data]]`` entries of ``DIR/imports.toml`` (none when the file does not exist).
+
+    Raises
+    ------
+    InputError
+        Not TOML, an unknown key, a missing file, mapping or reviewer, a flag that is not
+        true or false — naming the entry (``data 1``).
+
+    Examples
+    --------
+    >>> read_data_files("no-such-folder")
+    ()
+    """
+    folder = Path(directory)
+    found = _document(folder)
+    if found is None:
+        return ()
+    doc, source = found
+    items = _entries(doc, "data", source)
+    return tuple(_data_entry(folder, i, item, source) for i, item in enumerate(items, start=1))
+
+
+def load_planned_data(
+    directory: PathLike, item: PlannedData, db_url: str | None = None
+) -> DatasetLoad:
+    """Load one planned data file into the project (:func:`project_load_dataset`)."""
+    from sysreview.project.datasets import project_load_dataset
+
+    return project_load_dataset(directory, item.file, item.reviewer, format=item.format,
+                                mapping=item.mapping, consensus=item.consensus,
+                                add_studies=item.add_studies, db_url=db_url)  # fmt: skip
 
 
 def pending_imports(
@@ -184,8 +303,11 @@ def import_planned(
 
 __all__ = [
     "IMPORTS_FILE",
+    "PlannedData",
     "PlannedImport",
     "import_planned",
+    "load_planned_data",
     "pending_imports",
+    "read_data_files",
     "read_imports",
 ]

@@ -237,7 +237,9 @@ def decide_duplicate(
 
 
 def prisma_flow(directory: PathLike, db_url: str | None = None) -> PrismaCounts:
-    """The PRISMA 2020 flow diagram's counts, derived from records and decision events.
+    """The PRISMA 2020 flow diagram's counts, derived from records and decision events,
+    plus the counts from other sources the project recorded
+    (:func:`sysreview.project.prisma_data.prisma_counts`).
 
     Whether a title/abstract "maybe" goes forward is the protocol's
     ``screening.maybe_goes_forward``.

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from sysreview.errors import InputError
 from sysreview.project.store import Store, Study, StudyReport
@@ -53,20 +54,28 @@ def add_study(store: Store, label: str, *, who: str = "sysreview") -> StudyInfo:
         For an empty or too long label, or one that exists already (ignoring case and
         spacing: ``"cook  2012a"`` is ``"Cook 2012a"``).
     """
+    with store.session() as session:
+        return add_study_in(session, store, label, who=who)
+
+
+def add_study_in(
+    session: Session, store: Store, label: str, *, who: str = "sysreview"
+) -> StudyInfo:
+    """:func:`add_study` inside the caller's transaction ``session`` (a data file's studies,
+    added with its values, all or nothing: ``sysreview.project.datasets``)."""
     clean = re.sub(r"\s+", " ", label).strip()
     if not clean:
         raise InputError("a study needs a label, e.g. 'Cook 2012a'")
     if len(clean) > MAX_LABEL:
         raise InputError(f"a study label has at most {MAX_LABEL} characters, not {len(clean)}")
-    with store.session() as session:
-        for study in session.scalars(select(Study)):
-            if _key(study.label) == _key(clean):
-                raise InputError(f"study {study.label!r} exists already (id {study.id})")
-        row = Study(label=clean)
-        session.add(row)
-        session.flush()
-        store.audit(who, "study add", "study", row.id, {"label": clean})
-        return StudyInfo(row.id, row.label, (), row.created_at)
+    for study in session.scalars(select(Study)):
+        if _key(study.label) == _key(clean):
+            raise InputError(f"study {study.label!r} exists already (id {study.id})")
+    row = Study(label=clean)
+    session.add(row)
+    session.flush()
+    store.audit(who, "study add", "study", row.id, {"label": clean}, session=session)
+    return StudyInfo(row.id, row.label, (), row.created_at)
 
 
 def list_studies(store: Store) -> tuple[StudyInfo, ...]:
@@ -98,4 +107,11 @@ def project_studies(directory: PathLike, db_url: str | None = None) -> tuple[Stu
         return list_studies(store)
 
 
-__all__ = ["StudyInfo", "add_study", "list_studies", "project_add_study", "project_studies"]
+__all__ = [
+    "StudyInfo",
+    "add_study",
+    "add_study_in",
+    "list_studies",
+    "project_add_study",
+    "project_studies",
+]

@@ -16,7 +16,7 @@ from urllib.parse import unquote
 
 from sysreview.records.model import Citation
 from sysreview.text import UNSAFE as _UNSAFE
-from sysreview.text import strip_controls
+from sysreview.text import needs_storing, repair_mojibake, storable, strip_controls
 
 R = TypeVar("R", bound="TaggedRecord")
 
@@ -38,7 +38,7 @@ _NO_PAGES = re.compile(r"^(?:no[- ]?pagination|no[- ]specified|n/?a)$", re.IGNOR
 def clean_text(value: Any) -> str | None:
     """Collapse runs of whitespace (including line breaks) and strip; remove escape
     sequences, control and bidi characters (:func:`~sysreview.text.strip_controls`);
-    ``None`` if nothing is left.
+    repair mojibake (:func:`~sysreview.text.repair_mojibake`); ``None`` if nothing is left.
 
     >>> clean_text("  A  title\\n split ")
     'A title split'
@@ -46,12 +46,20 @@ def clean_text(value: Any) -> str | None:
     'Bold claim'
     >>> clean_text("   ") is None
     True
+    >>> clean_text("RÃ¼sch N, Corrigan PW")
+    'Rüsch N, Corrigan PW'
     """
     if value is None:
         return None
     text = " ".join(str(value).split())
-    if _UNSAFE.search(text) is not None:
+    if _UNSAFE.search(text) is not None:  # first: ftfy would read C1 controls as cp1252
         text = " ".join(strip_controls(text).split())
+    text = repair_mojibake(text)
+    if _UNSAFE.search(text) is not None:  # repaired bytes can decode to controls or bidi
+        text = strip_controls(text)
+    text = " ".join(text.split())
+    if needs_storing(text):  # a lone surrogate, from an escape decoded upstream
+        text = storable(text)
     return text or None
 
 
@@ -180,7 +188,7 @@ def split_authors(value: Any) -> list[str]:
     ['Asampong, E', 'Gyeke, MDP']
     """
     if isinstance(value, list | tuple):
-        return [str(v) for v in value if clean_text(v)]
+        return [cleaned for v in value if (cleaned := clean_text(v))]
     text = clean_text(value)
     if text is None:
         return []
@@ -190,8 +198,8 @@ def split_authors(value: Any) -> list[str]:
         except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
             # the errors ast.literal_eval documents for malformed input: not a list literal
             parsed = None
-        if isinstance(parsed, list):
-            return [str(v) for v in parsed if clean_text(v)]
+        if isinstance(parsed, list):  # escapes in the literal can decode to anything
+            return [cleaned for v in parsed if (cleaned := clean_text(v))]
     for separator in (";", " and ", "|"):
         if separator in text:
             return [p.strip() for p in text.split(separator) if p.strip()]

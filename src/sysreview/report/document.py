@@ -230,6 +230,9 @@ def _results(inputs: ReportInputs, n: _Numbers) -> list[Section]:
         n.table("Characteristics of included studies", tables.characteristics_table(inputs),
                 "NR: not reported."),
     ]  # fmt: skip
+    loaded = text.data_files_sentence(inputs.data_files)
+    if loaded is not None:
+        included.insert(1, Paragraph(loaded))
     rob: list[Block] = [Paragraph(text.rob_results_paragraph(p, inputs.rob))]
     if inputs.rob is not None:
         rob.append(Paragraph("Judgements for each study and domain are given in Table A1."))

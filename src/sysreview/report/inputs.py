@@ -175,6 +175,10 @@ class ReportInputs:
     certainty
         The certainty of the evidence and the Summary of findings rows
         (:func:`sysreview.grade.summary_of_findings`), or ``None`` (not reported).
+    data_files
+        The data files of outside formats the extracted data were loaded from, each
+        described in words (``"data.csv (Metapsy format; consensus values of R1)"``);
+        empty when every value was entered through the project's sheets and forms.
     """
 
     protocol: Protocol
@@ -186,6 +190,7 @@ class ReportInputs:
     figures: Mapping[str, ReportFigure] = field(default_factory=dict)
     intervention: str | None = None
     certainty: SummaryOfFindings | None = None
+    data_files: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         results = tuple(self.results)

@@ -16,6 +16,8 @@ interval, p and I² in brackets::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sysreview.prisma.result import PrismaCounts
 from sysreview.protocol import Protocol
 
@@ -283,7 +285,35 @@ def study_selection_paragraph(prisma: PrismaCounts | None) -> str:
         f" ({plural(c.reports_included, 'report')}) "
         f"{'was' if c.studies_included == 1 else 'were'} included."
     )
+    if c.other_sources:
+        which = "; ".join(c.other_sources)
+        whose = "its source" if len(c.other_sources) == 1 else "their sources"
+        text += (
+            " These counts include counts of identification and screening done outside this "
+            f"review, as reported by {whose} rather than derived from the review's own "
+            f"records and decisions: {which}."
+        )
     return text
+
+
+def data_files_sentence(files: Sequence[str]) -> str | None:
+    """Where the extracted data came from, when data files of outside formats were loaded
+    (``None`` when every value was entered through the review's sheets and forms).
+
+    Examples
+    --------
+    >>> print(data_files_sentence(["data.csv (Metapsy format; consensus values of R1)"]))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Study data were loaded from a data file of another format rather than extracted from
+    the reports with the review's forms: data.csv (Metapsy format; consensus values of R1).
+    """
+    if not files:
+        return None
+    which = "a data file" if len(files) == 1 else "data files"
+    return (
+        f"Study data were loaded from {which} of another format rather than extracted from "
+        f"the reports with the review's forms: {'; '.join(files)}."
+    )
 
 
 def studies_paragraph(inputs: ReportInputs, participants: dict[str, int | None]) -> str:
@@ -331,6 +361,7 @@ def rob_results_paragraph(protocol: Protocol, rob: RobSummary | None) -> str:
 __all__ = [
     "RATIO_MEASURES",
     "STUDY",
+    "data_files_sentence",
     "finding",
     "narrative_paragraph",
     "not_usable_sentence",

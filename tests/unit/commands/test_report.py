@@ -1,27 +1,20 @@
 """``sysreview run``, ``sysreview report`` and ``sysreview update --analyse``, end to end.
 
-The demo review (``examples/group-peer-support``, in the repository) is run once through
-``sysreview run DIR --out TMP``; its report is checked against its own files (every
-figure embedded is the figure file written), ``results.json`` against ``sysreview pool
-analysis_data.csv --by analysis`` (an independent entry point: the pooling command reading
-the exported inputs), and the HTML in a real headless Chromium. The store path runs a
-fresh project: imports from ``imports.toml`` (re-runs skip them), de-duplication, the
+A fresh project: imports from ``imports.toml`` (re-runs skip them), de-duplication, the
 screening status, no extracted data (a clear error), extracted data entered with
 ``sysreview.project.extracting.add_values``, the report, and a living update whose new
-study changes the pooled result.
+study changes the pooled result. The bundled demo review, which goes the same way with a
+data file, is ``test_demo.py``.
 """
 
 from __future__ import annotations
 
-import base64
 import json
-import math
 import re
 import shutil
 from pathlib import Path
 from typing import Any
 
-import pytest
 from typer.testing import CliRunner
 
 from sysreview.cli import app
@@ -29,130 +22,14 @@ from sysreview.project.extracting import add_values
 from sysreview.project.services import init_project, opened
 from sysreview.project.studies import add_study, list_studies
 from tests.conftest import PROJECT_ROOT
-from tests.unit.report.test_browser import ARTIFACTS, CHROMIUM, _need_browser
 
 runner = CliRunner()
-DEMO = Path(__file__).resolve().parents[3] / "examples" / "group-peer-support"
 RECORDS = PROJECT_ROOT / "tests" / "fixtures" / "records"
-FIGURE = re.compile(
-    r'<figure id="figure-\d+">\s*<img src="data:image/svg\+xml;base64,([^"]+)"[^>]*>\s*'
-    r"<figcaption><strong>Figure \d+\.</strong> ([^<]+)</figcaption>"
-)
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
     result = runner.invoke(app, list(args))
     return result.exit_code, result.stdout, result.stderr
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    out = tmp_path_factory.mktemp("demo") / "out"
-    code, stdout, stderr = invoke("run", str(DEMO), "--out", str(out))
-    assert code == 0, stderr
-    return out, stdout
-
-
-@pytest.fixture(scope="module")
-def results(demo: tuple[Path, str]) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = json.loads((demo[0] / "results.json").read_text("utf-8"))
-    return items
-
-
-def test_the_demo_run_writes_the_report_and_says_where(demo: tuple[Path, str]) -> None:
-    out, stdout = demo
-    lines = stdout.splitlines()
-    assert lines[0].endswith("demo-style folder (mapping.toml): import, dedup and screening "
-                             "are not needed")  # fmt: skip
-    assert lines[1].startswith("data: demo data: 10 studies, 20 arms, 42 outcome entries")
-    assert lines[-1] == f"the report is at {out / 'report.html'}"
-    for name in ("report.html", "report.docx", "results.json", "results.csv",
-                 "analysis_data.csv", "figures/prisma.svg", "figures/prisma.png",
-                 "figures/rob_traffic_light.png", "figures/rob_summary.svg"):  # fmt: skip
-        assert (out / name).is_file(), name
-    assert not list(out.glob(".*")), "no staging folder is left behind"
-
-
-def test_every_pooled_analysis_has_its_forest_figure_and_no_funnel_is_drawn(
-    demo: tuple[Path, str], results: list[dict[str, Any]]
-) -> None:
-    out, _ = demo
-    html = (out / "report.html").read_text(encoding="utf-8")
-    embedded = {caption: base64.b64decode(data) for data, caption in FIGURE.findall(html)}
-    pooled = [r for r in results if r["estimate"] is not None]
-    assert {r["kind"] for r in pooled} == {"main", "sensitivity", "subgroup"}
-    forests = {c for c in embedded if c.startswith("Forest plot: ")}
-    assert forests == {f"Forest plot: {r['label']}" for r in pooled}
-    for r in pooled:
-        svg = out / "figures" / f"forest-{r['analysis']}.svg"
-        assert embedded[f"Forest plot: {r['label']}"] == svg.read_bytes()
-        assert (out / "figures" / f"forest-{r['analysis']}.png").is_file()
-    # the demo's largest meta-analysis has 6 studies, fewer than funnel_min_studies = 10
-    assert max(r["k"] for r in pooled) == 6
-    assert not list(out.glob("figures/funnel-*")) and "Funnel plot:" not in html
-    assert "so funnel plots and asymmetry tests were not done, as planned" in html
-    assert len(embedded) == 3 + len(pooled)
-
-
-def _close(a: Any, b: Any) -> bool:
-    if isinstance(a, float) and isinstance(b, float):
-        return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
-    return bool(a == b)
-
-
-def test_pool_reproduces_results_json_from_analysis_data(
-    demo: tuple[Path, str], results: list[dict[str, Any]]
-) -> None:
-    out, _ = demo
-    code, stdout, stderr = invoke(
-        "pool", str(out / "analysis_data.csv"), "--by", "analysis", "--format", "json"
-    )
-    assert code == 0, stderr
-    pooled = {p["analysis"]: p for p in json.loads(stdout)}
-    wanted = [r for r in results if r["estimate"] is not None]
-    assert sorted(pooled) == sorted(r["analysis"] for r in wanted)
-    keys = ("k", "estimate", "se", "ci_low", "ci_high", "statistic", "p", "tau2", "i2", "q", "df",
-            "p_q", "pi_low", "pi_high", "measure", "model", "tau2_method", "level")  # fmt: skip
-    for rec in wanted:
-        again = pooled[rec["analysis"]]
-        for key in keys:
-            assert _close(again[key], rec[key]), (rec["analysis"], key, again[key], rec[key])
-        assert [s["study"] for s in again["studies"]] == rec["studies"]
-        subs = {s["subgroup"]: s for s in again["subgroups"]}
-        for sub in rec["subgroups"]:
-            for key in ("k", "estimate", "ci_low", "ci_high", "tau2", "i2"):
-                assert _close(subs[sub["subgroup"]][key], sub[key]), (rec["analysis"], key)
-
-
-def test_the_demo_report_in_headless_chromium(demo: tuple[Path, str]) -> None:
-    _need_browser()
-    from playwright.sync_api import sync_playwright
-
-    out, _ = demo
-    errors: list[str] = []
-    requests: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1100, "height": 1400})
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("request", lambda r: requests.append(r.url))
-            page.goto((out / "report.html").as_uri(), wait_until="load")
-            assert page.title().startswith("Group peer support interventions")
-            assert page.locator("#main-results table").is_visible()
-            images = page.evaluate(
-                "Array.from(document.images).map(i => [i.complete, i.naturalWidth])"
-            )
-            assert len(images) == len(list(out.glob("figures/*.svg")))
-            assert all(done and width > 0 for done, width in images), images
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "demo-report.png"), full_page=True)
-        finally:
-            browser.close()
-    assert errors == []
-    assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
-    assert (ARTIFACTS / "demo-report.png").stat().st_size > 0
 
 
 IMPORTS = """\

@@ -181,6 +181,7 @@ def test_scenario_boxes() -> None:
         "studies_included": 1,
         "reports_included_without_study": 0,
         "maybe_goes_forward": True,
+        "other_sources": [],
         "conflicts": 2,
     }
     assert json.loads(json.dumps(c.to_dict())) == c.to_dict()

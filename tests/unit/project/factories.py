@@ -16,6 +16,7 @@ from sysreview.project.store import (
     ImportBatch,
     OutcomeData,
     OutcomeMeasure,
+    PrismaOtherSource,
     Record,
     Reviewer,
     RobJudgement,
@@ -211,6 +212,19 @@ def populate(store: Store) -> None:
                     reason="“older adults only”: narrower than the question",
                     reviewer_id=a.id,
                     source="sheet:grade ä.xlsx",
+                ),
+                PrismaOtherSource(
+                    source="Earlier search (Covidence), “ä” 2024",
+                    note="exported 2024-01-05",
+                    counts={
+                        "records_databases": 2,
+                        "records_databases_by_source": {"MEDLINE": 2},
+                        "records_screened": 2,
+                        "records_excluded": 2,
+                    },
+                    file_name="covidence prisma.toml",
+                    file_sha256=sha256("covidence"),
+                    reviewer_id=a.id,
                 ),
             ]
         )

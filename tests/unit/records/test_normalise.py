@@ -83,3 +83,24 @@ def test_ris_round_trip(citation: Citation) -> None:
         assert getattr(back, name) == getattr(citation, name), name
     assert back.authors == tuple(normalise_author(a) for a in citation.authors)
     assert clean_text(back.title) == back.title
+
+
+def test_mojibake_from_a_real_data_file_is_repaired_in_every_normalised_field() -> None:
+    """Cells of the Metapsy peer-support ``data.csv`` (rows 17, 33, 56), UTF-8 once read as
+    Windows-1252, in a RIS record: repaired by ``ftfy``; the raw fields keep them."""
+    ris = (
+        "TY  - JOUR\n"
+        "AU  - RÃ¼sch, N.\n"
+        "TI  - Lehmanâ€™s quality of life (QOL) and GAFâ€”Global Assessment of Functioning\n"
+        "JO  - Psychiatrische Praxis fÃ¼r Ã„rzte\n"
+        "AB  - “curly quotes” and naïve text stay as they are\n"
+        "ER  - \n"
+    )
+    (citation,) = read_text(ris, "x.ris").citations
+    assert citation.authors == ("Rüsch, N.",)
+    assert (
+        citation.title == "Lehman’s quality of life (QOL) and GAF—Global Assessment of Functioning"
+    )
+    assert citation.journal == "Psychiatrische Praxis für Ärzte"
+    assert citation.abstract == "“curly quotes” and naïve text stay as they are"
+    assert "RÃ¼sch, N." in str(citation.raw)

@@ -162,6 +162,24 @@ def test_study_selection_paragraph() -> None:
     )
 
 
+def test_counts_and_data_from_other_sources_are_said_so() -> None:
+    counts = dataclasses.replace(prisma_counts(), other_sources=("Covidence export (2023)",))
+    assert t.study_selection_paragraph(counts).endswith(
+        "Eight studies (eleven reports) were included. These counts include counts of "
+        "identification and screening done outside this review, as reported by its source "
+        "rather than derived from the review's own records and decisions: Covidence export "
+        "(2023)."
+    )
+    two = dataclasses.replace(counts, other_sources=("A (2020)", "B (2021)"))
+    assert "as reported by their sources rather than" in t.study_selection_paragraph(two)
+    assert "A (2020); B (2021)." in t.study_selection_paragraph(two)
+    assert t.data_files_sentence([]) is None
+    assert t.data_files_sentence(["a.csv (metafor-csv format; values of R1)", "b.rm5"]) == (
+        "Study data were loaded from data files of another format rather than extracted from "
+        "the reports with the review's forms: a.csv (metafor-csv format; values of R1); b.rm5."
+    )
+
+
 def test_studies_and_rob_paragraphs(inputs: ReportInputs, protocol: Protocol) -> None:
     n = participants(inputs)
     assert n["Smith 2019"] == 298

@@ -60,14 +60,15 @@ def test_bad_data_is_one_line_exit_2(project: Path, monkeypatch: pytest.MonkeyPa
 DEMO = Path(__file__).parents[3] / "examples" / "group-peer-support"
 
 
-@pytest.mark.skipif(not (DEMO / "mapping.toml").exists(), reason="no bundled demo review")
 def test_demo_review_from_its_metapsy_file_round_trips_through_pool(tmp_path: Path) -> None:
-    """End to end on real data: the demo's Metapsy file, its mapping and protocol."""
+    """End to end on real data: the demo's Metapsy file, its mapping and protocol; the file
+    is read by its adapter and analysed without touching the project's database."""
     out = tmp_path / "out"
     data = DEMO / "data" / "metapsy-peer-support.csv"
     result = runner.invoke(
-        app, ["analyse", "-p", str(DEMO), "--data", str(data), "--out", str(out)]
-    )
+        app, ["analyse", "-p", str(DEMO), "--data", str(data), "--mapping",
+              str(DEMO / "mapping.toml"), "--out", str(out)],
+    )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     records = json.loads((out / "results.json").read_text(encoding="utf-8"))
     pooled = {r["analysis"]: r for r in records if r["estimate"] is not None}
@@ -85,11 +86,15 @@ def test_demo_review_from_its_metapsy_file_round_trips_through_pool(tmp_path: Pa
 
 def test_missing_mapping_is_one_line_exit_2(tmp_path: Path) -> None:
     (tmp_path / "review.toml").write_text(template_text("group-peer-support"), encoding="utf-8")
-    data = tmp_path / "data.csv"
-    data.write_text("study\n", encoding="utf-8")
+    data = DEMO / "data" / "metapsy-peer-support.csv"
     result = runner.invoke(app, ["analyse", "-p", str(tmp_path), "--data", str(data)])
     assert result.exit_code == 2
-    assert (
-        result.stderr.startswith("sysreview: error: ")
-        and "cannot read the mapping" in result.stderr
+    assert result.stderr == (
+        f"sysreview: error: {data}: a metapsy file needs a mapping file (--mapping): it says "
+        "which protocol domain and measure each outcome is\n"
     )
+    missing = tmp_path / "mapping.toml"
+    result = runner.invoke(app, ["analyse", "-p", str(tmp_path), "--data", str(data),
+                                 "--mapping", str(missing)])  # fmt: skip
+    assert result.exit_code == 2 and "cannot read the mapping" in result.stderr
+    assert not (tmp_path / "review.db").exists() and not (tmp_path / "out").exists()

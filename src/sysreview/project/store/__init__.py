@@ -60,6 +60,7 @@ from sysreview.project.store.engine import (
     sqlite_url,
 )
 from sysreview.project.store.identity import ProjectIdentity, project_uuid
+from sysreview.project.store.prisma import PrismaOtherSource
 from sysreview.project.store.queries import (
     current_decisions,
     current_duplicate_links,
@@ -112,6 +113,7 @@ __all__ = [
     "ImportBatch",
     "OutcomeData",
     "OutcomeMeasure",
+    "PrismaOtherSource",
     "ProjectIdentity",
     "Record",
     "Reviewer",

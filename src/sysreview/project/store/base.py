@@ -63,6 +63,7 @@ APPEND_ONLY_TABLES = (
     "audit_log",
     "grade_rating",
     "stopping_event",
+    "prisma_other_source",
 )
 """Tables that accept ``INSERT`` only; corrections are new rows, current state is derived."""
 

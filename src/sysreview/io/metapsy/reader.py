@@ -4,19 +4,21 @@ The Metapsy databases (https://docs.metapsy.org/data-standard/) are exported fro
 ``;``-separated CSV with decimal commas, ``NA`` for missing values and an unnamed first
 column holding the R row number. :func:`read_metapsy` parses such a file into frozen,
 typed :class:`MetapsyRow` records and keeps the raw text of every cell so that
-:func:`sysreview.extraction.quality.quality_report` can point at exactly what it finds::
+:func:`sysreview.io.metapsy.quality.quality_report` can point at exactly what it finds::
 
     read_metapsy(path) -> MetapsyData(source, columns, rows, references)
 
-Nothing is repaired here: mojibake, displaced values and sign conventions are reported by
-the quality report, never silently fixed.
+Text is read as every record is (:func:`cell`): stripped, ``NA`` as missing, mojibake
+repaired by :func:`sysreview.text.repair_mojibake` (``RÃ¼sch`` is ``Rüsch``); the raw
+text stays in :attr:`MetapsyRow.raw`, so the quality report and the conversion's notes can
+show what was repaired. Displaced values and sign conventions are reported by the quality
+report, never silently fixed.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -26,6 +28,8 @@ from typing import Any
 import pandas as pd
 
 from sysreview.errors import InputError
+from sysreview.records.jsontext import parse_json
+from sysreview.text import repair_mojibake
 
 __all__ = [
     "MISSING",
@@ -33,6 +37,8 @@ __all__ = [
     "TEXT_FIELDS",
     "MetapsyData",
     "MetapsyRow",
+    "cell",
+    "clean_text",
     "parse_number",
     "read_metapsy",
     "read_metapsy_text",
@@ -235,15 +241,29 @@ class MetapsyData:
         return f"Metapsy data {self.source}: {len(self.rows)} rows, {len(self.studies)} studies"
 
 
-def _text(value: str) -> str | None:
-    value = value.strip()
-    return None if value in MISSING else value
+def clean_text(value: str | None) -> str | None:
+    """A cell's text: stripped, mojibake repaired; ``None`` when missing (:data:`MISSING`).
+
+    Examples
+    --------
+    >>> clean_text("  RÃ¼sch, 2014 "), clean_text("Rüsch"), clean_text(" NA "), clean_text(None)
+    ('Rüsch, 2014', 'Rüsch', None, None)
+    """
+    if value is None or value.strip() in MISSING:
+        return None
+    return repair_mojibake(value.strip())
+
+
+def cell(row: MetapsyRow, column: str) -> str | None:
+    """The :func:`clean_text` of one of the row's cells, by column name (``None`` when the
+    file has no such column or the cell is empty)."""
+    return clean_text(row.raw.get(column))
 
 
 def _row(cells: Mapping[str, str], *, line: int, index_column: str, source: str) -> MetapsyRow:
     number = parse_number(cells.get(index_column, ""))
     values: dict[str, Any] = {
-        name: _text(cells.get(column, "")) for name, column in TEXT_FIELDS.items()
+        name: clean_text(cells.get(column, "")) for name, column in TEXT_FIELDS.items()
     }
     values.update(
         {name: parse_number(cells.get(column, "")) for name, column in NUMBER_FIELDS.items()}
@@ -297,7 +317,7 @@ def read_metapsy(path: str | Path, *, encoding: str = "utf-8") -> MetapsyData:
         study label), when present, is read into :attr:`MetapsyData.references`.
     encoding
         The file's encoding. Text that was already mis-decoded before it was written
-        (mojibake) is kept as it is and reported by the quality report.
+        (mojibake) is repaired in the typed fields and kept as it is in ``raw``.
 
     Returns
     -------
@@ -310,11 +330,14 @@ def read_metapsy(path: str | Path, *, encoding: str = "utf-8") -> MetapsyData:
         number of cells.
     """
     path = Path(path)
-    text = path.read_text(encoding=encoding)
+    try:
+        text = path.read_text(encoding=encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not {encoding} text ({exc.reason})", source=str(path)) from None
     references = None
     ref_path = path.parent / "metadata" / "references.json"
     if ref_path.is_file():
-        loaded = json.loads(ref_path.read_text(encoding="utf-8"))
+        loaded = parse_json(ref_path.read_text(encoding="utf-8"), str(ref_path))
         if isinstance(loaded, dict):
             references = frozenset(str(key) for key in loaded)
     return read_metapsy_text(text, source=str(path), references=references)

@@ -8,12 +8,12 @@ takes the parsed JSON or its text; no files, no printing.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from sysreview.errors import InputError
-from sysreview.prisma.result import PrismaCounts
+from sysreview.prisma.result import Counts, PrismaBalanceError, PrismaCounts
+from sysreview.records.jsontext import parse_json
 
 __all__ = ["prisma_from_search_flow"]
 
@@ -49,7 +49,7 @@ def prisma_from_search_flow(
         A missing or non-count entry, or included != assessed - excluded.
     """
     if isinstance(flow, str):
-        flow = json.loads(flow)
+        flow = parse_json(flow, source)
     if not isinstance(flow, Mapping):
         raise InputError("the search flow must be a JSON object", source=source)
     hits = _flow_int(flow, "database.hits", source)
@@ -74,6 +74,37 @@ def prisma_from_search_flow(
     counted.update(extra)
     by_reason = tuple(sorted(counted.items(), key=lambda kv: -kv[1]))
     studies = included - sum(extra.values())
+    try:
+        return _counts(
+            hits,
+            other,
+            deduplicated,
+            screened,
+            assessed,
+            excluded,
+            studies,
+            by_reason,
+            extra,
+            database_label,
+            other_label,
+        )
+    except PrismaBalanceError as exc:  # e.g. more records screened than left after duplicates
+        raise InputError(f"the flow's counts do not fit together: {exc}", source=source) from None
+
+
+def _counts(
+    hits: int,
+    other: int,
+    deduplicated: int,
+    screened: int,
+    assessed: int,
+    excluded: int,
+    studies: int,
+    by_reason: Counts,
+    extra: Mapping[str, int],
+    database_label: str,
+    other_label: str,
+) -> PrismaCounts:
     return PrismaCounts(
         records_databases=hits,
         records_databases_by_source=((database_label, hits),),

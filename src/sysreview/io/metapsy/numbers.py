@@ -1,7 +1,10 @@
 """The per-arm numbers of one Metapsy row: mean/SD/N, change scores, or events/N.
 
+Keyed by the extraction form's field names (``mean, sd, n``; ``mean_change, sd_change,
+n``; ``events, n``).
+
 :class:`RowNumbers` reads both arms of a row for
-:func:`~sysreview.extraction.metapsy_convert.convert_metapsy`: means, SDs and Ns (or change
+:func:`~sysreview.io.metapsy.convert.convert_metapsy`: means, SDs and Ns (or change
 scores, flagged), or event counts for a dichotomous row. A row with nothing but a
 precalculated g/SE raises :class:`RowExcluded` (recorded as the row's decision).
 
@@ -21,9 +24,8 @@ from typing import Any
 
 from sysreview.effects import dichotomous_effects, hedges_correction
 from sysreview.errors import InputError
-from sysreview.extraction.metapsy import MetapsyData, MetapsyRow
-from sysreview.extraction.metapsy_mapping import OutcomeRule
-from sysreview.extraction.quality import repaired_cell, repaired_text
+from sysreview.io.metapsy.mapping import OutcomeRule
+from sysreview.io.metapsy.reader import MetapsyData, MetapsyRow, cell
 from sysreview.protocol import Protocol
 
 __all__ = [
@@ -45,9 +47,7 @@ _DICHOTOMOUS = frozenset({"dich", "binary", "response", "remission", "deteriorat
 
 def row_error(r: MetapsyRow, message: str, column: str | None = None, *, source: str) -> InputError:
     """An :class:`InputError` at the row (and column), its message led by the row's study."""
-    return InputError(
-        f"{repaired_text(r.study)}: {message}", source=source, line=r.row, column=column
-    )
+    return InputError(f"{r.study}: {message}", source=source, line=r.row, column=column)
 
 
 def as_count(value: float | None, *, source: str, row: int, column: str) -> int | None:
@@ -130,7 +130,7 @@ class RowNumbers:
                 and abs(abs(g) - abs(r.g)) <= EVENTS_ATOL
                 and abs(se - r.g_se) <= EVENTS_ATOL
             ):
-                return f"row {r.row} ({repaired_text(r.study)}, {repaired_cell(r, 'instrument')})"
+                return f"row {r.row} ({r.study}, {cell(r, 'instrument')})"
         return "another row"
 
     def count(self, r: MetapsyRow, name: str, column: str) -> int | None:
@@ -148,16 +148,15 @@ class RowNumbers:
         if _has_change(r):
             return ArmNumbers(
                 {
-                    "mean": r.mean_change1,
-                    "sd": r.sd_change1,
+                    "mean_change": r.mean_change1,
+                    "sd_change": r.sd_change1,
                     "n": self.count(r, "n_change1", "n_change_arm1"),
                 },
                 {
-                    "mean": r.mean_change2,
-                    "sd": r.sd_change2,
+                    "mean_change": r.mean_change2,
+                    "sd_change": r.sd_change2,
                     "n": self.count(r, "n_change2", "n_change_arm2"),
                 },
-                ("change from baseline",),
             )
         if r.precalc_g is not None or r.g is not None:
             raise RowExcluded(
@@ -172,7 +171,7 @@ class RowNumbers:
             if rule.events_from_row is None:
                 raise RowExcluded("dichotomous row without event counts (displaced-events defect)")
             holder = self.relocated(r, rule)
-            dich = repaired_cell(holder, "dich")
+            dich = cell(holder, "dich")
             flags = (
                 f"event counts taken from row {holder.row} (definition {dich!r}), where "
                 "the file displaced them; g from them equals this row's .g",

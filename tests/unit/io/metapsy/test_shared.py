@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import pytest
 
-from sysreview.extraction import compare_g, quality_report, read_metapsy
+from sysreview.io.metapsy import quality_report, read_metapsy
+from sysreview.io.metapsy.quality import compare_g
 from tests.conftest import shared_path
 
 pytestmark = pytest.mark.shared
@@ -42,9 +43,10 @@ def test_mojibake_cells(data) -> None:  # type: ignore[no-untyped-def]
     assert [(p.row, p.value, p.suggestion) for p in rusch] == [(56, "RÃ¼sch, 2014", "Rüsch, 2014")]
 
 
-def test_rusch_fails_to_join_references(data) -> None:  # type: ignore[no-untyped-def]
-    (problem,) = quality_report(data).of_kind("unjoined_reference")
-    assert problem.row == 56 and problem.suggestion == "Rüsch, 2014"
+def test_rusch_joins_references_once_repaired(data) -> None:  # type: ignore[no-untyped-def]
+    assert quality_report(data).of_kind("unjoined_reference") == ()
+    (row56,) = [r for r in data.rows if r.row == 56]
+    assert (row56.study, row56.raw["study"]) == ("Rüsch, 2014", "RÃ¼sch, 2014")
 
 
 def test_displaced_events(data) -> None:  # type: ignore[no-untyped-def]

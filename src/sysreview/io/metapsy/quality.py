@@ -1,11 +1,11 @@
 """A data-quality report for Metapsy data: find defects instead of accepting them.
 
 :func:`quality_report` runs a registry of small detectors (:data:`DETECTORS`) over a
-:class:`~sysreview.extraction.metapsy.MetapsyData` and returns a frozen
+:class:`~sysreview.io.metapsy.reader.MetapsyData` and returns a frozen
 :class:`QualityReport` of :class:`Problem` records (row, column, kind, message). Kinds:
 
-``mojibake``             UTF-8 text decoded as cp1252 (``RÃ¼sch`` for ``Rüsch``); the repair
-                         is given when re-encoding cp1252 -> UTF-8 round-trips.
+``mojibake``             UTF-8 text decoded as cp1252 (``RÃ¼sch`` for ``Rüsch``), with the
+                         repair the reader made.
 ``unjoined_reference``   a study label missing from ``references.json``.
 ``displaced_events``     event counts on a non-dichotomous row, or a dichotomous row without.
 ``displaced_precalc``    a precalculated g/SE that is not its own row's ``.g`` (and where it
@@ -16,8 +16,9 @@
 ``g_mismatch``           recomputed g differs from ``.g`` beyond tolerance, either sign.
 ``time_in_months``       ``time_weeks`` equals the time in months read from the text.
 
-The repair itself (:func:`repair_mojibake`; a cell's text repaired, :func:`repaired_text`
-and :func:`repaired_cell`) is what the Metapsy conversion reads cells through.
+The repair itself is :func:`sysreview.text.repair_mojibake` (``ftfy``), which the reader
+applies to every text cell (:func:`sysreview.io.metapsy.reader.cell`); the ``mojibake``
+problems list the cells it changed, from their raw text.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from dataclasses import dataclass, fields
 import pandas as pd
 
 from sysreview.effects import standardized_mean_difference
-from sysreview.extraction.metapsy import MISSING, NUMBER_FIELDS, MetapsyData, MetapsyRow
+from sysreview.io.metapsy.reader import NUMBER_FIELDS, MetapsyData, MetapsyRow
+from sysreview.text import repair_mojibake
 
 __all__ = [
     "DETECTORS",
@@ -39,9 +41,6 @@ __all__ = [
     "QualityReport",
     "compare_g",
     "quality_report",
-    "repair_mojibake",
-    "repaired_cell",
-    "repaired_text",
     "scale_direction",
 ]
 
@@ -49,48 +48,6 @@ __all__ = [
 #: small-sample factor ``J = 1 - 3/(4N - 9)`` whereas metafor's exact ``J`` differs by up to
 #: about 2e-5 in this kind of data; some rows' inputs differ from their ``.g`` by 1e-4-3e-4.
 SIGN_ATOL = 1e-3
-
-_MOJIBAKE_MARKERS = re.compile("[ÃÂâ][\u0080-\u00bf\u2018-\u203a\u0152-\u0192\u20ac]")
-
-
-def repair_mojibake(text: str) -> str | None:
-    """The repaired text when ``text`` is UTF-8 mis-decoded as cp1252, else ``None``.
-
-    Examples
-    --------
-    >>> repair_mojibake("RÃ¼sch, 2014"), repair_mojibake("Lehmanâ€™s")
-    ('Rüsch, 2014', 'Lehman’s')
-    >>> repair_mojibake("Rüsch, 2014") is None, repair_mojibake("plain") is None
-    (True, True)
-
-    """
-    if not _MOJIBAKE_MARKERS.search(text):
-        return None
-    try:
-        repaired = text.encode("cp1252").decode("utf-8")
-    except UnicodeError:
-        return None
-    return repaired if repaired != text else None
-
-
-def repaired_text(value: str | None) -> str | None:
-    """A cell's text, stripped, with mojibake repaired; ``None`` when missing.
-
-    Examples
-    --------
-    >>> repaired_text("  RÃ¼sch, 2014 "), repaired_text("Rüsch"), repaired_text(" NA ")
-    ('Rüsch, 2014', 'Rüsch', None)
-
-    """
-    if value is None or value.strip() in MISSING:
-        return None
-    value = value.strip()
-    return repair_mojibake(value) or value
-
-
-def repaired_cell(row: MetapsyRow, column: str) -> str | None:
-    """The :func:`repaired_text` of one of the row's cells (``None`` when it has none)."""
-    return repaired_text(row.raw.get(column))
 
 
 _LOWER_IS_BETTER = re.compile(
@@ -112,7 +69,7 @@ def scale_direction(row: MetapsyRow) -> str | None:
 
     Examples
     --------
-    >>> from sysreview.extraction.metapsy import MetapsyRow
+    >>> from sysreview.io.metapsy.reader import MetapsyRow
     >>> scale_direction(MetapsyRow(row=1, line=2, raw={}, instrument="EPDS"))
     'lower'
     >>> scale_direction(MetapsyRow(row=1, line=2, raw={}, instrument="GAF"))
@@ -122,7 +79,6 @@ def scale_direction(row: MetapsyRow) -> str | None:
     for text in (row.instrument, row.outcome_subcategory):
         if not text:
             continue
-        text = repair_mojibake(text) or text
         if _LOWER_IS_BETTER.search(text):
             return "lower"
         if _HIGHER_IS_BETTER.search(text):
@@ -189,7 +145,7 @@ def _mojibake(data: MetapsyData) -> Iterator[Problem]:
     for r in data.rows:
         for column, text in r.raw.items():
             repaired = repair_mojibake(text)
-            if repaired is not None:
+            if repaired != text:
                 msg = f"mojibake (UTF-8 read as cp1252): {text!r} -> {repaired!r}"
                 yield Problem(r.row, column, "mojibake", msg, text, repaired)
 
@@ -197,13 +153,12 @@ def _mojibake(data: MetapsyData) -> Iterator[Problem]:
 def _references(data: MetapsyData) -> Iterator[Problem]:
     if data.references is None:
         return
+    keys = {repair_mojibake(k) for k in data.references}
     for r in data.rows:
-        if r.study is None or r.study in data.references:
+        if r.study is None or r.study in keys:
             continue
-        repaired = repair_mojibake(r.study)
-        hint = f"; repaired {repaired!r} does join" if repaired in data.references else ""
-        msg = f"study {r.study!r} is not in references.json{hint}"
-        yield Problem(r.row, "study", "unjoined_reference", msg, r.study, repaired)
+        msg = f"study {r.study!r} is not in references.json"
+        yield Problem(r.row, "study", "unjoined_reference", msg, r.raw.get("study"))
 
 
 _DICHOTOMOUS = frozenset({"dich", "binary", "response", "remission", "deterioration", "events"})
@@ -359,7 +314,7 @@ def quality_report(data: MetapsyData) -> QualityReport:
 
     Examples
     --------
-    >>> from sysreview.extraction.metapsy import read_metapsy_text
+    >>> from sysreview.io.metapsy.reader import read_metapsy_text
     >>> text = '"";"study";"instrument"\\n"1";"RÃ¼sch, 2014";"GAFâ€”Global"\\n'
     >>> report = quality_report(read_metapsy_text(text))
     >>> [(p.row, p.column, p.suggestion) for p in report.problems]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sysreview.errors import InputError
-from sysreview.extraction import quality_report, read_metapsy, read_metapsy_text, repair_mojibake
+from sysreview.io.metapsy import quality_report, read_metapsy, read_metapsy_text
 
 ARMS = '"";"study";"instrument";"outcome_type";".g";"mean_arm1";"sd_arm1";"n_arm1";'
 ARMS += '"mean_arm2";"sd_arm2";"n_arm2";"duration_int";"time_weeks"\n'
@@ -34,16 +34,36 @@ def test_reader_errors_name_row() -> None:
 def test_read_metapsy_joins_references(tmp_path) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "metadata").mkdir()
     (tmp_path / "metadata" / "references.json").write_text('{"Rüsch, 2014": "..."}')
-    (tmp_path / "data.csv").write_text('"";"study"\n"1";"RÃ¼sch, 2014"\n"2";"Rüsch, 2014"\n')
-    report = quality_report(read_metapsy(tmp_path / "data.csv"))
-    assert [p.row for p in report.of_kind("unjoined_reference")] == [1]
+    (tmp_path / "data.csv").write_text(
+        '"";"study"\n"1";"RÃ¼sch, 2014"\n"2";"Rüsch, 2014"\n"3";"Rusch, 2014"\n'
+    )
+    data = read_metapsy(tmp_path / "data.csv")
+    assert [r.study for r in data.rows] == ["Rüsch, 2014", "Rüsch, 2014", "Rusch, 2014"]
+    assert data.rows[0].raw["study"] == "RÃ¼sch, 2014"
+    report = quality_report(data)
+    assert [p.row for p in report.of_kind("unjoined_reference")] == [3]
 
 
-def test_mojibake_repair_only_when_it_round_trips() -> None:
-    assert repair_mojibake("GAFâ€”Global") == "GAF—Global"
-    assert repair_mojibake("Müller") is None
-    assert repair_mojibake("Ã") is None
-    assert kinds('"";"study"\n"1";"MÃ¼ller"\n"2";"Müller"\n') == {"mojibake": 1}
+def test_mojibake_cells_are_reported_with_the_readers_repair() -> None:
+    # real cells of the Metapsy peer-support file (rows 17, 33, 56)
+    text = (
+        '"";"study";"instrument"\n"17";"Davidson, 2004";"GAFâ€”Global Assessment"\n'
+        '"33";"Kaplan, 2011";"Lehmanâ€™s quality of life (QOL)"\n"56";"RÃ¼sch, 2014";"ES"\n'
+        '"57";"Müller, 2020";"Ã"\n'
+    )
+    data = read_metapsy_text(text)
+    assert [(r.study, r.instrument) for r in data.rows] == [
+        ("Davidson, 2004", "GAF—Global Assessment"),
+        ("Kaplan, 2011", "Lehman’s quality of life (QOL)"),
+        ("Rüsch, 2014", "ES"),
+        ("Müller, 2020", "Ã"),  # not mojibake: kept
+    ]
+    found = quality_report(data).of_kind("mojibake")
+    assert [(p.row, p.column, p.suggestion) for p in found] == [
+        (17, "instrument", "GAF—Global Assessment"),
+        (33, "instrument", "Lehman’s quality of life (QOL)"),
+        (56, "study", "Rüsch, 2014"),
+    ]
 
 
 def test_displaced_events() -> None:

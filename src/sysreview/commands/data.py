@@ -1,0 +1,110 @@
+"""sysreview data: files of outside formats (Metapsy, RevMan, metafor CSV, PRISMA counts)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sysreview.commands.common import DatabaseOption, ProjectOption, reported
+
+data_app = typer.Typer(
+    help="Data files of outside formats: extracted data, risk of bias, PRISMA counts.",
+    no_args_is_help=True,
+)
+FileArgument = Annotated[
+    Path,
+    typer.Argument(
+        help="The data file: Metapsy data.csv, RevMan .rm5, a CSV, PRISMA counts .toml."
+    ),
+]
+FormatOption = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        help="metapsy, revman, metafor-csv or prisma-counts (default: from the file).",
+    ),
+]
+MappingOption = Annotated[
+    Path | None,
+    typer.Option("--mapping", help="The mapping file (Metapsy, RevMan): domains and measures."),
+]
+
+
+@data_app.command("load")
+def load_command(
+    file: FileArgument,
+    reviewer: Annotated[str, typer.Option("--reviewer", help="Protocol reviewer id, e.g. R1.")],
+    data_format: FormatOption = None,
+    mapping: MappingOption = None,
+    consensus: Annotated[
+        bool, typer.Option("--consensus", help="The file's values are agreed (consensus) ones.")
+    ] = False,
+    add_studies: Annotated[
+        bool, typer.Option("--add-studies", help="Add the file's studies the project lacks.")
+    ] = False,
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """Store a data file as extracted values, risk-of-bias judgements and PRISMA counts.
+
+    The file is read by its format's adapter into the rows of the extraction form and
+    stored as a filled template is (all or nothing; values already stored are not stored
+    again, so loading the same file twice adds nothing). PRISMA counts the file reports
+    are recorded as counts from another source, which the flow diagram adds and the
+    report names.
+    """
+    from sysreview.project.datasets import project_load_dataset
+
+    with reported():
+        done = project_load_dataset(
+            project,
+            file,
+            reviewer,
+            format=data_format,
+            mapping=mapping,
+            consensus=consensus,
+            add_studies=add_studies,
+            db_url=db,
+        )
+    print(done.summary())
+
+
+@data_app.command("check")
+def check_command(
+    file: FileArgument,
+    data_format: FormatOption = None,
+    mapping: MappingOption = None,
+    project: ProjectOption = Path("."),
+) -> None:
+    """Read a data file through its adapter and say what it holds (nothing is stored)."""
+    from sysreview.io import read_dataset
+    from sysreview.project.services import validate_protocol
+    from sysreview.text import terminal_safe
+
+    with reported():
+        dataset = read_dataset(
+            file, validate_protocol(project), format=data_format, mapping=mapping
+        )
+    print(terminal_safe(dataset.summary()))
+
+
+@data_app.command("withdraw-counts")
+def withdraw_command(
+    source: Annotated[str, typer.Option("--source", help="The source, as the report names it.")],
+    reviewer: Annotated[str, typer.Option("--reviewer", help="Protocol reviewer id, e.g. R1.")],
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """Take back PRISMA counts from another source (the flow no longer adds them)."""
+    from sysreview.project.datasets import project_withdraw_counts
+
+    with reported():
+        project_withdraw_counts(project, source, reviewer, db)
+    print(f"withdrawn: PRISMA counts from {source}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``sysreview data ...`` to ``app``."""
+    app.add_typer(data_app, name="data")
