@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
 import statistics
 import subprocess
@@ -112,10 +113,15 @@ def make_project(project: Path, records: int) -> None:
     screen(project, "R2", work, disagree=0.2, seed=2)
 
 
+USER_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+"""The environment a user's shell gives: Python writes and reuses its bytecode caches (a
+run with ``PYTHONDONTWRITEBYTECODE`` set would time compiling every source file)."""
+
+
 def timed(args: list[str]) -> float:
     """Wall time of one process, output discarded to a pipe."""
     start = time.perf_counter()
-    done = subprocess.run(args, capture_output=True, check=False)
+    done = subprocess.run(args, capture_output=True, check=False, env=USER_ENV)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed:\n{done.stderr.decode()}")
@@ -143,7 +149,7 @@ def main() -> None:
         baseline_args = [sys.executable, "-c", "import numpy"]
         baseline: list[float] = []
         times: dict[str, list[float]] = {name: [] for name in commands}
-        for args in commands.values():  # warm the file cache once
+        for args in commands.values():  # warm the file and bytecode caches once
             timed(args)
         for _ in range(options.runs):
             for name, args in commands.items():

@@ -12,10 +12,10 @@ Usage (each step caches its results under ``benchmarks/.cache/``, git-ignored)::
 Data are read with :func:`sysreview.records.read_file`, the reader behind ``sysreview
 simulate``, and the text is :func:`~sysreview.screening.prioritise.record_text` of title and
 abstract, as in a project. The prior (one relevant and one irrelevant record) is drawn from
-the seed by :func:`sysreview.screening.simulate.simulate`; ASReview (installed in its own
+the seed by :func:`sysreview.screening.simulation.simulate`; ASReview (installed in its own
 venv, ``--asreview-python``) gets the same two row indices through its ``Simulate`` API and
 runs its default model ELAS u4, refitting after every decision like sysreview. Both orders
-are scored by :func:`sysreview.screening.simulate.metrics`.
+are scored by :func:`sysreview.screening.simulation.metrics`.
 
 Tools: ``asreview`` and every key of :data:`sysreview.screening.prioritise.MODELS`, plus the
 experimental variants of :data:`VARIANTS` (settings tried and reported in SCREENING.md).
@@ -46,7 +46,7 @@ REVIEWS = [p.stem for p in sorted(DATA.glob("*.csv")) if not p.stem.startswith("
 
 from sysreview.records import read_file  # noqa: E402
 from sysreview.screening.prioritise import MODELS, ModelSpec, model_text, record_text  # noqa: E402
-from sysreview.screening.simulate import metrics, simulate  # noqa: E402
+from sysreview.screening.simulation import metrics, simulate  # noqa: E402
 
 
 def _spec(base: str, **changes: object) -> Callable[[], ModelSpec]:

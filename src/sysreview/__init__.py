@@ -21,7 +21,6 @@ line's ``sysreview pool``) stays fast.
 from __future__ import annotations
 
 from importlib import import_module
-from importlib import metadata as _metadata
 from typing import TYPE_CHECKING, Any
 
 from sysreview.errors import (
@@ -33,12 +32,19 @@ from sysreview.errors import (
     TooFewStudiesError,
 )
 
-try:  # one version, the installed distribution's (pyproject.toml)
-    __version__ = _metadata.version("sysreview")
-except _metadata.PackageNotFoundError:  # pragma: no cover - run from a source tree
-    __version__ = "0+unknown"
+
+def _version() -> str:
+    """One version, the installed distribution's (pyproject.toml), read on first use."""
+    from importlib import metadata as _metadata
+
+    try:
+        return _metadata.version("sysreview")
+    except _metadata.PackageNotFoundError:  # pragma: no cover - run from a source tree
+        return "0+unknown"
+
 
 if TYPE_CHECKING:
+    __version__: str
     from sysreview import datasets
     from sysreview.effects import EffectSizes, escalc
     from sysreview.meta import (
@@ -72,6 +78,9 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        globals()[name] = version = _version()
+        return version
     if name == "datasets":
         return import_module("sysreview.datasets")
     if name in _LAZY:

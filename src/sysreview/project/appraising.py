@@ -54,7 +54,7 @@ from sysreview.project.store import Reviewer, RobJudgement, Store, Study
 from sysreview.protocol import Protocol
 from sysreview.protocol.appraisal import Tool
 from sysreview.protocol.review import Role
-from sysreview.screening.agreement import Agreement, agreement
+from sysreview.screening.interrater import Agreement, agreement
 
 PathLike = str | os.PathLike[str]
 
@@ -279,7 +279,7 @@ def rob_agreement(store: Store, protocol: Protocol, *, level: float = 0.95) -> A
     """Cohen's kappa (and Gwet's AC1) of the two appraisers over the domains both judged.
 
     Items are study × domain judgements (each reviewer's latest); categories are the tool's
-    judgements, so an unused one still counts (see :func:`sysreview.screening.agreement`).
+    judgements, so an unused one still counts (see :func:`sysreview.screening.interrater`).
     """
     tool = _tool(protocol)
     first, second = _pair(protocol)

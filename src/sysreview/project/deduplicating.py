@@ -11,14 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from sysreview.dedup import DedupResult, find_duplicates
 from sysreview.errors import InputError
 from sysreview.project.store import (
     DuplicateLink,
@@ -28,6 +25,9 @@ from sysreview.project.store import (
     current_duplicate_links,
 )
 from sysreview.records.model import Citation
+
+if TYPE_CHECKING:
+    from sysreview.dedup import DedupResult
 
 
 @dataclass(frozen=True)
@@ -103,8 +103,13 @@ def _insert_rule_links(session: Session, rows: list[dict[str, Any]]) -> list[str
     The unique index on a pair's rule-made link (``uq_duplicate_link_rule_pair``) decides:
     ``ON CONFLICT DO NOTHING`` skips a pair another run linked since we looked.
     """
-    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
-    statement = insert(DuplicateLink).on_conflict_do_nothing().returning(DuplicateLink.status)
+    if session.get_bind().dialect.name == "sqlite":
+        from sqlalchemy.dialects import sqlite as dialect
+    else:  # the PostgreSQL dialect module is imported only on PostgreSQL
+        from sqlalchemy.dialects import postgresql as dialect  # type: ignore[no-redef]
+    statement = (
+        dialect.insert(DuplicateLink).on_conflict_do_nothing().returning(DuplicateLink.status)
+    )
     made: list[str] = []
     for start in range(0, len(rows), LINK_CHUNK):
         made += session.scalars(statement, rows[start : start + LINK_CHUNK]).all()
@@ -127,6 +132,8 @@ def deduplicate_store(
         records = list(session.scalars(select(Record).order_by(Record.id)))
         pairs = select(DuplicateLink.record_a_id, DuplicateLink.record_b_id).distinct()
         linked = {(a, b) for a, b in session.execute(pairs)}
+    from sysreview.dedup.engine import find_duplicates  # pandas, scipy: only when run
+
     result = find_duplicates([citation_of(r) for r in records], progress=progress)
     ids = [r.id for r in records]
     rows: list[dict[str, Any]] = []

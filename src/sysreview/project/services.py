@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 from sqlalchemy import func, select
 
@@ -35,23 +35,21 @@ from sysreview.project.prisma_data import confirmed_pairs, prisma_counts
 from sysreview.project.screening_state import StageState, screening_state, store_assignments
 from sysreview.project.sheet_import import ImportResult
 from sysreview.project.store import (
-    DumpManifest,
     ImportBatch,
     Record,
     Reviewer,
     Store,
     Study,
-    check_dump,
     database_url,
-    export_store,
-    holds_data,
-    load_store,
     open_store,
 )
 from sysreview.protocol import TEMPLATES, Protocol, load_protocol, template_text
 from sysreview.protocol.templates import template_searches
-from sysreview.screening.agreement import PairwiseAgreement, pairwise_agreement
 from sysreview.text import storable
+
+if TYPE_CHECKING:
+    from sysreview.project.store.dump import DumpManifest
+    from sysreview.screening.interrater import PairwiseAgreement
 
 PROTOCOL_FILE = "review.toml"
 DUMP_DATABASE = "database"
@@ -384,6 +382,8 @@ def screen_agreement(
         triples = screening.decision_triples(store, project.protocol, stage)
     if not triples:
         raise InputError(f"no {stage} decisions yet: nothing to compare")
+    from sysreview.screening.interrater import pairwise_agreement  # NumPy, SciPy
+
     return pairwise_agreement(triples)
 
 
@@ -508,6 +508,8 @@ def export_project(
     directory: PathLike, out_dir: PathLike, db_url: str | None = None
 ) -> DumpManifest:
     """Write the whole project as plain files: ``review.toml`` and one file per table."""
+    from sysreview.project.store.dump import export_store
+
     out = Path(out_dir)
     if out.exists() and any(out.iterdir()):
         raise InputError(f"{out} is not empty: export into a new or empty folder")
@@ -522,6 +524,8 @@ def load_project_dump(
     dump_dir: PathLike, directory: PathLike, db_url: str | None = None
 ) -> Project:
     """Restore an exported project into a new project directory (lossless round trip)."""
+    from sysreview.project.store.dump import check_dump, holds_data, load_store
+
     dump = Path(dump_dir)
     source = dump / PROTOCOL_FILE
     if not source.is_file() or not (dump / DUMP_DATABASE).is_dir():

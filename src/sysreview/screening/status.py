@@ -44,7 +44,7 @@ person). Page MJ, McKenzie JE, Bossuyt PM, et al. The PRISMA 2020 statement. BMJ
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import StrEnum
 
 from sysreview.errors import InputError
@@ -260,31 +260,45 @@ def unit_status(
     needed = tuple(dict.fromkeys(latest if required is None else required))
     ordered = sorted(latest.values(), key=lambda e: e.order)
     alone = sorted(independent.values(), key=lambda e: e.order)
-    found = UnitStatus(
-        State.AWAITING_FIRST,
+    state, decision, reason = _state(latest, independent, resolution, needed, ordered,
+                                     discussion)  # fmt: skip
+    return UnitStatus(
+        state,
+        decision,
+        reason,
         required=needed,
         decided=tuple(e.reviewer for e in ordered),
         votes=tuple((e.reviewer, e.decision) for e in ordered),
         revealed=tuple(e.reviewer for e in ordered if e.revealed),
         independent=tuple((e.reviewer, e.decision) for e in alone),
     )
+
+
+def _state(
+    latest: Mapping[Hashable, ScreeningEvent],
+    independent: Mapping[Hashable, ScreeningEvent],
+    resolution: ScreeningEvent | None,
+    needed: tuple[Hashable, ...],
+    ordered: list[ScreeningEvent],
+    discussion: bool,
+) -> tuple[State, str | None, str | None]:
+    """The state, decision and reason of :func:`unit_status` (its Notes give the rules)."""
     if resolution is not None:
-        return replace(found, state=State.RESOLVED, decision=resolution.decision,
-                       reason=resolution.reason)  # fmt: skip
+        return State.RESOLVED, resolution.decision, resolution.reason
     missing = [r for r in needed if r not in latest]
     if not latest or (needed and len(missing) == len(needed)):
-        return found
+        return State.AWAITING_FIRST, None, None
     if missing:
-        return replace(found, state=State.AWAITING_SECOND)
+        return State.AWAITING_SECOND, None, None
     decision, reason = _agreed(ordered)
     if decision is None:
-        return replace(found, state=State.CONFLICT)
+        return State.CONFLICT, None, None
     own = [independent[r] for r in latest if r in independent]
     if len(own) == len(latest) and _agreed(own)[0] == decision:
-        return replace(found, state=State.FINAL, decision=decision, reason=reason)
+        return State.FINAL, decision, reason
     if discussion:
-        return replace(found, state=State.RESOLVED, decision=decision, reason=reason)
-    return replace(found, state=State.CONFLICT)
+        return State.RESOLVED, decision, reason
+    return State.CONFLICT, None, None
 
 
 def unit_statuses(

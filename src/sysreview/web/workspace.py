@@ -32,7 +32,7 @@ from sysreview.project.services import PathLike, Project, load_project
 from sysreview.project.store import STAGES, Store, Study, StudyReport, open_store
 from sysreview.project.store.group_commit import GroupCommit
 from sysreview.protocol.review import Role
-from sysreview.screening.agreement import PairwiseAgreement, pairwise_agreement
+from sysreview.screening.interrater import PairwiseAgreement, pairwise_agreement
 from sysreview.web.highlight import Terms, protocol_terms
 
 STAGE_LABELS = {"ta": "Title and abstract", "ft": "Full text"}

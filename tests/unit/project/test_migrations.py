@@ -8,6 +8,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from sysreview.project.store import Base, Store, StoreError, open_store
@@ -16,6 +17,17 @@ from sysreview.project.store.migrate import alembic_config, head_revision, migra
 
 def test_new_store_is_at_head(store: Store) -> None:
     assert store.current_revision() == store.head_revision() == head_revision()
+
+
+def test_the_pinned_head_is_alembics_head() -> None:
+    """HEAD_REVISION (read without Alembic on every open) is the scripts' one head."""
+    scripts = ScriptDirectory.from_config(alembic_config())
+    assert scripts.get_heads() == [head_revision()]
+
+
+def test_current_revision_reads_what_alembic_reads(store: Store) -> None:
+    with store.engine.connect() as conn:
+        assert store.current_revision() == MigrationContext.configure(conn).get_current_revision()
 
 
 def test_migrated_schema_matches_the_models(store: Store) -> None:

@@ -23,7 +23,10 @@ Examples
 True
 """
 
+from typing import TYPE_CHECKING
+
 from sysreview.errors import StoreError
+from sysreview.lazy import lazy_exports
 from sysreview.project.store import accounts as accounts  # the account table (web logins)
 from sysreview.project.store import screening_aids as screening_aids  # embeddings, stopping
 from sysreview.project.store.base import (
@@ -40,15 +43,6 @@ from sysreview.project.store.base import (
     utcnow,
 )
 from sysreview.project.store.certainty import GRADE_DOMAINS, GRADE_RATINGS, GradeRating
-from sysreview.project.store.dump import (
-    DumpManifest,
-    TableDump,
-    check_dump,
-    export_store,
-    holds_data,
-    load_store,
-    table_counts,
-)
 from sysreview.project.store.engine import (
     DB_FILE,
     ENV_VAR,
@@ -87,6 +81,22 @@ from sysreview.project.store.studies import (
     Study,
     StudyReport,
 )
+
+if TYPE_CHECKING:  # dump/load use Alembic: imported when first used
+    from sysreview.project.store.dump import (
+        DumpManifest,
+        TableDump,
+        check_dump,
+        export_store,
+        holds_data,
+        load_store,
+        table_counts,
+    )
+
+_DUMP = "sysreview.project.store.dump"
+_DUMP_NAMES = ("DumpManifest", "TableDump", "check_dump", "export_store", "holds_data",
+               "load_store", "table_counts")  # fmt: skip
+__getattr__, __dir__ = lazy_exports(__name__, dict.fromkeys(_DUMP_NAMES, _DUMP), globals())
 
 __all__ = [
     "APPEND_ONLY_TABLES",

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sysreview.errors import InputError
-from sysreview.screening.simulate import metrics, simulate, simulate_file
+from sysreview.screening.simulation import metrics, simulate, simulate_file
 from tests.unit.screening.test_prioritise import corpus
 
 

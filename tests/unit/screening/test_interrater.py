@@ -1,4 +1,4 @@
-"""Edge cases, pairwise agreement and invariants of sysreview.screening.agreement."""
+"""Edge cases, pairwise agreement and invariants of sysreview.screening.interrater."""
 
 from __future__ import annotations
 

@@ -1,0 +1,68 @@
+"""Everyday commands import only what they use: names of a package load on first use."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import sysreview.screening
+from sysreview.lazy import lazy_exports
+
+HEAVY = ("sklearn", "scipy", "pandas", "matplotlib", "alembic", "rapidfuzz")
+
+
+def _imported_after(statement: str) -> set[str]:
+    """Top-level packages in ``sys.modules`` after ``statement``, in a fresh interpreter."""
+    listing = "print(' '.join({m.split('.')[0] for m in sys.modules}))"
+    code = f"{statement}\nimport sys\n{listing}"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(done.stdout.split())
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "import sysreview",
+        "import sysreview.cli",
+        "import sysreview.project.services",
+        "import sysreview.screening.status",
+        "import sysreview.project.store",
+    ],
+)
+def test_everyday_paths_leave_the_heavy_libraries_alone(statement: str) -> None:
+    """``status``, ``validate``, ``prisma`` and ``screen conflicts`` go through these."""
+    assert _imported_after(statement).isdisjoint(HEAVY)
+
+
+def test_a_name_is_imported_when_first_read() -> None:
+    found = _imported_after("from sysreview.screening import rank")
+    assert "sklearn" in found
+
+
+def test_package_names_stay_the_functions_after_their_modules_load() -> None:
+    """No exported name shares a submodule's name (the import would shadow it)."""
+    import sysreview.screening.interrater
+    import sysreview.screening.simulation
+
+    assert callable(sysreview.screening.agreement)
+    assert callable(sysreview.screening.simulate)
+    both = ["include", "exclude"]
+    assert sysreview.screening.agreement(both, both).kappa == 1.0
+
+
+def test_every_lazy_name_resolves() -> None:
+    for package in ("sysreview", "sysreview.screening", "sysreview.dedup"):
+        module = __import__(package, fromlist=["__all__"])
+        for name in module.__all__:
+            assert getattr(module, name) is not None, (package, name)
+    assert "rank" in dir(sysreview.screening)
+
+
+def test_unknown_names_are_attribute_errors() -> None:
+    getattr_, _ = lazy_exports("pkg", {}, {})
+    with pytest.raises(AttributeError, match="has no attribute 'missing'"):
+        getattr_("missing")
+    with pytest.raises(AttributeError):
+        sysreview.screening.not_a_name  # noqa: B018
