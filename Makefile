@@ -5,13 +5,19 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CODE   := $(wildcard src tests benchmarks validation)
 
-.PHONY: demo test lint typecheck bench clean
+.PHONY: demo test lint typecheck bench clean lock
 
-$(STAMP): pyproject.toml
+# Everything (all extras and the test tools) at the versions requirements.lock pins, so
+# that a review re-run elsewhere computes with the same libraries. `make lock` renews it.
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[all,dev]'
 	touch $(STAMP)
+
+lock: $(STAMP)
+	$(BIN)/pip-compile --quiet --extra all --extra dev --strip-extras --no-emit-index-url \
+	  --no-emit-find-links --output-file requirements.lock pyproject.toml
 
 # The demo is an ordinary project built afresh each time: `run` loads the data files its
 # imports.toml lists into a new database (out/review.db, outside the checkout's tracked
