@@ -15,11 +15,30 @@ from packaging.utils import canonicalize_name
 ROOT = Path(__file__).resolve().parents[2]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 
-OPTIONAL_MODULES = (
-    "typer rich sqlalchemy alembic rispy bibtexparser rapidfuzz sklearn openpyxl jinja2 docx "
-    "argon2 ftfy fastapi uvicorn starlette httpx psycopg multipart itsdangerous citeproc "
-    "weasyprint"
-).split()
+OPTIONAL_MODULES = [
+    "typer",
+    "rich",
+    "sqlalchemy",
+    "alembic",
+    "rispy",
+    "bibtexparser",
+    "rapidfuzz",
+    "sklearn",
+    "openpyxl",
+    "jinja2",
+    "docx",
+    "argon2",
+    "ftfy",
+    "fastapi",
+    "uvicorn",
+    "starlette",
+    "httpx",
+    "psycopg",
+    "multipart",
+    "itsdangerous",
+    "citeproc",
+    "weasyprint",
+]
 """Top-level modules of the optional extras (cli, project, web, postgres, search)."""
 
 BLOCK = f"""
