@@ -78,8 +78,9 @@ WORDS = [
 
 def make_project(directory: Path, records: int) -> None:
     """The project: the seed protocol, ``records`` records imported, an account for R1."""
-    from sysreview.project.accounts import create_account
-    from sysreview.project.services import import_files, init_project, opened
+    from sysreview.project.accounts.users import create_account
+    from sysreview.project.importing.service import import_files
+    from sysreview.project.opening import init_project, opened
 
     init_project(directory, "group-peer-support")
     protocol = directory / "review.toml"  # R1 screens alone: each decision settles a record

@@ -10,7 +10,7 @@ workbooks:
 * ``rows.xlsx``: a worksheet of 2,000,000 rows (57 MB of XML, no ``dimension`` element).
 
 Each is imported ``--repeats`` times through the service ``sysreview screen import`` calls
-(:func:`sysreview.project.services.screen_import`: opening the project, reading and
+(:func:`sysreview.project.selection.service.screen_import`: opening the project, reading and
 checking the sheet, storing; the honest one stores its decisions once, then is
 ``unchanged``), in this process after one untimed run; the median wall times and the ratios
 to the honest import are printed, then one whole ``sysreview screen import`` process per
@@ -90,7 +90,7 @@ def main() -> None:
               f"bomb.xlsx {bomb.stat().st_size / 2**20:.2f} MiB, "
               f"rows.xlsx {many.stat().st_size / 2**20:.1f} MiB")  # fmt: skip
         from sysreview.errors import SysreviewError
-        from sysreview.project.services import screen_import
+        from sysreview.project.selection.service import screen_import
 
         files = {"honest": honest, "bomb": bomb, "rows": many}
         times: dict[str, list[float]] = {name: [] for name in files}

@@ -69,14 +69,10 @@ def make_project(
     team then splits R1's records between the bench reviewers, as an administrator
     does with ``sysreview screen reassign`` (each reviewer may decide only their own).
     """
-    from sysreview.project.accounts import create_account
-    from sysreview.project.services import (
-        import_files,
-        init_project,
-        opened,
-        screen_pending,
-        screen_reassign,
-    )
+    from sysreview.project.accounts.users import create_account
+    from sysreview.project.importing.service import import_files
+    from sysreview.project.opening import init_project, opened
+    from sysreview.project.selection.service import screen_pending, screen_reassign
 
     init_project(directory, "group-peer-support", db_url)
     names = [f"B{i:02d}" for i in range(1, reviewers + 1)]
@@ -205,7 +201,7 @@ def _check(db_url: str, answered: list[tuple[int, str, float]]) -> tuple[int, in
     """``(stored, lost, duplicated)`` decision events, read back from the database."""
     from sqlalchemy import select
 
-    from sysreview.project.store import DecisionEvent, open_store
+    from sysreview.project.storage import DecisionEvent, open_store
 
     with open_store(db_url) as store, store.session(readonly=True) as session:
         rows = list(session.execute(select(DecisionEvent.id, DecisionEvent.note)))
@@ -234,7 +230,7 @@ def durable_postgresql() -> Any:
 
 def run(backend: str, args: argparse.Namespace, workdir: Path) -> dict[str, object]:
     """One load test on ``backend``; the measured numbers."""
-    from sysreview.project.store import sqlite_url
+    from sysreview.project.storage import sqlite_url
 
     server = None
     if backend == "postgresql":

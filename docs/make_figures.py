@@ -17,9 +17,9 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from sysreview.plots import forest_plot, prisma_flow
-from sysreview.project.reporting import arm_rows, store_inputs
-from sysreview.project.running import load_planned_data, read_data_files
-from sysreview.project.store import sqlite_url
+from sysreview.project.reporting.report import arm_rows, store_inputs
+from sysreview.project.analysing.running import load_planned_data, read_data_files
+from sysreview.project.storage import sqlite_url
 from sysreview.synthesis import run_plan
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from sysreview.project.store import Store, open_store, sqlite_url
+from sysreview.project.storage import Store, open_store, sqlite_url
 from tests.pg import PgServer, find_bindir, missing_reason
 
 BACKENDS = ["sqlite", "postgresql"]

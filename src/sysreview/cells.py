@@ -16,7 +16,7 @@ same reason. Text that starts with apostrophes followed by a trigger gets one mo
 
 No library fits: ``defusedcsv`` wraps :mod:`csv` writing only (our readers must undo
 the escape, and XLSX cells are marked as text instead, see
-:mod:`sysreview.project.sheet_io`).
+:mod:`sysreview.project.sheets.reading`).
 
 References
 ----------

@@ -50,7 +50,7 @@ def init(
     db: DatabaseOption = None,
 ) -> None:
     """Create a review project: review.toml from a template and its database."""
-    from sysreview.project.services import init_project
+    from sysreview.project.opening import init_project
 
     with reported():
         project = init_project(directory, template, db)
@@ -60,7 +60,7 @@ def init(
 @app.command()
 def validate(project: ProjectOption = Path(".")) -> None:
     """Check the protocol (review.toml) and print its summary."""
-    from sysreview.project.services import validate_protocol
+    from sysreview.project.opening import validate_protocol
 
     with reported():
         protocol = validate_protocol(project)
@@ -76,7 +76,7 @@ def status(
     """Counts per stage so far: records, duplicates, screening, included studies."""
     import json
 
-    from sysreview.project.services import project_status
+    from sysreview.project.status import project_status
 
     with reported():
         result = project_status(project, db)
@@ -99,7 +99,7 @@ def import_command(
     """Import search results into the project, one import batch per file."""
     from datetime import date as Date
 
-    from sysreview.project.services import import_files
+    from sysreview.project.importing.service import import_files
     from sysreview.text import terminal_safe
 
     with reported():
@@ -198,7 +198,7 @@ def dedup(
     """Find duplicate records: link them (never delete), queue uncertain pairs for review."""
     with reported():
         if target is None:
-            from sysreview.project.services import deduplicate_project
+            from sysreview.project.deduplicating.service import deduplicate_project
 
             with _stage_progress() as progress:
                 run = deduplicate_project(project, db, progress=progress)
@@ -258,7 +258,7 @@ def _dedup_review(
     project: Path, db: str | None, accept: list[str], reject: list[str], reviewer: str | None
 ) -> None:
     """Review mode: list the queue, or record accept/reject decisions."""
-    from sysreview.project.services import decide_duplicate, duplicate_queue
+    from sysreview.project.deduplicating.service import decide_duplicate, duplicate_queue
     from sysreview.text import terminal_safe
 
     if not accept and not reject:
@@ -291,7 +291,7 @@ def prisma(
     counts from another source the project recorded, 'sysreview data load')."""
     import json
 
-    from sysreview.project.services import prisma_flow
+    from sysreview.project.reporting.service import prisma_flow
 
     with reported():
         counts = prisma_flow(project, db)
@@ -312,7 +312,8 @@ def screen_main(
     if reviewer is None:
         print(ctx.get_help())
         raise typer.Exit(0)
-    from sysreview.project.services import load_project, screen_decision, screen_queue
+    from sysreview.project.opening import load_project
+    from sysreview.project.selection.service import screen_decision, screen_queue
 
     with reported():
         protocol = load_project(project, db).protocol
@@ -414,7 +415,7 @@ def screen_decide(
     db: DatabaseOption = None,
 ) -> None:
     """Record a decision on one record (a new event; the latest one counts)."""
-    from sysreview.project.services import screen_decision
+    from sysreview.project.selection.service import screen_decision
 
     with reported():
         event = screen_decision(
@@ -443,7 +444,7 @@ def screen_undo_command(
     db: DatabaseOption = None,
 ) -> None:
     """Take back a decision (a new event): the record is undecided for the reviewer again."""
-    from sysreview.project.services import screen_undo
+    from sysreview.project.selection.service import screen_undo
 
     with reported():
         taken = screen_undo(project, stage=stage, reviewer=reviewer, record_id=record, db_url=db)
@@ -464,7 +465,7 @@ def screen_reassign_command(
     db: DatabaseOption = None,
 ) -> None:
     """Move a reviewer's undecided records to another screener (recorded as events)."""
-    from sysreview.project.services import screen_reassign
+    from sysreview.project.selection.service import screen_reassign
 
     with reported():
         moved = screen_reassign(
@@ -487,7 +488,7 @@ def screen_export_command(
     The sheet records project, stage, reviewer and export time (a hidden sheet in XLSX,
     rows above the header in CSV): leave them, 'screen import' checks them.
     """
-    from sysreview.project.services import screen_export
+    from sysreview.project.selection.service import screen_export
 
     with reported():
         rows = screen_export(project, out, stage=stage, reviewer=reviewer, db_url=db)
@@ -509,7 +510,7 @@ def screen_import_command(
     to the stored decisions add nothing; rows that would overwrite a decision made after
     the export are listed and refused unless --force.
     """
-    from sysreview.project.services import screen_import
+    from sysreview.project.selection.service import screen_import
 
     with reported():
         result = screen_import(
@@ -528,7 +529,7 @@ def screen_link(
     db: DatabaseOption = None,
 ) -> None:
     """Link an included report to the study it describes (several reports per study)."""
-    from sysreview.project.services import link_study_report
+    from sysreview.project.selection.service import link_study_report
 
     with reported():
         study_id, new = link_study_report(project, record, study, primary=primary, db_url=db)
@@ -542,7 +543,7 @@ def screen_unlink(
     db: DatabaseOption = None,
 ) -> None:
     """Undo a report's link to its study (the study and its data stay)."""
-    from sysreview.project.services import unlink_study_report
+    from sysreview.project.selection.service import unlink_study_report
 
     with reported():
         label = unlink_study_report(project, record, db)
@@ -554,7 +555,7 @@ def screen_conflicts_command(
     stage: StageOption = "ta", project: ProjectOption = Path("."), db: DatabaseOption = None
 ) -> None:
     """List records whose reviewers disagree and that no arbiter has resolved."""
-    from sysreview.project.services import screen_conflicts
+    from sysreview.project.selection.service import screen_conflicts
     from sysreview.text import terminal_safe
 
     with reported():
@@ -587,7 +588,7 @@ def screen_stop_command(
     Nothing is excluded automatically: 'stop' records the team's decision with the
     evidence shown at that moment (method, records screened, estimated recall).
     """
-    from sysreview.project.stopping import screen_stop
+    from sysreview.project.selection.stopping import screen_stop
 
     with reported():
         aid, event = screen_stop(project, action, who=who, note=note, seed=seed, db_url=db)  # type: ignore[arg-type]
@@ -606,7 +607,7 @@ def screen_agreement_command(
     """Agreement per reviewer pair: percent, Cohen's kappa (95% CI), Gwet's AC1."""
     import json
 
-    from sysreview.project.services import screen_agreement
+    from sysreview.project.selection.service import screen_agreement
 
     with reported():
         result = screen_agreement(project, stage, db)
@@ -648,7 +649,7 @@ def simulate(
 @db_app.command("upgrade")
 def db_upgrade(project: ProjectOption = Path("."), db: DatabaseOption = None) -> None:
     """Migrate the project database to the newest schema."""
-    from sysreview.project.services import upgrade_database
+    from sysreview.project.opening import upgrade_database
 
     with reported():
         before, after = upgrade_database(project, db)
@@ -662,7 +663,7 @@ def export_command(
     db: DatabaseOption = None,
 ) -> None:
     """Write the whole project as plain files (review.toml and one JSONL file per table)."""
-    from sysreview.project.services import export_project
+    from sysreview.project.opening import export_project
 
     with reported():
         manifest = export_project(project, out, db)
@@ -677,7 +678,7 @@ def load_command(
     db: DatabaseOption = None,
 ) -> None:
     """Restore an exported project into a new project folder."""
-    from sysreview.project.services import load_project_dump
+    from sysreview.project.opening import load_project_dump
 
     with reported():
         project = load_project_dump(dump, directory, db)

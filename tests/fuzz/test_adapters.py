@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from sysreview.errors import InputError
 from sysreview.io import read_dataset
-from sysreview.project.services import validate_protocol
+from sysreview.project.opening import validate_protocol
 from tests.conftest import PROJECT_ROOT
 from tests.fuzz.strategies import FUZZ, NASTY, mutated
 from tests.unit.io.helpers import project

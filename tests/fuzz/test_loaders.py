@@ -18,7 +18,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from sysreview.errors import InputError, StoreError
-from sysreview.project.store import (
+from sysreview.project.storage import (
     Store,
     export_store,
     holds_data,
@@ -26,7 +26,7 @@ from sysreview.project.store import (
     open_store,
     sqlite_url,
 )
-from sysreview.project.store.dump import MANIFEST
+from sysreview.project.storage.dump import MANIFEST
 from sysreview.protocol import Protocol, load_protocol, parse_protocol, template_text
 from tests.fuzz.strategies import (
     EXAMPLES,

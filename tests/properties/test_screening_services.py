@@ -22,11 +22,13 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from sqlalchemy import func, select
 
 from sysreview.errors import InputError
-from sysreview.project.prisma_data import prisma_counts
-from sysreview.project.screening import reassign, record_decision, undo_decision
-from sysreview.project.screening_state import screening_state
-from sysreview.project.services import import_files, init_project, load_project
-from sysreview.project.store import DecisionEvent, ScreeningAssignment, open_store
+from sysreview.project.importing.service import import_files
+from sysreview.project.opening import init_project, load_project
+from sysreview.project.reporting.prisma_data import prisma_counts
+from sysreview.project.selection.corrections import reassign, undo_decision
+from sysreview.project.selection.decisions import record_decision
+from sysreview.project.selection.state import screening_state
+from sysreview.project.storage import DecisionEvent, ScreeningAssignment, open_store
 from sysreview.screening.status import State
 
 N = 6

@@ -149,7 +149,8 @@ def _number(cell: str) -> bool:
 
 
 def test_search_log_csv_is_safe(tmp_path: Path) -> None:
-    from sysreview.project.services import import_files, init_project
+    from sysreview.project.importing.service import import_files
+    from sysreview.project.opening import init_project
 
     project = tmp_path / "p"
     init_project(project, "blank")

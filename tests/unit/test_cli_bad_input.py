@@ -14,8 +14,9 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from sysreview.cli import app
-from sysreview.project.services import import_files, init_project
-from sysreview.project.store import ImportBatch, Record, open_store
+from sysreview.project.importing.service import import_files
+from sysreview.project.opening import init_project
+from sysreview.project.storage import ImportBatch, Record, open_store
 
 runner = CliRunner()
 

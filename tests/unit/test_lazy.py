@@ -26,9 +26,12 @@ def _imported_after(statement: str) -> set[str]:
     [
         "import sysreview",
         "import sysreview.cli",
-        "import sysreview.project.services",
+        "import sysreview.project.opening",
+        "import sysreview.project.status",
+        "import sysreview.project.reporting.service",
+        "import sysreview.project.selection.service",
         "import sysreview.screening.status",
-        "import sysreview.project.store",
+        "import sysreview.project.storage",
     ],
 )
 def test_everyday_paths_leave_the_heavy_libraries_alone(statement: str) -> None:

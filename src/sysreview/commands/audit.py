@@ -27,8 +27,8 @@ def log(
     """Print the audit trail: every decision, undo, resolution, assignment, link and load."""
     import json
 
-    from sysreview.project.audit_trail import audit_trail
-    from sysreview.project.services import opened
+    from sysreview.project.audit.trail import audit_trail
+    from sysreview.project.opening import opened
 
     start: date | datetime | None = None
     if since is not None:

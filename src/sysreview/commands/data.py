@@ -55,7 +55,7 @@ def load_command(
     are recorded as counts from another source, which the flow diagram adds and the
     report names.
     """
-    from sysreview.project.datasets import project_load_dataset
+    from sysreview.project.extracting.datasets import project_load_dataset
 
     with reported():
         done = project_load_dataset(
@@ -80,7 +80,7 @@ def check_command(
 ) -> None:
     """Read a data file through its adapter and say what it holds (nothing is stored)."""
     from sysreview.io import read_dataset
-    from sysreview.project.services import validate_protocol
+    from sysreview.project.opening import validate_protocol
     from sysreview.text import terminal_safe
 
     with reported():
@@ -98,7 +98,7 @@ def withdraw_command(
     db: DatabaseOption = None,
 ) -> None:
     """Take back PRISMA counts from another source (the flow no longer adds them)."""
-    from sysreview.project.datasets import project_withdraw_counts
+    from sysreview.project.extracting.datasets import project_withdraw_counts
 
     with reported():
         project_withdraw_counts(project, source, reviewer, db)

@@ -43,7 +43,7 @@ def template_command(
     It records whose template it is (project, reviewer, export time): 'extract load'
     checks them. With --reviewer it is pre-filled with that reviewer's values.
     """
-    from sysreview.project.extracting import project_template
+    from sysreview.project.extracting.values import project_template
 
     with reported():
         written = project_template(project, out, reviewer, db)
@@ -67,7 +67,7 @@ def load_command(
     since is refused, listing them, unless --force. Rows must name studies of the project
     ('sysreview study add') and record ids of its reports.
     """
-    from sysreview.project.extracting import project_load
+    from sysreview.project.extracting.values import project_load
 
     with reported():
         result = project_load(project, file, reviewer, consensus=consensus, force=force, db_url=db)
@@ -80,7 +80,7 @@ def discrepancies_command(
     as_json: JsonOption = False, project: ProjectOption = Path("."), db: DatabaseOption = None
 ) -> None:
     """List values on which reviewers differ and no consensus has been entered."""
-    from sysreview.project.extracting import project_discrepancies
+    from sysreview.project.extracting.values import project_discrepancies
 
     with reported():
         found = project_discrepancies(project, db)
@@ -132,7 +132,7 @@ def show_command(
     db: DatabaseOption = None,
 ) -> None:
     """Show the analysis-ready extracted data (consensus values, else agreed ones)."""
-    from sysreview.project.extracting import project_review_data
+    from sysreview.project.extracting.values import project_review_data
 
     with reported():
         data = project_review_data(project, db, unresolved="latest" if latest else "error")
@@ -162,8 +162,8 @@ def retract_command(
     db: DatabaseOption = None,
 ) -> None:
     """Take back an extracted value, or an arm's outcome numbers (a new event)."""
-    from sysreview.project.retracting import retract_outcome, retract_value
-    from sysreview.project.services import opened
+    from sysreview.project.extracting.retracting import retract_outcome, retract_value
+    from sysreview.project.opening import opened
 
     if (field is None) == (measure is None):
         fail("give either --field (a value) or --measure with --arm and --weeks (numbers)")

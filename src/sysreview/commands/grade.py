@@ -36,7 +36,7 @@ def show_command(
     """
     import json
 
-    from sysreview.project.grading import certainty
+    from sysreview.project.grading.ratings import certainty
 
     with reported():
         sof = certainty(project, db)
@@ -67,7 +67,7 @@ def set_command(
     The rating replaces the rule's suggestion in 'grade show' and in the report; the same
     rating again stores nothing.
     """
-    from sysreview.project.grading import set_rating
+    from sysreview.project.grading.ratings import set_rating
 
     with reported():
         result = set_rating(project, outcome, domain, rating, reason=reason, reviewer=reviewer,
@@ -86,7 +86,7 @@ def template_command(
 ) -> None:
     """Write a sheet: one row per main outcome and GRADE domain, with the rule's suggestion
     and reason; fill in rating and reason, then 'grade load'."""
-    from sysreview.project.grade_sheets import write_grade_template
+    from sysreview.project.grading.sheets import write_grade_template
 
     with reported():
         rows = write_grade_template(project, output, reviewer=reviewer, db_url=db)
@@ -107,7 +107,7 @@ def load_command(
     Ratings equal to the stored ones add nothing; a sheet exported before newer ratings is
     refused, listing them, unless --force.
     """
-    from sysreview.project.grade_sheets import load_grade_sheet
+    from sysreview.project.grading.sheets import load_grade_sheet
 
     with reported():
         result = load_grade_sheet(project, sheet, reviewer=reviewer, consensus=consensus,

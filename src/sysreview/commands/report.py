@@ -12,7 +12,7 @@ import typer
 from sysreview.commands.common import DatabaseOption, ProjectOption, reported
 
 if TYPE_CHECKING:
-    from sysreview.project.reporting import Progress, ReviewInputs
+    from sysreview.project.reporting.report import Progress, ReviewInputs
 
 OutOption = Annotated[
     Path | None,
@@ -42,7 +42,11 @@ def _bar(description: str, total: int) -> Iterator[Progress]:
 
 def _analyse_and_report(inputs: ReviewInputs, out: Path) -> None:
     """Run the plan, write the result files and the report, and say where they are."""
-    from sysreview.project.reporting import analyse_inputs, count_figures, write_review_report
+    from sysreview.project.reporting.report import (
+        analyse_inputs,
+        count_figures,
+        write_review_report,
+    )
 
     _say(f"data: {inputs.summary()}")
     synthesis, results = analyse_inputs(inputs, out)
@@ -65,7 +69,7 @@ def report(
     Data come from the project's store (extracted data, PRISMA counts, risk of bias). Also
     writes results.json, results.csv and analysis_data.csv.
     """
-    from sysreview.project.reporting import review_inputs
+    from sysreview.project.reporting.report import review_inputs
 
     target = project / "out" if out is None else out
     with reported():
@@ -73,7 +77,7 @@ def report(
 
 
 def _import_step(directory: Path, db: str | None) -> None:
-    from sysreview.project.running import (
+    from sysreview.project.analysing.running import (
         IMPORTS_FILE,
         import_planned,
         pending_imports,
@@ -95,7 +99,7 @@ def _import_step(directory: Path, db: str | None) -> None:
 
 
 def _data_step(directory: Path, db: str | None) -> None:
-    from sysreview.project.running import load_planned_data, read_data_files
+    from sysreview.project.analysing.running import load_planned_data, read_data_files
 
     for item in read_data_files(directory):
         done = load_planned_data(directory, item, db)
@@ -103,7 +107,7 @@ def _data_step(directory: Path, db: str | None) -> None:
 
 
 def _dedup_step(directory: Path, db: str | None) -> None:
-    from sysreview.project.services import deduplicate_project
+    from sysreview.project.deduplicating.service import deduplicate_project
 
     with _bar("de-duplicating", 100) as progress:
         done = [0]
@@ -132,8 +136,8 @@ def run(
     the report. Each step is also its own command (import, data load, dedup, status,
     analyse, report).
     """
-    from sysreview.project.review_inputs import store_inputs
-    from sysreview.project.services import project_status
+    from sysreview.project.analysing.inputs import store_inputs
+    from sysreview.project.status import project_status
 
     target = directory / "out" if out is None else out
     with reported():

@@ -37,8 +37,8 @@ def template_command(
     With --reviewer it is pre-filled with that reviewer's judgements so far, and records
     whose sheet it is (project, reviewer, export time): 'rob load' checks them.
     """
-    from sysreview.project.appraising import write_rob_template
-    from sysreview.project.services import opened
+    from sysreview.project.appraising.assessments import write_rob_template
+    from sysreview.project.opening import opened
 
     with reported(), opened(project, db) as (proj, store):
         rows = write_rob_template(store, proj.protocol, output, reviewer=reviewer)
@@ -61,8 +61,8 @@ def load_command(
     Judgements equal to the stored ones add nothing; a sheet exported before newer
     judgements is refused, listing them, unless --force.
     """
-    from sysreview.project.rob_sheets import load_rob_sheet
-    from sysreview.project.services import opened
+    from sysreview.project.appraising.sheets import load_rob_sheet
+    from sysreview.project.opening import opened
 
     with reported(), opened(project, db) as (proj, store):
         result = load_rob_sheet(
@@ -80,8 +80,8 @@ def show_command(
     (RoB 1) what the protocol's attrition rule suggests for incomplete outcome data."""
     import json
 
-    from sysreview.project.appraising_attrition import rob_overview
-    from sysreview.project.services import opened
+    from sysreview.project.appraising.attrition import rob_overview
+    from sysreview.project.opening import opened
 
     with reported(), opened(project, db) as (proj, store):
         overview = rob_overview(store, proj.protocol)
@@ -95,8 +95,8 @@ def agreement_command(
     """Agreement of the two appraisers over the domains both judged: kappa, AC1."""
     import json
 
-    from sysreview.project.appraising import rob_agreement
-    from sysreview.project.services import opened
+    from sysreview.project.appraising.assessments import rob_agreement
+    from sysreview.project.opening import opened
 
     with reported(), opened(project, db) as (proj, store):
         result = rob_agreement(store, proj.protocol)
@@ -111,8 +111,8 @@ def discrepancies_command(
     import json
     from dataclasses import asdict
 
-    from sysreview.project.appraising import rob_discrepancies
-    from sysreview.project.services import opened
+    from sysreview.project.appraising.assessments import rob_discrepancies
+    from sysreview.project.opening import opened
 
     with reported(), opened(project, db) as (proj, store):
         items = rob_discrepancies(store, proj.protocol)
@@ -131,8 +131,8 @@ def figure_command(
 ) -> None:
     """Draw the traffic-light plot or the summary bar plot of the current judgements."""
     from sysreview.plots import rob as rob_plots
-    from sysreview.project.appraising import rob_assessments
-    from sysreview.project.services import opened
+    from sysreview.project.appraising.assessments import rob_assessments
+    from sysreview.project.opening import opened
 
     if kind not in ("traffic-light", "summary"):
         fail(f"--kind must be traffic-light or summary, not {kind!r}")
@@ -157,8 +157,8 @@ def retract_command(
     db: DatabaseOption = None,
 ) -> None:
     """Take back a domain judgement (a new event): the domain is unjudged again."""
-    from sysreview.project.retracting import retract_judgement
-    from sysreview.project.services import opened
+    from sysreview.project.extracting.retracting import retract_judgement
+    from sysreview.project.opening import opened
 
     with reported(), opened(project, db) as (proj, store):
         done = retract_judgement(store, proj.protocol, reviewer=reviewer, study=study,

@@ -23,7 +23,7 @@ search_app = typer.Typer(
 @search_app.command("list")
 def list_command(project: ProjectOption = Path(".")) -> None:
     """The project's strategies with their versions."""
-    from sysreview.project.searching import project_strategy, strategy_names
+    from sysreview.project.importing.searches import project_strategy, strategy_names
 
     with reported():
         names = strategy_names(project)
@@ -36,7 +36,7 @@ def list_command(project: ProjectOption = Path(".")) -> None:
 @search_app.command("check")
 def check_command(name: str, project: ProjectOption = Path(".")) -> None:
     """Validate a strategy and summarise its blocks."""
-    from sysreview.project.searching import project_strategy
+    from sysreview.project.importing.searches import project_strategy
 
     with reported():
         s = project_strategy(project, name)
@@ -65,7 +65,7 @@ def render_command(
     project: ProjectOption = Path("."),
 ) -> None:
     """Render a strategy in a database's syntax (all supported databases by default)."""
-    from sysreview.project.searching import render_strategy
+    from sysreview.project.importing.searches import render_strategy
 
     with reported():
         items = render_strategy(project, name, database=database, interface=interface, out_dir=out)
@@ -85,8 +85,8 @@ def pilot_command(
     db: DatabaseOption = None,
 ) -> None:
     """Which of the model papers (protocol's search.model_papers) the imported results hold."""
-    from sysreview.project.searching import pilot_batch
-    from sysreview.project.services import opened
+    from sysreview.project.importing.searches import pilot_batch
+    from sysreview.project.opening import opened
 
     with reported(), opened(project, db) as (proj, store):
         papers = list(paper or proj.protocol.search.model_papers)
@@ -109,7 +109,7 @@ def press_command(
 
     from pydantic import ValidationError
 
-    from sysreview.project.searching import add_press_review, project_strategy
+    from sysreview.project.importing.searches import add_press_review, project_strategy
     from sysreview.protocol.loader import toml_loads
     from sysreview.search import PressReview
 
@@ -136,8 +136,8 @@ def log_command(
     db: DatabaseOption = None,
 ) -> None:
     """The search log: database, interface, date, hits and strategy version per import."""
-    from sysreview.project.searching import search_log
-    from sysreview.project.services import opened
+    from sysreview.project.importing.searches import search_log
+    from sysreview.project.opening import opened
 
     with reported(), opened(project, db) as (_, store):
         frame = search_log(store)
@@ -190,8 +190,9 @@ def run_command(
     db: DatabaseOption = None,
 ) -> None:
     """Run one saved live search now and import what it finds."""
-    from sysreview.project.services import assign_records, opened
-    from sysreview.project.updating import live_searches, run_live_search
+    from sysreview.project.importing.updates import live_searches, run_live_search
+    from sysreview.project.opening import opened
+    from sysreview.project.selection.service import assign_records
 
     with reported(), opened(project, db) as (proj, store):
         saved = {s.name: s for s in live_searches(project)}
@@ -231,8 +232,9 @@ def update_command(
     --analyse, re-run the analysis and report what changed."""
     from datetime import date
 
-    from sysreview.project.services import assign_records, opened
-    from sysreview.project.updating import update_project
+    from sysreview.project.importing.updates import update_project
+    from sysreview.project.opening import opened
+    from sysreview.project.selection.service import assign_records
 
     with reported(), opened(project, db) as (proj, store):
         try:
@@ -251,7 +253,7 @@ def update_command(
         assign_records(store, proj.protocol)  # the new records' screening round
     print(report.summary())
     if analyse:
-        from sysreview.project.reporting import reanalyse_project
+        from sysreview.project.reporting.report import reanalyse_project
 
         with reported():
             print(reanalyse_project(project, db).summary())

@@ -25,7 +25,7 @@ def add_command(
 
     Studies are also made by linking an included report: 'sysreview screen link'.
     """
-    from sysreview.project.studies import project_add_study
+    from sysreview.project.selection.studies import project_add_study
 
     with reported():
         study = project_add_study(project, label, db)
@@ -41,7 +41,7 @@ def list_command(
     """List the studies with the records of their reports."""
     import json
 
-    from sysreview.project.studies import project_studies
+    from sysreview.project.selection.studies import project_studies
 
     with reported():
         studies = project_studies(project, db)

@@ -93,7 +93,7 @@ def analyse(
     """
     from rich.console import Console
 
-    from sysreview.project.analysing import analyse as run
+    from sysreview.project.analysing.plan import analyse as run
 
     with reported():
         done = run(project, db_url=db, data=data, data_format=data_format, mapping=mapping,

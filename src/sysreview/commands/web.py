@@ -60,7 +60,7 @@ def user_add(
     db: DatabaseOption = None,
 ) -> None:
     """Add a web account (the password is asked for, or read from stdin)."""
-    from sysreview.project.accounts import add_user
+    from sysreview.project.accounts.users import add_user
 
     password = _password(password_stdin)
     with reported():
@@ -86,7 +86,7 @@ def user_set(
 
     Every change ends the account's web sessions at once (in every browser).
     """
-    from sysreview.project.accounts import change_user
+    from sysreview.project.accounts.users import change_user
 
     if role is None and active is None and not (password or password_stdin):
         fail("nothing to change: give --role, --password, --password-stdin or --active/--inactive")
@@ -104,7 +104,7 @@ def user_logout(
     db: DatabaseOption = None,
 ) -> None:
     """End every web session of an account now (e.g. a lost laptop); it may log in again."""
-    from sysreview.project.accounts import change_user
+    from sysreview.project.accounts.users import change_user
 
     with reported():
         account = change_user(project, name, end_sessions=True, db_url=db)
@@ -114,7 +114,7 @@ def user_logout(
 @user_app.command("list")
 def user_list(project: ProjectOption = Path("."), db: DatabaseOption = None) -> None:
     """List the web accounts."""
-    from sysreview.project.accounts import list_users
+    from sysreview.project.accounts.users import list_users
 
     with reported():
         accounts = list_users(project, db)

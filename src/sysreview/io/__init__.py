@@ -13,7 +13,7 @@ stores exactly as it stores a filled extraction template::
 
 :func:`read_dataset` picks the adapter (``format``, else :func:`detect_format`). Adapters
 read files and return values; they never touch a project's database (see
-``sysreview.project.datasets``).
+``sysreview.project.extracting.datasets``).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ Every adapter of :mod:`sysreview.io` reads its format into one :class:`Dataset`:
 * ``skipped`` -- the file's rows the adapter did not use, each with the reason.
 
 The project stores a dataset as it stores a sheet (the same validation, events with the
-reviewer, kind and location; ``sysreview.project.datasets``), so the analysis and the
+reviewer, kind and location; ``sysreview.project.extracting.datasets``), so the analysis and the
 report never know which format the numbers came from. Pure: no files, no database.
 """
 

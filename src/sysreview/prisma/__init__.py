@@ -3,7 +3,7 @@
 The core is pure: :func:`derive_counts` turns :class:`PrismaInputs` into balanced
 :class:`PrismaCounts`; counts of work done outside the project are added by
 :func:`combine_counts` (:mod:`sysreview.prisma.other`); reading them from a project store
-is :func:`sysreview.project.prisma_data.prisma_counts`.
+is :func:`sysreview.project.reporting.prisma_data.prisma_counts`.
 
 Examples
 --------

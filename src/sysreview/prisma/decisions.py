@@ -5,7 +5,7 @@ group (a connected component of the currently confirmed duplicate links) counts 
 whichever of its copies the reviewers saw. The *final decision* of a unit at a stage
 (title/abstract ``"ta"`` or full text ``"ft"``) follows :func:`final_decision`.
 
-Nothing here does I/O; the store layer (:mod:`sysreview.project.prisma_data`) reads the
+Nothing here does I/O; the store layer (:mod:`sysreview.project.reporting.prisma_data`) reads the
 events and hands them over as :class:`ScreeningEvent` values.
 
 References

@@ -21,7 +21,7 @@ The rules (the seed review's, Lyons et al. 2021, from the protocol's ``[screenin
   itself (e.g. all inclusions and 10% of exclusions) is the protocol's design and is
   known to the team.
 
-Nothing here does I/O; :mod:`sysreview.project.screening_state` reads and stores the
+Nothing here does I/O; :mod:`sysreview.project.selection.state` reads and stores the
 events.
 """
 

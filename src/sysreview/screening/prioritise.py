@@ -15,7 +15,7 @@ model and its settings for the methods section.
 
 Models (:data:`MODELS`)
 -----------------------
-``svm-t2`` (the project default, :data:`sysreview.project.prioritising.DEFAULT_MODEL`)
+``svm-t2`` (the project default, :data:`sysreview.project.selection.prioritising.DEFAULT_MODEL`)
     ``svm`` on a text in which the title is counted twice (:func:`model_text`).
 ``svm``
     Linear support vector machine (``LinearSVC``, squared hinge loss, C = 0.11) on

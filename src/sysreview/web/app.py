@@ -34,7 +34,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 import sysreview
 from sysreview.errors import SysreviewError
-from sysreview.project.services import PathLike
+from sysreview.project.opening import PathLike
 from sysreview.web.highlight import highlight
 from sysreview.web.security import (
     SECURITY_HEADERS,

@@ -7,7 +7,7 @@ the account, so a deactivated account or a changed role takes effect at once, an
 cookie whose generation is not the account's any more is refused: logging out (in any
 browser), a new password, role or active flag, from a page or from ``sysreview user``,
 end every session of the account at once, copies of its cookie included
-(:func:`sysreview.project.accounts.end_sessions`).
+(:func:`sysreview.project.accounts.users.end_sessions`).
 
 Logins are throttled per account name and per client address, and the passwords of at
 most a few are checked at once (:mod:`sysreview.web.throttle`).
@@ -29,7 +29,7 @@ from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sysreview.project.accounts import AccountInfo, authenticate, end_sessions, get_account
+from sysreview.project.accounts.users import AccountInfo, authenticate, end_sessions, get_account
 from sysreview.web.throttle import LoginThrottle
 from sysreview.web.workspace import Workspace
 

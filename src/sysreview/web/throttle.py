@@ -23,7 +23,7 @@ No library is used: ``limits`` (behind ``slowapi``) keeps one counter per key in
 without a bound on the number of keys, and a flood of made-up names would grow it.
 
 Admitted logins then take turns (:meth:`LoginThrottle.turn`): at most
-:data:`~sysreview.project.accounts.HASHING_SLOTS` are checked at once (each argon2id
+:data:`~sysreview.project.accounts.users.HASHING_SLOTS` are checked at once (each argon2id
 hash takes 64 MiB; the accounts service enforces the same bound on its threads), and
 the others wait in the event loop, holding no thread of the server's pool. At most
 ``in_flight`` logins are admitted at once; the next gets HTTP 503 with
@@ -43,7 +43,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from sysreview.project.accounts import HASHING_SLOTS
+from sysreview.project.accounts.users import HASHING_SLOTS
 
 
 @dataclass(frozen=True)

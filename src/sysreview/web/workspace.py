@@ -1,11 +1,11 @@
 """The web app's use cases over one open project: screening, conflicts, progress, links.
 
 The command line opens the project for every command
-(:func:`sysreview.project.services.opened`); a server answering many requests a second
+(:func:`sysreview.project.opening.opened`); a server answering many requests a second
 keeps one :class:`Workspace` instead — the validated protocol and one store (with its
 connection pool) for its whole life — and calls the same screening use cases
-(:mod:`sysreview.project.screening`) and PRISMA counts
-(:mod:`sysreview.project.prisma_data`) with them. Route handlers call these functions
+(:mod:`sysreview.project.selection.decisions`) and PRISMA counts
+(:mod:`sysreview.project.reporting.prisma_data`) with them. Route handlers call these functions
 and nothing below them.
 """
 
@@ -22,15 +22,16 @@ from typing import Any, Unpack
 from sqlalchemy import select
 
 from sysreview.prisma import PrismaCounts
-from sysreview.project import screening
-from sysreview.project.accounts import AccountInfo
-from sysreview.project.prisma_data import prisma_counts
-from sysreview.project.screening_queue import warm_ranking
-from sysreview.project.screening_state import screening_state, store_assignments
-from sysreview.project.screening_views import check_stage
-from sysreview.project.services import PathLike, Project, load_project
-from sysreview.project.store import STAGES, Store, Study, StudyReport, open_store
-from sysreview.project.store.group_commit import GroupCommit
+from sysreview.project.accounts.users import AccountInfo
+from sysreview.project.opening import PathLike, Project, load_project
+from sysreview.project.reporting.prisma_data import prisma_counts
+from sysreview.project.selection import corrections, study_links
+from sysreview.project.selection import decisions as screening
+from sysreview.project.selection.queue import warm_ranking
+from sysreview.project.selection.state import screening_state, store_assignments
+from sysreview.project.selection.views import check_stage
+from sysreview.project.storage import STAGES, Store, Study, StudyReport, open_store
+from sysreview.project.storage.group_commit import GroupCommit
 from sysreview.protocol.review import Role
 from sysreview.screening.interrater import PairwiseAgreement, pairwise_agreement
 from sysreview.web.highlight import Terms, protocol_terms
@@ -43,7 +44,7 @@ class Workspace:
     """An open project: protocol, store and the words to highlight. Close it when done.
 
     Screening decisions, the writes that come many a second, go through :attr:`writer`
-    (:class:`~sysreview.project.store.group_commit.GroupCommit`): decisions posted at
+    (:class:`~sysreview.project.storage.group_commit.GroupCommit`): decisions posted at
     the same time are committed together, one durable sync for the lot.
 
     On SQLite, the other writes from this process's request threads, and the writer's
@@ -154,15 +155,15 @@ def submit_decision(ws: Workspace, **fields: Unpack[screening.DecisionFields]) -
     """Check a decision (or an arbiter's resolution) and queue it; the future's event id.
 
     Checked against the protocol and the review's state here (who may decide which
-    record, and when: :func:`sysreview.project.screening.check_decision`), then
+    record, and when: :func:`sysreview.project.selection.decisions.check_decision`), then
     committed by the workspace's group-commit writer; the future is answered once the
     decision is durable (or with its error).
 
     Raises
     ------
     InputError
-        See :func:`sysreview.project.screening.new_decision` and
-        :func:`~sysreview.project.screening.check_decision` (403 and 409 errors).
+        See :func:`sysreview.project.selection.decisions.new_decision` and
+        :func:`~sysreview.project.selection.decisions.check_decision` (403 and 409 errors).
     """
     protocol = ws.project.protocol
     item = screening.new_decision(protocol, **fields)
@@ -179,7 +180,8 @@ def decide(ws: Workspace, **fields: Unpack[screening.DecisionFields]) -> int:
     Raises
     ------
     InputError
-        As :func:`submit_decision`, or :class:`~sysreview.project.screening.UnknownRecord`.
+        As :func:`submit_decision`, or
+        :class:`~sysreview.project.selection.decisions.UnknownRecord`.
     """
     return submit_decision(ws, **fields).result()
 
@@ -189,7 +191,7 @@ def undo(
 ) -> screening.NewDecision:
     """Take back the reviewer's latest decision at ``stage`` (or theirs on a record)."""
     with ws.write_lock:
-        return screening.undo_decision(
+        return corrections.undo_decision(
             ws.store, ws.project.protocol, stage=check_stage(stage), reviewer=reviewer,
             record_id=record_id, source=source,
         )  # fmt: skip
@@ -305,7 +307,7 @@ def report_links(ws: Workspace) -> list[ReportLink]:
 def link(ws: Workspace, *, record_id: int, study: str, primary: bool, who: str) -> tuple[int, bool]:
     """Link an included report to its study (created on first use); ``(study id, new)``."""
     with ws.write_lock:
-        return screening.link_report(
+        return study_links.link_report(
             ws.store, ws.project.protocol, record_id=record_id, study=study, primary=primary,
             who=who,
         )  # fmt: skip
@@ -314,4 +316,4 @@ def link(ws: Workspace, *, record_id: int, study: str, primary: bool, who: str) 
 def unlink(ws: Workspace, *, record_id: int, who: str) -> str:
     """Undo a report's link to its study; the study's label."""
     with ws.write_lock:
-        return screening.unlink_report(ws.store, record_id=record_id, who=who)
+        return study_links.unlink_report(ws.store, record_id=record_id, who=who)

@@ -9,7 +9,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from sysreview.cli import app
-from sysreview.project.services import import_files, init_project
+from sysreview.project.importing.service import import_files
+from sysreview.project.opening import init_project
 
 RIS = "".join(f"TY  - JOUR\nTI  - Trial {i} of peer support\nER  -\n" for i in range(1, 4))
 

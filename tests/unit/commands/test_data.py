@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 
 from sysreview.cli import app
 from sysreview.errors import InputError
-from sysreview.project.running import read_data_files
-from sysreview.project.services import init_project
+from sysreview.project.analysing.running import read_data_files
+from sysreview.project.opening import init_project
 
 runner = CliRunner()
 CSV = """\

@@ -29,7 +29,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sysreview.cli import app
-from sysreview.project.store import sqlite_url
+from sysreview.project.storage import sqlite_url
 from tests.conftest import PROJECT_ROOT
 from tests.unit.report.test_browser import ARTIFACTS, CHROMIUM, _need_browser
 

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sysreview.cli import app
-from sysreview.project.services import init_project
+from sysreview.project.opening import init_project
 
 runner = CliRunner()
 HEADER = {

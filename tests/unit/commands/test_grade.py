@@ -12,10 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from sysreview.cli import app
-from sysreview.project.services import init_project
-from sysreview.project.store import GradeRating
+from sysreview.project.opening import init_project
+from sysreview.project.storage import GradeRating
 from tests.unit.commands.test_sheet_commands import count
-from tests.unit.project.test_grading import extract
+from tests.unit.project.grading.test_ratings import extract
 
 runner = CliRunner()
 

@@ -2,7 +2,7 @@
 
 A fresh project: imports from ``imports.toml`` (re-runs skip them), de-duplication, the
 screening status, no extracted data (a clear error), extracted data entered with
-``sysreview.project.extracting.add_values``, the report, and a living update whose new
+``sysreview.project.extracting.values.add_values``, the report, and a living update whose new
 study changes the pooled result. The bundled demo review, which goes the same way with a
 data file, is ``test_demo.py``.
 """
@@ -18,9 +18,9 @@ from typing import Any
 from typer.testing import CliRunner
 
 from sysreview.cli import app
-from sysreview.project.extracting import add_values
-from sysreview.project.services import init_project, opened
-from sysreview.project.studies import add_study, list_studies
+from sysreview.project.extracting.values import add_values
+from sysreview.project.opening import init_project, opened
+from sysreview.project.selection.studies import add_study, list_studies
 from tests.conftest import PROJECT_ROOT
 
 runner = CliRunner()

@@ -17,8 +17,9 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from sysreview.cli import app
-from sysreview.project.services import import_files, init_project
-from sysreview.project.store import DecisionEvent, ExtractionValue, RobJudgement, open_store
+from sysreview.project.importing.service import import_files
+from sysreview.project.opening import init_project
+from sysreview.project.storage import DecisionEvent, ExtractionValue, RobJudgement, open_store
 
 RIS = "".join(f"TY  - JOUR\nTI  - Trial {i} of peer support\nER  -\n" for i in range(1, 4))
 runner = CliRunner()

@@ -9,7 +9,7 @@ import pytest
 from sysreview.errors import InputError
 from sysreview.io import FORMATS, detect_format, read_dataset
 from sysreview.io.outcomes import read_outcome_mapping
-from sysreview.project.services import validate_protocol
+from sysreview.project.opening import validate_protocol
 from sysreview.protocol import ProtocolError
 from tests.conftest import PROJECT_ROOT
 from tests.unit.io.helpers import project

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from sysreview.cli import app
 from sysreview.errors import InputError
 from sysreview.io import detect_format, read_dataset
-from sysreview.project.services import validate_protocol
+from sysreview.project.opening import validate_protocol
 from tests.conftest import PROJECT_ROOT
 from tests.unit.io.helpers import project
 

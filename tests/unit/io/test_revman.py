@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from sysreview.cli import app
 from sysreview.io import detect_format, read_dataset
-from sysreview.project.services import validate_protocol
+from sysreview.project.opening import validate_protocol
 from sysreview.revman import read_rm5
 from tests.conftest import shared_path
 from tests.unit.io.helpers import project

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session
 
-from sysreview.project.store import (
+from sysreview.project.storage import (
     Arm,
     DecisionEvent,
     DuplicateLink,
@@ -25,7 +25,7 @@ from sysreview.project.store import (
     Study,
     StudyReport,
 )
-from sysreview.project.store.screening_aids import RecordEmbedding, StoppingEvent
+from sysreview.project.storage.screening_aids import RecordEmbedding, StoppingEvent
 
 
 def sha256(text: str) -> str:

@@ -11,16 +11,16 @@ from typer.testing import CliRunner
 
 from sysreview.cli import app
 from sysreview.errors import InputError
-from sysreview.project.services import (
+from sysreview.project.opening import (
     PROTOCOL_FILE,
     export_project,
     init_project,
     load_project_dump,
-    project_status,
     upgrade_database,
 )
-from sysreview.project.store import DuplicateLink, open_store
-from sysreview.project.store.migrate import head_revision
+from sysreview.project.status import project_status
+from sysreview.project.storage import DuplicateLink, open_store
+from sysreview.project.storage.migrate import head_revision
 from sysreview.protocol import ProtocolError
 from tests.unit.project.factories import add_batch, add_reviewers, populate
 

@@ -23,8 +23,8 @@ import sys
 import time
 from pathlib import Path
 
-from sysreview.project.deduplicating import deduplicate_store
-from sysreview.project.store import DecisionEvent, open_store
+from sysreview.project.deduplicating.pairs import deduplicate_store
+from sysreview.project.storage import DecisionEvent, open_store
 
 
 def _wait_for(go_file: str) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from sysreview.errors import InputError
-from sysreview.project.running import read_imports
-from sysreview.project.updating import live_searches
+from sysreview.project.analysing.running import read_imports
+from sysreview.project.importing.updates import live_searches
 from sysreview.protocol import ProtocolError, parse_protocol
 from sysreview.protocol.loader import toml_loads
 from sysreview.search.strategy import parse_strategy

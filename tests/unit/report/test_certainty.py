@@ -15,7 +15,7 @@ from docx import Document as read_docx
 
 from sysreview.appraisal.rob1 import DomainJudgement, Rob1Assessment
 from sysreview.grade import DOMAINS, LABELS, SYMBOLS, GradeDomain, Rating, ReviewerRating
-from sysreview.project.reporting import ReviewInputs, report_inputs
+from sysreview.project.reporting.report import ReviewInputs, report_inputs
 from sysreview.protocol import Protocol, parse_protocol, template_text
 from sysreview.protocol.appraisal import ROB1_DOMAINS
 from sysreview.report import ReportInputError, ReportInputs, build_document, write_report

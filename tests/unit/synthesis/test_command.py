@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from sysreview.cli import app
 from sysreview.extraction.dataset import ReviewData
-from sysreview.project import analysing
+from sysreview.project.analysing import plan as analysing
 from sysreview.protocol import template_text
 from tests.unit.synthesis.data import review_data
 

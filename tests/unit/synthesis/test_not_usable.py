@@ -14,10 +14,10 @@ from sysreview.extraction.analysis_ready import analysis_ready
 from sysreview.extraction.comparisons import ReportedMean
 from sysreview.extraction.dataset import ArmEntry, OutcomeEntry, ReviewData, StudyEntry
 from sysreview.extraction.mean_sd import FLAG_NO_SPREAD
-from sysreview.project.extracting import add_values, review_data
-from sysreview.project.services import init_project, load_project
-from sysreview.project.store import Store
-from sysreview.project.studies import add_study
+from sysreview.project.extracting.values import add_values, review_data
+from sysreview.project.opening import init_project, load_project
+from sysreview.project.selection.studies import add_study
+from sysreview.project.storage import Store
 from sysreview.synthesis import run_plan
 from tests.unit.synthesis.data import seed_protocol
 

@@ -22,10 +22,10 @@ from typer.testing import CliRunner
 from sysreview.cli import app
 from sysreview.extraction.analysis_ready import analysis_ready
 from sysreview.extraction.dataset import ArmEntry, OutcomeEntry, ReviewData, StudyEntry
-from sysreview.project.extracting import add_values
-from sysreview.project.services import init_project, load_project
-from sysreview.project.store import open_store
-from sysreview.project.studies import add_study
+from sysreview.project.extracting.values import add_values
+from sysreview.project.opening import init_project, load_project
+from sysreview.project.selection.studies import add_study
+from sysreview.project.storage import open_store
 from sysreview.synthesis import run_plan
 from tests.unit.synthesis.data import seed_protocol
 

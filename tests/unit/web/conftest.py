@@ -24,8 +24,9 @@ import uvicorn
 from argon2 import PasswordHasher, profiles
 from fastapi import FastAPI
 
-from sysreview.project import accounts
-from sysreview.project.services import import_files, init_project, opened
+from sysreview.project.accounts import users as accounts
+from sysreview.project.importing.service import import_files
+from sysreview.project.opening import init_project, opened
 from sysreview.web import WebSettings, create_app
 
 with warnings.catch_warnings():  # starlette warns that it prefers httpx2 (not installed)

@@ -1,4 +1,4 @@
-"""Web accounts (sysreview.project.accounts): argon2id hashes, roles, changes, audit."""
+"""Web accounts (sysreview.project.accounts.users): argon2id hashes, roles, changes, audit."""
 
 from __future__ import annotations
 
@@ -11,16 +11,16 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from sysreview.errors import InputError
-from sysreview.project import accounts
-from sysreview.project.accounts import (
+from sysreview.project.accounts import users as accounts
+from sysreview.project.accounts.users import (
     AccountInfo,
     authenticate,
     create_account,
     list_accounts,
     update_account,
 )
-from sysreview.project.store import AuditEntry, Store, open_store
-from sysreview.project.store.accounts import Account
+from sysreview.project.storage import AuditEntry, Store, open_store
+from sysreview.project.storage.accounts import Account
 
 
 @pytest.fixture

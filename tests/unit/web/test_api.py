@@ -16,7 +16,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from sysreview.project.services import prisma_flow, screen_conflicts, screen_queue
+from sysreview.project.reporting.service import prisma_flow
+from sysreview.project.selection.service import screen_conflicts, screen_queue
 from sysreview.web.app import SESSION_COOKIE
 from tests.unit.web.conftest import N_RECORDS, PASSWORDS, TestClient
 

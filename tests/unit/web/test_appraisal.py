@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from sysreview.appraisal import rob2
-from sysreview.project.appraising import rob_assessments
-from sysreview.project.services import opened
-from sysreview.project.store import RobJudgement, Study
+from sysreview.project.appraising.assessments import rob_assessments
+from sysreview.project.opening import opened
+from sysreview.project.storage import RobJudgement, Study
 from sysreview.protocol.appraisal import ROB1_DOMAINS, ROB2_DOMAINS
 from sysreview.web import WebSettings, create_app
 from tests.unit.web.conftest import SECRET, TestClient, login
@@ -269,7 +269,7 @@ def test_study_labels_are_escaped(project: Path, clients: Clients) -> None:
 def add_attrition(project: Path) -> None:
     """Smith 2019 extracted: 100 + 100 randomised, 70 and 74 analysed, drop-outs not
     described (28% attrition, arms 4 points apart: the seed's rule suggests unclear)."""
-    from sysreview.project.extracting import add_values
+    from sysreview.project.extracting.values import add_values
 
     arms = [{"study_id": STUDIES[0], "arm": a, "arm_type": t, "n_randomised": 100}
             for a, t in (("peer", "intervention"), ("usual", "TAU"))]  # fmt: skip

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from sysreview.project.appraising import rob_assessments
-from sysreview.project.services import opened
+from sysreview.project.appraising.assessments import rob_assessments
+from sysreview.project.opening import opened
 from sysreview.protocol.appraisal import ROB1_DOMAINS
 from sysreview.web import WebSettings, create_app
 from tests.unit.web.conftest import SECRET, LiveServer, start_server, stop_server

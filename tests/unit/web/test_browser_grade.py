@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from sysreview.web import WebSettings, create_app
-from tests.unit.project.test_grading import extract
+from tests.unit.project.grading.test_ratings import extract
 from tests.unit.web.conftest import SECRET, LiveServer, start_server, stop_server
 from tests.unit.web.test_browser import _page, _shot, browser
 from tests.unit.web.test_grade import stored

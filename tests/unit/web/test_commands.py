@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sysreview.cli import app
-from sysreview.project.accounts import list_users
+from sysreview.project.accounts.users import list_users
 
 runner = CliRunner()
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import select
 
-from sysreview.project.store import DecisionEvent, Reviewer, open_store
+from sysreview.project.storage import DecisionEvent, Reviewer, open_store
 from sysreview.web import WebSettings, create_app
 from tests.unit.web.conftest import (
     N_RECORDS,

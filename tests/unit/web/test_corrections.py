@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from sysreview.project.appraising import rob_assessments
-from sysreview.project.audit_trail import audit_trail
-from sysreview.project.extracting import review_data
-from sysreview.project.services import opened
+from sysreview.project.appraising.assessments import rob_assessments
+from sysreview.project.audit.trail import audit_trail
+from sysreview.project.extracting.values import review_data
+from sysreview.project.opening import opened
 from tests.unit.web.conftest import TestClient
 from tests.unit.web.test_appraisal import STUDIES, add_studies, rob1_form
 from tests.unit.web.test_extraction_forms import filled

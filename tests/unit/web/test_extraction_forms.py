@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from sysreview.extraction.forms import extraction_form
-from sysreview.project.extracting import add_values, review_data
-from sysreview.project.services import opened
-from sysreview.project.store import ExtractionValue
+from sysreview.project.extracting.values import add_values, review_data
+from sysreview.project.opening import opened
+from sysreview.project.storage import ExtractionValue
 from tests.unit.web.conftest import TestClient
 from tests.unit.web.test_appraisal import STUDIES, add_studies
 

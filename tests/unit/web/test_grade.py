@@ -10,9 +10,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from sysreview.project.services import opened
-from sysreview.project.store import GradeRating
-from tests.unit.project.test_grading import extract
+from sysreview.project.opening import opened
+from sysreview.project.storage import GradeRating
+from tests.unit.project.grading.test_ratings import extract
 from tests.unit.web.conftest import TestClient
 
 Clients = Callable[[str], tuple[TestClient, str]]

@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from sysreview.project.accounts import HASHING_SLOTS
+from sysreview.project.accounts.users import HASHING_SLOTS
 from tests.unit.web.conftest import PASSWORDS, free_port
 
 HASH_MIB = 64

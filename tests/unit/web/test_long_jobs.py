@@ -17,9 +17,9 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from sysreview.project import importing
-from sysreview.project.deduplicating import deduplicate_store
-from sysreview.project.store import DecisionEvent, open_store
+from sysreview.project.deduplicating.pairs import deduplicate_store
+from sysreview.project.importing import files as importing
+from sysreview.project.storage import DecisionEvent, open_store
 from sysreview.web import WebSettings, create_app
 from tests.unit.web.conftest import (
     N_RECORDS,

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from sysreview.project.extracting import add_values
-from sysreview.project.services import opened
-from sysreview.project.studies import add_study
+from sysreview.project.extracting.values import add_values
+from sysreview.project.opening import opened
+from sysreview.project.selection.studies import add_study
 from tests.unit.web.conftest import TestClient
 
 Clients = Callable[[str], tuple[TestClient, str]]

@@ -8,8 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sysreview.project.screening import conflicts
-from sysreview.project.services import load_project, opened, screen_reassign
+from sysreview.project.opening import load_project, opened
+from sysreview.project.selection.decisions import conflicts
+from sysreview.project.selection.service import screen_reassign
 from tests.unit.web.conftest import N_RECORDS, TestClient
 
 Clients = Callable[[str], tuple[TestClient, str]]
@@ -32,7 +33,7 @@ def test_only_the_protocols_screeners_decide(clients: Clients) -> None:
 def test_reassigned_records_move_and_the_old_reviewer_is_refused(
     clients: Clients, project: Path
 ) -> None:
-    from sysreview.project.accounts import create_account
+    from sysreview.project.accounts.users import create_account
 
     text = (project / "review.toml").read_text(encoding="utf-8")
     extra = '\n[[review.reviewers]]\nid = "R4"\nname = "Reviewer 4"\nroles = ["screener"]\n'

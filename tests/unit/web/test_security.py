@@ -156,7 +156,7 @@ def test_logout_ends_the_session(clients: Clients) -> None:
 
 
 def test_a_deactivated_account_is_logged_out_at_once(clients: Clients, app: FastAPI) -> None:
-    from sysreview.project.accounts import update_account
+    from sysreview.project.accounts.users import update_account
 
     client, _ = clients("R2")
     assert client.get("/api/me").json()["name"] == "R2"

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from sysreview.project.accounts import authenticate, get_account, update_account
+from sysreview.project.accounts.users import authenticate, get_account, update_account
 from sysreview.web import WebSettings, create_app
 from sysreview.web.app import SESSION_COOKIE
 from tests.unit.web.conftest import (
@@ -114,7 +114,7 @@ def test_a_changed_nothing_and_a_rehash_keep_the_sessions(
 ) -> None:
     from argon2 import PasswordHasher
 
-    from sysreview.project import accounts
+    from sysreview.project.accounts import users as accounts
 
     client, _ = clients("R1")
     store = app.state.workspace.store

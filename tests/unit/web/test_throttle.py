@@ -15,7 +15,7 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 
-from sysreview.project import accounts
+from sysreview.project.accounts import users as accounts
 from sysreview.web import security
 from sysreview.web.throttle import LoginRefused, LoginThrottle, Rate, address_key
 from tests.unit.web.conftest import (

@@ -20,8 +20,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from sysreview.project.accounts import AccountInfo
-from sysreview.project.screening import RecordCard, UnknownRecord
+from sysreview.project.accounts.users import AccountInfo
+from sysreview.project.selection.decisions import RecordCard, UnknownRecord
 from sysreview.web import workspace as uc
 from sysreview.web.routers.dashboard import progress_report
 from sysreview.web.security import (

@@ -7,7 +7,7 @@ the protocol's share of the studies. With RoB 1 and an attrition rule in the pro
 "incomplete outcome data" shows the rule's suggestion and reason from the extracted
 numbers (derived from data, not from another appraiser); it is never saved as a
 judgement. Storage is the sheet loader's
-(:mod:`sysreview.project.appraising_forms`).
+(:mod:`sysreview.project.appraising.forms`).
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from starlette.datastructures import FormData
 
 from sysreview.appraisal import rob1, rob2
 from sysreview.errors import InputError
-from sysreview.project.accounts import AccountInfo
-from sysreview.project.appraising_attrition import attrition_suggestion
-from sysreview.project.appraising_forms import (
+from sysreview.project.accounts.users import AccountInfo
+from sysreview.project.appraising.attrition import attrition_suggestion
+from sysreview.project.appraising.forms import (
     DomainInput,
     RobFormError,
     live_judgement,
@@ -31,7 +31,7 @@ from sysreview.project.appraising_forms import (
     save_rob_form,
     studies_to_appraise,
 )
-from sysreview.project.retracting import retract_judgement
+from sysreview.project.extracting.retracting import retract_judgement
 from sysreview.protocol.appraisal import Tool
 from sysreview.protocol.review import Role
 from sysreview.web.app import error_status, render

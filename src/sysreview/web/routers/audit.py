@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from sysreview.project.accounts import AccountInfo
-from sysreview.project.audit_trail import audit_trail
+from sysreview.project.accounts.users import AccountInfo
+from sysreview.project.audit.trail import audit_trail
 from sysreview.web.app import render
 from sysreview.web.security import require, workspace
 

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from sysreview.errors import SysreviewError
-from sysreview.project.accounts import AccountInfo
-from sysreview.project.store import STAGES
+from sysreview.project.accounts.users import AccountInfo
+from sysreview.project.storage import STAGES
 from sysreview.web import workspace as uc
 from sysreview.web.app import error_status, render
 from sysreview.web.routers.screening import Stage

@@ -16,13 +16,13 @@ from starlette.datastructures import FormData
 from sysreview.errors import InputError
 from sysreview.extraction.forms import PARTS, ExtractionForm, extraction_form
 from sysreview.extraction.validate import Cell, ExtractionInputError
-from sysreview.project.accounts import AccountInfo
-from sysreview.project.extraction_forms import (
+from sysreview.project.accounts.users import AccountInfo
+from sysreview.project.extracting.forms import (
     extraction_studies,
     own_extraction_rows,
     save_extraction_form,
 )
-from sysreview.project.retracting import retract_outcome, retract_value
+from sysreview.project.extracting.retracting import retract_outcome, retract_value
 from sysreview.protocol.review import Role
 from sysreview.web.app import error_status, render
 from sysreview.web.security import check_csrf, require, workspace

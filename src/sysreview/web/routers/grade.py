@@ -4,7 +4,8 @@ Only the protocol's appraisers and analysts rate (403 for anyone else). The list
 every main outcome's current certainty, domain by domain, with who rated it (or
 "suggested"); the form shows, per domain, the protocol rule's suggestion with its reason
 and the reviewer's own rating and justification, which they can change. The rule for a
-rating is the command line's and the sheets' (:func:`sysreview.project.grading.check_entry`):
+rating is the command line's and the sheets'
+(:func:`sysreview.project.grading.ratings.check_entry`):
 a justification is required, and nothing is saved when any domain is refused.
 """
 
@@ -19,9 +20,9 @@ from starlette.concurrency import run_in_threadpool
 
 from sysreview.errors import InputError
 from sysreview.grade import DOMAINS, LABELS, SYMBOLS, Rating, SummaryOfFindings, known_outcomes
-from sysreview.project.accounts import AccountInfo
-from sysreview.project.grading import MAX_REASON, certainty
-from sysreview.project.grading_forms import GradeFormError, own_form_values, save_form
+from sysreview.project.accounts.users import AccountInfo
+from sysreview.project.grading.forms import GradeFormError, own_form_values, save_form
+from sysreview.project.grading.ratings import MAX_REASON, certainty
 from sysreview.protocol.review import Role
 from sysreview.web.app import render
 from sysreview.web.security import check_csrf, require, workspace

@@ -1,7 +1,7 @@
 """Download of the latest review report (``DIR/out/report.html`` and ``report.docx``,
 written by ``sysreview report`` or ``sysreview run``), for logged-in users only; admins can
 also (re)generate it here, with the same use cases as ``sysreview report``
-(:mod:`sysreview.project.reporting`), one generation at a time."""
+(:mod:`sysreview.project.reporting.report`), one generation at a time."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from sysreview.errors import SysreviewError
-from sysreview.project.accounts import AccountInfo
+from sysreview.project.accounts.users import AccountInfo
 from sysreview.web.app import render
 from sysreview.web.security import check_csrf, require, workspace
 
@@ -46,7 +46,11 @@ def report_page(request: Request, account: Reviewer, written: bool = False) -> R
 @router.post("/report/generate", dependencies=[Depends(check_csrf)])
 def generate(request: Request, account: Admin) -> Response:
     """Run the analysis plan and write the report into ``DIR/out`` (as ``sysreview report``)."""
-    from sysreview.project.reporting import analyse_inputs, review_inputs, write_review_report
+    from sysreview.project.reporting.report import (
+        analyse_inputs,
+        review_inputs,
+        write_review_report,
+    )
 
     ws = workspace(request)
     if not _generating.acquire(blocking=False):

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from sysreview.errors import SysreviewError
-from sysreview.project.accounts import AccountInfo
+from sysreview.project.accounts.users import AccountInfo
 from sysreview.protocol.review import ELIGIBILITY_DOMAINS
 from sysreview.web import workspace as uc
 from sysreview.web.app import error_status, render

@@ -16,8 +16,8 @@ from sysreview.extraction.dataset import OutcomeEntry, ReviewData
 from sysreview.io import Dataset
 from sysreview.io.metapsy import MetapsyRead, read_metapsy_dataset
 from sysreview.io.metapsy.mapping import MetapsyMapping, OutcomeRule
-from sysreview.project.datasets import dataset_review_data
-from sysreview.project.services import validate_protocol
+from sysreview.project.extracting.datasets import dataset_review_data
+from sysreview.project.opening import validate_protocol
 from sysreview.protocol import Protocol
 from tests.conftest import PROJECT_ROOT
 

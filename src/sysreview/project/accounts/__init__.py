@@ -1,0 +1,1 @@
+"""Web accounts: creating them, checking passwords, changing roles and passwords."""

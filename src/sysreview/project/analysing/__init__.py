@@ -1,0 +1,2 @@
+"""Analysing a project: the data the analysis reads, the protocol's analysis plan run,
+and the whole pipeline run (import, data, de-duplication, screening status, analysis, report)."""

@@ -1,0 +1,1 @@
+"""De-duplicating a project's records and the review queue of uncertain pairs."""

@@ -1,0 +1,72 @@
+"""Data extraction from a form (the web app): one study's rows, a reviewer's own values.
+
+The page sends the study's rows of the three parts of the protocol's form
+(:func:`sysreview.extraction.forms.extraction_form`); :func:`save_extraction_form` stores
+them with :func:`sysreview.project.extracting.writer.store_rows` (validated completely,
+one transaction, the same events as a loaded template), keeping the page's row numbers so
+each problem (sheet, row, column) can be shown next to its field.
+:func:`own_extraction_rows` gives back only the reviewer's own values (blinding).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sysreview.errors import InputError
+from sysreview.extraction.forms import PARTS
+from sysreview.extraction.validate import Cell
+from sysreview.project.extracting.state import read_state
+from sysreview.project.extracting.values import _prefill
+from sysreview.project.extracting.writer import LoadResult, store_rows
+from sysreview.project.selection.decisions import check_reviewer
+from sysreview.project.storage import Store
+from sysreview.protocol import Protocol
+from sysreview.protocol.review import Role
+
+FORM_SOURCE = "form"
+
+
+def extraction_studies(store: Store, protocol: Protocol, reviewer: str) -> tuple[str, ...]:
+    """The project's studies, for an extractor (:class:`InputError` for anyone else)."""
+    check_reviewer(protocol, reviewer, Role.EXTRACTOR)
+    with store.session(readonly=True) as session:
+        return tuple(sorted(s.label for s in read_state(session).studies.values()))
+
+
+def own_extraction_rows(
+    store: Store, protocol: Protocol, *, reviewer: str, study: str
+) -> dict[str, list[dict[str, Any]]]:
+    """``reviewer``'s own current rows of ``study`` by part (never anyone else's values)."""
+    if study not in extraction_studies(store, protocol, reviewer):
+        raise InputError(f"unknown study {study!r}")
+    with store.session(readonly=True) as session:
+        rows = _prefill(read_state(session), reviewer)
+    return {part: [r for r in rows.get(part, []) if r["study_id"] == study] for part in PARTS}
+
+
+def save_extraction_form(
+    store: Store,
+    protocol: Protocol,
+    *,
+    reviewer: str,
+    study: str,
+    rows: Mapping[str, Sequence[tuple[int, Mapping[str, Cell]]]],
+) -> LoadResult:
+    """Store one study's rows for ``reviewer``; every row must be of ``study``.
+
+    Raises
+    ------
+    ExtractionInputError
+        Every problem by sheet, row (the page's numbering) and column; nothing is stored.
+    """
+    if study not in extraction_studies(store, protocol, reviewer):
+        raise InputError(f"unknown study {study!r}")
+    for part, given in rows.items():
+        for number, row in given:
+            if row.get("study_id") != study:
+                raise InputError(f"{part} row {number} is not of the study {study!r}")
+    return store_rows(store, protocol, rows, reviewer, source=FORM_SOURCE)
+
+
+__all__ = ["extraction_studies", "own_extraction_rows", "save_extraction_form"]

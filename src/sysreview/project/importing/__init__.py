@@ -1,0 +1,1 @@
+"""A project's records: search strategies, imported search results, living updates."""

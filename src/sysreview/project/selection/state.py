@@ -1,0 +1,371 @@
+"""A project's screening state, read from its store: units, assignments, statuses.
+
+The one place where the protocol's screening policy meets the event logs. Every route
+(command line, sheets, pages, JSON API) and every count (PRISMA, ``status``, the
+dashboard, queues, the studies page) reads :func:`screening_state`; the rules
+themselves are the pure functions of :mod:`sysreview.screening.status` (a unit's
+status) and :mod:`sysreview.screening.assignment` (who screens it).
+
+Assignments the protocol's rules call for but that are not stored yet are computed on
+the fly when reading; :func:`store_assignments` stores them (after an import, a
+de-duplication, a full-text decision, or when the web app starts), so a sample once
+drawn never changes.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from sysreview.prisma.decisions import duplicate_groups
+from sysreview.project.reporting.prisma_data import confirmed_pairs
+from sysreview.project.selection.stage_state import NOBODY as _NOBODY
+from sysreview.project.selection.stage_state import ScreeningState, StageState
+from sysreview.project.storage import (
+    DecisionEvent,
+    DuplicateLink,
+    Record,
+    Reviewer,
+    ScreeningAssignment,
+    Store,
+)
+from sysreview.protocol import Protocol, Resolution
+from sysreview.screening.assignment import (
+    Assignment,
+    AssignmentEvent,
+    Slot,
+    current_assignments,
+    full_text_first,
+    full_text_second,
+    title_abstract_round,
+)
+from sysreview.screening.status import ScreeningEvent, State, UnitStatus, unit_status
+
+__all__ = ["ScreeningState", "StageState", "screening_state", "store_assignments"]
+
+
+def _events(
+    session: Session, stage: str, names: Mapping[int, str], after: int = 0
+) -> list[ScreeningEvent]:
+    """The stage's events with an id above ``after``, oldest first."""
+    d = DecisionEvent
+    query = (
+        select(d.id, d.record_id, d.reviewer_id, d.kind, d.decision, d.reason)
+        .add_columns(d.retraction, d.revealed)
+        .where(d.stage == stage, d.id > after)
+        .order_by(d.id)
+    )
+    return [
+        ScreeningEvent(record, names[who], decision, reason, kind == "resolution", order, r, v)
+        for order, record, who, kind, decision, reason, r, v in session.execute(query)
+    ]
+
+
+def _stored_assignments(
+    session: Session, stage: str, names: Mapping[int, str], groups: Mapping[int, int]
+) -> list[AssignmentEvent]:
+    a = ScreeningAssignment
+    query = select(a.id, a.record_id, a.slot, a.reviewer_id).where(a.stage == stage).order_by(a.id)
+    slots = {slot.value: slot for slot in Slot}
+    return [
+        AssignmentEvent(
+            groups.get(record, record), slots[slot], None if who is None else names[who], order
+        )
+        for order, record, slot, who in session.execute(query)
+    ]
+
+
+def _with(
+    assigned: Mapping[int, Assignment], due: Iterable[AssignmentEvent]
+) -> dict[int, Assignment]:
+    """``assigned`` updated by the ``due`` events (applied after every stored one)."""
+    merged = dict(assigned)
+    for event in due:
+        old = merged.get(event.unit, Assignment())
+        merged[event.unit] = (
+            Assignment(event.reviewer, old.second, old.second_drawn)
+            if event.slot is Slot.FIRST
+            else Assignment(old.first, event.reviewer, True)
+        )
+    return merged
+
+
+def _by_unit(
+    events: Iterable[ScreeningEvent], groups: Mapping[int, int]
+) -> dict[int, tuple[ScreeningEvent, ...]]:
+    pooled: dict[int, list[ScreeningEvent]] = {}
+    for event in events:
+        pooled.setdefault(groups.get(event.record, event.record), []).append(event)
+    return {unit: tuple(found) for unit, found in pooled.items()}
+
+
+def _stage(
+    stage: str,
+    units: tuple[int, ...],
+    assigned: Mapping[int, Assignment],
+    due: list[AssignmentEvent],
+    events: Mapping[int, tuple[ScreeningEvent, ...]],
+    discussion: bool,
+    previous: StageState | None = None,
+    *,
+    changed: Iterable[int] | None = None,
+) -> StageState:
+    """The stage's state; from ``previous``, only the ``changed`` units' events differ."""
+    if previous is not None and changed is not None:
+        assignments = previous.assignments
+        status = dict(previous.status)
+    else:
+        assignments, status, changed = _with(assigned, due), {}, units
+    for unit in changed:
+        required = assignments.get(unit, _NOBODY).required
+        found = events.get(unit)
+        status[unit] = (
+            unit_status(found, required, discussion=discussion) if found else _waiting(required)
+        )
+    state = StageState(stage, units, assignments, status, events, tuple(due))
+    same = previous is not None and assignments is previous.assignments
+    if same and previous is not None and "by_reviewer" in previous.__dict__:
+        state.__dict__["by_reviewer"] = previous.by_reviewer  # same assignments, same index
+    if previous is not None and changed is not units and "by_state" in previous.__dict__:
+        state.__dict__["by_state"] = _moved(previous, status, changed)
+    return state
+
+
+def _moved(
+    previous: StageState, status: Mapping[int, UnitStatus], changed: Iterable[int]
+) -> dict[tuple[State, str | None], frozenset[int]]:
+    """``previous``'s units per state, with the ``changed`` units moved to their new one."""
+    found = dict(previous.by_state)
+    for unit in changed:
+        old, new = previous.status.get(unit), status[unit]
+        old_key = None if old is None else (old.state, old.decision)
+        new_key = (new.state, new.decision)
+        if old_key == new_key:
+            continue
+        if old_key is not None:
+            found[old_key] = found[old_key] - {unit}
+        found[new_key] = found.get(new_key, frozenset()) | {unit}
+    return {key: units for key, units in found.items() if units}
+
+
+@lru_cache(maxsize=256)
+def _waiting(required: tuple[Hashable, ...]) -> UnitStatus:
+    """The status of a unit nobody has decided (shared: most units, early on)."""
+    return unit_status((), required)
+
+
+@dataclass(frozen=True)
+class _Base:
+    """What both stages need: reviewer names, duplicate groups, the title/abstract state.
+
+    ``key`` is what it was read from (:func:`_versions`); ``last_event`` the newest
+    title/abstract event it holds.
+    """
+
+    key: tuple[Any, ...]
+    last_event: int
+    names: Mapping[int, str]
+    groups: Mapping[int, int]
+    assigned: Mapping[int, Assignment]
+    due: tuple[AssignmentEvent, ...]
+    ta: StageState
+
+
+def _read_title_abstract(
+    session: Session, protocol: Protocol, key: tuple[Any, ...], cached: _Base | None
+) -> _Base:
+    """The title/abstract part of the state, from ``cached`` when only events were added.
+
+    New title/abstract events change the status of their units only; new records,
+    duplicate links, reviewers or assignments are read afresh.
+    """
+    policy = protocol.screening.title_abstract
+    discussion = policy.resolution is Resolution.DISCUSSION
+    same_ground = cached is not None and (*cached.key[:3], cached.key[4]) == (*key[:3], key[4])
+    if cached is not None and same_ground:
+        if cached.key[3] == key[3]:
+            return cached
+        new = _events(session, "ta", cached.names, after=cached.last_event)
+        late = bool(key[3][1]) and cached.key[3][1] + len(new) != key[3][1]  # PostgreSQL
+        if new and not late:
+            added = _by_unit(new, cached.groups)
+            events = dict(cached.ta.events)
+            for unit, more in added.items():
+                events[unit] = events.get(unit, ()) + more
+            ta = _stage("ta", cached.ta.units, cached.assigned, list(cached.due), events,
+                        discussion, cached.ta, changed=added)  # fmt: skip
+            return _Base(key, new[-1].order, cached.names, cached.groups, cached.assigned,
+                         cached.due, ta)  # fmt: skip
+    names = {i: name for i, name in session.execute(select(Reviewer.id, Reviewer.name))}
+    groups = duplicate_groups(confirmed_pairs(session))
+    records = session.scalars(select(Record.id).order_by(Record.id))
+    units = tuple(sorted({groups.get(i, i) for i in records}))
+    first, second = _screeners(protocol, "ta")
+    assigned = current_assignments(_stored_assignments(session, "ta", names, groups))
+    new_units = [u for u in units if u not in assigned or assigned[u].first is None]
+    due = title_abstract_round(new_units, first, second, policy.dual_fraction, policy.sample)
+    found = _events(session, "ta", names)
+    ta = _stage("ta", units, assigned, due, _by_unit(found, groups), discussion)
+    last = found[-1].order if found else 0
+    return _Base(key, last, names, groups, assigned, tuple(due), ta)
+
+
+def _read_full_text(session: Session, protocol: Protocol, base: _Base) -> StageState:
+    names, groups = base.names, base.groups
+    onward = ("include", "maybe") if protocol.screening.maybe_goes_forward else ("include",)
+    sought = tuple(base.ta.settled(*onward))
+    policy = protocol.screening.full_text
+    first, second = _screeners(protocol, "ft")
+    assigned = current_assignments(_stored_assignments(session, "ft", names, groups))
+    due = full_text_first(sought, assigned, first)
+    events = _by_unit(_events(session, "ft", names), groups)
+    first_pass = _stage("ft", sought, assigned, due, events, False)
+    first_says = {
+        u: dict(first_pass.status[u].votes)[a.first]
+        for u in sought
+        if (a := first_pass.assignments[u]).first in first_pass.status[u].decided
+    }
+    fractions = (policy.second_reviewer_included, policy.second_reviewer_excluded)
+    due += full_text_second(
+        sought, first_pass.assignments, first_says, second, fractions, policy.sample
+    )
+    discussion = policy.resolution is Resolution.DISCUSSION
+    return _stage("ft", sought, assigned, due, events, discussion)
+
+
+def _screeners(protocol: Protocol, stage: str) -> tuple[str | None, str | None]:
+    """The stage's first and second reviewer (the protocol's, else its first two screeners).
+
+    No second reviewer when the stage is not dual-screened.
+    """
+    from sysreview.protocol.review import Role
+
+    screening = protocol.screening
+    policy = screening.title_abstract if stage == "ta" else screening.full_text
+    screeners = [p.id for p in protocol.review.reviewers if p.has(Role.SCREENER)]
+    first = policy.first_reviewer or (screeners[0] if screeners else None)
+    rest = [s for s in screeners if s != first]
+    second = policy.second_reviewer or (rest[0] if rest else None)
+    return first, second
+
+
+@dataclass
+class _Cached:
+    protocol: Protocol
+    base: _Base
+    full: tuple[tuple[Any, ...], ScreeningState] | None = None
+
+
+_CACHE: weakref.WeakKeyDictionary[Store, _Cached] = weakref.WeakKeyDictionary()
+_CACHE_LOCK = threading.Lock()
+
+
+def _versions(session: Session) -> tuple[tuple[int | None, int], ...]:
+    """What the state is derived from: each log's newest id (and, on PostgreSQL, its rows).
+
+    In the order record, duplicate link, reviewer, title/abstract event and assignment,
+    full-text event and assignment. On PostgreSQL ids are handed out at insert, not at
+    commit, so a row can commit after a newer one: the number of rows catches it.
+    SQLite lets one writer at a time insert and commit, so its ids grow in commit order
+    and the newest id (found at once in an index) is enough.
+    """
+    d, a = DecisionEvent, ScreeningAssignment
+    logs: list[tuple[Any, tuple[Any, ...]]] = [(t, ()) for t in (Record, DuplicateLink, Reviewer)]
+    logs += [(t, (t.stage == stage,)) for stage in ("ta", "ft") for t in (d, a)]
+    counted = session.get_bind().dialect.name != "sqlite"
+    aggregates = (func.max, func.count) if counted else (func.max,)
+    columns = [
+        select(aggregate(table.id)).where(*where).scalar_subquery()
+        for table, where in logs
+        for aggregate in aggregates
+    ]
+    found = tuple(session.execute(select(*columns)).one())
+    if not counted:
+        return tuple((newest, 0) for newest in found)
+    return tuple((found[i], found[i + 1]) for i in range(0, len(found), 2))
+
+
+def screening_state(
+    store: Store, protocol: Protocol, session: Session | None = None
+) -> ScreeningState:
+    """The project's screening state now.
+
+    Parameters
+    ----------
+    store
+        The project's store.
+    protocol
+        Its validated protocol.
+    session
+        A session to read in, to see its own uncommitted writes; by default a new
+        read-only one.
+
+    Notes
+    -----
+    The state read from committed data is kept per store and brought up to date when
+    the logs it derives from grow (each log's newest id tells): new title/abstract
+    events redo only their units; new records, links or assignments redo the
+    title/abstract part; the full-text part (small) is redone whenever anything
+    changed. A state read in a caller's session may see its uncommitted writes: it is
+    derived from the kept one but never kept itself.
+    """
+    if session is None:
+        with store.session(readonly=True) as own:
+            return _state(store, protocol, own, keep=True)
+    return _state(store, protocol, session, keep=False)
+
+
+def _state(store: Store, protocol: Protocol, session: Session, *, keep: bool) -> ScreeningState:
+    key = _versions(session)
+    with _CACHE_LOCK:
+        cached = _CACHE.get(store)
+    if cached is not None and cached.protocol is not protocol:
+        cached = None
+    if cached is not None and cached.full is not None and cached.full[0] == key:
+        return cached.full[1]
+    base = _read_title_abstract(session, protocol, key[:5], None if cached is None else cached.base)
+    state = ScreeningState(base.groups, base.ta, _read_full_text(session, protocol, base))
+    if keep:
+        with _CACHE_LOCK:
+            _CACHE[store] = _Cached(protocol, base, (key, state))
+    return state
+
+
+def store_assignments(
+    store: Store, protocol: Protocol, session: Session, *, who: str = "sysreview"
+) -> int:
+    """Store the assignments the protocol's rules call for now; how many were stored.
+
+    Runs in ``session``'s transaction (the caller commits); the protocol's reviewers
+    must be in the store (:func:`sysreview.project.selection.decisions.sync_reviewers`).
+    Title/abstract rounds and full-text samples are drawn once and kept, so they never
+    change afterwards.
+    """
+    ids = {name: i for i, name in session.execute(select(Reviewer.id, Reviewer.name))}
+    state = screening_state(store, protocol, session)
+    rows = [
+        ScreeningAssignment(
+            stage=stage.stage,
+            record_id=event.unit,
+            slot=event.slot.value,
+            reviewer_id=None if event.reviewer is None else ids[str(event.reviewer)],
+            origin="protocol",
+            assigned_by=who,
+        )
+        for stage in (state.ta, state.ft)
+        for event in stage.pending_assignments
+    ]
+    session.add_all(rows)
+    session.flush()
+    stored = len(rows)
+    if stored:
+        store.audit(who, "assign records", "screening_assignment", None, {"rows": stored},
+                    session=session)  # fmt: skip
+    return stored

@@ -1,0 +1,246 @@
+"""What screening looks like to each person: cards, queues, decisions seen, conflicts.
+
+Everything here reads the one screening state (:mod:`sysreview.project.selection.state`)
+and shows a reviewer only what blinding allows: until a reviewer has decided a record,
+nothing here that they can reach depends on another reviewer's decision on it (the
+record, their queue and its order, their counts). Arbiters see every decision, with
+the changes made after a reveal marked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from sysreview.errors import InputError
+from sysreview.project.selection.state import ScreeningState, StageState, screening_state
+from sysreview.project.storage import STAGES, Record, Store
+from sysreview.protocol import Protocol
+from sysreview.protocol.review import Role
+from sysreview.screening.status import ScreeningEvent, State
+
+__all__ = [
+    "Conflict",
+    "RecordCard",
+    "SeenDecision",
+    "UnknownRecord",
+    "assigned_records",
+    "check_stage",
+    "conflicts",
+    "current_events",
+    "decision_triples",
+    "decisions_seen_by",
+    "may_see_others",
+    "pending_records",
+    "record_card",
+    "stage_policy_blind",
+]
+
+
+class UnknownRecord(InputError):
+    """A record id that is not in the project (web routes answer 404)."""
+
+    http_status = 404
+
+
+def check_stage(stage: str) -> str:
+    """``stage`` when it is ``ta`` or ``ft``; else :class:`InputError`."""
+    if stage not in STAGES:
+        raise InputError(f"invalid stage {stage!r}; must be one of {', '.join(STAGES)}")
+    return stage
+
+
+def stage_policy_blind(protocol: Protocol, stage: str) -> bool:
+    """Whether reviewers at ``stage`` are blind to each other's decisions."""
+    screening = protocol.screening
+    return (screening.title_abstract if stage == "ta" else screening.full_text).blind
+
+
+@dataclass(frozen=True)
+class SeenDecision:
+    """A decision as shown to a reviewer (others' only when blinding allows).
+
+    ``revealed`` marks a decision made after its author could see another reviewer's
+    decision on the record (shown to arbiters).
+    """
+
+    reviewer: str
+    kind: str
+    decision: str
+    reason: str | None
+    note: str | None
+    revealed: bool = False
+
+
+def _unit(state: ScreeningState, stage: StageState, record_id: int) -> int:
+    unit = state.unit_of(record_id)
+    if unit not in state.ta.status:
+        raise UnknownRecord(f"no record {record_id} in this project")
+    return unit
+
+
+def may_see_others(protocol: Protocol, stage: StageState, unit: int, reviewer: Hashable) -> bool:
+    """Whether ``reviewer`` may see the others' decisions on ``unit`` at ``stage``.
+
+    Always when the stage is not blind, for arbiters, and for a reviewer who has
+    decided the unit (even if they took that decision back since).
+    """
+    person = protocol.review.reviewer(str(reviewer))
+    if not stage_policy_blind(protocol, stage.stage) or (person and person.has(Role.ARBITER)):
+        return True
+    return any(e.reviewer == reviewer for e in stage.events.get(unit, ()) if not e.resolution)
+
+
+def decisions_seen_by(
+    store: Store, protocol: Protocol, *, stage: str, record_id: int, reviewer: str
+) -> list[SeenDecision]:
+    """The current decisions on a record that ``reviewer`` may see.
+
+    Own decisions always; others' only when :func:`may_see_others` allows.
+
+    Raises
+    ------
+    UnknownRecord
+        When the record is not in the project.
+    """
+    check_stage(stage)
+    state = screening_state(store, protocol)
+    here = state.stage(stage)
+    unit = _unit(state, here, record_id)
+    open_view = may_see_others(protocol, here, unit, reviewer)
+    status = here.status.get(unit)
+    if status is None:  # not sought at full text: nothing decided there
+        return []
+    shown = [e for e in current_events(here, unit) if open_view or e.reviewer == reviewer]
+    notes = _notes(store, [e.order for e in shown])
+    return [
+        SeenDecision(
+            str(e.reviewer),
+            "resolution" if e.resolution else "decision",
+            e.decision,
+            e.reason,
+            notes.get(e.order),
+            e.revealed,
+        )
+        for e in shown
+    ]
+
+
+def current_events(stage: StageState, unit: int) -> list[ScreeningEvent]:
+    """The unit's current events: each reviewer's latest decision, then the resolution."""
+    latest: dict[tuple[bool, Hashable], ScreeningEvent] = {}
+    for event in stage.events.get(unit, ()):
+        key = (event.resolution, None if event.resolution else event.reviewer)
+        if event.retraction:
+            latest.pop(key, None)
+        else:
+            latest[key] = event
+    return sorted(latest.values(), key=lambda e: (e.resolution, e.order))
+
+
+def _notes(store: Store, event_ids: list[int]) -> dict[int, str | None]:
+    from sysreview.project.storage import DecisionEvent
+
+    if not event_ids:
+        return {}
+    with store.session(readonly=True) as session:
+        query = select(DecisionEvent.id, DecisionEvent.note).where(DecisionEvent.id.in_(event_ids))
+        return {i: v for i, v in session.execute(query)}
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A record whose reviewers disagree and that nobody has settled yet.
+
+    ``decisions`` are the current ``(reviewer, decision)`` pairs; ``revealed`` names the
+    reviewers who changed their decision after seeing the other's, and
+    ``independent`` gives each reviewer's decision before that.
+    """
+
+    record_id: int
+    title: str | None
+    decisions: tuple[tuple[str, str], ...]
+    revealed: tuple[str, ...] = ()
+    independent: tuple[tuple[str, str], ...] = ()
+
+
+def conflicts(store: Store, protocol: Protocol, stage: str) -> list[Conflict]:
+    """Units in conflict at ``stage`` (for arbiters), in record order."""
+    check_stage(stage)
+    here = screening_state(store, protocol).stage(stage)
+    found = [u for u in here.units if here.status[u].state is State.CONFLICT]
+    titles = _titles(store, found)
+    return [
+        Conflict(
+            unit,
+            titles.get(unit),
+            tuple(sorted((str(r), d) for r, d in here.status[unit].votes)),
+            tuple(sorted(str(r) for r in here.status[unit].revealed)),
+            tuple(sorted((str(r), d) for r, d in here.status[unit].independent)),
+        )
+        for unit in found
+    ]
+
+
+def _titles(store: Store, ids: list[int]) -> dict[int, str | None]:
+    if not ids:
+        return {}
+    with store.session(readonly=True) as session:
+        query = select(Record.id, Record.title).where(Record.id.in_(ids))
+        return {i: v for i, v in session.execute(query)}
+
+
+def decision_triples(store: Store, protocol: Protocol, stage: str) -> list[tuple[int, str, str]]:
+    """``(unit, reviewer, decision)`` of every independent decision (for agreement).
+
+    A reviewer's independent decision is their latest one made before any reveal:
+    agreement statistics compare what reviewers decided on their own.
+    """
+    check_stage(stage)
+    here = screening_state(store, protocol).stage(stage)
+    return [
+        (unit, str(reviewer), decision)
+        for unit in here.units
+        for reviewer, decision in here.status[unit].independent
+    ]
+
+
+def assigned_records(store: Store, protocol: Protocol, *, stage: str, reviewer: str) -> list[int]:
+    """The units ``reviewer`` is assigned to at ``stage``, in record order.
+
+    See :mod:`sysreview.screening.assignment` for the protocol's rules.
+    """
+    check_stage(stage)
+    return screening_state(store, protocol).stage(stage).assigned_to(reviewer)
+
+
+def pending_records(store: Store, protocol: Protocol, *, stage: str, reviewer: str) -> list[int]:
+    """Assigned units that ``reviewer`` has not decided yet, in record order."""
+    check_stage(stage)
+    return screening_state(store, protocol).stage(stage).pending_for(reviewer)
+
+
+@dataclass(frozen=True)
+class RecordCard:
+    """What a screener sees of a record."""
+
+    id: int
+    title: str | None
+    authors: tuple[str, ...]
+    year: int | None
+    journal: str | None
+    abstract: str | None
+
+
+def record_card(store: Store, record_id: int) -> RecordCard:
+    """The record as shown to a screener: title, authors, year, journal, abstract."""
+    with store.session(readonly=True) as session:
+        record = session.get(Record, record_id)
+        if record is None:
+            raise UnknownRecord(f"no record {record_id} in this project")
+        authors = tuple(record.authors.split("\n")) if record.authors else ()
+        return RecordCard(
+            record.id, record.title, authors, record.year, record.journal, record.abstract
+        )

@@ -1,0 +1,125 @@
+"""Use case ``sysreview status``: how far the review has come, from records and events."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from sysreview.prisma.decisions import duplicate_groups
+from sysreview.project.opening import PathLike, opened
+from sysreview.project.reporting.prisma_data import confirmed_pairs
+from sysreview.project.selection.state import StageState, screening_state
+from sysreview.project.storage import ImportBatch, Record, Reviewer, Study
+
+
+@dataclass(frozen=True)
+class StageCounts:
+    """Screening units of one stage by status (:class:`sysreview.screening.status.State`)."""
+
+    units: int
+    awaiting_first: int
+    awaiting_second: int
+    conflicts: int
+    included: int
+    excluded: int
+    maybe: int
+
+    @classmethod
+    def of(cls, stage: StageState) -> StageCounts:
+        """Count ``stage``'s units by status and settled decision."""
+        from sysreview.screening.status import State
+
+        settled = {d: len(stage.settled(d)) for d in ("include", "exclude", "maybe")}
+        return cls(
+            units=len(stage.units),
+            awaiting_first=stage.count(State.AWAITING_FIRST),
+            awaiting_second=stage.count(State.AWAITING_SECOND),
+            conflicts=stage.count(State.CONFLICT),
+            included=settled["include"],
+            excluded=settled["exclude"],
+            maybe=settled["maybe"],
+        )
+
+    @property
+    def settled(self) -> int:
+        """Units whose decision is settled (final or resolved)."""
+        return self.included + self.excluded + self.maybe
+
+
+@dataclass(frozen=True)
+class ProjectStatus:
+    """How far the review has come, derived from the records and the event logs.
+
+    Screening counts are the units' statuses under the protocol's assignments (the same
+    status PRISMA, the queues and the web app read): a unit is screened only once its
+    decision is settled.
+    """
+
+    title: str
+    database: str
+    schema_revision: str | None
+    import_batches: int
+    records: int
+    duplicates: int
+    unique_records: int
+    reviewers: int
+    title_abstract: StageCounts
+    full_text: StageCounts
+    included_studies: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """The status as plain JSON-ready values."""
+        return asdict(self)
+
+    def summary(self) -> str:
+        """A readable block of the counts."""
+        rows: list[tuple[str, int]] = [
+            ("Import batches", self.import_batches),
+            ("Records", self.records),
+            ("Duplicates", self.duplicates),
+            ("Unique records", self.unique_records),
+            ("Reviewers", self.reviewers),
+        ]
+        for name, stage in (("title/abstract", self.title_abstract), ("full text", self.full_text)):
+            rows += [
+                (f"Screened ({name})", stage.settled),
+                ("  included", stage.included),
+                ("  excluded", stage.excluded),
+                *([("  maybe", stage.maybe)] if stage.maybe else []),
+                ("  awaiting first decision", stage.awaiting_first),
+                ("  awaiting second decision", stage.awaiting_second),
+                ("  in conflict", stage.conflicts),
+            ]
+        rows.append(("Included studies", self.included_studies))
+        width = max(len(name) for name, _ in rows)
+        body = [f"  {name:<{width}}  {value:>7}" for name, value in rows]
+        head = [self.title, f"  database: {self.database} (schema {self.schema_revision})"]
+        return "\n".join(head + body)
+
+
+def project_status(directory: PathLike, db_url: str | None = None) -> ProjectStatus:
+    """How far the review has come: records, duplicates, screening, included studies."""
+    with opened(directory, db_url) as (project, store):
+        state = screening_state(store, project.protocol)
+        with store.session(readonly=True) as session:
+            records = session.scalar(select(func.count()).select_from(Record)) or 0
+            groups = duplicate_groups(confirmed_pairs(session))
+            duplicates = len(groups) - len(set(groups.values()))
+            return ProjectStatus(
+                title=project.protocol.review.title,
+                database=store.backend,
+                schema_revision=store.current_revision(),
+                import_batches=session.scalar(select(func.count()).select_from(ImportBatch)) or 0,
+                records=records,
+                duplicates=duplicates,
+                unique_records=records - duplicates,
+                reviewers=session.scalar(select(func.count()).select_from(Reviewer)) or 0,
+                title_abstract=StageCounts.of(state.ta),
+                full_text=StageCounts.of(state.ft),
+                included_studies=session.scalar(select(func.count()).select_from(Study)) or 0,
+            )
+
+
+__all__ = ["ProjectStatus", "StageCounts", "project_status"]

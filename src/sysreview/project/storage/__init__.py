@@ -1,0 +1,155 @@
+"""The review's database: tables, migrations, sessions, derived state, dumps.
+
+Open a store with :func:`open_store` (SQLite in the project directory by default, or any
+``postgresql+psycopg://`` URL; :func:`database_url` picks one the usual way). The schema
+is managed by Alembic (:meth:`Store.upgrade`), and opening a store upgrades it first.
+
+Nothing is deleted or overwritten in place: event tables accept ``INSERT`` only (enforced
+by database triggers), corrections are new rows, and the current state is derived by the
+``current_*`` queries. :func:`export_store` and :func:`load_store` dump and restore a
+whole store losslessly.
+
+Examples
+--------
+>>> import tempfile
+>>> from sysreview.project.storage import Reviewer, open_store
+>>> with tempfile.TemporaryDirectory() as project:
+...     with open_store(project) as store:
+...         with store.session() as session:
+...             session.add(Reviewer(name="AB", roles=["screener"]))
+...             _ = store.audit("AB", "add reviewer", "reviewer")
+...         at_head = store.current_revision() == store.head_revision()
+>>> at_head
+True
+"""
+
+from typing import TYPE_CHECKING
+
+from sysreview.errors import StoreError
+from sysreview.lazy import lazy_exports
+from sysreview.project.storage import accounts as accounts  # the account table (web logins)
+from sysreview.project.storage import screening_aids as screening_aids  # embeddings, stopping
+from sysreview.project.storage.base import (
+    APPEND_ONLY_TABLES,
+    ARM_TYPES,
+    DECISION_KINDS,
+    DECISIONS,
+    ENTRY_KINDS,
+    LINK_STATUSES,
+    ROB_JUDGEMENTS,
+    SOURCE_KINDS,
+    STAGES,
+    Base,
+    utcnow,
+)
+from sysreview.project.storage.certainty import GRADE_DOMAINS, GRADE_RATINGS, GradeRating
+from sysreview.project.storage.engine import (
+    DB_FILE,
+    ENV_VAR,
+    Store,
+    create_store_engine,
+    database_url,
+    open_store,
+    parse_url,
+    sqlite_url,
+)
+from sysreview.project.storage.identity import ProjectIdentity, project_uuid
+from sysreview.project.storage.prisma import PrismaOtherSource
+from sysreview.project.storage.queries import (
+    current_decisions,
+    current_duplicate_links,
+    current_extraction_values,
+    current_judgements,
+    current_outcome_data,
+    latest_decisions_select,
+)
+from sysreview.project.storage.records import (
+    AuditEntry,
+    DecisionEvent,
+    DuplicateLink,
+    ImportBatch,
+    Record,
+    Reviewer,
+    ScreeningAssignment,
+)
+from sysreview.project.storage.studies import (
+    Arm,
+    ExtractionValue,
+    OutcomeData,
+    OutcomeMeasure,
+    RobJudgement,
+    Study,
+    StudyReport,
+)
+
+if TYPE_CHECKING:  # dump/load use Alembic: imported when first used
+    from sysreview.project.storage.dump import (
+        DumpManifest,
+        TableDump,
+        check_dump,
+        export_store,
+        holds_data,
+        load_store,
+        table_counts,
+    )
+
+_DUMP = "sysreview.project.storage.dump"
+_DUMP_NAMES = ("DumpManifest", "TableDump", "check_dump", "export_store", "holds_data",
+               "load_store", "table_counts")  # fmt: skip
+__getattr__, __dir__ = lazy_exports(__name__, dict.fromkeys(_DUMP_NAMES, _DUMP), globals())
+
+__all__ = [
+    "APPEND_ONLY_TABLES",
+    "ARM_TYPES",
+    "DB_FILE",
+    "DECISIONS",
+    "DECISION_KINDS",
+    "ENTRY_KINDS",
+    "ENV_VAR",
+    "GRADE_DOMAINS",
+    "GRADE_RATINGS",
+    "LINK_STATUSES",
+    "ROB_JUDGEMENTS",
+    "SOURCE_KINDS",
+    "STAGES",
+    "Arm",
+    "AuditEntry",
+    "Base",
+    "DecisionEvent",
+    "DumpManifest",
+    "DuplicateLink",
+    "ExtractionValue",
+    "GradeRating",
+    "ImportBatch",
+    "OutcomeData",
+    "OutcomeMeasure",
+    "PrismaOtherSource",
+    "ProjectIdentity",
+    "Record",
+    "Reviewer",
+    "RobJudgement",
+    "ScreeningAssignment",
+    "Store",
+    "StoreError",
+    "Study",
+    "StudyReport",
+    "TableDump",
+    "check_dump",
+    "create_store_engine",
+    "current_decisions",
+    "current_duplicate_links",
+    "current_extraction_values",
+    "current_judgements",
+    "current_outcome_data",
+    "database_url",
+    "export_store",
+    "holds_data",
+    "latest_decisions_select",
+    "load_store",
+    "open_store",
+    "parse_url",
+    "project_uuid",
+    "sqlite_url",
+    "table_counts",
+    "utcnow",
+]
