@@ -76,10 +76,10 @@ def status(
     """Counts per stage so far: records, duplicates, screening, included studies."""
     import json
 
-    from sysreview.project.status import project_status
+    from sysreview.project.opening import open_project
 
-    with reported():
-        result = project_status(project, db)
+    with reported(), open_project(project, db) as review:
+        result = review.report.status()
     print(json.dumps(result.to_dict(), indent=2) if as_json else result.summary())
 
 
@@ -99,7 +99,7 @@ def import_command(
     """Import search results into the project, one import batch per file."""
     from datetime import date as Date
 
-    from sysreview.project.importing.service import import_files
+    from sysreview.project.opening import open_project
     from sysreview.text import terminal_safe
 
     with reported():
@@ -107,16 +107,14 @@ def import_command(
             searched = None if date is None else Date.fromisoformat(date)
         except ValueError:
             fail(f"--date {date!r} is not a date; use YYYY-MM-DD")
-        with _import_progress() as progress:
-            done = import_files(
-                project,
+        with open_project(project, db) as review, _import_progress() as progress:
+            done = review.records.import_files(
                 files,
                 source=source,
                 source_kind=kind,
                 interface=interface,
                 search_date=searched,
                 query_file=query_file,
-                db_url=db,
                 progress=progress,
             )
         for item in done:
@@ -198,10 +196,10 @@ def dedup(
     """Find duplicate records: link them (never delete), queue uncertain pairs for review."""
     with reported():
         if target is None:
-            from sysreview.project.deduplicating.service import deduplicate_project
+            from sysreview.project.opening import open_project
 
-            with _stage_progress() as progress:
-                run = deduplicate_project(project, db, progress=progress)
+            with open_project(project, db) as review, _stage_progress() as progress:
+                run = review.duplicates.deduplicate(progress)
             print(run.summary())
         elif target == "review" and not Path(target).is_file():
             _dedup_review(project, db, accept or [], reject or [], reviewer)
@@ -258,11 +256,12 @@ def _dedup_review(
     project: Path, db: str | None, accept: list[str], reject: list[str], reviewer: str | None
 ) -> None:
     """Review mode: list the queue, or record accept/reject decisions."""
-    from sysreview.project.deduplicating.service import decide_duplicate, duplicate_queue
+    from sysreview.project.opening import open_project
     from sysreview.text import terminal_safe
 
     if not accept and not reject:
-        queue = duplicate_queue(project, db)
+        with open_project(project, db) as review:
+            queue = review.duplicates.queue()
         for pair in queue:
             score = "" if pair.score is None else f", score {pair.score:.2f}"
             print(f"{pair.key}  [{pair.rule}{score}]")
@@ -276,9 +275,10 @@ def _dedup_review(
         return
     if not reviewer:
         fail("--reviewer is required to accept or reject pairs")
-    for key, verdict in [(k, True) for k in accept] + [(k, False) for k in reject]:
-        decide_duplicate(project, key, accept=verdict, reviewer=reviewer, db_url=db)
-        print(f"{key}: {'confirmed' if verdict else 'rejected'} by {reviewer}")
+    with open_project(project, db) as review:
+        for key, verdict in [(k, True) for k in accept] + [(k, False) for k in reject]:
+            review.duplicates.decide(key, accept=verdict, reviewer=reviewer)
+            print(f"{key}: {'confirmed' if verdict else 'rejected'} by {reviewer}")
 
 
 @app.command()
@@ -291,10 +291,10 @@ def prisma(
     counts from another source the project recorded, 'sysreview data load')."""
     import json
 
-    from sysreview.project.reporting.service import prisma_flow
+    from sysreview.project.opening import open_project
 
-    with reported():
-        counts = prisma_flow(project, db)
+    with reported(), open_project(project, db) as review:
+        counts = review.report.prisma()
     print(json.dumps(counts.to_dict(), indent=2) if as_json else counts.summary())
 
 
@@ -312,15 +312,11 @@ def screen_main(
     if reviewer is None:
         print(ctx.get_help())
         raise typer.Exit(0)
-    from sysreview.project.opening import load_project
-    from sysreview.project.selection.service import screen_decision, screen_queue
+    from sysreview.project.opening import open_project
 
-    with reported():
-        protocol = load_project(project, db).protocol
-        _print_criteria(protocol)
-        done = _screen_batches(
-            project, db, protocol, stage, reviewer, screen_queue, screen_decision
-        )
+    with reported(), open_project(project, db) as review:
+        _print_criteria(review.protocol)
+        done = _screen_batches(review, stage, reviewer)
     print(f"\n{done} decisions recorded for {reviewer} at {stage}")
 
 
@@ -350,15 +346,7 @@ def _card_text(card: Any) -> str:
     return terminal_safe(f"{head}\n{body}")
 
 
-def _screen_batches(
-    project: Path,
-    db: str | None,
-    protocol: Any,
-    stage: str,
-    reviewer: str,
-    queue_of: Callable[..., Any],
-    decide: Callable[..., Any],
-) -> int:
+def _screen_batches(review: Any, stage: str, reviewer: str) -> int:
     """Show records one at a time; re-rank after every batch of decisions.
 
     Record text is printed through :func:`~sysreview.text.terminal_safe` (no escape
@@ -368,11 +356,11 @@ def _screen_batches(
     from sysreview.text import terminal_safe
 
     keys = {"i": "include", "e": "exclude", "m": "maybe"}
-    reasons = protocol.eligibility.exclusion_reasons
+    reasons = review.protocol.eligibility.exclusion_reasons
     skipped: set[int] = set()
     done = 0
     while True:
-        cards, advice = queue_of(project, stage, reviewer, db)
+        cards, advice = review.screening.queue(stage, reviewer)
         cards = [c for c in cards if c.id not in skipped]
         print(f"\n{len(cards)} records to screen at {stage} for {reviewer}")
         if advice:
@@ -397,8 +385,8 @@ def _screen_batches(
                 if not 1 <= choice <= len(reasons):
                     fail(f"reason number must be between 1 and {len(reasons)}")
                 reason = reasons[choice - 1]
-            decide(project, stage=stage, record_id=card.id, reviewer=reviewer,
-                   decision=keys[key], reason=reason, source="cli", db_url=db)  # fmt: skip
+            review.screening.decide(stage=stage, record_id=card.id, reviewer=reviewer,
+                                    decision=keys[key], reason=reason, source="cli")  # fmt: skip
             done += 1
 
 
@@ -415,11 +403,10 @@ def screen_decide(
     db: DatabaseOption = None,
 ) -> None:
     """Record a decision on one record (a new event; the latest one counts)."""
-    from sysreview.project.selection.service import screen_decision
+    from sysreview.project.opening import open_project
 
-    with reported():
-        event = screen_decision(
-            project,
+    with reported(), open_project(project, db) as review:
+        event = review.screening.decide(
             stage=stage,
             record_id=record,
             reviewer=reviewer,
@@ -428,7 +415,6 @@ def screen_decide(
             note=note,
             resolution=resolve,
             source="cli",
-            db_url=db,
         )
     print(f"record {record}: {decision} by {reviewer} at {stage} (event {event})")
 
@@ -444,10 +430,10 @@ def screen_undo_command(
     db: DatabaseOption = None,
 ) -> None:
     """Take back a decision (a new event): the record is undecided for the reviewer again."""
-    from sysreview.project.selection.service import screen_undo
+    from sysreview.project.opening import open_project
 
-    with reported():
-        taken = screen_undo(project, stage=stage, reviewer=reviewer, record_id=record, db_url=db)
+    with reported(), open_project(project, db) as review:
+        taken = review.screening.undo(stage=stage, reviewer=reviewer, record_id=record)
     kind = "resolution" if taken.resolution else "decision"
     print(f"record {taken.record_id}: {reviewer}'s {kind} ({taken.decision}) at {stage} undone")
 
@@ -465,12 +451,12 @@ def screen_reassign_command(
     db: DatabaseOption = None,
 ) -> None:
     """Move a reviewer's undecided records to another screener (recorded as events)."""
-    from sysreview.project.selection.service import screen_reassign
+    from sysreview.project.opening import open_project
 
-    with reported():
-        moved = screen_reassign(
-            project, stage=stage, from_reviewer=from_reviewer, to_reviewer=to_reviewer, by=by,
-            records=record or None, db_url=db,
+    with reported(), open_project(project, db) as review:
+        moved = review.screening.reassign(
+            stage=stage, from_reviewer=from_reviewer, to_reviewer=to_reviewer, by=by,
+            records=record or None,
         )  # fmt: skip
     print(f"{moved} records at {stage} moved from {from_reviewer} to {to_reviewer}")
 
@@ -488,10 +474,10 @@ def screen_export_command(
     The sheet records project, stage, reviewer and export time (a hidden sheet in XLSX,
     rows above the header in CSV): leave them, 'screen import' checks them.
     """
-    from sysreview.project.selection.service import screen_export
+    from sysreview.project.opening import open_project
 
-    with reported():
-        rows = screen_export(project, out, stage=stage, reviewer=reviewer, db_url=db)
+    with reported(), open_project(project, db) as review:
+        rows = review.screening.export_sheet(out, stage=stage, reviewer=reviewer)
     print(f"{rows} records for {reviewer} at {stage} written to {out}")
 
 
@@ -510,12 +496,10 @@ def screen_import_command(
     to the stored decisions add nothing; rows that would overwrite a decision made after
     the export are listed and refused unless --force.
     """
-    from sysreview.project.selection.service import screen_import
+    from sysreview.project.opening import open_project
 
-    with reported():
-        result = screen_import(
-            project, sheet, stage=stage, reviewer=reviewer, force=force, db_url=db
-        )
+    with reported(), open_project(project, db) as review:
+        result = review.screening.import_sheet(sheet, stage=stage, reviewer=reviewer, force=force)
     warn(result.warnings)
     print(result.summary())
 
@@ -529,10 +513,10 @@ def screen_link(
     db: DatabaseOption = None,
 ) -> None:
     """Link an included report to the study it describes (several reports per study)."""
-    from sysreview.project.selection.service import link_study_report
+    from sysreview.project.opening import open_project
 
-    with reported():
-        study_id, new = link_study_report(project, record, study, primary=primary, db_url=db)
+    with reported(), open_project(project, db) as review:
+        study_id, new = review.screening.link(record_id=record, study=study, primary=primary)
     print(f"record {record} linked to {'new ' if new else ''}study {study!r} (id {study_id})")
 
 
@@ -543,10 +527,10 @@ def screen_unlink(
     db: DatabaseOption = None,
 ) -> None:
     """Undo a report's link to its study (the study and its data stay)."""
-    from sysreview.project.selection.service import unlink_study_report
+    from sysreview.project.opening import open_project
 
-    with reported():
-        label = unlink_study_report(project, record, db)
+    with reported(), open_project(project, db) as review:
+        label = review.screening.unlink(record_id=record)
     print(f"record {record} no longer linked to study {label!r}")
 
 
@@ -555,11 +539,11 @@ def screen_conflicts_command(
     stage: StageOption = "ta", project: ProjectOption = Path("."), db: DatabaseOption = None
 ) -> None:
     """List records whose reviewers disagree and that no arbiter has resolved."""
-    from sysreview.project.selection.service import screen_conflicts
+    from sysreview.project.opening import open_project
     from sysreview.text import terminal_safe
 
-    with reported():
-        found = screen_conflicts(project, stage, db)
+    with reported(), open_project(project, db) as review:
+        found = review.screening.conflicts(stage)
     for item in found:
         before = dict(item.independent)
         votes = ", ".join(
@@ -607,10 +591,10 @@ def screen_agreement_command(
     """Agreement per reviewer pair: percent, Cohen's kappa (95% CI), Gwet's AC1."""
     import json
 
-    from sysreview.project.selection.service import screen_agreement
+    from sysreview.project.opening import open_project
 
-    with reported():
-        result = screen_agreement(project, stage, db)
+    with reported(), open_project(project, db) as review:
+        result = review.screening.agreement(stage)
     if as_json:
         rows = [{"reviewers": list(pair), **item.to_dict()} for pair, item in result.pairs]
         print(json.dumps(rows, indent=2, default=list))

@@ -60,11 +60,11 @@ def user_add(
     db: DatabaseOption = None,
 ) -> None:
     """Add a web account (the password is asked for, or read from stdin)."""
-    from sysreview.project.accounts.users import add_user
+    from sysreview.project.opening import open_project
 
     password = _password(password_stdin)
-    with reported():
-        account = add_user(project, name, role=role, password=password, db_url=db)
+    with reported(), open_project(project, db) as review:
+        account = review.accounts.add(name, role=role, password=password)
     print(f"added account {account.name} ({account.role})")
 
 
@@ -86,13 +86,13 @@ def user_set(
 
     Every change ends the account's web sessions at once (in every browser).
     """
-    from sysreview.project.accounts.users import change_user
+    from sysreview.project.opening import open_project
 
     if role is None and active is None and not (password or password_stdin):
         fail("nothing to change: give --role, --password, --password-stdin or --active/--inactive")
     secret = _password(password_stdin) if password or password_stdin else None
-    with reported():
-        account = change_user(project, name, role=role, password=secret, active=active, db_url=db)
+    with reported(), open_project(project, db) as review:
+        account = review.accounts.change(name, role=role, password=secret, active=active)
     state = "active" if account.active else "inactive"
     print(f"account {account.name}: {account.role}, {state}")
 
@@ -104,20 +104,20 @@ def user_logout(
     db: DatabaseOption = None,
 ) -> None:
     """End every web session of an account now (e.g. a lost laptop); it may log in again."""
-    from sysreview.project.accounts.users import change_user
+    from sysreview.project.opening import open_project
 
-    with reported():
-        account = change_user(project, name, end_sessions=True, db_url=db)
+    with reported(), open_project(project, db) as review:
+        account = review.accounts.change(name, end_sessions=True)
     print(f"account {account.name}: every web session ended")
 
 
 @user_app.command("list")
 def user_list(project: ProjectOption = Path("."), db: DatabaseOption = None) -> None:
     """List the web accounts."""
-    from sysreview.project.accounts.users import list_users
+    from sysreview.project.opening import open_project
 
-    with reported():
-        accounts = list_users(project, db)
+    with reported(), open_project(project, db) as review:
+        accounts = review.accounts.list()
     for account in accounts:
         state = "active" if account.active else "inactive"
         print(f"{account.name}\t{account.role}\t{state}")

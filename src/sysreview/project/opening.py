@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,17 +24,42 @@ from sysreview.protocol import TEMPLATES, Protocol, load_protocol, template_text
 from sysreview.protocol.templates import template_searches
 
 if TYPE_CHECKING:
+    from sysreview.project.accounts.service import AccountsService
+    from sysreview.project.appraising.service import AppraisalService
+    from sysreview.project.audit.service import AuditService
+    from sysreview.project.deduplicating.service import DuplicatesService
+    from sysreview.project.extracting.service import ExtractionService
+    from sysreview.project.grading.service import GradingService
+    from sysreview.project.importing.service import RecordsService
+    from sysreview.project.reporting.service import ReportService
+    from sysreview.project.selection.service import ScreeningService
     from sysreview.project.storage.dump import DumpManifest
+    from sysreview.project.storage.group_commit import GroupCommit
 
 PROTOCOL_FILE = "review.toml"
 DUMP_DATABASE = "database"
 
 PathLike = str | os.PathLike[str]
 
+_WRITER_LOCK = threading.Lock()
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, eq=False)
 class Project:
-    """A review project: its directory, its validated protocol and its database URL."""
+    """A review project, opened once: its directory, validated protocol and database.
+
+    The database is opened (and upgraded) on first use and stays open until
+    :meth:`close` (or the end of a ``with`` block): the command line opens a project
+    for each command (:func:`open_project`), the web app holds one for its life. The
+    use cases are the methods of its services, one per area::
+
+        with open_project("my-review") as project:
+            project.screening.conflicts("ta")
+
+    Writes of the web app's request threads take turns on :attr:`write_lock` (SQLite);
+    screening decisions coming many a second go through :attr:`writer`, which commits
+    the decisions waiting together (:class:`~sysreview.project.storage.group_commit.GroupCommit`).
+    """
 
     directory: Path
     protocol: Protocol
@@ -42,6 +69,128 @@ class Project:
     def protocol_path(self) -> Path:
         """The protocol file, ``DIR/review.toml``."""
         return self.directory / PROTOCOL_FILE
+
+    @cached_property
+    def store(self) -> Store:
+        """The project's database, upgraded to the current schema when first opened."""
+        return open_store(self.database_url)
+
+    @cached_property
+    def write_lock(self) -> AbstractContextManager[object]:
+        """The lock this process's writers take turns on (SQLite); none on PostgreSQL.
+
+        One writer at a time is all SQLite allows anyway, and a queue on a lock is served
+        promptly and in turn, where writers waiting in SQLite's busy handler poll with
+        growing sleeps (tail latencies of seconds under load; ``benchmarks/WEB.md``).
+        """
+        return threading.Lock() if self.store.backend == "sqlite" else nullcontext()
+
+    @property
+    def writer(self) -> GroupCommit:
+        """The group-commit writer of screening decisions (made once, on first use, by
+        whichever request thread comes first)."""
+        from sysreview.project.storage.group_commit import GroupCommit
+
+        with _WRITER_LOCK:
+            if "_writer" not in self.__dict__:
+                self.__dict__["_writer"] = GroupCommit(self.store, lock=self.write_lock)
+        writer: GroupCommit = self.__dict__["_writer"]
+        return writer
+
+    def close(self) -> None:
+        """Commit the writes still queued, then close the database's connections."""
+        if "_writer" in self.__dict__:
+            self.__dict__["_writer"].close()
+        if "store" in self.__dict__:
+            self.store.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- the services, one per area (imported on first use: commands stay lean) ----
+
+    @cached_property
+    def records(self) -> RecordsService:
+        """Importing search results (:mod:`sysreview.project.importing`)."""
+        from sysreview.project.importing.service import RecordsService
+
+        return RecordsService(self)
+
+    @cached_property
+    def duplicates(self) -> DuplicatesService:
+        """De-duplication and its review queue (:mod:`sysreview.project.deduplicating`)."""
+        from sysreview.project.deduplicating.service import DuplicatesService
+
+        return DuplicatesService(self)
+
+    @cached_property
+    def screening(self) -> ScreeningService:
+        """Screening: decisions, queues, conflicts, links (:mod:`sysreview.project.selection`)."""
+        from sysreview.project.selection.service import ScreeningService
+
+        return ScreeningService(self)
+
+    @cached_property
+    def accounts(self) -> AccountsService:
+        """Web accounts, logins and sessions (:mod:`sysreview.project.accounts`)."""
+        from sysreview.project.accounts.service import AccountsService
+
+        return AccountsService(self)
+
+    @cached_property
+    def report(self) -> ReportService:
+        """PRISMA counts and the review's status (:mod:`sysreview.project.reporting`)."""
+        from sysreview.project.reporting.service import ReportService
+
+        return ReportService(self)
+
+    @cached_property
+    def appraisal(self) -> AppraisalService:
+        """Risk of bias (:mod:`sysreview.project.appraising`)."""
+        from sysreview.project.appraising.service import AppraisalService
+
+        return AppraisalService(self)
+
+    @cached_property
+    def extraction(self) -> ExtractionService:
+        """Data extraction (:mod:`sysreview.project.extracting`)."""
+        from sysreview.project.extracting.service import ExtractionService
+
+        return ExtractionService(self)
+
+    @cached_property
+    def grading(self) -> GradingService:
+        """Certainty of the evidence (:mod:`sysreview.project.grading`)."""
+        from sysreview.project.grading.service import GradingService
+
+        return GradingService(self)
+
+    @cached_property
+    def audit(self) -> AuditService:
+        """The audit trail (:mod:`sysreview.project.audit`)."""
+        from sysreview.project.audit.service import AuditService
+
+        return AuditService(self)
+
+
+class Service:
+    """A service of an open :class:`Project`: its methods are one area's use cases."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+
+    @property
+    def store(self) -> Store:
+        """The project's database."""
+        return self.project.store
+
+    @property
+    def protocol(self) -> Protocol:
+        """The project's validated protocol."""
+        return self.project.protocol
 
 
 def protocol_path(directory: PathLike) -> Path:
@@ -62,18 +211,27 @@ def validate_protocol(directory: PathLike) -> Protocol:
 
 
 def load_project(directory: PathLike, db_url: str | None = None) -> Project:
-    """The project in ``directory``, with its protocol validated."""
+    """The project in ``directory``, with its protocol validated (the database is opened
+    on first use; close the project when done, or use :func:`open_project`)."""
     directory = Path(directory)
     protocol = validate_protocol(directory)
     return Project(directory, protocol, database_url(directory, db_url))
 
 
+def open_project(directory: PathLike, db_url: str | None = None) -> Project:
+    """Open the project in ``directory`` (protocol validated); use it in a ``with`` block.
+
+    ``db_url`` is the database (default: ``SYSREVIEW_DATABASE_URL``, else SQLite at
+    ``DIR/review.db``), opened and upgraded on first use, closed with the project.
+    """
+    return load_project(directory, db_url)
+
+
 @contextmanager
 def opened(directory: PathLike, db_url: str | None = None) -> Iterator[tuple[Project, Store]]:
     """The project (protocol validated) and its database, upgraded; closed afterwards."""
-    project = load_project(directory, db_url)
-    with open_store(project.database_url) as store:
-        yield project, store
+    with open_project(directory, db_url) as project:
+        yield project, project.store
 
 
 @contextmanager
@@ -184,10 +342,12 @@ __all__ = [
     "PROTOCOL_FILE",
     "PathLike",
     "Project",
+    "Service",
     "export_project",
     "init_project",
     "load_project",
     "load_project_dump",
+    "open_project",
     "opened",
     "project_store",
     "protocol_path",

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from sysreview.prisma.decisions import duplicate_groups
-from sysreview.project.opening import PathLike, opened
+from sysreview.project.opening import PathLike, Project, open_project
 from sysreview.project.reporting.prisma_data import confirmed_pairs
 from sysreview.project.selection.state import StageState, screening_state
 from sysreview.project.storage import ImportBatch, Record, Reviewer, Study
@@ -100,8 +100,16 @@ class ProjectStatus:
 
 
 def project_status(directory: PathLike, db_url: str | None = None) -> ProjectStatus:
+    """:meth:`ReportService.status <sysreview.project.reporting.service.ReportService.status>`
+    on the project in ``directory``."""
+    with open_project(directory, db_url) as project:
+        return project.report.status()
+
+
+def status_of(project: Project) -> ProjectStatus:
     """How far the review has come: records, duplicates, screening, included studies."""
-    with opened(directory, db_url) as (project, store):
+    store = project.store
+    if True:  # one block, as the counts are read in one read-only session
         state = screening_state(store, project.protocol)
         with store.session(readonly=True) as session:
             records = session.scalar(select(func.count()).select_from(Record)) or 0
@@ -122,4 +130,4 @@ def project_status(directory: PathLike, db_url: str | None = None) -> ProjectSta
             )
 
 
-__all__ = ["ProjectStatus", "StageCounts", "project_status"]
+__all__ = ["ProjectStatus", "StageCounts", "project_status", "status_of"]

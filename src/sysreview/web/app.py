@@ -34,8 +34,9 @@ from starlette.middleware.sessions import SessionMiddleware
 
 import sysreview
 from sysreview.errors import SysreviewError
-from sysreview.project.opening import PathLike
-from sysreview.web.highlight import highlight
+from sysreview.project.opening import PathLike, open_project
+from sysreview.project.selection.pages import STAGE_LABELS
+from sysreview.web.highlight import highlight, protocol_terms
 from sysreview.web.security import (
     SECURITY_HEADERS,
     LoginRequired,
@@ -45,7 +46,6 @@ from sysreview.web.security import (
 )
 from sysreview.web.settings import WebSettings
 from sysreview.web.throttle import LoginRefused, LoginThrottle
-from sysreview.web.workspace import STAGE_LABELS, Workspace
 
 ROUTERS = (
     "auth",
@@ -176,7 +176,12 @@ def create_app(
         Session secret, cookie policy and highlighted words (:class:`WebSettings`).
     """
     settings = settings or WebSettings()
-    ws = Workspace.open(project_dir, db_url, settings.highlight)
+    project = open_project(project_dir, db_url)
+    try:
+        project.screening.start()
+    except BaseException:
+        project.close()
+        raise
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -190,7 +195,7 @@ def create_app(
         try:
             yield
         finally:
-            ws.close()
+            project.close()
             gc.unfreeze()
 
     app = FastAPI(
@@ -203,7 +208,8 @@ def create_app(
         lifespan=lifespan,
         dependencies=[Depends(bounded_ids)],
     )
-    app.state.workspace = ws
+    app.state.project = project
+    app.state.terms = protocol_terms(project.protocol, settings.highlight)
     app.state.settings = settings
     app.state.login_throttle = LoginThrottle()
     app.add_middleware(

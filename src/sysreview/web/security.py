@@ -29,9 +29,9 @@ from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sysreview.project.accounts.users import AccountInfo, authenticate, end_sessions, get_account
+from sysreview.project.accounts.users import AccountInfo
+from sysreview.project.opening import Project
 from sysreview.web.throttle import LoginThrottle
-from sysreview.web.workspace import Workspace
 
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
@@ -59,10 +59,10 @@ class LoginRequired(Exception):
     """No valid login in this request's session."""
 
 
-def workspace(request: Request) -> Workspace:
-    """The app's open project."""
-    ws: Workspace = request.app.state.workspace
-    return ws
+def project_of(request: Request) -> Project:
+    """The project the app serves (one for the server's life)."""
+    project: Project = request.app.state.project
+    return project
 
 
 def csrf_token(request: Request) -> str:
@@ -95,8 +95,8 @@ async def log_in(request: Request, name: str, password: str) -> AccountInfo | No
     account = None
     try:
         async with throttle.turn():
-            store = workspace(request).store
-            account = await run_in_threadpool(authenticate, store, name, password)
+            accounts = project_of(request).accounts
+            account = await run_in_threadpool(accounts.authenticate, name, password)
     finally:
         throttle.done(name, address, succeeded=account is not None)
     if account is not None:
@@ -108,9 +108,7 @@ def end_session(request: Request) -> None:
     """Log out: end every session of the account (other browsers too), forget this one."""
     aid, generation = request.session.get("aid"), request.session.get("gen")
     if isinstance(aid, int) and isinstance(generation, int):
-        ws = workspace(request)
-        with ws.write_lock:
-            end_sessions(ws.store, aid, generation)
+        project_of(request).accounts.end_sessions(aid, generation)
     request.session.clear()
 
 
@@ -145,13 +143,13 @@ async def current_account(request: Request) -> AccountInfo:
     be across a network, so there it runs in the thread pool.
     """
     aid = request.session.get("aid")
-    store = workspace(request).store
+    accounts = project_of(request).accounts
     if not isinstance(aid, int):
         account = None
-    elif store.backend == "sqlite":
-        account = get_account(store, aid)
+    elif accounts.store.backend == "sqlite":
+        account = accounts.get(aid)
     else:
-        account = await run_in_threadpool(get_account, store, aid)
+        account = await run_in_threadpool(accounts.get, aid)
     if account is None or not account.active or request.session.get("gen") != account.generation:
         request.session.clear()
         raise LoginRequired

@@ -103,7 +103,7 @@ def app(project: Path) -> Iterator[FastAPI]:
     """The web app of :func:`project`."""
     application = create_app(project, settings=WebSettings(secret_key=SECRET))
     yield application
-    application.state.workspace.close()
+    application.state.project.close()
 
 
 def form_token(html: str) -> str:

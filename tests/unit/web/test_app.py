@@ -18,15 +18,13 @@ def test_the_server_freezes_what_it_loaded_and_thaws_when_it_stops(app: FastAPI)
 
 
 def test_decisions_queued_at_shutdown_are_committed(app: FastAPI) -> None:
-    from sysreview.web import workspace as uc
-
-    ws = app.state.workspace
+    ws = app.state.project
     with TestClient(app):
         futures = [
-            uc.submit_decision(ws, stage="ta", record_id=r, reviewer="R1", decision="include")
+            ws.screening.submit(stage="ta", record_id=r, reviewer="R1", decision="include")
             for r in (1, 2, 3)
         ]
     assert all(f.done() and f.exception() is None for f in futures)
-    assert [c.record_id for c in uc.conflicts(ws, "ta")] == []
-    seen = uc.seen_decisions(ws, stage="ta", record_id=2, reviewer="R1")
+    assert [c.record_id for c in ws.screening.conflicts("ta")] == []
+    seen = ws.screening.seen_decisions(stage="ta", record_id=2, reviewer="R1")
     assert [(s.reviewer, s.decision) for s in seen] == [("R1", "include")]

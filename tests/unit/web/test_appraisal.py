@@ -80,7 +80,7 @@ def rob2_clients(rob2_project: Path) -> Iterator[Clients]:
     yield make
     for c in made:
         c.__exit__(None, None, None)
-    application.state.workspace.close()
+    application.state.project.close()
 
 
 def rob1_form(token: str, study: str, **judgements: str) -> dict[str, str]:

@@ -49,7 +49,7 @@ def live(project: Path) -> Iterator[LiveServer]:
         yield server
     finally:
         stop_server(server)
-        application.state.workspace.close()
+        application.state.project.close()
 
 
 def _page(browser: Any, live: LiveServer, name: str, path: str) -> tuple[Any, list[str]]:

@@ -39,7 +39,7 @@ def rob2_live(project: Path) -> Iterator[LiveServer]:
         yield server
     finally:
         stop_server(server)
-        application.state.workspace.close()
+        application.state.project.close()
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def rob1_live(project: Path) -> Iterator[LiveServer]:
         yield server
     finally:
         stop_server(server)
-        application.state.workspace.close()
+        application.state.project.close()
 
 
 def _proposed(page: Any, domain: str, expected: str) -> None:

@@ -30,7 +30,7 @@ def graded_live(project: Path) -> Iterator[LiveServer]:
         yield server
     finally:
         stop_server(server)
-        application.state.workspace.close()
+        application.state.project.close()
 
 
 def test_rate_an_outcome_in_the_browser(

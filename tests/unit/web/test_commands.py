@@ -64,13 +64,13 @@ def test_serve_builds_the_app_and_runs_uvicorn(
 
     def fake_run(application: Any, **kwargs: Any) -> None:
         calls.append({"app": application, **kwargs})
-        application.state.workspace.close()
+        application.state.project.close()
 
     monkeypatch.setattr(uvicorn, "run", fake_run)
     result = runner.invoke(app, ["serve", str(project), "--port", "8123"])
     assert result.exit_code == 0, result.output
     assert calls[0]["host"] == "127.0.0.1" and calls[0]["port"] == 8123
-    assert calls[0]["app"].state.workspace.directory == project
+    assert calls[0]["app"].state.project.directory == project
 
 
 def test_serve_outside_a_project_is_an_error(tmp_path: Path) -> None:

@@ -57,7 +57,7 @@ def admin(tmp_path: Path, store_url: str) -> Iterator[tuple[TestClient, str]]:
     application = create_app(project, store_url, settings=WebSettings(secret_key=SECRET))
     with TestClient(application, base_url="https://testserver") as client:
         yield client, login(client, "boss")
-    application.state.workspace.close()
+    application.state.project.close()
 
 
 def _int_routes() -> list[tuple[APIRoute, str, str]]:

@@ -49,7 +49,7 @@ def served(tmp_path: Path, store_url: str) -> Iterator[tuple[Path, LiveServer, h
     finally:
         client.close()
         stop_server(live)
-        application.state.workspace.close()
+        application.state.project.close()
 
 
 def _decide(client: httpx.Client, answers: list[int]) -> None:

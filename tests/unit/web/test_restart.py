@@ -87,4 +87,4 @@ def test_requests_after_a_restart_all_succeed(
         assert set(_work(live.url, cookies, token, 0)) == {200, 201}
     finally:
         stop_server(live)
-        application.state.workspace.close()
+        application.state.project.close()

@@ -160,7 +160,7 @@ def test_a_deactivated_account_is_logged_out_at_once(clients: Clients, app: Fast
 
     client, _ = clients("R2")
     assert client.get("/api/me").json()["name"] == "R2"
-    update_account(app.state.workspace.store, "R2", active=False)
+    update_account(app.state.project.store, "R2", active=False)
     assert client.get("/api/me").status_code == 401
 
 

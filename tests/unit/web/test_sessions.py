@@ -93,7 +93,7 @@ def test_an_account_change_ends_its_sessions(
 ) -> None:
     client, _ = clients("R1")
     cookie = client.cookies[SESSION_COOKIE]
-    update_account(app.state.workspace.store, "R1", **change)  # type: ignore[arg-type]
+    update_account(app.state.project.store, "R1", **change)  # type: ignore[arg-type]
     assert client.get("/api/me").status_code == 401
     assert _replay(app, cookie) == (401, 303)
 
@@ -101,7 +101,7 @@ def test_an_account_change_ends_its_sessions(
 def test_reactivation_does_not_revive_old_cookies(clients: Clients, app: FastAPI) -> None:
     client, _ = clients("R2")
     cookie = client.cookies[SESSION_COOKIE]
-    store = app.state.workspace.store
+    store = app.state.project.store
     update_account(store, "R2", active=False)
     update_account(store, "R2", active=True)
     assert _replay(app, cookie) == (401, 303)
@@ -117,7 +117,7 @@ def test_a_changed_nothing_and_a_rehash_keep_the_sessions(
     from sysreview.project.accounts import users as accounts
 
     client, _ = clients("R1")
-    store = app.state.workspace.store
+    store = app.state.project.store
     update_account(store, "R1", role="reviewer")  # its role already
     stronger = PasswordHasher(time_cost=2, memory_cost=1024, parallelism=1)
     monkeypatch.setattr(accounts, "_hasher", lambda: stronger)
@@ -169,7 +169,7 @@ def test_the_cli_ends_sessions_of_a_running_server(tmp_path: Path, store_url: st
             assert browser.get("/api/me").status_code == 401
     finally:
         stop_server(live)
-    application.state.workspace.close()
+    application.state.project.close()
 
 
 def test_user_logout_of_an_unknown_account_is_a_clear_error(project: Path) -> None:

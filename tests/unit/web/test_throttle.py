@@ -15,8 +15,8 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 
+from sysreview.project.accounts import service as account_service
 from sysreview.project.accounts import users as accounts
-from sysreview.web import security
 from sysreview.web.throttle import LoginRefused, LoginThrottle, Rate, address_key
 from tests.unit.web.conftest import (
     CHEAP,
@@ -202,7 +202,7 @@ def test_waiting_logins_hold_no_server_thread(
     hasher = CountingHasher()
     monkeypatch.setattr(accounts, "_hasher", lambda: hasher)
     inside = CountingHasher()  # used as a counter of threads inside authenticate
-    real = security.authenticate
+    real = account_service.authenticate
 
     def authenticate(*args: Any) -> Any:
         with inside.lock:
@@ -214,7 +214,7 @@ def test_waiting_logins_hold_no_server_thread(
             with inside.lock:
                 inside.now -= 1
 
-    monkeypatch.setattr(security, "authenticate", authenticate)
+    monkeypatch.setattr(account_service, "authenticate", authenticate)
     live = start_server(app)
     try:
 

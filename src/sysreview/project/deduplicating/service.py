@@ -1,4 +1,4 @@
-"""Use cases ``sysreview dedup``: link duplicates, the queue of uncertain pairs, decisions."""
+"""De-duplication use cases: link duplicates, the queue of uncertain pairs, decisions."""
 
 from __future__ import annotations
 
@@ -11,8 +11,28 @@ from sysreview.project.deduplicating.pairs import (
     deduplicate_store,
     review_queue,
 )
-from sysreview.project.opening import PathLike, opened
+from sysreview.project.opening import PathLike, Service, open_project
 from sysreview.project.selection.service import assign_records
+
+
+class DuplicatesService(Service):
+    """``project.duplicates``: linking duplicate records and the review of uncertain pairs."""
+
+    def deduplicate(self, progress: Callable[[str, float], None] | None = None) -> DedupRun:
+        """Link the project's duplicate records (never deleting any); queue uncertain pairs."""
+        with self.project.write_lock:
+            run = deduplicate_store(self.store, progress=progress)[0]
+            assign_records(self.store, self.protocol)
+        return run
+
+    def queue(self) -> list[QueuedPair]:
+        """The pairs waiting for a reviewer's accept or reject."""
+        return review_queue(self.store)
+
+    def decide(self, pair: str, *, accept: bool, reviewer: str) -> None:
+        """Accept (confirm) or reject a queued pair ``A-B``, as a new link event."""
+        with self.project.write_lock:
+            decide_pair(self.store, pair, accept=accept, reviewer=reviewer)
 
 
 def deduplicate_project(
@@ -20,25 +40,30 @@ def deduplicate_project(
     db_url: str | None = None,
     progress: Callable[[str, float], None] | None = None,
 ) -> DedupRun:
-    """Link the project's duplicate records (never deleting any); queue uncertain pairs."""
-    with opened(directory, db_url) as (project, store):
-        run = deduplicate_store(store, progress=progress)[0]
-        assign_records(store, project.protocol)
-        return run
+    """:meth:`DuplicatesService.deduplicate` on the project in ``directory``."""
+    with open_project(directory, db_url) as project:
+        return project.duplicates.deduplicate(progress)
 
 
 def duplicate_queue(directory: PathLike, db_url: str | None = None) -> list[QueuedPair]:
-    """The pairs waiting for a reviewer's accept or reject."""
-    with opened(directory, db_url) as (_, store):
-        return review_queue(store)
+    """:meth:`DuplicatesService.queue` on the project in ``directory``."""
+    with open_project(directory, db_url) as project:
+        return project.duplicates.queue()
 
 
 def decide_duplicate(
     directory: PathLike, pair: str, *, accept: bool, reviewer: str, db_url: str | None = None
 ) -> None:
-    """Accept (confirm) or reject a queued pair ``A-B``, as a new link event."""
-    with opened(directory, db_url) as (_, store):
-        decide_pair(store, pair, accept=accept, reviewer=reviewer)
+    """:meth:`DuplicatesService.decide` on the project in ``directory``."""
+    with open_project(directory, db_url) as project:
+        project.duplicates.decide(pair, accept=accept, reviewer=reviewer)
 
 
-__all__ = ["DedupRun", "QueuedPair", "decide_duplicate", "deduplicate_project", "duplicate_queue"]
+__all__ = [
+    "DedupRun",
+    "DuplicatesService",
+    "QueuedPair",
+    "decide_duplicate",
+    "deduplicate_project",
+    "duplicate_queue",
+]

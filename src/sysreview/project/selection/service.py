@@ -1,20 +1,31 @@
-"""Screening use cases of the command line: decisions, undo, queues, sheets, conflicts."""
+"""Screening use cases: decisions, corrections, queues, sheets, conflicts, pages, links.
+
+:class:`ScreeningService` is ``project.screening`` of an open
+:class:`~sysreview.project.opening.Project`; the command line and the web app call its
+methods and nothing below them. The functions at the end take a project directory and
+open the project for one call (scripts and tests).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from concurrent.futures import Future
+from functools import cached_property
 from typing import TYPE_CHECKING, Unpack
 
 from sysreview.errors import InputError
-from sysreview.project.opening import PathLike, opened
+from sysreview.project.opening import PathLike, Service, open_project
 from sysreview.project.selection import corrections, study_links
 from sysreview.project.selection import decisions as screening
-from sysreview.project.selection import sheets as screening_sheets
 from sysreview.project.selection.state import store_assignments
-from sysreview.project.sheets.results import ImportResult
+from sysreview.project.selection.views import check_stage
 from sysreview.project.storage import Store
 from sysreview.protocol import Protocol
 
 if TYPE_CHECKING:
+    from sysreview.project.accounts.users import AccountInfo
+    from sysreview.project.selection.pages import Progress, ReportLink, ScreenView
+    from sysreview.project.sheets.results import ImportResult
     from sysreview.screening.interrater import PairwiseAgreement
 
 
@@ -26,51 +37,209 @@ def assign_records(store: Store, protocol: Protocol) -> int:
         return store_assignments(store, protocol, session)
 
 
-def screen_decision(
-    directory: PathLike,
-    *,
-    db_url: str | None = None,
-    **fields: Unpack[screening.DecisionFields],
-) -> int:
-    """Record a screening decision (or an arbiter's resolution); the event's id.
+class ScreeningService(Service):
+    """``project.screening``: every route's screening use cases (one rule, one place)."""
 
-    ``fields`` are those of :class:`~sysreview.project.selection.decisions.DecisionFields`.
-    """
-    with opened(directory, db_url) as (project, store):
-        return screening.record_decision(store, project.protocol, **fields)
+    @cached_property
+    def reviewer_ids(self) -> Mapping[str, int]:
+        """The protocol's reviewers, stored (synchronised on first use), by name."""
+        with self.store.session() as session:
+            people = screening.sync_reviewers(session, self.protocol)
+            return {name: row.id for name, row in people.items()}
+
+    def start(self) -> None:
+        """Ready the project for a server: reviewers and due assignments stored, the
+        ranking warmed in the background (so the first page is quick)."""
+        from sysreview.project.selection.queue import warm_ranking
+
+        with self.store.session() as session:
+            people = screening.sync_reviewers(session, self.protocol)
+            self.__dict__["reviewer_ids"] = {name: row.id for name, row in people.items()}
+            store_assignments(self.store, self.protocol, session)
+        warm_ranking(self.store, self.protocol)
+
+    def assign(self) -> int:
+        """Store the assignments due now; how many (see :func:`assign_records`)."""
+        return assign_records(self.store, self.protocol)
+
+    def decide(self, **fields: Unpack[screening.DecisionFields]) -> int:
+        """Record a decision (or an arbiter's resolution) now; the event's id.
+
+        ``fields`` are those of :class:`~sysreview.project.selection.decisions.DecisionFields`.
+        """
+        with self.project.write_lock:
+            return screening.record_decision(self.store, self.protocol, **fields)
+
+    def submit(self, **fields: Unpack[screening.DecisionFields]) -> Future[int]:
+        """Check a decision and queue it for the group-commit writer; the future's event id.
+
+        Checked against the protocol and the review's state here (who may decide which
+        record, and when: :func:`~sysreview.project.selection.decisions.check_decision`),
+        then committed with the decisions posted at the same time (one durable sync for
+        the lot); the future is answered once the decision is durable (or with its error).
+        """
+        item = screening.new_decision(self.protocol, **fields)
+        item = screening.check_decision(self.store, self.protocol, item)
+        ids, store, protocol = self.reviewer_ids, self.store, self.protocol
+        return self.project.writer.submit(
+            lambda session: screening.add_decision(store, session, item, ids, protocol)
+        )
+
+    def decide_together(self, **fields: Unpack[screening.DecisionFields]) -> int:
+        """Store a decision through the group-commit writer (with those posted at the same
+        time, :meth:`submit`); its event id, once durable."""
+        return self.submit(**fields).result()
+
+    def undo(
+        self, *, stage: str, reviewer: str, record_id: int | None = None, source: str = "cli"
+    ) -> screening.NewDecision:
+        """Take back ``reviewer``'s latest decision at ``stage`` (or theirs on a record)."""
+        with self.project.write_lock:
+            return corrections.undo_decision(
+                self.store, self.protocol, stage=check_stage(stage), reviewer=reviewer,
+                record_id=record_id, source=source,
+            )  # fmt: skip
+
+    def reassign(
+        self, *, stage: str, from_reviewer: str, to_reviewer: str, by: str,
+        records: list[int] | None = None,
+    ) -> int:  # fmt: skip
+        """Move a reviewer's undecided records to another reviewer; how many moved."""
+        with self.project.write_lock:
+            return corrections.reassign(
+                self.store, self.protocol, stage=stage, from_reviewer=from_reviewer,
+                to_reviewer=to_reviewer, by=by, records=records,
+            )  # fmt: skip
+
+    def queue(self, stage: str, reviewer: str) -> tuple[list[screening.RecordCard], str | None]:
+        """Pending records as cards, prioritised at title/abstract, and the stopping advice."""
+        queue = screening.prioritised_queue(
+            self.store, self.protocol, stage=stage, reviewer=reviewer, wait=True
+        )
+        return [screening.record_card(self.store, i) for i in queue.records], queue.advice
+
+    def view(self, stage: str, reviewer: str, limit: int = 1) -> ScreenView:
+        """The screening page: the reviewer's next record at ``stage`` and the progress."""
+        from sysreview.project.selection.pages import screen_view
+
+        return screen_view(self.store, self.protocol, stage, reviewer, limit)
+
+    def cards(self, records: tuple[int, ...] | list[int]) -> list[screening.RecordCard]:
+        """The records as a screener sees them (:class:`InputError` for an unknown one)."""
+        return [screening.record_card(self.store, r) for r in records]
+
+    def card(self, record_id: int) -> screening.RecordCard:
+        """A record as a screener sees it (:class:`InputError` when there is none)."""
+        return screening.record_card(self.store, record_id)
+
+    def seen_decisions(
+        self, *, stage: str, record_id: int, reviewer: str
+    ) -> list[screening.SeenDecision]:
+        """The decisions on a record that blinding lets ``reviewer`` see."""
+        return screening.decisions_seen_by(
+            self.store, self.protocol, stage=stage, record_id=record_id, reviewer=reviewer
+        )
+
+    def export_sheet(self, out: PathLike, *, stage: str, reviewer: str) -> int:
+        """Write a reviewer's assigned records to a CSV/XLSX sheet; the row count."""
+        from sysreview.project.selection import sheets
+
+        return sheets.export_sheet(self.store, self.protocol, out, stage=stage, reviewer=reviewer)
+
+    def import_sheet(
+        self, sheet: PathLike, *, stage: str, reviewer: str, force: bool = False
+    ) -> ImportResult:
+        """Store the new and corrected decisions of a screened sheet (all or nothing).
+
+        See :func:`sysreview.project.selection.sheets.import_sheet` (``force`` overrides
+        decisions made after the sheet was exported).
+        """
+        from sysreview.project.selection import sheets
+
+        with self.project.write_lock:
+            return sheets.import_sheet(
+                self.store, self.protocol, sheet, stage=stage, reviewer=reviewer, force=force
+            )
+
+    def link(
+        self, *, record_id: int, study: str, primary: bool = False, who: str = "sysreview"
+    ) -> tuple[int, bool]:
+        """Link an included report to its study (created on first use); ``(study id, new)``."""
+        with self.project.write_lock:
+            return study_links.link_report(
+                self.store, self.protocol, record_id=record_id, study=study, primary=primary,
+                who=who,
+            )  # fmt: skip
+
+    def unlink(self, *, record_id: int, who: str = "sysreview") -> str:
+        """Undo a report's link to its study; the study's label."""
+        with self.project.write_lock:
+            return study_links.unlink_report(self.store, record_id=record_id, who=who)
+
+    def report_links(self) -> list[ReportLink]:
+        """Every report whose full-text inclusion is settled, with its study where linked."""
+        from sysreview.project.selection.pages import report_links
+
+        return report_links(self.store, self.protocol)
+
+    def conflicts(self, stage: str) -> list[screening.Conflict]:
+        """Records whose reviewers disagree, not yet resolved by an arbiter."""
+        return screening.conflicts(self.store, self.protocol, check_stage(stage))
+
+    def agreement(self, stage: str) -> PairwiseAgreement:
+        """Agreement (percent, Cohen's kappa with CI, Gwet's AC1) per pair of reviewers.
+
+        Compares each reviewer's independent decisions (made before seeing the other's).
+        """
+        triples = screening.decision_triples(self.store, self.protocol, stage)
+        if not triples:
+            raise InputError(f"no {stage} decisions yet: nothing to compare")
+        from sysreview.screening.interrater import pairwise_agreement  # NumPy, SciPy
+
+        return pairwise_agreement(triples)
+
+    def agreement_seen_by(self, stage: str, viewer: AccountInfo) -> PairwiseAgreement | None:
+        """The agreement at ``stage`` that ``viewer`` may see (``None``: nothing yet)."""
+        from sysreview.project.selection.pages import agreement_seen_by
+
+        return agreement_seen_by(self.store, self.protocol, stage, viewer)
+
+    def progress(self, viewer: AccountInfo) -> list[Progress]:
+        """Per screener and stage: assigned and decided (a reviewer sees their own)."""
+        from sysreview.project.selection.pages import progress
+
+        return progress(self.store, self.protocol, viewer)
+
+
+# ---- one call on a project directory (the project opened and closed around it) ----------
+
+
+def screen_decision(
+    directory: PathLike, *, db_url: str | None = None, **fields: Unpack[screening.DecisionFields]
+) -> int:
+    """:meth:`ScreeningService.decide` on the project in ``directory``."""
+    with open_project(directory, db_url) as project:
+        return project.screening.decide(**fields)
 
 
 def screen_undo(
-    directory: PathLike,
-    *,
-    stage: str,
-    reviewer: str,
-    record_id: int | None = None,
+    directory: PathLike, *, stage: str, reviewer: str, record_id: int | None = None,
     db_url: str | None = None,
-) -> screening.NewDecision:
-    """Take back a reviewer's latest decision at ``stage`` (or theirs on ``record_id``)."""
-    with opened(directory, db_url) as (project, store):
-        return corrections.undo_decision(
-            store, project.protocol, stage=stage, reviewer=reviewer, record_id=record_id,
-            source="cli",
-        )  # fmt: skip
+) -> screening.NewDecision:  # fmt: skip
+    """:meth:`ScreeningService.undo` on the project in ``directory``."""
+    with open_project(directory, db_url) as project:
+        return project.screening.undo(stage=stage, reviewer=reviewer, record_id=record_id)
 
 
 def screen_reassign(
-    directory: PathLike,
-    *,
-    stage: str,
-    from_reviewer: str,
-    to_reviewer: str,
-    by: str,
-    records: list[int] | None = None,
-    db_url: str | None = None,
-) -> int:
-    """Move a reviewer's undecided records to another reviewer; how many moved."""
-    with opened(directory, db_url) as (project, store):
-        return corrections.reassign(
-            store, project.protocol, stage=stage, from_reviewer=from_reviewer,
-            to_reviewer=to_reviewer, by=by, records=records,
+    directory: PathLike, *, stage: str, from_reviewer: str, to_reviewer: str, by: str,
+    records: list[int] | None = None, db_url: str | None = None,
+) -> int:  # fmt: skip
+    """:meth:`ScreeningService.reassign` on the project in ``directory``."""
+    with open_project(directory, db_url) as project:
+        return project.screening.reassign(
+            stage=stage, from_reviewer=from_reviewer, to_reviewer=to_reviewer, by=by,
+            records=records,
         )  # fmt: skip
 
 
@@ -84,90 +253,61 @@ def screen_pending(
 def screen_queue(
     directory: PathLike, stage: str, reviewer: str, db_url: str | None = None
 ) -> tuple[list[screening.RecordCard], str | None]:
-    """Pending records as cards, prioritised at title/abstract, and the stopping advice."""
-    with opened(directory, db_url) as (project, store):
-        queue = screening.prioritised_queue(
-            store, project.protocol, stage=stage, reviewer=reviewer, wait=True
-        )
-        return [screening.record_card(store, i) for i in queue.records], queue.advice
+    """:meth:`ScreeningService.queue` on the project in ``directory``."""
+    with open_project(directory, db_url) as project:
+        return project.screening.queue(stage, reviewer)
 
 
 def screen_export(
     directory: PathLike, out: PathLike, *, stage: str, reviewer: str, db_url: str | None = None
 ) -> int:
-    """Write a reviewer's assigned records to a CSV/XLSX sheet for screening; row count."""
-    with opened(directory, db_url) as (project, store):
-        return screening_sheets.export_sheet(
-            store, project.protocol, out, stage=stage, reviewer=reviewer
-        )
+    """:meth:`ScreeningService.export_sheet` on the project in ``directory``."""
+    with open_project(directory, db_url) as project:
+        return project.screening.export_sheet(out, stage=stage, reviewer=reviewer)
 
 
 def screen_import(
-    directory: PathLike,
-    sheet: PathLike,
-    *,
-    stage: str,
-    reviewer: str,
-    force: bool = False,
+    directory: PathLike, sheet: PathLike, *, stage: str, reviewer: str, force: bool = False,
     db_url: str | None = None,
-) -> ImportResult:
-    """Store the new and corrected decisions of a screened sheet (all or nothing).
-
-    See :func:`sysreview.project.selection.sheets.import_sheet` (``force`` overrides
-    decisions made after the sheet was exported).
-    """
-    with opened(directory, db_url) as (project, store):
-        return screening_sheets.import_sheet(
-            store, project.protocol, sheet, stage=stage, reviewer=reviewer, force=force
-        )
+) -> ImportResult:  # fmt: skip
+    """:meth:`ScreeningService.import_sheet` on the project in ``directory``."""
+    with open_project(directory, db_url) as project:
+        return project.screening.import_sheet(sheet, stage=stage, reviewer=reviewer, force=force)
 
 
 def link_study_report(
-    directory: PathLike,
-    record_id: int,
-    study: str,
-    *,
-    primary: bool = False,
+    directory: PathLike, record_id: int, study: str, *, primary: bool = False,
     db_url: str | None = None,
-) -> tuple[int, bool]:
-    """Link an included report to its study (created on first use); ``(study id, new)``."""
-    with opened(directory, db_url) as (project, store):
-        return study_links.link_report(
-            store, project.protocol, record_id=record_id, study=study, primary=primary
-        )
+) -> tuple[int, bool]:  # fmt: skip
+    """:meth:`ScreeningService.link` on the project in ``directory``."""
+    with open_project(directory, db_url) as project:
+        return project.screening.link(record_id=record_id, study=study, primary=primary)
 
 
 def unlink_study_report(directory: PathLike, record_id: int, db_url: str | None = None) -> str:
-    """Undo a report's link to its study; the study's label."""
-    with opened(directory, db_url) as (_, store):
-        return study_links.unlink_report(store, record_id=record_id)
+    """:meth:`ScreeningService.unlink` on the project in ``directory``."""
+    with open_project(directory, db_url) as project:
+        return project.screening.unlink(record_id=record_id)
 
 
 def screen_conflicts(
     directory: PathLike, stage: str, db_url: str | None = None
 ) -> list[screening.Conflict]:
-    """Records whose reviewers disagree, not yet resolved by an arbiter."""
-    with opened(directory, db_url) as (project, store):
-        return screening.conflicts(store, project.protocol, stage)
+    """:meth:`ScreeningService.conflicts` on the project in ``directory``."""
+    with open_project(directory, db_url) as project:
+        return project.screening.conflicts(stage)
 
 
 def screen_agreement(
     directory: PathLike, stage: str, db_url: str | None = None
 ) -> PairwiseAgreement:
-    """Agreement (percent, Cohen's kappa with CI, Gwet's AC1) per pair of reviewers.
-
-    Compares each reviewer's independent decisions (made before seeing the other's).
-    """
-    with opened(directory, db_url) as (project, store):
-        triples = screening.decision_triples(store, project.protocol, stage)
-    if not triples:
-        raise InputError(f"no {stage} decisions yet: nothing to compare")
-    from sysreview.screening.interrater import pairwise_agreement  # NumPy, SciPy
-
-    return pairwise_agreement(triples)
+    """:meth:`ScreeningService.agreement` on the project in ``directory``."""
+    with open_project(directory, db_url) as project:
+        return project.screening.agreement(stage)
 
 
 __all__ = [
+    "ScreeningService",
     "assign_records",
     "link_study_report",
     "screen_agreement",

@@ -22,7 +22,6 @@ from starlette.concurrency import run_in_threadpool
 
 from sysreview.project.accounts.users import AccountInfo
 from sysreview.project.selection.decisions import RecordCard, UnknownRecord
-from sysreview.web import workspace as uc
 from sysreview.web.routers.dashboard import progress_report
 from sysreview.web.security import (
     LOGIN_BODY_BYTES,
@@ -31,8 +30,8 @@ from sysreview.web.security import (
     current_account,
     end_session,
     log_in,
+    project_of,
     require,
-    workspace,
 )
 
 StageName = Literal["ta", "ft"]
@@ -204,9 +203,9 @@ def queue(
     limit: Annotated[int, Query(ge=1, le=500)] = 20,
 ) -> Queue:
     """Your pending records at ``stage``, in screening (active-learning) order."""
-    ws = workspace(request)
-    view = uc.screen_view(ws, stage, account.name, limit)
-    cards = uc.queue_cards(ws, view, limit)
+    ws = project_of(request)
+    view = ws.screening.view(stage, account.name, limit)
+    cards = ws.screening.cards(view.queue[:limit])
     return Queue(
         stage=stage,
         assigned=view.assigned,
@@ -219,7 +218,7 @@ def queue(
 
 def _record_or_404(request: Request, record_id: int) -> RecordCard:
     try:
-        return uc.card(workspace(request), record_id)
+        return project_of(request).screening.card(record_id)
     except UnknownRecord:
         raise HTTPException(404, f"no record {record_id}") from None
 
@@ -241,8 +240,8 @@ def record(
 ) -> RecordOut:
     """A record and the decisions on it that you may see (blinding is enforced here)."""
     card = _record_or_404(request, record_id)
-    seen = uc.seen_decisions(
-        workspace(request), stage=stage, record_id=record_id, reviewer=account.name
+    seen = project_of(request).screening.seen_decisions(
+        stage=stage, record_id=record_id, reviewer=account.name
     )
     return RecordOut(
         record=Card.of(card),
@@ -262,7 +261,7 @@ async def post_decision(request: Request, body: DecisionIn, account: Reviewer) -
     # checked against the review's state in the thread pool (a read of the store),
     # then queued for the group commit
     queued = await run_in_threadpool(
-        partial(uc.submit_decision, workspace(request), reviewer=account.name, source="api",
+        partial(project_of(request).screening.submit, reviewer=account.name, source="api",
                 **body.model_dump())
     )  # fmt: skip
     return await _saved(queued, body.record_id)
@@ -276,10 +275,9 @@ async def post_decision(request: Request, body: DecisionIn, account: Reviewer) -
 )
 def undo_decision(request: Request, body: UndoIn, account: Reviewer) -> Undone:
     """Take back your latest decision at ``stage`` (or yours on ``record_id``): a new event."""
-    taken = uc.undo(
-        workspace(request), stage=body.stage, reviewer=account.name, record_id=body.record_id,
-        source="api",
-    )  # fmt: skip
+    taken = project_of(request).screening.undo(
+        stage=body.stage, reviewer=account.name, record_id=body.record_id, source="api"
+    )
     kind: Literal["decision", "resolution"] = "resolution" if taken.resolution else "decision"
     return Undone(record_id=taken.record_id, decision=taken.decision, kind=kind)
 
@@ -289,7 +287,7 @@ def get_conflicts(
     request: Request, account: Adjudicator, stage: StageName = "ta"
 ) -> list[ConflictOut]:
     """Unresolved disagreements (adjudicators)."""
-    found = uc.conflicts(workspace(request), stage)
+    found = project_of(request).screening.conflicts(stage)
     return [
         ConflictOut(
             record_id=c.record_id,
@@ -312,7 +310,7 @@ def get_conflicts(
 async def post_resolution(request: Request, body: ResolutionIn, account: Adjudicator) -> Saved:
     """Resolve a disagreement (adjudicators who are the protocol's arbiters)."""
     queued = await run_in_threadpool(
-        partial(uc.submit_decision, workspace(request), reviewer=account.name, resolution=True,
+        partial(project_of(request).screening.submit, reviewer=account.name, resolution=True,
                 source="api", **body.model_dump())
     )  # fmt: skip
     return await _saved(queued, body.record_id)
@@ -327,8 +325,7 @@ async def post_resolution(request: Request, body: ResolutionIn, account: Adjudic
 )
 def post_link(request: Request, body: LinkIn, account: Reviewer) -> LinkOut:
     """Link a report included at full text to its study (created on first use)."""
-    study_id, new = uc.link(
-        workspace(request),
+    study_id, new = project_of(request).screening.link(
         record_id=body.record_id,
         study=body.study,
         primary=body.primary,

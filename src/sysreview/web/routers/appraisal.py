@@ -22,20 +22,15 @@ from starlette.datastructures import FormData
 from sysreview.appraisal import rob1, rob2
 from sysreview.errors import InputError
 from sysreview.project.accounts.users import AccountInfo
-from sysreview.project.appraising.attrition import attrition_suggestion
 from sysreview.project.appraising.forms import (
     DomainInput,
     RobFormError,
     live_judgement,
-    own_rob_entries,
-    save_rob_form,
-    studies_to_appraise,
 )
-from sysreview.project.extracting.retracting import retract_judgement
 from sysreview.protocol.appraisal import Tool
 from sysreview.protocol.review import Role
 from sysreview.web.app import error_status, render
-from sysreview.web.security import check_csrf, require, workspace
+from sysreview.web.security import check_csrf, project_of, require
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 MAX_TEXT = 5000
@@ -47,7 +42,7 @@ def appraiser(
     account: AccountInfo = Depends(require("reviewer")),  # noqa: B008
 ) -> AccountInfo:
     """The logged-in account, which must be one of the protocol's appraisers (else 403)."""
-    protocol = workspace(request).project.protocol
+    protocol = project_of(request).protocol
     person = next((p for p in protocol.review.reviewers if p.id == account.name), None)
     if person is None or not person.has(Role.APPRAISER):
         raise HTTPException(403, f"{account.name} is not an appraiser in the protocol")
@@ -59,7 +54,7 @@ Appraiser = Annotated[AccountInfo, Depends(appraiser)]
 
 def _check(request: Request, account: AccountInfo, study: str | None = None) -> Tool:
     """The protocol's tool; 404 without one, 403 for a study ``account`` does not assess."""
-    rob = workspace(request).project.protocol.risk_of_bias
+    rob = project_of(request).protocol.risk_of_bias
     if rob is None:
         raise HTTPException(404, "the protocol has no [risk_of_bias] section")
     if study is not None and study not in _studies(request, account):
@@ -68,8 +63,8 @@ def _check(request: Request, account: AccountInfo, study: str | None = None) -> 
 
 
 def _studies(request: Request, account: AccountInfo) -> tuple[str, ...]:
-    ws = workspace(request)
-    return studies_to_appraise(ws.store, ws.project.protocol, account.name)
+    ws = project_of(request)
+    return ws.appraisal.studies(account.name)
 
 
 def domain_label(domain: str) -> str:
@@ -108,8 +103,8 @@ def _form_page(
     problems: dict[str, str] | None = None,
     saved: str | None = None,
 ) -> Response:
-    ws = workspace(request)
-    protocol = ws.project.protocol
+    ws = project_of(request)
+    protocol = ws.protocol
     context: dict[str, Any] = {
         "tool": tool.value,
         "study": study,
@@ -120,7 +115,7 @@ def _form_page(
         "live": live_judgement(protocol, values),
         "problems": problems or {},
         "saved": saved,
-        "suggestion": attrition_suggestion(ws.store, protocol, study),
+        "suggestion": ws.appraisal.attrition_suggestion(study),
     }
     return render(request, "appraisal/form.html", status, **context)
 
@@ -128,10 +123,10 @@ def _form_page(
 @router.get("/appraisal")
 def appraisal_list(request: Request, account: Appraiser) -> Response:
     tool = _check(request, account)
-    ws = workspace(request)
+    ws = project_of(request)
     rows = []
     for study in _studies(request, account):
-        mine = own_rob_entries(ws.store, ws.project.protocol, reviewer=account.name, study=study)
+        mine = ws.appraisal.own_entries(reviewer=account.name, study=study)
         rows.append((study, sum(1 for v in mine.values() if v.judgement), len(tool.domains)))
     return render(request, "appraisal/list.html", tool=tool.value, rows=rows)
 
@@ -141,8 +136,8 @@ def appraisal_form(
     request: Request, account: Appraiser, study: str, saved: bool = False
 ) -> Response:
     tool = _check(request, account, study)
-    ws = workspace(request)
-    values = own_rob_entries(ws.store, ws.project.protocol, reviewer=account.name, study=study)
+    ws = project_of(request)
+    values = ws.appraisal.own_entries(reviewer=account.name, study=study)
     return _form_page(request, tool, study, values, saved=f"Saved {study}" if saved else None)
 
 
@@ -152,11 +147,9 @@ async def appraisal_save(request: Request, account: Appraiser) -> Response:
     study = _text(form, "study")
     tool = _check(request, account, study)
     values = _domains(form, tool)
-    ws = workspace(request)
+    ws = project_of(request)
     try:
-        with ws.write_lock:
-            save_rob_form(ws.store, ws.project.protocol, reviewer=account.name, study=study,
-                          domains=values)  # fmt: skip
+        ws.appraisal.save_form(reviewer=account.name, study=study, domains=values)
     except RobFormError as exc:
         return _form_page(request, tool, study, values, 422, exc.problems)
     query = urlencode({"study": study, "saved": "true"})
@@ -170,16 +163,13 @@ async def appraisal_retract(request: Request, account: Appraiser) -> Response:
     study = _text(form, "study")
     tool = _check(request, account, study)
     domain = _text(form, "domain")
-    ws = workspace(request)
+    ws = project_of(request)
     try:
-        with ws.write_lock:
-            done = retract_judgement(ws.store, ws.project.protocol, reviewer=account.name,
-                                     study=study, domain=domain)  # fmt: skip
+        done = ws.appraisal.retract(reviewer=account.name, study=study, domain=domain)
     except InputError as exc:
-        values = own_rob_entries(ws.store, ws.project.protocol, reviewer=account.name,
-                                 study=study)  # fmt: skip
+        values = ws.appraisal.own_entries(reviewer=account.name, study=study)
         return _form_page(request, tool, study, values, error_status(exc), {"form": str(exc)})
-    values = own_rob_entries(ws.store, ws.project.protocol, reviewer=account.name, study=study)
+    values = ws.appraisal.own_entries(reviewer=account.name, study=study)
     return _form_page(request, tool, study, values, saved=done.summary())
 
 
@@ -188,7 +178,7 @@ async def appraisal_live(request: Request, account: Appraiser) -> Response:
     """The HTMX fragment: proposed domain judgements and the overall rating."""
     form = await request.form()
     tool = _check(request, account)
-    protocol = workspace(request).project.protocol
+    protocol = project_of(request).protocol
     live = live_judgement(protocol, _domains(form, tool))
     return render(
         request,

@@ -8,9 +8,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from sysreview.project.accounts.users import AccountInfo
-from sysreview.project.audit.trail import audit_trail
 from sysreview.web.app import render
-from sysreview.web.security import require, workspace
+from sysreview.web.security import project_of, require
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 Admin = Annotated[AccountInfo, Depends(require("admin"))]
@@ -25,9 +24,7 @@ def audit_page(
     record: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     reviewer: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    trail = audit_trail(
-        workspace(request).store, record=record, reviewer=reviewer or None, limit=PAGE
-    )
+    trail = project_of(request).audit.trail(record=record, reviewer=reviewer or None, limit=PAGE)
     return render(
         request, "audit.html", rows=list(reversed(trail.rows)), record=record,
         reviewer=reviewer or "", limit=PAGE,

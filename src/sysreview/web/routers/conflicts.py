@@ -10,10 +10,9 @@ from fastapi.responses import RedirectResponse, Response
 from sysreview.errors import SysreviewError
 from sysreview.project.accounts.users import AccountInfo
 from sysreview.project.storage import STAGES
-from sysreview.web import workspace as uc
 from sysreview.web.app import error_status, render
 from sysreview.web.routers.screening import Stage
-from sysreview.web.security import check_csrf, require, workspace
+from sysreview.web.security import check_csrf, project_of, require
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 Adjudicator = Annotated[AccountInfo, Depends(require("adjudicator"))]
@@ -21,14 +20,14 @@ Reviewer = Annotated[AccountInfo, Depends(require("reviewer"))]
 
 
 def _page(request: Request, stage: str, error: str | None = None, status: int = 200) -> Response:
-    ws = workspace(request)
+    ws = project_of(request)
     return render(
         request,
         "conflicts.html",
         status,
         stage=stage,
-        conflicts=uc.conflicts(ws, stage),
-        reasons=ws.project.protocol.eligibility.exclusion_reasons,
+        conflicts=ws.screening.conflicts(stage),
+        reasons=ws.protocol.eligibility.exclusion_reasons,
         error=error,
     )
 
@@ -49,8 +48,7 @@ def resolve(
     note: Annotated[str, Form(max_length=5000)] = "",
 ) -> Response:
     try:
-        uc.decide(
-            workspace(request),
+        project_of(request).screening.decide_together(
             stage=stage,
             record_id=record_id,
             reviewer=account.name,
@@ -67,6 +65,6 @@ def resolve(
 
 @router.get("/agreement")
 def agreement_page(request: Request, account: Reviewer) -> Response:
-    ws = workspace(request)
-    results = {stage: uc.agreement(ws, stage, account) for stage in STAGES}
+    ws = project_of(request)
+    results = {stage: ws.screening.agreement_seen_by(stage, account) for stage in STAGES}
     return render(request, "agreement.html", results=results)

@@ -13,9 +13,8 @@ from fastapi.responses import RedirectResponse, Response
 from sysreview.errors import SysreviewError
 from sysreview.project.accounts.users import AccountInfo
 from sysreview.project.storage import STAGES
-from sysreview.web import workspace as uc
 from sysreview.web.app import error_status, render
-from sysreview.web.security import check_csrf, require, workspace
+from sysreview.web.security import check_csrf, project_of, require
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 Reviewer = Annotated[AccountInfo, Depends(require("reviewer"))]
@@ -27,28 +26,32 @@ def progress_report(request: Request, account: AccountInfo) -> dict[str, Any]:
     What ``account`` may see: PRISMA counts of settled decisions only; a reviewer's own
     progress and agreement (adjudicators and administrators see everyone's).
     """
-    ws = workspace(request)
+    ws = project_of(request)
     agreement = {}
     for stage in STAGES:
-        result = uc.agreement(ws, stage, account)
+        result = ws.screening.agreement_seen_by(stage, account)
         agreement[stage] = (
             []
             if result is None
             else [{"reviewer_a": a, "reviewer_b": b, **r.to_dict()} for (a, b), r in result.pairs]
         )
     return {
-        "title": ws.project.protocol.review.title,
-        "prisma": uc.prisma(ws).to_dict(),
-        "progress": [{**asdict(p), "percent": p.percent} for p in uc.progress(ws, account)],
+        "title": ws.protocol.review.title,
+        "prisma": ws.report.prisma().to_dict(),
+        "progress": [{**asdict(p), "percent": p.percent} for p in ws.screening.progress(account)],
         "agreement": agreement,
     }
 
 
 @router.get("/dashboard")
 def dashboard(request: Request, account: Reviewer) -> Response:
-    ws = workspace(request)
+    ws = project_of(request)
     return render(
-        request, "dashboard.html", prisma=uc.prisma(ws), progress=uc.progress(ws, account), ws=ws
+        request,
+        "dashboard.html",
+        prisma=ws.report.prisma(),
+        progress=ws.screening.progress(account),
+        ws=ws,
     )
 
 
@@ -63,7 +66,7 @@ def download_report(request: Request, account: Reviewer) -> Response:
 
 
 def _studies(request: Request, error: str | None = None, status: int = 200) -> Response:
-    links = uc.report_links(workspace(request))
+    links = project_of(request).screening.report_links()
     return render(request, "studies.html", status, links=links, error=error)
 
 
@@ -81,8 +84,8 @@ def link_report(
     primary: Annotated[bool, Form()] = False,
 ) -> Response:
     try:
-        uc.link(
-            workspace(request), record_id=record_id, study=study, primary=primary, who=account.name
+        project_of(request).screening.link(
+            record_id=record_id, study=study, primary=primary, who=account.name
         )
     except SysreviewError as exc:
         return _studies(request, str(exc), error_status(exc))
@@ -97,7 +100,7 @@ def unlink_report(
 ) -> Response:
     """Undo a report's link to its study (a study with no data goes with it)."""
     try:
-        uc.unlink(workspace(request), record_id=record_id, who=account.name)
+        project_of(request).screening.unlink(record_id=record_id, who=account.name)
     except SysreviewError as exc:
         return _studies(request, str(exc), error_status(exc))
     return RedirectResponse("/studies", status_code=303)

@@ -17,15 +17,9 @@ from sysreview.errors import InputError
 from sysreview.extraction.forms import PARTS, ExtractionForm, extraction_form
 from sysreview.extraction.validate import Cell, ExtractionInputError
 from sysreview.project.accounts.users import AccountInfo
-from sysreview.project.extracting.forms import (
-    extraction_studies,
-    own_extraction_rows,
-    save_extraction_form,
-)
-from sysreview.project.extracting.retracting import retract_outcome, retract_value
 from sysreview.protocol.review import Role
 from sysreview.web.app import error_status, render
-from sysreview.web.security import check_csrf, require, workspace
+from sysreview.web.security import check_csrf, project_of, require
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 Reviewer = Annotated[AccountInfo, Depends(require("reviewer"))]
@@ -36,12 +30,12 @@ MAX_TEXT = 5000
 
 
 def _check(request: Request, account: AccountInfo, study: str | None = None) -> ExtractionForm:
-    ws = workspace(request)
-    protocol = ws.project.protocol
+    ws = project_of(request)
+    protocol = ws.protocol
     person = next((p for p in protocol.review.reviewers if p.id == account.name), None)
     if person is None or not person.has(Role.EXTRACTOR):
         raise HTTPException(403, f"{account.name} is not an extractor in the protocol")
-    if study is not None and study not in extraction_studies(ws.store, protocol, account.name):
+    if study is not None and study not in ws.extraction.studies(account.name):
         raise HTTPException(404, f"no study {study!r}")
     return extraction_form(protocol)
 
@@ -79,8 +73,8 @@ def _page(
 @router.get("/extraction")
 def extraction_list(request: Request, account: Reviewer) -> Response:
     _check(request, account)
-    ws = workspace(request)
-    studies = extraction_studies(ws.store, ws.project.protocol, account.name)
+    ws = project_of(request)
+    studies = ws.extraction.studies(account.name)
     return render(request, "extraction/list.html", studies=studies)
 
 
@@ -89,8 +83,8 @@ def extraction_page(
     request: Request, account: Reviewer, study: str, saved: bool = False
 ) -> Response:
     form = _check(request, account, study)
-    ws = workspace(request)
-    rows = own_extraction_rows(ws.store, ws.project.protocol, reviewer=account.name, study=study)
+    ws = project_of(request)
+    rows = ws.extraction.own_rows(reviewer=account.name, study=study)
     return _page(request, form, study, rows, saved=f"Saved {study}" if saved else None)
 
 
@@ -127,11 +121,9 @@ async def extraction_save(request: Request, account: Reviewer) -> Response:
     numbered: dict[str, list[tuple[int, dict[str, Cell]]]] = {
         part: [(i, dict(r)) for i, r in enumerate(given, start=1)] for part, given in rows.items()
     }
-    ws = workspace(request)
+    ws = project_of(request)
     try:
-        with ws.write_lock:
-            save_extraction_form(ws.store, ws.project.protocol, reviewer=account.name,
-                                 study=study, rows=numbered)  # fmt: skip
+        ws.extraction.save_form(reviewer=account.name, study=study, rows=numbered)
     except ExtractionInputError as exc:
         problems: dict[str, str] = {}
         for p in exc.problems:
@@ -148,26 +140,26 @@ async def extraction_retract(request: Request, account: Reviewer) -> Response:
     given = {k: v.strip() for k, v in data.items() if isinstance(v, str) and len(v) <= MAX_TEXT}
     study = given.get("study", "")
     form = _check(request, account, study)
-    ws = workspace(request)
+    ws = project_of(request)
     arm = given.get("arm") or None
     try:
-        with ws.write_lock:
-            if given.get("field"):
-                done = retract_value(ws.store, ws.project.protocol, reviewer=account.name,
-                                     study=study, field=given["field"], arm=arm)  # fmt: skip
-            else:
-                try:
-                    weeks = float(given.get("weeks", ""))
-                except ValueError:
-                    raise InputError("give a field, or a measure, an arm and weeks") from None
-                if not given.get("measure") or arm is None:
-                    raise InputError("give a field, or a measure, an arm and weeks")
-                done = retract_outcome(ws.store, ws.project.protocol, reviewer=account.name,
-                                       study=study, arm=arm, measure=given["measure"],
-                                       weeks=weeks)  # fmt: skip
+        if given.get("field"):
+            done = ws.extraction.retract_value(
+                reviewer=account.name, study=study, field=given["field"], arm=arm
+            )
+        else:
+            try:
+                weeks = float(given.get("weeks", ""))
+            except ValueError:
+                raise InputError("give a field, or a measure, an arm and weeks") from None
+            if not given.get("measure") or arm is None:
+                raise InputError("give a field, or a measure, an arm and weeks")
+            done = ws.extraction.retract_outcome(
+                reviewer=account.name, study=study, arm=arm, measure=given["measure"],
+                weeks=weeks,
+            )  # fmt: skip
     except InputError as exc:
-        rows = own_extraction_rows(ws.store, ws.project.protocol, reviewer=account.name,
-                                   study=study)  # fmt: skip
+        rows = ws.extraction.own_rows(reviewer=account.name, study=study)
         return _page(request, form, study, rows, error_status(exc), {"form": str(exc)})
-    rows = own_extraction_rows(ws.store, ws.project.protocol, reviewer=account.name, study=study)
+    rows = ws.extraction.own_rows(reviewer=account.name, study=study)
     return _page(request, form, study, rows, saved=done.summary())

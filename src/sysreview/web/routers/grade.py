@@ -21,11 +21,11 @@ from starlette.concurrency import run_in_threadpool
 from sysreview.errors import InputError
 from sysreview.grade import DOMAINS, LABELS, SYMBOLS, Rating, SummaryOfFindings, known_outcomes
 from sysreview.project.accounts.users import AccountInfo
-from sysreview.project.grading.forms import GradeFormError, own_form_values, save_form
-from sysreview.project.grading.ratings import MAX_REASON, certainty
+from sysreview.project.grading.forms import GradeFormError
+from sysreview.project.grading.ratings import MAX_REASON
 from sysreview.protocol.review import Role
 from sysreview.web.app import render
-from sysreview.web.security import check_csrf, require, workspace
+from sysreview.web.security import check_csrf, project_of, require
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -35,7 +35,7 @@ def grader(
     account: AccountInfo = Depends(require("reviewer")),  # noqa: B008
 ) -> AccountInfo:
     """The logged-in account, which must be an appraiser or analyst of the protocol (403)."""
-    protocol = workspace(request).project.protocol
+    protocol = project_of(request).protocol
     person = protocol.review.reviewer(account.name)
     if person is None or not (person.has(Role.APPRAISER) or person.has(Role.ANALYST)):
         raise HTTPException(403, f"{account.name} is not an appraiser or analyst in the protocol")
@@ -46,9 +46,9 @@ Grader = Annotated[AccountInfo, Depends(grader)]
 
 
 def _certainty(request: Request) -> SummaryOfFindings:
-    ws = workspace(request)
+    ws = project_of(request)
     try:
-        return certainty(ws.directory, ws.project.database_url)
+        return ws.grading.certainty()
     except InputError as exc:
         raise HTTPException(409, str(exc)) from None
 
@@ -111,9 +111,9 @@ def _form_page(
 def grade_form(
     request: Request, account: Grader, outcome: str, timepoint: str, saved: bool = False
 ) -> Response:
-    ws = workspace(request)
+    ws = project_of(request)
     sof = _certainty(request)
-    own = own_form_values(ws.store, ws.project.protocol, account.name, outcome, timepoint)
+    own = ws.grading.own_values(account.name, outcome, timepoint)
     values = {d.value: (r.value, reason) for d, (r, reason) in own.items()}
     return _form_page(request, sof, outcome, timepoint, values, saved=saved)
 
@@ -132,15 +132,14 @@ async def grade_save(request: Request, account: Grader) -> Response:
     values = {d.value: (_text(form.get(f"rating.{d.value}", ""), "rating"),
                         _text(form.get(f"reason.{d.value}", ""), "reason"))
               for d in DOMAINS}  # fmt: skip
-    ws = workspace(request)
+    ws = project_of(request)
     sof = await run_in_threadpool(_certainty, request)
     if (outcome, timepoint) not in {(o, t) for o, ts in known_outcomes(sof).items() for t in ts}:
         raise HTTPException(404, f"no Summary of findings row for {outcome} at {timepoint}")
 
     def save() -> None:
-        with ws.write_lock:
-            save_form(ws.store, ws.project.protocol, reviewer=account.name, outcome=outcome,
-                      timepoint=timepoint, values=values, known=known_outcomes(sof))  # fmt: skip
+        ws.grading.save_form(reviewer=account.name, outcome=outcome, timepoint=timepoint,
+                             values=values, known=known_outcomes(sof))  # fmt: skip
 
     try:
         await run_in_threadpool(save)

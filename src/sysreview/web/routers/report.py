@@ -15,7 +15,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from sysreview.errors import SysreviewError
 from sysreview.project.accounts.users import AccountInfo
 from sysreview.web.app import render
-from sysreview.web.security import check_csrf, require, workspace
+from sysreview.web.security import check_csrf, project_of, require
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 Reviewer = Annotated[AccountInfo, Depends(require("reviewer"))]
@@ -34,7 +34,7 @@ class ReportFile(StrEnum):
 
 def available(request: Request) -> list[tuple[str, int]]:
     """The report files present in ``DIR/out``, with their sizes in bytes."""
-    out = workspace(request).directory / "out"
+    out = project_of(request).directory / "out"
     return [(n, (out / n).stat().st_size) for n in MEDIA_TYPES if (out / n).is_file()]
 
 
@@ -46,19 +46,11 @@ def report_page(request: Request, account: Reviewer, written: bool = False) -> R
 @router.post("/report/generate", dependencies=[Depends(check_csrf)])
 def generate(request: Request, account: Admin) -> Response:
     """Run the analysis plan and write the report into ``DIR/out`` (as ``sysreview report``)."""
-    from sysreview.project.reporting.report import (
-        analyse_inputs,
-        review_inputs,
-        write_review_report,
-    )
-
-    ws = workspace(request)
+    ws = project_of(request)
     if not _generating.acquire(blocking=False):
         raise HTTPException(409, "a report is being generated: try again in a moment")
     try:
-        inputs = review_inputs(ws.directory, ws.project.database_url)
-        synthesis, _ = analyse_inputs(inputs, ws.directory / "out")
-        write_review_report(synthesis, inputs, ws.directory / "out")
+        ws.report.write_report(ws.directory / "out")
     except SysreviewError as exc:
         files = available(request)
         return render(request, "report/downloads.html", 422, files=files, error=str(exc))
@@ -69,7 +61,7 @@ def generate(request: Request, account: Admin) -> Response:
 
 @router.get("/report/{name}")
 def report_file(request: Request, name: ReportFile, account: Reviewer) -> Response:
-    path = workspace(request).directory / "out" / name.value
+    path = project_of(request).directory / "out" / name.value
     if not path.is_file():
         raise HTTPException(404, "no report yet: run `sysreview report`")
     return FileResponse(path, media_type=MEDIA_TYPES[name.value], filename=name.value,

@@ -15,9 +15,8 @@ from fastapi.responses import RedirectResponse, Response
 from sysreview.errors import SysreviewError
 from sysreview.project.accounts.users import AccountInfo
 from sysreview.protocol.review import ELIGIBILITY_DOMAINS
-from sysreview.web import workspace as uc
 from sysreview.web.app import error_status, render
-from sysreview.web.security import check_csrf, require, workspace
+from sysreview.web.security import check_csrf, project_of, require
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 Reviewer = Annotated[AccountInfo, Depends(require("reviewer"))]
@@ -29,11 +28,11 @@ class Stage(StrEnum):
 
 
 def _panel_context(request: Request, stage: str, account: AccountInfo) -> dict[str, Any]:
-    ws = workspace(request)
-    eligibility = ws.project.protocol.eligibility
+    ws = project_of(request)
+    eligibility = ws.protocol.eligibility
     return {
-        "view": uc.screen_view(ws, stage, account.name),
-        "terms": ws.terms,
+        "view": ws.screening.view(stage, account.name),
+        "terms": request.app.state.terms,
         "checklist": [(d, eligibility.criteria(d)) for d in ELIGIBILITY_DOMAINS],
         "reasons": eligibility.exclusion_reasons,
         "error": None,
@@ -62,11 +61,10 @@ def screen_decide(
     reason: Annotated[str, Form(max_length=500)] = "",
     note: Annotated[str, Form(max_length=5000)] = "",
 ) -> Response:
-    ws = workspace(request)
+    ws = project_of(request)
     htmx = bool(request.headers.get("HX-Request"))
     try:
-        uc.decide(
-            ws,
+        ws.screening.decide_together(
             stage=stage,
             record_id=record_id,
             reviewer=account.name,
@@ -91,10 +89,10 @@ def screen_decide(
 @router.post("/screen/{stage}/undo", dependencies=[Depends(check_csrf)])
 def screen_undo(request: Request, stage: Stage, account: Reviewer) -> Response:
     """Take back the reviewer's last decision at ``stage``; that record comes back."""
-    ws = workspace(request)
+    ws = project_of(request)
     htmx = bool(request.headers.get("HX-Request"))
     try:
-        taken = uc.undo(ws, stage=stage, reviewer=account.name)
+        taken = ws.screening.undo(stage=stage, reviewer=account.name, source="web")
     except SysreviewError as exc:
         context = _panel_context(request, stage, account)
         context["error"] = str(exc)
@@ -111,12 +109,12 @@ def screen_undo(request: Request, stage: Stage, account: Reviewer) -> Response:
 def record_page(
     request: Request, record_id: int, account: Reviewer, stage: Stage = Stage.ta
 ) -> Response:
-    ws = workspace(request)
+    ws = project_of(request)
     return render(
         request,
         "screening/record.html",
-        card=uc.card(ws, record_id),
+        card=ws.screening.card(record_id),
         stage=stage,
-        seen=uc.seen_decisions(ws, stage=stage, record_id=record_id, reviewer=account.name),
-        terms=ws.terms,
+        seen=ws.screening.seen_decisions(stage=stage, record_id=record_id, reviewer=account.name),
+        terms=request.app.state.terms,
     )

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from sysreview.project.accounts.users import AccountInfo
 from sysreview.project.importing.service import import_files
-from sysreview.project.opening import init_project, load_project
+from sysreview.project.opening import init_project, load_project, open_project
 from sysreview.project.selection.decisions import (
     assigned_records,
     decisions_seen_by,
@@ -27,7 +27,6 @@ from sysreview.project.selection.decisions import (
     record_decision,
 )
 from sysreview.project.storage import open_store
-from sysreview.web import workspace as uc
 
 TITLES = [
     "Peer support groups for people with psychosis: a randomised trial",
@@ -72,15 +71,16 @@ def _what_r2_sees(directory: Path, url: str) -> dict[str, Any]:
             "ft assigned": assigned_records(store, protocol, stage="ft", reviewer="R2"),
             "seen": seen,
         }
-    ws = uc.Workspace.open(directory, url)
+    ws = open_project(directory, url)
     try:
-        view = uc.screen_view(ws, "ta", "R2")
+        ws.screening.start()
+        view = ws.screening.view("ta", "R2")
         views |= {
             "screen page": (view.assigned, view.queue, view.prioritised, view.advice, view.card),
-            "progress": uc.progress(ws, R2),
-            "agreement": uc.agreement(ws, "ta", R2),
-            "prisma": uc.prisma(ws).to_dict(),
-            "studies": uc.report_links(ws),
+            "progress": ws.screening.progress(R2),
+            "agreement": ws.screening.agreement_seen_by("ta", R2),
+            "prisma": ws.report.prisma().to_dict(),
+            "studies": ws.screening.report_links(),
         }
     finally:
         ws.close()
