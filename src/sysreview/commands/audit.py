@@ -27,8 +27,7 @@ def log(
     """Print the audit trail: every decision, undo, resolution, assignment, link and load."""
     import json
 
-    from sysreview.project.audit.trail import audit_trail
-    from sysreview.project.opening import opened
+    from sysreview.project.opening import open_project
 
     start: date | datetime | None = None
     if since is not None:
@@ -37,8 +36,8 @@ def log(
         except ValueError:
             fail(f"--since {since!r} is not a date or time (e.g. 2026-12-01 or 2026-12-01T09:30)")
         start = moment.date() if len(since) == 10 else moment
-    with reported(), opened(project, db) as (_, store):
-        trail = audit_trail(store, record=record, reviewer=reviewer, since=start, limit=last)
+    with reported(), open_project(project, db) as review:
+        trail = review.audit.trail(record=record, reviewer=reviewer, since=start, limit=last)
     if as_json:
         print(json.dumps(trail.to_dicts(), indent=2, ensure_ascii=False))
     else:

@@ -43,10 +43,10 @@ def template_command(
     It records whose template it is (project, reviewer, export time): 'extract load'
     checks them. With --reviewer it is pre-filled with that reviewer's values.
     """
-    from sysreview.project.extracting.values import project_template
+    from sysreview.project.opening import open_project
 
-    with reported():
-        written = project_template(project, out, reviewer, db)
+    with reported(), open_project(project, db) as review:
+        written = review.extraction.write_template(out, reviewer)
     print(f"extraction template written to {written}")
 
 
@@ -67,10 +67,10 @@ def load_command(
     since is refused, listing them, unless --force. Rows must name studies of the project
     ('sysreview study add') and record ids of its reports.
     """
-    from sysreview.project.extracting.values import project_load
+    from sysreview.project.opening import open_project
 
-    with reported():
-        result = project_load(project, file, reviewer, consensus=consensus, force=force, db_url=db)
+    with reported(), open_project(project, db) as review:
+        result = review.extraction.load_template(file, reviewer, consensus=consensus, force=force)
     warn(result.warnings)
     print(result.summary())
 
@@ -80,10 +80,10 @@ def discrepancies_command(
     as_json: JsonOption = False, project: ProjectOption = Path("."), db: DatabaseOption = None
 ) -> None:
     """List values on which reviewers differ and no consensus has been entered."""
-    from sysreview.project.extracting.values import project_discrepancies
+    from sysreview.project.opening import open_project
 
-    with reported():
-        found = project_discrepancies(project, db)
+    with reported(), open_project(project, db) as review:
+        found = review.extraction.discrepancies()
     if as_json:
         print(found.to_frame().to_json(orient="records", indent=2))
         return
@@ -132,10 +132,10 @@ def show_command(
     db: DatabaseOption = None,
 ) -> None:
     """Show the analysis-ready extracted data (consensus values, else agreed ones)."""
-    from sysreview.project.extracting.values import project_review_data
+    from sysreview.project.opening import open_project
 
-    with reported():
-        data = project_review_data(project, db, unresolved="latest" if latest else "error")
+    with reported(), open_project(project, db) as review:
+        data = review.extraction.review_data(unresolved="latest" if latest else "error")
     print(_data_json(data) if as_json else _data_table(data))
 
 
@@ -162,20 +162,21 @@ def retract_command(
     db: DatabaseOption = None,
 ) -> None:
     """Take back an extracted value, or an arm's outcome numbers (a new event)."""
-    from sysreview.project.extracting.retracting import retract_outcome, retract_value
-    from sysreview.project.opening import opened
+    from sysreview.project.opening import open_project
 
     if (field is None) == (measure is None):
         fail("give either --field (a value) or --measure with --arm and --weeks (numbers)")
-    with reported(), opened(project, db) as (proj, store):
+    with reported(), open_project(project, db) as review:
         if field is not None:
-            done = retract_value(store, proj.protocol, reviewer=reviewer, study=study,
-                                 field=field, arm=arm, consensus=consensus)  # fmt: skip
+            done = review.extraction.retract_value(reviewer=reviewer, study=study, field=field,
+                                                   arm=arm, consensus=consensus)  # fmt: skip
         else:
             if arm is None or weeks is None or measure is None:
                 fail("numbers are retracted by --measure, --arm and --weeks")
-            done = retract_outcome(store, proj.protocol, reviewer=reviewer, study=study, arm=arm,
-                                   measure=measure, weeks=weeks, consensus=consensus)  # fmt: skip
+            done = review.extraction.retract_outcome(
+                reviewer=reviewer, study=study, arm=arm, measure=measure, weeks=weeks,
+                consensus=consensus,
+            )  # fmt: skip
     print(done.summary())
 
 

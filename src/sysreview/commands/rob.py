@@ -37,11 +37,10 @@ def template_command(
     With --reviewer it is pre-filled with that reviewer's judgements so far, and records
     whose sheet it is (project, reviewer, export time): 'rob load' checks them.
     """
-    from sysreview.project.appraising.assessments import write_rob_template
-    from sysreview.project.opening import opened
+    from sysreview.project.opening import open_project
 
-    with reported(), opened(project, db) as (proj, store):
-        rows = write_rob_template(store, proj.protocol, output, reviewer=reviewer)
+    with reported(), open_project(project, db) as review:
+        rows = review.appraisal.write_template(output, reviewer=reviewer)
     print(f"wrote {output} ({rows} rows)")
 
 
@@ -61,12 +60,11 @@ def load_command(
     Judgements equal to the stored ones add nothing; a sheet exported before newer
     judgements is refused, listing them, unless --force.
     """
-    from sysreview.project.appraising.sheets import load_rob_sheet
-    from sysreview.project.opening import opened
+    from sysreview.project.opening import open_project
 
-    with reported(), opened(project, db) as (proj, store):
-        result = load_rob_sheet(
-            store, proj.protocol, sheet, reviewer=reviewer, consensus=consensus, force=force
+    with reported(), open_project(project, db) as review:
+        result = review.appraisal.load_sheet(
+            sheet, reviewer=reviewer, consensus=consensus, force=force
         )
     warn(result.warnings)
     print(result.summary())
@@ -80,11 +78,10 @@ def show_command(
     (RoB 1) what the protocol's attrition rule suggests for incomplete outcome data."""
     import json
 
-    from sysreview.project.appraising.attrition import rob_overview
-    from sysreview.project.opening import opened
+    from sysreview.project.opening import open_project
 
-    with reported(), opened(project, db) as (proj, store):
-        overview = rob_overview(store, proj.protocol)
+    with reported(), open_project(project, db) as review:
+        overview = review.appraisal.overview()
     print(json.dumps(overview.records(), indent=2) if as_json else overview.summary())
 
 
@@ -95,11 +92,10 @@ def agreement_command(
     """Agreement of the two appraisers over the domains both judged: kappa, AC1."""
     import json
 
-    from sysreview.project.appraising.assessments import rob_agreement
-    from sysreview.project.opening import opened
+    from sysreview.project.opening import open_project
 
-    with reported(), opened(project, db) as (proj, store):
-        result = rob_agreement(store, proj.protocol)
+    with reported(), open_project(project, db) as review:
+        result = review.appraisal.agreement()
     print(json.dumps(result.to_dict(), indent=2) if as_json else result.summary())
 
 
@@ -111,11 +107,10 @@ def discrepancies_command(
     import json
     from dataclasses import asdict
 
-    from sysreview.project.appraising.assessments import rob_discrepancies
-    from sysreview.project.opening import opened
+    from sysreview.project.opening import open_project
 
-    with reported(), opened(project, db) as (proj, store):
-        items = rob_discrepancies(store, proj.protocol)
+    with reported(), open_project(project, db) as review:
+        items = review.appraisal.discrepancies()
     if as_json:
         print(json.dumps([asdict(i) for i in items], indent=2))
     else:
@@ -131,13 +126,12 @@ def figure_command(
 ) -> None:
     """Draw the traffic-light plot or the summary bar plot of the current judgements."""
     from sysreview.plots import rob as rob_plots
-    from sysreview.project.appraising.assessments import rob_assessments
-    from sysreview.project.opening import opened
+    from sysreview.project.opening import open_project
 
     if kind not in ("traffic-light", "summary"):
         fail(f"--kind must be traffic-light or summary, not {kind!r}")
-    with reported(), opened(project, db) as (proj, store):
-        items = [a.assessment(proj.protocol) for a in rob_assessments(store, proj.protocol)]
+    with reported(), open_project(project, db) as review:
+        items = review.appraisal.assessments()
         draw = rob_plots.traffic_light if kind == "traffic-light" else rob_plots.summary_bar
         fig = draw(items)  # type: ignore[arg-type]
         rob_plots.save(fig, output)
@@ -157,12 +151,11 @@ def retract_command(
     db: DatabaseOption = None,
 ) -> None:
     """Take back a domain judgement (a new event): the domain is unjudged again."""
-    from sysreview.project.extracting.retracting import retract_judgement
-    from sysreview.project.opening import opened
+    from sysreview.project.opening import open_project
 
-    with reported(), opened(project, db) as (proj, store):
-        done = retract_judgement(store, proj.protocol, reviewer=reviewer, study=study,
-                                 domain=domain, result=result, consensus=consensus)  # fmt: skip
+    with reported(), open_project(project, db) as review:
+        done = review.appraisal.retract(reviewer=reviewer, study=study, domain=domain,
+                                        result=result, consensus=consensus)  # fmt: skip
     print(done.summary())
 
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sysreview.project.opening import Service
+from sysreview.project.opening import PathLike, Service
 
 if TYPE_CHECKING:
+    from sysreview.extraction.dataset import ReviewData
     from sysreview.extraction.validate import Cell
     from sysreview.project.extracting.retracting import Retracted
+    from sysreview.project.extracting.state import Discrepancies
     from sysreview.project.extracting.writer import LoadResult
+    from sysreview.project.sheets.results import ImportResult
 
 
 class ExtractionService(Service):
@@ -41,27 +45,61 @@ class ExtractionService(Service):
             )
 
     def retract_value(
-        self, *, reviewer: str, study: str, field: str, arm: str | None = None
-    ) -> Retracted:
-        """Take back the extractor's value of a study's (or an arm's) field."""
+        self, *, reviewer: str, study: str, field: str, arm: str | None = None,
+        consensus: bool = False,
+    ) -> Retracted:  # fmt: skip
+        """Take back a value of a study's (or an arm's) field (the extractor's, or the
+        consensus)."""
         from sysreview.project.extracting.retracting import retract_value
 
         with self.project.write_lock:
             return retract_value(
-                self.store, self.protocol, reviewer=reviewer, study=study, field=field, arm=arm
-            )
+                self.store, self.protocol, reviewer=reviewer, study=study, field=field, arm=arm,
+                consensus=consensus,
+            )  # fmt: skip
 
     def retract_outcome(
-        self, *, reviewer: str, study: str, arm: str, measure: str, weeks: float
-    ) -> Retracted:
-        """Take back the extractor's numbers of an arm's outcome at a time point."""
+        self, *, reviewer: str, study: str, arm: str, measure: str, weeks: float,
+        consensus: bool = False,
+    ) -> Retracted:  # fmt: skip
+        """Take back the numbers of an arm's outcome at a time point (the extractor's, or
+        the consensus)."""
         from sysreview.project.extracting.retracting import retract_outcome
 
         with self.project.write_lock:
             return retract_outcome(
                 self.store, self.protocol, reviewer=reviewer, study=study, arm=arm,
-                measure=measure, weeks=weeks,
+                measure=measure, weeks=weeks, consensus=consensus,
             )  # fmt: skip
+
+    def write_template(self, out: PathLike, reviewer: str | None = None) -> Path:
+        """Write the extraction template (pre-filled with ``reviewer``'s values)."""
+        from sysreview.project.extracting.values import write_template
+
+        return write_template(self.store, self.protocol, out, reviewer)
+
+    def load_template(
+        self, path: PathLike, reviewer: str, *, consensus: bool = False, force: bool = False
+    ) -> ImportResult:
+        """Check every row of a filled template, then store its new and changed values."""
+        from sysreview.project.extracting.values import load_template
+
+        with self.project.write_lock:
+            return load_template(
+                self.store, self.protocol, path, reviewer, consensus=consensus, force=force
+            )
+
+    def discrepancies(self) -> Discrepancies:
+        """Values on which reviewers differ and no consensus has been entered."""
+        from sysreview.project.extracting.values import discrepancies
+
+        return discrepancies(self.store)
+
+    def review_data(self, *, unresolved: str = "error") -> ReviewData:
+        """The analysis-ready extracted data (consensus values, else agreed ones)."""
+        from sysreview.project.extracting.values import review_data
+
+        return review_data(self.store, self.protocol, unresolved=unresolved)
 
 
 __all__ = ["ExtractionService"]
