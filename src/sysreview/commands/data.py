@@ -55,18 +55,16 @@ def load_command(
     are recorded as counts from another source, which the flow diagram adds and the
     report names.
     """
-    from sysreview.project.extracting.datasets import project_load_dataset
+    from sysreview.project.opening import open_project
 
-    with reported():
-        done = project_load_dataset(
-            project,
+    with reported(), open_project(project, db) as review:
+        done = review.extraction.load_dataset(
             file,
             reviewer,
             format=data_format,
             mapping=mapping,
             consensus=consensus,
             add_studies=add_studies,
-            db_url=db,
         )
     print(done.summary())
 
@@ -98,10 +96,10 @@ def withdraw_command(
     db: DatabaseOption = None,
 ) -> None:
     """Take back PRISMA counts from another source (the flow no longer adds them)."""
-    from sysreview.project.extracting.datasets import project_withdraw_counts
+    from sysreview.project.opening import open_project
 
-    with reported():
-        project_withdraw_counts(project, source, reviewer, db)
+    with reported(), open_project(project, db) as review:
+        review.extraction.withdraw_counts(source, reviewer)
     print(f"withdrawn: PRISMA counts from {source}")
 
 

@@ -36,10 +36,10 @@ def show_command(
     """
     import json
 
-    from sysreview.project.grading.ratings import certainty
+    from sysreview.project.opening import open_project
 
-    with reported():
-        sof = certainty(project, db)
+    with reported(), open_project(project, db) as review:
+        sof = review.grading.certainty()
     print(json.dumps(sof.records(), indent=2, ensure_ascii=False) if as_json else sof.summary())
 
 
@@ -67,11 +67,12 @@ def set_command(
     The rating replaces the rule's suggestion in 'grade show' and in the report; the same
     rating again stores nothing.
     """
-    from sysreview.project.grading.ratings import set_rating
+    from sysreview.project.opening import open_project
 
-    with reported():
-        result = set_rating(project, outcome, domain, rating, reason=reason, reviewer=reviewer,
-                            timepoint=timepoint, consensus=consensus, db_url=db)  # fmt: skip
+    with reported(), open_project(project, db) as review:
+        result = review.grading.set_rating(outcome, domain, rating, reason=reason,
+                                           reviewer=reviewer, timepoint=timepoint,
+                                           consensus=consensus)  # fmt: skip
     print(result.summary())
 
 
@@ -86,10 +87,10 @@ def template_command(
 ) -> None:
     """Write a sheet: one row per main outcome and GRADE domain, with the rule's suggestion
     and reason; fill in rating and reason, then 'grade load'."""
-    from sysreview.project.grading.sheets import write_grade_template
+    from sysreview.project.opening import open_project
 
-    with reported():
-        rows = write_grade_template(project, output, reviewer=reviewer, db_url=db)
+    with reported(), open_project(project, db) as review:
+        rows = review.grading.write_template(output, reviewer=reviewer)
     print(f"wrote {output} ({rows} rows)")
 
 
@@ -107,11 +108,11 @@ def load_command(
     Ratings equal to the stored ones add nothing; a sheet exported before newer ratings is
     refused, listing them, unless --force.
     """
-    from sysreview.project.grading.sheets import load_grade_sheet
+    from sysreview.project.opening import open_project
 
-    with reported():
-        result = load_grade_sheet(project, sheet, reviewer=reviewer, consensus=consensus,
-                                  force=force, db_url=db)  # fmt: skip
+    with reported(), open_project(project, db) as review:
+        result = review.grading.load_sheet(sheet, reviewer=reviewer, consensus=consensus,
+                                           force=force)  # fmt: skip
     warn(result.warnings)
     print(result.summary())
 

@@ -25,10 +25,10 @@ def add_command(
 
     Studies are also made by linking an included report: 'sysreview screen link'.
     """
-    from sysreview.project.selection.studies import project_add_study
+    from sysreview.project.opening import open_project
 
-    with reported():
-        study = project_add_study(project, label, db)
+    with reported(), open_project(project, db) as review:
+        study = review.screening.add_study(label)
     print(f"study {study.label!r} added (id {study.id})")
 
 
@@ -41,10 +41,10 @@ def list_command(
     """List the studies with the records of their reports."""
     import json
 
-    from sysreview.project.selection.studies import project_studies
+    from sysreview.project.opening import open_project
 
-    with reported():
-        studies = project_studies(project, db)
+    with reported(), open_project(project, db) as review:
+        studies = review.screening.studies()
     if as_json:
         rows = [{"id": s.id, "label": s.label, "reports": list(s.reports)} for s in studies]
         print(json.dumps(rows, indent=2, ensure_ascii=False))

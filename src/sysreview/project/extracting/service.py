@@ -11,6 +11,7 @@ from sysreview.project.opening import PathLike, Service
 if TYPE_CHECKING:
     from sysreview.extraction.dataset import ReviewData
     from sysreview.extraction.validate import Cell
+    from sysreview.project.extracting.datasets import DatasetLoad
     from sysreview.project.extracting.retracting import Retracted
     from sysreview.project.extracting.state import Discrepancies
     from sysreview.project.extracting.writer import LoadResult
@@ -94,6 +95,30 @@ class ExtractionService(Service):
         from sysreview.project.extracting.values import discrepancies
 
         return discrepancies(self.store)
+
+    def load_dataset(
+        self, path: PathLike, reviewer: str, *, format: str | None = None,
+        mapping: PathLike | None = None, consensus: bool = False, add_studies: bool = False,
+    ) -> DatasetLoad:  # fmt: skip
+        """Store a data file (read by its format's adapter) as extracted values, risk-of-bias
+        judgements and PRISMA counts (``sysreview data load``)."""
+        from sysreview.project.extracting.datasets import project_load_dataset
+
+        with self.project.write_lock:
+            return project_load_dataset(
+                self.project.directory, path, reviewer, format=format, mapping=mapping,
+                consensus=consensus, add_studies=add_studies, db_url=self.project.database_url,
+            )  # fmt: skip
+
+    def withdraw_counts(self, source: str, reviewer: str) -> None:
+        """Take back the PRISMA counts from another source (``sysreview data
+        withdraw-counts``)."""
+        from sysreview.project.extracting.datasets import project_withdraw_counts
+
+        with self.project.write_lock:
+            project_withdraw_counts(
+                self.project.directory, source, reviewer, self.project.database_url
+            )
 
     def review_data(self, *, unresolved: str = "error") -> ReviewData:
         """The analysis-ready extracted data (consensus values, else agreed ones)."""

@@ -25,6 +25,7 @@ from sysreview.protocol import Protocol
 if TYPE_CHECKING:
     from sysreview.project.accounts.users import AccountInfo
     from sysreview.project.selection.pages import Progress, ReportLink, ScreenView
+    from sysreview.project.selection.studies import StudyInfo
     from sysreview.project.sheets.results import ImportResult
     from sysreview.screening.interrater import PairwiseAgreement
 
@@ -175,6 +176,19 @@ class ScreeningService(Service):
         """Undo a report's link to its study; the study's label."""
         with self.project.write_lock:
             return study_links.unlink_report(self.store, record_id=record_id, who=who)
+
+    def add_study(self, label: str) -> StudyInfo:
+        """Add a study no included report is linked to yet (``sysreview study add``)."""
+        from sysreview.project.selection.studies import add_study
+
+        with self.project.write_lock:
+            return add_study(self.store, label)
+
+    def studies(self) -> tuple[StudyInfo, ...]:
+        """The review's studies with the records of their reports."""
+        from sysreview.project.selection.studies import list_studies
+
+        return list_studies(self.store)
 
     def report_links(self) -> list[ReportLink]:
         """Every report whose full-text inclusion is settled, with its study where linked."""
