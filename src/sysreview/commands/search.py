@@ -85,14 +85,13 @@ def pilot_command(
     db: DatabaseOption = None,
 ) -> None:
     """Which of the model papers (protocol's search.model_papers) the imported results hold."""
-    from sysreview.project.importing.searches import pilot_batch
-    from sysreview.project.opening import opened
+    from sysreview.project.opening import open_project
 
-    with reported(), opened(project, db) as (proj, store):
-        papers = list(paper or proj.protocol.search.model_papers)
+    with reported(), open_project(project, db) as review:
+        papers = list(paper or review.protocol.search.model_papers)
         if not papers:
             fail("no model papers: give --paper or list them in review.toml [search] model_papers")
-        report = pilot_batch(store, papers, batch)
+        report = review.records.pilot(papers, batch)
     print(report.summary())
     if not report.complete:
         raise typer.Exit(1)
@@ -136,11 +135,10 @@ def log_command(
     db: DatabaseOption = None,
 ) -> None:
     """The search log: database, interface, date, hits and strategy version per import."""
-    from sysreview.project.importing.searches import search_log
-    from sysreview.project.opening import opened
+    from sysreview.project.opening import open_project
 
-    with reported(), opened(project, db) as (_, store):
-        frame = search_log(store)
+    with reported(), open_project(project, db) as review:
+        frame = review.records.search_log()
         if csv is not None:
             from sysreview.cells import safe_frame
 
@@ -190,18 +188,15 @@ def run_command(
     db: DatabaseOption = None,
 ) -> None:
     """Run one saved live search now and import what it finds."""
-    from sysreview.project.importing.updates import live_searches, run_live_search
-    from sysreview.project.opening import opened
-    from sysreview.project.selection.service import assign_records
+    from sysreview.project.opening import open_project
 
-    with reported(), opened(project, db) as (proj, store):
-        saved = {s.name: s for s in live_searches(project)}
+    with reported(), open_project(project, db) as review:
+        saved = {s.name: s for s in review.records.live_searches()}
         if name not in saved:
             known = ", ".join(saved) or "none"
             fail(f"no live search {name!r} in searches/live.toml (saved: {known})")
         with _client(email, ncbi_api_key) as client, _bar(name) as progress:
-            run = run_live_search(project, store, saved[name], client, progress=progress)
-        assign_records(store, proj.protocol)  # the new records' screening round
+            run = review.records.run_live_search(saved[name], client, progress)
     print(run.summary())
 
 
@@ -232,11 +227,9 @@ def update_command(
     --analyse, re-run the analysis and report what changed."""
     from datetime import date
 
-    from sysreview.project.importing.updates import update_project
-    from sysreview.project.opening import opened
-    from sysreview.project.selection.service import assign_records
+    from sysreview.project.opening import open_project
 
-    with reported(), opened(project, db) as (proj, store):
+    with reported(), open_project(project, db) as review:
         try:
             day = date.fromisoformat(date_) if date_ else None
         except ValueError:
@@ -244,13 +237,11 @@ def update_command(
         client = None if offline else _client(email, ncbi_api_key)
         try:
             with _bar("update") as progress:
-                report = update_project(project, store, client, files=files or [],
-                                        file_source=source, searched=day,
-                                        progress=progress)  # fmt: skip
+                report = review.records.update(client, files=files or [], file_source=source,
+                                               searched=day, progress=progress)  # fmt: skip
         finally:
             if client is not None:
                 client.close()
-        assign_records(store, proj.protocol)  # the new records' screening round
     print(report.summary())
     if analyse:
         from sysreview.project.reporting.report import reanalyse_project

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sysreview.errors import InputError
 from sysreview.project.importing.files import ImportedFile, ImportProgress, import_into
 from sysreview.project.opening import PathLike, Service, open_project
 from sysreview.project.selection.service import assign_records
 from sysreview.text import storable
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sysreview.project.importing.updates import LiveRun, LiveSearch, UpdateReport
+    from sysreview.search.live import ApiClient
+    from sysreview.search.pilot import PilotReport
 
 
 class RecordsService(Service):
@@ -44,6 +52,55 @@ class RecordsService(Service):
 
         after_import(self.store)  # embeddings, when the ranking model reads them
         return imported
+
+    def pilot(self, papers: list[str], batch: int | None = None) -> PilotReport:
+        """Which of the model papers the imported results (of ``batch``, or all) hold."""
+        from sysreview.project.importing.searches import pilot_batch
+
+        return pilot_batch(self.store, papers, batch)
+
+    def search_log(self) -> pd.DataFrame:
+        """The search log: database, interface, date, hits and strategy version per import."""
+        from sysreview.project.importing.searches import search_log
+
+        return search_log(self.store)
+
+    def live_searches(self) -> tuple[LiveSearch, ...]:
+        """The saved live searches (``searches/live.toml``)."""
+        from sysreview.project.importing.updates import live_searches
+
+        return live_searches(self.project.directory)
+
+    def run_live_search(
+        self, search: LiveSearch, client: ApiClient,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> LiveRun:  # fmt: skip
+        """Run one saved live search now, import what it finds, assign the new records."""
+        from sysreview.project.importing.updates import run_live_search
+
+        with self.project.write_lock:
+            run = run_live_search(
+                self.project.directory, self.store, search, client, progress=progress
+            )
+            assign_records(self.store, self.protocol)  # the new records' screening round
+        return run
+
+    def update(
+        self, client: ApiClient | None, *, files: Sequence[PathLike] = (),
+        file_source: str | None = None, searched: date | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> UpdateReport:  # fmt: skip
+        """Living update: re-run the saved live searches, import new exports, de-duplicate
+        against everything in the project, assign the new records for screening."""
+        from sysreview.project.importing.updates import update_project
+
+        with self.project.write_lock:
+            report = update_project(
+                self.project.directory, self.store, client, files=files,
+                file_source=file_source, searched=searched, progress=progress,
+            )  # fmt: skip
+            assign_records(self.store, self.protocol)  # the new records' screening round
+        return report
 
 
 def _query_text(query_file: PathLike) -> str:
