@@ -12,6 +12,7 @@ import typer
 from sysreview.commands.common import DatabaseOption, ProjectOption, reported
 
 if TYPE_CHECKING:
+    from sysreview.project.opening import Project
     from sysreview.project.reporting.report import Progress, ReviewInputs
 
 OutOption = Annotated[
@@ -69,11 +70,11 @@ def report(
     Data come from the project's store (extracted data, PRISMA counts, risk of bias). Also
     writes results.json, results.csv and analysis_data.csv.
     """
-    from sysreview.project.reporting.report import review_inputs
+    from sysreview.project.opening import open_project
 
     target = project / "out" if out is None else out
-    with reported():
-        _analyse_and_report(review_inputs(project, db), target)
+    with reported(), open_project(project, db) as review:
+        _analyse_and_report(review.report.inputs(), target)
 
 
 def _import_step(directory: Path, db: str | None) -> None:
@@ -106,9 +107,7 @@ def _data_step(directory: Path, db: str | None) -> None:
         _say(f"data load: {done.summary()}")
 
 
-def _dedup_step(directory: Path, db: str | None) -> None:
-    from sysreview.project.deduplicating.service import deduplicate_project
-
+def _dedup_step(review: Project) -> None:
     with _bar("de-duplicating", 100) as progress:
         done = [0]
 
@@ -118,7 +117,7 @@ def _dedup_step(directory: Path, db: str | None) -> None:
                 done[0] += 1
                 progress("")
 
-        run = deduplicate_project(directory, db, progress=update)
+        run = review.duplicates.deduplicate(update)
     _say("dedup: " + run.summary().replace("\n", "\n  "))
 
 
@@ -136,17 +135,17 @@ def run(
     the report. Each step is also its own command (import, data load, dedup, status,
     analyse, report).
     """
-    from sysreview.project.analysing.inputs import store_inputs
-    from sysreview.project.status import project_status
+    from sysreview.project.opening import open_project
 
     target = directory / "out" if out is None else out
     with reported():
         _import_step(directory, db)
         _data_step(directory, db)
-        _dedup_step(directory, db)
-        status = project_status(directory, db)
-        _say("screening: " + status.summary().replace("\n", "\n  "))
-        _analyse_and_report(store_inputs(directory, db), target)
+        with open_project(directory, db) as review:
+            _dedup_step(review)
+            status = review.report.status()
+            _say("screening: " + status.summary().replace("\n", "\n  "))
+            _analyse_and_report(review.analysis.inputs(), target)
 
 
 def register(app: typer.Typer) -> None:

@@ -244,10 +244,8 @@ def update_command(
                 client.close()
     print(report.summary())
     if analyse:
-        from sysreview.project.reporting.report import reanalyse_project
-
-        with reported():
-            print(reanalyse_project(project, db).summary())
+        with reported(), open_project(project, db) as review:
+            print(review.analysis.reanalyse().summary())
 
 
 def register(app: typer.Typer) -> None:

@@ -93,11 +93,11 @@ def analyse(
     """
     from rich.console import Console
 
-    from sysreview.project.analysing.plan import analyse as run
+    from sysreview.project.opening import open_project
 
-    with reported():
-        done = run(project, db_url=db, data=data, data_format=data_format, mapping=mapping,
-                   out=out)  # fmt: skip
+    with reported(), open_project(project, db) as review:
+        done = review.analysis.analyse(data=data, data_format=data_format, mapping=mapping,
+                                       out=out)  # fmt: skip
     console = Console()
     console.print(_table(done.synthesis))
     for name, path in done.files.items():

@@ -25,6 +25,7 @@ from sysreview.protocol.templates import template_searches
 
 if TYPE_CHECKING:
     from sysreview.project.accounts.service import AccountsService
+    from sysreview.project.analysing.service import AnalysisService
     from sysreview.project.appraising.service import AppraisalService
     from sysreview.project.audit.service import AuditService
     from sysreview.project.deduplicating.service import DuplicatesService
@@ -139,6 +140,13 @@ class Project:
         from sysreview.project.accounts.service import AccountsService
 
         return AccountsService(self)
+
+    @cached_property
+    def analysis(self) -> AnalysisService:
+        """The analysis plan run on the project's data (:mod:`sysreview.project.analysing`)."""
+        from sysreview.project.analysing.service import AnalysisService
+
+        return AnalysisService(self)
 
     @cached_property
     def report(self) -> ReportService:

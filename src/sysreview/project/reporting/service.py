@@ -9,6 +9,7 @@ from sysreview.project.opening import PathLike, Service, open_project
 
 if TYPE_CHECKING:
     from sysreview.prisma import PrismaCounts
+    from sysreview.project.reporting.report import ReviewInputs
     from sysreview.project.status import ProjectStatus
 
 
@@ -39,6 +40,12 @@ class ReportService(Service):
         inputs = review_inputs(self.project.directory, self.project.database_url)
         synthesis, _ = analyse_inputs(inputs, out)
         write_review_report(synthesis, inputs, out)
+
+    def inputs(self) -> ReviewInputs:
+        """What the report is made from: the project's store, read in one place."""
+        from sysreview.project.reporting.report import review_inputs
+
+        return review_inputs(self.project.directory, self.project.database_url)
 
     def status(self) -> ProjectStatus:
         """How far the review has come: records, duplicates, screening, included studies."""
