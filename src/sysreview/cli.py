@@ -572,10 +572,10 @@ def screen_stop_command(
     Nothing is excluded automatically: 'stop' records the team's decision with the
     evidence shown at that moment (method, records screened, estimated recall).
     """
-    from sysreview.project.selection.stopping import screen_stop
+    from sysreview.project.opening import open_project
 
-    with reported():
-        aid, event = screen_stop(project, action, who=who, note=note, seed=seed, db_url=db)  # type: ignore[arg-type]
+    with reported(), open_project(project, db) as review:
+        aid, event = review.screening.stop(action, who=who, note=note, seed=seed)
     if event is not None:
         print(f"recorded: {event.kind} by {event.who} after {event.n_screened} records")
     print(aid.summary())

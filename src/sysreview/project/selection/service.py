@@ -25,9 +25,11 @@ from sysreview.protocol import Protocol
 if TYPE_CHECKING:
     from sysreview.project.accounts.users import AccountInfo
     from sysreview.project.selection.pages import Progress, ReportLink, ScreenView
+    from sysreview.project.selection.stopping import StoppingAid
     from sysreview.project.selection.studies import StudyInfo
     from sysreview.project.sheets.results import ImportResult
     from sysreview.screening.interrater import PairwiseAgreement
+    from sysreview.screening.stop_record import StopRecord
 
 
 def assign_records(store: Store, protocol: Protocol) -> int:
@@ -176,6 +178,18 @@ class ScreeningService(Service):
         """Undo a report's link to its study; the study's label."""
         with self.project.write_lock:
             return study_links.unlink_report(self.store, record_id=record_id, who=who)
+
+    def stop(
+        self, action: str, *, who: str | None = None, note: str | None = None, seed: int = 0
+    ) -> tuple[StoppingAid, StopRecord | None]:
+        """Stopping title/abstract screening: show the aid, begin a random sample of the
+        rest, stop or resume (see :func:`~sysreview.project.selection.stopping.stop_action`)."""
+        from sysreview.project.selection.stopping import stop_action
+
+        with self.project.write_lock:
+            return stop_action(
+                self.store, self.protocol, action, who=who, note=note, seed=seed,  # type: ignore[arg-type]
+            )  # fmt: skip
 
     def add_study(self, label: str) -> StudyInfo:
         """Add a study no included report is linked to yet (``sysreview study add``)."""

@@ -33,6 +33,7 @@ __all__ = [
     "resume_screening",
     "sample_queue",
     "screen_stop",
+    "stop_action",
     "stop_statements",
     "stopping_aid",
     "stopping_log",
@@ -274,23 +275,36 @@ def screen_stop(
     seed: int = 0,
     db_url: str | None = None,
 ) -> tuple[StoppingAid, StopRecord | None]:
-    """``sysreview screen stop``: show the aid, begin a sample, stop or resume.
+    """``sysreview screen stop`` on the project in ``directory``: see :func:`stop_action`."""
+    from sysreview.project.opening import open_project
+
+    with open_project(directory, db_url) as project:
+        return project.screening.stop(action, who=who, note=note, seed=seed)
+
+
+def stop_action(
+    store: Store,
+    protocol: Protocol,
+    action: Action,
+    *,
+    who: str | None = None,
+    note: str | None = None,
+    seed: int = 0,
+) -> tuple[StoppingAid, StopRecord | None]:
+    """Show the stopping aid, begin a random sample, stop or resume (``action``).
 
     Returns the aid after the action and the event recorded (None for ``status``).
     """
-    from sysreview.project.opening import opened
-
     if action not in ("status", "sample", "stop", "resume"):
         raise InputError(f"invalid action {action!r}; must be one of status, sample, stop, resume")
-    with opened(directory, db_url) as (project, store):
-        event = None
-        if action != "status":
-            if not who:
-                raise InputError(f"'{action}' needs --who (a protocol reviewer id, e.g. R1)")
-            if action == "sample":
-                event = begin_random_sample(store, project.protocol, who, seed=seed, note=note)
-            elif action == "stop":
-                event = record_stop(store, project.protocol, who, note=note)
-            else:
-                event = resume_screening(store, project.protocol, who, note=note)
-        return stopping_aid(store, project.protocol), event
+    event = None
+    if action != "status":
+        if not who:
+            raise InputError(f"'{action}' needs --who (a protocol reviewer id, e.g. R1)")
+        if action == "sample":
+            event = begin_random_sample(store, protocol, who, seed=seed, note=note)
+        elif action == "stop":
+            event = record_stop(store, protocol, who, note=note)
+        else:
+            event = resume_screening(store, protocol, who, note=note)
+    return stopping_aid(store, protocol), event
