@@ -1,5 +1,23 @@
-"""The project layer: configuration, storage and the services shared by the CLI and the web app.
+"""The project layer: one open review project and its use cases, for the CLI and the web app.
+
+:func:`~sysreview.project.opening.open_project` opens a project (its validated protocol;
+its database on first use) as a :class:`~sysreview.project.opening.Project`, whose
+services are the use cases by area::
+
+    with open_project("my-review") as project:
+        project.screening.conflicts("ta")
+
+- ``project.records`` (:mod:`~sysreview.project.importing`): imports, searches, updates;
+- ``project.duplicates`` (:mod:`~sysreview.project.deduplicating`);
+- ``project.screening`` (:mod:`~sysreview.project.selection`): decisions, queues, sheets,
+  prioritising, stopping, studies and their reports;
+- ``project.appraisal`` (:mod:`~sysreview.project.appraising`), ``project.extraction``
+  (:mod:`~sysreview.project.extracting`), ``project.grading``
+  (:mod:`~sysreview.project.grading`), ``project.analysis``
+  (:mod:`~sysreview.project.analysing`), ``project.report``
+  (:mod:`~sysreview.project.reporting`), ``project.accounts`` and ``project.audit``.
 
 :mod:`sysreview.project.storage` keeps a review's evidence trail in a database (SQLite by
-default, PostgreSQL on request) whose schema is managed by Alembic migrations.
+default, PostgreSQL on request) whose schema is managed by Alembic migrations; it knows
+no use case. :mod:`sysreview.project.sheets` reads and writes the reviewers' sheets.
 """
