@@ -288,7 +288,8 @@ def prisma(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """The PRISMA 2020 flow diagram's counts, computed from the records and decisions (plus
-    counts from another source the project recorded, 'sysreview data load')."""
+    counts from another source the project recorded, 'sysreview data load').
+    """
     import json
 
     from sysreview.project.services import prisma_flow
@@ -775,7 +776,8 @@ _register_commands()
 
 def main() -> None:
     """Entry point of ``python -m sysreview.cli``: the console script's
-    :func:`sysreview.entry.main` (``pool`` through its fast path, the rest through Typer)."""
+    :func:`sysreview.entry.main` (``pool`` through its fast path, the rest through Typer).
+    """
     from sysreview.entry import main as entry_main
 
     entry_main()

@@ -84,14 +84,16 @@ class InputError(SysreviewError, ValueError):
 
 class NotPermittedError(InputError):
     """The protocol does not let this person do this (e.g. decide a record not assigned
-    to them). Web routes answer 403."""
+    to them). Web routes answer 403.
+    """
 
     http_status = 403
 
 
 class StateConflictError(InputError):
     """The review's current state does not allow this (e.g. a full-text decision on a
-    record not forwarded from title/abstract). Web routes answer 409."""
+    record not forwarded from title/abstract). Web routes answer 409.
+    """
 
     http_status = 409
 

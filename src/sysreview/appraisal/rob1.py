@@ -200,7 +200,8 @@ class Rob1Assessment:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per domain, in the tool's order: study, domain, bias, judgement, support,
-        location."""
+        location.
+        """
         by_domain = {j.domain: j for j in self.judgements}
         return pd.DataFrame(
             [

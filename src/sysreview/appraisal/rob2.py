@@ -466,7 +466,8 @@ class Rob2Assessment:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per signalling question answered: study, result, domain, question, answer,
-        domain_judgement."""
+        domain_judgement.
+        """
         judged = self.domain_judgements
         rows = [
             {

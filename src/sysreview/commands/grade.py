@@ -85,7 +85,8 @@ def template_command(
     db: DatabaseOption = None,
 ) -> None:
     """Write a sheet: one row per main outcome and GRADE domain, with the rule's suggestion
-    and reason; fill in rating and reason, then 'grade load'."""
+    and reason; fill in rating and reason, then 'grade load'.
+    """
     from sysreview.project.grade_sheets import write_grade_template
 
     with reported():

@@ -77,7 +77,8 @@ def show_command(
     project: ProjectOption = Path("."), db: DatabaseOption = None, as_json: JsonOption = False
 ) -> None:
     """The current judgements per study, the overall rating by the protocol's rule, and
-    (RoB 1) what the protocol's attrition rule suggests for incomplete outcome data."""
+    (RoB 1) what the protocol's attrition rule suggests for incomplete outcome data.
+    """
     import json
 
     from sysreview.project.appraising_attrition import rob_overview

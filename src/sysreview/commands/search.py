@@ -228,7 +228,8 @@ def update_command(
 ) -> None:
     """Living update: re-run saved live searches, import new exports, de-duplicate against
     everything in the project, and count the new records queued for screening; with
-    --analyse, re-run the analysis and report what changed."""
+    --analyse, re-run the analysis and report what changed.
+    """
     from datetime import date
 
     from sysreview.project.services import assign_records, opened

@@ -94,14 +94,16 @@ def _digits(text: str | None) -> str:
 
 def _issue(text: str | None) -> str:
     """Issue number; values over three digits are accession numbers that EndNote exports
-    put in the issue field (Rathbone et al. 2015 data), so they count as missing."""
+    put in the issue field (Rathbone et al. 2015 data), so they count as missing.
+    """
     digits = _digits(text)
     return digits if len(digits) <= 3 else ""
 
 
 def _checked_pages(pages: str | None) -> tuple[str, str]:
     """First and last page; a range that ends before it starts (``2297-2108``) has a
-    mistyped page and counts as missing."""
+    mistyped page and counts as missing.
+    """
     first, last = normalise_pages(pages)
     if first.isdigit() and last.isdigit() and int(last) < int(first):
         return "", ""
@@ -214,7 +216,8 @@ def _title_parts(
 ) -> FloatArray:
     """``title_part``: 1 when the shorter title (four words or more) starts or ends the
     longer one, 0 otherwise, NaN when a title is missing.  Only the ``similar`` pairs
-    are examined (the rules use ``title_part`` with title similarity >= 0.9)."""
+    are examined (the rules use ``title_part`` with title similarity >= 0.9).
+    """
     out = np.where((ta == "") | (tb == ""), np.nan, 0.0)
     for k in np.flatnonzero(similar & (out == 0.0)):
         a, b = ta[k], tb[k]

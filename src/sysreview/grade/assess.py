@@ -59,7 +59,8 @@ Key = tuple[str, str, GradeDomain]
 @dataclass(frozen=True)
 class Resolved:
     """The rating that counts for one key: the consensus, the one reviewer's, or the first
-    rater's when reviewers disagree (``disputed`` names them)."""
+    rater's when reviewers disagree (``disputed`` names them).
+    """
 
     rating: ReviewerRating
     disputed: tuple[str, ...] = ()

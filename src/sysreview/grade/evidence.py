@@ -121,7 +121,8 @@ class OutcomeEvidence:
     def assumed_risk(self, how: str) -> float | None:
         """The control risk a Summary of findings table assumes: the ``median`` of the
         control groups' risks, or the ``pooled`` risk (all control events over all control
-        participants); ``None`` without control arms."""
+        participants); ``None`` without control arms.
+        """
         if how == "pooled":
             events = sum(s.control_events or 0.0 for s in self.studies if s.control_n)
             total = sum(s.control_n or 0.0 for s in self.studies if s.control_n)
@@ -131,7 +132,8 @@ class OutcomeEvidence:
 
     def control_sd(self) -> float | None:
         """The control arms' pooled standard deviation,
-        ``sqrt(sum (n - 1) sd^2 / sum (n - 1))`` (continuous outcomes)."""
+        ``sqrt(sum (n - 1) sd^2 / sum (n - 1))`` (continuous outcomes).
+        """
         pairs = [(s.control_n, s.control_sd) for s in self.studies
                  if s.control_n and s.control_n > 1 and s.control_sd]  # fmt: skip
         if not pairs:
@@ -142,7 +144,8 @@ class OutcomeEvidence:
 
 def study_rob(comparison: Comparison, entries: RobEntries) -> tuple[str | None, str | None]:
     """A study's overall risk of bias for this comparison's outcome, and a note on how it
-    was chosen (see the module docstring)."""
+    was chosen (see the module docstring).
+    """
     found = list(entries.get(comparison.study_id, ()))
     if not found:
         attr = comparison.attributes.get("overall_rob")

@@ -116,7 +116,8 @@ def _target(
     table: _Table, cells: dict[str, str], line: int, mapping: OutcomeMapping | None
 ) -> OutcomeTarget:
     """Where the row goes: its own placement columns, else the mapping's rule of its
-    ``outcome``, else the mapping's defaults."""
+    ``outcome``, else the mapping's defaults.
+    """
     rule = None
     outcome = table.text(cells, "outcome")
     if mapping is not None and outcome is not None:

@@ -160,7 +160,8 @@ def _loglik(
     y: FloatArray, v: FloatArray, x: FloatArray, fit: ModelFit, tau2_method: Tau2Method | None
 ) -> float:
     """The (restricted) log-likelihood, as metafor's ``logLik`` (REML fits: restricted,
-    including metafor's ``log det(X'X)/2`` term; otherwise ML)."""
+    including metafor's ``log det(X'X)/2`` term; otherwise ML).
+    """
     k, p = x.shape
     rss = float((fit.w * (y - x @ fit.coef) ** 2).sum())
     logdet_v = float(np.log(v + fit.tau2).sum())

@@ -46,7 +46,8 @@ class Prediction:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per prediction: ``pred, se, ci_low, ci_high, pi_low, pi_high`` and the
-        same on the reading scale (``*_display``), unrounded."""
+        same on the reading scale (``*_display``), unrounded.
+        """
         import pandas as pd
 
         cols = {
@@ -303,7 +304,8 @@ class MetaRegression:
 
     def to_frame(self) -> pd.DataFrame:
         """The coefficient table, unrounded: ``term, estimate, se, statistic,
-        statistic_name, p, ci_low, ci_high`` (analysis scale)."""
+        statistic_name, p, ci_low, ci_high`` (analysis scale).
+        """
         import pandas as pd
 
         return pd.DataFrame(

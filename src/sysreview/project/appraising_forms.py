@@ -226,7 +226,8 @@ def own_rob_entries(
 
 def studies_to_appraise(store: Store, protocol: Protocol, reviewer: str) -> tuple[str, ...]:
     """The studies ``reviewer`` assesses: all of them, or for the second appraiser only the
-    protocol's fraction (:func:`~sysreview.project.appraising.second_reviewer_studies`)."""
+    protocol's fraction (:func:`~sysreview.project.appraising.second_reviewer_studies`).
+    """
     appraisers = _appraisers(protocol)
     if reviewer not in appraisers:
         raise InputError(f"reviewer {reviewer!r} is not an appraiser in the protocol")
@@ -239,7 +240,8 @@ def studies_to_appraise(store: Store, protocol: Protocol, reviewer: str) -> tupl
 @dataclass(frozen=True)
 class LiveJudgement:
     """The judgements a form proposes so far: per domain (or the reason there is none yet)
-    and the overall rating by the protocol's rule once every domain is judged."""
+    and the overall rating by the protocol's rule once every domain is judged.
+    """
 
     domains: Mapping[str, str | None]
     notes: Mapping[str, str]
@@ -248,7 +250,8 @@ class LiveJudgement:
 
 def live_judgement(protocol: Protocol, domains: Mapping[str, DomainInput]) -> LiveJudgement:
     """Each domain's proposed judgement: the reviewer's own, else (RoB 2) the algorithm's
-    (:func:`sysreview.appraisal.rob2.judge_domain`); the overall by the protocol's rule."""
+    (:func:`sysreview.appraisal.rob2.judge_domain`); the overall by the protocol's rule.
+    """
     tool = _tool(protocol)
     rob = protocol.risk_of_bias
     assert rob is not None

@@ -353,7 +353,8 @@ def store_rows_in(
     source: str | None = None,
 ) -> LoadResult:
     """:func:`store_rows` inside the caller's transaction ``session`` (a data file loaded
-    with its studies and judgements, all or nothing: ``sysreview.project.datasets``)."""
+    with its studies and judgements, all or nothing: ``sysreview.project.datasets``).
+    """
     _check_person(protocol, reviewer, consensus)
     kind = "consensus" if consensus else "reviewer"
     writer = _prepare(session, protocol, rows, reviewer, consensus, source,

@@ -67,7 +67,8 @@ def file_sha256(path: PathLike) -> str:
 
 def record_row(citation: Citation) -> dict[str, Any]:
     """The ``record`` row of a citation (every normalised field, and ``raw`` as read),
-    as column values without the batch."""
+    as column values without the batch.
+    """
     return {
         "position": citation.position,
         "line": citation.line,

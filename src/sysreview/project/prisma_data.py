@@ -188,7 +188,8 @@ def prisma_counts(
 
 def other_source_counts(session: Session) -> tuple[OtherSourceCounts, ...]:
     """The current counts of every other source (its latest event, unless a withdrawal),
-    in the order the sources were first recorded."""
+    in the order the sources were first recorded.
+    """
     rows = session.scalars(select(PrismaOtherSource).order_by(PrismaOtherSource.id))
     latest: dict[str, PrismaOtherSource] = {}
     for row in rows:  # a dict keeps the order in which each source was first recorded
@@ -211,7 +212,8 @@ def record_other_source(
 ) -> bool:
     """Record counts from another source (an event); ``False`` when the source's current
     counts and note are these already (nothing is stored: loading a file twice adds
-    nothing). Other counts of the same source replace its earlier ones."""
+    nothing). Other counts of the same source replace its earlier ones.
+    """
     boxes = {k: v for k, v in counts.counts.to_dict().items() if k not in _DERIVED}
     current = {c.source: c for c in other_source_counts(session)}.get(counts.source)
     if current is not None and current.note == counts.note and current.counts == counts.counts:

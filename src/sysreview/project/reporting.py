@@ -74,7 +74,8 @@ def arm_rows(result: AnalysisResult) -> list[dict[str, Any]]:
 
 def funnel_allowed(result: AnalysisResult, protocol: Protocol) -> bool:
     """Whether the plan allows a funnel plot: a pooled main analysis of at least
-    ``funnel_min_studies`` studies (the synthesis then ran Egger's and Begg's tests)."""
+    ``funnel_min_studies`` studies (the synthesis then ran Egger's and Begg's tests).
+    """
     need = protocol.analysis.funnel_min_studies
     return result.kind == "main" and result.meta is not None and result.meta.k >= need
 
@@ -199,7 +200,8 @@ def report_inputs(
     """The report's inputs: the synthesis's ``results.json`` records (as written), its
     narrative rows, the data, PRISMA counts, RoB judgements, the figures, and the
     certainty of the evidence (:func:`sysreview.grade.summary_of_findings` of the same
-    synthesis, the RoB judgements and the reviewers' ratings)."""
+    synthesis, the RoB judgements and the reviewers' ratings).
+    """
     from sysreview.grade import rob_entries, summary_of_findings
     from sysreview.report import ReportInputs, narrative_from_json, records_from_json
 
@@ -227,7 +229,8 @@ def write_review_report(
     progress: Progress | None = None,
 ) -> ReportFiles:
     """Draw the figures (in a temporary folder) and write ``report.html``,
-    ``report.docx`` and ``figures/`` into ``out`` (see :func:`sysreview.report.write_report`)."""
+    ``report.docx`` and ``figures/`` into ``out`` (see :func:`sysreview.report.write_report`).
+    """
     from sysreview.report import write_report
 
     with tempfile.TemporaryDirectory(prefix="sysreview-figures-") as staging:
@@ -243,7 +246,8 @@ def count_figures(synthesis: Synthesis, inputs: ReviewInputs) -> int:
 
 def analyse_inputs(inputs: ReviewInputs, out: PathLike) -> tuple[Synthesis, dict[str, Path]]:
     """Run the analysis plan on ``inputs`` and write ``results.json``, ``results.csv`` and
-    ``analysis_data.csv`` into ``out``."""
+    ``analysis_data.csv`` into ``out``.
+    """
     from sysreview.synthesis import run_plan
     from sysreview.synthesis.export import write_synthesis
 

@@ -106,7 +106,8 @@ def with_overall_rob(data: ReviewData, rob: Sequence[Assessment]) -> ReviewData:
 
 def loaded_data_files(session: Session) -> tuple[str, ...]:
     """The data files loaded into the project (``sysreview data load``), from the audit log:
-    each file's name, format and whose values, once, in the order first loaded."""
+    each file's name, format and whose values, once, in the order first loaded.
+    """
     from sqlalchemy import select
 
     from sysreview.project.store import AuditEntry

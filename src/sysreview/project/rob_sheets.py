@@ -273,7 +273,8 @@ def _prefill(
     suggested: Mapping[str, str],
 ) -> list[list[str]]:
     """The template's rows, with the entries ``current`` holds ``{(study, domain key): ...}``
-    and, for RoB 1, the attrition rule's ``suggested`` judgement and reason per study."""
+    and, for RoB 1, the attrition rule's ``suggested`` judgement and reason per study.
+    """
     rows: list[list[str]] = []
     for label in labels:
         if tool is Tool.ROB1:

@@ -255,7 +255,8 @@ def pending_imports(
     directory: PathLike, planned: tuple[PlannedImport, ...], db_url: str | None = None
 ) -> tuple[tuple[PlannedImport, ...], tuple[tuple[PlannedImport, str], ...]]:
     """``(to import, skipped with the reason)``: files already in the project (same
-    SHA-256) or listed twice are skipped."""
+    SHA-256) or listed twice are skipped.
+    """
     from sqlalchemy import select
 
     from sysreview.project.importing import file_sha256

@@ -204,7 +204,8 @@ def import_files(
 
 def assign_records(store: Store, protocol: Protocol) -> int:
     """Store the screening assignments the protocol's rules call for now (a new round of
-    title/abstract records, a full-text sample now due); how many were stored."""
+    title/abstract records, a full-text sample now due); how many were stored.
+    """
     with store.session() as session:
         screening.sync_reviewers(session, protocol)
         return store_assignments(store, protocol, session)

@@ -202,7 +202,8 @@ class Tally:
 
     def keep(self, table: str, event: Any) -> None:
         """Note an event stored by this import: a row object (its id is read when
-        recording it) or the id itself."""
+        recording it) or the id itself.
+        """
         self.stored.setdefault(table, []).append(event)
 
     def finish(

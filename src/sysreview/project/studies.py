@@ -62,7 +62,8 @@ def add_study_in(
     session: Session, store: Store, label: str, *, who: str = "sysreview"
 ) -> StudyInfo:
     """:func:`add_study` inside the caller's transaction ``session`` (a data file's studies,
-    added with its values, all or nothing: ``sysreview.project.datasets``)."""
+    added with its values, all or nothing: ``sysreview.project.datasets``).
+    """
     clean = re.sub(r"\s+", " ", label).strip()
     if not clean:
         raise InputError("a study needs a label, e.g. 'Cook 2012a'")

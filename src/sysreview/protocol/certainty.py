@@ -46,7 +46,8 @@ class Wording(StrEnum):
 
 class Level(StrEnum):
     """A level of certainty, highest first (GRADE guidelines 3, Balshem H, et al. J Clin
-    Epidemiol 2011;64:401-406)."""
+    Epidemiol 2011;64:401-406).
+    """
 
     HIGH = "high"
     MODERATE = "moderate"
@@ -140,7 +141,8 @@ class PublicationBiasRule(Frozen):
     Epidemiol 2011;64:1277-1282): only when the synthesis ran small-study tests (at least
     the analysis plan's ``funnel_min_studies``, 10 by the Cochrane Handbook's advice, section
     13.3.5.4); Egger's test below ``egger_p`` (0.10, as Egger et al., BMJ 1997;315:629-634)
-    makes it suspected (serious)."""
+    makes it suspected (serious).
+    """
 
     egger_p: Fraction = 0.10
 

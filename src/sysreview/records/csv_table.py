@@ -322,7 +322,7 @@ def _split(value: str | None) -> list[str]:
 
 
 def read_csv(text: str, source: str = "<text>") -> tuple[list[Citation], list[str]]:
-    """Read a CSV/TSV/semicolon table into citations; ``raw`` keeps every column.
+    r"""Read a CSV/TSV/semicolon table into citations; ``raw`` keeps every column.
 
     Raises
     ------
@@ -332,7 +332,7 @@ def read_csv(text: str, source: str = "<text>") -> tuple[list[Citation], list[st
     Examples
     --------
     >>> citations, _ = read_csv(
-    ...     "Title;Authors;Publication Year;DOI\\nA trial;Liu R., Adler D.G.;2014;doi:10.4103/X\\n"
+    ...     "Title;Authors;Publication Year;DOI\nA trial;Liu R., Adler D.G.;2014;doi:10.4103/X\n"
     ... )
     >>> c = citations[0]
     >>> c.line, c.title, c.authors, c.year, c.doi

@@ -57,7 +57,8 @@ RATIO_MEASURES = ("RR", "OR", "PETO_OR")
 
 def _whom(inputs: ReportInputs, label: str) -> str | None:
     """``"Favours intervention"`` → the intervention; ``"Favours control"`` → ``control``;
-    other labels (``"Fewer events with intervention"``) name nobody."""
+    other labels (``"Fewer events with intervention"``) name nobody.
+    """
     words = label.strip()
     if words.lower() == "favours intervention":
         return inputs.intervention_text
@@ -232,7 +233,8 @@ def narrative_paragraph(
 
 def not_usable_sentence(inputs: ReportInputs, rec: ResultRecord) -> str | None:
     """The studies a pooled analysis left out because they reported means without any
-    measure of spread, with those means; ``None`` when there are none."""
+    measure of spread, with those means; ``None`` when there are none.
+    """
     if not rec.not_usable or not rec.pooled:
         return None
     items = [

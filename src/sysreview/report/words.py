@@ -115,7 +115,8 @@ def fmt_effect(rec: ResultRecord, level: float = 95.0) -> str:
 
 def lower_first(text: str) -> str:
     """Lower-case the first letter unless the first word has other capitals (``"CES-D"``,
-    ``"ClinicalTrials.gov"``)."""
+    ``"ClinicalTrials.gov"``).
+    """
     first = text.split(" ", 1)[0]
     return text if any(c.isupper() for c in first[1:]) else text[:1].lower() + text[1:]
 

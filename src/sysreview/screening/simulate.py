@@ -114,7 +114,8 @@ class SimulationResult:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per record: ``position`` (1-based), ``index``, ``record_id``, ``label``,
-        ``prior``."""
+        ``prior``.
+        """
         n = len(self.order)
         return pd.DataFrame(
             {
@@ -128,7 +129,8 @@ class SimulationResult:
 
     def to_csv_rows(self) -> list[tuple[str | int, ...]]:
         """Rows for :func:`csv.writer`: the header ``position,record_id,label`` then one
-        row per record."""
+        row per record.
+        """
         rows: list[tuple[str | int, ...]] = [("position", "record_id", "label")]
         rows.extend(
             (k + 1, rid, lab)

@@ -77,7 +77,8 @@ def _window_p(
     k: np.ndarray, n: np.ndarray, population: np.ndarray, r_seen: int, tau: float
 ) -> np.ndarray:
     """Callaghan & Müller-Hansen's p for samples of ``n`` with ``k`` relevant from
-    ``population`` records, when ``r_seen`` relevant records have been seen in all."""
+    ``population`` records, when ``r_seen`` relevant records have been seen in all.
+    """
     r_before = r_seen - k
     k_tar = _smallest_missing_total(np.full(k.shape, r_seen), tau) - r_before
     p = hypergeom.cdf(k, population, np.minimum(k_tar, population), n)

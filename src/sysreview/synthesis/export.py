@@ -45,7 +45,8 @@ def analysis_data_columns(rows: list[dict[str, Any]]) -> list[str]:
 
 def _cell(value: Any) -> Any:
     """Numbers as numbers (``str(float)`` is Python's shortest round-trip form, as ``repr``),
-    text made safe to open in a spreadsheet (:func:`sysreview.cells.neutralise`)."""
+    text made safe to open in a spreadsheet (:func:`sysreview.cells.neutralise`).
+    """
     return "" if value is None else neutralise(value)
 
 

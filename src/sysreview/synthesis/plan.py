@@ -146,7 +146,8 @@ def effects_of(
 ) -> EffectSizes:
     """Per-study effect sizes of the comparisons (intervention minus control), computed
     through the registry of measures (:mod:`sysreview.effects.registry`), as ``sysreview
-    pool`` and :func:`sysreview.escalc` compute them."""
+    pool`` and :func:`sysreview.escalc` compute them.
+    """
     labels = [c.study_id for c in comparisons]
     spec = MEASURES[measure]
     columns = [[float(getattr(c, name)) for c in comparisons] for name in spec.family.columns]

@@ -321,7 +321,8 @@ def read_mapping(
 
 def check_mapping(mapping: MetapsyMapping, protocol: Protocol, text: str) -> None:
     """Raise :class:`ProtocolError` (with the lines of ``text``, the mapping file) if the
-    mapping and the protocol disagree (:meth:`MetapsyMapping.problems`)."""
+    mapping and the protocol disagree (:meth:`MetapsyMapping.problems`).
+    """
     lines = key_lines(text)
     found = [
         Problem(_dotted(loc), message, line_of(lines, loc), value)

@@ -1,5 +1,6 @@
 """The dashboard (PRISMA counts so far, progress per reviewer, the progress report) and
-the report → study links of the full-text stage."""
+the report → study links of the full-text stage.
+"""
 
 from __future__ import annotations
 
