@@ -170,6 +170,8 @@ def _import_progress() -> Iterator[Callable[[str, str, int, int], None]]:
 
 
 class DedupFormat(StrEnum):
+    """Output format of ``sysreview dedup``'s duplicate groups."""
+
     csv = "csv"
     json = "json"
 

@@ -92,6 +92,7 @@ def _qm_text(res: MetaRegression) -> str:
 
 
 def heterogeneity_lines(res: MetaRegression) -> list[str]:
+    """The residual heterogeneity lines of the summary: tau², I², H² and R²."""
     lines = []
     if res.model is Model.RANDOM:
         lines.append(f"tau² (residual heterogeneity): {res.tau2:.4f}; tau: {res.tau:.4f}")

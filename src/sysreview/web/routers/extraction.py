@@ -78,6 +78,7 @@ def _page(
 
 @router.get("/extraction")
 def extraction_list(request: Request, account: Reviewer) -> Response:
+    """The studies the reviewer extracts data from."""
     _check(request, account)
     ws = workspace(request)
     studies = extraction_studies(ws.store, ws.project.protocol, account.name)
@@ -88,6 +89,7 @@ def extraction_list(request: Request, account: Reviewer) -> Response:
 def extraction_page(
     request: Request, account: Reviewer, study: str, saved: bool = False
 ) -> Response:
+    """The extraction form of one study, with the reviewer's rows so far."""
     form = _check(request, account, study)
     ws = workspace(request)
     rows = own_extraction_rows(ws.store, ws.project.protocol, reviewer=account.name, study=study)
@@ -118,6 +120,7 @@ def _rows(data: FormData, form: ExtractionForm, study: str) -> dict[str, list[di
 
 @router.post("/extraction/form", dependencies=[Depends(check_csrf)])
 async def extraction_save(request: Request, account: Reviewer) -> Response:
+    """Store the reviewer's extraction form of one study."""
     data = await request.form()
     study = data.get("study")
     if not isinstance(study, str):

@@ -29,6 +29,8 @@ MEDIA_TYPES = {
 
 
 class ReportFile(StrEnum):
+    """A report file that can be downloaded."""
+
     html = "report.html"
     docx = "report.docx"
 
@@ -41,6 +43,7 @@ def available(request: Request) -> list[tuple[str, int]]:
 
 @router.get("/report")
 def report_page(request: Request, account: Reviewer, written: bool = False) -> Response:
+    """The page listing the report files to download."""
     return render(request, "report/downloads.html", files=available(request), written=written)
 
 
@@ -66,6 +69,7 @@ def generate(request: Request, account: Admin) -> Response:
 
 @router.get("/report/{name}")
 def report_file(request: Request, name: ReportFile, account: Reviewer) -> Response:
+    """Download a report file; 404 when none has been written yet."""
     path = workspace(request).directory / "out" / name.value
     if not path.is_file():
         raise HTTPException(404, "no report yet: run `sysreview report`")

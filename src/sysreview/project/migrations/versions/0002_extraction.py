@@ -216,6 +216,7 @@ def _rebuild_sqlite(new: bool) -> None:
 
 
 def upgrade() -> None:
+    """Upgrade the schema to this revision."""
     sqlite = op.get_bind().dialect.name == "sqlite"
     if sqlite:
         _rebuild_sqlite(new=True)
@@ -248,6 +249,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Downgrade the schema to the previous revision."""
     if op.get_bind().dialect.name == "sqlite":
         _sqlite_drop_value_report()
         _rebuild_sqlite(new=False)
