@@ -78,8 +78,9 @@ def repair_mojibake(text: str) -> str:
 
 
 def strip_controls(text: str) -> str:
-    r"""``text`` without escape sequences, control characters (but tab and newline) and
-    bidirectional-text controls.
+    r"""``text`` without escape sequences, control characters and bidi controls.
+
+    Tab and newline are kept.
 
     Examples
     --------
@@ -121,9 +122,11 @@ def needs_storing(text: str) -> bool:
 
 
 def storable_tree(value: Any) -> tuple[Any, int]:
-    r"""A JSON value (parsed JSON, a record's ``raw``) made storable, and how many strings
-    and numbers were changed: :func:`storable` on every string (keys included), ``None``
-    for NaN and infinities. Walks without recursion, so any depth is safe.
+    r"""A JSON value (parsed JSON, a record's ``raw``) made storable, and how many changed.
+
+    The count is of strings and numbers changed: :func:`storable` on every string (keys
+    included), ``None`` for NaN and infinities. Walks without recursion, so any depth is
+    safe.
 
     >>> storable_tree({"a\x00": ["x\ud800", float("nan"), 1, {"b": "ok"}]})
     ({'a': ['x\ufffd', None, 1, {'b': 'ok'}]}, 3)

@@ -50,8 +50,10 @@ class Influence:
     inf: BoolArray
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per study: ``study, rstudent, dffits, cook_d, cov_r, tau2_del, qe_del,
-        hat, weight, dfbetas_<coefficient> ..., inf`` (unrounded).
+        """One row per study (unrounded).
+
+        Columns: ``study, rstudent, dffits, cook_d, cov_r, tau2_del, qe_del, hat, weight,
+        dfbetas_<coefficient> ..., inf``.
         """
         import pandas as pd
 

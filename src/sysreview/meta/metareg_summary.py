@@ -1,5 +1,6 @@
-"""Formatting of :class:`~sysreview.meta.metareg_result.MetaRegression`: metafor-like text,
-an HTML table for notebooks, a one-line ``repr`` and the JSON record.
+"""Formatting of :class:`~sysreview.meta.metareg_result.MetaRegression`.
+
+Metafor-like text, an HTML table for notebooks, a one-line ``repr`` and the JSON record.
 """
 
 from __future__ import annotations

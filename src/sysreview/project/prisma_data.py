@@ -187,8 +187,9 @@ def prisma_counts(
 
 
 def other_source_counts(session: Session) -> tuple[OtherSourceCounts, ...]:
-    """The current counts of every other source (its latest event, unless a withdrawal),
-    in the order the sources were first recorded.
+    """The current counts of every other source, in the order first recorded.
+
+    Each source's latest event, unless a withdrawal.
     """
     rows = session.scalars(select(PrismaOtherSource).order_by(PrismaOtherSource.id))
     latest: dict[str, PrismaOtherSource] = {}
@@ -210,9 +211,11 @@ def record_other_source(
     file_name: str | None = None,
     file_sha256: str | None = None,
 ) -> bool:
-    """Record counts from another source (an event); ``False`` when the source's current
-    counts and note are these already (nothing is stored: loading a file twice adds
-    nothing). Other counts of the same source replace its earlier ones.
+    """Record counts from another source (an event).
+
+    ``False`` when the source's current counts and note are these already (nothing is
+    stored: loading a file twice adds nothing). Other counts of the same source replace its
+    earlier ones.
     """
     boxes = {k: v for k, v in counts.counts.to_dict().items() if k not in _DERIVED}
     current = {c.source: c for c in other_source_counts(session)}.get(counts.source)
@@ -226,8 +229,10 @@ def record_other_source(
 
 
 def withdraw_other_source(session: Session, source: str, reviewer_id: int) -> None:
-    """Take back the current counts of ``source`` (an event with no counts: the flow no
-    longer includes them; the earlier events stay in the log).
+    """Take back the current counts of ``source``.
+
+    An event with no counts: the flow no longer includes them; the earlier events stay in
+    the log.
 
     Raises
     ------

@@ -98,8 +98,9 @@ def parse_protocol(text: str, source: str = "review.toml") -> Protocol:
 
 
 def toml_loads(text: str) -> dict[str, Any]:
-    r""":func:`tomllib.loads`, with every failure a :class:`tomllib.TOMLDecodeError` that
-    says where (``... (at line N, column M)``), as tomllib's own syntax errors do.
+    r""":func:`tomllib.loads`, every failure a :class:`tomllib.TOMLDecodeError` saying where.
+
+    Like tomllib's own syntax errors, the message ends ``... (at line N, column M)``.
 
     tomllib itself raises a bare ``ValueError`` for a number over Python's 4,300-digit
     limit on ``int()``, a ``RecursionError`` for arrays or inline tables nested some

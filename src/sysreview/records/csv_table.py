@@ -219,9 +219,11 @@ def map_columns(header: list[str]) -> dict[str, list[int]]:
 
 
 def bibtex_style(header: list[str]) -> bool:
-    """Whether the table is BibTeX written as CSV (an ``ENTRYTYPE`` column, as CoLRev,
-    bib-dedupe and pandas' ``bibtexparser`` frames write): names are then joined by
-    ``and``, as in BibTeX, whatever other punctuation they carry.
+    """Whether the table is BibTeX written as CSV.
+
+    It is when it has an ``ENTRYTYPE`` column, as CoLRev, bib-dedupe and pandas'
+    ``bibtexparser`` frames write; names are then joined by ``and``, as in BibTeX, whatever
+    other punctuation they carry.
 
     >>> bibtex_style(["ID", "ENTRYTYPE", "title"]), bibtex_style(["Title", "Type"])
     (True, False)

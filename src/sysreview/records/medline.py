@@ -35,8 +35,9 @@ def _is_tag(line: str) -> re.Match[str] | None:
 def iter_tagged(
     lines: Iterable[str], source: str, starts: Callable[[str], bool], kind: str
 ) -> Iterator[RisRecord]:
-    """Split tagged lines into records, one at a time; ``starts(line)`` says whether a
-    line opens one.
+    """Split tagged lines into records, one at a time.
+
+    ``starts(line)`` says whether a line opens one.
 
     Raises
     ------

@@ -36,9 +36,11 @@ _NO_PAGES = re.compile(r"^(?:no[- ]?pagination|no[- ]specified|n/?a)$", re.IGNOR
 
 
 def clean_text(value: Any) -> str | None:
-    r"""Collapse runs of whitespace (including line breaks) and strip; remove escape
-    sequences, control and bidi characters (:func:`~sysreview.text.strip_controls`);
-    repair mojibake (:func:`~sysreview.text.repair_mojibake`); ``None`` if nothing is left.
+    r"""Clean a field's text; ``None`` if nothing is left.
+
+    Collapse runs of whitespace (including line breaks) and strip; remove escape sequences,
+    control and bidi characters (:func:`~sysreview.text.strip_controls`); repair mojibake
+    (:func:`~sysreview.text.repair_mojibake`).
 
     >>> clean_text("  A  title\n split ")
     'A title split'

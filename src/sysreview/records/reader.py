@@ -61,9 +61,10 @@ READERS: dict[str, Reader] = {
 
 
 class Streamed(NamedTuple):
-    """How a format is read record by record: ``records(lines, source, warnings)`` is the
-    *read* step (it raises for a malformed file); ``citation(record, position, source,
-    warnings)`` the *clean* step.
+    """How a format is read record by record: a *read* step and a *clean* step.
+
+    ``records(lines, source, warnings)`` is the *read* step (it raises for a malformed
+    file); ``citation(record, position, source, warnings)`` the *clean* step.
     """
 
     records: Callable[[Iterable[str], str, list[str]], Iterator[Any]]
@@ -165,8 +166,9 @@ class Export:
         return n
 
     def citations(self, warnings: list[str]) -> Iterator[Citation]:
-        """The records in file order; warnings go to ``warnings`` (those of decoding and
-        of removed characters first, once the file has been read).
+        """The records in file order; warnings go to ``warnings``.
+
+        Those of decoding and of removed characters come first, once the file has been read.
 
         Raises
         ------

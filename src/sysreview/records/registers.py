@@ -27,8 +27,9 @@ def _ctgov_url(nct_id: str | None) -> str | None:
 
 
 class _Study:
-    """Typed access to one study's nodes; a node of an unexpected type is an error
-    naming the study and the node's path.
+    """Typed access to one study's nodes.
+
+    A node of an unexpected type is an error naming the study and the node's path.
     """
 
     def __init__(self, study: dict[str, Any], number: int, source: str) -> None:

@@ -53,8 +53,10 @@ class RisRecord:
         self.last = tag
 
     def extend_last(self, text: str, list_tags: frozenset[str] = _LIST_TAGS) -> None:
-        """Attach an untagged line to the previous tag: one more value of a list tag,
-        else the value's next line (see the module notes).
+        """Attach an untagged line to the previous tag.
+
+        It is one more value of a list tag, else the value's next line (see the module
+        notes).
         """
         if self.last is None:
             return

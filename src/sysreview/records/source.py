@@ -25,8 +25,9 @@ _FALLBACKS = ("cp1252", "latin-1")
 
 
 def sniff_encoding(head: bytes) -> str:
-    r"""The encoding the first bytes of a file announce: a BOM, or the zero bytes that
-    ASCII text has in UTF-16; otherwise UTF-8.
+    r"""The encoding the first bytes of a file announce; otherwise UTF-8.
+
+    A BOM, or the zero bytes that ASCII text has in UTF-16.
 
     >>> sniff_encoding(b"\xff\xfeT\x00"), sniff_encoding(b"T\x00Y\x00"), sniff_encoding(b"TY")
     ('utf-16', 'utf-16-le', 'utf-8')

@@ -241,8 +241,10 @@ def _bands(protocol: Protocol) -> str:
 
 
 def synthesis_paragraphs(protocol: Protocol) -> tuple[str, ...]:
-    """The synthesis methods: model, measures, timepoints, multi-arm rule, thresholds and
-    reporting bias (the planned sensitivity and subgroup analyses are separate).
+    """The synthesis methods.
+
+    Model, measures, timepoints, multi-arm rule, thresholds and reporting bias (the planned
+    sensitivity and subgroup analyses are separate).
     """
     a = protocol.analysis
     return (

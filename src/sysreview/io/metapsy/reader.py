@@ -255,8 +255,9 @@ def clean_text(value: str | None) -> str | None:
 
 
 def cell(row: MetapsyRow, column: str) -> str | None:
-    """The :func:`clean_text` of one of the row's cells, by column name (``None`` when the
-    file has no such column or the cell is empty).
+    """The :func:`clean_text` of one of the row's cells, by column name.
+
+    ``None`` when the file has no such column or the cell is empty.
     """
     return clean_text(row.raw.get(column))
 

@@ -1,5 +1,7 @@
-"""Risk-of-bias forms: RoB 1 judgements, or RoB 2 signalling questions with the domain
-judgement proposed live (computed on the server by the tool's algorithm).
+"""Risk-of-bias forms: RoB 1 judgements, or RoB 2 signalling questions.
+
+For RoB 2 the domain judgement is proposed live (computed on the server by the tool's
+algorithm).
 
 Only the protocol's appraisers use them; a reviewer sees and edits only their own
 entries (the second appraiser is blind to the first), and the second appraiser gets only

@@ -1,5 +1,6 @@
-"""The dashboard (PRISMA counts so far, progress per reviewer, the progress report) and
-the report → study links of the full-text stage.
+"""The dashboard, and the report → study links of the full-text stage.
+
+The dashboard shows the PRISMA counts so far, progress per reviewer and the progress report.
 """
 
 from __future__ import annotations

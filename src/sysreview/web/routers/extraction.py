@@ -1,5 +1,7 @@
-"""Extraction forms generated from the protocol: study characteristics, arms, and outcome
-rows (per arm and timepoint). Problems show next to their field; nothing is stored then.
+"""Extraction forms generated from the protocol.
+
+Study characteristics, arms, and outcome rows (per arm and timepoint). Problems show next to
+their field; nothing is stored then.
 
 Only the protocol's extractors use them, and each sees only their own values.
 """

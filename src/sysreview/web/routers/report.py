@@ -1,7 +1,8 @@
-"""Download of the latest review report (``DIR/out/report.html`` and ``report.docx``,
-written by ``sysreview report`` or ``sysreview run``), for logged-in users only; admins can
-also (re)generate it here, with the same use cases as ``sysreview report``
-(:mod:`sysreview.project.reporting`), one generation at a time.
+"""Download of the latest review report, for logged-in users only.
+
+The report is ``DIR/out/report.html`` and ``report.docx``, written by ``sysreview report``
+or ``sysreview run``; admins can also (re)generate it here, with the same use cases as
+``sysreview report`` (:mod:`sysreview.project.reporting`), one generation at a time.
 """
 
 from __future__ import annotations

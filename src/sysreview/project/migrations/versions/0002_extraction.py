@@ -138,8 +138,9 @@ def _sqlite_triggers(table: str) -> None:
 
 
 def _sqlite_drop_value_report() -> None:
-    """Rebuild ``extraction_value`` without ``report_record_id`` (SQLite cannot drop a
-    column used by a foreign key).
+    """Rebuild ``extraction_value`` without ``report_record_id``.
+
+    SQLite cannot drop a column used by a foreign key.
     """
     t = "extraction_value"
     kept = "id, entity, entity_id, key, value, source_location, reviewer_id, kind, created_at"
