@@ -1,5 +1,6 @@
-"""Regenerate the README's pictures from the demo review: ``docs/forest-plot.png`` and
-``docs/prisma.png``.
+"""Regenerate the README's pictures from the demo review.
+
+The pictures are ``docs/forest-plot.png`` and ``docs/prisma.png``.
 
 Run from the repository root: ``.venv/bin/python docs/make_figures.py``. The figures are
 drawn exactly as in the demo's report (``sysreview run examples/group-peer-support``):

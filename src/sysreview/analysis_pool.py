@@ -146,8 +146,10 @@ def parse_yes_no(text: str) -> bool:
 
 
 def effects_of(table: TableAnalysis, options: PoolOptions, source: str) -> EffectSizes:
-    """Compute the effect sizes of one analysis of the table, through the registry
-    of measures (:mod:`sysreview.effects.registry`)."""
+    """Compute the effect sizes of one analysis of the table.
+
+    They are computed through the registry of measures (:mod:`sysreview.effects.registry`).
+    """
     c = table.columns
     measure, convention = options.measure, options.convention
     spec = MEASURES[measure]

@@ -285,8 +285,10 @@ def read_table(
 
 
 def is_revman(path: str | Path, data: bytes) -> bool:
-    """Whether the file is a RevMan 5 review: named ``*.rm5``, or XML (a CSV never
-    starts with ``<``)."""
+    """Whether the file is a RevMan 5 review: named ``*.rm5``, or XML.
+
+    A CSV never starts with ``<``.
+    """
     return Path(path).suffix.lower() == ".rm5" or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<"
 
 

@@ -170,6 +170,8 @@ def _import_progress() -> Iterator[Callable[[str, str, int, int], None]]:
 
 
 class DedupFormat(StrEnum):
+    """Output format of ``sysreview dedup``'s duplicate groups."""
+
     csv = "csv"
     json = "json"
 
@@ -287,8 +289,10 @@ def prisma(
     db: DatabaseOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """The PRISMA 2020 flow diagram's counts, computed from the records and decisions (plus
-    counts from another source the project recorded, 'sysreview data load')."""
+    """The PRISMA 2020 flow diagram's counts, computed from the records and decisions.
+
+    Counts from another source that the project recorded ('sysreview data load') are added.
+    """
     import json
 
     from sysreview.project.services import prisma_flow
@@ -737,8 +741,10 @@ def pool(
         OutputFormat, typer.Option("--format", help="text|json|csv")
     ] = OutputFormat.text,
 ) -> None:
-    """Pool the studies of DATA (per-arm means/SDs/Ns, events/Ns, events/person-time,
-    one group's events/N or correlation/N, or estimate/SE).
+    """Pool the studies of DATA.
+
+    DATA holds per-arm means/SDs/Ns, events/Ns, events/person-time, one group's events/N or
+    correlation/N, or estimate/SE.
 
     Data columns may carry sysreview's, metafor's, meta's or RevMan's names (m1i, n.e,
     mean_1, ...). Columns measure, method, model, tau2_method, ci_method, level,
@@ -774,8 +780,11 @@ _register_commands()
 
 
 def main() -> None:
-    """Entry point of ``python -m sysreview.cli``: the console script's
-    :func:`sysreview.entry.main` (``pool`` through its fast path, the rest through Typer)."""
+    """Entry point of ``python -m sysreview.cli``.
+
+    It runs the console script's :func:`sysreview.entry.main`: ``pool`` through its fast
+    path, the rest through Typer.
+    """
     from sysreview.entry import main as entry_main
 
     entry_main()

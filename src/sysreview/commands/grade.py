@@ -84,8 +84,11 @@ def template_command(
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,
 ) -> None:
-    """Write a sheet: one row per main outcome and GRADE domain, with the rule's suggestion
-    and reason; fill in rating and reason, then 'grade load'."""
+    """Write a sheet of GRADE ratings to fill in, then 'grade load' it.
+
+    One row per main outcome and GRADE domain, with the rule's suggestion and reason; fill
+    in rating and reason.
+    """
     from sysreview.project.grade_sheets import write_grade_template
 
     with reported():

@@ -106,8 +106,10 @@ class _Rows:
 
 
 def revman_dataset(review: Review, protocol: Protocol, mapping: OutcomeMapping) -> Dataset:
-    """The rows of the outcomes of ``review`` that ``mapping`` lists (see the module
-    docstring); the others are skipped with the reason."""
+    """The rows of the outcomes of ``review`` that ``mapping`` lists.
+
+    See the module docstring; the others are skipped with the reason.
+    """
     rows = _Rows(PurePath(review.path).name, mapping, protocol)
     for comparison in review.comparisons:
         for outcome in comparison.outcomes:

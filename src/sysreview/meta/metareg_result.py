@@ -45,8 +45,11 @@ class Prediction:
     effects: EffectSizes
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per prediction: ``pred, se, ci_low, ci_high, pi_low, pi_high`` and the
-        same on the reading scale (``*_display``), unrounded."""
+        """One row per prediction, unrounded.
+
+        ``pred, se, ci_low, ci_high, pi_low, pi_high`` and the same on the reading scale
+        (``*_display``).
+        """
         import pandas as pd
 
         cols = {
@@ -302,8 +305,10 @@ class MetaRegression:
         return values
 
     def to_frame(self) -> pd.DataFrame:
-        """The coefficient table, unrounded: ``term, estimate, se, statistic,
-        statistic_name, p, ci_low, ci_high`` (analysis scale)."""
+        """The coefficient table, unrounded (analysis scale).
+
+        Columns: ``term, estimate, se, statistic, statistic_name, p, ci_low, ci_high``.
+        """
         import pandas as pd
 
         return pd.DataFrame(

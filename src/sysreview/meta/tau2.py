@@ -218,7 +218,6 @@ def maximum_likelihood(b: Batch) -> Tau2Fit:
     (:func:`_interior_maximum`). Newton steps use its exact derivative
     ``-2 sum w^3 r^2 + 2 (sum w^2 r)^2 / sum w + sum w^2`` (``r = y - mu_w``).
     """
-
     fit = _solve(b, lambda t: _ml_score(b, t))
     return replace(fit, tau2=_interior_maximum(b, fit.tau2, _ml_score, restricted=False))
 
@@ -237,7 +236,6 @@ def restricted_maximum_likelihood(b: Batch) -> Tau2Fit:
     can fail to converge without step halving). A boundary solution gives way to an
     interior maximum of higher likelihood (:func:`_interior_maximum`).
     """
-
     fit = _solve(b, lambda t: _reml_score(b, t))
     return replace(fit, tau2=_interior_maximum(b, fit.tau2, _reml_score, restricted=True))
 

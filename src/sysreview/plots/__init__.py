@@ -1,5 +1,6 @@
-"""Figures drawn from results: forest, funnel, bubble (meta-regression), risk-of-bias and
-PRISMA 2020 flow diagrams.
+"""Figures drawn from results.
+
+Forest, funnel, bubble (meta-regression), risk-of-bias and PRISMA 2020 flow diagrams.
 
 Plot functions take a result and return a :class:`matplotlib.figure.Figure`; they never
 recompute. No pyplot global state is used. :func:`save` writes any of them as PNG, SVG or

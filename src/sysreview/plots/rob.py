@@ -290,7 +290,7 @@ def summary_bar(
     ax: Axes | None = None,
     overall: bool = True,
 ) -> Figure:
-    """Summary plot: per domain, the proportion of studies at each judgement as stacked bars.
+    r"""Summary plot: per domain, the proportion of studies at each judgement as stacked bars.
 
     Parameters
     ----------
@@ -318,7 +318,7 @@ def summary_bar(
     Notes
     -----
     For domain :math:`d` and judgement :math:`j` the bar segment has width
-    :math:`p_{dj} = \\sum_i w_i [J_{id} = j] / \\sum_i w_i` with :math:`w_i = 1` unless
+    :math:`p_{dj} = \sum_i w_i [J_{id} = j] / \sum_i w_i` with :math:`w_i = 1` unless
     weights are given (``robvis::rob_summary(weighted = ...)``; McGuinness & Higgins 2021).
     Bars are ordered best judgement first from the left.
 

@@ -94,8 +94,10 @@ class DatasetLoad:
 
 
 def _rob_entries(protocol: Protocol, rows: Sequence[RobRow], source: str) -> list[RobEntry]:
-    """The file's judgements as entries of the protocol's tool (checked: tool, domains,
-    judgements)."""
+    """The file's judgements as entries of the protocol's tool.
+
+    Checked: tool, domains, judgements.
+    """
     tool = tool_of(protocol)
     entries = []
     for i, r in enumerate(rows, start=1):
@@ -271,8 +273,10 @@ def _sha256(path: Path) -> str:
 def project_withdraw_counts(
     directory: PathLike, source: str, reviewer: str, db_url: str | None = None
 ) -> None:
-    """Withdraw the project's counts from ``source`` (``sysreview data withdraw-counts``),
-    recorded as done by ``reviewer`` (a protocol reviewer)."""
+    """Withdraw the project's counts from ``source`` (``sysreview data withdraw-counts``).
+
+    Recorded as done by ``reviewer`` (a protocol reviewer).
+    """
     from sysreview.project.prisma_data import withdraw_other_source
     from sysreview.project.services import opened
 

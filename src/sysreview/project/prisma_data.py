@@ -187,8 +187,10 @@ def prisma_counts(
 
 
 def other_source_counts(session: Session) -> tuple[OtherSourceCounts, ...]:
-    """The current counts of every other source (its latest event, unless a withdrawal),
-    in the order the sources were first recorded."""
+    """The current counts of every other source, in the order first recorded.
+
+    Each source's latest event, unless a withdrawal.
+    """
     rows = session.scalars(select(PrismaOtherSource).order_by(PrismaOtherSource.id))
     latest: dict[str, PrismaOtherSource] = {}
     for row in rows:  # a dict keeps the order in which each source was first recorded
@@ -209,9 +211,12 @@ def record_other_source(
     file_name: str | None = None,
     file_sha256: str | None = None,
 ) -> bool:
-    """Record counts from another source (an event); ``False`` when the source's current
-    counts and note are these already (nothing is stored: loading a file twice adds
-    nothing). Other counts of the same source replace its earlier ones."""
+    """Record counts from another source (an event).
+
+    ``False`` when the source's current counts and note are these already (nothing is
+    stored: loading a file twice adds nothing). Other counts of the same source replace its
+    earlier ones.
+    """
     boxes = {k: v for k, v in counts.counts.to_dict().items() if k not in _DERIVED}
     current = {c.source: c for c in other_source_counts(session)}.get(counts.source)
     if current is not None and current.note == counts.note and current.counts == counts.counts:
@@ -224,8 +229,10 @@ def record_other_source(
 
 
 def withdraw_other_source(session: Session, source: str, reviewer_id: int) -> None:
-    """Take back the current counts of ``source`` (an event with no counts: the flow no
-    longer includes them; the earlier events stay in the log).
+    """Take back the current counts of ``source``.
+
+    An event with no counts: the flow no longer includes them; the earlier events stay in
+    the log.
 
     Raises
     ------

@@ -73,8 +73,11 @@ def arm_rows(result: AnalysisResult) -> list[dict[str, Any]]:
 
 
 def funnel_allowed(result: AnalysisResult, protocol: Protocol) -> bool:
-    """Whether the plan allows a funnel plot: a pooled main analysis of at least
-    ``funnel_min_studies`` studies (the synthesis then ran Egger's and Begg's tests)."""
+    """Whether the plan allows a funnel plot.
+
+    A pooled main analysis of at least ``funnel_min_studies`` studies (the synthesis then
+    ran Egger's and Begg's tests).
+    """
     need = protocol.analysis.funnel_min_studies
     return result.kind == "main" and result.meta is not None and result.meta.k >= need
 
@@ -196,10 +199,13 @@ def report_inputs(
     inputs: ReviewInputs,
     figures: dict[str, ReportFigure] | None = None,
 ) -> ReportInputs:
-    """The report's inputs: the synthesis's ``results.json`` records (as written), its
-    narrative rows, the data, PRISMA counts, RoB judgements, the figures, and the
-    certainty of the evidence (:func:`sysreview.grade.summary_of_findings` of the same
-    synthesis, the RoB judgements and the reviewers' ratings)."""
+    """The report's inputs.
+
+    The synthesis's ``results.json`` records (as written), its narrative rows, the data,
+    PRISMA counts, RoB judgements, the figures, and the certainty of the evidence
+    (:func:`sysreview.grade.summary_of_findings` of the same synthesis, the RoB judgements
+    and the reviewers' ratings).
+    """
     from sysreview.grade import rob_entries, summary_of_findings
     from sysreview.report import ReportInputs, narrative_from_json, records_from_json
 
@@ -226,8 +232,11 @@ def write_review_report(
     *,
     progress: Progress | None = None,
 ) -> ReportFiles:
-    """Draw the figures (in a temporary folder) and write ``report.html``,
-    ``report.docx`` and ``figures/`` into ``out`` (see :func:`sysreview.report.write_report`)."""
+    """Draw the figures and write the report into ``out``.
+
+    The figures are drawn in a temporary folder; ``report.html``, ``report.docx`` and
+    ``figures/`` are written (see :func:`sysreview.report.write_report`).
+    """
     from sysreview.report import write_report
 
     with tempfile.TemporaryDirectory(prefix="sysreview-figures-") as staging:
@@ -242,8 +251,10 @@ def count_figures(synthesis: Synthesis, inputs: ReviewInputs) -> int:
 
 
 def analyse_inputs(inputs: ReviewInputs, out: PathLike) -> tuple[Synthesis, dict[str, Path]]:
-    """Run the analysis plan on ``inputs`` and write ``results.json``, ``results.csv`` and
-    ``analysis_data.csv`` into ``out``."""
+    """Run the analysis plan on ``inputs`` and write the results into ``out``.
+
+    The files are ``results.json``, ``results.csv`` and ``analysis_data.csv``.
+    """
     from sysreview.synthesis import run_plan
     from sysreview.synthesis.export import write_synthesis
 
@@ -277,8 +288,10 @@ class Reanalysed:
 def reanalyse_project(
     directory: PathLike, db_url: str | None = None, out: PathLike | None = None
 ) -> Reanalysed:
-    """Re-run the analysis plan on the project's data and compare with the results
-    written before (``out/results.json``, default ``DIR/out``), then write the new ones.
+    """Re-run the analysis plan and compare with the results written before.
+
+    The plan runs on the project's data; the earlier results are ``out/results.json``
+    (default ``DIR/out``); the new ones are then written.
 
     Raises
     ------

@@ -74,9 +74,10 @@ class ReviewInputs:
 
 
 def with_overall_rob(data: ReviewData, rob: Sequence[Assessment]) -> ReviewData:
-    """The data with each study's ``overall_rob`` attribute taken from its risk-of-bias
-    assessments where the extraction did not give one: the worst overall judgement of the
-    study's assessments (one per result for RoB 2), so that the protocol's filters on
+    """The data with each study's ``overall_rob`` taken from its risk-of-bias assessments.
+
+    Only where the extraction did not give one: the worst overall judgement of the study's
+    assessments (one per result for RoB 2), so that the protocol's filters on
     ``overall_rob`` (e.g. a low-risk-of-bias sensitivity analysis) see the appraisal.
 
     Examples
@@ -105,8 +106,10 @@ def with_overall_rob(data: ReviewData, rob: Sequence[Assessment]) -> ReviewData:
 
 
 def loaded_data_files(session: Session) -> tuple[str, ...]:
-    """The data files loaded into the project (``sysreview data load``), from the audit log:
-    each file's name, format and whose values, once, in the order first loaded."""
+    """The data files loaded into the project (``sysreview data load``), from the audit log.
+
+    Each file's name, format and whose values, once, in the order first loaded.
+    """
     from sqlalchemy import select
 
     from sysreview.project.store import AuditEntry

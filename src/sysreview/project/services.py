@@ -201,8 +201,10 @@ def import_files(
 
 
 def assign_records(store: Store, protocol: Protocol) -> int:
-    """Store the screening assignments the protocol's rules call for now (a new round of
-    title/abstract records, a full-text sample now due); how many were stored."""
+    """Store the screening assignments the protocol's rules call for now; how many were stored.
+
+    For example a new round of title/abstract records, or a full-text sample now due.
+    """
     with store.session() as session:
         screening.sync_reviewers(session, protocol)
         return store_assignments(store, protocol, session)
@@ -235,8 +237,9 @@ def decide_duplicate(
 
 
 def prisma_flow(directory: PathLike, db_url: str | None = None) -> PrismaCounts:
-    """The PRISMA 2020 flow diagram's counts, derived from records and decision events,
-    plus the counts from other sources the project recorded
+    """The PRISMA 2020 flow diagram's counts, from records and decision events.
+
+    Plus the counts from other sources the project recorded
     (:func:`sysreview.project.prisma_data.prisma_counts`).
 
     Whether a title/abstract "maybe" goes forward is the protocol's

@@ -286,8 +286,9 @@ class Subgroup(Frozen):
 
 
 class MetaRegressionPlan(Frozen):
-    """A planned meta-regression (``[[analysis.metaregression]]``): the main analysis's
-    effects regressed on study attributes.
+    """A planned meta-regression (``[[analysis.metaregression]]``).
+
+    The main analysis's effects regressed on study attributes.
 
     ``moderators`` name study attributes (:data:`~sysreview.protocol.filters.
     STUDY_ATTRIBUTES`): numbers are covariates, text and yes/no attributes factors,

@@ -110,8 +110,9 @@ def render_html(doc: Document) -> str:
 
 
 def check_offline(page: str) -> None:
-    """Refuse a page with a ``src``/``href`` (or similar) pointing anywhere but ``#`` or
-    ``data:``.
+    """Refuse a page with a link that points anywhere but ``#`` or ``data:``.
+
+    A link is a ``src``/``href`` (or similar) attribute.
 
     Raises
     ------

@@ -66,8 +66,9 @@ class RobSummary:
 
     @classmethod
     def from_assessments(cls, assessments: Iterable[RobAssessment]) -> RobSummary:
-        """From RoB 1 or RoB 2 assessments (:mod:`sysreview.appraisal`), reading the
-        judgements and overall ratings they hold (never re-deriving them).
+        """From RoB 1 or RoB 2 assessments (:mod:`sysreview.appraisal`).
+
+        Reads the judgements and overall ratings they hold (never re-deriving them).
 
         Examples
         --------

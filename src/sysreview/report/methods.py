@@ -241,8 +241,11 @@ def _bands(protocol: Protocol) -> str:
 
 
 def synthesis_paragraphs(protocol: Protocol) -> tuple[str, ...]:
-    """The synthesis methods: model, measures, timepoints, multi-arm rule, thresholds and
-    reporting bias (the planned sensitivity and subgroup analyses are separate)."""
+    """The synthesis methods.
+
+    Model, measures, timepoints, multi-arm rule, thresholds and reporting bias (the planned
+    sensitivity and subgroup analyses are separate).
+    """
     a = protocol.analysis
     return (
         f"{_model(protocol)} {_measures(protocol)}",

@@ -122,8 +122,10 @@ class SmallStudyTest:
 
 @dataclass(frozen=True)
 class NotUsable:
-    """A study left out of an analysis because it reported means without any measure of
-    spread: its measure and the means as reported (``"peer 35.10, n = 40; usual 33.00"``)."""
+    """A study left out of an analysis because it reported means without any measure of spread.
+
+    Its measure and the means as reported (``"peer 35.10, n = 40; usual 33.00"``).
+    """
 
     study: str
     measure: str | None
@@ -294,8 +296,10 @@ def _not_usable(rid: str, item: Mapping[str, Any]) -> NotUsable:
 
 
 class Direction(StrEnum):
-    """Which arm a study's own result favoured (for narrative summaries); ``not_usable``
-    for a study that reported means without any measure of spread."""
+    """Which arm a study's own result favoured (for narrative summaries).
+
+    ``not_usable`` for a study that reported means without any measure of spread.
+    """
 
     INTERVENTION = "intervention"
     CONTROL = "control"

@@ -56,8 +56,11 @@ def _show(value: Scalar | None) -> str:
 
 
 def participants(inputs: ReportInputs) -> dict[str, int | None]:
-    """``study id -> N randomised``: the study's ``n_randomised`` attribute, else the sum
-    of its arms' sizes when every arm gives one, else ``None``."""
+    """``study id -> N randomised``.
+
+    The study's ``n_randomised`` attribute, else the sum of its arms' sizes when every arm
+    gives one, else ``None``.
+    """
     out: dict[str, int | None] = {}
     for study in inputs.data.studies:
         n = study.attributes.get("n_randomised")
@@ -205,8 +208,10 @@ def _subgroup_rows(inputs: ReportInputs, rec: ResultRecord, name: str) -> list[d
 
 
 def other_analyses_table(inputs: ReportInputs, kind: str | None = None) -> pd.DataFrame:
-    """Sensitivity and subgroup analyses (or only ``kind``): results, one row per subgroup
-    level, or why a planned analysis was not possible."""
+    """Sensitivity and subgroup analyses (or only ``kind``).
+
+    Results, one row per subgroup level, or why a planned analysis was not possible.
+    """
     rows = []
     for rec in inputs.results:
         if rec.kind not in ("sensitivity", "subgroup") or kind not in (None, rec.kind):

@@ -56,8 +56,11 @@ RATIO_MEASURES = ("RR", "OR", "PETO_OR")
 
 
 def _whom(inputs: ReportInputs, label: str) -> str | None:
-    """``"Favours intervention"`` → the intervention; ``"Favours control"`` → ``control``;
-    other labels (``"Fewer events with intervention"``) name nobody."""
+    """Who a "Favours ..." label names: the intervention, ``control``, or nobody.
+
+    ``"Favours intervention"`` → the intervention; ``"Favours control"`` → ``control``;
+    other labels (``"Fewer events with intervention"``) name nobody.
+    """
     words = label.strip()
     if words.lower() == "favours intervention":
         return inputs.intervention_text
@@ -231,8 +234,10 @@ def narrative_paragraph(
 
 
 def not_usable_sentence(inputs: ReportInputs, rec: ResultRecord) -> str | None:
-    """The studies a pooled analysis left out because they reported means without any
-    measure of spread, with those means; ``None`` when there are none."""
+    """The studies a pooled analysis left out for reporting means without any spread.
+
+    With those means; ``None`` when there are none.
+    """
     if not rec.not_usable or not rec.pooled:
         return None
     items = [
@@ -297,8 +302,9 @@ def study_selection_paragraph(prisma: PrismaCounts | None) -> str:
 
 
 def data_files_sentence(files: Sequence[str]) -> str | None:
-    """Where the extracted data came from, when data files of outside formats were loaded
-    (``None`` when every value was entered through the review's sheets and forms).
+    """Where the extracted data came from, when data files of outside formats were loaded.
+
+    ``None`` when every value was entered through the review's sheets and forms.
 
     Examples
     --------

@@ -1,5 +1,6 @@
-"""Live searches where a free API exists: PubMed, Europe PMC, ClinicalTrials.gov, OpenAlex
-citations and Crossref.
+"""Live searches where a free API exists.
+
+PubMed, Europe PMC, ClinicalTrials.gov, OpenAlex citations and Crossref.
 
 Every source returns a :class:`LiveResult`: the records found, the query as sent, the
 hit count the service reported, and the raw payload saved in the service's own export
@@ -351,8 +352,10 @@ def _openalex_pages(client: ApiClient, filter_: str, progress: Progress | None) 
 def citations(
     client: ApiClient, dois: list[str], *, direction: str, progress: Progress | None = None
 ) -> LiveResult:
-    """Forward (``"forward"``: works citing them) or backward (``"backward"``: their
-    references) citation search in OpenAlex for the included studies' DOIs.
+    """Citation search in OpenAlex for the included studies' DOIs.
+
+    Forward (``"forward"``: works citing them) or backward (``"backward"``: their
+    references).
 
     Raises
     ------

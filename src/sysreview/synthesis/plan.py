@@ -144,9 +144,11 @@ def choose_measure(comparisons: Sequence[Comparison], plan: AnalysisPlan) -> Mea
 def effects_of(
     comparisons: Sequence[Comparison], measure: Measure, plan: AnalysisPlan
 ) -> EffectSizes:
-    """Per-study effect sizes of the comparisons (intervention minus control), computed
-    through the registry of measures (:mod:`sysreview.effects.registry`), as ``sysreview
-    pool`` and :func:`sysreview.escalc` compute them."""
+    """Per-study effect sizes of the comparisons (intervention minus control).
+
+    Computed through the registry of measures (:mod:`sysreview.effects.registry`), as
+    ``sysreview pool`` and :func:`sysreview.escalc` compute them.
+    """
     labels = [c.study_id for c in comparisons]
     spec = MEASURES[measure]
     columns = [[float(getattr(c, name)) for c in comparisons] for name in spec.family.columns]

@@ -177,8 +177,10 @@ class AnalysisResult:
 
     @property
     def not_usable(self) -> tuple[Exclusion, ...]:
-        """Studies left out because they reported means without any measure of spread;
-        ``Exclusion.reported`` holds the means, for the narrative."""
+        """Studies left out because they reported means without any measure of spread.
+
+        ``Exclusion.reported`` holds the means, for the narrative.
+        """
         return tuple(e for e in self.excluded if e.not_usable)
 
     @property

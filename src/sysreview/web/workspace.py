@@ -123,8 +123,10 @@ class ScreenView:
 
 
 def screen_view(ws: Workspace, stage: str, reviewer: str, limit: int = 1) -> ScreenView:
-    """The reviewer's next record at ``stage`` (active-learning order at title/abstract);
-    ``limit`` records of the queue are ordered (the page shows one)."""
+    """The reviewer's next record at ``stage`` (active-learning order at title/abstract).
+
+    ``limit`` records of the queue are ordered (the page shows one).
+    """
     protocol = ws.project.protocol
     stage = check_stage(stage)
     here = screening_state(ws.store, protocol).stage(stage)

@@ -25,6 +25,7 @@ def audit_page(
     record: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     reviewer: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
+    """The audit trail, optionally of one record or reviewer (admins only)."""
     trail = audit_trail(
         workspace(request).store, record=record, reviewer=reviewer or None, limit=PAGE
     )

@@ -35,6 +35,7 @@ def _page(request: Request, stage: str, error: str | None = None, status: int = 
 
 @router.get("/conflicts/{stage}")
 def conflicts_page(request: Request, stage: Stage, account: Adjudicator) -> Response:
+    """The conflicts of a screening stage, for adjudicators."""
     return _page(request, stage)
 
 
@@ -48,6 +49,7 @@ def resolve(
     reason: Annotated[str, Form(max_length=500)] = "",
     note: Annotated[str, Form(max_length=5000)] = "",
 ) -> Response:
+    """Record an adjudicator's resolution of a conflict."""
     try:
         uc.decide(
             workspace(request),
@@ -67,6 +69,7 @@ def resolve(
 
 @router.get("/agreement")
 def agreement_page(request: Request, account: Reviewer) -> Response:
+    """Agreement between the reviewers at each screening stage."""
     ws = workspace(request)
     results = {stage: uc.agreement(ws, stage, account) for stage in STAGES}
     return render(request, "agreement.html", results=results)
