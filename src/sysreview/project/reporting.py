@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from sysreview.plots.rob import Assessments as RobRows
     from sysreview.project.updating import ResultChange
     from sysreview.report import ReportFigure, ReportFiles, ReportInputs, RobSummary
+    from sysreview.report.record import ReviewRecord
 
 Assessment = Rob1Assessment | Rob2Assessment | Rob2Judgements
 """A risk-of-bias assessment the figures and the report read."""
@@ -75,6 +76,7 @@ class ReviewInputs:
     rob: tuple[Assessment, ...] | None
     source: str
     grade_ratings: tuple[ReviewerRating, ...] = ()
+    record: ReviewRecord | None = None
 
     def summary(self) -> str:
         """One line: where the data came from and what they hold."""
@@ -92,10 +94,12 @@ def demo_inputs(directory: PathLike, db_url: str | None = None) -> ReviewInputs:
     with the GRADE ratings of its database when it has one."""
     from sysreview.project.demo import load_demo
     from sysreview.project.grading import stored_ratings
+    from sysreview.project.report_record import project_record
 
     demo = load_demo(directory)
     ratings = stored_ratings(directory, db_url)
-    return ReviewInputs(demo.protocol, demo.data, demo.prisma, demo.rob, "demo", ratings)
+    record = project_record(directory, db_url)
+    return ReviewInputs(demo.protocol, demo.data, demo.prisma, demo.rob, "demo", ratings, record)
 
 
 def store_inputs(directory: PathLike, db_url: str | None = None) -> ReviewInputs:
@@ -129,12 +133,15 @@ def store_inputs(directory: PathLike, db_url: str | None = None) -> ReviewInputs
         with store.session(readonly=True) as session:
             records = session.scalar(select(func.count()).select_from(Record)) or 0
             ratings = reviewer_ratings(session)
+        from sysreview.project.report_record import store_record
+
+        record = store_record(store, protocol)
     prisma = None
     if records:
         from sysreview.project.services import prisma_flow
 
         prisma = prisma_flow(directory, db_url)
-    return ReviewInputs(protocol, data, prisma, rob or None, "store", ratings)
+    return ReviewInputs(protocol, data, prisma, rob or None, "store", ratings, record)
 
 
 def is_demo(directory: PathLike) -> bool:
@@ -290,6 +297,7 @@ def report_inputs(
     certainty of the evidence (:func:`sysreview.grade.summary_of_findings` of the same
     synthesis, the RoB judgements and the reviewers' ratings)."""
     from sysreview.grade import rob_entries, summary_of_findings
+    from sysreview.project.report_record import with_analysis
     from sysreview.report import ReportInputs, narrative_from_json, records_from_json
 
     items = json.loads(json.dumps(synthesis.records(), allow_nan=False))
@@ -304,6 +312,7 @@ def report_inputs(
         None if not inputs.rob else _rob_summary(inputs.rob),
         figures or {},
         certainty=certainty,
+        conduct=with_analysis(inputs.record, synthesis, inputs.data, inputs.protocol),
     )
 
 

@@ -31,6 +31,7 @@ from sysreview.prisma.result import PrismaCounts
 from sysreview.protocol import Protocol
 from sysreview.protocol.filters import TIMEPOINTS
 
+from .record import ReviewRecord
 from .records import (
     KINDS,
     Direction,
@@ -175,6 +176,14 @@ class ReportInputs:
     certainty
         The certainty of the evidence and the Summary of findings rows
         (:func:`sysreview.grade.summary_of_findings`), or ``None`` (not reported).
+    data_files
+        The data files of outside formats the extracted data were loaded from, each
+        described in words (``"data.csv (Metapsy format; consensus values of R1)"``);
+        empty when every value was entered through the project's sheets and forms.
+    conduct
+        How the review was done, as the project recorded it (:class:`~.record.ReviewRecord`:
+        searches as run, screening and agreement, studies and their reports, exclusions,
+        notes on the values analysed), or ``None`` (the report then says what it lacks).
     """
 
     protocol: Protocol
@@ -186,6 +195,8 @@ class ReportInputs:
     figures: Mapping[str, ReportFigure] = field(default_factory=dict)
     intervention: str | None = None
     certainty: SummaryOfFindings | None = None
+    data_files: tuple[str, ...] = ()
+    conduct: ReviewRecord | None = None
 
     def __post_init__(self) -> None:
         results = tuple(self.results)

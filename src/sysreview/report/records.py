@@ -173,6 +173,7 @@ class ResultRecord:
     small_study_reason: str | None = None
     not_usable: tuple[NotUsable, ...] = ()
     metaregression: RegressionResult | None = None
+    left_out: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_dict(cls, record: Mapping[str, Any]) -> ResultRecord:
@@ -219,6 +220,7 @@ class ResultRecord:
         values["not_usable"] = tuple(
             _not_usable(rid, e) for e in r.items("excluded") if e.get("reported")
         )
+        values["left_out"] = tuple(_left_out(rid, e) for e in r.items("excluded"))
         if record.get("metaregression") is not None:
             from .metaregression import regression_from_dict
 
@@ -274,6 +276,14 @@ def _small_study(rid: str, item: Mapping[str, Any]) -> SmallStudyTest:
     return SmallStudyTest(test, r.number("statistic"), r.number("p"), r.count("k"))
 
 
+def _left_out(rid: str, item: Mapping[str, Any]) -> tuple[str, str]:
+    r = _Reader(f"results record {rid!r}, excluded study {item.get('study')!r}", item)
+    study, reason = r.text("study"), r.text("reason")
+    if not study:
+        raise r.fail("study", "is missing")
+    return study, reason or "reason not recorded"
+
+
 def _not_usable(rid: str, item: Mapping[str, Any]) -> NotUsable:
     from .words import fmt_num
 
@@ -317,6 +327,10 @@ class NarrativeRow:
     effect: str
     significance: str
     measure: str | None = None
+    effect_measure: str | None = None
+    estimate: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
 
 
 _DIRECTIONS = {
@@ -345,7 +359,8 @@ def _narrative_row(rid: str, item: Mapping[str, Any], level: float) -> Narrative
     p = r.number("reported_p")
     significance = "p not reported" if p is None else f"reported {fmt_p(p)}"
     found = _DIRECTIONS.get(direction.lower(), Direction.UNKNOWN)
-    return NarrativeRow(study, found, effect, significance, r.text("measure"))
+    return NarrativeRow(study, found, effect, significance, r.text("measure"), measure or None,
+                        est, low, high)  # fmt: skip
 
 
 def records_from_json(items: Sequence[Mapping[str, Any]]) -> tuple[ResultRecord, ...]:

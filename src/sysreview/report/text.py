@@ -16,6 +16,8 @@ interval, p and I² in brackets::
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from sysreview.prisma.result import PrismaCounts
 from sysreview.protocol import Protocol
 
@@ -286,8 +288,33 @@ def study_selection_paragraph(prisma: PrismaCounts | None) -> str:
     return text
 
 
-def studies_paragraph(inputs: ReportInputs, participants: dict[str, int | None]) -> str:
-    """The included studies in one sentence: how many and how many were randomised.
+def data_files_sentence(files: Sequence[str]) -> str | None:
+    """Where the extracted data came from, when data files of outside formats were loaded
+    (``None`` when every value was entered through the review's sheets and forms).
+
+    Examples
+    --------
+    >>> print(data_files_sentence(["data.csv (Metapsy format; consensus values of R1)"]))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Study data were loaded from a data file of another format rather than extracted from
+    the reports with the review's forms: data.csv (Metapsy format; consensus values of R1).
+    """
+    if not files:
+        return None
+    which = "a data file" if len(files) == 1 else "data files"
+    return (
+        f"Study data were loaded from {which} of another format rather than extracted from "
+        f"the reports with the review's forms: {'; '.join(files)}."
+    )
+
+
+def studies_paragraph(
+    inputs: ReportInputs,
+    participants: dict[str, int | None],
+    cite: Callable[[str], str] | None = None,
+) -> str:
+    """The included studies in one sentence: how many, which (each cited with ``cite``,
+    when given), and how many were randomised.
 
     ``participants`` is ``study id -> N randomised`` (``None`` when not reported), as in
     Table 1.
@@ -297,6 +324,8 @@ def studies_paragraph(inputs: ReportInputs, participants: dict[str, int | None])
         return f"No {STUDY}s were included."
     known = [n for n in participants.values() if n is not None]
     text = f"{plural(k, STUDY, True)} {'was' if k == 1 else 'were'} included"
+    if cite is not None:
+        text += f" ({'; '.join(cite(s.study_id) for s in inputs.data.studies)})"
     if known and len(known) == k:
         return f"{text}, with {sum(known)} participants randomised (Table 1)."
     if known:
@@ -305,6 +334,21 @@ def studies_paragraph(inputs: ReportInputs, participants: dict[str, int | None])
             f"{plural(len(known), STUDY)} that reported it (Table 1)."
         )
     return f"{text} (Table 1)."
+
+
+def reporting_bias_methods(protocol: Protocol) -> str:
+    """How bias from missing results was assessed: what the synthesis runs, and when."""
+    need = protocol.analysis.funnel_min_studies
+    return (
+        f"For main meta-analyses of at least {need} studies we drew funnel plots and tested "
+        "their asymmetry with Egger's regression test (a meta-regression of the effects on "
+        "their standard errors with the analysis's own model and between-study variance "
+        "estimator, z test: the default of metafor's regtest) and Begg's rank correlation "
+        "test, and estimated the number of missing studies with Duval and Tweedie's trim and "
+        "fill (L0 estimator, the side of the missing studies from Egger's regression, the "
+        "filled analysis pooled with the same model). With fewer studies these were not done "
+        "(Cochrane Handbook section 13.3.5.4)."
+    )
 
 
 _ROB_PHRASE = {
@@ -331,6 +375,8 @@ def rob_results_paragraph(protocol: Protocol, rob: RobSummary | None) -> str:
 __all__ = [
     "RATIO_MEASURES",
     "STUDY",
+    "data_files_sentence",
+    "reporting_bias_methods",
     "finding",
     "narrative_paragraph",
     "not_usable_sentence",
