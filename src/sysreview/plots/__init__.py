@@ -11,7 +11,7 @@ from __future__ import annotations
 from sysreview.plots._forest_text import ARM_COLUMNS, forest_table
 from sysreview.plots._save import save
 from sysreview.plots.bubble import bubble_plot
-from sysreview.plots.forest import forest_plot
+from sysreview.plots.forest import RobColumns, forest_plot
 from sysreview.plots.funnel import funnel_plot
 from sysreview.plots.prisma_flow import prisma_flow
 from sysreview.plots.rob import PALETTE, SYMBOLS, summary_bar, traffic_light
@@ -19,6 +19,7 @@ from sysreview.plots.rob import PALETTE, SYMBOLS, summary_bar, traffic_light
 __all__ = [
     "ARM_COLUMNS",
     "PALETTE",
+    "RobColumns",
     "SYMBOLS",
     "bubble_plot",
     "forest_plot",

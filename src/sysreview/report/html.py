@@ -31,9 +31,10 @@ _EXTERNAL = re.compile(
 """A tag attribute that would load or link to something outside the page."""
 
 
-def data_uri(figure: ReportFigure) -> str:
-    """The figure's SVG (else PNG) file as a base64 ``data:`` URI."""
-    path = figure.web
+def data_uri(figure: ReportFigure, raster: bool = False) -> str:
+    """The figure's SVG (else PNG) file as a base64 ``data:`` URI; with ``raster``, its
+    PNG (else SVG)."""
+    path = (figure.file(".png") or figure.web) if raster else figure.web
     if path is None:
         raise ReportInputError(f"figure {figure.caption!r} has no SVG or PNG file")
     payload = base64.b64encode(path.read_bytes()).decode("ascii")
@@ -70,7 +71,7 @@ def _table_view(block: Table, sections: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _view(block: Block, sections: dict[str, str]) -> dict[str, Any]:
+def _view(block: Block, sections: dict[str, str], raster: bool = False) -> dict[str, Any]:
     if isinstance(block, SofTable):
         return sof_view(block)
     if isinstance(block, Paragraph):
@@ -95,7 +96,7 @@ def _view(block: Block, sections: dict[str, str]) -> dict[str, Any]:
             "anchor": block.anchor,
             "label": block.label,
             "caption": block.figure.caption,
-            "src": data_uri(block.figure),
+            "src": data_uri(block.figure, raster),
         }
     raise TypeError(f"unknown block {block!r}")
 
@@ -109,8 +110,11 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def render_html(doc: Document) -> str:
+def render_html(doc: Document, *, raster: bool = False) -> str:
     """The report as a self-contained HTML page.
+
+    ``raster`` embeds each figure's PNG rather than its SVG (for the PDF: WeasyPrint draws
+    matplotlib's SVG glyph paths slowly, and the PNGs are 200 dpi).
 
     Raises
     ------
@@ -126,7 +130,7 @@ def render_html(doc: Document) -> str:
             "anchor": s.anchor,
             "title": s.title,
             "level": s.level,
-            "blocks": [_view(b, titles) for b in s.blocks],
+            "blocks": [_view(b, titles, raster) for b in s.blocks],
         }
         for s in doc.sections
     ]
