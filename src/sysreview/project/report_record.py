@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 from sysreview import __version__
 from sysreview.extraction.dataset import INTERVENTION, ReviewData
 from sysreview.prisma import NOT_RETRIEVED_REASONS
+from sysreview.prisma.arms import OtherMethodsFlow, count_reasons
 from sysreview.project.services import PathLike, opened
 from sysreview.project.store import (
     ImportBatch,
@@ -90,6 +91,7 @@ def store_record(store: Store, protocol: Protocol) -> ReviewRecord:
         records = _records(session, {u for u in state.ft.units})
         extraction = _extraction(session)
         appraisal = _appraisal(session)
+        other = _other_methods(session, state, protocol)
     ta, ft = (_stage(store, protocol, state.stage(s)) for s in ("ta", "ft"))
     excluded, awaiting, ongoing = _full_text(state.ft, records)
     if appraisal is not None and appraisal.by_two:
@@ -106,7 +108,69 @@ def store_record(store: Store, protocol: Protocol) -> ReviewRecord:
         excluded=excluded,
         awaiting=awaiting,
         ongoing=ongoing,
+        other_methods=other,
     )
+
+
+def _other_methods(session: Session, state: object, protocol: Protocol) -> OtherMethodsFlow | None:
+    """The PRISMA column of records found by other methods (units of their records only)."""
+    from sysreview.project.screening_state import ScreeningState
+    from sysreview.screening.status import State
+
+    assert isinstance(state, ScreeningState)
+    query = select(Record.id, ImportBatch.source_kind, ImportBatch.source_database).join(
+        ImportBatch, ImportBatch.id == Record.batch_id
+    )
+    kinds: dict[int, str] = {}
+    by_source: dict[str, int] = defaultdict(int)
+    for rid, kind, source in session.execute(query):
+        kinds[rid] = kind
+        if kind == "other":
+            by_source[source] += 1
+    if not by_source:
+        return None
+    members: dict[int, list[int]] = defaultdict(list)
+    for rid in kinds:
+        members[state.unit_of(rid)].append(rid)
+    own = {u for u, rids in members.items() if all(kinds[r] == "other" for r in rids)}
+    forward = {"include", "maybe"} if protocol.screening.maybe_goes_forward else {"include"}
+    retrieval = {" ".join(r.split()).casefold() for r in NOT_RETRIEVED_REASONS}
+    ta = {"excluded": 0, "awaiting": 0, "conflicts": 0}
+    sought: list[int] = []
+    for unit in own:
+        status = state.ta.status.get(unit)
+        if status is not None and status.settled and status.decision in forward:
+            sought.append(unit)
+        elif status is not None and status.settled and status.decision == "exclude":
+            ta["excluded"] += 1
+        elif status is not None and status.state is State.CONFLICT:
+            ta["conflicts"] += 1
+        else:
+            ta["awaiting"] += 1
+    ft = {"not_retrieved": 0, "included": 0, "awaiting": 0, "conflicts": 0}
+    reasons: dict[str, int] = defaultdict(int)
+    labels: dict[str, str] = {}
+    for unit in sought:
+        status = state.ft.status.get(unit)
+        reason = " ".join((status.reason or "").split()) if status is not None else ""
+        if status is not None and status.settled and status.decision == "exclude":
+            if reason.casefold() in retrieval:
+                ft["not_retrieved"] += 1
+            else:
+                reason = reason or "reason not recorded"
+                reasons[labels.setdefault(reason.casefold(), reason)] += 1
+        elif status is not None and status.settled and status.decision == "include":
+            ft["included"] += 1
+        elif status is not None and status.state is State.CONFLICT:
+            ft["conflicts"] += 1
+        else:
+            ft["awaiting"] += 1
+    records = sum(by_source.values())
+    return OtherMethodsFlow(
+        count_reasons(by_source), records - len(own), ta["excluded"], ta["awaiting"],
+        ta["conflicts"], len(sought), ft["not_retrieved"], count_reasons(reasons),
+        ft["included"], ft["awaiting"], ft["conflicts"],
+    )  # fmt: skip
 
 
 def _searches(session: Session) -> tuple[SearchRun, ...]:

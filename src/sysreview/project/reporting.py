@@ -206,7 +206,9 @@ def _figures_to_draw(
     cited = {} if context is None else dict(context.labels)
     todo: list[tuple[str, str, Callable[[], Figure]]] = []
     if prisma is not None:
-        todo.append(("prisma", "PRISMA 2020 flow diagram", lambda: plots.prisma_flow(prisma)))
+        arm = None if context is None else context.other_methods
+        todo.append(("prisma", "PRISMA 2020 flow diagram",
+                     lambda: plots.prisma_flow(prisma, other=arm)))  # fmt: skip
     if rob:
         rows = cast("RobRows", list(rob))
         tool = protocol.risk_of_bias.tool.value if protocol.risk_of_bias else "risk of bias"

@@ -14,13 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sysreview.appraisal.rob1 import DOMAINS as ROB1_DOMAINS
-from sysreview.extraction.dataset import ReviewData
 from sysreview.plots.forest import RobColumns
 from sysreview.plots.rob import ROB2_DOMAIN_NAMES
+from sysreview.prisma.arms import OtherMethodsFlow
+from sysreview.prisma.result import PrismaBalanceError
 from sysreview.protocol import Protocol
 
 from .inputs import ReportInputs, RobSummary
-from .record import ReviewRecord
 from .studies import reference_lists
 from .transparency import footnotes
 
@@ -76,6 +76,7 @@ class FigureContext:
     notes: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     rob: RobColumns | None = None
     intervention: str = "intervention"
+    other_methods: OtherMethodsFlow | None = None
 
     @classmethod
     def of(cls, inputs: ReportInputs) -> FigureContext:
@@ -89,8 +90,14 @@ class FigureContext:
             notes[rec.analysis] = {
                 study: tuple(by_letter[m] for m in letters) for study, letters in marks.items()
             }
+        other = inputs.conduct.other_methods if inputs.conduct is not None else None
+        if other is not None and inputs.prisma is not None:
+            try:
+                other.main_arm(inputs.prisma)
+            except PrismaBalanceError:  # the counts are not this project's own stream
+                other = None
         return cls(labels, notes, rob_columns(inputs.protocol, inputs.rob),
-                   inputs.intervention_text)  # fmt: skip
+                   inputs.intervention_text, other)  # fmt: skip
 
     def forest(self, analysis: str, favours_labels: tuple[str, str]) -> dict[str, object]:
         """Keyword arguments of :func:`sysreview.plots.forest_plot` for one analysis."""
@@ -102,18 +109,4 @@ class FigureContext:
         }
 
 
-def context_for(
-    protocol: Protocol,
-    data: ReviewData,
-    conduct: ReviewRecord | None,
-    rob: RobSummary | None,
-    results: tuple[object, ...] = (),
-) -> FigureContext:
-    """The figure context before the report's inputs exist (figures are drawn first)."""
-    from .records import ResultRecord
-
-    records = tuple(r for r in results if isinstance(r, ResultRecord))
-    return FigureContext.of(ReportInputs(protocol, data, records, rob=rob, conduct=conduct))
-
-
-__all__ = ["ROB1_CODES", "FigureContext", "context_for", "favours", "rob_columns"]
+__all__ = ["ROB1_CODES", "FigureContext", "favours", "rob_columns"]

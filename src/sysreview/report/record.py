@@ -28,6 +28,8 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any
 
+from sysreview.prisma.arms import OtherMethodsFlow
+
 Interval = tuple[float, float]
 
 
@@ -169,42 +171,15 @@ class Alignment:
 
 
 @dataclass(frozen=True)
-class OtherMethodsFlow:
-    """The 'identification of studies via other methods' arm of the PRISMA 2020 diagram.
-
-    ``identified`` per source; ``not_sought`` the records of this arm that were duplicates
-    of records found in databases and registers or were excluded on title and abstract
-    (sysreview screens them with the rest); then the template's boxes.
-    """
-
-    identified: tuple[tuple[str, int], ...]
-    not_sought: int
-    sought: int
-    not_retrieved: int
-    assessed: int
-    excluded: tuple[tuple[str, int], ...]
-    included: int
-    pending: int = 0
-
-    @property
-    def records(self) -> int:
-        """Records identified by other methods."""
-        return sum(n for _, n in self.identified)
-
-    @property
-    def reports_excluded(self) -> int:
-        """Reports of this arm excluded at full text."""
-        return sum(n for _, n in self.excluded)
-
-
-@dataclass(frozen=True)
 class ReviewRecord:
     """How the review was done, as the project recorded it (see the module docstring).
 
     ``screened`` is False when the project holds no records or decisions of its own (e.g.
     a review whose selection was done elsewhere, its counts given from another source):
     the report then says so instead of describing a selection process. ``without_data``
-    lists the ``(outcome domain, timepoint)`` pairs of the protocol no study reported.
+    lists the ``(outcome domain, timepoint)`` pairs of the protocol no study reported;
+    ``other_methods`` the PRISMA column of records found by other methods, when the
+    project imported any (:class:`~sysreview.prisma.arms.OtherMethodsFlow`).
     """
 
     version: str
@@ -248,7 +223,6 @@ __all__ = [
     "Alignment",
     "CitedStudy",
     "DataNote",
-    "OtherMethodsFlow",
     "PairAgreement",
     "ProcessRecord",
     "Reference",
