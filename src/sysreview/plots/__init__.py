@@ -19,8 +19,8 @@ from sysreview.plots.rob import PALETTE, SYMBOLS, summary_bar, traffic_light
 __all__ = [
     "ARM_COLUMNS",
     "PALETTE",
-    "RobColumns",
     "SYMBOLS",
+    "RobColumns",
     "bubble_plot",
     "forest_plot",
     "forest_table",

@@ -24,7 +24,9 @@ from sysreview.errors import InputError
 from sysreview.plots._forest_text import Layout
 from sysreview.plots._text import FONT
 
-SUPERSCRIPT: Final = dict(zip("abcdefghijklmnoprstuvwxyz", "ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ", strict=True))
+SUPERSCRIPT: Final = dict(
+    zip("abcdefghijklmnoprstuvwxyz", "ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ", strict=True)
+)
 """Superscript letters (DejaVu Sans has them all; there is no superscript q)."""
 LETTERS: Final = tuple(SUPERSCRIPT)
 JUDGEMENT_MARKS: Final = MappingProxyType(

@@ -42,8 +42,8 @@ from sysreview.project.services import PathLike, opened
 from sysreview.project.store import (
     ImportBatch,
     Record,
-    RobJudgement,
     Reviewer,
+    RobJudgement,
     Store,
     Study,
     StudyReport,
@@ -305,8 +305,16 @@ def _pairs(triples: list[tuple[Hashable, Hashable, str]]) -> tuple[PairAgreement
 
     found = pairwise_agreement(triples)
     return tuple(
-        PairAgreement((str(ra), str(rb)), a.n, a.percent_agreement, a.kappa, a.kappa_ci,
-                      a.ac1, a.ac1_ci, a.level)  # fmt: skip
+        PairAgreement(
+            (str(ra), str(rb)),
+            a.n,
+            a.percent_agreement,
+            a.kappa,
+            a.kappa_ci,
+            a.ac1,
+            a.ac1_ci,
+            a.level,
+        )
         for (ra, rb), a in found.pairs
         if a.n
     )

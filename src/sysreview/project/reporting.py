@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
     from sysreview.grade import ReviewerRating
     from sysreview.meta.result import MetaAnalysis
+    from sysreview.meta.trimfill import TrimAndFill
     from sysreview.plots.rob import Assessments as RobRows
     from sysreview.project.updating import ResultChange
     from sysreview.report import ReportFigure, ReportFiles, ReportInputs, RobSummary
@@ -227,14 +228,14 @@ def _figures_to_draw(
         todo.append((f"forest:{res.analysis}", f"Forest plot: {res.label}", _forest(res, context)))
         if funnel_allowed(res, protocol):
             todo.append((f"funnel:{res.analysis}", f"Funnel plot: {res.label}",
-                         _funnel(res.meta, need)))  # fmt: skip
+                         _funnel(res.meta, need, res.trim_fill)))  # fmt: skip
     return todo
 
 
-def _funnel(meta: MetaAnalysis, need: int) -> Callable[[], Figure]:
+def _funnel(meta: MetaAnalysis, need: int, trimfill: TrimAndFill | None) -> Callable[[], Figure]:
     from sysreview import plots
 
-    return lambda: plots.funnel_plot(meta, min_studies=need, level=meta.level)
+    return lambda: plots.funnel_plot(meta, min_studies=need, level=meta.level, trimfill=trimfill)
 
 
 def _bubble(res: AnalysisResult) -> Callable[[], Figure]:

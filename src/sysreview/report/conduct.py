@@ -114,8 +114,10 @@ def search_appendix(inputs: ReportInputs) -> list[tuple[str, str | None]]:
             out.append((head + ". The strategy as run was not imported with the results.", None))
     if not runs:
         for d in inputs.protocol.search.databases:
-            head = (f"{d.name} ({d.interface}), planned in the protocol (from {d.coverage} to "
-                    f"{date_text(d.searched)}); no search was imported into the project:")  # fmt: skip
+            head = (
+                f"{d.name} ({d.interface}), planned in the protocol (from {d.coverage} "
+                f"to {date_text(d.searched)}); no search was imported into the project:"
+            )
             out.append((head, d.strategy.strip()))
     return out
 

@@ -27,9 +27,13 @@ from .sof_table import render_docx as render_sof
 MARGIN = Cm(1.5)
 
 
+def _length(value: int | None) -> int:
+    return int(value or 0)
+
+
 def _text_width(out: DocxDocument) -> int:
-    section = out.sections[0]
-    return int(section.page_width - section.left_margin - section.right_margin)
+    s = out.sections[0]
+    return _length(s.page_width) - _length(s.left_margin) - _length(s.right_margin)
 
 
 def _repeat_header(table: DocxTable) -> None:
@@ -144,7 +148,8 @@ def _fit_picture(out: DocxDocument) -> None:
     """Shrink the last picture to the text height when it is taller (a long forest plot)."""
     shape = out.inline_shapes[-1]
     section = out.sections[0]
-    room = int(section.page_height - section.top_margin - section.bottom_margin) - Cm(2)
+    height = _length(section.page_height)
+    room = height - _length(section.top_margin) - _length(section.bottom_margin) - Cm(2)
     if shape.height > room:
         scale = room / shape.height
         shape.height = Emu(int(room))

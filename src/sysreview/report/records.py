@@ -112,12 +112,30 @@ class SubgroupTest:
 
 @dataclass(frozen=True)
 class SmallStudyTest:
-    """A funnel-plot asymmetry test (Egger's, Begg's): statistic and p."""
+    """A funnel-plot asymmetry test (Egger's, Begg's): statistic and p, and for a
+    regression test its model (``rma``: a meta-regression with the analysis's model;
+    ``lm``: Egger's original weighted regression) and predictor (``sei``)."""
 
     test: str
     statistic: float | None
     p: float | None
     k: int | None
+    model: str | None = None
+    predictor: str | None = None
+
+
+@dataclass(frozen=True)
+class TrimFill:
+    """Duval & Tweedie's trim and fill: studies imputed (``k0``, on ``side``) and the
+    filled analysis's estimate (reading scale)."""
+
+    estimator: str
+    side: str
+    k0: int
+    k: int | None
+    estimate: float | None
+    ci_low: float | None
+    ci_high: float | None
 
 
 @dataclass(frozen=True)
@@ -174,6 +192,7 @@ class ResultRecord:
     not_usable: tuple[NotUsable, ...] = ()
     metaregression: RegressionResult | None = None
     left_out: tuple[tuple[str, str], ...] = ()
+    trim_fill: TrimFill | None = None
 
     @classmethod
     def from_dict(cls, record: Mapping[str, Any]) -> ResultRecord:
@@ -221,6 +240,12 @@ class ResultRecord:
             _not_usable(rid, e) for e in r.items("excluded") if e.get("reported")
         )
         values["left_out"] = tuple(_left_out(rid, e) for e in r.items("excluded"))
+        if record.get("trim_and_fill") is not None:
+            t = _Reader(f"results record {rid!r}, trim_and_fill", _mapping(r, "trim_and_fill"))
+            values["trim_fill"] = TrimFill(
+                t.text("estimator") or "L0", t.text("side") or "", t.count("k0") or 0,
+                t.count("k"), t.number("estimate"), t.number("ci_low"), t.number("ci_high"),
+            )  # fmt: skip
         if record.get("metaregression") is not None:
             from .metaregression import regression_from_dict
 
@@ -273,7 +298,8 @@ def _small_study(rid: str, item: Mapping[str, Any]) -> SmallStudyTest:
     test = r.text("test")
     if not test:
         raise r.fail("test", "is missing")
-    return SmallStudyTest(test, r.number("statistic"), r.number("p"), r.count("k"))
+    return SmallStudyTest(test, r.number("statistic"), r.number("p"), r.count("k"),
+                          r.text("model"), r.text("predictor"))  # fmt: skip
 
 
 def _left_out(rid: str, item: Mapping[str, Any]) -> tuple[str, str]:
@@ -412,6 +438,7 @@ __all__ = [
     "SmallStudyTest",
     "SubgroupResult",
     "SubgroupTest",
+    "TrimFill",
     "narrative_from_json",
     "records_from_json",
 ]

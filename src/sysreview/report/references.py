@@ -107,8 +107,10 @@ def csl_item(
     Examples
     --------
     >>> item = csl_item(7, authors="Smith, Ann\\nWHO Group", year=2019, doi="10.1/x")
-    >>> item["author"], item["issued"], item["DOI"], item["type"]
-    ([{'family': 'Smith', 'given': 'Ann'}, {'literal': 'WHO Group'}], {'date-parts': [[2019]]}, '10.1/x', 'article')
+    >>> item["author"]
+    [{'family': 'Smith', 'given': 'Ann'}, {'literal': 'WHO Group'}]
+    >>> item["issued"], item["DOI"], item["type"]
+    ({'date-parts': [[2019]]}, '10.1/x', 'article')
     """
     item: dict[str, Any] = {"id": f"record-{record_id}", "type": _type(journal, publication_type)}
     names = _names(authors)

@@ -69,8 +69,9 @@ def _main(inputs: ReportInputs, n: Numbers) -> list[Section]:
     if missing is not None:
         blocks.append(Paragraph(missing))
     blocks.append(
-        n.table("Results of the main analyses", tables.main_results_table(inputs),
-                tables.RESULTS_NOTE)  # fmt: skip
+        n.table(
+            "Results of the main analyses", tables.main_results_table(inputs), tables.RESULTS_NOTE
+        )
     )
     forests: list[Block] = []
     for r in main:

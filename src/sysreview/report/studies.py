@@ -264,7 +264,7 @@ def participants_paragraph(inputs: ReportInputs) -> str | None:
                              sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))])  # fmt: skip
         parts.append(f"participants' diagnoses or populations were {listed}")
     if not parts:
-        return "The included trials' reports gave no participant characteristics that were extracted."
+        return "No participant characteristic was extracted from the included trials."
     return f"Across the {plural(k, 'included trial')}, " + "; ".join(parts) + "."
 
 

@@ -189,12 +189,28 @@ def small_study_sentence(inputs: ReportInputs, rec: ResultRecord) -> str | None:
     if not rec.small_study_tests:
         return None
     thresholds = inputs.protocol.analysis.evidence.p_thresholds
+    variants = {"rma": " (meta-regression on the standard error, z test)",
+                "lm": " (weighted regression on the standard error, t test)"}  # fmt: skip
     tests = [
-        f"{t.test}'s test {'p not reported' if t.p is None else fmt_p(t.p, thresholds)}"
+        f"{t.test}'s test{variants.get(t.model or '', '') if t.test == 'Egger' else ''} "
+        f"{'p not reported' if t.p is None else fmt_p(t.p, thresholds)}"
         for t in rec.small_study_tests
     ]
     lead = f"Funnel-plot asymmetry in {_what(inputs, rec)} ({_trials(rec, False, True)})"
-    return f"{lead}: {join_words(tests)}."
+    text = f"{lead}: {join_words(tests)}."
+    tf = rec.trim_fill
+    if tf is not None:
+        if tf.k0 == 0:
+            text += (f" Trim and fill ({tf.estimator}) estimated no missing studies, so the "
+                     "estimate is unchanged.")  # fmt: skip
+        elif tf.estimate is not None and tf.ci_low is not None and tf.ci_high is not None:
+            level = inputs.protocol.analysis.level
+            text += (
+                f" Trim and fill ({tf.estimator}) imputed {plural(tf.k0, 'study', nouns='studies')}"
+                f" on the {tf.side} of the funnel; with them the estimate would be "
+                f"{rec.measure} {fmt_num(tf.estimate)} ({fmt_ci(tf.ci_low, tf.ci_high, level)})."
+            )
+    return text
 
 
 _DIRECTION = {
@@ -376,10 +392,10 @@ __all__ = [
     "RATIO_MEASURES",
     "STUDY",
     "data_files_sentence",
-    "reporting_bias_methods",
     "finding",
     "narrative_paragraph",
     "not_usable_sentence",
+    "reporting_bias_methods",
     "result_sentence",
     "rob_methods_paragraph",
     "rob_results_paragraph",

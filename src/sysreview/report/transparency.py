@@ -33,8 +33,7 @@ SOURCES = {
     "median": "means and standard deviations estimated from medians with the interquartile "
     "range and/or range (means by Luo et al. 2018, standard deviations by Wan et al. 2014; "
     "both assume roughly normal data)",
-    "change": "means and standard deviations of changes from baseline used instead of final "
-    "values",
+    "change": "means and standard deviations of changes from baseline used instead of final values",
     "combined": "several arms combined into one group (Cochrane Handbook section 6.5.2.10, "
     "Table 6.5.a)",
     "one_arm": "one control arm used and the others left out, as the multi-arm rule of the "
@@ -99,7 +98,7 @@ def left_out_sentence(inputs: ReportInputs, rec: ResultRecord) -> str | None:
     measure of spread, said separately), each with the synthesis's reason."""
     shown = {u.study for u in rec.not_usable}
     items = [(s, r) for s, r in rec.left_out if s not in shown]
-    if not items or rec.reason is not None and rec.kind != "narrative":
+    if not items or (rec.reason is not None and rec.kind != "narrative"):
         return None
     what = (f"{lower_first(outcome_label(inputs.protocol, rec.outcome))} at "
             f"{timepoint_label(rec.timepoint)}")  # fmt: skip
