@@ -49,9 +49,9 @@ def _included(inputs: ReportInputs, n: Numbers, refs: References) -> Section:
     if loaded is not None:
         blocks.append(Paragraph(loaded))
     blocks.append(n.table(
-        "Characteristics of included studies (summary; each study in full under "
-        "'Characteristics of studies')", studies.characteristics_table(inputs, refs.cited),
-        "NR: not reported. Study: label and reference numbers.",
+        "Characteristics of included studies", studies.characteristics_table(inputs, refs.cited),
+        "NR: not reported. Study: label and reference numbers. Each study is described in "
+        "full under 'Characteristics of included studies' (Characteristics of studies).",
     ))  # fmt: skip
     return Section("included-studies", "Included studies", 2, tuple(blocks))
 
@@ -155,15 +155,13 @@ def _reporting_biases(inputs: ReportInputs, n: Numbers) -> Section:
 def results_sections(inputs: ReportInputs, n: Numbers, refs: References) -> list[Section]:
     """The results part (see the module docstring)."""
     p = inputs.protocol
+    out = [Section("results", "Results", 1), _selection(inputs, n), _included(inputs, n, refs)]
     rob: list[Block] = [Paragraph(text.rob_results_paragraph(p, inputs.rob))]
     if inputs.rob is not None:
         rob.append(Paragraph("Judgements for each study and domain are given in Table A1, "
                              "and beside each forest plot."))  # fmt: skip
     rob += n.figure(inputs, "rob_traffic_light") + n.figure(inputs, "rob_summary")
-    out = [
-        Section("results", "Results", 1),
-        _selection(inputs, n),
-        _included(inputs, n, refs),
+    out += [
         Section("risk-of-bias-results", "Risk of bias in included studies", 2, tuple(rob),
                 reported=inputs.rob is not None),
         *_main(inputs, n),
