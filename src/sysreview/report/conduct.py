@@ -30,6 +30,7 @@ from .methods import screening_paragraph
 from .record import PairAgreement, ProcessRecord, ReviewRecord, SearchRun, StageRecord
 from .words import (
     date_text,
+    fmt_num,
     join_words,
     lower_first,
     number_word,
@@ -136,12 +137,12 @@ def _planned_for(source: str, planned: dict[str, Database]) -> Database | None:
 
 def _agreement(a: PairAgreement) -> str:
     level = f"{a.level * 100:g}%"
-    kappa = "kappa not defined" if a.kappa is None else f"Cohen's kappa {a.kappa:.2f}"
+    kappa = "kappa not defined" if a.kappa is None else f"Cohen's kappa {fmt_num(a.kappa)}"
     if a.kappa is not None and a.kappa_ci is not None:
-        kappa += f" ({level} CI {a.kappa_ci[0]:.2f} to {a.kappa_ci[1]:.2f})"
-    ac1 = f"Gwet's AC1 {a.ac1:.2f}"
+        kappa += f" ({level} CI {fmt_num(a.kappa_ci[0])} to {fmt_num(a.kappa_ci[1])})"
+    ac1 = f"Gwet's AC1 {fmt_num(a.ac1)}"
     if a.ac1_ci is not None:
-        ac1 += f" ({level} CI {a.ac1_ci[0]:.2f} to {a.ac1_ci[1]:.2f})"
+        ac1 += f" ({level} CI {fmt_num(a.ac1_ci[0])} to {fmt_num(a.ac1_ci[1])})"
     return (
         f"{a.reviewers[0]} and {a.reviewers[1]} agreed on {a.percent * 100:.1f}% of "
         f"{_count(a.n)} {'unit' if a.n == 1 else 'units'} both decided independently; "
@@ -190,7 +191,7 @@ def selection_paragraph(inputs: ReportInputs) -> list[str]:
 def _process(process: ProcessRecord, what: str, unit: str) -> str:
     who = join_words(list(process.reviewers))
     text = (
-        f"{what} for {plural(process.studies, unit)} by {who}; "
+        f"{what} for {plural(process.studies, unit, nouns=unit[:-1] + 'ies')} by {who}; "
         f"{number_word(process.by_two)} {'was' if process.by_two == 1 else 'were'} done "
         "by two reviewers independently"
     )
@@ -267,9 +268,16 @@ def _planned_not_run(protocol: Protocol, record: ReviewRecord) -> list[str]:
     out = []
     for d in protocol.search.databases:
         key = _key(d.name)
-        if not any(key in s or s in key for s in searched):
+        runs = [r for r in record.searches if key in _key(r.source) or _key(r.source) in key]
+        if not runs:
             out.append(f"{d.name} ({d.interface}) was planned but no search of it was "
                        "imported; no reason was recorded in the project.")  # fmt: skip
+            continue
+        used = {r.interface for r in runs if r.interface}
+        if used and _key(d.interface) not in {_key(i) for i in used}:
+            out.append(f"{d.name} was planned through {d.interface} and searched through "
+                       f"{join_words(sorted(used))}.")  # fmt: skip
+    del searched
     planned = [_key(d.name) for d in protocol.search.databases]
     for run in record.searches:
         if run.kind != "database":
@@ -296,8 +304,8 @@ def deviations(inputs: ReportInputs) -> list[str]:
         if rec.reason is not None:
             out.append(f"The planned meta-analysis of "
                        f"{lower_first(outcome_label(inputs.protocol, rec.outcome))} at "
-                       f"{timepoint_label(rec.timepoint)} was not possible "
-                       f"({rec.reason.rstrip('. ')}); its studies are summarised "
+                       f"{timepoint_label(rec.timepoint)} was not possible: "
+                       f"{rec.reason.rstrip('. ')}; its studies are summarised "
                        "narratively.")  # fmt: skip
     missing = no_data_outcomes(inputs)
     if missing:

@@ -23,15 +23,15 @@ def _selection(inputs: ReportInputs, n: Numbers) -> Section:
     record = inputs.conduct
     if record is not None and record.screened:
         counts = [
-            (len(record.excluded), "excluded at full text, with reasons, are listed in "
-             "'Characteristics of excluded studies'"),
-            (len(record.awaiting), "await classification"),
-            (len(record.ongoing), "are ongoing studies"),
+            (len(record.excluded), "excluded with reasons"),
+            (len(record.awaiting), "awaiting classification"),
+            (len(record.ongoing), "of ongoing studies"),
         ]  # fmt: skip
         said = [f"{k} {'report' if k == 1 else 'reports'} {what}" for k, what in counts if k]
         if said:
-            blocks.append(Paragraph("Of the reports assessed in full text, " + "; ".join(said)
-                                    + " (see 'Characteristics of studies')."))  # fmt: skip
+            listed = "; ".join(said)
+            blocks.append(Paragraph(f"The project's full-text decisions list {listed} (see "
+                                    "'Characteristics of studies')."))  # fmt: skip
     blocks += n.figure(inputs, "prisma")
     return Section("study-selection", "Study selection", 2, tuple(blocks),
                    reported=inputs.prisma is not None)  # fmt: skip

@@ -284,7 +284,9 @@ def usable_paragraph(inputs: ReportInputs, cite: Cite | None = None) -> str | No
     used = usable_studies(inputs)
     n = participants(inputs)
     k = len(studies)
-    text = f"{number_word(len(used), True)} of the {plural(k, 'included trial')} had usable data"
+    trials = plural(k, "included trial")
+    some = f"{number_word(len(used), True)} of the {trials}"
+    text = f"{f'All {trials}' if len(used) == k > 1 else some} had usable data"
     known = [s for s in studies if n[s] is not None]
     if len(known) == k:
         total = sum(n[s] or 0 for s in studies)
