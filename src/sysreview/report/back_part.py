@@ -124,8 +124,9 @@ def _appendices(inputs: ReportInputs, n: Numbers, refs: References) -> list[Sect
         note = ("(I) intervention, (C) control; means as analysed, in the review's direction "
                 "(“sign reversed”: the instrument's scores were negated so that benefit has one "
                 "sign).")  # fmt: skip
-        table = n.appendix_table("Data used in the main and narrative analyses", frame, note,
-                                 row_notes=marks, notes=notes, wide=True)  # fmt: skip
+        caption = "Data used in the main and narrative analyses"
+        table = n.appendix_table(caption, frame, note, row_notes=marks, notes=notes,
+                                 marked="Study", wide=True)  # fmt: skip
         out.append(Section("appendix-data", "Data used in the analyses", 2, (table,)))
     return out
 

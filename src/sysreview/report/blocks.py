@@ -25,7 +25,8 @@ class Paragraph:
 class Table:
     """A numbered table with its caption.
 
-    ``row_notes`` holds, per row, footnote letters shown after the row's first cell;
+    ``row_notes`` holds, per row, footnote letters shown after the row's cell in column
+    ``marked`` (the first column when empty);
     ``notes`` the ``(letter, text)`` they point to, printed under the table. ``wide`` asks
     for a smaller type (many columns). All three are keyword-only.
     """
@@ -35,6 +36,7 @@ class Table:
     frame: pd.DataFrame
     note: str = ""
     row_notes: tuple[tuple[str, ...], ...] = field(default=(), kw_only=True)
+    marked: str = field(default="", kw_only=True)
     notes: tuple[tuple[str, str], ...] = field(default=(), kw_only=True)
     wide: bool = field(default=False, kw_only=True)
 
@@ -42,6 +44,10 @@ class Table:
     def anchor(self) -> str:
         """The HTML id of the table."""
         return self.label.lower().replace(" ", "-")
+
+    def marked_index(self, columns: list[str]) -> int:
+        """The index of the column whose cells carry the footnote letters."""
+        return columns.index(self.marked) if self.marked in columns else 0
 
     def letters(self, i: int) -> tuple[str, ...]:
         """The footnote letters of row ``i``."""

@@ -60,7 +60,8 @@ def _widths(out: DocxDocument, table: DocxTable, texts: Sequence[Sequence[str]])
     total = sum(need)
     width = _text_width(out)
     table.autofit = False
-    for j, cell_width in enumerate(Emu(int(width * w / total)) for w in need):
+    twip = 635  # Word stores widths in twentieths of a point: round down to whole ones
+    for j, cell_width in enumerate(Emu(int(width * w / total) // twip * twip) for w in need):
         table.columns[j].width = cell_width
         for cell in table.columns[j].cells:
             cell.width = cell_width
@@ -92,7 +93,7 @@ def _table(out: DocxDocument, block: Table) -> None:
         for j, (cell, value) in enumerate(zip(cells, values, strict=True)):
             cell.text = value
             marks = block.letters(i)
-            if j == 0 and marks:
+            if j == block.marked_index(columns) and marks:
                 cell.paragraphs[0].add_run(" " + ", ".join(marks)).font.superscript = True
     _small(table, 7 if block.wide or len(columns) > 8 else 8)
     _widths(out, table, texts)
@@ -119,7 +120,7 @@ def _panel(out: DocxDocument, block: Panel) -> None:
     table.autofit = False
     for j, share in enumerate((0.16, 0.84)):
         for cell in table.columns[j].cells:
-            cell.width = Emu(int(width * share))
+            cell.width = Emu(int(width * share) // 635 * 635)
     for row in table.rows:
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
@@ -199,10 +200,24 @@ def render_docx(doc: Document, figure_names: dict[str, str] | None = None) -> by
         out.add_heading(s.title, level=min(s.level, 3))
         for block in s.blocks:
             _block(out, block, names)
+    _fit_tables(out)
     _lang(out)
     buffer = io.BytesIO()
     out.save(buffer)
     return buffer.getvalue()
+
+
+def _fit_tables(out: DocxDocument) -> None:
+    """Shrink any table whose columns add up to more than the text width (every table is
+    laid out on its grid), keeping their proportions."""
+    room = _text_width(out)
+    for table in out.tables:
+        widths = [_length(c.width) for c in table.columns]
+        total = sum(widths)
+        if total <= room or not all(widths):
+            continue
+        for column, w in zip(table.columns, widths, strict=True):
+            column.width = Emu(int(room * w / total) // 635 * 635)
 
 
 def _lang(out: DocxDocument) -> None:

@@ -60,6 +60,7 @@ def _table_view(block: Table, sections: dict[str, str]) -> dict[str, Any]:
         rows.append({"cells": cells, "marks": ", ".join(block.letters(i))})
     return {
         "kind": "table",
+        "marked": block.marked_index(columns),
         "anchor": block.anchor,
         "label": block.label,
         "caption": block.caption,

@@ -72,7 +72,10 @@ def _write(path: Path, head: list[str], header: list[str], rows: list[list[str]]
         writer.writerows(rows)
 
 
-def _screen_sheet(project: Path, tmp: Path, who: str, stage: str, decide: dict[int, tuple[str, str | None]]) -> None:  # fmt: skip
+Decisions = dict[int, tuple[str, str | None]]
+
+
+def _screen_sheet(project: Path, tmp: Path, who: str, stage: str, decide: Decisions) -> None:
     sheet = tmp / f"{stage}-{who}.csv"
     cli("screen", "export", str(sheet), "--reviewer", who, "--stage", stage, "-p", str(project))
     head, header, rows = _csv_rows(sheet)
@@ -209,7 +212,7 @@ def _extract(project: Path, tmp: Path) -> None:
 
 
 JUDGED = {
-    "Alpha 2019": {**dict.fromkeys(ROB1_DOMAINS, "low"), "blinding_participants": "high"},
+    "Alpha 2019": {**dict.fromkeys(ROB1_DOMAINS, "low"), "blinding_participants_personnel": "high"},
     "Beta 2018": {**dict.fromkeys(ROB1_DOMAINS, "low"), "allocation_concealment": "unclear"},
     "Gamma 2017": dict.fromkeys(ROB1_DOMAINS, "low"),
     "Delta 2016": {**dict.fromkeys(ROB1_DOMAINS, "unclear"), "incomplete_outcome_data": "high"},
