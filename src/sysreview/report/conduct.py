@@ -29,6 +29,7 @@ from .inputs import ReportInputs
 from .methods import screening_paragraph
 from .record import PairAgreement, ProcessRecord, ReviewRecord, SearchRun, StageRecord
 from .words import (
+    analysis_label,
     date_text,
     fmt_num,
     join_words,
@@ -297,7 +298,7 @@ def deviations(inputs: ReportInputs) -> list[str]:
         what = f"{lower_first(outcome_label(inputs.protocol, rec.outcome))} at " \
                f"{timepoint_label(rec.timepoint)}"  # fmt: skip
         name = "meta-analysis" if rec.kind == "main" else f"{rec.kind} analysis"
-        label = f" “{rec.label.split(' — ')[-1]}”" if rec.kind != "main" and rec.label else ""
+        label = "" if rec.kind == "main" else f" “{analysis_label(inputs.protocol, rec)}”"
         out.append(f"The planned {name}{label} of {what} was not possible: "
                    f"{rec.reason.rstrip('. ')}.")  # fmt: skip
     for rec in inputs.of_kind("narrative"):
