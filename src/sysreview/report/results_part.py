@@ -56,13 +56,13 @@ def _included(inputs: ReportInputs, n: Numbers, refs: References) -> Section:
     return Section("included-studies", "Included studies", 2, tuple(blocks))
 
 
-def _main(inputs: ReportInputs, n: Numbers) -> list[Section]:
+def _main(inputs: ReportInputs, n: Numbers, refs: References) -> list[Section]:
     main = inputs.of_kind("main")
     blocks: list[Block] = []
     for r in main:
         blocks.append(Paragraph(text.result_sentence(inputs, r)))
-        for extra in (text.not_usable_sentence(inputs, r),
-                      transparency.left_out_sentence(inputs, r)):  # fmt: skip
+        for extra in (text.not_usable_sentence(inputs, r, refs.cited),
+                      transparency.left_out_sentence(inputs, r, refs.cited)):  # fmt: skip
             if extra is not None:
                 blocks.append(Paragraph(extra))
     missing = studies.no_data_paragraph(inputs, conduct.no_data_outcomes(inputs))
@@ -83,14 +83,16 @@ def _main(inputs: ReportInputs, n: Numbers) -> list[Section]:
     return out
 
 
-def _other_kind(inputs: ReportInputs, n: Numbers, kind: str, title: str) -> list[Section]:
+def _other_kind(
+    inputs: ReportInputs, n: Numbers, kind: str, title: str, refs: References
+) -> list[Section]:
     records = inputs.of_kind(kind)
     if not records:
         return []
     blocks: list[Block] = []
     for r in records:
         blocks.append(Paragraph(text.result_sentence(inputs, r)))
-        left = transparency.left_out_sentence(inputs, r)
+        left = transparency.left_out_sentence(inputs, r, refs.cited)
         if left is not None and r.pooled:
             blocks.append(Paragraph(left))
     frame = tables.other_analyses_table(inputs, kind)
@@ -105,8 +107,8 @@ def _narrative(inputs: ReportInputs, n: Numbers, refs: References) -> list[Secti
     level = inputs.protocol.analysis.level
     for r in inputs.of_kind("narrative"):
         rows = inputs.narrative.get(r.analysis, ())
-        blocks.append(Paragraph(text.narrative_paragraph(inputs, r, rows)))
-        left = transparency.left_out_sentence(inputs, r)
+        blocks.append(Paragraph(text.narrative_paragraph(inputs, r, rows, refs.cited)))
+        left = transparency.left_out_sentence(inputs, r, refs.cited)
         if left is not None:
             blocks.append(Paragraph(left))
         if rows:
@@ -164,9 +166,9 @@ def results_sections(inputs: ReportInputs, n: Numbers, refs: References) -> list
     out += [
         Section("risk-of-bias-results", "Risk of bias in included studies", 2, tuple(rob),
                 reported=inputs.rob is not None),
-        *_main(inputs, n),
-        *_other_kind(inputs, n, "sensitivity", "Sensitivity analyses"),
-        *_other_kind(inputs, n, "subgroup", "Subgroup analyses"),
+        *_main(inputs, n, refs),
+        *_other_kind(inputs, n, "sensitivity", "Sensitivity analyses", refs),
+        *_other_kind(inputs, n, "subgroup", "Subgroup analyses", refs),
     ]  # fmt: skip
     regressions = metaregression.sections(inputs, n.figure, n.table)
     if regressions:

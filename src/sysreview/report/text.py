@@ -220,10 +220,18 @@ _DIRECTION = {
 }
 
 
+def _same(label: str) -> str:
+    return label
+
+
 def narrative_paragraph(
-    inputs: ReportInputs, rec: ResultRecord, rows: tuple[NarrativeRow, ...]
+    inputs: ReportInputs,
+    rec: ResultRecord,
+    rows: tuple[NarrativeRow, ...],
+    cite: Callable[[str], str] = _same,
 ) -> str:
-    """The narrative summary of an outcome that was not pooled, study by study."""
+    """The narrative summary of an outcome that was not pooled, study by study (each study
+    named by ``cite``: with its reference numbers)."""
     k = rec.k if rec.k is not None else (len(rec.studies) or len(rows))
     k += sum(1 for row in rows if row.direction is Direction.NOT_USABLE)
     lead = f"{plural(k, STUDY, True)} reported {_what(inputs, rec)}"
@@ -238,21 +246,24 @@ def narrative_paragraph(
         measure = f" on the {row.measure}" if row.measure else ""
         if row.direction is Direction.NOT_USABLE:
             means = row.effect.removeprefix("means as reported: ")
-            parts.append(f"{row.study} reported means{measure} without a measure of spread "
+            parts.append(f"{cite(row.study)} reported means{measure} without a measure of spread "
                          f"({means}), which could not be used")  # fmt: skip
             continue
         found = _DIRECTION.get(row.direction, f"a result favouring {inputs.intervention_text}")
-        parts.append(f"{row.study} found {found}{measure} ({row.effect}; {row.significance})")
+        parts.append(f"{cite(row.study)} found {found}{measure} ({row.effect}; "
+                     f"{row.significance})")  # fmt: skip
     return lead if not parts else f"{lead} {'; '.join(parts)}."
 
 
-def not_usable_sentence(inputs: ReportInputs, rec: ResultRecord) -> str | None:
+def not_usable_sentence(
+    inputs: ReportInputs, rec: ResultRecord, cite: Callable[[str], str] = _same
+) -> str | None:
     """The studies a pooled analysis left out because they reported means without any
     measure of spread, with those means; ``None`` when there are none."""
     if not rec.not_usable or not rec.pooled:
         return None
     items = [
-        f"{u.study}{f' on the {u.measure}' if u.measure else ''} ({u.means})"
+        f"{cite(u.study)}{f' on the {u.measure}' if u.measure else ''} ({u.means})"
         for u in rec.not_usable
     ]
     who = STUDY if len(items) == 1 else f"{STUDY}s"

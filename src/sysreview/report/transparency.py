@@ -18,6 +18,8 @@ here converts or recomputes a value.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from .inputs import ReportInputs, ResultRecord
@@ -93,7 +95,9 @@ def _note_text(note: DataNote) -> str:
     return text.rstrip(".") + "."
 
 
-def left_out_sentence(inputs: ReportInputs, rec: ResultRecord) -> str | None:
+def left_out_sentence(
+    inputs: ReportInputs, rec: ResultRecord, cite: Callable[[str], str] | None = None
+) -> str | None:
     """The studies a pooled analysis left out (other than those reporting means without a
     measure of spread, said separately), each with the synthesis's reason."""
     shown = {u.study for u in rec.not_usable}
@@ -102,7 +106,7 @@ def left_out_sentence(inputs: ReportInputs, rec: ResultRecord) -> str | None:
         return None
     what = (f"{lower_first(outcome_label(inputs.protocol, rec.outcome))} at "
             f"{timepoint_label(rec.timepoint)}")  # fmt: skip
-    listed = "; ".join(f"{s} ({r.rstrip('. ')})" for s, r in items)
+    listed = "; ".join(f"{cite(s) if cite else s} ({r.rstrip('. ')})" for s, r in items)
     return f"Left out of the analysis of {what}: {listed}."
 
 

@@ -182,7 +182,10 @@ def test_every_conversion_and_omission_is_shown(text: str, page: str, review: An
     assert notes["Beta 2018"][0].startswith("Sd from SE (Cochrane Handbook 6.5.2.2")
     data = _section(page, "appendix-data")
     assert re.search(r"<td>Beta 2018 \[3\]<sup>[a-z]</sup></td>", data)
-    assert "Gamma 2017 reported means on the Herth Hope Index without a measure of spread" in text
+    assert (
+        "Gamma 2017 [5] reported means on the Herth Hope Index without a measure of spread" in text
+    )
+    assert "Delta 2016 [4] found a result favouring group peer support" in text
     assert "No included study reported connectedness, identity" in text
     assert "All four included trials had usable data (360 of 360 participants randomised, " \
            "100%) for at least one outcome." in text  # fmt: skip
