@@ -3,7 +3,7 @@
 ::
 
     project_record(DIR)                    -> ReviewRecord   # searches, screening, studies
-    with_analysis(record, synthesis, data) -> ReviewRecord   # notes on the values analysed
+    with_analysis(record, synthesis, data) -> ReviewRecord   # report_notes.py
 
 :func:`project_record` reads the store: the import log (each search as run: source, kind,
 interface, date, hits, the strategy text imported with it and, for a strategy rendered by
@@ -16,11 +16,8 @@ them, and the reports excluded at full text (with their reasons), awaiting class
 full-text exclusion whose reason says the study is ongoing). A project without a database
 yields a record of the version alone.
 
-:func:`with_analysis` adds what the synthesis did to the values it used, read from its
-per-study inputs (never recomputed): conversions recorded by extraction (SD from SE or a
-confidence interval, mean and SD from a median), arms combined into one group, the one
-control arm used under a use-one-arm rule, and each measure's alignment to the review's
-direction; and the outcomes of the protocol no study reported.
+:func:`~sysreview.project.report_notes.with_analysis` (in its own module) adds the notes
+on the values each analysis used.
 """
 
 from __future__ import annotations
@@ -35,7 +32,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sysreview import __version__
-from sysreview.extraction.dataset import INTERVENTION, ReviewData
 from sysreview.prisma import NOT_RETRIEVED_REASONS
 from sysreview.prisma.arms import OtherMethodsFlow, count_reasons
 from sysreview.project.services import PathLike, opened
@@ -50,9 +46,7 @@ from sysreview.project.store import (
 )
 from sysreview.protocol import Protocol
 from sysreview.report.record import (
-    Alignment,
     CitedStudy,
-    DataNote,
     PairAgreement,
     ProcessRecord,
     Reference,
@@ -61,8 +55,6 @@ from sysreview.report.record import (
     StageRecord,
 )
 from sysreview.report.references import csl_item
-from sysreview.synthesis import Synthesis
-from sysreview.synthesis.result import CONTINUOUS_COLUMNS, DICHOTOMOUS_COLUMNS
 
 _RENDERED = re.compile(r"^# sysreview strategy (\S+) version (\S+)", re.MULTILINE)
 """The first line of a strategy rendered by sysreview (``RenderedSearch.text``)."""
@@ -368,65 +360,4 @@ def _rob_agreement(store: Store, protocol: Protocol) -> PairAgreement | None:
                          a.ac1, a.ac1_ci, a.level)  # fmt: skip
 
 
-_KINDS = (
-    ("sd from SE", "sd_from_se"),
-    ("sd from ", "sd_from_ci"),
-    ("mean/sd from", "median"),
-    ("change from baseline", "change"),
-)
-
-
-def _note_kind(flag: str) -> str | None:
-    return next((kind for prefix, kind in _KINDS if flag.startswith(prefix)), None)
-
-
-def analysis_notes(
-    synthesis: Synthesis, data: ReviewData, protocol: Protocol
-) -> tuple[tuple[DataNote, ...], tuple[Alignment, ...]]:
-    """The notes on the values each analysis used, and each measure's alignment.
-
-    Conversions are the extraction's flags on the numbers used; arms combined are
-    comparisons of several intervention (or control) arms; "one arm used" a study with
-    more control arms than the comparison used.
-    """
-    labels = {c.code: c.label for c in protocol.comparators.types}
-    notes: list[DataNote] = []
-    aligned: list[Alignment] = []
-    for res in synthesis.results:
-        for c in res.used:
-            keys = DICHOTOMOUS_COLUMNS if c.is_dichotomous else CONTINUOUS_COLUMNS
-            values = {k: float(v) for k in keys if (v := getattr(c, k)) is not None}
-            aligned.append(Alignment(res.analysis, c.study_id, c.flipped, c.higher_is_better,
-                                     c.measure, values))  # fmt: skip
-            for flag in c.flags:
-                kind = _note_kind(flag)
-                if kind is not None:
-                    notes.append(DataNote(res.analysis, c.study_id, kind, flag))
-            if len(c.intervention_arms) > 1:
-                text = (f"intervention arms combined ({' + '.join(c.intervention_arms)}; "
-                        "Cochrane Handbook 6.5.2.10, Table 6.5.a)")  # fmt: skip
-                notes.append(DataNote(res.analysis, c.study_id, "combined", text))
-            if len(c.control_arms) > 1:
-                text = (f"control arms combined ({' + '.join(c.control_arms)}; "
-                        "Cochrane Handbook 6.5.2.10, Table 6.5.a)")  # fmt: skip
-                notes.append(DataNote(res.analysis, c.study_id, "combined", text))
-            controls = [a for a in data.arms_of(c.study_id) if a.arm_type != INTERVENTION]
-            left = [a for a in controls if a.arm not in c.control_arms]
-            if left and len(controls) > 1:
-                unused = "; ".join(f"{a.arm} ({labels.get(a.arm_type, a.arm_type)})" for a in left)
-                text = f"only the {', '.join(c.control_arms)} arm used; not used: {unused}"
-                notes.append(DataNote(res.analysis, c.study_id, "one_arm", text))
-    return tuple(notes), tuple(aligned)
-
-
-def with_analysis(
-    record: ReviewRecord | None, synthesis: Synthesis, data: ReviewData, protocol: Protocol
-) -> ReviewRecord:
-    """``record`` (else one of this version alone) with the notes on the values analysed
-    and the outcomes without data."""
-    record = record if record is not None else ReviewRecord(__version__)
-    notes, aligned = analysis_notes(synthesis, data, protocol)
-    return replace(record, notes=notes, alignments=aligned, without_data=synthesis.without_data)
-
-
-__all__ = ["ONGOING", "analysis_notes", "project_record", "store_record", "with_analysis"]
+__all__ = ["ONGOING", "project_record", "store_record"]

@@ -308,7 +308,7 @@ def report_inputs(
     certainty of the evidence (:func:`sysreview.grade.summary_of_findings` of the same
     synthesis, the RoB judgements and the reviewers' ratings)."""
     from sysreview.grade import rob_entries, summary_of_findings
-    from sysreview.project.report_record import with_analysis
+    from sysreview.project.report_notes import with_analysis
     from sysreview.report import ReportInputs, narrative_from_json, records_from_json
 
     items = json.loads(json.dumps(synthesis.records(), allow_nan=False))

@@ -315,6 +315,21 @@ def deviations(inputs: ReportInputs) -> list[str]:
     return out
 
 
+def reporting_bias_methods(protocol: Protocol) -> str:
+    """How bias from missing results was assessed: what the synthesis runs, and when."""
+    need = protocol.analysis.funnel_min_studies
+    return (
+        f"For main meta-analyses of at least {need} studies we drew funnel plots and tested "
+        "their asymmetry with Egger's regression test (a meta-regression of the effects on "
+        "their standard errors with the analysis's own model and between-study variance "
+        "estimator, z test: the default of metafor's regtest) and Begg's rank correlation "
+        "test, and estimated the number of missing studies with Duval and Tweedie's trim and "
+        "fill (L0 estimator, the side of the missing studies from Egger's regression, the "
+        "filled analysis pooled with the same model). With fewer studies these were not done "
+        "(Cochrane Handbook section 13.3.5.4)."
+    )
+
+
 def no_data_outcomes(inputs: ReportInputs) -> list[str]:
     """The protocol's outcomes no study reported at any timepoint (the timepoints of those
     reported at some only are not listed)."""
@@ -337,6 +352,7 @@ __all__ = [
     "collection_paragraph",
     "deviations",
     "no_data_outcomes",
+    "reporting_bias_methods",
     "search_appendix",
     "selection_paragraph",
     "software_paragraph",

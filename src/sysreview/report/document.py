@@ -149,7 +149,7 @@ def _methods(inputs: ReportInputs) -> list[Section]:
     if reg is not None:
         out.append(Section("metaregression-methods", "Meta-regression", 3, (Paragraph(reg),)))
     out.append(Section("reporting-bias-methods", "Reporting biases", 3,
-                       (Paragraph(text.reporting_bias_methods(p)),)))  # fmt: skip
+                       (Paragraph(conduct.reporting_bias_methods(p)),)))  # fmt: skip
     from .certainty import methods_section
 
     out += methods_section(inputs)

@@ -302,9 +302,12 @@ def study_selection_paragraph(prisma: PrismaCounts | None) -> str:
     text += ". "
     pending = []
     if c.awaiting_screening or c.awaiting_full_text:
-        pending.append(f"{c.awaiting_screening + c.awaiting_full_text} await a decision")
+        waiting = c.awaiting_screening + c.awaiting_full_text
+        pending.append(f"{waiting} {'awaits' if waiting == 1 else 'await'} a decision")
     if c.conflicts:
-        pending.append(f"{c.conflicts} have unresolved disagreements")
+        one = c.conflicts == 1
+        said = "has an unresolved disagreement" if one else "have unresolved disagreements"
+        pending.append(f"{c.conflicts} {said}")
     if pending:
         text += f"Of the records and reports, {join_words(pending)}. "
     text += (
@@ -363,21 +366,6 @@ def studies_paragraph(
     return f"{text} (Table 1)."
 
 
-def reporting_bias_methods(protocol: Protocol) -> str:
-    """How bias from missing results was assessed: what the synthesis runs, and when."""
-    need = protocol.analysis.funnel_min_studies
-    return (
-        f"For main meta-analyses of at least {need} studies we drew funnel plots and tested "
-        "their asymmetry with Egger's regression test (a meta-regression of the effects on "
-        "their standard errors with the analysis's own model and between-study variance "
-        "estimator, z test: the default of metafor's regtest) and Begg's rank correlation "
-        "test, and estimated the number of missing studies with Duval and Tweedie's trim and "
-        "fill (L0 estimator, the side of the missing studies from Egger's regression, the "
-        "filled analysis pooled with the same model). With fewer studies these were not done "
-        "(Cochrane Handbook section 13.3.5.4)."
-    )
-
-
 _ROB_PHRASE = {
     "low": "at low risk",
     "unclear": "at unclear risk",
@@ -406,7 +394,6 @@ __all__ = [
     "finding",
     "narrative_paragraph",
     "not_usable_sentence",
-    "reporting_bias_methods",
     "result_sentence",
     "rob_methods_paragraph",
     "rob_results_paragraph",

@@ -1,5 +1,6 @@
-"""What the store holds about how the review was done (project/report_record.py), on SQLite
-and on a real PostgreSQL server: the same review built through the CLI gives one record."""
+"""What the store holds about how the review was done (project/report_record.py) and the
+notes on the values analysed (project/report_notes.py), on SQLite and on a real PostgreSQL
+server: the same review built through the CLI gives one record."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from sysreview.project.report_record import project_record, with_analysis
+from sysreview.project.report_notes import with_analysis
+from sysreview.project.report_record import project_record
 from sysreview.report.record import ReviewRecord
 from tests.unit.report.e2e_project import EXPORTS, build
 

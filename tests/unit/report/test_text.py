@@ -210,7 +210,9 @@ def test_methods_from_protocol(protocol: Protocol) -> None:
         "p ≥ 0.1 no evidence, 0.01 ≤ p < 0.1 weak, 0.001 ≤ p < 0.01 strong and p < 0.001 very",
     ):
         assert phrase in synthesis
-    bias = t.reporting_bias_methods(protocol)
+    from sysreview.report.conduct import reporting_bias_methods
+
+    bias = reporting_bias_methods(protocol)
     assert "at least 10 studies" in bias and "trim and fill" in bias
     assert "three sensitivity analyses" in (t.sensitivity_paragraph(protocol) or "")
     assert "structured vs unstructured" in (t.subgroup_paragraph(protocol) or "")
