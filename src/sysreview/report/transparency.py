@@ -18,6 +18,7 @@ here converts or recomputes a value.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pandas as pd
@@ -90,8 +91,13 @@ def footnotes(
     return {s: tuple(v) for s, v in marks.items()}, notes
 
 
+_SD = re.compile(r"^(mean/sd|sd)\b")
+
+
 def _note_text(note: DataNote) -> str:
-    text = note.text[:1].upper() + note.text[1:]
+    """The note as a footnote: a sentence, with SD in capitals ("SD from SE")."""
+    text = _SD.sub(lambda m: {"sd": "SD", "mean/sd": "Mean/SD"}[m.group(1)], note.text)
+    text = text[:1].upper() + text[1:]
     return text.rstrip(".") + "."
 
 

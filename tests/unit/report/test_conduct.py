@@ -131,7 +131,7 @@ def test_data_notes_are_summarised_and_lettered(recorded: ReportInputs) -> None:
     assert "(means by Luo et al. 2018, standard deviations by Wan et al. 2014" in text
     marks, notes = transparency.footnotes(recorded, "hope.post_intervention.main")
     assert marks == {"Jones 2020": ("a",), "Lee 2018": ("b", "a")}
-    assert notes == (("a", "Sd from SE (x)."), ("b", "Mean/sd from median/IQR."))
+    assert notes == (("a", "SD from SE (x)."), ("b", "Mean/SD from median/IQR."))
     none = dataclasses.replace(recorded, conduct=ReviewRecord("1"))
     assert transparency.preparation_paragraph(none).startswith("No value analysed was")
     frame, rows, _ = transparency.data_table(recorded, {"Smith 2019": "Smith 2019 [1]"})
@@ -169,7 +169,7 @@ def test_figure_context(recorded: ReportInputs) -> None:
     context = FigureContext.of(recorded)
     assert context.labels["Smith 2019"] == "Smith 2019 [1]"
     assert context.notes["hope.post_intervention.main"]["Lee 2018"] == (
-        "Mean/sd from median/IQR.", "Sd from SE (x).",
+        "Mean/SD from median/IQR.", "SD from SE (x).",
     )  # fmt: skip
     assert context.rob is not None and context.rob.domains[0] == ("A", "Random sequence generation")
     assert context.rob.judgements["Jones 2020"]["B"] == "unclear"

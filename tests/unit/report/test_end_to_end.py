@@ -179,7 +179,7 @@ def test_every_conversion_and_omission_is_shown(text: str, page: str, review: An
     _, inputs = review
     notes = FigureContext.of(inputs).notes["recovery.post_intervention.main"]
     assert set(notes) == {"Alpha 2019", "Beta 2018", "Gamma 2017"}
-    assert notes["Beta 2018"][0].startswith("Sd from SE (Cochrane Handbook 6.5.2.2")
+    assert notes["Beta 2018"][0].startswith("SD from SE (Cochrane Handbook 6.5.2.2")
     data = _section(page, "appendix-data")
     assert re.search(r"<td>Beta 2018 \[3\]<sup>[a-z]</sup></td>", data)
     assert (
