@@ -38,7 +38,10 @@ Cite = Callable[[str], str]
 TABLE1 = ("Study", "Country", "Setting", "Participants", "N randomised", "Intervention",
           "Comparator", "Duration", "Outcomes")  # fmt: skip
 """Table 1's columns: one per characteristic; the rest go to the per-study panels."""
-_ATTRIBUTE_OF = {"Country": "country", "Setting": "setting", "Participants": "population"}
+_ATTRIBUTE_OF = {"Country": ("country",), "Setting": ("setting",),
+                 "Participants": ("population", "diagnoses", "diagnosis")}  # fmt: skip
+"""Table 1's columns read from a study's characteristics: the first of the keys it has
+(the participants: the population coded for the review, else the diagnoses extracted)."""
 _METHODS = ("design", "aims", "year", "published", "country", "setting", "recruitment",
             "duration", "duration_weeks")  # fmt: skip
 _PARTICIPANTS = ("population", "n_randomised", "eligibility", "age", "mean_age", "gender",
@@ -128,8 +131,9 @@ def characteristics_table(inputs: ReportInputs, cite: Cite | None = None) -> pd.
     rows = []
     for s in inputs.data.studies:
         row = {"Study": cite(s.study_id) if cite else s.study_id}
-        for column, key in _ATTRIBUTE_OF.items():
-            row[column] = _show(_value(s, key))
+        for column, keys in _ATTRIBUTE_OF.items():
+            given = (v for k in keys if (v := _value(s, k)) is not None and v != "")
+            row[column] = _show(next(given, None))
         row.update({
             "N randomised": _show(n[s.study_id]),
             "Intervention": _arms(inputs, s, True),

@@ -119,6 +119,9 @@ def test_every_included_study_is_cited_with_its_references(
         assert f"<td>{cited}</td>" in table1
         assert f"<caption>{cited}</caption>" in _section(page, "characteristics-included")
         assert f"<td>{cited}</td>" in _section(page, "appendix-rob")
+    # Participants: the diagnoses extracted (the sheet codes no population)
+    assert "<td>Alpha 2019 [1,2]</td><td>UK</td><td>community mental health teams</td>" \
+           "<td>severe mental illness</td>" in table1  # fmt: skip
     refs = html_lib.unescape(_section(page, "references-included"))
     assert "<h4>Alpha 2019</h4>" in refs and '<li value="2">' in refs
     assert ('<li value="1">Trindade IA, Irons C, Ferreira C, Portela F, Pinto-Gouveia J. The '
