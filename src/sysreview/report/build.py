@@ -20,14 +20,9 @@ from .document import Document, build_document
 from .docx import render_docx
 from .html import render_html
 from .inputs import ReportInputs
+from .narrative_rows import NarrativeRow, narrative_from_json
 from .pdf import render_pdf
-from .records import (
-    NarrativeRow,
-    ReportInputError,
-    ResultRecord,
-    narrative_from_json,
-    records_from_json,
-)
+from .records import ReportInputError, ResultRecord, records_from_json
 
 
 @dataclass(frozen=True)

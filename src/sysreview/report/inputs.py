@@ -31,16 +31,9 @@ from sysreview.prisma.result import PrismaCounts
 from sysreview.protocol import Protocol
 from sysreview.protocol.filters import TIMEPOINTS
 
+from .narrative_rows import Direction, NarrativeRow, narrative_from_json
 from .record import ReviewRecord
-from .records import (
-    KINDS,
-    Direction,
-    NarrativeRow,
-    ReportInputError,
-    ResultRecord,
-    narrative_from_json,
-    records_from_json,
-)
+from .records import KINDS, ReportInputError, ResultRecord, records_from_json
 
 RobAssessment = Rob1Assessment | Rob2Assessment
 """An assessment the risk-of-bias summary can be built from."""

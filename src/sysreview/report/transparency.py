@@ -24,8 +24,8 @@ from collections.abc import Callable
 import pandas as pd
 
 from .inputs import ReportInputs, ResultRecord
+from .narrative_rows import NarrativeRow
 from .record import DataNote
-from .records import NarrativeRow
 from .words import fmt_num, join_words, lower_first, outcome_label, timepoint_label
 
 SOURCES = {
@@ -185,7 +185,7 @@ def as_reported(row: NarrativeRow, flipped: bool, level: float) -> str:
 
     Examples
     --------
-    >>> from sysreview.report.records import Direction
+    >>> from sysreview.report.narrative_rows import Direction
     >>> row = NarrativeRow("A", Direction.INTERVENTION, "MD 2.70 (95% CI -2.40 to 7.80)",
     ...                    "p not reported", "CES-D", "MD", 2.7, -2.4, 7.8)
     >>> as_reported(row, True, 95)

@@ -18,7 +18,7 @@ from sysreview.report import (
     tables,
 )
 from sysreview.report import text as t
-from sysreview.report.records import Direction
+from sysreview.report.narrative_rows import Direction
 from sysreview.synthesis import run_plan
 
 HHI, CESD = "Herth Hope Index", "CES-D"
