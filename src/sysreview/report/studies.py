@@ -159,9 +159,11 @@ def _fields(study: StudyEntry, keys: Iterable[str], taken: set[str]) -> str:
 def _timepoints(inputs: ReportInputs, study: StudyEntry) -> str:
     by_domain: dict[str, dict[str, set[str]]] = {}
     for o in inputs.data.outcomes_of(study.study_id):
-        when = o.timepoint_label or (
-            "post-intervention" if o.weeks_after_end == 0 else f"{o.weeks_after_end:g} weeks after"
-        )
+        when = o.timepoint_label or ""
+        if not when or (o.weeks_after_end == 0 and when == "0 weeks after the end"):
+            # the extraction sheet's own label of an unlabelled time (extraction_writer)
+            when = "post-intervention" if o.weeks_after_end == 0 else (
+                f"{o.weeks_after_end:g} weeks after the end")  # fmt: skip
         by_domain.setdefault(o.domain, {}).setdefault(o.measure, set()).add(when)
     parts = []
     for domain, measures in by_domain.items():

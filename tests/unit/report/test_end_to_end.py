@@ -122,6 +122,8 @@ def test_every_included_study_is_cited_with_its_references(
     # Participants: the diagnoses extracted (the sheet codes no population)
     assert "<td>Alpha 2019 [1,2]</td><td>UK</td><td>community mental health teams</td>" \
            "<td>severe mental illness</td>" in table1  # fmt: skip
+    panels = html_lib.unescape(_section(page, "characteristics-included"))
+    assert "Recovery: RAS (post-intervention). Depression: CES-D (post-intervention)" in panels
     refs = html_lib.unescape(_section(page, "references-included"))
     assert "<h4>Alpha 2019</h4>" in refs and '<li value="2">' in refs
     assert ('<li value="1">Trindade IA, Irons C, Ferreira C, Portela F, Pinto-Gouveia J. The '
