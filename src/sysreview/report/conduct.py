@@ -265,20 +265,22 @@ def _planned_not_run(protocol: Protocol, record: ReviewRecord) -> list[str]:
     if not record.searches:
         return ["No search results were imported into the project: the planned searches "
                 "cannot be shown to have been run."]  # fmt: skip
-    searched = [_key(s) for s in record.searched_sources()]
     out = []
     for d in protocol.search.databases:
         key = _key(d.name)
         runs = [r for r in record.searches if key in _key(r.source) or _key(r.source) in key]
         if not runs:
-            out.append(f"{d.name} ({d.interface}) was planned but no search of it was "
-                       "imported; no reason was recorded in the project.")  # fmt: skip
+            why = (
+                f"not searched: {d.not_searched.rstrip('. ')}."
+                if d.not_searched
+                else "no search of it was imported; no reason was recorded in the project."
+            )
+            out.append(f"{d.name} ({d.interface}) was planned but {why}")
             continue
         used = {r.interface for r in runs if r.interface}
         if used and _key(d.interface) not in {_key(i) for i in used}:
             out.append(f"{d.name} was planned through {d.interface} and searched through "
                        f"{join_words(sorted(used))}.")  # fmt: skip
-    del searched
     planned = [_key(d.name) for d in protocol.search.databases]
     for run in record.searches:
         if run.kind != "database":

@@ -100,6 +100,15 @@ def test_deviations_name_what_was_planned_and_not_done(recorded: ReportInputs) -
         "(at least three needed).",
     ]
     assert items[-1] == "No study reported identity, so these planned outcomes have no results."
+    # a reason recorded in review.toml's entry of the database is given
+    from sysreview.protocol import parse_protocol, template_text
+
+    text = template_text("group-peer-support").replace(
+        'name = "Embase"\n', 'name = "Embase"\nnot_searched = "no access to Embase in 2019."\n'
+    )
+    protocol = parse_protocol(text)
+    reasoned = conduct.deviations(dataclasses.replace(recorded, protocol=protocol))
+    assert reasoned[1] == "Embase (Ovid) was planned but not searched: no access to Embase in 2019."
 
 
 def test_selection_collection_and_appraisal_as_recorded(recorded: ReportInputs) -> None:
