@@ -12,7 +12,7 @@ from __future__ import annotations
 from sysreview.plots._forest_text import ARM_COLUMNS, forest_table
 from sysreview.plots._save import save
 from sysreview.plots.bubble import bubble_plot
-from sysreview.plots.forest import forest_plot
+from sysreview.plots.forest import RobColumns, forest_plot
 from sysreview.plots.funnel import funnel_plot
 from sysreview.plots.prisma_flow import prisma_flow
 from sysreview.plots.rob import PALETTE, SYMBOLS, summary_bar, traffic_light
@@ -21,6 +21,7 @@ __all__ = [
     "ARM_COLUMNS",
     "PALETTE",
     "SYMBOLS",
+    "RobColumns",
     "bubble_plot",
     "forest_plot",
     "forest_table",

@@ -33,7 +33,7 @@ app for visualizing risk-of-bias assessments. Res Syn Meth 2021;12:55-61.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
@@ -171,7 +171,11 @@ def _legend_handles(levels: Sequence[str]) -> list[Line2D]:
 
 
 def traffic_light(
-    assessments: Assessments, *, ax: Axes | None = None, overall: bool = True
+    assessments: Assessments,
+    *,
+    ax: Axes | None = None,
+    overall: bool = True,
+    labels: Mapping[str, str] | None = None,
 ) -> Figure:
     """Traffic-light plot: one coloured circle with a symbol per study and domain.
 
@@ -183,6 +187,8 @@ def traffic_light(
         Axes to draw into; a new figure is created when omitted.
     overall
         Add a final "Overall" column with each assessment's overall judgement.
+    labels
+        ``study -> label printed`` (e.g. the study with its reference numbers).
 
     Returns
     -------
@@ -245,7 +251,7 @@ def traffic_light(
     ax.set_aspect("equal")
     ax.xaxis.tick_top()
     ax.set_xticks(range(len(columns)), columns)
-    ax.set_yticks(range(n_rows), grid.studies)
+    ax.set_yticks(range(n_rows), [(labels or {}).get(s, s) for s in grid.studies])
     ax.tick_params(length=0)
     for side in ax.spines.values():
         side.set_visible(False)

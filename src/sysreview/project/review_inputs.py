@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from sysreview.grade import ReviewerRating
+    from sysreview.report.record import ReviewRecord
 
 Assessment = Rob1Assessment | Rob2Assessment | Rob2Judgements
 """A risk-of-bias assessment the figures and the report read."""
@@ -48,7 +49,8 @@ class ReviewInputs:
     ``prisma`` and ``rob`` are ``None`` when not available; ``grade_ratings`` are the
     reviewers' current GRADE ratings (:func:`sysreview.project.grading.reviewer_ratings`);
     ``data_files`` describes the data files of outside formats loaded into the project
-    (:func:`loaded_data_files`).
+    (:func:`loaded_data_files`); ``record`` is the project's record of how the review was
+    done (:mod:`sysreview.project.report_record`).
     """
 
     protocol: Protocol
@@ -58,6 +60,7 @@ class ReviewInputs:
     source: str
     grade_ratings: tuple[ReviewerRating, ...] = ()
     data_files: tuple[str, ...] = ()
+    record: ReviewRecord | None = None
 
     def summary(self) -> str:
         """One line: where the data came from and what they hold."""
@@ -163,12 +166,15 @@ def store_inputs(directory: PathLike, db_url: str | None = None) -> ReviewInputs
             )
             ratings = reviewer_ratings(session)
             files = loaded_data_files(session)
+        from sysreview.project.report_record import store_record
+
+        record = store_record(store, protocol)
     prisma = None
     if counted:
         from sysreview.project.services import prisma_flow
 
         prisma = prisma_flow(directory, db_url)
-    return ReviewInputs(protocol, data, prisma, rob or None, "store", ratings, files)
+    return ReviewInputs(protocol, data, prisma, rob or None, "store", ratings, files, record)
 
 
 def review_inputs(directory: PathLike, db_url: str | None = None) -> ReviewInputs:

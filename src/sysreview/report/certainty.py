@@ -22,7 +22,7 @@ from sysreview.grade import LABELS, MEANINGS, SYMBOLS, DomainRating, SofRow, Sum
 from sysreview.protocol import Protocol
 from sysreview.protocol.certainty import Wording
 
-from .document import Block, Paragraph, Section, Table
+from .blocks import Block, Paragraph, Section, Table
 from .inputs import ReportInputs
 from .sof_table import SofTable
 from .statements import certainty_words, row_statement

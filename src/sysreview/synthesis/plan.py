@@ -46,6 +46,7 @@ from sysreview.extraction.dataset import DatasetError, ReviewData
 from sysreview.meta import begg_test, egger_test, meta_analysis
 from sysreview.meta.bias import SmallStudyTest
 from sysreview.meta.result import MetaAnalysis
+from sysreview.meta.trimfill import TrimAndFill, trim_and_fill
 from sysreview.protocol.analysis import AnalysisPlan, BenefitSign, Sensitivity, Subgroup
 from sysreview.protocol.filters import TIMEPOINTS, matches
 from sysreview.protocol.models import Protocol
@@ -264,6 +265,7 @@ def _main(
         favours=favours,
         small_study_tests=tests,
         small_study_reason=why,
+        trim_fill=_trim_and_fill(m, plan),
         excluded=excluded,
         **_words(m, plan),
     )
@@ -279,6 +281,20 @@ def _reported_only(
         reason=wording.too_few(0, "had usable data", plan.min_studies),
         excluded=ready.excluded(domain.name, timepoint),
     )
+
+
+def _trim_and_fill(m: MetaAnalysis, plan: AnalysisPlan) -> TrimAndFill | None:
+    """Duval & Tweedie's trim and fill (L0, side from Egger's regression, as metafor's
+    ``trimfill``) at ``funnel_min_studies`` or more studies of an inverse-variance
+    analysis; ``None`` when it cannot run (too few studies, MH or Peto pooling, equal
+    standard errors).
+    """
+    if m.k < plan.funnel_min_studies or m.method is not Method.IV:
+        return None
+    try:
+        return trim_and_fill(m, min_studies=plan.funnel_min_studies)
+    except (SysreviewError, ValueError):
+        return None
 
 
 def _small_study(
