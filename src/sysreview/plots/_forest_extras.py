@@ -78,7 +78,9 @@ class RobColumns:
 def note_letters(
     notes: Mapping[str, Sequence[str]] | None,
 ) -> tuple[dict[str, list[str]], list[str]]:
-    """``({study: letters}, footnote lines)``: one letter per distinct note text, in the
+    """The footnote letters per study and the footnote lines.
+
+    ``({study: letters}, footnote lines)``: one letter per distinct note text, in the
     order first met.
     """
     letters: dict[str, str] = {}
@@ -101,8 +103,9 @@ def relabel(
     labels: Mapping[str, str] | None,
     marks: Mapping[str, Sequence[str]],
 ) -> Layout:
-    """The layout with each study row's label replaced (``labels``) and its footnote
-    letters appended as superscripts.
+    """The layout with each study row's label replaced and its footnote letters appended.
+
+    The new labels come from ``labels``; the letters are appended as superscripts.
     """
     if not labels and not marks:
         return layout

@@ -88,8 +88,9 @@ class OtherMethodsFlow:
         return _sum(self.excluded)
 
     def main_arm(self, counts: PrismaCounts) -> PrismaCounts:
-        """``counts`` without this arm: the main column (databases and registers), whose
-        boxes balance again (:class:`PrismaBalanceError` when this arm is not part of
+        """``counts`` without this arm: the main column (databases and registers).
+
+        Its boxes balance again (:class:`PrismaBalanceError` when this arm is not part of
         ``counts``). The included studies stay the review's total.
         """
         reasons: dict[str, int] = dict(counts.reports_excluded_by_reason)

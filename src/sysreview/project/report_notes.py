@@ -73,8 +73,9 @@ def analysis_notes(
 def with_analysis(
     record: ReviewRecord | None, synthesis: Synthesis, data: ReviewData, protocol: Protocol
 ) -> ReviewRecord:
-    """``record`` (else one of this version alone) with the notes on the values analysed
-    and the outcomes without data.
+    """The record with the notes on the values analysed and the outcomes without data.
+
+    ``record`` if given, else a record of this version alone.
     """
     record = record if record is not None else ReviewRecord(__version__)
     notes, aligned = analysis_notes(synthesis, data, protocol)

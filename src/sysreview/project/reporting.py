@@ -104,7 +104,8 @@ def _figures_to_draw(
     rob: Sequence[Assessment] | None,
     context: FigureContext | None = None,
 ) -> list[tuple[str, str, Callable[[], Figure]]]:
-    """``(figure id, caption, draw)`` for every figure of the report, in report order;
+    """``(figure id, caption, draw)`` for every figure of the report, in report order.
+
     ``context`` adds citations, footnotes and risk of bias (:mod:`sysreview.report.figures`).
     """
     from sysreview import plots

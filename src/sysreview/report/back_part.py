@@ -1,5 +1,7 @@
-"""The report's back matter: other information, characteristics of studies, references,
-appendices and the PRISMA 2020 checklist (laid out for :mod:`.document`).
+"""The report's back matter (laid out for :mod:`.document`).
+
+Other information, characteristics of studies, references, appendices and the PRISMA 2020
+checklist.
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
-"""The report's building blocks: paragraphs, numbered tables and figures, per-study panels,
-reference lists, headed sections and the whole document. HTML, DOCX and PDF draw them.
+"""The report's building blocks, drawn by HTML, DOCX and PDF.
+
+Paragraphs, numbered tables and figures, per-study panels, reference lists, headed sections
+and the whole document.
 """
 
 from __future__ import annotations
@@ -70,8 +72,10 @@ class Figure:
 
 @dataclass(frozen=True)
 class Panel:
-    """A study's characteristics as Cochrane prints them: a heading (the study, cited)
-    and rows of ``(field, text)`` (Methods, Participants, Interventions, Outcomes, Notes).
+    """A study's characteristics as Cochrane prints them.
+
+    A heading (the study, cited) and rows of ``(field, text)`` (Methods, Participants,
+    Interventions, Outcomes, Notes).
     """
 
     title: str

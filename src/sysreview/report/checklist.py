@@ -31,8 +31,10 @@ NOT_REPORTED = "not reported in this report"
 
 @dataclass(frozen=True)
 class ChecklistItem:
-    """One PRISMA 2020 item and where the report covers it: ``location`` the section's
-    anchor and ``title`` its heading (both None when the report does not cover it).
+    """One PRISMA 2020 item and where the report covers it.
+
+    ``location`` is the section's anchor and ``title`` its heading (both None when the
+    report does not cover it).
     """
 
     item: str

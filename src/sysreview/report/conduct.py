@@ -94,8 +94,10 @@ def sources_paragraph(inputs: ReportInputs) -> str:
 
 
 def search_appendix(inputs: ReportInputs) -> list[tuple[str, str | None]]:
-    """``(heading, strategy text or None)`` per search: as run when the import holds its
-    text, else the protocol's planned strategy of that database, labelled as planned.
+    """``(heading, strategy text or None)`` per search.
+
+    The strategy as run when the import holds its text, else the protocol's planned
+    strategy of that database, labelled as planned.
     """
     record = inputs.conduct
     runs = record.searches if record is not None else ()
@@ -334,8 +336,9 @@ def reporting_bias_methods(protocol: Protocol) -> str:
 
 
 def no_data_outcomes(inputs: ReportInputs) -> list[str]:
-    """The protocol's outcomes no study reported at any timepoint (the timepoints of those
-    reported at some only are not listed).
+    """The protocol's outcomes no study reported at any timepoint.
+
+    The timepoints of outcomes reported at some timepoints only are not listed.
     """
     record = inputs.conduct
     if record is None or not record.without_data:

@@ -46,8 +46,10 @@ def _repeat_header(table: DocxTable) -> None:
 
 
 def _widths(out: DocxDocument, table: DocxTable, texts: Sequence[Sequence[str]]) -> None:
-    """Column widths in proportion to each column's text (longest word and average line),
-    summing to the text width; autofit off so Word keeps them.
+    """Column widths in proportion to each column's text, summing to the text width.
+
+    A column's text is measured by its longest word and average line; autofit is off so
+    Word keeps the widths.
     """
     n = len(texts[0]) if texts else 0
     if not n:
@@ -209,8 +211,10 @@ def render_docx(doc: Document, figure_names: dict[str, str] | None = None) -> by
 
 
 def _fit_tables(out: DocxDocument) -> None:
-    """Shrink any table whose columns add up to more than the text width (every table is
-    laid out on its grid), keeping their proportions.
+    """Shrink any table wider than the text width, keeping its columns' proportions.
+
+    A table is too wide when its columns add up to more than the text width (every table
+    is laid out on its grid).
     """
     room = _text_width(out)
     for table in out.tables:

@@ -29,8 +29,10 @@ ROB1_CODES = "ABCDEFG"
 
 
 def rob_columns(protocol: Protocol, rob: RobSummary | None) -> RobColumns | None:
-    """The judgements to draw beside forest plots: RoB 1 domains as A ... G (RevMan 5.3),
-    RoB 2 domains as D1 ... D5 and Overall; ``None`` without judgements.
+    """The judgements to draw beside forest plots.
+
+    RoB 1 domains as A ... G (RevMan 5.3), RoB 2 domains as D1 ... D5 and Overall; ``None``
+    without judgements.
     """
     if rob is None or not rob.studies or protocol.risk_of_bias is None:
         return None
@@ -53,9 +55,10 @@ def rob_columns(protocol: Protocol, rob: RobSummary | None) -> RobColumns | None
 
 
 def favours(labels: tuple[str, str], intervention: str) -> tuple[str, str]:
-    """The synthesis's labels with the intervention named: ``"Favours intervention"`` →
-    ``"Favours group peer support"`` (the direction is the synthesis's, from the outcome's
-    measures and the protocol's benefit sign).
+    """The synthesis's labels with the intervention named.
+
+    ``"Favours intervention"`` → ``"Favours group peer support"`` (the direction is the
+    synthesis's, from the outcome's measures and the protocol's benefit sign).
 
     Examples
     --------

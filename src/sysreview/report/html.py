@@ -32,8 +32,9 @@ _EXTERNAL = re.compile(
 
 
 def data_uri(figure: ReportFigure, raster: bool = False) -> str:
-    """The figure's SVG (else PNG) file as a base64 ``data:`` URI; with ``raster``, its
-    PNG (else SVG).
+    """The figure's file as a base64 ``data:`` URI.
+
+    Its SVG (else PNG) file; with ``raster``, its PNG (else SVG).
     """
     path = (figure.file(".png") or figure.web) if raster else figure.web
     if path is None:

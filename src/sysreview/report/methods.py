@@ -241,8 +241,9 @@ def _bands(protocol: Protocol) -> str:
 
 
 def synthesis_paragraphs(protocol: Protocol) -> tuple[str, ...]:
-    """The synthesis methods: model, measures, timepoints, multi-arm rule and thresholds
-    (the planned sensitivity, subgroup and reporting-bias analyses are separate).
+    """The synthesis methods: model, measures, timepoints, multi-arm rule and thresholds.
+
+    The planned sensitivity, subgroup and reporting-bias analyses are separate.
     """
     return (
         f"{_model(protocol)} {_measures(protocol)}",

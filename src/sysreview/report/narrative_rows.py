@@ -17,8 +17,9 @@ from .records import _not_usable, _Reader
 
 
 class Direction(StrEnum):
-    """Which arm a study's own result favoured (for narrative summaries); ``not_usable``
-    for a study that reported means without any measure of spread.
+    """Which arm a study's own result favoured (for narrative summaries).
+
+    ``not_usable`` for a study that reported means without any measure of spread.
     """
 
     INTERVENTION = "intervention"

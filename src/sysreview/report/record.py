@@ -109,8 +109,10 @@ class ProcessRecord:
 
 @dataclass(frozen=True)
 class Reference:
-    """One report of a study: a CSL-JSON item from the record's normalised fields, or a
-    citation as a data source gave it (``text``) when the project holds no record.
+    """One report of a study.
+
+    A CSL-JSON item from the record's normalised fields, or a citation as a data source
+    gave it (``text``) when the project holds no record.
     """
 
     csl: Mapping[str, Any] | None = None
@@ -144,8 +146,10 @@ NOTE_KINDS = ("sd_from_se", "sd_from_ci", "median", "change", "combined", "one_a
 
 @dataclass(frozen=True)
 class DataNote:
-    """A note on the numbers a study contributed to an analysis: a conversion, an
-    imputation, combined arms or the one arm used (``kind`` of :data:`NOTE_KINDS`).
+    """A note on the numbers a study contributed to an analysis.
+
+    A conversion, an imputation, combined arms or the one arm used (``kind`` of
+    :data:`NOTE_KINDS`).
     """
 
     analysis: str
@@ -156,10 +160,12 @@ class DataNote:
 
 @dataclass(frozen=True)
 class Alignment:
-    """A study's input to an analysis: its measure (instrument), whether its numbers were
-    negated to the review's direction (``flipped``), the instrument's own direction, and
-    the per-arm numbers used (``mean_e, sd_e, n_e, mean_c, sd_c, n_c`` or ``events_e,
-    n_e, events_c, n_c``; means as aligned).
+    """A study's input to an analysis.
+
+    Its measure (instrument), whether its numbers were negated to the review's direction
+    (``flipped``), the instrument's own direction, and the per-arm numbers used
+    (``mean_e, sd_e, n_e, mean_c, sd_c, n_c`` or ``events_e, n_e, events_c, n_c``; means
+    as aligned).
     """
 
     analysis: str

@@ -111,9 +111,11 @@ class SubgroupTest:
 
 @dataclass(frozen=True)
 class SmallStudyTest:
-    """A funnel-plot asymmetry test (Egger's, Begg's): statistic and p, and for a
-    regression test its model (``rma``: a meta-regression with the analysis's model;
-    ``lm``: Egger's original weighted regression) and predictor (``sei``).
+    """A funnel-plot asymmetry test (Egger's, Begg's).
+
+    Its statistic and p, and for a regression test its model (``rma``: a meta-regression
+    with the analysis's model; ``lm``: Egger's original weighted regression) and predictor
+    (``sei``).
     """
 
     test: str
@@ -126,8 +128,10 @@ class SmallStudyTest:
 
 @dataclass(frozen=True)
 class TrimFill:
-    """Duval & Tweedie's trim and fill: studies imputed (``k0``, on ``side``) and the
-    filled analysis's estimate (reading scale).
+    """Duval & Tweedie's trim and fill.
+
+    The studies imputed (``k0``, on ``side``) and the filled analysis's estimate (reading
+    scale).
     """
 
     estimator: str

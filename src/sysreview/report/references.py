@@ -1,4 +1,4 @@
-"""The report's references: CSL-JSON from the records, numbered and formatted by citeproc-py.
+r"""The report's references: CSL-JSON from the records, numbered and formatted by citeproc-py.
 
 Each report of a study becomes one CSL-JSON item (:func:`csl_item`, from the record's
 normalised fields: authors, title, journal, year, volume, issue, pages, DOI, PMID). The
@@ -16,7 +16,7 @@ Examples
 --------
 >>> from sysreview.report.record import CitedStudy, Reference
 >>> cook = CitedStudy("Cook 2012", (Reference(csl_item(
-...     1, authors="Cook, Judith A.\\nCopeland, Mary E.", title="WRAP: a randomized trial",
+...     1, authors="Cook, Judith A.\nCopeland, Mary E.", title="WRAP: a randomized trial",
 ...     journal="Psychiatr Serv", year=2012, volume="63", issue="6", pages="541-547")),))
 >>> refs = References({"included": (cook,)})
 >>> refs.cite("Cook 2012")
@@ -60,8 +60,9 @@ _TYPES = (
 
 
 def _names(authors: str | None) -> list[dict[str, str]]:
-    """``"Surname, Given"`` per line → CSL names; a line without a comma is a literal name
-    (a group author).
+    """CSL names from ``"Surname, Given"`` per line.
+
+    A line without a comma is a literal name (a group author).
     """
     out: list[dict[str, str]] = []
     for line in (authors or "").splitlines():
@@ -100,14 +101,14 @@ def csl_item(
     url: str | None = None,
     publication_type: str | None = None,
 ) -> dict[str, Any]:
-    """A CSL-JSON item from a record's normalised fields (``id`` is ``record-<id>``).
+    r"""A CSL-JSON item from a record's normalised fields (``id`` is ``record-<id>``).
 
     The journal's abbreviation is used when the record has one (NLM style abbreviates
     journal titles); a URL only when there is neither DOI nor PMID.
 
     Examples
     --------
-    >>> item = csl_item(7, authors="Smith, Ann\\nWHO Group", year=2019, doi="10.1/x")
+    >>> item = csl_item(7, authors="Smith, Ann\nWHO Group", year=2019, doi="10.1/x")
     >>> item["author"]
     [{'family': 'Smith', 'given': 'Ann'}, {'literal': 'WHO Group'}]
     >>> item["issued"], item["DOI"], item["type"]

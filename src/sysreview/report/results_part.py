@@ -1,5 +1,7 @@
-"""The report's results: study selection, included studies, risk of bias, each synthesis,
-reporting biases and the certainty of the evidence (laid out for :mod:`.document`).
+"""The report's results (laid out for :mod:`.document`).
+
+Study selection, included studies, risk of bias, each synthesis, reporting biases and the
+certainty of the evidence.
 
 Every study named is cited with its references' numbers; every study left out of an
 analysis is named with its reason; every converted or imputed value carries a footnote.

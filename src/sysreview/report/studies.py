@@ -69,9 +69,10 @@ def _name(key: str) -> str:
 
 
 def reference_lists(inputs: ReportInputs) -> References:
-    """The report's references: included studies in Table 1 order (each with all its
-    reports, else the citation its data source gave), then excluded, awaiting and
-    ongoing studies from the record.
+    """The report's references, per study.
+
+    Included studies in Table 1 order (each with all its reports, else the citation its
+    data source gave), then excluded, awaiting and ongoing studies from the record.
     """
     record = inputs.conduct
     included = []
@@ -124,10 +125,11 @@ def _duration(study: StudyEntry) -> str:
 
 
 def characteristics_table(inputs: ReportInputs, cite: Cite | None = None) -> pd.DataFrame:
-    """Table 1: one row per included study and one column per characteristic (each once):
-    Study (cited), Country, Setting, Participants, N randomised, Intervention, Comparator,
-    Duration, Outcomes. A characteristic is read from the study's attributes, else from
-    its descriptive characteristics; everything else goes to :func:`study_panels`.
+    """Table 1: one row per included study and one column per characteristic (each once).
+
+    The columns: Study (cited), Country, Setting, Participants, N randomised, Intervention,
+    Comparator, Duration, Outcomes. A characteristic is read from the study's attributes,
+    else from its descriptive characteristics; everything else goes to :func:`study_panels`.
     """
     n = participants(inputs)
     rows = []
@@ -203,8 +205,10 @@ def study_panels(inputs: ReportInputs, cite: Cite | None = None) -> list[Panel]:
 
 def cited_table(studies: Iterable[CitedStudy], refs: References, group: str,
                 column: str) -> pd.DataFrame:  # fmt: skip
-    """One row per excluded, awaiting or ongoing study: the study (cited) and ``column``
-    (the reason for exclusion, why it awaits classification, what is known).
+    """One row per excluded, awaiting or ongoing study.
+
+    The study (cited) and ``column`` (the reason for exclusion, why it awaits
+    classification, what is known).
     """
     rows = [{"Study": refs.cited(s.label, group), column: s.reason or NR} for s in studies]
     return pd.DataFrame(rows, columns=["Study", column])
@@ -242,9 +246,11 @@ def _spread(values: list[float], unit: str) -> str:
 
 
 def participants_paragraph(inputs: ReportInputs) -> str | None:
-    """The participants across the included trials, from what was extracted: median and
-    range of the trials' mean ages and proportions of women, and the diagnoses reported
-    (each with the number of trials that reported it). ``None`` without studies.
+    """The participants across the included trials, from what was extracted.
+
+    The median and range of the trials' mean ages and proportions of women, and the
+    diagnoses reported (each with the number of trials that reported it). ``None``
+    without studies.
 
     Ages are the studies' ``mean_age`` (or the first number of the ``age`` text, e.g.
     ``"mean 42.1 (SD 11.3)"``); women the ``percent_women`` value or ``"61% women"`` in
@@ -278,16 +284,20 @@ def participants_paragraph(inputs: ReportInputs) -> str | None:
 
 
 def usable_studies(inputs: ReportInputs) -> list[str]:
-    """Included studies that contributed usable data to at least one main or narrative
-    analysis (an estimate of their own), in Table 1 order.
+    """Included studies that contributed usable data, in Table 1 order.
+
+    A study's data are usable when at least one main or narrative analysis has an estimate
+    of its own.
     """
     used = {s for r in inputs.results if r.kind in ("main", "narrative") for s in r.studies}
     return [s.study_id for s in inputs.data.studies if s.study_id in used]
 
 
 def usable_paragraph(inputs: ReportInputs, cite: Cite | None = None) -> str | None:
-    """Usable-data accounting: trials and participants randomised with usable data, and
-    the trials without (named).
+    """Usable-data accounting of the included trials.
+
+    The trials and participants randomised with usable data, and the trials without
+    (named).
     """
     studies = [s.study_id for s in inputs.data.studies]
     if not studies:

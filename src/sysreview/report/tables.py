@@ -185,9 +185,10 @@ def narrative_table(
     level: float = 95.0,
     cite: Callable[[str], str] | None = None,
 ) -> pd.DataFrame:
-    """One row per study of a narrative summary: measure and its direction, the effect as
-    reported (the authors' direction) and aligned to the review's, whom it favours, and the
-    reported significance.
+    """One row per study of a narrative summary.
+
+    The measure and its direction, the effect as reported (the authors' direction) and
+    aligned to the review's, whom it favours, and the reported significance.
 
     ``aligned`` maps a study to ``(flipped, higher_is_better)`` of its measure (from the
     project's record); without it the effect is shown as computed, its direction unknown.

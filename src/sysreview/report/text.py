@@ -233,8 +233,9 @@ def narrative_paragraph(
     rows: tuple[NarrativeRow, ...],
     cite: Callable[[str], str] = _same,
 ) -> str:
-    """The narrative summary of an outcome that was not pooled, study by study (each study
-    named by ``cite``: with its reference numbers).
+    """The narrative summary of an outcome that was not pooled, study by study.
+
+    Each study is named by ``cite`` (with its reference numbers).
     """
     k = rec.k if rec.k is not None else (len(rec.studies) or len(rows))
     k += sum(1 for row in rows if row.direction is Direction.NOT_USABLE)

@@ -73,8 +73,10 @@ def preparation_paragraph(inputs: ReportInputs) -> str:
 def footnotes(
     inputs: ReportInputs, analysis: str
 ) -> tuple[dict[str, tuple[str, ...]], tuple[tuple[str, str], ...]]:
-    """``({study: letters}, ((letter, text), ...))`` of one analysis: one letter per
-    distinct note, in study order.
+    """The footnote letters per study and the footnotes of one analysis.
+
+    ``({study: letters}, ((letter, text), ...))``: one letter per distinct note, in study
+    order.
     """
     record = inputs.conduct
     if record is None:
@@ -105,8 +107,10 @@ def _note_text(note: DataNote) -> str:
 def left_out_sentence(
     inputs: ReportInputs, rec: ResultRecord, cite: Callable[[str], str] | None = None
 ) -> str | None:
-    """The studies a pooled analysis left out (other than those reporting means without a
-    measure of spread, said separately), each with the synthesis's reason.
+    """The studies a pooled analysis left out, each with the synthesis's reason.
+
+    Studies reporting means without a measure of spread are not among them (they are said
+    separately).
     """
     shown = {u.study for u in rec.not_usable}
     items = [(s, r) for s, r in rec.left_out if s not in shown]
@@ -129,8 +133,10 @@ _ARMS = {
 def data_table(
     inputs: ReportInputs, cite: dict[str, str] | None = None
 ) -> tuple[pd.DataFrame, tuple[tuple[str, ...], ...], tuple[tuple[str, str], ...]]:
-    """The values each main and narrative analysis used (aligned to the review's
-    direction), one row per study, with footnote letters (numbered across the table).
+    """The values each main and narrative analysis used, one row per study.
+
+    The values are aligned to the review's direction; each row has its footnote letters
+    (numbered across the table).
     """
     record = inputs.conduct
     rows: list[dict[str, str]] = []
@@ -182,9 +188,10 @@ def _direction(higher_is_better: bool | None, flipped: bool) -> str:
 
 
 def as_reported(row: NarrativeRow, flipped: bool, level: float) -> str:
-    """The effect in the authors' direction: the aligned effect with its sign restored when
-    the synthesis reversed the instrument's direction (differences only; counts are never
-    reversed).
+    """The effect in the authors' direction.
+
+    The aligned effect with its sign restored when the synthesis reversed the instrument's
+    direction (differences only; counts are never reversed).
 
     Examples
     --------

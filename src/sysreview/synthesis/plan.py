@@ -284,10 +284,11 @@ def _reported_only(
 
 
 def _trim_and_fill(m: MetaAnalysis, plan: AnalysisPlan) -> TrimAndFill | None:
-    """Duval & Tweedie's trim and fill (L0, side from Egger's regression, as metafor's
-    ``trimfill``) at ``funnel_min_studies`` or more studies of an inverse-variance
-    analysis; ``None`` when it cannot run (too few studies, MH or Peto pooling, equal
-    standard errors).
+    """Duval & Tweedie's trim and fill of an inverse-variance analysis.
+
+    L0 estimator, side from Egger's regression, as metafor's ``trimfill``; run at
+    ``funnel_min_studies`` or more studies. ``None`` when it cannot run (too few studies,
+    MH or Peto pooling, equal standard errors).
     """
     if m.k < plan.funnel_min_studies or m.method is not Method.IV:
         return None
