@@ -76,7 +76,8 @@ ADDED = frozenset({
     "statistic_name", "h2", "heterogeneity_ci", "tau2_ci_low", "tau2_ci_high", "i2_ci_low",
     "i2_ci_high", "h2_ci_low", "h2_ci_high", "metaregression", "trim_and_fill",
 })  # fmt: skip
-"""Fields added to results.json since the pin (heterogeneity limits, H², meta-regression, trim and fill)."""
+"""Fields added to results.json since the pin (heterogeneity limits, H², meta-regression,
+trim and fill)."""
 
 
 def _same(new: Any, old: Any, where: str) -> int:
