@@ -84,12 +84,8 @@ def q_profile_tau2_ci(b: Batch, level: float) -> tuple[FloatArray, FloatArray]:
     alpha = 1 - level / 100
     df = b.k - 1
     limits = []
-    degrees = np.maximum(df, 1).astype(np.int64)
-    distinct = sorted(set(degrees.tolist()))  # a few dozen df among thousands of analyses
     for prob in (1 - alpha / 2, alpha / 2):
-        table = np.asarray(chi2_quantile(prob, np.array(distinct, dtype=float)), dtype=float)
-        quantile = table[np.searchsorted(np.array(distinct), degrees)]
-        crit = np.where(df > 0, quantile, np.nan)
+        crit = np.where(df > 0, chi2_quantile(prob, np.maximum(df, 1)), np.nan)
 
         def f(t: FloatArray, crit: FloatArray = crit) -> tuple[FloatArray, FloatArray]:
             w = b.weights(t)
