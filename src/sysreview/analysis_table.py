@@ -52,8 +52,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from sysreview.cells import restore
-from sysreview.effects.base import FloatArray
+from sysreview.cells import QUOTE, restore
+from sysreview.effects.base import BoolArray, FloatArray
 from sysreview.effects.registry import FAMILIES, MEASURES
 from sysreview.errors import InputError
 from sysreview.vocab import Measure
@@ -235,29 +235,49 @@ def read_frame(
     """
     header = [str(name).strip() for name in frame.columns]
     cells: list[Cells] = []
-    blank = np.ones(len(frame), dtype=bool)
     for j in range(frame.shape[1]):
         column = frame.iloc[:, j]
         if column.dtype.kind in "iuf":
-            values = column.to_numpy(dtype=float)
-            blank &= np.isnan(values)
-            cells.append(values)
+            cells.append(column.to_numpy(dtype=float))
         else:
-            texts = [_cell_text(x) for x in column.tolist()]
-            blank &= np.array([not t.strip() for t in texts], dtype=bool)
-            cells.append(texts)
-    kept = np.flatnonzero(~blank)
+            cells.append(_frame_texts(column))
+    kept = np.flatnonzero(~_blank_rows(cells, len(frame)))
     if len(kept) < len(frame):
         cells = [_take(column, kept) for column in cells]
     lines = (kept + 2).tolist()
     return _analyses(header, cells, lines, source, measure, by, extra)
 
 
-def _cell_text(value: object) -> str:
-    """A frame's cell as the text a CSV would hold (``None`` and NaN blank)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return value if isinstance(value, str) else str(value)
+def _frame_texts(column: pd.Series[Any]) -> list[str]:
+    """A non-numeric column's cells as text: strings as they are, numbers as
+    :func:`_texts` writes them, other values by ``str``, missing ones (None, NaN, NA)
+    blank."""
+    from pandas.api.types import infer_dtype
+
+    values = column.tolist()
+    if infer_dtype(column, skipna=False) == "string":  # all str: the usual case
+        return values
+    missing = column.isna().tolist()
+    return [
+        "" if gone else x if isinstance(x, str) else _number_text(x) if isinstance(x, float)
+        else str(x)
+        for x, gone in zip(values, missing, strict=True)
+    ]  # fmt: skip
+
+
+def _blank_rows(cells: list[Cells], n: int) -> BoolArray:
+    """Rows whose every cell is blank (NaN, or text of white space)."""
+    blank = np.ones(n, dtype=bool)
+    for column in cells:
+        if isinstance(column, np.ndarray):
+            blank &= np.isnan(column)
+    rows = np.flatnonzero(blank).tolist()
+    for column in cells:
+        if not isinstance(column, np.ndarray):
+            rows = [i for i in rows if not column[i].strip()]
+    blank[:] = False
+    blank[rows] = True
+    return blank
 
 
 def _take(column: Cells, rows: IntArray) -> Cells:
@@ -271,6 +291,17 @@ def _texts(column: Cells) -> list[str]:
     if isinstance(column, np.ndarray):
         return ["" if math.isnan(x) else _number_text(x) for x in column.tolist()]
     return column
+
+
+def _stripped(column: Cells, protected: bool) -> list[str]:
+    """A text column's cells without surrounding white space; ``protected``: text the
+    tool wrote as ``'=...`` (safe in a spreadsheet, :func:`sysreview.cells.restore`) is
+    ``=...`` again."""
+    texts = _texts(column)
+    joined = "\0".join(texts)
+    if protected and (joined.startswith(QUOTE) or "\0" + QUOTE in joined):
+        return [restore(cell).strip() for cell in texts]
+    return [cell.strip() for cell in texts]
 
 
 def _number_text(x: float) -> str:
@@ -297,10 +328,9 @@ def _analyses(
     index = _column_index(header, shown, by, extra, source)
     if not lines:
         raise InputError("no data rows", source=source)
-    # text the tool wrote as '=... (safe in a spreadsheet) is =... again
-    text = {name: [restore(cell).strip() for cell in _texts(cells[index[name]])]
+    text = {name: _stripped(cells[index[name]], protected=True)
             for name in ("study", "subgroup", by or "", *SETTINGS) if name in index}  # fmt: skip
-    text.update({name: [cell.strip() for cell in _texts(cells[index[name]])] for name in extra})
+    text.update({name: _stripped(cells[index[name]], protected=False) for name in extra})
     studies = text["study"]
     if not all(studies):
         line = lines[studies.index("")]
