@@ -753,21 +753,32 @@ def pool(
     analysis with RevMan's settings, which options given here override in the same way.
     Random-effects results give Q-profile confidence limits for tau², I² and H².
     """
-    from sysreview.commands.pool_fast import run_pool
+    from sysreview.errors import SysreviewError
+    from sysreview.pooled_table import pool_table
 
-    run_pool(
-        data,
-        measure=measure,
-        method=method,
-        model=model,
-        tau2=tau2,
-        ci=ci,
-        level=level,
-        convention=convention,
-        log_scale=log_scale,
-        by=by,
-        output_format=output_format,
-    )
+    try:
+        pooled = pool_table(
+            data,
+            by=by,
+            measure=measure,
+            method=method,
+            model=model,
+            tau2_method=tau2,
+            ci_method=ci,
+            level=level,
+            convention=convention,
+            log_scale=True if log_scale else None,
+        )
+    except (SysreviewError, ValueError) as exc:
+        fail(str(exc))
+    if output_format is OutputFormat.json:
+        sys.stdout.write(pooled.to_json() + "\n")
+    elif output_format is OutputFormat.csv:
+        from sysreview.cells import safe_frame
+
+        safe_frame(pooled.to_frame()).to_csv(sys.stdout, index=False)
+    else:
+        sys.stdout.write(pooled.summary() + "\n")
 
 
 def _register_commands() -> None:
@@ -780,14 +791,8 @@ _register_commands()
 
 
 def main() -> None:
-    """Entry point of ``python -m sysreview.cli``.
-
-    It runs the console script's :func:`sysreview.entry.main`: ``pool`` through its fast
-    path, the rest through Typer.
-    """
-    from sysreview.entry import main as entry_main
-
-    entry_main()
+    """Entry point of ``python -m sysreview.cli``: the Typer app."""
+    app()
 
 
 if __name__ == "__main__":
