@@ -1,10 +1,14 @@
-"""Use cases that write the files review teams exchange (RevMan 5 for now).
+"""Use cases that write the files review teams exchange: RevMan 5, references.
 
 :func:`export_revman` (``sysreview data export-revman OUT.rm5``) runs the project's
 analysis plan on what the project holds and writes its main pooled analyses as a RevMan 5
 review (:mod:`sysreview.io.revman_export`, :mod:`sysreview.io.revman_write`). The file is
 written next to its final name and renamed into place, so a failed export leaves no
 half-written file.
+
+:func:`export_references` (``sysreview screen export-references OUT``) writes the
+records, one per screening unit, with where screening left each (settled decisions and
+exclusion reasons per stage) as RIS, BibTeX or CSV (:mod:`sysreview.io.references_write`).
 """
 
 from __future__ import annotations
@@ -14,16 +18,30 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select
+
 from sysreview.errors import InputError
+from sysreview.io.references_write import FORMATS, Reference, write_references
 from sysreview.io.revman_export import synthesis_review
 from sysreview.io.revman_write import rm5_bytes
 from sysreview.project.analysing import project_review_data
-from sysreview.project.services import validate_protocol
+from sysreview.project.screening_state import screening_state
+from sysreview.project.services import opened, validate_protocol
+from sysreview.project.store import Record, Store
+from sysreview.protocol import Protocol
+from sysreview.screening.status import UnitStatus
 from sysreview.synthesis import run_plan
 
 PathLike = str | os.PathLike[str]
 
-__all__ = ["RevmanExport", "export_revman", "write_file"]
+__all__ = [
+    "ReferencesExport",
+    "RevmanExport",
+    "export_references",
+    "export_revman",
+    "references",
+    "write_file",
+]
 
 
 @dataclass(frozen=True)
@@ -82,3 +100,138 @@ def export_revman(directory: PathLike, out: PathLike, *, db_url: str | None = No
     path = write_file(out, rm5_bytes(review))
     outcomes = sum(len(c.outcomes) for c in review.comparisons)
     return RevmanExport(path, outcomes, len(review.study_names), left_out)
+
+
+@dataclass(frozen=True)
+class ReferencesExport:
+    """What :func:`export_references` wrote."""
+
+    path: Path
+    format: str
+    count: int
+
+    def summary(self) -> str:
+        """One line for the terminal."""
+        return f"wrote {self.count} records ({self.format}) to {self.path}"
+
+
+_STAGES = {"ta": "title/abstract", "ft": "full text"}
+
+
+def _status(ta: UnitStatus | None, ft: UnitStatus | None) -> str:
+    if ft is not None and ft.state.settled:
+        return "included" if ft.decision == "include" else "excluded at full text"
+    if ta is not None and ta.state.settled:
+        if ta.decision == "exclude":
+            return "excluded at title/abstract"
+        return "awaiting full text"
+    return "in screening"
+
+
+def _settled(s: UnitStatus | None) -> tuple[str | None, str | None]:
+    if s is None or not s.state.settled:
+        return None, None
+    return s.decision, s.reason
+
+
+def references(
+    store: Store, protocol: Protocol, *, stage: str | None = None, decision: str | None = None
+) -> list[Reference]:
+    """The project's screening units as :class:`~sysreview.io.references_write.Reference`.
+
+    ``stage`` keeps the units of that stage (``ta``: all; ``ft``: those sought);
+    ``decision`` (``include`` or ``exclude``) keeps those with that settled decision at
+    ``stage``, or, without a stage, those finally included or excluded at either stage.
+    """
+    if stage is not None and stage not in _STAGES:
+        raise InputError(f"stage {stage!r}: must be ta or ft")
+    if decision is not None and decision not in ("include", "exclude"):
+        raise InputError(f"decision {decision!r}: must be include or exclude")
+    state = screening_state(store, protocol)
+    ta, ft = state.ta, state.ft
+    sought = set(ft.units)
+    units = list(ft.units if stage == "ft" else ta.units)
+    found: list[tuple[int, UnitStatus | None, UnitStatus | None]] = []
+    for unit in units:
+        t, f = ta.status.get(unit), ft.status.get(unit) if unit in sought else None
+        if decision is not None:
+            if stage is not None:
+                here = _settled(t if stage == "ta" else f)[0]
+                if (here == "exclude") != (decision == "exclude") or here is None:
+                    continue
+            else:
+                final = _status(t, f)
+                wanted = "included" if decision == "include" else "excluded"
+                if not final.startswith(wanted):
+                    continue
+        found.append((unit, t, f))
+    with store.session(readonly=True) as session:
+        rows = {
+            r.id: r
+            for r in session.scalars(select(Record).where(Record.id.in_([u for u, _, _ in found])))
+        }
+    out = []
+    for unit, t, f in found:
+        rec = rows[unit]
+        (td, tr), (fd, fr) = _settled(t), _settled(f)
+        out.append(
+            Reference(
+                record_id=rec.id,
+                title=rec.title,
+                authors=tuple(a for a in (rec.authors or "").split("\n") if a),
+                year=rec.year,
+                journal=rec.journal,
+                volume=rec.volume,
+                issue=rec.issue,
+                pages=rec.pages,
+                doi=rec.doi,
+                pmid=rec.pmid,
+                issn=rec.issn,
+                abstract=rec.abstract,
+                keywords=tuple(rec.keywords or ()),
+                url=rec.url,
+                database=rec.database,
+                ta_decision=td,
+                ta_reason=tr,
+                ft_decision=fd,
+                ft_reason=fr,
+                status=_status(t, f),
+            )
+        )
+    return out
+
+
+def export_references(
+    directory: PathLike,
+    out: PathLike,
+    *,
+    fmt: str | None = None,
+    stage: str | None = None,
+    decision: str | None = None,
+    db_url: str | None = None,
+) -> ReferencesExport:
+    """Write the project's records with their screening decisions as RIS, BibTeX or CSV.
+
+    ``fmt`` defaults to the extension of ``out`` (``.ris``, ``.bib``, ``.csv``); see
+    :func:`references` for ``stage`` and ``decision``.
+
+    Raises
+    ------
+    InputError
+        An unknown format, stage or decision, or the file cannot be written.
+    """
+    fmt = fmt or _FORMAT_BY_SUFFIX.get(Path(out).suffix.lower())
+    if fmt not in FORMATS:
+        raise InputError(
+            f"format {fmt!r}: must be one of {', '.join(FORMATS)} (or a .ris, .bib or "
+            ".csv file name)",
+            source=str(out),
+        )
+    with opened(directory, db_url) as (project, store):
+        refs = references(store, project.protocol, stage=stage, decision=decision)
+    text = write_references(refs, fmt)
+    path = write_file(out, text.encode("utf-8"))
+    return ReferencesExport(path, fmt, len(refs))
+
+
+_FORMAT_BY_SUFFIX = {".ris": "ris", ".bib": "bibtex", ".csv": "csv"}
