@@ -53,6 +53,62 @@ def export_command(
     print(done.summary())
 
 
+ToolOption = Annotated[str, typer.Option("--from", help="asreview or rayyan.")]
+StageOption = Annotated[str, typer.Option("--stage", help="ta (title/abstract) or ft (full text).")]
+
+
+@references_app.command("import-decisions")
+def import_decisions_command(
+    file: Annotated[Path, typer.Argument(help="An ASReview or Rayyan export (RIS or CSV).")],
+    tool: ToolOption,
+    reviewer: Annotated[str, typer.Option("--reviewer", help="Protocol reviewer id, e.g. R1.")],
+    stage: StageOption = "ta",
+    name: Annotated[
+        str | None,
+        typer.Option("--name", help="Rayyan: the collaborator whose decisions to take."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Also change decisions the project already holds.")
+    ] = False,
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """Store another tool's screening decisions as the reviewer's: all rows, or none.
+
+    Records are matched by the id the file carries (with the same title), DOI, PMID or
+    title. Each decision is checked as any other (assigned to the reviewer, at the stage,
+    a protocol reason for a full-text exclusion); decisions that would change ones the
+    project holds are listed and refused unless --force.
+    """
+    from sysreview.project.screening_exchange import import_decisions
+
+    with reported():
+        result = import_decisions(project, file, fmt=tool, stage=stage, reviewer=reviewer,
+                                  name=name, force=force, db_url=db)  # fmt: skip
+    print(result.summary())
+
+
+@references_app.command("export-decisions")
+def export_decisions_command(
+    out: Annotated[Path, typer.Argument(help="The file to write (ASReview: .csv; Rayyan: .ris).")],
+    tool: Annotated[str, typer.Option("--to", help="asreview or rayyan.")],
+    stage: StageOption = "ta",
+    reviewer: Annotated[
+        str | None,
+        typer.Option("--reviewer", help="Only this reviewer's records and decisions."),
+    ] = None,
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """Write the stage's records and decisions for ASReview (CSV) or Rayyan (RIS)."""
+    from sysreview.project.screening_exchange import export_decisions
+
+    with reported():
+        count = export_decisions(project, out, fmt=tool, stage=stage, reviewer=reviewer,
+                                 db_url=db)  # fmt: skip
+    print(f"wrote {count} records ({tool}) to {out}")
+
+
 def register(app: typer.Typer) -> None:
     """Add ``sysreview references ...`` to ``app``."""
     app.add_typer(references_app, name="references")

@@ -28,7 +28,7 @@ from bibtexparser.bwriter import BibTexWriter
 from sysreview.cells import safe_row
 from sysreview.text import strip_controls
 
-__all__ = ["CSV_COLUMNS", "FORMATS", "Reference", "write_references"]
+__all__ = ["CSV_COLUMNS", "FORMATS", "PlainRisWriter", "Reference", "ris_text", "write_references"]
 
 FORMATS = ("ris", "bibtex", "csv")
 CSV_COLUMNS = (
@@ -106,7 +106,7 @@ def _pages(pages: str | None) -> tuple[str | None, str | None]:
     return first.strip() or None, last.strip() or None
 
 
-class _Ris(rispy.RisWriter):  # type: ignore[misc]  # rispy ships no types
+class PlainRisWriter(rispy.RisWriter):  # type: ignore[misc]  # rispy ships no types
     """rispy's writer without the ``1.`` line it puts before each reference."""
 
     def set_header(self, count: int) -> str:
@@ -114,10 +114,10 @@ class _Ris(rispy.RisWriter):  # type: ignore[misc]  # rispy ships no types
 
 
 def _ris(refs: Sequence[Reference]) -> str:
-    entries = []
+    entries: list[dict[str, object]] = []
     for r in refs:
         start, end = _pages(r.pages)
-        entry = {
+        entry: dict[str, object] = {
             "type_of_reference": "JOUR",
             "id": str(r.record_id),
             "title": _line(r.title),
@@ -138,7 +138,12 @@ def _ris(refs: Sequence[Reference]) -> str:
             "notes": [r.note()],
         }
         entries.append({k: v for k, v in entry.items() if v not in (None, "", [])})
-    text: str = rispy.dumps(entries, implementation=_Ris)
+    return ris_text(entries)
+
+
+def ris_text(entries: list[dict[str, object]]) -> str:
+    """rispy's RIS of ``entries`` without its numbering and blank lines."""
+    text: str = rispy.dumps(entries, implementation=PlainRisWriter)
     return "\n".join(line for line in text.split("\n") if line.strip() != "") + "\n"
 
 
