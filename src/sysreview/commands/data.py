@@ -124,6 +124,20 @@ def export_revman_command(
     print(terminal_safe(done.summary()))
 
 
+@data_app.command("export-prisma2020")
+def export_prisma2020_command(
+    out: Annotated[Path, typer.Argument(help="The CSV to write.")],
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """Write the PRISMA flow counts as the PRISMA2020 R package / Shiny app's CSV."""
+    from sysreview.project.exchanging import export_prisma2020
+
+    with reported():
+        path = export_prisma2020(project, out, db_url=db)
+    print(f"wrote the PRISMA2020 counts to {path}")
+
+
 def register(app: typer.Typer) -> None:
     """Add ``sysreview data ...`` to ``app``."""
     app.add_typer(data_app, name="data")

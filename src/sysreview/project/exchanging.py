@@ -37,6 +37,7 @@ PathLike = str | os.PathLike[str]
 __all__ = [
     "ReferencesExport",
     "RevmanExport",
+    "export_prisma2020",
     "export_references",
     "export_revman",
     "references",
@@ -235,3 +236,14 @@ def export_references(
 
 
 _FORMAT_BY_SUFFIX = {".ris": "ris", ".bib": "bibtex", ".csv": "csv"}
+
+
+def export_prisma2020(directory: PathLike, out: PathLike, *, db_url: str | None = None) -> Path:
+    """Write the project's PRISMA flow counts as the PRISMA2020 app's CSV
+    (:mod:`sysreview.io.prisma2020`)."""
+    from sysreview.io.prisma2020 import prisma2020_csv
+    from sysreview.project.prisma_data import prisma_counts
+
+    with opened(directory, db_url) as (project, store):
+        counts = prisma_counts(store, protocol=project.protocol)
+    return write_file(out, prisma2020_csv(counts).encode("utf-8"))
