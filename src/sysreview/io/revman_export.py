@@ -146,6 +146,8 @@ def _outcome(res: AnalysisResult, no: int) -> Outcome:
 
 
 def _why_not(res: AnalysisResult) -> str | None:
+    if res.kind == "narrative":
+        return f"narrative summary: {res.reason}" if res.reason else "narrative summary"
     if res.kind != "main":
         return "not a main analysis"
     if res.meta is None or res.measure is None:

@@ -23,12 +23,15 @@ from sqlalchemy import select
 from sysreview.errors import InputError
 from sysreview.io.references_write import FORMATS, Reference, write_references
 from sysreview.io.revman_export import synthesis_review
+from sysreview.io.revman_rob import QualityItem, rob1_items
 from sysreview.io.revman_write import rm5_bytes
 from sysreview.project.analysing import project_review_data
+from sysreview.project.appraising import rob_assessments
 from sysreview.project.screening_state import screening_state
 from sysreview.project.services import opened, validate_protocol
 from sysreview.project.store import Record, Store
 from sysreview.protocol import Protocol
+from sysreview.protocol.appraisal import Tool
 from sysreview.screening.status import UnitStatus
 from sysreview.synthesis import run_plan
 
@@ -83,12 +86,13 @@ def write_file(path: PathLike, body: bytes) -> Path:
 
 
 def export_revman(directory: PathLike, out: PathLike, *, db_url: str | None = None) -> RevmanExport:
-    """Write the project's main pooled analyses as a RevMan 5 file ``out``.
+    """Write the project's main pooled analyses as a RevMan 5 file ``out``, with the
+    risk-of-bias judgements (and support) of their studies when the protocol's tool is RoB 1.
 
-    Raises
-    ------
-    InputError
-        No analysis RevMan 5 can hold, or the file cannot be written.
+        Raises
+        ------
+        InputError
+            No analysis RevMan 5 can hold, or the file cannot be written.
     """
     protocol = validate_protocol(directory)
     synthesis = run_plan(project_review_data(directory, db_url), protocol)
@@ -98,7 +102,17 @@ def export_revman(directory: PathLike, out: PathLike, *, db_url: str | None = No
     if not review.comparisons:
         reasons = "; ".join(f"{a}: {why}" for a, why in left_out) or "no analyses"
         raise InputError(f"nothing RevMan 5 can hold: {reasons}", source=str(out))
-    path = write_file(out, rm5_bytes(review))
+    quality: tuple[QualityItem, ...] = ()
+    if protocol.risk_of_bias.tool is Tool.ROB1:
+        ids = {name: ident for ident, name in review.study_names.items()}
+        with opened(directory, db_url) as (project, store):
+            judged = [
+                (ids[a.study], {d: (j, a.support.get(d, "")) for d, j in a.judgements.items()})
+                for a in rob_assessments(store, project.protocol)
+                if a.study in ids and a.result is None
+            ]
+        quality = rob1_items(judged) if judged else ()
+    path = write_file(out, rm5_bytes(review, quality=quality))
     outcomes = sum(len(c.outcomes) for c in review.comparisons)
     return RevmanExport(path, outcomes, len(review.study_names), left_out)
 

@@ -105,3 +105,57 @@ def test_a_measure_revman_cannot_hold_is_left_out_with_the_reason(tmp_path: Path
     assert done.exit_code == 2
     assert "ROM: RevMan 5 holds RR, OR, RD, Peto OR, MD and SMD only" in done.output
     assert not out.exists()
+
+
+def test_rob1_from_revman_into_the_project_and_back(tmp_path: Path) -> None:
+    """A subgroup's studies and their RoB 1 judgements (with support) loaded from RevMan's
+    file are stored in the project; the export writes them back as RevMan's standard
+    items, which read as the same judgements."""
+    from defusedxml import ElementTree as SafeET
+
+    from sysreview.io.revman_rob import parse_quality_items, rob1_rows
+    from sysreview.project.appraising import rob_assessments
+    from sysreview.project.services import opened
+
+    rm5 = shared_path("golden", "revman", "antibiotics-for-sore-throat.rm5")
+    review = read_rm5(rm5)
+    sore = next(o for o in review.comparisons[0].outcomes if o.no == 2)
+    sub = sore.subgroups[1]  # 1.2.2 unblinded studies: three trials
+    label = f"1.2.2 {sub.name}"
+    folder = project(tmp_path / "p", method="MH")
+    mapping = folder / "mapping.toml"
+    mapping.write_text(
+        f'comparator = "TAU"\n\n[[outcomes]]\noutcome = "{label}"\ndomain = "domain_1"\n'
+        'measure = "E"\n',
+        encoding="utf-8",
+    )
+    loaded = runner.invoke(
+        app,
+        ["data", "load", str(rm5), "--mapping", str(mapping), "--reviewer", "R1",
+         "--consensus", "--add-studies", "-p", str(folder)],
+    )  # fmt: skip
+    assert loaded.exit_code == 0, loaded.output
+    want, _ = rob1_rows(parse_quality_items(SafeET.fromstring(rm5.read_bytes())),
+                        review.study_names, source=rm5.name)  # fmt: skip
+    names = {r.study_name for r in sub.studies}
+    want = tuple(r for r in want if r.study in names)
+    assert len(want) == 3
+    with opened(folder) as (proj, store):
+        stored = {a.study: a for a in rob_assessments(store, proj.protocol)}
+    for row in want:
+        assert dict(stored[row.study].judgements) == dict(row.judgements)
+        assert dict(stored[row.study].support) == dict(row.support)
+    out = tmp_path / "export.rm5"
+    done = runner.invoke(app, ["data", "export-revman", str(out), "-p", str(folder)])
+    assert done.exit_code == 0, done.output
+    back = read_rm5(out)
+    (outcome,) = back.comparisons[0].outcomes  # RevMan's subtotal of the subgroup, again
+    assert outcome.stored is not None and sub.stored is not None
+    for field in ("effect_size", "ci_start", "ci_end", "chi2", "i2", "tau2"):
+        assert _close(getattr(outcome.stored, field), getattr(sub.stored, field)), field
+    again, skipped = rob1_rows(parse_quality_items(SafeET.fromstring(out.read_bytes())),
+                               back.study_names, source=out.name)  # fmt: skip
+    assert skipped == ()
+    assert {r.study: dict(r.judgements) for r in again} == {
+        r.study: dict(r.judgements) for r in want
+    }
