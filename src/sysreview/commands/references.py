@@ -53,7 +53,7 @@ def export_command(
     print(done.summary())
 
 
-ToolOption = Annotated[str, typer.Option("--from", help="asreview or rayyan.")]
+ToolOption = Annotated[str, typer.Option("--from", help="asreview, rayyan or covidence.")]
 StageOption = Annotated[str, typer.Option("--stage", help="ta (title/abstract) or ft (full text).")]
 
 
@@ -66,6 +66,13 @@ def import_decisions_command(
     name: Annotated[
         str | None,
         typer.Option("--name", help="Rayyan: the collaborator whose decisions to take."),
+    ] = None,
+    listed: Annotated[
+        str | None,
+        typer.Option(
+            "--list-decision",
+            help="Covidence: the decision of the list exported (include, exclude, maybe).",
+        ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Also change decisions the project already holds.")
@@ -84,7 +91,8 @@ def import_decisions_command(
 
     with reported():
         result = import_decisions(project, file, fmt=tool, stage=stage, reviewer=reviewer,
-                                  name=name, force=force, db_url=db)  # fmt: skip
+                                  name=name, listed=listed, force=force,
+                                  db_url=db)  # fmt: skip
     print(result.summary())
 
 
@@ -100,7 +108,10 @@ def export_decisions_command(
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,
 ) -> None:
-    """Write the stage's records and decisions for ASReview (CSV) or Rayyan (RIS)."""
+    """Write the stage's records and decisions for ASReview (CSV) or Rayyan (RIS).
+
+    (Covidence imports references, not decisions: 'sysreview references export'.)
+    """
     from sysreview.project.screening_exchange import export_decisions
 
     with reported():

@@ -1,4 +1,4 @@
-"""Screening decisions in ASReview's and Rayyan's file formats, read and written.
+"""Screening decisions in ASReview's, Rayyan's and Covidence's file formats.
 
 ASReview LAB labels records in a column ``included`` (``label_included`` in older
 exports): ``1`` relevant, ``0`` irrelevant, empty not seen; its RIS export writes the
@@ -10,9 +10,15 @@ wrong population`` (``Maybe`` for undecided); CSV exports put that text in ``not
 
 :func:`read_decisions` gives one :class:`ForeignDecision` per labelled record, with what
 identifies the record (an id the file carries, DOI, PMID, title) and the line or row it
-came from; :func:`write_decisions` writes them (ASReview: CSV; Rayyan: RIS). Files are
-read with :mod:`csv` and :mod:`rispy`, written with :mod:`csv` (cells through
-:func:`sysreview.cells.safe_row`) and :mod:`rispy`. Pure: text in and out.
+came from. Covidence exports one list at a time (Irrelevant, Excluded, Included...) as
+CSV or RIS with the reviewers' notes and tags but no decision column: the decision is the
+list's, given by the caller, and a full-text exclusion's reason is read from a note
+``Exclusion reason: ...`` where the file has one. Covidence imports references, not
+decisions, so nothing is written in its format (``sysreview references export`` writes
+the references). :func:`write_decisions` writes ASReview's and Rayyan's files
+(ASReview: CSV; Rayyan: RIS). Files are read with :mod:`csv` and :mod:`rispy`, written
+with :mod:`csv` (cells through :func:`sysreview.cells.safe_row`) and :mod:`rispy`. Pure:
+text in and out.
 """
 
 from __future__ import annotations
@@ -30,9 +36,17 @@ from sysreview.errors import InputError
 from sysreview.io.references_write import ris_text
 from sysreview.text import strip_controls
 
-__all__ = ["FORMATS", "DecisionRow", "ForeignDecision", "read_decisions", "write_decisions"]
+__all__ = [
+    "FORMATS",
+    "WRITES",
+    "DecisionRow",
+    "ForeignDecision",
+    "read_decisions",
+    "write_decisions",
+]
 
-FORMATS = ("asreview", "rayyan")
+FORMATS = ("asreview", "rayyan", "covidence")
+WRITES = ("asreview", "rayyan")
 _ASREVIEW_NOTE = re.compile(r"ASReview_(relevant|irrelevant|not_seen)")
 _ASREVIEW = {"relevant": "include", "irrelevant": "exclude", "not_seen": None}
 _RAYYAN_INCLUSION = re.compile(r"RAYYAN-INCLUSION:\s*\{([^}]*)\}")
@@ -41,6 +55,7 @@ _RAYYAN_REASONS = re.compile(r"RAYYAN-EXCLUSION-REASONS:\s*([^|]*)")
 _RAYYAN = {"included": "include", "excluded": "exclude", "maybe": "maybe"}
 _RAYYAN_OUT = {"include": "Included", "exclude": "Excluded", "maybe": "Maybe"}
 _SPACES = re.compile(r"\s+")
+_COVIDENCE_REASON = re.compile(r"Exclusion reason:\s*([^;|\n]+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -92,7 +107,7 @@ def _rayyan(notes: str, where: str) -> tuple[dict[str, str], str | None]:
     return decisions, _clean(reasons.group(1)) if reasons else None
 
 
-def _from_csv(text: str, fmt: str, source: str) -> list[ForeignDecision]:
+def _from_csv(text: str, fmt: str, source: str, listed: str) -> list[ForeignDecision]:
     rows = list(csv.DictReader(io.StringIO(text)))
     out = []
     for i, row in enumerate(rows, start=2):
@@ -108,6 +123,13 @@ def _from_csv(text: str, fmt: str, source: str) -> list[ForeignDecision]:
                 raise InputError(f"{where}, column 'included': {label!r}: must be 1, 0 or empty")
             decisions = {"": "include" if label.startswith("1") else "exclude"}
             reason = None
+        elif fmt == "covidence":
+            if "covidence #" not in row and "title" not in row:
+                raise InputError(f"{source}: no 'Covidence #' or 'Title' column: not a "
+                                 "Covidence export")  # fmt: skip
+            decisions = {"": listed}
+            found = _COVIDENCE_REASON.search(row.get("notes", ""))
+            reason = _clean(found.group(1)) if found else None
         else:
             if "notes" not in row:
                 raise InputError(f"{source}: no 'notes' column: not a Rayyan export")
@@ -124,7 +146,7 @@ def _from_csv(text: str, fmt: str, source: str) -> list[ForeignDecision]:
     return out
 
 
-def _from_ris(text: str, fmt: str, source: str) -> list[ForeignDecision]:
+def _from_ris(text: str, fmt: str, source: str, listed: str) -> list[ForeignDecision]:
     try:
         entries = rispy.loads(text, skip_unknown_tags=True)
     except (OSError, ValueError) as exc:
@@ -139,6 +161,9 @@ def _from_ris(text: str, fmt: str, source: str) -> list[ForeignDecision]:
             if decision is None:
                 continue
             decisions, reason = {"": decision}, None
+        elif fmt == "covidence":
+            found = _COVIDENCE_REASON.search(notes)
+            decisions, reason = {"": listed}, _clean(found.group(1)) if found else None
         else:
             decisions, reason = _rayyan(notes, where)
             if not decisions:
@@ -153,8 +178,12 @@ def _from_ris(text: str, fmt: str, source: str) -> list[ForeignDecision]:
     return out
 
 
-def read_decisions(text: str, fmt: str, *, source: str) -> list[ForeignDecision]:
-    """The labelled records of an ASReview or Rayyan export (RIS or CSV by content).
+def read_decisions(
+    text: str, fmt: str, *, source: str, listed: str | None = None
+) -> list[ForeignDecision]:
+    """The labelled records of an ASReview, Rayyan or Covidence export (RIS or CSV by
+    content); ``listed`` is the decision of the Covidence list exported (``include``,
+    ``exclude`` or ``maybe``).
 
     Records without a decision (ASReview's not seen, Rayyan's without an inclusion note)
     are left out.
@@ -174,10 +203,13 @@ def read_decisions(text: str, fmt: str, *, source: str) -> list[ForeignDecision]
     """
     if fmt not in FORMATS:
         raise InputError(f"format {fmt!r}: must be one of {', '.join(FORMATS)}", source=source)
+    if fmt == "covidence" and listed not in ("include", "exclude", "maybe"):
+        raise InputError("a Covidence export holds one list: say its decision (include, "
+                         "exclude or maybe)", source=source)  # fmt: skip
     body = text.lstrip("\ufeff")
     if re.match(r"\s*(\d+\.\s*)?TY  - ", body):
-        return _from_ris(body, fmt, source)
-    return _from_csv(body, fmt, source)
+        return _from_ris(body, fmt, source, listed or "")
+    return _from_csv(body, fmt, source, listed or "")
 
 
 @dataclass(frozen=True)

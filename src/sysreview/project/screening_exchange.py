@@ -30,6 +30,7 @@ from sqlalchemy import select
 from sysreview.errors import InputError
 from sysreview.io.screening_formats import (
     FORMATS,
+    WRITES,
     DecisionRow,
     ForeignDecision,
     read_decisions,
@@ -63,9 +64,11 @@ def _title_key(title: str | None) -> str:
     return _TITLE.sub(" ", (title or "").casefold()).strip()
 
 
-def _check_args(protocol: Protocol, fmt: str, stage: str, reviewer: str | None) -> None:
-    if fmt not in FORMATS:
-        raise InputError(f"format {fmt!r}: must be one of {', '.join(FORMATS)}")
+def _check_args(
+    protocol: Protocol, fmt: str, stage: str, reviewer: str | None, formats: tuple[str, ...]
+) -> None:
+    if fmt not in formats:
+        raise InputError(f"format {fmt!r}: must be one of {', '.join(formats)}")
     if stage not in STAGES:
         raise InputError(f"invalid stage {stage!r}; must be one of {', '.join(STAGES)}")
     if reviewer is not None:
@@ -104,6 +107,7 @@ def import_decisions(
     stage: str,
     reviewer: str,
     name: str | None = None,
+    listed: str | None = None,
     force: bool = False,
     db_url: str | None = None,
 ) -> ImportResult:
@@ -114,6 +118,8 @@ def import_decisions(
     name
         Rayyan: the collaborator whose decisions are taken (default: the only one the
         file names).
+    listed
+        Covidence: the decision of the list the file was exported from.
     force
         Store decisions that change ones the project holds (otherwise refused, listed).
 
@@ -133,8 +139,8 @@ def import_decisions(
         raise InputError(f"cannot read file: {exc}", source=source) from exc
     with opened(directory, db_url) as (project, store):
         protocol = project.protocol
-        _check_args(protocol, fmt, stage, reviewer)
-        found = read_decisions(text, fmt, source=Path(path).name)
+        _check_args(protocol, fmt, stage, reviewer, FORMATS)
+        found = read_decisions(text, fmt, source=Path(path).name, listed=listed)
         names = sorted({n for f in found for n in f.decisions})
         if fmt == "rayyan":
             if name is None and len(names) > 1:
@@ -207,7 +213,7 @@ def export_decisions(
     """
     with opened(directory, db_url) as (project, store):
         protocol = project.protocol
-        _check_args(protocol, fmt, stage, reviewer)
+        _check_args(protocol, fmt, stage, reviewer, WRITES)
         state = screening_state(store, protocol).stage(stage)
         units = list(state.units if reviewer is None else state.assigned_to(reviewer))
         with store.session(readonly=True) as session:

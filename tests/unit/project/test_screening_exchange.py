@@ -194,3 +194,38 @@ def test_asreview_ris_labels_of_asreview_itself() -> None:
     assert labels[:2] == ["include", "exclude"]
     assert "ASReview_not_seen" in path.read_text("utf-8")
     assert len(found) < path.read_text("utf-8").count("TY  - ")
+
+
+def test_covidence_lists_come_in_with_the_list_decision(
+    folder: Path, store_url: str, tmp_path: Path
+) -> None:
+    """A Covidence list export (CSV: its 'Covidence #', 'Title', 'DOI', 'Notes' columns):
+    the list says the decision; records match by DOI; a full-text exclusion takes its
+    reason from the note, checked against the protocol's reasons."""
+    irrelevant = tmp_path / "irrelevant.csv"
+    irrelevant.write_text(
+        '"Title","Authors","DOI","Covidence #","Notes","Tags"\n'
+        f'"{TITLES[1].upper()}","Doe, J","10.1/1","#17","",""\n',
+        encoding="utf-8",
+    )
+    args = ("--from", "covidence", "--reviewer", "R1")
+    code, out = run(folder, store_url, "import-decisions", str(irrelevant), *args)
+    assert code == 2 and "say its decision" in out and events(store_url) == []
+    code, out = run(folder, store_url, "import-decisions", str(irrelevant), *args,
+                    "--list-decision", "exclude")  # fmt: skip
+    assert code == 0, out
+    assert events(store_url) == [(2, "exclude", "covidence:irrelevant.csv")]
+    protocol = load_project(folder, store_url).protocol
+    with open_store(store_url) as store:
+        record_decision(store, protocol, stage="ta", record_id=3, reviewer="R1",
+                        decision="include")  # fmt: skip
+    excluded = tmp_path / "excluded.csv"
+    excluded.write_text(
+        '"Title","DOI","Covidence #","Notes"\n'
+        f'"{TITLES[2]}","10.1/2","#18","Exclusion reason: Participants not eligible;"\n',
+        encoding="utf-8",
+    )
+    code, out = run(folder, store_url, "import-decisions", str(excluded), *args,
+                    "--stage", "ft", "--list-decision", "exclude")  # fmt: skip
+    assert code == 0, out
+    assert events(store_url)[-1][:2] == (3, "exclude")
