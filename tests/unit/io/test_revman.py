@@ -146,3 +146,34 @@ def test_unusable_rows_skipped_with_reason(tmp_path: Path) -> None:
     bad = dataclasses.replace(row, total_2=0.0)
     assert _unusable(outcome, bad) == "no participants in an arm (RevMan: not estimable)"
     assert _unusable(outcome, row) is None
+
+
+def test_a_domain_own_settings_reproduce_revman(tmp_path: Path) -> None:
+    """The plan pools by inverse variance with RD for counts; the domain's own
+    ``analysis = {measure = "RR", method = "MH"}`` (as RevMan stores per analysis) gives
+    RevMan's stored result of 1.13 (RR, Mantel-Haenszel, random effects) to 1e-9."""
+    rm5 = shared_path(*FILE)
+    folder = project(tmp_path / "p", method="IV")
+    toml = folder / "review.toml"
+    text = toml.read_text("utf-8").replace('dichotomous = "RR"', 'dichotomous = "RD"', 1)
+    text = text.replace(
+        'label = "TODO: outcome domain"\n',
+        'label = "TODO: outcome domain"\nanalysis = { measure = "RR", method = "MH" }\n',
+        1,
+    )
+    toml.write_text(text, encoding="utf-8")
+    (outcome,) = [o for o in read_rm5(rm5).comparisons[0].outcomes if o.no == 13]
+    mapping = _mapping(folder, f"1.13 {outcome.name}", "E")
+    result = runner.invoke(
+        app,
+        ["analyse", "-p", str(folder), "--data", str(rm5), "--mapping", str(mapping),
+         "--out", str(tmp_path / "out")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    got = json.loads((tmp_path / "out" / "results.json").read_text("utf-8"))[0]
+    assert (got["measure"], got["method"], got["model"]) == ("RR", "MH", "random")
+    stored = outcome.stored
+    assert stored is not None
+    for ours, theirs in (("estimate", "effect_size"), ("ci_low", "ci_start"),
+                         ("ci_high", "ci_end"), ("tau2", "tau2"), ("q", "chi2")):  # fmt: skip
+        assert got[ours] == pytest.approx(getattr(stored, theirs), rel=1e-9), ours
