@@ -247,7 +247,8 @@ def write_decisions(rows: Sequence[DecisionRow], fmt: str) -> str:
         )
         note = f"RAYYAN-INCLUSION: {{{pairs}}}"
         if r.reason:
-            note += f" | RAYYAN-EXCLUSION-REASONS: {_clean(r.reason)}"
+            reason = (_clean(r.reason) or "").replace("|", "/")  # "|" separates Rayyan's parts
+            note += f" | RAYYAN-EXCLUSION-REASONS: {reason}"
         entry: dict[str, object] = {"type_of_reference": "JOUR", "id": str(r.record_id),
                  "title": _clean(r.title) or "", "authors": list(r.authors),
                  "year": str(r.year or ""), "doi": r.doi or "",

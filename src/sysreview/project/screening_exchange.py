@@ -3,7 +3,8 @@ review in progress moved to or from ASReview or Rayyan.
 
 Import: the file's labelled records (:mod:`sysreview.io.screening_formats`) are matched
 to the project's records (the id the file carries when that record has the same title,
-else DOI, PMID, then the exact title), and each decision becomes a decision of the given
+else DOI, PMID, then the exact title; a duplicate counts as its group's screening unit,
+and two rows of one unit are an error), and each decision becomes a decision of the given
 protocol reviewer at the given stage. Every decision goes through the same checks as any
 other route: :func:`~sysreview.project.screening.new_decision` (a valid decision, a
 full-text exclusion with one of the protocol's reasons) and
@@ -150,10 +151,11 @@ def import_decisions(
                 raise InputError(f"no decisions of {name!r} in the file (it names "
                                  f"{', '.join(names) or 'nobody'})", source=source)  # fmt: skip
         who = name if name is not None else (names[0] if names else "")
-        matched = match_records(store, found)
         state = screening_state(store, protocol)
+        matched = {i: state.unit_of(r) for i, r in match_records(store, found).items()}
         problems: list[str] = []
         items = []
+        seen: dict[int, str] = {}
         for i, f in enumerate(found):
             decision = f.decisions.get(who)
             if decision is None:
@@ -162,6 +164,11 @@ def import_decisions(
                 problems.append(f"{f.where}: no record of this project matches "
                                 f"(title {f.title!r}, DOI {f.doi!r})")  # fmt: skip
                 continue
+            if matched[i] in seen:
+                problems.append(f"{f.where}: the same record as {seen[matched[i]]} "
+                                f"(record {matched[i]})")  # fmt: skip
+                continue
+            seen[matched[i]] = f.where
             try:
                 item = new_decision(protocol, stage=stage, record_id=matched[i],
                                     reviewer=reviewer, decision=decision,

@@ -229,3 +229,16 @@ def test_covidence_lists_come_in_with_the_list_decision(
                     "--stage", "ft", "--list-decision", "exclude")  # fmt: skip
     assert code == 0, out
     assert events(store_url)[-1][:2] == (3, "exclude")
+
+
+def test_two_rows_of_one_record_are_refused(folder: Path, store_url: str, tmp_path: Path) -> None:
+    file = tmp_path / "a.csv"
+    file.write_text(
+        f'record_id,title,doi,included\n2,"{TITLES[1]}",,1\n9,"Other title",10.1/1,0\n',
+        encoding="utf-8",
+    )
+    code, out = run(folder, store_url, "import-decisions", str(file), "--from", "asreview",
+                    "--reviewer", "R1")  # fmt: skip
+    assert code == 2
+    assert "a.csv, row 3: the same record as a.csv, row 2 (record 2)" in out
+    assert events(store_url) == []
