@@ -122,7 +122,8 @@ def _rob_entries(protocol: Protocol, rows: Sequence[RobRow], source: str) -> lis
                     f"{where}: {domain} {judgement!r}; must be one of {', '.join(tool.judgements)}"
                 )
             key = domain if r.result is None else f"{r.result}/{domain}"
-            entries.append(RobEntry(r.study, key, judgement, None, r.location, row=i))
+            support = r.support.get(domain) or None
+            entries.append(RobEntry(r.study, key, judgement, support, r.location, row=i))
     return entries
 
 

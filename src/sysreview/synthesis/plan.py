@@ -21,7 +21,9 @@ For every outcome domain and timepoint of the protocol with data:
 
 The effect measure is chosen per analysis (``[analysis] effect_measure``): the
 same-instrument measure (MD) when every study used one instrument, else the
-different-instruments one (SMD); the dichotomous measure for counts. The planned
+different-instruments one (SMD); the dichotomous measure for counts. A domain's own
+``analysis`` (measure, method, model) replaces the plan's for that domain
+(:meth:`~sysreview.protocol.AnalysisPlan.for_domain`). The planned
 method applies where it can (Mantel-Haenszel and Peto only to counts; continuous
 outcomes are pooled by inverse variance). Evidence words come from the Z test's p,
 magnitude words from standardised effects only (SMD, SMDH), and funnel-plot asymmetry
@@ -96,6 +98,7 @@ def run_plan(data: ReviewData, protocol: Protocol) -> Synthesis:
     results: list[AnalysisResult] = []
     empty: list[tuple[str, str]] = []
     for _, domain in protocol.outcomes.domains():
+        plan = protocol.analysis.for_domain(domain)  # the domain's own measure, method, model
         for timepoint in TIMEPOINTS:
             comparisons = main.select(domain.name, timepoint)
             if not comparisons:
