@@ -194,7 +194,7 @@ def test_every_pooled_analysis_has_its_forest_figure_and_no_funnel_is_drawn(
     # the demo's largest meta-analysis has 6 studies, fewer than funnel_min_studies = 10
     assert max(r["k"] for r in pooled) == 6
     assert not list(out.glob("figures/funnel-*")) and "Funnel plot:" not in html
-    assert "so funnel plots and asymmetry tests were not done, as planned" in html
+    assert "so funnel plots, asymmetry tests and trim and fill were not done, as planned" in html
     assert len(embedded) == 3 + len(pooled)
 
 
