@@ -58,6 +58,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_site_builds_strict(site: Path) -> None:
     for page in ("index.html", "getting-started/index.html", "metafor/index.html"):
         assert (site / page).is_file(), page
+    # the example notebooks were executed: their pages hold the cells' outputs (the R
+    # calls behind the pinned values are printed only when the cells run)
+    notebooks = sorted((ROOT / "docs" / "examples").glob("*.ipynb"))
+    assert notebooks
+    for notebook in notebooks:
+        html = (site / "examples" / notebook.stem / "index.html").read_text(encoding="utf-8")
+        assert "control=list(" in html, f"{notebook.name} was not executed"
 
 
 def test_cli_reference_covers_every_command(site: Path) -> None:
