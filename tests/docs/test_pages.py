@@ -94,3 +94,17 @@ def test_metafor_numbers_on_the_page_are_metafors(
     assert isinstance(value, float)
     decimals = len(shown.split(".")[1])
     assert round(value, decimals) == _num(shown), f"{case} {key}: metafor {value}, page {shown}"
+
+
+def test_protocol_snippets_are_the_templates_text() -> None:
+    """The review.toml excerpts the protocol guide shows are verbatim from the template."""
+    from importlib import resources
+
+    template = (resources.files("sysreview") / "templates" / "group-peer-support.toml").read_text(
+        encoding="utf-8"
+    )
+    page = (DOCS / "guide" / "protocol.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```toml\n(.*?)```", page, flags=re.S)
+    assert blocks
+    for block in blocks:
+        assert block in template, f"not in the template:\n{block}"
