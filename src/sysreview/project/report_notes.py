@@ -77,7 +77,10 @@ def with_analysis(
 
     ``record`` if given, else a record of this version alone.
     """
-    record = record if record is not None else ReviewRecord(__version__)
+    if record is None:
+        from sysreview.versions import library_versions
+
+        record = ReviewRecord(__version__, libraries=library_versions())
     notes, aligned = analysis_notes(synthesis, data, protocol)
     return replace(record, notes=notes, alignments=aligned, without_data=synthesis.without_data)
 

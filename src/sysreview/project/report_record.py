@@ -55,6 +55,7 @@ from sysreview.report.record import (
     StageRecord,
 )
 from sysreview.report.references import csl_item
+from sysreview.versions import library_versions
 
 _RENDERED = re.compile(r"^# sysreview strategy (\S+) version (\S+)", re.MULTILINE)
 """The first line of a strategy rendered by sysreview (``RenderedSearch.text``)."""
@@ -65,7 +66,7 @@ ONGOING = re.compile(r"\bongoing\b", re.IGNORECASE)
 def project_record(directory: PathLike, db_url: str | None = None) -> ReviewRecord:
     """The record of the project in ``directory`` (see the module docstring)."""
     if not _has_database(directory, db_url):
-        return ReviewRecord(__version__)
+        return ReviewRecord(__version__, libraries=library_versions())
     with opened(directory, db_url) as (project, store):
         return store_record(store, project.protocol)
 
@@ -108,6 +109,7 @@ def store_record(store: Store, protocol: Protocol) -> ReviewRecord:
         awaiting=awaiting,
         ongoing=ongoing,
         other_methods=other,
+        libraries=library_versions(),
     )
 
 

@@ -252,10 +252,13 @@ CONVENTIONS = {
 
 
 def software_paragraph(inputs: ReportInputs) -> str:
-    """Sysreview's version and the statistical conventions used."""
+    """Sysreview's version, the libraries' versions and the statistical conventions used."""
     a = inputs.protocol.analysis
     version = inputs.conduct.version if inputs.conduct is not None else None
     name = "sysreview" + (f" version {version}" if version else "")
+    libraries = inputs.conduct.libraries if inputs.conduct is not None else ()
+    if libraries:
+        name += " (" + ", ".join(f"{lib} {v}" for lib, v in libraries) + ")"
     return (
         f"Analyses were run with {name} following {CONVENTIONS[a.convention.value]}. "
         "Confidence intervals for tau², I² and H² are Q-profile intervals (Viechtbauer "

@@ -188,7 +188,9 @@ class ReviewRecord:
     the report then says so instead of describing a selection process. ``without_data``
     lists the ``(outcome domain, timepoint)`` pairs of the protocol no study reported;
     ``other_methods`` the PRISMA column of records found by other methods, when the
-    project imported any (:class:`~sysreview.prisma.arms.OtherMethodsFlow`).
+    project imported any (:class:`~sysreview.prisma.arms.OtherMethodsFlow`);
+    ``libraries`` the ``(name, version)`` of Python and the libraries that computed the
+    numbers (:func:`sysreview.versions.library_versions`).
     """
 
     version: str
@@ -206,6 +208,7 @@ class ReviewRecord:
     alignments: tuple[Alignment, ...] = ()
     without_data: tuple[tuple[str, str], ...] = ()
     other_methods: OtherMethodsFlow | None = None
+    libraries: tuple[tuple[str, str], ...] = ()
     files: tuple[str, ...] = field(default=())
 
     def searched_sources(self) -> tuple[str, ...]:

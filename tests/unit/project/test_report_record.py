@@ -42,6 +42,9 @@ def test_the_record_of_a_review(sqlite: tuple[Path, ReviewRecord]) -> None:
         ("Forward citation search (Web of Science)", "other", 10),
     ]  # fmt: skip
     assert record.searches[0].strategy == "group-peer-support" and record.searches[1].query is None
+    import numpy
+
+    assert dict(record.libraries)["numpy"] == numpy.__version__
     assert record.screened and record.ta is not None and record.ft is not None
     assert (record.ta.units, record.ta.dual, record.ta.resolved) == (28, 4, 1)
     assert record.ft.units == 10 and record.ft.conflicts == 0
@@ -90,7 +93,9 @@ def test_a_project_without_a_database_has_a_record_of_its_version(tmp_path: Path
 
     init_project(tmp_path / "p", template="group-peer-support")
     (tmp_path / "p" / "review.db").unlink(missing_ok=True)
-    assert project_record(tmp_path / "p") == ReviewRecord(__version__)
+    from sysreview.versions import library_versions
+
+    assert project_record(tmp_path / "p") == ReviewRecord(__version__, libraries=library_versions())
 
 
 def test_postgresql_gives_the_same_record(

@@ -133,6 +133,18 @@ def test_selection_collection_and_appraisal_as_recorded(recorded: ReportInputs) 
     assert "holds no screening decisions" in conduct.selection_paragraph(unscreened)[1]
 
 
+def test_the_software_paragraph_names_the_libraries_that_computed(recorded: ReportInputs) -> None:
+    assert recorded.conduct is not None
+    versions = (("Python", "3.11.7"), ("numpy", "2.4.6"), ("scipy", "1.17.1"))
+    with_libraries = dataclasses.replace(
+        recorded, conduct=dataclasses.replace(recorded.conduct, libraries=versions)
+    )
+    assert conduct.software_paragraph(with_libraries).startswith(
+        "Analyses were run with sysreview version 9.9.9 (Python 3.11.7, numpy 2.4.6, scipy "
+        "1.17.1) following RevMan 5 conventions"
+    )
+
+
 def test_data_notes_are_summarised_and_lettered(recorded: ReportInputs) -> None:
     text = transparency.preparation_paragraph(recorded)
     assert "standard errors (SD = SE × √n; Cochrane Handbook section 6.5.2.2) for Jones 2020 " \

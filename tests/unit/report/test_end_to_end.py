@@ -100,7 +100,10 @@ def test_methods_come_from_the_record(text: str, page: str, built: Built) -> Non
             "reviewers independently, 1 settled by resolution.") in text  # fmt: skip
     assert f"Gwet's AC1 {fmt_num(ta.ac1)}" in text and "Cohen's kappa" in text
     assert re.search(r"At full text, 10 reports were decided \(by R1 and R2\); \d+ of them", text)
-    assert f"sysreview version {__version__} following RevMan 5 conventions" in text
+    from sysreview.versions import library_versions
+
+    used = ", ".join(f"{name} {version}" for name, version in library_versions())
+    assert f"sysreview version {__version__} ({used}) following RevMan 5 conventions" in text
     assert "Data were extracted for four studies by R1 and R2; one was done by two" in text
     assert "Risk of bias was assessed for four studies by R1 and R2" in text
 
