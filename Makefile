@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml requirements.lock
 
 lock: $(STAMP)
 	$(BIN)/pip-compile --quiet --extra all --extra dev --strip-extras --no-emit-index-url \
-	  --no-emit-find-links --output-file requirements.lock pyproject.toml
+	  --no-emit-find-links --unsafe-package sysreview --output-file requirements.lock pyproject.toml
 
 # The demo is an ordinary project built afresh each time: `run` loads the data files its
 # imports.toml lists into a new database (out/review.db, outside the checkout's tracked

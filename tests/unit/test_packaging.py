@@ -77,6 +77,13 @@ def test_the_lock_pins_every_declared_dependency() -> None:
         )
 
 
+def test_the_lock_names_no_local_path() -> None:
+    """The lock is used on other machines: no ``file://`` or self reference (``make lock``)."""
+    lock = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    assert "file://" not in lock
+    assert not re.search(r"^sysreview\b", lock, re.M)
+
+
 def test_the_extras_are_the_documented_ones() -> None:
     extras = set(PYPROJECT["optional-dependencies"])
     assert {"cli", "project", "web", "postgres", "search", "all", "dev"} <= extras
