@@ -28,6 +28,8 @@ Self-contained on purpose: it does not import the models, so it means the same f
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -54,7 +56,7 @@ def _fk(table: str, column: str, target: str) -> sa.ForeignKeyConstraint:
     )
 
 
-def _common(table: str) -> list[sa.SchemaItem]:
+def _common(table: str) -> list[Any]:
     return [
         sa.Column("reviewer_id", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
