@@ -8,11 +8,13 @@ given and the records it is shown.
     content_sha256(data) -> str                        # the file's identity
     read_pdf(data, source=name) -> PdfText             # pages' text and the document info
     RecordKeys(unit, dois, pmids, titles)              # what a record can be matched by
-    match_pdf(pdf, keys) -> PdfMatch                   # matched / ambiguous / unmatched
+    match_pdf(name, pdf, keys) -> PdfMatch             # matched / ambiguous / unmatched
+    record_links(doi, pmid, url) -> (RecordLink, ...)  # doi.org, PubMed, the record's URL
 """
 
 from __future__ import annotations
 
+from sysreview.fulltext.links import RecordLink, doi_url, pubmed_url, record_links, web_url
 from sysreview.fulltext.matching import (
     MATCH_STATUSES,
     TITLE_THRESHOLD,
@@ -31,10 +33,15 @@ __all__ = [
     "PdfMatch",
     "PdfText",
     "RecordKeys",
+    "RecordLink",
     "content_sha256",
+    "doi_url",
     "dois_in",
     "is_pdf",
     "match_pdf",
     "pmids_in",
+    "pubmed_url",
     "read_pdf",
+    "record_links",
+    "web_url",
 ]
