@@ -206,7 +206,7 @@ def project_find_open_access(
             except LiveSearchError as exc:  # a DOI field that holds no DOI
                 found.append(OaFinding(rid, _empty(doi, str(exc))))
                 continue
-            attached, problem = None, None
+            attached, problems = None, []
             for url in lookup.pdf_urls if download else ():
                 try:
                     data = download_pdf(client, url)
@@ -217,8 +217,9 @@ def project_find_open_access(
                                              reviewer=who, source=url)  # fmt: skip
                     break
                 except (LiveSearchError, InputError) as exc:
-                    problem = str(exc)
-            found.append(OaFinding(rid, lookup, attached, None if attached else problem))
+                    problems.append(f"{url}: {exc}")
+            problem = "; ".join(problems) if problems and attached is None else None
+            found.append(OaFinding(rid, lookup, attached, problem))
     return tuple(found)
 
 
