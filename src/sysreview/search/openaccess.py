@@ -23,8 +23,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
+from sysreview.fulltext.links import web_url
 from sysreview.records.normalise import clean_doi
 from sysreview.search.live import EUROPEPMC, OPENALEX, ApiClient
 from sysreview.search.responses import Answer, LiveSearchError
@@ -78,17 +79,9 @@ class OaLookup:
         return "\n".join(lines)
 
 
-def _web(url: str | None) -> str | None:
-    """``url`` if it is an http(s) URL with a host; anything else is dropped."""
-    if not url:
-        return None
-    parts = urlsplit(url.strip())
-    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
-
-
 def _location(service: str, url: str | None, pdf: str | None, host: str | None,
               version: str | None, license_: str | None) -> OaLocation | None:  # fmt: skip
-    page, pdf = _web(url), _web(pdf)
+    page, pdf = web_url(url), web_url(pdf)
     if not page and not pdf:
         return None
     return OaLocation(_NAMES[service], page or pdf or "", pdf, host, version, license_)
@@ -212,7 +205,7 @@ def download_pdf(client: ApiClient, url: str) -> bytes:
     LiveSearchError
         For a URL that is not http(s), or a failed request.
     """
-    if _web(url) is None:
+    if web_url(url) is None:
         raise LiveSearchError(f"download: {url!r} is not an http(s) URL")
     return client.get("download", url, {}).content
 
