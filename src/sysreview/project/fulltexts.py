@@ -17,6 +17,8 @@ exist, a file that is empty or not a PDF, a file the record holds already, a
 from __future__ import annotations
 
 import os
+import re
+import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -46,6 +48,7 @@ from sysreview.protocol import Protocol
 PathLike = str | os.PathLike[str]
 FULLTEXT_DIR = "fulltexts"
 """The project sub-folder holding full texts by content (``<sha256>.pdf``)."""
+_SHA_NAME = re.compile(r"[0-9a-f]{64}\.pdf")
 
 
 @dataclass(frozen=True)
@@ -356,6 +359,53 @@ def project_fulltexts(directory: PathLike, db_url: str | None = None) -> tuple[F
         return fulltext_rows(store, at_full_text(store, project.protocol))
 
 
+def export_fulltexts(directory: PathLike, out: PathLike) -> int:
+    """Copy the project's full texts (``fulltexts/<sha256>.pdf``) into an export folder
+    ``out``; how many. The project's export (:func:`sysreview.project.services.export_project`)
+    carries them, so a restored project has its files."""
+    files = _stored_files(fulltext_folder(directory))
+    if files:
+        (Path(out) / FULLTEXT_DIR).mkdir()
+        for path in files:
+            shutil.copyfile(path, Path(out) / FULLTEXT_DIR / path.name)
+    return len(files)
+
+
+def check_exported_fulltexts(dump: PathLike) -> list[Path]:
+    """The full texts of an export, each checked against its name (its SHA-256).
+
+    Raises
+    ------
+    InputError
+        Naming a file whose content does not match its name, or a stray file.
+    """
+    folder = Path(dump) / FULLTEXT_DIR
+    if not folder.is_dir():
+        return []
+    found = sorted(folder.iterdir())
+    for path in found:
+        if not _SHA_NAME.fullmatch(path.name) or not path.is_file() or path.is_symlink():
+            raise InputError("not a full text of an export (<sha256>.pdf)", source=str(path))
+        if content_sha256(path.read_bytes()) != path.name[:64]:
+            raise InputError("the file's content does not match its name (SHA-256)",
+                             source=str(path))  # fmt: skip
+    return found
+
+
+def restore_fulltexts(files: list[Path], directory: PathLike) -> None:
+    """Copy checked export files (:func:`check_exported_fulltexts`) into the project."""
+    folder = fulltext_folder(directory)
+    for path in files:
+        folder.mkdir(exist_ok=True)
+        shutil.copyfile(path, folder / path.name)
+
+
+def _stored_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if _SHA_NAME.fullmatch(p.name) and p.is_file())
+
+
 __all__ = [
     "FULLTEXT_DIR",
     "AttachedFile",
@@ -364,7 +414,9 @@ __all__ = [
     "add_retrieval",
     "at_full_text",
     "attach_in",
+    "check_exported_fulltexts",
     "current_retrieval",
+    "export_fulltexts",
     "fulltext_folder",
     "fulltext_rows",
     "parse_status",
@@ -372,5 +424,6 @@ __all__ = [
     "project_fulltexts",
     "project_set_retrieval",
     "read_input",
+    "restore_fulltexts",
     "reviewer_row",
 ]

@@ -30,6 +30,11 @@ from sysreview.project.deduplicating import (
     deduplicate_store,
     review_queue,
 )
+from sysreview.project.fulltexts import (
+    check_exported_fulltexts,
+    export_fulltexts,
+    restore_fulltexts,
+)
 from sysreview.project.importing import ImportedFile, ImportProgress, import_into
 from sysreview.project.prisma_data import confirmed_pairs, prisma_counts
 from sysreview.project.screening_state import StageState, screening_state, store_assignments
@@ -517,7 +522,9 @@ def export_project(
     out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(project.protocol_path, out / PROTOCOL_FILE)
     with open_store(project.database_url) as store:
-        return export_store(store, out / DUMP_DATABASE)
+        manifest = export_store(store, out / DUMP_DATABASE)
+    export_fulltexts(project.directory, out)  # fulltexts/<sha256>.pdf
+    return manifest
 
 
 def load_project_dump(
@@ -537,6 +544,7 @@ def load_project_dump(
         raise InputError(f"{target / PROTOCOL_FILE} already exists: load into a new project folder")
     load_protocol(source)  # refuse an export whose protocol no longer validates
     manifest = check_dump(dump / DUMP_DATABASE)  # every row, before anything is created
+    pdfs = check_exported_fulltexts(dump)  # each file against its SHA-256 name
     target.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, target / PROTOCOL_FILE)
     project = load_project(target, db_url)
@@ -546,6 +554,7 @@ def load_project_dump(
         store.upgrade(manifest.schema_revision)  # load at the dump's schema, then migrate
         load_store(dump / DUMP_DATABASE, store)
         store.upgrade()
+    restore_fulltexts(pdfs, target)
     return project
 
 

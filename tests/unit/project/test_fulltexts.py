@@ -3,6 +3,7 @@ retrieval statuses, open-access lookups; every refusal stores nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -236,3 +237,20 @@ def test_open_access_download_attaches_a_readable_pdf(project: Path, store_url: 
     assert attached.source == "https://repository.example.org/synthetic-a.pdf"
     assert attached.file_name == "10.5555_synthetic.a.pdf"
     assert (project / attached.stored_as).read_bytes() == real
+
+
+def test_export_and_load_carry_the_files_checked_against_their_hash(
+    project: Path, tmp_path: Path, store_url: str, new_url: Callable[..., str]
+) -> None:
+    from sysreview.project.services import export_project, load_project_dump
+
+    attached = project_attach_fulltext(project, 1, _pdf(tmp_path, "a.pdf", "x"), "R1", store_url)
+    export_project(project, tmp_path / "dump", store_url)
+    exported = tmp_path / "dump" / attached.stored_as
+    assert exported.read_bytes() == (project / attached.stored_as).read_bytes()
+    restored = load_project_dump(tmp_path / "dump", tmp_path / "b", new_url(blank=True))
+    assert (restored.directory / attached.stored_as).read_bytes() == exported.read_bytes()
+    exported.write_bytes(b"%PDF-1.4 tampered")
+    with pytest.raises(InputError, match="does not match its name"):
+        load_project_dump(tmp_path / "dump", tmp_path / "c", new_url(blank=True))
+    assert not (tmp_path / "c").exists()
