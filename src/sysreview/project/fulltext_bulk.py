@@ -126,7 +126,7 @@ def project_match_fulltexts(
         for path in files:
             try:
                 data = read_input(path)
-                pdf = read_pdf(data, source=path.name)
+                pdf = read_pdf(data, source=path.name, max_pages=2)  # matching reads page 1
             except (InputError, OSError) as exc:
                 skipped.append(str(exc))
                 continue
