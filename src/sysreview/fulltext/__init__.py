@@ -14,17 +14,37 @@ given and the records it is shown.
 
 from __future__ import annotations
 
-from sysreview.fulltext.links import RecordLink, doi_url, pubmed_url, record_links, web_url
-from sysreview.fulltext.matching import (
-    MATCH_STATUSES,
-    TITLE_THRESHOLD,
-    PdfMatch,
-    RecordKeys,
-    dois_in,
-    match_pdf,
-    pmids_in,
-)
-from sysreview.fulltext.pdf import MAX_PDF_BYTES, PdfText, content_sha256, is_pdf, read_pdf
+from typing import TYPE_CHECKING
+
+from sysreview.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from sysreview.fulltext.links import RecordLink, doi_url, pubmed_url, record_links, web_url
+    from sysreview.fulltext.matching import (
+        MATCH_STATUSES,
+        TITLE_THRESHOLD,
+        PdfMatch,
+        RecordKeys,
+        dois_in,
+        match_pdf,
+        pmids_in,
+    )
+    from sysreview.fulltext.pdf import (
+        MAX_PDF_BYTES,
+        PdfText,
+        content_sha256,
+        is_pdf,
+        read_pdf,
+    )
+
+_LINKS, _MATCHING, _PDF = (f"sysreview.fulltext.{m}" for m in ("links", "matching", "pdf"))
+_EXPORTS = {
+    **dict.fromkeys(("RecordLink", "doi_url", "pubmed_url", "record_links", "web_url"), _LINKS),
+    **dict.fromkeys(("MATCH_STATUSES", "TITLE_THRESHOLD", "PdfMatch", "RecordKeys", "dois_in",
+                     "match_pdf", "pmids_in"), _MATCHING),
+    **dict.fromkeys(("MAX_PDF_BYTES", "PdfText", "content_sha256", "is_pdf", "read_pdf"), _PDF),
+}  # fmt: skip
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
 
 __all__ = [
     "MATCH_STATUSES",

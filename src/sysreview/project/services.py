@@ -30,11 +30,6 @@ from sysreview.project.deduplicating import (
     deduplicate_store,
     review_queue,
 )
-from sysreview.project.fulltexts import (
-    check_exported_fulltexts,
-    export_fulltexts,
-    restore_fulltexts,
-)
 from sysreview.project.importing import ImportedFile, ImportProgress, import_into
 from sysreview.project.prisma_data import confirmed_pairs, prisma_counts
 from sysreview.project.screening_state import StageState, screening_state, store_assignments
@@ -512,7 +507,9 @@ def project_status(directory: PathLike, db_url: str | None = None) -> ProjectSta
 def export_project(
     directory: PathLike, out_dir: PathLike, db_url: str | None = None
 ) -> DumpManifest:
-    """Write the whole project as plain files: ``review.toml`` and one file per table."""
+    """Write the whole project as plain files: ``review.toml``, one file per table and the
+    full texts (``fulltexts/<sha256>.pdf``)."""
+    from sysreview.project.fulltexts import export_fulltexts
     from sysreview.project.store.dump import export_store
 
     out = Path(out_dir)
@@ -531,6 +528,7 @@ def load_project_dump(
     dump_dir: PathLike, directory: PathLike, db_url: str | None = None
 ) -> Project:
     """Restore an exported project into a new project directory (lossless round trip)."""
+    from sysreview.project.fulltexts import check_exported_fulltexts, restore_fulltexts
     from sysreview.project.store.dump import check_dump, holds_data, load_store
 
     dump = Path(dump_dir)
