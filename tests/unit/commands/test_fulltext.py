@@ -194,3 +194,22 @@ def test_cards_and_full_text_sheets_carry_the_links(project: list[str], tmp_path
         "1": "https://doi.org/10.5555/synthetic.a https://example.org/a",
         "2": "https://doi.org/10.5555/sr.b2",
     }
+
+
+def test_prisma_counts_reports_not_retrieved_from_the_recorded_status(
+    project: list[str],
+) -> None:
+    def boxes() -> dict[str, object]:
+        code, out, err = run("prisma", "--json", *project)
+        assert code == 0, err
+        counts: dict[str, object] = json.loads(out)
+        return counts
+
+    assert (boxes()["reports_sought"], boxes()["reports_not_retrieved"]) == (2, 0)
+    run("fulltext", "status", "2", "not-retrieved", "--reason", "no copy", "--reviewer", "R1",
+        *project)  # fmt: skip
+    after = boxes()
+    assert (after["reports_not_retrieved"], after["reports_assessed"]) == (1, 1)
+    assert after["awaiting_full_text"] == 1  # record 1 still waits for its decisions
+    run("fulltext", "status", "2", "retrieved", "--reviewer", "R1", *project)
+    assert boxes()["reports_not_retrieved"] == 0  # the latest status wins
