@@ -350,7 +350,8 @@ def _card_text(card: Any) -> str:
 
     head = f"\nrecord {card.id} ({card.year})\n{card.title or '(no title)'}"
     body = f"{'; '.join(card.authors[:3])}  {card.journal or ''}\n\n{card.abstract or ''}"
-    return terminal_safe(f"{head}\n{body}")
+    links = "".join(f"\n{link.label}: {link.url}" for link in card.links)
+    return terminal_safe(f"{head}\n{body}{links}")
 
 
 def _screen_batches(

@@ -26,6 +26,7 @@ EXTRAS = {
     "ftfy": "project",
     "citeproc": "project",
     "weasyprint": "project",
+    "pypdf": "project",
     "fastapi": "web",
     "starlette": "web",
     "uvicorn": "web",

@@ -29,6 +29,7 @@ OPTIONAL_MODULES = [
     "docx",
     "argon2",
     "ftfy",
+    "pypdf",
     "fastapi",
     "uvicorn",
     "starlette",

@@ -15,6 +15,7 @@ PACKAGES = [
     "sysreview.dedup",
     "sysreview.effects",
     "sysreview.extraction",
+    "sysreview.fulltext",
     "sysreview.grade",
     "sysreview.meta",
     "sysreview.plots",

@@ -65,6 +65,7 @@ COLUMNS = (
     "decision",
     "reason",
     "note",
+    "links",
 )
 PathLike = str | os.PathLike[str]
 TABLE = "decision_event"
@@ -128,7 +129,8 @@ def export_sheet(
         rows.append(
             [card.id, card.title or "", "; ".join(card.authors), card.year or "",
              card.journal or "", card.abstract or "", done.decision if done else "",
-             (done.reason or "") if done else "", (done.note or "") if done else ""]
+             (done.reason or "") if done else "", (done.note or "") if done else "",
+             " ".join(link.url for link in card.links)]
         )  # fmt: skip
     write_sheet(path, COLUMNS, rows, title=f"{stage} {reviewer}", identity=identity)
     return len(rows)

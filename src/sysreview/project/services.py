@@ -510,7 +510,11 @@ def project_status(directory: PathLike, db_url: str | None = None) -> ProjectSta
 def export_project(
     directory: PathLike, out_dir: PathLike, db_url: str | None = None
 ) -> DumpManifest:
-    """Write the whole project as plain files: ``review.toml`` and one file per table."""
+    """Write the whole project as plain files.
+
+    ``review.toml``, one file per table and the full texts (``fulltexts/<sha256>.pdf``).
+    """
+    from sysreview.project.fulltexts import export_fulltexts
     from sysreview.project.store.dump import export_store
 
     out = Path(out_dir)
@@ -520,13 +524,16 @@ def export_project(
     out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(project.protocol_path, out / PROTOCOL_FILE)
     with open_store(project.database_url) as store:
-        return export_store(store, out / DUMP_DATABASE)
+        manifest = export_store(store, out / DUMP_DATABASE)
+    export_fulltexts(project.directory, out)  # fulltexts/<sha256>.pdf
+    return manifest
 
 
 def load_project_dump(
     dump_dir: PathLike, directory: PathLike, db_url: str | None = None
 ) -> Project:
     """Restore an exported project into a new project directory (lossless round trip)."""
+    from sysreview.project.fulltexts import check_exported_fulltexts, restore_fulltexts
     from sysreview.project.store.dump import check_dump, holds_data, load_store
 
     dump = Path(dump_dir)
@@ -540,6 +547,7 @@ def load_project_dump(
         raise InputError(f"{target / PROTOCOL_FILE} already exists: load into a new project folder")
     load_protocol(source)  # refuse an export whose protocol no longer validates
     manifest = check_dump(dump / DUMP_DATABASE)  # every row, before anything is created
+    pdfs = check_exported_fulltexts(dump)  # each file against its SHA-256 name
     target.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, target / PROTOCOL_FILE)
     project = load_project(target, db_url)
@@ -549,6 +557,7 @@ def load_project_dump(
         store.upgrade(manifest.schema_revision)  # load at the dump's schema, then migrate
         load_store(dump / DUMP_DATABASE, store)
         store.upgrade()
+    restore_fulltexts(pdfs, target)
     return project
 
 

@@ -64,6 +64,10 @@ APPEND_ONLY_TABLES = (
     "grade_rating",
     "stopping_event",
     "prisma_other_source",
+    "fulltext_file",
+    "retrieval_event",
+    "study_status_event",
+    "author_contact",
 )
 """Tables that accept ``INSERT`` only; corrections are new rows, current state is derived."""
 
