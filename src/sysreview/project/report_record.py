@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -92,8 +92,10 @@ def store_record(store: Store, protocol: Protocol) -> ReviewRecord:
         extraction = _extraction(session)
         appraisal = _appraisal(session)
         other = _other_methods(session, state, protocol)
+        unretrieved = _not_retrieved(session, state.unit_of)
     ta, ft = (_stage(store, protocol, state.stage(s)) for s in ("ta", "ft"))
-    excluded, awaiting, ongoing = _full_text(state.ft, records)
+    excluded, awaiting, ongoing = _full_text(state.ft, records, unretrieved)
+    included, awaiting, ongoing = _listed(store, included, awaiting, ongoing)
     if appraisal is not None and appraisal.by_two:
         appraisal = replace(appraisal, agreement=_rob_agreement(store, protocol))
     return ReviewRecord(
@@ -246,17 +248,42 @@ def _labels(units: Iterable[int], records: dict[int, Record]) -> dict[int, str]:
     return out
 
 
+def _not_retrieved(session: Session, unit_of: Callable[[int], int]) -> dict[int, str]:
+    """Units whose recorded retrieval status is "not retrieved", with the reason given.
+
+    The latest status among a duplicate group's copies counts, as in the PRISMA counts
+    (:func:`sysreview.project.prisma_data.retrieval_statuses`).
+    """
+    from sysreview.project.fulltexts import current_retrieval
+
+    latest: dict[int, tuple[int, str, str | None]] = {}
+    for record_id, event in current_retrieval(session).items():
+        unit = unit_of(record_id)
+        if unit not in latest or event.id > latest[unit][0]:
+            latest[unit] = (event.id, event.status, event.reason)
+    return {u: reason or "no reason recorded"
+            for u, (_, status, reason) in latest.items() if status == "not_retrieved"}  # fmt: skip
+
+
 def _full_text(
-    ft: object, records: dict[int, Record]
+    ft: object, records: dict[int, Record], unretrieved: dict[int, str] | None = None
 ) -> tuple[tuple[CitedStudy, ...], tuple[CitedStudy, ...], tuple[CitedStudy, ...]]:
-    """Reports excluded at full text, awaiting classification, and ongoing studies."""
+    """Reports excluded at full text, awaiting classification, and ongoing studies.
+
+    A report recorded as not retrieved (``unretrieved``: unit -> reason) awaits
+    classification whatever its full-text decisions say, as PRISMA counts it.
+    """
     from sysreview.project.screening_state import StageState
 
     assert isinstance(ft, StageState)
     retrieval = {" ".join(r.split()).casefold() for r in NOT_RETRIEVED_REASONS}
+    unretrieved = unretrieved or {}
     picked: list[tuple[int, str, str]] = []
     for unit in ft.units:
         status = ft.status[unit]
+        if unit in unretrieved and unit in records:
+            picked.append((unit, "awaiting", f"full text not retrieved ({unretrieved[unit]})"))
+            continue
         if not status.settled or unit not in records:
             continue
         reason = (status.reason or "").strip()
@@ -274,6 +301,37 @@ def _full_text(
     for unit, group, reason in sorted(picked, key=lambda p: labels[p[0]]):
         groups[group].append(CitedStudy(labels[unit], (_reference(records[unit]),), reason))
     return tuple(groups["excluded"]), tuple(groups["awaiting"]), tuple(groups["ongoing"])
+
+
+def _listed(
+    store: Store,
+    included: tuple[CitedStudy, ...],
+    awaiting: tuple[CitedStudy, ...],
+    ongoing: tuple[CitedStudy, ...],
+) -> tuple[tuple[CitedStudy, ...], tuple[CitedStudy, ...], tuple[CitedStudy, ...]]:
+    """The studies listed as awaiting classification or ongoing, moved out of ``included``.
+
+    A listing (``sysreview study status``, :mod:`sysreview.project.contacts`) is the
+    team's word on the study, so it wins over the study's place among the included ones;
+    its data become the reason the tables show.
+    """
+    from sysreview.project.contacts import study_statuses
+
+    listed = {s.study: s for s in study_statuses(store)}
+    if not listed:
+        return included, awaiting, ongoing
+    refs = {c.label: c.references for c in included}
+    moved = {"awaiting_classification": list(awaiting), "ongoing": list(ongoing)}
+    for label, status in listed.items():
+        text = "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in status.data.items())
+        reason = text or status.status.replace("_", " ")
+        moved[status.status].append(CitedStudy(label, refs.get(label, ()), reason))
+    kept = tuple(c for c in included if c.label not in listed)
+    waiting, going = (
+        tuple(sorted(moved[k], key=lambda c: c.label.casefold()))
+        for k in ("awaiting_classification", "ongoing")
+    )
+    return kept, waiting, going
 
 
 def _stage(store: Store, protocol: Protocol, stage: object) -> StageRecord:

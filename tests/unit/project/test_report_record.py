@@ -122,3 +122,43 @@ def test_postgresql_gives_the_same_record(
         )
 
     assert plain(again) == plain(record)
+
+
+def test_listed_studies_move_to_their_tables(tmp_path: Path) -> None:
+    """A study the team lists as ongoing (or awaiting) leaves the included studies."""
+    from sysreview.project.contacts import project_set_study_status
+
+    _need_exports()
+    built = build(tmp_path)
+    before = project_record(built.project)
+    assert before.study("Alpha 2019") is not None
+    project_set_study_status(
+        built.project, "Alpha 2019", "ongoing", "R1",
+        {"study_name": "ALPHA", "registration": "NCT00000001"},
+    )  # fmt: skip
+    record = project_record(built.project)
+    assert "Alpha 2019" not in [s.label for s in record.included]
+    listed = [s for s in record.ongoing if s.label == "Alpha 2019"]
+    assert listed and listed[0].reason == "study name: ALPHA; registration: NCT00000001"
+    assert listed[0].references == before.study("Alpha 2019").references  # type: ignore[union-attr]
+    assert len(record.ongoing) == len(before.ongoing) + 1
+    project_set_study_status(built.project, "Alpha 2019", "none", "R1", {})
+    assert project_record(built.project).study("Alpha 2019") is not None
+
+
+def test_a_report_recorded_as_not_retrieved_awaits_classification(tmp_path: Path) -> None:
+    """The recorded retrieval status wins over the full-text decision, as in PRISMA."""
+    from sysreview.project.fulltexts import project_set_retrieval
+
+    _need_exports()
+    built = build(tmp_path)
+    before = project_record(built.project)
+    excluded = before.excluded[0]
+    record_id = excluded.references[0].record_id
+    assert record_id is not None
+    project_set_retrieval(built.project, record_id, "not_retrieved", "R1",
+                          reason="Authors did not reply")  # fmt: skip
+    record = project_record(built.project)
+    assert excluded.label not in [s.label for s in record.excluded]
+    waiting = [s for s in record.awaiting if s.label == excluded.label]
+    assert waiting and waiting[0].reason == "full text not retrieved (Authors did not reply)"
