@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CODE   := $(wildcard src tests benchmarks validation)
 
-.PHONY: demo test lint typecheck bench clean lock
+.PHONY: demo test lint typecheck bench docs clean lock
 
 # Everything (all extras and the test tools) at the versions requirements.lock pins, so
 # that a review re-run elsewhere computes with the same libraries. `make lock` renews it.
@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml requirements.lock
 
 lock: $(STAMP)
 	$(BIN)/pip-compile --quiet --extra all --extra dev --strip-extras --no-emit-index-url \
-	  --no-emit-find-links --output-file requirements.lock pyproject.toml
+	  --no-emit-find-links --unsafe-package sysreview --output-file requirements.lock pyproject.toml
 
 # The demo is an ordinary project built afresh each time: `run` loads the data files its
 # imports.toml lists into a new database (out/review.db, outside the checkout's tracked
@@ -40,8 +40,13 @@ typecheck: $(STAMP)
 test: lint typecheck
 	$(BIN)/pytest
 
+# The documentation site, into site/ (strict: a broken link or reference fails the build;
+# the example notebooks are executed and check their numbers against metafor's).
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict --site-dir site
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_pool.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) out site .pytest_cache .mypy_cache .ruff_cache

@@ -1,5 +1,6 @@
-"""Regenerate the README's pictures from the demo review: ``docs/forest-plot.png`` and
-``docs/prisma.png``.
+"""Regenerate the README's pictures from the demo review.
+
+The pictures are ``docs/forest-plot.png`` and ``docs/prisma.png``.
 
 Run from the repository root: ``.venv/bin/python docs/make_figures.py``. The figures are
 drawn exactly as in the demo's report (``sysreview run examples/group-peer-support``):
@@ -17,8 +18,8 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from sysreview.plots import forest_plot, prisma_flow
-from sysreview.project.reporting.report import arm_rows, store_inputs
 from sysreview.project.analysing.running import load_planned_data, read_data_files
+from sysreview.project.reporting.report import arm_rows, store_inputs
 from sysreview.project.storage import sqlite_url
 from sysreview.synthesis import run_plan
 

@@ -49,6 +49,7 @@ CASES = {
 
 
 def main() -> None:
+    """Compute the references of every case of :data:`CASES` and write ``agreement.json``."""
     import irrCAC
     import numpy as np
     import pandas as pd

@@ -14,8 +14,10 @@ RevMan 5 by default and R's metafor on request. From a notebook, in metafor's wo
 >>> round(float(reg.coef[1]), 4), round(reg.r2, 2)
 (-0.0291, 75.63)
 
-The names here are imported on first use, so ``import sysreview`` (and the command
-line's ``sysreview pool``) stays fast.
+A table of many analyses (a DataFrame, CSV or RevMan file) is pooled in one call, as
+``sysreview pool`` does: ``sr.pool_table(frame, by="outcome")``.
+
+The names here are imported on first use, so ``import sysreview`` stays light.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ if TYPE_CHECKING:
         meta_regression,
     )
     from sysreview.plots import bubble_plot, forest_plot, funnel_plot
+    from sysreview.pooled_table import PooledTable, pool_table
 
 _LAZY = {
     "EffectSizes": "sysreview.effects",
@@ -73,6 +76,8 @@ _LAZY = {
     "bubble_plot": "sysreview.plots",
     "forest_plot": "sysreview.plots",
     "funnel_plot": "sysreview.plots",
+    "PooledTable": "sysreview.pooled_table",
+    "pool_table": "sysreview.pooled_table",
 }
 """Public name -> the module it lives in (imported on first access, PEP 562)."""
 
@@ -102,6 +107,7 @@ __all__ = [
     "MetaAnalysis",
     "MetaRegression",
     "NotEstimableError",
+    "PooledTable",
     "StoreError",
     "SysreviewError",
     "TooFewStudiesError",
@@ -116,4 +122,5 @@ __all__ = [
     "leave_one_out",
     "meta_analysis",
     "meta_regression",
+    "pool_table",
 ]

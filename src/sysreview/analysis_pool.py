@@ -1,9 +1,10 @@
-"""Pool the analyses of a table (:mod:`sysreview.analysis_table`): what ``sysreview pool`` does.
+"""Pooling the analyses of a table (:mod:`sysreview.analysis_table`).
+
+The work of :func:`sysreview.pool_table` and ``sysreview pool``.
 
 :func:`resolve_options` gives each analysis its options (the caller's, else the table's
 settings columns or a RevMan file's settings, else RevMan's defaults). :func:`pool_tables`
-is the command's computation, shared by its fast path and its
-Typer command: effect sizes for every analysis (:func:`effects_all`), then the
+is the computation: effect sizes for every analysis (:func:`effects_all`), then the
 analyses that share their pooling options pooled together in one vectorised pass of
 :func:`sysreview.meta.meta_analyses`. Every analysis gets a result, also one with a
 single estimable study or none (:class:`~sysreview.meta.MetaAnalysis` says why).
@@ -146,8 +147,10 @@ def parse_yes_no(text: str) -> bool:
 
 
 def effects_of(table: TableAnalysis, options: PoolOptions, source: str) -> EffectSizes:
-    """Compute the effect sizes of one analysis of the table, through the registry
-    of measures (:mod:`sysreview.effects.registry`)."""
+    """Compute the effect sizes of one analysis of the table.
+
+    They are computed through the registry of measures (:mod:`sysreview.effects.registry`).
+    """
     c = table.columns
     measure, convention = options.measure, options.convention
     spec = MEASURES[measure]

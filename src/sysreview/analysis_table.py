@@ -1,7 +1,9 @@
-"""Read the data of ``sysreview pool``: a per-study table (CSV) or a RevMan 5 file.
+"""Read the data of ``sysreview pool``: a per-study table (CSV, DataFrame) or a RevMan 5 file.
 
-The table has a ``study`` column, optionally ``subgroup`` and a grouping column,
-and one family of data columns (:data:`sysreview.effects.registry.FAMILIES`):
+:func:`read_table` reads a CSV file (with :mod:`csv`) or a RevMan file, :func:`read_frame`
+a pandas DataFrame; both give the same analyses for the same table. The table has a
+``study`` column, optionally ``subgroup`` and a grouping column, and one family of data
+columns (:data:`sysreview.effects.registry.FAMILIES`):
 
 * continuous: ``mean_e, sd_e, n_e, mean_c, sd_c, n_c`` (MD, SMD, SMDH, ROM)
 * dichotomous: ``events_e, n_e, events_c, n_c`` (RR, OR, RD, PETO_OR)
@@ -28,7 +30,8 @@ A RevMan 5 review (``.rm5``, recognised by its name or its XML content) is read 
 with RevMan's data, subgroups and settings (:func:`sysreview.revman.tables.review_tables`).
 
 Every problem is reported as an :class:`~sysreview.errors.InputError` naming the
-file, the row (the line number in the file, header = 1) and the column. A text cell
+file, the row (the line number in the file, header = 1; a DataFrame's rows are counted
+as in the CSV it would write) and the column. A text cell
 (study, subgroup, grouping or settings) starting with an apostrophe before ``=``, ``+``,
 ``-``, ``@`` (how the tool protects text from spreadsheets, :mod:`sysreview.cells`) is
 read without it, as a spreadsheet would show it.
@@ -37,20 +40,30 @@ read without it, as a spreadsheet would show it.
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from sysreview.cells import QUOTE, restore
-from sysreview.effects.base import FloatArray
+from sysreview.effects.base import BoolArray, FloatArray
 from sysreview.effects.registry import FAMILIES, MEASURES
 from sysreview.errors import InputError
 from sysreview.vocab import Measure
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+IntArray = NDArray[np.intp]
+Cells = list[str] | FloatArray
+"""A column's cells: text (a CSV's), or numbers (a DataFrame's numeric column)."""
 
 CONTINUOUS = FAMILIES["continuous"].columns
 DICHOTOMOUS = FAMILIES["dichotomous"].columns
@@ -153,7 +166,7 @@ def data_columns(header: Sequence[str], measure: Measure | None, source: str) ->
 
 
 def read_table(
-    path: str | Path,
+    path: str | os.PathLike[str],
     measure: Measure | None = None,
     by: str | None = None,
     extra: Sequence[str] = (),
@@ -166,7 +179,8 @@ def read_table(
     ``extra`` columns (named as in the file, e.g. moderators) are kept as text in
     ``TableAnalysis.extra``. A RevMan 5 file gives one analysis per outcome, labelled
     ``"<comparison>.<outcome> <name>"`` as RevMan numbers its analyses; ``by`` and
-    ``extra`` do not apply to it.
+    ``extra`` do not apply to it. The CSV is read by :mod:`csv`; rows are numbered by
+    the file line each ends on (header = 1).
     """
     source = str(path)
     try:
@@ -185,36 +199,195 @@ def read_table(
         from sysreview.revman.tables import read_review_tables
 
         return read_review_tables(data, source)
-    quoted = QUOTE.encode() in data  # may a text cell carry the tool's protective "'"?
     try:
-        fast = _plain_rows(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        fast = None  # read again below, as a stream, to report the first problem
-    if fast is not None:
-        header, cells, lines = fast
-    else:
-        try:
-            with open(path, newline="", encoding="utf-8-sig") as handle:
-                reader = csv.reader(handle)
-                header = [h.strip() for h in next(reader, [])]
-                rows, lines = _data_rows(reader, len(header), source)
-        except OSError as exc:
-            raise InputError(f"cannot read file: {exc.strerror}", source=source) from None
-        except UnicodeDecodeError as exc:
-            raise InputError(f"not UTF-8 text ({exc.reason})", source=source) from None
-        cells = [list(column) for column in zip(*rows, strict=True)] if rows else []
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text ({exc.reason})", source=source) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in next(reader, [])]
+    rows, lines = _data_rows(reader, len(header), source)
+    cells: list[Cells] = [list(column) for column in zip(*rows, strict=True)] if rows else []
+    return _analyses(header, cells, lines, source, measure, by, extra)
+
+
+def read_frame(
+    frame: pd.DataFrame,
+    measure: Measure | None = None,
+    by: str | None = None,
+    extra: Sequence[str] = (),
+    source: str = "DataFrame",
+) -> tuple[tuple[str, ...], list[TableAnalysis]]:
+    """:func:`read_table` for a pandas DataFrame holding the columns a CSV would.
+
+    Numeric columns are taken as they are (NaN is missing); any other column is read
+    as text, cell by cell, as the CSV reader reads it (``None`` and NaN are blank). Rows
+    are numbered as in the CSV the frame would write (``frame.to_csv(index=False)``):
+    the header is row 1, the frame's first row is row 2. Rows whose every cell is
+    blank are skipped, as blank lines of a CSV are.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"slab": ["A", "B"], "yi": [0.1, 0.3], "vi": [0.01, 0.02]})
+    >>> columns, (table,) = read_frame(frame)
+    >>> columns, table.studies, table.rows
+    (('estimate', 'se'), ('A', 'B'), (2, 3))
+    """
+    header = [str(name).strip() for name in frame.columns]
+    cells: list[Cells] = []
+    for j in range(frame.shape[1]):
+        column = frame.iloc[:, j]
+        if column.dtype.kind in "iuf":
+            cells.append(column.to_numpy(dtype=float))
+        else:
+            cells.append(_frame_texts(column))
+    kept = np.flatnonzero(~_blank_rows(cells, len(frame)))
+    if len(kept) < len(frame):
+        cells = [_take(column, kept) for column in cells]
+    lines = (kept + 2).tolist()
+    return _analyses(header, cells, lines, source, measure, by, extra)
+
+
+def _frame_texts(column: pd.Series[Any]) -> list[str]:
+    """A non-numeric column's cells as text.
+
+    Strings as they are, numbers as :func:`_texts` writes them, other values by ``str``,
+    missing ones (None, NaN, NA) blank.
+    """
+    from pandas.api.types import infer_dtype
+
+    values = column.tolist()
+    if infer_dtype(column, skipna=False) == "string":  # all str: the usual case
+        return values
+    missing = column.isna().tolist()
+    return [
+        "" if gone else x if isinstance(x, str) else _number_text(x) if isinstance(x, float)
+        else str(x)
+        for x, gone in zip(values, missing, strict=True)
+    ]  # fmt: skip
+
+
+def _blank_rows(cells: list[Cells], n: int) -> BoolArray:
+    """Rows whose every cell is blank (NaN, or text of white space)."""
+    blank = np.ones(n, dtype=bool)
+    for column in cells:
+        if isinstance(column, np.ndarray):
+            blank &= np.isnan(column)
+    rows = np.flatnonzero(blank).tolist()
+    for column in cells:
+        if not isinstance(column, np.ndarray):
+            rows = [i for i in rows if not column[i].strip()]
+    blank[:] = False
+    blank[rows] = True
+    return blank
+
+
+def _take(column: Cells, rows: IntArray) -> Cells:
+    if isinstance(column, np.ndarray):
+        return column[rows]
+    return [column[i] for i in rows.tolist()]
+
+
+def _texts(column: Cells) -> list[str]:
+    """A column's cells as text: numbers as ``str`` writes them, NaN blank."""
+    if isinstance(column, np.ndarray):
+        return ["" if math.isnan(x) else _number_text(x) for x in column.tolist()]
+    return column
+
+
+def _stripped(column: Cells, protected: bool) -> list[str]:
+    """A text column's cells without surrounding white space.
+
+    ``protected``: text the tool wrote as ``'=...`` (safe in a spreadsheet,
+    :func:`sysreview.cells.restore`) is ``=...`` again.
+    """
+    texts = _texts(column)
+    joined = "\0".join(texts)
+    if protected and (joined.startswith(QUOTE) or "\0" + QUOTE in joined):
+        return [restore(cell).strip() for cell in texts]
+    return [cell.strip() for cell in texts]
+
+
+def _number_text(x: float) -> str:
+    return str(int(x)) if x.is_integer() and abs(x) < 2**53 else repr(x)
+
+
+def _analyses(
+    header: list[str],
+    cells: list[Cells],
+    lines: list[int],
+    source: str,
+    measure: Measure | None,
+    by: str | None,
+    extra: Sequence[str],
+) -> tuple[tuple[str, ...], list[TableAnalysis]]:
+    """The analyses of a table given column by column (cells as text, or numbers).
+
+    ``lines`` holds the row number of each row, for messages.
+    """
     if not header:
         raise InputError("empty file", source=source)
     header, shown = canonical_header(header, source)
     columns = data_columns(header, measure, source)
+    index = _column_index(header, shown, by, extra, source)
+    if not lines:
+        raise InputError("no data rows", source=source)
+    text = {name: _stripped(cells[index[name]], protected=True)
+            for name in ("study", "subgroup", by or "", *SETTINGS) if name in index}  # fmt: skip
+    text.update({name: _stripped(cells[index[name]], protected=False) for name in extra})
+    studies = text["study"]
+    if not all(studies):
+        line = lines[studies.index("")]
+        raise InputError(
+            "empty study label", source=source, line=line, column=shown[index["study"]]
+        )
+    values = _numbers(header, shown, index, cells, lines, columns, source)
+    keys: list[str | None] = list(text[by]) if by is not None else [None] * len(lines)
+    first = dict(zip(dict.fromkeys(keys), itertools.count()))  # keys in order of appearance
+    codes = np.fromiter(map(first.__getitem__, keys), np.intp, len(keys))
+    bounds = np.concatenate(([0], np.cumsum(np.bincount(codes)))).tolist()
+    if not bool((codes[1:] >= codes[:-1]).all()):  # put each analysis's rows together
+        order = np.argsort(codes, kind="stable")
+        perm = order.tolist()
+        text = {name: [column[i] for i in perm] for name, column in text.items()}
+        values = {c: v[order] for c, v in values.items()}
+        lines = [lines[i] for i in perm]
+    options = [c for c in SETTINGS if c in index]
+    subgroups = text.get("subgroup")
+    analyses = []
+    for key, a, b in zip(first, bounds[:-1], bounds[1:], strict=True):
+        analyses.append(
+            TableAnalysis(
+                label=key,
+                studies=tuple(text["study"][a:b]),
+                subgroups=_subgroups(subgroups, a, b),
+                columns={c: v[a:b] for c, v in values.items()},
+                rows=tuple(lines[a:b]),
+                settings=_settings(
+                    {name: text[name][a:b] for name in options}, lines[a:b], key, source
+                ),
+                extra={name: tuple(text[name][a:b]) for name in extra},
+            )
+        )
+    return columns, analyses
+
+
+def _column_index(
+    header: list[str], shown: list[str], by: str | None, extra: Sequence[str], source: str
+) -> dict[str, int]:
+    """Where each column is.
+
+    By its own name, and each ``extra`` column by its name as written; refuses a ``by`` or
+    ``extra`` column the table lacks.
+    """
     if by is not None and by not in header:
         raise InputError(
             f"--by column {by!r} not found; columns are {', '.join(shown)}", source=source, line=1
         )
     index = {name: i for i, name in enumerate(header)}
+    where = {name: i for i, name in enumerate(shown)}
     for name in extra:
         if name not in index:
-            where = {w: i for i, w in enumerate(shown)}
             if name not in where:
                 raise InputError(
                     f"column {name!r} not found; columns are {', '.join(shown)}",
@@ -222,18 +395,23 @@ def read_table(
                     line=1,
                 )
             index[name] = where[name]
-    if not lines:
-        raise InputError("no data rows", source=source)
-    if quoted:  # text the tool wrote as '=... (safe in a spreadsheet) is =... again
-        for name in ("study", "subgroup", by or "", *SETTINGS):
-            if name in index:
-                cells[index[name]] = [restore(cell) for cell in cells[index[name]]]
-    studies = [cell.strip() for cell in cells[index["study"]]]
-    if not all(studies):
-        line = lines[studies.index("")]
-        raise InputError(
-            "empty study label", source=source, line=line, column=shown[index["study"]]
-        )
+    return index
+
+
+def _numbers(
+    header: list[str],
+    shown: list[str],
+    index: dict[str, int],
+    cells: list[Cells],
+    lines: list[int],
+    columns: tuple[str, ...],
+    source: str,
+) -> dict[str, FloatArray]:
+    """The numeric columns.
+
+    ``columns`` and those of every complete data family, group sizes given as events and
+    non-events added up, metafor's ``vi`` as ``se``.
+    """
     present = _with_totals(set(header))
     families = [f for f in DATA_FAMILIES if set(f) <= present]
     read = tuple(dict.fromkeys((*columns, *(c for f in families for c in f))))
@@ -246,47 +424,14 @@ def read_table(
             )
     if "se" in values and shown[index["se"]].strip().lower() == "vi":
         values["se"] = np.sqrt(values["se"])  # metafor's sampling variance
-    options = [c for c in SETTINGS if c in index]
-    subgroups = [cell.strip() for cell in cells[index["subgroup"]]] if "subgroup" in index else None
-    keys = [cell.strip() for cell in cells[index[by]]] if by is not None else [None] * len(lines)
-    first = dict(zip(dict.fromkeys(keys), itertools.count()))  # keys in order of appearance
-    codes = np.fromiter(map(first.__getitem__, keys), np.intp, len(keys))
-    counts = np.bincount(codes)
-    bounds = np.concatenate(([0], np.cumsum(counts))).tolist()
-    grouped = bool((codes[1:] >= codes[:-1]).all())  # each analysis in consecutive rows
-    if not grouped:  # put every analysis's rows together, keeping their order
-        order = np.argsort(codes, kind="stable")
-        perm = order.tolist()
-        studies = [studies[i] for i in perm]
-        subgroups = None if subgroups is None else [subgroups[i] for i in perm]
-        values = {c: v[order] for c, v in values.items()}
-        lines = [lines[i] for i in perm]
-        cells = [[column[i] for i in perm] for column in cells]
-    kept = {name: [cell.strip() for cell in cells[index[name]]] for name in extra}
-    analyses = []
-    for key, a, b in zip(first, bounds[:-1], bounds[1:], strict=True):
-        analyses.append(
-            TableAnalysis(
-                label=key,
-                studies=tuple(studies[a:b]),
-                subgroups=_subgroups(subgroups, a, b),
-                columns={c: values[c][a:b] for c in read},
-                rows=tuple(lines[a:b]),
-                settings=_settings(
-                    {name: cells[index[name]][a:b] for name in options},
-                    lines[a:b],
-                    key,
-                    source,
-                ),
-                extra={name: tuple(text[a:b]) for name, text in kept.items()},
-            )
-        )
-    return columns, analyses
+    return {c: values[c] for c in read}
 
 
-def is_revman(path: str | Path, data: bytes) -> bool:
-    """Whether the file is a RevMan 5 review: named ``*.rm5``, or XML (a CSV never
-    starts with ``<``)."""
+def is_revman(path: str | os.PathLike[str], data: bytes) -> bool:
+    """Whether the file is a RevMan 5 review: named ``*.rm5``, or XML.
+
+    A CSV never starts with ``<``.
+    """
     return Path(path).suffix.lower() == ".rm5" or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<"
 
 
@@ -329,41 +474,6 @@ def canonical_header(header: Sequence[str], source: str) -> tuple[list[str], lis
     return names, list(header)
 
 
-def _plain_rows(text: str) -> tuple[list[str], list[list[str]], list[int]] | None:
-    """Header, columns of cells and line numbers of a CSV text without quotes.
-
-    Gives exactly what :mod:`csv` and :func:`_data_rows` give for such text, column by
-    column, without building a list per row; ``None`` (read it with :mod:`csv`) for
-    anything else: quotes, carriage returns, NULs, blank or short rows, huge fields.
-    """
-    if '"' in text or "\0" in text:
-        return None
-    if "\r" in text:  # \r\n ends a line as \n does; a lone \r is left to csv
-        if text.count("\r") != text.count("\r\n"):
-            return None
-        text = text.replace("\r\n", "\n")
-    body = text.split("\n")
-    if body and not body[-1]:
-        body.pop()  # the newline that ends the last line
-    if not body or not body[0]:
-        return None
-    header = [h.strip() for h in body[0].split(",")]
-    width = len(header)
-    body = body[1:]
-    blank = "," * (width - 1)
-    limit = csv.field_size_limit()
-    if (
-        "" in body
-        or blank in body
-        or (len(text) > limit and max(map(len, body), default=0) > limit)
-        or (body and set(map(str.count, body, itertools.repeat(","))) != {width - 1})
-    ):
-        return None
-    flat = ",".join(body).split(",") if body else []
-    cells = [flat[j::width] for j in range(width)] if body else []
-    return header, cells, list(range(2, len(body) + 2))
-
-
 def _subgroups(labels: list[str] | None, a: int, b: int) -> tuple[str, ...] | None:
     """The analysis's subgroup labels; ``None`` when it has none (every cell blank)."""
     if labels is None or not any(labels[a:b]):
@@ -404,33 +514,41 @@ def _data_rows(reader: Any, width: int, source: str) -> tuple[list[list[str]], l
     rows: list[list[str]] = []
     lines: list[int] = []
     add_row, add_line = rows.append, lines.append
-    for row in reader:
-        if len(row) == width and any(row):
-            add_row(row)
-            add_line(reader.line_num)
-        elif "".join(row).strip():
-            message = f"{len(row)} fields but the header has {width}"
-            raise InputError(message, source=source, line=reader.line_num)
+    try:
+        for row in reader:
+            if len(row) == width and any(row):
+                add_row(row)
+                add_line(reader.line_num)
+            elif "".join(row).strip():
+                message = f"{len(row)} fields but the header has {width}"
+                raise InputError(message, source=source, line=reader.line_num)
+    except csv.Error as exc:  # e.g. a field over csv.field_size_limit()
+        raise InputError(f"unreadable CSV: {exc}", source=source, line=reader.line_num) from None
     return rows, lines
 
 
 def _column(
-    cells: list[str], lines: list[int], name: str, source: str, shown: str | None = None
+    cells: Cells, lines: list[int], name: str, source: str, shown: str | None = None
 ) -> FloatArray:
-    """One numeric column: parsed by numpy in one pass, cell by cell only on trouble.
+    """One numeric column: text parsed by numpy in one pass, cell by cell only on trouble.
 
     ``name`` is the column's own name, ``shown`` the name in the file (for messages).
     """
     shown = name if shown is None else shown
-    try:
-        values = np.array(cells, dtype=float)
-    except ValueError:
-        values = np.array(
-            [_number(cell, source, line, shown) for cell, line in zip(cells, lines, strict=True)]
-        )
+    if isinstance(cells, np.ndarray):
+        values = cells
+    else:
+        try:
+            values = np.array(cells, dtype=float)
+        except ValueError:
+            pairs = zip(cells, lines, strict=True)
+            values = np.array([_number(cell, source, line, shown) for cell, line in pairs])
     if name in NON_NEGATIVE:
         for i in np.flatnonzero(values < 0):
             raise InputError(
-                f"must not be negative: {cells[i]!r}", source=source, line=lines[i], column=shown
+                f"must not be negative: {_texts(cells[i : i + 1])[0]!r}",
+                source=source,
+                line=lines[i],
+                column=shown,
             )
     return values

@@ -168,6 +168,8 @@ def _import_progress() -> Iterator[Callable[[str, str, int, int], None]]:
 
 
 class DedupFormat(StrEnum):
+    """Output format of ``sysreview dedup``'s duplicate groups."""
+
     csv = "csv"
     json = "json"
 
@@ -287,8 +289,10 @@ def prisma(
     db: DatabaseOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """The PRISMA 2020 flow diagram's counts, computed from the records and decisions (plus
-    counts from another source the project recorded, 'sysreview data load')."""
+    """The PRISMA 2020 flow diagram's counts, computed from the records and decisions.
+
+    Counts from another source that the project recorded ('sysreview data load') are added.
+    """
     import json
 
     from sysreview.project.opening import open_project
@@ -343,7 +347,8 @@ def _card_text(card: Any) -> str:
 
     head = f"\nrecord {card.id} ({card.year})\n{card.title or '(no title)'}"
     body = f"{'; '.join(card.authors[:3])}  {card.journal or ''}\n\n{card.abstract or ''}"
-    return terminal_safe(f"{head}\n{body}")
+    links = "".join(f"\n{link.label}: {link.url}" for link in card.links)
+    return terminal_safe(f"{head}\n{body}{links}")
 
 
 def _screen_batches(review: Any, stage: str, reviewer: str) -> int:
@@ -722,8 +727,10 @@ def pool(
         OutputFormat, typer.Option("--format", help="text|json|csv")
     ] = OutputFormat.text,
 ) -> None:
-    """Pool the studies of DATA (per-arm means/SDs/Ns, events/Ns, events/person-time,
-    one group's events/N or correlation/N, or estimate/SE).
+    """Pool the studies of DATA.
+
+    DATA holds per-arm means/SDs/Ns, events/Ns, events/person-time, one group's events/N or
+    correlation/N, or estimate/SE.
 
     Data columns may carry sysreview's, metafor's, meta's or RevMan's names (m1i, n.e,
     mean_1, ...). Columns measure, method, model, tau2_method, ci_method, level,
@@ -732,21 +739,32 @@ def pool(
     analysis with RevMan's settings, which options given here override in the same way.
     Random-effects results give Q-profile confidence limits for tau², I² and H².
     """
-    from sysreview.commands.pool_fast import run_pool
+    from sysreview.errors import SysreviewError
+    from sysreview.pooled_table import pool_table
 
-    run_pool(
-        data,
-        measure=measure,
-        method=method,
-        model=model,
-        tau2=tau2,
-        ci=ci,
-        level=level,
-        convention=convention,
-        log_scale=log_scale,
-        by=by,
-        output_format=output_format,
-    )
+    try:
+        pooled = pool_table(
+            data,
+            by=by,
+            measure=measure,
+            method=method,
+            model=model,
+            tau2_method=tau2,
+            ci_method=ci,
+            level=level,
+            convention=convention,
+            log_scale=True if log_scale else None,
+        )
+    except (SysreviewError, ValueError) as exc:
+        fail(str(exc))
+    if output_format is OutputFormat.json:
+        sys.stdout.write(pooled.to_json() + "\n")
+    elif output_format is OutputFormat.csv:
+        from sysreview.cells import safe_frame
+
+        safe_frame(pooled.to_frame()).to_csv(sys.stdout, index=False)
+    else:
+        sys.stdout.write(pooled.summary() + "\n")
 
 
 def _register_commands() -> None:
@@ -759,11 +777,8 @@ _register_commands()
 
 
 def main() -> None:
-    """Entry point of ``python -m sysreview.cli``: the console script's
-    :func:`sysreview.entry.main` (``pool`` through its fast path, the rest through Typer)."""
-    from sysreview.entry import main as entry_main
-
-    entry_main()
+    """Entry point of ``python -m sysreview.cli``: the Typer app."""
+    app()
 
 
 if __name__ == "__main__":

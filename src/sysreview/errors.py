@@ -83,15 +83,19 @@ class InputError(SysreviewError, ValueError):
 
 
 class NotPermittedError(InputError):
-    """The protocol does not let this person do this (e.g. decide a record not assigned
-    to them). Web routes answer 403."""
+    """The protocol does not let this person do this; web routes answer 403.
+
+    For example deciding on a record not assigned to them.
+    """
 
     http_status = 403
 
 
 class StateConflictError(InputError):
-    """The review's current state does not allow this (e.g. a full-text decision on a
-    record not forwarded from title/abstract). Web routes answer 409."""
+    """The review's current state does not allow this; web routes answer 409.
+
+    For example a full-text decision on a record not forwarded from title/abstract.
+    """
 
     http_status = 409
 

@@ -1,11 +1,11 @@
-"""Text every screen, export and database can hold: controls out, storable everywhere.
+r"""Text every screen, export and database can hold: controls out, storable everywhere.
 
 Two guards, for two different dangers:
 
 * :func:`storable` and :func:`storable_tree`: the characters a database cannot hold the
   same way on every backend. PostgreSQL refuses NUL (U+0000) in text and in JSON, and
   both backends' drivers refuse a lone surrogate (U+D800-U+DFFF: half of a UTF-16 pair,
-  which JSON escapes such as ``"\\ud800"`` and broken UTF-16 files produce). Readers remove
+  which JSON escapes such as ``"\ud800"`` and broken UTF-16 files produce). Readers remove
   NUL and replace lone surrogates with U+FFFD (the replacement character) *as they read*,
   with a warning, so SQLite and PostgreSQL store the same text and a project exported from
   one loads into the other. NaN and infinite numbers, which PostgreSQL's JSON refuses,
@@ -50,9 +50,9 @@ REPLACEMENT = "\ufffd"
 
 
 def line_at(text: str, position: int) -> int:
-    """The 1-based line of ``text`` that character ``position`` is on.
+    r"""The 1-based line of ``text`` that character ``position`` is on.
 
-    >>> line_at("a\\nb\\nc", 4)
+    >>> line_at("a\nb\nc", 4)
     3
     """
     return text.count("\n", 0, position) + 1
@@ -78,15 +78,16 @@ def repair_mojibake(text: str) -> str:
 
 
 def strip_controls(text: str) -> str:
-    """``text`` without escape sequences, control characters (but tab and newline) and
-    bidirectional-text controls.
+    r"""``text`` without escape sequences, control characters and bidi controls.
+
+    Tab and newline are kept.
 
     Examples
     --------
-    >>> strip_controls("\\x1b[31mred\\x1b[0m and \\x1b]0;title\\x07plain\\x07")
+    >>> strip_controls("\x1b[31mred\x1b[0m and \x1b]0;title\x07plain\x07")
     'red and plain'
-    >>> strip_controls("a\\tb\\nc\\x00\\x08d\\u202egnp.exe")
-    'a\\tb\\ncdgnp.exe'
+    >>> strip_controls("a\tb\nc\x00\x08d\u202egnp.exe")
+    'a\tb\ncdgnp.exe'
     """
     if UNSAFE.search(text) is None:
         return text
@@ -94,19 +95,19 @@ def strip_controls(text: str) -> str:
 
 
 def terminal_safe(value: object) -> str:
-    """Text to print on a terminal: :func:`strip_controls` of ``str(value)``.
+    r"""Text to print on a terminal: :func:`strip_controls` of ``str(value)``.
 
-    >>> terminal_safe("[bold]A trial\\x1b[2J")
+    >>> terminal_safe("[bold]A trial\x1b[2J")
     '[bold]A trial'
     """
     return strip_controls(str(value))
 
 
 def storable(text: str) -> str:
-    """``text`` without NUL characters and with lone surrogates replaced by U+FFFD.
+    r"""``text`` without NUL characters and with lone surrogates replaced by U+FFFD.
 
-    >>> storable("a\\x00b\\ud800c")
-    'ab\\ufffdc'
+    >>> storable("a\x00b\ud800c")
+    'ab\ufffdc'
     """
     if "\x00" in text:
         text = text.replace("\x00", "")
@@ -121,12 +122,14 @@ def needs_storing(text: str) -> bool:
 
 
 def storable_tree(value: Any) -> tuple[Any, int]:
-    """A JSON value (parsed JSON, a record's ``raw``) made storable, and how many strings
-    and numbers were changed: :func:`storable` on every string (keys included), ``None``
-    for NaN and infinities. Walks without recursion, so any depth is safe.
+    r"""A JSON value (parsed JSON, a record's ``raw``) made storable, and how many changed.
 
-    >>> storable_tree({"a\\x00": ["x\\ud800", float("nan"), 1, {"b": "ok"}]})
-    ({'a': ['x\\ufffd', None, 1, {'b': 'ok'}]}, 3)
+    The count is of strings and numbers changed: :func:`storable` on every string (keys
+    included), ``None`` for NaN and infinities. Walks without recursion, so any depth is
+    safe.
+
+    >>> storable_tree({"a\x00": ["x\ud800", float("nan"), 1, {"b": "ok"}]})
+    ({'a': ['x\ufffd', None, 1, {'b': 'ok'}]}, 3)
     """
     changed = 0
 

@@ -64,6 +64,7 @@ class Measure(_Code):
 
     @classmethod
     def label(cls) -> str:
+        """The name of the vocabulary in error messages."""
         return "measure"
 
     @classmethod
@@ -126,6 +127,7 @@ class Tau2Method(_Code):
 
     @classmethod
     def label(cls) -> str:
+        """The name of the vocabulary in error messages."""
         return "tau2 method"
 
 
@@ -137,6 +139,7 @@ class CIMethod(_Code):
 
     @classmethod
     def label(cls) -> str:
+        """The name of the vocabulary in error messages."""
         return "CI method"
 
     @classmethod

@@ -117,3 +117,42 @@ def test_prisma_boxes_balance_with_one_box_per_unit(
     ft_settled = Counter(s.decision for s in ft.values() if s.settled)
     assert counts.reports_included == ft_settled["include"]
     assert counts.reports_excluded + counts.reports_not_retrieved == ft_settled["exclude"]
+
+
+@given(
+    histories(),
+    histories(),
+    st.lists(
+        st.tuples(st.integers(1, 8), st.sampled_from(("sought", "retrieved", "not_retrieved"))),
+        max_size=12,
+    ),
+)
+@settings(max_examples=200, deadline=None)
+def test_prisma_boxes_balance_with_recorded_retrieval_statuses(
+    title_abstract: tuple[dict[int, tuple[str, ...]], list[ScreeningEvent], bool],
+    full_text: tuple[dict[int, tuple[str, ...]], list[ScreeningEvent], bool],
+    retrieval: list[tuple[int, str]],
+) -> None:
+    from sysreview.prisma import RetrievalStatus
+
+    ta_required, ta_events, discussion = title_abstract
+    ta = unit_statuses(ta_events, {}, ta_required, discussion=discussion)
+    sought = {u for u, s in ta.items() if s.settled and s.decision in ("include", "maybe")}
+    ft_required, ft_events, _ = full_text
+    ft_all = unit_statuses(ft_events, {}, ft_required)
+    ft = {u: ft_all[u] for u in sought if u in ft_all}
+    statuses = tuple(RetrievalStatus(r, s, i) for i, (r, s) in enumerate(retrieval))
+    counts = derive_counts(
+        PrismaInputs(
+            sources=(SourceCount("database", "MEDLINE", len(ta)),),
+            ta_status=ta,
+            ft_status=ft,
+            retrieval=statuses,
+        )
+    )  # PrismaCounts refuses boxes that do not add up
+    latest = {r: s for r, s in retrieval}
+    assert counts.reports_not_retrieved == sum(latest.get(u) == "not_retrieved" for u in sought)
+    kept = {u: s for u, s in ft.items() if latest.get(u) != "not_retrieved"}
+    settled = Counter(s.decision for s in kept.values() if s.settled)
+    assert counts.reports_included == settled["include"]
+    assert counts.reports_excluded == settled["exclude"]

@@ -1,12 +1,13 @@
 """Every analysis stored in RevMan 5 files, recomputed and compared number for number.
 
 The ``.rm5`` files in ``../shared/golden/revman/`` hold RevMan's own results as Java
-doubles. Two entry points are checked against them:
+doubles. Every entry point is checked against them:
 
-* the library: effect sizes built here from the outcome's data, pooled by
-  :func:`sysreview.meta.meta_analysis`;
+* the library, twice: effect sizes built here from the outcome's data, pooled by
+  :func:`sysreview.meta.meta_analysis`; and :func:`sysreview.pool_table` given the file,
+  which reads it and pools every analysis with RevMan's settings;
 * the command a user runs, ``sysreview pool FILE.rm5 --format json``, through the
-  console script's own code path (:func:`sysreview.entry.main`, the fast path) and
+  console script's entry point (:func:`sysreview.entry.main`) in this process, and
   through the Typer command (``CliRunner``), which must write the same text.
 
 Both are compared by :mod:`tests.reference.revman_records`: estimates, CIs, Z, Chi²,
@@ -29,6 +30,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from sysreview import pool_table
 from sysreview.cli import app
 from sysreview.effects import (
     EffectSizes,
@@ -143,12 +145,8 @@ def pooled_by_cli() -> dict[str, list[dict[str, object]]]:
     return out
 
 
-@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
-def test_revman_file_through_the_command(
-    path: Path, pooled_by_cli: dict[str, list[dict[str, object]]]
-) -> None:
-    """``sysreview pool FILE.rm5``: every analysis of the file, in order, number for number."""
-    records = pooled_by_cli[path.name]
+def check_file(path: Path, records: list[dict[str, object]]) -> None:
+    """Every analysis of the file, in order, number for number."""
     outcomes = list(read_rm5(path).outcomes())
     assert len(records) == len(outcomes)
     bad = []
@@ -159,6 +157,26 @@ def test_revman_file_through_the_command(
         elif not outcome.studies:  # an outcome without data is reported, not dropped
             assert record["k"] == 0 and record["reason"] == "no studies"
     assert not bad, f"{path.name}:\n" + "\n".join(bad)
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_revman_file_through_the_command(
+    path: Path, pooled_by_cli: dict[str, list[dict[str, object]]]
+) -> None:
+    """``sysreview pool FILE.rm5``: RevMan's numbers for every analysis of the file."""
+    check_file(path, pooled_by_cli[path.name])
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_revman_file_through_pool_table(
+    path: Path, pooled_by_cli: dict[str, list[dict[str, object]]]
+) -> None:
+    """``sysreview.pool_table(FILE.rm5)``: RevMan's numbers; the records the command prints."""
+    pooled = pool_table(path)
+    assert pooled.labelled
+    records = pooled.records()
+    check_file(path, records)
+    assert json.loads(pooled.to_json()) == pooled_by_cli[path.name]
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])

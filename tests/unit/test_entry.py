@@ -1,4 +1,4 @@
-"""The console script: ``pool`` through the fast path, everything else through Typer."""
+"""The console script and ``python -m sysreview``: the Typer app, ``pool`` like every command."""
 
 from __future__ import annotations
 
@@ -16,49 +16,49 @@ DATA = (
 )
 
 
-def _script(*args: str) -> subprocess.CompletedProcess[str]:
-    code = (
-        "import sys; from sysreview.entry import main; "
-        "sys.argv = ['sysreview', *sys.argv[1:]]; main()"
-    )
+def _module(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "sysreview", *args], capture_output=True, text=True, check=False
     )
 
 
-def test_pool_gives_what_the_typer_command_gives(tmp_path: Path) -> None:
+def test_pool_through_python_m_gives_what_the_typer_command_gives(tmp_path: Path) -> None:
     data = tmp_path / "d.csv"
     data.write_text(DATA, encoding="utf-8")
     for options in (["--format", "json"], ["--measure", "SMD"], ["--measure", "XX"]):
-        fast = _script("pool", str(data), *options)
-        slow = CliRunner().invoke(app, ["pool", str(data), *options])
-        assert fast.returncode == slow.exit_code, options
-        assert fast.stdout == slow.stdout, options
-        assert fast.stderr == slow.stderr, options
+        whole = _module("pool", str(data), *options)
+        inside = CliRunner().invoke(app, ["pool", str(data), *options])
+        assert whole.returncode == inside.exit_code, options
+        assert whole.stdout == inside.stdout, options
+        assert whole.stderr == inside.stderr, options
+    assert _module("pool", str(data), "--measure", "XX").returncode == 2
 
 
-def test_other_commands_and_help_go_to_typer() -> None:
-    done = _script("pool", "--help")
+def test_help_and_usage_errors_are_typers() -> None:
+    done = _module("pool", "--help")
     assert done.returncode == 0 and "Pool the studies of DATA" in done.stdout
-    done = _script("search", "--help")
+    done = _module("search", "--help")
     assert done.returncode == 0 and "render" in done.stdout
+    done = _module("pool", "d.csv", "--format", "xml")
+    assert done.returncode == 2 and "Invalid value for '--format'" in done.stderr
 
 
-def test_pool_runs_without_importing_typer_unless_it_reports_an_error(tmp_path: Path) -> None:
-    """Typer costs ~0.05 s of startup; the fast path imports it only to report an error."""
+def test_pool_imports_only_what_it_uses(tmp_path: Path) -> None:
+    """``pool --format json`` needs neither pandas (CSV output does) nor the project,
+    web, screening or plotting layers."""
     data = tmp_path / "d.csv"
     data.write_text(DATA, encoding="utf-8")
     probe = (
-        "import sys; from sysreview.commands.pool_fast import fast_main; "
-        "status = fast_main(sys.argv[1:]); "
-        "print(status, 'typer' in sys.modules, file=sys.stderr)"
+        "import sys; from sysreview.entry import main; sys.argv = ['sysreview', *sys.argv[1:]]\n"
+        "try:\n    main()\nfinally:\n"
+        "    heavy = ('pandas', 'sklearn', 'matplotlib', 'sqlalchemy', 'fastapi')\n"
+        "    print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)"
     )
-
-    def run(*args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "-c", probe, *args], capture_output=True, text=True, check=True
-        )
-        return done.stderr.splitlines()[-1]
-
-    assert run(str(data), "--format", "json") == "0 False"
-    assert run(str(data), "--measure", "OR") == "2 True"  # an error, reported as Typer would
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "pool", str(data), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[-1] == "[]"

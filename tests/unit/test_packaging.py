@@ -29,6 +29,7 @@ OPTIONAL_MODULES = [
     "docx",
     "argon2",
     "ftfy",
+    "pypdf",
     "fastapi",
     "uvicorn",
     "starlette",
@@ -77,6 +78,13 @@ def test_the_lock_pins_every_declared_dependency() -> None:
         )
 
 
+def test_the_lock_names_no_local_path() -> None:
+    """The lock is used on other machines: no ``file://`` or self reference (``make lock``)."""
+    lock = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    assert "file://" not in lock
+    assert not re.search(r"^sysreview\b", lock, re.M)
+
+
 def test_the_extras_are_the_documented_ones() -> None:
     extras = set(PYPROJECT["optional-dependencies"])
     assert {"cli", "project", "web", "postgres", "search", "all", "dev"} <= extras
@@ -107,3 +115,35 @@ def test_the_statistics_library_runs_on_the_core_dependencies_alone() -> None:
 def test_the_blocker_blocks(module: str) -> None:
     done = subprocess.run([sys.executable, "-c", BLOCK + f"import {module}"], capture_output=True)
     assert done.returncode != 0
+
+
+def test_every_optional_module_names_its_extra() -> None:
+    from sysreview.entry import EXTRAS
+
+    assert set(OPTIONAL_MODULES) <= set(EXTRAS)
+    assert set(EXTRAS.values()) <= set(PYPROJECT["optional-dependencies"])
+
+
+@pytest.mark.parametrize(
+    ("args", "module", "extra"),
+    [
+        (["status"], "sqlalchemy", "project"),
+        (["serve", "--help"], "typer", "cli"),
+        (["status"], "typer", "cli"),
+    ],
+)
+def test_a_command_without_its_extra_says_what_to_install(
+    tmp_path: Path, args: list[str], module: str, extra: str
+) -> None:
+    """No traceback: one line naming the extra, exit 1."""
+    only = BLOCK.replace(f"in {OPTIONAL_MODULES!r}", f"in {[module]!r}")
+    code = only + f"sys.argv = ['sysreview', *{args!r}]\nfrom sysreview.entry import main\nmain()"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.strip() == (
+        f"sysreview: this needs {module}, which comes with the {extra!r} extra: "
+        f"pip install 'sysreview[{extra}]'"
+    )
+    assert "Traceback" not in done.stderr

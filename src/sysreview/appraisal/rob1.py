@@ -199,8 +199,10 @@ class Rob1Assessment:
         return overall_rob1(by_domain, key_domains=self.key_domains, rule=self.rule)
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per domain, in the tool's order: study, domain, bias, judgement, support,
-        location."""
+        """One row per domain, in the tool's order.
+
+        Columns: study, domain, bias, judgement, support, location.
+        """
         by_domain = {j.domain: j for j in self.judgements}
         return pd.DataFrame(
             [

@@ -465,8 +465,10 @@ class Rob2Assessment:
         return overall_rob2(self.domain_judgements, some_concerns_limit=self.some_concerns_limit)
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per signalling question answered: study, result, domain, question, answer,
-        domain_judgement."""
+        """One row per signalling question answered.
+
+        Columns: study, result, domain, question, answer, domain_judgement.
+        """
         judged = self.domain_judgements
         rows = [
             {

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 MODULES = (
     "study", "extract", "data", "rob", "synthesis", "grade", "report", "web", "search",
-    "audit", "metareg",
+    "audit", "metareg", "references", "fulltext",
 )  # fmt: skip
 """The command modules, in the order their commands are listed."""
 

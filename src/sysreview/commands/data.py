@@ -103,6 +103,39 @@ def withdraw_command(
     print(f"withdrawn: PRISMA counts from {source}")
 
 
+@data_app.command("export-revman")
+def export_revman_command(
+    out: Annotated[Path, typer.Argument(help="The RevMan 5 file to write (.rm5).")],
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """Write the project's main pooled analyses as a RevMan 5 review (.rm5).
+
+    Every study's data, RevMan's settings and the results as RevMan stores them; analyses
+    RevMan 5 cannot hold (other measures, narrative ones) are listed as left out.
+    """
+    from sysreview.project.exchanging.files import export_revman
+    from sysreview.text import terminal_safe
+
+    with reported():
+        done = export_revman(project, out, db_url=db)
+    print(terminal_safe(done.summary()))
+
+
+@data_app.command("export-prisma2020")
+def export_prisma2020_command(
+    out: Annotated[Path, typer.Argument(help="The CSV to write.")],
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+) -> None:
+    """Write the PRISMA flow counts as the PRISMA2020 R package / Shiny app's CSV."""
+    from sysreview.project.exchanging.files import export_prisma2020
+
+    with reported():
+        path = export_prisma2020(project, out, db_url=db)
+    print(f"wrote the PRISMA2020 counts to {path}")
+
+
 def register(app: typer.Typer) -> None:
     """Add ``sysreview data ...`` to ``app``."""
     app.add_typer(data_app, name="data")

@@ -85,8 +85,11 @@ def template_command(
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,
 ) -> None:
-    """Write a sheet: one row per main outcome and GRADE domain, with the rule's suggestion
-    and reason; fill in rating and reason, then 'grade load'."""
+    """Write a sheet of GRADE ratings to fill in, then 'grade load' it.
+
+    One row per main outcome and GRADE domain, with the rule's suggestion and reason; fill
+    in rating and reason.
+    """
     from sysreview.project.opening import open_project
 
     with reported(), open_project(project, db) as review:

@@ -56,7 +56,10 @@ def _analyse_and_report(inputs: ReviewInputs, out: Path) -> None:
          f"wrote {', '.join(results)} to {out}")  # fmt: skip
     with _bar("drawing figures", count_figures(synthesis, inputs)) as progress:
         files = write_review_report(synthesis, inputs, out, progress=progress)
-    _say(f"report: {len(files.figures)} figure files in {out / 'figures'}; {files.docx}")
+    _say(f"report: {len(files.figures)} figure files in {out / 'figures'}; {files.docx}"
+         + (f"; {files.pdf}" if files.pdf else ""))  # fmt: skip
+    if files.pdf_note:
+        _say(files.pdf_note)
     _say(f"the report is at {files.html}")
 
 

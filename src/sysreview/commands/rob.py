@@ -74,8 +74,11 @@ def load_command(
 def show_command(
     project: ProjectOption = Path("."), db: DatabaseOption = None, as_json: JsonOption = False
 ) -> None:
-    """The current judgements per study, the overall rating by the protocol's rule, and
-    (RoB 1) what the protocol's attrition rule suggests for incomplete outcome data."""
+    """The current risk-of-bias judgements per study, with the overall rating.
+
+    The overall rating follows the protocol's rule; for RoB 1, what the protocol's attrition
+    rule suggests for incomplete outcome data is shown too.
+    """
     import json
 
     from sysreview.project.opening import open_project

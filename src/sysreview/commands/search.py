@@ -222,9 +222,11 @@ def update_command(
         ),
     ] = False,
 ) -> None:
-    """Living update: re-run saved live searches, import new exports, de-duplicate against
-    everything in the project, and count the new records queued for screening; with
-    --analyse, re-run the analysis and report what changed."""
+    """Living update: re-run saved live searches, import new exports, de-duplicate.
+
+    De-duplicate against everything in the project, and count the new records queued for
+    screening; with --analyse, re-run the analysis and report what changed.
+    """
     from datetime import date
 
     from sysreview.project.opening import open_project

@@ -112,8 +112,10 @@ class DedupResult:
 
     @cached_property
     def groups(self) -> tuple[tuple[int, ...], ...]:
-        """Duplicate groups of two or more records, as sorted record indices, ordered by
-        their primary (first) record."""
+        """Duplicate groups of two or more records, as sorted record indices.
+
+        Groups are ordered by their primary (first) record.
+        """
         labels = self.labels
         order = np.argsort(labels, kind="stable")
         bounds = np.flatnonzero(np.diff(labels[order])) + 1

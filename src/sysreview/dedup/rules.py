@@ -88,8 +88,11 @@ def _kind_mismatch(s: pd.DataFrame) -> BoolArray:
 
 
 def _authors_agree(s: pd.DataFrame) -> BoolArray:
-    """Same first author and similar author lists, or near-identical author lists, or
-    lists that agree once one database's swap of given names and surnames is undone."""
+    """Whether each pair's author lists agree.
+
+    Same first author and similar author lists, or near-identical author lists, or lists
+    that agree once one database's swap of given names and surnames is undone.
+    """
     return (
         (_eq(s, "first_author") & _ge(s, "authors", 0.6))
         | _ge(s, "authors", 0.9)

@@ -93,15 +93,20 @@ def _digits(text: str | None) -> str:
 
 
 def _issue(text: str | None) -> str:
-    """Issue number; values over three digits are accession numbers that EndNote exports
-    put in the issue field (Rathbone et al. 2015 data), so they count as missing."""
+    """Issue number; accession numbers in the issue field count as missing.
+
+    Values over three digits are accession numbers that EndNote exports put in the issue
+    field (Rathbone et al. 2015 data).
+    """
     digits = _digits(text)
     return digits if len(digits) <= 3 else ""
 
 
 def _checked_pages(pages: str | None) -> tuple[str, str]:
-    """First and last page; a range that ends before it starts (``2297-2108``) has a
-    mistyped page and counts as missing."""
+    """First and last page; a range that ends before it starts counts as missing.
+
+    Such a range (``2297-2108``) has a mistyped page.
+    """
     first, last = normalise_pages(pages)
     if first.isdigit() and last.isdigit() and int(last) < int(first):
         return "", ""
@@ -212,9 +217,12 @@ def _is_prefix(a: str, b: str) -> float:
 def _title_parts(
     ta: npt.NDArray[np.object_], tb: npt.NDArray[np.object_], similar: npt.NDArray[np.bool_]
 ) -> FloatArray:
-    """``title_part``: 1 when the shorter title (four words or more) starts or ends the
-    longer one, 0 otherwise, NaN when a title is missing.  Only the ``similar`` pairs
-    are examined (the rules use ``title_part`` with title similarity >= 0.9)."""
+    """``title_part``: whether one title starts or ends the other.
+
+    1 when the shorter title (four words or more) starts or ends the longer one, 0
+    otherwise, NaN when a title is missing.  Only the ``similar`` pairs are examined (the
+    rules use ``title_part`` with title similarity >= 0.9).
+    """
     out = np.where((ta == "") | (tb == ""), np.nan, 0.0)
     for k in np.flatnonzero(similar & (out == 0.0)):
         a, b = ta[k], tb[k]

@@ -174,9 +174,10 @@ def _acronym_of(acronym: str, content: tuple[str, ...]) -> bool:
 
 @lru_cache(maxsize=65_536)
 def acronym_matches(a: str | None, b: str | None) -> bool:
-    """One venue name starts with an acronym of the other (``AMCIS`` ~ ``Americas
-    Conference on Information Systems``, ``JAMA`` ~ ``Journal of the American Medical
-    Association``).
+    """Whether one venue name starts with an acronym of the other.
+
+    For example ``AMCIS`` ~ ``Americas Conference on Information Systems``, ``JAMA`` ~
+    ``Journal of the American Medical Association``.
 
     The acronym is the first word of the shorter-named venue (3-8 letters, numbers and
     years ignored).  It matches when it can be spelt by taking, in order, a non-empty

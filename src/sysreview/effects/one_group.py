@@ -59,8 +59,11 @@ def _reasons(x: FloatArray, n: FloatArray) -> list[str | None]:
 
 
 def _corrected(x: FloatArray, n: FloatArray, add: float, to: str) -> tuple[FloatArray, FloatArray]:
-    """Events and sample size with ``add`` added to events and non-events (metafor's
-    ``to``: ``only0`` studies with 0 events or 0 non-events, ``all``, ``if0all``, ``none``)."""
+    """Events and sample size with ``add`` added to events and non-events.
+
+    As metafor's ``to``: ``only0`` studies with 0 events or 0 non-events, ``all``,
+    ``if0all``, ``none``.
+    """
     if to not in ZERO_CELL_RULES:
         raise ValueError(
             f"Invalid zero-cell rule {to!r}; must be one of {', '.join(ZERO_CELL_RULES)}"

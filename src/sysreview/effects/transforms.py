@@ -68,8 +68,11 @@ TRANSFORM_OF: Mapping[Measure, Transform] = MappingProxyType(
 
 
 def freeman_tukey(p: ArrayLike, n: ArrayLike) -> Any:
-    """The double arcsine of a proportion ``p`` of ``n``: ``(asin sqrt(np/(n+1)) +
-    asin sqrt((np+1)/(n+1))) / 2`` (Freeman & Tukey 1950; metafor ``transf.pft``)."""
+    """The Freeman-Tukey double arcsine of a proportion ``p`` of ``n``.
+
+    ``(asin sqrt(np/(n+1)) + asin sqrt((np+1)/(n+1))) / 2`` (Freeman & Tukey 1950; metafor
+    ``transf.pft``).
+    """
     p, n = np.asarray(p, dtype=float), np.asarray(n, dtype=float)
     return 0.5 * (np.arcsin(np.sqrt(p * n / (n + 1))) + np.arcsin(np.sqrt((p * n + 1) / (n + 1))))
 

@@ -296,9 +296,11 @@ def _comparison(
 
 
 def _without_spread(groups: Sequence[Sequence[OutcomeEntry]]) -> str | None:
-    """Why the arms are *reported, not usable*: every arm has a mean and some have no
-    measure of spread (extraction flags them with
-    :data:`~sysreview.extraction.mean_sd.FLAG_NO_SPREAD`); else ``None``."""
+    """Why the arms are *reported, not usable*, else ``None``.
+
+    Every arm has a mean and some have no measure of spread (extraction flags them with
+    :data:`~sysreview.extraction.mean_sd.FLAG_NO_SPREAD`).
+    """
     entries = [e for g in groups for e in g]
     if any(e.is_dichotomous or e.mean is None or not math.isfinite(e.mean) for e in entries):
         return None

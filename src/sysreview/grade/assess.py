@@ -58,8 +58,11 @@ Key = tuple[str, str, GradeDomain]
 
 @dataclass(frozen=True)
 class Resolved:
-    """The rating that counts for one key: the consensus, the one reviewer's, or the first
-    rater's when reviewers disagree (``disputed`` names them)."""
+    """The rating that counts for one key.
+
+    The consensus, the one reviewer's, or the first rater's when reviewers disagree
+    (``disputed`` names them).
+    """
 
     rating: ReviewerRating
     disputed: tuple[str, ...] = ()

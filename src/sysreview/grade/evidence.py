@@ -119,9 +119,11 @@ class OutcomeEvidence:
         return tuple(r for s in self.studies if (r := s.control_risk) is not None)
 
     def assumed_risk(self, how: str) -> float | None:
-        """The control risk a Summary of findings table assumes: the ``median`` of the
-        control groups' risks, or the ``pooled`` risk (all control events over all control
-        participants); ``None`` without control arms."""
+        """The control risk a Summary of findings table assumes.
+
+        The ``median`` of the control groups' risks, or the ``pooled`` risk (all control
+        events over all control participants); ``None`` without control arms.
+        """
         if how == "pooled":
             events = sum(s.control_events or 0.0 for s in self.studies if s.control_n)
             total = sum(s.control_n or 0.0 for s in self.studies if s.control_n)
@@ -130,8 +132,10 @@ class OutcomeEvidence:
         return statistics.median(risks) if risks else None
 
     def control_sd(self) -> float | None:
-        """The control arms' pooled standard deviation,
-        ``sqrt(sum (n - 1) sd^2 / sum (n - 1))`` (continuous outcomes)."""
+        """The control arms' pooled standard deviation (continuous outcomes).
+
+        ``sqrt(sum (n - 1) sd^2 / sum (n - 1))``.
+        """
         pairs = [(s.control_n, s.control_sd) for s in self.studies
                  if s.control_n and s.control_n > 1 and s.control_sd]  # fmt: skip
         if not pairs:
@@ -141,8 +145,10 @@ class OutcomeEvidence:
 
 
 def study_rob(comparison: Comparison, entries: RobEntries) -> tuple[str | None, str | None]:
-    """A study's overall risk of bias for this comparison's outcome, and a note on how it
-    was chosen (see the module docstring)."""
+    """A study's overall risk of bias for this comparison's outcome, and how it was chosen.
+
+    See the module docstring.
+    """
     found = list(entries.get(comparison.study_id, ()))
     if not found:
         attr = comparison.attributes.get("overall_rob")
@@ -200,8 +206,9 @@ def _studies(result: AnalysisResult, rob: RobEntries) -> tuple[StudyEvidence, ..
 def outcome_evidence(
     result: AnalysisResult, rob: RobEntries, level: float = 95.0
 ) -> OutcomeEvidence:
-    """The evidence of a main or narrative analysis (see the module docstring); ``level``
-    is the confidence level of a narrative summary's study intervals (the plan's).
+    """The evidence of a main or narrative analysis (see the module docstring).
+
+    ``level`` is the confidence level of a narrative summary's study intervals (the plan's).
 
     Raises
     ------

@@ -1,5 +1,6 @@
-"""Suggesting the imprecision rating: the confidence interval against the thresholds, and
-the optimal information size.
+"""Suggesting the imprecision rating.
+
+The confidence interval against the thresholds, and the optimal information size.
 
 GRADE's primary criterion is the confidence interval (GRADE guidelines 6, Guyatt GH, et al.
 J Clin Epidemiol 2011;64:1283-1293; updated for systematic reviews, the minimally
@@ -45,8 +46,10 @@ def appreciable(
     own: OutcomeThresholds,
     assumed_risk: float | None,
 ) -> Thresholds | None:
-    """The thresholds of an appreciable effect on the analysis's scale, or ``None`` when the
-    protocol states none for this measure (a mean difference without a ``mid``).
+    """The thresholds of an appreciable effect on the analysis's scale, or ``None``.
+
+    ``None`` when the protocol states none for this measure (a mean difference without a
+    ``mid``).
 
     Ratios (RR, OR, Peto OR): ``1 - appreciable_rr`` and ``1 + appreciable_rr`` (GRADE 6's
     rough guide, 0.75 and 1.25). Risk differences: ``appreciable_rr`` times the assumed

@@ -71,8 +71,10 @@ def _check(alpha: float, beta: float) -> None:
 def ois_dichotomous(
     control_risk: float, rrr: float, alpha: float = 0.05, beta: float = 0.20
 ) -> OptimalInformationSize:
-    """The OIS of a dichotomous outcome: control risk ``control_risk``, a relative risk
-    reduction ``rrr`` (see the module notes for the formula).
+    """The OIS of a dichotomous outcome.
+
+    Control risk ``control_risk``, a relative risk reduction ``rrr`` (see the module notes
+    for the formula).
 
     Raises
     ------
@@ -102,8 +104,10 @@ def _t_power(n: float, effect: float, alpha: float) -> float:
 def ois_continuous(
     delta: float, sd: float, alpha: float = 0.05, beta: float = 0.20
 ) -> OptimalInformationSize:
-    """The OIS of a continuous outcome: a difference ``delta`` in units whose standard
-    deviation is ``sd`` (``sd = 1`` for a standardised difference).
+    """The OIS of a continuous outcome.
+
+    A difference ``delta`` in units whose standard deviation is ``sd`` (``sd = 1`` for a
+    standardised difference).
 
     Raises
     ------

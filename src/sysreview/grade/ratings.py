@@ -89,8 +89,10 @@ class Rating(StrEnum):
 
     @classmethod
     def parse(cls, value: str | Self) -> Self:
-        """The rating named by ``value``: ``no`` (also ``not serious``, ``none``, ``0``),
-        ``serious`` (``-1``), ``very serious`` (``-2``), case-insensitive.
+        """The rating named by ``value``, case-insensitive.
+
+        ``no`` (also ``not serious``, ``none``, ``0``), ``serious`` (``-1``), ``very
+        serious`` (``-2``).
 
         Raises
         ------

@@ -113,8 +113,10 @@ def _opposite(studies: Sequence[StudyEvidence], null: float) -> bool:
 def inconsistency(
     ev: OutcomeEvidence, rule: InconsistencyRule, substantial_i2: float
 ) -> DomainRating:
-    """Suggest the inconsistency rating from I², the Q test, the prediction interval and
-    the overlap of the studies' confidence intervals.
+    """Suggest the inconsistency rating.
+
+    From I², the Q test, the prediction interval and the overlap of the studies' confidence
+    intervals.
 
     Notes
     -----
@@ -182,8 +184,9 @@ def inconsistency(
 
 
 def indirectness(ev: OutcomeEvidence) -> DomainRating:
-    """Indirectness needs the reviewers' judgement: shown as "no concern", marked as not
-    assessed.
+    """Indirectness: shown as "no concern", marked as not assessed.
+
+    Indirectness needs the reviewers' judgement.
 
     Notes
     -----

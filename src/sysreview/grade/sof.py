@@ -34,8 +34,9 @@ from sysreview.protocol.certainty import Grade
 
 
 def corresponding_risk(assumed: float, measure: str, effect: float) -> float:
-    """The intervention group's risk for an assumed control risk and a relative (or
-    absolute, RD) effect; see the module notes.
+    """The intervention group's risk for an assumed control risk and an effect.
+
+    The effect is relative (or absolute, RD); see the module notes.
 
     Raises
     ------

@@ -43,7 +43,8 @@ class RobRow:
     assessors' own overall judgement when the file gives one (RoB 2 lets assessors rate a
     result high for several domains with some concerns, Sterne et al. 2019), else
     ``None``: the protocol's rule gives it. ``result`` names the result assessed (RoB 2
-    per result; ``None``: all the study's results).
+    per result; ``None``: all the study's results). ``support`` gives, by domain, the
+    support for the judgement where the file has one (a quote, the reason).
     """
 
     study: str
@@ -52,9 +53,11 @@ class RobRow:
     overall: str | None = None
     result: str | None = None
     location: str | None = None
+    support: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "judgements", MappingProxyType(dict(self.judgements)))
+        object.__setattr__(self, "support", MappingProxyType(dict(self.support)))
 
 
 @dataclass(frozen=True)

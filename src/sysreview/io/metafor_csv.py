@@ -115,8 +115,11 @@ class _Table:
 def _target(
     table: _Table, cells: dict[str, str], line: int, mapping: OutcomeMapping | None
 ) -> OutcomeTarget:
-    """Where the row goes: its own placement columns, else the mapping's rule of its
-    ``outcome``, else the mapping's defaults."""
+    """Where the row goes.
+
+    Its own placement columns, else the mapping's rule of its ``outcome``, else the
+    mapping's defaults.
+    """
     rule = None
     outcome = table.text(cells, "outcome")
     if mapping is not None and outcome is not None:

@@ -87,8 +87,11 @@ class OutcomeMapping:
         return None
 
     def arm_name(self, code: str) -> str:
-        """The control arm's name for comparator ``code`` (the default comparator's arm is
-        ``control_arm``, another comparator's is ``control_arm (code)``)."""
+        """The control arm's name for comparator ``code``.
+
+        The default comparator's arm is ``control_arm``, another comparator's is
+        ``control_arm (code)``.
+        """
         return self.control_arm if code == self.comparator else f"{self.control_arm} ({code})"
 
 

@@ -14,7 +14,18 @@ numbers keep RevMan's direction: the protocol's measure says whether higher is b
 the analysis aligns them. Generic inverse-variance outcomes (``IV_OUTCOME``: an estimate
 and its SE, no per-arm data) cannot be rows of the form and are listed as skipped, as are
 outcomes the mapping does not list. Each row's ``location`` names the file and the
-analysis (``"review.rm5, analysis 1.2 Depression"``). Pure but for reading the files.
+analysis (``"review.rm5, analysis 1.2 Depression"``).
+
+A subgroup of an outcome is mapped on its own by the label
+``"<comparison>.<outcome>.<subgroup> <subgroup name>"`` (``"1.4.2 Children"``): its rows
+go to that target, so an outcome's subgroups may be separate domains (RevMan's subtotals)
+beside the whole outcome. A study row with no participants in an arm, or a continuous
+row without a positive SD or with fewer than two participants, is skipped with the
+reason (RevMan shows it as not estimable).
+
+When the protocol's tool is RoB 1, the file's risk-of-bias tables
+(:mod:`sysreview.io.revman_rob`) give the judgements of the studies the rows name.
+Pure but for reading the files.
 """
 
 from __future__ import annotations
@@ -23,14 +34,18 @@ import math
 from pathlib import Path, PurePath
 from typing import Any
 
+from defusedxml import ElementTree as SafeET
+
 from sysreview.errors import InputError
 from sysreview.extraction.dataset import INTERVENTION
-from sysreview.io.dataset import Dataset, Row, Skipped
+from sysreview.io.dataset import Dataset, RobRow, Row, Skipped
 from sysreview.io.outcomes import OutcomeMapping, OutcomeTarget, read_outcome_mapping
+from sysreview.io.revman_rob import parse_quality_items, rob1_rows
 from sysreview.protocol import Protocol
-from sysreview.revman import Outcome, Review, StudyRow, read_rm5
+from sysreview.protocol.appraisal import Tool
+from sysreview.revman import Outcome, Review, StudyRow, parse_rm5
 
-__all__ = ["FORMAT", "read_revman_dataset", "revman_dataset"]
+__all__ = ["FORMAT", "read_revman", "read_revman_dataset", "revman_dataset", "subgroup_label"]
 
 FORMAT = "revman"
 
@@ -70,9 +85,19 @@ class _Rows:
             self.arms[(study, name)] = {k: v for k, v in arm.items() if v is not None}
         return name
 
-    def add(self, outcome: Outcome, label: str, target: OutcomeTarget) -> None:
+    def add(
+        self,
+        outcome: Outcome,
+        label: str,
+        target: OutcomeTarget,
+        rows: tuple[StudyRow, ...] | None = None,
+    ) -> None:
         where = f"{self.name}, analysis {label}"
-        for row in outcome.studies:
+        for row in outcome.studies if rows is None else rows:
+            unusable = _unusable(outcome, row)
+            if unusable is not None:
+                self.skipped.append(Skipped(f"{where}, {row.study_name}", unusable))
+                continue
             self.studies.setdefault(
                 row.study_name, {"study_id": row.study_name, "location": self.name}
             )
@@ -105,39 +130,114 @@ class _Rows:
         return {"mean": getattr(row, f"mean_{side}"), "sd": getattr(row, f"sd_{side}"), "n": n}
 
 
-def revman_dataset(review: Review, protocol: Protocol, mapping: OutcomeMapping) -> Dataset:
-    """The rows of the outcomes of ``review`` that ``mapping`` lists (see the module
-    docstring); the others are skipped with the reason."""
+def _unusable(outcome: Outcome, row: StudyRow) -> str | None:
+    """Why a study row cannot be a pair of arms of the form (``None``: it can)."""
+    totals = (row.total_1, row.total_2)
+    if any(n is None or math.isnan(n) or n < 1 for n in totals):
+        return "no participants in an arm (RevMan: not estimable)"
+    if outcome.data_type == "CONT":
+        sds = (row.sd_1, row.sd_2)
+        if any(sd is None or math.isnan(sd) or sd <= 0 for sd in sds):
+            return "no positive SD in an arm (RevMan: not estimable)"
+        if any(n is not None and n < 2 for n in totals):
+            return "fewer than two participants in an arm: no SD (RevMan: not estimable)"
+    return None
+
+
+def subgroup_label(outcome_label: str, no: int, name: str) -> str:
+    """The label a mapping gives a subgroup.
+
+    ``"1.4.2 Children"`` for subgroup 2 of ``"1.4 Fever"``.
+    """
+    number = outcome_label.split(" ", 1)[0]
+    return f"{number}.{no} {name}".strip()
+
+
+def _add_outcome(rows: _Rows, outcome: Outcome, label: str, mapping: OutcomeMapping) -> None:
+    """The whole outcome's rows and its subgroups' rows, where the mapping lists them."""
+    where = f"{rows.name}, analysis {label}"
+    parts: list[tuple[str, OutcomeTarget | None, tuple[StudyRow, ...] | None]]
+    parts = [(label, mapping.target(label, outcome.name), None)]
+    for sub in outcome.subgroups:
+        part = subgroup_label(label, sub.no, sub.name)
+        parts.append((part, mapping.target(part), sub.studies))
+    listed = False
+    for part, target, studies in parts:
+        if target is None:
+            continue
+        listed = True
+        if outcome.data_type == "IV":
+            rows.skipped.append(
+                Skipped(
+                    f"{rows.name}, analysis {part}",
+                    "generic inverse variance: an estimate and its SE per study, no per-arm data",
+                )
+            )
+        elif outcome.swap_events:
+            rows.skipped.append(
+                Skipped(
+                    f"{rows.name}, analysis {part}",
+                    "RevMan analyses the non-events (SWAP_EVENTS): the form holds events",
+                )
+            )
+        else:
+            rows.add(outcome, part, target, studies)
+    if not listed:
+        rows.skipped.append(Skipped(where, f"not listed in {mapping.source}"))
+
+
+def revman_dataset(
+    review: Review,
+    protocol: Protocol,
+    mapping: OutcomeMapping,
+    rob: tuple[RobRow, ...] | None = None,
+) -> Dataset:
+    """The rows of the outcomes of ``review`` that ``mapping`` lists.
+
+    See the module docstring; the others are skipped with the reason. ``rob`` are the
+    file's RoB 1 judgements (:func:`sysreview.io.revman_rob.rob1_rows`): those of the
+    studies the rows name are kept.
+    """
     rows = _Rows(PurePath(review.path).name, mapping, protocol)
     for comparison in review.comparisons:
         for outcome in comparison.outcomes:
             label = f"{comparison.no}.{outcome.no} {outcome.name}".strip()
-            target = mapping.target(label, outcome.name)
-            where = f"{rows.name}, analysis {label}"
-            if target is None:
-                rows.skipped.append(Skipped(where, f"not listed in {mapping.source}"))
-            elif outcome.data_type == "IV":
-                rows.skipped.append(
-                    Skipped(
-                        where,
-                        "generic inverse variance: an estimate and "
-                        "its SE per study, no per-arm data",
-                    )
-                )
-            else:
-                rows.add(outcome, label, target)
+            _add_outcome(rows, outcome, label, mapping)
+    named = set(rows.studies)
     return Dataset(
         source=review.path,
         format=FORMAT,
         studies=tuple(rows.studies.values()),
         arms=tuple(rows.arms.values()),
         outcomes=tuple(rows.outcomes),
+        rob=tuple(r for r in rob or () if r.study in named),
         skipped=tuple(rows.skipped),
     )
 
 
+def read_revman(path: str | Path) -> tuple[Review, tuple[RobRow, ...], tuple[Skipped, ...]]:
+    """A RevMan 5 file's analyses and its RoB 1 judgements (with what was left out).
+
+    Raises
+    ------
+    InputError
+        The file cannot be read or is not a RevMan 5 review (naming where).
+    """
+    source = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", source=source) from exc
+    review = parse_rm5(data, source=source)
+    items = parse_quality_items(SafeET.fromstring(data))  # well-formed: parse_rm5 read it
+    rob, skipped = rob1_rows(items, review.study_names, source=PurePath(source).name)
+    return review, rob, skipped
+
+
 def read_revman_dataset(path: str | Path, protocol: Protocol, mapping: str | Path) -> Dataset:
     """Read a RevMan 5 file and its outcome mapping into the form's rows.
+
+    With a RoB 1 protocol, also the risk-of-bias judgements of the studies they name.
 
     Raises
     ------
@@ -146,4 +246,6 @@ def read_revman_dataset(path: str | Path, protocol: Protocol, mapping: str | Pat
         their lines), a count that is not a whole number.
     """
     rules = read_outcome_mapping(mapping, protocol)
-    return revman_dataset(read_rm5(path), protocol, rules)
+    review, rob, _ = read_revman(path)
+    keep = protocol.risk_of_bias.tool is Tool.ROB1
+    return revman_dataset(review, protocol, rules, rob if keep else None)

@@ -1,6 +1,8 @@
-"""Pooling: tau² estimators, fixed and random effects, MH and Peto, subgroups,
-sensitivity analyses, meta-regression, influence diagnostics and tests for small-study
-effects."""
+"""Pooling: tau² estimators, fixed and random effects, MH and Peto, and more.
+
+Subgroups, sensitivity analyses, meta-regression, influence diagnostics and tests for
+small-study effects too.
+"""
 
 from sysreview.meta.analysis import meta_analyses, meta_analysis, subgroup_test
 from sysreview.meta.batch import Batch

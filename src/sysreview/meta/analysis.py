@@ -8,6 +8,7 @@ with REML tau². Both: Wald z; 95%.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -196,54 +197,70 @@ def _pool(items: Sequence[EffectSizes], settings: Settings) -> PooledBatch:
         )
 
 
-def _result(
-    pooled: PooledBatch, row: int, effects: EffectSizes, settings: Settings, label: str | None
-) -> MetaAnalysis:
-    """Build the :class:`MetaAnalysis` of one row of a pooled batch."""
-    use = effects.estimable
-    weights = np.full(effects.k, np.nan)
-    weights[use] = pooled.weights[row, : int(use.sum())]
-    k = int(use.sum())
-    tau2 = float(pooled.tau2[row])
-    tau2_ci = (float(pooled.tau2_ci[0][row]), float(pooled.tau2_ci[1][row]))
-    i2_ci = (float(pooled.i2_ci[0][row]), float(pooled.i2_ci[1][row]))
-    h2_ci = (float(pooled.h2_ci[0][row]), float(pooled.h2_ci[1][row]))
-    df_inf = float(pooled.df_inference[row])
-    # with fewer than 2 studies Knapp-Hartung has no df: Wald z is used (as metafor does)
-    ci_method = CIMethod.Z if k < 2 else settings.ci_method
-    return MetaAnalysis(
-        label=label,
-        effects=effects,
-        measure=effects.measure,
-        method=settings.method,
-        model=settings.model,
-        tau2_method=settings.tau2_method if settings.model is Model.RANDOM else None,
-        ci_method=ci_method,
-        convention=settings.convention,
-        level=settings.level,
-        weights=weights,
-        k=k,
-        estimate=float(pooled.estimate[row]),
-        se=float(pooled.se[row]),
-        ci_low=float(pooled.ci_low[row]),
-        ci_high=float(pooled.ci_high[row]),
-        statistic=float(pooled.statistic[row]),
-        p=float(pooled.p[row]),
-        df_inference=None if np.isnan(df_inf) else df_inf,
-        tau2=tau2,
-        q=float(pooled.q[row]),
-        df=max(int(pooled.df[row]), 0),
-        p_q=float(pooled.p_q[row]),
-        i2=float(pooled.i2[row]),
-        h2=float(pooled.h2[row]),
-        tau2_ci=tau2_ci,
-        i2_ci=i2_ci,
-        h2_ci=h2_ci,
-        pi_low=float(pooled.pi_low[row]),
-        pi_high=float(pooled.pi_high[row]),
-        converged=bool(pooled.converged[row]),
-        iterations=int(pooled.iterations[row]),
-    )
+_SCALARS = (
+    "k", "estimate", "se", "ci_low", "ci_high", "statistic", "p", "df_inference", "tau2", "q",
+    "df", "p_q", "i2", "h2", "pi_low", "pi_high", "converged", "iterations",
+)  # fmt: skip
+"""The fields of :class:`PooledBatch` with one value per analysis."""
+
+
+def _results(
+    pooled: PooledBatch, parts: Sequence[tuple[str | None, EffectSizes]], settings: Settings
+) -> list[MetaAnalysis]:
+    """The :class:`MetaAnalysis` of every row of a pooled batch.
+
+    ``parts`` in row order: label and effect sizes. Each field is read out of its array
+    once, as a list.
+    """
+    col = {name: getattr(pooled, name).tolist() for name in _SCALARS}
+    limits = [arr.tolist() for pair in (pooled.tau2_ci, pooled.i2_ci, pooled.h2_ci) for arr in pair]
+    tau2_method = settings.tau2_method if settings.model is Model.RANDOM else None
+    out = []
+    for row, (label, effects) in enumerate(parts):
+        k = int(col["k"][row])
+        if k == effects.k:  # every study estimable
+            weights = pooled.weights[row, :k].copy()
+        else:
+            weights = np.full(effects.k, np.nan)
+            weights[effects.estimable] = pooled.weights[row, :k]
+        df_inf = col["df_inference"][row]
+        out.append(
+            MetaAnalysis(
+                label=label,
+                effects=effects,
+                measure=effects.measure,
+                method=settings.method,
+                model=settings.model,
+                tau2_method=tau2_method,
+                # with fewer than 2 studies Knapp-Hartung has no df: Wald z (as metafor)
+                ci_method=CIMethod.Z if k < 2 else settings.ci_method,
+                convention=settings.convention,
+                level=settings.level,
+                weights=weights,
+                k=k,
+                estimate=col["estimate"][row],
+                se=col["se"][row],
+                ci_low=col["ci_low"][row],
+                ci_high=col["ci_high"][row],
+                statistic=col["statistic"][row],
+                p=col["p"][row],
+                df_inference=None if math.isnan(df_inf) else df_inf,
+                tau2=col["tau2"][row],
+                q=col["q"][row],
+                df=max(int(col["df"][row]), 0),
+                p_q=col["p_q"][row],
+                i2=col["i2"][row],
+                h2=col["h2"][row],
+                tau2_ci=(limits[0][row], limits[1][row]),
+                i2_ci=(limits[2][row], limits[3][row]),
+                h2_ci=(limits[4][row], limits[5][row]),
+                pi_low=col["pi_low"][row],
+                pi_high=col["pi_high"][row],
+                converged=col["converged"][row],
+                iterations=col["iterations"][row],
+            )
+        )
+    return out
 
 
 def subgroup_test(subgroups: Sequence[MetaAnalysis]) -> SubgroupTest | None:
@@ -371,15 +388,20 @@ def meta_analyses(
     names = [None] * n if labels is None else list(labels)
     parts: list[tuple[str | None, EffectSizes]] = []
     plan: list[tuple[Settings, tuple[str | None, ...] | None, int, int]] = []
+    checked: dict[tuple[Measure, Convention, bool], Settings] = {}
     for es, group, name in zip(effects, groups, names, strict=True):
-        try:
-            settings = replace(
-                settings_for(es, method, model, tau2_method, ci_method, level), tau2_ci=tau2_ci
-            )
-        except InputError as exc:
-            raise InputError(f"{name}: {exc.message}" if name else exc.message) from None
-        except ValueError as exc:
-            raise ValueError(f"{name}: {exc}" if name else str(exc)) from None
+        kind = (es.measure, es.convention, es.tables is not None)  # what settings_for reads
+        if kind not in checked:
+            try:
+                checked[kind] = replace(
+                    settings_for(es, method, model, tau2_method, ci_method, level),
+                    tau2_ci=tau2_ci,
+                )
+            except InputError as exc:
+                raise InputError(f"{name}: {exc.message}" if name else exc.message) from None
+            except ValueError as exc:
+                raise ValueError(f"{name}: {exc}" if name else str(exc)) from None
+        settings = checked[kind]
         start = len(parts)
         parts.append((name, es))
         labels_i: tuple[str | None, ...] | None = None
@@ -398,8 +420,7 @@ def meta_analyses(
     for settings, members in by_settings.items():
         rows = [j for i in members for j in range(plan[i][2], plan[i][3])]
         pooled = _pool([parts[j][1] for j in rows], settings)
-        for row, j in enumerate(rows):
-            built[j] = _result(pooled, row, parts[j][1], settings, parts[j][0])
+        built.update(zip(rows, _results(pooled, [parts[j] for j in rows], settings), strict=True))
     for _, group_labels, start, stop in plan:
         total = built[start]
         if group_labels is not None:

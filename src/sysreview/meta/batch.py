@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
+IntArray = NDArray[np.intp]
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,6 +53,12 @@ class Batch:
             mask[i, : len(yi)] = 1.0
         return cls(y, v, mask)
 
+    def take(self, rows: IntArray) -> Batch:
+        """The analyses numbered by ``rows`` (this batch itself when that is all of them)."""
+        if rows.shape[0] == self.y.shape[0]:
+            return self
+        return Batch(self.y[rows], self.v[rows], self.mask[rows])
+
     @property
     def k(self) -> FloatArray:
         """Number of studies in each analysis."""
@@ -73,7 +80,7 @@ class Batch:
 
 
 def solve_decreasing(
-    f: Callable[[FloatArray], tuple[FloatArray, FloatArray]],
+    f: Callable[[FloatArray, IntArray], tuple[FloatArray, FloatArray]],
     start: FloatArray,
     active: BoolArray,
     *,
@@ -85,8 +92,10 @@ def solve_decreasing(
     Parameters
     ----------
     f
-        Returns ``(value, slope)`` at ``x`` for every row; ``slope`` is the
-        derivative (or an approximation: it only proposes Newton steps).
+        ``f(x, rows)`` returns ``(value, slope)`` at ``x`` for the rows numbered by
+        ``rows`` (``x`` holds one value per row asked for); ``slope`` is the
+        derivative (or an approximation: it only proposes Newton steps). Each row's
+        value must depend on that row alone: rows that are done are not asked again.
     start
         Starting values (clipped into the bracket).
     active
@@ -107,39 +116,43 @@ def solve_decreasing(
     m = start.shape[0]
     x = np.zeros(m)
     iterations = np.zeros(m, dtype=np.int64)
-    f0, _ = f(np.zeros(m))
+    f0, _ = f(np.zeros(m), np.arange(m))
     todo = active & (f0 > 0)
     converged = np.ones(m, dtype=bool)
     if not todo.any():
         return x, converged, iterations
     lo = np.zeros(m)
     hi = np.where(np.isfinite(start) & (start > 0), 2 * start, 1.0)
-    for _ in range(200):
-        fh, _ = f(hi)
-        grow = todo & (fh > 0)
-        if not grow.any():
+    growing = np.flatnonzero(todo)
+    for _ in range(200):  # widen the bracket until f(hi) <= 0
+        fh, _ = f(hi[growing], growing)
+        growing = growing[fh > 0]
+        if not growing.size:
             break
-        lo = np.where(grow, hi, lo)
-        hi = np.where(grow, hi * 4, hi)
+        lo[growing] = hi[growing]
+        hi[growing] *= 4
     x = np.where(todo, np.clip(np.nan_to_num(start), lo, hi), 0.0)
     done = ~todo
     step_before_last = hi - lo
     last_step = hi - lo
     for _ in range(max_iter):
-        fx, slope = f(x)
-        lo = np.where(todo & (fx > 0), x, lo)
-        hi = np.where(todo & (fx <= 0), x, hi)
+        rows = np.flatnonzero(~done)
+        xr = x[rows]
+        fx, slope = f(xr, rows)
+        lo_r = np.where(fx > 0, xr, lo[rows])
+        hi_r = np.where(fx <= 0, xr, hi[rows])
         with np.errstate(divide="ignore", invalid="ignore"):
-            newton = x - fx / slope
-        ok = np.isfinite(newton) & (newton > lo) & (newton < hi)
-        ok &= np.abs(newton - x) <= 0.5 * step_before_last
+            newton = xr - fx / slope
+        ok = np.isfinite(newton) & (newton > lo_r) & (newton < hi_r)
+        ok &= np.abs(newton - xr) <= 0.5 * step_before_last[rows]
         # an exact root stays put (a bisection would wander off and come back)
-        new = np.where(fx == 0, x, np.where(ok, newton, 0.5 * (lo + hi)))
-        step = np.abs(new - x)
-        step_before_last, last_step = last_step, step
-        iterations += ~done
-        x = np.where(done, x, new)
-        done = done | (step <= tol * (1.0 + x)) | (hi - lo <= tol * (1.0 + x))
+        new = np.where(fx == 0, xr, np.where(ok, newton, 0.5 * (lo_r + hi_r)))
+        step = np.abs(new - xr)
+        step_before_last[rows] = last_step[rows]
+        last_step[rows] = step
+        iterations[rows] += 1
+        x[rows], lo[rows], hi[rows] = new, lo_r, hi_r
+        done[rows] = (step <= tol * (1.0 + new)) | (hi_r - lo_r <= tol * (1.0 + new))
         if done.all():
             break
     converged = done

@@ -45,8 +45,11 @@ SUPPORTED = (
 
 @dataclass(frozen=True)
 class TermSpec:
-    """A term of a formula: a column, whether ``factor()`` forces it to be a factor, and
-    the reference level asked for."""
+    """A term of a formula.
+
+    A column, whether ``factor()`` forces it to be a factor, and the reference level asked
+    for.
+    """
 
     column: str
     factor: bool = False

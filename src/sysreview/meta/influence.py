@@ -50,8 +50,11 @@ class Influence:
     inf: BoolArray
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per study: ``study, rstudent, dffits, cook_d, cov_r, tau2_del, qe_del,
-        hat, weight, dfbetas_<coefficient> ..., inf`` (unrounded)."""
+        """One row per study (unrounded).
+
+        Columns: ``study, rstudent, dffits, cook_d, cov_r, tau2_del, qe_del, hat, weight,
+        dfbetas_<coefficient> ..., inf``.
+        """
         import pandas as pd
 
         frame = pd.DataFrame(
@@ -84,7 +87,7 @@ class Influence:
                 "weight", "inf")  # fmt: skip
 
     def summary(self) -> str:
-        """metafor's printed table; ``*`` marks influential studies."""
+        """The table metafor prints; ``*`` marks influential studies."""
         lines = [" ".join(f"{c:>10}" if i else f"{c:<24}" for i, c in enumerate(self._COLUMNS))]
         for row in self._rows():
             lines.append(" ".join(f"{c:>10}" if i else f"{c:<24}" for i, c in enumerate(row)))

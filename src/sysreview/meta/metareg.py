@@ -126,8 +126,9 @@ def _r2(
     fit: ModelFit,
     tau2_method: Tau2Method | None,
 ) -> float | None:
-    """The pseudo-R² of metafor 3.8 (``r2def = "1"``), in percent; ``None`` without an
-    intercept or without moderators.
+    """The pseudo-R² of metafor 3.8 (``r2def = "1"``), in percent.
+
+    ``None`` without an intercept or without moderators.
 
     Notes
     -----
@@ -159,8 +160,10 @@ def _r2(
 def _loglik(
     y: FloatArray, v: FloatArray, x: FloatArray, fit: ModelFit, tau2_method: Tau2Method | None
 ) -> float:
-    """The (restricted) log-likelihood, as metafor's ``logLik`` (REML fits: restricted,
-    including metafor's ``log det(X'X)/2`` term; otherwise ML)."""
+    """The (restricted) log-likelihood, as metafor's ``logLik``.
+
+    REML fits: restricted, including metafor's ``log det(X'X)/2`` term; otherwise ML.
+    """
     k, p = x.shape
     rss = float((fit.w * (y - x @ fit.coef) ** 2).sum())
     logdet_v = float(np.log(v + fit.tau2).sum())

@@ -11,20 +11,20 @@ import numpy as np
 from sysreview.effects.base import BoolArray, EffectSizes, FloatArray, frozen
 from sysreview.errors import InputError
 from sysreview.meta.design import Design
-from sysreview.stats import chi2_sf, normal_two_sided_p, t_quantile, t_two_sided_p, z_critical
+from sysreview.stats import (
+    chi2_sf,
+    f_sf,
+    normal_two_sided_p,
+    t_quantile,
+    t_two_sided_p,
+    z_critical,
+)
 from sysreview.vocab import CIMethod, Model, Tau2Method
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from sysreview.meta.metareg import ModelFit
-
-
-def _f_sf(f: float, df1: int, df2: int) -> float:
-    """Upper tail of the F distribution (SciPy, imported on first use)."""
-    from scipy.stats import f as f_dist
-
-    return float(f_dist.sf(f, df1, df2))
 
 
 @dataclass(frozen=True, eq=False)
@@ -45,8 +45,11 @@ class Prediction:
     effects: EffectSizes
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per prediction: ``pred, se, ci_low, ci_high, pi_low, pi_high`` and the
-        same on the reading scale (``*_display``), unrounded."""
+        """One row per prediction, unrounded.
+
+        ``pred, se, ci_low, ci_high, pi_low, pi_high`` and the same on the reading scale
+        (``*_display``).
+        """
         import pandas as pd
 
         cols = {
@@ -171,7 +174,7 @@ class MetaRegression:
         if ci_method is CIMethod.HKSJ:
             crit = float(t_quantile(0.5 + level / 200, df))
             pvalues = np.asarray(t_two_sided_p(statistic, df), dtype=float)
-            qm, qm_df, qm_p = qm / m, (m, df), _f_sf(qm / m, m, df)
+            qm, qm_df, qm_p = qm / m, (m, df), float(f_sf(qm / m, m, df))
         else:
             crit = z_critical(level)
             pvalues = np.asarray(normal_two_sided_p(statistic), dtype=float)
@@ -302,8 +305,10 @@ class MetaRegression:
         return values
 
     def to_frame(self) -> pd.DataFrame:
-        """The coefficient table, unrounded: ``term, estimate, se, statistic,
-        statistic_name, p, ci_low, ci_high`` (analysis scale)."""
+        """The coefficient table, unrounded (analysis scale).
+
+        Columns: ``term, estimate, se, statistic, statistic_name, p, ci_low, ci_high``.
+        """
         import pandas as pd
 
         return pd.DataFrame(

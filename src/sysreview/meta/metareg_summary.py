@@ -1,5 +1,7 @@
-"""Formatting of :class:`~sysreview.meta.metareg_result.MetaRegression`: metafor-like text,
-an HTML table for notebooks, a one-line ``repr`` and the JSON record."""
+"""Formatting of :class:`~sysreview.meta.metareg_result.MetaRegression`.
+
+Metafor-like text, an HTML table for notebooks, a one-line ``repr`` and the JSON record.
+"""
 
 from __future__ import annotations
 
@@ -91,6 +93,7 @@ def _qm_text(res: MetaRegression) -> str:
 
 
 def heterogeneity_lines(res: MetaRegression) -> list[str]:
+    """The residual heterogeneity lines of the summary: tau², I², H² and R²."""
     lines = []
     if res.model is Model.RANDOM:
         lines.append(f"tau² (residual heterogeneity): {res.tau2:.4f}; tau: {res.tau:.4f}")

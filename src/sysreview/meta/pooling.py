@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from sysreview.meta.batch import Batch, BoolArray, FloatArray, solve_decreasing
+from sysreview.meta.batch import Batch, BoolArray, FloatArray, IntArray, solve_decreasing
 from sysreview.meta.tau2 import closed_form_fit, dersimonian_laird_from_q, estimate_tau2
 from sysreview.stats import (
     chi2_quantile,
@@ -84,18 +84,17 @@ def q_profile_tau2_ci(b: Batch, level: float) -> tuple[FloatArray, FloatArray]:
     alpha = 1 - level / 100
     df = b.k - 1
     limits = []
-    degrees = np.maximum(df, 1).astype(np.int64)
-    distinct = sorted(set(degrees.tolist()))  # a few dozen df among thousands of analyses
     for prob in (1 - alpha / 2, alpha / 2):
-        table = np.asarray(chi2_quantile(prob, np.array(distinct, dtype=float)), dtype=float)
-        quantile = table[np.searchsorted(np.array(distinct), degrees)]
-        crit = np.where(df > 0, quantile, np.nan)
+        crit = np.where(df > 0, chi2_quantile(prob, np.maximum(df, 1)), np.nan)
 
-        def f(t: FloatArray, crit: FloatArray = crit) -> tuple[FloatArray, FloatArray]:
-            w = b.weights(t)
-            mu = b.weighted_mean(w)
-            r2 = b.mask * (b.y - mu[:, None]) ** 2
-            return (w * r2).sum(axis=1) - crit, -(w**2 * r2).sum(axis=1)
+        def f(
+            t: FloatArray, rows: IntArray, crit: FloatArray = crit
+        ) -> tuple[FloatArray, FloatArray]:
+            sub = b.take(rows)
+            w = sub.weights(t)
+            mu = sub.weighted_mean(w)
+            r2 = sub.mask * (sub.y - mu[:, None]) ** 2
+            return (w * r2).sum(axis=1) - crit[rows], -(w**2 * r2).sum(axis=1)
 
         start = np.ones(b.y.shape[0])
         root, _, _ = solve_decreasing(f, start, df > 0)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from sysreview.effects.base import FloatArray
-from sysreview.meta.batch import solve_decreasing
+from sysreview.meta.batch import IntArray, solve_decreasing
 from sysreview.stats import normal_two_sided_p, t_two_sided_p
 from sysreview.vocab import Tau2Method
 
@@ -99,7 +99,7 @@ def _root(kind: str) -> Callable[[FloatArray, FloatArray, FloatArray], float]:
     """Paule-Mandel (and EB): the root of ``y'Py = k - p``, decreasing in tau²."""
 
     def estimate(y: FloatArray, v: FloatArray, x: FloatArray) -> float:
-        def f(t: FloatArray) -> tuple[FloatArray, FloatArray]:
+        def f(t: FloatArray, _rows: IntArray) -> tuple[FloatArray, FloatArray]:
             w = 1 / (v + t[0])
             p_mat = _residual_matrix(x, w)
             py = p_mat @ y

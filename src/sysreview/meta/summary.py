@@ -1,5 +1,7 @@
-"""Formatting of :class:`~sysreview.meta.result.MetaAnalysis`: a RevMan-like text table,
-the same table as HTML (notebooks) and a one-line ``repr``."""
+"""Formatting of :class:`~sysreview.meta.result.MetaAnalysis`.
+
+A RevMan-like text table, the same table as HTML (notebooks) and a one-line ``repr``.
+"""
 
 from __future__ import annotations
 
@@ -50,8 +52,10 @@ def _pooled_lines(res: MetaAnalysis, title: str, weight: float = 100.0) -> list[
 
 
 def heterogeneity_limits(res: MetaAnalysis) -> str | None:
-    """The Q-profile confidence limits of tau², I² and H², or ``None`` when not computed
-    (fixed-effect models, fewer than two studies, ``tau2_ci=False``)."""
+    """The Q-profile confidence limits of tau², I² and H², or ``None`` when not computed.
+
+    Not computed for fixed-effect models, fewer than two studies, or ``tau2_ci=False``.
+    """
     if res.model.value != "random" or not all(math.isfinite(x) for x in res.tau2_ci):
         return None
     (t0, t1), (i0, i1), (h0, h1) = res.tau2_ci, res.i2_ci, res.h2_ci
@@ -86,8 +90,10 @@ def one_line(res: MetaAnalysis) -> str:
 
 
 def summary_html(res: MetaAnalysis) -> str:
-    """The :func:`format_summary` table as HTML: studies, subtotals, total, then the
-    heterogeneity and test lines as notes."""
+    """The :func:`format_summary` table as HTML.
+
+    Studies, subtotals, total, then the heterogeneity and test lines as notes.
+    """
     from sysreview.effects._html import table_html
 
     rows: list[list[str]] = []

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
-from sysreview.meta.batch import Batch, BoolArray, FloatArray, solve_decreasing
+from sysreview.meta.batch import Batch, BoolArray, FloatArray, IntArray, solve_decreasing
 from sysreview.vocab import Tau2Method
 
 
@@ -85,32 +86,45 @@ def sidik_jonkman(b: Batch) -> Tau2Fit:
     return closed_form_fit(np.where(b.k > 1, tau2, 0.0))
 
 
-def _solve(b: Batch, f: Callable[[FloatArray], tuple[FloatArray, FloatArray]]) -> Tau2Fit:
+Score = Callable[[Batch, FloatArray], tuple[FloatArray, FloatArray]]
+"""A score function: its value and derivative in tau² for every analysis of a batch."""
+Value = Callable[[Batch, FloatArray], FloatArray]
+"""A score function's value alone."""
+
+
+def _solve(b: Batch, score: Score) -> Tau2Fit:
+    """The root of ``score`` for every analysis with two or more studies, from DL's tau²."""
     start = dersimonian_laird(b).tau2
+
+    def f(t: FloatArray, rows: IntArray) -> tuple[FloatArray, FloatArray]:
+        return score(b.take(rows), t)
+
     tau2, converged, iterations = solve_decreasing(f, start, b.k > 1)
     return Tau2Fit(tau2, converged, iterations)
 
 
-Score = Callable[[Batch, FloatArray], tuple[FloatArray, FloatArray]]
 GRID = np.geomspace(1e-8, 1.0, 40)
 """Where the score of a boundary solution is looked at, as fractions of an upper bound."""
 
 
 def _loglik(b: Batch, t: FloatArray, restricted: bool) -> FloatArray:
     """The (restricted) log-likelihood in tau², up to a constant."""
-    w, r2, sw = _moments(b, t)
-    ll = -0.5 * (b.mask * np.log(b.v + t[:, None])).sum(axis=1) - 0.5 * (w * r2).sum(axis=1)
-    return np.asarray(ll - 0.5 * np.log(sw) if restricted else ll)
+    m = _moments(b, t)
+    ll = -0.5 * (b.mask * np.log(b.v + t[:, None])).sum(axis=1) - 0.5 * (m.w * m.r2).sum(axis=1)
+    return np.asarray(ll - 0.5 * np.log(m.sw) if restricted else ll)
 
 
-def _interior_maximum(b: Batch, tau2: FloatArray, score: Score, restricted: bool) -> FloatArray:
+def _interior_maximum(
+    b: Batch, tau2: FloatArray, score: Score, value: Value, restricted: bool
+) -> FloatArray:
     """Replace boundary solutions (tau² = 0) by an interior maximum of higher likelihood.
 
     The likelihood in tau² need not be unimodal: its score can be negative at 0, turn
     positive and fall again, so that a local maximum inside beats the boundary (metafor's
-    Fisher scoring, started inside, finds it). For the rows at 0 the score is scanned on
-    :data:`GRID` times ``10 range(y)^2 + max(v)``; from the first change of sign from + to -
-    the root is solved, and kept where its likelihood is higher than at 0.
+    Fisher scoring, started inside, finds it). For the rows at 0 the score (``value``:
+    ``score`` without its derivative) is scanned on :data:`GRID` times
+    ``10 range(y)^2 + max(v)``; from the first change of sign from + to - the root is
+    solved, and kept where its likelihood is higher than at 0.
     """
     rows = np.flatnonzero((tau2 == 0) & (b.k > 2))
     if rows.size == 0:
@@ -121,22 +135,23 @@ def _interior_maximum(b: Batch, tau2: FloatArray, score: Score, restricted: bool
     upper = upper + np.nanmax(np.where(sub.mask > 0, sub.v, np.nan), axis=1)
     lo = np.full(rows.size, np.nan)
     hi = np.full(rows.size, np.nan)
-    previous = score(sub, np.zeros(rows.size))[0]
+    previous = value(sub, np.zeros(rows.size))
     last = np.zeros(rows.size)
+    looking = np.arange(rows.size)  # the rows whose score has not yet turned from + to -
     for fraction in GRID:
-        t = upper * fraction
-        now = score(sub, t)[0]
-        found = np.isnan(lo) & (previous > 0) & (now <= 0)
-        lo, hi = np.where(found, last, lo), np.where(found, t, hi)
-        previous, last = now, t
+        t = upper[looking] * fraction
+        now = value(sub.take(looking), t)
+        found = (previous > 0) & (now <= 0)
+        lo[looking[found]], hi[looking[found]] = last[found], t[found]
+        looking, previous, last = looking[~found], now[~found], t[~found]
     inside = np.flatnonzero(np.isfinite(lo))
     if inside.size == 0:
         return tau2
     part = Batch(sub.y[inside], sub.v[inside], sub.mask[inside])
     base = lo[inside]
 
-    def shifted(s: FloatArray) -> tuple[FloatArray, FloatArray]:
-        return score(part, base + s)
+    def shifted(s: FloatArray, rows: IntArray) -> tuple[FloatArray, FloatArray]:
+        return score(part.take(rows), base[rows] + s)
 
     width = hi[inside] - base
     step, _, _ = solve_decreasing(shifted, width / 2, np.ones(inside.size, bool))
@@ -147,21 +162,31 @@ def _interior_maximum(b: Batch, tau2: FloatArray, score: Score, restricted: bool
     return out
 
 
-def _moments(b: Batch, tau2: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Weights, squared residuals about the weighted mean, and sum of weights."""
+class Moments(NamedTuple):
+    """Moments at a tau² per analysis.
+
+    Weights ``w = 1/(v + tau2)``, their powers, the weighted mean ``mu``, squared
+    residuals ``r2 = (y - mu)^2`` (0 for padding), ``sum w``.
+    """
+
+    w: FloatArray
+    w2: FloatArray
+    mu: FloatArray
+    r2: FloatArray
+    sw: FloatArray
+
+
+def _moments(b: Batch, tau2: FloatArray) -> Moments:
     w = b.weights(tau2)
     mu = b.weighted_mean(w)
     r2 = b.mask * (b.y - mu[:, None]) ** 2
-    return w, r2, np.asarray(w.sum(axis=1))
+    return Moments(w, w**2, mu, r2, np.asarray(w.sum(axis=1)))
 
 
-def _score_slope(
-    b: Batch, t: FloatArray, w: FloatArray, r2: FloatArray, sw: FloatArray
-) -> FloatArray:
-    """Derivative of ``sum w^2 (y - mu_w)^2`` with respect to tau²."""
-    mu = b.weighted_mean(w)
-    r = b.mask * (b.y - mu[:, None])
-    return np.asarray(-2 * (w**3 * r2).sum(axis=1) + 2 * (w**2 * r).sum(axis=1) ** 2 / sw)
+def _score_slope(b: Batch, m: Moments, w3: FloatArray) -> FloatArray:
+    """Derivative of ``sum w^2 (y - mu_w)^2`` with respect to tau² (``w3 = w^3``)."""
+    r = b.mask * (b.y - m.mu[:, None])
+    return np.asarray(-2 * (w3 * m.r2).sum(axis=1) + 2 * (m.w2 * r).sum(axis=1) ** 2 / m.sw)
 
 
 def paule_mandel(b: Batch) -> Tau2Fit:
@@ -173,9 +198,9 @@ def paule_mandel(b: Batch) -> Tau2Fit:
     ``Q < k - 1`` (metafor ``"PM"``). Its derivative is ``-sum w^2 (y - mu_w)^2``.
     """
 
-    def f(t: FloatArray) -> tuple[FloatArray, FloatArray]:
-        w, r2, _ = _moments(b, t)
-        return (w * r2).sum(axis=1) - (b.k - 1), -(w**2 * r2).sum(axis=1)
+    def f(sub: Batch, t: FloatArray) -> tuple[FloatArray, FloatArray]:
+        m = _moments(sub, t)
+        return (m.w * m.r2).sum(axis=1) - (sub.k - 1), -(m.w2 * m.r2).sum(axis=1)
 
     return _solve(b, f)
 
@@ -192,20 +217,33 @@ def empirical_bayes(b: Batch) -> Tau2Fit:
     return paule_mandel(b)
 
 
+def _ml_value(b: Batch, t: FloatArray) -> FloatArray:
+    """Twice the ML score in tau² (see :func:`maximum_likelihood`)."""
+    m = _moments(b, t)
+    return np.asarray((m.w2 * m.r2).sum(axis=1) - m.sw)
+
+
 def _ml_score(b: Batch, t: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Twice the ML score in tau² and its derivative (see :func:`maximum_likelihood`)."""
-    w, r2, sw = _moments(b, t)
-    return (w**2 * r2).sum(axis=1) - sw, _score_slope(b, t, w, r2, sw) + (w**2).sum(axis=1)
+    m = _moments(b, t)
+    slope = _score_slope(b, m, m.w**3) + m.w2.sum(axis=1)
+    return (m.w2 * m.r2).sum(axis=1) - m.sw, slope
+
+
+def _reml_value(b: Batch, t: FloatArray) -> FloatArray:
+    """Twice the REML score (see :func:`restricted_maximum_likelihood`)."""
+    m = _moments(b, t)
+    return np.asarray((m.w2 * m.r2).sum(axis=1) - (m.sw - m.w2.sum(axis=1) / m.sw))
 
 
 def _reml_score(b: Batch, t: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Twice the REML score and its derivative (see :func:`restricted_maximum_likelihood`)."""
-    w, r2, sw = _moments(b, t)
-    sw2 = (w**2).sum(axis=1)
-    sw3 = (w**3).sum(axis=1)
-    score = (w**2 * r2).sum(axis=1) - (sw - sw2 / sw)
+    m = _moments(b, t)
+    w3 = m.w**3
+    sw, sw2, sw3 = m.sw, m.w2.sum(axis=1), w3.sum(axis=1)
+    score = (m.w2 * m.r2).sum(axis=1) - (sw - sw2 / sw)
     trace_pp = sw2 - 2 * sw3 / sw + sw2**2 / sw**2
-    return score, _score_slope(b, t, w, r2, sw) + trace_pp
+    return score, _score_slope(b, m, w3) + trace_pp
 
 
 def maximum_likelihood(b: Batch) -> Tau2Fit:
@@ -218,9 +256,8 @@ def maximum_likelihood(b: Batch) -> Tau2Fit:
     (:func:`_interior_maximum`). Newton steps use its exact derivative
     ``-2 sum w^3 r^2 + 2 (sum w^2 r)^2 / sum w + sum w^2`` (``r = y - mu_w``).
     """
-
-    fit = _solve(b, lambda t: _ml_score(b, t))
-    return replace(fit, tau2=_interior_maximum(b, fit.tau2, _ml_score, restricted=False))
+    fit = _solve(b, _ml_score)
+    return replace(fit, tau2=_interior_maximum(b, fit.tau2, _ml_score, _ml_value, restricted=False))
 
 
 def restricted_maximum_likelihood(b: Batch) -> Tau2Fit:
@@ -237,9 +274,10 @@ def restricted_maximum_likelihood(b: Batch) -> Tau2Fit:
     can fail to converge without step halving). A boundary solution gives way to an
     interior maximum of higher likelihood (:func:`_interior_maximum`).
     """
-
-    fit = _solve(b, lambda t: _reml_score(b, t))
-    return replace(fit, tau2=_interior_maximum(b, fit.tau2, _reml_score, restricted=True))
+    fit = _solve(b, _reml_score)
+    return replace(
+        fit, tau2=_interior_maximum(b, fit.tau2, _reml_score, _reml_value, restricted=True)
+    )
 
 
 ESTIMATORS: dict[Tau2Method, Callable[[Batch], Tau2Fit]] = {

@@ -17,7 +17,7 @@ two columns overlap, and the figure grows with the number of lines.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from matplotlib.axes import Axes
@@ -27,6 +27,7 @@ from matplotlib.patches import Polygon, Rectangle
 
 from sysreview.errors import InputError
 from sysreview.meta.result import MetaAnalysis
+from sysreview.plots._forest_extras import RobColumns, draw_rob, note_letters, relabel
 from sysreview.plots._forest_text import (
     ARM_COLUMNS,
     POOLED,
@@ -211,6 +212,9 @@ def forest_plot(
     plot_width: float = 2.4,
     fontsize: float = 8.0,
     ax: Axes | None = None,
+    study_labels: Mapping[str, str] | None = None,
+    notes: Mapping[str, Sequence[str]] | None = None,
+    rob: RobColumns | None = None,
 ) -> Figure:
     """Forest plot of a pooled analysis in RevMan's layout.
 
@@ -242,6 +246,15 @@ def forest_plot(
         laid out in inches, so the axes should have the plot's natural size: when it is
         its figure's only axes, the figure is resized to that size; otherwise give the
         figure room yourself.
+    study_labels
+        ``study -> label printed`` (e.g. the study with its reference numbers).
+    notes
+        ``study -> footnotes`` on the values it contributes (a converted SD, combined
+        arms): each distinct note gets a letter, printed after the study's label and listed
+        under the plot.
+    rob
+        Risk-of-bias judgements drawn beside the plot (:class:`RobColumns`), as RevMan 5.3
+        does, with their legend under the plot.
 
     Returns
     -------
@@ -279,6 +292,9 @@ def forest_plot(
         prediction=prediction,
         overall=overall,
     )
+    studies = [r.cells["study"] for r in layout.rows if r.kind == "study"]
+    marks, footnotes = note_letters(notes)
+    layout = relabel(layout, study_labels, marks)
     half = _half(layout, xlim)
     measure = TextMeasure(fontsize)
     widths = _column_widths(layout, measure, plot_width)
@@ -294,9 +310,17 @@ def forest_plot(
     scale = _Scale(layout.log_scale, half, lefts["plot"], widths["plot"] / 72.0)
     null = scale(1.0) if scale.log else scale(0.0)
     favours_end = null + 0.5 * fontsize / 72.0 + measure.width(labels[1])
-    width = max(x, favours_end) + margin
+    rob_left = x + _PAD / 72.0
+    rob_column = 1.9 * row_h
+    if rob is not None:
+        widest = max(measure.width(code, True) for code, _ in rob.domains)
+        rob_column = max(rob_column, widest + 0.08)
+    if rob is not None:
+        x = rob_left + rob_column * len(rob.domains)
+    below = (["Footnotes", *footnotes] if footnotes else []) + (rob.legend() if rob else [])
+    width = max(x, favours_end, margin + max((measure.width(t) for t in below), default=0)) + margin
     axis_y = top + (n + 0.3) * row_h
-    height = axis_y + 3.8 * fontsize / 72.0 + margin
+    height = axis_y + 3.8 * fontsize / 72.0 + len(below) * row_h + margin
 
     if ax is None:
         fig = Figure(figsize=(width, height))
@@ -338,8 +362,13 @@ def forest_plot(
         elif row.kind in ("study", "prediction") and math.isfinite(row.ci_low):
             side = 0.8 * row_h * math.sqrt(max(row.weight, 0.0) / w_max)
             _draw_interval(ax, scale, row, y, colour, max(side, 0.12 * row_h))
-    _draw_axis(ax, scale, top + 2 * row_h, axis_y, fontsize, labels)
+    bottom = _draw_axis(ax, scale, top + 2 * row_h, axis_y, fontsize, labels)
+    if rob is not None:
+        draw_rob(ax, layout, rob, rob_left, rob_column, top, row_h, fontsize, studies)
+    for i, line in enumerate(below):
+        bold = line in ("Footnotes", "Risk of bias legend")
+        _text(ax, margin, bottom + (i + 0.5) * row_h, line, "left", fontsize, bold, "footnote")
     return fig
 
 
-__all__ = ["COLOURS", "forest_plot", "forest_table"]
+__all__ = ["COLOURS", "RobColumns", "forest_plot", "forest_table"]

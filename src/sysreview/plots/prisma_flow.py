@@ -27,6 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from sysreview.plots._text import FONT, TextMeasure
+from sysreview.prisma.arms import OtherMethodsFlow
 from sysreview.prisma.result import Counts, PrismaCounts
 
 COLOURS: Final = {"header": "#FFC000", "other": "#D9D9D9", "section": "#A9CBEB"}
@@ -106,11 +107,38 @@ def _boxes(c: PrismaCounts) -> dict[str, list[_Line]]:
     return boxes
 
 
-# (box, column, row); column 0 main flow, 1 exclusions, 2 other methods
+def _arm_boxes(o: OtherMethodsFlow) -> dict[str, list[_Line]]:
+    """The other-methods column's boxes (PRISMA 2020 template, right-hand column)."""
+    removed = [_Line("Records not sought:"), _n("Duplicates", o.duplicates, 1),
+               _n("Excluded on title and abstract", o.ta_excluded, 1)]  # fmt: skip
+    if o.ta_awaiting or o.ta_conflicts:
+        removed += [_n("Awaiting title/abstract decision", o.ta_awaiting, 1),
+                    _n("Unresolved title/abstract conflicts", o.ta_conflicts, 1)]  # fmt: skip
+    excluded = [_n("Reports excluded", o.reports_excluded, colon=bool(o.excluded))]
+    excluded += _sources(o.excluded, 1)
+    if o.ft_awaiting or o.ft_conflicts:
+        excluded += [_n("Awaiting full-text decision", o.ft_awaiting),
+                     _n("Unresolved full-text conflicts", o.ft_conflicts)]  # fmt: skip
+    return {
+        "other": [_Line("Records identified from:"), *_sources(o.identified, 1)],
+        "other_removed": removed,
+        "other_sought": [_n("Reports sought for retrieval", o.sought)],
+        "other_not_retrieved": [_n("Reports not retrieved", o.not_retrieved)],
+        "other_assessed": [_n("Reports assessed for eligibility", o.assessed)],
+        "other_excluded": excluded,
+    }
+
+
+# (box, column, row); column 0 main flow, 1 exclusions, 2 other methods, 3 its exclusions
 _PLACES: Final = (
     ("identified", 0, 0),
     ("removed", 1, 0),
     ("other", 2, 0),
+    ("other_removed", 3, 0),
+    ("other_sought", 2, 2),
+    ("other_not_retrieved", 3, 2),
+    ("other_assessed", 2, 3),
+    ("other_excluded", 3, 3),
     ("screened", 0, 1),
     ("excluded_screening", 1, 1),
     ("sought", 0, 2),
@@ -167,7 +195,13 @@ def _arrow(ax: Axes, points: list[tuple[float, float]]) -> None:
     )
 
 
-def prisma_flow(counts: PrismaCounts, *, fontsize: float = 8.0, title: str | None = None) -> Figure:
+def prisma_flow(
+    counts: PrismaCounts,
+    *,
+    fontsize: float = 8.0,
+    title: str | None = None,
+    other: OtherMethodsFlow | None = None,
+) -> Figure:
     """The PRISMA 2020 flow diagram of ``counts``.
 
     Parameters
@@ -179,6 +213,12 @@ def prisma_flow(counts: PrismaCounts, *, fontsize: float = 8.0, title: str | Non
         Font size in points.
     title
         Printed above the diagram.
+    other
+        The records found by other methods as a column of their own (identified, not
+        sought, sought, not retrieved, assessed, excluded with reasons), as the template
+        draws them; the main column then counts databases and registers only
+        (:meth:`~sysreview.prisma.arms.OtherMethodsFlow.main_arm`) and the included box
+        the review's total.
 
     Returns
     -------
@@ -206,11 +246,15 @@ def prisma_flow(counts: PrismaCounts, *, fontsize: float = 8.0, title: str | Non
     """
     text = _Text(fontsize)
     inner = _BOX_W - 2 * _PAD
+    lines = _boxes(counts if other is None else other.main_arm(counts))
+    if other is not None:
+        lines.update(_arm_boxes(other))
+        lines["included"] = _boxes(counts)["included"]
     boxes = {
-        name: [w for line in lines for w in text.wrap(line, inner)]
-        for name, lines in _boxes(counts).items()
+        name: [w for line in box_lines for w in text.wrap(line, inner)]
+        for name, box_lines in lines.items()
     }
-    n_cols = 3 if "other" in boxes else 2
+    n_cols = 4 if other is not None else 3 if "other" in boxes else 2
     heights = {name: len(lines) * text.line_h + 2 * _PAD for name, lines in boxes.items()}
     n_rows = 5
     row_h = [0.0] * n_rows
@@ -232,7 +276,8 @@ def prisma_flow(counts: PrismaCounts, *, fontsize: float = 8.0, title: str | Non
             2 * _BOX_W + _GAP_X - 2 * _PAD,
         ),
         "header_other": text.wrap(
-            _Line("Identification of studies via other methods", bold=True), inner
+            _Line("Identification of studies via other methods", bold=True),
+            (inner if n_cols == 3 else 2 * _BOX_W + _GAP_X - 2 * _PAD),
         ),
     }
     header_h = max(len(v) for v in header_lines.values()) * text.line_h + 2 * _PAD
@@ -306,12 +351,12 @@ def prisma_flow(counts: PrismaCounts, *, fontsize: float = 8.0, title: str | Non
         COLOURS["header"],
         centre=True,
     )
-    if n_cols == 3:
+    if n_cols >= 3:
         box(
             "header_other",
             col_x[2],
             top,
-            _BOX_W,
+            _BOX_W if n_cols == 3 else header_w,
             header_h,
             header_lines["header_other"],
             COLOURS["other"],
@@ -353,9 +398,20 @@ def prisma_flow(counts: PrismaCounts, *, fontsize: float = 8.0, title: str | Non
         side = next(n for n, (c, r) in places.items() if c == 1 and r == row)
         y = row_y[row] + min(heights[main], heights[side]) / 2
         _arrow(ax, [(col_x[0] + _BOX_W, y), (col_x[1], y)])
-    if "other" in places:
+    ox = col_x[2] + _BOX_W / 2 if n_cols >= 3 else 0.0
+    if "other_sought" in places:
+        _arrow(ax, [(ox, row_y[0] + heights["other"]), (ox, row_y[2])])
+        _arrow(ax, [(ox, row_y[2] + heights["other_sought"]), (ox, row_y[3])])
+        for row, main, side in ((0, "other", "other_removed"),
+                                (2, "other_sought", "other_not_retrieved"),
+                                (3, "other_assessed", "other_excluded")):  # fmt: skip
+            y = row_y[row] + min(heights[main], heights[side]) / 2
+            _arrow(ax, [(col_x[2] + _BOX_W, y), (col_x[3], y)])
+        y = row_y[4] + heights["included"] / 2
+        _arrow(ax, [(ox, row_y[3] + heights["other_assessed"]), (ox, y),
+                    (col_x[0] + _BOX_W, y)])  # fmt: skip
+    elif "other" in places:
         below = row_y[0] + row_h[0] + _GAP_Y / 2
-        ox = col_x[2] + _BOX_W / 2
         _arrow(ax, [(ox, row_y[0] + heights["other"]), (ox, below), (centre_x + 0.02, below)])
     return fig
 

@@ -33,7 +33,7 @@ app for visualizing risk-of-bias assessments. Res Syn Meth 2021;12:55-61.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
@@ -171,7 +171,11 @@ def _legend_handles(levels: Sequence[str]) -> list[Line2D]:
 
 
 def traffic_light(
-    assessments: Assessments, *, ax: Axes | None = None, overall: bool = True
+    assessments: Assessments,
+    *,
+    ax: Axes | None = None,
+    overall: bool = True,
+    labels: Mapping[str, str] | None = None,
 ) -> Figure:
     """Traffic-light plot: one coloured circle with a symbol per study and domain.
 
@@ -183,6 +187,8 @@ def traffic_light(
         Axes to draw into; a new figure is created when omitted.
     overall
         Add a final "Overall" column with each assessment's overall judgement.
+    labels
+        ``study -> label printed`` (e.g. the study with its reference numbers).
 
     Returns
     -------
@@ -245,7 +251,7 @@ def traffic_light(
     ax.set_aspect("equal")
     ax.xaxis.tick_top()
     ax.set_xticks(range(len(columns)), columns)
-    ax.set_yticks(range(n_rows), grid.studies)
+    ax.set_yticks(range(n_rows), [(labels or {}).get(s, s) for s in grid.studies])
     ax.tick_params(length=0)
     for side in ax.spines.values():
         side.set_visible(False)
@@ -290,7 +296,7 @@ def summary_bar(
     ax: Axes | None = None,
     overall: bool = True,
 ) -> Figure:
-    """Summary plot: per domain, the proportion of studies at each judgement as stacked bars.
+    r"""Summary plot: per domain, the proportion of studies at each judgement as stacked bars.
 
     Parameters
     ----------
@@ -318,7 +324,7 @@ def summary_bar(
     Notes
     -----
     For domain :math:`d` and judgement :math:`j` the bar segment has width
-    :math:`p_{dj} = \\sum_i w_i [J_{id} = j] / \\sum_i w_i` with :math:`w_i = 1` unless
+    :math:`p_{dj} = \sum_i w_i [J_{id} = j] / \sum_i w_i` with :math:`w_i = 1` unless
     weights are given (``robvis::rob_summary(weighted = ...)``; McGuinness & Higgins 2021).
     Bars are ordered best judgement first from the left.
 

@@ -52,6 +52,7 @@ from sysreview.prisma.counts import (
     NOT_RETRIEVED_REASONS,
     SOURCE_KINDS,
     PrismaInputs,
+    RetrievalStatus,
     SourceCount,
     derive_counts,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "PrismaBalanceError",
     "PrismaCounts",
     "PrismaInputs",
+    "RetrievalStatus",
     "ScreeningEvent",
     "SourceCount",
     "combine_counts",

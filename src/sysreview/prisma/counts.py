@@ -38,6 +38,7 @@ __all__ = [
     "NOT_RETRIEVED_REASONS",
     "SOURCE_KINDS",
     "PrismaInputs",
+    "RetrievalStatus",
     "SourceCount",
     "derive_counts",
 ]
@@ -73,6 +74,18 @@ class SourceCount:
 
 
 @dataclass(frozen=True)
+class RetrievalStatus:
+    """A report's recorded retrieval status: ``sought``, ``retrieved`` or ``not_retrieved``.
+
+    ``order`` orders the statuses of the copies of one duplicate group (the latest wins).
+    """
+
+    record_id: int
+    status: str
+    order: int = 0
+
+
+@dataclass(frozen=True)
 class PrismaInputs:
     """Everything the PRISMA 2020 counts are derived from (no counts of boxes).
 
@@ -93,6 +106,11 @@ class PrismaInputs:
         (:func:`sysreview.screening.status.unit_statuses`), when known; they replace
         the events' decisions, so a unit counts only once it is settled. Without them,
         every reviewer who decided a unit is taken as required.
+    retrieval
+        Each report's recorded retrieval status (the latest per record). A unit sought
+        whose status is ``not_retrieved`` is a report not retrieved, whatever its
+        full-text decisions; a unit without a recorded status falls back to the
+        full-text exclusion reason (``not_retrieved_reasons``).
     """
 
     sources: tuple[SourceCount, ...]
@@ -104,6 +122,7 @@ class PrismaInputs:
     removed_other_reasons: int = 0
     ta_status: Mapping[int, UnitStatus] | None = None
     ft_status: Mapping[int, UnitStatus] | None = None
+    retrieval: tuple[RetrievalStatus, ...] = ()
 
 
 def _by_name(pairs: Iterable[tuple[str, int]]) -> Counts:
@@ -129,6 +148,16 @@ def _finals(
 
 def _key(text: str) -> str:
     return " ".join(text.split()).casefold()
+
+
+def _recorded(statuses: Iterable[RetrievalStatus], groups: Mapping[int, int]) -> dict[int, str]:
+    """Each unit's recorded retrieval status: the latest (by ``order``) of its copies'."""
+    latest: dict[int, RetrievalStatus] = {}
+    for item in statuses:
+        unit = groups.get(item.record_id, item.record_id)
+        if unit not in latest or item.order >= latest[unit].order:
+            latest[unit] = item
+    return {unit: item.status for unit, item in latest.items()}
 
 
 def derive_counts(
@@ -173,10 +202,13 @@ def derive_counts(
     - Records screened = identified - duplicates - automation - other reasons.
       Excluded = final TA "exclude"; sought = final TA "include" (and "maybe" when
       ``maybe_goes_forward``); the rest are awaiting or in conflict.
-    - Of the units sought, a final FT exclusion with a not-retrieved reason is "not
-      retrieved"; assessed = sought - not retrieved; other final FT exclusions are
-      counted per reason; final FT "include" units are the included reports. Full-text
-      events on units not sought are ignored.
+    - Of the units sought, those whose recorded retrieval status is ``not_retrieved``
+      are "not retrieved" (the recorded status wins over any full-text decision);
+      for a unit with no recorded status, a final FT exclusion with a not-retrieved
+      reason is "not retrieved" (projects that record no statuses). Assessed = sought
+      - not retrieved; the other final FT exclusions are counted per reason; final FT
+      "include" units are the included reports. Full-text events and retrieval
+      statuses of units not sought are ignored.
     - Studies included = distinct studies linked to any copy of an included report.
 
     Examples
@@ -216,14 +248,18 @@ def derive_counts(
     ft_all = _finals(inputs.ft_status, inputs.ft_events, groups)
     ft = {u: d for u, d in ft_all.items() if u in sought}
     missing = {_key(reason) for reason in not_retrieved_reasons}
-    not_retrieved = {
-        u for u, d in ft.items() if d.decision == "exclude" and _key(d.reason or "") in missing
+    recorded = _recorded(inputs.retrieval, groups)
+    not_retrieved = {u for u in sought if recorded.get(u) == "not_retrieved"} | {
+        u
+        for u, d in ft.items()
+        if u not in recorded and d.decision == "exclude" and _key(d.reason or "") in missing
     }
+    ft = {u: d for u, d in ft.items() if u not in not_retrieved}
     labels: dict[str, str] = {}
     reasons: Counter[str] = Counter()
     for unit in sorted(ft):
         d = ft[unit]
-        if d.decision == "exclude" and unit not in not_retrieved:
+        if d.decision == "exclude":
             reason = " ".join(d.reason.split()) if d.reason and d.reason.strip() else NO_REASON
             reasons[labels.setdefault(reason.casefold(), reason)] += 1
     included = {unit for unit, d in ft.items() if d.decision == "include"}
@@ -249,9 +285,9 @@ def derive_counts(
         reports_sought=len(sought),
         reports_not_retrieved=len(not_retrieved),
         reports_assessed=len(sought) - len(not_retrieved),
-        reports_excluded=ft_states["exclude"] - len(not_retrieved),
+        reports_excluded=ft_states["exclude"],
         reports_excluded_by_reason=_by_name(reasons.items()),
-        awaiting_full_text=len(sought) - len(ft) + ft_states["maybe"],
+        awaiting_full_text=len(sought) - len(not_retrieved) - len(ft) + ft_states["maybe"],
         conflicts_full_text=ft_states[CONFLICT],
         reports_included=len(included),
         studies_included=len({s for u in included for s in studies.get(u, ())}),

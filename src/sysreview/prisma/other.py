@@ -136,8 +136,10 @@ _INTS = tuple(f.name for f in fields(PrismaCounts) if f.name not in _LISTS and f
 
 
 def counts_from_dict(values: dict[str, object], *, source: str = "counts") -> PrismaCounts:
-    """:class:`PrismaCounts` from a mapping of box names (as :meth:`PrismaCounts.to_dict`
-    writes them); a box not given is 0, a list not given is empty.
+    """:class:`PrismaCounts` from a mapping of box names.
+
+    Box names as :meth:`PrismaCounts.to_dict` writes them; a box not given is 0, a list not
+    given is empty.
 
     ``records_identified`` and ``conflicts`` (sums of other boxes) are checked when given,
     never used.

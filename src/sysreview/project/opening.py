@@ -89,7 +89,8 @@ class Project:
     @property
     def writer(self) -> GroupCommit:
         """The group-commit writer of screening decisions (made once, on first use, by
-        whichever request thread comes first)."""
+        whichever request thread comes first).
+        """
         from sysreview.project.storage.group_commit import GroupCommit
 
         with _WRITER_LOCK:
@@ -115,14 +116,14 @@ class Project:
 
     @cached_property
     def records(self) -> RecordsService:
-        """Importing search results (:mod:`sysreview.project.importing`)."""
+        """Importing search results (:mod:`sysreview.project.importing.files`)."""
         from sysreview.project.importing.service import RecordsService
 
         return RecordsService(self)
 
     @cached_property
     def duplicates(self) -> DuplicatesService:
-        """De-duplication and its review queue (:mod:`sysreview.project.deduplicating`)."""
+        """De-duplication and its review queue (:mod:`sysreview.project.deduplicating.pairs`)."""
         from sysreview.project.deduplicating.service import DuplicatesService
 
         return DuplicatesService(self)
@@ -136,42 +137,42 @@ class Project:
 
     @cached_property
     def accounts(self) -> AccountsService:
-        """Web accounts, logins and sessions (:mod:`sysreview.project.accounts`)."""
+        """Web accounts, logins and sessions (:mod:`sysreview.project.accounts.users`)."""
         from sysreview.project.accounts.service import AccountsService
 
         return AccountsService(self)
 
     @cached_property
     def analysis(self) -> AnalysisService:
-        """The analysis plan run on the project's data (:mod:`sysreview.project.analysing`)."""
+        """The analysis plan run on the project's data (:mod:`sysreview.project.analysing.plan`)."""
         from sysreview.project.analysing.service import AnalysisService
 
         return AnalysisService(self)
 
     @cached_property
     def report(self) -> ReportService:
-        """PRISMA counts and the review's status (:mod:`sysreview.project.reporting`)."""
+        """PRISMA counts and the review's status (:mod:`sysreview.project.reporting.report`)."""
         from sysreview.project.reporting.service import ReportService
 
         return ReportService(self)
 
     @cached_property
     def appraisal(self) -> AppraisalService:
-        """Risk of bias (:mod:`sysreview.project.appraising`)."""
+        """Risk of bias (:mod:`sysreview.project.appraising.assessments`)."""
         from sysreview.project.appraising.service import AppraisalService
 
         return AppraisalService(self)
 
     @cached_property
     def extraction(self) -> ExtractionService:
-        """Data extraction (:mod:`sysreview.project.extracting`)."""
+        """Data extraction (:mod:`sysreview.project.extracting.values`)."""
         from sysreview.project.extracting.service import ExtractionService
 
         return ExtractionService(self)
 
     @cached_property
     def grading(self) -> GradingService:
-        """Certainty of the evidence (:mod:`sysreview.project.grading`)."""
+        """Certainty of the evidence (:mod:`sysreview.project.grading.ratings`)."""
         from sysreview.project.grading.service import GradingService
 
         return GradingService(self)
@@ -220,7 +221,8 @@ def validate_protocol(directory: PathLike) -> Protocol:
 
 def load_project(directory: PathLike, db_url: str | None = None) -> Project:
     """The project in ``directory``, with its protocol validated (the database is opened
-    on first use; close the project when done, or use :func:`open_project`)."""
+    on first use; close the project when done, or use :func:`open_project`).
+    """
     directory = Path(directory)
     protocol = validate_protocol(directory)
     return Project(directory, protocol, database_url(directory, db_url))
@@ -303,7 +305,11 @@ def upgrade_database(directory: PathLike, db_url: str | None = None) -> tuple[st
 def export_project(
     directory: PathLike, out_dir: PathLike, db_url: str | None = None
 ) -> DumpManifest:
-    """Write the whole project as plain files: ``review.toml`` and one file per table."""
+    """Write the whole project as plain files.
+
+    ``review.toml``, one file per table and the full texts (``fulltexts/<sha256>.pdf``).
+    """
+    from sysreview.project.retrieving.files import export_fulltexts
     from sysreview.project.storage.dump import export_store
 
     out = Path(out_dir)
@@ -313,13 +319,16 @@ def export_project(
     out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(project.protocol_path, out / PROTOCOL_FILE)
     with open_store(project.database_url) as store:
-        return export_store(store, out / DUMP_DATABASE)
+        manifest = export_store(store, out / DUMP_DATABASE)
+    export_fulltexts(project.directory, out)  # fulltexts/<sha256>.pdf
+    return manifest
 
 
 def load_project_dump(
     dump_dir: PathLike, directory: PathLike, db_url: str | None = None
 ) -> Project:
     """Restore an exported project into a new project directory (lossless round trip)."""
+    from sysreview.project.retrieving.files import check_exported_fulltexts, restore_fulltexts
     from sysreview.project.storage.dump import check_dump, holds_data, load_store
 
     dump = Path(dump_dir)
@@ -333,6 +342,7 @@ def load_project_dump(
         raise InputError(f"{target / PROTOCOL_FILE} already exists: load into a new project folder")
     load_protocol(source)  # refuse an export whose protocol no longer validates
     manifest = check_dump(dump / DUMP_DATABASE)  # every row, before anything is created
+    pdfs = check_exported_fulltexts(dump)  # each file against its SHA-256 name
     target.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, target / PROTOCOL_FILE)
     project = load_project(target, db_url)
@@ -342,6 +352,7 @@ def load_project_dump(
         store.upgrade(manifest.schema_revision)  # load at the dump's schema, then migrate
         load_store(dump / DUMP_DATABASE, store)
         store.upgrade()
+    restore_fulltexts(pdfs, target)
     return project
 
 

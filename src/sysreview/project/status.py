@@ -101,7 +101,8 @@ class ProjectStatus:
 
 def project_status(directory: PathLike, db_url: str | None = None) -> ProjectStatus:
     """:meth:`ReportService.status <sysreview.project.reporting.service.ReportService.status>`
-    on the project in ``directory``."""
+    on the project in ``directory``.
+    """
     with open_project(directory, db_url) as project:
         return project.report.status()
 

@@ -70,6 +70,7 @@ from sysreview.protocol.loader import load_protocol, parse_protocol
 from sysreview.protocol.models import SCHEMA_VERSION, Protocol
 from sysreview.protocol.outcomes import (
     Domain,
+    DomainAnalysis,
     OutcomeGroup,
     OutcomeMeasure,
     Outcomes,
@@ -106,6 +107,7 @@ __all__ = [
     "Criteria",
     "Database",
     "Domain",
+    "DomainAnalysis",
     "EffectMeasures",
     "Eligibility",
     "Evidence",

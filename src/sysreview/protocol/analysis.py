@@ -25,6 +25,7 @@ from sysreview.protocol._base import (
     one_or_many,
 )
 from sysreview.protocol.filters import STUDY_ATTRIBUTES, Condition, Kind, describe
+from sysreview.protocol.outcomes import Domain
 from sysreview.vocab import CIMethod, Convention, Measure, Method, Model, Tau2Method
 
 
@@ -286,8 +287,9 @@ class Subgroup(Frozen):
 
 
 class MetaRegressionPlan(Frozen):
-    """A planned meta-regression (``[[analysis.metaregression]]``): the main analysis's
-    effects regressed on study attributes.
+    """A planned meta-regression (``[[analysis.metaregression]]``).
+
+    The main analysis's effects regressed on study attributes.
 
     ``moderators`` name study attributes (:data:`~sysreview.protocol.filters.
     STUDY_ATTRIBUTES`): numbers are covariates, text and yes/no attributes factors,
@@ -412,6 +414,35 @@ class AnalysisPlan(Frozen):
         check.unique([m.name for m in self.metaregression], ("metaregression",), "name", "name")
         check.raise_if_any()
         return self
+
+    def for_domain(self, domain: Domain) -> AnalysisPlan:
+        """The plan as it applies to ``domain``.
+
+        Its ``analysis`` settings replace the plan's measure, method and model (the plan
+        itself when it has none).
+
+        Examples
+        --------
+        >>> from sysreview.protocol.outcomes import DomainAnalysis
+        >>> d = Domain(name="death", label="Death", analysis=DomainAnalysis(measure="OR"))
+        >>> plan = AnalysisPlan().for_domain(d)
+        >>> plan.effect_measure.dichotomous.value, plan.model.value
+        ('OR', 'random')
+        """
+        own = domain.analysis
+        if own is None:
+            return self
+        update: dict[str, object] = {}
+        if own.measure is not None:
+            m = own.measure
+            measures = {"dichotomous": m} if m.is_dichotomous else {
+                "same_instrument": m, "different_instruments": m}  # fmt: skip
+            update["effect_measure"] = self.effect_measure.model_copy(update=measures)
+        if own.method is not None:
+            update["method"] = own.method
+        if own.model is not None:
+            update["model"] = own.model
+        return self.model_copy(update=update)
 
 
 __all__ = [

@@ -230,8 +230,11 @@ class RiskOfBias(Frozen):
         )
 
     def second_reviewer_sample(self, studies: Sequence[T]) -> tuple[T, ...]:
-        """The studies the second appraiser also assesses: ``second_reviewer_fraction`` of
-        ``studies`` (rounded up), the first ones or a seeded random sample (:func:`draw`)."""
+        """The studies the second appraiser also assesses.
+
+        ``second_reviewer_fraction`` of ``studies`` (rounded up), the first ones or a seeded
+        random sample (:func:`draw`).
+        """
         return draw(
             self.second_reviewer_selection,
             self.second_reviewer_seed,

@@ -45,8 +45,10 @@ class Wording(StrEnum):
 
 
 class Level(StrEnum):
-    """A level of certainty, highest first (GRADE guidelines 3, Balshem H, et al. J Clin
-    Epidemiol 2011;64:401-406)."""
+    """A level of certainty, highest first.
+
+    GRADE guidelines 3, Balshem H, et al. J Clin Epidemiol 2011;64:401-406.
+    """
 
     HIGH = "high"
     MODERATE = "moderate"
@@ -85,8 +87,9 @@ class RiskOfBiasRule(Frozen):
 
 
 class InconsistencyRule(Frozen):
-    """Suggesting the inconsistency domain (GRADE guidelines 7, Guyatt GH, et al. J Clin
-    Epidemiol 2011;64:1294-1302).
+    """Suggesting the inconsistency domain.
+
+    GRADE guidelines 7, Guyatt GH, et al. J Clin Epidemiol 2011;64:1294-1302.
 
     I² above the analysis plan's ``substantial_i2`` is necessary but, on its own, not
     sufficient: it must come with a Q test below ``q_p`` (0.10, as GRADE 7 and the
@@ -102,9 +105,10 @@ class InconsistencyRule(Frozen):
 
 
 class ImprecisionRule(Frozen):
-    """Suggesting the imprecision domain (GRADE guidelines 6, Guyatt GH, et al. J Clin
-    Epidemiol 2011;64:1283-1293; GRADE guidance 34, Zeng L, et al. J Clin Epidemiol
-    2022;150:216-224).
+    """Suggesting the imprecision domain.
+
+    GRADE guidelines 6, Guyatt GH, et al. J Clin Epidemiol 2011;64:1283-1293; GRADE guidance
+    34, Zeng L, et al. J Clin Epidemiol 2022;150:216-224.
 
     The confidence interval is compared with the null and with the thresholds of an
     appreciable effect: a risk ratio below ``1 - appreciable_rr`` or above
@@ -136,11 +140,13 @@ class ImprecisionRule(Frozen):
 
 
 class PublicationBiasRule(Frozen):
-    """Suggesting the publication-bias domain (GRADE guidelines 5, Guyatt GH, et al. J Clin
-    Epidemiol 2011;64:1277-1282): only when the synthesis ran small-study tests (at least
-    the analysis plan's ``funnel_min_studies``, 10 by the Cochrane Handbook's advice, section
-    13.3.5.4); Egger's test below ``egger_p`` (0.10, as Egger et al., BMJ 1997;315:629-634)
-    makes it suspected (serious)."""
+    """Suggesting the publication-bias domain.
+
+    GRADE guidelines 5, Guyatt GH, et al. J Clin Epidemiol 2011;64:1277-1282. Only when the
+    synthesis ran small-study tests (at least the analysis plan's ``funnel_min_studies``, 10
+    by the Cochrane Handbook's advice, section 13.3.5.4); Egger's test below ``egger_p``
+    (0.10, as Egger et al., BMJ 1997;315:629-634) makes it suspected (serious).
+    """
 
     egger_p: Fraction = 0.10
 

@@ -98,8 +98,9 @@ def parse_protocol(text: str, source: str = "review.toml") -> Protocol:
 
 
 def toml_loads(text: str) -> dict[str, Any]:
-    """:func:`tomllib.loads`, with every failure a :class:`tomllib.TOMLDecodeError` that
-    says where (``... (at line N, column M)``), as tomllib's own syntax errors do.
+    r""":func:`tomllib.loads`, every failure a :class:`tomllib.TOMLDecodeError` saying where.
+
+    Like tomllib's own syntax errors, the message ends ``... (at line N, column M)``.
 
     tomllib itself raises a bare ``ValueError`` for a number over Python's 4,300-digit
     limit on ``int()``, a ``RecursionError`` for arrays or inline tables nested some
@@ -109,7 +110,7 @@ def toml_loads(text: str) -> dict[str, Any]:
 
     >>> toml_loads("x = [[1]]")
     {'x': [[1]]}
-    >>> toml_loads("a = 1\\nx = " + "[" * 40 + "]" * 40)
+    >>> toml_loads("a = 1\nx = " + "[" * 40 + "]" * 40)
     Traceback (most recent call last):
     ...
     tomllib.TOMLDecodeError: arrays or tables nested more than 32 levels deep (at line 2, column 37)

@@ -24,6 +24,7 @@ from sysreview.protocol._base import (
     choice,
 )
 from sysreview.protocol.filters import TIMEPOINTS
+from sysreview.vocab import Measure, Method, Model
 
 
 class OutcomeMeasure(Frozen):
@@ -59,13 +60,61 @@ class OutcomeMeasure(Frozen):
         return self
 
 
+class DomainAnalysis(Frozen):
+    """How one domain is analysed where it differs from ``[analysis]`` (all optional).
+
+    ``measure`` fixes the effect measure (for means: whatever the instruments; for
+    counts: instead of ``effect_measure.dichotomous``), ``method`` the pooling method and
+    ``model`` the model, as a Cochrane review chooses them per outcome (RevMan stores them
+    per analysis; ``sysreview revman import`` writes them here).
+
+    Examples
+    --------
+    >>> DomainAnalysis(measure="OR", method="MH", model="fixed").describe()
+    'OR, MH, fixed'
+    """
+
+    measure: Annotated[Measure, choice(Measure)] | None = None
+    method: Annotated[Method, choice(Method)] | None = None
+    model: Annotated[Model, choice(Model)] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> DomainAnalysis:
+        check = Checker()
+        m = self.measure
+        if m is not None:
+            ok = m.is_continuous or m.is_dichotomous
+            check.that(ok, ("measure",), m.value, "must be one of MD, SMD, SMDH, ROM, RR, OR, "
+                       "RD, PETO_OR")  # fmt: skip
+        if self.method is not None and m is not None:
+            pools = {
+                Method.MH: (Measure.RR, Measure.OR, Measure.RD),
+                Method.PETO: (Measure.PETO_OR,),
+            }.get(self.method)
+            fits = m is not Measure.PETO_OR if pools is None else m in pools
+            check.that(fits, ("method",), self.method.value,
+                       f"does not pool {m.value}: MH pools RR, OR and RD; PETO pools "
+                       "PETO_OR; IV pools any other measure")  # fmt: skip
+        check.raise_if_any()
+        return self
+
+    def describe(self) -> str:
+        """The settings given, in words."""
+        return ", ".join(x.value for x in (self.measure, self.method, self.model) if x)
+
+
 class Domain(Frozen):
-    """An outcome domain (e.g. ``hope``): the unit of one meta-analysis per timepoint."""
+    """An outcome domain (e.g. ``hope``): the unit of one meta-analysis per timepoint.
+
+    ``analysis`` (optional) overrides ``[analysis]``'s measure, method and model for this
+    domain (:class:`DomainAnalysis`).
+    """
 
     name: Name
     label: Text
     description: Text | None = None
     measures: tuple[OutcomeMeasure, ...] = ()
+    analysis: DomainAnalysis | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Domain:
@@ -197,4 +246,12 @@ class Timepoints(Frozen):
         }
 
 
-__all__ = ["Domain", "OutcomeGroup", "OutcomeMeasure", "Outcomes", "Pick", "Timepoints"]
+__all__ = [
+    "Domain",
+    "DomainAnalysis",
+    "OutcomeGroup",
+    "OutcomeMeasure",
+    "Outcomes",
+    "Pick",
+    "Timepoints",
+]

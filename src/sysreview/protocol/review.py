@@ -146,6 +146,9 @@ class Database(Frozen):
     searched: Day
     coverage: Text = "inception"
     strategy: Text
+    not_searched: Text | None = None
+    """Why this planned database was not searched in the end (reported as a deviation from
+    the protocol, with this reason)."""
 
 
 class Search(Frozen):

@@ -32,10 +32,10 @@ MAX_BRACE_DEPTH = 32
 
 
 def check_braces(text: str, source: str) -> None:
-    """Refuse braces nested deeper than :data:`MAX_BRACE_DEPTH`, naming the line.
+    r"""Refuse braces nested deeper than :data:`MAX_BRACE_DEPTH`, naming the line.
 
     >>> try:
-    ...     check_braces("@article{k,\\n title = {" + "{" * 40 + "x}}}", "deep.bib")
+    ...     check_braces("@article{k,\n title = {" + "{" * 40 + "x}}}", "deep.bib")
     ... except InputError as err:
     ...     print(err)  # doctest: +NORMALIZE_WHITESPACE
     deep.bib, line 2: braces nested more than 32 levels deep
@@ -120,7 +120,7 @@ def bibtex_fields(entry: dict[str, Any]) -> Fields:
 
 
 def read_bibtex(text: str, source: str = "<text>") -> tuple[list[Citation], list[str]]:
-    """Read BibTeX into citations, in file order, with the line of each entry.
+    r"""Read BibTeX into citations, in file order, with the line of each entry.
 
     Raises
     ------
@@ -129,9 +129,9 @@ def read_bibtex(text: str, source: str = "<text>") -> tuple[list[Citation], list
 
     Examples
     --------
-    >>> text = ('@article{k1,\\n  title = {The {RCT}},\\n'
-    ...         '  author = {M{\\\\"u}ller, Hans and John Smith},\\n'
-    ...         '  year = 2019, pages = {12--20}}\\n')
+    >>> text = ('@article{k1,\n  title = {The {RCT}},\n'
+    ...         '  author = {M{\\"u}ller, Hans and John Smith},\n'
+    ...         '  year = 2019, pages = {12--20}}\n')
     >>> c = read_bibtex(text)[0][0]
     >>> c.title, c.authors, c.year, c.pages
     ('The RCT', ('Müller, Hans', 'Smith, John'), 2019, '12-20')

@@ -219,9 +219,11 @@ def map_columns(header: list[str]) -> dict[str, list[int]]:
 
 
 def bibtex_style(header: list[str]) -> bool:
-    """Whether the table is BibTeX written as CSV (an ``ENTRYTYPE`` column, as CoLRev,
-    bib-dedupe and pandas' ``bibtexparser`` frames write): names are then joined by
-    ``and``, as in BibTeX, whatever other punctuation they carry.
+    """Whether the table is BibTeX written as CSV.
+
+    It is when it has an ``ENTRYTYPE`` column, as CoLRev, bib-dedupe and pandas'
+    ``bibtexparser`` frames write; names are then joined by ``and``, as in BibTeX, whatever
+    other punctuation they carry.
 
     >>> bibtex_style(["ID", "ENTRYTYPE", "title"]), bibtex_style(["Title", "Type"])
     (True, False)
@@ -322,7 +324,7 @@ def _split(value: str | None) -> list[str]:
 
 
 def read_csv(text: str, source: str = "<text>") -> tuple[list[Citation], list[str]]:
-    """Read a CSV/TSV/semicolon table into citations; ``raw`` keeps every column.
+    r"""Read a CSV/TSV/semicolon table into citations; ``raw`` keeps every column.
 
     Raises
     ------
@@ -332,7 +334,7 @@ def read_csv(text: str, source: str = "<text>") -> tuple[list[Citation], list[st
     Examples
     --------
     >>> citations, _ = read_csv(
-    ...     "Title;Authors;Publication Year;DOI\\nA trial;Liu R., Adler D.G.;2014;doi:10.4103/X\\n"
+    ...     "Title;Authors;Publication Year;DOI\nA trial;Liu R., Adler D.G.;2014;doi:10.4103/X\n"
     ... )
     >>> c = citations[0]
     >>> c.line, c.title, c.authors, c.year, c.doi

@@ -31,7 +31,7 @@ _PMID_LINE = re.compile(r"^\s*\d{1,9}\s*$")
 
 
 def decode(data: bytes) -> tuple[str, str, list[str]]:
-    """Decode an export file and normalise its line endings to ``\\n``.
+    r"""Decode an export file and normalise its line endings to ``\n``.
 
     UTF-8 (with or without BOM) and UTF-16 (BOM, or the zero bytes of ASCII text) are
     recognised; anything else is read as cp1252 (or latin-1) with a warning; invalid
@@ -46,8 +46,8 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
 
     Examples
     --------
-    >>> decode(b"\\xef\\xbb\\xbfTY  - JOUR\\r\\nER  -\\r\\n")[:2]
-    ('TY  - JOUR\\nER  -\\n', 'utf-8-sig')
+    >>> decode(b"\xef\xbb\xbfTY  - JOUR\r\nER  -\r\n")[:2]
+    ('TY  - JOUR\nER  -\n', 'utf-8-sig')
     >>> decode("TI  - Café".encode("cp1252"))[1:]
     ('cp1252', ['not valid UTF-8; decoded as cp1252 (check accented characters)'])
     """
@@ -74,7 +74,7 @@ def _looks_like_pmids(text: str) -> bool:
 
 
 def detect_format(text: str, source: str = "<text>") -> str:
-    """The name (a key of :data:`FORMATS`) of the export format ``text`` is written in.
+    r"""The name (a key of :data:`FORMATS`) of the export format ``text`` is written in.
 
     Raises
     ------
@@ -84,13 +84,13 @@ def detect_format(text: str, source: str = "<text>") -> str:
 
     Examples
     --------
-    >>> detect_format("1.\\nTY  - JOUR\\nTI  - A\\nER  - \\n")
+    >>> detect_format("1.\nTY  - JOUR\nTI  - A\nER  - \n")
     'ris'
-    >>> detect_format("<3001. >\\nVN  - Ovid Technologies\\n")
+    >>> detect_format("<3001. >\nVN  - Ovid Technologies\n")
     'ovid'
-    >>> detect_format("PMID- 1\\nTI  - A\\n"), detect_format("123\\n456")
+    >>> detect_format("PMID- 1\nTI  - A\n"), detect_format("123\n456")
     ('medline', 'pmid_list')
-    >>> detect_format("title;abstract\\na;b\\n")
+    >>> detect_format("title;abstract\na;b\n")
     'csv'
     """
     head = _head(text)

@@ -21,7 +21,7 @@ _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 def parse_xml(text: str, source: str) -> Element:
-    """Parse XML safely (no entities, no external references).
+    r"""Parse XML safely (no entities, no external references).
 
     Raises
     ------
@@ -31,7 +31,7 @@ def parse_xml(text: str, source: str) -> Element:
 
     Examples
     --------
-    >>> parse_xml("<a>\\n<b></a>", "x.xml")
+    >>> parse_xml("<a>\n<b></a>", "x.xml")
     Traceback (most recent call last):
     ...
     sysreview.errors.InputError: x.xml, line 2: invalid XML: mismatched tag: line 2, column 5

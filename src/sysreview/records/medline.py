@@ -35,8 +35,9 @@ def _is_tag(line: str) -> re.Match[str] | None:
 def iter_tagged(
     lines: Iterable[str], source: str, starts: Callable[[str], bool], kind: str
 ) -> Iterator[RisRecord]:
-    """Split tagged lines into records, one at a time; ``starts(line)`` says whether a
-    line opens one.
+    """Split tagged lines into records, one at a time.
+
+    ``starts(line)`` says whether a line opens one.
 
     Raises
     ------
@@ -167,12 +168,12 @@ def ovid_fields(record: RisRecord) -> Fields:
 
 
 def read_medline(text: str, source: str = "<text>") -> tuple[list[Citation], list[str]]:
-    """Read PubMed format (Save -> PubMed format, ``.nbib``).
+    r"""Read PubMed format (Save -> PubMed format, ``.nbib``).
 
     Examples
     --------
-    >>> text = ("PMID- 31000001\\nTI  - A trial of\\n      something.\\nFAU - Liu, Roy\\n"
-    ...         "DP  - 2019 Jul 13\\nLID - 10.1/ABC [doi]\\n")
+    >>> text = ("PMID- 31000001\nTI  - A trial of\n      something.\nFAU - Liu, Roy\n"
+    ...         "DP  - 2019 Jul 13\nLID - 10.1/ABC [doi]\n")
     >>> c = read_medline(text)[0][0]
     >>> c.pmid, c.title, c.authors, c.year, c.doi
     ('31000001', 'A trial of something.', ('Liu, Roy',), 2019, '10.1/abc')
@@ -183,11 +184,11 @@ def read_medline(text: str, source: str = "<text>") -> tuple[list[Citation], lis
 
 
 def read_ovid(text: str, source: str = "<text>") -> tuple[list[Citation], list[str]]:
-    """Read an Ovid tagged export ("EndNote"/"Citavi"/"Reference Manager" display formats).
+    r"""Read an Ovid tagged export ("EndNote"/"Citavi"/"Reference Manager" display formats).
 
     Examples
     --------
-    >>> text = "<1. >\\nDB  - Ovid MEDLINE(R)\\nUI  - 31000001\\nTI  - A\\nAU  - Liu R.\\n"
+    >>> text = "<1. >\nDB  - Ovid MEDLINE(R)\nUI  - 31000001\nTI  - A\nAU  - Liu R.\n"
     >>> c = read_ovid(text)[0][0]
     >>> c.record_id, c.pmid, c.authors
     ('31000001', '31000001', ('Liu, R.',))

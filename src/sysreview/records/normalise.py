@@ -36,13 +36,15 @@ _NO_PAGES = re.compile(r"^(?:no[- ]?pagination|no[- ]specified|n/?a)$", re.IGNOR
 
 
 def clean_text(value: Any) -> str | None:
-    """Collapse runs of whitespace (including line breaks) and strip; remove escape
-    sequences, control and bidi characters (:func:`~sysreview.text.strip_controls`);
-    repair mojibake (:func:`~sysreview.text.repair_mojibake`); ``None`` if nothing is left.
+    r"""Clean a field's text; ``None`` if nothing is left.
 
-    >>> clean_text("  A  title\\n split ")
+    Collapse runs of whitespace (including line breaks) and strip; remove escape sequences,
+    control and bidi characters (:func:`~sysreview.text.strip_controls`); repair mojibake
+    (:func:`~sysreview.text.repair_mojibake`).
+
+    >>> clean_text("  A  title\n split ")
     'A title split'
-    >>> clean_text("\\x1b[1mBold\\x1b[0m \\u202eclaim\\x07 ")
+    >>> clean_text("\x1b[1mBold\x1b[0m \u202eclaim\x07 ")
     'Bold claim'
     >>> clean_text("   ") is None
     True

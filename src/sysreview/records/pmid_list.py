@@ -42,7 +42,7 @@ def iter_pmids(lines: Iterable[str], source: str, warnings: list[str]) -> Iterat
 
 
 def read_pmid_list(text: str, source: str = "<text>") -> tuple[list[Citation], list[str]]:
-    """All citations of a list of PMIDs (:func:`iter_pmids` over its lines).
+    r"""All citations of a list of PMIDs (:func:`iter_pmids` over its lines).
 
     Raises
     ------
@@ -51,7 +51,7 @@ def read_pmid_list(text: str, source: str = "<text>") -> tuple[list[Citation], l
 
     Examples
     --------
-    >>> citations, _ = read_pmid_list("30668574\\n\\n30235242")
+    >>> citations, _ = read_pmid_list("30668574\n\n30235242")
     >>> [(c.position, c.line, c.pmid) for c in citations]
     [(1, 1, '30668574'), (2, 3, '30235242')]
     """

@@ -61,9 +61,11 @@ READERS: dict[str, Reader] = {
 
 
 class Streamed(NamedTuple):
-    """How a format is read record by record: ``records(lines, source, warnings)`` is the
-    *read* step (it raises for a malformed file); ``citation(record, position, source,
-    warnings)`` the *clean* step."""
+    """How a format is read record by record: a *read* step and a *clean* step.
+
+    ``records(lines, source, warnings)`` is the *read* step (it raises for a malformed
+    file); ``citation(record, position, source, warnings)`` the *clean* step.
+    """
 
     records: Callable[[Iterable[str], str, list[str]], Iterator[Any]]
     citation: Callable[[Any, int, str, list[str]], Citation]
@@ -164,8 +166,9 @@ class Export:
         return n
 
     def citations(self, warnings: list[str]) -> Iterator[Citation]:
-        """The records in file order; warnings go to ``warnings`` (those of decoding and
-        of removed characters first, once the file has been read).
+        """The records in file order; warnings go to ``warnings``.
+
+        Those of decoding and of removed characters come first, once the file has been read.
 
         Raises
         ------
@@ -222,7 +225,7 @@ def _read(lines: Lines, format: str | None) -> ReadResult:
 def read_text(
     text: str, source: str = "<text>", *, format: str | None = None, encoding: str | None = None
 ) -> ReadResult:
-    """Read export text whose format is detected from its content (or given as ``format``).
+    r"""Read export text whose format is detected from its content (or given as ``format``).
 
     Raises
     ------
@@ -231,7 +234,7 @@ def read_text(
 
     Examples
     --------
-    >>> result = read_text("TY  - JOUR\\nTI  - A trial\\nDO  - https://doi.org/10.1/X\\nER  - \\n")
+    >>> result = read_text("TY  - JOUR\nTI  - A trial\nDO  - https://doi.org/10.1/X\nER  - \n")
     >>> result.format, result.citations[0].title, result.citations[0].doi
     ('ris', 'A trial', '10.1/x')
     """
@@ -241,9 +244,9 @@ def read_text(
 
 
 def read_bytes(data: bytes, source: str = "<bytes>", *, format: str | None = None) -> ReadResult:
-    """Decode (UTF-8, UTF-16, else cp1252 with a warning) and read an export.
+    r"""Decode (UTF-8, UTF-16, else cp1252 with a warning) and read an export.
 
-    >>> read_bytes(b"\\xef\\xbb\\xbf12345\\n678\\n").citations[1].pmid
+    >>> read_bytes(b"\xef\xbb\xbf12345\n678\n").citations[1].pmid
     '678'
     """
     return _read(Lines.from_bytes(data, source), format)

@@ -27,8 +27,10 @@ def _ctgov_url(nct_id: str | None) -> str | None:
 
 
 class _Study:
-    """Typed access to one study's nodes; a node of an unexpected type is an error
-    naming the study and the node's path."""
+    """Typed access to one study's nodes.
+
+    A node of an unexpected type is an error naming the study and the node's path.
+    """
 
     def __init__(self, study: dict[str, Any], number: int, source: str) -> None:
         self.study, self.number, self.source = study, number, source
@@ -175,13 +177,13 @@ _CTGOV_COLUMNS = {
 
 
 def read_ctgov_csv(text: str, source: str = "<text>") -> tuple[list[Citation], list[str]]:
-    """Read a ClinicalTrials.gov CSV download (current and classic column names).
+    r"""Read a ClinicalTrials.gov CSV download (current and classic column names).
 
     Examples
     --------
-    >>> text = ('"NCT Number","Study Title","Study URL","Conditions","Start Date"\\n'
+    >>> text = ('"NCT Number","Study Title","Study URL","Conditions","Start Date"\n'
     ...         '"NCT04280705","ACTT","https://clinicaltrials.gov/study/NCT04280705",'
-    ...         '"COVID-19|Pneumonia","2020-02-21"\\n')
+    ...         '"COVID-19|Pneumonia","2020-02-21"\n')
     >>> c = read_ctgov_csv(text)[0][0]
     >>> c.record_id, c.title, c.keywords, c.year
     ('NCT04280705', 'ACTT', ('COVID-19', 'Pneumonia'), 2020)

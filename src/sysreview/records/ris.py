@@ -1,9 +1,9 @@
-"""RIS as real exporters write it (Ovid, Embase, Scopus, Zotero, EndNote, Rayyan, ProQuest, Lens).
+r"""RIS as real exporters write it (Ovid, Embase, Scopus, Zotero, EndNote, Rayyan, ProQuest, Lens).
 
 Parsing rules
 -------------
-* A tag line is two characters (letter + letter/digit, any case), then ``"  -"``, ``"\\t-"``
-  or ``" \\t-"``, then an optional space and the value; ``ER  -`` may lack its trailing space.
+* A tag line is two characters (letter + letter/digit, any case), then ``"  -"``, ``"\t-"``
+  or ``" \t-"``, then an optional space and the value; ``ER  -`` may lack its trailing space.
 * A record opens at ``TY`` and closes at ``ER``. Lines outside records that are not tags
   (Ovid's ``1.`` record numbers, blank lines, exporter banners) are skipped; a *tag* line
   outside any record is an error (a record without ``TY``).
@@ -53,8 +53,11 @@ class RisRecord:
         self.last = tag
 
     def extend_last(self, text: str, list_tags: frozenset[str] = _LIST_TAGS) -> None:
-        """Attach an untagged line to the previous tag: one more value of a list tag,
-        else the value's next line (see the module notes)."""
+        """Attach an untagged line to the previous tag.
+
+        It is one more value of a list tag, else the value's next line (see the module
+        notes).
+        """
         if self.last is None:
             return
         if self.last in list_tags:
@@ -181,7 +184,7 @@ def iter_ris(lines: Iterable[str], source: str, warnings: list[str]) -> Iterator
 
 
 def parse_ris(text: str, source: str = "<text>") -> tuple[list[RisRecord], list[str]]:
-    """Split RIS text into records (:func:`iter_ris` over its lines).
+    r"""Split RIS text into records (:func:`iter_ris` over its lines).
 
     Raises
     ------
@@ -190,7 +193,7 @@ def parse_ris(text: str, source: str = "<text>") -> tuple[list[RisRecord], list[
 
     Examples
     --------
-    >>> records, warnings = parse_ris("1.\\nTY  - JOUR\\nkw  - a\\nb\\nER  -\\n")
+    >>> records, warnings = parse_ris("1.\nTY  - JOUR\nkw  - a\nb\nER  -\n")
     >>> records[0].tags, warnings
     ({'TY': ['JOUR'], 'KW': ['a', 'b']}, [])
     """
@@ -234,11 +237,11 @@ def ris_fields(record: RisRecord) -> Fields:
 
 
 def read_ris(text: str, source: str = "<text>") -> tuple[list[Citation], list[str]]:
-    """Read RIS text into citations (read -> clean -> to_records).
+    r"""Read RIS text into citations (read -> clean -> to_records).
 
     Examples
     --------
-    >>> text = "TY  - JOUR\\nAU  - Liu R.\\nTI  - A trial\\nPY  - 2019///\\nER  - \\n"
+    >>> text = "TY  - JOUR\nAU  - Liu R.\nTI  - A trial\nPY  - 2019///\nER  - \n"
     >>> citations, warnings = read_ris(text)
     >>> citations[0].authors, citations[0].year
     (('Liu, R.',), 2019)
@@ -248,10 +251,10 @@ def read_ris(text: str, source: str = "<text>") -> tuple[list[Citation], list[st
 
 
 def write_ris(citations: list[Citation]) -> str:
-    """Write citations as minimal RIS (enough to read them back; not a full exporter).
+    r"""Write citations as minimal RIS (enough to read them back; not a full exporter).
 
     >>> from sysreview.records.model import Citation
-    >>> write_ris([Citation(position=1, title="A", authors=("Liu, R.",), year=2019)]).split("\\n")
+    >>> write_ris([Citation(position=1, title="A", authors=("Liu, R.",), year=2019)]).split("\n")
     ['TY  - JOUR', 'TI  - A', 'AU  - Liu, R.', 'PY  - 2019', 'ER  - ', '']
     """
     out: list[str] = []

@@ -1,7 +1,7 @@
-"""The lines of an export, decoded and made storable, from memory or streamed from disk.
+r"""The lines of an export, decoded and made storable, from memory or streamed from disk.
 
-:class:`Lines` is what every reader reads: the text split at line breaks (``\\r\\n``,
-``\\r`` and ``\\n`` alike, as ``str.split("\\n")`` after normalising them, so line numbers
+:class:`Lines` is what every reader reads: the text split at line breaks (``\r\n``,
+``\r`` and ``\n`` alike, as ``str.split("\n")`` after normalising them, so line numbers
 are the same whichever way the text came), without byte-order marks, NUL characters or
 lone surrogates (see :mod:`sysreview.text`). A file is decoded chunk by chunk, so
 a 200 MB export is never in memory at once, and it can be read more than once (a check
@@ -25,10 +25,11 @@ _FALLBACKS = ("cp1252", "latin-1")
 
 
 def sniff_encoding(head: bytes) -> str:
-    """The encoding the first bytes of a file announce: a BOM, or the zero bytes that
-    ASCII text has in UTF-16; otherwise UTF-8.
+    r"""The encoding the first bytes of a file announce; otherwise UTF-8.
 
-    >>> sniff_encoding(b"\\xff\\xfeT\\x00"), sniff_encoding(b"T\\x00Y\\x00"), sniff_encoding(b"TY")
+    A BOM, or the zero bytes that ASCII text has in UTF-16.
+
+    >>> sniff_encoding(b"\xff\xfeT\x00"), sniff_encoding(b"T\x00Y\x00"), sniff_encoding(b"TY")
     ('utf-16', 'utf-16-le', 'utf-8')
     """
     if head.startswith(codecs.BOM_UTF8):
@@ -146,7 +147,7 @@ class Lines:
         return self.read()
 
     def read(self, on_bytes: Progress | None = None) -> Iterator[str]:
-        """The lines, as ``text.split("\\n")`` of the whole normalised text gives them.
+        r"""The lines, as ``text.split("\n")`` of the whole normalised text gives them.
 
         ``on_bytes(n)`` is called after each chunk of ``n`` bytes of a file.
         """

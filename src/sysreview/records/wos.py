@@ -101,13 +101,13 @@ def _split(values: list[str]) -> list[str]:
 
 
 def read_wos(text: str, source: str = "<text>") -> tuple[list[Citation], list[str]]:
-    """Read Web of Science plain text into citations.
+    r"""Read Web of Science plain text into citations.
 
     Examples
     --------
-    >>> text = ("FN Clarivate Analytics Web of Science\\nVR 1.0\\nPT J\\nAU Delea, MG\\n"
-    ...         "   Solomon, H\\nTI Facial cleanliness and\\n   trachoma\\nPY 2018\\n"
-    ...         "DI 10.1371/X\\nPM 29377890\\nER\\n\\nEF")
+    >>> text = ("FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nAU Delea, MG\n"
+    ...         "   Solomon, H\nTI Facial cleanliness and\n   trachoma\nPY 2018\n"
+    ...         "DI 10.1371/X\nPM 29377890\nER\n\nEF")
     >>> c = read_wos(text)[0][0]
     >>> c.authors, c.title, c.year, c.doi, c.pmid
     (('Delea, MG', 'Solomon, H'), 'Facial cleanliness and trachoma', 2018, '10.1371/x', '29377890')

@@ -16,15 +16,13 @@ from sysreview.report.build import ReportFiles, read_results, write_report
 from sysreview.report.checklist import ChecklistItem, prisma_checklist
 from sysreview.report.document import Document, build_document
 from sysreview.report.inputs import ReportFigure, ReportInputs, RobSummary, StudyRob
+from sysreview.report.narrative_rows import Direction, NarrativeRow, narrative_from_json
 from sysreview.report.records import (
-    Direction,
-    NarrativeRow,
     ReportInputError,
     ResultRecord,
     SmallStudyTest,
     SubgroupResult,
     SubgroupTest,
-    narrative_from_json,
     records_from_json,
 )
 

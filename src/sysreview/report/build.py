@@ -1,4 +1,4 @@
-"""Write the report: ``report.html``, ``report.docx`` and ``figures/`` in one folder.
+"""Write the report: ``report.html``, ``report.docx``, ``report.pdf`` and ``figures/``.
 
 Everything is rendered in memory first; files are then written to temporary names in the
 output folder and renamed into place (``os.replace``, atomic on one file system), figures
@@ -20,26 +20,29 @@ from .document import Document, build_document
 from .docx import render_docx
 from .html import render_html
 from .inputs import ReportInputs
-from .records import (
-    NarrativeRow,
-    ReportInputError,
-    ResultRecord,
-    narrative_from_json,
-    records_from_json,
-)
+from .narrative_rows import NarrativeRow, narrative_from_json
+from .pdf import render_pdf
+from .records import ReportInputError, ResultRecord, records_from_json
 
 
 @dataclass(frozen=True)
 class ReportFiles:
-    """The files written: the HTML and DOCX reports and the copied figure files."""
+    """The files written: the HTML, DOCX and PDF reports and the copied figure files.
+
+    ``pdf`` is ``None`` when the PDF could not be rendered; ``pdf_note`` then says why.
+    """
 
     html: Path
     docx: Path
     figures: tuple[Path, ...]
+    pdf: Path | None = None
+    pdf_note: str | None = None
 
     def summary(self) -> str:
-        """One line per file written."""
-        return "\n".join(str(p) for p in (self.html, self.docx, *self.figures))
+        """One line per file written (and why the PDF was not, when it was not)."""
+        files = (self.html, self.docx, *((self.pdf,) if self.pdf else ()), *self.figures)
+        lines = [str(p) for p in files]
+        return "\n".join(lines + ([self.pdf_note] if self.pdf_note else []))
 
 
 def read_results(
@@ -108,7 +111,9 @@ def write_report(
     inputs
         The checked report inputs.
     out_dir
-        The output folder; ``report.html``, ``report.docx`` and ``figures/`` are replaced.
+        The output folder; ``report.html``, ``report.docx``, ``report.pdf`` and
+        ``figures/`` are replaced (a stale ``report.pdf`` is removed when no PDF could be
+        rendered).
     document
         The laid-out report, when already built (default: :func:`build_document`).
 
@@ -124,8 +129,10 @@ def write_report(
         fid: f"figures/{figure_file_name(fid, fig.web or fig.files[0])}"
         for fid, fig in inputs.figures.items()
     }
-    html = render_html(doc).encode("utf-8")
+    page = render_html(doc)
+    html = page.encode("utf-8")
     docx = render_docx(doc, names)
+    pdf = render_pdf(render_html(doc, raster=True))
     out.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=".report-", dir=out))
     try:
@@ -134,14 +141,25 @@ def write_report(
             tmp = stage / f"figure-{i}"
             shutil.copyfile(src, tmp)
             staged.append((tmp, out / rel))
-        for name, payload in (("report.docx", docx), ("report.html", html)):
+        written = [("report.docx", docx), ("report.html", html)]
+        if pdf.data is not None:
+            written.insert(1, ("report.pdf", pdf.data))
+        for name, payload in written:
             tmp = stage / name
             tmp.write_bytes(payload)
             staged.append((tmp, out / name))
         _replace_all(staged)
+        if pdf.data is None:
+            (out / "report.pdf").unlink(missing_ok=True)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-    return ReportFiles(out / "report.html", out / "report.docx", tuple(out / r for _, r in copies))
+    return ReportFiles(
+        out / "report.html",
+        out / "report.docx",
+        tuple(out / r for _, r in copies),
+        out / "report.pdf" if pdf.data is not None else None,
+        pdf.reason,
+    )
 
 
 __all__ = ["ReportFiles", "figure_file_name", "read_results", "write_report"]

@@ -22,7 +22,7 @@ from sysreview.grade import LABELS, MEANINGS, SYMBOLS, DomainRating, SofRow, Sum
 from sysreview.protocol import Protocol
 from sysreview.protocol.certainty import Wording
 
-from .document import Block, Paragraph, Section, Table
+from .blocks import Block, Paragraph, Section, Table
 from .inputs import ReportInputs
 from .sof_table import SofTable
 from .statements import certainty_words, row_statement
@@ -264,8 +264,11 @@ def methods_section(inputs: ReportInputs) -> list[Section]:
 
 
 def results_section(inputs: ReportInputs, table_number: int) -> tuple[list[Section], int]:
-    """The certainty results: the Summary of findings table and the evidence profile, and
-    the last table number used (tables are numbered from ``table_number + 1``)."""
+    """The certainty results, and the last table number used.
+
+    The Summary of findings table and the evidence profile; tables are numbered from
+    ``table_number + 1``.
+    """
     sof = inputs.certainty
     if sof is None:
         return [], table_number

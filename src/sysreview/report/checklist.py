@@ -5,22 +5,22 @@ updated guideline for reporting systematic reviews. BMJ 2021;372:n71, Table 1 (2
 42 with sub-items). The item texts here are short paraphrases, not the statement's words.
 
 Each item lists the report sections (HTML anchors) that can report it; the checklist
-points at the first one the report actually contains, and says "not reported in this
-report" otherwise: items the review team must write (rationale, discussion, funding...)
-are never claimed.
+names the first one the report actually contains (by its title, linked in HTML), and says
+"not reported in this report" otherwise: items only the review team can write (rationale,
+discussion, funding, competing interests) are never claimed.
 
 Examples
 --------
->>> rows = prisma_checklist({"summary", "objectives"})
+>>> rows = prisma_checklist({"summary", "objectives"}, {"summary": "Summary"})
 >>> len({r.item.rstrip("abcdef") for r in rows}), len(rows)
 (27, 42)
->>> rows[1].item, rows[1].location, rows[2].location
-('2', 'summary', None)
+>>> rows[1].item, rows[1].location, rows[1].where, rows[2].where
+('2', 'summary', 'Summary', 'not reported in this report')
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -31,18 +31,25 @@ NOT_REPORTED = "not reported in this report"
 
 @dataclass(frozen=True)
 class ChecklistItem:
-    """One PRISMA 2020 item and where the report covers it (``location`` anchor or None)."""
+    """One PRISMA 2020 item and where the report covers it.
+
+    ``location`` is the section's anchor and ``title`` its heading (both None when the
+    report does not cover it).
+    """
 
     item: str
     section: str
     topic: str
     text: str
     location: str | None
+    title: str | None = None
 
     @property
     def where(self) -> str:
-        """The location as shown: ``#anchor`` or :data:`NOT_REPORTED`."""
-        return NOT_REPORTED if self.location is None else f"#{self.location}"
+        """The location as shown: the section's title, or :data:`NOT_REPORTED`."""
+        if self.location is None:
+            return NOT_REPORTED
+        return self.title or self.location
 
 
 # (item, section, topic, paraphrase, anchors that can report it)
@@ -68,13 +75,14 @@ ITEMS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
      "Say how eligibility was decided: how many reviewers, independently, any automation.",
      ("selection-process",)),
     ("9", "Methods", "Data collection process",
-     "Say how data were collected from reports: reviewers, independence, confirmation.", ()),
+     "Say how data were collected from reports: reviewers, independence, confirmation.",
+     ("data-collection",)),
     ("10a", "Methods", "Data items",
      "List the outcomes sought and which results were sought for each (measures, times).",
      ("outcomes-methods",)),
     ("10b", "Methods", "Data items",
      "List the other variables sought (participants, interventions...) and assumptions.",
-     ("included-studies",)),
+     ("data-collection", "included-studies")),
     ("11", "Methods", "Study risk of bias assessment",
      "Name the risk-of-bias tool, how many reviewers assessed each study, and how.",
      ("risk-of-bias-methods",)),
@@ -99,7 +107,7 @@ ITEMS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
      ("sensitivity-methods",)),
     ("14", "Methods", "Reporting bias assessment",
      "Describe how bias from missing results (reporting biases) was assessed.",
-     ("synthesis-methods",)),
+     ("reporting-bias-methods", "synthesis-methods")),
     ("15", "Methods", "Certainty assessment",
      "Describe how certainty in the body of evidence was assessed (e.g. GRADE).",
      ("certainty-methods",)),
@@ -107,9 +115,11 @@ ITEMS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
      "Give the results of search and selection, ideally with a flow diagram.",
      ("study-selection",)),
     ("16b", "Results", "Study selection",
-     "Cite studies that seemed eligible but were excluded, and say why.", ()),
+     "Cite studies that seemed eligible but were excluded, and say why.",
+     ("characteristics-excluded",)),
     ("17", "Results", "Study characteristics",
-     "Cite each included study and give its characteristics.", ("included-studies",)),
+     "Cite each included study and give its characteristics.",
+     ("included-studies", "characteristics-included")),
     ("18", "Results", "Risk of bias in studies",
      "Give the risk-of-bias assessment of each included study.",
      ("risk-of-bias-results",)),
@@ -118,7 +128,7 @@ ITEMS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
      ("forest-plots", "narrative-syntheses")),
     ("20a", "Results", "Results of syntheses",
      "Summarise the characteristics and risk of bias of the studies in each synthesis.",
-     ()),
+     ("forest-plots", "appendix-data")),
     ("20b", "Results", "Results of syntheses",
      "Give each synthesis: estimate, confidence interval and heterogeneity.",
      ("main-results",)),
@@ -145,34 +155,42 @@ ITEMS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
      "Say where the protocol can be read, or that none was prepared.",
      ("appendix-protocol",)),
     ("24c", "Other information", "Registration and protocol",
-     "Describe and explain amendments to the registration or protocol.", ()),
+     "Describe and explain amendments to the registration or protocol.", ("deviations",)),
     ("25", "Other information", "Support",
      "Describe financial and other support and the funders' role.", ()),
     ("26", "Other information", "Competing interests",
      "Declare the authors' competing interests.", ()),
     ("27", "Other information", "Availability of data, code and other materials",
-     "Say which data, code and materials are publicly available, and where.", ()),
+     "Say which data, code and materials are publicly available, and where.",
+     ("availability",)),
 )  # fmt: skip
 """The 42 PRISMA 2020 checklist entries (27 items with sub-items), paraphrased."""
 
 
-def prisma_checklist(present: Collection[str]) -> tuple[ChecklistItem, ...]:
+def prisma_checklist(
+    present: Collection[str], titles: Mapping[str, str] | None = None
+) -> tuple[ChecklistItem, ...]:
     """The checklist for a report containing the sections (anchors) ``present``.
 
     Parameters
     ----------
     present
         The anchors of the report's sections that have content.
+    titles
+        ``anchor -> section title`` (the location column names sections by title).
 
     Returns
     -------
     tuple of ChecklistItem
         In checklist order; ``location`` is ``None`` for items the report does not cover.
     """
-    return tuple(
-        ChecklistItem(item, section, topic, text, next((a for a in where if a in present), None))
-        for item, section, topic, text, where in ITEMS
-    )
+    names = titles or {}
+    out = []
+    for item, section, topic, text, where in ITEMS:
+        found = next((a for a in where if a in present), None)
+        title = None if found is None else names.get(found, "Title" if found == "title" else None)
+        out.append(ChecklistItem(item, section, topic, text, found, title))
+    return tuple(out)
 
 
 def checklist_frame(items: tuple[ChecklistItem, ...]) -> pd.DataFrame:

@@ -17,8 +17,8 @@ import jinja2
 
 from sysreview import __version__
 
+from .blocks import Block, Document, Figure, Panel, Paragraph, ReferenceList, Table
 from .checklist import NOT_REPORTED
-from .document import Block, Document, Figure, Paragraph, Table
 from .inputs import ReportFigure, ReportInputError
 from .sof_table import SofTable
 from .sof_table import html_view as sof_view
@@ -31,44 +31,75 @@ _EXTERNAL = re.compile(
 """A tag attribute that would load or link to something outside the page."""
 
 
-def data_uri(figure: ReportFigure) -> str:
-    """The figure's SVG (else PNG) file as a base64 ``data:`` URI."""
-    path = figure.web
+def data_uri(figure: ReportFigure, raster: bool = False) -> str:
+    """The figure's file as a base64 ``data:`` URI.
+
+    Its SVG (else PNG) file; with ``raster``, its PNG (else SVG).
+    """
+    path = (figure.file(".png") or figure.web) if raster else figure.web
     if path is None:
         raise ReportInputError(f"figure {figure.caption!r} has no SVG or PNG file")
     payload = base64.b64encode(path.read_bytes()).decode("ascii")
     return f"data:{_MIME[path.suffix.lower()]};base64,{payload}"
 
 
-def _cell(value: object, anchors: frozenset[str]) -> dict[str, str | None]:
+LINKED_COLUMNS = ("Location in this report",)
+"""Columns whose cells name a section of the report (linked to it by its title)."""
+
+
+def _cell(value: object, column: str, sections: dict[str, str]) -> dict[str, str | None]:
     text = str(value)
-    linked = text.startswith("#") and text[1:] in anchors
-    return {"text": text, "href": text if linked else None}
+    anchor = sections.get(text) if column in LINKED_COLUMNS else None
+    return {"text": text, "href": None if anchor is None else f"#{anchor}"}
 
 
-def _view(block: Block, anchors: frozenset[str]) -> dict[str, Any]:
+def _table_view(block: Table, sections: dict[str, str]) -> dict[str, Any]:
+    frame = block.frame
+    columns = [str(c) for c in frame.columns]
+    rows = []
+    for i, row in enumerate(frame.itertuples(index=False)):
+        cells = [_cell(v, c, sections) for v, c in zip(row, columns, strict=True)]
+        rows.append({"cells": cells, "marks": ", ".join(block.letters(i))})
+    return {
+        "kind": "table",
+        "marked": block.marked_index(columns),
+        "anchor": block.anchor,
+        "label": block.label,
+        "caption": block.caption,
+        "note": block.note,
+        "wide": block.wide or len(columns) > 8,
+        "columns": columns,
+        "rows": rows,
+        "footnotes": [{"letter": k, "text": t} for k, t in block.notes],
+    }
+
+
+def _view(block: Block, sections: dict[str, str], raster: bool = False) -> dict[str, Any]:
     if isinstance(block, SofTable):
         return sof_view(block)
     if isinstance(block, Paragraph):
         return {"kind": "paragraph", "text": block.text, "pre": block.pre}
     if isinstance(block, Table):
-        frame = block.frame
+        return _table_view(block, sections)
+    if isinstance(block, Panel):
+        return {"kind": "panel", "title": block.title, "anchor": block.anchor,
+                "rows": [{"field": k, "text": v} for k, v in block.rows]}  # fmt: skip
+    if isinstance(block, ReferenceList):
         return {
-            "kind": "table",
-            "anchor": block.anchor,
-            "label": block.label,
-            "caption": block.caption,
-            "note": block.note,
-            "columns": [str(c) for c in frame.columns],
-            "rows": [[_cell(v, anchors) for v in row] for row in frame.itertuples(index=False)],
-        }
+            "kind": "references",
+            "studies": [
+                {"label": e.label, "refs": [{"number": i.number, "text": i.text}
+                                             for i in e.items]}
+                for e in block.studies
+            ],
+        }  # fmt: skip
     if isinstance(block, Figure):
         return {
             "kind": "figure",
             "anchor": block.anchor,
             "label": block.label,
             "caption": block.figure.caption,
-            "src": data_uri(block.figure),
+            "src": data_uri(block.figure, raster),
         }
     raise TypeError(f"unknown block {block!r}")
 
@@ -82,8 +113,11 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def render_html(doc: Document) -> str:
+def render_html(doc: Document, *, raster: bool = False) -> str:
     """The report as a self-contained HTML page.
+
+    ``raster`` embeds each figure's PNG rather than its SVG (for the PDF: WeasyPrint draws
+    matplotlib's SVG glyph paths slowly, and the PNGs are 200 dpi).
 
     Raises
     ------
@@ -92,13 +126,14 @@ def render_html(doc: Document) -> str:
     RuntimeError
         When the page would reference anything outside itself (a bug, never input).
     """
-    anchors = frozenset({"title", *(s.anchor for s in doc.sections)})
+    titles = {s.title: s.anchor for s in doc.sections}
+    titles.setdefault("Title", "title")
     sections = [
         {
             "anchor": s.anchor,
             "title": s.title,
             "level": s.level,
-            "blocks": [_view(b, anchors) for b in s.blocks],
+            "blocks": [_view(b, titles, raster) for b in s.blocks],
         }
         for s in doc.sections
     ]
@@ -110,8 +145,9 @@ def render_html(doc: Document) -> str:
 
 
 def check_offline(page: str) -> None:
-    """Refuse a page with a ``src``/``href`` (or similar) pointing anywhere but ``#`` or
-    ``data:``.
+    """Refuse a page with a link that points anywhere but ``#`` or ``data:``.
+
+    A link is a ``src``/``href`` (or similar) attribute.
 
     Raises
     ------

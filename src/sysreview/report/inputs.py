@@ -31,15 +31,9 @@ from sysreview.prisma.result import PrismaCounts
 from sysreview.protocol import Protocol
 from sysreview.protocol.filters import TIMEPOINTS
 
-from .records import (
-    KINDS,
-    Direction,
-    NarrativeRow,
-    ReportInputError,
-    ResultRecord,
-    narrative_from_json,
-    records_from_json,
-)
+from .narrative_rows import Direction, NarrativeRow, narrative_from_json
+from .record import ReviewRecord
+from .records import KINDS, ReportInputError, ResultRecord, records_from_json
 
 RobAssessment = Rob1Assessment | Rob2Assessment
 """An assessment the risk-of-bias summary can be built from."""
@@ -66,8 +60,9 @@ class RobSummary:
 
     @classmethod
     def from_assessments(cls, assessments: Iterable[RobAssessment]) -> RobSummary:
-        """From RoB 1 or RoB 2 assessments (:mod:`sysreview.appraisal`), reading the
-        judgements and overall ratings they hold (never re-deriving them).
+        """From RoB 1 or RoB 2 assessments (:mod:`sysreview.appraisal`).
+
+        Reads the judgements and overall ratings they hold (never re-deriving them).
 
         Examples
         --------
@@ -179,6 +174,10 @@ class ReportInputs:
         The data files of outside formats the extracted data were loaded from, each
         described in words (``"data.csv (Metapsy format; consensus values of R1)"``);
         empty when every value was entered through the project's sheets and forms.
+    conduct
+        How the review was done, as the project recorded it (:class:`~.record.ReviewRecord`:
+        searches as run, screening and agreement, studies and their reports, exclusions,
+        notes on the values analysed), or ``None`` (the report then says what it lacks).
     """
 
     protocol: Protocol
@@ -191,6 +190,7 @@ class ReportInputs:
     intervention: str | None = None
     certainty: SummaryOfFindings | None = None
     data_files: tuple[str, ...] = ()
+    conduct: ReviewRecord | None = None
 
     def __post_init__(self) -> None:
         results = tuple(self.results)

@@ -175,9 +175,11 @@ def methods_paragraph(protocol: Protocol) -> str | None:
 
 
 def sections(inputs: ReportInputs, figure: Any, add_table: Any) -> list[Any]:
-    """The blocks of the meta-regression results (``document`` builds the section):
-    a sentence per planned meta-regression, its coefficient table and bubble plot."""
-    from .document import Paragraph
+    """The blocks of the meta-regression results (``document`` builds the section).
+
+    A sentence per planned meta-regression, its coefficient table and bubble plot.
+    """
+    from .blocks import Paragraph
 
     blocks: list[Any] = []
     for rec in inputs.of_kind("metaregression"):

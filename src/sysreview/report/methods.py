@@ -241,16 +241,15 @@ def _bands(protocol: Protocol) -> str:
 
 
 def synthesis_paragraphs(protocol: Protocol) -> tuple[str, ...]:
-    """The synthesis methods: model, measures, timepoints, multi-arm rule, thresholds and
-    reporting bias (the planned sensitivity and subgroup analyses are separate)."""
-    a = protocol.analysis
+    """The synthesis methods: model, measures, timepoints, multi-arm rule and thresholds.
+
+    The planned sensitivity, subgroup and reporting-bias analyses are separate.
+    """
     return (
         f"{_model(protocol)} {_measures(protocol)}",
         f"{_timepoints(protocol)} In trials with several eligible comparator arms, the main "
         f"analysis {_multi_arm(protocol, protocol.comparators.multi_arm)}.",
         _bands(protocol),
-        f"Funnel plots and tests for funnel-plot asymmetry were planned only for "
-        f"meta-analyses of at least {a.funnel_min_studies} studies.",
     )
 
 

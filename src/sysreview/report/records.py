@@ -22,7 +22,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from sysreview.errors import SysreviewError
@@ -112,18 +111,44 @@ class SubgroupTest:
 
 @dataclass(frozen=True)
 class SmallStudyTest:
-    """A funnel-plot asymmetry test (Egger's, Begg's): statistic and p."""
+    """A funnel-plot asymmetry test (Egger's, Begg's).
+
+    Its statistic and p, and for a regression test its model (``rma``: a meta-regression
+    with the analysis's model; ``lm``: Egger's original weighted regression) and predictor
+    (``sei``).
+    """
 
     test: str
     statistic: float | None
     p: float | None
     k: int | None
+    model: str | None = None
+    predictor: str | None = None
+
+
+@dataclass(frozen=True)
+class TrimFill:
+    """Duval & Tweedie's trim and fill.
+
+    The studies imputed (``k0``, on ``side``) and the filled analysis's estimate (reading
+    scale).
+    """
+
+    estimator: str
+    side: str
+    k0: int
+    k: int | None
+    estimate: float | None
+    ci_low: float | None
+    ci_high: float | None
 
 
 @dataclass(frozen=True)
 class NotUsable:
-    """A study left out of an analysis because it reported means without any measure of
-    spread: its measure and the means as reported (``"peer 35.10, n = 40; usual 33.00"``)."""
+    """A study left out of an analysis because it reported means without any measure of spread.
+
+    Its measure and the means as reported (``"peer 35.10, n = 40; usual 33.00"``).
+    """
 
     study: str
     measure: str | None
@@ -173,6 +198,8 @@ class ResultRecord:
     small_study_reason: str | None = None
     not_usable: tuple[NotUsable, ...] = ()
     metaregression: RegressionResult | None = None
+    left_out: tuple[tuple[str, str], ...] = ()
+    trim_fill: TrimFill | None = None
 
     @classmethod
     def from_dict(cls, record: Mapping[str, Any]) -> ResultRecord:
@@ -219,6 +246,13 @@ class ResultRecord:
         values["not_usable"] = tuple(
             _not_usable(rid, e) for e in r.items("excluded") if e.get("reported")
         )
+        values["left_out"] = tuple(_left_out(rid, e) for e in r.items("excluded"))
+        if record.get("trim_and_fill") is not None:
+            t = _Reader(f"results record {rid!r}, trim_and_fill", _mapping(r, "trim_and_fill"))
+            values["trim_fill"] = TrimFill(
+                t.text("estimator") or "L0", t.text("side") or "", t.count("k0") or 0,
+                t.count("k"), t.number("estimate"), t.number("ci_low"), t.number("ci_high"),
+            )  # fmt: skip
         if record.get("metaregression") is not None:
             from .metaregression import regression_from_dict
 
@@ -271,7 +305,16 @@ def _small_study(rid: str, item: Mapping[str, Any]) -> SmallStudyTest:
     test = r.text("test")
     if not test:
         raise r.fail("test", "is missing")
-    return SmallStudyTest(test, r.number("statistic"), r.number("p"), r.count("k"))
+    return SmallStudyTest(test, r.number("statistic"), r.number("p"), r.count("k"),
+                          r.text("model"), r.text("predictor"))  # fmt: skip
+
+
+def _left_out(rid: str, item: Mapping[str, Any]) -> tuple[str, str]:
+    r = _Reader(f"results record {rid!r}, excluded study {item.get('study')!r}", item)
+    study, reason = r.text("study"), r.text("reason")
+    if not study:
+        raise r.fail("study", "is missing")
+    return study, reason or "reason not recorded"
 
 
 def _not_usable(rid: str, item: Mapping[str, Any]) -> NotUsable:
@@ -293,110 +336,19 @@ def _not_usable(rid: str, item: Mapping[str, Any]) -> NotUsable:
     return NotUsable(study, r.text("measure"), "; ".join(means))
 
 
-class Direction(StrEnum):
-    """Which arm a study's own result favoured (for narrative summaries); ``not_usable``
-    for a study that reported means without any measure of spread."""
-
-    INTERVENTION = "intervention"
-    CONTROL = "control"
-    NONE = "none"
-    UNKNOWN = "unknown"
-    NOT_USABLE = "not_usable"
-
-
-@dataclass(frozen=True)
-class NarrativeRow:
-    """One study's finding for an outcome that was summarised, not pooled.
-
-    ``effect`` is the effect as reported or computed (``"RR 0.92 (95% CI 0.73 to 1.16)"``);
-    ``significance`` the reported test (``"p = 0.03"``, ``"p not reported"``).
-    """
-
-    study: str
-    direction: Direction
-    effect: str
-    significance: str
-    measure: str | None = None
-
-
-_DIRECTIONS = {
-    "favours intervention": Direction.INTERVENTION,
-    "favours control": Direction.CONTROL,
-    "no difference": Direction.NONE,
-}
-
-
-def _narrative_row(rid: str, item: Mapping[str, Any], level: float) -> NarrativeRow:
-    from .words import fmt_ci, fmt_num, fmt_p
-
-    r = _Reader(f"results record {rid!r}, narrative row of {item.get('study')!r}", item)
-    study, direction = r.text("study"), r.text("direction") or ""
-    if not study:
-        raise r.fail("study", "is missing")
-    est, low, high = r.number("estimate"), r.number("ci_low"), r.number("ci_high")
-    measure = r.text("effect_measure") or ""
-    if est is None:
-        why = direction.partition(":")[2].strip()
-        effect = f"not estimable: {why}" if why else "not estimable"
-    elif low is None or high is None:
-        effect = f"{measure} {fmt_num(est)}".strip()
-    else:
-        effect = f"{measure} {fmt_num(est)} ({fmt_ci(low, high, level)})".strip()
-    p = r.number("reported_p")
-    significance = "p not reported" if p is None else f"reported {fmt_p(p)}"
-    found = _DIRECTIONS.get(direction.lower(), Direction.UNKNOWN)
-    return NarrativeRow(study, found, effect, significance, r.text("measure"))
-
-
 def records_from_json(items: Sequence[Mapping[str, Any]]) -> tuple[ResultRecord, ...]:
     """Check and freeze the records of a parsed ``results.json`` list."""
     return tuple(ResultRecord.from_dict(item) for item in items)
 
 
-def narrative_from_json(
-    items: Sequence[Mapping[str, Any]], level: float = 95.0
-) -> dict[str, tuple[NarrativeRow, ...]]:
-    """``analysis id -> rows`` from the ``narrative`` lists of ``results.json`` records.
-
-    Each row's ``effect_measure``, ``estimate`` and CI become the effect text; the
-    ``direction`` words (``favours intervention``, ``favours control``, ``no
-    difference``, ``not estimable: ...``) become a :class:`Direction`; ``reported_p``
-    the significance. Studies the record lists as ``excluded`` with ``reported`` means
-    (means without any measure of spread) follow as rows of :attr:`Direction.NOT_USABLE`
-    with those means.
-    """
-    out: dict[str, tuple[NarrativeRow, ...]] = {}
-    for item in items:
-        if item.get("kind") != "narrative":
-            continue
-        rid = str(item.get("analysis"))
-        reader = _Reader(f"results record {rid!r}", item)
-        rows = [_narrative_row(rid, row, level) for row in reader.items("narrative")]
-        rows += [
-            NarrativeRow(
-                u.study,
-                Direction.NOT_USABLE,
-                f"means as reported: {u.means}",
-                "not pooled: no SD, SE or CI",
-                u.measure,
-            )
-            for u in (_not_usable(rid, e) for e in reader.items("excluded") if e.get("reported"))
-        ]
-        if rows:
-            out[rid] = tuple(rows)
-    return out
-
-
 __all__ = [
     "KINDS",
-    "Direction",
-    "NarrativeRow",
     "NotUsable",
     "ReportInputError",
     "ResultRecord",
     "SmallStudyTest",
     "SubgroupResult",
     "SubgroupTest",
-    "narrative_from_json",
+    "TrimFill",
     "records_from_json",
 ]

@@ -14,7 +14,7 @@ from typing import Any
 from docx.document import Document as DocxDocument
 from docx.shared import Pt
 
-from .document import Table
+from .blocks import Table
 
 Lines = tuple[str, ...]
 

@@ -34,8 +34,11 @@ def certainty_words(row: SofRow) -> str:
 
 
 def row_statement(inputs: ReportInputs, row: SofRow) -> str | None:
-    """The informative statement of a row (``None`` when there is no pooled effect and the
-    certainty is not very low: Santesso's statements need the size of the effect)."""
+    """The informative statement of a row.
+
+    ``None`` when there is no pooled effect and the certainty is not very low: Santesso's
+    statements need the size of the effect.
+    """
     ev = row.certainty.evidence
     outcome = lower_first(outcome_label(inputs.protocol, ev.outcome))
     level = row.certainty.level
@@ -47,8 +50,11 @@ def row_statement(inputs: ReportInputs, row: SofRow) -> str | None:
 
 
 def grade_clause(inputs: ReportInputs, rec: ResultRecord) -> str | None:
-    """``"Group peer support may improve recovery (low-certainty evidence)"`` for a main
-    analysis when the protocol words findings with GRADE, else ``None``."""
+    """The GRADE clause of a main analysis's finding, else ``None``.
+
+    For example ``"Group peer support may improve recovery (low-certainty evidence)"``, when
+    the protocol words findings with GRADE.
+    """
     if not inputs.protocol.grade.uses(Wording.GRADE):
         return None
     row = sof_row(inputs, rec)

@@ -1,6 +1,5 @@
 """The report's tables as labelled pandas DataFrames (values formatted for reading).
 
-- :func:`characteristics_table` — Table 1, study characteristics;
 - :func:`main_results_table` — Table 2, results of the main analyses;
 - :func:`other_analyses_table` — sensitivity and subgroup analyses, run or not (and why);
 - :func:`narrative_table` — one study per row for an outcome summarised narratively;
@@ -13,12 +12,12 @@ computed except sums of arm sizes when a study gives no total.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 import pandas as pd
 
 from sysreview.appraisal.rob1 import DOMAINS as ROB1_DOMAINS
-from sysreview.extraction.dataset import INTERVENTION, Scalar, StudyEntry
+from sysreview.extraction.dataset import Scalar
 
 from .inputs import Direction, NarrativeRow, ReportInputs, ResultRecord, RobSummary
 from .words import (
@@ -56,8 +55,11 @@ def _show(value: Scalar | None) -> str:
 
 
 def participants(inputs: ReportInputs) -> dict[str, int | None]:
-    """``study id -> N randomised``: the study's ``n_randomised`` attribute, else the sum
-    of its arms' sizes when every arm gives one, else ``None``."""
+    """``study id -> N randomised``.
+
+    The study's ``n_randomised`` attribute, else the sum of its arms' sizes when every arm
+    gives one, else ``None``.
+    """
     out: dict[str, int | None] = {}
     for study in inputs.data.studies:
         n = study.attributes.get("n_randomised")
@@ -69,68 +71,6 @@ def participants(inputs: ReportInputs) -> dict[str, int | None]:
         ok = bool(arms) and all(s is not None for s in sizes)
         out[study.study_id] = sum(s for s in sizes if s is not None) if ok else None
     return out
-
-
-def _arms(inputs: ReportInputs, study: StudyEntry, intervention: bool) -> str:
-    labels = {c.code: c.label for c in inputs.protocol.comparators.types}
-    parts = []
-    for arm in inputs.data.arms_of(study.study_id):
-        if (arm.arm_type == INTERVENTION) != intervention:
-            continue
-        text = arm.description or arm.arm
-        if not intervention:
-            text = f"{text} ({labels.get(arm.arm_type, arm.arm_type)})"
-        if arm.n_randomised is not None:
-            text += f", n = {arm.n_randomised}"
-        parts.append(text)
-    return "; ".join(parts) or NR
-
-
-def _outcomes(inputs: ReportInputs, study: StudyEntry) -> str:
-    order = [d.name for _, d in inputs.protocol.outcomes.domains()]
-    found = {o.domain for o in inputs.data.outcomes_of(study.study_id)}
-    names = [outcome_label(inputs.protocol, d) for d in order if d in found]
-    names += sorted(found - set(order))
-    return ", ".join(names) or NR
-
-
-def _characteristic_keys(studies: Iterable[StudyEntry]) -> list[str]:
-    keys: list[str] = []
-    for s in studies:
-        keys += [k for k in s.characteristics if k not in keys]
-    return keys
-
-
-def characteristics_table(inputs: ReportInputs) -> pd.DataFrame:
-    """Table 1: one row per included study.
-
-    Columns: Study, Country, Setting, Population, N randomised, Intervention, Comparator,
-    Duration, Outcomes, then every descriptive characteristic given for any study (age,
-    gender, diagnoses, ...) in the order first seen.
-    """
-    n = participants(inputs)
-    extra = _characteristic_keys(inputs.data.studies)
-    rows = []
-    for s in inputs.data.studies:
-        weeks = s.attributes.get("duration_weeks")
-        row = {
-            "Study": s.study_id,
-            "Country": _show(s.attributes.get("country")),
-            "Setting": _show(s.attributes.get("setting")),
-            "Population": _show(s.attributes.get("population")),
-            "N randomised": _show(n[s.study_id]),
-            "Intervention": _arms(inputs, s, True),
-            "Comparator": _arms(inputs, s, False),
-            "Duration": NR if weeks is None else f"{_show(weeks)} weeks",
-            "Outcomes": _outcomes(inputs, s),
-        }
-        for key in extra:
-            row[key.replace("_", " ").capitalize()] = _show(s.characteristics.get(key))
-        rows.append(row)
-    columns = ["Study", "Country", "Setting", "Population", "N randomised", "Intervention",
-               "Comparator", "Duration", "Outcomes"]  # fmt: skip
-    columns += [k.replace("_", " ").capitalize() for k in extra]
-    return pd.DataFrame(rows, columns=columns)
 
 
 def _effect(rec: ResultRecord) -> str:
@@ -205,8 +145,10 @@ def _subgroup_rows(inputs: ReportInputs, rec: ResultRecord, name: str) -> list[d
 
 
 def other_analyses_table(inputs: ReportInputs, kind: str | None = None) -> pd.DataFrame:
-    """Sensitivity and subgroup analyses (or only ``kind``): results, one row per subgroup
-    level, or why a planned analysis was not possible."""
+    """Sensitivity and subgroup analyses (or only ``kind``).
+
+    Results, one row per subgroup level, or why a planned analysis was not possible.
+    """
     rows = []
     for rec in inputs.results:
         if rec.kind not in ("sensitivity", "subgroup") or kind not in (None, rec.kind):
@@ -221,39 +163,69 @@ def other_analyses_table(inputs: ReportInputs, kind: str | None = None) -> pd.Da
 
 
 _DIRECTIONS = {
-    Direction.INTERVENTION: "Favours intervention",
-    Direction.CONTROL: "Favours control",
+    Direction.INTERVENTION: "Intervention",
+    Direction.CONTROL: "Control",
     Direction.NONE: "No clear difference",
     Direction.UNKNOWN: "Not determined",
     Direction.NOT_USABLE: "Reported, not usable",
 }
 
 
-def narrative_table(rows: Iterable[NarrativeRow]) -> pd.DataFrame:
-    """One row per study of a narrative summary: measure, direction, effect, significance."""
-    return pd.DataFrame(
-        [
-            {
-                "Study": r.study,
-                "Measure": r.measure or NR,
-                "Direction": _DIRECTIONS[r.direction],
-                "Effect as reported": r.effect,
-                "Reported significance": r.significance,
-            }
-            for r in rows
-        ],
-        columns=["Study", "Measure", "Direction", "Effect as reported", "Reported significance"],
-    )
+NARRATIVE_NOTE = (
+    "As reported: the effect in the direction of the study's own instrument. Aligned: the same "
+    "effect in the review's direction (the sign reversed for instruments on which lower "
+    "scores are better), as the synthesis used it. Effects are computed from each arm's "
+    "numbers; the significance is the study's own reported test."
+)
 
 
-def rob_table(rob: RobSummary, domains: tuple[str, ...]) -> pd.DataFrame:
+def narrative_table(
+    rows: Iterable[NarrativeRow],
+    aligned: Mapping[str, tuple[bool, bool | None] | None] | None = None,
+    level: float = 95.0,
+    cite: Callable[[str], str] | None = None,
+) -> pd.DataFrame:
+    """One row per study of a narrative summary.
+
+    The measure and its direction, the effect as reported (the authors' direction) and
+    aligned to the review's, whom it favours, and the reported significance.
+
+    ``aligned`` maps a study to ``(flipped, higher_is_better)`` of its measure (from the
+    project's record); without it the effect is shown as computed, its direction unknown.
+    """
+    from .transparency import as_reported
+
+    out = []
+    for r in rows:
+        how = (aligned or {}).get(r.study)
+        flipped = bool(how and how[0])
+        if how is None or how[1] is None:
+            scale = "counts" if how is not None else NR
+        else:
+            scale = "higher is better" if how[1] else "lower is better"
+        out.append({
+            "Study": cite(r.study) if cite else r.study,
+            "Measure": (r.measure or NR) + ("" if scale == NR else f" ({scale})"),
+            "As reported": as_reported(r, flipped, level),
+            "Aligned to the review": r.effect,
+            "Favours": _DIRECTIONS[r.direction],
+            "Reported significance": r.significance,
+        })  # fmt: skip
+    columns = ["Study", "Measure", "As reported", "Aligned to the review", "Favours",
+               "Reported significance"]  # fmt: skip
+    return pd.DataFrame(out, columns=columns)
+
+
+def rob_table(
+    rob: RobSummary, domains: tuple[str, ...], cite: Callable[[str], str] | None = None
+) -> pd.DataFrame:
     """Judgements per study (rows) and domain (columns, in the tool's order), and overall."""
     names = {d.id: d.name for d in ROB1_DOMAINS}
     names.update(rob.domain_labels)
     labels = [names.get(d, d.replace("_", " ").capitalize()) for d in domains]
     rows = []
     for s in rob.studies:
-        row = {"Study": s.study}
+        row = {"Study": cite(s.study) if cite else s.study}
         for d, label in zip(domains, labels, strict=True):
             j = s.judgements.get(d)
             row[label] = NR if j is None else JUDGEMENT_LABELS.get(j, j)
@@ -264,10 +236,10 @@ def rob_table(rob: RobSummary, domains: tuple[str, ...]) -> pd.DataFrame:
 
 __all__ = [
     "NA",
+    "NARRATIVE_NOTE",
     "NONE",
     "NR",
     "RESULTS_NOTE",
-    "characteristics_table",
     "main_results_table",
     "narrative_table",
     "other_analyses_table",

@@ -16,7 +16,7 @@ interval, p and I² in brackets::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sysreview.prisma.result import PrismaCounts
 from sysreview.protocol import Protocol
@@ -56,8 +56,11 @@ RATIO_MEASURES = ("RR", "OR", "PETO_OR")
 
 
 def _whom(inputs: ReportInputs, label: str) -> str | None:
-    """``"Favours intervention"`` → the intervention; ``"Favours control"`` → ``control``;
-    other labels (``"Fewer events with intervention"``) name nobody."""
+    """Who a "Favours ..." label names: the intervention, ``control``, or nobody.
+
+    ``"Favours intervention"`` → the intervention; ``"Favours control"`` → ``control``;
+    other labels (``"Fewer events with intervention"``) name nobody.
+    """
     words = label.strip()
     if words.lower() == "favours intervention":
         return inputs.intervention_text
@@ -189,12 +192,28 @@ def small_study_sentence(inputs: ReportInputs, rec: ResultRecord) -> str | None:
     if not rec.small_study_tests:
         return None
     thresholds = inputs.protocol.analysis.evidence.p_thresholds
+    variants = {"rma": " (meta-regression on the standard error, z test)",
+                "lm": " (weighted regression on the standard error, t test)"}  # fmt: skip
     tests = [
-        f"{t.test}'s test {'p not reported' if t.p is None else fmt_p(t.p, thresholds)}"
+        f"{t.test}'s test{variants.get(t.model or '', '') if t.test == 'Egger' else ''} "
+        f"{'p not reported' if t.p is None else fmt_p(t.p, thresholds)}"
         for t in rec.small_study_tests
     ]
     lead = f"Funnel-plot asymmetry in {_what(inputs, rec)} ({_trials(rec, False, True)})"
-    return f"{lead}: {join_words(tests)}."
+    text = f"{lead}: {join_words(tests)}."
+    tf = rec.trim_fill
+    if tf is not None:
+        if tf.k0 == 0:
+            text += (f" Trim and fill ({tf.estimator}) estimated no missing studies, so the "
+                     "estimate is unchanged.")  # fmt: skip
+        elif tf.estimate is not None and tf.ci_low is not None and tf.ci_high is not None:
+            level = inputs.protocol.analysis.level
+            text += (
+                f" Trim and fill ({tf.estimator}) imputed {plural(tf.k0, 'study', nouns='studies')}"
+                f" on the {tf.side} of the funnel; with them the estimate would be "
+                f"{rec.measure} {fmt_num(tf.estimate)} ({fmt_ci(tf.ci_low, tf.ci_high, level)})."
+            )
+    return text
 
 
 _DIRECTION = {
@@ -204,10 +223,20 @@ _DIRECTION = {
 }
 
 
+def _same(label: str) -> str:
+    return label
+
+
 def narrative_paragraph(
-    inputs: ReportInputs, rec: ResultRecord, rows: tuple[NarrativeRow, ...]
+    inputs: ReportInputs,
+    rec: ResultRecord,
+    rows: tuple[NarrativeRow, ...],
+    cite: Callable[[str], str] = _same,
 ) -> str:
-    """The narrative summary of an outcome that was not pooled, study by study."""
+    """The narrative summary of an outcome that was not pooled, study by study.
+
+    Each study is named by ``cite`` (with its reference numbers).
+    """
     k = rec.k if rec.k is not None else (len(rec.studies) or len(rows))
     k += sum(1 for row in rows if row.direction is Direction.NOT_USABLE)
     lead = f"{plural(k, STUDY, True)} reported {_what(inputs, rec)}"
@@ -222,21 +251,26 @@ def narrative_paragraph(
         measure = f" on the {row.measure}" if row.measure else ""
         if row.direction is Direction.NOT_USABLE:
             means = row.effect.removeprefix("means as reported: ")
-            parts.append(f"{row.study} reported means{measure} without a measure of spread "
+            parts.append(f"{cite(row.study)} reported means{measure} without a measure of spread "
                          f"({means}), which could not be used")  # fmt: skip
             continue
         found = _DIRECTION.get(row.direction, f"a result favouring {inputs.intervention_text}")
-        parts.append(f"{row.study} found {found}{measure} ({row.effect}; {row.significance})")
+        parts.append(f"{cite(row.study)} found {found}{measure} ({row.effect}; "
+                     f"{row.significance})")  # fmt: skip
     return lead if not parts else f"{lead} {'; '.join(parts)}."
 
 
-def not_usable_sentence(inputs: ReportInputs, rec: ResultRecord) -> str | None:
-    """The studies a pooled analysis left out because they reported means without any
-    measure of spread, with those means; ``None`` when there are none."""
+def not_usable_sentence(
+    inputs: ReportInputs, rec: ResultRecord, cite: Callable[[str], str] = _same
+) -> str | None:
+    """The studies a pooled analysis left out for reporting means without any spread.
+
+    With those means; ``None`` when there are none.
+    """
     if not rec.not_usable or not rec.pooled:
         return None
     items = [
-        f"{u.study}{f' on the {u.measure}' if u.measure else ''} ({u.means})"
+        f"{cite(u.study)}{f' on the {u.measure}' if u.measure else ''} ({u.means})"
         for u in rec.not_usable
     ]
     who = STUDY if len(items) == 1 else f"{STUDY}s"
@@ -275,9 +309,12 @@ def study_selection_paragraph(prisma: PrismaCounts | None) -> str:
     text += ". "
     pending = []
     if c.awaiting_screening or c.awaiting_full_text:
-        pending.append(f"{c.awaiting_screening + c.awaiting_full_text} await a decision")
+        waiting = c.awaiting_screening + c.awaiting_full_text
+        pending.append(f"{waiting} {'awaits' if waiting == 1 else 'await'} a decision")
     if c.conflicts:
-        pending.append(f"{c.conflicts} have unresolved disagreements")
+        one = c.conflicts == 1
+        said = "has an unresolved disagreement" if one else "have unresolved disagreements"
+        pending.append(f"{c.conflicts} {said}")
     if pending:
         text += f"Of the records and reports, {join_words(pending)}. "
     text += (
@@ -297,8 +334,9 @@ def study_selection_paragraph(prisma: PrismaCounts | None) -> str:
 
 
 def data_files_sentence(files: Sequence[str]) -> str | None:
-    """Where the extracted data came from, when data files of outside formats were loaded
-    (``None`` when every value was entered through the review's sheets and forms).
+    """Where the extracted data came from, when data files of outside formats were loaded.
+
+    ``None`` when every value was entered through the review's sheets and forms.
 
     Examples
     --------
@@ -316,8 +354,14 @@ def data_files_sentence(files: Sequence[str]) -> str | None:
     )
 
 
-def studies_paragraph(inputs: ReportInputs, participants: dict[str, int | None]) -> str:
-    """The included studies in one sentence: how many and how many were randomised.
+def studies_paragraph(
+    inputs: ReportInputs,
+    participants: dict[str, int | None],
+    cite: Callable[[str], str] | None = None,
+) -> str:
+    """The included studies in one sentence: how many, which, and how many were randomised.
+
+    Each study is cited with ``cite``, when given.
 
     ``participants`` is ``study id -> N randomised`` (``None`` when not reported), as in
     Table 1.
@@ -327,6 +371,8 @@ def studies_paragraph(inputs: ReportInputs, participants: dict[str, int | None])
         return f"No {STUDY}s were included."
     known = [n for n in participants.values() if n is not None]
     text = f"{plural(k, STUDY, True)} {'was' if k == 1 else 'were'} included"
+    if cite is not None:
+        text += f" ({'; '.join(cite(s.study_id) for s in inputs.data.studies)})"
     if known and len(known) == k:
         return f"{text}, with {sum(known)} participants randomised (Table 1)."
     if known:

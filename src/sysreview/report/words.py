@@ -114,8 +114,10 @@ def fmt_effect(rec: ResultRecord, level: float = 95.0) -> str:
 
 
 def lower_first(text: str) -> str:
-    """Lower-case the first letter unless the first word has other capitals (``"CES-D"``,
-    ``"ClinicalTrials.gov"``)."""
+    """Lower-case the first letter unless the first word has other capitals.
+
+    Such as ``"CES-D"``, ``"ClinicalTrials.gov"``.
+    """
     first = text.split(" ", 1)[0]
     return text if any(c.isupper() for c in first[1:]) else text[:1].lower() + text[1:]
 
@@ -147,9 +149,11 @@ def timepoint_label(code: str) -> str:
 
 
 def analysis_label(protocol: Protocol, rec: ResultRecord) -> str:
-    """The analysis in words: ``main analysis``, or the protocol's sensitivity or subgroup
-    label, found by the record's ``name`` or among the parts of its id (a subgroup level,
-    when the id goes on to name one, is added); else the record's ``label``.
+    """The analysis in words.
+
+    ``main analysis``, or the protocol's sensitivity or subgroup label, found by the
+    record's ``name`` or among the parts of its id (a subgroup level, when the id goes on to
+    name one, is added); else the record's ``label``.
     """
     if rec.kind == "main":
         return "main analysis"

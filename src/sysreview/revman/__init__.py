@@ -1,5 +1,7 @@
 """RevMan 5 (``.rm5``) files: read a review's analyses and RevMan's stored results.
 
+Examples
+--------
 >>> from sysreview.revman import read_rm5
 >>> sorted(__all__)[:3]
 ['Comparison', 'Outcome', 'Review']

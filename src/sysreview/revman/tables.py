@@ -38,9 +38,11 @@ _SOURCE: dict[str, dict[str, str]] = {
 
 
 def read_review_tables(data: bytes, source: str) -> tuple[tuple[str, ...], list[TableAnalysis]]:
-    """Parse a RevMan 5 file and return what :func:`~sysreview.analysis_table.read_table`
-    returns for a CSV: the data columns of the first analysis and one analysis per
-    outcome (each with its own data columns and measure)."""
+    """Parse a RevMan 5 file into what :func:`~sysreview.analysis_table.read_table` returns.
+
+    As for a CSV: the data columns of the first analysis and one analysis per outcome (each
+    with its own data columns and measure).
+    """
     tables = review_tables(parse_rm5(data, source=source))
     if not tables:
         raise InputError("the RevMan file has no analyses (no outcomes)", source=source)
@@ -104,8 +106,10 @@ def _values(rows: tuple[StudyRow, ...], attribute: str) -> FloatArray:
 
 
 def _subgroup_labels(outcome: Outcome) -> tuple[str, ...] | None:
-    """Each study row's subgroup name (made unique, ``Subgroup N`` if blank); ``None``
-    when the outcome has no subgroups."""
+    """Each study row's subgroup name; ``None`` when the outcome has no subgroups.
+
+    Names are made unique, ``Subgroup N`` if blank.
+    """
     if not outcome.subgroups:
         return None
     names: dict[int, str] = {}

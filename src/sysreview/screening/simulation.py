@@ -113,8 +113,10 @@ class SimulationResult:
         return metrics(self.labels)
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per record: ``position`` (1-based), ``index``, ``record_id``, ``label``,
-        ``prior``."""
+        """One row per record.
+
+        Columns: ``position`` (1-based), ``index``, ``record_id``, ``label``, ``prior``.
+        """
         n = len(self.order)
         return pd.DataFrame(
             {
@@ -127,8 +129,10 @@ class SimulationResult:
         )
 
     def to_csv_rows(self) -> list[tuple[str | int, ...]]:
-        """Rows for :func:`csv.writer`: the header ``position,record_id,label`` then one
-        row per record."""
+        """Rows for :func:`csv.writer`.
+
+        The header ``position,record_id,label`` then one row per record.
+        """
         rows: list[tuple[str | int, ...]] = [("position", "record_id", "label")]
         rows.extend(
             (k + 1, rid, lab)

@@ -76,8 +76,10 @@ def _smallest_missing_total(r_seen: np.ndarray, tau: float) -> np.ndarray:
 def _window_p(
     k: np.ndarray, n: np.ndarray, population: np.ndarray, r_seen: int, tau: float
 ) -> np.ndarray:
-    """Callaghan & Müller-Hansen's p for samples of ``n`` with ``k`` relevant from
-    ``population`` records, when ``r_seen`` relevant records have been seen in all."""
+    """Callaghan & Müller-Hansen's p for samples of ``n`` with ``k`` relevant.
+
+    From ``population`` records, when ``r_seen`` relevant records have been seen in all.
+    """
     r_before = r_seen - k
     k_tar = _smallest_missing_total(np.full(k.shape, r_seen), tau) - r_before
     p = hypergeom.cdf(k, population, np.minimum(k_tar, population), n)
@@ -146,7 +148,7 @@ def random_sampling_p(
 
 
 def _p_values(y: np.ndarray, n_total: int, recall_target: float) -> np.ndarray:
-    """p of "recall < target" for every window of the last n = 1..len(y) records."""
+    """P-values of "recall < target" for every window of the last n = 1..len(y) records."""
     k = np.cumsum(y[::-1])  # relevant records among the last n screened
     n = np.arange(1, y.size + 1)
     population = n_total - y.size + n  # the window plus everything still unscreened

@@ -1,5 +1,6 @@
-"""Live searches where a free API exists: PubMed, Europe PMC, ClinicalTrials.gov, OpenAlex
-citations and Crossref.
+"""Live searches where a free API exists.
+
+PubMed, Europe PMC, ClinicalTrials.gov, OpenAlex citations and Crossref.
 
 Every source returns a :class:`LiveResult`: the records found, the query as sent, the
 hit count the service reported, and the raw payload saved in the service's own export
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -101,10 +102,26 @@ class ApiClient:
         """Seconds between two requests to ``service`` (its published rate limit)."""
         if service == "ncbi":
             return 0.1 if self.api_keys.get("ncbi") else 1 / 3
-        return {"europepmc": 0.1, "ctgov": 0.2, "openalex": 0.1, "crossref": 0.05}.get(service, 0.2)
+        return {
+            "europepmc": 0.1,
+            "ctgov": 0.2,
+            "openalex": 0.1,
+            "crossref": 0.05,
+            "unpaywall": 0.1,
+        }.get(service, 0.2)
 
-    def get(self, service: str, url: str, params: Mapping[str, Any]) -> httpx.Response:
+    def get(
+        self,
+        service: str,
+        url: str,
+        params: Mapping[str, Any],
+        *,
+        accept: Collection[int] = (),
+    ) -> httpx.Response:
         """GET with the rate limit and retries; the successful response.
+
+        A status in ``accept`` (e.g. 404 from a service whose "not found" is an answer)
+        is returned as it is, not raised.
 
         Raises
         ------
@@ -123,7 +140,7 @@ class ApiClient:
                 problem = f"{service}: cannot reach {url}: {exc}"
                 retry_after = None
             else:
-                if response.status_code < 400:
+                if response.status_code < 400 or response.status_code in accept:
                     return response
                 problem = f"{service}: HTTP {response.status_code}: {response.text[:200].strip()}"
                 if response.status_code != 429 and response.status_code < 500:
@@ -351,8 +368,10 @@ def _openalex_pages(client: ApiClient, filter_: str, progress: Progress | None) 
 def citations(
     client: ApiClient, dois: list[str], *, direction: str, progress: Progress | None = None
 ) -> LiveResult:
-    """Forward (``"forward"``: works citing them) or backward (``"backward"``: their
-    references) citation search in OpenAlex for the included studies' DOIs.
+    """Citation search in OpenAlex for the included studies' DOIs.
+
+    Forward (``"forward"``: works citing them) or backward (``"backward"``: their
+    references).
 
     Raises
     ------

@@ -363,7 +363,7 @@ def _chain(node: Node, op: str) -> list[Node]:
 
 
 def render(strategy: Strategy, database: str, interface: str | None = None) -> RenderedSearch:
-    """The strategy in the syntax of ``database`` on ``interface``.
+    r"""The strategy in the syntax of ``database`` on ``interface``.
 
     Ovid, PubMed and Wiley get one line per term (PubMed: per block) and combination
     lines referring to them by number; ClinicalTrials.gov gets one query.
@@ -381,7 +381,7 @@ def render(strategy: Strategy, database: str, interface: str | None = None) -> R
     ... name = "rct"
     ... filter = "cochrane_hsss_sensitivity"
     ... ''')
-    >>> print("\\n".join(render(s, "MEDLINE", "Ovid").numbered()))  # doctest: +NORMALIZE_WHITESPACE
+    >>> print("\n".join(render(s, "MEDLINE", "Ovid").numbered()))  # doctest: +NORMALIZE_WHITESPACE
     1   peer support*.ti,ab.
     2   (peer* adj3 support*).ti,ab.
     3   1 or 2

@@ -1,8 +1,10 @@
-"""Small numerical helpers shared by the statistics core (distributions, weighted sums)."""
+"""Distribution functions of the statistics core (:mod:`scipy.special`, named for use)."""
 
 from sysreview.stats.distributions import (
     chi2_quantile,
     chi2_sf,
+    f_sf,
+    normal_cdf,
     normal_quantile,
     normal_two_sided_p,
     t_quantile,
@@ -13,6 +15,8 @@ from sysreview.stats.distributions import (
 __all__ = [
     "chi2_quantile",
     "chi2_sf",
+    "f_sf",
+    "normal_cdf",
     "normal_quantile",
     "normal_two_sided_p",
     "t_quantile",

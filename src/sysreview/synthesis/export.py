@@ -44,8 +44,11 @@ def analysis_data_columns(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def _cell(value: Any) -> Any:
-    """Numbers as numbers (``str(float)`` is Python's shortest round-trip form, as ``repr``),
-    text made safe to open in a spreadsheet (:func:`sysreview.cells.neutralise`)."""
+    """Numbers as numbers, text made safe to open in a spreadsheet.
+
+    ``str(float)`` is Python's shortest round-trip form, as ``repr``; text goes through
+    :func:`sysreview.cells.neutralise`.
+    """
     return "" if value is None else neutralise(value)
 
 

@@ -21,7 +21,9 @@ For every outcome domain and timepoint of the protocol with data:
 
 The effect measure is chosen per analysis (``[analysis] effect_measure``): the
 same-instrument measure (MD) when every study used one instrument, else the
-different-instruments one (SMD); the dichotomous measure for counts. The planned
+different-instruments one (SMD); the dichotomous measure for counts. A domain's own
+``analysis`` (measure, method, model) replaces the plan's for that domain
+(:meth:`~sysreview.protocol.AnalysisPlan.for_domain`). The planned
 method applies where it can (Mantel-Haenszel and Peto only to counts; continuous
 outcomes are pooled by inverse variance). Evidence words come from the Z test's p,
 magnitude words from standardised effects only (SMD, SMDH), and funnel-plot asymmetry
@@ -46,6 +48,7 @@ from sysreview.extraction.dataset import DatasetError, ReviewData
 from sysreview.meta import begg_test, egger_test, meta_analysis
 from sysreview.meta.bias import SmallStudyTest
 from sysreview.meta.result import MetaAnalysis
+from sysreview.meta.trimfill import TrimAndFill, trim_and_fill
 from sysreview.protocol.analysis import AnalysisPlan, BenefitSign, Sensitivity, Subgroup
 from sysreview.protocol.filters import TIMEPOINTS, matches
 from sysreview.protocol.models import Protocol
@@ -95,6 +98,7 @@ def run_plan(data: ReviewData, protocol: Protocol) -> Synthesis:
     results: list[AnalysisResult] = []
     empty: list[tuple[str, str]] = []
     for _, domain in protocol.outcomes.domains():
+        plan = protocol.analysis.for_domain(domain)  # the domain's own measure, method, model
         for timepoint in TIMEPOINTS:
             comparisons = main.select(domain.name, timepoint)
             if not comparisons:
@@ -144,9 +148,11 @@ def choose_measure(comparisons: Sequence[Comparison], plan: AnalysisPlan) -> Mea
 def effects_of(
     comparisons: Sequence[Comparison], measure: Measure, plan: AnalysisPlan
 ) -> EffectSizes:
-    """Per-study effect sizes of the comparisons (intervention minus control), computed
-    through the registry of measures (:mod:`sysreview.effects.registry`), as ``sysreview
-    pool`` and :func:`sysreview.escalc` compute them."""
+    """Per-study effect sizes of the comparisons (intervention minus control).
+
+    Computed through the registry of measures (:mod:`sysreview.effects.registry`), as
+    ``sysreview pool`` and :func:`sysreview.escalc` compute them.
+    """
     labels = [c.study_id for c in comparisons]
     spec = MEASURES[measure]
     columns = [[float(getattr(c, name)) for c in comparisons] for name in spec.family.columns]
@@ -262,6 +268,7 @@ def _main(
         favours=favours,
         small_study_tests=tests,
         small_study_reason=why,
+        trim_fill=_trim_and_fill(m, plan),
         excluded=excluded,
         **_words(m, plan),
     )
@@ -277,6 +284,21 @@ def _reported_only(
         reason=wording.too_few(0, "had usable data", plan.min_studies),
         excluded=ready.excluded(domain.name, timepoint),
     )
+
+
+def _trim_and_fill(m: MetaAnalysis, plan: AnalysisPlan) -> TrimAndFill | None:
+    """Duval & Tweedie's trim and fill of an inverse-variance analysis.
+
+    L0 estimator, side from Egger's regression, as metafor's ``trimfill``; run at
+    ``funnel_min_studies`` or more studies. ``None`` when it cannot run (too few studies,
+    MH or Peto pooling, equal standard errors).
+    """
+    if m.k < plan.funnel_min_studies or m.method is not Method.IV:
+        return None
+    try:
+        return trim_and_fill(m, min_studies=plan.funnel_min_studies)
+    except (SysreviewError, ValueError):
+        return None
 
 
 def _small_study(

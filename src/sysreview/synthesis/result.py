@@ -25,6 +25,7 @@ from sysreview.meta.bias import SmallStudyTest
 from sysreview.meta.export import heterogeneity_ci
 from sysreview.meta.metareg_result import MetaRegression
 from sysreview.meta.result import MetaAnalysis
+from sysreview.meta.trimfill import TrimAndFill
 from sysreview.synthesis import wording
 from sysreview.vocab import Measure
 
@@ -131,6 +132,9 @@ class AnalysisResult:
     regression
         The fitted meta-regression (meta-regression analyses only; ``evidence`` then
         words the p of its test of moderators).
+    trim_fill
+        Duval & Tweedie's trim and fill, run with the small-study tests (main analyses
+        pooled by inverse variance).
     """
 
     analysis: str
@@ -156,6 +160,7 @@ class AnalysisResult:
     not_classified: tuple[str, ...] = ()
     evidence_subgroups: str | None = None
     regression: MetaRegression | None = None
+    trim_fill: TrimAndFill | None = None
 
     @property
     def pooled(self) -> bool:
@@ -177,8 +182,10 @@ class AnalysisResult:
 
     @property
     def not_usable(self) -> tuple[Exclusion, ...]:
-        """Studies left out because they reported means without any measure of spread;
-        ``Exclusion.reported`` holds the means, for the narrative."""
+        """Studies left out because they reported means without any measure of spread.
+
+        ``Exclusion.reported`` holds the means, for the narrative.
+        """
         return tuple(e for e in self.excluded if e.not_usable)
 
     @property
@@ -236,6 +243,7 @@ class AnalysisResult:
             not_classified=list(self.not_classified),
             small_study_tests=[_bias(t) for t in self.small_study_tests],
             small_study_reason=self.small_study_reason,
+            trim_and_fill=None if self.trim_fill is None else _trimfill(self.trim_fill),
             narrative=[row.record() for row in self.narrative],
             metaregression=None if self.regression is None else self.regression.record(),
         )
@@ -359,7 +367,24 @@ def _regression_text(reg: dict[str, Any]) -> str:
 
 
 def _bias(t: SmallStudyTest) -> dict[str, Any]:
-    return {"test": t.test, "statistic": _num(t.statistic), "p": _num(t.p), "k": t.k}
+    return {"test": t.test, "statistic": _num(t.statistic), "p": _num(t.p), "k": t.k,
+            "model": t.model, "predictor": t.predictor}  # fmt: skip
+
+
+def _trimfill(tf: TrimAndFill) -> dict[str, Any]:
+    """Trim and fill in ``results.json``: the missing studies and the filled estimate."""
+    r = tf.result
+    return {
+        "estimator": tf.estimator,
+        "side": tf.side,
+        "k0": tf.k0,
+        "se_k0": _num(tf.se_k0),
+        "k": r.k,
+        "estimate": _num(r.display(r.estimate)),
+        "ci_low": _num(r.display(r.ci_low)),
+        "ci_high": _num(r.display(r.ci_high)),
+        "p": _num(r.p),
+    }
 
 
 @dataclass(frozen=True, eq=False)
@@ -417,6 +442,8 @@ class Synthesis:
             rec["subgroups"] = "; ".join(
                 f"{s['subgroup']} (k = {s['k']})" for s in rec["subgroups"]
             )
+            tf = rec.pop("trim_and_fill")
+            rec["trim_and_fill_k0"] = None if tf is None else tf["k0"]
             tests = rec.pop("small_study_tests")
             for t in tests:
                 rec[f"{t['test'].lower()}_p"] = t["p"]

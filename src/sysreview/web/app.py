@@ -98,8 +98,11 @@ async def _login_required(request: Request, exc: Exception) -> Response:
 
 
 def error_status(exc: Exception) -> int:
-    """The status a page answers a refused form with: 403 not permitted by the protocol,
-    409 not allowed in the review's state, 404 no such record, else 422 (bad input)."""
+    """The status a page answers a refused form with.
+
+    403 not permitted by the protocol, 409 not allowed in the review's state, 404 no such
+    record, else 422 (bad input).
+    """
     status = getattr(exc, "http_status", 400)
     return 422 if status == 400 else int(status)
 

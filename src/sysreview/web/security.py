@@ -230,6 +230,7 @@ class SecurityHeaders:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on; add the headers to an HTTP response's start."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

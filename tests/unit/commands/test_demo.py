@@ -74,9 +74,10 @@ RENAMED = {"z": "statistic"}
 vocabulary: ``statistic`` with its ``statistic_name``)."""
 ADDED = frozenset({
     "statistic_name", "h2", "heterogeneity_ci", "tau2_ci_low", "tau2_ci_high", "i2_ci_low",
-    "i2_ci_high", "h2_ci_low", "h2_ci_high", "metaregression",
+    "i2_ci_high", "h2_ci_low", "h2_ci_high", "metaregression", "trim_and_fill",
 })  # fmt: skip
-"""Fields added to results.json since the pin (the heterogeneity limits, H², meta-regression)."""
+"""Fields added to results.json since the pin (heterogeneity limits, H², meta-regression,
+trim and fill)."""
 
 
 def _same(new: Any, old: Any, where: str) -> int:
@@ -193,7 +194,7 @@ def test_every_pooled_analysis_has_its_forest_figure_and_no_funnel_is_drawn(
     # the demo's largest meta-analysis has 6 studies, fewer than funnel_min_studies = 10
     assert max(r["k"] for r in pooled) == 6
     assert not list(out.glob("figures/funnel-*")) and "Funnel plot:" not in html
-    assert "so funnel plots and asymmetry tests were not done, as planned" in html
+    assert "so funnel plots, asymmetry tests and trim and fill were not done, as planned" in html
     assert len(embedded) == 3 + len(pooled)
 
 

@@ -158,3 +158,28 @@ def test_saved_reproducibly(tmp_path: Path) -> None:
     first = save(prisma_flow(COUNTS), tmp_path / "a.svg").read_bytes()
     assert ET.fromstring(first).tag.endswith("svg")
     assert save(prisma_flow(COUNTS), tmp_path / "b.svg").read_bytes() == first
+
+
+def test_other_methods_get_their_own_column() -> None:
+    from sysreview.prisma import PrismaInputs, SourceCount, derive_counts
+    from sysreview.prisma.arms import OtherMethodsFlow
+    from sysreview.prisma.decisions import ScreeningEvent as E
+
+    counts = derive_counts(PrismaInputs(
+        sources=(SourceCount("database", "MEDLINE", 2), SourceCount("other", "Citations", 2)),
+        ta_events=(E(1, 9, "include"), E(2, 9, "exclude"), E(3, 9, "include"),
+                   E(4, 9, "exclude")),
+        ft_events=(E(1, 9, "include"), E(3, 9, "exclude", "Wrong design")),
+        study_reports=((7, 1),),
+    ))  # fmt: skip
+    arm = OtherMethodsFlow((("Citations", 2),), ta_excluded=1, sought=1,
+                           excluded=(("Wrong design", 1),))  # fmt: skip
+    fig = prisma_flow(counts, other=arm)
+    texts = {t.get_gid(): t.get_text() for t in fig.axes[0].texts}
+    assert texts["text:other:1"] == "Citations (n = 2)"
+    assert texts["text:other_sought:0"] == "Reports sought for retrieval (n = 1)"
+    assert texts["text:other_excluded:1"] == "Wrong design (n = 1)"
+    assert texts["text:screened:0"] == "Records screened (n = 2)"
+    assert texts["text:excluded_full_text:0"] == "Reports excluded (n = 0)"
+    assert texts["text:included:0"] == "Studies included in review (n = 1)"
+    assert texts["text:header_other:0"] == "Identification of studies via other methods"

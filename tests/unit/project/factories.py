@@ -9,21 +9,25 @@ from sqlalchemy.orm import Session
 
 from sysreview.project.storage import (
     Arm,
+    AuthorContact,
     DecisionEvent,
     DuplicateLink,
     ExtractionValue,
+    FulltextFile,
     GradeRating,
     ImportBatch,
     OutcomeData,
     OutcomeMeasure,
     PrismaOtherSource,
     Record,
+    RetrievalEvent,
     Reviewer,
     RobJudgement,
     ScreeningAssignment,
     Store,
     Study,
     StudyReport,
+    StudyStatusEvent,
 )
 from sysreview.project.storage.screening_aids import RecordEmbedding, StoppingEvent
 
@@ -250,6 +254,53 @@ def populate(store: Store) -> None:
                     sample_seed=7,
                     evidence="Stopping aid: …",
                 ),
+                FulltextFile(
+                    record_id=r[0].id,
+                    sha256=sha256("pdf ä"),
+                    file_name="Smith 2019 “final”.pdf",
+                    size=1234,
+                    page_count=9,
+                    text="Synthetic trial ä\fpage two",
+                    source="cli",
+                    reviewer_id=a.id,
+                ),
+                RetrievalEvent(record_id=r[1].id, status="sought", reviewer_id=a.id),
+                RetrievalEvent(
+                    record_id=r[1].id,
+                    status="not_retrieved",
+                    reason="library could not obtain it “ä”",
+                    reviewer_id=b.id,
+                ),
+                StudyStatusEvent(
+                    study_id=study.id,
+                    status="ongoing",
+                    data={"trial_name": "PEER-Ä", "starting_date": "2024-01", "notes": None},
+                    reviewer_id=a.id,
+                ),
             ]
+        )
+        s.flush()
+        first = AuthorContact(
+            study_id=study.id,
+            contact="Dr Ä Smith <a.smith@example.org>",
+            contacted_on=date(2024, 2, 1),
+            asked="SDs at 12 weeks?",
+            outcome="awaiting_reply",
+            reviewer_id=a.id,
+        )
+        s.add(first)
+        s.flush()
+        s.add(
+            AuthorContact(
+                study_id=study.id,
+                follows_id=first.id,
+                contact=first.contact,
+                contacted_on=first.contacted_on,
+                asked=first.asked,
+                reply="SD 4.1 and 3.9",
+                replied_on=date(2024, 2, 9),
+                outcome="answered",
+                reviewer_id=a.id,
+            )
         )
         store.audit("Ana Ñúñez", "populate", "study", study.id, {"at": str(datetime.now(UTC))})

@@ -34,9 +34,27 @@ def test_writes_html_docx_and_figures(inputs: ReportInputs, tmp_path: Path) -> N
         forest.read_bytes()
     )
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "figures", "report.docx", "report.html",
+        "figures", "report.docx", "report.html", "report.pdf",
     ]  # fmt: skip
-    assert str(files.html) in files.summary()
+    assert files.pdf == tmp_path / "out" / "report.pdf" and files.pdf_note is None
+    assert files.pdf.read_bytes().startswith(b"%PDF-")
+    assert str(files.html) in files.summary() and str(files.pdf) in files.summary()
+
+
+def test_without_a_pdf_renderer_the_rest_is_written_and_the_reason_given(
+    inputs: ReportInputs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "report.pdf").write_bytes(b"%PDF- stale")
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import fails as without Pango
+    files = write_report(inputs, out)
+    assert files.pdf is None and files.pdf_note is not None
+    assert files.pdf_note.startswith("report.pdf not written: WeasyPrint could not be loaded")
+    assert "Pango" in files.pdf_note and files.pdf_note in files.summary()
+    assert sorted(p.name for p in out.iterdir()) == ["figures", "report.docx", "report.html"]
 
 
 def test_failure_leaves_the_old_report(

@@ -33,9 +33,19 @@ def test_checklist_points_at_sections_of_the_report(inputs: ReportInputs) -> Non
     assert where["19"] == "forest-plots"
     assert where["20d"] == "sensitivity-analyses"
     assert where["13e"] == "subgroup-methods"
-    for item in ("3", "15", "22", "23a", "23d", "25", "26", "27"):
-        assert where[item] is None, item
+    for item in ("3", "15", "22", "23a", "23b", "23c", "23d", "25", "26"):
+        assert where[item] is None, item  # the team's own text; 15 and 22 need GRADE
+    assert where["9"] == "data-collection"
+    assert where["13b"] == "synthesis-methods"
+    assert where["14"] == "reporting-bias-methods"
+    assert where["16b"] == "characteristics-excluded"
+    assert where["17"] == "included-studies"
+    assert where["24c"] == "deviations"
+    assert where["27"] == "availability"
     assert where["20c"] == "subgroup-analyses"
+    titles = {r.item: r.where for r in doc.checklist}
+    assert titles["16b"] == "Characteristics of excluded studies"
+    assert titles["1"] == "Title" and titles["3"] == NOT_REPORTED
 
 
 def test_items_depend_on_what_the_inputs_give(inputs: ReportInputs) -> None:
@@ -50,8 +60,8 @@ def test_items_depend_on_what_the_inputs_give(inputs: ReportInputs) -> None:
 
 
 def test_frame() -> None:
-    frame = checklist_frame(prisma_checklist({"summary"}))
+    frame = checklist_frame(prisma_checklist({"summary"}, {"summary": "Summary"}))
     assert list(frame.columns) == [
         "Section", "Item", "Topic", "Checklist item", "Location in this report",
     ]  # fmt: skip
-    assert frame.loc[frame["Item"] == "2", "Location in this report"].item() == "#summary"
+    assert frame.loc[frame["Item"] == "2", "Location in this report"].item() == "Summary"

@@ -31,15 +31,19 @@ def test_layout(inputs: ReportInputs) -> None:
     doc = build_document(inputs)
     anchors = [s.anchor for s in doc.sections]
     order = ["summary", "objectives", "methods", "eligibility", "information-sources",
-             "selection-process", "risk-of-bias-methods", "synthesis-methods", "results",
-             "study-selection", "included-studies", "risk-of-bias-results", "main-results",
-             "forest-plots", "sensitivity-analyses", "subgroup-analyses",
-             "narrative-syntheses", "reporting-biases", "registration", "appendix-search",
+             "selection-process", "data-collection", "risk-of-bias-methods",
+             "synthesis-methods", "reporting-bias-methods", "results", "study-selection",
+             "included-studies", "risk-of-bias-results", "main-results", "forest-plots",
+             "sensitivity-analyses", "subgroup-analyses", "narrative-syntheses",
+             "reporting-biases", "registration", "deviations", "availability",
+             "characteristics-included", "characteristics-excluded", "characteristics-awaiting",
+             "characteristics-ongoing", "references-included", "appendix-search",
              "prisma-checklist"]  # fmt: skip
     assert [a for a in anchors if a in order] == order
     assert len(set(anchors)) == len(anchors)
     text = doc.summary()
-    labels = [line.split(".")[0] for line in text.splitlines() if line.startswith("[")]
+    labels = [line.split(".")[0] for line in text.splitlines()
+              if line.startswith(("[Table", "[Figure"))]  # fmt: skip
     assert labels == [
         "[Figure 1", "[Table 1", "[Figure 2", "[Table 2", "[Figure 3", "[Table 3",
         "[Table 4", "[Table 5", "[Table A1", "[Table A2",

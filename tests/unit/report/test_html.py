@@ -84,7 +84,7 @@ def test_data_uri(tmp_path: Path) -> None:
 
 
 def test_checklist_links_to_sections(page: str) -> None:
-    assert '<td><a href="#study-selection">#study-selection</a></td>' in page
+    assert '<td><a href="#study-selection">Study selection</a></td>' in page
     assert '<td class="not-reported">not reported in this report</td>' in page
 
 

@@ -74,9 +74,9 @@ def test_narrative_rows_from_records() -> None:
     rows = narrative_from_json(RECORDS)["connectedness.post_intervention.narrative"]
     assert rows == (
         NarrativeRow("Smith 2019", Direction.INTERVENTION, "MD −3.10 (95% CI −5.00 to −1.20)",
-                     "reported p = 0.002", "UCLA Loneliness Scale"),
+                     "reported p = 0.002", "UCLA Loneliness Scale", "MD", -3.1, -5.0, -1.2),
         NarrativeRow("Jones 2020", Direction.CONTROL, "MD 0.40", "p not reported",
-                     "UCLA Loneliness Scale"),
+                     "UCLA Loneliness Scale", "MD", 0.4),
     )  # fmt: skip
     odd = {**RECORDS[-1], "narrative": [
         {"study": "X", "estimate": None, "direction": "not estimable: no SD", "reported_p": 0.2},

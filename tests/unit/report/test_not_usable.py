@@ -18,7 +18,7 @@ from sysreview.report import (
     tables,
 )
 from sysreview.report import text as t
-from sysreview.report.records import Direction
+from sysreview.report.narrative_rows import Direction
 from sysreview.synthesis import run_plan
 
 HHI, CESD = "Herth Hope Index", "CES-D"
@@ -78,9 +78,8 @@ def test_the_narrative_lists_the_reported_means(inputs: ReportInputs) -> None:
         "18.20, n = 40; usual 21.50, n = 42), which could not be used."
     )
     table = tables.narrative_table(rows)
-    assert table.loc[0, "Direction"] == "Reported, not usable"
+    assert table.loc[0, "Favours"] == "Reported, not usable"
     assert (
-        table.loc[0, "Effect as reported"]
-        == "means as reported: peer 18.20, n = 40; usual 21.50, n = 42"
+        table.loc[0, "As reported"] == "means as reported: peer 18.20, n = 40; usual 21.50, n = 42"
     )
     assert paragraph in build_document(inputs).summary()

@@ -2,42 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
-
-from sysreview.extraction.dataset import ArmEntry, ReviewData, StudyEntry
 from sysreview.report import ReportInputs
 from sysreview.report import tables as tb
-
-from .conftest import EVIL
-
-
-def test_characteristics_table(inputs: ReportInputs) -> None:
-    frame = tb.characteristics_table(inputs)
-    assert list(frame.columns) == [
-        "Study", "Country", "Setting", "Population", "N randomised", "Intervention",
-        "Comparator", "Duration", "Outcomes", "Mean age", "Women",
-    ]  # fmt: skip
-    first = frame.iloc[0].to_dict()
-    assert first == {
-        "Study": "Smith 2019", "Country": "USA", "Setting": "community",
-        "Population": "severe", "N randomised": "298",
-        "Intervention": "Peer-led recovery group, n = 150",
-        "Comparator": "usual care (Treatment as usual), n = 148", "Duration": "12 weeks",
-        "Outcomes": "Connectedness, Hope", "Mean age": "41.5", "Women": "55%",
-    }  # fmt: skip
-    assert frame["Study"].tolist()[-1] == EVIL
-
-
-def test_characteristics_missing_values_are_nr(inputs: ReportInputs) -> None:
-    data = ReviewData(
-        (StudyEntry("Bare 2001", {"n_randomised": 40}),),
-        (ArmEntry("Bare 2001", "a", "intervention"), ArmEntry("Bare 2001", "b", "WL")),
-        (),
-    )
-    row = tb.characteristics_table(dataclasses.replace(inputs, data=data)).iloc[0]
-    assert row["N randomised"] == "40"
-    assert row["Country"] == row["Duration"] == row["Outcomes"] == tb.NR
-    assert row["Comparator"] == "b (Waiting list)"
 
 
 def test_main_results_table(inputs: ReportInputs) -> None:
@@ -82,10 +48,20 @@ def test_narrative_and_rob_tables(inputs: ReportInputs) -> None:
     rows = inputs.narrative["connectedness.post_intervention.narrative"]
     frame = tb.narrative_table(rows)
     assert frame.iloc[0].tolist() == [
-        "Smith 2019", "UCLA Loneliness Scale", "Favours intervention",
-        "MD −3.10 (95% CI −5.00 to −1.20)", "reported p = 0.002",
+        "Smith 2019", "UCLA Loneliness Scale", "MD −3.10 (95% CI −5.00 to −1.20)",
+        "MD −3.10 (95% CI −5.00 to −1.20)", "Intervention", "reported p = 0.002",
     ]  # fmt: skip
-    assert frame.iloc[1]["Direction"] == "Favours control"
+    assert frame.iloc[1]["Favours"] == "Control"
+    # with the record's alignment: the UCLA scale (lower is better) was reversed, so the
+    # authors' direction shows the opposite sign, and the citation follows the study
+    aligned = {"Smith 2019": (True, False), "Jones 2020": (True, False)}
+    frame = tb.narrative_table(rows, aligned, 95, lambda s: f"{s} [1]")
+    smith = frame.iloc[0].to_dict()
+    assert smith["Study"] == "Smith 2019 [1]"
+    assert smith["Measure"] == "UCLA Loneliness Scale (lower is better)"
+    assert smith["As reported"] == "MD 3.10 (95% CI 1.20 to 5.00)"
+    assert smith["Aligned to the review"] == "MD −3.10 (95% CI −5.00 to −1.20)"
+    assert frame.iloc[1]["As reported"] == "MD −0.40"
     assert inputs.rob is not None
     rob = tb.rob_table(inputs.rob, inputs.protocol.risk_of_bias.tool.domains)
     assert list(rob.columns)[:3] == [

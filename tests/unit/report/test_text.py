@@ -226,9 +226,12 @@ def test_methods_from_protocol(protocol: Protocol) -> None:
         "the standardised mean difference (SMD, Hedges' g) otherwise",
         "I² above 50% was taken as substantial",
         "p ≥ 0.1 no evidence, 0.01 ≤ p < 0.1 weak, 0.001 ≤ p < 0.01 strong and p < 0.001 very",
-        "at least 10 studies",
     ):
         assert phrase in synthesis
+    from sysreview.report.conduct import reporting_bias_methods
+
+    bias = reporting_bias_methods(protocol)
+    assert "at least 10 studies" in bias and "trim and fill" in bias
     assert "three sensitivity analyses" in (t.sensitivity_paragraph(protocol) or "")
     assert "structured vs unstructured" in (t.subgroup_paragraph(protocol) or "")
 

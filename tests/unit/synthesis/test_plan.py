@@ -274,3 +274,17 @@ def test_a_study_without_an_estimate_is_not_counted_as_usable() -> None:
     assert zero.direction.startswith("not estimable: ") and zero.estimate is None
     assert b.effect_measure == "RR" and b.direction == "fewer events with intervention"
     assert b.estimate == pytest.approx((3 / 45) / (6 / 47), rel=1e-12)
+
+
+def test_a_domain_own_analysis_replaces_the_plan_for_it() -> None:
+    """``analysis = {model = "fixed"}`` on hope fits hope with fixed effects and leaves
+    recovery random (the fits themselves are checked against metafor elsewhere)."""
+    edit = ('label = "Hope"\n', 'label = "Hope"\nanalysis = { model = "fixed" }\n')
+    synthesis = run_plan(review_data(), seed_protocol(edit))
+    hope = synthesis["hope.post_intervention.main"].record()
+    assert hope["model"] == "fixed"
+    assert synthesis["recovery.post_intervention.main"].record()["model"] == "random"
+    random = run_plan(review_data(), seed_protocol())["hope.post_intervention.main"].record()
+    # same rows, one weight each: a common-effect fit has no tau2 and a narrower interval
+    assert hope["ci_high"] - hope["ci_low"] <= random["ci_high"] - random["ci_low"]
+    assert hope["tau2"] in (None, 0.0)

@@ -320,8 +320,11 @@ def read_mapping(
 
 
 def check_mapping(mapping: MetapsyMapping, protocol: Protocol, text: str) -> None:
-    """Raise :class:`ProtocolError` (with the lines of ``text``, the mapping file) if the
-    mapping and the protocol disagree (:meth:`MetapsyMapping.problems`)."""
+    """Raise :class:`ProtocolError` if the mapping and the protocol disagree.
+
+    The error has the lines of ``text``, the mapping file; the problems are
+    :meth:`MetapsyMapping.problems`.
+    """
     lines = key_lines(text)
     found = [
         Problem(_dotted(loc), message, line_of(lines, loc), value)

@@ -113,6 +113,7 @@ class RowNumbers:
         self.source = data.source
 
     def error(self, r: MetapsyRow, message: str, column: str | None = None) -> InputError:
+        """An :class:`InputError` naming the file, row ``r`` and ``column``."""
         return row_error(r, message, column, source=self.source)
 
     def events_owner(self, holder: MetapsyRow) -> str:
@@ -134,6 +135,7 @@ class RowNumbers:
         return "another row"
 
     def count(self, r: MetapsyRow, name: str, column: str) -> int | None:
+        """The count in field ``name`` of row ``r`` (``None`` if empty); ``column`` names it."""
         return as_count(getattr(r, name), source=self.source, row=r.row, column=column)
 
     def of(self, r: MetapsyRow, rule: OutcomeRule) -> ArmNumbers:
@@ -166,6 +168,7 @@ class RowNumbers:
         raise RowExcluded("no per-arm numbers on this row")
 
     def events(self, r: MetapsyRow, rule: OutcomeRule) -> ArmNumbers:
+        """Both arms' event counts of dichotomous row ``r`` (from the row holding them)."""
         holder, flags = r, tuple[str, ...]()
         if not r.has_events:
             if rule.events_from_row is None:
@@ -191,6 +194,7 @@ class RowNumbers:
         return ArmNumbers({"events": a, "n": n1}, {"events": c, "n": n2}, flags)
 
     def relocated(self, r: MetapsyRow, rule: OutcomeRule) -> MetapsyRow:
+        """The row holding the event counts the file displaced from row ``r``."""
         assert rule.events_from_row is not None
         holder = self.by_row.get(rule.events_from_row)
         if holder is None or is_dichotomous(holder) or not holder.has_events:

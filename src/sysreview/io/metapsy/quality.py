@@ -310,12 +310,12 @@ DETECTORS: dict[str, Callable[[MetapsyData], Iterator[Problem]]] = {
 
 
 def quality_report(data: MetapsyData) -> QualityReport:
-    """Run every detector of :data:`DETECTORS` over ``data``.
+    r"""Run every detector of :data:`DETECTORS` over ``data``.
 
     Examples
     --------
     >>> from sysreview.io.metapsy.reader import read_metapsy_text
-    >>> text = '"";"study";"instrument"\\n"1";"RÃ¼sch, 2014";"GAFâ€”Global"\\n'
+    >>> text = '"";"study";"instrument"\n"1";"RÃ¼sch, 2014";"GAFâ€”Global"\n'
     >>> report = quality_report(read_metapsy_text(text))
     >>> [(p.row, p.column, p.suggestion) for p in report.problems]
     [(1, 'study', 'Rüsch, 2014'), (1, 'instrument', 'GAF—Global')]

@@ -255,8 +255,10 @@ def clean_text(value: str | None) -> str | None:
 
 
 def cell(row: MetapsyRow, column: str) -> str | None:
-    """The :func:`clean_text` of one of the row's cells, by column name (``None`` when the
-    file has no such column or the cell is empty)."""
+    """The :func:`clean_text` of one of the row's cells, by column name.
+
+    ``None`` when the file has no such column or the cell is empty.
+    """
     return clean_text(row.raw.get(column))
 
 
@@ -275,11 +277,11 @@ def _row(cells: Mapping[str, str], *, line: int, index_column: str, source: str)
 def read_metapsy_text(
     text: str, *, source: str = "<text>", references: frozenset[str] | None = None
 ) -> MetapsyData:
-    """Parse Metapsy CSV text (see :func:`read_metapsy`).
+    r"""Parse Metapsy CSV text (see :func:`read_metapsy`).
 
     Examples
     --------
-    >>> text = '"";"study";".g"\\n"1";"A, 2020";0,5\\n"2";"B, 2021";NA\\n'
+    >>> text = '"";"study";".g"\n"1";"A, 2020";0,5\n"2";"B, 2021";NA\n'
     >>> data = read_metapsy_text(text)
     >>> data.rows[0].g, data.rows[1].g, data.studies
     (0.5, None, ('A, 2020', 'B, 2021'))

@@ -1,2 +1,3 @@
 """Analysing a project: the data the analysis reads, the protocol's analysis plan run,
-and the whole pipeline run (import, data, de-duplication, screening status, analysis, report)."""
+and the whole pipeline run (import, data, de-duplication, screening status, analysis, report).
+"""

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from sysreview.grade import ReviewerRating
+    from sysreview.report.record import ReviewRecord
 
 Assessment = Rob1Assessment | Rob2Assessment | Rob2Judgements
 """A risk-of-bias assessment the figures and the report read."""
@@ -48,7 +49,8 @@ class ReviewInputs:
     ``prisma`` and ``rob`` are ``None`` when not available; ``grade_ratings`` are the
     reviewers' current GRADE ratings (:func:`sysreview.project.grading.ratings.reviewer_ratings`);
     ``data_files`` describes the data files of outside formats loaded into the project
-    (:func:`loaded_data_files`).
+    (:func:`loaded_data_files`); ``record`` is the project's record of how the review was
+    done (:mod:`sysreview.project.reporting.record`).
     """
 
     protocol: Protocol
@@ -58,6 +60,7 @@ class ReviewInputs:
     source: str
     grade_ratings: tuple[ReviewerRating, ...] = ()
     data_files: tuple[str, ...] = ()
+    record: ReviewRecord | None = None
 
     def summary(self) -> str:
         """One line: where the data came from and what they hold."""
@@ -74,9 +77,10 @@ class ReviewInputs:
 
 
 def with_overall_rob(data: ReviewData, rob: Sequence[Assessment]) -> ReviewData:
-    """The data with each study's ``overall_rob`` attribute taken from its risk-of-bias
-    assessments where the extraction did not give one: the worst overall judgement of the
-    study's assessments (one per result for RoB 2), so that the protocol's filters on
+    """The data with each study's ``overall_rob`` taken from its risk-of-bias assessments.
+
+    Only where the extraction did not give one: the worst overall judgement of the study's
+    assessments (one per result for RoB 2), so that the protocol's filters on
     ``overall_rob`` (e.g. a low-risk-of-bias sensitivity analysis) see the appraisal.
 
     Examples
@@ -105,8 +109,10 @@ def with_overall_rob(data: ReviewData, rob: Sequence[Assessment]) -> ReviewData:
 
 
 def loaded_data_files(session: Session) -> tuple[str, ...]:
-    """The data files loaded into the project (``sysreview data load``), from the audit log:
-    each file's name, format and whose values, once, in the order first loaded."""
+    """The data files loaded into the project (``sysreview data load``), from the audit log.
+
+    Each file's name, format and whose values, once, in the order first loaded.
+    """
     from sqlalchemy import select
 
     from sysreview.project.storage import AuditEntry
@@ -160,12 +166,15 @@ def store_inputs(directory: PathLike, db_url: str | None = None) -> ReviewInputs
             )
             ratings = reviewer_ratings(session)
             files = loaded_data_files(session)
+        from sysreview.project.reporting.record import store_record
+
+        record = store_record(store, protocol)
     prisma = None
     if counted:
         from sysreview.project.reporting.service import prisma_flow
 
         prisma = prisma_flow(directory, db_url)
-    return ReviewInputs(protocol, data, prisma, rob or None, "store", ratings, files)
+    return ReviewInputs(protocol, data, prisma, rob or None, "store", ratings, files, record)
 
 
 def review_inputs(directory: PathLike, db_url: str | None = None) -> ReviewInputs:

@@ -29,8 +29,10 @@ class Analysed:
 
 
 def project_review_data(directory: PathLike, db_url: str | None = None) -> ReviewData:
-    """The extracted data held in the project's store, as the report reads them
-    (consensus values; each study's overall risk of bias from its appraisal)."""
+    """The extracted data held in the project's store, as the report reads them.
+
+    Consensus values; each study's overall risk of bias from its appraisal.
+    """
     from sysreview.project.analysing.inputs import store_inputs
 
     return store_inputs(directory, db_url).data

@@ -1,5 +1,6 @@
-"""Use case ``sysreview run DIR``: import → data → de-duplicate → screening status → analyse →
-report.
+"""Use case ``sysreview run DIR``: the whole review from import to report.
+
+Import → data → de-duplicate → screening status → analyse → report.
 
 The search exports of a project are listed in ``DIR/imports.toml``, one table per file::
 
@@ -254,8 +255,10 @@ def load_planned_data(
 def pending_imports(
     directory: PathLike, planned: tuple[PlannedImport, ...], db_url: str | None = None
 ) -> tuple[tuple[PlannedImport, ...], tuple[tuple[PlannedImport, str], ...]]:
-    """``(to import, skipped with the reason)``: files already in the project (same
-    SHA-256) or listed twice are skipped."""
+    """``(to import, skipped with the reason)``.
+
+    Files already in the project (same SHA-256) or listed twice are skipped.
+    """
     from sqlalchemy import select
 
     from sysreview.project.importing.files import file_sha256

@@ -19,7 +19,8 @@ class AnalysisService(Service):
         mapping: PathLike | None = None, out: PathLike | None = None,
     ) -> Analysed:  # fmt: skip
         """Run the analysis plan on the project's data (or a data file's) and write the
-        results (see :func:`sysreview.project.analysing.plan.analyse`)."""
+        results (see :func:`sysreview.project.analysing.plan.analyse`).
+        """
         from sysreview.project.analysing.plan import analyse
 
         return analyse(

@@ -1,2 +1,3 @@
 """Risk of bias in the project: sheets, forms, entries as events, attrition suggestions,
-agreement and consensus."""
+agreement and consensus.
+"""

@@ -58,9 +58,12 @@ PathLike = str | os.PathLike[str]
 
 
 def second_reviewer_studies(store: Store, protocol: Protocol) -> tuple[str, ...]:
-    """The studies the second appraiser also assesses: the protocol's fraction (rounded up)
-    of the studies in the order they were created, the first ones or a random sample drawn
-    with the protocol's seed (:meth:`~sysreview.protocol.RiskOfBias.second_reviewer_sample`)."""
+    """The studies the second appraiser also assesses.
+
+    The protocol's fraction (rounded up) of the studies in the order they were created, the
+    first ones or a random sample drawn with the protocol's seed
+    (:meth:`~sysreview.protocol.RiskOfBias.second_reviewer_sample`).
+    """
     rob = protocol.risk_of_bias
     with store.session(readonly=True) as session:
         labels = list(_studies(session))
@@ -120,8 +123,10 @@ class StudyRob:
     def assessment(
         self, protocol: Protocol
     ) -> rob1.Rob1Assessment | rob2.Rob2Assessment | rob2.Rob2Judgements:
-        """The :mod:`sysreview.appraisal` object (for the figures in :mod:`sysreview.plots`):
-        with the assessors' own overall RoB 2 judgement, when one was recorded."""
+        """The :mod:`sysreview.appraisal` object (for the figures in :mod:`sysreview.plots`).
+
+        It has the assessors' own overall RoB 2 judgement, when one was recorded.
+        """
         rob = protocol.risk_of_bias
         assert rob is not None
         if self.rule_overall is not None:

@@ -113,8 +113,10 @@ def studies_by_label(session: Session) -> dict[str, Study]:
 def current_judgements(
     session: Session, tool: Tool, reviewer_id: int, kind: str
 ) -> dict[tuple[int, str], RobJudgement]:
-    """The reviewer's (or consensus) latest judgement per study and domain key (none for
-    a key whose latest event is a retraction)."""
+    """The reviewer's (or consensus) latest judgement per study and domain key.
+
+    None for a key whose latest event is a retraction.
+    """
     rows = session.scalars(
         select(RobJudgement)
         .where(RobJudgement.tool == tool.value, RobJudgement.reviewer_id == reviewer_id,

@@ -221,9 +221,11 @@ def own_rob_entries(
 
 
 def studies_to_appraise(store: Store, protocol: Protocol, reviewer: str) -> tuple[str, ...]:
-    """The studies ``reviewer`` assesses: all of them, or for the second appraiser only the
-    protocol's fraction
-    (:func:`~sysreview.project.appraising.assessments.second_reviewer_studies`)."""
+    """The studies ``reviewer`` assesses.
+
+    All of them, or for the second appraiser only the protocol's fraction
+    (:func:`~sysreview.project.appraising.assessments.second_reviewer_studies`).
+    """
     appraisers = _appraisers(protocol)
     if reviewer not in appraisers:
         raise InputError(f"reviewer {reviewer!r} is not an appraiser in the protocol")
@@ -235,8 +237,11 @@ def studies_to_appraise(store: Store, protocol: Protocol, reviewer: str) -> tupl
 
 @dataclass(frozen=True)
 class LiveJudgement:
-    """The judgements a form proposes so far: per domain (or the reason there is none yet)
-    and the overall rating by the protocol's rule once every domain is judged."""
+    """The judgements a form proposes so far.
+
+    Per domain (or the reason there is none yet), and the overall rating by the protocol's
+    rule once every domain is judged.
+    """
 
     domains: Mapping[str, str | None]
     notes: Mapping[str, str]
@@ -244,8 +249,11 @@ class LiveJudgement:
 
 
 def live_judgement(protocol: Protocol, domains: Mapping[str, DomainInput]) -> LiveJudgement:
-    """Each domain's proposed judgement: the reviewer's own, else (RoB 2) the algorithm's
-    (:func:`sysreview.appraisal.rob2.judge_domain`); the overall by the protocol's rule."""
+    """Each domain's proposed judgement, and the overall by the protocol's rule.
+
+    The reviewer's own judgement, else (RoB 2) the algorithm's
+    (:func:`sysreview.appraisal.rob2.judge_domain`).
+    """
     tool = _tool(protocol)
     rob = protocol.risk_of_bias
     assert rob is not None

@@ -57,7 +57,8 @@ class AppraisalService(Service):
         consensus: bool = False,
     ) -> Retracted:  # fmt: skip
         """Take back a judgement of one domain (the appraiser's, or the consensus): a new
-        event; ``result`` names the RoB 2 result it is about."""
+        event; ``result`` names the RoB 2 result it is about.
+        """
         from sysreview.project.extracting.retracting import retract_judgement
 
         with self.project.write_lock:

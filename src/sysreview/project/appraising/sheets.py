@@ -273,8 +273,11 @@ def _prefill(
     current: Mapping[tuple[str, str], RobEntry],
     suggested: Mapping[str, str],
 ) -> list[list[str]]:
-    """The template's rows, with the entries ``current`` holds ``{(study, domain key): ...}``
-    and, for RoB 1, the attrition rule's ``suggested`` judgement and reason per study."""
+    """The template's rows, with the entries ``current`` holds.
+
+    ``current`` is ``{(study, domain key): ...}``; for RoB 1, the rows have the attrition
+    rule's ``suggested`` judgement and reason per study.
+    """
     rows: list[list[str]] = []
     for label in labels:
         if tool is Tool.ROB1:

@@ -19,7 +19,8 @@ class AuditService(Service):
         since: date | datetime | None = None, limit: int | None = None,
     ) -> AuditTrail:  # fmt: skip
         """The audit trail's entries, oldest first, filtered (see
-        :func:`~sysreview.project.audit.trail.audit_trail`)."""
+        :func:`~sysreview.project.audit.trail.audit_trail`).
+        """
         from sysreview.project.audit.trail import audit_trail
 
         return audit_trail(self.store, record=record, reviewer=reviewer, since=since, limit=limit)

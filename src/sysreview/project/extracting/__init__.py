@@ -1,2 +1,3 @@
 """Data extraction in the project: templates, sheets and forms, values stored as events,
-the current state, retractions, and outside data files loaded as extracted data."""
+the current state, retractions, and outside data files loaded as extracted data.
+"""

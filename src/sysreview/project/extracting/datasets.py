@@ -100,8 +100,10 @@ class DatasetLoad:
 
 
 def _rob_entries(protocol: Protocol, rows: Sequence[RobRow], source: str) -> list[RobEntry]:
-    """The file's judgements as entries of the protocol's tool (checked: tool, domains,
-    judgements)."""
+    """The file's judgements as entries of the protocol's tool.
+
+    Checked: tool, domains, judgements.
+    """
     tool = tool_of(protocol)
     entries = []
     for i, r in enumerate(rows, start=1):
@@ -126,7 +128,8 @@ def _rob_entries(protocol: Protocol, rows: Sequence[RobRow], source: str) -> lis
                     f"{where}: {domain} {judgement!r}; must be one of {', '.join(tool.judgements)}"
                 )
             key = domain if r.result is None else f"{r.result}/{domain}"
-            entries.append(RobEntry(r.study, key, judgement, None, r.location, row=i))
+            support = r.support.get(domain) or None
+            entries.append(RobEntry(r.study, key, judgement, support, r.location, row=i))
     return entries
 
 
@@ -277,8 +280,10 @@ def _sha256(path: Path) -> str:
 def project_withdraw_counts(
     directory: PathLike, source: str, reviewer: str, db_url: str | None = None
 ) -> None:
-    """Withdraw the project's counts from ``source`` (``sysreview data withdraw-counts``),
-    recorded as done by ``reviewer`` (a protocol reviewer)."""
+    """Withdraw the project's counts from ``source`` (``sysreview data withdraw-counts``).
+
+    Recorded as done by ``reviewer`` (a protocol reviewer).
+    """
     from sysreview.project.opening import opened
     from sysreview.project.reporting.prisma_data import withdraw_other_source
 

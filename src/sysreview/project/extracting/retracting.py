@@ -131,8 +131,9 @@ def retract_outcome(
     weeks: float,
     consensus: bool = False,
 ) -> Retracted:
-    """Take back an arm's outcome numbers for ``measure`` (instrument) at ``weeks`` after
-    the end of the intervention.
+    """Take back an arm's outcome numbers for ``measure`` at ``weeks``.
+
+    ``measure`` is the instrument; ``weeks`` count from the end of the intervention.
 
     Raises
     ------

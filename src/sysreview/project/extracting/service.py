@@ -50,7 +50,8 @@ class ExtractionService(Service):
         consensus: bool = False,
     ) -> Retracted:  # fmt: skip
         """Take back a value of a study's (or an arm's) field (the extractor's, or the
-        consensus)."""
+        consensus).
+        """
         from sysreview.project.extracting.retracting import retract_value
 
         with self.project.write_lock:
@@ -64,7 +65,8 @@ class ExtractionService(Service):
         consensus: bool = False,
     ) -> Retracted:  # fmt: skip
         """Take back the numbers of an arm's outcome at a time point (the extractor's, or
-        the consensus)."""
+        the consensus).
+        """
         from sysreview.project.extracting.retracting import retract_outcome
 
         with self.project.write_lock:
@@ -101,7 +103,8 @@ class ExtractionService(Service):
         mapping: PathLike | None = None, consensus: bool = False, add_studies: bool = False,
     ) -> DatasetLoad:  # fmt: skip
         """Store a data file (read by its format's adapter) as extracted values, risk-of-bias
-        judgements and PRISMA counts (``sysreview data load``)."""
+        judgements and PRISMA counts (``sysreview data load``).
+        """
         from sysreview.project.extracting.datasets import project_load_dataset
 
         with self.project.write_lock:
@@ -112,7 +115,8 @@ class ExtractionService(Service):
 
     def withdraw_counts(self, source: str, reviewer: str) -> None:
         """Take back the PRISMA counts from another source (``sysreview data
-        withdraw-counts``)."""
+        withdraw-counts``).
+        """
         from sysreview.project.extracting.datasets import project_withdraw_counts
 
         with self.project.write_lock:

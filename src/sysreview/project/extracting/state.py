@@ -245,8 +245,10 @@ def outcome_label(state: State, key: tuple[int, int, float]) -> str:
 
 
 def differing_fields(values: Mapping[str, dict[str, float] | None]) -> list[str]:
-    """The outcome numbers on which reviewers' rows differ; ``["row"]`` when a reviewer
-    who extracted the study has no row for it (``None``)."""
+    """The outcome numbers on which reviewers' rows differ.
+
+    ``["row"]`` when a reviewer who extracted the study has no row for it (``None``).
+    """
     if any(v is None for v in values.values()):
         return ["row"]
     rows = [v or {} for v in values.values()]

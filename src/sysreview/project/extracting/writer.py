@@ -352,8 +352,11 @@ def store_rows_in(
     consensus: bool = False,
     source: str | None = None,
 ) -> LoadResult:
-    """:func:`store_rows` inside the caller's transaction ``session`` (a data file loaded
-    with its studies and judgements, all or nothing: ``sysreview.project.extracting.datasets``)."""
+    """:func:`store_rows` inside the caller's transaction ``session``.
+
+    A data file is loaded with its studies and judgements, all or nothing:
+    ``sysreview.project.extracting.datasets``.
+    """
     _check_person(protocol, reviewer, consensus)
     kind = "consensus" if consensus else "reviewer"
     writer = _prepare(session, protocol, rows, reviewer, consensus, source,

@@ -1,2 +1,3 @@
 """Certainty of the evidence (GRADE) in the project: ratings from sheets and forms, and
-the assessment of every main outcome."""
+the assessment of every main outcome.
+"""

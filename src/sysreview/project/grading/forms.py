@@ -44,8 +44,9 @@ def save_form(
     values: Mapping[str, tuple[str, str]],
     known: Mapping[str, tuple[str, ...]],
 ) -> RatingsStored:
-    """Store a web form's ratings of one outcome: ``{domain: (rating, reason)}``; domains
-    left without a rating are not stored. ``known`` is
+    """Store a web form's ratings of one outcome: ``{domain: (rating, reason)}``.
+
+    Domains left without a rating are not stored. ``known`` is
     :func:`~sysreview.grade.known_outcomes` of the current Summary of findings.
 
     Raises

@@ -1,5 +1,7 @@
-"""Certainty of the evidence in the project: the ratings reviewers record, and the GRADE
-assessment of every main outcome (:mod:`sysreview.grade`) from the project's results.
+"""Certainty of the evidence in the project.
+
+The ratings reviewers record, and the GRADE assessment of every main outcome
+(:mod:`sysreview.grade`) from the project's results.
 
 ::
 
@@ -122,8 +124,9 @@ def check_entry(
     where: str | None = None,
     row: int | None = None,
 ) -> RatingEntry:
-    """The one rule for a rating (module docstring); ``known`` is
-    :func:`~sysreview.grade.known_outcomes` of the current Summary of findings.
+    """The one rule for a rating (module docstring).
+
+    ``known`` is :func:`~sysreview.grade.known_outcomes` of the current Summary of findings.
 
     ``outcome`` may be ``domain.timepoint``; without a timepoint, the outcome's only one.
 
@@ -240,9 +243,10 @@ def store_entries(
 
 
 def certainty(directory: PathLike, db_url: str | None = None) -> SummaryOfFindings:
-    """The certainty and Summary of findings of every main outcome: the analysis plan run
-    on the project's data (as ``sysreview analyse``), the risk-of-bias judgements and the
-    reviewers' ratings.
+    """The certainty and Summary of findings of every main outcome.
+
+    From the analysis plan run on the project's data (as ``sysreview analyse``), the
+    risk-of-bias judgements and the reviewers' ratings.
 
     Raises
     ------
@@ -267,8 +271,9 @@ def set_ratings(
     source: str = "cli",
     db_url: str | None = None,
 ) -> RatingsStored:
-    """Check ``(outcome, timepoint, domain, rating, reason)`` items and store them for
-    ``reviewer`` in one transaction (all or nothing).
+    """Check rating items and store them for ``reviewer`` in one transaction (all or nothing).
+
+    Items are ``(outcome, timepoint, domain, rating, reason)``.
 
     Raises
     ------

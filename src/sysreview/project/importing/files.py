@@ -66,8 +66,10 @@ def file_sha256(path: PathLike) -> str:
 
 
 def record_row(citation: Citation) -> dict[str, Any]:
-    """The ``record`` row of a citation (every normalised field, and ``raw`` as read),
-    as column values without the batch."""
+    """The ``record`` row of a citation, as column values without the batch.
+
+    Every normalised field, and ``raw`` as read.
+    """
     return {
         "position": citation.position,
         "line": citation.line,

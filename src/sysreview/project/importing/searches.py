@@ -1,5 +1,6 @@
-"""Search strategies in the project: files under ``searches/``, renderings, pilots, PRESS
-reviews and the search log.
+"""Search strategies in the project.
+
+Files under ``searches/``, renderings, pilots, PRESS reviews and the search log.
 
 A project keeps each strategy as ``searches/<name>.toml`` (versioned by content hash) and
 its PRESS reviews as ``searches/<name>.press.json``. The search log is derived from the

@@ -91,7 +91,8 @@ class RecordsService(Service):
         progress: Callable[[int, int], None] | None = None,
     ) -> UpdateReport:  # fmt: skip
         """Living update: re-run the saved live searches, import new exports, de-duplicate
-        against everything in the project, assign the new records for screening."""
+        against everything in the project, assign the new records for screening.
+        """
         from sysreview.project.importing.updates import update_project
 
         with self.project.write_lock:

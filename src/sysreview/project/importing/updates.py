@@ -1,5 +1,6 @@
-"""Living review updates: saved live searches, new imports, de-duplication against
-everything already in the project, and what changed.
+"""Living review updates: saved live searches, new imports, and what changed.
+
+De-duplication is against everything already in the project.
 
 Saved live searches live in ``searches/live.toml``::
 
@@ -260,8 +261,9 @@ def update_project(
     searched: date | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> UpdateReport:
-    """Re-run the saved live searches (when a client is given), import new export files,
-    de-duplicate everything, and count what is new.
+    """Re-run the saved live searches, import new export files, de-duplicate, count what is new.
+
+    The live searches run when a client is given; everything is de-duplicated.
 
     Raises
     ------

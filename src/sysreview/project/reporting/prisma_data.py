@@ -33,6 +33,7 @@ from sysreview.prisma import (
     OtherSourceCounts,
     PrismaCounts,
     PrismaInputs,
+    RetrievalStatus,
     ScreeningEvent,
     SourceCount,
     combine_counts,
@@ -45,6 +46,7 @@ from sysreview.project.storage import (
     ImportBatch,
     PrismaOtherSource,
     Record,
+    RetrievalEvent,
     Store,
     StudyReport,
     latest_decisions_select,
@@ -60,6 +62,7 @@ __all__ = [
     "prisma_counts",
     "prisma_inputs",
     "record_other_source",
+    "retrieval_statuses",
     "screening_events",
     "withdraw_other_source",
 ]
@@ -103,6 +106,15 @@ def screening_events(session: Session, stage: str) -> tuple[ScreeningEvent, ...]
     )
 
 
+def retrieval_statuses(session: Session) -> tuple[RetrievalStatus, ...]:
+    """Each report's recorded retrieval status (its latest ``retrieval_event``)."""
+    r = RetrievalEvent
+    latest = select(func.max(r.id)).group_by(r.record_id)
+    query = select(r.id, r.record_id, r.status).where(r.id.in_(latest)).order_by(r.id)
+    return tuple(RetrievalStatus(record, status, order)
+                 for order, record, status in session.execute(query))  # fmt: skip
+
+
 def prisma_inputs(session: Session, state: ScreeningState | None = None) -> PrismaInputs:
     """What the PRISMA 2020 counts of the store in ``session`` are derived from.
 
@@ -110,7 +122,9 @@ def prisma_inputs(session: Session, state: ScreeningState | None = None) -> Pris
     records actually stored, not the batch's declared ``record_count``); nothing is
     recorded as removed by automation or for other reasons, so those boxes are 0. With
     the project's screening ``state``, units count by their status under the protocol's
-    assignments (only settled decisions fill the boxes).
+    assignments (only settled decisions fill the boxes). Reports' recorded retrieval
+    statuses decide "reports not retrieved" (:func:`retrieval_statuses`); without one,
+    a full-text exclusion for a not-retrieved reason counts.
     """
     reports = select(StudyReport.study_id, StudyReport.record_id).order_by(StudyReport.id)
     return PrismaInputs(
@@ -121,6 +135,7 @@ def prisma_inputs(session: Session, state: ScreeningState | None = None) -> Pris
         study_reports=tuple((s, r) for s, r in session.execute(reports)),
         ta_status=None if state is None else state.ta.status,
         ft_status=None if state is None else state.ft.status,
+        retrieval=retrieval_statuses(session),
     )
 
 
@@ -187,8 +202,10 @@ def prisma_counts(
 
 
 def other_source_counts(session: Session) -> tuple[OtherSourceCounts, ...]:
-    """The current counts of every other source (its latest event, unless a withdrawal),
-    in the order the sources were first recorded."""
+    """The current counts of every other source, in the order first recorded.
+
+    Each source's latest event, unless a withdrawal.
+    """
     rows = session.scalars(select(PrismaOtherSource).order_by(PrismaOtherSource.id))
     latest: dict[str, PrismaOtherSource] = {}
     for row in rows:  # a dict keeps the order in which each source was first recorded
@@ -209,9 +226,12 @@ def record_other_source(
     file_name: str | None = None,
     file_sha256: str | None = None,
 ) -> bool:
-    """Record counts from another source (an event); ``False`` when the source's current
-    counts and note are these already (nothing is stored: loading a file twice adds
-    nothing). Other counts of the same source replace its earlier ones."""
+    """Record counts from another source (an event).
+
+    ``False`` when the source's current counts and note are these already (nothing is
+    stored: loading a file twice adds nothing). Other counts of the same source replace its
+    earlier ones.
+    """
     boxes = {k: v for k, v in counts.counts.to_dict().items() if k not in _DERIVED}
     current = {c.source: c for c in other_source_counts(session)}.get(counts.source)
     if current is not None and current.note == counts.note and current.counts == counts.counts:
@@ -224,8 +244,10 @@ def record_other_source(
 
 
 def withdraw_other_source(session: Session, source: str, reviewer_id: int) -> None:
-    """Take back the current counts of ``source`` (an event with no counts: the flow no
-    longer includes them; the earlier events stay in the log).
+    """Take back the current counts of ``source``.
+
+    An event with no counts: the flow no longer includes them; the earlier events stay in
+    the log.
 
     Raises
     ------

@@ -45,9 +45,11 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from sysreview.meta.result import MetaAnalysis
+    from sysreview.meta.trimfill import TrimAndFill
     from sysreview.plots.rob import Assessments as RobRows
     from sysreview.project.importing.updates import ResultChange
     from sysreview.report import ReportFigure, ReportFiles, ReportInputs, RobSummary
+    from sysreview.report.figures import FigureContext
 
 Progress = Callable[[str], None]
 """Called with the id of each figure once it is drawn."""
@@ -73,8 +75,11 @@ def arm_rows(result: AnalysisResult) -> list[dict[str, Any]]:
 
 
 def funnel_allowed(result: AnalysisResult, protocol: Protocol) -> bool:
-    """Whether the plan allows a funnel plot: a pooled main analysis of at least
-    ``funnel_min_studies`` studies (the synthesis then ran Egger's and Begg's tests)."""
+    """Whether the plan allows a funnel plot.
+
+    A pooled main analysis of at least ``funnel_min_studies`` studies (the synthesis then
+    ran Egger's and Begg's tests).
+    """
     need = protocol.analysis.funnel_min_studies
     return result.kind == "main" and result.meta is not None and result.meta.k >= need
 
@@ -97,22 +102,28 @@ def _figures_to_draw(
     protocol: Protocol,
     prisma: PrismaCounts | None,
     rob: Sequence[Assessment] | None,
+    context: FigureContext | None = None,
 ) -> list[tuple[str, str, Callable[[], Figure]]]:
-    """``(figure id, caption, draw)`` for every figure of the report, in report order."""
+    """``(figure id, caption, draw)`` for every figure of the report, in report order.
+
+    ``context`` adds citations, footnotes and risk of bias (:mod:`sysreview.report.figures`).
+    """
     from sysreview import plots
 
+    cited = {} if context is None else dict(context.labels)
     todo: list[tuple[str, str, Callable[[], Figure]]] = []
     if prisma is not None:
         caption = "PRISMA 2020 flow diagram"
         if prisma.other_sources:
             caption += " (including counts from another source: see Study selection)"
-        todo.append(("prisma", caption, lambda: plots.prisma_flow(prisma)))
+        arm = None if context is None else context.other_methods
+        todo.append(("prisma", caption, lambda: plots.prisma_flow(prisma, other=arm)))
     if rob:
         rows = cast("RobRows", list(rob))
         tool = protocol.risk_of_bias.tool.value if protocol.risk_of_bias else "risk of bias"
         light = f"Risk of bias ({tool}): judgements per study and domain"
         bars = f"Risk of bias ({tool}): proportion of studies at each judgement per domain"
-        todo.append(("rob_traffic_light", light, lambda: plots.traffic_light(rows)))
+        todo.append(("rob_traffic_light", light, lambda: plots.traffic_light(rows, labels=cited)))
         todo.append(("rob_summary", bars, lambda: plots.summary_bar(rows)))
     need = protocol.analysis.funnel_min_studies
     for res in synthesis.results:
@@ -122,17 +133,17 @@ def _figures_to_draw(
             todo.append((f"bubble:{res.analysis}", f"Bubble plot: {res.label}", _bubble(res)))
         if res.meta is None:
             continue
-        todo.append((f"forest:{res.analysis}", f"Forest plot: {res.label}", _forest(res)))
+        todo.append((f"forest:{res.analysis}", f"Forest plot: {res.label}", _forest(res, context)))
         if funnel_allowed(res, protocol):
             todo.append((f"funnel:{res.analysis}", f"Funnel plot: {res.label}",
-                         _funnel(res.meta, need)))  # fmt: skip
+                         _funnel(res.meta, need, res.trim_fill)))  # fmt: skip
     return todo
 
 
-def _funnel(meta: MetaAnalysis, need: int) -> Callable[[], Figure]:
+def _funnel(meta: MetaAnalysis, need: int, trimfill: TrimAndFill | None) -> Callable[[], Figure]:
     from sysreview import plots
 
-    return lambda: plots.funnel_plot(meta, min_studies=need, level=meta.level)
+    return lambda: plots.funnel_plot(meta, min_studies=need, level=meta.level, trimfill=trimfill)
 
 
 def _bubble(res: AnalysisResult) -> Callable[[], Figure]:
@@ -143,12 +154,15 @@ def _bubble(res: AnalysisResult) -> Callable[[], Figure]:
     return lambda: plots.bubble_plot(regression, title=res.label)
 
 
-def _forest(res: AnalysisResult) -> Callable[[], Figure]:
+def _forest(res: AnalysisResult, context: FigureContext | None) -> Callable[[], Figure]:
     from sysreview import plots
 
     assert res.meta is not None
     meta = res.meta
-    return lambda: plots.forest_plot(meta, arm_rows(res), labels=res.favours, title=res.label)
+    extra: dict[str, Any] = {"labels": res.favours}
+    if context is not None:
+        extra = context.forest(res.analysis, res.favours)
+    return lambda: plots.forest_plot(meta, arm_rows(res), title=res.label, **extra)
 
 
 def draw_figures(
@@ -159,6 +173,7 @@ def draw_figures(
     prisma: PrismaCounts | None = None,
     rob: Sequence[Assessment] | None = None,
     progress: Progress | None = None,
+    context: FigureContext | None = None,
 ) -> dict[str, ReportFigure]:
     """Draw every figure of the report into ``folder`` as SVG and PNG.
 
@@ -180,7 +195,7 @@ def draw_figures(
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     figures: dict[str, ReportFigure] = {}
-    for fid, caption, draw in _figures_to_draw(synthesis, protocol, prisma, rob):
+    for fid, caption, draw in _figures_to_draw(synthesis, protocol, prisma, rob, context):
         fig = draw()
         files = tuple(
             save(fig, out / figure_file_name(fid, Path("x" + ext))) for ext in FIGURE_FORMATS
@@ -196,11 +211,15 @@ def report_inputs(
     inputs: ReviewInputs,
     figures: dict[str, ReportFigure] | None = None,
 ) -> ReportInputs:
-    """The report's inputs: the synthesis's ``results.json`` records (as written), its
-    narrative rows, the data, PRISMA counts, RoB judgements, the figures, and the
-    certainty of the evidence (:func:`sysreview.grade.summary_of_findings` of the same
-    synthesis, the RoB judgements and the reviewers' ratings)."""
+    """The report's inputs.
+
+    The synthesis's ``results.json`` records (as written), its narrative rows, the data,
+    PRISMA counts, RoB judgements, the figures, and the certainty of the evidence
+    (:func:`sysreview.grade.summary_of_findings` of the same synthesis, the RoB judgements
+    and the reviewers' ratings).
+    """
     from sysreview.grade import rob_entries, summary_of_findings
+    from sysreview.project.reporting.notes import with_analysis
     from sysreview.report import ReportInputs, narrative_from_json, records_from_json
 
     items = json.loads(json.dumps(synthesis.records(), allow_nan=False))
@@ -216,6 +235,7 @@ def report_inputs(
         figures or {},
         certainty=certainty,
         data_files=inputs.data_files,
+        conduct=with_analysis(inputs.record, synthesis, inputs.data, inputs.protocol),
     )
 
 
@@ -226,14 +246,22 @@ def write_review_report(
     *,
     progress: Progress | None = None,
 ) -> ReportFiles:
-    """Draw the figures (in a temporary folder) and write ``report.html``,
-    ``report.docx`` and ``figures/`` into ``out`` (see :func:`sysreview.report.write_report`)."""
-    from sysreview.report import write_report
+    """Draw the figures and write the report into ``out``.
 
+    The figures are drawn in a temporary folder; ``report.html``, ``report.docx`` and
+    ``figures/`` are written (see :func:`sysreview.report.write_report`).
+    """
+    from dataclasses import replace
+
+    from sysreview.report import write_report
+    from sysreview.report.figures import FigureContext
+
+    report = report_inputs(synthesis, inputs)
     with tempfile.TemporaryDirectory(prefix="sysreview-figures-") as staging:
         figures = draw_figures(synthesis, inputs.protocol, staging, prisma=inputs.prisma,
-                               rob=inputs.rob, progress=progress)  # fmt: skip
-        return write_report(report_inputs(synthesis, inputs, figures), out)
+                               rob=inputs.rob, progress=progress,
+                               context=FigureContext.of(report))  # fmt: skip
+        return write_report(replace(report, figures=figures), out)
 
 
 def count_figures(synthesis: Synthesis, inputs: ReviewInputs) -> int:
@@ -242,8 +270,10 @@ def count_figures(synthesis: Synthesis, inputs: ReviewInputs) -> int:
 
 
 def analyse_inputs(inputs: ReviewInputs, out: PathLike) -> tuple[Synthesis, dict[str, Path]]:
-    """Run the analysis plan on ``inputs`` and write ``results.json``, ``results.csv`` and
-    ``analysis_data.csv`` into ``out``."""
+    """Run the analysis plan on ``inputs`` and write the results into ``out``.
+
+    The files are ``results.json``, ``results.csv`` and ``analysis_data.csv``.
+    """
     from sysreview.synthesis import run_plan
     from sysreview.synthesis.export import write_synthesis
 
@@ -277,8 +307,10 @@ class Reanalysed:
 def reanalyse_project(
     directory: PathLike, db_url: str | None = None, out: PathLike | None = None
 ) -> Reanalysed:
-    """Re-run the analysis plan on the project's data and compare with the results
-    written before (``out/results.json``, default ``DIR/out``), then write the new ones.
+    """Re-run the analysis plan and compare with the results written before.
+
+    The plan runs on the project's data; the earlier results are ``out/results.json``
+    (default ``DIR/out``); the new ones are then written.
 
     Raises
     ------

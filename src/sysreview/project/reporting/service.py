@@ -30,7 +30,8 @@ class ReportService(Service):
 
     def write_report(self, out: Path) -> None:
         """Run the analysis plan on the project's data and write the report into ``out``
-        (as ``sysreview report``)."""
+        (as ``sysreview report``).
+        """
         from sysreview.project.reporting.report import (
             analyse_inputs,
             review_inputs,

@@ -1,4 +1,5 @@
 """Selecting studies (screening use cases): decisions, corrections, the screening state,
 queues, views, sheets, prioritising, stopping, and reports linked to their studies.
 
-The algorithms are :mod:`sysreview.screening`'s; this package applies them to a project."""
+The algorithms are :mod:`sysreview.screening`'s; this package applies them to a project.
+"""

@@ -58,7 +58,8 @@ def screen_view(
     store: Store, protocol: Protocol, stage: str, reviewer: str, limit: int = 1
 ) -> ScreenView:
     """The reviewer's next record at ``stage`` (active-learning order at title/abstract);
-    ``limit`` records of the queue are ordered (the page shows one)."""
+    ``limit`` records of the queue are ordered (the page shows one).
+    """
     stage = check_stage(stage)
     here = screening_state(store, protocol).stage(stage)
     assigned = len(here.by_reviewer.get(reviewer, ()))

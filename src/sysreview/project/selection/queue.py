@@ -107,8 +107,10 @@ def _rankings(store: Store) -> _Rankings:
 
 
 def _train(store: Store, protocol: Protocol, kept: _Rankings, history: Any, logged: int) -> None:
-    """Rank on ``history``'s labels and work out the stopping aid; keep both (one at a
-    time per store; readers never wait for it)."""
+    """Rank on ``history``'s labels and work out the stopping aid; keep both.
+
+    One at a time per store; readers never wait for it.
+    """
     from sysreview.project.selection.stopping import stopping_aid
 
     units, labels = history.units, history.labels
@@ -143,8 +145,10 @@ def _rank(
 
 
 def _refresh(store: Store, protocol: Protocol, kept: _Rankings, history: Any, logged: int) -> None:
-    """Start :func:`_train` in the background, unless it is running already or ran
-    less than :data:`REFRESH_SECONDS` ago (the next page asks again)."""
+    """Start :func:`_train` in the background, unless it is running or ran recently.
+
+    Recently is less than :data:`REFRESH_SECONDS` ago (the next page asks again).
+    """
     if kept.worker is not None and kept.worker.is_alive():
         return
     if time.monotonic() - kept.finished < REFRESH_SECONDS:
@@ -158,8 +162,11 @@ def _refresh(store: Store, protocol: Protocol, kept: _Rankings, history: Any, lo
 
 
 def warm_ranking(store: Store, protocol: Protocol) -> None:
-    """Start training the title/abstract ranking in the background (a server starting:
-    the first reviewer to open the screening page then finds it ready, or nearly)."""
+    """Start training the title/abstract ranking in the background.
+
+    For a server starting: the first reviewer to open the screening page then finds it
+    ready, or nearly.
+    """
     from sysreview.project.selection.prioritising import history_of
     from sysreview.project.selection.stopping import stopping_log
 
@@ -223,8 +230,10 @@ _LAST_LOCK = threading.Lock()
 
 
 def _history(here: Any) -> Any:
-    """:func:`~sysreview.project.selection.prioritising.history_of` the stage state (kept for the
-    state: the pages between two decisions share it)."""
+    """:func:`~sysreview.project.selection.prioritising.history_of` the stage state, kept for the state.
+
+    The pages between two decisions share it.
+    """
     from sysreview.project.selection.prioritising import history_of
 
     with _LAST_LOCK:

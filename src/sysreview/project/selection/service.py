@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 
 def assign_records(store: Store, protocol: Protocol) -> int:
     """Store the screening assignments the protocol's rules call for now (a new round of
-    title/abstract records, a full-text sample now due); how many were stored."""
+    title/abstract records, a full-text sample now due); how many were stored.
+    """
     with store.session() as session:
         screening.sync_reviewers(session, protocol)
         return store_assignments(store, protocol, session)
@@ -52,7 +53,8 @@ class ScreeningService(Service):
 
     def start(self) -> None:
         """Ready the project for a server: reviewers and due assignments stored, the
-        ranking warmed in the background (so the first page is quick)."""
+        ranking warmed in the background (so the first page is quick).
+        """
         from sysreview.project.selection.queue import warm_ranking
 
         with self.store.session() as session:
@@ -90,7 +92,8 @@ class ScreeningService(Service):
 
     def decide_together(self, **fields: Unpack[screening.DecisionFields]) -> int:
         """Store a decision through the group-commit writer (with those posted at the same
-        time, :meth:`submit`); its event id, once durable."""
+        time, :meth:`submit`); its event id, once durable.
+        """
         return self.submit(**fields).result()
 
     def undo(
@@ -183,7 +186,8 @@ class ScreeningService(Service):
         self, action: str, *, who: str | None = None, note: str | None = None, seed: int = 0
     ) -> tuple[StoppingAid, StopRecord | None]:
         """Stopping title/abstract screening: show the aid, begin a random sample of the
-        rest, stop or resume (see :func:`~sysreview.project.selection.stopping.stop_action`)."""
+        rest, stop or resume (see :func:`~sysreview.project.selection.stopping.stop_action`).
+        """
         from sysreview.project.selection.stopping import stop_action
 
         with self.project.write_lock:

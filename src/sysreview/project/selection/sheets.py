@@ -66,6 +66,7 @@ COLUMNS = (
     "decision",
     "reason",
     "note",
+    "links",
 )
 PathLike = str | os.PathLike[str]
 TABLE = "decision_event"
@@ -97,7 +98,9 @@ def _check(protocol: Protocol, stage: str, reviewer: str) -> None:
     check_reviewer(protocol, reviewer, Role.SCREENER)
 
 
-def _current(session: Session, stage: str, reviewer: str) -> dict[int, DecisionEvent]:
+def current_reviewer_decisions(
+    session: Session, stage: str, reviewer: str
+) -> dict[int, DecisionEvent]:
     """The reviewer's current own decision per record (latest event)."""
     who = session.scalar(select(Reviewer.id).where(Reviewer.name == reviewer))
     return {
@@ -119,7 +122,7 @@ def export_sheet(
     with store.session(readonly=True) as session:
         identity = identity_for(session, protocol, stage=stage, reviewer=reviewer,
                                 tables=[DecisionEvent])  # fmt: skip
-        mine = _current(session, stage, reviewer)
+        mine = current_reviewer_decisions(session, stage, reviewer)
     rows = []
     for rid in assigned_records(store, protocol, stage=stage, reviewer=reviewer):
         card = record_card(store, rid)
@@ -127,7 +130,8 @@ def export_sheet(
         rows.append(
             [card.id, card.title or "", "; ".join(card.authors), card.year or "",
              card.journal or "", card.abstract or "", done.decision if done else "",
-             (done.reason or "") if done else "", (done.note or "") if done else ""]
+             (done.reason or "") if done else "", (done.note or "") if done else "",
+             " ".join(link.url for link in card.links)]
         )  # fmt: skip
     write_sheet(path, COLUMNS, rows, title=f"{stage} {reviewer}", identity=identity)
     return len(rows)
@@ -262,7 +266,7 @@ def import_sheet(
     with store.session() as session:
         tally = Tally.for_sheet(session, sheet.identity)
         ids = {name: r.id for name, r in sync_reviewers(session, protocol).items()}
-        mine = _current(session, stage, reviewer)
+        mine = current_reviewer_decisions(session, stage, reviewer)
         for row in rows:
             event = mine.get(row.record_id)
             current = None if event is None else (
@@ -278,4 +282,11 @@ def import_sheet(
                             force=force, warnings=(*sheet.warnings, *notes))  # fmt: skip
 
 
-__all__ = ["COLUMNS", "SheetRow", "export_sheet", "import_sheet", "read_sheet"]
+__all__ = [
+    "COLUMNS",
+    "SheetRow",
+    "current_reviewer_decisions",
+    "export_sheet",
+    "import_sheet",
+    "read_sheet",
+]

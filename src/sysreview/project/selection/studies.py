@@ -62,8 +62,11 @@ def add_study(store: Store, label: str, *, who: str = "sysreview") -> StudyInfo:
 def add_study_in(
     session: Session, store: Store, label: str, *, who: str = "sysreview"
 ) -> StudyInfo:
-    """:func:`add_study` inside the caller's transaction ``session`` (a data file's studies,
-    added with its values, all or nothing: ``sysreview.project.extracting.datasets``)."""
+    """:func:`add_study` inside the caller's transaction ``session``.
+
+    A data file's studies are added with its values, all or nothing:
+    ``sysreview.project.extracting.datasets``.
+    """
     clean = re.sub(r"\s+", " ", label).strip()
     if not clean:
         raise InputError("a study needs a label, e.g. 'Cook 2012a'")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from sysreview.errors import InputError
+from sysreview.fulltext.links import RecordLink, record_links
 from sysreview.project.selection.state import ScreeningState, StageState, screening_state
 from sysreview.project.storage import STAGES, Record, Store
 from sysreview.protocol import Protocol
@@ -224,7 +225,7 @@ def pending_records(store: Store, protocol: Protocol, *, stage: str, reviewer: s
 
 @dataclass(frozen=True)
 class RecordCard:
-    """What a screener sees of a record."""
+    """What a screener sees of a record, with its DOI, PMID and URL (for :attr:`links`)."""
 
     id: int
     title: str | None
@@ -232,6 +233,14 @@ class RecordCard:
     year: int | None
     journal: str | None
     abstract: str | None
+    doi: str | None = None
+    pmid: str | None = None
+    url: str | None = None
+
+    @property
+    def links(self) -> tuple[RecordLink, ...]:
+        """Links to the full text: doi.org, PubMed, the record's own http(s) URL."""
+        return record_links(self.doi, self.pmid, self.url)
 
 
 def record_card(store: Store, record_id: int) -> RecordCard:
@@ -241,6 +250,5 @@ def record_card(store: Store, record_id: int) -> RecordCard:
         if record is None:
             raise UnknownRecord(f"no record {record_id} in this project")
         authors = tuple(record.authors.split("\n")) if record.authors else ()
-        return RecordCard(
-            record.id, record.title, authors, record.year, record.journal, record.abstract
-        )
+        return RecordCard(record.id, record.title, authors, record.year, record.journal,
+                          record.abstract, record.doi, record.pmid, record.url)  # fmt: skip

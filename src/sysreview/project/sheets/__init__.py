@@ -1,2 +1,3 @@
 """The reviewers' sheets (XLSX or CSV): reading, writing, their identity, and what
-importing one did. Shared by screening, risk of bias, extraction and GRADE sheets."""
+importing one did. Shared by screening, risk of bias, extraction and GRADE sheets.
+"""

@@ -201,8 +201,10 @@ class Tally:
         return True
 
     def keep(self, table: str, event: Any) -> None:
-        """Note an event stored by this import: a row object (its id is read when
-        recording it) or the id itself."""
+        """Note an event stored by this import.
+
+        A row object (its id is read when recording it) or the id itself.
+        """
         self.stored.setdefault(table, []).append(event)
 
     def finish(

@@ -64,6 +64,10 @@ APPEND_ONLY_TABLES = (
     "grade_rating",
     "stopping_event",
     "prisma_other_source",
+    "fulltext_file",
+    "retrieval_event",
+    "study_status_event",
+    "author_contact",
 )
 """Tables that accept ``INSERT`` only; corrections are new rows, current state is derived."""
 
@@ -94,6 +98,7 @@ class UTCDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """The value as stored: UTC, and naive on SQLite; a naive datetime is refused."""
         if value is None:
             return None
         if value.tzinfo is None or value.utcoffset() is None:
@@ -102,6 +107,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """The stored value as an aware UTC datetime."""
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

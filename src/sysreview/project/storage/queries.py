@@ -69,8 +69,11 @@ def current_duplicate_links(session: Session) -> list[DuplicateLink]:
 
 
 def current_judgements(session: Session, study_id: int | None = None) -> list[RobJudgement]:
-    """Current risk-of-bias judgements: latest per study, tool, domain, outcome and reviewer,
-    plus the latest consensus per study, tool, domain and outcome."""
+    """Current risk-of-bias judgements, per reviewer and by consensus.
+
+    The latest per study, tool, domain, outcome and reviewer, plus the latest consensus per
+    study, tool, domain and outcome.
+    """
     r = RobJudgement
     where = () if study_id is None else (r.study_id == study_id,)
     key = (r.study_id, r.tool, r.domain, r.outcome_measure_id)
@@ -82,8 +85,11 @@ def current_judgements(session: Session, study_id: int | None = None) -> list[Ro
 def current_extraction_values(
     session: Session, entity: str | None = None, entity_id: int | None = None
 ) -> list[ExtractionValue]:
-    """Current extracted values: latest per entity, key and reviewer, plus the latest
-    consensus per entity and key; optionally for one ``entity`` (and ``entity_id``)."""
+    """Current extracted values, per reviewer and by consensus.
+
+    The latest per entity, key and reviewer, plus the latest consensus per entity and key;
+    optionally for one ``entity`` (and ``entity_id``).
+    """
     v = ExtractionValue
     where: list[ColumnElement[bool]] = []
     if entity is not None:
@@ -97,8 +103,11 @@ def current_extraction_values(
 
 
 def current_outcome_data(session: Session, arm_id: int | None = None) -> list[OutcomeData]:
-    """Current outcome numbers: the latest row per arm, outcome measure, timepoint and
-    reviewer, plus the latest consensus row per arm, outcome measure and timepoint."""
+    """Current outcome numbers, per reviewer and by consensus.
+
+    The latest row per arm, outcome measure, timepoint and reviewer, plus the latest
+    consensus row per arm, outcome measure and timepoint.
+    """
     o = OutcomeData
     where = () if arm_id is None else (o.arm_id == arm_id,)
     key = (o.arm_id, o.outcome_measure_id, o.timepoint)

@@ -52,21 +52,29 @@ router = APIRouter(prefix="/api", tags=["api"], responses=_ERRORS)
 
 
 class Model(BaseModel):
+    """A JSON body of the API: unknown fields are refused, values are immutable."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Login(Model):
+    """A name and password to log in with."""
+
     name: str = Field(min_length=1, max_length=200)
     password: str = Field(min_length=1, max_length=1024)
 
 
 class Me(Model):
+    """The logged-in account: name, role and the CSRF token its writes must send."""
+
     name: str
     role: str
     csrf_token: str
 
 
 class Card(Model):
+    """A record as the screening page shows it."""
+
     id: int
     title: str | None
     authors: list[str]
@@ -76,6 +84,7 @@ class Card(Model):
 
     @classmethod
     def of(cls, card: RecordCard) -> Card:
+        """The card of a :class:`RecordCard`."""
         return cls(
             id=card.id,
             title=card.title,
@@ -87,6 +96,8 @@ class Card(Model):
 
 
 class Queue(Model):
+    """The reviewer's screening queue at a stage: counts, ranking advice and the next records."""
+
     stage: StageName
     assigned: int
     pending: int
@@ -96,6 +107,8 @@ class Queue(Model):
 
 
 class DecisionIn(Model):
+    """A screening decision to record."""
+
     stage: StageName
     record_id: Id
     decision: DecisionName
@@ -104,6 +117,8 @@ class DecisionIn(Model):
 
 
 class ResolutionIn(Model):
+    """An adjudicator's resolution of a conflict."""
+
     stage: StageName
     record_id: Id
     decision: Literal["include", "exclude"]
@@ -112,21 +127,29 @@ class ResolutionIn(Model):
 
 
 class Saved(Model):
+    """The id of the event a write stored."""
+
     event_id: int
 
 
 class UndoIn(Model):
+    """The decision to take back: a record's, or the reviewer's latest."""
+
     stage: StageName
     record_id: Id | None = Field(None, description="The record (default: your latest decision)")
 
 
 class Undone(Model):
+    """The decision or resolution taken back."""
+
     record_id: int
     decision: str = Field(description="The decision taken back")
     kind: Literal["decision", "resolution"]
 
 
 class Seen(Model):
+    """A screening decision the reader may see."""
+
     reviewer: str
     kind: str
     decision: str
@@ -138,11 +161,15 @@ class Seen(Model):
 
 
 class RecordOut(Model):
+    """A record with the decisions on it that blinding lets the reader see."""
+
     record: Card
     decisions: list[Seen] = Field(description="Only the decisions blinding lets you see")
 
 
 class ConflictOut(Model):
+    """A record on which reviewers disagree."""
+
     record_id: int
     title: str | None
     decisions: list[tuple[str, str]] = Field(description="Each reviewer's current decision")
@@ -155,12 +182,16 @@ class ConflictOut(Model):
 
 
 class LinkIn(Model):
+    """A report to link to a study (a new one when no study has the name)."""
+
     record_id: Id
     study: str = Field(min_length=1, max_length=200)
     primary: bool = False
 
 
 class LinkOut(Model):
+    """The study a report was linked to, and whether it was created for it."""
+
     study_id: int
     new_study: bool
 

@@ -1,5 +1,7 @@
-"""Risk-of-bias forms: RoB 1 judgements, or RoB 2 signalling questions with the domain
-judgement proposed live (computed on the server by the tool's algorithm).
+"""Risk-of-bias forms: RoB 1 judgements, or RoB 2 signalling questions.
+
+For RoB 2 the domain judgement is proposed live (computed on the server by the tool's
+algorithm).
 
 Only the protocol's appraisers use them; a reviewer sees and edits only their own
 entries (the second appraiser is blind to the first), and the second appraiser gets only
@@ -122,6 +124,7 @@ def _form_page(
 
 @router.get("/appraisal")
 def appraisal_list(request: Request, account: Appraiser) -> Response:
+    """The studies the reviewer appraises, with how many domains each has judged."""
     tool = _check(request, account)
     ws = project_of(request)
     rows = []
@@ -135,6 +138,7 @@ def appraisal_list(request: Request, account: Appraiser) -> Response:
 def appraisal_form(
     request: Request, account: Appraiser, study: str, saved: bool = False
 ) -> Response:
+    """The risk-of-bias form of one study, with the reviewer's judgements so far."""
     tool = _check(request, account, study)
     ws = project_of(request)
     values = ws.appraisal.own_entries(reviewer=account.name, study=study)
@@ -143,6 +147,7 @@ def appraisal_form(
 
 @router.post("/appraisal/form", dependencies=[Depends(check_csrf)])
 async def appraisal_save(request: Request, account: Appraiser) -> Response:
+    """Store the reviewer's risk-of-bias form of one study."""
     form = await request.form()
     study = _text(form, "study")
     tool = _check(request, account, study)

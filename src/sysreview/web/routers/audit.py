@@ -24,6 +24,7 @@ def audit_page(
     record: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     reviewer: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
+    """The audit trail, optionally of one record or reviewer (admins only)."""
     trail = project_of(request).audit.trail(record=record, reviewer=reviewer or None, limit=PAGE)
     return render(
         request, "audit.html", rows=list(reversed(trail.rows)), record=record,

@@ -23,6 +23,7 @@ def _safe_next(target: str | None) -> str:
 
 @router.get("/login")
 def login_page(request: Request, next: str | None = None) -> Response:
+    """The login page."""
     return render(request, "login.html", next=_safe_next(next), error=None)
 
 
@@ -33,6 +34,7 @@ async def login(
     password: Annotated[str, Form(max_length=1024)],
     next: Annotated[str, Form()] = "/",
 ) -> Response:
+    """Log in and start a session; the login page with the reason when refused."""
     try:
         account = await log_in(request, name.strip(), password)
     except LoginRefused as refused:
@@ -50,5 +52,6 @@ async def login(
 
 @router.post("/logout", dependencies=[Depends(check_csrf)])
 def logout(request: Request) -> Response:
+    """End the session and go to the login page."""
     end_session(request)
     return RedirectResponse("/login", status_code=303)

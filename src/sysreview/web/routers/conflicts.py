@@ -34,6 +34,7 @@ def _page(request: Request, stage: str, error: str | None = None, status: int = 
 
 @router.get("/conflicts/{stage}")
 def conflicts_page(request: Request, stage: Stage, account: Adjudicator) -> Response:
+    """The conflicts of a screening stage, for adjudicators."""
     return _page(request, stage)
 
 
@@ -47,6 +48,7 @@ def resolve(
     reason: Annotated[str, Form(max_length=500)] = "",
     note: Annotated[str, Form(max_length=5000)] = "",
 ) -> Response:
+    """Record an adjudicator's resolution of a conflict."""
     try:
         project_of(request).screening.decide_together(
             stage=stage,
@@ -65,6 +67,7 @@ def resolve(
 
 @router.get("/agreement")
 def agreement_page(request: Request, account: Reviewer) -> Response:
+    """Agreement between the reviewers at each screening stage."""
     ws = project_of(request)
     results = {stage: ws.screening.agreement_seen_by(stage, account) for stage in STAGES}
     return render(request, "agreement.html", results=results)

@@ -1,5 +1,7 @@
-"""The dashboard (PRISMA counts so far, progress per reviewer, the progress report) and
-the report → study links of the full-text stage."""
+"""The dashboard, and the report → study links of the full-text stage.
+
+The dashboard shows the PRISMA counts so far, progress per reviewer and the progress report.
+"""
 
 from __future__ import annotations
 
@@ -45,6 +47,7 @@ def progress_report(request: Request, account: AccountInfo) -> dict[str, Any]:
 
 @router.get("/dashboard")
 def dashboard(request: Request, account: Reviewer) -> Response:
+    """The dashboard: PRISMA counts so far and progress per reviewer."""
     ws = project_of(request)
     return render(
         request,
@@ -57,6 +60,7 @@ def dashboard(request: Request, account: Reviewer) -> Response:
 
 @router.get("/dashboard/report.json")
 def download_report(request: Request, account: Reviewer) -> Response:
+    """The progress report as a JSON download."""
     body = json.dumps(progress_report(request, account), indent=2, default=str)
     return Response(
         body,
@@ -72,6 +76,7 @@ def _studies(request: Request, error: str | None = None, status: int = 200) -> R
 
 @router.get("/studies")
 def studies_page(request: Request, account: Reviewer) -> Response:
+    """The full-text reports and the studies they are linked to."""
     return _studies(request)
 
 
@@ -83,6 +88,7 @@ def link_report(
     study: Annotated[str, Form(max_length=200)],
     primary: Annotated[bool, Form()] = False,
 ) -> Response:
+    """Link a report to a study (a new one when no study has the name)."""
     try:
         project_of(request).screening.link(
             record_id=record_id, study=study, primary=primary, who=account.name

@@ -1,5 +1,7 @@
-"""Extraction forms generated from the protocol: study characteristics, arms, and outcome
-rows (per arm and timepoint). Problems show next to their field; nothing is stored then.
+"""Extraction forms generated from the protocol.
+
+Study characteristics, arms, and outcome rows (per arm and timepoint). Problems show next to
+their field; nothing is stored then.
 
 Only the protocol's extractors use them, and each sees only their own values.
 """
@@ -72,6 +74,7 @@ def _page(
 
 @router.get("/extraction")
 def extraction_list(request: Request, account: Reviewer) -> Response:
+    """The studies the reviewer extracts data from."""
     _check(request, account)
     ws = project_of(request)
     studies = ws.extraction.studies(account.name)
@@ -82,6 +85,7 @@ def extraction_list(request: Request, account: Reviewer) -> Response:
 def extraction_page(
     request: Request, account: Reviewer, study: str, saved: bool = False
 ) -> Response:
+    """The extraction form of one study, with the reviewer's rows so far."""
     form = _check(request, account, study)
     ws = project_of(request)
     rows = ws.extraction.own_rows(reviewer=account.name, study=study)
@@ -112,6 +116,7 @@ def _rows(data: FormData, form: ExtractionForm, study: str) -> dict[str, list[di
 
 @router.post("/extraction/form", dependencies=[Depends(check_csrf)])
 async def extraction_save(request: Request, account: Reviewer) -> Response:
+    """Store the reviewer's extraction form of one study."""
     data = await request.form()
     study = data.get("study")
     if not isinstance(study, str):

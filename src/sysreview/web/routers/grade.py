@@ -69,6 +69,7 @@ def _row_view(sof: SummaryOfFindings) -> list[dict[str, Any]]:
 
 @router.get("/grade")
 def grade_list(request: Request, account: Grader) -> Response:
+    """The main outcomes with their certainty ratings, for graders."""
     sof = _certainty(request)
     return render(request, "grade/list.html", rows=_row_view(sof),
                   domains=[d.label for d in DOMAINS])  # fmt: skip
@@ -111,6 +112,7 @@ def _form_page(
 def grade_form(
     request: Request, account: Grader, outcome: str, timepoint: str, saved: bool = False
 ) -> Response:
+    """The GRADE form of one outcome and timepoint, with the reviewer's ratings so far."""
     ws = project_of(request)
     sof = _certainty(request)
     own = ws.grading.own_values(account.name, outcome, timepoint)
@@ -126,6 +128,7 @@ def _text(value: object, name: str) -> str:
 
 @router.post("/grade/form", dependencies=[Depends(check_csrf)])
 async def grade_save(request: Request, account: Grader) -> Response:
+    """Store the reviewer's GRADE ratings of one outcome and timepoint."""
     form = await request.form()
     outcome = _text(form.get("outcome", ""), "outcome")
     timepoint = _text(form.get("timepoint", ""), "timepoint")

@@ -1,7 +1,9 @@
-"""Download of the latest review report (``DIR/out/report.html`` and ``report.docx``,
-written by ``sysreview report`` or ``sysreview run``), for logged-in users only; admins can
-also (re)generate it here, with the same use cases as ``sysreview report``
-(:mod:`sysreview.project.reporting.report`), one generation at a time."""
+"""Download of the latest review report, for logged-in users only.
+
+The report is ``DIR/out/report.html`` and ``report.docx``, written by ``sysreview report``
+or ``sysreview run``; admins can also (re)generate it here, with the same use cases as
+``sysreview report`` (:mod:`sysreview.project.reporting.report`), one generation at a time.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +30,8 @@ MEDIA_TYPES = {
 
 
 class ReportFile(StrEnum):
+    """A report file that can be downloaded."""
+
     html = "report.html"
     docx = "report.docx"
 
@@ -40,6 +44,7 @@ def available(request: Request) -> list[tuple[str, int]]:
 
 @router.get("/report")
 def report_page(request: Request, account: Reviewer, written: bool = False) -> Response:
+    """The page listing the report files to download."""
     return render(request, "report/downloads.html", files=available(request), written=written)
 
 
@@ -61,6 +66,7 @@ def generate(request: Request, account: Admin) -> Response:
 
 @router.get("/report/{name}")
 def report_file(request: Request, name: ReportFile, account: Reviewer) -> Response:
+    """Download a report file; 404 when none has been written yet."""
     path = project_of(request).directory / "out" / name.value
     if not path.is_file():
         raise HTTPException(404, "no report yet: run `sysreview report`")

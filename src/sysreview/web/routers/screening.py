@@ -23,6 +23,8 @@ Reviewer = Annotated[AccountInfo, Depends(require("reviewer"))]
 
 
 class Stage(StrEnum):
+    """A screening stage in a URL: title/abstract (``ta``) or full text (``ft``)."""
+
     ta = "ta"
     ft = "ft"
 
@@ -43,11 +45,13 @@ def _panel_context(request: Request, stage: str, account: AccountInfo) -> dict[s
 
 @router.get("/")
 def home(account: Reviewer) -> Response:
+    """The home page: a redirect to the dashboard."""
     return RedirectResponse("/dashboard", status_code=303)
 
 
 @router.get("/screen/{stage}")
 def screen_page(request: Request, stage: Stage, account: Reviewer) -> Response:
+    """The screening page of a stage: the reviewer's next record."""
     return render(request, "screening/screen.html", **_panel_context(request, stage, account))
 
 
@@ -61,6 +65,7 @@ def screen_decide(
     reason: Annotated[str, Form(max_length=500)] = "",
     note: Annotated[str, Form(max_length=5000)] = "",
 ) -> Response:
+    """Record the reviewer's decision on a record."""
     ws = project_of(request)
     htmx = bool(request.headers.get("HX-Request"))
     try:
@@ -109,6 +114,7 @@ def screen_undo(request: Request, stage: Stage, account: Reviewer) -> Response:
 def record_page(
     request: Request, record_id: int, account: Reviewer, stage: Stage = Stage.ta
 ) -> Response:
+    """One record with its decisions, as the reviewer may see them."""
     ws = project_of(request)
     return render(
         request,

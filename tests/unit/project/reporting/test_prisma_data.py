@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sysreview.prisma import derive_counts
@@ -137,3 +138,20 @@ def test_empty_store_and_an_empty_batch(store: Store) -> None:
     counts = prisma_counts(store)
     assert counts.records_registers_by_source == (("WHO ICTRP", 0),)
     assert counts.records_screened == 0
+
+
+def test_recorded_retrieval_statuses_decide_reports_not_retrieved(store: Store) -> None:
+    from sysreview.project.storage import RetrievalEvent, Reviewer
+
+    build(store)
+    with store.session() as s:
+        who = s.scalars(select(Reviewer)).first()
+        assert who is not None
+        s.add_all([
+            RetrievalEvent(record_id=5, status="not_retrieved", reason="none", reviewer_id=who.id),
+            RetrievalEvent(record_id=3, status="not_retrieved", reason="lost", reviewer_id=who.id),
+            RetrievalEvent(record_id=3, status="retrieved", reviewer_id=who.id),  # latest wins
+        ])  # fmt: skip
+    counts = prisma_counts(store)
+    assert (counts.reports_not_retrieved, counts.reports_assessed) == (1, 6)  # unit 5
+    assert dict(counts.reports_excluded_by_reason)["Full text not available"] == 1  # unit 3

@@ -342,6 +342,7 @@ def _append_only_triggers() -> None:
 
 
 def upgrade() -> None:
+    """Upgrade the schema to this revision."""
     _evidence_tables()
     _study_tables()
     _extraction_tables()
@@ -349,6 +350,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Downgrade the schema to the previous revision."""
     for t in (
         "extraction_value",
         "rob_judgement",

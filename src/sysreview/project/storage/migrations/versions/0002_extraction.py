@@ -138,8 +138,10 @@ def _sqlite_triggers(table: str) -> None:
 
 
 def _sqlite_drop_value_report() -> None:
-    """Rebuild ``extraction_value`` without ``report_record_id`` (SQLite cannot drop a
-    column used by a foreign key)."""
+    """Rebuild ``extraction_value`` without ``report_record_id``.
+
+    SQLite cannot drop a column used by a foreign key.
+    """
     t = "extraction_value"
     kept = "id, entity, entity_id, key, value, source_location, reviewer_id, kind, created_at"
     op.execute(f"CREATE TABLE _{t}_0002 AS SELECT {kept} FROM {t}")
@@ -215,6 +217,7 @@ def _rebuild_sqlite(new: bool) -> None:
 
 
 def upgrade() -> None:
+    """Upgrade the schema to this revision."""
     sqlite = op.get_bind().dialect.name == "sqlite"
     if sqlite:
         _rebuild_sqlite(new=True)
@@ -247,6 +250,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Downgrade the schema to the previous revision."""
     if op.get_bind().dialect.name == "sqlite":
         _sqlite_drop_value_report()
         _rebuild_sqlite(new=False)

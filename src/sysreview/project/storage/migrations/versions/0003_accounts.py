@@ -19,6 +19,7 @@ depends_on = None
 
 
 def upgrade() -> None:
+    """Upgrade the schema to this revision."""
     t = "account"
     op.create_table(
         t,
@@ -37,4 +38,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Downgrade the schema to the previous revision."""
     op.drop_table("account")

@@ -62,6 +62,7 @@ def _append_only() -> None:
 
 
 def upgrade() -> None:
+    """Upgrade the schema to this revision."""
     op.create_table(
         _T,
         sa.Column("id", sa.Integer(), nullable=False),
@@ -91,6 +92,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Downgrade the schema to the previous revision."""
     op.drop_table(_T)  # drops its indexes and triggers too
     t = "decision_event"
     op.drop_index(op.f(f"ix_{t}_stage_id"), t)

@@ -27,6 +27,7 @@ depends_on = None
 
 
 def upgrade() -> None:
+    """Upgrade the schema to this revision."""
     t = "project"
     table = op.create_table(
         t,
@@ -44,4 +45,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Downgrade the schema to the previous revision."""
     op.drop_table("project")

@@ -44,6 +44,7 @@ _LATER_COPIES = sa.text(
 
 
 def upgrade() -> None:
+    """Upgrade the schema to this revision."""
     with op.batch_alter_table("account") as batch:
         batch.add_column(
             sa.Column("session_generation", sa.Integer(), nullable=False, server_default="0")
@@ -63,6 +64,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Downgrade the schema to the previous revision."""
     op.drop_index(_INDEX, table_name="duplicate_link")
     with op.batch_alter_table("account") as batch:
         batch.drop_column("session_generation")

@@ -28,6 +28,7 @@ TABLES = ("extraction_value", "outcome_data", "rob_judgement")
 
 
 def upgrade() -> None:
+    """Upgrade the schema to this revision."""
     false = sa.text("false") if op.get_bind().dialect.name == "postgresql" else sa.text("0")
     for table in TABLES:
         op.add_column(
@@ -36,6 +37,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Downgrade the schema to the previous revision."""
     for table in TABLES:
         if op.get_bind().dialect.name == "sqlite":
             op.execute(f"ALTER TABLE {table} DROP COLUMN retracted")

@@ -30,6 +30,7 @@ _MESSAGE = " is append-only: record a correction as a new row"
 
 
 def upgrade() -> None:
+    """Upgrade the schema to this revision."""
     t = "record_embedding"
     op.create_table(
         t,
@@ -91,5 +92,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Downgrade the schema to the previous revision."""
     op.drop_table("stopping_event")  # drops its triggers too
     op.drop_table("record_embedding")

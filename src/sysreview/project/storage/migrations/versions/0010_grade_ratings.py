@@ -61,6 +61,7 @@ def _append_only() -> None:
 
 
 def upgrade() -> None:
+    """Upgrade the schema to this revision."""
     op.create_table(
         _T,
         sa.Column("id", sa.Integer(), nullable=False),
@@ -89,4 +90,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Downgrade the schema to the previous revision."""
     op.drop_table(_T)  # drops its indexes and triggers too

@@ -1,0 +1,5 @@
+"""Full texts: PDFs attached to reports, their retrieval, studies listed and authors contacted.
+
+Files kept by content (``files``), bulk matching and open-access copies (``bulk``), study
+status lists and the author-contact log (``contacts``).
+"""
