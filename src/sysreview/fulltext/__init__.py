@@ -9,7 +9,8 @@ given and the records it is shown.
     read_pdf(data, source=name) -> PdfText             # pages' text and the document info
     RecordKeys(unit, dois, pmids, titles)              # what a record can be matched by
     match_pdf(name, pdf, keys) -> PdfMatch             # matched / ambiguous / unmatched
-    record_links(doi, pmid, url) -> (RecordLink, ...)  # doi.org, PubMed, the record's URL
+
+A record's links (doi.org, PubMed, its URL) are :mod:`sysreview.records.links`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from typing import TYPE_CHECKING
 from sysreview.lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from sysreview.fulltext.links import RecordLink, doi_url, pubmed_url, record_links, web_url
     from sysreview.fulltext.matching import (
         MATCH_STATUSES,
         TITLE_THRESHOLD,
@@ -37,9 +37,8 @@ if TYPE_CHECKING:
         read_pdf,
     )
 
-_LINKS, _MATCHING, _PDF = (f"sysreview.fulltext.{m}" for m in ("links", "matching", "pdf"))
+_MATCHING, _PDF = (f"sysreview.fulltext.{m}" for m in ("matching", "pdf"))
 _EXPORTS = {
-    **dict.fromkeys(("RecordLink", "doi_url", "pubmed_url", "record_links", "web_url"), _LINKS),
     **dict.fromkeys(("MATCH_STATUSES", "TITLE_THRESHOLD", "PdfMatch", "RecordKeys", "dois_in",
                      "match_pdf", "pmids_in"), _MATCHING),
     **dict.fromkeys(("MAX_PDF_BYTES", "PdfText", "content_sha256", "is_pdf", "read_pdf"), _PDF),
@@ -53,15 +52,10 @@ __all__ = [
     "PdfMatch",
     "PdfText",
     "RecordKeys",
-    "RecordLink",
     "content_sha256",
-    "doi_url",
     "dois_in",
     "is_pdf",
     "match_pdf",
     "pmids_in",
-    "pubmed_url",
     "read_pdf",
-    "record_links",
-    "web_url",
 ]

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from sysreview.fulltext.links import web_url
+from sysreview.records.links import web_url
 from sysreview.records.normalise import clean_doi
 from sysreview.search.live import EUROPEPMC, OPENALEX, ApiClient
 from sysreview.search.responses import Answer, LiveSearchError

@@ -20,8 +20,8 @@ from sysreview.project.storage import (
     open_store,
 )
 from tests.unit.fulltext.pdfs import make_pdf
-from tests.unit.project.selection.test_decisions import make_project
 from tests.unit.project.retrieving.test_files import RIS, TITLES
+from tests.unit.project.selection.test_decisions import make_project
 from tests.unit.search.test_openaccess import OaServices
 
 runner = CliRunner()

@@ -2,7 +2,7 @@
 
 :func:`export_revman` (``sysreview data export-revman OUT.rm5``) runs the project's
 analysis plan on what the project holds and writes its main pooled analyses as a RevMan 5
-review (:mod:`sysreview.io.revman_export`, :mod:`sysreview.io.revman_write`). The file is
+review (:mod:`sysreview.synthesis.revman_export`, :mod:`sysreview.io.revman_write`). The file is
 written next to its final name and renamed into place, so a failed export leaves no
 half-written file.
 
@@ -22,7 +22,6 @@ from sqlalchemy import select
 
 from sysreview.errors import InputError
 from sysreview.io.references_write import FORMATS, Reference, write_references
-from sysreview.io.revman_export import synthesis_review
 from sysreview.io.revman_rob import QualityItem, rob1_items
 from sysreview.io.revman_write import rm5_bytes
 from sysreview.project.analysing.plan import project_review_data
@@ -34,6 +33,7 @@ from sysreview.protocol import Protocol
 from sysreview.protocol.appraisal import Tool
 from sysreview.screening.status import UnitStatus
 from sysreview.synthesis import run_plan
+from sysreview.synthesis.revman_export import synthesis_review
 
 PathLike = str | os.PathLike[str]
 

@@ -27,13 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sysreview.errors import InputError
-from sysreview.fulltext import (
-    MAX_PDF_BYTES,
-    RecordLink,
-    content_sha256,
-    read_pdf,
-    record_links,
-)
+from sysreview.fulltext import MAX_PDF_BYTES, content_sha256, read_pdf
 from sysreview.project.selection.decisions import sync_reviewers
 from sysreview.project.storage import (
     RETRIEVAL_STATUSES,
@@ -44,6 +38,7 @@ from sysreview.project.storage import (
     Store,
 )
 from sysreview.protocol import Protocol
+from sysreview.records.links import RecordLink, record_links
 
 PathLike = str | os.PathLike[str]
 FULLTEXT_DIR = "fulltexts"

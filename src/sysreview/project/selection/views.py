@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from sysreview.errors import InputError
-from sysreview.fulltext.links import RecordLink, record_links
 from sysreview.project.selection.state import ScreeningState, StageState, screening_state
 from sysreview.project.storage import STAGES, Record, Store
 from sysreview.protocol import Protocol
 from sysreview.protocol.review import Role
+from sysreview.records.links import RecordLink, record_links
 from sysreview.screening.status import ScreeningEvent, State
 
 __all__ = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sysreview.fulltext import doi_url, pubmed_url, record_links, web_url
+from sysreview.records.links import doi_url, pubmed_url, record_links, web_url
 
 
 @pytest.mark.parametrize(
