@@ -7,15 +7,13 @@ services are the use cases by area::
     with open_project("my-review") as project:
         project.screening.conflicts("ta")
 
-- ``project.records`` (:mod:`~sysreview.project.importing.files`): imports, searches, updates;
-- ``project.duplicates`` (:mod:`~sysreview.project.deduplicating.pairs`);
+- ``project.records``: imports, searches, updates; ``project.duplicates``;
 - ``project.screening`` (:mod:`~sysreview.project.selection`): decisions, queues, sheets,
   prioritising, stopping, studies and their reports;
-- ``project.appraisal`` (:mod:`~sysreview.project.appraising.assessments`), ``project.extraction``
-  (:mod:`~sysreview.project.extracting.values`), ``project.grading``
-  (:mod:`~sysreview.project.grading.ratings`), ``project.analysis``
-  (:mod:`~sysreview.project.analysing.plan`), ``project.report``
-  (:mod:`~sysreview.project.reporting.report`), ``project.accounts`` and ``project.audit``.
+- ``project.appraisal``, ``project.extraction``, ``project.grading``,
+  ``project.analysis``, ``project.report``, ``project.accounts`` and ``project.audit``,
+  each in its package (``appraising``, ``extracting``, ``grading``, ``analysing``,
+  ``reporting``, ``accounts``, ``audit``).
 
 :mod:`sysreview.project.storage` keeps a review's evidence trail in a database (SQLite by
 default, PostgreSQL on request) whose schema is managed by Alembic migrations; it knows

@@ -116,14 +116,14 @@ class Project:
 
     @cached_property
     def records(self) -> RecordsService:
-        """Importing search results (:mod:`sysreview.project.importing.files`)."""
+        """Importing search results."""
         from sysreview.project.importing.service import RecordsService
 
         return RecordsService(self)
 
     @cached_property
     def duplicates(self) -> DuplicatesService:
-        """De-duplication and its review queue (:mod:`sysreview.project.deduplicating.pairs`)."""
+        """De-duplication and its review queue."""
         from sysreview.project.deduplicating.service import DuplicatesService
 
         return DuplicatesService(self)
@@ -137,42 +137,42 @@ class Project:
 
     @cached_property
     def accounts(self) -> AccountsService:
-        """Web accounts, logins and sessions (:mod:`sysreview.project.accounts.users`)."""
+        """Web accounts, logins and sessions."""
         from sysreview.project.accounts.service import AccountsService
 
         return AccountsService(self)
 
     @cached_property
     def analysis(self) -> AnalysisService:
-        """The analysis plan run on the project's data (:mod:`sysreview.project.analysing.plan`)."""
+        """The analysis plan run on the project's data."""
         from sysreview.project.analysing.service import AnalysisService
 
         return AnalysisService(self)
 
     @cached_property
     def report(self) -> ReportService:
-        """PRISMA counts and the review's status (:mod:`sysreview.project.reporting.report`)."""
+        """PRISMA counts and the review's status."""
         from sysreview.project.reporting.service import ReportService
 
         return ReportService(self)
 
     @cached_property
     def appraisal(self) -> AppraisalService:
-        """Risk of bias (:mod:`sysreview.project.appraising.assessments`)."""
+        """Risk of bias."""
         from sysreview.project.appraising.service import AppraisalService
 
         return AppraisalService(self)
 
     @cached_property
     def extraction(self) -> ExtractionService:
-        """Data extraction (:mod:`sysreview.project.extracting.values`)."""
+        """Data extraction."""
         from sysreview.project.extracting.service import ExtractionService
 
         return ExtractionService(self)
 
     @cached_property
     def grading(self) -> GradingService:
-        """Certainty of the evidence (:mod:`sysreview.project.grading.ratings`)."""
+        """Certainty of the evidence."""
         from sysreview.project.grading.service import GradingService
 
         return GradingService(self)

@@ -15,7 +15,7 @@ from sysreview.project.opening import Service
 
 
 class AccountsService(Service):
-    """``project.accounts``: the project's web accounts (:mod:`sysreview.project.accounts.users`)."""
+    """``project.accounts``: the project's web accounts."""
 
     def add(self, name: str, *, role: str, password: str) -> AccountInfo:
         """Add a web account (see :func:`~sysreview.project.accounts.users.create_account`)."""
