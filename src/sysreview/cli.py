@@ -24,8 +24,10 @@ from sysreview.commands.common import (
     reported,
     warn,
 )
+from sysreview.commands.progress import with_busy
+from sysreview.commands.terminal import SysreviewTyper, reflow_help
 
-app = typer.Typer(
+app = SysreviewTyper(
     name="sysreview",
     help="Cochrane-style systematic reviews: RevMan-exact and metafor-exact statistics.",
     no_args_is_help=True,
@@ -132,25 +134,21 @@ def import_command(
 @contextmanager
 def _import_progress() -> Iterator[Callable[[str, str, int, int], None]]:
     """A progress bar per file (on a terminal): bytes while reading, records while storing."""
-    from rich.console import Console
     from rich.markup import escape
     from rich.progress import (
         BarColumn,
-        Progress,
         TaskID,
         TaskProgressColumn,
         TextColumn,
         TimeRemainingColumn,
     )
 
+    from sysreview.commands.progress import progress_bar
     from sysreview.text import terminal_safe
 
-    console = Console(stderr=True)
     columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
                TextColumn("{task.fields[counted]}"), TimeRemainingColumn())  # fmt: skip
-    with Progress(
-        *columns, console=console, transient=True, disable=not console.is_terminal
-    ) as bar:
+    with progress_bar(*columns) as bar:
         tasks: dict[str, TaskID] = {}
 
         def update(stage: str, path: str, done: int, total: int) -> None:
@@ -214,9 +212,9 @@ def dedup(
 @contextmanager
 def _stage_progress() -> Iterator[Callable[[str, float], None]]:
     """A progress bar (on a terminal, after a second) fed with ``(stage, fraction)``."""
-    from rich.progress import Progress
+    from sysreview.commands.progress import progress_bar
 
-    with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
+    with progress_bar() as bar:
         task = bar.add_task("de-duplicating", total=1.0)
 
         def update(stage: str, fraction: float) -> None:
@@ -479,6 +477,7 @@ def screen_reassign_command(
 
 
 @screen_app.command("export")
+@with_busy("writing the sheet")
 def screen_export_command(
     out: Annotated[Path, typer.Argument(help="Sheet to write: .csv or .xlsx.")],
     reviewer: Annotated[str, typer.Option(help="Protocol reviewer id, e.g. R1.")],
@@ -499,6 +498,7 @@ def screen_export_command(
 
 
 @screen_app.command("import")
+@with_busy("storing the decisions")
 def screen_import_command(
     sheet: Annotated[Path, typer.Argument(help="A screened sheet (.csv or .xlsx).")],
     reviewer: Annotated[str, typer.Option(help="Protocol reviewer id, e.g. R1.")],
@@ -622,6 +622,7 @@ def screen_agreement_command(
 
 
 @app.command()
+@with_busy("simulating")
 def simulate(
     data: Annotated[Path, typer.Argument(help="A labelled export (CSV, RIS, ...).")],
     label_column: Annotated[str, typer.Option(help="Column/tag holding 1/0 inclusion labels.")],
@@ -660,6 +661,7 @@ def db_upgrade(project: ProjectOption = Path("."), db: DatabaseOption = None) ->
 
 
 @app.command("export")
+@with_busy("exporting the project")
 def export_command(
     out: Annotated[Path, typer.Argument(help="New or empty folder for the export.")],
     project: ProjectOption = Path("."),
@@ -675,6 +677,7 @@ def export_command(
 
 
 @app.command("load")
+@with_busy("restoring the project")
 def load_command(
     dump: Annotated[Path, typer.Argument(help="A folder written by 'sysreview export'.")],
     directory: Annotated[Path, typer.Argument(help="New project folder to restore into.")],
@@ -785,6 +788,7 @@ def _register_commands() -> None:
     from sysreview.commands import register_all
 
     register_all(app)
+    reflow_help(app)
 
 
 _register_commands()

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from sysreview.commands.common import DatabaseOption, ProjectOption, reported
+from sysreview.commands.progress import with_busy
 
 data_app = typer.Typer(
     help="Data files of outside formats: extracted data, risk of bias, PRISMA counts.",
@@ -33,6 +34,7 @@ MappingOption = Annotated[
 
 
 @data_app.command("load")
+@with_busy("loading the data file")
 def load_command(
     file: FileArgument,
     reviewer: Annotated[str, typer.Option("--reviewer", help="Protocol reviewer id, e.g. R1.")],
@@ -106,6 +108,7 @@ def withdraw_command(
 
 
 @data_app.command("export-revman")
+@with_busy("writing the RevMan file")
 def export_revman_command(
     out: Annotated[Path, typer.Argument(help="The RevMan 5 file to write (.rm5).")],
     project: ProjectOption = Path("."),

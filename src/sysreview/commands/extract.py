@@ -16,6 +16,7 @@ from sysreview.commands.common import (
     reported,
     warn,
 )
+from sysreview.commands.progress import with_busy
 
 if TYPE_CHECKING:
     from sysreview.extraction.dataset import ReviewData
@@ -51,6 +52,7 @@ def template_command(
 
 
 @extract_app.command("load")
+@with_busy("storing the values")
 def load_command(
     file: Annotated[Path, typer.Argument(help="A filled template (.xlsx, or OUT.csv).")],
     reviewer: ReviewerOption,

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from sysreview.commands.common import DatabaseOption, ForceOption, ProjectOption, reported, warn
+from sysreview.commands.progress import with_busy
 
 grade_app = typer.Typer(
     help="Certainty of the evidence (GRADE): suggested ratings, reviewers' ratings, sheets.",
@@ -97,6 +98,7 @@ def template_command(
 
 
 @grade_app.command("load")
+@with_busy("storing the ratings")
 def load_command(
     sheet: Annotated[Path, typer.Argument(help="A filled sheet (.csv or .xlsx).")],
     reviewer: ReviewerOption,

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from sysreview.commands.common import DatabaseOption, ProjectOption, reported
+from sysreview.commands.progress import with_busy
 
 references_app = typer.Typer(
     help="Records and screening decisions as files for reference managers and other tools.",
@@ -16,6 +17,7 @@ references_app = typer.Typer(
 
 
 @references_app.command("export")
+@with_busy("writing the references")
 def export_command(
     out: Annotated[Path, typer.Argument(help="The file to write: .ris, .bib or .csv.")],
     ref_format: Annotated[
@@ -58,6 +60,7 @@ StageOption = Annotated[str, typer.Option("--stage", help="ta (title/abstract) o
 
 
 @references_app.command("import-decisions")
+@with_busy("storing the decisions")
 def import_decisions_command(
     file: Annotated[Path, typer.Argument(help="An ASReview or Rayyan export (RIS or CSV).")],
     tool: ToolOption,
@@ -97,6 +100,7 @@ def import_decisions_command(
 
 
 @references_app.command("export-decisions")
+@with_busy("writing the decisions")
 def export_decisions_command(
     out: Annotated[Path, typer.Argument(help="The file to write (ASReview: .csv; Rayyan: .ris).")],
     tool: Annotated[str, typer.Option("--to", help="asreview or rayyan.")],

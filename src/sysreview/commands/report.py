@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from sysreview.commands.common import DatabaseOption, ProjectOption, reported
+from sysreview.commands.progress import busy
 
 if TYPE_CHECKING:
     from sysreview.project.reporting import Progress, ReviewInputs
@@ -27,11 +28,9 @@ def _say(text: str) -> None:
 @contextmanager
 def _bar(description: str, total: int) -> Iterator[Progress]:
     """A rich progress bar on the terminal (stderr), advanced once per call."""
-    from rich.console import Console
-    from rich.progress import Progress as Bar
+    from sysreview.commands.progress import progress_bar
 
-    console = Console(stderr=True)
-    with Bar(console=console, transient=True, disable=not console.is_terminal) as bar:
+    with progress_bar() as bar:
         task = bar.add_task(description, total=total)
 
         def advance(_what: str) -> None:
@@ -45,7 +44,8 @@ def _analyse_and_report(inputs: ReviewInputs, out: Path) -> None:
     from sysreview.project.reporting import analyse_inputs, count_figures, write_review_report
 
     _say(f"data: {inputs.summary()}")
-    synthesis, results = analyse_inputs(inputs, out)
+    with busy("analysing"):
+        synthesis, results = analyse_inputs(inputs, out)
     pooled = sum(r.pooled for r in synthesis.results)
     _say(f"analyse: {len(synthesis.results)} analyses ({pooled} pooled); "
          f"wrote {', '.join(results)} to {out}")  # fmt: skip
@@ -101,7 +101,8 @@ def _data_step(directory: Path, db: str | None) -> None:
     from sysreview.project.running import load_planned_data, read_data_files
 
     for item in read_data_files(directory):
-        done = load_planned_data(directory, item, db)
+        with busy(f"loading {item.file}"):
+            done = load_planned_data(directory, item, db)
         _say(f"data load: {done.summary()}")
 
 

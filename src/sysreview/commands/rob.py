@@ -15,6 +15,7 @@ from sysreview.commands.common import (
     reported,
     warn,
 )
+from sysreview.commands.progress import with_busy
 
 rob_app = typer.Typer(
     help="Risk of bias (the protocol's tool, RoB 1 or RoB 2): sheets, agreement, figures.",
@@ -46,6 +47,7 @@ def template_command(
 
 
 @rob_app.command("load")
+@with_busy("storing the judgements")
 def load_command(
     sheet: Annotated[Path, typer.Argument(help="A filled sheet (.csv or .xlsx).")],
     reviewer: Annotated[str, typer.Option(help="Whose judgements these are.")],

@@ -168,11 +168,11 @@ def _client(email: str | None, ncbi_key: str | None) -> ApiClient:
 @contextmanager
 def _bar(label: str) -> Iterator[Callable[[int, int], None]]:
     """A rich progress bar fed by ``(done, total)`` calls."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
 
-    with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True
-    ) as bar:
+    from sysreview.commands.progress import progress_bar
+
+    with progress_bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()) as bar:
         task = bar.add_task(label, total=None)
 
         def update(done: int, total: int) -> None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from sysreview.commands.common import DatabaseOption, ProjectOption, reported
+from sysreview.commands.progress import with_busy
 
 if TYPE_CHECKING:
     from sysreview.synthesis import Synthesis
@@ -17,7 +18,9 @@ def _table(synthesis: Synthesis) -> object:
     """A rich table: one row per analysis, the result in words or the reason."""
     from rich.table import Table
 
-    table = Table(title="Analyses", show_lines=False)
+    from sysreview.commands.terminal import table_box
+
+    table = Table(title="Analyses", show_lines=False, box=table_box())
     for name in ("analysis", "k", "N", "measure", "estimate [CI]", "p", "I²", "result"):
         table.add_column(name, justify="right" if name in ("k", "N", "p", "I²") else "left")
     for res in synthesis.results:
@@ -106,4 +109,4 @@ def analyse(
 
 def register(app: typer.Typer) -> None:
     """Add ``analyse`` to ``app``."""
-    app.command("analyse")(analyse)
+    app.command("analyse")(with_busy("analysing")(analyse))
