@@ -24,6 +24,15 @@ from sysreview.commands.common import (
     reported,
     warn,
 )
+from sysreview.commands.options import (
+    FormatOfJson,
+    JsonOption,
+    hidden_alias,
+    json_flag,
+    primary,
+    project_alias,
+    stdin_file,
+)
 from sysreview.commands.progress import with_busy
 from sysreview.commands.terminal import SysreviewTyper, reflow_help
 
@@ -45,7 +54,15 @@ StageOption = Annotated[str, typer.Option("--stage", help="ta (title/abstract) o
 
 @app.command()
 def init(
-    directory: Annotated[Path, typer.Argument(help="Folder to create the project in.")],
+    directory: Annotated[
+        Path,
+        typer.Argument(
+            help="Folder to create the project in (or -p; default: the current folder).",
+            callback=primary,
+            show_default=False,
+        ),
+    ] = Path("."),
+    project_option: Annotated[Path | None, project_alias("directory")] = None,
     template: Annotated[
         str, typer.Option(help="group-peer-support (the seed review) or blank.")
     ] = "blank",
@@ -73,7 +90,8 @@ def validate(project: ProjectOption = Path(".")) -> None:
 def status(
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOption = False,
+    output_format: FormatOfJson = None,
 ) -> None:
     """Counts per stage so far: records, duplicates, screening, included studies."""
     import json
@@ -184,11 +202,14 @@ def dedup(
         ),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option(help="Where to write the groups (FILE mode).")
+        Path | None,
+        typer.Option("--out", help="Where to write the groups (FILE mode).", callback=primary),
     ] = None,
     output_format: Annotated[
-        DedupFormat, typer.Option("--format", help="csv or json")
+        DedupFormat, typer.Option("--format", help="csv or json", callback=primary)
     ] = DedupFormat.csv,
+    as_json: Annotated[bool, json_flag("output_format", DedupFormat.json)] = False,
+    old_output: Annotated[Path | None, hidden_alias("--output", "output")] = None,
     accept: Annotated[list[str] | None, typer.Option(help="Review: confirm pair A-B.")] = None,
     reject: Annotated[list[str] | None, typer.Option(help="Review: reject pair A-B.")] = None,
     reviewer: Annotated[str | None, typer.Option(help="Review: who decides.")] = None,
@@ -285,7 +306,8 @@ def _dedup_review(
 def prisma(
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOption = False,
+    output_format: FormatOfJson = None,
 ) -> None:
     """The PRISMA 2020 flow diagram's counts, computed from the records and decisions.
 
@@ -605,7 +627,8 @@ def screen_agreement_command(
     stage: StageOption = "ta",
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOption = False,
+    output_format: FormatOfJson = None,
 ) -> None:
     """Agreement per reviewer pair: percent, Cohen's kappa (95% CI), Gwet's AC1."""
     import json
@@ -626,7 +649,12 @@ def screen_agreement_command(
 def simulate(
     data: Annotated[Path, typer.Argument(help="A labelled export (CSV, RIS, ...).")],
     label_column: Annotated[str, typer.Option(help="Column/tag holding 1/0 inclusion labels.")],
-    output: Annotated[Path, typer.Option(help="Where to write the screening order (CSV).")],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Where to write the screening order (CSV). [required]", callback=primary
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option(help="Seed for the prior records and the model.")] = 0,
     batch_size: Annotated[int, typer.Option(help="Decisions between re-rankings.")] = 1,
     model: Annotated[
@@ -636,6 +664,7 @@ def simulate(
             "svm+minilm (needs the embeddings extra)"
         ),
     ] = "svm-t2",
+    old_output: Annotated[Path | None, hidden_alias("--output", "output")] = None,
 ) -> None:
     """Simulate prioritised screening of a labelled set: the order records would be seen in."""
     import csv
@@ -643,6 +672,8 @@ def simulate(
     from sysreview.cells import safe_row
     from sysreview.screening import simulate_file
 
+    if output is None:
+        fail("--out is required: the CSV to write the screening order to")
     with reported():
         result = simulate_file(data, label_column, seed, batch_size=batch_size, model=model)
         with output.open("w", newline="", encoding="utf-8") as handle:
@@ -680,7 +711,15 @@ def export_command(
 @with_busy("restoring the project")
 def load_command(
     dump: Annotated[Path, typer.Argument(help="A folder written by 'sysreview export'.")],
-    directory: Annotated[Path, typer.Argument(help="New project folder to restore into.")],
+    directory: Annotated[
+        Path,
+        typer.Argument(
+            help="New project folder to restore into (or -p; default: the current folder).",
+            callback=primary,
+            show_default=False,
+        ),
+    ] = Path("."),
+    project_option: Annotated[Path | None, project_alias("directory")] = None,
     db: DatabaseOption = None,
 ) -> None:
     """Restore an exported project into a new project folder."""
@@ -717,7 +756,11 @@ def _print_version(given: bool) -> None:
 @app.command()
 def pool(
     data: Annotated[
-        Path, typer.Argument(help="CSV with study and data columns, or a RevMan 5 file (.rm5).")
+        Path,
+        typer.Argument(
+            help="CSV with study and data columns, or a RevMan 5 file (.rm5); - reads stdin.",
+            callback=stdin_file,
+        ),
     ],
     measure: Annotated[
         str | None,
@@ -741,8 +784,9 @@ def pool(
     ] = False,
     by: Annotated[str | None, typer.Option(help="one analysis per value of this column")] = None,
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", help="text|json|csv")
+        OutputFormat, typer.Option("--format", help="text|json|csv", callback=primary)
     ] = OutputFormat.text,
+    as_json: Annotated[bool, json_flag("output_format", OutputFormat.json)] = False,
 ) -> None:
     """Pool the studies of DATA.
 

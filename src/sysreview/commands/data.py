@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from sysreview.commands.common import DatabaseOption, ProjectOption, reported
+from sysreview.commands.options import hidden_alias, primary, stdin_file
 from sysreview.commands.progress import with_busy
 
 data_app = typer.Typer(
@@ -17,16 +18,20 @@ data_app = typer.Typer(
 FileArgument = Annotated[
     Path,
     typer.Argument(
-        help="The data file: Metapsy data.csv, RevMan .rm5, a CSV, PRISMA counts .toml."
+        help="The data file: Metapsy data.csv, RevMan .rm5, a CSV, PRISMA counts .toml; - "
+        "reads stdin (give --data-format).",
+        callback=stdin_file,
     ),
 ]
 FormatOption = Annotated[
     str | None,
     typer.Option(
-        "--format",
+        "--data-format",
         help="metapsy, revman, metafor-csv or prisma-counts (default: from the file).",
+        callback=primary,
     ),
 ]
+OldFormatOption = Annotated[str | None, hidden_alias("--format", "data_format")]
 MappingOption = Annotated[
     Path | None,
     typer.Option("--mapping", help="The mapping file (Metapsy, RevMan): domains and measures."),
@@ -39,6 +44,7 @@ def load_command(
     file: FileArgument,
     reviewer: Annotated[str, typer.Option("--reviewer", help="Protocol reviewer id, e.g. R1.")],
     data_format: FormatOption = None,
+    old_format: OldFormatOption = None,
     mapping: MappingOption = None,
     consensus: Annotated[
         bool, typer.Option("--consensus", help="The file's values are agreed (consensus) ones.")
@@ -77,6 +83,7 @@ def load_command(
 def check_command(
     file: FileArgument,
     data_format: FormatOption = None,
+    old_format: OldFormatOption = None,
     mapping: MappingOption = None,
     project: ProjectOption = Path("."),
 ) -> None:

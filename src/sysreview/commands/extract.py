@@ -16,6 +16,7 @@ from sysreview.commands.common import (
     reported,
     warn,
 )
+from sysreview.commands.options import FormatOfJson, JsonOption
 from sysreview.commands.progress import with_busy
 
 if TYPE_CHECKING:
@@ -26,7 +27,6 @@ extract_app = typer.Typer(
     no_args_is_help=True,
 )
 ReviewerOption = Annotated[str, typer.Option("--reviewer", help="Protocol reviewer id, e.g. R1.")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
 @extract_app.command("template")
@@ -79,7 +79,10 @@ def load_command(
 
 @extract_app.command("discrepancies")
 def discrepancies_command(
-    as_json: JsonOption = False, project: ProjectOption = Path("."), db: DatabaseOption = None
+    as_json: JsonOption = False,
+    output_format: FormatOfJson = None,
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
 ) -> None:
     """List values on which reviewers differ and no consensus has been entered."""
     from sysreview.project.extracting import project_discrepancies
@@ -126,6 +129,7 @@ def _data_table(data: ReviewData) -> str:
 @extract_app.command("show")
 def show_command(
     as_json: JsonOption = False,
+    output_format: FormatOfJson = None,
     latest: Annotated[
         bool,
         typer.Option("--latest", help="Use the latest value where reviewers still differ."),

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from sysreview.commands.common import DatabaseOption, ProjectOption, reported
+from sysreview.commands.options import primary, project_alias
 from sysreview.commands.progress import busy
 
 if TYPE_CHECKING:
@@ -123,7 +124,15 @@ def _dedup_step(directory: Path, db: str | None) -> None:
 
 
 def run(
-    directory: Annotated[Path, typer.Argument(help="The project folder (holds review.toml).")],
+    directory: Annotated[
+        Path,
+        typer.Argument(
+            help="The project folder (holds review.toml); the same as -p.",
+            callback=primary,
+            show_default=False,
+        ),
+    ] = Path("."),
+    project_option: Annotated[Path | None, project_alias("directory")] = None,
     db: DatabaseOption = None,
     out: OutOption = None,
 ) -> None:

@@ -15,18 +15,18 @@ from sysreview.commands.common import (
     reported,
     warn,
 )
+from sysreview.commands.options import FormatOfJson, JsonOption
 from sysreview.commands.progress import with_busy
 
 rob_app = typer.Typer(
     help="Risk of bias (the protocol's tool, RoB 1 or RoB 2): sheets, agreement, figures.",
     no_args_is_help=True,
 )
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
 @rob_app.command("template")
 def template_command(
-    output: Annotated[Path, typer.Argument(help="Sheet to write (.csv or .xlsx).")],
+    output: Annotated[Path, typer.Argument(metavar="OUT", help="Sheet to write (.csv or .xlsx).")],
     reviewer: Annotated[
         str | None, typer.Option(help="Appraiser; the second one gets only the sample.")
     ] = None,
@@ -76,7 +76,10 @@ def load_command(
 
 @rob_app.command("show")
 def show_command(
-    project: ProjectOption = Path("."), db: DatabaseOption = None, as_json: JsonOption = False
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+    as_json: JsonOption = False,
+    output_format: FormatOfJson = None,
 ) -> None:
     """The current risk-of-bias judgements per study, with the overall rating.
 
@@ -95,7 +98,10 @@ def show_command(
 
 @rob_app.command("agreement")
 def agreement_command(
-    project: ProjectOption = Path("."), db: DatabaseOption = None, as_json: JsonOption = False
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+    as_json: JsonOption = False,
+    output_format: FormatOfJson = None,
 ) -> None:
     """Agreement of the two appraisers over the domains both judged: kappa, AC1."""
     import json
@@ -110,7 +116,10 @@ def agreement_command(
 
 @rob_app.command("discrepancies")
 def discrepancies_command(
-    project: ProjectOption = Path("."), db: DatabaseOption = None, as_json: JsonOption = False
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+    as_json: JsonOption = False,
+    output_format: FormatOfJson = None,
 ) -> None:
     """Domains the two appraisers judged differently, with no consensus yet."""
     import json
@@ -129,7 +138,9 @@ def discrepancies_command(
 
 @rob_app.command("figure")
 def figure_command(
-    output: Annotated[Path, typer.Argument(help="Figure file (.svg, .png or .pdf).")],
+    output: Annotated[
+        Path, typer.Argument(metavar="OUT", help="Figure file (.svg, .png or .pdf).")
+    ],
     kind: Annotated[str, typer.Option(help="traffic-light or summary")] = "traffic-light",
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from sysreview.commands.common import DatabaseOption, ProjectOption, fail, reported
+from sysreview.commands.options import hidden_alias, primary
 
 if TYPE_CHECKING:
     from sysreview.search.live import ApiClient
@@ -131,7 +132,10 @@ def press_command(
 
 @search_app.command("log")
 def log_command(
-    csv: Annotated[Path | None, typer.Option(help="Write the log as CSV here.")] = None,
+    csv: Annotated[
+        Path | None, typer.Option("--out", help="Write the log as CSV here.", callback=primary)
+    ] = None,
+    old_csv: Annotated[Path | None, hidden_alias("--csv", "csv")] = None,
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,
 ) -> None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from sysreview.commands.common import DatabaseOption, ProjectOption, reported
+from sysreview.commands.options import hidden_alias, primary
 from sysreview.commands.progress import with_busy
 
 if TYPE_CHECKING:
@@ -73,10 +74,12 @@ def analyse(
     data_format: Annotated[
         str | None,
         typer.Option(
-            "--format",
+            "--data-format",
             help="Format of --data: metapsy, revman or metafor-csv (default: from the file).",
+            callback=primary,
         ),
     ] = None,
+    old_format: Annotated[str | None, hidden_alias("--format", "data_format")] = None,
     mapping: Annotated[
         Path | None,
         typer.Option(

@@ -98,7 +98,7 @@ class SysreviewTyper(typer.Typer):
         kwargs.pop("rich_markup_mode", None)
         super().__init__(**kwargs)
 
-    @property  # type: ignore[override]
+    @property
     def rich_markup_mode(self) -> Any:
         """``"markdown"`` on a terminal (paragraphs wrapped, ``[x]`` shown as written)."""
         return None if plain_output() else "markdown"
