@@ -33,6 +33,7 @@ from sysreview.commands.options import (
     project_alias,
     stdin_file,
 )
+from sysreview.commands.progress import import_progress as _import_progress
 from sysreview.commands.progress import with_busy
 from sysreview.commands.terminal import SysreviewTyper, reflow_help
 
@@ -147,42 +148,6 @@ def import_command(
                     f"{item.path}: {item.records} records ({item.format}) as batch {item.batch_id}"
                 )
             )
-
-
-@contextmanager
-def _import_progress() -> Iterator[Callable[[str, str, int, int], None]]:
-    """A progress bar per file (on a terminal): bytes while reading, records while storing."""
-    from rich.markup import escape
-    from rich.progress import (
-        BarColumn,
-        TaskID,
-        TaskProgressColumn,
-        TextColumn,
-        TimeRemainingColumn,
-    )
-
-    from sysreview.commands.progress import progress_bar
-    from sysreview.text import terminal_safe
-
-    columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
-               TextColumn("{task.fields[counted]}"), TimeRemainingColumn())  # fmt: skip
-    with progress_bar(*columns) as bar:
-        tasks: dict[str, TaskID] = {}
-
-        def update(stage: str, path: str, done: int, total: int) -> None:
-            name = escape(terminal_safe(Path(path).name))
-            if path not in tasks:
-                tasks[path] = bar.add_task(name, total=total, counted="")
-            if stage == "reading":
-                counted = f"{done / 1e6:,.1f}/{total / 1e6:,.1f} MB"
-            else:
-                counted = f"{done:,}/{total:,} records"
-            bar.update(
-                tasks[path], description=f"{stage} {name}", completed=done, total=total,
-                counted=counted,
-            )  # fmt: skip
-
-        yield update
 
 
 class DedupFormat(StrEnum):

@@ -13,6 +13,7 @@ import functools
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 if TYPE_CHECKING:
@@ -73,4 +74,39 @@ def with_busy(description: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     return decorate
 
 
-__all__ = ["busy", "progress_bar", "show_progress", "with_busy"]
+@contextmanager
+def import_progress() -> Iterator[Callable[[str, str, int, int], None]]:
+    """A progress bar per file (on a terminal): bytes while reading, records while storing."""
+    from rich.markup import escape
+    from rich.progress import (
+        BarColumn,
+        TaskID,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from sysreview.text import terminal_safe
+
+    columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+               TextColumn("{task.fields[counted]}"), TimeRemainingColumn())  # fmt: skip
+    with progress_bar(*columns) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def update(stage: str, path: str, done: int, total: int) -> None:
+            name = escape(terminal_safe(Path(path).name))
+            if path not in tasks:
+                tasks[path] = bar.add_task(name, total=total, counted="")
+            if stage == "reading":
+                counted = f"{done / 1e6:,.1f}/{total / 1e6:,.1f} MB"
+            else:
+                counted = f"{done:,}/{total:,} records"
+            bar.update(
+                tasks[path], description=f"{stage} {name}", completed=done, total=total,
+                counted=counted,
+            )  # fmt: skip
+
+        yield update
+
+
+__all__ = ["busy", "import_progress", "progress_bar", "show_progress", "with_busy"]

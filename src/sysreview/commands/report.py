@@ -11,7 +11,7 @@ import typer
 
 from sysreview.commands.common import DatabaseOption, ProjectOption, reported
 from sysreview.commands.options import primary, project_alias
-from sysreview.commands.progress import busy
+from sysreview.commands.progress import busy, import_progress
 
 if TYPE_CHECKING:
     from sysreview.project.reporting import Progress, ReviewInputs
@@ -91,10 +91,9 @@ def _import_step(directory: Path, db: str | None) -> None:
     todo, skipped = pending_imports(directory, planned, db)
     for item, why in skipped:
         _say(f"import: skipped {item.file} ({why})")
-    with _bar("importing", len(todo)) as progress:
+    with import_progress() as progress:
         for item in todo:
-            batch, n = import_planned(directory, item, db)
-            progress(str(item.file))
+            batch, n = import_planned(directory, item, db, progress=progress)
             _say(f"import: {item.summary()}: {n} records as batch {batch}")
 
 
