@@ -25,10 +25,13 @@ from sysreview.commands.common import (
     warn,
 )
 from sysreview.commands.options import (
+    NO_PATH,
     FormatOfJson,
     JsonOption,
     hidden_alias,
     json_flag,
+    out_alias,
+    out_argument,
     primary,
     project_alias,
     stdin_file,
@@ -466,8 +469,9 @@ def screen_reassign_command(
 @screen_app.command("export")
 @with_busy("writing the sheet")
 def screen_export_command(
-    out: Annotated[Path, typer.Argument(help="Sheet to write: .csv or .xlsx.")],
     reviewer: Annotated[str, typer.Option(help="Protocol reviewer id, e.g. R1.")],
+    out: Annotated[Path, out_argument("Sheet to write: .csv or .xlsx")] = NO_PATH,
+    out_option: Annotated[Path | None, out_alias("out")] = None,
     stage: StageOption = "ta",
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,
@@ -659,7 +663,8 @@ def db_upgrade(project: ProjectOption = Path("."), db: DatabaseOption = None) ->
 @app.command("export")
 @with_busy("exporting the project")
 def export_command(
-    out: Annotated[Path, typer.Argument(help="New or empty folder for the export.")],
+    out: Annotated[Path, out_argument("New or empty folder for the export")] = NO_PATH,
+    out_option: Annotated[Path | None, out_alias("out")] = None,
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,
 ) -> None:

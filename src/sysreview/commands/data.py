@@ -8,7 +8,14 @@ from typing import Annotated
 import typer
 
 from sysreview.commands.common import DatabaseOption, ProjectOption, reported
-from sysreview.commands.options import hidden_alias, primary, stdin_file
+from sysreview.commands.options import (
+    NO_PATH,
+    hidden_alias,
+    out_alias,
+    out_argument,
+    primary,
+    stdin_file,
+)
 from sysreview.commands.progress import with_busy
 
 data_app = typer.Typer(
@@ -117,7 +124,8 @@ def withdraw_command(
 @data_app.command("export-revman")
 @with_busy("writing the RevMan file")
 def export_revman_command(
-    out: Annotated[Path, typer.Argument(help="The RevMan 5 file to write (.rm5).")],
+    out: Annotated[Path, out_argument("The RevMan 5 file to write (.rm5)")] = NO_PATH,
+    out_option: Annotated[Path | None, out_alias("out")] = None,
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,
 ) -> None:
@@ -136,7 +144,8 @@ def export_revman_command(
 
 @data_app.command("export-prisma2020")
 def export_prisma2020_command(
-    out: Annotated[Path, typer.Argument(help="The CSV to write.")],
+    out: Annotated[Path, out_argument("The CSV to write")] = NO_PATH,
+    out_option: Annotated[Path | None, out_alias("out")] = None,
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,
 ) -> None:

@@ -16,7 +16,7 @@ from sysreview.commands.common import (
     reported,
     warn,
 )
-from sysreview.commands.options import FormatOfJson, JsonOption
+from sysreview.commands.options import NO_PATH, FormatOfJson, JsonOption, out_alias, out_argument
 from sysreview.commands.progress import with_busy
 
 if TYPE_CHECKING:
@@ -31,7 +31,8 @@ ReviewerOption = Annotated[str, typer.Option("--reviewer", help="Protocol review
 
 @extract_app.command("template")
 def template_command(
-    out: Annotated[Path, typer.Argument(help="Template to write: OUT.xlsx, or OUT.csv.")],
+    out: Annotated[Path, out_argument("Template to write: OUT.xlsx, or OUT.csv")] = NO_PATH,
+    out_option: Annotated[Path | None, out_alias("out")] = None,
     reviewer: Annotated[
         str | None,
         typer.Option("--reviewer", help="Pre-fill with this reviewer's current values."),

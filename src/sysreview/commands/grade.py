@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from sysreview.commands.common import DatabaseOption, ForceOption, ProjectOption, reported, warn
-from sysreview.commands.options import FormatOfJson, JsonOption
+from sysreview.commands.options import NO_PATH, FormatOfJson, JsonOption, out_alias, out_argument
 from sysreview.commands.progress import with_busy
 
 grade_app = typer.Typer(
@@ -81,7 +81,8 @@ def set_command(
 
 @grade_app.command("template")
 def template_command(
-    output: Annotated[Path, typer.Argument(metavar="OUT", help="Sheet to write (.csv or .xlsx).")],
+    output: Annotated[Path, out_argument("Sheet to write (.csv or .xlsx)")] = NO_PATH,
+    output_option: Annotated[Path | None, out_alias("output")] = None,
     reviewer: Annotated[
         str | None, typer.Option(help="Pre-fill with this reviewer's ratings.")
     ] = None,

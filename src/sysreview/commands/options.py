@@ -84,6 +84,33 @@ def alias(target: str, convert: Callable[[Any], Any] | None = None) -> Callable[
     return callback
 
 
+def required_primary(ctx: typer.Context, param: typer.CallbackParam, value: Any) -> Any:
+    """:func:`primary` of a value that must be given, by the parameter or an alias."""
+    chosen = primary(ctx, param, value)
+    if not _given(ctx, param) and (param.name or "") not in _chosen(ctx):
+        raise typer.BadParameter("missing: give the file or folder to write (OUT or --out)")
+    return chosen
+
+
+NO_PATH = Path()
+"""The declared default of an ``OUT`` argument: never reaches a command, as
+:func:`required_primary` refuses a missing ``OUT`` (and keeps the parameter a ``Path``)."""
+
+
+def out_argument(help: str) -> Any:
+    """The file or folder a command writes, as its argument ``OUT`` (or ``--out``)."""
+    return typer.Argument(
+        metavar="OUT", help=f"{help} (or --out)", callback=required_primary, show_default=False
+    )
+
+
+def out_alias(target: str) -> Any:
+    """``--out``: the same as the command's ``OUT`` argument ``target``."""
+    return typer.Option(
+        "--out", help="The same as OUT.", callback=alias(target), expose_value=False
+    )
+
+
 def project_alias(target: str) -> Any:
     """``-p/--project`` of a command that also takes the folder as its argument ``target``."""
     return typer.Option(
@@ -140,6 +167,7 @@ def stdin_file(ctx: typer.Context, param: typer.CallbackParam, value: Path | Non
 
 
 __all__ = [
+    "NO_PATH",
     "FormatOfJson",
     "JsonOption",
     "TextOrJson",
@@ -147,8 +175,11 @@ __all__ = [
     "format_of_json",
     "hidden_alias",
     "json_flag",
+    "out_alias",
+    "out_argument",
     "primary",
     "project_alias",
+    "required_primary",
     "stdin_file",
 ]
 

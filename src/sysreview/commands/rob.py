@@ -15,7 +15,7 @@ from sysreview.commands.common import (
     reported,
     warn,
 )
-from sysreview.commands.options import FormatOfJson, JsonOption
+from sysreview.commands.options import NO_PATH, FormatOfJson, JsonOption, out_alias, out_argument
 from sysreview.commands.progress import with_busy
 
 rob_app = typer.Typer(
@@ -26,7 +26,8 @@ rob_app = typer.Typer(
 
 @rob_app.command("template")
 def template_command(
-    output: Annotated[Path, typer.Argument(metavar="OUT", help="Sheet to write (.csv or .xlsx).")],
+    output: Annotated[Path, out_argument("Sheet to write (.csv or .xlsx)")] = NO_PATH,
+    output_option: Annotated[Path | None, out_alias("output")] = None,
     reviewer: Annotated[
         str | None, typer.Option(help="Appraiser; the second one gets only the sample.")
     ] = None,
@@ -138,9 +139,8 @@ def discrepancies_command(
 
 @rob_app.command("figure")
 def figure_command(
-    output: Annotated[
-        Path, typer.Argument(metavar="OUT", help="Figure file (.svg, .png or .pdf).")
-    ],
+    output: Annotated[Path, out_argument("Figure file (.svg, .png or .pdf)")] = NO_PATH,
+    output_option: Annotated[Path | None, out_alias("output")] = None,
     kind: Annotated[str, typer.Option(help="traffic-light or summary")] = "traffic-light",
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,

@@ -215,3 +215,26 @@ def test_pool_from_stdin_names_it_in_messages(tmp_path: Path) -> None:
     assert done.stderr.decode().startswith("sysreview: error: <stdin>, row 1: no data columns")
     assert str(tmp_path) not in done.stderr.decode()
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("command", "name"),
+    [
+        (["export"], "out"),
+        (["screen", "export", "--reviewer", "R1"], "out"),
+        (["extract", "template"], "out"),
+        (["data", "export-revman"], "out"),
+        (["data", "export-prisma2020"], "out"),
+        (["references", "export"], "out"),
+        (["references", "export-decisions", "--to", "rayyan"], "out"),
+        (["rob", "template"], "output"),
+        (["rob", "figure"], "output"),
+        (["grade", "template"], "output"),
+    ],
+)
+def test_the_file_written_is_out_or_the_argument(command: list[str], name: str) -> None:
+    assert _parse(*command, "w.x")[name] == _parse(*command, "--out", "w.x")[name] == Path("w.x")
+    for args in ([], ["a.x", "--out", "b.x"]):  # missing, or two different files
+        result = runner.invoke(app, [*command, *args])
+        assert result.exit_code == 2 and "Traceback" not in result.stderr
+        assert "OUT" in result.stderr
