@@ -36,8 +36,8 @@ from sysreview.commands.options import (
     project_alias,
     stdin_file,
 )
+from sysreview.commands.progress import busy, with_busy
 from sysreview.commands.progress import import_progress as _import_progress
-from sysreview.commands.progress import with_busy
 from sysreview.commands.terminal import SysreviewTyper, reflow_help
 
 app = SysreviewTyper(
@@ -222,7 +222,8 @@ def _dedup_file(path: Path, output: Path | None, output_format: DedupFormat) -> 
     from sysreview.dedup import find_duplicates, memberships
     from sysreview.records import read_file
 
-    citations = read_file(path).citations
+    with busy(f"reading {path.name}"):
+        citations = read_file(path).citations
     with _stage_progress() as progress:
         rows = memberships(find_duplicates(citations, progress=progress))
     if output_format is DedupFormat.json:
@@ -809,8 +810,10 @@ _register_commands()
 
 
 def main() -> None:
-    """Entry point of ``python -m sysreview.cli``: the Typer app."""
-    app()
+    """Entry point of ``python -m sysreview.cli``: as the console script (exit codes alike)."""
+    from sysreview.entry import main as entry_main
+
+    entry_main()
 
 
 if __name__ == "__main__":
