@@ -14,7 +14,6 @@ from sysreview.commands.options import (
     out_alias,
     out_argument,
     primary,
-    stdin_file,
 )
 from sysreview.commands.progress import with_busy
 
@@ -25,9 +24,7 @@ data_app = typer.Typer(
 FileArgument = Annotated[
     Path,
     typer.Argument(
-        help="The data file: Metapsy data.csv, RevMan .rm5, a CSV, PRISMA counts .toml; - "
-        "reads stdin (give --data-format).",
-        callback=stdin_file,
+        help="The data file: Metapsy data.csv, RevMan .rm5, a CSV, PRISMA counts .toml."
     ),
 ]
 FormatOption = Annotated[
