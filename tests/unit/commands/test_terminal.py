@@ -142,3 +142,28 @@ def test_reflow_joins_paragraph_lines_and_keeps_lists() -> None:
     assert reflow(text) == (
         "First line.\n\nA paragraph with two lines.\n- an item\n- another\n  indented"
     )
+
+
+def test_analyse_prints_its_table_without_borders_off_a_terminal(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from sysreview.cli import app
+    from sysreview.project.services import init_project
+
+    init_project(tmp_path, "group-peer-support")
+    (tmp_path / "hope.csv").write_text(
+        "slab,m1i,sd1i,n1i,m2i,sd2i,n2i,domain,measure,comparator\n"
+        "Smith 2019,36.1,5.2,38,34.0,5.9,39,hope,Herth Hope Index,TAU\n"
+        "Jones 2020,35.0,4.8,60,33.2,5.1,61,hope,Herth Hope Index,TAU\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    p = ["-p", str(tmp_path)]
+    loaded = runner.invoke(
+        app, ["data", "load", str(tmp_path / "hope.csv"), "--reviewer", "R1", "--add-studies", *p]
+    )
+    assert loaded.exit_code == 0, loaded.stderr
+    done = runner.invoke(app, ["analyse", *p])
+    assert done.exit_code == 0, done.stderr
+    assert "Analyses" in done.stdout and " analysis " in done.stdout  # the table is there
+    assert not BOXES.search(done.stdout) and not ANSI.search(done.stdout)
