@@ -24,8 +24,23 @@ from sysreview.commands.common import (
     reported,
     warn,
 )
+from sysreview.commands.options import (
+    NO_PATH,
+    FormatOfJson,
+    JsonOption,
+    hidden_alias,
+    json_flag,
+    out_alias,
+    out_argument,
+    primary,
+    project_alias,
+    stdin_file,
+)
+from sysreview.commands.progress import busy, with_busy
+from sysreview.commands.progress import import_progress as _import_progress
+from sysreview.commands.terminal import SysreviewTyper, reflow_help
 
-app = typer.Typer(
+app = SysreviewTyper(
     name="sysreview",
     help="Cochrane-style systematic reviews: RevMan-exact and metafor-exact statistics.",
     no_args_is_help=True,
@@ -43,7 +58,15 @@ StageOption = Annotated[str, typer.Option("--stage", help="ta (title/abstract) o
 
 @app.command()
 def init(
-    directory: Annotated[Path, typer.Argument(help="Folder to create the project in.")],
+    directory: Annotated[
+        Path,
+        typer.Argument(
+            help="Folder to create the project in (or -p; default: the current folder).",
+            callback=primary,
+            show_default=False,
+        ),
+    ] = Path("."),
+    project_option: Annotated[Path | None, project_alias("directory")] = None,
     template: Annotated[
         str, typer.Option(help="group-peer-support (the seed review) or blank.")
     ] = "blank",
@@ -71,7 +94,8 @@ def validate(project: ProjectOption = Path(".")) -> None:
 def status(
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOption = False,
+    output_format: FormatOfJson = None,
 ) -> None:
     """Counts per stage so far: records, duplicates, screening, included studies."""
     import json
@@ -127,46 +151,6 @@ def import_command(
             )
 
 
-@contextmanager
-def _import_progress() -> Iterator[Callable[[str, str, int, int], None]]:
-    """A progress bar per file (on a terminal): bytes while reading, records while storing."""
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.progress import (
-        BarColumn,
-        Progress,
-        TaskID,
-        TaskProgressColumn,
-        TextColumn,
-        TimeRemainingColumn,
-    )
-
-    from sysreview.text import terminal_safe
-
-    console = Console(stderr=True)
-    columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
-               TextColumn("{task.fields[counted]}"), TimeRemainingColumn())  # fmt: skip
-    with Progress(
-        *columns, console=console, transient=True, disable=not console.is_terminal
-    ) as bar:
-        tasks: dict[str, TaskID] = {}
-
-        def update(stage: str, path: str, done: int, total: int) -> None:
-            name = escape(terminal_safe(Path(path).name))
-            if path not in tasks:
-                tasks[path] = bar.add_task(name, total=total, counted="")
-            if stage == "reading":
-                counted = f"{done / 1e6:,.1f}/{total / 1e6:,.1f} MB"
-            else:
-                counted = f"{done:,}/{total:,} records"
-            bar.update(
-                tasks[path], description=f"{stage} {name}", completed=done, total=total,
-                counted=counted,
-            )  # fmt: skip
-
-        yield update
-
-
 class DedupFormat(StrEnum):
     """Output format of ``sysreview dedup``'s duplicate groups."""
 
@@ -184,11 +168,14 @@ def dedup(
         ),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option(help="Where to write the groups (FILE mode).")
+        Path | None,
+        typer.Option("--out", help="Where to write the groups (FILE mode).", callback=primary),
     ] = None,
     output_format: Annotated[
-        DedupFormat, typer.Option("--format", help="csv or json")
+        DedupFormat, typer.Option("--format", help="csv or json", callback=primary)
     ] = DedupFormat.csv,
+    as_json: Annotated[bool, json_flag("output_format", DedupFormat.json)] = False,
+    old_output: Annotated[Path | None, hidden_alias("--output", "output")] = None,
     accept: Annotated[list[str] | None, typer.Option(help="Review: confirm pair A-B.")] = None,
     reject: Annotated[list[str] | None, typer.Option(help="Review: reject pair A-B.")] = None,
     reviewer: Annotated[str | None, typer.Option(help="Review: who decides.")] = None,
@@ -212,9 +199,9 @@ def dedup(
 @contextmanager
 def _stage_progress() -> Iterator[Callable[[str, float], None]]:
     """A progress bar (on a terminal, after a second) fed with ``(stage, fraction)``."""
-    from rich.progress import Progress
+    from sysreview.commands.progress import progress_bar
 
-    with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
+    with progress_bar() as bar:
         task = bar.add_task("de-duplicating", total=1.0)
 
         def update(stage: str, fraction: float) -> None:
@@ -233,7 +220,8 @@ def _dedup_file(path: Path, output: Path | None, output_format: DedupFormat) -> 
     from sysreview.dedup import find_duplicates, memberships
     from sysreview.records import read_file
 
-    citations = read_file(path).citations
+    with busy(f"reading {path.name}"):
+        citations = read_file(path).citations
     with _stage_progress() as progress:
         rows = memberships(find_duplicates(citations, progress=progress))
     if output_format is DedupFormat.json:
@@ -287,7 +275,8 @@ def _dedup_review(
 def prisma(
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOption = False,
+    output_format: FormatOfJson = None,
 ) -> None:
     """The PRISMA 2020 flow diagram's counts, computed from the records and decisions.
 
@@ -467,9 +456,11 @@ def screen_reassign_command(
 
 
 @screen_app.command("export")
+@with_busy("writing the sheet")
 def screen_export_command(
-    out: Annotated[Path, typer.Argument(help="Sheet to write: .csv or .xlsx.")],
     reviewer: Annotated[str, typer.Option(help="Protocol reviewer id, e.g. R1.")],
+    out: Annotated[Path, out_argument("Sheet to write: .csv or .xlsx")] = NO_PATH,
+    out_option: Annotated[Path | None, out_alias("out")] = None,
     stage: StageOption = "ta",
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,
@@ -487,6 +478,7 @@ def screen_export_command(
 
 
 @screen_app.command("import")
+@with_busy("storing the decisions")
 def screen_import_command(
     sheet: Annotated[Path, typer.Argument(help="A screened sheet (.csv or .xlsx).")],
     reviewer: Annotated[str, typer.Option(help="Protocol reviewer id, e.g. R1.")],
@@ -591,7 +583,8 @@ def screen_agreement_command(
     stage: StageOption = "ta",
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOption = False,
+    output_format: FormatOfJson = None,
 ) -> None:
     """Agreement per reviewer pair: percent, Cohen's kappa (95% CI), Gwet's AC1."""
     import json
@@ -608,10 +601,16 @@ def screen_agreement_command(
 
 
 @app.command()
+@with_busy("simulating")
 def simulate(
     data: Annotated[Path, typer.Argument(help="A labelled export (CSV, RIS, ...).")],
     label_column: Annotated[str, typer.Option(help="Column/tag holding 1/0 inclusion labels.")],
-    output: Annotated[Path, typer.Option(help="Where to write the screening order (CSV).")],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Where to write the screening order (CSV). [required]", callback=primary
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option(help="Seed for the prior records and the model.")] = 0,
     batch_size: Annotated[int, typer.Option(help="Decisions between re-rankings.")] = 1,
     model: Annotated[
@@ -621,6 +620,7 @@ def simulate(
             "svm+minilm (needs the embeddings extra)"
         ),
     ] = "svm-t2",
+    old_output: Annotated[Path | None, hidden_alias("--output", "output")] = None,
 ) -> None:
     """Simulate prioritised screening of a labelled set: the order records would be seen in."""
     import csv
@@ -628,6 +628,8 @@ def simulate(
     from sysreview.cells import safe_row
     from sysreview.screening import simulate_file
 
+    if output is None:
+        fail("--out is required: the CSV to write the screening order to")
     with reported():
         result = simulate_file(data, label_column, seed, batch_size=batch_size, model=model)
         with output.open("w", newline="", encoding="utf-8") as handle:
@@ -646,8 +648,10 @@ def db_upgrade(project: ProjectOption = Path("."), db: DatabaseOption = None) ->
 
 
 @app.command("export")
+@with_busy("exporting the project")
 def export_command(
-    out: Annotated[Path, typer.Argument(help="New or empty folder for the export.")],
+    out: Annotated[Path, out_argument("New or empty folder for the export")] = NO_PATH,
+    out_option: Annotated[Path | None, out_alias("out")] = None,
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,
 ) -> None:
@@ -661,9 +665,18 @@ def export_command(
 
 
 @app.command("load")
+@with_busy("restoring the project")
 def load_command(
     dump: Annotated[Path, typer.Argument(help="A folder written by 'sysreview export'.")],
-    directory: Annotated[Path, typer.Argument(help="New project folder to restore into.")],
+    directory: Annotated[
+        Path,
+        typer.Argument(
+            help="New project folder to restore into (or -p; default: the current folder).",
+            callback=primary,
+            show_default=False,
+        ),
+    ] = Path("."),
+    project_option: Annotated[Path | None, project_alias("directory")] = None,
     db: DatabaseOption = None,
 ) -> None:
     """Restore an exported project into a new project folder."""
@@ -700,7 +713,11 @@ def _print_version(given: bool) -> None:
 @app.command()
 def pool(
     data: Annotated[
-        Path, typer.Argument(help="CSV with study and data columns, or a RevMan 5 file (.rm5).")
+        Path,
+        typer.Argument(
+            help="CSV with study and data columns, or a RevMan 5 file (.rm5); - reads stdin.",
+            callback=stdin_file,
+        ),
     ],
     measure: Annotated[
         str | None,
@@ -724,8 +741,9 @@ def pool(
     ] = False,
     by: Annotated[str | None, typer.Option(help="one analysis per value of this column")] = None,
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", help="text|json|csv")
+        OutputFormat, typer.Option("--format", help="text|json|csv", callback=primary)
     ] = OutputFormat.text,
+    as_json: Annotated[bool, json_flag("output_format", OutputFormat.json)] = False,
 ) -> None:
     """Pool the studies of DATA.
 
@@ -771,14 +789,17 @@ def _register_commands() -> None:
     from sysreview.commands import register_all
 
     register_all(app)
+    reflow_help(app)
 
 
 _register_commands()
 
 
 def main() -> None:
-    """Entry point of ``python -m sysreview.cli``: the Typer app."""
-    app()
+    """Entry point of ``python -m sysreview.cli``: as the console script (exit codes alike)."""
+    from sysreview.entry import main as entry_main
+
+    entry_main()
 
 
 if __name__ == "__main__":

@@ -7,7 +7,9 @@ statistics library) ends with one line naming the extra to install, not a traceb
 
 from __future__ import annotations
 
+import os
 import sys
+from typing import NoReturn
 
 EXTRAS = {
     "typer": "cli",
@@ -59,7 +61,14 @@ def missing_extra(exc: ModuleNotFoundError) -> str | None:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point.
+
+    Exit status: 0 success; 2 bad input or usage (the commands print ``sysreview: error:
+    ...``, click prints usage errors); 1 a failure that is not the input's: an optional
+    dependency not installed, a failure of sysreview itself (one line; the traceback
+    with ``SYSREVIEW_TRACEBACK=1``). A reader that closed the pipe (``sysreview pool
+    data.csv | head -1``) ends the command quietly.
+    """
     try:
         from sysreview.cli import app
 
@@ -67,9 +76,30 @@ def main() -> None:
     except ModuleNotFoundError as exc:
         line = missing_extra(exc)
         if line is None:
-            raise
+            _internal(exc)
         print(line, file=sys.stderr)
         sys.exit(1)
+    except BrokenPipeError:
+        # Python's advice (signal docs, "Note on SIGPIPE"): no flush to the closed pipe
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
+    except Exception as exc:
+        _internal(exc)
+
+
+def _internal(exc: BaseException) -> NoReturn:
+    """A failure of sysreview itself: one line (exit 1), the traceback only if asked for."""
+    if os.environ.get("SYSREVIEW_TRACEBACK"):
+        raise exc
+    text = str(exc).strip().splitlines()
+    detail = f": {text[0]}" if text else ""
+    print(
+        f"sysreview: internal error: {type(exc).__name__}{detail} (please report it, with "
+        "the output of the command run again with SYSREVIEW_TRACEBACK=1)",
+        file=sys.stderr,
+    )
+    sys.exit(1)
 
 
 __all__ = ["EXTRAS", "main", "missing_extra"]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from sysreview.cli import app
@@ -62,3 +64,50 @@ def test_pool_imports_only_what_it_uses(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr.splitlines()[-1] == "[]"
+
+
+FAILING = (
+    "import sys, sysreview.pooled_table as t\n"
+    "def broken(*args, **kwargs):\n    raise RuntimeError('the pool broke\\nsecond line')\n"
+    "t.pool_table = broken\n"
+    "from sysreview.entry import main\nsys.argv = ['sysreview', *sys.argv[1:]]\nmain()\n"
+)
+
+
+def test_a_failure_of_sysreview_itself_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    data = tmp_path / "d.csv"
+    data.write_text(DATA, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "SYSREVIEW_TRACEBACK"}
+    done = subprocess.run(
+        [sys.executable, "-c", FAILING, "pool", str(data)],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr.startswith("sysreview: internal error: RuntimeError: the pool broke (")
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    env["SYSREVIEW_TRACEBACK"] = "1"
+    done = subprocess.run(
+        [sys.executable, "-c", FAILING, "pool", str(data)],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1 and "Traceback" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["pool", "{data}"], 0),
+        (["pool", "{data}", "--measure", "XX"], 2),  # bad input
+        (["pool", "{missing}"], 2),  # a file that cannot be read
+        (["pool", "{data}", "--no-such-option"], 2),  # usage
+        (["pool"], 2),  # a missing argument
+        (["status", "-p", "{missing}"], 2),  # not a project
+    ],
+)
+def test_exit_codes(tmp_path: Path, args: list[str], code: int) -> None:
+    data = tmp_path / "d.csv"
+    data.write_text(DATA, encoding="utf-8")
+    filled = [a.format(data=data, missing=tmp_path / "nope") for a in args]
+    done = _module(*filled)
+    assert done.returncode == code, done.stderr
+    assert "Traceback" not in done.stderr

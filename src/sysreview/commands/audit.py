@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from sysreview.commands.common import DatabaseOption, ProjectOption, fail, reported
+from sysreview.commands.options import FormatOfJson, JsonOption
 
 
 def log(
@@ -20,7 +21,8 @@ def log(
         str | None, typer.Option(help="Only entries from this day or moment on (ISO 8601).")
     ] = None,
     last: Annotated[int | None, typer.Option(help="Only the latest N entries.", min=1)] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOption = False,
+    output_format: FormatOfJson = None,
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,
 ) -> None:

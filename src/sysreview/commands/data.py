@@ -8,6 +8,14 @@ from typing import Annotated
 import typer
 
 from sysreview.commands.common import DatabaseOption, ProjectOption, reported
+from sysreview.commands.options import (
+    NO_PATH,
+    hidden_alias,
+    out_alias,
+    out_argument,
+    primary,
+)
+from sysreview.commands.progress import with_busy
 
 data_app = typer.Typer(
     help="Data files of outside formats: extracted data, risk of bias, PRISMA counts.",
@@ -22,10 +30,12 @@ FileArgument = Annotated[
 FormatOption = Annotated[
     str | None,
     typer.Option(
-        "--format",
+        "--data-format",
         help="metapsy, revman, metafor-csv or prisma-counts (default: from the file).",
+        callback=primary,
     ),
 ]
+OldFormatOption = Annotated[str | None, hidden_alias("--format", "data_format")]
 MappingOption = Annotated[
     Path | None,
     typer.Option("--mapping", help="The mapping file (Metapsy, RevMan): domains and measures."),
@@ -33,10 +43,12 @@ MappingOption = Annotated[
 
 
 @data_app.command("load")
+@with_busy("loading the data file")
 def load_command(
     file: FileArgument,
     reviewer: Annotated[str, typer.Option("--reviewer", help="Protocol reviewer id, e.g. R1.")],
     data_format: FormatOption = None,
+    old_format: OldFormatOption = None,
     mapping: MappingOption = None,
     consensus: Annotated[
         bool, typer.Option("--consensus", help="The file's values are agreed (consensus) ones.")
@@ -73,6 +85,7 @@ def load_command(
 def check_command(
     file: FileArgument,
     data_format: FormatOption = None,
+    old_format: OldFormatOption = None,
     mapping: MappingOption = None,
     project: ProjectOption = Path("."),
 ) -> None:
@@ -104,8 +117,10 @@ def withdraw_command(
 
 
 @data_app.command("export-revman")
+@with_busy("writing the RevMan file")
 def export_revman_command(
-    out: Annotated[Path, typer.Argument(help="The RevMan 5 file to write (.rm5).")],
+    out: Annotated[Path, out_argument("The RevMan 5 file to write (.rm5)")] = NO_PATH,
+    out_option: Annotated[Path | None, out_alias("out")] = None,
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,
 ) -> None:
@@ -124,7 +139,8 @@ def export_revman_command(
 
 @data_app.command("export-prisma2020")
 def export_prisma2020_command(
-    out: Annotated[Path, typer.Argument(help="The CSV to write.")],
+    out: Annotated[Path, out_argument("The CSV to write")] = NO_PATH,
+    out_option: Annotated[Path | None, out_alias("out")] = None,
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,
 ) -> None:

@@ -16,6 +16,8 @@ from sysreview.commands.common import (
     reported,
     warn,
 )
+from sysreview.commands.options import NO_PATH, FormatOfJson, JsonOption, out_alias, out_argument
+from sysreview.commands.progress import with_busy
 
 if TYPE_CHECKING:
     from sysreview.extraction.dataset import ReviewData
@@ -25,12 +27,12 @@ extract_app = typer.Typer(
     no_args_is_help=True,
 )
 ReviewerOption = Annotated[str, typer.Option("--reviewer", help="Protocol reviewer id, e.g. R1.")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
 @extract_app.command("template")
 def template_command(
-    out: Annotated[Path, typer.Argument(help="Template to write: OUT.xlsx, or OUT.csv.")],
+    out: Annotated[Path, out_argument("Template to write: OUT.xlsx, or OUT.csv")] = NO_PATH,
+    out_option: Annotated[Path | None, out_alias("out")] = None,
     reviewer: Annotated[
         str | None,
         typer.Option("--reviewer", help="Pre-fill with this reviewer's current values."),
@@ -51,6 +53,7 @@ def template_command(
 
 
 @extract_app.command("load")
+@with_busy("storing the values")
 def load_command(
     file: Annotated[Path, typer.Argument(help="A filled template (.xlsx, or OUT.csv).")],
     reviewer: ReviewerOption,
@@ -77,7 +80,10 @@ def load_command(
 
 @extract_app.command("discrepancies")
 def discrepancies_command(
-    as_json: JsonOption = False, project: ProjectOption = Path("."), db: DatabaseOption = None
+    as_json: JsonOption = False,
+    output_format: FormatOfJson = None,
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
 ) -> None:
     """List values on which reviewers differ and no consensus has been entered."""
     from sysreview.project.opening import open_project
@@ -124,6 +130,7 @@ def _data_table(data: ReviewData) -> str:
 @extract_app.command("show")
 def show_command(
     as_json: JsonOption = False,
+    output_format: FormatOfJson = None,
     latest: Annotated[
         bool,
         typer.Option("--latest", help="Use the latest value where reviewers still differ."),

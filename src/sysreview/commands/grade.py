@@ -13,12 +13,13 @@ from typing import Annotated
 import typer
 
 from sysreview.commands.common import DatabaseOption, ForceOption, ProjectOption, reported, warn
+from sysreview.commands.options import NO_PATH, FormatOfJson, JsonOption, out_alias, out_argument
+from sysreview.commands.progress import with_busy
 
 grade_app = typer.Typer(
     help="Certainty of the evidence (GRADE): suggested ratings, reviewers' ratings, sheets.",
     no_args_is_help=True,
 )
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 ReviewerOption = Annotated[str, typer.Option(help="Who rates (an appraiser or analyst).")]
 ConsensusOption = Annotated[
     bool, typer.Option("--consensus", help="The agreed rating (resolves a disagreement).")
@@ -27,7 +28,10 @@ ConsensusOption = Annotated[
 
 @grade_app.command("show")
 def show_command(
-    project: ProjectOption = Path("."), db: DatabaseOption = None, as_json: JsonOption = False
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+    as_json: JsonOption = False,
+    output_format: FormatOfJson = None,
 ) -> None:
     """Each main outcome's GRADE domains and certainty.
 
@@ -78,7 +82,8 @@ def set_command(
 
 @grade_app.command("template")
 def template_command(
-    output: Annotated[Path, typer.Argument(help="Sheet to write (.csv or .xlsx).")],
+    output: Annotated[Path, out_argument("Sheet to write (.csv or .xlsx)")] = NO_PATH,
+    output_option: Annotated[Path | None, out_alias("output")] = None,
     reviewer: Annotated[
         str | None, typer.Option(help="Pre-fill with this reviewer's ratings.")
     ] = None,
@@ -98,6 +103,7 @@ def template_command(
 
 
 @grade_app.command("load")
+@with_busy("storing the ratings")
 def load_command(
     sheet: Annotated[Path, typer.Argument(help="A filled sheet (.csv or .xlsx).")],
     reviewer: ReviewerOption,

@@ -8,10 +8,16 @@ from typing import Annotated
 import typer
 
 from sysreview.commands.common import OutputFormat, fail, reported
+from sysreview.commands.options import json_flag, primary, stdin_file
 
 
 def metareg(
-    data: Annotated[Path, typer.Argument(help="CSV with study, data and moderator columns.")],
+    data: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV with study, data and moderator columns; - reads stdin.", callback=stdin_file
+        ),
+    ],
     mods: Annotated[
         str,
         typer.Option(
@@ -27,8 +33,9 @@ def metareg(
     convention: Annotated[str | None, typer.Option(help="revman|metafor (default: revman)")] = None,
     by: Annotated[str | None, typer.Option(help="one regression per value of this column")] = None,
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", help="text|json|csv")
+        OutputFormat, typer.Option("--format", help="text|json|csv", callback=primary)
     ] = OutputFormat.text,
+    as_json: Annotated[bool, json_flag("output_format", OutputFormat.json)] = False,
 ) -> None:
     """Meta-regression: regress each study's effect on moderator columns of DATA.
 

@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 
 from sysreview.commands.common import DatabaseOption, ProjectOption, reported
+from sysreview.commands.options import NO_PATH, out_alias, out_argument
+from sysreview.commands.progress import with_busy
 
 references_app = typer.Typer(
     help="Records and screening decisions as files for reference managers and other tools.",
@@ -16,8 +18,10 @@ references_app = typer.Typer(
 
 
 @references_app.command("export")
+@with_busy("writing the references")
 def export_command(
-    out: Annotated[Path, typer.Argument(help="The file to write: .ris, .bib or .csv.")],
+    out: Annotated[Path, out_argument("The file to write: .ris, .bib or .csv")] = NO_PATH,
+    out_option: Annotated[Path | None, out_alias("out")] = None,
     ref_format: Annotated[
         str | None,
         typer.Option("--format", help="ris, bibtex or csv (default: from the file name)."),
@@ -58,6 +62,7 @@ StageOption = Annotated[str, typer.Option("--stage", help="ta (title/abstract) o
 
 
 @references_app.command("import-decisions")
+@with_busy("storing the decisions")
 def import_decisions_command(
     file: Annotated[Path, typer.Argument(help="An ASReview or Rayyan export (RIS or CSV).")],
     tool: ToolOption,
@@ -97,9 +102,11 @@ def import_decisions_command(
 
 
 @references_app.command("export-decisions")
+@with_busy("writing the decisions")
 def export_decisions_command(
-    out: Annotated[Path, typer.Argument(help="The file to write (ASReview: .csv; Rayyan: .ris).")],
     tool: Annotated[str, typer.Option("--to", help="asreview or rayyan.")],
+    out: Annotated[Path, out_argument("The file to write (ASReview: CSV; Rayyan: RIS)")] = NO_PATH,
+    out_option: Annotated[Path | None, out_alias("out")] = None,
     stage: StageOption = "ta",
     reviewer: Annotated[
         str | None,

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from sysreview.commands.common import DatabaseOption, ProjectOption, reported
+from sysreview.commands.options import primary, project_alias
+from sysreview.commands.progress import busy, import_progress
 
 if TYPE_CHECKING:
     from sysreview.project.opening import Project
@@ -28,11 +30,9 @@ def _say(text: str) -> None:
 @contextmanager
 def _bar(description: str, total: int) -> Iterator[Progress]:
     """A rich progress bar on the terminal (stderr), advanced once per call."""
-    from rich.console import Console
-    from rich.progress import Progress as Bar
+    from sysreview.commands.progress import progress_bar
 
-    console = Console(stderr=True)
-    with Bar(console=console, transient=True, disable=not console.is_terminal) as bar:
+    with progress_bar() as bar:
         task = bar.add_task(description, total=total)
 
         def advance(_what: str) -> None:
@@ -50,7 +50,8 @@ def _analyse_and_report(inputs: ReviewInputs, out: Path) -> None:
     )
 
     _say(f"data: {inputs.summary()}")
-    synthesis, results = analyse_inputs(inputs, out)
+    with busy("analysing"):
+        synthesis, results = analyse_inputs(inputs, out)
     pooled = sum(r.pooled for r in synthesis.results)
     _say(f"analyse: {len(synthesis.results)} analyses ({pooled} pooled); "
          f"wrote {', '.join(results)} to {out}")  # fmt: skip
@@ -95,10 +96,9 @@ def _import_step(directory: Path, db: str | None) -> None:
     todo, skipped = pending_imports(directory, planned, db)
     for item, why in skipped:
         _say(f"import: skipped {item.file} ({why})")
-    with _bar("importing", len(todo)) as progress:
+    with import_progress() as progress:
         for item in todo:
-            batch, n = import_planned(directory, item, db)
-            progress(str(item.file))
+            batch, n = import_planned(directory, item, db, progress=progress)
             _say(f"import: {item.summary()}: {n} records as batch {batch}")
 
 
@@ -106,7 +106,8 @@ def _data_step(directory: Path, db: str | None) -> None:
     from sysreview.project.analysing.running import load_planned_data, read_data_files
 
     for item in read_data_files(directory):
-        done = load_planned_data(directory, item, db)
+        with busy(f"loading {item.file}"):
+            done = load_planned_data(directory, item, db)
         _say(f"data load: {done.summary()}")
 
 
@@ -125,7 +126,15 @@ def _dedup_step(review: Project) -> None:
 
 
 def run(
-    directory: Annotated[Path, typer.Argument(help="The project folder (holds review.toml).")],
+    directory: Annotated[
+        Path,
+        typer.Argument(
+            help="The project folder (holds review.toml); the same as -p.",
+            callback=primary,
+            show_default=False,
+        ),
+    ] = Path("."),
+    project_option: Annotated[Path | None, project_alias("directory")] = None,
     db: DatabaseOption = None,
     out: OutOption = None,
 ) -> None:

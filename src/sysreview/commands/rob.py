@@ -15,17 +15,19 @@ from sysreview.commands.common import (
     reported,
     warn,
 )
+from sysreview.commands.options import NO_PATH, FormatOfJson, JsonOption, out_alias, out_argument
+from sysreview.commands.progress import with_busy
 
 rob_app = typer.Typer(
     help="Risk of bias (the protocol's tool, RoB 1 or RoB 2): sheets, agreement, figures.",
     no_args_is_help=True,
 )
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
 @rob_app.command("template")
 def template_command(
-    output: Annotated[Path, typer.Argument(help="Sheet to write (.csv or .xlsx).")],
+    output: Annotated[Path, out_argument("Sheet to write (.csv or .xlsx)")] = NO_PATH,
+    output_option: Annotated[Path | None, out_alias("output")] = None,
     reviewer: Annotated[
         str | None, typer.Option(help="Appraiser; the second one gets only the sample.")
     ] = None,
@@ -45,6 +47,7 @@ def template_command(
 
 
 @rob_app.command("load")
+@with_busy("storing the judgements")
 def load_command(
     sheet: Annotated[Path, typer.Argument(help="A filled sheet (.csv or .xlsx).")],
     reviewer: Annotated[str, typer.Option(help="Whose judgements these are.")],
@@ -72,7 +75,10 @@ def load_command(
 
 @rob_app.command("show")
 def show_command(
-    project: ProjectOption = Path("."), db: DatabaseOption = None, as_json: JsonOption = False
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+    as_json: JsonOption = False,
+    output_format: FormatOfJson = None,
 ) -> None:
     """The current risk-of-bias judgements per study, with the overall rating.
 
@@ -90,7 +96,10 @@ def show_command(
 
 @rob_app.command("agreement")
 def agreement_command(
-    project: ProjectOption = Path("."), db: DatabaseOption = None, as_json: JsonOption = False
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+    as_json: JsonOption = False,
+    output_format: FormatOfJson = None,
 ) -> None:
     """Agreement of the two appraisers over the domains both judged: kappa, AC1."""
     import json
@@ -104,7 +113,10 @@ def agreement_command(
 
 @rob_app.command("discrepancies")
 def discrepancies_command(
-    project: ProjectOption = Path("."), db: DatabaseOption = None, as_json: JsonOption = False
+    project: ProjectOption = Path("."),
+    db: DatabaseOption = None,
+    as_json: JsonOption = False,
+    output_format: FormatOfJson = None,
 ) -> None:
     """Domains the two appraisers judged differently, with no consensus yet."""
     import json
@@ -122,7 +134,8 @@ def discrepancies_command(
 
 @rob_app.command("figure")
 def figure_command(
-    output: Annotated[Path, typer.Argument(help="Figure file (.svg, .png or .pdf).")],
+    output: Annotated[Path, out_argument("Figure file (.svg, .png or .pdf)")] = NO_PATH,
+    output_option: Annotated[Path | None, out_alias("output")] = None,
     kind: Annotated[str, typer.Option(help="traffic-light or summary")] = "traffic-light",
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from sysreview.commands.common import DatabaseOption, ProjectOption, fail, reported
+from sysreview.commands.options import hidden_alias, primary
 
 if TYPE_CHECKING:
     from sysreview.search.live import ApiClient
@@ -130,7 +131,10 @@ def press_command(
 
 @search_app.command("log")
 def log_command(
-    csv: Annotated[Path | None, typer.Option(help="Write the log as CSV here.")] = None,
+    csv: Annotated[
+        Path | None, typer.Option("--out", help="Write the log as CSV here.", callback=primary)
+    ] = None,
+    old_csv: Annotated[Path | None, hidden_alias("--csv", "csv")] = None,
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,
 ) -> None:
@@ -166,11 +170,11 @@ def _client(email: str | None, ncbi_key: str | None) -> ApiClient:
 @contextmanager
 def _bar(label: str) -> Iterator[Callable[[int, int], None]]:
     """A rich progress bar fed by ``(done, total)`` calls."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
 
-    with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True
-    ) as bar:
+    from sysreview.commands.progress import progress_bar
+
+    with progress_bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()) as bar:
         task = bar.add_task(label, total=None)
 
         def update(done: int, total: int) -> None:

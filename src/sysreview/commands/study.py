@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from sysreview.commands.common import DatabaseOption, ProjectOption, reported
+from sysreview.commands.options import FormatOfJson, JsonOption
 
 study_app = typer.Typer(
     help="Studies: list them, or add one that no included report is linked to yet.",
@@ -34,7 +35,8 @@ def add_command(
 
 @study_app.command("list")
 def list_command(
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOption = False,
+    output_format: FormatOfJson = None,
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,
 ) -> None:

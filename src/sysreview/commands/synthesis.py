@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from sysreview.commands.common import DatabaseOption, ProjectOption, reported
+from sysreview.commands.options import hidden_alias, primary
+from sysreview.commands.progress import with_busy
 
 if TYPE_CHECKING:
     from sysreview.synthesis import Synthesis
@@ -17,7 +19,9 @@ def _table(synthesis: Synthesis) -> object:
     """A rich table: one row per analysis, the result in words or the reason."""
     from rich.table import Table
 
-    table = Table(title="Analyses", show_lines=False)
+    from sysreview.commands.terminal import table_box
+
+    table = Table(title="Analyses", show_lines=False, box=table_box())
     for name in ("analysis", "k", "N", "measure", "estimate [CI]", "p", "I²", "result"):
         table.add_column(name, justify="right" if name in ("k", "N", "p", "I²") else "left")
     for res in synthesis.results:
@@ -70,10 +74,12 @@ def analyse(
     data_format: Annotated[
         str | None,
         typer.Option(
-            "--format",
+            "--data-format",
             help="Format of --data: metapsy, revman or metafor-csv (default: from the file).",
+            callback=primary,
         ),
     ] = None,
+    old_format: Annotated[str | None, hidden_alias("--format", "data_format")] = None,
     mapping: Annotated[
         Path | None,
         typer.Option(
@@ -106,4 +112,4 @@ def analyse(
 
 def register(app: typer.Typer) -> None:
     """Add ``analyse`` to ``app``."""
-    app.command("analyse")(analyse)
+    app.command("analyse")(with_busy("analysing")(analyse))

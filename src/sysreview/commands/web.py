@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from sysreview.commands.common import DatabaseOption, ProjectOption, fail, reported
+from sysreview.commands.options import primary, project_alias
 
 RoleOption = Annotated[
     str, typer.Option("--role", help="reviewer, adjudicator (resolves conflicts) or admin.")
@@ -29,7 +30,13 @@ def _password(from_stdin: bool) -> str:
 
 
 def serve(
-    directory: Annotated[Path, typer.Argument(help="The project directory.")] = Path("."),
+    directory: Annotated[
+        Path,
+        typer.Argument(
+            help="The project directory; the same as -p.", callback=primary, show_default=False
+        ),
+    ] = Path("."),
+    project_option: Annotated[Path | None, project_alias("directory")] = None,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     db: DatabaseOption = None,

@@ -45,6 +45,7 @@ from sysreview.protocol.loader import toml_loads
 
 if TYPE_CHECKING:
     from sysreview.project.extracting.datasets import DatasetLoad
+    from sysreview.project.importing.files import ImportProgress
 
 IMPORTS_FILE = "imports.toml"
 KEYS = ("file", "source", "kind", "interface", "date", "query-file")
@@ -286,9 +287,12 @@ def pending_imports(
 
 
 def import_planned(
-    directory: PathLike, item: PlannedImport, db_url: str | None = None
+    directory: PathLike,
+    item: PlannedImport,
+    db_url: str | None = None,
+    progress: ImportProgress | None = None,
 ) -> tuple[int, int]:
-    """Import one planned file; ``(batch id, records)``."""
+    """Import one planned file; ``(batch id, records)``; ``progress`` as ``import_files``'s."""
     from sysreview.project.importing.service import import_files
 
     done = import_files(
@@ -300,6 +304,7 @@ def import_planned(
         search_date=item.date,
         query_file=item.query_file,
         db_url=db_url,
+        progress=progress,
     )
     return done[0].batch_id, done[0].records
 
