@@ -27,6 +27,12 @@ def test_docs_page_is_strict_and_self_hosted(clients: Clients) -> None:
     page = answer.text
     assert "<script>" not in page and "https://" not in page.split("<main", 1)[0]
     assert '<script src="/static/swagger-ui/swagger-ui-bundle.js" defer>' in page
-    for asset in ("swagger-ui-bundle.js", "swagger-ui.css", "init.js", "LICENSE.txt"):
+    for asset in (
+        "swagger-ui-bundle.js",
+        "swagger-ui.css",
+        "sysreview.css",
+        "init.js",
+        "LICENSE.txt",
+    ):
         assert logged_in.get(f"/static/swagger-ui/{asset}").status_code == 200
     assert "Apache License" in logged_in.get("/static/swagger-ui/LICENSE.txt").text
