@@ -35,10 +35,11 @@ def _operations(page: Any) -> list[tuple[str, str]]:
 def test_swagger_ui_lists_the_operations_and_tries_them(
     browser: Any, live: LiveServer, project: Path
 ) -> None:
-    page, problems = _page(browser, live, "R1", "/api/docs")
+    page, problems = _page(browser, live, "R1", "/dashboard")
     requested: list[str] = []
     page.on("request", lambda r: requested.append(r.url))
-    page.reload()
+    page.click("nav >> text=JSON API")
+    page.wait_for_url(f"{live.url}/api/docs")
     page.wait_for_selector(".opblock")
     page.wait_for_load_state("networkidle")
     operations = _operations(page)
