@@ -57,6 +57,7 @@ ROUTERS = (
     "grade",
     "report",
     "audit",
+    "docs",
     "api",
 )
 """Modules of :mod:`sysreview.web.routers`, each with a ``router``, included in this order."""
