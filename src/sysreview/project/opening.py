@@ -88,8 +88,9 @@ class Project:
 
     @property
     def writer(self) -> GroupCommit:
-        """The group-commit writer of screening decisions (made once, on first use, by
-        whichever request thread comes first).
+        """The group-commit writer of screening decisions.
+
+        Made once, on first use, by whichever request thread comes first.
         """
         from sysreview.project.storage.group_commit import GroupCommit
 
@@ -220,8 +221,10 @@ def validate_protocol(directory: PathLike) -> Protocol:
 
 
 def load_project(directory: PathLike, db_url: str | None = None) -> Project:
-    """The project in ``directory``, with its protocol validated (the database is opened
-    on first use; close the project when done, or use :func:`open_project`).
+    """The project in ``directory``, with its protocol validated.
+
+    The database is opened on first use; close the project when done, or use
+    :func:`open_project`.
     """
     directory = Path(directory)
     protocol = validate_protocol(directory)

@@ -100,8 +100,9 @@ class ProjectStatus:
 
 
 def project_status(directory: PathLike, db_url: str | None = None) -> ProjectStatus:
-    """:meth:`ReportService.status <sysreview.project.reporting.service.ReportService.status>`
-    on the project in ``directory``.
+    """The status of the project in ``directory``.
+
+    See :meth:`ReportService.status <sysreview.project.reporting.service.ReportService.status>`.
     """
     with open_project(directory, db_url) as project:
         return project.report.status()

@@ -18,8 +18,9 @@ class AnalysisService(Service):
         self, *, data: PathLike | None = None, data_format: str | None = None,
         mapping: PathLike | None = None, out: PathLike | None = None,
     ) -> Analysed:  # fmt: skip
-        """Run the analysis plan on the project's data (or a data file's) and write the
-        results (see :func:`sysreview.project.analysing.plan.analyse`).
+        """Run the analysis plan on the project's data (or a data file's); write the results.
+
+        See :func:`sysreview.project.analysing.plan.analyse`.
         """
         from sysreview.project.analysing.plan import analyse
 

@@ -1,3 +1,4 @@
-"""Risk of bias in the project: sheets, forms, entries as events, attrition suggestions,
-agreement and consensus.
+"""Risk of bias in the project.
+
+Sheets, forms, entries as events, attrition suggestions, agreement and consensus.
 """

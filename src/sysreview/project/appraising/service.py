@@ -56,8 +56,9 @@ class AppraisalService(Service):
         self, *, reviewer: str, study: str, domain: str, result: str | None = None,
         consensus: bool = False,
     ) -> Retracted:  # fmt: skip
-        """Take back a judgement of one domain (the appraiser's, or the consensus): a new
-        event; ``result`` names the RoB 2 result it is about.
+        """Take back a judgement of one domain (the appraiser's, or the consensus).
+
+        The taking back is a new event; ``result`` names the RoB 2 result it is about.
         """
         from sysreview.project.extracting.retracting import retract_judgement
 

@@ -18,8 +18,9 @@ class AuditService(Service):
         self, *, record: int | None = None, reviewer: str | None = None,
         since: date | datetime | None = None, limit: int | None = None,
     ) -> AuditTrail:  # fmt: skip
-        """The audit trail's entries, oldest first, filtered (see
-        :func:`~sysreview.project.audit.trail.audit_trail`).
+        """The audit trail's entries, oldest first, filtered.
+
+        See :func:`~sysreview.project.audit.trail.audit_trail`.
         """
         from sysreview.project.audit.trail import audit_trail
 

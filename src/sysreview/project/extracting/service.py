@@ -49,8 +49,9 @@ class ExtractionService(Service):
         self, *, reviewer: str, study: str, field: str, arm: str | None = None,
         consensus: bool = False,
     ) -> Retracted:  # fmt: skip
-        """Take back a value of a study's (or an arm's) field (the extractor's, or the
-        consensus).
+        """Take back a value of a study's (or an arm's) field.
+
+        The value taken back is the extractor's, or the consensus.
         """
         from sysreview.project.extracting.retracting import retract_value
 
@@ -64,8 +65,9 @@ class ExtractionService(Service):
         self, *, reviewer: str, study: str, arm: str, measure: str, weeks: float,
         consensus: bool = False,
     ) -> Retracted:  # fmt: skip
-        """Take back the numbers of an arm's outcome at a time point (the extractor's, or
-        the consensus).
+        """Take back the numbers of an arm's outcome at a time point.
+
+        The numbers taken back are the extractor's, or the consensus.
         """
         from sysreview.project.extracting.retracting import retract_outcome
 
@@ -102,8 +104,9 @@ class ExtractionService(Service):
         self, path: PathLike, reviewer: str, *, format: str | None = None,
         mapping: PathLike | None = None, consensus: bool = False, add_studies: bool = False,
     ) -> DatasetLoad:  # fmt: skip
-        """Store a data file (read by its format's adapter) as extracted values, risk-of-bias
-        judgements and PRISMA counts (``sysreview data load``).
+        """Store a data file as extracted values, risk-of-bias judgements and PRISMA counts.
+
+        The file is read by its format's adapter (``sysreview data load``).
         """
         from sysreview.project.extracting.datasets import project_load_dataset
 
@@ -114,9 +117,7 @@ class ExtractionService(Service):
             )  # fmt: skip
 
     def withdraw_counts(self, source: str, reviewer: str) -> None:
-        """Take back the PRISMA counts from another source (``sysreview data
-        withdraw-counts``).
-        """
+        """Take back the PRISMA counts from another source (``sysreview data withdraw-counts``)."""
         from sysreview.project.extracting.datasets import project_withdraw_counts
 
         with self.project.write_lock:

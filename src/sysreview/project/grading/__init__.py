@@ -1,3 +1,4 @@
-"""Certainty of the evidence (GRADE) in the project: ratings from sheets and forms, and
-the assessment of every main outcome.
+"""Certainty of the evidence (GRADE) in the project.
+
+Ratings from sheets and forms, and the assessment of every main outcome.
 """

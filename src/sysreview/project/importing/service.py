@@ -90,8 +90,10 @@ class RecordsService(Service):
         file_source: str | None = None, searched: date | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> UpdateReport:  # fmt: skip
-        """Living update: re-run the saved live searches, import new exports, de-duplicate
-        against everything in the project, assign the new records for screening.
+        """Living update: re-run the saved live searches and import new exports.
+
+        The new records are de-duplicated against everything in the project and assigned
+        for screening.
         """
         from sysreview.project.importing.updates import update_project
 

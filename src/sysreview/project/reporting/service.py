@@ -17,9 +17,10 @@ class ReportService(Service):
     """``project.report``: the counts the report and the dashboard show."""
 
     def prisma(self) -> PrismaCounts:
-        """The PRISMA 2020 flow diagram's counts, derived from records and decision events,
-        plus the counts from other sources the project recorded
-        (:func:`sysreview.project.reporting.prisma_data.prisma_counts`).
+        """The PRISMA 2020 flow diagram's counts.
+
+        Derived from records and decision events, plus the counts from other sources the
+        project recorded (:func:`sysreview.project.reporting.prisma_data.prisma_counts`).
 
         Whether a title/abstract "maybe" goes forward is the protocol's
         ``screening.maybe_goes_forward``.
@@ -29,8 +30,9 @@ class ReportService(Service):
         return prisma_counts(self.store, protocol=self.protocol)
 
     def write_report(self, out: Path) -> None:
-        """Run the analysis plan on the project's data and write the report into ``out``
-        (as ``sysreview report``).
+        """Run the analysis plan on the project's data and write the report into ``out``.
+
+        The same as ``sysreview report``.
         """
         from sysreview.project.reporting.report import (
             analyse_inputs,

@@ -209,6 +209,13 @@ def new_decision(protocol: Protocol, **fields: Unpack[DecisionFields]) -> NewDec
 
 
 def unit_of(state: ScreeningState, record_id: int) -> int:
+    """The screening unit ``record_id`` belongs to (its duplicate group's first record).
+
+    Raises
+    ------
+    UnknownRecord
+        When the record is not in the project.
+    """
     unit = state.unit_of(record_id)
     if unit not in state.ta.status:
         raise UnknownRecord(f"no record {record_id} in this project")
@@ -276,6 +283,7 @@ def check_decision(
 
 
 def is_linked(store: Store, state: ScreeningState, unit: int) -> bool:
+    """Whether a record of ``unit`` (any copy in its duplicate group) is linked to a study."""
     copies = [r for r, u in state.groups.items() if u == unit] or [unit]
     with store.session(readonly=True) as session:
         query = select(StudyReport.id).where(StudyReport.record_id.in_(copies)).limit(1)
@@ -331,6 +339,11 @@ def add_decision(
 
 
 def store_decision(store: Store, protocol: Protocol, item: NewDecision) -> int:
+    """Store a checked decision as a new event in a transaction of its own; the event's id.
+
+    The protocol's reviewers are synced first; ``item`` is stored as given (see
+    :func:`check_decision`), with the assignments it makes due (:func:`add_decision`).
+    """
     with store.session() as session:
         people = sync_reviewers(session, protocol)
         ids = {name: r.id for name, r in people.items()}

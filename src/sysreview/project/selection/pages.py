@@ -57,7 +57,8 @@ class ScreenView:
 def screen_view(
     store: Store, protocol: Protocol, stage: str, reviewer: str, limit: int = 1
 ) -> ScreenView:
-    """The reviewer's next record at ``stage`` (active-learning order at title/abstract);
+    """The reviewer's next record at ``stage`` (active-learning order at title/abstract).
+
     ``limit`` records of the queue are ordered (the page shows one).
     """
     stage = check_stage(stage)

@@ -230,9 +230,10 @@ _LAST_LOCK = threading.Lock()
 
 
 def _history(here: Any) -> Any:
-    """:func:`~sysreview.project.selection.prioritising.history_of` the stage state, kept for the state.
+    """The stage state's ranking history, kept for that state.
 
-    The pages between two decisions share it.
+    :func:`~sysreview.project.selection.prioritising.history_of` the state; the pages
+    between two decisions share it.
     """
     from sysreview.project.selection.prioritising import history_of
 

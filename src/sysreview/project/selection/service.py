@@ -33,8 +33,9 @@ if TYPE_CHECKING:
 
 
 def assign_records(store: Store, protocol: Protocol) -> int:
-    """Store the screening assignments the protocol's rules call for now (a new round of
-    title/abstract records, a full-text sample now due); how many were stored.
+    """Store the screening assignments the protocol's rules call for now; how many.
+
+    They are a new round of title/abstract records, or a full-text sample now due.
     """
     with store.session() as session:
         screening.sync_reviewers(session, protocol)
@@ -52,8 +53,10 @@ class ScreeningService(Service):
             return {name: row.id for name, row in people.items()}
 
     def start(self) -> None:
-        """Ready the project for a server: reviewers and due assignments stored, the
-        ranking warmed in the background (so the first page is quick).
+        """Ready the project for a server.
+
+        Reviewers and due assignments are stored, and the ranking is warmed in the
+        background (so the first page is quick).
         """
         from sysreview.project.selection.queue import warm_ranking
 
@@ -91,8 +94,9 @@ class ScreeningService(Service):
         )
 
     def decide_together(self, **fields: Unpack[screening.DecisionFields]) -> int:
-        """Store a decision through the group-commit writer (with those posted at the same
-        time, :meth:`submit`); its event id, once durable.
+        """Store a decision through the group-commit writer; its event id, once durable.
+
+        It is committed with those posted at the same time (:meth:`submit`).
         """
         return self.submit(**fields).result()
 
@@ -185,8 +189,10 @@ class ScreeningService(Service):
     def stop(
         self, action: str, *, who: str | None = None, note: str | None = None, seed: int = 0
     ) -> tuple[StoppingAid, StopRecord | None]:
-        """Stopping title/abstract screening: show the aid, begin a random sample of the
-        rest, stop or resume (see :func:`~sysreview.project.selection.stopping.stop_action`).
+        """Stopping title/abstract screening: the aid, and the event the action recorded.
+
+        The action shows the aid, begins a random sample of the rest, stops or resumes
+        (see :func:`~sysreview.project.selection.stopping.stop_action`).
         """
         from sysreview.project.selection.stopping import stop_action
 

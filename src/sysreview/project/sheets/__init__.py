@@ -1,3 +1,5 @@
-"""The reviewers' sheets (XLSX or CSV): reading, writing, their identity, and what
-importing one did. Shared by screening, risk of bias, extraction and GRADE sheets.
+"""The reviewers' sheets (XLSX or CSV).
+
+Reading, writing, their identity, and what importing one did. Shared by screening, risk
+of bias, extraction and GRADE sheets.
 """

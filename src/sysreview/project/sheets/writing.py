@@ -92,5 +92,5 @@ def add_identity_sheet(book: Any, identity: SheetIdentity) -> None:
 
 
 def _sheet_title(title: str) -> str:
-    """A valid Excel sheet name: 31 characters, none of ``[]:*?/\\``."""
+    r"""A valid Excel sheet name: 31 characters, none of ``[]:*?/\``."""
     return re.sub(r"[\[\]:*?/\\]", " ", title)[:31].strip() or "sheet"
