@@ -19,7 +19,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from sysreview.project.accounts import AccountInfo
+from sysreview.project.accounts.users import AccountInfo
 from sysreview.web.app import render
 from sysreview.web.security import require
 
