@@ -8,7 +8,6 @@ the reader must reproduce the stored text through ``float()`` without rounding.
 from __future__ import annotations
 
 import math
-import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -102,12 +101,12 @@ def test_outcome_totals_across_all_files(load_review: Load) -> None:
     assert not_estimable == 407  # all of them DICH rows with zero events in both arms
 
 
-def test_the_4mb_single_line_file_parses_fast(revman_dir: Path) -> None:
+def test_the_4mb_single_line_file_parses(revman_dir: Path) -> None:
+    """A 4 MB file on one line (no newline to split on) is read whole; speed is not timed
+    here (tests never assert on wall time)."""
     path = revman_dir / "CD012859StatsDataOnly.rm5"
     assert path.stat().st_size > 4_000_000
-    start = time.perf_counter()
     review = read_rm5(path)
-    assert time.perf_counter() - start < 1.0
     assert len(review.comparisons) == 18
     assert len(review.study_names) == 591
 

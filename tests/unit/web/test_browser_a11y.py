@@ -46,7 +46,7 @@ def review_live(project: Path) -> Iterator[LiveServer]:
         yield server
     finally:
         stop_server(server)
-        application.state.workspace.close()
+        application.state.project.close()
 
 
 def _axe(page: Any) -> list[dict[str, Any]]:
