@@ -35,6 +35,9 @@ as in the CSV it would write) and the column. A text cell
 (study, subgroup, grouping or settings) starting with an apostrophe before ``=``, ``+``,
 ``-``, ``@`` (how the tool protects text from spreadsheets, :mod:`sysreview.cells`) is
 read without it, as a spreadsheet would show it.
+
+The column vocabulary lives in :mod:`sysreview.analysis_columns`, the parsing of cells in
+:mod:`sysreview.analysis_cells`; the vocabulary's names are importable from here too.
 """
 
 from __future__ import annotations
@@ -42,7 +45,6 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -50,58 +52,53 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import NDArray
 
-from sysreview.cells import QUOTE, restore
-from sysreview.effects.base import BoolArray, FloatArray
-from sysreview.effects.registry import FAMILIES, MEASURES
+from sysreview.analysis_cells import (
+    Cells,
+    blank_rows,
+    frame_texts,
+    numeric_column,
+    stripped,
+    take,
+)
+from sysreview.analysis_columns import (
+    ALIASES,
+    CONTINUOUS,
+    DATA_FAMILIES,
+    DICHOTOMOUS,
+    GENERIC,
+    MISSING,
+    NON_NEGATIVE,
+    SETTINGS,
+    TOTALS,
+    canonical_header,
+    data_columns,
+    with_totals,
+)
+from sysreview.effects.base import FloatArray
 from sysreview.errors import InputError
 from sysreview.vocab import Measure
 
 if TYPE_CHECKING:
     import pandas as pd
 
-IntArray = NDArray[np.intp]
-Cells = list[str] | FloatArray
-"""A column's cells: text (a CSV's), or numbers (a DataFrame's numeric column)."""
-
-CONTINUOUS = FAMILIES["continuous"].columns
-DICHOTOMOUS = FAMILIES["dichotomous"].columns
-GENERIC = FAMILIES["generic"].columns
-DATA_FAMILIES = tuple(f.columns for f in FAMILIES.values())
-"""The families of data columns, in the order a header is matched against them."""
-MISSING = {"", "na", "nan", "n/a", "."}
-NON_NEGATIVE = {
-    "n_e", "n_c", "events_e", "events_c", "sd_e", "sd_c", "se", "events", "n", "time_e",
-    "time_c", "nonevents_e", "nonevents_c", "nonevents",
-}  # fmt: skip
-TOTALS = {"n_e": ("events_e", "nonevents_e"), "n_c": ("events_c", "nonevents_c"),
-          "n": ("events", "nonevents")}  # fmt: skip
-"""A group size the table may give as events and non-events instead."""
-SETTINGS = (
-    "measure", "method", "model", "tau2_method", "ci_method", "level", "convention", "log_scale",
-)  # fmt: skip
-"""Optional per-analysis settings columns, named as in ``sysreview pool --format json``."""
-ALIASES: dict[str, str] = {
-    # metafor's escalc arguments
-    "m1i": "mean_e", "sd1i": "sd_e", "n1i": "n_e", "m2i": "mean_c", "sd2i": "sd_c",
-    "n2i": "n_c", "ai": "events_e", "ci": "events_c", "bi": "nonevents_e",
-    "di": "nonevents_c", "x1i": "events_e", "x2i": "events_c", "t1i": "time_e",
-    "t2i": "time_c", "xi": "events", "mi": "nonevents", "ni": "n", "ri": "r",
-    "yi": "estimate", "sei": "se", "slab": "study",
-    # R meta's arguments (metacont, metabin, metainc, metaprop, metacor, metagen)
-    "studlab": "study", "n.e": "n_e", "mean.e": "mean_e", "sd.e": "sd_e", "n.c": "n_c",
-    "mean.c": "mean_c", "sd.c": "sd_c", "event.e": "events_e", "event.c": "events_c",
-    "time.e": "time_e", "time.c": "time_c", "event": "events", "cor": "r",
-    "te": "estimate", "sete": "se",
-    # RevMan 5's data attributes (MEAN_1, TOTAL_1, EVENTS_1, ESTIMATE, SE, ...)
-    "mean_1": "mean_e", "sd_1": "sd_e", "total_1": "n_e", "mean_2": "mean_c",
-    "sd_2": "sd_c", "total_2": "n_c", "events_1": "events_e", "events_2": "events_c",
-}  # fmt: skip
-"""Other names of the data columns (matched in any case), and the column each one is.
-
-metafor's ``vi`` (a sampling variance) is read as ``se = sqrt(vi)`` when the table has
-no standard error column."""
+__all__ = [
+    "ALIASES",
+    "CONTINUOUS",
+    "DATA_FAMILIES",
+    "DICHOTOMOUS",
+    "GENERIC",
+    "MISSING",
+    "NON_NEGATIVE",
+    "SETTINGS",
+    "TOTALS",
+    "TableAnalysis",
+    "canonical_header",
+    "data_columns",
+    "is_revman",
+    "read_frame",
+    "read_table",
+]
 
 
 @dataclass(frozen=True)
@@ -121,48 +118,6 @@ class TableAnalysis:
     settings: dict[str, str] = field(default_factory=dict)
     extra: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Other columns asked for by name (e.g. moderators), as the text of each cell."""
-
-
-def _number(text: str, source: str, line: int, column: str) -> float:
-    value = text.strip()
-    if value.lower() in MISSING:
-        return math.nan
-    try:
-        number = float(value)
-    except ValueError:
-        raise InputError(
-            f"not a number: {text!r}", source=source, line=line, column=column
-        ) from None
-    return number
-
-
-def _with_totals(present: set[str]) -> set[str]:
-    """The columns present, and the group sizes given as events and non-events."""
-    derived = {n for n, parts in TOTALS.items() if n not in present and set(parts) <= present}
-    return present | derived
-
-
-def data_columns(header: Sequence[str], measure: Measure | None, source: str) -> tuple[str, ...]:
-    """The data columns the table provides (and the measure needs)."""
-    present = _with_totals(set(header))
-    if "study" not in present:
-        raise InputError("missing required column 'study'", source=source, line=1, column="study")
-    families = [f for f in DATA_FAMILIES if set(f) <= present]
-    if measure is not None:
-        wanted = MEASURES[measure].family.columns
-        missing = [c for c in wanted if c not in present]
-        if missing:
-            raise InputError(
-                f"measure {measure.value} needs columns {', '.join(wanted)}; "
-                f"missing {', '.join(missing)}",
-                source=source,
-                line=1,
-            )
-        return wanted
-    if not families:
-        expected = " or ".join(",".join(f) for f in DATA_FAMILIES)
-        raise InputError(f"no data columns: expected {expected}", source=source, line=1)
-    return families[0]
 
 
 def read_table(
@@ -240,76 +195,12 @@ def read_frame(
         if column.dtype.kind in "iuf":
             cells.append(column.to_numpy(dtype=float))
         else:
-            cells.append(_frame_texts(column))
-    kept = np.flatnonzero(~_blank_rows(cells, len(frame)))
+            cells.append(frame_texts(column))
+    kept = np.flatnonzero(~blank_rows(cells, len(frame)))
     if len(kept) < len(frame):
-        cells = [_take(column, kept) for column in cells]
+        cells = [take(column, kept) for column in cells]
     lines = (kept + 2).tolist()
     return _analyses(header, cells, lines, source, measure, by, extra)
-
-
-def _frame_texts(column: pd.Series[Any]) -> list[str]:
-    """A non-numeric column's cells as text.
-
-    Strings as they are, numbers as :func:`_texts` writes them, other values by ``str``,
-    missing ones (None, NaN, NA) blank.
-    """
-    from pandas.api.types import infer_dtype
-
-    values = column.tolist()
-    if infer_dtype(column, skipna=False) == "string":  # all str: the usual case
-        return values
-    missing = column.isna().tolist()
-    return [
-        "" if gone else x if isinstance(x, str) else _number_text(x) if isinstance(x, float)
-        else str(x)
-        for x, gone in zip(values, missing, strict=True)
-    ]  # fmt: skip
-
-
-def _blank_rows(cells: list[Cells], n: int) -> BoolArray:
-    """Rows whose every cell is blank (NaN, or text of white space)."""
-    blank = np.ones(n, dtype=bool)
-    for column in cells:
-        if isinstance(column, np.ndarray):
-            blank &= np.isnan(column)
-    rows = np.flatnonzero(blank).tolist()
-    for column in cells:
-        if not isinstance(column, np.ndarray):
-            rows = [i for i in rows if not column[i].strip()]
-    blank[:] = False
-    blank[rows] = True
-    return blank
-
-
-def _take(column: Cells, rows: IntArray) -> Cells:
-    if isinstance(column, np.ndarray):
-        return column[rows]
-    return [column[i] for i in rows.tolist()]
-
-
-def _texts(column: Cells) -> list[str]:
-    """A column's cells as text: numbers as ``str`` writes them, NaN blank."""
-    if isinstance(column, np.ndarray):
-        return ["" if math.isnan(x) else _number_text(x) for x in column.tolist()]
-    return column
-
-
-def _stripped(column: Cells, protected: bool) -> list[str]:
-    """A text column's cells without surrounding white space.
-
-    ``protected``: text the tool wrote as ``'=...`` (safe in a spreadsheet,
-    :func:`sysreview.cells.restore`) is ``=...`` again.
-    """
-    texts = _texts(column)
-    joined = "\0".join(texts)
-    if protected and (joined.startswith(QUOTE) or "\0" + QUOTE in joined):
-        return [restore(cell).strip() for cell in texts]
-    return [cell.strip() for cell in texts]
-
-
-def _number_text(x: float) -> str:
-    return str(int(x)) if x.is_integer() and abs(x) < 2**53 else repr(x)
 
 
 def _analyses(
@@ -332,9 +223,9 @@ def _analyses(
     index = _column_index(header, shown, by, extra, source)
     if not lines:
         raise InputError("no data rows", source=source)
-    text = {name: _stripped(cells[index[name]], protected=True)
+    text = {name: stripped(cells[index[name]], protected=True)
             for name in ("study", "subgroup", by or "", *SETTINGS) if name in index}  # fmt: skip
-    text.update({name: _stripped(cells[index[name]], protected=False) for name in extra})
+    text.update({name: stripped(cells[index[name]], protected=False) for name in extra})
     studies = text["study"]
     if not all(studies):
         line = lines[studies.index("")]
@@ -412,14 +303,14 @@ def _numbers(
     ``columns`` and those of every complete data family, group sizes given as events and
     non-events added up, metafor's ``vi`` as ``se``.
     """
-    present = _with_totals(set(header))
+    present = with_totals(set(header))
     families = [f for f in DATA_FAMILIES if set(f) <= present]
     read = tuple(dict.fromkeys((*columns, *(c for f in families for c in f))))
-    values = {c: _column(cells[index[c]], lines, c, source, shown[index[c]]) for c in read
+    values = {c: numeric_column(cells[index[c]], lines, c, source, shown[index[c]]) for c in read
               if c in index}  # fmt: skip
     for total, (events, others) in TOTALS.items():
         if total in read and total not in index:  # given as events and non-events
-            values[total] = values[events] + _column(
+            values[total] = values[events] + numeric_column(
                 cells[index[others]], lines, others, source, shown[index[others]]
             )
     if "se" in values and shown[index["se"]].strip().lower() == "vi":
@@ -433,45 +324,6 @@ def is_revman(path: str | os.PathLike[str], data: bytes) -> bool:
     A CSV never starts with ``<``.
     """
     return Path(path).suffix.lower() == ".rm5" or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<"
-
-
-_KNOWN = frozenset(
-    (*(c for f in DATA_FAMILIES for c in f), *(c for parts in TOTALS.values() for c in parts),
-     "study", "subgroup", *SETTINGS)
-)  # fmt: skip
-
-
-def canonical_header(header: Sequence[str], source: str) -> tuple[list[str], list[str]]:
-    """The header with every data column under its own name (:data:`ALIASES`).
-
-    Returns the renamed header and the header as written (for messages). Names of
-    data, study, subgroup and settings columns are matched in any case; other columns
-    (e.g. the ``--by`` column) keep their name. metafor's ``vi`` stands in for ``se``
-    when there is no standard-error column.
-
-    Examples
-    --------
-    >>> canonical_header(["Study", "yi", "VI", "outcome"], "t.csv")[0]
-    ['study', 'estimate', 'se', 'outcome']
-    """
-    keys = [h.strip().lower() for h in header]
-    has_se = any(ALIASES.get(k, k) == "se" for k in keys)
-    names: list[str] = []
-    for name, key in zip(header, keys, strict=True):
-        if key == "vi" and not has_se:
-            key = "se"
-        names.append(ALIASES.get(key, key) if key in ALIASES or key in _KNOWN else name)
-    seen: dict[str, str] = {}
-    for name, written in zip(names, header, strict=True):
-        if name in _KNOWN and name in seen:
-            raise InputError(
-                f"columns {seen[name]!r} and {written!r} are both the {name} column",
-                source=source,
-                line=1,
-                column=written,
-            )
-        seen.setdefault(name, written)
-    return names, list(header)
 
 
 def _subgroups(labels: list[str] | None, a: int, b: int) -> tuple[str, ...] | None:
@@ -525,30 +377,3 @@ def _data_rows(reader: Any, width: int, source: str) -> tuple[list[list[str]], l
     except csv.Error as exc:  # e.g. a field over csv.field_size_limit()
         raise InputError(f"unreadable CSV: {exc}", source=source, line=reader.line_num) from None
     return rows, lines
-
-
-def _column(
-    cells: Cells, lines: list[int], name: str, source: str, shown: str | None = None
-) -> FloatArray:
-    """One numeric column: text parsed by numpy in one pass, cell by cell only on trouble.
-
-    ``name`` is the column's own name, ``shown`` the name in the file (for messages).
-    """
-    shown = name if shown is None else shown
-    if isinstance(cells, np.ndarray):
-        values = cells
-    else:
-        try:
-            values = np.array(cells, dtype=float)
-        except ValueError:
-            pairs = zip(cells, lines, strict=True)
-            values = np.array([_number(cell, source, line, shown) for cell, line in pairs])
-    if name in NON_NEGATIVE:
-        for i in np.flatnonzero(values < 0):
-            raise InputError(
-                f"must not be negative: {_texts(cells[i : i + 1])[0]!r}",
-                source=source,
-                line=lines[i],
-                column=shown,
-            )
-    return values

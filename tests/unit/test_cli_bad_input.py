@@ -206,7 +206,7 @@ def test_the_import_progress_bar_shows_one_file_in_bytes_then_records(
 ) -> None:
     from rich.console import Console
 
-    from sysreview.cli import _import_progress
+    from sysreview.commands.progress import import_progress as _import_progress
 
     monkeypatch.setattr(Console, "is_terminal", property(lambda self: True))
     with _import_progress() as update:

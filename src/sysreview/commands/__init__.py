@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     import typer
 
 MODULES = (
+    "imports", "dedup", "prisma", "screen", "project", "pool",
     "study", "extract", "data", "rob", "synthesis", "grade", "report", "web", "search",
     "audit", "metareg", "references", "fulltext",
 )  # fmt: skip

@@ -175,7 +175,7 @@ def test_study_status_and_contacts(project: list[str]) -> None:
 def test_cards_and_full_text_sheets_carry_the_links(project: list[str], tmp_path: Path) -> None:
     import csv
 
-    from sysreview.cli import _card_text
+    from sysreview.commands.screen import _card_text
     from sysreview.project.selection.views import RecordCard
 
     card = RecordCard(1, "T", (), 2019, None, None, "10.5555/a", "123", "javascript:x()")
