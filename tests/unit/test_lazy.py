@@ -69,3 +69,11 @@ def test_unknown_names_are_attribute_errors() -> None:
         getattr_("missing")
     with pytest.raises(AttributeError):
         sysreview.screening.not_a_name  # noqa: B018
+
+
+def test_validating_a_protocol_needs_no_database_library() -> None:
+    """``sysreview validate`` reads review.toml only: SQLAlchemy stays unimported."""
+    found = _imported_after(
+        "import sysreview.cli\nfrom sysreview.project.opening import validate_protocol"
+    )
+    assert "sqlalchemy" not in found and "alembic" not in found

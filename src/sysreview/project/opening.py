@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sysreview.errors import InputError
-from sysreview.project.storage import Store, database_url, open_store
 from sysreview.protocol import TEMPLATES, Protocol, load_protocol, template_text
 from sysreview.protocol.templates import template_searches
 
@@ -34,6 +33,7 @@ if TYPE_CHECKING:
     from sysreview.project.importing.service import RecordsService
     from sysreview.project.reporting.service import ReportService
     from sysreview.project.selection.service import ScreeningService
+    from sysreview.project.storage import Store
     from sysreview.project.storage.dump import DumpManifest
     from sysreview.project.storage.group_commit import GroupCommit
 
@@ -74,6 +74,8 @@ class Project:
     @cached_property
     def store(self) -> Store:
         """The project's database, upgraded to the current schema when first opened."""
+        from sysreview.project.storage import open_store
+
         return open_store(self.database_url)
 
     @cached_property
@@ -226,6 +228,8 @@ def load_project(directory: PathLike, db_url: str | None = None) -> Project:
     The database is opened on first use; close the project when done, or use
     :func:`open_project`.
     """
+    from sysreview.project.storage import database_url
+
     directory = Path(directory)
     protocol = validate_protocol(directory)
     return Project(directory, protocol, database_url(directory, db_url))
@@ -273,6 +277,8 @@ def init_project(
     InputError
         For an unknown template or an existing project.
     """
+    from sysreview.project.storage import open_store
+
     if template not in TEMPLATES:
         raise InputError(f"unknown template {template!r}; must be one of {', '.join(TEMPLATES)}")
     directory = Path(directory)
@@ -298,6 +304,8 @@ def init_project(
 
 def upgrade_database(directory: PathLike, db_url: str | None = None) -> tuple[str | None, str]:
     """Migrate the project's database to the newest schema; ``(before, after)`` revisions."""
+    from sysreview.project.storage import open_store
+
     project = load_project(directory, db_url)
     with open_store(project.database_url, upgrade=False) as store:
         before = store.current_revision()
@@ -313,6 +321,7 @@ def export_project(
     ``review.toml``, one file per table and the full texts (``fulltexts/<sha256>.pdf``).
     """
     from sysreview.project.retrieving.files import export_fulltexts
+    from sysreview.project.storage import open_store
     from sysreview.project.storage.dump import export_store
 
     out = Path(out_dir)
@@ -332,6 +341,7 @@ def load_project_dump(
 ) -> Project:
     """Restore an exported project into a new project directory (lossless round trip)."""
     from sysreview.project.retrieving.files import check_exported_fulltexts, restore_fulltexts
+    from sysreview.project.storage import open_store
     from sysreview.project.storage.dump import check_dump, holds_data, load_store
 
     dump = Path(dump_dir)
