@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from sysreview.project.grading.service import GradingService
     from sysreview.project.importing.service import RecordsService
     from sysreview.project.reporting.service import ReportService
+    from sysreview.project.retrieving.service import RetrievalService
     from sysreview.project.selection.service import ScreeningService
     from sysreview.project.storage.dump import DumpManifest
     from sysreview.project.storage.group_commit import GroupCommit
@@ -185,6 +186,13 @@ class Project:
 
         return AuditService(self)
 
+    @cached_property
+    def retrieval(self) -> RetrievalService:
+        """Full texts, their retrieval, study listings and author contacts."""
+        from sysreview.project.retrieving.service import RetrievalService
+
+        return RetrievalService(self)
+
 
 class Service:
     """A service of an open :class:`Project`: its methods are one area's use cases."""
@@ -201,6 +209,11 @@ class Service:
     def protocol(self) -> Protocol:
         """The project's validated protocol."""
         return self.project.protocol
+
+    @property
+    def directory(self) -> Path:
+        """The project folder (``review.toml``, ``fulltexts/``)."""
+        return self.project.directory
 
 
 def protocol_path(directory: PathLike) -> Path:
