@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from sysreview.project.appraising.service import AppraisalService
     from sysreview.project.audit.service import AuditService
     from sysreview.project.deduplicating.service import DuplicatesService
+    from sysreview.project.exchanging.service import ExchangeService
     from sysreview.project.extracting.service import ExtractionService
     from sysreview.project.grading.service import GradingService
     from sysreview.project.importing.service import RecordsService
@@ -192,6 +193,13 @@ class Project:
         from sysreview.project.retrieving.service import RetrievalService
 
         return RetrievalService(self)
+
+    @cached_property
+    def exchange(self) -> ExchangeService:
+        """Files exchanged with other tools: RevMan 5, references, PRISMA2020, decisions."""
+        from sysreview.project.exchanging.service import ExchangeService
+
+        return ExchangeService(self)
 
 
 class Service:
