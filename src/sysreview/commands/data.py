@@ -129,11 +129,11 @@ def export_revman_command(
     Every study's data, RevMan's settings and the results as RevMan stores them; analyses
     RevMan 5 cannot hold (other measures, narrative ones) are listed as left out.
     """
-    from sysreview.project.exchanging.files import export_revman
+    from sysreview.project.opening import open_project
     from sysreview.text import terminal_safe
 
-    with reported():
-        done = export_revman(project, out, db_url=db)
+    with reported(), open_project(project, db) as review:
+        done = review.exchange.export_revman(out)
     print(terminal_safe(done.summary()))
 
 
@@ -145,10 +145,10 @@ def export_prisma2020_command(
     db: DatabaseOption = None,
 ) -> None:
     """Write the PRISMA flow counts as the PRISMA2020 R package / Shiny app's CSV."""
-    from sysreview.project.exchanging.files import export_prisma2020
+    from sysreview.project.opening import open_project
 
-    with reported():
-        path = export_prisma2020(project, out, db_url=db)
+    with reported(), open_project(project, db) as review:
+        path = review.exchange.export_prisma2020(out)
     print(f"wrote the PRISMA2020 counts to {path}")
 
 

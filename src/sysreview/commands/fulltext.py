@@ -70,10 +70,10 @@ def add_command(
 
     The file is kept once by content in fulltexts/; the report is marked retrieved.
     """
-    from sysreview.project.retrieving.files import project_attach_fulltext
+    from sysreview.project.opening import open_project
 
-    with reported():
-        attached = project_attach_fulltext(project, record, file, reviewer, db)
+    with reported(), open_project(project, db) as review:
+        attached = review.retrieval.attach(record, file, reviewer)
     _say(f"attached {attached.summary()}")
 
 
@@ -96,12 +96,12 @@ def match_command(
     By DOI or PMID in the file's information, name or first page, then by title.
     Ambiguous matches are listed with every candidate and never attached.
     """
-    from sysreview.project.retrieving.bulk import project_match_fulltexts
+    from sysreview.project.opening import open_project
 
-    with reported():
-        run = project_match_fulltexts(project, folder, reviewer, threshold=threshold,
-                                      every_record=every_record, dry_run=dry_run,
-                                      db_url=db)  # fmt: skip
+    with reported(), open_project(project, db) as review:
+        run = review.retrieval.match_folder(folder, reviewer, threshold=threshold,
+                                            every_record=every_record,
+                                            dry_run=dry_run)  # fmt: skip
     _say(run.summary())
 
 
@@ -134,11 +134,11 @@ def find_oa_command(
 
     From Unpaywall, OpenAlex and Europe PMC; nothing is downloaded without --download.
     """
-    from sysreview.project.retrieving.bulk import project_find_open_access
+    from sysreview.project.opening import open_project
 
-    with reported(), _client(email) as client:
-        found = project_find_open_access(project, client, records=records, download=download,
-                                         reviewer=reviewer, db_url=db)  # fmt: skip
+    with reported(), _client(email) as client, open_project(project, db) as review:
+        found = review.retrieval.find_open_access(client, records=records, download=download,
+                                                  reviewer=reviewer)  # fmt: skip
     if as_json:
         print(_json([vars(f) for f in found]))
     else:
@@ -157,11 +157,10 @@ def status_command(
     db: DatabaseOption = None,
 ) -> None:
     """Record a report's retrieval status (PRISMA's "reports not retrieved" counts it)."""
-    from sysreview.project.retrieving.files import project_set_retrieval
+    from sysreview.project.opening import open_project
 
-    with reported():
-        now, changed = project_set_retrieval(project, record, status, reviewer, reason=reason,
-                                             db_url=db)  # fmt: skip
+    with reported(), open_project(project, db) as review:
+        now, changed = review.retrieval.set_status(record, status, reviewer, reason=reason)
     _say(f"record {record}: {now.summary()}" + ("" if changed else " (unchanged)"))
 
 
@@ -172,10 +171,10 @@ def list_command(
     db: DatabaseOption = None,
 ) -> None:
     """The reports at full text with their DOI / PubMed / URL links, status and files."""
-    from sysreview.project.retrieving.files import project_fulltexts
+    from sysreview.project.opening import open_project
 
-    with reported():
-        rows = project_fulltexts(project, db)
+    with reported(), open_project(project, db) as review:
+        rows = review.retrieval.fulltexts()
     if as_json:
         print(_json([vars(r) for r in rows]))
     else:
@@ -202,14 +201,14 @@ def study_status_command(
     db: DatabaseOption = None,
 ) -> None:
     """List a study as awaiting classification or ongoing, with its data."""
-    from sysreview.project.retrieving.contacts import project_set_study_status
+    from sysreview.project.opening import open_project
 
     data = {"study_name": study_name, "methods": methods, "participants": participants,
             "interventions": interventions, "outcomes": outcomes, "notes": notes,
             "reason": reason, "starting_date": starting_date, "contact": contact,
             "registration": registration}  # fmt: skip
-    with reported():
-        result = project_set_study_status(project, study, status, reviewer, data, db)
+    with reported(), open_project(project, db) as review:
+        result = review.retrieval.list_study(study, status, reviewer, data)
     _say(result.summary())
 
 
@@ -219,10 +218,10 @@ def study_statuses_command(
     db: DatabaseOption = None,
 ) -> None:
     """The studies awaiting classification and the ongoing studies, with their data."""
-    from sysreview.project.retrieving.contacts import project_study_statuses
+    from sysreview.project.opening import open_project
 
-    with reported():
-        found = project_study_statuses(project, db)
+    with reported(), open_project(project, db) as review:
+        found = review.retrieval.study_statuses()
     if as_json:
         print(_json([vars(s) for s in found]))
     else:
@@ -245,13 +244,13 @@ def contact_add_command(
     db: DatabaseOption = None,
 ) -> None:
     """Log a message to a study's author."""
-    from sysreview.project.retrieving.contacts import project_add_contact
+    from sysreview.project.opening import open_project
 
-    with reported():
-        ident = project_add_contact(project, study, reviewer, db, contact=to, asked=asked,
-                                    contacted_on=_day(on, "--on"), reply=reply,
-                                    replied_on=_day(replied_on, "--replied-on"),
-                                    outcome=outcome)  # fmt: skip
+    contacted_on, reply_date = _day(on, "--on"), _day(replied_on, "--replied-on")
+    with reported(), open_project(project, db) as review:
+        ident = review.retrieval.add_contact(study, reviewer, contact=to, asked=asked,
+                                             contacted_on=contacted_on, reply=reply,
+                                             replied_on=reply_date, outcome=outcome)  # fmt: skip
     _say(f"contact {ident} logged for {study}")
 
 
@@ -268,12 +267,12 @@ def contact_reply_command(
     db: DatabaseOption = None,
 ) -> None:
     """Log the reply to a contact, or its outcome (no reply, declined)."""
-    from sysreview.project.retrieving.contacts import project_follow_contact
+    from sysreview.project.opening import open_project
 
-    with reported():
-        root = project_follow_contact(project, contact_id, reviewer, db, reply=reply,
-                                      replied_on=_day(replied_on, "--replied-on"),
-                                      outcome=outcome)  # fmt: skip
+    reply_date = _day(replied_on, "--replied-on")
+    with reported(), open_project(project, db) as review:
+        root = review.retrieval.follow_contact(contact_id, reviewer, reply=reply,
+                                               replied_on=reply_date, outcome=outcome)  # fmt: skip
     _say(f"contact {root} updated")
 
 
@@ -285,10 +284,10 @@ def contact_list_command(
     db: DatabaseOption = None,
 ) -> None:
     """The author-contact log, each contact in its current state."""
-    from sysreview.project.retrieving.contacts import project_contacts
+    from sysreview.project.opening import open_project
 
-    with reported():
-        found = project_contacts(project, study, db)
+    with reported(), open_project(project, db) as review:
+        found = review.retrieval.contacts(study)
     if as_json:
         print(_json([vars(c) for c in found]))
     else:

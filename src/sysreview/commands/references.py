@@ -48,11 +48,11 @@ def export_command(
     reason: RIS notes and keywords, BibTeX note and keywords, CSV columns (safe to open in
     a spreadsheet).
     """
-    from sysreview.project.exchanging.files import export_references
+    from sysreview.project.opening import open_project
 
-    with reported():
-        done = export_references(
-            project, out, fmt=ref_format, stage=stage, decision=decision, db_url=db
+    with reported(), open_project(project, db) as review:
+        done = review.exchange.export_references(
+            out, fmt=ref_format, stage=stage, decision=decision
         )
     print(done.summary())
 
@@ -92,12 +92,12 @@ def import_decisions_command(
     a protocol reason for a full-text exclusion); decisions that would change ones the
     project holds are listed and refused unless --force.
     """
-    from sysreview.project.exchanging.decisions import import_decisions
+    from sysreview.project.opening import open_project
 
-    with reported():
-        result = import_decisions(project, file, fmt=tool, stage=stage, reviewer=reviewer,
-                                  name=name, listed=listed, force=force,
-                                  db_url=db)  # fmt: skip
+    with reported(), open_project(project, db) as review:
+        result = review.exchange.import_decisions(file, fmt=tool, stage=stage,
+                                                  reviewer=reviewer, name=name, listed=listed,
+                                                  force=force)  # fmt: skip
     print(result.summary())
 
 
@@ -119,11 +119,10 @@ def export_decisions_command(
 
     (Covidence imports references, not decisions: 'sysreview references export'.)
     """
-    from sysreview.project.exchanging.decisions import export_decisions
+    from sysreview.project.opening import open_project
 
-    with reported():
-        count = export_decisions(project, out, fmt=tool, stage=stage, reviewer=reviewer,
-                                 db_url=db)  # fmt: skip
+    with reported(), open_project(project, db) as review:
+        count = review.exchange.export_decisions(out, fmt=tool, stage=stage, reviewer=reviewer)
     print(f"wrote {count} records ({tool}) to {out}")
 
 

@@ -28,10 +28,12 @@ if TYPE_CHECKING:
     from sysreview.project.appraising.service import AppraisalService
     from sysreview.project.audit.service import AuditService
     from sysreview.project.deduplicating.service import DuplicatesService
+    from sysreview.project.exchanging.service import ExchangeService
     from sysreview.project.extracting.service import ExtractionService
     from sysreview.project.grading.service import GradingService
     from sysreview.project.importing.service import RecordsService
     from sysreview.project.reporting.service import ReportService
+    from sysreview.project.retrieving.service import RetrievalService
     from sysreview.project.selection.service import ScreeningService
     from sysreview.project.storage import Store
     from sysreview.project.storage.dump import DumpManifest
@@ -187,6 +189,20 @@ class Project:
 
         return AuditService(self)
 
+    @cached_property
+    def retrieval(self) -> RetrievalService:
+        """Full texts, their retrieval, study listings and author contacts."""
+        from sysreview.project.retrieving.service import RetrievalService
+
+        return RetrievalService(self)
+
+    @cached_property
+    def exchange(self) -> ExchangeService:
+        """Files exchanged with other tools: RevMan 5, references, PRISMA2020, decisions."""
+        from sysreview.project.exchanging.service import ExchangeService
+
+        return ExchangeService(self)
+
 
 class Service:
     """A service of an open :class:`Project`: its methods are one area's use cases."""
@@ -203,6 +219,11 @@ class Service:
     def protocol(self) -> Protocol:
         """The project's validated protocol."""
         return self.project.protocol
+
+    @property
+    def directory(self) -> Path:
+        """The project folder (``review.toml``, ``fulltexts/``)."""
+        return self.project.directory
 
 
 def protocol_path(directory: PathLike) -> Path:

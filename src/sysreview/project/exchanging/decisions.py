@@ -40,7 +40,6 @@ from sysreview.io.screening_formats import (
     write_decisions,
 )
 from sysreview.project.exchanging.files import write_file
-from sysreview.project.opening import opened
 from sysreview.project.selection.decisions import (
     add_decision,
     check_decision,
@@ -103,7 +102,8 @@ def match_records(store: Store, found: list[ForeignDecision]) -> dict[int, int]:
 
 
 def import_decisions(
-    directory: PathLike,
+    store: Store,
+    protocol: Protocol,
     path: PathLike,
     *,
     fmt: str,
@@ -112,7 +112,6 @@ def import_decisions(
     name: str | None = None,
     listed: str | None = None,
     force: bool = False,
-    db_url: str | None = None,
 ) -> ImportResult:
     """Store the decisions of an ASReview or Rayyan export as ``reviewer``'s (all or none).
 
@@ -140,63 +139,61 @@ def import_decisions(
         text = Path(path).read_text("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read file: {exc}", source=source) from exc
-    with opened(directory, db_url) as (project, store):
-        protocol = project.protocol
-        _check_args(protocol, fmt, stage, reviewer, FORMATS)
-        found = read_decisions(text, fmt, source=Path(path).name, listed=listed)
-        names = sorted({n for f in found for n in f.decisions})
-        if fmt == "rayyan":
-            if name is None and len(names) > 1:
-                raise InputError(f"the file holds the decisions of {', '.join(names)}: "
-                                 "say whose with --name", source=source)  # fmt: skip
-            if name is not None and name not in names:
-                raise InputError(f"no decisions of {name!r} in the file (it names "
-                                 f"{', '.join(names) or 'nobody'})", source=source)  # fmt: skip
-        who = name if name is not None else (names[0] if names else "")
-        state = screening_state(store, protocol)
-        matched = {i: state.unit_of(r) for i, r in match_records(store, found).items()}
-        problems: list[str] = []
-        items = []
-        seen: dict[int, str] = {}
-        for i, f in enumerate(found):
-            decision = f.decisions.get(who)
-            if decision is None:
-                continue
-            if i not in matched:
-                problems.append(f"{f.where}: no record of this project matches "
-                                f"(title {f.title!r}, DOI {f.doi!r})")  # fmt: skip
-                continue
-            if matched[i] in seen:
-                problems.append(f"{f.where}: the same record as {seen[matched[i]]} "
-                                f"(record {matched[i]})")  # fmt: skip
-                continue
-            seen[matched[i]] = f.where
-            try:
-                item = new_decision(protocol, stage=stage, record_id=matched[i],
-                                    reviewer=reviewer, decision=decision,
-                                    reason=f.reason if decision == "exclude" else None,
-                                    source=f"{fmt}:{Path(path).name}")  # fmt: skip
-                items.append((f, check_decision(store, protocol, item, state)))
-            except InputError as exc:
-                problems.append(f"{f.where}: {exc.message}")
-        if problems:
-            raise InputError("\n".join(problems))
-        with store.session() as session:
-            tally = Tally(None)
-            ids = {n: r.id for n, r in sync_reviewers(session, protocol).items()}
-            mine = current_reviewer_decisions(session, stage, reviewer)
-            for f, item in items:
-                event = mine.get(item.record_id)
-                current = None if event is None else (
-                    (event.decision, event.reason), TABLE, event.id)  # fmt: skip
-                place = (f.where, 0, "decision", f"record {item.record_id}")
-                if tally.judge(current, (item.decision, item.reason), place, _show):
-                    tally.keep(TABLE, add_decision(store, session, item, ids))
-            if stage == "ft":
-                store_assignments(store, protocol, session)
-            what = STAGE_NAMES[stage].replace(" screening", " decisions")
-            return tally.finish(store, session, source=source, what=what, reviewer=reviewer,
-                                force=force, warnings=())  # fmt: skip
+    _check_args(protocol, fmt, stage, reviewer, FORMATS)
+    found = read_decisions(text, fmt, source=Path(path).name, listed=listed)
+    names = sorted({n for f in found for n in f.decisions})
+    if fmt == "rayyan":
+        if name is None and len(names) > 1:
+            raise InputError(f"the file holds the decisions of {', '.join(names)}: "
+                             "say whose with --name", source=source)  # fmt: skip
+        if name is not None and name not in names:
+            raise InputError(f"no decisions of {name!r} in the file (it names "
+                             f"{', '.join(names) or 'nobody'})", source=source)  # fmt: skip
+    who = name if name is not None else (names[0] if names else "")
+    state = screening_state(store, protocol)
+    matched = {i: state.unit_of(r) for i, r in match_records(store, found).items()}
+    problems: list[str] = []
+    items = []
+    seen: dict[int, str] = {}
+    for i, f in enumerate(found):
+        decision = f.decisions.get(who)
+        if decision is None:
+            continue
+        if i not in matched:
+            problems.append(f"{f.where}: no record of this project matches "
+                            f"(title {f.title!r}, DOI {f.doi!r})")  # fmt: skip
+            continue
+        if matched[i] in seen:
+            problems.append(f"{f.where}: the same record as {seen[matched[i]]} "
+                            f"(record {matched[i]})")  # fmt: skip
+            continue
+        seen[matched[i]] = f.where
+        try:
+            item = new_decision(protocol, stage=stage, record_id=matched[i],
+                                reviewer=reviewer, decision=decision,
+                                reason=f.reason if decision == "exclude" else None,
+                                source=f"{fmt}:{Path(path).name}")  # fmt: skip
+            items.append((f, check_decision(store, protocol, item, state)))
+        except InputError as exc:
+            problems.append(f"{f.where}: {exc.message}")
+    if problems:
+        raise InputError("\n".join(problems))
+    with store.session() as session:
+        tally = Tally(None)
+        ids = {n: r.id for n, r in sync_reviewers(session, protocol).items()}
+        mine = current_reviewer_decisions(session, stage, reviewer)
+        for f, item in items:
+            event = mine.get(item.record_id)
+            current = None if event is None else (
+                (event.decision, event.reason), TABLE, event.id)  # fmt: skip
+            place = (f.where, 0, "decision", f"record {item.record_id}")
+            if tally.judge(current, (item.decision, item.reason), place, _show):
+                tally.keep(TABLE, add_decision(store, session, item, ids))
+        if stage == "ft":
+            store_assignments(store, protocol, session)
+        what = STAGE_NAMES[stage].replace(" screening", " decisions")
+        return tally.finish(store, session, source=source, what=what, reviewer=reviewer,
+                            force=force, warnings=())  # fmt: skip
 
 
 def _show(value: object) -> str:
@@ -206,13 +203,13 @@ def _show(value: object) -> str:
 
 
 def export_decisions(
-    directory: PathLike,
+    store: Store,
+    protocol: Protocol,
     out: PathLike,
     *,
     fmt: str,
     stage: str,
     reviewer: str | None = None,
-    db_url: str | None = None,
 ) -> int:
     """Write the stage's records with their decisions for ASReview or Rayyan; the count.
 
@@ -220,30 +217,28 @@ def export_decisions(
     every unit of the stage, with the settled decision (ASReview) or every screener's
     current decision (Rayyan).
     """
-    with opened(directory, db_url) as (project, store):
-        protocol = project.protocol
-        _check_args(protocol, fmt, stage, reviewer, WRITES)
-        state = screening_state(store, protocol).stage(stage)
-        units = list(state.units if reviewer is None else state.assigned_to(reviewer))
-        with store.session(readonly=True) as session:
-            mine = current_reviewer_decisions(session, stage, reviewer) if reviewer else {}
-            records = {r.id: r for r in session.scalars(select(Record).where(Record.id.in_(units)))}
-        rows = []
-        for unit in units:
-            rec, status = records[unit], state.status[unit]
-            if reviewer is not None:
-                event = mine.get(unit)
-                decisions = {reviewer: event.decision} if event else {}
-                reason = event.reason if event else None
-            elif fmt == "asreview":
-                settled = status.state.settled and status.decision
-                decisions = {"": status.decision} if settled and status.decision else {}
-                reason = status.reason
-            else:
-                decisions = {str(n): d for n, d in status.votes}
-                reason = status.reason
-            authors = tuple(a for a in (rec.authors or "").split("\n") if a)
-            rows.append(DecisionRow(rec.id, rec.title, authors, rec.year, rec.doi,
-                                    rec.abstract, decisions, reason))  # fmt: skip
+    _check_args(protocol, fmt, stage, reviewer, WRITES)
+    state = screening_state(store, protocol).stage(stage)
+    units = list(state.units if reviewer is None else state.assigned_to(reviewer))
+    with store.session(readonly=True) as session:
+        mine = current_reviewer_decisions(session, stage, reviewer) if reviewer else {}
+        records = {r.id: r for r in session.scalars(select(Record).where(Record.id.in_(units)))}
+    rows = []
+    for unit in units:
+        rec, status = records[unit], state.status[unit]
+        if reviewer is not None:
+            event = mine.get(unit)
+            decisions = {reviewer: event.decision} if event else {}
+            reason = event.reason if event else None
+        elif fmt == "asreview":
+            settled = status.state.settled and status.decision
+            decisions = {"": status.decision} if settled and status.decision else {}
+            reason = status.reason
+        else:
+            decisions = {str(n): d for n, d in status.votes}
+            reason = status.reason
+        authors = tuple(a for a in (rec.authors or "").split("\n") if a)
+        rows.append(DecisionRow(rec.id, rec.title, authors, rec.year, rec.doi,
+                                rec.abstract, decisions, reason))  # fmt: skip
     write_file(out, write_decisions(rows, fmt).encode("utf-8"))
     return len(rows)

@@ -1,7 +1,7 @@
-"""Use cases that write the files review teams exchange: RevMan 5, references.
+"""Use cases that write the files review teams exchange: RevMan 5, references, PRISMA2020.
 
 :func:`export_revman` (``sysreview data export-revman OUT.rm5``) runs the project's
-analysis plan on what the project holds and writes its main pooled analyses as a RevMan 5
+analysis plan on the data the project holds and writes its main pooled analyses as a RevMan 5
 review (:mod:`sysreview.synthesis.revman_export`, :mod:`sysreview.io.revman_write`). The file is
 written next to its final name and renamed into place, so a failed export leaves no
 half-written file.
@@ -21,12 +21,11 @@ from pathlib import Path
 from sqlalchemy import select
 
 from sysreview.errors import InputError
+from sysreview.extraction.dataset import ReviewData
 from sysreview.io.references_write import FORMATS, Reference, write_references
 from sysreview.io.revman_rob import QualityItem, rob1_items
 from sysreview.io.revman_write import rm5_bytes
-from sysreview.project.analysing.plan import project_review_data
 from sysreview.project.appraising.assessments import rob_assessments
-from sysreview.project.opening import opened, validate_protocol
 from sysreview.project.selection.state import screening_state
 from sysreview.project.storage import Record, Store
 from sysreview.protocol import Protocol
@@ -85,19 +84,21 @@ def write_file(path: PathLike, body: bytes) -> Path:
     return target
 
 
-def export_revman(directory: PathLike, out: PathLike, *, db_url: str | None = None) -> RevmanExport:
-    """Write the project's main pooled analyses as a RevMan 5 file ``out``.
+def export_revman(
+    store: Store, protocol: Protocol, data: ReviewData, out: PathLike
+) -> RevmanExport:
+    """Write the main pooled analyses of the plan run on ``data`` as a RevMan 5 file ``out``.
 
-    With the risk-of-bias judgements (and support) of their studies when the protocol's
-    tool is RoB 1.
+    ``data`` are the extracted data the project holds (as the report reads them); with
+    the risk-of-bias judgements (and support) of their studies when the protocol's tool
+    is RoB 1.
 
     Raises
     ------
         InputError
             No analysis RevMan 5 can hold, or the file cannot be written.
     """
-    protocol = validate_protocol(directory)
-    synthesis = run_plan(project_review_data(directory, db_url), protocol)
+    synthesis = run_plan(data, protocol)
     review, left_out = synthesis_review(
         synthesis, title=protocol.review.title, source=Path(out).name
     )
@@ -107,12 +108,11 @@ def export_revman(directory: PathLike, out: PathLike, *, db_url: str | None = No
     quality: tuple[QualityItem, ...] = ()
     if protocol.risk_of_bias.tool is Tool.ROB1:
         ids = {name: ident for ident, name in review.study_names.items()}
-        with opened(directory, db_url) as (project, store):
-            judged = [
-                (ids[a.study], {d: (j, a.support.get(d, "")) for d, j in a.judgements.items()})
-                for a in rob_assessments(store, project.protocol)
-                if a.study in ids and a.result is None
-            ]
+        judged = [
+            (ids[a.study], {d: (j, a.support.get(d, "")) for d, j in a.judgements.items()})
+            for a in rob_assessments(store, protocol)
+            if a.study in ids and a.result is None
+        ]
         quality = rob1_items(judged) if judged else ()
     path = write_file(out, rm5_bytes(review, quality=quality))
     outcomes = sum(len(c.outcomes) for c in review.comparisons)
@@ -219,13 +219,13 @@ def references(
 
 
 def export_references(
-    directory: PathLike,
+    store: Store,
+    protocol: Protocol,
     out: PathLike,
     *,
     fmt: str | None = None,
     stage: str | None = None,
     decision: str | None = None,
-    db_url: str | None = None,
 ) -> ReferencesExport:
     """Write the project's records with their screening decisions as RIS, BibTeX or CSV.
 
@@ -244,8 +244,7 @@ def export_references(
             ".csv file name)",
             source=str(out),
         )
-    with opened(directory, db_url) as (project, store):
-        refs = references(store, project.protocol, stage=stage, decision=decision)
+    refs = references(store, protocol, stage=stage, decision=decision)
     text = write_references(refs, fmt)
     path = write_file(out, text.encode("utf-8"))
     return ReferencesExport(path, fmt, len(refs))
@@ -254,7 +253,7 @@ def export_references(
 _FORMAT_BY_SUFFIX = {".ris": "ris", ".bib": "bibtex", ".csv": "csv"}
 
 
-def export_prisma2020(directory: PathLike, out: PathLike, *, db_url: str | None = None) -> Path:
+def export_prisma2020(store: Store, protocol: Protocol, out: PathLike) -> Path:
     """Write the project's PRISMA flow counts as the PRISMA2020 app's CSV.
 
     See :mod:`sysreview.io.prisma2020`.
@@ -262,6 +261,5 @@ def export_prisma2020(directory: PathLike, out: PathLike, *, db_url: str | None 
     from sysreview.io.prisma2020 import prisma2020_csv
     from sysreview.project.reporting.prisma_data import prisma_counts
 
-    with opened(directory, db_url) as (project, store):
-        counts = prisma_counts(store, protocol=project.protocol)
+    counts = prisma_counts(store, protocol=protocol)
     return write_file(out, prisma2020_csv(counts).encode("utf-8"))

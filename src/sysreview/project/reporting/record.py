@@ -254,7 +254,7 @@ def _not_retrieved(session: Session, unit_of: Callable[[int], int]) -> dict[int,
     The latest status among a duplicate group's copies counts, as in the PRISMA counts
     (:func:`sysreview.project.reporting.prisma_data.retrieval_statuses`).
     """
-    from sysreview.project.retrieving.files import current_retrieval
+    from sysreview.project.retrieving.status import current_retrieval
 
     latest: dict[int, tuple[int, str, str | None]] = {}
     for record_id, event in current_retrieval(session).items():

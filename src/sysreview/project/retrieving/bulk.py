@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,8 +31,8 @@ from sysreview.project.retrieving.files import (
     attach_in,
     fulltext_folder,
     read_input,
-    reviewer_row,
 )
+from sysreview.project.retrieving.status import reviewer_row
 from sysreview.project.storage import FulltextFile, Record, Store
 from sysreview.protocol import Protocol
 
@@ -92,7 +93,9 @@ def record_keys(store: Store, protocol: Protocol, *, every_record: bool) -> list
                        tuple(titles[u])) for u in sorted(titles)]  # fmt: skip
 
 
-def project_match_fulltexts(
+def match_fulltexts(
+    store: Store,
+    protocol: Protocol,
     directory: PathLike,
     folder: PathLike,
     reviewer: str,
@@ -100,11 +103,12 @@ def project_match_fulltexts(
     threshold: float = TITLE_THRESHOLD,
     every_record: bool = False,
     dry_run: bool = False,
-    db_url: str | None = None,
+    lock: AbstractContextManager[object] | None = None,
 ) -> MatchRun:
-    """Match the PDFs of ``folder`` to the reports at full text and attach them.
+    """Match the PDFs of ``folder`` to the reports at full text of the project in ``directory``.
 
-    ``sysreview fulltext match``; nothing is attached with ``dry_run``.
+    ``sysreview fulltext match``: each match is attached in its own transaction, taken
+    under ``lock`` (the web app's write lock); nothing is attached with ``dry_run``.
 
     Raises
     ------
@@ -112,8 +116,6 @@ def project_match_fulltexts(
         For a folder that does not exist, an unknown reviewer or a bad threshold (before
         any file is read).
     """
-    from sysreview.project.opening import opened
-
     source = Path(folder)
     if not source.is_dir():
         raise InputError("no such folder", source=str(source))
@@ -124,29 +126,29 @@ def project_match_fulltexts(
     matches: list[PdfMatch] = []
     attached: list[AttachedFile] = []
     skipped: list[str] = []
-    with opened(directory, db_url) as (project, store):
-        with store.session() as session:
-            reviewer_row(session, project.protocol, reviewer)
-        index = RecordIndex(record_keys(store, project.protocol, every_record=every_record))
-        for path in files:
-            try:
-                data = read_input(path)
-                pdf = read_pdf(data, source=path.name, max_pages=2)  # matching reads page 1
-            except (InputError, OSError) as exc:
-                skipped.append(str(exc))
-                continue
-            match = match_pdf(path.name, pdf, index, threshold=threshold)
-            matches.append(match)
-            if match.unit is None or dry_run:
-                continue
-            try:
-                with store.session() as session:
-                    who = reviewer_row(session, project.protocol, reviewer)
-                    attached.append(attach_in(session, store, store_folder, match.unit, data,
-                                              file_name=path.name, reviewer=who,
-                                              source="match"))  # fmt: skip
-            except InputError as exc:
-                skipped.append(str(exc))
+    lock = lock or nullcontext()
+    with lock, store.session() as session:
+        reviewer_row(session, protocol, reviewer)
+    index = RecordIndex(record_keys(store, protocol, every_record=every_record))
+    for path in files:
+        try:
+            data = read_input(path)
+            pdf = read_pdf(data, source=path.name, max_pages=2)  # matching reads page 1
+        except (InputError, OSError) as exc:
+            skipped.append(str(exc))
+            continue
+        match = match_pdf(path.name, pdf, index, threshold=threshold)
+        matches.append(match)
+        if match.unit is None or dry_run:
+            continue
+        try:
+            with lock, store.session() as session:
+                who = reviewer_row(session, protocol, reviewer)
+                attached.append(attach_in(session, store, store_folder, match.unit, data,
+                                          file_name=path.name, reviewer=who,
+                                          source="match"))  # fmt: skip
+        except InputError as exc:
+            skipped.append(str(exc))
     return MatchRun(tuple(matches), tuple(attached), tuple(skipped))
 
 
@@ -181,22 +183,24 @@ def _needing(store: Store, protocol: Protocol, records: Sequence[int] | None) ->
     return {rid: doi for rid in chosen if (doi := known[rid]) and (records or rid not in held)}
 
 
-def project_find_open_access(
+def find_open_access_copies(
+    store: Store,
+    protocol: Protocol,
     directory: PathLike,
     client: ApiClient,
     *,
     records: Sequence[int] | None = None,
     download: bool = False,
     reviewer: str | None = None,
-    db_url: str | None = None,
+    lock: AbstractContextManager[object] | None = None,
 ) -> tuple[OaFinding, ...]:
     """Look up open-access copies of reports (``sysreview fulltext find-oa``).
 
     Of the reports at full text that have a DOI and no file (or of ``records``); with
     ``download``, fetch the first PDF link that gives a readable PDF and attach it as
-    done by ``reviewer``.
+    done by ``reviewer`` (each in its own transaction, taken under ``lock``, the web
+    app's write lock; never held while downloading).
     """
-    from sysreview.project.opening import opened
     from sysreview.search.openaccess import download_pdf, find_open_access
     from sysreview.search.responses import LiveSearchError
 
@@ -204,30 +208,30 @@ def project_find_open_access(
         raise InputError("downloading attaches files: say who does it (--reviewer)")
     folder = fulltext_folder(directory)
     found: list[OaFinding] = []
-    with opened(directory, db_url) as (project, store):
-        if download:
-            with store.session() as session:
-                reviewer_row(session, project.protocol, reviewer or "")
-        for rid, doi in _needing(store, project.protocol, records).items():
+    lock = lock or nullcontext()
+    if download:
+        with lock, store.session() as session:
+            reviewer_row(session, protocol, reviewer or "")
+    for rid, doi in _needing(store, protocol, records).items():
+        try:
+            lookup = find_open_access(client, doi)
+        except LiveSearchError as exc:  # a DOI field that holds no DOI
+            found.append(OaFinding(rid, _empty(doi, str(exc))))
+            continue
+        attached, problems = None, []
+        for url in lookup.pdf_urls if download else ():
             try:
-                lookup = find_open_access(client, doi)
-            except LiveSearchError as exc:  # a DOI field that holds no DOI
-                found.append(OaFinding(rid, _empty(doi, str(exc))))
-                continue
-            attached, problems = None, []
-            for url in lookup.pdf_urls if download else ():
-                try:
-                    data = download_pdf(client, url)
-                    with store.session() as session:
-                        who = reviewer_row(session, project.protocol, reviewer or "")
-                        attached = attach_in(session, store, folder, rid, data,
-                                             file_name=f"{doi.replace('/', '_')}.pdf",
-                                             reviewer=who, source=url)  # fmt: skip
-                    break
-                except (LiveSearchError, InputError) as exc:
-                    problems.append(f"{url}: {exc}")
-            problem = "; ".join(problems) if problems and attached is None else None
-            found.append(OaFinding(rid, lookup, attached, problem))
+                data = download_pdf(client, url)
+                with lock, store.session() as session:
+                    who = reviewer_row(session, protocol, reviewer or "")
+                    attached = attach_in(session, store, folder, rid, data,
+                                         file_name=f"{doi.replace('/', '_')}.pdf",
+                                         reviewer=who, source=url)  # fmt: skip
+                break
+            except (LiveSearchError, InputError) as exc:
+                problems.append(f"{url}: {exc}")
+        problem = "; ".join(problems) if problems and attached is None else None
+        found.append(OaFinding(rid, lookup, attached, problem))
     return tuple(found)
 
 
@@ -240,7 +244,7 @@ def _empty(doi: str, problem: str) -> OaLookup:
 __all__ = [
     "MatchRun",
     "OaFinding",
-    "project_find_open_access",
-    "project_match_fulltexts",
+    "find_open_access_copies",
+    "match_fulltexts",
     "record_keys",
 ]

@@ -23,7 +23,6 @@ ongoing studies) and MECIR Conduct standards C50-C51 (contacting investigators).
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -33,7 +32,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sysreview.errors import InputError
-from sysreview.project.retrieving.files import reviewer_row
+from sysreview.project.retrieving.status import reviewer_row
 from sysreview.project.storage import (
     CONTACT_OUTCOMES,
     STUDY_STATUSES,
@@ -43,8 +42,8 @@ from sysreview.project.storage import (
     Study,
     StudyStatusEvent,
 )
+from sysreview.protocol import Protocol
 
-PathLike = str | os.PathLike[str]
 COMMON_FIELDS = ("methods", "participants", "interventions", "outcomes", "notes")
 FIELDS = {
     "awaiting_classification": (*COMMON_FIELDS, "reason"),
@@ -260,19 +259,12 @@ def list_contacts(store: Store, label: str | None = None) -> tuple[Contact, ...]
         )  # fmt: skip
 
 
-def project_set_study_status(
-    directory: PathLike,
-    label: str,
-    status: str,
-    reviewer: str,
-    data: dict[str, Any],
-    db_url: str | None = None,
+def list_study(
+    store: Store, protocol: Protocol, label: str, status: str, reviewer: str, data: dict[str, Any]
 ) -> StudyStatus:
-    """List a study as awaiting classification or ongoing (``sysreview study status``)."""
-    from sysreview.project.opening import opened
-
-    with opened(directory, db_url) as (project, store), store.session() as session:
-        who = reviewer_row(session, project.protocol, reviewer)
+    """List a study as awaiting classification or ongoing (``sysreview study status``), audited."""
+    with store.session() as session:
+        who = reviewer_row(session, protocol, reviewer)
         result = set_study_status(session, label, status, data, who)
         store.audit(reviewer, "study status", "study_status_event", None,
                     {"study": result.study, "status": result.status, "data": result.data},
@@ -280,51 +272,25 @@ def project_set_study_status(
         return result
 
 
-def project_study_statuses(
-    directory: PathLike, db_url: str | None = None
-) -> tuple[StudyStatus, ...]:
-    """The studies listed as awaiting classification or ongoing."""
-    from sysreview.project.opening import opened
-
-    with opened(directory, db_url) as (_, store):
-        return study_statuses(store)
-
-
-def project_add_contact(
-    directory: PathLike, label: str, reviewer: str, db_url: str | None = None, **fields: Any
-) -> int:
-    """Log a message to a study's author (``sysreview contact add``); its id."""
-    from sysreview.project.opening import opened
-
-    with opened(directory, db_url) as (project, store), store.session() as session:
-        who = reviewer_row(session, project.protocol, reviewer)
+def log_contact(store: Store, protocol: Protocol, label: str, reviewer: str, **fields: Any) -> int:
+    """Log a message to a study's author (``sysreview contact add``), audited; its id."""
+    with store.session() as session:
+        who = reviewer_row(session, protocol, reviewer)
         ident = add_contact(session, label, reviewer=who, **fields)
         store.audit(reviewer, "contact add", "author_contact", ident, {"study": label},
                     session=session)  # fmt: skip
         return ident
 
 
-def project_follow_contact(
-    directory: PathLike, contact_id: int, reviewer: str, db_url: str | None = None, **fields: Any
+def log_reply(
+    store: Store, protocol: Protocol, contact_id: int, reviewer: str, **fields: Any
 ) -> int:
-    """Log a reply or outcome of a contact (``sysreview contact reply``); the thread's id."""
-    from sysreview.project.opening import opened
-
-    with opened(directory, db_url) as (project, store), store.session() as session:
-        who = reviewer_row(session, project.protocol, reviewer)
+    """Log a reply or outcome of a contact (``sysreview contact reply``), audited; the thread."""
+    with store.session() as session:
+        who = reviewer_row(session, protocol, reviewer)
         root = follow_contact(session, contact_id, reviewer=who, **fields)
         store.audit(reviewer, "contact reply", "author_contact", root, None, session=session)
         return root
-
-
-def project_contacts(
-    directory: PathLike, label: str | None = None, db_url: str | None = None
-) -> tuple[Contact, ...]:
-    """The contact log (``sysreview contact list``)."""
-    from sysreview.project.opening import opened
-
-    with opened(directory, db_url) as (_, store):
-        return list_contacts(store, label)
 
 
 __all__ = [
@@ -334,12 +300,10 @@ __all__ = [
     "add_contact",
     "follow_contact",
     "list_contacts",
+    "list_study",
+    "log_contact",
+    "log_reply",
     "parse_study_status",
-    "project_add_contact",
-    "project_contacts",
-    "project_follow_contact",
-    "project_set_study_status",
-    "project_study_statuses",
     "set_study_status",
     "study_statuses",
 ]

@@ -1,12 +1,10 @@
-"""Full texts of a project: PDFs attached to records, matched in bulk, and their retrieval.
+"""Full texts of a project: PDFs attached to records, listed, exported and restored.
 
 A PDF is kept once, by content, as ``DIR/fulltexts/<sha256>.pdf``; each attachment of it
 to a record is a ``fulltext_file`` event (original file name, size, pages, the text
 pypdf extracts, who, when, from where). Attaching a file records the report as
-``retrieved`` unless it is already. A report's retrieval status (``sought``,
-``retrieved``, ``not_retrieved`` with a reason) is a ``retrieval_event``; the latest per
-record is current and PRISMA's "reports not retrieved" counts from it
-(:mod:`sysreview.project.reporting.prisma_data`).
+``retrieved`` unless it is already (its retrieval status:
+:mod:`sysreview.project.retrieving.status`).
 
 Every function here checks everything before it stores anything: a record that does not
 exist, a file that is empty or not a PDF, a file the record holds already, a
@@ -23,20 +21,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sysreview.errors import InputError
 from sysreview.fulltext import MAX_PDF_BYTES, content_sha256, read_pdf
-from sysreview.project.selection.decisions import sync_reviewers
-from sysreview.project.storage import (
-    RETRIEVAL_STATUSES,
-    FulltextFile,
-    Record,
-    RetrievalEvent,
-    Reviewer,
-    Store,
+from sysreview.project.retrieving.status import (
+    Retrieval,
+    add_retrieval,
+    current_retrieval,
+    reviewer_row,
 )
+from sysreview.project.storage import FulltextFile, Record, RetrievalEvent, Reviewer, Store
 from sysreview.protocol import Protocol
 from sysreview.records.links import RecordLink, record_links
 
@@ -70,44 +66,6 @@ class AttachedFile:
         pages = f", {self.page_count} page(s)" if self.page_count is not None else ""
         return (f"record {self.record_id}: {self.file_name} ({self.size:,} bytes{pages}) "
                 f"as {self.stored_as}, by {self.reviewer}")  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Retrieval:
-    """A report's current retrieval status."""
-
-    record_id: int
-    status: str
-    reason: str | None
-    reviewer: str
-    created_at: datetime
-
-    def summary(self) -> str:
-        """``"not retrieved (no library copy)"``."""
-        text = self.status.replace("_", " ")
-        return f"{text} ({self.reason})" if self.reason else text
-
-
-def parse_status(value: str) -> str:
-    """A retrieval status from the command line (``not-retrieved`` is ``not_retrieved``).
-
-    >>> parse_status("Not-Retrieved")
-    'not_retrieved'
-    """
-    status = value.strip().lower().replace("-", "_").replace(" ", "_")
-    if status not in RETRIEVAL_STATUSES:
-        allowed = ", ".join(s.replace("_", "-") for s in RETRIEVAL_STATUSES)
-        raise InputError(f"invalid retrieval status {value!r}; must be one of {allowed}")
-    return status
-
-
-def reviewer_row(session: Session, protocol: Protocol, reviewer: str) -> Reviewer:
-    """The protocol reviewer ``reviewer`` as a store row (any role may handle full texts)."""
-    people = sync_reviewers(session, protocol)
-    if reviewer not in people or reviewer not in {p.id for p in protocol.review.reviewers}:
-        known = ", ".join(p.id for p in protocol.review.reviewers) or "none"
-        raise InputError(f"unknown reviewer {reviewer!r}; the protocol's reviewers are {known}")
-    return people[reviewer]
 
 
 def fulltext_folder(directory: PathLike) -> Path:
@@ -149,38 +107,6 @@ def _info(row: FulltextFile, names: dict[int, str]) -> AttachedFile:
     return AttachedFile(row.id, row.record_id, row.sha256, row.file_name, row.size,
                         row.page_count, names.get(row.reviewer_id, "?"), row.source,
                         row.created_at)  # fmt: skip
-
-
-def current_retrieval(session: Session) -> dict[int, RetrievalEvent]:
-    """Each record's latest retrieval event (its current status)."""
-    latest = select(func.max(RetrievalEvent.id)).group_by(RetrievalEvent.record_id)
-    rows = session.scalars(select(RetrievalEvent).where(RetrievalEvent.id.in_(latest)))
-    return {row.record_id: row for row in rows}
-
-
-def add_retrieval(
-    session: Session, record_id: int, status: str, reason: str | None, reviewer: Reviewer
-) -> bool:
-    """Record a report's retrieval status; ``False`` when it is that already (no row).
-
-    Raises
-    ------
-    InputError
-        For an unknown record or status, or ``not_retrieved`` without a reason.
-    """
-    if session.get(Record, record_id) is None:
-        raise InputError(f"no record {record_id} in this project")
-    status = parse_status(status)
-    reason = " ".join((reason or "").split()) or None
-    if status == "not_retrieved" and reason is None:
-        raise InputError("a report not retrieved needs a reason (--reason), e.g. 'no copy found'")
-    current = current_retrieval(session).get(record_id)
-    if current is not None and (current.status, current.reason) == (status, reason):
-        return False
-    session.add(RetrievalEvent(record_id=record_id, status=status, reason=reason,
-                               reviewer_id=reviewer.id))  # fmt: skip
-    session.flush()
-    return True
 
 
 def attach_in(
@@ -247,44 +173,20 @@ def read_input(path: PathLike) -> bytes:
     return file.read_bytes()
 
 
-def project_attach_fulltext(
-    directory: PathLike, record_id: int, file: PathLike, reviewer: str, db_url: str | None = None
-) -> AttachedFile:
-    """Attach the PDF ``file`` to a record (``sysreview fulltext add``)."""
-    from sysreview.project.opening import opened
+def attach_file(
+    store: Store, protocol: Protocol, directory: PathLike, record_id: int, file: PathLike,
+    reviewer: str,
+) -> AttachedFile:  # fmt: skip
+    """Attach the PDF ``file`` to a record of the project in ``directory``, in one transaction.
 
+    ``sysreview fulltext add``: the file is read and checked before anything is stored.
+    """
     data = read_input(file)
     folder = fulltext_folder(directory)
-    with opened(directory, db_url) as (project, store), store.session() as session:
-        who = reviewer_row(session, project.protocol, reviewer)
+    with store.session() as session:
+        who = reviewer_row(session, protocol, reviewer)
         return attach_in(session, store, folder, record_id, data, file_name=Path(file).name,
                          reviewer=who, source="cli")  # fmt: skip
-
-
-def project_set_retrieval(
-    directory: PathLike,
-    record_id: int,
-    status: str,
-    reviewer: str,
-    *,
-    reason: str | None = None,
-    db_url: str | None = None,
-) -> tuple[Retrieval, bool]:
-    """Record a report's retrieval status (``sysreview fulltext status``).
-
-    Returns the status and whether it changed.
-    """
-    from sysreview.project.opening import opened
-
-    with opened(directory, db_url) as (project, store), store.session() as session:
-        who = reviewer_row(session, project.protocol, reviewer)
-        changed = add_retrieval(session, record_id, status, reason, who)
-        row = current_retrieval(session)[record_id]
-        if changed:
-            store.audit(reviewer, "retrieval status", "retrieval_event", row.id,
-                        {"record_id": record_id, "status": row.status, "reason": row.reason},
-                        session=session)  # fmt: skip
-        return Retrieval(record_id, row.status, row.reason, reviewer, row.created_at), changed
 
 
 @dataclass(frozen=True)
@@ -351,14 +253,6 @@ def at_full_text(store: Store, protocol: Protocol) -> list[int]:
     return sorted(units)
 
 
-def project_fulltexts(directory: PathLike, db_url: str | None = None) -> tuple[FulltextRow, ...]:
-    """The reports at full text with links, status and files (``sysreview fulltext list``)."""
-    from sysreview.project.opening import opened
-
-    with opened(directory, db_url) as (project, store):
-        return fulltext_rows(store, at_full_text(store, project.protocol))
-
-
 def export_fulltexts(directory: PathLike, out: PathLike) -> int:
     """Copy the project's full texts (``fulltexts/<sha256>.pdf``) into ``out``; how many.
 
@@ -412,20 +306,13 @@ __all__ = [
     "FULLTEXT_DIR",
     "AttachedFile",
     "FulltextRow",
-    "Retrieval",
-    "add_retrieval",
     "at_full_text",
+    "attach_file",
     "attach_in",
     "check_exported_fulltexts",
-    "current_retrieval",
     "export_fulltexts",
     "fulltext_folder",
     "fulltext_rows",
-    "parse_status",
-    "project_attach_fulltext",
-    "project_fulltexts",
-    "project_set_retrieval",
     "read_input",
     "restore_fulltexts",
-    "reviewer_row",
 ]

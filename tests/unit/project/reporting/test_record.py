@@ -126,7 +126,7 @@ def test_postgresql_gives_the_same_record(
 
 def test_listed_studies_move_to_their_tables(tmp_path: Path) -> None:
     """A study the team lists as ongoing (or awaiting) leaves the included studies."""
-    from sysreview.project.retrieving.contacts import project_set_study_status
+    from sysreview.project.retrieving.service import project_set_study_status
 
     _need_exports()
     built = build(tmp_path)
@@ -148,7 +148,7 @@ def test_listed_studies_move_to_their_tables(tmp_path: Path) -> None:
 
 def test_a_report_recorded_as_not_retrieved_awaits_classification(tmp_path: Path) -> None:
     """The recorded retrieval status wins over the full-text decision, as in PRISMA."""
-    from sysreview.project.retrieving.files import project_set_retrieval
+    from sysreview.project.retrieving.service import project_set_retrieval
 
     _need_exports()
     built = build(tmp_path)

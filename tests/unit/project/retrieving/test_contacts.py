@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from sysreview.errors import InputError
-from sysreview.project.retrieving.contacts import (
+from sysreview.project.retrieving.service import (
     project_add_contact,
     project_contacts,
     project_follow_contact,

@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy import func, select
 
 from sysreview.errors import InputError
-from sysreview.project.retrieving.bulk import project_find_open_access, project_match_fulltexts
-from sysreview.project.retrieving.files import (
+from sysreview.project.retrieving.service import (
     project_attach_fulltext,
+    project_find_open_access,
     project_fulltexts,
+    project_match_fulltexts,
     project_set_retrieval,
 )
 from sysreview.project.selection.decisions import record_decision
