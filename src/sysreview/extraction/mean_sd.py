@@ -1,5 +1,8 @@
 """An arm's mean and SD from what a report gave: SE, confidence interval, median, changes.
 
+:func:`sd_from_test` gives both arms of a two-group comparison one SD from the t statistic
+or the two-sided P value of their difference in means (:data:`FLAG_T`, :data:`FLAG_P`).
+
 :func:`convert_outcome` turns SE, confidence intervals and medians with IQR and/or range
 into a mean and SD, or takes the mean and SD of changes from baseline, and says how in
 ``flags`` (:data:`FLAG_SE`, :func:`flag_ci`, :func:`flag_median`, :data:`FLAG_CHANGE`).
@@ -24,21 +27,33 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sysreview.effects.conversions import sd_from_ci, sd_from_se
+from sysreview.effects.conversions import sd_from_ci, sd_from_p, sd_from_se, sd_from_t
 from sysreview.effects.skewed import mean_sd_from_median
 from sysreview.errors import InputError
 
 __all__ = [
     "FLAG_CHANGE",
     "FLAG_NO_SPREAD",
+    "FLAG_P",
     "FLAG_SE",
+    "FLAG_T",
     "convert_outcome",
     "flag_ci",
     "flag_median",
     "not_usable",
+    "sd_from_test",
 ]
 
 FLAG_SE = "sd from SE (Cochrane Handbook 6.5.2.2: SD = SE * sqrt(n))"
+FLAG_T = (
+    "sd from t statistic of the difference in means (Cochrane Handbook 6.5.2.3: "
+    "SE = MD / t, SD = SE / sqrt(1/n1 + 1/n2), the same SD in both groups)"
+)
+FLAG_P = (
+    "sd from P value of the difference in means (Cochrane Handbook 6.5.2.3: t from the "
+    "two-sided P with n1 + n2 - 2 df, SE = MD / t, SD = SE / sqrt(1/n1 + 1/n2), the same "
+    "SD in both groups)"
+)
 FLAG_CHANGE = "change from baseline (mean and SD of changes)"
 FLAG_NO_SPREAD = (
     "mean reported without a measure of spread (no SD, SE or CI): reported, not usable for pooling"
@@ -143,6 +158,85 @@ def convert_outcome(
             raise InputError("give both mean_change and sd_change", column=column)
         return get("mean_change"), get("sd_change"), (FLAG_CHANGE,)
     return None, None, ()
+
+
+def sd_from_test(
+    first: Mapping[str, float],
+    n1: int | None,
+    second: Mapping[str, float],
+    n2: int | None,
+    *,
+    t: float | None = None,
+    p: float | None = None,
+) -> tuple[float, str]:
+    """One SD for both arms of a comparison from the t statistic or P value of its MD.
+
+    Parameters
+    ----------
+    first, second
+        The two arms' numbers; each needs ``mean``.
+    n1, n2
+        Participants analysed in each arm (each >= 2).
+    t
+        The t statistic of the two-sample t test of the difference in means (non-zero;
+        its sign is ignored, reports often give ``|t|``).
+    p
+        Its exact two-sided P value, strictly between 0 and 1. Give ``t`` or ``p``.
+
+    Returns
+    -------
+    tuple
+        ``(sd, flag)``: the SD to use in both arms, and :data:`FLAG_T` or :data:`FLAG_P`.
+
+    Raises
+    ------
+    InputError
+        Naming the column: neither or both of ``t`` and ``p``; ``t`` of 0; ``p`` of 0 or
+        at least 1; an arm without its mean (``mean``) or its N (``n``, or below 2); the
+        two means equal (the MD is 0, so no SE can be derived from it).
+
+    Notes
+    -----
+    Cochrane Handbook v6.4 section 6.5.2.3 (v5.1 section 7.7.3.3): ``t`` from the P value
+    is the value of the t distribution with ``n1 + n2 - 2`` df whose two-sided tail area
+    is ``p``; ``SE(MD) = MD / t``; the within-group SD, assumed the same in both groups,
+    is ``SE / sqrt(1/n1 + 1/n2)``. The computation is
+    :func:`sysreview.effects.conversions.sd_from_t` and
+    :func:`~sysreview.effects.conversions.sd_from_p`; this function checks that the
+    numbers it needs were given and says which column is missing. A P value reported
+    only as a bound (P < 0.05) is not exact; using the bound gives a conservative
+    (larger) SD, and the review should say so.
+
+    Examples
+    --------
+    >>> sd, flag = sd_from_test({"mean": 13.8}, 25, {"mean": 10.0}, 22, p=0.008)
+    >>> round(sd, 3), flag.split(" (")[0]
+    (4.683, 'sd from P value of the difference in means')
+    """
+    if (t is None) == (p is None):
+        message = "give the t statistic or the P value of the difference, not both"
+        raise InputError(message if t is not None else "give t or p", column="t")
+    column = "t" if t is not None else "p"
+    for numbers, n, which in ((first, n1, "first"), (second, n2, "second")):
+        if numbers.get("mean") is None:
+            raise InputError(f"{column} needs the mean of both groups; the {which} has none",
+                             column="mean")  # fmt: skip
+        if n is None:
+            raise InputError(f"{column} needs the N of both groups; the {which} has none",
+                             column="n")  # fmt: skip
+    md = first["mean"] - second["mean"]
+    if md == 0:
+        raise InputError(f"{column} cannot give an SD when the two means are equal (MD = 0)",
+                         column="mean")  # fmt: skip
+    assert n1 is not None and n2 is not None
+    if t is not None:
+        if t == 0:
+            raise InputError("t must be non-zero", column="t")
+        return float(sd_from_t(t, n1, n2, md)), FLAG_T
+    assert p is not None
+    if not 0 < p < 1:
+        raise InputError(f"p must be strictly between 0 and 1, not {p:g}", column="p")
+    return float(sd_from_p(p, n1, n2, md)), FLAG_P
 
 
 def _need_n(n: int | None, column: str) -> int:

@@ -140,7 +140,8 @@ class CitedStudy:
     note: str | None = None
 
 
-NOTE_KINDS = ("sd_from_se", "sd_from_ci", "median", "change", "combined", "one_arm", "other")
+NOTE_KINDS = ("sd_from_se", "sd_from_ci", "sd_from_t", "sd_from_p", "median", "change",
+              "combined", "one_arm", "other")  # fmt: skip
 """Kinds of note on a value an analysis used (a footnote on its forest plot and row)."""
 
 

@@ -2,7 +2,8 @@
 
 - :func:`preparation_paragraph` — the methods' summary of every conversion, imputation and
   arm combination applied, with its source (Cochrane Handbook 6.5.2.2 for SDs from SEs
-  and confidence intervals, Wan et al. 2014 and Luo et al. 2018 for means and SDs from
+  and confidence intervals, 6.5.2.3 for SDs from the t statistic or P value of a
+  difference in means, Wan et al. 2014 and Luo et al. 2018 for means and SDs from
   medians, Handbook 6.5.2.10 for combining groups), naming the studies;
 - :func:`footnotes` — the footnote letters of one analysis, per study, and their texts
   (the same letters on the forest plot and in the table rows);
@@ -33,6 +34,12 @@ SOURCES = {
     "Handbook section 6.5.2.2)",
     "sd_from_ci": "standard deviations obtained from confidence intervals of a mean (Cochrane "
     "Handbook section 6.5.2.2, t distribution with n − 1 degrees of freedom)",
+    "sd_from_t": "standard deviations obtained from the t statistic of the difference in means "
+    "(SE = MD / t, SD = SE / √(1/n₁ + 1/n₂), the same SD in both groups; Cochrane Handbook "
+    "section 6.5.2.3)",
+    "sd_from_p": "standard deviations obtained from the two-sided P value of the difference in "
+    "means (t from the t distribution with n₁ + n₂ − 2 degrees of freedom, SE = MD / t, "
+    "SD = SE / √(1/n₁ + 1/n₂), the same SD in both groups; Cochrane Handbook section 6.5.2.3)",
     "median": "means and standard deviations estimated from medians with the interquartile "
     "range and/or range (means by Luo et al. 2018, standard deviations by Wan et al. 2014; "
     "both assume roughly normal data)",

@@ -214,3 +214,31 @@ def test_the_document_carries_the_record(recorded: ReportInputs) -> None:
     assert "Smith 2019: 1. Smith J. A trial. 2019." in text
     awaiting = doc.section("characteristics-awaiting")
     assert "No study awaits classification in this project's record." in str(awaiting.blocks)
+
+
+def test_sd_from_t_and_p_are_footnoted_and_named_in_the_methods(recorded: ReportInputs) -> None:
+    """SDs from a t statistic or P value (Cochrane Handbook 6.5.2.3) are their own kinds."""
+    from sysreview.extraction.mean_sd import FLAG_P, FLAG_T
+
+    analysis = "hope.post_intervention.main"
+    assert recorded.conduct is not None
+    notes = (DataNote(analysis, "Kim 2016", "sd_from_t", FLAG_T),
+             DataNote(analysis, "Ng 2021", "sd_from_p", FLAG_P))  # fmt: skip
+    with_tp = dataclasses.replace(
+        recorded, conduct=dataclasses.replace(recorded.conduct, notes=notes)
+    )
+    text = transparency.preparation_paragraph(with_tp)
+    assert ("standard deviations obtained from the t statistic of the difference in means "
+            "(SE = MD / t, SD = SE / √(1/n₁ + 1/n₂), the same SD in both groups; Cochrane "
+            "Handbook section 6.5.2.3) for Kim 2016") in text  # fmt: skip
+    assert (
+        "standard deviations obtained from the two-sided P value of the difference in "
+        "means (t from the t distribution with n₁ + n₂ − 2 degrees of freedom"
+    ) in text
+    assert "Cochrane Handbook section 6.5.2.3) for Ng 2021" in text
+    assert "confidence intervals" not in text
+    marks, footnotes = transparency.footnotes(with_tp, analysis)
+    assert marks == {"Kim 2016": ("a",), "Ng 2021": ("b",)}
+    assert footnotes[0][1].startswith("SD from t statistic of the difference in means")
+    assert footnotes[1][1].startswith("SD from P value of the difference in means")
+    assert all("6.5.2.3" in t for _, t in footnotes)

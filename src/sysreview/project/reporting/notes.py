@@ -2,14 +2,16 @@
 
 :func:`with_analysis` adds to the project's record (:mod:`sysreview.project.reporting.record`)
 what the synthesis did to the values it used, read from its per-study inputs (never
-recomputed): conversions recorded by extraction (SD from SE or a confidence interval, mean
-and SD from a median, changes from baseline), arms combined into one group, the one
+recomputed): conversions recorded by extraction (SD from SE, a confidence interval, or the
+t statistic or P value of a difference in means, mean and SD from a median, changes from
+baseline), arms combined into one group, the one
 control arm used under a use-one-arm rule, each measure's alignment to the review's
 direction with the numbers used, and the outcomes of the protocol no study reported.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from sysreview import __version__
@@ -20,15 +22,21 @@ from sysreview.synthesis import Synthesis
 from sysreview.synthesis.result import CONTINUOUS_COLUMNS, DICHOTOMOUS_COLUMNS
 
 _KINDS = (
-    ("sd from SE", "sd_from_se"),
-    ("sd from ", "sd_from_ci"),
-    ("mean/sd from", "median"),
-    ("change from baseline", "change"),
+    (re.compile(r"sd from SE\b"), "sd_from_se"),
+    (re.compile(r"sd from \d+(\.\d+)?% CI\b"), "sd_from_ci"),
+    (re.compile(r"sd from t statistic\b"), "sd_from_t"),
+    (re.compile(r"sd from P value\b"), "sd_from_p"),
+    (re.compile(r"mean/sd from\b"), "median"),
+    (re.compile(r"change from baseline\b"), "change"),
+    (re.compile(r"sd from\b"), "other"),
 )
+"""Note kind of an extraction flag (:mod:`sysreview.extraction.mean_sd`), first match wins;
+an SD conversion this list does not know is still a footnote (``other``), never counted as
+another kind."""
 
 
 def _note_kind(flag: str) -> str | None:
-    return next((kind for prefix, kind in _KINDS if flag.startswith(prefix)), None)
+    return next((kind for pattern, kind in _KINDS if pattern.match(flag)), None)
 
 
 def analysis_notes(
