@@ -12,8 +12,9 @@ the app's databases-and-registers pathway; the records identified by other metho
 counted in its other-methods identification box (by the source's name: ``website``,
 ``organisation``, else citation searching) and its other-methods screening boxes get 0.
 Reports excluded are written ``Reason, n; Reason, n`` as the package parses them (commas
-and semicolons inside a reason become dashes). This review has no previous version:
-those boxes get 0 and the totals equal the new studies and reports. Every cell goes
+and semicolons inside a reason become dashes). The previous version's boxes hold the
+studies and reports an updated review's previous version included (0 for a new review);
+the totals add them to the new studies and reports. Every cell goes
 through :func:`sysreview.cells.safe_row`. Pure: text out.
 
 References
@@ -142,8 +143,8 @@ def counts_by_row(counts: PrismaCounts) -> dict[str, int | str]:
     if counts.reports_excluded and not reasons:
         reasons = f"Excluded, {counts.reports_excluded}"
     return {
-        "previous_studies": 0,
-        "previous_reports": 0,
+        "previous_studies": counts.previous_studies,
+        "previous_reports": counts.previous_reports,
         "database_results": counts.records_databases,
         "register_results": counts.records_registers,
         **other,
@@ -162,8 +163,8 @@ def counts_by_row(counts: PrismaCounts) -> dict[str, int | str]:
         "other_excluded": 0,
         "new_studies": counts.studies_included,
         "new_reports": counts.reports_included,
-        "total_studies": counts.studies_included,
-        "total_reports": counts.reports_included,
+        "total_studies": counts.total_studies,
+        "total_reports": counts.total_reports,
     }
 
 

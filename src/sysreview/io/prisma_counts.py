@@ -28,7 +28,18 @@ and screening in another tool, or by another team), the counts that source repor
 Box names are those of :class:`~sysreview.prisma.PrismaCounts` (``records_registers``,
 ``records_other_methods``, ``duplicates_removed``, ``removed_by_automation``,
 ``removed_other_reasons`` ...); a box not given is 0, and the boxes must balance
-(:func:`sysreview.prisma.counts_from_dict`). The file becomes a
+(:func:`sysreview.prisma.counts_from_dict`). For an update of a review, the studies and
+reports the previous version included are counts from another source too (withdrawn,
+like any, with ``sysreview data withdraw-counts``); the diagram then draws the update's
+boxes::
+
+    source = "Smith et al. 2020, previous version of this review"
+
+    [counts]
+    previous_studies = 12
+    previous_reports = 15
+
+The file becomes a
 :class:`~sysreview.io.dataset.Dataset` holding only the counts, which ``sysreview data
 load`` records as counts from another source.
 """

@@ -5,7 +5,10 @@ a main column (records identified from databases and registers → screened → 
 sought → assessed → studies included), a column of the boxes that leave the flow
 (removed before screening, excluded, not retrieved, excluded with reasons) and, only when
 records came from other methods (websites, citation searching, ...), a third column for
-them. Section labels (Identification, Screening, Included) run down the left side.
+them. Section labels (Identification, Screening, Included) run down the left side. For an
+updated review (counts with studies of the previous version), the included section is
+that of the template for updated reviews: new studies, the previous version's studies
+beside the total, and the total of both.
 
 sysreview deduplicates and screens records from every source together, so the
 other-methods column holds their identification box only; its arrow joins the main flow
@@ -74,9 +77,10 @@ def _boxes(c: PrismaCounts) -> dict[str, list[_Line]]:
             _n("Awaiting full-text decision", c.awaiting_full_text),
             _n("Unresolved full-text conflicts", c.conflicts_full_text),
         ]
+    new = "new " if c.is_update else ""
     included = [
-        _n("Studies included in review", c.studies_included),
-        _n("Reports of included studies", c.reports_included),
+        _n(("New studies" if new else "Studies") + " included in review", c.studies_included),
+        _n(f"Reports of {new}included studies", c.reports_included),
     ]
     if c.reports_included_without_study:
         included.append(
@@ -98,6 +102,15 @@ def _boxes(c: PrismaCounts) -> dict[str, list[_Line]]:
         "excluded_full_text": ft,
         "included": included,
     }
+    if c.is_update:
+        boxes["previous"] = [
+            _n("Studies included in previous version of review", c.previous_studies),
+            _n("Reports of studies included in previous version of review", c.previous_reports),
+        ]
+        boxes["total"] = [
+            _n("Total studies included in review", c.total_studies),
+            _n("Reports of total included studies", c.total_reports),
+        ]
     if c.records_other_methods:
         other = [_Line("Records identified from:")]
         other += _sources(c.records_other_methods_by_source, 1) or [
@@ -146,8 +159,9 @@ _PLACES: Final = (
     ("assessed", 0, 3),
     ("excluded_full_text", 1, 3),
     ("included", 0, 4),
+    ("total", 0, 5),
+    ("previous", 1, 5),
 )
-_SECTIONS: Final = (("Identification", 0, 0), ("Screening", 1, 3), ("Included", 4, 4))
 
 
 class _Text(TextMeasure):
@@ -226,7 +240,8 @@ def prisma_flow(
         The diagram. Each box is a patch with gid ``box:<name>`` and its lines are texts
         with gid ``text:<name>:<i>`` (names: ``identified``, ``removed``, ``other``,
         ``screened``, ``excluded_screening``, ``sought``, ``not_retrieved``,
-        ``assessed``, ``excluded_full_text``, ``included``).
+        ``assessed``, ``excluded_full_text``, ``included``; for an update also
+        ``previous`` and ``total``).
 
     Notes
     -----
@@ -234,7 +249,9 @@ def prisma_flow(
     systematic reviews which included searches of databases, registers and other
     sources); counts appear as ``(n = k)``. Exclusion reasons are listed largest first,
     wrapped to the box. The "other methods" column is drawn only when
-    ``counts.records_other_methods > 0``.
+    ``counts.records_other_methods > 0``. The boxes of the template for updated reviews
+    (studies and reports of the previous version, and the totals) are drawn only when
+    ``counts.is_update``.
 
     Examples
     --------
@@ -249,19 +266,21 @@ def prisma_flow(
     lines = _boxes(counts if other is None else other.main_arm(counts))
     if other is not None:
         lines.update(_arm_boxes(other))
-        lines["included"] = _boxes(counts)["included"]
+        full = _boxes(counts)
+        lines.update({k: full[k] for k in ("included", "previous", "total") if k in full})
     boxes = {
         name: [w for line in box_lines for w in text.wrap(line, inner)]
         for name, box_lines in lines.items()
     }
     n_cols = 4 if other is not None else 3 if "other" in boxes else 2
     heights = {name: len(lines) * text.line_h + 2 * _PAD for name, lines in boxes.items()}
-    n_rows = 5
+    n_rows = 6 if "total" in boxes else 5
+    sections = (("Identification", 0, 0), ("Screening", 1, 3), ("Included", 4, n_rows - 1))
     row_h = [0.0] * n_rows
     for name, _, row in _PLACES:
         if name in heights:
             row_h[row] = max(row_h[row], heights[name])
-    for label, first, last in _SECTIONS:  # a section label must fit along its rows
+    for label, first, last in sections:  # a section label must fit along its rows
         need = text.width(label, True) + 2 * _PAD
         have = sum(row_h[first : last + 1]) + _GAP_Y * (last - first)
         row_h[last] += max(0.0, need - have)
@@ -362,7 +381,7 @@ def prisma_flow(
             COLOURS["other"],
             centre=True,
         )
-    for label, first, last in _SECTIONS:
+    for label, first, last in sections:
         y0, y1 = row_y[first], row_y[last] + row_h[last]
         ax.add_patch(
             FancyBboxPatch(
@@ -395,9 +414,14 @@ def prisma_flow(
     for row in range(n_rows - 1):
         main = next(n for n, (c, r) in places.items() if c == 0 and r == row)
         _arrow(ax, [(centre_x, row_y[row] + heights[main]), (centre_x, row_y[row + 1])])
+        if row > 3:  # below the last exclusion box
+            continue
         side = next(n for n, (c, r) in places.items() if c == 1 and r == row)
         y = row_y[row] + min(heights[main], heights[side]) / 2
         _arrow(ax, [(col_x[0] + _BOX_W, y), (col_x[1], y)])
+    if "previous" in places:  # the previous version's studies join the total
+        y = row_y[5] + min(heights["total"], heights["previous"]) / 2
+        _arrow(ax, [(col_x[1], y), (col_x[0] + _BOX_W, y)])
     ox = col_x[2] + _BOX_W / 2 if n_cols >= 3 else 0.0
     if "other_sought" in places:
         _arrow(ax, [(ox, row_y[0] + heights["other"]), (ox, row_y[2])])

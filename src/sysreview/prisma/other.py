@@ -141,8 +141,10 @@ def counts_from_dict(values: dict[str, object], *, source: str = "counts") -> Pr
     Box names as :meth:`PrismaCounts.to_dict` writes them; a box not given is 0, a list not
     given is empty.
 
-    ``records_identified`` and ``conflicts`` (sums of other boxes) are checked when given,
-    never used.
+    ``records_identified``, ``conflicts``, ``total_studies`` and ``total_reports`` (sums of
+    other boxes) are checked when given, never used. ``previous_studies`` and
+    ``previous_reports`` are the studies (and reports) included in the previous version of
+    an updated review.
 
     Raises
     ------
@@ -150,7 +152,8 @@ def counts_from_dict(values: dict[str, object], *, source: str = "counts") -> Pr
         An unknown box, a value that is not a whole number of at least 0, a list that is
         not ``{name: count}``, or boxes that do not balance (naming the equation).
     """
-    known = set(_INTS) | set(_LISTS) | {"records_identified", "conflicts"}
+    sums = ("records_identified", "conflicts", "total_studies", "total_reports")
+    known = set(_INTS) | set(_LISTS) | set(sums)
     unknown = sorted(set(values) - known)
     if unknown:
         raise InputError(
@@ -177,10 +180,8 @@ def counts_from_dict(values: dict[str, object], *, source: str = "counts") -> Pr
         counts = PrismaCounts(**ints, **lists)  # type: ignore[arg-type]
     except PrismaBalanceError as exc:  # say which file
         raise InputError(str(exc), source=source) from None
-    for name, total in (
-        ("records_identified", counts.records_identified),
-        ("conflicts", counts.conflicts),
-    ):
+    for name in sums:
+        total = getattr(counts, name)
         if name in values and count(name, values[name]) != total:
             raise InputError(
                 f"{name} is {values[name]}, but its boxes add up to {total}", source=source

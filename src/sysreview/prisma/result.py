@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Counts", "PrismaBalanceError", "PrismaCounts"]
 
+_SUMS = ("conflicts", "total_studies", "total_reports")
+"""Sums of other boxes in :meth:`PrismaCounts.to_dict`, not rows of the tidy frame."""
+
 Counts = tuple[tuple[str, int], ...]
 """``(name, count)`` pairs, largest count first."""
 
@@ -45,6 +48,12 @@ class PrismaCounts:
     ``conflicts_*`` counts units whose reviewers disagree, unresolved by an arbiter.
     ``other_sources`` names the counts from another source the boxes include (work done
     outside the project, as that source reported it: :mod:`sysreview.prisma.other`).
+
+    For an updated review, ``previous_studies`` and ``previous_reports`` are the studies
+    (and their reports) included in the previous version of the review (PRISMA 2020 Fig. 1,
+    template for updated reviews); ``studies_included`` and ``reports_included`` are then
+    the *new* studies and reports, and :attr:`total_studies` and :attr:`total_reports` add
+    both. A review with no previous version has both at 0 (:attr:`is_update` is False).
 
     Notes
     -----
@@ -86,6 +95,8 @@ class PrismaCounts:
     reports_included_without_study: int
     maybe_goes_forward: bool = True
     other_sources: tuple[str, ...] = ()
+    previous_studies: int = 0
+    previous_reports: int = 0
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -149,6 +160,21 @@ class PrismaCounts:
         return self.records_databases + self.records_registers + self.records_other_methods
 
     @property
+    def is_update(self) -> bool:
+        """Whether the counts include studies of a previous version of the review."""
+        return bool(self.previous_studies or self.previous_reports)
+
+    @property
+    def total_studies(self) -> int:
+        """Studies included in the review: new + included in the previous version."""
+        return self.studies_included + self.previous_studies
+
+    @property
+    def total_reports(self) -> int:
+        """Reports of the included studies: new + of the previous version's studies."""
+        return self.reports_included + self.previous_reports
+
+    @property
     def conflicts(self) -> int:
         """Unresolved disagreements at both stages."""
         return self.conflicts_screening + self.conflicts_full_text
@@ -163,6 +189,8 @@ class PrismaCounts:
             else:
                 out[f.name] = dict(value) if isinstance(value, tuple) else value
         out["conflicts"] = self.conflicts
+        out["total_studies"] = self.total_studies
+        out["total_reports"] = self.total_reports
         return out
 
     def to_frame(self) -> pd.DataFrame:
@@ -181,7 +209,7 @@ class PrismaCounts:
                     {"section": section, "box": key, "detail": name, "count": n}
                     for name, n in value.items()
                 ]
-            elif not isinstance(value, bool | list) and key != "conflicts":
+            elif not isinstance(value, bool | list) and key not in _SUMS:
                 rows.append({"section": section, "box": key, "detail": None, "count": value})
         return pd.DataFrame(rows, columns=["section", "box", "detail", "count"])
 
@@ -230,8 +258,19 @@ class PrismaCounts:
             lines += box("Awaiting full-text decision", self.awaiting_full_text, indent=4)
             lines += box("Unresolved full-text conflicts", self.conflicts_full_text, indent=4)
         lines.append("Included")
-        lines += box("Studies included in review", self.studies_included)
-        lines += box("Reports of included studies", self.reports_included)
+        if self.is_update:
+            lines += box("Studies included in previous version of review", self.previous_studies)
+            lines += box(
+                "Reports of studies included in previous version of review",
+                self.previous_reports,
+            )
+            lines += box("New studies included in review", self.studies_included)
+            lines += box("Reports of new included studies", self.reports_included)
+            lines += box("Total studies included in review", self.total_studies)
+            lines += box("Reports of total included studies", self.total_reports)
+        else:
+            lines += box("Studies included in review", self.studies_included)
+            lines += box("Reports of included studies", self.reports_included)
         if self.reports_included_without_study:
             lines += box(
                 "Included reports not linked to a study",

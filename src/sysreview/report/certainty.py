@@ -15,6 +15,8 @@ participants (studies), certainty, comments; footnotes explain each rating down.
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 
@@ -31,6 +33,30 @@ from .words import fmt_count, fmt_num, fmt_p, lower_first, outcome_label, timepo
 NONE = "—"
 GROUP = "Anticipated absolute effects* (95% CI)"
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _same(label: str) -> str:
+    return label
+
+
+def cite_studies(text: str, labels: Iterable[str], cite: Callable[[str], str]) -> str:
+    """``text`` with each study label it names replaced by ``cite(label)``.
+
+    The labels are the studies of the outcome's evidence (the only studies a GRADE reason
+    names); the longest label is tried first and a label matches only as a whole word, so
+    "Delta 2016" is not found inside "Delta 2016a".
+
+    Examples
+    --------
+    >>> refs = {"Delta 2016": "Delta 2016 [3]", "Delta 2016a": "Delta 2016a [4]"}
+    >>> cite_studies("high risk (Delta 2016; Delta 2016a)", refs, refs.__getitem__)
+    'high risk (Delta 2016 [3]; Delta 2016a [4])'
+    """
+    names = sorted({n for n in labels if n}, key=len, reverse=True)
+    if not names:
+        return text
+    pattern = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, names)) + r")(?!\w)")
+    return pattern.sub(lambda m: cite(m.group(1)), text)
 
 
 def _letter(i: int) -> str:
@@ -186,8 +212,16 @@ def _certainty_cell(row: SofRow) -> tuple[str, ...]:
     return (text if row.certainty.confirmed else f"{text} (suggested)",)
 
 
-def sof_table(inputs: ReportInputs, sof: SummaryOfFindings, label: str) -> SofTable:
-    """The Summary of findings table, numbered ``label``."""
+def sof_table(
+    inputs: ReportInputs,
+    sof: SummaryOfFindings,
+    label: str,
+    cite: Callable[[str], str] = _same,
+) -> SofTable:
+    """The Summary of findings table, numbered ``label``.
+
+    Footnotes name each study with ``cite`` (its label and reference numbers).
+    """
     p = inputs.protocol
     columns = ["Outcomes", "Risk with control", f"Risk with {inputs.intervention_text}",
                "Relative effect (95% CI)", "№ of participants (studies)",
@@ -198,9 +232,10 @@ def sof_table(inputs: ReportInputs, sof: SummaryOfFindings, label: str) -> SofTa
     for row in sof.rows:
         ev = row.certainty.evidence
         letters = []
+        names = [s.study for s in ev.studies]
         for _, text in row.certainty.footnotes():
             letters.append(_letter(len(notes)))
-            notes.append((letters[-1], text))
+            notes.append((letters[-1], cite_studies(text, names, cite)))
         control, treated = _absolute(inputs, row)
         outcome = f"{outcome_label(p, ev.outcome)}, {timepoint_label(ev.timepoint)}"
         studies = f"{fmt_count(ev.participants)} ({ev.k} {'study' if ev.k == 1 else 'studies'})"
@@ -263,11 +298,13 @@ def methods_section(inputs: ReportInputs) -> list[Section]:
                     tuple(Paragraph(t) for t in paras))]  # fmt: skip
 
 
-def results_section(inputs: ReportInputs, table_number: int) -> tuple[list[Section], int]:
+def results_section(
+    inputs: ReportInputs, table_number: int, cite: Callable[[str], str] = _same
+) -> tuple[list[Section], int]:
     """The certainty results, and the last table number used.
 
     The Summary of findings table and the evidence profile; tables are numbered from
-    ``table_number + 1``.
+    ``table_number + 1``; studies in the footnotes are named with ``cite``.
     """
     sof = inputs.certainty
     if sof is None:
@@ -287,7 +324,7 @@ def results_section(inputs: ReportInputs, table_number: int) -> tuple[list[Secti
         said = row_statement(inputs, row)
         if said is not None and inputs.protocol.grade.uses(Wording.GRADE):
             blocks.append(Paragraph(f"{said} ({certainty_words(row)})."))
-    blocks.append(sof_table(inputs, sof, f"Table {table_number + 1}"))
+    blocks.append(sof_table(inputs, sof, f"Table {table_number + 1}", cite))
     note = ("Ratings: not serious, serious (rated down one level), very serious (two levels); "
             "in brackets, who rated: a reviewer, the consensus, or “suggested” by the "
             "protocol's rule (not yet confirmed).")  # fmt: skip
@@ -298,6 +335,7 @@ def results_section(inputs: ReportInputs, table_number: int) -> tuple[list[Secti
 
 
 __all__ = [
+    "cite_studies",
     "methods_paragraphs",
     "methods_section",
     "per_1000",

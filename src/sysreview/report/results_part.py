@@ -179,7 +179,7 @@ def results_sections(inputs: ReportInputs, n: Numbers, refs: References) -> list
     out.append(_reporting_biases(inputs, n))
     from .certainty import results_section
 
-    certainty, n.tables = results_section(inputs, n.tables)
+    certainty, n.tables = results_section(inputs, n.tables, refs.cited)
     out += certainty
     return out
 

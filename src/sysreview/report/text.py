@@ -317,11 +317,20 @@ def study_selection_paragraph(prisma: PrismaCounts | None) -> str:
         pending.append(f"{c.conflicts} {said}")
     if pending:
         text += f"Of the records and reports, {join_words(pending)}. "
+    new = "new " if c.is_update else ""
     text += (
-        f"{plural(c.studies_included, 'study', True, 'studies')}"
+        f"{plural(c.studies_included, new + 'study', True, new + 'studies')}"
         f" ({plural(c.reports_included, 'report')}) "
-        f"{'was' if c.studies_included == 1 else 'were'} included."
+        f"{'was' if c.studies_included == 1 else 'were'} included"
     )
+    if c.is_update:  # PRISMA 2020 Fig. 1, template for updated reviews
+        text += (
+            f"; with the {plural(c.previous_studies, 'study', nouns='studies')} "
+            f"({plural(c.previous_reports, 'report')}) included in the previous version of "
+            f"the review, the review includes {plural(c.total_studies, 'study', nouns='studies')}"
+            f" ({plural(c.total_reports, 'report')}) in total"
+        )
+    text += "."
     if c.other_sources:
         which = "; ".join(c.other_sources)
         whose = "its source" if len(c.other_sources) == 1 else "their sources"

@@ -185,3 +185,36 @@ def test_counts_from_another_source_are_loaded_shown_and_withdrawn(folder: Path)
         "sysreview: error: no counts from the source 'Earlier search (Covidence)'; the project "
         "has: none\n"
     )
+
+
+PREVIOUS = """\
+source = "Smith et al. 2020, previous version of this review"
+
+[counts]
+previous_studies = 12
+previous_reports = 15
+total_studies = 12
+"""
+
+
+def test_previous_version_counts_are_loaded_shown_and_withdrawn(folder: Path) -> None:
+    """An update: the previous version's studies join the total until withdrawn."""
+    (folder / "previous.toml").write_text(PREVIOUS, encoding="utf-8")
+    args = ("--reviewer", "R1", "-p", str(folder))
+    code, out, err = invoke("data", "load", str(folder / "previous.toml"), *args)
+    assert code == 0, err
+    code, out, err = invoke("prisma", "-p", str(folder))
+    assert code == 0, err
+    assert "Studies included in previous version of review (n = 12)" in out
+    assert "Reports of studies included in previous version of review (n = 15)" in out
+    assert "Total studies included in review (n = 12)" in out
+    source = "Smith et al. 2020, previous version of this review"
+    code, out, err = invoke("data", "withdraw-counts", "--source", source, *args)
+    assert code == 0, err
+    code, out, err = invoke("prisma", "-p", str(folder))
+    assert "previous version" not in out and "Studies included in review (n = 0)" in out
+    (folder / "previous.toml").write_text(
+        PREVIOUS.replace("total_studies = 12", "total_studies = 11")
+    )
+    code, _, err = invoke("data", "load", str(folder / "previous.toml"), *args)
+    assert code == 2 and "total_studies is 11, but its boxes add up to 12" in err

@@ -4,6 +4,7 @@ columns, with the project's flow counts (``sysreview prisma``) in ``n``."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -70,3 +71,7 @@ def test_reasons_cannot_break_the_list_or_run_as_formulas() -> None:
     assert rows["dbr_excluded"] == "'=1+1 - wrong - design, 2"
     assert (rows["website_results"], rows["organisation_results"], rows["citations_results"]) == (
         "1", "0", "1")  # fmt: skip
+    update = dataclasses.replace(counts, previous_studies=4, previous_reports=6)
+    rows = {r["data"]: r["n"] for r in csv.DictReader(prisma2020_csv(update).splitlines())}
+    assert (rows["previous_studies"], rows["previous_reports"]) == ("4", "6")
+    assert (rows["new_studies"], rows["total_studies"], rows["total_reports"]) == ("1", "5", "7")

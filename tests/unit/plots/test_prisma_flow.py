@@ -183,3 +183,40 @@ def test_other_methods_get_their_own_column() -> None:
     assert texts["text:excluded_full_text:0"] == "Reports excluded (n = 0)"
     assert texts["text:included:0"] == "Studies included in review (n = 1)"
     assert texts["text:header_other:0"] == "Identification of studies via other methods"
+    # an update with its own other-methods column: the total below the included box
+    update = dataclasses.replace(counts, previous_studies=3, previous_reports=4)
+    boxes, texts_by_box = _layout(prisma_flow(update, other=arm))
+    assert _box_text(texts_by_box, "total")[0] == "Total studies included in review (n = 4)"
+    for (m, a), (n, b) in itertools.combinations(boxes.items(), 2):
+        assert not a.overlaps(b), (m, n)
+
+
+def test_update_boxes_only_for_an_updated_review() -> None:
+    """PRISMA 2020 template for updated reviews: previous version's studies and the total."""
+    new_review = _layout(prisma_flow(COUNTS))[0]
+    assert "previous" not in new_review and "total" not in new_review
+    update = dataclasses.replace(COUNTS, previous_studies=12, previous_reports=15)
+    boxes, texts = _layout(prisma_flow(update))
+    assert _box_text(texts, "previous") == [
+        "Studies included in previous version of review (n = 12)",
+        "Reports of studies included in previous version of review (n = 15)",
+    ] or " ".join(_box_text(texts, "previous")) == (
+        "Studies included in previous version of review (n = 12) "
+        "Reports of studies included in previous version of review (n = 15)"
+    )
+    assert _box_text(texts, "included")[:2] == [
+        "New studies included in review (n = 21)",
+        "Reports of new included studies (n = 25)",
+    ]
+    assert _box_text(texts, "total") == [
+        "Total studies included in review (n = 33)",
+        "Reports of total included studies (n = 40)",
+    ]
+    for name, lines in texts.items():  # text inside, boxes apart, as for a new review
+        for _, bbox in lines:
+            assert boxes[name].contains(bbox.x0, bbox.y0) and boxes[name].contains(bbox.x1, bbox.y1)
+    for (m, a), (n, b) in itertools.combinations(boxes.items(), 2):
+        assert not a.overlaps(b), (m, n)
+    assert boxes["total"].y1 < boxes["included"].y0  # below the new studies (y up)
+    assert abs(boxes["total"].y1 - boxes["previous"].y1) < 1  # side by side (tops)
+    assert boxes["Included"].y0 <= boxes["total"].y0  # the section spans the total

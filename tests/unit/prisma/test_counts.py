@@ -182,7 +182,11 @@ def test_scenario_boxes() -> None:
         "reports_included_without_study": 0,
         "maybe_goes_forward": True,
         "other_sources": [],
+        "previous_studies": 0,  # not an update
+        "previous_reports": 0,
         "conflicts": 2,
+        "total_studies": 1,
+        "total_reports": 2,
     }
     assert json.loads(json.dumps(c.to_dict())) == c.to_dict()
 

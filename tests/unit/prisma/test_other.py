@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sysreview.errors import InputError
 from sysreview.prisma import (
@@ -101,3 +103,27 @@ def test_bad_boxes_are_refused_naming_them(change: dict[str, object], message: s
 def test_a_source_must_be_named() -> None:
     with pytest.raises(InputError, match="need the source that reported them"):
         OtherSourceCounts(" ", counts_from_dict(EARLIER))
+
+
+@given(st.integers(0, 50), st.integers(0, 50), st.integers(0, 50), st.integers(0, 50))
+def test_previous_version_counts_add_to_the_totals(
+    studies: int, reports: int, previous_studies: int, previous_reports: int
+) -> None:
+    """Total studies (reports) = new + previous version's, through a file and a sum."""
+    new = counts_from_dict({"records_databases": reports, "records_screened": reports,
+                            "reports_sought": reports, "reports_assessed": reports,
+                            "reports_included": reports, "studies_included": studies,
+                            "records_databases_by_source": {"MEDLINE": reports}})  # fmt: skip
+    previous = counts_from_dict({"previous_studies": previous_studies,
+                                 "previous_reports": previous_reports})  # fmt: skip
+    both = combine_counts(new, [OtherSourceCounts("Previous version", previous)])
+    assert (both.studies_included, both.reports_included) == (studies, reports)
+    assert (both.previous_studies, both.previous_reports) == (previous_studies, previous_reports)
+    assert both.total_studies == studies + previous_studies
+    assert both.total_reports == reports + previous_reports
+    assert both.is_update is bool(previous_studies or previous_reports)
+    boxes = {k: v for k, v in both.to_dict().items() if k not in ("maybe_goes_forward",
+                                                                  "other_sources")}  # fmt: skip
+    again = counts_from_dict(boxes)  # the stored form, its totals checked
+    assert again.total_studies == both.total_studies and again.is_update is both.is_update
+    assert not new.is_update and new.total_studies == studies

@@ -150,3 +150,32 @@ def test_written_report_holds_the_tables(suggested: ReportInputs, tmp_path: Path
     doc = read_docx(str(files.docx))
     assert any(t.rows[0].cells[0].text == "Outcome" and "Risk of bias" in
                [c.text for c in t.rows[0].cells] for t in doc.tables)  # fmt: skip
+
+
+def test_footnotes_cite_studies_with_their_reference_numbers() -> None:
+    """A GRADE footnote names each study as the rest of the report does: "Lee 2018 [n]"."""
+    from sysreview.report.studies import reference_lists
+
+    protocol = _protocol()
+    base = review_data()
+    data = replace(base, studies=tuple(replace(s, reference=f"{s.study_id}. A trial. J X.")
+                                       for s in base.studies))  # fmt: skip
+    rob = tuple(
+        Rob1Assessment(s.study_id, tuple(DomainJudgement(d, j) for d in ROB1_DOMAINS))
+        for s, j in zip(data.studies, ["high", "high", "high", "low", "low"], strict=True)
+    )
+    inputs = report_inputs(run_plan(data, protocol),
+                           ReviewInputs(protocol, data, None, rob, "test", ()))  # fmt: skip
+    refs = reference_lists(inputs)
+    numbers = {s.study_id: refs.cite(s.study_id) for s in data.studies}
+    assert numbers["Lee 2018"] == "[3]" and numbers["Smith 2019"] == "[1]"
+    named = "Smith 2019 [1]; Jones 2020 [2]; Lee 2018 [3]"
+    part = _section(render_html(build_document(inputs)), "certainty-results")
+    notes = re.findall(r'<li id="table-\d+-note-\w+"><sup>\w+</sup> (.*?)</li>', part)
+    rob_notes = [t for t in notes if t.startswith("Risk of bias: rated down")]
+    assert any(f"({named})" in t for t in rob_notes)  # hope: three studies at high risk
+    assert any("(Smith 2019 [1]; Jones 2020 [2])" in t for t in rob_notes)  # connectedness
+    assert not any(re.search(r"(Smith 2019|Jones 2020|Lee 2018)(?! \[)", t) for t in notes)
+    doc = read_docx(io.BytesIO(render_docx(build_document(inputs))))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert re.search(rf"Risk of bias: rated down .*\({re.escape(named)}\)", text)

@@ -288,3 +288,13 @@ def test_ratio_measures_name_nobody_unless_the_record_says(inputs: ReportInputs)
     assert "an effect favouring group peer support (RR 0.80" in t.result_sentence(changed, harm)
     mixed = dataclasses.replace(rec, favours=("Fewer events", "More events"))
     assert "evidence for an effect (RR 0.80" in t.result_sentence(changed, mixed)
+
+
+def test_an_update_states_the_previous_version_and_the_total() -> None:
+    counts = dataclasses.replace(prisma_counts(), previous_studies=5, previous_reports=7)
+    assert t.study_selection_paragraph(counts).endswith(
+        "Eight new studies (eleven reports) were included; with the five studies (seven "
+        "reports) included in the previous version of the review, the review includes thirteen "
+        "studies (eighteen reports) in total."
+    )
+    assert "new studies" not in t.study_selection_paragraph(prisma_counts())
