@@ -106,8 +106,10 @@ class OutcomeData(Base):
     """Numbers for one arm, outcome measure and timepoint, as entered (an event).
 
     Continuous outcomes fill ``mean``, ``sd``, ``n`` (or the change-from-baseline fields,
-    or ``se``/``ci_low``/``ci_high`` with ``ci_level``, or ``median`` with ``q1``/``q3``
-    and/or ``minimum``/``maximum``); dichotomous outcomes fill ``events`` and ``n``.
+    or ``se``/``ci_low``/``ci_high`` with ``ci_level``, or the ``t`` statistic or
+    two-sided ``p`` of the difference in means on either arm's row, giving both arms' SD,
+    or ``median`` with ``q1``/``q3`` and/or ``minimum``/``maximum``); dichotomous outcomes
+    fill ``events`` and ``n``.
     When ``sd`` (or ``mean``) was derived from other numbers, ``flags`` says how.
     ``timepoint_weeks`` is the time after the end of the intervention, ``timepoint`` the
     report's own label. Provenance: ``report_record_id`` (the report, a record),
@@ -148,6 +150,8 @@ class OutcomeData(Base):
     se: Mapped[float | None]
     ci_low: Mapped[float | None]
     ci_high: Mapped[float | None]
+    t: Mapped[float | None]
+    p: Mapped[float | None]
     ci_level: Mapped[float | None]
     median: Mapped[float | None]
     q1: Mapped[float | None]
