@@ -73,7 +73,7 @@ class FieldSpec:
     """One field (a column of a template sheet).
 
     ``minimum``/``maximum`` bound numbers (inclusive); ``group`` names the numeric field
-    group of an outcome row (``mean_sd``, ``mean_se``, ``mean_ci``, ``median``,
+    group of an outcome row (``mean_sd``, ``mean_se``, ``mean_ci``, ``mean_test``, ``median``,
     ``change``, ``events``).
     """
 
@@ -278,6 +278,10 @@ def _outcome_part(domains: tuple[str, ...], measures: tuple[str, ...]) -> FormPa
         _number("ci_low", "lower confidence limit of the mean: converted to SD", "mean_ci"),
         _number("ci_high", "upper confidence limit of the mean", "mean_ci"),
         _number("ci_level", "confidence level in percent (default 95)", "mean_ci"),
+        _number("t", "t statistic of the difference in means of the two arms (on either "
+                "arm's row): both arms' SD from it", "mean_test"),
+        _number("p", "exact two-sided P value of that difference, 0 < p < 1 (on either "
+                "arm's row): both arms' SD from it", "mean_test"),
         _number("median", "median (with q1/q3 and/or minimum/maximum): converted, flagged",
                 "median"),
         _number("q1", "first quartile", "median"),

@@ -25,7 +25,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from sysreview.effects.conversions import sd_from_ci, sd_from_p, sd_from_se, sd_from_t
 from sysreview.effects.skewed import mean_sd_from_median
@@ -42,6 +42,7 @@ __all__ = [
     "flag_median",
     "not_usable",
     "sd_from_test",
+    "sds_from_test",
 ]
 
 FLAG_SE = "sd from SE (Cochrane Handbook 6.5.2.2: SD = SE * sqrt(n))"
@@ -237,6 +238,70 @@ def sd_from_test(
     if not 0 < p < 1:
         raise InputError(f"p must be strictly between 0 and 1, not {p:g}", column="p")
     return float(sd_from_p(p, n1, n2, md)), FLAG_P
+
+
+def sds_from_test(
+    arms: Sequence[Mapping[str, float]],
+    ns: Sequence[int | None],
+    flags: Sequence[tuple[str, ...]],
+) -> dict[int, tuple[float, str]]:
+    """SDs for the arms of one study, measure and timepoint from a t or P given on a row.
+
+    The t statistic (``t``) or two-sided P value (``p``) of the difference in means is
+    entered on the outcome row of either arm (or on both, with the same value). An arm
+    whose mean was given without any spread (:data:`FLAG_NO_SPREAD` in its flags) gets the SD of
+    :func:`sd_from_test`; an arm with its own SD, SE or CI keeps it.
+
+    Parameters
+    ----------
+    arms
+        Each arm's numbers as entered (``mean``, ``t``, ``p`` ...), in row order.
+    ns
+        Each arm's N.
+    flags
+        Each arm's flags from :func:`convert_outcome`.
+
+    Returns
+    -------
+    dict
+        ``{index: (sd, flag)}`` for the arms that get an SD; empty when no row gives
+        ``t`` or ``p``.
+
+    Raises
+    ------
+    InputError
+        With ``line`` the index of the arm at fault and ``column`` the column: more than
+        two arms, rows giving different t or P values, and every error of
+        :func:`sd_from_test`.
+    """
+    given = [i for i, a in enumerate(arms) if a.get("t") is not None or a.get("p") is not None]
+    if not given:
+        return {}
+    first = given[0]
+    column = "t" if arms[first].get("t") is not None else "p"
+    if len(arms) != 2:
+        raise InputError(f"{column} compares two groups; this outcome and timepoint has "
+                         f"{len(arms)} arm(s) (give each comparison's SD directly)",
+                         line=first, column=column)  # fmt: skip
+    for name in ("t", "p"):
+        values = {arms[i][name] for i in given if arms[i].get(name) is not None}
+        if len(values) > 1:
+            raise InputError(f"the two arms give different {name} values",
+                             line=given[-1], column=name)  # fmt: skip
+    t = next((arms[i]["t"] for i in given if arms[i].get("t") is not None), None)
+    p = next((arms[i]["p"] for i in given if arms[i].get("p") is not None), None)
+    needing = [i for i in (0, 1) if FLAG_NO_SPREAD in flags[i]]
+    if not needing:
+        return {}
+    try:
+        sd, flag = sd_from_test(arms[0], ns[0], arms[1], ns[1], t=t, p=p)
+    except InputError as exc:
+        at = first
+        if exc.column in ("mean", "n"):
+            at = next((i for i in (0, 1) if (arms[i].get("mean") if exc.column == "mean"
+                       else ns[i]) is None), first)  # fmt: skip
+        raise InputError(exc.message, line=at, column=exc.column) from None
+    return {i: (sd, flag) for i in needing}
 
 
 def _need_n(n: int | None, column: str) -> int:

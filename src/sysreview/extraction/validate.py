@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from sysreview.errors import InputError
 from sysreview.extraction.dataset import Scalar
 from sysreview.extraction.forms import ExtractionForm, FieldSpec, FieldType, FormPart, Target
-from sysreview.extraction.mean_sd import convert_outcome, not_usable
+from sysreview.extraction.mean_sd import convert_outcome, not_usable, sds_from_test
 
 Cell = str | int | float | bool | None
 Row = tuple[int, Mapping[str, Cell]]
@@ -280,8 +280,8 @@ def _arms(
     return out
 
 
-_CONTINUOUS = ("mean", "sd", "se", "ci_low", "ci_high", "median", "q1", "q3", "minimum",
-               "maximum", "mean_change", "sd_change")  # fmt: skip
+_CONTINUOUS = ("mean", "sd", "se", "ci_low", "ci_high", "t", "p", "median", "q1", "q3",
+               "minimum", "maximum", "mean_change", "sd_change")  # fmt: skip
 _POSITIVE = ("sd", "se", "sd_change")
 _ON_SCALE = ("mean", "median", "q1", "q3", "minimum", "maximum")
 
@@ -314,6 +314,14 @@ def _outcome_numbers(cells: _Cells, scale: tuple[float, float] | None) -> dict[s
         cells.problem("ci_high", f"{entered['ci_high']:g} must be greater than ci_low "
                       f"({entered['ci_low']:g})")  # fmt: skip
         del entered["ci_high"]
+    if "t" in entered and entered["t"] == 0:
+        cells.problem("t", "must be non-zero (the t statistic of the difference in means)")
+        del entered["t"]
+    if "p" in entered and not 0 < entered["p"] < 1:
+        cells.problem("p", f"must be strictly between 0 and 1, not {entered['p']:g}")
+        del entered["p"]
+    if "t" in entered and "p" in entered:
+        cells.problem("p", "give the t statistic or the P value of the difference, not both")
     if "ci_level" in entered:
         level = entered["ci_level"]
         level = level / 100 if level > 1 else level
@@ -427,9 +435,36 @@ def validate_rows(
         if row is not None and not _duplicate(seen, row.key, cells):
             outcomes.append(row)
         problems += cells.problems
+    outcomes = _sds_from_tests(form.outcomes.name, outcomes, problems)
     if problems:
         raise ExtractionInputError(problems, source)
     return ValidatedRows(tuple(studies), tuple(arms), tuple(outcomes))
+
+
+def _sds_from_tests(
+    sheet: str, outcomes: list[OutcomeRow], problems: list[Problem]
+) -> list[OutcomeRow]:
+    """The rows with SDs from a ``t`` or ``p`` of the comparison of their two arms.
+
+    The arms of one study, measure and timepoint are paired; ``t`` or ``p`` may be on
+    either arm's row (:func:`~sysreview.extraction.mean_sd.sds_from_test`).
+    """
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for i, o in enumerate(outcomes):
+        groups.setdefault((o.study_id, o.domain, o.measure, o.weeks_after_end), []).append(i)
+    out = list(outcomes)
+    for members in groups.values():
+        rows = [outcomes[i] for i in members]
+        try:
+            found = sds_from_test([r.entered for r in rows], [r.n for r in rows],
+                                  [r.flags for r in rows])  # fmt: skip
+        except InputError as exc:
+            at = rows[exc.line or 0]
+            problems.append(Problem(sheet, at.row, exc.column, exc.message))
+            continue
+        for k, (sd, flag) in found.items():
+            out[members[k]] = replace(rows[k], sd=sd, flags=(flag,))
+    return out
 
 
 __all__ = [

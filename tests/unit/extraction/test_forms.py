@@ -80,6 +80,7 @@ def test_numeric_groups_of_an_outcome_row(protocol: Protocol) -> None:
         "mean_sd": ["mean", "sd"],
         "mean_se": ["se"],
         "mean_ci": ["ci_low", "ci_high", "ci_level"],
+        "mean_test": ["t", "p"],
         "median": ["median", "q1", "q3", "minimum", "maximum"],
         "change": ["mean_change", "sd_change"],
         "events": ["events"],

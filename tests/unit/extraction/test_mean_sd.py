@@ -15,6 +15,7 @@ import pytest
 from sysreview.errors import InputError
 from sysreview.extraction.mean_sd import (
     FLAG_CHANGE,
+    FLAG_NO_SPREAD,
     FLAG_P,
     FLAG_SE,
     FLAG_T,
@@ -22,6 +23,7 @@ from sysreview.extraction.mean_sd import (
     flag_ci,
     flag_median,
     sd_from_test,
+    sds_from_test,
 )
 
 
@@ -134,3 +136,35 @@ def test_sd_from_test_refuses_incomplete_or_impossible_input(
     with pytest.raises(InputError, match=re.escape(words)) as info:
         sd_from_test(first, n1, second, n2, **given)
     assert info.value.column == column
+
+
+def test_sds_from_test_pairs_two_arms_and_keeps_a_given_sd() -> None:
+    bare, given = (FLAG_NO_SPREAD,), ()
+    arms = [{"mean": 13.8}, {"mean": 10.0, "t": 2.0}]
+    expected = (3.8 / 2.0) / math.sqrt(1 / 25 + 1 / 22)  # Handbook 6.5.2.3 by hand
+    found = sds_from_test(arms, [25, 22], [bare, bare])
+    assert found.keys() == {0, 1}
+    assert math.isclose(found[0][0], expected, rel_tol=1e-12) and found[1][1] == FLAG_T
+    assert sds_from_test([{"mean": 13.8, "sd": 4.0}, arms[1]], [25, 22], [given, bare]) == {
+        1: found[1]
+    }
+    assert sds_from_test([{"mean": 1.0}, {"mean": 2.0}], [5, 5], [bare, bare]) == {}
+
+
+@pytest.mark.parametrize(
+    ("arms", "ns", "line", "column", "message"),
+    [
+        ([{"mean": 1.0, "t": 2.0}, {"mean": 2.0}, {"mean": 3.0}], [5, 5, 5], 0, "t",
+         "3 arm(s)"),
+        ([{"mean": 1.0, "p": 0.1}, {"mean": 2.0, "p": 0.2}], [5, 5], 1, "p", "different p"),
+        ([{"mean": 1.0, "t": 2.0}, {"mean": 2.0}], [5, None], 1, "n", "N of both groups"),
+        ([{"mean": 1.0, "t": 2.0}, {"mean": 1.0}], [5, 5], 0, "mean", "MD = 0"),
+    ],
+)  # fmt: skip
+def test_sds_from_test_names_the_arm_and_column(
+    arms: list[dict[str, float]], ns: list[int | None], line: int, column: str, message: str
+) -> None:
+    flags = [(FLAG_NO_SPREAD,)] * len(arms)
+    with pytest.raises(InputError, match=re.escape(message)) as caught:
+        sds_from_test(arms, ns, flags)
+    assert (caught.value.line, caught.value.column) == (line, column)

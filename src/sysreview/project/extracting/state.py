@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 STUDY, ARM = "study", "arm"
 ARM_FIELDS = ("arm_type", "n_randomised", "description", "delivery", "structured")
 ENTERED = (
-    "n", "mean", "sd", "se", "ci_low", "ci_high", "ci_level", "median", "q1", "q3",
+    "n", "mean", "sd", "se", "ci_low", "ci_high", "ci_level", "t", "p", "median", "q1", "q3",
     "minimum", "maximum", "mean_change", "sd_change", "events", "reported_p",
 )  # fmt: skip
 """Outcome numbers as a reviewer enters them (``ci_level`` as a fraction)."""

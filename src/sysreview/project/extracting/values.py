@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from sysreview.errors import InputError, SysreviewError
 from sysreview.extraction.dataset import ArmEntry, OutcomeEntry, ReviewData, StudyEntry
 from sysreview.extraction.forms import ExtractionForm, Target, extraction_form
-from sysreview.extraction.mean_sd import convert_outcome
+from sysreview.extraction.mean_sd import FLAG_NO_SPREAD, convert_outcome, sds_from_test
 from sysreview.project.extracting import sheets as extraction_sheets
 from sysreview.project.extracting.state import (
     ARM_FIELDS,
@@ -232,7 +233,7 @@ def _arm_entry(state: State, arm: Arm, label: str, pick: _Resolver) -> ArmEntry:
 
 
 def _outcome_entry(state: State, key: tuple[int, int, float], item: Item, pick: _Resolver,
-                   label: str) -> OutcomeEntry:  # fmt: skip
+                   label: str) -> tuple[OutcomeEntry, dict[str, float]]:  # fmt: skip
     found = pick(item, f"{label} / {outcome_label(state, key)}")
     chosen = found.chosen
     assert chosen is not None
@@ -243,11 +244,41 @@ def _outcome_entry(state: State, key: tuple[int, int, float], item: Item, pick: 
         flags = (*flags, "unresolved discrepancy between reviewers: latest value used")
     arm, measure = state.arms[key[0]], state.measures[key[1]]
     events = numbers.get("events")
-    return OutcomeEntry(
+    entry = OutcomeEntry(
         label, arm.name, measure.domain, measure.instrument, key[2], mean=mean, sd=sd, n=n,
         events=None if events is None else int(events), timepoint_label=chosen.label,
         source=found.describe(), flags=flags, reported_p=numbers.get("reported_p"),
     )  # fmt: skip
+    return entry, numbers
+
+
+def _sds_from_tests(
+    outcomes: Sequence[tuple[OutcomeEntry, Mapping[str, float]]],
+) -> list[OutcomeEntry]:
+    """The entries, with both arms' SD from a ``t`` or ``p`` given on either arm's row.
+
+    Pairs the arms of one study, measure and timepoint as the sheets do
+    (:func:`~sysreview.extraction.mean_sd.sds_from_test`).
+    """
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for i, (e, _) in enumerate(outcomes):
+        groups.setdefault((e.study_id, e.domain, e.measure, e.weeks_after_end), []).append(i)
+    out = [e for e, _ in outcomes]
+    for members in groups.values():
+        entries = [outcomes[i][0] for i in members]
+        try:
+            found = sds_from_test([outcomes[i][1] for i in members], [e.n for e in entries],
+                                  [e.flags for e in entries])  # fmt: skip
+        except InputError as exc:
+            at = entries[exc.line or 0]
+            raise InputError(
+                f"{at.study_id} / {at.arm} / {at.measure} at {at.weeks_after_end:g} weeks, "
+                f"column {exc.column!r}: {exc.message}"
+            ) from None
+        for k, (sd, flag) in found.items():
+            kept = tuple(f for f in entries[k].flags if f != FLAG_NO_SPREAD)
+            out[members[k]] = replace(entries[k], sd=sd, flags=(flag, *kept))
+    return out
 
 
 def review_data(store: Store, protocol: Protocol, *, unresolved: str = "error") -> ReviewData:
@@ -272,7 +303,7 @@ def review_data(store: Store, protocol: Protocol, *, unresolved: str = "error") 
     with store.session() as session:
         state = read_state(session)
         pick = _Resolver(state, unresolved)
-        studies, arms, outcomes = [], [], []
+        studies, arms, entered = [], [], []
         used = {i.study_id for i in (*state.values.values(), *state.outcomes.values())}
         used |= {a.study_id for a in state.arms.values()}
         for study in sorted((state.studies[i] for i in used), key=lambda s: s.label):
@@ -282,7 +313,8 @@ def review_data(store: Store, protocol: Protocol, *, unresolved: str = "error") 
                 arms.append(_arm_entry(state, arm, study.label, pick))
         for key, item in sorted(state.outcomes.items()):
             label = state.studies[item.study_id].label
-            outcomes.append(_outcome_entry(state, key, item, pick, label))
+            entered.append(_outcome_entry(state, key, item, pick, label))
+        outcomes = _sds_from_tests(entered)
     if pick.open and unresolved == "error":
         shown = "; ".join(pick.open[:3]) + (" ..." if len(pick.open) > 3 else "")
         raise ExtractionError(
