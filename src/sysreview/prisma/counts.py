@@ -41,6 +41,7 @@ __all__ = [
     "RetrievalStatus",
     "SourceCount",
     "derive_counts",
+    "retrieval_by_unit",
 ]
 
 SOURCE_KINDS = ("database", "register", "other")
@@ -77,12 +78,14 @@ class SourceCount:
 class RetrievalStatus:
     """A report's recorded retrieval status: ``sought``, ``retrieved`` or ``not_retrieved``.
 
-    ``order`` orders the statuses of the copies of one duplicate group (the latest wins).
+    ``order`` orders the statuses of the copies of one duplicate group (the latest wins);
+    ``reason`` is why a report was not retrieved.
     """
 
     record_id: int
     status: str
     order: int = 0
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -150,14 +153,23 @@ def _key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _recorded(statuses: Iterable[RetrievalStatus], groups: Mapping[int, int]) -> dict[int, str]:
-    """Each unit's recorded retrieval status: the latest (by ``order``) of its copies'."""
+def retrieval_by_unit(
+    statuses: Iterable[RetrievalStatus], groups: Mapping[int, int]
+) -> dict[int, RetrievalStatus]:
+    """Each unit's recorded retrieval status: the latest (by ``order``) of its copies'.
+
+    Examples
+    --------
+    >>> s = [RetrievalStatus(1, "not_retrieved", 1, "no reply"), RetrievalStatus(2, "retrieved", 2)]
+    >>> {u: r.status for u, r in retrieval_by_unit(s, {2: 1}).items()}
+    {1: 'retrieved'}
+    """
     latest: dict[int, RetrievalStatus] = {}
     for item in statuses:
         unit = groups.get(item.record_id, item.record_id)
         if unit not in latest or item.order >= latest[unit].order:
             latest[unit] = item
-    return {unit: item.status for unit, item in latest.items()}
+    return latest
 
 
 def derive_counts(
@@ -248,7 +260,7 @@ def derive_counts(
     ft_all = _finals(inputs.ft_status, inputs.ft_events, groups)
     ft = {u: d for u, d in ft_all.items() if u in sought}
     missing = {_key(reason) for reason in not_retrieved_reasons}
-    recorded = _recorded(inputs.retrieval, groups)
+    recorded = {u: r.status for u, r in retrieval_by_unit(inputs.retrieval, groups).items()}
     not_retrieved = {u for u in sought if recorded.get(u) == "not_retrieved"} | {
         u
         for u, d in ft.items()

@@ -46,7 +46,6 @@ from sysreview.project.storage import (
     ImportBatch,
     PrismaOtherSource,
     Record,
-    RetrievalEvent,
     Store,
     StudyReport,
     latest_decisions_select,
@@ -108,11 +107,10 @@ def screening_events(session: Session, stage: str) -> tuple[ScreeningEvent, ...]
 
 def retrieval_statuses(session: Session) -> tuple[RetrievalStatus, ...]:
     """Each report's recorded retrieval status (its latest ``retrieval_event``)."""
-    r = RetrievalEvent
-    latest = select(func.max(r.id)).group_by(r.record_id)
-    query = select(r.id, r.record_id, r.status).where(r.id.in_(latest)).order_by(r.id)
-    return tuple(RetrievalStatus(record, status, order)
-                 for order, record, status in session.execute(query))  # fmt: skip
+    from sysreview.project.retrieving.status import current_retrieval
+
+    events = sorted(current_retrieval(session).values(), key=lambda e: e.id)
+    return tuple(RetrievalStatus(e.record_id, e.status, e.id, e.reason) for e in events)
 
 
 def prisma_inputs(session: Session, state: ScreeningState | None = None) -> PrismaInputs:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -92,7 +92,7 @@ def store_record(store: Store, protocol: Protocol) -> ReviewRecord:
         extraction = _extraction(session)
         appraisal = _appraisal(session)
         other = _other_methods(session, state, protocol)
-        unretrieved = _not_retrieved(session, state.unit_of)
+        unretrieved = _not_retrieved(session, state.groups)
     ta, ft = (_stage(store, protocol, state.stage(s)) for s in ("ta", "ft"))
     excluded, awaiting, ongoing = _full_text(state.ft, records, unretrieved)
     included, awaiting, ongoing = _listed(store, included, awaiting, ongoing)
@@ -248,21 +248,18 @@ def _labels(units: Iterable[int], records: dict[int, Record]) -> dict[int, str]:
     return out
 
 
-def _not_retrieved(session: Session, unit_of: Callable[[int], int]) -> dict[int, str]:
+def _not_retrieved(session: Session, groups: Mapping[int, int]) -> dict[int, str]:
     """Units whose recorded retrieval status is "not retrieved", with the reason given.
 
-    The latest status among a duplicate group's copies counts, as in the PRISMA counts
-    (:func:`sysreview.project.reporting.prisma_data.retrieval_statuses`).
+    The latest status among a duplicate group's copies counts, by the PRISMA counts' own
+    rule (:func:`sysreview.prisma.counts.retrieval_by_unit`).
     """
-    from sysreview.project.retrieving.status import current_retrieval
+    from sysreview.prisma.counts import retrieval_by_unit
+    from sysreview.project.reporting.prisma_data import retrieval_statuses
 
-    latest: dict[int, tuple[int, str, str | None]] = {}
-    for record_id, event in current_retrieval(session).items():
-        unit = unit_of(record_id)
-        if unit not in latest or event.id > latest[unit][0]:
-            latest[unit] = (event.id, event.status, event.reason)
-    return {u: reason or "no reason recorded"
-            for u, (_, status, reason) in latest.items() if status == "not_retrieved"}  # fmt: skip
+    latest = retrieval_by_unit(retrieval_statuses(session), groups)
+    return {u: r.reason or "no reason recorded"
+            for u, r in latest.items() if r.status == "not_retrieved"}  # fmt: skip
 
 
 def _full_text(
