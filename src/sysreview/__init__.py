@@ -33,6 +33,7 @@ from sysreview.errors import (
     SysreviewError,
     TooFewStudiesError,
 )
+from sysreview.lazy import lazy_exports
 
 
 def _version() -> str:
@@ -82,17 +83,17 @@ _LAZY = {
 """Public name -> the module it lives in (imported on first access, PEP 562)."""
 
 
+_lazy_name, _ = lazy_exports(__name__, _LAZY, globals())
+
+
 def __getattr__(name: str) -> Any:
+    """The version, the datasets module, or a name of :data:`_LAZY`, read on first use."""
     if name == "__version__":
         globals()[name] = version = _version()
         return version
     if name == "datasets":
         return import_module("sysreview.datasets")
-    if name in _LAZY:
-        value = getattr(import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'sysreview' has no attribute {name!r}")
+    return _lazy_name(name)
 
 
 def __dir__() -> list[str]:
