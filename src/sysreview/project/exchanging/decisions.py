@@ -186,7 +186,7 @@ def import_decisions(
             event = mine.get(item.record_id)
             current = None if event is None else (
                 (event.decision, event.reason), TABLE, event.id)  # fmt: skip
-            place = (f.where, 0, "decision", f"record {item.record_id}")
+            place = (f.where, None, "decision", f"record {item.record_id}")
             if tally.judge(current, (item.decision, item.reason), place, _show):
                 tally.keep(TABLE, add_decision(store, session, item, ids))
         if stage == "ft":

@@ -43,10 +43,14 @@ from sysreview.project.storage import AuditEntry, Store
 
 @dataclass(frozen=True)
 class StaleRow:
-    """A sheet row that would overwrite a value recorded after the sheet was exported."""
+    """A sheet row that would overwrite a value recorded after the sheet was exported.
+
+    ``row`` is ``None`` when ``where`` already locates it (a file from another tool:
+    "decisions.ris, record 3").
+    """
 
     where: str
-    row: int
+    row: int | None
     column: str
     item: str
     sheet_value: str
@@ -177,7 +181,7 @@ class Tally:
         self,
         current: Current | None,
         given: Any,
-        place: tuple[str, int, str, str],
+        place: tuple[str, int | None, str, str],
         show: Callable[[Any], str] = repr,
     ) -> bool:
         """Whether ``given`` must be stored, counting it.

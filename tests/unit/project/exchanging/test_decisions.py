@@ -121,6 +121,8 @@ def test_stale_file_refused_unless_forced(folder: Path, store_url: str, tmp_path
     code, out = run(folder, store_url, *args)
     assert code == 2
     assert "record 2" in out and "include" in out
+    assert "r.ris, record 2, column 'decision': record 2: the sheet says exclude" in out
+    assert "row 0" not in out  # the file's own locator, not a spreadsheet row
     assert len(events(store_url)) == 1
     code, out = run(folder, store_url, *args, "--force")
     assert code == 0, out
