@@ -154,6 +154,10 @@ def test_main_screens_have_no_serious_accessibility_violations(
     check(r1, "grade-list", "/grade")
     check(r1, "rob-form", "/appraisal/form?study=Smith%202019")
     check(r1, "extraction-form", "/extraction/form?study=Smith%202019")
+    check(r1, "grade-form", "/grade/form?outcome=recovery&timepoint=post_intervention")
+    assert r1.locator("form").count() >= 1
+    check(r1, "error-page", "/records/999999")
+    assert r1.locator("h1").count() == 1
     check(boss, "report", "/report")
     check(boss, "audit", "/audit")
 

@@ -82,3 +82,9 @@ def test_swagger_ui_lists_the_operations_and_tries_them(
     # Swagger UI's own markup, with the app's fixes (static/swagger-ui/sysreview.css and
     # init.js: contrast, the body box's label, no links nested in buttons)
     assert _blocking({"api-docs": _axe(page)}) == ""
+    # the app's table rules stay out of Swagger UI's tables, and still hold on the app's
+    cell = "(c) => getComputedStyle(c).borderTopColor + ' ' + getComputedStyle(c).borderTopStyle"
+    swagger_cell = page.locator("#swagger-ui .live-responses-table td").first.evaluate(cell)
+    assert swagger_cell != "rgb(221, 221, 221) solid", swagger_cell
+    page.goto("/dashboard")
+    assert page.locator("td").first.evaluate(cell) == "rgb(221, 221, 221) solid"
