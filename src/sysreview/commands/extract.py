@@ -1,4 +1,4 @@
-"""sysreview extract: templates, loading and checking extracted data (issue 6)."""
+"""sysreview extract: templates, loading and checking extracted data."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""sysreview report and sysreview run: the whole review in one command (issue 7)."""
+"""sysreview report and sysreview run: the whole review in one command."""
 
 from __future__ import annotations
 

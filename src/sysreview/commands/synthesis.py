@@ -1,4 +1,4 @@
-"""sysreview analyse: the protocol's analysis plan, executed (issue 7)."""
+"""sysreview analyse: the protocol's analysis plan, executed."""
 
 from __future__ import annotations
 

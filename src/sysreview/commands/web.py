@@ -1,4 +1,4 @@
-"""sysreview serve and sysreview user: the team web app and its accounts (issue 8)."""
+"""sysreview serve and sysreview user: the team web app and its accounts."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Reading bibliographic exports into :class:`Citation` records (issue 4, import).
+"""Reading bibliographic exports into :class:`Citation` records (the import step).
 
 Readers are keyed by format (:data:`READERS`); the format is detected from the content,
 never the extension. Each reader parses its format (*read*), maps its tags or columns

@@ -1,4 +1,4 @@
-"""Simulated prioritised screening of a labelled dataset, and its metrics (issue 5).
+"""Simulated prioritised screening of a labelled dataset, and its metrics.
 
 A simulation replays a finished screening: the known labels stand in for the reviewer.
 It starts from ASReview's simulation prior knowledge (one relevant and one irrelevant

@@ -1,4 +1,4 @@
-"""Run the protocol's analysis plan over extracted data (issue 7).
+"""Run the protocol's analysis plan over extracted data.
 
 For every outcome domain and timepoint of the protocol with data:
 
