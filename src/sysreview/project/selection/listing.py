@@ -27,7 +27,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from sysreview.errors import InputError, NotPermittedError
 from sysreview.project.accounts.users import AccountInfo
@@ -149,7 +149,7 @@ def status_word(status: UnitStatus) -> str:
     return "conflict" if status.state is State.CONFLICT else "awaiting"
 
 
-def _like(column: ColumnElement[str | None], word: str) -> ColumnElement[bool]:
+def _like(column: InstrumentedAttribute[str | None], word: str) -> ColumnElement[bool]:
     escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return column.ilike(f"%{escaped}%", escape="\\")
 
@@ -326,17 +326,14 @@ def review_view(
 
     check_stage(stage)
     card = record_card(store, record_id)
-    here = screening_state(store, protocol).stage(stage)
-    unit = screening_state(store, protocol).unit_of(record_id)
+    state = screening_state(store, protocol)
+    here, unit = state.stage(stage), state.unit_of(record_id)
     latest = _latest_own(here, viewer.name)
     history = sorted((u for u in latest if viewer.name in here.status[u].decided),
                      key=lambda u: -latest[u])  # fmt: skip
-    if unit in history:
-        at: int | None = history.index(unit)
-        newer = history[at - 1] if at else None
-        older = history[at + 1] if at + 1 < len(history) else None
-    else:
-        at, newer, older = None, None, history[0] if history else None
+    at = history.index(unit) if unit in history else -1  # -1: not decided, before the latest
+    newer = history[at - 1] if at > 0 else None
+    older = history[at + 1] if at + 1 < len(history) else None
     seen = decisions_seen_by(store, protocol, stage=stage, record_id=record_id,
                              reviewer=viewer.name)  # fmt: skip
     status = here.status.get(unit)
@@ -344,6 +341,6 @@ def review_view(
     return ReviewView(
         stage, card, own, tuple(seen), labels_of(store, [card.id]).get(card.id, ()),
         keywords_for(store, protocol, viewer.name), older, newer,
-        None if at is None else at + 1, len(history),
+        at + 1 or None, len(history),
         tuple(label.name for label in project_labels(store)),
     )  # fmt: skip
