@@ -26,7 +26,7 @@ import math
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select, text
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from sysreview.errors import InputError, NotPermittedError
@@ -149,23 +149,71 @@ def status_word(status: UnitStatus) -> str:
     return "conflict" if status.state is State.CONFLICT else "awaiting"
 
 
-def _like(column: InstrumentedAttribute[str | None], word: str) -> ColumnElement[bool]:
+def _like(
+    column: InstrumentedAttribute[str | None], word: str, sqlite: bool
+) -> ColumnElement[bool]:
+    """``column`` holds ``word``, case-insensitively (``%`` and ``_`` are plain characters).
+
+    SQLite's ``LIKE`` already ignores the case of ASCII letters (and its ``lower()`` folds
+    no others), so it is used as it is: ``ILIKE``'s ``lower()`` on every row would double
+    the scan's cost. PostgreSQL uses ``ILIKE``.
+    """
     escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return column.ilike(f"%{escaped}%", escape="\\")
+    pattern = f"%{escaped}%"
+    return column.like(pattern, escape="\\") if sqlite else column.ilike(pattern, escape="\\")
+
+
+TEXT_INDEX = "record_text"
+"""SQLite's full-text (trigram) index of the records' title, abstract and authors."""
+_INDEXED = text(f"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '{TEXT_INDEX}'")
+_MATCH = text(f"SELECT rowid FROM {TEXT_INDEX} WHERE {TEXT_INDEX} MATCH :q")
+
+
+def _phrase(word: str) -> str:
+    """``word`` as an FTS5 string (any ``"`` doubled): matched as a substring (trigrams)."""
+    return '"' + word.replace('"', '""') + '"'
+
+
+def _indexed_matches(session: Session, words: list[str], *, every: bool, full: bool) -> set[int]:
+    """:func:`_text_matches` through the trigram index (every word 3 characters or more)."""
+    if full and session.scalar(select(FulltextFile.id).limit(1)) is not None:
+        found = []
+        for word in words:
+            in_files = select(FulltextFile.record_id).where(_like(FulltextFile.text, word, True))
+            found.append(set(session.scalars(_MATCH, {"q": _phrase(word)}))
+                         | set(session.scalars(in_files)))  # fmt: skip
+        return set.intersection(*found) if every else set.union(*found)
+    query = (" AND " if every else " OR ").join(_phrase(w) for w in words)
+    return set(session.scalars(_MATCH, {"q": query}))
 
 
 def _text_matches(session: Session, words: Iterable[str], *, every: bool, full: bool) -> set[int]:
-    """Records whose text holds every (or any) of ``words`` (``full``: full texts too)."""
+    """Records whose text holds every (or any) of ``words`` (``full``: full texts too).
+
+    On SQLite with the trigram index (revision 0016), through the index when every word
+    has 3 characters or more (a trigram's length); else by scanning with ``LIKE``.
+    """
+    words = [w for w in words if w]
+    if not words:
+        return set()
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite and min(map(len, words)) >= 3 and session.execute(_INDEXED).first() is not None:
+        return _indexed_matches(session, words, every=every, full=full)
+    return _scanned_matches(session, words, every=every, full=full, sqlite=sqlite)
+
+
+def _scanned_matches(
+    session: Session, words: list[str], *, every: bool, full: bool, sqlite: bool
+) -> set[int]:
+    """:func:`_text_matches` by scanning the records with ``LIKE`` (or ``ILIKE``)."""
     conditions = []
     for word in words:
-        fields = [_like(Record.title, word), _like(Record.abstract, word)]
+        fields = [_like(Record.title, word, sqlite), _like(Record.abstract, word, sqlite)]
         if full:
-            fields.append(_like(Record.authors, word))
-            found_in = select(FulltextFile.record_id).where(_like(FulltextFile.text, word))
+            fields.append(_like(Record.authors, word, sqlite))
+            found_in = select(FulltextFile.record_id).where(_like(FulltextFile.text, word, sqlite))
             fields.append(Record.id.in_(found_in))
         conditions.append(or_(*fields))
-    if not conditions:
-        return set()
     joined = and_(*conditions) if every else or_(*conditions)
     return set(session.scalars(select(Record.id).where(joined)))
 
