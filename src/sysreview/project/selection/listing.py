@@ -35,6 +35,7 @@ from sysreview.project.selection.labels import (
     Keywords,
     keywords_for,
     labels_of,
+    project_labels,
     records_labelled,
 )
 from sysreview.project.selection.pages import sees_everyone
@@ -184,7 +185,8 @@ def _indexed_matches(session: Session, words: list[str], *, every: bool, full: b
                          | set(session.scalars(in_files)))  # fmt: skip
         return set.intersection(*found) if every else set.union(*found)
     query = (" AND " if every else " OR ").join(_phrase(w) for w in words)
-    return set(session.scalars(_MATCH, {"q": query}))
+    columns = "" if full else "{title abstract} : "  # keywords: not the authors
+    return set(session.scalars(_MATCH, {"q": f"{columns}({query})"}))
 
 
 def _text_matches(session: Session, words: Iterable[str], *, every: bool, full: bool) -> set[int]:
@@ -314,8 +316,6 @@ def list_records(
     start = (wanted.page - 1) * wanted.per_page
     shown = list(units[start : start + wanted.per_page])
     rows, hidden = _rows(store, here, shown, who, open_units)
-    from sysreview.project.selection.labels import project_labels
-
     names = tuple(label.name for label in project_labels(store))
     return RecordPage(rows, len(units), wanted, who, hidden, names)
 
@@ -370,8 +370,6 @@ def review_view(
     store: Store, protocol: Protocol, viewer: AccountInfo, stage: str, record_id: int
 ) -> ReviewView:
     """The review page of ``record_id`` for ``viewer`` at ``stage`` (with their history)."""
-    from sysreview.project.selection.labels import project_labels
-
     check_stage(stage)
     card = record_card(store, record_id)
     state = screening_state(store, protocol)
