@@ -380,5 +380,8 @@ def simulate(
 
 def register(app: typer.Typer) -> None:
     """Add ``sysreview screen`` and ``sysreview simulate`` to ``app``."""
+    from sysreview.commands.screen_labels import register as register_labels
+
+    register_labels(screen_app)
     app.add_typer(screen_app, name="screen")
     app.command()(simulate)

@@ -331,6 +331,19 @@ class FullText(_Stage):
         return self.sample(self.second_reviewer_excluded, excluded)
 
 
+class Keywords(Frozen):
+    """Words highlighted for every screener (``[screening.keywords]``).
+
+    ``include`` words are marked green, ``exclude`` words red, in titles and abstracts
+    (a word or a short phrase, matched whole and case-insensitively). Administrators may
+    add to the list in the web app, and each reviewer keeps a list of their own
+    (:mod:`sysreview.project.selection.labels`).
+    """
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+
 class Screening(Frozen):
     """Screening policy for both stages (``[screening]``).
 
@@ -342,6 +355,7 @@ class Screening(Frozen):
     maybe_goes_forward: Flag = True
     title_abstract: TitleAbstract
     full_text: FullText
+    keywords: Keywords = Keywords()
 
     def dual(self) -> bool:
         """Whether any decision is made by two reviewers."""
@@ -356,6 +370,7 @@ __all__ = [
     "ROB1_DOMAINS",
     "ROB2_DOMAINS",
     "FullText",
+    "Keywords",
     "OverallRule",
     "Resolution",
     "RiskOfBias",

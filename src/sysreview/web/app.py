@@ -36,7 +36,7 @@ import sysreview
 from sysreview.errors import SysreviewError
 from sysreview.project.opening import PathLike, open_project
 from sysreview.project.selection.pages import STAGE_LABELS
-from sysreview.web.highlight import highlight, protocol_terms
+from sysreview.web.highlight import highlight
 from sysreview.web.security import (
     SECURITY_HEADERS,
     LoginRequired,
@@ -50,6 +50,7 @@ from sysreview.web.throttle import LoginRefused, LoginThrottle
 ROUTERS = (
     "auth",
     "screening",
+    "records",
     "conflicts",
     "dashboard",
     "appraisal",
@@ -59,6 +60,7 @@ ROUTERS = (
     "audit",
     "docs",
     "api",
+    "api_records",
 )
 """Modules of :mod:`sysreview.web.routers`, each with a ``router``, included in this order."""
 SESSION_COOKIE = "sysreview_session"
@@ -177,7 +179,7 @@ def create_app(
     db_url
         The database (default: ``$SYSREVIEW_DATABASE_URL``, else ``DIR/review.db``).
     settings
-        Session secret, cookie policy and highlighted words (:class:`WebSettings`).
+        Session secret and cookie policy (:class:`WebSettings`).
     """
     settings = settings or WebSettings()
     project = open_project(project_dir, db_url)
@@ -213,7 +215,6 @@ def create_app(
         dependencies=[Depends(bounded_ids)],
     )
     app.state.project = project
-    app.state.terms = protocol_terms(project.protocol, settings.highlight)
     app.state.settings = settings
     app.state.login_throttle = LoginThrottle()
     app.add_middleware(

@@ -1,4 +1,4 @@
-"""How the web app runs: session secret and cookie policy, word highlighting."""
+"""How the web app runs: session secret and cookie policy."""
 
 from __future__ import annotations
 
@@ -31,16 +31,16 @@ class WebSettings:
         The cookie's ``SameSite``: ``"lax"`` (default) or ``"strict"``.
     max_age
         Seconds a login lasts (default 8 hours).
-    highlight
-        Words to highlight in titles and abstracts; empty means the words of the
-        protocol's eligibility criteria (see :func:`sysreview.web.highlight.protocol_terms`).
+
+    The words highlighted in titles and abstracts are the project's keywords
+    (``[screening.keywords]`` and those added in the app) and each reviewer's own
+    (:mod:`sysreview.project.selection.labels`).
     """
 
     secret_key: str = field(default_factory=_secret, repr=False)
     https_only: bool = False
     same_site: Literal["lax", "strict"] = "lax"
     max_age: int = 8 * 3600
-    highlight: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.same_site not in ("lax", "strict"):

@@ -16,6 +16,9 @@ from sysreview.project.storage import (
     FulltextFile,
     GradeRating,
     ImportBatch,
+    KeywordEvent,
+    LabelDefinition,
+    LabelEvent,
     OutcomeData,
     OutcomeMeasure,
     PrismaOtherSource,
@@ -303,4 +306,10 @@ def populate(store: Store) -> None:
                 reviewer_id=a.id,
             )
         )
+        s.add_all([
+            LabelDefinition(name="RCT ✓", description="randomised", who="Ana Ñúñez"),
+            LabelEvent(record_id=r[0].id, label="RCT ✓", applied=True, who="Ana Ñúñez"),
+            KeywordEvent(owner=None, word="peer support", kind="include", who="Ana Ñúñez"),
+            KeywordEvent(owner="Ana Ñúñez", word="cohort", kind="exclude", who="Ana Ñúñez"),
+        ])  # fmt: skip
         store.audit("Ana Ñúñez", "populate", "study", study.id, {"at": str(datetime.now(UTC))})

@@ -35,7 +35,7 @@ def test_screening_page_shows_one_record_with_checklist_and_progress(clients: Cl
     assert 'id="record-1"' in page
     assert f'<progress id="progress" max="{N_RECORDS}" value="0">' in page
     assert "Eligibility checklist" in page and "Cluster-randomised trial" in page
-    assert '<mark class="inc">Peer</mark>' in page  # a word of the include criteria
+    assert '<mark class="inc" title="include keyword">Peer</mark>' in page  # a keyword
 
 
 def test_htmx_decision_swaps_in_the_next_record(clients: Clients, project: Path) -> None:

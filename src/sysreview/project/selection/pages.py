@@ -8,13 +8,14 @@ another reviewer's decisions on records they have not decided yet. Called throug
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from sysreview.project.accounts.users import AccountInfo
 from sysreview.project.selection import decisions as screening
+from sysreview.project.selection.labels import Keywords, keywords_for, labels_of
 from sysreview.project.selection.state import screening_state
 from sysreview.project.selection.views import check_stage
 from sysreview.project.storage import STAGES, Store, Study, StudyReport
@@ -47,6 +48,10 @@ class ScreenView:
     """Settled decisions the order has not learnt from yet (refreshed in the background)."""
     pending: int = 0
     """Assigned records the reviewer has not decided yet (``queue`` holds the first)."""
+    keywords: Keywords = field(default_factory=Keywords)
+    """The words highlighted for the reviewer (:func:`~.labels.keywords_for`)."""
+    labels: tuple[str, ...] = ()
+    """The labels on the shown record."""
 
     @property
     def done(self) -> int:
@@ -69,9 +74,11 @@ def screen_view(
     )
     card = screening.record_card(store, queue.records[0]) if queue.records else None
     estimate = None if queue.stopping is None else queue.stopping.estimate
+    labels = labels_of(store, [card.id]).get(card.id, ()) if card else ()
     return ScreenView(
         stage, card, assigned, queue.records, queue.prioritised, queue.advice,
         assigned > queue.pending, estimate, queue.why, queue.behind, queue.pending,
+        keywords_for(store, protocol, reviewer), labels,
     )  # fmt: skip
 
 

@@ -24,6 +24,8 @@ from sysreview.protocol import Protocol
 
 if TYPE_CHECKING:
     from sysreview.project.accounts.users import AccountInfo
+    from sysreview.project.selection.labels import Keywords, Label
+    from sysreview.project.selection.listing import RecordFilter, RecordPage, ReviewView
     from sysreview.project.selection.pages import Progress, ReportLink, ScreenView
     from sysreview.project.selection.stopping import StoppingAid
     from sysreview.project.selection.studies import StudyInfo
@@ -247,6 +249,63 @@ class ScreeningService(Service):
         from sysreview.project.selection.pages import progress
 
         return progress(self.store, self.protocol, viewer)
+
+    # ---- the record list, labels and keywords (:mod:`.listing`, :mod:`.labels`) ----------
+
+    def records(self, viewer: AccountInfo, wanted: RecordFilter) -> RecordPage:
+        """A page of the record list, searched and filtered, as blinding lets ``viewer`` see."""
+        from sysreview.project.selection.listing import list_records
+
+        return list_records(self.store, self.protocol, viewer, wanted)
+
+    def review(self, viewer: AccountInfo, stage: str, record_id: int) -> ReviewView:
+        """A record to look at again (with the viewer's decision history around it)."""
+        from sysreview.project.selection.listing import review_view
+
+        return review_view(self.store, self.protocol, viewer, stage, record_id)
+
+    def labels(self) -> tuple[Label, ...]:
+        """The project's labels in use."""
+        from sysreview.project.selection.labels import project_labels
+
+        return project_labels(self.store)
+
+    def define_label(
+        self, name: str, *, who: str, description: str | None = None, retire: bool = False
+    ) -> Label:
+        """Define (or retire) a project label (administrators; the caller checks)."""
+        from sysreview.project.selection.labels import define_label
+
+        with self.project.write_lock:
+            return define_label(self.store, name, who=who, description=description, retire=retire)
+
+    def label(
+        self, *, record_id: int, label: str, who: str, applied: bool = True
+    ) -> tuple[str, ...]:
+        """Put a label on a record (or take it off); the record's labels afterwards."""
+        from sysreview.project.selection.labels import label_record
+
+        with self.project.write_lock:
+            return label_record(
+                self.store, record_id=record_id, label=label, who=who, applied=applied
+            )
+
+    def keywords(self, reviewer: str) -> Keywords:
+        """The words highlighted for ``reviewer``: their own list over the project's."""
+        from sysreview.project.selection.labels import keywords_for
+
+        return keywords_for(self.store, self.protocol, reviewer)
+
+    def set_keyword(self, *, word: str, kind: str, who: str, owner: str | None) -> Keywords:
+        """Add a keyword to ``owner``'s list (``None``: the project's) or take it off.
+
+        ``kind`` is ``include``, ``exclude`` or ``none``; the answer is ``who``'s keywords.
+        """
+        from sysreview.project.selection.labels import keywords_for, set_keyword
+
+        with self.project.write_lock:
+            set_keyword(self.store, word=word, kind=kind, who=who, owner=owner)
+        return keywords_for(self.store, self.protocol, who)
 
 
 # ---- one call on a project directory (the project opened and closed around it) ----------

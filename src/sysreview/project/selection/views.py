@@ -37,6 +37,7 @@ __all__ = [
     "pending_records",
     "record_card",
     "stage_policy_blind",
+    "units_open_to",
 ]
 
 
@@ -88,10 +89,32 @@ def may_see_others(protocol: Protocol, stage: StageState, unit: int, reviewer: H
     Always when the stage is not blind, for arbiters, and for a reviewer who has
     decided the unit (even if they took that decision back since).
     """
-    person = protocol.review.reviewer(str(reviewer))
-    if not stage_policy_blind(protocol, stage.stage) or (person and person.has(Role.ARBITER)):
+    if _sees_all(protocol, stage, reviewer):
         return True
     return any(e.reviewer == reviewer for e in stage.events.get(unit, ()) if not e.resolution)
+
+
+def _sees_all(protocol: Protocol, stage: StageState, reviewer: Hashable) -> bool:
+    person = protocol.review.reviewer(str(reviewer))
+    return not stage_policy_blind(protocol, stage.stage) or bool(
+        person and person.has(Role.ARBITER)
+    )
+
+
+def units_open_to(
+    protocol: Protocol, stage: StageState, reviewer: Hashable
+) -> frozenset[int] | None:
+    """The units whose other decisions ``reviewer`` may see at ``stage`` (``None``: all).
+
+    :func:`may_see_others` for every unit at once (the record list filters by it).
+    """
+    if _sees_all(protocol, stage, reviewer):
+        return None
+    return frozenset(
+        unit
+        for unit, events in stage.events.items()
+        if any(e.reviewer == reviewer and not e.resolution for e in events)
+    )
 
 
 def decisions_seen_by(

@@ -63,6 +63,12 @@ from sysreview.project.storage.fulltexts import (
     StudyStatusEvent,
 )
 from sysreview.project.storage.identity import ProjectIdentity, project_uuid
+from sysreview.project.storage.labels import (
+    KEYWORD_KINDS,
+    KeywordEvent,
+    LabelDefinition,
+    LabelEvent,
+)
 from sysreview.project.storage.prisma import PrismaOtherSource
 from sysreview.project.storage.queries import (
     current_decisions,
@@ -118,6 +124,7 @@ __all__ = [
     "ENV_VAR",
     "GRADE_DOMAINS",
     "GRADE_RATINGS",
+    "KEYWORD_KINDS",
     "LINK_STATUSES",
     "RETRIEVAL_STATUSES",
     "ROB_JUDGEMENTS",
@@ -135,6 +142,9 @@ __all__ = [
     "FulltextFile",
     "GradeRating",
     "ImportBatch",
+    "KeywordEvent",
+    "LabelDefinition",
+    "LabelEvent",
     "OutcomeData",
     "OutcomeMeasure",
     "PrismaOtherSource",

@@ -68,6 +68,9 @@ APPEND_ONLY_TABLES = (
     "retrieval_event",
     "study_status_event",
     "author_contact",
+    "label_definition",
+    "label_event",
+    "keyword_event",
 )
 """Tables that accept ``INSERT`` only; corrections are new rows, current state is derived."""
 

@@ -26,7 +26,7 @@ from sysreview.project.storage.base import Base
 if TYPE_CHECKING:
     from alembic.config import Config
 
-HEAD_REVISION = "0015"
+HEAD_REVISION = "0016"
 """The newest shipped migration. Opening a project compares the database with it, so
 that an up-to-date project opens without importing Alembic (a fifth of a second on every
 command); ``tests/unit/project/storage/test_migrations.py`` checks it against Alembic's own head."""

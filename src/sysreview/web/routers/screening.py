@@ -32,9 +32,10 @@ class Stage(StrEnum):
 def _panel_context(request: Request, stage: str, account: AccountInfo) -> dict[str, Any]:
     ws = project_of(request)
     eligibility = ws.protocol.eligibility
+    view = ws.screening.view(stage, account.name)
     return {
-        "view": ws.screening.view(stage, account.name),
-        "terms": request.app.state.terms,
+        "view": view,
+        "terms": view.keywords,
         "checklist": [(d, eligibility.criteria(d)) for d in ELIGIBILITY_DOMAINS],
         "reasons": eligibility.exclusion_reasons,
         "error": None,
@@ -122,5 +123,5 @@ def record_page(
         card=ws.screening.card(record_id),
         stage=stage,
         seen=ws.screening.seen_decisions(stage=stage, record_id=record_id, reviewer=account.name),
-        terms=request.app.state.terms,
+        terms=ws.screening.keywords(account.name),
     )

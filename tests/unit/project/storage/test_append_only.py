@@ -64,7 +64,7 @@ def test_migration_and_models_agree_on_append_only_tables() -> None:
 
     versions = "sysreview.project.storage.migrations.versions"
     tables: tuple[str, ...] = ()
-    for name in ("0001_initial", "0009_screening_aids", "0014_fulltexts"):
+    for name in ("0001_initial", "0009_screening_aids", "0014_fulltexts", "0016_labels_keywords"):
         tables += importlib.import_module(f"{versions}.{name}").APPEND_ONLY
     for name in ("0004_screening_state", "0010_grade_ratings", "0011_prisma_other_source"):
         tables += (importlib.import_module(f"{versions}.{name}")._T,)
