@@ -59,6 +59,7 @@ ROUTERS = (
     "audit",
     "docs",
     "api",
+    "api_appraisal",
 )
 """Modules of :mod:`sysreview.web.routers`, each with a ``router``, included in this order."""
 SESSION_COOKIE = "sysreview_session"
