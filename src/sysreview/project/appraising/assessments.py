@@ -104,7 +104,8 @@ class StudyRob:
 
     ``by_outcome`` (RoB 1) holds the judgements given per outcome for the protocol's
     outcome-level domains, ``{outcome: {domain: judgement}}``; ``disputed`` names such a
-    domain ``"<outcome>/<domain>"``.
+    domain ``"<outcome>/<domain>"``; ``outcome_overall`` is each such outcome's overall
+    rating (the protocol's rule over its own judgements and the study's others).
     ``source`` is ``"consensus"``, a reviewer id, or ``"disputed"`` when two reviewers
     disagree and no consensus is recorded (then the first appraiser's judgements are shown
     and ``disputed`` lists the domains). ``overall`` is the protocol's rule, unless the
@@ -123,6 +124,7 @@ class StudyRob:
     disputed: tuple[str, ...] = ()
     rule_overall: str | None = None
     by_outcome: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    outcome_overall: Mapping[str, str] = field(default_factory=dict)
 
     def assessment(
         self, protocol: Protocol
@@ -217,7 +219,9 @@ def rob_assessments(store: Store, protocol: Protocol) -> tuple[StudyRob, ...]:
         given = domains[OVERALL][0] if tool is Tool.ROB2 and OVERALL in domains else None
         out.append(StudyRob(study, result, tool.value, judgements, support, given or rule,
                             source, disputed, rule_overall=rule if given else None,
-                            by_outcome=by_outcome))  # fmt: skip
+                            by_outcome=by_outcome,
+                            outcome_overall={o: rob.overall_judgement({**judgements, **g})
+                                             for o, g in by_outcome.items()}))  # fmt: skip
     return tuple(out)
 
 
@@ -251,7 +255,10 @@ def _outcome_level(
 
 
 def rob_frame(assessments: Iterable[StudyRob]) -> pd.DataFrame:
-    """One row per study (or result): its domain judgements, overall rating and source."""
+    """One row per study (or result): its domain judgements, overall rating and source.
+
+    A study judged per outcome has columns ``<outcome>/<domain>`` and ``<outcome>/overall``.
+    """
     return pd.DataFrame(
         [
             {
@@ -260,6 +267,8 @@ def rob_frame(assessments: Iterable[StudyRob]) -> pd.DataFrame:
                 **a.judgements,
                 "overall": a.overall,
                 "source": a.source,
+                **{f"{o}/{d}": j for o, given in a.by_outcome.items() for d, j in given.items()},
+                **{f"{o}/overall": j for o, j in a.outcome_overall.items()},
             }
             for a in assessments
         ]
