@@ -149,8 +149,8 @@ def test_outcome_judgements_through_the_form(
     with opened(outcome_project) as (proj, _):
         outcomes = [d.name for _, d in proj.protocol.outcomes.domains()]
         labels = [d.label for _, d in proj.protocol.outcomes.domains()]
-    box = re.search(r'<fieldset class="per-outcome" id="per-outcome-blinding_outcome_assessment">'
-                    r"(.*?)</fieldset>", page, re.DOTALL)  # fmt: skip
+    box = re.search(r'<details class="per-outcome" id="per-outcome-blinding_outcome_assessment">'
+                    r"(.*?)</details>", page, re.DOTALL)  # fmt: skip
     assert box is not None
     assert re.findall(r'<select id="judgement\.([^"]+)"', box.group(1)) == [
         f"{o}/blinding_outcome_assessment" for o in outcomes
