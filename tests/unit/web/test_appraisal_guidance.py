@@ -200,3 +200,16 @@ def test_outcome_judgements_through_the_api(
     with opened(outcome_project) as (proj, store):
         (study,) = rob_assessments(store, proj.protocol)
     assert study.by_outcome == {"hope": {"blinding_outcome_assessment": "high"}}
+
+
+def test_live_panel_gives_each_judged_outcomes_overall(outcome_clients: Clients) -> None:
+    r1, token = outcome_clients("R1")
+    data = rob1_form(token, STUDIES[0])
+    data[f"judgement.{HOPE}"] = "high"
+    fragment = r1.post("/appraisal/live", data=data).text
+    assert '<td id="overall" class="judgement low">low</td>' in fragment
+    # blinding of outcome assessment is not a key domain: high gives "unclear" (otherwise)
+    assert re.search(r'<th>Overall for Hope</th><td id="overall-hope" class="judgement '
+                     r'unclear">unclear</td>', fragment)  # fmt: skip
+    del data["judgement.other_bias"]  # the study is not fully judged: no outcome overall yet
+    assert 'id="overall-hope"' not in r1.post("/appraisal/live", data=data).text

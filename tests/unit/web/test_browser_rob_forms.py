@@ -88,6 +88,8 @@ def test_guidance_per_outcome_and_consensus_beside_own(
     expect(box.get_by_label("Hope", exact=True)).to_be_visible()
     box.get_by_label("Hope", exact=True).select_option("high")
     page.fill(f"[id='support.{HOPE}']", "self-rated hope scale; participants not blind")
+    expect(page.locator("#overall")).to_have_text("low")  # live, from the server
+    expect(page.locator("[id='overall-hope']")).to_have_text("unclear")
     _no_blocking(page, "rob1 form with guidance open")
     _shot(page, "20-rob1-guidance-and-per-outcome")
     page.click("#save-rob")

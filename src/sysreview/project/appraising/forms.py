@@ -263,6 +263,9 @@ class LiveJudgement:
     domains: Mapping[str, str | None]
     notes: Mapping[str, str]
     overall: str | None
+    outcomes: Mapping[str, str] = field(default_factory=dict)
+    """``{outcome: overall}`` for each outcome judged on its own (RoB 1 outcome-level
+    domains), once the study's domains are all judged."""
 
 
 def live_judgement(protocol: Protocol, domains: Mapping[str, DomainInput]) -> LiveJudgement:
@@ -292,7 +295,16 @@ def live_judgement(protocol: Protocol, domains: Mapping[str, DomainInput]) -> Li
         judged[domain] = proposed
     complete = {d: j for d, j in judged.items() if j is not None}
     overall = rob.overall_judgement(complete) if len(complete) == len(tool.domains) else None
-    return LiveJudgement(judged, notes, overall)
+    outcomes: dict[str, dict[str, str]] = {}
+    for key in form_keys(protocol):
+        given = domains.get(key, DomainInput())
+        if given.judgement in tool.judgements:
+            outcome, _, domain = key.rpartition("/")
+            outcomes.setdefault(outcome, {})[domain] = given.judgement
+    per_outcome = {} if overall is None else {
+        o: rob.overall_judgement({**complete, **own}) for o, own in outcomes.items()
+    }  # fmt: skip
+    return LiveJudgement(judged, notes, overall, per_outcome)
 
 
 __all__ = [

@@ -145,6 +145,7 @@ def _form_page(
         "guidance": _guidance(tool),
         "per_outcome": per_outcome,
         "consensus": consensus,
+        "outcome_labels": labels,
     }
     return render(request, "appraisal/form.html", status, **context)
 
@@ -212,12 +213,14 @@ async def appraisal_live(request: Request, account: Appraiser) -> Response:
     """The HTMX fragment: proposed domain judgements and the overall rating."""
     form = await request.form()
     tool = _check(request, account)
-    protocol = project_of(request).protocol
-    live = live_judgement(protocol, _domains(form, tool))
+    ws = project_of(request)
+    protocol = ws.protocol
+    live = live_judgement(protocol, _domains(form, tool, ws.appraisal.outcome_keys()))
     return render(
         request,
         "appraisal/_live.html",
         live=live,
         domains=[(d, domain_label(d)) for d in tool.domains],
+        outcome_labels={d.name: d.label for _, d in protocol.outcomes.domains()},
         oob=True,
     )
