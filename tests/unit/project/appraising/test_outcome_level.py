@@ -238,3 +238,9 @@ def test_cli_loads_and_shows_outcome_judgements(tmp_path: Path) -> None:
     assert refused.exit_code == 2
     assert "row 9, column 'outcome': other_bias is judged per study" in refused.stderr
     assert "Traceback" not in refused.output
+    taken = runner.invoke(app, ["rob", "retract", "--study", "Trial 01", "--domain",
+                                "blinding_outcome_assessment", "--outcome", "hope",
+                                "--reviewer", "R1", *base])  # fmt: skip
+    assert taken.exit_code == 0, taken.output
+    shown = json.loads(runner.invoke(app, ["rob", "show", "--json", *base]).stdout)
+    assert "hope/overall" not in shown[0] and shown[0]["overall"] == "low"
