@@ -327,7 +327,8 @@ def rob_discrepancies(store: Store, protocol: Protocol) -> tuple[RobDiscrepancy,
 def rob_agreement(store: Store, protocol: Protocol, *, level: float = 0.95) -> Agreement:
     """Cohen's kappa (and Gwet's AC1) of the two appraisers over the domains both judged.
 
-    Items are study × domain judgements (each reviewer's latest); categories are the tool's
+    Items are study × domain judgements (each reviewer's latest; a RoB 1 domain judged per
+    outcome adds an item per outcome both judged); categories are the tool's
     judgements, so an unused one still counts (see :func:`sysreview.screening.interrater`).
     """
     tool = _tool(protocol)

@@ -98,8 +98,8 @@ def _rows(
 
 def _field(where: dict[int, tuple[str, str | None]], line: int, column: str | None) -> str:
     domain, question = where.get(line, ("", None))
-    if column in ("judgement", "support", "location", "domain"):
-        return f"{'judgement' if column == 'domain' else column}.{domain}"
+    if column in ("judgement", "support", "location", "domain", "outcome"):
+        return f"{'judgement' if column in ('domain', 'outcome') else column}.{domain}"
     if column in ("question", "answer") and question is not None:
         return f"answer.{domain}.{question}"
     if column is not None and domain:  # the algorithm names the question it needs

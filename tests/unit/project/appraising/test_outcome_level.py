@@ -244,3 +244,32 @@ def test_cli_loads_and_shows_outcome_judgements(tmp_path: Path) -> None:
     assert taken.exit_code == 0, taken.output
     shown = json.loads(runner.invoke(app, ["rob", "show", "--json", *base]).stdout)
     assert "hope/overall" not in shown[0] and shown[0]["overall"] == "low"
+
+
+def test_two_appraisers_disagree_on_an_outcome_and_a_consensus_settles_it(
+    setup: tuple[Store, Protocol, Path],
+) -> None:
+    from sysreview.project.appraising.assessments import (
+        rob_discrepancies,
+        second_reviewer_studies,
+    )
+
+    store, protocol, tmp = setup
+    (shared,) = second_reviewer_studies(store, protocol)
+    hope = [shared, "blinding_outcome_assessment", "hope"]
+    for who, judged in (("R1", "high"), ("R2", "low")):
+        rows = [*_study_rows(shared, ALL_LOW), [*hope, judged, f"{who}'s reason", ""]]
+        load_rob_sheet(store, protocol, _write(tmp / f"{who}.csv", rows), reviewer=who)
+    (differ,) = rob_discrepancies(store, protocol)
+    assert (
+        differ.summary() == f"{shared}: hope/blinding_outcome_assessment: R1 says high, R2 says low"
+    )
+    (study,) = rob_assessments(store, protocol)
+    assert study.source == "disputed" and study.disputed == ("hope/blinding_outcome_assessment",)
+    assert study.by_outcome == {"hope": {"blinding_outcome_assessment": "high"}}  # the first's
+    agreed = _write(tmp / "c.csv", [[*hope, "low", "assessor blinded after all", ""]])
+    load_rob_sheet(store, protocol, agreed, reviewer="R3", consensus=True)
+    assert rob_discrepancies(store, protocol) == ()
+    (study,) = rob_assessments(store, protocol)
+    assert study.by_outcome == {"hope": {"blinding_outcome_assessment": "low"}}
+    assert study.disputed == () and study.source == "mixed"  # study: R1's; hope: consensus
