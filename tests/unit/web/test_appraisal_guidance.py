@@ -213,3 +213,11 @@ def test_live_panel_gives_each_judged_outcomes_overall(outcome_clients: Clients)
                      r'unclear">unclear</td>', fragment)  # fmt: skip
     del data["judgement.other_bias"]  # the study is not fully judged: no outcome overall yet
     assert 'id="overall-hope"' not in r1.post("/appraisal/live", data=data).text
+
+
+def test_the_list_counts_the_study_domains_only(outcome_clients: Clients) -> None:
+    r1, token = outcome_clients("R1")
+    data = rob1_form(token, STUDIES[0])
+    data[f"judgement.{HOPE}"] = "high"
+    assert r1.post("/appraisal/form", data=data, follow_redirects=False).status_code == 303
+    assert "<td>7 / 7</td>" in r1.get("/appraisal").text

@@ -158,7 +158,8 @@ def appraisal_list(request: Request, account: Appraiser) -> Response:
     rows = []
     for study in _studies(request, account):
         mine = ws.appraisal.own_entries(reviewer=account.name, study=study)
-        rows.append((study, sum(1 for v in mine.values() if v.judgement), len(tool.domains)))
+        judged = sum(1 for d in tool.domains if mine[d].judgement)  # per-outcome ones aside
+        rows.append((study, judged, len(tool.domains)))
     return render(request, "appraisal/list.html", tool=tool.value, rows=rows)
 
 
