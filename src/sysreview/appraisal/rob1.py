@@ -18,7 +18,7 @@ numbers, is :mod:`sysreview.appraisal.attrition`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 import pandas as pd
@@ -165,6 +165,12 @@ def overall_rob1(
 class Rob1Assessment:
     """The RoB 1 assessment of one study: a judgement per domain and the overall rating.
 
+    ``by_outcome`` holds judgements given per outcome for domains judged at outcome level
+    (RevMan's group-level items, e.g. blinding of outcome assessment):
+    ``{outcome: {domain: judgement}}``. :meth:`for_outcome` is the assessment that applies
+    to one outcome (its own judgements where given, the study's elsewhere), with
+    ``result`` naming the outcome; ``result`` is ``None`` for the study-level assessment.
+
     Examples
     --------
     >>> a = Rob1Assessment("Smith 2010", tuple(DomainJudgement(d, "low") for d in ROB1_DOMAINS))
@@ -172,12 +178,20 @@ class Rob1Assessment:
     'low'
     >>> a.to_frame().shape
     (7, 6)
+    >>> b = Rob1Assessment("Smith 2010", a.judgements,
+    ...                    by_outcome={"hope": {"blinding_outcome_assessment": "high"}})
+    >>> b.overall, b.for_outcome("hope").overall, b.for_outcome("anxiety").overall
+    ('low', 'unclear', 'low')
+    >>> b.outcome_overall
+    {'hope': 'unclear'}
     """
 
     study: str
     judgements: tuple[DomainJudgement, ...]
     key_domains: tuple[str, ...] = KEY_DOMAINS
     rule: OverallRule = field(default_factory=OverallRule)
+    by_outcome: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    result: str | None = None
 
     def __post_init__(self) -> None:
         seen = [j.domain for j in self.judgements]
@@ -187,6 +201,27 @@ class Rob1Assessment:
                 f"{', '.join(seen) or 'none'}",
                 source=self.study,
             )
+        for outcome, given in self.by_outcome.items():
+            for domain, judgement in given.items():
+                try:
+                    DomainJudgement(domain, judgement)
+                except InputError as exc:
+                    raise InputError(f"{outcome}: {exc.message}", source=self.study,
+                                     column=domain) from exc  # fmt: skip
+
+    def for_outcome(self, outcome: str) -> Rob1Assessment:
+        """The assessment of ``outcome``: its outcome-level judgements, else the study's."""
+        given = self.by_outcome.get(outcome, {})
+        judgements = tuple(
+            DomainJudgement(j.domain, given[j.domain]) if j.domain in given else j
+            for j in self.judgements
+        )
+        return replace(self, judgements=judgements, by_outcome={}, result=outcome)
+
+    @property
+    def outcome_overall(self) -> dict[str, str]:
+        """``{outcome: overall rating}`` for each outcome with its own judgements."""
+        return {o: self.for_outcome(o).overall for o in self.by_outcome}
 
     def judgement(self, domain: str) -> str:
         """The judgement of ``domain``."""

@@ -160,6 +160,9 @@ def retract_command(
     domain: Annotated[str, typer.Option(help="The domain, e.g. 'allocation_concealment'.")],
     reviewer: Annotated[str, typer.Option(help="Whose judgement (protocol reviewer id).")],
     result: Annotated[str | None, typer.Option(help="RoB 2: the result it is about.")] = None,
+    outcome: Annotated[
+        str | None, typer.Option(help="RoB 1: the outcome, for a domain judged per outcome.")
+    ] = None,
     consensus: Annotated[
         bool, typer.Option("--consensus", help="Take back the consensus judgement.")
     ] = False,
@@ -167,11 +170,15 @@ def retract_command(
     db: DatabaseOption = None,
 ) -> None:
     """Take back a domain judgement (a new event): the domain is unjudged again."""
+    from sysreview.errors import InputError
     from sysreview.project.opening import open_project
 
     with reported(), open_project(project, db) as review:
+        if result is not None and outcome is not None:
+            raise InputError("give --result (RoB 2) or --outcome (RoB 1), not both")
         done = review.appraisal.retract(reviewer=reviewer, study=study, domain=domain,
-                                        result=result, consensus=consensus)  # fmt: skip
+                                        result=result or outcome,
+                                        consensus=consensus)  # fmt: skip
     print(done.summary())
 
 

@@ -61,6 +61,7 @@ from sysreview.extraction.dataset import (
     ReviewData,
     Scalar,
     StudyEntry,
+    outcome_attributes,
 )
 from sysreview.protocol.analysis import BenefitSign, MultiArm, MultiArmStrategy
 from sysreview.protocol.models import Protocol
@@ -272,7 +273,7 @@ def _comparison(
     higher = None if spec is None else spec.higher_is_better
     flip = not dichotomous and higher is not None and higher != positive
     codes = list(dict.fromkeys(a.arm_type for a in controls))
-    attributes = _attributes(study, arms, interventions, spec, measure, timepoint)
+    attributes = _attributes(study, arms, interventions, spec, measure, timepoint, domain)
     attributes["comparator"] = "+".join(codes)
     numbers = [_combine(g, flip) for g in groups]
     p_values = [e.reported_p for e in groups[0] if e.reported_p is not None]
@@ -373,9 +374,14 @@ def _attributes(
     spec: OutcomeMeasure | None,
     measure: str,
     timepoint: str,
+    domain: str,
 ) -> dict[str, Scalar]:
-    """The filter attributes of a comparison (comparator is added by the caller)."""
-    out: dict[str, Scalar] = dict(study.attributes)
+    """The filter attributes of a comparison (comparator is added by the caller).
+
+    ``overall_rob`` is the outcome domain's own when the study has one
+    (:func:`~sysreview.extraction.dataset.outcome_attributes`), else the study's.
+    """
+    out: dict[str, Scalar] = outcome_attributes(study.attributes, domain)
     structured = {a.structured for a in interventions}
     if "intervention_structured" not in out and len(structured) == 1:
         value = structured.pop()

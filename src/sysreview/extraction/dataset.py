@@ -164,12 +164,39 @@ class ReviewData:
         return tuple(o for o in self.outcomes if o.study_id == study_id)
 
 
+OUTCOME_ROB = "overall_rob:"
+"""Prefix of a study attribute holding the overall risk of bias of one outcome domain.
+
+``overall_rob:<outcome>`` is set when some risk-of-bias domain was judged for that outcome
+(RoB 1 outcome-level domains); a comparison of that outcome then sees it as its
+``overall_rob`` (:func:`outcome_attributes`), other outcomes see the study's.
+"""
+
+
+def outcome_attributes(attributes: Mapping[str, Scalar], outcome: str) -> dict[str, Scalar]:
+    """A study's attributes as one outcome sees them: its own ``overall_rob`` if it has one.
+
+    Examples
+    --------
+    >>> a = {"overall_rob": "low", "overall_rob:hope": "high", "year": 2019}
+    >>> outcome_attributes(a, "hope"), outcome_attributes(a, "anxiety")
+    ({'overall_rob': 'high', 'year': 2019}, {'overall_rob': 'low', 'year': 2019})
+    """
+    out = {k: v for k, v in attributes.items() if not k.startswith(OUTCOME_ROB)}
+    own = attributes.get(OUTCOME_ROB + outcome)
+    if own is not None:
+        out["overall_rob"] = own
+    return out
+
+
 __all__ = [
     "INTERVENTION",
+    "OUTCOME_ROB",
     "ArmEntry",
     "DatasetError",
     "OutcomeEntry",
     "ReviewData",
     "Scalar",
     "StudyEntry",
+    "outcome_attributes",
 ]

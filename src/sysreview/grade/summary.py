@@ -46,10 +46,18 @@ class Assessed(Typing):
 
 
 def rob_entries(assessments: Iterable[Assessed]) -> RobEntries:
-    """``study -> [(result, overall)]`` from RoB 1 or RoB 2 assessments (RoB 2 per result)."""
+    """``study -> [(result, overall)]`` from RoB 1 or RoB 2 assessments (RoB 2 per result).
+
+    A RoB 1 assessment with outcome-level judgements adds ``(outcome, overall)`` for each
+    such outcome (:attr:`~sysreview.appraisal.rob1.Rob1Assessment.outcome_overall`), so
+    that outcome's GRADE rating reads it (:func:`~sysreview.grade.evidence.study_rob`)
+    and the others the study's.
+    """
     out: dict[str, list[tuple[str | None, str]]] = {}
     for a in assessments:
         out.setdefault(a.study, []).append((getattr(a, "result", None), a.overall))
+        for outcome, overall in getattr(a, "outcome_overall", {}).items():
+            out[a.study].append((outcome, overall))
     return out
 
 

@@ -119,12 +119,18 @@ def _grid(assessments: Assessments) -> _Grid:
         raise InputError("need at least one risk-of-bias assessment")
     if all(isinstance(a, rob1.Rob1Assessment) for a in items):
         r1 = [a for a in items if isinstance(a, rob1.Rob1Assessment)]
+        columns = _rob1_columns(r1)
         return _Grid(
             "RoB 1",
-            tuple(d.name for d in rob1.DOMAINS),
+            tuple(d.name if o is None else f"{d.name}: {o}" for d, o in columns),
             rob1.JUDGEMENTS,
             tuple(a.study for a in r1),
-            tuple(tuple(a.judgement(d.id) for d in rob1.DOMAINS) for a in r1),
+            tuple(
+                tuple(
+                    a.for_outcome(o).judgement(d.id) if o else a.judgement(d.id) for d, o in columns
+                )
+                for a in r1
+            ),
             tuple(a.overall for a in r1),
         )
     rob2_kinds = (rob2.Rob2Assessment, rob2.Rob2Judgements)
@@ -145,6 +151,22 @@ def _grid(assessments: Assessments) -> _Grid:
         "assessments must be all Rob1Assessment or all Rob2Assessment/Rob2Judgements; got "
         + ", ".join(kinds)
     )
+
+
+def _rob1_columns(
+    assessments: Sequence[rob1.Rob1Assessment],
+) -> list[tuple[rob1.Rob1Domain, str | None]]:
+    """The RoB 1 columns: each domain, then one per outcome judged for it (RevMan's layout).
+
+    An outcome's column shows the judgement that applies to it: its own where given, else
+    the study's.
+    """
+    columns: list[tuple[rob1.Rob1Domain, str | None]] = []
+    for d in rob1.DOMAINS:
+        columns.append((d, None))
+        outcomes = {o for a in assessments for o, given in a.by_outcome.items() if d.id in given}
+        columns.extend((d, o) for o in sorted(outcomes))
+    return columns
 
 
 def _figure_of(ax: Axes) -> Figure:
@@ -203,9 +225,10 @@ def traffic_light(
     Notes
     -----
     Columns are labelled ``D1`` … ``Dn`` (and ``Overall``); a caption under the grid names
-    the domains, and the legend gives the judgement for each colour and symbol (see the
-    module's palette table). Layout as ``robvis::rob_traffic_light`` (McGuinness & Higgins
-    2021).
+    the domains (a RoB 1 domain judged per outcome has a column per outcome after the
+    study's, as RevMan's summary has; the overall column is the study's), and the legend
+    gives the judgement for each colour and symbol (see the module's palette table). Layout
+    as ``robvis::rob_traffic_light`` (McGuinness & Higgins 2021).
 
     Examples
     --------

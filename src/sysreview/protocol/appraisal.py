@@ -140,7 +140,11 @@ class RiskOfBias(Frozen):
     for "incomplete outcome data" from the extracted numbers
     (:func:`sysreview.appraisal.attrition.suggest_attrition`); ``attrition_imbalance`` is
     the difference in arm attrition counted as imbalance (default
-    :data:`DEFAULT_ATTRITION_IMBALANCE`).
+    :data:`DEFAULT_ATTRITION_IMBALANCE`). ``outcome_level_domains`` (RoB 1 only) are the
+    domains judged per outcome as well as per study, as RevMan allows (typically
+    ``blinding_outcome_assessment`` and ``incomplete_outcome_data``): a judgement for one
+    of the protocol's outcome domains is used for that outcome's analyses, the study's
+    judgement elsewhere.
 
     Examples
     --------
@@ -164,6 +168,7 @@ class RiskOfBias(Frozen):
     second_reviewer_seed: Int | None = None
     attrition_threshold: Fraction | None = None
     attrition_imbalance: Fraction | None = None
+    outcome_level_domains: tuple[Text, ...] = ()
 
     @model_validator(mode="after")
     def _check(self) -> RiskOfBias:
@@ -177,6 +182,20 @@ class RiskOfBias(Frozen):
                 f"must be a {self.tool.value} domain: {', '.join(domains)}",
             )
         check.unique(self.key_domains, ("key_domains",), "key domain")
+        for i, d in enumerate(self.outcome_level_domains):
+            check.that(
+                self.tool is Tool.ROB1,
+                ("outcome_level_domains", i),
+                d,
+                "only for RoB 1: RoB 2 is judged per result (name the result in the sheet)",
+            )
+            check.that(
+                self.tool is not Tool.ROB1 or d in domains,
+                ("outcome_level_domains", i),
+                d,
+                f"must be a {self.tool.value} domain: {', '.join(domains)}",
+            )
+        check.unique(self.outcome_level_domains, ("outcome_level_domains",), "domain")
         rule = self.overall
         uses_key = Scope.KEY_DOMAINS in (rule.low_requires, rule.worst_of)
         check.that(

@@ -142,6 +142,13 @@ def rob_methods_paragraph(protocol: Protocol) -> str:
             f"risk, and overall attrition above {threshold:.0%} with no description of "
             "drop-outs at unclear risk."
         )
+    if rob.outcome_level_domains:
+        per = join_words([_domain_name(d) for d in rob.outcome_level_domains])
+        text += (
+            f" {per[0].upper()}{per[1:]} {'was' if len(rob.outcome_level_domains) == 1 else 'were'}"
+            " also judged for each outcome where the study's judgement did not apply to all "
+            "outcomes; an outcome's analyses and certainty rating used its own overall rating."
+        )
     if rob.second_reviewer_fraction > 0:
         share = _share(rob.second_reviewer_fraction)
         if rob.second_reviewer_fraction < 1 and rob.second_reviewer_selection.value == "random":

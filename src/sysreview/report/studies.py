@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 
 import pandas as pd
 
-from sysreview.extraction.dataset import INTERVENTION, Scalar, StudyEntry
+from sysreview.extraction.dataset import INTERVENTION, OUTCOME_ROB, Scalar, StudyEntry
 
 from .blocks import Panel
 from .inputs import ReportInputs
@@ -188,7 +188,8 @@ def study_panels(inputs: ReportInputs, cite: Cite | None = None) -> list[Panel]:
             people = f"N randomised: {n[s.study_id]}" + (f"; {people}" if people else "")
         arms = [f"Intervention: {_arms(inputs, s, True)}", f"Control: {_arms(inputs, s, False)}"]
         extra = _fields(s, _INTERVENTIONS, taken)
-        rest = [k for k in (*s.attributes, *s.characteristics) if k not in taken]
+        rest = [k for k in (*s.attributes, *s.characteristics)
+                if k not in taken and not k.startswith(OUTCOME_ROB)]  # fmt: skip
         notes = _fields(s, dict.fromkeys(rest), taken)
         rows = (
             ("Methods", "Randomised controlled trial" + (f". {methods}" if methods else "")),

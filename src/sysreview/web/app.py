@@ -61,6 +61,7 @@ ROUTERS = (
     "docs",
     "api",
     "api_records",
+    "api_appraisal",
 )
 """Modules of :mod:`sysreview.web.routers`, each with a ``router``, included in this order."""
 SESSION_COOKIE = "sysreview_session"

@@ -298,3 +298,14 @@ def test_an_update_states_the_previous_version_and_the_total() -> None:
         "studies (eighteen reports) in total."
     )
     assert "new studies" not in t.study_selection_paragraph(prisma_counts())
+
+
+def test_methods_say_which_domains_were_judged_per_outcome() -> None:
+    assert "judged for each outcome" not in t.rob_methods_paragraph(_edited())
+    per = _edited("attrition_imbalance = 0.10\n", "attrition_imbalance = 0.10\n"
+                  'outcome_level_domains = ["blinding_outcome_assessment"]\n')  # fmt: skip
+    assert (
+        "Blinding of outcome assessment was also judged for each outcome where the study's "
+        "judgement did not apply to all outcomes; an outcome's analyses and certainty rating "
+        "used its own overall rating." in t.rob_methods_paragraph(per)
+    )

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from sysreview.appraisal.rob1 import Rob1Assessment
 from sysreview.appraisal.rob2 import Rob2Assessment, Rob2Judgements
 from sysreview.errors import InputError
-from sysreview.extraction.dataset import ReviewData
+from sysreview.extraction.dataset import OUTCOME_ROB, ReviewData
 from sysreview.prisma.result import PrismaCounts
 from sysreview.project.opening import PathLike
 from sysreview.protocol import Protocol
@@ -81,7 +81,11 @@ def with_overall_rob(data: ReviewData, rob: Sequence[Assessment]) -> ReviewData:
 
     Only where the extraction did not give one: the worst overall judgement of the study's
     assessments (one per result for RoB 2), so that the protocol's filters on
-    ``overall_rob`` (e.g. a low-risk-of-bias sensitivity analysis) see the appraisal.
+    ``overall_rob`` (e.g. a low-risk-of-bias sensitivity analysis) see the appraisal. A RoB 1
+    assessment with judgements for some outcome (outcome-level domains) also gives that
+    outcome's overall rating as ``overall_rob:<outcome>``
+    (:data:`~sysreview.extraction.dataset.OUTCOME_ROB`), which that outcome's analyses use
+    instead of the study's.
 
     Examples
     --------
@@ -96,13 +100,17 @@ def with_overall_rob(data: ReviewData, rob: Sequence[Assessment]) -> ReviewData:
     """
     order = ("low", "unclear", "some_concerns", "high")
     worst: dict[str, str] = {}
+    per_outcome: dict[str, dict[str, str]] = {}
     for a in rob:
         now = worst.get(a.study)
         if now is None or order.index(a.overall) > order.index(now):
             worst[a.study] = a.overall
+        for outcome, overall in getattr(a, "outcome_overall", {}).items():
+            per_outcome.setdefault(a.study, {})[OUTCOME_ROB + outcome] = overall
     studies = tuple(
         s if "overall_rob" in s.attributes or s.study_id not in worst
-        else replace(s, attributes={**s.attributes, "overall_rob": worst[s.study_id]})
+        else replace(s, attributes={**s.attributes, "overall_rob": worst[s.study_id],
+                                    **per_outcome.get(s.study_id, {})})
         for s in data.studies
     )  # fmt: skip
     return ReviewData(studies, data.arms, data.outcomes)

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -102,6 +102,10 @@ def write_rob_template(
 class StudyRob:
     """A study's (or one result's) current risk-of-bias judgements and overall rating.
 
+    ``by_outcome`` (RoB 1) holds the judgements given per outcome for the protocol's
+    outcome-level domains, ``{outcome: {domain: judgement}}``; ``disputed`` names such a
+    domain ``"<outcome>/<domain>"``; ``outcome_overall`` is each such outcome's overall
+    rating (the protocol's rule over its own judgements and the study's others).
     ``source`` is ``"consensus"``, a reviewer id, or ``"disputed"`` when two reviewers
     disagree and no consensus is recorded (then the first appraiser's judgements are shown
     and ``disputed`` lists the domains). ``overall`` is the protocol's rule, unless the
@@ -119,6 +123,8 @@ class StudyRob:
     source: str
     disputed: tuple[str, ...] = ()
     rule_overall: str | None = None
+    by_outcome: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    outcome_overall: Mapping[str, str] = field(default_factory=dict)
 
     def assessment(
         self, protocol: Protocol
@@ -141,6 +147,7 @@ class StudyRob:
                 ),
                 key_domains=rob.key_domains,
                 rule=rob.overall,
+                by_outcome=self.by_outcome,
             )
         return rob2.Rob2Assessment(self.study, self.result or "all results", {},
                                    judged=dict(self.judgements))  # fmt: skip
@@ -192,26 +199,66 @@ def rob_assessments(store: Store, protocol: Protocol) -> tuple[StudyRob, ...]:
             who,
             differ,
         )
+    outcome_level = _outcome_level(grouped, rob.outcome_level_domains, tool)
     out: list[StudyRob] = []
     for (study, result), domains in sorted(
         grouped.items(), key=lambda kv: (study_order.index(kv[0][0]), kv[0][1] or "")
     ):
+        if tool is Tool.ROB1 and result is not None:
+            continue  # an outcome's judgements: part of the study's StudyRob
         if any(d not in domains for d in tool.domains):
             continue
         judgements = {d: domains[d][0] for d in tool.domains}
         support = {d: domains[d][1] for d in tool.domains if domains[d][1]}
         whos = {domains[d][2] for d in tool.domains}
-        disputed = tuple(d for d in tool.domains if domains[d][3])
+        by_outcome, outcome_whos, outcome_disputed = outcome_level.get(study, ({}, set(), ()))
+        whos |= outcome_whos
+        disputed = tuple(d for d in tool.domains if domains[d][3]) + outcome_disputed
         source = "disputed" if disputed else (whos.pop() if len(whos) == 1 else "mixed")
         rule = rob.overall_judgement(judgements)
         given = domains[OVERALL][0] if tool is Tool.ROB2 and OVERALL in domains else None
         out.append(StudyRob(study, result, tool.value, judgements, support, given or rule,
-                            source, disputed, rule_overall=rule if given else None))  # fmt: skip
+                            source, disputed, rule_overall=rule if given else None,
+                            by_outcome=by_outcome,
+                            outcome_overall={o: rob.overall_judgement({**judgements, **g})
+                                             for o, g in by_outcome.items()}))  # fmt: skip
     return tuple(out)
 
 
+_Grouped = Mapping[tuple[str, str | None], Mapping[str, tuple[str, str, str, bool]]]
+
+
+def _outcome_level(
+    grouped: _Grouped, domains: Iterable[str], tool: Tool
+) -> dict[str, tuple[dict[str, dict[str, str]], set[str], tuple[str, ...]]]:
+    """RoB 1 judgements per outcome: ``{study: (by outcome, whose, disputed keys)}``.
+
+    Only the protocol's outcome-level domains count (a judgement kept from before the
+    protocol stopped judging a domain per outcome is not used).
+    """
+    out: dict[str, tuple[dict[str, dict[str, str]], set[str], tuple[str, ...]]] = {}
+    if tool is not Tool.ROB1:
+        return out
+    allowed = set(domains)
+    for (study, outcome), given in grouped.items():
+        if outcome is None:
+            continue
+        kept = {d: v for d, v in given.items() if d in allowed}
+        if not kept:
+            continue
+        by, whos, disputed = out.setdefault(study, ({}, set(), ()))
+        by[outcome] = {d: v[0] for d, v in kept.items()}
+        whos.update(v[2] for v in kept.values())
+        more = tuple(f"{outcome}/{d}" for d, v in kept.items() if v[3])
+        out[study] = (by, whos, disputed + more)
+    return out
+
+
 def rob_frame(assessments: Iterable[StudyRob]) -> pd.DataFrame:
-    """One row per study (or result): its domain judgements, overall rating and source."""
+    """One row per study (or result): its domain judgements, overall rating and source.
+
+    A study judged per outcome has columns ``<outcome>/<domain>`` and ``<outcome>/overall``.
+    """
     return pd.DataFrame(
         [
             {
@@ -220,6 +267,8 @@ def rob_frame(assessments: Iterable[StudyRob]) -> pd.DataFrame:
                 **a.judgements,
                 "overall": a.overall,
                 "source": a.source,
+                **{f"{o}/{d}": j for o, given in a.by_outcome.items() for d, j in given.items()},
+                **{f"{o}/overall": j for o, j in a.outcome_overall.items()},
             }
             for a in assessments
         ]
@@ -278,7 +327,8 @@ def rob_discrepancies(store: Store, protocol: Protocol) -> tuple[RobDiscrepancy,
 def rob_agreement(store: Store, protocol: Protocol, *, level: float = 0.95) -> Agreement:
     """Cohen's kappa (and Gwet's AC1) of the two appraisers over the domains both judged.
 
-    Items are study × domain judgements (each reviewer's latest); categories are the tool's
+    Items are study × domain judgements (each reviewer's latest; a RoB 1 domain judged per
+    outcome adds an item per outcome both judged); categories are the tool's
     judgements, so an unused one still counts (see :func:`sysreview.screening.interrater`).
     """
     tool = _tool(protocol)

@@ -30,7 +30,7 @@ from sysreview.project.appraising.entries import appraiser as _appraiser
 from sysreview.project.appraising.entries import current_judgements as _current_judgements
 from sysreview.project.appraising.entries import studies_by_label as _studies
 from sysreview.project.appraising.entries import tool_of as _tool
-from sysreview.project.appraising.sheets import _parse_rob1, _parse_rob2
+from sysreview.project.appraising.sheets import OutcomeScope, _parse_rob1, _parse_rob2
 from sysreview.project.storage import ExtractionValue, Store
 from sysreview.protocol import Protocol
 from sysreview.protocol.appraisal import Tool
@@ -75,8 +75,10 @@ def _rows(
 
     for domain, given in domains.items():
         if tool is Tool.ROB1:
+            outcome, _, name = domain.rpartition("/")
             if given.judgement or given.support or given.location:
-                add(domain, None, {"judgement": given.judgement, "support": given.support,
+                add(domain, None, {"domain": name, "outcome": outcome,
+                                   "judgement": given.judgement, "support": given.support,
                                    "location": given.location})  # fmt: skip
             continue
         answers = {q: a for q, a in given.answers.items() if a}
@@ -96,8 +98,8 @@ def _rows(
 
 def _field(where: dict[int, tuple[str, str | None]], line: int, column: str | None) -> str:
     domain, question = where.get(line, ("", None))
-    if column in ("judgement", "support", "location", "domain"):
-        return f"{'judgement' if column == 'domain' else column}.{domain}"
+    if column in ("judgement", "support", "location", "domain", "outcome"):
+        return f"{'judgement' if column in ('domain', 'outcome') else column}.{domain}"
     if column in ("question", "answer") and question is not None:
         return f"answer.{domain}.{question}"
     if column is not None and domain:  # the algorithm names the question it needs
@@ -139,12 +141,16 @@ def save_rob_form(
         A reviewer who is not an appraiser (or arbiter, for ``consensus``).
     """
     tool = _tool(protocol)
-    unknown = [d for d in domains if d not in tool.domains]
+    scope = OutcomeScope.of(protocol)
+    keys = set(tool.domains) | set(form_keys(protocol))
+    unknown = [d for d in domains if d not in keys]
     if unknown:
         raise RobFormError({"form": f"unknown {tool.value} domain {unknown[0]!r}"})
     rows, where = _rows(tool, study, domains)
-    parse = _parse_rob1 if tool is Tool.ROB1 else _parse_rob2
-    entries, problems = parse(rows, FORM_SOURCE)
+    if tool is Tool.ROB1:
+        entries, problems = _parse_rob1(rows, FORM_SOURCE, scope)
+    else:
+        entries, problems = _parse_rob2(rows, FORM_SOURCE)
     kind = CONSENSUS if consensus else "reviewer"
     with store.session() as session:
         who = _appraiser(session, protocol, reviewer, consensus=consensus)
@@ -177,7 +183,8 @@ def own_rob_entries(
         if target is None:
             raise InputError(f"unknown study {study!r}")
         current = _current_judgements(session, tool, who.id, "reviewer")
-        mine = {d: r for (s, d), r in current.items() if s == target.id and d in tool.domains}
+        keys = (*tool.domains, *form_keys(protocol))
+        mine = {d: r for (s, d), r in current.items() if s == target.id and d in keys}
         places: dict[int, object] = dict(
             session.execute(
                 select(ExtractionValue.entity_id, ExtractionValue.value)
@@ -198,7 +205,7 @@ def own_rob_entries(
             if not prefix:
                 answers[question] = str(value)
     out: dict[str, DomainInput] = {}
-    for domain in tool.domains:
+    for domain in (*tool.domains, *form_keys(protocol)):
         row = mine.get(domain)
         mine_answers = {}
         if tool is Tool.ROB2:
@@ -218,6 +225,16 @@ def own_rob_entries(
             mine_answers,
         )
     return out
+
+
+def form_keys(protocol: Protocol) -> tuple[str, ...]:
+    """The outcome-level keys of a RoB 1 form, ``"<outcome>/<domain>"``, in form order.
+
+    One per outcome domain of the protocol for each domain it judges per outcome
+    (``risk_of_bias.outcome_level_domains``); none otherwise.
+    """
+    scope = OutcomeScope.of(protocol)
+    return tuple(f"{o}/{d}" for d in scope.domains for o in scope.outcomes)
 
 
 def studies_to_appraise(store: Store, protocol: Protocol, reviewer: str) -> tuple[str, ...]:
@@ -246,6 +263,9 @@ class LiveJudgement:
     domains: Mapping[str, str | None]
     notes: Mapping[str, str]
     overall: str | None
+    outcomes: Mapping[str, str] = field(default_factory=dict)
+    """``{outcome: overall}`` for each outcome judged on its own (RoB 1 outcome-level
+    domains), once the study's domains are all judged."""
 
 
 def live_judgement(protocol: Protocol, domains: Mapping[str, DomainInput]) -> LiveJudgement:
@@ -275,13 +295,23 @@ def live_judgement(protocol: Protocol, domains: Mapping[str, DomainInput]) -> Li
         judged[domain] = proposed
     complete = {d: j for d, j in judged.items() if j is not None}
     overall = rob.overall_judgement(complete) if len(complete) == len(tool.domains) else None
-    return LiveJudgement(judged, notes, overall)
+    outcomes: dict[str, dict[str, str]] = {}
+    for key in form_keys(protocol):
+        given = domains.get(key, DomainInput())
+        if given.judgement in tool.judgements:
+            outcome, _, domain = key.rpartition("/")
+            outcomes.setdefault(outcome, {})[domain] = given.judgement
+    per_outcome = {} if overall is None else {
+        o: rob.overall_judgement({**complete, **own}) for o, own in outcomes.items()
+    }  # fmt: skip
+    return LiveJudgement(judged, notes, overall, per_outcome)
 
 
 __all__ = [
     "DomainInput",
     "LiveJudgement",
     "RobFormError",
+    "form_keys",
     "live_judgement",
     "own_rob_entries",
     "save_rob_form",

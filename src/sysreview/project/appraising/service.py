@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from sysreview.appraisal.rob2 import Rob2Assessment, Rob2Judgements
     from sysreview.project.appraising.assessments import RobDiscrepancy
     from sysreview.project.appraising.attrition import RobOverview
+    from sysreview.project.appraising.blinding import VisibleConsensus
     from sysreview.project.appraising.entries import RobLoad
     from sysreview.project.appraising.forms import DomainInput
     from sysreview.project.extracting.retracting import Retracted
@@ -40,6 +41,18 @@ class AppraisalService(Service):
         from sysreview.project.appraising.forms import own_rob_entries
 
         return own_rob_entries(self.store, self.protocol, reviewer=reviewer, study=study)
+
+    def consensus(self, *, reviewer: str, study: str) -> VisibleConsensus:
+        """The consensus judgements of ``study`` that ``reviewer`` may see (blinding rule)."""
+        from sysreview.project.appraising.blinding import visible_consensus
+
+        return visible_consensus(self.store, self.protocol, reviewer=reviewer, study=study)
+
+    def outcome_keys(self) -> tuple[str, ...]:
+        """The form keys ``"<outcome>/<domain>"`` of the protocol's outcome-level domains."""
+        from sysreview.project.appraising.forms import form_keys
+
+        return form_keys(self.protocol)
 
     def save_form(
         self, *, reviewer: str, study: str, domains: Mapping[str, DomainInput]

@@ -4,7 +4,14 @@ Sheet columns
 -------------
 RoB 1 (one row per study and domain)::
 
-    study, domain, judgement, support, location
+    study, domain, outcome, judgement, support, location, suggestion
+
+``outcome`` (written only when the protocol judges some domain per outcome) is empty
+for the study's judgement; for a domain the protocol judges per
+outcome as well (``risk_of_bias.outcome_level_domains``, as RevMan's group-level items)
+a row naming one of the protocol's outcome domains gives that outcome's judgement
+(stored under the key ``"<outcome>/<domain>"``, as RoB 2's results are). The study's
+judgement applies to every outcome without its own.
 
 RoB 2 (rows per study, result and domain; ``result`` empty = every result of the study)::
 
@@ -29,6 +36,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
@@ -57,7 +65,7 @@ from sysreview.protocol.review import Role
 PathLike = str | os.PathLike[str]
 STAGE = "rob"
 COLUMNS: Mapping[Tool, tuple[str, ...]] = {
-    Tool.ROB1: ("study", "domain", "judgement", "support", "location", "suggestion"),
+    Tool.ROB1: ("study", "domain", "outcome", "judgement", "support", "location", "suggestion"),
     Tool.ROB2: (
         "study",
         "result",
@@ -96,7 +104,43 @@ def _rob1_domain(name: str) -> str | None:
     return _ROB1_NAMES.get(key.casefold())
 
 
-def _parse_rob1(rows: Rows, where: str) -> tuple[list[RobEntry], list[str]]:
+@dataclass(frozen=True)
+class OutcomeScope:
+    """The protocol's outcome-level RoB 1 domains and its outcome domains (names)."""
+
+    domains: tuple[str, ...] = ()
+    outcomes: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, protocol: Protocol) -> OutcomeScope:
+        """The scope the protocol sets (nothing outcome-level without RoB 1's setting)."""
+        rob = protocol.risk_of_bias
+        if rob is None or rob.tool is not Tool.ROB1 or not rob.outcome_level_domains:
+            return cls()
+        names = tuple(d.name for _, d in protocol.outcomes.domains())
+        return cls(tuple(rob.outcome_level_domains), names)
+
+    def problem(self, outcome: str, domain: str) -> tuple[str, str] | None:
+        """``(column, message)`` when ``domain`` cannot be judged for ``outcome``."""
+        if outcome not in self.outcomes and self.domains:
+            return "outcome", (f"unknown outcome {outcome!r}; the protocol's outcomes are "
+                               f"{', '.join(self.outcomes)}")  # fmt: skip
+        if domain not in self.domains:
+            allowed = ", ".join(self.domains) or "none (risk_of_bias.outcome_level_domains)"
+            return "outcome", (f"{domain} is judged per study, not per outcome; the protocol's "
+                               f"outcome-level domains are {allowed}")  # fmt: skip
+        return None
+
+
+def outcome_key(outcome: str, domain: str) -> str:
+    """The storage key of an outcome-level RoB 1 judgement (as RoB 2's result keys)."""
+    return f"{outcome}/{domain}" if outcome else domain
+
+
+def _parse_rob1(
+    rows: Rows, where: str, scope: OutcomeScope | None = None
+) -> tuple[list[RobEntry], list[str]]:
+    scope = scope or OutcomeScope()
     problems: list[str] = []
     entries: dict[tuple[str, str], RobEntry] = {}
     for number, row in rows:
@@ -116,16 +160,23 @@ def _parse_rob1(rows: Rows, where: str) -> tuple[list[RobEntry], list[str]]:
             continue
         if not judgement and not row.get("support") and not row.get("location"):
             continue  # a template row not filled in yet
+        outcome = row.get("outcome", "")
+        wrong = scope.problem(outcome, domain) if outcome else None
+        if wrong is not None:
+            bad(*wrong)
+            continue
         if judgement not in rob1.JUDGEMENTS:
             bad("judgement", f"invalid judgement {row.get('judgement')!r}; must be one of "
                 f"{', '.join(rob1.JUDGEMENTS)}")  # fmt: skip
             continue
-        previous = entries.get((study, domain))
+        key = outcome_key(outcome, domain)
+        previous = entries.get((study, key))
         if previous is not None:
-            bad("domain", f"{study}: {domain} is judged again (first on row {previous.row})")
+            bad("domain", f"{study}: {domain}{f' for {outcome}' if outcome else ''} is judged "
+                f"again (first on row {previous.row})")  # fmt: skip
             continue
-        entries[(study, domain)] = RobEntry(study, domain, judgement, row.get("support") or None,
-                                            row.get("location") or None, row=number)  # fmt: skip
+        entries[(study, key)] = RobEntry(study, key, judgement, row.get("support") or None,
+                                         row.get("location") or None, row=number)  # fmt: skip
     return list(entries.values()), problems
 
 
@@ -236,8 +287,10 @@ def load_rob_sheet(
     tool = tool_of(protocol)
     sheet = read_first_sheet(path)
     rows = _rows(sheet, COLUMNS[tool])
-    parse = _parse_rob1 if tool is Tool.ROB1 else _parse_rob2
-    entries, problems = parse(rows, sheet.where)
+    if tool is Tool.ROB1:
+        entries, problems = _parse_rob1(rows, sheet.where, OutcomeScope.of(protocol))
+    else:
+        entries, problems = _parse_rob2(rows, sheet.where)
     kind = CONSENSUS if consensus else "reviewer"
     with store.session() as session:
         who = appraiser(session, protocol, reviewer, consensus=consensus)
@@ -272,20 +325,26 @@ def _prefill(
     labels: Sequence[str],
     current: Mapping[tuple[str, str], RobEntry],
     suggested: Mapping[str, str],
+    scope: OutcomeScope | None = None,
 ) -> list[list[str]]:
     """The template's rows, with the entries ``current`` holds.
 
     ``current`` is ``{(study, domain key): ...}``; for RoB 1, the rows have the attrition
-    rule's ``suggested`` judgement and reason per study.
+    rule's ``suggested`` judgement and reason per study, and an outcome-level domain has a
+    row per outcome of ``scope`` after the study's row.
     """
+    scope = scope or OutcomeScope()
     rows: list[list[str]] = []
     for label in labels:
         if tool is Tool.ROB1:
             for d in rob1.DOMAINS:
-                e = current.get((label, d.id))
                 hint = suggested.get(label, "") if d.id == ATTRITION_DOMAIN else ""
-                rows.append([label, d.id, *((e.judgement, e.support or "", e.location or "")
-                                            if e else ("", "", "")), hint])  # fmt: skip
+                outcomes = scope.outcomes if d.id in scope.domains else ()
+                for outcome in ("", *outcomes):
+                    e = current.get((label, outcome_key(outcome, d.id)))
+                    rows.append([label, d.id, outcome,
+                                 *((e.judgement, e.support or "", e.location or "")
+                                   if e else ("", "", "")), "" if outcome else hint])  # fmt: skip
             continue
         prefixes = {k.rpartition("/")[0] for s, k in current if s == label}
         for prefix in sorted(prefixes | {""}):
@@ -341,10 +400,15 @@ def write_rob_sheet(
         if tool is Tool.ROB1
         else {}
     )
-    rows = _prefill(tool, labels, current, suggested)
-    write_sheet(path, COLUMNS[tool], rows, title=f"{tool.value} {reviewer or ''}".strip(),
+    scope = OutcomeScope.of(protocol)
+    rows = _prefill(tool, labels, current, suggested, scope)
+    columns = COLUMNS[tool]
+    if tool is Tool.ROB1 and not scope.domains:  # no outcome-level domains: no such column
+        columns = tuple(c for c in columns if c != "outcome")
+        rows = [[cell for i, cell in enumerate(row) if i != 2] for row in rows]
+    write_sheet(path, columns, rows, title=f"{tool.value} {reviewer or ''}".strip(),
                 identity=identity)  # fmt: skip
     return len(rows)
 
 
-__all__ = ["COLUMNS", "load_rob_sheet", "write_rob_sheet"]
+__all__ = ["COLUMNS", "OutcomeScope", "load_rob_sheet", "outcome_key", "write_rob_sheet"]

@@ -10,6 +10,12 @@ the protocol's share of the studies. With RoB 1 and an attrition rule in the pro
 numbers (derived from data, not from another appraiser); it is never saved as a
 judgement. Storage is the sheet loader's
 (:mod:`sysreview.project.appraising.forms`).
+
+Each domain and signalling question has a disclosure with the tool's guidance
+(:mod:`sysreview.appraisal.guidance`). The agreed (consensus) judgement is shown beside
+the reviewer's own where the blinding rule lets them see it
+(:mod:`sysreview.project.appraising.blinding`). Domains the protocol judges per outcome
+(RoB 1 ``outcome_level_domains``) have a judgement per outcome domain as well.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from sysreview.appraisal import rob1, rob2
+from sysreview.appraisal import guidance, rob1, rob2
 from sysreview.errors import InputError
 from sysreview.project.accounts.users import AccountInfo
 from sysreview.project.appraising.forms import (
@@ -81,11 +87,11 @@ def _text(form: FormData, name: str) -> str:
     return value.strip()
 
 
-def _domains(form: FormData, tool: Tool) -> dict[str, DomainInput]:
+def _domains(form: FormData, tool: Tool, extra: tuple[str, ...] = ()) -> dict[str, DomainInput]:
     out = {}
-    for domain in tool.domains:
+    for domain in (*tool.domains, *extra):
         answers = {}
-        if tool is Tool.ROB2:
+        if tool is Tool.ROB2 and domain in tool.domains:
             answers = {q.id: _text(form, f"answer.{domain}.{q.id}") for q in rob2.questions(domain)}
         out[domain] = DomainInput(
             _text(form, f"judgement.{domain}"),
@@ -96,8 +102,20 @@ def _domains(form: FormData, tool: Tool) -> dict[str, DomainInput]:
     return out
 
 
+def _guidance(tool: Tool) -> dict[str, Any]:
+    """``{domain: guidance}`` (RoB 1: criteria; RoB 2: the domain's text and its questions')."""
+    if tool is Tool.ROB1:
+        return {d: guidance.rob1_guidance(d) for d in tool.domains}
+    return {
+        d: (guidance.rob2_domain_guidance(d),
+            {q.id: guidance.rob2_question_guidance(d, q.id) for q in rob2.questions(d)})
+        for d in tool.domains
+    }  # fmt: skip
+
+
 def _form_page(
     request: Request,
+    account: AccountInfo,
     tool: Tool,
     study: str,
     values: dict[str, DomainInput],
@@ -107,6 +125,12 @@ def _form_page(
 ) -> Response:
     ws = project_of(request)
     protocol = ws.protocol
+    consensus = ws.appraisal.consensus(reviewer=account.name, study=study)
+    per_outcome: dict[str, list[tuple[str, str]]] = {}
+    labels = {d.name: d.label for _, d in protocol.outcomes.domains()}
+    for key in ws.appraisal.outcome_keys():
+        outcome, _, domain = key.rpartition("/")
+        per_outcome.setdefault(domain, []).append((key, labels.get(outcome, outcome)))
     context: dict[str, Any] = {
         "tool": tool.value,
         "study": study,
@@ -118,6 +142,10 @@ def _form_page(
         "problems": problems or {},
         "saved": saved,
         "suggestion": ws.appraisal.attrition_suggestion(study),
+        "guidance": _guidance(tool),
+        "per_outcome": per_outcome,
+        "consensus": consensus,
+        "outcome_labels": labels,
     }
     return render(request, "appraisal/form.html", status, **context)
 
@@ -130,7 +158,8 @@ def appraisal_list(request: Request, account: Appraiser) -> Response:
     rows = []
     for study in _studies(request, account):
         mine = ws.appraisal.own_entries(reviewer=account.name, study=study)
-        rows.append((study, sum(1 for v in mine.values() if v.judgement), len(tool.domains)))
+        judged = sum(1 for d in tool.domains if mine[d].judgement)  # per-outcome ones aside
+        rows.append((study, judged, len(tool.domains)))
     return render(request, "appraisal/list.html", tool=tool.value, rows=rows)
 
 
@@ -142,7 +171,8 @@ def appraisal_form(
     tool = _check(request, account, study)
     ws = project_of(request)
     values = ws.appraisal.own_entries(reviewer=account.name, study=study)
-    return _form_page(request, tool, study, values, saved=f"Saved {study}" if saved else None)
+    saved_text = f"Saved {study}" if saved else None
+    return _form_page(request, account, tool, study, values, saved=saved_text)
 
 
 @router.post("/appraisal/form", dependencies=[Depends(check_csrf)])
@@ -151,12 +181,12 @@ async def appraisal_save(request: Request, account: Appraiser) -> Response:
     form = await request.form()
     study = _text(form, "study")
     tool = _check(request, account, study)
-    values = _domains(form, tool)
     ws = project_of(request)
+    values = _domains(form, tool, ws.appraisal.outcome_keys())
     try:
         ws.appraisal.save_form(reviewer=account.name, study=study, domains=values)
     except RobFormError as exc:
-        return _form_page(request, tool, study, values, 422, exc.problems)
+        return _form_page(request, account, tool, study, values, 422, exc.problems)
     query = urlencode({"study": study, "saved": "true"})
     return RedirectResponse(f"/appraisal/form?{query}", status_code=303)
 
@@ -173,9 +203,10 @@ async def appraisal_retract(request: Request, account: Appraiser) -> Response:
         done = ws.appraisal.retract(reviewer=account.name, study=study, domain=domain)
     except InputError as exc:
         values = ws.appraisal.own_entries(reviewer=account.name, study=study)
-        return _form_page(request, tool, study, values, error_status(exc), {"form": str(exc)})
+        return _form_page(request, account, tool, study, values, error_status(exc),
+                          {"form": str(exc)})  # fmt: skip
     values = ws.appraisal.own_entries(reviewer=account.name, study=study)
-    return _form_page(request, tool, study, values, saved=done.summary())
+    return _form_page(request, account, tool, study, values, saved=done.summary())
 
 
 @router.post("/appraisal/live", dependencies=[Depends(check_csrf)])
@@ -183,12 +214,14 @@ async def appraisal_live(request: Request, account: Appraiser) -> Response:
     """The HTMX fragment: proposed domain judgements and the overall rating."""
     form = await request.form()
     tool = _check(request, account)
-    protocol = project_of(request).protocol
-    live = live_judgement(protocol, _domains(form, tool))
+    ws = project_of(request)
+    protocol = ws.protocol
+    live = live_judgement(protocol, _domains(form, tool, ws.appraisal.outcome_keys()))
     return render(
         request,
         "appraisal/_live.html",
         live=live,
         domains=[(d, domain_label(d)) for d in tool.domains],
+        outcome_labels={d.name: d.label for _, d in protocol.outcomes.domains()},
         oob=True,
     )
