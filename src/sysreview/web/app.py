@@ -51,6 +51,8 @@ ROUTERS = (
     "auth",
     "screening",
     "conflicts",
+    "admin",
+    "duplicates",
     "dashboard",
     "appraisal",
     "extraction",
@@ -59,6 +61,7 @@ ROUTERS = (
     "audit",
     "docs",
     "api",
+    "api_admin",
 )
 """Modules of :mod:`sysreview.web.routers`, each with a ``router``, included in this order."""
 SESSION_COOKIE = "sysreview_session"
