@@ -52,6 +52,8 @@ def marked_pair(a: str, b: str, *, by_words: bool = True) -> tuple[Markup, Marku
     'Peer <mark class="diff">support</mark> &lt;b&gt;'
     >>> str(right)
     'Peer <mark class="diff">group</mark> &lt;b&gt;'
+    >>> str(marked_pair("a b c d", "a x y d")[1])
+    'a <mark class="diff">x y</mark> d'
     >>> [str(x) for x in marked_pair("10.1/ab", "10.1/ac", by_words=False)]
     ['10.1/a<mark class="diff">b</mark>', '10.1/a<mark class="diff">c</mark>']
     """
@@ -72,7 +74,15 @@ def marked_pair(a: str, b: str, *, by_words: bool = True) -> tuple[Markup, Marku
                 side.append(
                     f'{escape(lead)}<mark class="diff">{escape(stripped)}</mark>{escape(trail)}'
                 )
-    return Markup("".join(out_a)), Markup("".join(out_b))
+    return _joined(out_a), _joined(out_b)
+
+
+_BETWEEN_MARKS = re.compile(r'</mark>(\s+)<mark class="diff">')
+
+
+def _joined(pieces: list[str]) -> Markup:
+    """The pieces as one string, neighbouring marks separated by spaces only merged."""
+    return Markup(_BETWEEN_MARKS.sub(r"\1", "".join(pieces)))
 
 
 def _text(value: object) -> str:

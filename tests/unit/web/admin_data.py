@@ -59,3 +59,23 @@ def queue_pairs(project: Path) -> None:
     (project / "embase.ris").write_text(text, encoding="utf-8")
     import_files(project, [project / "embase.ris"], source="Embase")
     deduplicate_project(project)
+
+
+LINKED_RECORD = """TY  - JOUR
+TI  - Peer support groups for adults with schizophrenia: a randomised controlled trial
+AU  - Okafor, Ngozi
+AU  - Lindqvist, Erik
+PY  - 2021
+JO  - Schizophrenia Bulletin
+DO  - 10.1093/schbul/sbab001
+PM  - 33500001
+AB  - Adults with schizophrenia were randomised to peer support groups or usual care.
+ER  -
+"""
+
+
+def add_linked_record(project: Path) -> int:
+    """Import one record with a DOI and a PMID (record 7 of the seeded project)."""
+    (project / "linked.ris").write_text(LINKED_RECORD, encoding="utf-8")
+    import_files(project, [project / "linked.ris"], source="MEDLINE")
+    return 7
