@@ -156,7 +156,7 @@ def test_only_adjudicators_and_admins_see_conflicts_and_only_arbiters_resolve(
         "/conflicts/ta/resolve", data={"record_id": "2", "decision": "include", "csrf_token": token}
     )
     assert refused.status_code == 422  # an admin who is no protocol arbiter cannot resolve
-    r3, t3 = clients("R3")
+    r3, _ = clients("R3")
     no_token = r3.post("/conflicts/ta/resolve", data={"record_id": "2", "decision": "include"})
     assert no_token.status_code == 403
     assert [c.record_id for c in screen_conflicts(project, "ta")] == [2]
