@@ -172,3 +172,20 @@ def test_the_json_api_plans_then_moves(clients: Clients, project: Path) -> None:
     }  # fmt: skip
     assert [c.id for c in screen_pending(project, "ta", "R4")] == [3, 4]
     assert _stored(project) == (2, 1)
+
+
+def test_malformed_choices_are_refused_without_storing(clients: Clients, project: Path) -> None:
+    boss, token = clients("boss")
+    form = {"stage": "ta", "from_reviewer": "R1", "to_reviewer": "R4", "csrf_token": token}
+    for records in (["99999999999"], ["0"], ["x"]):
+        answer = boss.post("/admin/assign", data={**form, "records": records})
+        assert answer.status_code == 422, records
+    unknown = boss.post("/admin/assign", data={**form, "records": ["4000"]})
+    assert unknown.status_code == 404 and "no record 4000 in this project" in unknown.text
+    empty = boss.post(
+        "/api/admin/reassign",
+        json={"from_reviewer": "R1", "to_reviewer": "R4", "records": []},
+        headers={"X-CSRF-Token": token},
+    )
+    assert empty.status_code == 422
+    assert _stored(project) == (0, 0)

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import Field
 
 from sysreview.errors import SysreviewError
 from sysreview.project.accounts.users import AccountInfo
@@ -27,7 +28,7 @@ from sysreview.web.security import check_csrf, project_of, require
 router = APIRouter(tags=["pages"], include_in_schema=False)
 Admin = Annotated[AccountInfo, Depends(require("admin"))]
 Name = Annotated[str, Form(min_length=1, max_length=200)]
-Records = Annotated[list[int], Form()]
+Records = Annotated[list[Annotated[int, Field(ge=1, le=2**31 - 1)]], Form(max_length=100_000)]
 
 
 def _screeners(request: Request) -> list[str]:

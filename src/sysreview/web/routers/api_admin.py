@@ -52,7 +52,10 @@ class ReassignIn(Model):
     from_reviewer: ReviewerName
     to_reviewer: ReviewerName
     records: list[Id] | None = Field(
-        None, max_length=100_000, description="The records (default: all their unscreened ones)"
+        None,
+        min_length=1,
+        max_length=100_000,
+        description="The records (default: all their unscreened ones)",
     )
     dry_run: bool = Field(False, description="Only say what would move; store nothing")
 
