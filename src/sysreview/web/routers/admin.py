@@ -28,6 +28,8 @@ from sysreview.web.security import check_csrf, project_of, require
 router = APIRouter(tags=["pages"], include_in_schema=False)
 Admin = Annotated[AccountInfo, Depends(require("admin"))]
 Name = Annotated[str, Form(min_length=1, max_length=200)]
+MOVED = "admin_moved"
+"""The session key of the last move's summary, shown once on the next page."""
 Records = Annotated[list[Annotated[int, Field(ge=1, le=2**31 - 1)]], Form(max_length=100_000)]
 
 
@@ -42,10 +44,13 @@ def assign_page(
     stage: Stage = Stage.ta,
     from_reviewer: Annotated[str, Query(max_length=200)] = "",
     unscreened: bool = False,
-    moved: Annotated[int | None, Query(ge=0, le=2**31 - 1)] = None,
-    to_reviewer: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
-    """A reviewer's records at a stage, to tick and hand to another screener."""
+    """A reviewer's records at a stage, to tick and hand to another screener.
+
+    After a move, the page says what moved (kept in the session by :func:`assign_move`,
+    shown once).
+    """
+    moved = request.session.pop(MOVED, None)
     records = []
     if from_reviewer:
         records = project_of(request).screening.assigned_overview(stage, from_reviewer)
@@ -56,11 +61,10 @@ def assign_page(
         "admin/assign.html",
         stage=stage.value,
         from_reviewer=from_reviewer,
-        to_reviewer=to_reviewer,
         unscreened=unscreened,
         records=records,
         screeners=_screeners(request),
-        moved=moved,
+        moved=moved if isinstance(moved, dict) else None,
     )
 
 
@@ -121,8 +125,7 @@ def assign_move(
             request, "admin/assign_confirm.html", error_status(exc), plan=None, error=str(exc),
             **context,
         )  # fmt: skip
-    query = urlencode(
-        {"stage": stage.value, "from_reviewer": from_reviewer, "to_reviewer": to_reviewer,
-         "moved": moved}
-    )  # fmt: skip
+    request.session[MOVED] = {"count": moved, "stage": stage.value, "from": from_reviewer,
+                              "to": to_reviewer}  # fmt: skip
+    query = urlencode({"stage": stage.value, "from_reviewer": from_reviewer})
     return RedirectResponse(f"/admin/assign?{query}", status_code=303)

@@ -25,6 +25,8 @@ from sysreview.web.textdiff import compare_records
 router = APIRouter(tags=["pages"], include_in_schema=False)
 Adjudicator = Annotated[AccountInfo, Depends(require("adjudicator"))]
 PAIR = r"^\d{1,10}-\d{1,10}$"
+SAVED = "dedup_saved"
+"""The session key of the last decision's summary, shown once on the next page."""
 
 
 def _page(
@@ -47,14 +49,10 @@ def duplicates_page(
     request: Request,
     account: Adjudicator,
     pair: Annotated[str | None, Query(pattern=PAIR)] = None,
-    saved: Annotated[str | None, Query(pattern=r"^\d{1,10}-\d{1,10}:(same|different)$")] = None,
 ) -> Response:
-    """The next waiting pair (or ``pair``), side by side."""
-    said = None
-    if saved:
-        key, verdict = saved.split(":")
-        said = f"Pair {key}: {'same record' if verdict == 'same' else 'different records'}"
-    return _page(request, pair, saved=said)
+    """The next waiting pair (or ``pair``), side by side; the last decision said once."""
+    said = request.session.pop(SAVED, None)
+    return _page(request, pair, saved=said if isinstance(said, str) else None)
 
 
 @router.post("/duplicates/decide", dependencies=[Depends(check_csrf)])
@@ -71,5 +69,6 @@ def duplicates_decide(
         )
     except SysreviewError as exc:
         return _page(request, pair, error=str(exc), status=error_status(exc))
-    verdict = "same" if decision == "accept" else "different"
-    return RedirectResponse(f"/duplicates?saved={pair}:{verdict}", status_code=303)
+    verdict = "same record" if decision == "accept" else "different records"
+    request.session[SAVED] = f"Pair {pair}: {verdict}"
+    return RedirectResponse("/duplicates", status_code=303)
