@@ -131,6 +131,8 @@ def test_review_duplicate_pairs_with_the_keyboard(
         arg=f"Pair {second}: different records",
     )
     assert f"2 of {len(queue)} decided" in page.inner_text("#dedup-count")
+    assert page.locator(f"[id='decided-{first}']").count() == 1  # to correct, if need be
+    _no_blocking_violations(page, "duplicates-after-keys")
     _shot(page, "admin-07-duplicates-after-keys")
     with opened(project) as (_, store), store.session(readonly=True) as s:
         status = {f"{x.record_a_id}-{x.record_b_id}": x.status for x in current_duplicate_links(s)}

@@ -95,7 +95,8 @@ def test_accept_and_reject_are_stored_and_the_next_pair_follows(
     page = r3.get(accepted.headers["location"]).text
     assert "Saved: Pair 7-8: same record" in page
     assert f"1 of {WAITING} decided; {WAITING - 1} waiting" in page
-    assert 'id="pair-2-3"' in page and "7-8" not in page.split("Waiting")[-1]
+    waiting = page.split('<ul class="waiting">')[1].split("</ul>")[0]
+    assert 'id="pair-2-3"' in page and "7-8" not in waiting and "2-4" in waiting
     rejected = r3.post(
         "/duplicates/decide", data={"pair": "2-3", "decision": "reject", "csrf_token": token}
     )
@@ -148,3 +149,17 @@ def test_the_json_api(clients: Clients, project: Path) -> None:
     assert bad.status_code == 422
     review = boss.get("/api/duplicates").json()
     assert (review["decided"], review["waiting"]) == (1, WAITING - 1)
+    assert review["recent"] == [{"pair": "7-8", "status": "rejected", "reviewer": "boss"}]
+
+
+def test_a_recent_decision_can_be_corrected(clients: Clients, project: Path) -> None:
+    r3, token = clients("R3")
+    form = {"pair": "7-8", "csrf_token": token}
+    page = r3.post("/duplicates/decide", data={**form, "decision": "accept"}).text
+    row = page.split('id="decided-7-8"')[1].split("</tr>")[0]
+    assert "Same record" in row and "R3" in row and 'value="reject"' in row
+    corrected = r3.post("/duplicates/decide", data={**form, "decision": "reject"}).text
+    assert "Saved: Pair 7-8: different records" in corrected
+    assert f"1 of {WAITING} decided" in corrected  # the same pair, decided again
+    assert "Different records" in corrected.split('id="decided-7-8"')[1].split("</tr>")[0]
+    assert _links(project)["7-8"][0] == "rejected"

@@ -215,11 +215,28 @@ def _queued(session: Session, links: list[DuplicateLink]) -> list[QueuedPair]:
 
 
 @dataclass(frozen=True)
+class DecidedPair:
+    """A pair a reviewer decided: ``confirmed`` (the same record) or ``rejected``."""
+
+    key: str
+    status: str
+    reviewer: str
+
+
+RECENT = 10
+"""How many of the latest reviewer decisions :func:`duplicate_review` lists."""
+
+
+@dataclass(frozen=True)
 class DuplicateReview:
-    """The review of uncertain pairs: those waiting, and how many reviewers decided."""
+    """The review of uncertain pairs: those waiting, and how many reviewers decided.
+
+    ``recent`` are the latest reviewer decisions, newest first (to correct one).
+    """
 
     pairs: tuple[QueuedPair, ...]
     decided: int
+    recent: tuple[DecidedPair, ...] = ()
 
     @property
     def waiting(self) -> int:
@@ -241,8 +258,16 @@ def duplicate_review(store: Store) -> DuplicateReview:
     """
     with store.session(readonly=True) as session:
         links = current_duplicate_links(session)
-        decided = sum(link.reviewer_id is not None and link.status != "proposed" for link in links)
-        return DuplicateReview(tuple(_queued(session, links)), decided)
+        done = [x for x in links if x.reviewer_id is not None and x.status != "proposed"]
+        latest = sorted(done, key=lambda x: x.id, reverse=True)[:RECENT]
+        people = {x.reviewer_id for x in latest}
+        query = select(Reviewer.id, Reviewer.name).where(Reviewer.id.in_(people))
+        names: dict[int | None, str] = {i: n for i, n in session.execute(query)} if people else {}
+        recent = tuple(
+            DecidedPair(f"{x.record_a_id}-{x.record_b_id}", x.status, names.get(x.reviewer_id, ""))
+            for x in latest
+        )
+        return DuplicateReview(tuple(_queued(session, links)), len(done), recent)
 
 
 def decide_pair(store: Store, key: str, *, accept: bool, reviewer: str) -> None:

@@ -94,12 +94,21 @@ class PairOut(Model):
         )  # fmt: skip
 
 
+class DecidedOut(Model):
+    """A pair a reviewer decided."""
+
+    pair: str
+    status: str = Field(description="'confirmed' (same record) or 'rejected'")
+    reviewer: str
+
+
 class DuplicateReviewOut(Model):
-    """The duplicate review: pairs waiting, and how many were decided."""
+    """The duplicate review: pairs waiting, how many were decided, the latest decisions."""
 
     decided: int
     waiting: int
     pairs: list[PairOut]
+    recent: list[DecidedOut] = Field(description="The latest decisions, newest first")
 
 
 class PairDecisionIn(Model):
@@ -172,9 +181,10 @@ def reassign(request: Request, body: ReassignIn, account: Admin) -> Any:
 def duplicates(request: Request, account: Adjudicator) -> Any:
     """Pairs of records waiting for a reviewer's decision, and how many were decided."""
     review = project_of(request).duplicates.review()
+    recent = [DecidedOut(pair=d.key, status=d.status, reviewer=d.reviewer) for d in review.recent]
     return DuplicateReviewOut(
         decided=review.decided, waiting=review.waiting,
-        pairs=[PairOut.of(p) for p in review.pairs],
+        pairs=[PairOut.of(p) for p in review.pairs], recent=recent,
     )  # fmt: skip
 
 
