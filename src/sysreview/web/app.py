@@ -52,6 +52,8 @@ ROUTERS = (
     "screening",
     "records",
     "conflicts",
+    "admin",
+    "duplicates",
     "dashboard",
     "appraisal",
     "extraction",
@@ -62,6 +64,7 @@ ROUTERS = (
     "api",
     "api_records",
     "api_appraisal",
+    "api_admin",
 )
 """Modules of :mod:`sysreview.web.routers`, each with a ``router``, included in this order."""
 SESSION_COOKIE = "sysreview_session"

@@ -168,35 +168,106 @@ def deduplicate_store(
 
 
 def _summary(record: Record) -> dict[str, object]:
+    """The fields a reviewer compares of a record.
+
+    ``authors`` (the first three) for a short listing; ``all_authors``, volume, issue,
+    pages and abstract for a side-by-side view.
+    """
+    authors = record.authors.split("\n") if record.authors else []
     return {
         "id": record.id,
         "title": record.title,
-        "authors": (record.authors or "").split("\n")[:3],
+        "authors": authors[:3],
+        "all_authors": authors,
         "year": record.year,
         "journal": record.journal,
+        "volume": record.volume,
+        "issue": record.issue,
+        "pages": record.pages,
         "doi": record.doi,
         "pmid": record.pmid,
+        "abstract": record.abstract,
     }
 
 
 def review_queue(store: Store) -> list[QueuedPair]:
     """Pairs whose current link is ``proposed``: waiting for a reviewer."""
     with store.session(readonly=True) as session:
-        pending = [link for link in current_duplicate_links(session) if link.status == "proposed"]
-        wanted = {i for link in pending for i in (link.record_a_id, link.record_b_id)}
-        rows = session.scalars(select(Record).where(Record.id.in_(wanted))) if wanted else ()
-        by_id: dict[int, Record] = {r.id: r for r in rows}
-        return [
-            QueuedPair(
-                link.record_a_id,
-                link.record_b_id,
-                link.rule,
-                link.score,
-                _summary(by_id[link.record_a_id]),
-                _summary(by_id[link.record_b_id]),
-            )
-            for link in sorted(pending, key=lambda x: (x.record_a_id, x.record_b_id))
-        ]
+        return _queued(session, current_duplicate_links(session))
+
+
+def _queued(session: Session, links: list[DuplicateLink]) -> list[QueuedPair]:
+    pending = [link for link in links if link.status == "proposed"]
+    wanted = {i for link in pending for i in (link.record_a_id, link.record_b_id)}
+    rows = session.scalars(select(Record).where(Record.id.in_(wanted))) if wanted else ()
+    by_id: dict[int, Record] = {r.id: r for r in rows}
+    return [
+        QueuedPair(
+            link.record_a_id,
+            link.record_b_id,
+            link.rule,
+            link.score,
+            _summary(by_id[link.record_a_id]),
+            _summary(by_id[link.record_b_id]),
+        )
+        for link in sorted(pending, key=lambda x: (x.record_a_id, x.record_b_id))
+    ]
+
+
+@dataclass(frozen=True)
+class DecidedPair:
+    """A pair a reviewer decided: ``confirmed`` (the same record) or ``rejected``."""
+
+    key: str
+    status: str
+    reviewer: str
+
+
+RECENT = 10
+"""How many of the latest reviewer decisions :func:`duplicate_review` lists."""
+
+
+@dataclass(frozen=True)
+class DuplicateReview:
+    """The review of uncertain pairs: those waiting, and how many reviewers decided.
+
+    ``recent`` are the latest reviewer decisions, newest first (to correct one).
+    """
+
+    pairs: tuple[QueuedPair, ...]
+    decided: int
+    recent: tuple[DecidedPair, ...] = ()
+
+    @property
+    def waiting(self) -> int:
+        """Pairs waiting for a reviewer."""
+        return len(self.pairs)
+
+    @property
+    def total(self) -> int:
+        """Pairs queued for a reviewer so far (decided or waiting)."""
+        return self.decided + self.waiting
+
+
+def duplicate_review(store: Store) -> DuplicateReview:
+    """The waiting pairs (:func:`review_queue`) and how many a reviewer has decided.
+
+    A pair counts once, by its current link: ``proposed`` waits; one whose current link
+    has a reviewer (accepted or rejected) is decided. Rule-made ``confirmed`` links were
+    never queued and are not counted.
+    """
+    with store.session(readonly=True) as session:
+        links = current_duplicate_links(session)
+        done = [x for x in links if x.reviewer_id is not None and x.status != "proposed"]
+        latest = sorted(done, key=lambda x: x.id, reverse=True)[:RECENT]
+        people = {x.reviewer_id for x in latest}
+        query = select(Reviewer.id, Reviewer.name).where(Reviewer.id.in_(people))
+        names: dict[int | None, str] = {i: n for i, n in session.execute(query)} if people else {}
+        recent = tuple(
+            DecidedPair(f"{x.record_a_id}-{x.record_b_id}", x.status, names.get(x.reviewer_id, ""))
+            for x in latest
+        )
+        return DuplicateReview(tuple(_queued(session, links)), len(done), recent)
 
 
 def decide_pair(store: Store, key: str, *, accept: bool, reviewer: str) -> None:

@@ -6,9 +6,11 @@ from collections.abc import Callable
 
 from sysreview.project.deduplicating.pairs import (
     DedupRun,
+    DuplicateReview,
     QueuedPair,
     decide_pair,
     deduplicate_store,
+    duplicate_review,
     review_queue,
 )
 from sysreview.project.opening import PathLike, Service, open_project
@@ -28,6 +30,10 @@ class DuplicatesService(Service):
     def queue(self) -> list[QueuedPair]:
         """The pairs waiting for a reviewer's accept or reject."""
         return review_queue(self.store)
+
+    def review(self) -> DuplicateReview:
+        """The waiting pairs with both records' fields, and how many were decided."""
+        return duplicate_review(self.store)
 
     def decide(self, pair: str, *, accept: bool, reviewer: str) -> None:
         """Accept (confirm) or reject a queued pair ``A-B``, as a new link event."""
@@ -61,6 +67,7 @@ def decide_duplicate(
 
 __all__ = [
     "DedupRun",
+    "DuplicateReview",
     "DuplicatesService",
     "QueuedPair",
     "decide_duplicate",

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from sysreview.errors import NotPermittedError, StateConflictError
+from sysreview.project.selection.arbitration import plan_reassign
 from sysreview.project.selection.decisions import (
     NewDecision,
     check_moves,
-    check_reviewer,
     is_linked,
     store_decision,
     sync_reviewers,
@@ -22,7 +22,6 @@ from sysreview.project.selection.state import screening_state, store_assignments
 from sysreview.project.selection.views import check_stage, current_events
 from sysreview.project.storage import ScreeningAssignment, Store
 from sysreview.protocol import Protocol
-from sysreview.protocol.review import Role
 from sysreview.screening.assignment import Slot
 
 __all__ = ["reassign", "undo_decision"]
@@ -97,23 +96,14 @@ def reassign(
         For unknown reviewers, a record not assigned to ``from_reviewer``, one they
         already decided, or one ``to_reviewer`` already screens.
     """
-    check_stage(stage)
-    check_reviewer(protocol, to_reviewer, Role.SCREENER)
-    state = screening_state(store, protocol)
-    here = state.stage(stage)
-    pending = set(here.pending_for(from_reviewer))
-    chosen = sorted(pending) if records is None else [unit_of(state, r) for r in records]
-    problems = []
-    for unit in chosen:
-        held = here.assignments.get(unit)
-        if held is None or not held.holds(from_reviewer):
-            problems.append(f"record {unit} is not assigned to {from_reviewer} at {stage}")
-        elif unit not in pending:
-            problems.append(f"record {unit}: {from_reviewer} has decided it; it cannot move")
-        elif held.holds(to_reviewer):
-            problems.append(f"record {unit} is already assigned to {to_reviewer}")
-    if problems:
-        raise NotPermittedError("; ".join(problems))
+    plan = plan_reassign(
+        store, protocol, stage=stage, from_reviewer=from_reviewer, to_reviewer=to_reviewer,
+        records=records,
+    )  # fmt: skip
+    if plan.problems:
+        raise NotPermittedError("; ".join(plan.problems))
+    chosen = list(plan.records)
+    here = screening_state(store, protocol).stage(stage)
     with store.session() as session:
         ids = {n: r.id for n, r in sync_reviewers(session, protocol).items()}
         store_assignments(store, protocol, session)

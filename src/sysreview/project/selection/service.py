@@ -26,6 +26,11 @@ if TYPE_CHECKING:
     from sysreview.project.accounts.users import AccountInfo
     from sysreview.project.selection.labels import Keywords, Label
     from sysreview.project.selection.listing import RecordFilter, RecordPage, ReviewView
+    from sysreview.project.selection.arbitration import (
+        AssignedRecord,
+        ConflictView,
+        ReassignPlan,
+    )
     from sysreview.project.selection.pages import Progress, ReportLink, ScreenView
     from sysreview.project.selection.stopping import StoppingAid
     from sysreview.project.selection.studies import StudyInfo
@@ -225,6 +230,33 @@ class ScreeningService(Service):
     def conflicts(self, stage: str) -> list[screening.Conflict]:
         """Records whose reviewers disagree, not yet resolved by an arbiter."""
         return screening.conflicts(self.store, self.protocol, check_stage(stage))
+
+    def conflict_views(self, stage: str) -> list[ConflictView]:
+        """The conflicts at ``stage`` in full: records, decisions with reasons and notes.
+
+        For arbiters and administrators (blinding does not apply to them).
+        """
+        from sysreview.project.selection.arbitration import conflict_views
+
+        return conflict_views(self.store, self.protocol, stage)
+
+    def assigned_overview(self, stage: str, reviewer: str) -> list[AssignedRecord]:
+        """``reviewer``'s assigned records at ``stage``, each marked decided or not."""
+        from sysreview.project.selection.arbitration import assigned_overview
+
+        return assigned_overview(self.store, self.protocol, stage=stage, reviewer=reviewer)
+
+    def plan_reassign(
+        self, *, stage: str, from_reviewer: str, to_reviewer: str,
+        records: list[int] | None = None,
+    ) -> ReassignPlan:  # fmt: skip
+        """What :meth:`reassign` would move (nothing stored), or why it cannot."""
+        from sysreview.project.selection.arbitration import plan_reassign
+
+        return plan_reassign(
+            self.store, self.protocol, stage=stage, from_reviewer=from_reviewer,
+            to_reviewer=to_reviewer, records=records,
+        )  # fmt: skip
 
     def agreement(self, stage: str) -> PairwiseAgreement:
         """Agreement (percent, Cohen's kappa with CI, Gwet's AC1) per pair of reviewers.

@@ -1,4 +1,12 @@
-"""Conflicts (adjudicators resolve disagreements) and the agreement statistics."""
+"""Conflicts (adjudicators resolve disagreements) and the agreement statistics.
+
+The conflicts page shows each record as the screener saw it (title, authors, year,
+journal, the abstract with the protocol's words highlighted, DOI/PubMed links) and each
+reviewer's decision with its reason and note, changes after the reveal marked; the
+resolution form beside it. Which records are in conflict is the screening service's
+rule (:func:`sysreview.screening.status.unit_status`); only accounts with the
+adjudicator role or above reach the page, and only a protocol arbiter may resolve.
+"""
 
 from __future__ import annotations
 
@@ -26,7 +34,8 @@ def _page(request: Request, stage: str, error: str | None = None, status: int = 
         "conflicts.html",
         status,
         stage=stage,
-        conflicts=ws.screening.conflicts(stage),
+        conflicts=ws.screening.conflict_views(stage),
+        terms=request.app.state.terms,
         reasons=ws.protocol.eligibility.exclusion_reasons,
         error=error,
     )

@@ -24,3 +24,21 @@
     button.click();  /* htmx sends the clicked button's name and value */
   });
 })();
+/* arbiter and administrator screens: the duplicate review's keys (a same record, r different). */
+(function () {
+  "use strict";
+  var keys = { a: "btn-accept", r: "btn-reject" };
+  var sent = false;  /* one decision per page, even when a key is held down */
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.repeat || sent) { return; }
+    var target = event.target;
+    var tag = target && target.tagName;
+    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable)) { return; }
+    if (!document.getElementById("dedup-decide")) { return; }
+    var button = keys[event.key.toLowerCase()] && document.getElementById(keys[event.key.toLowerCase()]);
+    if (!button) { return; }
+    event.preventDefault();
+    sent = true;
+    button.click();  /* the form posts the clicked button's name and value */
+  });
+})();
