@@ -54,6 +54,7 @@ ROUTERS = (
     "dashboard",
     "appraisal",
     "extraction",
+    "extraction_grid",
     "grade",
     "report",
     "audit",
