@@ -27,6 +27,7 @@ from sysreview.extraction.forms import ExtractionForm, FieldSpec, extraction_for
 from sysreview.extraction.validate import ExtractionInputError, Problem
 from sysreview.project.accounts.users import AccountInfo
 from sysreview.project.extracting.grid import GRID_WHERE, ExtractionGrid
+from sysreview.project.sheets.identity import SheetIdentity
 from sysreview.project.sheets.results import StaleSheetError
 from sysreview.protocol.review import Role
 from sysreview.web.app import error_status, render
@@ -150,12 +151,14 @@ def _show(
     problems: list[Problem] | None = None,
     title: str = "",
     saved: str | None = None,
+    page: SheetIdentity | None = None,
 ) -> Response:
     form = extraction_form(project_of(request).protocol)
     errors, summary = _problems(problems or [], layout, form)
     consensus = consensus_cells(layout, grid, form)
     context: dict[str, Any] = {
-        "grid": grid, "layout": layout, "form": form, "errors": errors, "summary": summary,
+        "grid": grid, "page": page or grid.page, "layout": layout, "form": form,
+        "errors": errors, "summary": summary,
         "summary_title": title, "saved": saved, "consensus": consensus, "label": label,
         "field_type": field_type, "more": lambda k: _more(form, k.primary), "sep": SEP,
         "open": _open_blocks(layout, form, set(errors) | set(consensus)),
@@ -166,6 +169,26 @@ def _show(
     fragment = bool(request.headers.get("HX-Request"))
     name = "extraction/_grid.html" if fragment else "extraction/grid.html"
     return render(request, name, status, **context)
+
+
+def _check_layout(posted: Layout, fresh: Layout) -> None:
+    """Refuse arm columns and outcome rows posted as stored that the study does not have.
+
+    Raises
+    ------
+    InputError
+        Naming the first one (a page of another study, or values taken back since).
+    """
+    arms = {c.name for c in fresh.columns if c.existing}
+    blocks = {(k.domain, k.measure, k.weeks) for k in fresh.blocks if k.existing}
+    for c in posted.columns:
+        if c.existing and c.name not in arms:
+            raise InputError(f"arm column {c.j} ({c.name!r}) is not an arm of this study's "
+                             "grid (reload the page)")  # fmt: skip
+    for k in posted.blocks:
+        if k.existing and (k.domain, k.measure, k.weeks) not in blocks:
+            raise InputError(f"outcome row {k.b} ({k.title}) is not in this study's grid "
+                             "(reload the page)")  # fmt: skip
 
 
 @router.get("/extraction/grid")
@@ -189,6 +212,7 @@ async def grid_save(request: Request, account: Extractor) -> Response:
     try:
         layout, rows = parse_grid(data, form, study)
         page = page_identity(data, ws.protocol.review.title, account.name)
+        _check_layout(layout, fresh)
     except InputError as exc:
         first = Problem(GENERAL, 0, None, str(exc))
         return _show(request, grid, fresh, status=422, problems=[first],
@@ -197,15 +221,15 @@ async def grid_save(request: Request, account: Extractor) -> Response:
     try:
         done = ws.extraction.save_grid(reviewer=account.name, study=study, rows=rows, page=page)
     except ExtractionInputError as exc:
-        return _show(request, grid, layout, status=422, problems=list(exc.problems),
+        return _show(request, grid, layout, status=422, problems=list(exc.problems), page=page,
                      title=f"Nothing was saved: {len(exc.problems)} problem(s)")  # fmt: skip
     except StaleSheetError as exc:
-        return _show(request, grid, layout, status=409, problems=_stale(exc),
+        return _show(request, grid, layout, status=409, problems=_stale(exc), page=page,
                      title=f"Nothing was saved: {len(exc.rows)} value(s) {STALE}")  # fmt: skip
     except InputError as exc:
         first = Problem(GENERAL, 0, None, str(exc))
         return _show(request, grid, layout, status=error_status(exc), problems=[first],
-                     title="Nothing was saved")  # fmt: skip
+                     page=page, title="Nothing was saved")  # fmt: skip
     grid = ws.extraction.grid(reviewer=account.name, study=study)
     counts = f"{done.new} new, {done.corrected} corrected, {done.unchanged} unchanged"
     saved = f"Saved {study}: {counts}" if done.stored else f"Nothing changed in {study}"

@@ -24,3 +24,111 @@
     button.click();  /* htmx sends the clicked button's name and value */
   });
 })();
+/* extraction grid: arrows, Enter and Tab move between cells; Ctrl+S saves; disclosures;
+   the error summary's links focus their cell; focus kept (or on the summary) after a save. */
+(function () {
+  "use strict";
+  function cellsOf(row) { return Array.prototype.slice.call(row.querySelectorAll("[data-cell]")); }
+  function rowsOf(table) {
+    return Array.prototype.filter.call(table.querySelectorAll("tr"), function (r) {
+      return !r.closest("[hidden]") && r.querySelector("[data-cell]");
+    });
+  }
+  function near(cells, col) {
+    var best = cells[0];
+    cells.forEach(function (c) {
+      if (Math.abs(+c.dataset.col - col) < Math.abs(+best.dataset.col - col)) { best = c; }
+    });
+    return best;
+  }
+  function go(target) {
+    if (!target) { return false; }
+    target.focus();
+    if (target.select) { target.select(); }
+    return true;
+  }
+  function vertical(el, step) {
+    var table = el.closest("table");
+    var rows = rowsOf(table);
+    var i = rows.indexOf(el.closest("tr")) + step;
+    return i >= 0 && i < rows.length ? near(cellsOf(rows[i]), +el.dataset.col) : null;
+  }
+  function horizontal(el, step) {
+    var cells = cellsOf(el.closest("tr"));
+    return cells[cells.indexOf(el) + step] || null;
+  }
+  function atEdge(el, step) {
+    if (el.tagName !== "INPUT") { return true; }
+    if (el.selectionStart !== el.selectionEnd) { return false; }
+    return step < 0 ? el.selectionStart === 0 : el.selectionEnd === el.value.length;
+  }
+  document.addEventListener("keydown", function (event) {
+    var el = event.target;
+    var form = el && el.closest && el.closest("#grid-form");
+    if (!form) { return; }
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "s") {
+      event.preventDefault();
+      form.requestSubmit();
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey || !el.matches("[data-cell]")) { return; }
+    if (event.key === "Enter") {
+      event.preventDefault();  /* never an accidental save */
+      var next = el.closest("table") ? vertical(el, event.shiftKey ? -1 : 1) : null;
+      if (!next && !el.closest("table")) {
+        var all = Array.prototype.slice.call(form.querySelectorAll("#study-fields [data-cell]"));
+        next = all[all.indexOf(el) + (event.shiftKey ? -1 : 1)];
+      }
+      go(next);
+      return;
+    }
+    if (!el.closest("table")) { return; }
+    var moved = false;
+    if (event.key === "ArrowUp" || event.key === "ArrowDown") {
+      moved = go(vertical(el, event.key === "ArrowUp" ? -1 : 1));
+      if (!moved && el.tagName === "SELECT") { event.preventDefault(); }
+    } else if ((event.key === "ArrowLeft" || event.key === "ArrowRight") && !event.shiftKey) {
+      var step = event.key === "ArrowLeft" ? -1 : 1;
+      if (atEdge(el, step)) { moved = go(horizontal(el, step)); }
+    }
+    if (moved) { event.preventDefault(); }
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("#grid-form button.disclose");
+    if (button) {
+      var open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      document.getElementById(button.getAttribute("aria-controls")).hidden = !open;
+      return;
+    }
+    var link = event.target.closest && event.target.closest("#grid-errors a[data-focus]");
+    if (link) {
+      var cell = document.getElementById(link.dataset.focus);
+      if (!cell) { return; }
+      event.preventDefault();
+      var more = cell.closest("tbody.more");
+      if (more && more.hidden) { document.getElementById(more.id + "-button").click(); }
+      cell.scrollIntoView({ block: "center" });
+      cell.focus();
+    }
+  });
+  var last = null, pending = false;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.target.id !== "grid-form") { return; }
+    pending = true;
+    last = document.activeElement && document.activeElement.id;
+  });
+  document.addEventListener("htmx:load", function (event) {
+    /* the new grid is in the page (an outerHTML swap's old form is gone: no afterSwap) */
+    if (!pending || !event.target.closest || !event.target.closest("#grid-form")) { return; }
+    pending = false;
+    var summary = document.getElementById("grid-errors");
+    var back = last && document.getElementById(last);
+    if (summary) { summary.focus(); } else if (back && back.id !== "grid-save") { back.focus(); }
+    else { document.getElementById("grid-saved").focus(); }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.getElementById("grid-errors");
+    if (summary) { summary.focus(); }
+  });
+})();
