@@ -84,8 +84,8 @@ def _where(name: str, layout: Layout) -> str:
         return f"Study: {label(parts[0])}"
     if head == "arm":
         col = layout.column(int(parts[0]))
-        arm = f"arm {col.name!r}" if col and col.name else "new arm"
-        return f"{arm.capitalize()}: {label(parts[1])}"
+        arm = f"Arm {col.name!r}" if col and col.name else "New arm"
+        return f"{arm}: {label(parts[1])}"
     block = layout.block(int(parts[0]))
     title = block.title if block else "outcome row"
     if head == "block":
