@@ -351,6 +351,21 @@ def consensus_cells(layout: Layout, grid: ExtractionGrid, form: ExtractionForm) 
     return out
 
 
+def with_blanks(layout: Layout) -> Layout:
+    """``layout`` ending with a blank new arm column and outcome row (as a fresh grid does)."""
+
+    def blank(prefixes: tuple[str, ...]) -> bool:
+        return not any(v for k, v in layout.values.items() if k.startswith(prefixes))
+
+    last = layout.columns[-1] if layout.columns else None
+    if last is None or last.existing or not blank((f"arm.{last.j}.",)):
+        layout.columns.append(Column((last.j if last else 0) + 1, "", False))
+    end = layout.blocks[-1] if layout.blocks else None
+    if end is None or end.existing or not blank((f"block.{end.b}.", f"out.{end.b}.")):
+        layout.blocks.append(Block((end.b if end else 0) + 1, "", "", "", False))
+    return layout
+
+
 def with_kinds(layout: Layout, grid: ExtractionGrid) -> Layout:
     """``layout`` with its stored outcome rows' kind (dichotomous or not) from ``grid``."""
     kinds = {(o.domain, o.measure, shown(o.weeks)): o.dichotomous for o in grid.outcomes}
@@ -370,4 +385,4 @@ def field_type(spec: FieldSpec) -> str:
 
 
 __all__ = ["Block", "Column", "Layout", "consensus_cells", "field_type", "from_grid", "label",
-           "page_identity", "parse_grid", "shown", "with_kinds"]  # fmt: skip
+           "page_identity", "parse_grid", "shown", "with_blanks", "with_kinds"]  # fmt: skip

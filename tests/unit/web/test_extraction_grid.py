@@ -172,6 +172,8 @@ def test_errors_inline_and_in_a_summary_nothing_stored(
     assert links[1][1].endswith("arm 'peer group': SD: must be greater than 0, not 0")
     assert "Nothing was saved: 2 problem(s)" in answer.text
     assert page_fields(answer.text)["out.1.1.mean"] == "35.2"  # what was typed is kept
+    assert 'id="h-arm-2">New arm<' in answer.text  # and a blank arm and outcome row follow
+    assert page_fields(answer.text)["block.2.outcome"] == ""
     with opened(studies_project) as (_, store), store.session(readonly=True) as session:
         assert session.query(ExtractionValue).count() == session.query(OutcomeData).count() == 0
 

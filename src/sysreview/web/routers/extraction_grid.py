@@ -44,6 +44,7 @@ from sysreview.web.extraction_grid import (
     label,
     page_identity,
     parse_grid,
+    with_blanks,
     with_kinds,
 )
 from sysreview.web.security import check_csrf, project_of, require
@@ -217,7 +218,7 @@ async def grid_save(request: Request, account: Extractor) -> Response:
         first = Problem(GENERAL, 0, None, str(exc))
         return _show(request, grid, fresh, status=422, problems=[first],
                      title="Nothing was saved: the grid sent was not this page's")  # fmt: skip
-    layout = with_kinds(layout, grid)
+    layout = with_blanks(with_kinds(layout, grid))
     try:
         done = ws.extraction.save_grid(reviewer=account.name, study=study, rows=rows, page=page)
     except ExtractionInputError as exc:
