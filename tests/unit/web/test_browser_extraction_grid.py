@@ -112,6 +112,16 @@ def test_fill_the_grid_by_keyboard_fix_errors_and_reload(
     page.keyboard.press("ArrowRight")
     assert focused(page) == "g-out-1-2-sd"
     page.keyboard.type("6.4")
+    page.click("#add-outcome")  # a second new outcome row, without a round trip
+    assert focused(page) == "g-block-2-outcome"
+    page.select_option("#g-block-2-outcome", "hope::Herth Hope Index")
+    page.keyboard.press("ArrowDown")
+    assert focused(page) == "g-block-2-weeks"
+    page.keyboard.type("26")
+    for cell, value in (("1-n", "30"), ("1-mean", "34"), ("1-sd", "5"), ("2-n", "31"),
+                        ("2-mean", "32"), ("2-sd", "6")):  # fmt: skip
+        page.fill(f"#g-out-2-{cell}", value)
+    assert page.get_attribute("#g-out-2-2-sd", "aria-labelledby") == "h-block-2 h-b2-sd h-arm-2"
     page.click("#more-1-button")
     page.focus("#g-out-1-2-se")
     page.keyboard.type("-1")  # SE not above 0: refused too
@@ -144,6 +154,7 @@ def test_fill_the_grid_by_keyboard_fix_errors_and_reload(
         "peer group", "usual care", "New arm"
     ]  # fmt: skip
     assert page.inner_text("#h-block-1") == "hope / Herth Hope Index, 0 weeks after the end"
+    assert page.inner_text("#h-block-2") == "hope / Herth Hope Index, 26 weeks after the end"
     values = {c: page.input_value(f"#g-out-1-{c}") for c in ("1-n", "1-mean", "1-sd", "2-sd")}
     assert values == {"1-n": "38", "1-mean": "35.2", "1-sd": "5.1", "2-sd": "6.4"}
     _shot(page, "extraction-grid-saved")
@@ -152,5 +163,10 @@ def test_fill_the_grid_by_keyboard_fix_errors_and_reload(
     assert [p for p in problems if refused not in p] == []
     with opened(project) as (proj, store):
         data = review_data(store, proj.protocol)
-    rows = sorted((o.arm, o.n, o.mean, o.sd) for o in data.outcomes)
-    assert rows == [("peer group", 38, 35.2, 5.1), ("usual care", 36, 31.0, 6.4)]
+    rows = sorted((o.weeks_after_end, o.arm, o.n, o.mean, o.sd) for o in data.outcomes)
+    assert rows == [
+        (0, "peer group", 38, 35.2, 5.1),
+        (0, "usual care", 36, 31.0, 6.4),
+        (26, "peer group", 30, 34.0, 5.0),
+        (26, "usual care", 31, 32.0, 6.0),
+    ]

@@ -112,6 +112,50 @@
       cell.focus();
     }
   });
+  function renumber(node, from, to) {
+    /* names and ids of a new outcome row b = from, made row b = to (see _grid.html) */
+    var swaps = [[new RegExp("^(block|out)\\." + from + "\\."), "$1." + to + "."],
+                 [new RegExp("(g-block-|g-out-|h-b|more-|block-)" + from + "(?![0-9])", "g"), "$1" + to]];
+    ["name", "id", "for", "aria-labelledby", "aria-controls", "aria-describedby"].forEach(function (a) {
+      node.querySelectorAll("[" + a + "]").forEach(function (el) {
+        var v = el.getAttribute(a);
+        swaps.forEach(function (s) { v = v.replace(s[0], s[1]); });
+        el.setAttribute(a, v);
+      });
+    });
+    var own = node.getAttribute("id");
+    if (own) { node.setAttribute("id", own.replace(swaps[1][0], swaps[1][1])); }
+  }
+  function addOutcome(form) {
+    var blocks = form.querySelectorAll("tbody.outcome-block");
+    var model = Array.prototype.filter.call(blocks, function (t) {
+      return t.querySelector("select[name$='.outcome']");
+    }).pop();
+    if (!model) { return; }
+    var from = model.id.split("-")[1];
+    var to = 1 + Math.max.apply(null, Array.prototype.map.call(blocks, function (t) { return +t.id.split("-")[1]; }));
+    var more = document.getElementById("more-" + from);
+    var head = model.cloneNode(true), rest = more.cloneNode(true);
+    [head, rest].forEach(function (node) {
+      node.querySelectorAll(".field-error, .consensus").forEach(function (e) { e.remove(); });
+      node.querySelectorAll("[data-cell]").forEach(function (c) { c.value = ""; c.removeAttribute("aria-invalid"); c.removeAttribute("aria-describedby"); });
+      node.querySelectorAll("td.invalid").forEach(function (td) { td.classList.remove("invalid"); });
+      node.querySelectorAll("input[type=hidden]").forEach(function (h) { h.remove(); });
+      renumber(node, from, to);
+    });
+    head.querySelector("[id^='h-block-']").textContent = "New outcome row";
+    var toggle = head.querySelector("button.disclose");
+    toggle.setAttribute("aria-expanded", "false");
+    rest.hidden = true;
+    var after = form.querySelector("tbody.more:last-of-type");
+    after.parentNode.insertBefore(rest, after.nextSibling);
+    after.parentNode.insertBefore(head, rest);
+    head.querySelector("[data-cell]").focus();
+  }
+  document.addEventListener("click", function (event) {
+    var add = event.target.closest && event.target.closest("#grid-form #add-outcome");
+    if (add) { addOutcome(add.closest("form")); }
+  });
   var last = null, pending = false;
   document.addEventListener("htmx:beforeRequest", function (event) {
     if (event.target.id !== "grid-form") { return; }
