@@ -342,6 +342,26 @@ def test_names_posted_by_hand_are_refused(studies_project: Path, clients: Client
         assert session.query(OutcomeData).count() == 2  # the first save's rows only
 
 
+def test_a_large_grid_is_saved_even_with_every_empty_cell_sent(
+    studies_project: Path, clients: Clients
+) -> None:
+    """Without script a page sends its empty cells too: 30 outcome rows, over 1,000 fields."""
+    r1, _ = clients("R1")
+    fields = {**grid(r1), **TWO_ARMS}
+    names = [n for n in page_fields(r1.get("/extraction/grid", params={"study": STUDY}).text)
+             if n.startswith("out.1.1.")]  # fmt: skip
+    for b in range(1, 31):
+        fields.update({f"block.{b}.outcome": HOPE, f"block.{b}.weeks": str(b)})
+        fields.update({n.replace("out.1.1.", f"out.{b}.{j}."): "" for n in names for j in (1, 2)})
+        fields.update({f"out.{b}.1.n": "30", f"out.{b}.1.mean": "30", f"out.{b}.1.sd": "5"})
+    fields["arm.2.arm"] = ""
+    assert len(fields) > 1000
+    answer = r1.post("/extraction/grid", data=fields)
+    assert answer.status_code == 200, answer.text[:500]
+    with opened(studies_project) as (_, store), store.session(readonly=True) as session:
+        assert session.query(OutcomeData).count() == 30
+
+
 def test_login_role_and_csrf(studies_project: Path, client: TestClient, clients: Clients) -> None:
     assert client.get("/extraction/grid", params={"study": STUDY},
                       follow_redirects=False).status_code == 303  # fmt: skip

@@ -51,6 +51,9 @@ from sysreview.web.security import check_csrf, project_of, require
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 STALE = "changed since this page was opened"
+MAX_FIELDS = 20_000
+"""Fields a grid post may have (Starlette's default is 1,000: a dozen outcome rows, since a
+page without script sends its empty cells too; with script, only the filled ones)."""
 GENERAL = "grid"
 """The "part" of a problem about the whole grid (shown in the summary only)."""
 
@@ -200,10 +203,20 @@ def grid_page(request: Request, account: Extractor, study: str) -> Response:
     return _show(request, grid, from_grid(grid, form))
 
 
-@router.post("/extraction/grid", dependencies=[Depends(check_csrf)])
+async def _large_form(request: Request) -> None:
+    """Read a logged-in user's grid with up to :data:`MAX_FIELDS` fields.
+
+    This runs before the CSRF check, which would read it with the default limit (a
+    request's form is read once).
+    """
+    if "aid" in request.session:
+        await request.form(max_fields=MAX_FIELDS)
+
+
+@router.post("/extraction/grid", dependencies=[Depends(_large_form), Depends(check_csrf)])
 async def grid_save(request: Request, account: Extractor) -> Response:
     """Store the whole grid of one study: every cell checked, all or nothing."""
-    posted = await request.form()
+    posted = await request.form(max_fields=MAX_FIELDS)
     data = {k: v for k, v in posted.items() if isinstance(v, str)}
     study = data.get("study", "")
     grid = _grid(request, account, study)

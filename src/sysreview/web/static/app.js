@@ -156,6 +156,14 @@
     var add = event.target.closest && event.target.closest("#grid-form #add-outcome");
     if (add) { addOutcome(add.closest("form")); }
   });
+  document.addEventListener("htmx:configRequest", function (event) {
+    /* empty cells are not sent: the server reads a missing cell as an empty one, and a
+       large grid stays within the server's limit on the number of fields */
+    if (event.target.id !== "grid-form" || !event.detail.formData) { return; }
+    var data = event.detail.formData, empty = [];
+    data.forEach(function (value, key) { if (value === "") { empty.push(key); } });
+    empty.forEach(function (key) { if (data.getAll(key).every(function (v) { return v === ""; })) { data.delete(key); } });
+  });
   var last = null, pending = false;
   document.addEventListener("htmx:beforeRequest", function (event) {
     if (event.target.id !== "grid-form") { return; }
