@@ -129,6 +129,21 @@ def test_the_grid_has_arms_as_columns_and_outcome_rows(
     assert 'aria-labelledby="h-block-1 h-b1-sd h-arm-2"' in page
 
 
+def test_a_dichotomous_row_shows_events_and_n_at_once(
+    studies_project: Path, clients: Clients
+) -> None:
+    r1, _ = clients("R1")
+    fields = {**grid(r1), **TWO_ARMS, "block.1.outcome": HOPE, "block.1.weeks": "0",
+              "out.1.1.n": "38", "out.1.1.events": "12"}  # fmt: skip
+    assert r1.post("/extraction/grid", data=fields).status_code == 200
+    page = r1.get("/extraction/grid", params={"study": STUDY}).text
+    block = page[page.index('id="block-1"') : page.index('id="more-1"')]
+    assert 'name="out.1.1.events" value="12"' in block and 'name="out.1.1.mean"' not in block
+    more = page[page.index('id="more-1"') : page.index('id="block-2"')]
+    assert 'name="out.1.1.mean"' in more and 'name="out.1.1.sd"' in more
+    assert 'name="out.1.1.events"' not in more
+
+
 def test_consensus_values_are_shown_apart_and_another_extractor_is_hidden(
     studies_project: Path, clients: Clients
 ) -> None:
