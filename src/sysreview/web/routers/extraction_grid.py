@@ -74,10 +74,14 @@ Extractor = Annotated[AccountInfo, Depends(extractor)]
 
 
 def _grid(request: Request, account: AccountInfo, study: str) -> ExtractionGrid:
-    ws = project_of(request)
-    if study not in ws.extraction.studies(account.name):
-        raise HTTPException(404, f"no study {study!r}")
-    return ws.extraction.grid(reviewer=account.name, study=study)
+    """The study's grid; 404 for a study the project does not have.
+
+    The account is an extractor (:func:`extractor`), so the only refusal left is the study.
+    """
+    try:
+        return project_of(request).extraction.grid(reviewer=account.name, study=study)
+    except InputError:
+        raise HTTPException(404, f"no study {study!r}") from None
 
 
 def _where(name: str, layout: Layout) -> str:
