@@ -50,8 +50,8 @@ def _frozen(values: Mapping[str, Any] | None) -> Mapping[str, Any]:
 class Values:
     """An entity's values: the extractor's own and the consensus, each by field name.
 
-    ``own_source`` / ``consensus_source`` are ``(report, location)`` of the first value
-    (a sheet row has one source for all its values).
+    Each also holds ``report`` and ``location`` of its first value (a sheet row has one
+    source for all its values); ``consensus_by`` names who entered the consensus.
     """
 
     own: Mapping[str, Any] = field(default_factory=dict)
