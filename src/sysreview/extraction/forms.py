@@ -2,9 +2,10 @@
 
 Three parts, one row each per study, per arm and per arm × outcome measure × timepoint:
 
-* ``studies`` -- the study characteristics of an adapted Cochrane form (aims, setting,
-  country, duration, eligibility, number randomised, age, gender, ethnicity, diagnoses,
-  baseline imbalance, attrition, whether drop-outs are described, missing data, ...);
+* ``studies`` -- the study characteristics of an adapted Cochrane form (aims, design,
+  setting, country, duration, eligibility, number randomised, age, gender, ethnicity,
+  diagnoses, baseline imbalance, attrition, whether drop-outs are described, missing
+  data, funding, conflicts of interest, ...; Cochrane Handbook v6.4 table 5.3.a);
 * ``arms`` -- name, type (``intervention`` or one of the protocol's comparator codes),
   description, delivery, structured or not, number randomised;
 * ``outcomes`` -- the domain and measure (from the protocol), the time after the end of the
@@ -210,6 +211,7 @@ def _study_part() -> FormPart:
                   target=a),
         FieldSpec("published", t.BOOLEAN, "reported in a published article (yes/no)", target=a),
         _text("aims", "the study's aims"),
+        _text("design", "design as reported, e.g. 'parallel RCT', 'cluster RCT', 'crossover'"),
         _text("country", "country where the study was run", a),
         _text("setting", "setting, e.g. community mental health services", a),
         _text("population", "population category used by subgroups, e.g. severe / other", a),
@@ -230,6 +232,8 @@ def _study_part() -> FormPart:
                   "the report describes the drop-outs: numbers and reasons per arm (yes/no)",
                   target=a),
         _text("missing_data", "how missing data were handled"),
+        _text("funding", "sources of funding, as reported"),
+        _text("conflicts_of_interest", "the authors' declared conflicts of interest"),
         _text("notes", "anything else worth recording"),
     )  # fmt: skip
     return FormPart("studies", "Study characteristics", fields, ("study_id",))

@@ -57,6 +57,7 @@ ROUTERS = (
     "dashboard",
     "appraisal",
     "extraction",
+    "extraction_grid",
     "grade",
     "report",
     "audit",

@@ -12,9 +12,11 @@ if TYPE_CHECKING:
     from sysreview.extraction.dataset import ReviewData
     from sysreview.extraction.validate import Cell
     from sysreview.project.extracting.datasets import DatasetLoad
+    from sysreview.project.extracting.grid import ExtractionGrid
     from sysreview.project.extracting.retracting import Retracted
     from sysreview.project.extracting.state import Discrepancies
     from sysreview.project.extracting.writer import LoadResult
+    from sysreview.project.sheets.identity import SheetIdentity
     from sysreview.project.sheets.results import ImportResult
 
 
@@ -44,6 +46,23 @@ class ExtractionService(Service):
             return save_extraction_form(
                 self.store, self.protocol, reviewer=reviewer, study=study, rows=rows
             )
+
+    def grid(self, *, reviewer: str, study: str) -> ExtractionGrid:
+        """The extractor's grid of one study: own values, consensus values, its reports."""
+        from sysreview.project.extracting.grid import read_grid
+
+        return read_grid(self.store, self.protocol, reviewer=reviewer, study=study)
+
+    def save_grid(
+        self, *, reviewer: str, study: str,
+        rows: Mapping[str, Sequence[tuple[int, Mapping[str, Cell]]]], page: SheetIdentity,
+    ) -> ImportResult:  # fmt: skip
+        """Store a grid's rows of one study, refused when stale since ``page`` was read."""
+        from sysreview.project.extracting.grid import save_grid
+
+        with self.project.write_lock:
+            return save_grid(self.store, self.protocol, reviewer=reviewer, study=study,
+                             rows=rows, page=page)  # fmt: skip
 
     def retract_value(
         self, *, reviewer: str, study: str, field: str, arm: str | None = None,
