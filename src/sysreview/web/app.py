@@ -54,6 +54,7 @@ ROUTERS = (
     "dashboard",
     "appraisal",
     "extraction",
+    "fulltext",
     "grade",
     "report",
     "audit",
