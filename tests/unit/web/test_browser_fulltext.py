@@ -39,13 +39,13 @@ def _answers(request: httpx.Request) -> httpx.Response:
 
 @pytest.fixture
 def ft_live(project: Path) -> Iterator[LiveServer]:
-    """Records 3 and 7 (DOI) at full text; record 3 is the study Cook 2012's report."""
+    """Records 3 and 7 (DOI) at full text; record 7 is the study Cook 2012's report."""
     full_text_project(project)
     with opened(project) as (_, store), store.session() as session:
         study = Study(label="Cook 2012")
         session.add(study)
         session.flush()
-        session.add(StudyReport(study_id=study.id, record_id=3, is_primary=True))
+        session.add(StudyReport(study_id=study.id, record_id=7, is_primary=True))
     application = create_app(project, settings=WebSettings(secret_key=SECRET))
 
     def saved() -> Iterator[ApiClient]:
@@ -130,12 +130,25 @@ def test_attach_view_and_search_a_pdf_beside_the_ft_card(
     _rendered(page, side, 3)
 
     assert _serious(page) == []
-    assert problems == []  # no script errors, no CSP refusals (worker, module, fonts)
 
     # the PDF itself, as the browser gets it: inline, a PDF
     answer = page.request.get(page.locator(f"{side} .pdf-viewer").get_attribute("data-src"))
     assert answer.status == 200 and answer.headers["content-type"] == "application/pdf"
     assert answer.headers["content-disposition"].startswith("inline;")
+
+    # the decision brings the next report, whose panel and viewer come with it
+    page.select_option("#reason", index=1)
+    page.click("#btn-exclude")
+    page.wait_for_function(
+        "(old) => document.querySelector('article.record')?.id !== old", arg=f"record-{record}"
+    )
+    following = page.locator("article.record").get_attribute("id").removeprefix("record-")
+    page.wait_for_selector(f"#ft-side-{following} h2")
+    assert "No full text attached" in page.inner_text(f"#ft-side-{following}")
+    assert following == "7"  # the report with a DOI: its card links it
+    doi = page.locator("#screen > .record-links a.record-link-doi")
+    assert doi.get_attribute("href") == "https://doi.org/10.5555/synthetic.a"
+    assert problems == []  # no script errors, no CSP refusals (worker, module, fonts)
 
 
 def test_find_and_attach_an_open_access_copy(browser: Any, ft_live: LiveServer) -> None:
@@ -184,13 +197,13 @@ def test_not_retrieved_with_a_reason(browser: Any, ft_live: LiveServer) -> None:
 
 
 def test_pdf_beside_the_extraction_form(browser: Any, ft_live: LiveServer, tmp_path: Path) -> None:
-    page, problems = _page(browser, ft_live, "R1", "/records/3")
+    page, problems = _page(browser, ft_live, "R1", "/records/7")
     page.set_viewport_size({"width": 1400, "height": 1000})
-    page.wait_for_selector("#ft-side-3 h2")
+    page.wait_for_selector("#ft-side-7 h2")
     pdf = tmp_path / "cook.pdf"
     pdf.write_bytes(text_pdf())
-    page.set_input_files("#ft-file-3", str(pdf))
-    page.click("#ft-side-3 form.ft-upload button[type=submit]")
+    page.set_input_files("#ft-file-7", str(pdf))
+    page.click("#ft-side-7 form.ft-upload button[type=submit]")
     page.wait_for_selector("#ft-message")
 
     page.goto("/extraction/form?study=Cook%202012")

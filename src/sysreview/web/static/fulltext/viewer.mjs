@@ -11,6 +11,14 @@
 import * as pdfjs from "/static/pdfjs/pdf.min.mjs";
 
 pdfjs.GlobalWorkerOptions.workerSrc = "/static/pdfjs/pdf.worker.min.mjs";
+/* One worker for every document of the page (each swap of a panel would start another). */
+let sharedWorker = null;
+const viewers = new WeakMap();
+
+function worker() {
+  sharedWorker ||= new pdfjs.PDFWorker({ name: "sysreview-pdf" });
+  return sharedWorker;
+}
 
 class PdfViewer {
   constructor(root) {
@@ -19,6 +27,7 @@ class PdfViewer {
     this.state = root.querySelector(".pdf-state");
     this.pageInput = root.querySelector(".pdf-page");
     this.count = root.querySelector(".pdf-count");
+    this.loading = null;
     this.doc = null;
     this.page = 1;
     this.task = null;
@@ -65,10 +74,9 @@ class PdfViewer {
     this.root.dataset.src = src;
     delete this.root.dataset.rendered;
     try {
-      if (this.doc) {
-        await this.doc.destroy();
-      }
-      this.doc = await pdfjs.getDocument({ url: src, enableXfa: false }).promise;
+      this.close();
+      this.loading = pdfjs.getDocument({ url: src, enableXfa: false, worker: worker() });
+      this.doc = await this.loading.promise;
     } catch (error) {
       this.say(`The PDF could not be shown: ${error.message}`);
       this.root.dataset.failed = "1";
@@ -123,6 +131,15 @@ class PdfViewer {
   say(text) {
     this.state.textContent = text;
   }
+
+  close() {
+    /* The panel is being replaced: free the document (the shared worker stays). */
+    if (this.loading) {
+      this.loading.destroy();
+      this.loading = null;
+      this.doc = null;
+    }
+  }
 }
 
 function checkUploads(root) {
@@ -152,13 +169,20 @@ function placeDock() {
 function start(root) {
   for (const element of root.querySelectorAll(".pdf-viewer[data-src]:not([data-ready])")) {
     element.dataset.ready = "1";
-    new PdfViewer(element);
+    viewers.set(element, new PdfViewer(element));
   }
   checkUploads(root);
   placeDock();
 }
 
 start(document);
+document.addEventListener("htmx:beforeCleanupElement", (event) => {
+  const viewer = viewers.get(event.target);
+  if (viewer) {
+    viewer.close();
+    viewers.delete(event.target);
+  }
+});
 document.addEventListener("htmx:afterSettle", () => start(document));
 window.addEventListener("resize", placeDock);
 window.addEventListener("scroll", placeDock, { passive: true });
