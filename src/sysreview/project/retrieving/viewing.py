@@ -227,7 +227,7 @@ def search_pages(store: Store, record_id: int, file_id: int, term: str) -> tuple
 def records_containing(store: Store, term: str) -> tuple[int, ...]:
     """The records (ids, ascending) with a full text whose text holds ``term``.
 
-    Matched as :func:`find_in_pages` matches. When the term's longest word is plain
+    Matched as :func:`find_in_pages` matches (within a page). When the term's longest word is plain
     ASCII, the database first narrows the files to those holding that word (``LIKE``,
     case-insensitive for ASCII on SQLite and ``ILIKE`` on PostgreSQL); each candidate is
     then checked in full.
@@ -240,7 +240,8 @@ def records_containing(store: Store, term: str) -> tuple[int, ...]:
     found: set[int] = set()
     with store.session(readonly=True) as session:
         for record_id, text in session.execute(query.execution_options(yield_per=50)):
-            if record_id not in found and wanted in _normalised(text or ""):
+            pages = (text or "").split("\f")
+            if record_id not in found and any(wanted in _normalised(p) for p in pages):
                 found.add(record_id)
     return tuple(sorted(found))
 
