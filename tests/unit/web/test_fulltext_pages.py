@@ -9,6 +9,7 @@ upload refused by its declared size before its body is read).
 from __future__ import annotations
 
 import re
+import socket
 from collections.abc import Callable, Iterator
 from html import unescape
 from pathlib import Path
@@ -25,7 +26,7 @@ from sysreview.search.live import ApiClient
 from sysreview.web import WebSettings, create_app
 from sysreview.web.routers.fulltext import MAX_UPLOAD_BYTES, oa_client
 from tests.unit.search.test_openaccess import OaServices
-from tests.unit.web.conftest import SECRET, TestClient, login
+from tests.unit.web.conftest import SECRET, TestClient, login, start_server, stop_server
 from tests.unit.web.fulltext_pdfs import DOI, full_text_project, text_pdf
 
 Clients = Callable[[str], tuple[TestClient, str]]
@@ -167,6 +168,25 @@ def test_a_huge_upload_is_refused_by_its_size_before_its_body_is_read(
         headers={"Content-Type": "multipart/form-data; boundary=xyz", "X-CSRF-Token": token},
     )
     assert unsized.status_code == 411
+    assert count(app, FulltextFile) == 0
+
+
+def test_the_live_server_answers_413_without_the_body(app: FastAPI) -> None:
+    """uvicorn, over a socket: 300 MiB declared, 64 KiB sent, and the answer comes."""
+    live = start_server(app)
+    try:
+        port = int(live.url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=20) as conn:
+            conn.sendall(
+                b"POST /records/3/fulltext HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                b"Content-Type: multipart/form-data; boundary=b\r\n"
+                + f"Content-Length: {300 * 1024 * 1024}\r\n\r\n".encode()
+                + b"x" * 65536
+            )
+            head = conn.recv(65536).split(b"\r\n", 1)[0]
+        assert head == b"HTTP/1.1 413 Request Entity Too Large"
+    finally:
+        stop_server(live)
     assert count(app, FulltextFile) == 0
 
 
