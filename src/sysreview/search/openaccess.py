@@ -90,7 +90,9 @@ def _location(service: str, url: str | None, pdf: str | None, host: str | None,
 def unpaywall(client: ApiClient, doi: str) -> list[OaLocation]:
     """Unpaywall's OA locations of ``doi`` (best first); none for an unknown DOI."""
     if not client.email:
-        raise LiveSearchError("unpaywall: Unpaywall needs a contact e-mail (give --email)")
+        raise LiveSearchError(
+            "unpaywall: Unpaywall needs a contact e-mail (give --email or set SYSREVIEW_EMAIL)"
+        )
     url = f"{UNPAYWALL}/{quote(doi, safe='/')}"
     response = client.get("unpaywall", url, {"email": client.email}, accept=(404,))
     if response.status_code == 404:

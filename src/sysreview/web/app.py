@@ -58,6 +58,7 @@ ROUTERS = (
     "appraisal",
     "extraction",
     "extraction_grid",
+    "fulltext",
     "grade",
     "report",
     "audit",

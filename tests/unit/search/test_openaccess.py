@@ -108,7 +108,9 @@ def test_a_failing_service_is_reported_and_the_others_still_answer() -> None:
 def test_unpaywall_needs_an_email() -> None:
     with _client(OaServices(), email=None) as client:
         found = openaccess.find_open_access(client, "10.5555/synthetic.a", ["unpaywall"])
-    assert found.problems == ("unpaywall: Unpaywall needs a contact e-mail (give --email)",)
+    assert found.problems == (
+        "unpaywall: Unpaywall needs a contact e-mail (give --email or set SYSREVIEW_EMAIL)",
+    )
 
 
 @pytest.mark.parametrize(

@@ -32,6 +32,7 @@ from sysreview.project.retrieving.status import (
     current_retrieval,
     reviewer_row,
 )
+from sysreview.project.selection.views import UnknownRecord
 from sysreview.project.storage import FulltextFile, Record, RetrievalEvent, Reviewer, Store
 from sysreview.protocol import Protocol
 from sysreview.records.links import RecordLink, record_links
@@ -103,7 +104,8 @@ def _keep(folder: Path, sha: str, data: bytes) -> bool:
     return True
 
 
-def _info(row: FulltextFile, names: dict[int, str]) -> AttachedFile:
+def attached_file(row: FulltextFile, names: dict[int, str]) -> AttachedFile:
+    """An attachment row as an :class:`AttachedFile` (``names``: reviewer names by id)."""
     return AttachedFile(row.id, row.record_id, row.sha256, row.file_name, row.size,
                         row.page_count, names.get(row.reviewer_id, "?"), row.source,
                         row.created_at)  # fmt: skip
@@ -126,7 +128,7 @@ def attach_in(
     and removed again if this call wrote it and the row cannot be added.
     """
     if session.get(Record, record_id) is None:
-        raise InputError(f"no record {record_id} in this project")
+        raise UnknownRecord(f"no record {record_id} in this project")
     name = Path(file_name).name or "full text.pdf"
     pdf = read_pdf(data, source=name)
     sha = content_sha256(data)
@@ -155,7 +157,7 @@ def attach_in(
         if written:
             (folder / f"{sha}.pdf").unlink(missing_ok=True)
         raise
-    return _info(row, {reviewer.id: reviewer.name})
+    return attached_file(row, {reviewer.id: reviewer.name})
 
 
 def read_input(path: PathLike) -> bytes:
@@ -219,7 +221,7 @@ def fulltext_rows(store: Store, record_ids: list[int]) -> tuple[FulltextRow, ...
         status = current_retrieval(session)
         files: dict[int, list[AttachedFile]] = {}
         for row in session.scalars(select(FulltextFile).order_by(FulltextFile.id)):
-            files.setdefault(row.record_id, []).append(_info(row, names))
+            files.setdefault(row.record_id, []).append(attached_file(row, names))
         records = {
             r.id: r for r in session.scalars(select(Record).where(Record.id.in_(record_ids)))
         }
@@ -309,6 +311,7 @@ __all__ = [
     "at_full_text",
     "attach_file",
     "attach_in",
+    "attached_file",
     "check_exported_fulltexts",
     "export_fulltexts",
     "fulltext_folder",

@@ -13,10 +13,13 @@ from sysreview.fulltext import TITLE_THRESHOLD
 from sysreview.project.opening import PathLike, Service, open_project
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sysreview.project.retrieving.bulk import MatchRun, OaFinding
     from sysreview.project.retrieving.contacts import Contact, StudyStatus
     from sysreview.project.retrieving.files import AttachedFile, FulltextRow
     from sysreview.project.retrieving.status import Retrieval
+    from sysreview.project.retrieving.viewing import FulltextViewer, PageHit
     from sysreview.search.live import ApiClient
 
 
@@ -33,6 +36,48 @@ class RetrievalService(Service):
         with self.project.write_lock:
             return attach_file(self.store, self.protocol, self.directory, record_id, file,
                                reviewer)  # fmt: skip
+
+    def upload(self, record_id: int, data: bytes, file_name: str, reviewer: str) -> AttachedFile:
+        """Attach an uploaded PDF (its bytes) to a record; the report is marked retrieved.
+
+        The checks of :meth:`attach`; see :func:`~sysreview.project.retrieving.viewing.
+        attach_upload`.
+        """
+        from sysreview.project.retrieving.viewing import attach_upload
+
+        with self.project.write_lock:
+            return attach_upload(self.store, self.protocol, self.directory, record_id, data,
+                                 file_name=file_name, reviewer=reviewer)  # fmt: skip
+
+    def viewer(self, record_id: int) -> FulltextViewer:
+        """A record's full texts, newest first, for a PDF viewer."""
+        from sysreview.project.retrieving.viewing import record_viewer
+
+        return record_viewer(self.store, record_id)
+
+    def study_viewer(self, label: str) -> FulltextViewer:
+        """The full texts of a study's reports, the primary report's first."""
+        from sysreview.project.retrieving.viewing import study_viewer
+
+        return study_viewer(self.store, label)
+
+    def stored_pdf(self, record_id: int, file_id: int) -> tuple[AttachedFile, Path]:
+        """A record's full text ``file_id`` and the path of its stored PDF."""
+        from sysreview.project.retrieving.viewing import stored_pdf
+
+        return stored_pdf(self.store, self.directory, record_id, file_id)
+
+    def search(self, record_id: int, file_id: int, term: str) -> tuple[PageHit, ...]:
+        """The pages of a record's full text ``file_id`` that hold ``term``."""
+        from sysreview.project.retrieving.viewing import search_pages
+
+        return search_pages(self.store, record_id, file_id, term)
+
+    def records_containing(self, term: str) -> tuple[int, ...]:
+        """The records whose full text holds ``term`` (case and line breaks ignored)."""
+        from sysreview.project.retrieving.viewing import records_containing
+
+        return records_containing(self.store, term)
 
     def match_folder(
         self, folder: PathLike, reviewer: str, *, threshold: float = TITLE_THRESHOLD,

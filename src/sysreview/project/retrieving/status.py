@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from sysreview.errors import InputError
 from sysreview.project.selection.decisions import sync_reviewers
+from sysreview.project.selection.views import UnknownRecord
 from sysreview.project.storage import RETRIEVAL_STATUSES, Record, RetrievalEvent, Reviewer, Store
 from sysreview.protocol import Protocol
 
@@ -77,7 +78,7 @@ def add_retrieval(
         For an unknown record or status, or ``not_retrieved`` without a reason.
     """
     if session.get(Record, record_id) is None:
-        raise InputError(f"no record {record_id} in this project")
+        raise UnknownRecord(f"no record {record_id} in this project")
     status = parse_status(status)
     reason = " ".join((reason or "").split()) or None
     if status == "not_retrieved" and reason is None:
