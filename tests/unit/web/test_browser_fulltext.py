@@ -217,4 +217,13 @@ def test_pdf_beside_the_extraction_form(browser: Any, ft_live: LiveServer, tmp_p
     assert dock["x"] >= form["x"] + form["width"] - 1
     _shot(page, "fulltext-05-extraction-form-with-pdf")
     assert _serious(page) == []
+
+    page.goto("/extraction/grid?study=Cook%202012")  # the compact grid has it beside it too
+    drawn = _rendered(page, "#ft-study-viewer", 1)
+    assert drawn["ink"] > 200, drawn
+    grid = page.locator("#grid-form").bounding_box()
+    dock = page.locator("#ft-study-viewer").bounding_box()
+    assert dock["x"] >= grid["x"] + grid["width"] - 1
+    _shot(page, "fulltext-06-extraction-grid-with-pdf")
+    assert _serious(page) == []
     assert problems == []
