@@ -57,7 +57,7 @@ def test_a_conflict_shows_the_record_and_both_decisions_in_full(clients: Clients
     assert "Okafor, Ngozi; Lindqvist, Erik" in text and "2021" in text
     assert "Schizophrenia Bulletin" in text
     assert "Adults with schizophrenia were randomised to peer support groups" in text
-    assert '<mark class="inc">' in card.split('class="abstract"')[1]  # the screener's filter
+    assert '<mark class="inc" title="include keyword">' in card.split('class="abstract"')[1]
     assert 'href="https://doi.org/10.1093/schbul/sbab001"' in card
     assert 'href="https://pubmed.ncbi.nlm.nih.gov/33500001/"' in card
     assert "R1: include; R2: exclude" in text

@@ -27,7 +27,13 @@ Adjudicator = Annotated[AccountInfo, Depends(require("adjudicator"))]
 Reviewer = Annotated[AccountInfo, Depends(require("reviewer"))]
 
 
-def _page(request: Request, stage: str, error: str | None = None, status: int = 200) -> Response:
+def _page(
+    request: Request,
+    stage: str,
+    account: AccountInfo,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
     ws = project_of(request)
     return render(
         request,
@@ -35,7 +41,7 @@ def _page(request: Request, stage: str, error: str | None = None, status: int = 
         status,
         stage=stage,
         conflicts=ws.screening.conflict_views(stage),
-        terms=request.app.state.terms,
+        terms=ws.screening.keywords(account.name),
         reasons=ws.protocol.eligibility.exclusion_reasons,
         error=error,
     )
@@ -44,7 +50,7 @@ def _page(request: Request, stage: str, error: str | None = None, status: int = 
 @router.get("/conflicts/{stage}")
 def conflicts_page(request: Request, stage: Stage, account: Adjudicator) -> Response:
     """The conflicts of a screening stage, for adjudicators."""
-    return _page(request, stage)
+    return _page(request, stage, account)
 
 
 @router.post("/conflicts/{stage}/resolve", dependencies=[Depends(check_csrf)])
@@ -70,7 +76,7 @@ def resolve(
             source="web",
         )
     except SysreviewError as exc:
-        return _page(request, stage, str(exc), error_status(exc))
+        return _page(request, stage, account, str(exc), error_status(exc))
     return RedirectResponse(f"/conflicts/{stage}", status_code=303)
 
 
