@@ -151,7 +151,10 @@ def test_only_adjudicators_and_admins_see_conflicts_and_only_arbiters_resolve(
         assert answer.status_code == 403
     assert [c.record_id for c in screen_conflicts(project, "ta")] == [2]  # nothing stored
     boss, token = clients("boss")
-    assert "R2&#39;s private note" in boss.get("/conflicts/ta").text  # admins see it
+    page = boss.get("/conflicts/ta").text
+    assert "R2&#39;s private note" in page  # admins see it
+    assert "only the protocol's arbiters (R3) resolve them" in page
+    assert "/conflicts/ta/resolve" not in page  # no form that would be refused
     refused = boss.post(
         "/conflicts/ta/resolve", data={"record_id": "2", "decision": "include", "csrf_token": token}
     )

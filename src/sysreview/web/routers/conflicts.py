@@ -18,6 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 from sysreview.errors import SysreviewError
 from sysreview.project.accounts.users import AccountInfo
 from sysreview.project.storage import STAGES
+from sysreview.protocol.review import Role
 from sysreview.web.app import error_status, render
 from sysreview.web.routers.screening import Stage
 from sysreview.web.security import check_csrf, project_of, require
@@ -43,6 +44,7 @@ def _page(
         conflicts=ws.screening.conflict_views(stage),
         terms=ws.screening.keywords(account.name),
         reasons=ws.protocol.eligibility.exclusion_reasons,
+        arbiters=[p.id for p in ws.protocol.review.with_role(Role.ARBITER)],
         error=error,
     )
 
