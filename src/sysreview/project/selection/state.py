@@ -349,7 +349,7 @@ def store_assignments(
     """Store the assignments the protocol's rules call for now; how many were stored.
 
     Runs in ``session``'s transaction (the caller commits); the protocol's reviewers
-    must be in the store (:func:`sysreview.project.selection.decisions.sync_reviewers`).
+    must be in the store (:func:`sysreview.project.selection.reviewers.sync_reviewers`).
     Title/abstract rounds and full-text samples are drawn once and kept, so they never
     change afterwards.
     """
