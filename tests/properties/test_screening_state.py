@@ -6,7 +6,9 @@ reviewers, under single and dual screening and resolution by arbiter or discussi
 - every unit is in exactly one state, and a settled state always has its decision;
 - a unit is final only when every assigned reviewer decided and they agreed on their own
   (before seeing each other's decisions);
-- the PRISMA 2020 boxes derived from the statuses balance, every unit in one box.
+- the PRISMA 2020 boxes derived from the statuses balance, every unit in one box;
+- a status computed once per pattern of events and shared (``StatusCache``, what the
+  project's screening state uses) is the status the rule gives each unit on its own.
 """
 
 from __future__ import annotations
@@ -17,7 +19,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sysreview.prisma import PrismaInputs, SourceCount, derive_counts
-from sysreview.screening.status import ScreeningEvent, State, unit_statuses
+from sysreview.screening.status import (
+    ScreeningEvent,
+    State,
+    StatusCache,
+    unit_status,
+    unit_statuses,
+)
 
 REVIEWERS = ("R1", "R2", "R4")
 OPS = ("include", "exclude", "maybe", "undo", "resolve-include", "resolve-exclude")
@@ -156,3 +164,41 @@ def test_prisma_boxes_balance_with_recorded_retrieval_statuses(
     settled = Counter(s.decision for s in kept.values() if s.settled)
     assert counts.reports_included == settled["include"]
     assert counts.reports_excluded == settled["exclude"]
+
+
+@given(histories(), st.integers(0, 3), st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_a_shared_status_is_each_units_own(
+    history: tuple[dict[int, tuple[str, ...]], list[ScreeningEvent], bool],
+    ties: int,
+    renumber: bool,
+) -> None:
+    """Statuses shared between units with alike events are the ones each unit would get.
+
+    The same history is replayed on copies of each unit with other record ids: in the
+    first two, ``ties`` events share their predecessor's order (and, when ``renumber``,
+    the second's orders are doubled); the third keeps the history's own orders. Exclusions
+    give one of several reasons (or none).
+    """
+    required, events, discussion = history
+    reasons = ("not an RCT", "wrong population", None)
+    events = [
+        ScreeningEvent(**{**e.__dict__, "reason": reasons[i % 3] if e.reason else None})
+        for i, e in enumerate(events)
+    ]
+    tied = [
+        e if i == 0 or i > ties else ScreeningEvent(**{**e.__dict__, "order": events[i - 1].order})
+        for i, e in enumerate(events)
+    ]
+    copies = [
+        ScreeningEvent(**{**e.__dict__, "record": e.record + 100 * k,
+                          "order": e.order * (2 if renumber and k == 1 else 1)})
+        for k, log in enumerate((tied, tied, events))
+        for e in log
+    ]  # fmt: skip
+    shared = StatusCache(discussion=discussion)
+    for unit in [u + 100 * k for k in range(3) for u in required]:
+        own = [e for e in copies if e.record == unit]
+        needed = required[unit % 100]
+        assert shared.of(own, needed) == unit_status(own, needed, discussion=discussion)
+        assert shared.of(own, None) == unit_status(own, None, discussion=discussion)

@@ -20,13 +20,8 @@ import math
 import numpy as np
 import pytest
 
-from sysreview.screening.stopping import (
-    _p_values,
-    _smallest_missing_total,
-    estimate_stopping,
-    hypergeometric_p,
-    random_sampling_p,
-)
+from sysreview.screening.stopping import estimate_stopping, hypergeometric_p, random_sampling_p
+from sysreview.screening.stopping_tests import _p_values, _smallest_missing_total
 
 SCREENED = [1] * 20 + [0] * 70
 N = 100

@@ -13,10 +13,13 @@ from sysreview.lazy import lazy_exports
 HEAVY = ("sklearn", "scipy", "pandas", "matplotlib", "alembic", "rapidfuzz")
 
 
-def _imported_after(statement: str) -> set[str]:
-    """Top-level packages in ``sys.modules`` after ``statement``, in a fresh interpreter."""
-    listing = "print(' '.join({m.split('.')[0] for m in sys.modules}))"
-    code = f"{statement}\nimport sys\n{listing}"
+def _imported_after(statement: str, *, top: bool = True) -> set[str]:
+    """Packages in ``sys.modules`` after ``statement``, in a fresh interpreter.
+
+    Top-level names only, unless ``top`` is false.
+    """
+    names = "{m.split('.')[0] for m in sys.modules}" if top else "sys.modules"
+    code = f"{statement}\nimport sys\nprint(' '.join({names}))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return set(done.stdout.split())
 
@@ -56,7 +59,9 @@ def test_package_names_stay_the_functions_after_their_modules_load() -> None:
 
 
 def test_every_lazy_name_resolves() -> None:
-    for package in ("sysreview", "sysreview.screening", "sysreview.dedup"):
+    packages = ("sysreview", "sysreview.screening", "sysreview.dedup", "sysreview.records",
+                "sysreview.project.storage")  # fmt: skip
+    for package in packages:
         module = __import__(package, fromlist=["__all__"])
         for name in module.__all__:
             assert getattr(module, name) is not None, (package, name)
@@ -77,3 +82,22 @@ def test_validating_a_protocol_needs_no_database_library() -> None:
         "import sysreview.cli\nfrom sysreview.project.opening import validate_protocol"
     )
     assert "sqlalchemy" not in found and "alembic" not in found
+
+
+def test_the_store_imports_the_tables_a_command_reads() -> None:
+    """Opening a store registers the screening tables; the others load when first named."""
+    storage = "sysreview.project.storage"
+    found = _imported_after(f"import {storage}", top=False)
+    assert f"{storage}.records" in found
+    others = ("studies", "fulltexts", "certainty", "prisma", "identity", "accounts",
+              "screening_aids", "queries", "dump")  # fmt: skip
+    assert not {f"{storage}.{name}" for name in others} & found
+    found = _imported_after(f"from {storage} import Study, GradeRating", top=False)
+    assert {f"{storage}.studies", f"{storage}.certainty"} <= found
+
+
+def test_screening_services_leave_the_record_readers_alone() -> None:
+    """``screen conflicts`` shows a record's links, not its export format's reader."""
+    found = _imported_after("import sysreview.project.selection.service", top=False)
+    assert "sysreview.records.links" in found
+    assert not {"sysreview.records.reader", "sysreview.records.wos"} & found

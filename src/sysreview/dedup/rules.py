@@ -1,7 +1,8 @@
 """Explicit, named decision rules for candidate pairs.
 
 Each :class:`Rule` is a vectorised predicate over the pair scores of
-:func:`sysreview.dedup.scoring.score_pairs` with a fixed decision.  Rules are applied in
+:func:`sysreview.dedup.scoring.score_pairs` (combining the conditions of
+:mod:`sysreview.dedup.conditions`) with a fixed decision.  Rules are applied in
 the order of :data:`RULES`; the first rule that holds decides the pair, so vetoes
 ("distinct" rules) come first and every decision names the rule that made it.
 
@@ -25,15 +26,28 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from sysreview.dedup.conditions import (
+    BoolArray,
+    authors_agree,
+    distinctive_title,
+    eq,
+    erratum_of,
+    flag,
+    ge,
+    journal_conflict,
+    kind_mismatch,
+    lt,
+    missing,
+    ne,
+    same_title_authors,
+    same_version,
+    source_agrees,
+)
+
 __all__ = ["DECISIONS", "RULES", "Decision", "Rule", "apply_rules", "pair_score"]
 
 Decision = Literal["duplicate", "uncertain", "distinct"]
 DECISIONS: tuple[Decision, ...] = ("duplicate", "uncertain", "distinct")
-BoolArray = npt.NDArray[np.bool_]
-
-#: Record kinds that are separate bibliographic records from the article they concern
-#: (an erratum in the article's own volume is linked first, by ``erratum_of``).
-NOTICE_KINDS = ("erratum", "retraction", "comment", "conference_abstract")
 
 
 @dataclass(frozen=True)
@@ -58,114 +72,11 @@ class Rule:
     description: str
 
 
-def _eq(s: pd.DataFrame, col: str) -> BoolArray:
-    return np.asarray(s[col].to_numpy(dtype=np.float64) == 1.0)
-
-
-def _ne(s: pd.DataFrame, col: str) -> BoolArray:
-    return np.asarray(s[col].to_numpy(dtype=np.float64) == 0.0)
-
-
-def _ge(s: pd.DataFrame, col: str, value: float) -> BoolArray:
-    return np.asarray(s[col].to_numpy(dtype=np.float64) >= value)
-
-
-def _lt(s: pd.DataFrame, col: str, value: float) -> BoolArray:
-    return np.asarray(s[col].to_numpy(dtype=np.float64) < value)
-
-
-def _missing(s: pd.DataFrame, col: str) -> BoolArray:
-    return np.asarray(np.isnan(s[col].to_numpy(dtype=np.float64)))
-
-
-def _kind_mismatch(s: pd.DataFrame) -> BoolArray:
-    a, b = s["kind_a"].to_numpy(dtype=object), s["kind_b"].to_numpy(dtype=object)
-    notice = np.isin(a, NOTICE_KINDS) | np.isin(b, NOTICE_KINDS)
-    conf_vs_journal = ((a == "conference_paper") & (b == "article")) | (
-        (a == "article") & (b == "conference_paper")
-    )
-    return np.asarray((a != b) & (notice | conf_vs_journal))
-
-
-def _authors_agree(s: pd.DataFrame) -> BoolArray:
-    """Whether each pair's author lists agree.
-
-    Same first author and similar author lists, or near-identical author lists, or lists
-    that agree once one database's swap of given names and surnames is undone.
-    """
-    return (
-        (_eq(s, "first_author") & _ge(s, "authors", 0.6))
-        | _ge(s, "authors", 0.9)
-        | (_eq(s, "first_swapped") & _ge(s, "authors_swapped", 0.8))
-    )
-
-
-def _kind_in(s: pd.DataFrame, kinds: tuple[str, ...]) -> tuple[BoolArray, BoolArray]:
-    a, b = s["kind_a"].to_numpy(dtype=object), s["kind_b"].to_numpy(dtype=object)
-    return np.asarray(np.isin(a, kinds)), np.asarray(np.isin(b, kinds))
-
-
-def _same_version(s: pd.DataFrame) -> BoolArray:
-    return _eq(s, "doi") | _eq(s, "doi_stem")
-
-
-def _source_agrees(s: pd.DataFrame) -> BoolArray:
-    """The records are in the same place: same first page, or same volume, or same journal."""
-    return _eq(s, "pages") | _eq(s, "volume") | _ge(s, "journal", 0.9)
-
-
-def _same_title_authors(s: pd.DataFrame) -> BoolArray:
-    return _ge(s, "title", 0.95) & _authors_agree(s)
-
-
-def _flag(s: pd.DataFrame, col: str) -> BoolArray:
-    return np.asarray(s[col].to_numpy(dtype=bool))
-
-
-def _distinctive_title(s: pd.DataFrame) -> BoolArray:
-    """Titles of four words or more; "Editorial" or "Editor's comments" identify nothing."""
-    return _ge(s, "title_words", 4.0)
-
-
-def _journal_conflict(s: pd.DataFrame) -> BoolArray:
-    return _lt(s, "journal", 0.6)
-
-
-def _erratum_of(s: pd.DataFrame) -> BoolArray:
-    """A correction notice and the article it corrects, in the same journal volume.
-
-    Either the article's record cites the other record's volume and first page as its
-    erratum (``erratum_cited``, MEDLINE's "Erratum appears in"), or exactly one record is
-    a notice named after the other: title >= 0.98 similar once the "Erratum:" label and
-    the appended citation are removed (or the article's title followed by a cut-off
-    remainder) with agreeing or missing authors.  Both need the same volume, a matching
-    journal and at most a year between them.  The 0.98 keeps apart a notice on a book
-    review ("Erratum - X" vs "Review - X"); a notice citing the article, without the
-    article citing it back, is not enough (see benchmarks/DEDUP.md for both cases).
-    """
-    in_a, in_b = _kind_in(s, ("article", "erratum"))
-    err_a, err_b = _kind_in(s, ("erratum",))
-    cited = _flag(s, "erratum_cited") & _ge(s, "title", 0.8)
-    named = (
-        (err_a ^ err_b)
-        & (_ge(s, "title", 0.98) | _eq(s, "title_prefix"))
-        & (_authors_agree(s) | _missing(s, "authors"))
-    )
-    return (
-        in_a
-        & in_b
-        & (cited | named)
-        & _eq(s, "volume")
-        & _ge(s, "journal", 0.9)
-        & ~_ge(s, "year_diff", 2.0)
-    )
-
-
 RULES: tuple[Rule, ...] = (
     Rule(
         "erratum_of",
         "duplicate",
-        _erratum_of,
+        erratum_of,
         "A correction notice (erratum, corrigendum) and the article it corrects, in the "
         "same journal volume: the notice is named after the article (same title, agreeing "
         "authors), or the article's record cites the notice's volume and first page as its "
@@ -175,7 +86,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "different_kind",
         "distinct",
-        _kind_mismatch,
+        kind_mismatch,
         "An erratum, retraction, comment/reply or conference abstract and a different kind "
         "of record (or a conference paper and a journal article) are separate records, "
         "even with the same DOI or title.",
@@ -184,13 +95,13 @@ RULES: tuple[Rule, ...] = (
         "different_doi_same_abstract",
         "duplicate",
         lambda s: (
-            _ne(s, "doi")
-            & ~_eq(s, "doi_stem")
-            & _same_title_authors(s)
-            & _distinctive_title(s)
-            & _ge(s, "journal", 0.9)
-            & _ge(s, "abstract", 0.95)
-            & ~_ge(s, "year_diff", 2.0)
+            ne(s, "doi")
+            & ~eq(s, "doi_stem")
+            & same_title_authors(s)
+            & distinctive_title(s)
+            & ge(s, "journal", 0.9)
+            & ge(s, "abstract", 0.95)
+            & ~ge(s, "year_diff", 2.0)
         ),
         "Different DOIs but the same title, authors, journal and abstract within a year: "
         "the journal published the same article twice (online-first DOI and issue DOI).",
@@ -199,11 +110,11 @@ RULES: tuple[Rule, ...] = (
         "different_doi_same_title",
         "uncertain",
         lambda s: (
-            _ne(s, "doi")
-            & ~_eq(s, "doi_stem")
-            & _same_title_authors(s)
-            & _distinctive_title(s)
-            & ~_ge(s, "year_diff", 2.0)
+            ne(s, "doi")
+            & ~eq(s, "doi_stem")
+            & same_title_authors(s)
+            & distinctive_title(s)
+            & ~ge(s, "year_diff", 2.0)
         ),
         "Different DOIs but the same title and authors: usually separate records "
         "(reprints, yearly editorials), sometimes a DOI error; needs a human.",
@@ -211,20 +122,20 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "different_doi",
         "distinct",
-        lambda s: _ne(s, "doi") & ~_eq(s, "doi_stem"),
+        lambda s: ne(s, "doi") & ~eq(s, "doi_stem"),
         "Different DOIs (other than a version suffix such as .pub2) identify different records.",
     ),
-    Rule("different_pmid", "distinct", lambda s: _ne(s, "pmid"), "Different PubMed IDs."),
+    Rule("different_pmid", "distinct", lambda s: ne(s, "pmid"), "Different PubMed IDs."),
     Rule(
         "same_doi_title_authors",
         "duplicate",
         lambda s: (
-            _eq(s, "doi")
-            & _ne(s, "pages")
-            & _ge(s, "title", 0.95)
-            & _authors_agree(s)
-            & _eq(s, "year")
-            & ~_ne(s, "volume")
+            eq(s, "doi")
+            & ne(s, "pages")
+            & ge(s, "title", 0.95)
+            & authors_agree(s)
+            & eq(s, "year")
+            & ~ne(s, "volume")
         ),
         "Same DOI, title, authors and year but different first pages: an article number "
         "in one record, the page count in the other.",
@@ -233,15 +144,15 @@ RULES: tuple[Rule, ...] = (
         "short_item_same_issue",
         "duplicate",
         lambda s: (
-            _flag(s, "short_items")
-            & _ne(s, "pages")
-            & _ge(s, "title", 0.95)
-            & _distinctive_title(s)
-            & _authors_agree(s)
-            & _eq(s, "year")
-            & _ge(s, "journal", 0.9)
-            & _eq(s, "volume")
-            & ~_ne(s, "issue")
+            flag(s, "short_items")
+            & ne(s, "pages")
+            & ge(s, "title", 0.95)
+            & distinctive_title(s)
+            & authors_agree(s)
+            & eq(s, "year")
+            & ge(s, "journal", 0.9)
+            & eq(s, "volume")
+            & ~ne(s, "issue")
         ),
         "Two one- or two-page items (meeting abstracts) with the same title and authors in "
         "the same journal volume and issue but on different pages: the same abstract, "
@@ -251,28 +162,28 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "page_conflict",
         "distinct",
-        lambda s: _ne(s, "pages"),
+        lambda s: ne(s, "pages"),
         "Different first pages (of the same style: print page vs print page, e-locator vs "
         "e-locator) place the records in different parts of the literature.",
     ),
     Rule(
         "updated_review",
         "duplicate",
-        lambda s: _flag(s, "cochrane") & _same_title_authors(s) & _distinctive_title(s),
+        lambda s: flag(s, "cochrane") & same_title_authors(s) & distinctive_title(s),
         "A Cochrane review and its update (same title and authors, any year): versions of "
         "one record.",
     ),
     Rule(
         "year_conflict",
         "distinct",
-        lambda s: _ge(s, "year_diff", 2.0),
+        lambda s: ge(s, "year_diff", 2.0),
         "Years two or more apart (ahead-of-print and final differ by at most one year).",
     ),
-    Rule("volume_conflict", "distinct", lambda s: _ne(s, "volume"), "Different volumes."),
+    Rule("volume_conflict", "distinct", lambda s: ne(s, "volume"), "Different volumes."),
     Rule(
         "issue_conflict",
         "distinct",
-        lambda s: _ne(s, "issue") & _missing(s, "pages"),
+        lambda s: ne(s, "issue") & missing(s, "pages"),
         "Different issues where the first page is unknown (issue fields often hold "
         "database accession numbers, so the issue only decides when no page can).",
     ),
@@ -280,13 +191,13 @@ RULES: tuple[Rule, ...] = (
         "same_doi",
         "duplicate",
         lambda s: (
-            _same_version(s)
-            & ~_ge(s, "year_diff", 2.0)
+            same_version(s)
+            & ~ge(s, "year_diff", 2.0)
             & (
-                _ge(s, "title", 0.9)
+                ge(s, "title", 0.9)
                 | (
-                    (_authors_agree(s) | _missing(s, "authors"))
-                    & (_eq(s, "title_prefix") | _missing(s, "title") | _eq(s, "pages"))
+                    (authors_agree(s) | missing(s, "authors"))
+                    & (eq(s, "title_prefix") | missing(s, "title") | eq(s, "pages"))
                 )
             )
         ),
@@ -297,20 +208,20 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "same_pmid",
         "duplicate",
-        lambda s: _eq(s, "pmid") & (_ge(s, "title", 0.9) | _missing(s, "title")),
+        lambda s: eq(s, "pmid") & (ge(s, "title", 0.9) | missing(s, "title")),
         "Same PubMed ID and similar title.",
     ),
     Rule(
         "same_page_range",
         "duplicate",
         lambda s: (
-            _eq(s, "first_author")
-            & _eq(s, "year")
-            & _eq(s, "volume")
-            & _eq(s, "pages")
-            & _eq(s, "last_page")
-            & _flag(s, "multi_page")
-            & _ge(s, "title", 0.6)
+            eq(s, "first_author")
+            & eq(s, "year")
+            & eq(s, "volume")
+            & eq(s, "pages")
+            & eq(s, "last_page")
+            & flag(s, "multi_page")
+            & ge(s, "title", 0.6)
         ),
         "Same first author, year, volume and multi-page range (first and last page) and a "
         "related title (>= 60%): two articles cannot occupy one page range; the titles "
@@ -319,19 +230,19 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "title_conflict",
         "distinct",
-        lambda s: _lt(s, "title", 0.8) & ~_eq(s, "title_prefix"),
+        lambda s: lt(s, "title", 0.8) & ~eq(s, "title_prefix"),
         "Both titles present, less than 80% similar, and neither a shortened form of the other.",
     ),
     Rule(
         "short_title",
         "uncertain",
-        lambda s: ~_distinctive_title(s) & ~_missing(s, "title"),
+        lambda s: ~distinctive_title(s) & ~missing(s, "title"),
         "Titles under four words (editorials, 'Introduction') identify nothing on their own.",
     ),
     Rule(
         "title_volume_pages",
         "duplicate",
-        lambda s: _ge(s, "title", 0.95) & _eq(s, "year") & _eq(s, "volume") & _eq(s, "pages"),
+        lambda s: ge(s, "title", 0.95) & eq(s, "year") & eq(s, "volume") & eq(s, "pages"),
         "Title >= 95% similar with the same year, volume and first page (author lists are "
         "often garbled: swapped given/surnames, group authors).",
     ),
@@ -339,13 +250,13 @@ RULES: tuple[Rule, ...] = (
         "title_authors_source",
         "duplicate",
         lambda s: (
-            _same_title_authors(s)
-            & _eq(s, "year")
+            same_title_authors(s)
+            & eq(s, "year")
             & (
-                _eq(s, "pages")
-                | (_eq(s, "volume") & ~_journal_conflict(s))
-                | (_eq(s, "volume") & _eq(s, "issue"))
-                | _ge(s, "journal", 0.9)
+                eq(s, "pages")
+                | (eq(s, "volume") & ~journal_conflict(s))
+                | (eq(s, "volume") & eq(s, "issue"))
+                | ge(s, "journal", 0.9)
             )
         ),
         "Title >= 95% similar, authors agree, same year, and the same first page, the same "
@@ -356,10 +267,10 @@ RULES: tuple[Rule, ...] = (
         "title_prefix_pages",
         "duplicate",
         lambda s: (
-            _eq(s, "title_prefix")
-            & _authors_agree(s)
-            & _eq(s, "year")
-            & (_eq(s, "pages") | (_eq(s, "volume") & _eq(s, "last_page") & _flag(s, "multi_page")))
+            eq(s, "title_prefix")
+            & authors_agree(s)
+            & eq(s, "year")
+            & (eq(s, "pages") | (eq(s, "volume") & eq(s, "last_page") & flag(s, "multi_page")))
         ),
         "One title is the other without its subtitle; authors, year and first page (or "
         "volume and last page) agree.",
@@ -368,11 +279,11 @@ RULES: tuple[Rule, ...] = (
         "title_part_journal",
         "duplicate",
         lambda s: (
-            _eq(s, "title_part")
-            & _ge(s, "title", 0.9)
-            & _authors_agree(s)
-            & _eq(s, "year")
-            & _ge(s, "journal", 0.9)
+            eq(s, "title_part")
+            & ge(s, "title", 0.9)
+            & authors_agree(s)
+            & eq(s, "year")
+            & ge(s, "journal", 0.9)
         ),
         "One title is the other with a lead-in or subtitle added (>= 90% similar), and "
         "authors, year and journal agree.",
@@ -383,9 +294,9 @@ RULES: tuple[Rule, ...] = (
         lambda s: (
             (s["kind_a"] == "conference_paper").to_numpy()
             & (s["kind_b"] == "conference_paper").to_numpy()
-            & _same_title_authors(s)
-            & _eq(s, "year")
-            & _ge(s, "venue", 0.8)
+            & same_title_authors(s)
+            & eq(s, "year")
+            & ge(s, "venue", 0.8)
         ),
         "Two conference papers with the same title, authors and year and overlapping venue "
         "names (proceedings titles vary between databases).",
@@ -393,7 +304,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "ahead_of_print",
         "duplicate",
-        lambda s: _same_title_authors(s) & _ge(s, "year_diff", 1.0) & _ge(s, "journal", 0.9),
+        lambda s: same_title_authors(s) & ge(s, "year_diff", 1.0) & ge(s, "journal", 0.9),
         "Same title, authors and journal one year apart: the online-first and the final "
         "version of one article, or proceedings dated the year after the meeting.",
     ),
@@ -401,12 +312,12 @@ RULES: tuple[Rule, ...] = (
         "bibliographic_no_title",
         "uncertain",
         lambda s: (
-            _missing(s, "title")
-            & _eq(s, "first_author")
-            & _eq(s, "year")
-            & _eq(s, "volume")
-            & _eq(s, "pages")
-            & _ge(s, "journal", 0.9)
+            missing(s, "title")
+            & eq(s, "first_author")
+            & eq(s, "year")
+            & eq(s, "volume")
+            & eq(s, "pages")
+            & ge(s, "journal", 0.9)
         ),
         "A title is missing but first author, year, journal, volume and first page agree: "
         "likely the same record, but a record without a title is confirmed by a human.",
@@ -414,13 +325,13 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "similar_title",
         "uncertain",
-        lambda s: _ge(s, "title", 0.9) & (_authors_agree(s) | _source_agrees(s)),
+        lambda s: ge(s, "title", 0.9) & (authors_agree(s) | source_agrees(s)),
         "Title >= 90% similar with agreeing authors or source, but no duplicate rule holds.",
     ),
     Rule(
         "similar_bibliographic",
         "uncertain",
-        lambda s: _eq(s, "first_author") & _eq(s, "pages") & _eq(s, "volume"),
+        lambda s: eq(s, "first_author") & eq(s, "pages") & eq(s, "volume"),
         "Same first author, volume and first page, but the titles differ.",
     ),
 )

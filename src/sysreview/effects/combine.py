@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import ArrayLike
 
-from sysreview.effects.conversions import (
+from sysreview.effects.arrays import (
     FloatArray,
     FloatOrArray,
-    _check_n,
     as_array,
     as_result,
+    check_n,
     freeze_fields,
     reject,
 )
@@ -134,7 +134,7 @@ def combine_groups(
             f"{ms.shape[0]} and {ss.shape[0]}"
         )
     ns, ms, ss = np.broadcast_arrays(ns, ms, ss)
-    _check_n(ns)
+    check_n(ns)
     reject(ss < 0, "sd must not be negative", sd=ss)
     total = ns.sum(axis=0)
     pooled = (ns * ms).sum(axis=0) / total

@@ -2,10 +2,11 @@
 
 Standard deviations from standard errors, confidence intervals, t statistics and P
 values; standard errors from confidence intervals; and SDs of changes from baseline
-(arms are combined in :mod:`sysreview.effects.combine`). Every function is
-vectorised: it accepts floats or array-likes (broadcast together) and returns a
-float when every input is a scalar,
-otherwise a float array of the broadcast shape. NaN marks a missing value and
+(:mod:`sysreview.effects.change_scores`, exported here too; arms are combined in
+:mod:`sysreview.effects.combine`). Every function is vectorised
+(:mod:`sysreview.effects.arrays`): it accepts floats or array-likes (broadcast
+together) and returns a float when every input is a scalar, otherwise a float array
+of the broadcast shape. NaN marks a missing value and
 propagates; an impossible value (``n < 2``, ``SE <= 0``, an upper confidence limit not
 above the lower, ...) raises :class:`~sysreview.errors.InputError` naming it.
 
@@ -17,19 +18,19 @@ Estimates from medians and ranges are in :mod:`sysreview.effects.skewed`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
-from sysreview.errors import InputError
-from sysreview.stats import normal_quantile, t_quantile
-
-if TYPE_CHECKING:
-    pass
-
-FloatArray = NDArray[np.float64]
-FloatOrArray = float | FloatArray
+from sysreview.effects.arrays import (
+    FloatOrArray,
+    as_array,
+    as_result,
+    check_n,
+    critical_value,
+    reject,
+)
+from sysreview.effects.change_scores import change_sd, imputed_correlation
+from sysreview.stats import t_quantile
 
 __all__ = [
     "change_sd",
@@ -41,56 +42,6 @@ __all__ = [
     "se_from_ci",
     "se_from_sd",
 ]
-
-
-def as_array(value: ArrayLike, name: str) -> FloatArray:
-    """Return ``value`` as a float array, or raise :class:`InputError` naming it."""
-    try:
-        return np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"{name} must be numeric ({exc})", column=name) from exc
-
-
-def reject(bad: NDArray[np.bool_], message: str, **shown: FloatArray) -> None:
-    """Raise :class:`InputError` if any element of ``bad`` is true.
-
-    The message names the first offending element and the values in ``shown`` there,
-    e.g. ``se must be greater than 0; got se=-1 at index 2``. NaN never counts as
-    bad: ``bad`` is built from comparisons, which are false for NaN.
-    """
-    bad = np.asarray(bad)
-    if not bad.any():
-        return
-    idx = tuple(int(i) for i in np.argwhere(bad)[0])
-    values = ", ".join(f"{k}={np.broadcast_to(v, bad.shape)[idx]:g}" for k, v in shown.items())
-    where = "" if not idx else f" at index {idx[0] if len(idx) == 1 else idx}"
-    column = next(iter(shown)) if len(shown) == 1 else None
-    raise InputError(f"{message}; got {values}{where}", column=column)
-
-
-def as_result(value: FloatArray) -> FloatOrArray:
-    """A Python float for a 0-d result (all inputs scalar), else the array."""
-    return float(value) if np.ndim(value) == 0 else np.asarray(value, dtype=np.float64)
-
-
-def freeze_fields(obj: object) -> None:
-    """Make the array fields of a result object read-only (results are immutable)."""
-    for value in vars(obj).values():
-        if isinstance(value, np.ndarray):
-            value.setflags(write=False)
-
-
-def critical_value(level: ArrayLike, df: FloatArray | None = None) -> FloatArray:
-    """Two-sided critical value for a ``level`` interval: t with ``df``, or normal."""
-    lv = as_array(level, "level")
-    reject((lv <= 0) | (lv >= 1), "level must be strictly between 0 and 1", level=lv)
-    if df is None:
-        return np.asarray(normal_quantile((1 + lv) / 2), dtype=np.float64)
-    return np.asarray(t_quantile((1 + lv) / 2, df), dtype=np.float64)
-
-
-def _check_n(n: FloatArray, name: str = "n") -> None:
-    reject(n < 2, f"{name} must be at least 2", **{name: n})
 
 
 def se_from_sd(sd: ArrayLike, n: ArrayLike) -> FloatOrArray:
@@ -124,7 +75,7 @@ def se_from_sd(sd: ArrayLike, n: ArrayLike) -> FloatOrArray:
     """
     s, m = as_array(sd, "sd"), as_array(n, "n")
     reject(s <= 0, "sd must be greater than 0", sd=s)
-    _check_n(m)
+    check_n(m)
     return as_result(s / np.sqrt(m))
 
 
@@ -163,7 +114,7 @@ def sd_from_se(se: ArrayLike, n: ArrayLike) -> FloatOrArray:
     """
     s, m = as_array(se, "se"), as_array(n, "n")
     reject(s <= 0, "se must be greater than 0", se=s)
-    _check_n(m)
+    check_n(m)
     return as_result(s * np.sqrt(m))
 
 
@@ -220,7 +171,7 @@ def sd_from_ci(
     """
     lo, hi, m = as_array(lower, "lower"), as_array(upper, "upper"), as_array(n, "n")
     reject(hi <= lo, "upper must be greater than lower", lower=lo, upper=hi)
-    _check_n(m)
+    check_n(m)
     q = critical_value(level, m - 1 if small_sample else None)
     return as_result(np.sqrt(m) * (hi - lo) / (2 * q))
 
@@ -315,8 +266,8 @@ def sd_from_t(
     a, b = as_array(n1, "n1"), as_array(n2, "n2")
     reject(tt == 0, "t must be non-zero", t=tt)
     reject(md == 0, "mean_difference must be non-zero", mean_difference=md)
-    _check_n(a, "n1")
-    _check_n(b, "n2")
+    check_n(a, "n1")
+    check_n(b, "n2")
     se = np.abs(md) / np.abs(tt)
     return as_result(se / np.sqrt(1 / a + 1 / b))
 
@@ -369,104 +320,8 @@ def sd_from_p(
     pp = as_array(p, "p")
     reject((pp <= 0) | (pp >= 1), "p must be strictly between 0 and 1", p=pp)
     a, b = as_array(n1, "n1"), as_array(n2, "n2")
-    _check_n(a, "n1")
-    _check_n(b, "n2")
+    check_n(a, "n1")
+    check_n(b, "n2")
     tail = pp / 2 if two_sided else pp
     t = np.asarray(t_quantile(1 - tail, a + b - 2), dtype=np.float64)
     return sd_from_t(t, a, b, mean_difference)
-
-
-def change_sd(sd_baseline: ArrayLike, sd_final: ArrayLike, correlation: ArrayLike) -> FloatOrArray:
-    """SD of changes from baseline from baseline and final SDs and their correlation.
-
-    Parameters
-    ----------
-    sd_baseline, sd_final
-        SDs at baseline and at the final time point (>= 0).
-    correlation
-        Correlation between baseline and final values, in [-1, 1]; usually
-        imputed (see :func:`imputed_correlation`), so vary it in a sensitivity
-        analysis.
-
-    Returns
-    -------
-    float or numpy.ndarray
-        ``sqrt(sd_b^2 + sd_f^2 - 2 r sd_b sd_f)``.
-
-    Raises
-    ------
-    InputError
-        If an SD is negative or the correlation is outside [-1, 1].
-
-    Notes
-    -----
-    Handbook section 6.5.2.8 (v5.1 section 16.1.3.2), imputing SDs for changes from
-    baseline: ``SD_change = sqrt(SD_b^2 + SD_f^2 - 2 Corr SD_b SD_f)``, the variance
-    of a difference of two correlated variables.
-
-    Examples
-    --------
-    >>> round(change_sd(9.0, 11.0, 0.5), 4)
-    10.1489
-    """
-    sb, sf = as_array(sd_baseline, "sd_baseline"), as_array(sd_final, "sd_final")
-    r = as_array(correlation, "correlation")
-    reject(sb < 0, "sd_baseline must not be negative", sd_baseline=sb)
-    reject(sf < 0, "sd_final must not be negative", sd_final=sf)
-    reject((r < -1) | (r > 1), "correlation must be between -1 and 1", correlation=r)
-    var = sb**2 + sf**2 - 2 * r * sb * sf
-    return as_result(np.sqrt(np.maximum(var, 0.0)))
-
-
-def imputed_correlation(
-    sd_baseline: ArrayLike, sd_final: ArrayLike, sd_change: ArrayLike
-) -> FloatOrArray:
-    """Correlation between baseline and final values implied by three SDs.
-
-    Parameters
-    ----------
-    sd_baseline, sd_final
-        SDs at baseline and final time point (> 0).
-    sd_change
-        SD of the changes from baseline (>= 0), e.g. from a study that reports all
-        three.
-
-    Returns
-    -------
-    float or numpy.ndarray
-        ``(sd_b^2 + sd_f^2 - sd_change^2) / (2 sd_b sd_f)``.
-
-    Raises
-    ------
-    InputError
-        If an SD is not positive, or the three SDs are inconsistent: a correlation
-        exists only if ``|sd_b - sd_f| <= sd_change <= sd_b + sd_f``.
-
-    Notes
-    -----
-    Handbook section 6.5.2.8 (v5.1 section 16.1.3.2):
-    ``Corr = (SD_b^2 + SD_f^2 - SD_change^2) / (2 SD_b SD_f)``, the inverse of
-    :func:`change_sd`; the Handbook suggests computing it from studies reporting all
-    three SDs and imputing it into those that do not.
-
-    Examples
-    --------
-    >>> round(imputed_correlation(9.0, 11.0, 8.0), 3)
-    0.697
-    """
-    sb, sf = as_array(sd_baseline, "sd_baseline"), as_array(sd_final, "sd_final")
-    sc = as_array(sd_change, "sd_change")
-    reject(sb <= 0, "sd_baseline must be greater than 0", sd_baseline=sb)
-    reject(sf <= 0, "sd_final must be greater than 0", sd_final=sf)
-    reject(sc < 0, "sd_change must not be negative", sd_change=sc)
-    r = (sb**2 + sf**2 - sc**2) / (2 * sb * sf)
-    # 1e-12 slack: sd_change from change_sd(r = +-1) may round just past the bound.
-    reject(
-        np.abs(r) > 1 + 1e-12,
-        "inconsistent SDs: sd_change must lie between |sd_baseline - sd_final| and "
-        "sd_baseline + sd_final",
-        sd_baseline=sb,
-        sd_final=sf,
-        sd_change=sc,
-    )
-    return as_result(np.clip(r, -1.0, 1.0))

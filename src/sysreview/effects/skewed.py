@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import ArrayLike
 
-from sysreview.effects.conversions import (
+from sysreview.effects.arrays import (
     FloatArray,
     FloatOrArray,
     as_array,

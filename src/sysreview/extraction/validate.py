@@ -16,49 +16,25 @@ Pure: rows in, values out; no files, no database.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from sysreview.errors import InputError
 from sysreview.extraction.dataset import Scalar
-from sysreview.extraction.forms import ExtractionForm, FieldSpec, FieldType, FormPart, Target
+from sysreview.extraction.forms import ExtractionForm, FieldType
 from sysreview.extraction.mean_sd import convert_outcome, not_usable, sds_from_test
-
-Cell = str | int | float | bool | None
-Row = tuple[int, Mapping[str, Cell]]
-"""A sheet row: its number (as the user sees it) and its cells by column name."""
-
-MISSING = frozenset({"", "na", "n/a", "nr", "-", "."})
-"""Cell texts read as "not reported" (case-insensitive)."""
-_TRUE = frozenset({"yes", "y", "true", "1"})
-_FALSE = frozenset({"no", "n", "false", "0"})
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One problem, located by sheet, row and column."""
-
-    sheet: str
-    row: int
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"sheet {self.sheet}, row {self.row}"
-        if self.column is not None:
-            where += f", column {self.column!r}"
-        return f"{where}: {self.message}"
-
-
-class ExtractionInputError(InputError):
-    """Extraction rows that cannot be stored; ``problems`` lists every one of them."""
-
-    def __init__(self, problems: Sequence[Problem], source: str | None = None) -> None:
-        self.problems = tuple(problems)
-        prefix = f"{source}, " if source else ""
-        super().__init__("\n".join(prefix + str(p) for p in self.problems))
+from sysreview.extraction.sheet_cells import (
+    MISSING,
+    Cell,
+    ExtractionInputError,
+    Problem,
+    Row,
+    RowCells,
+    is_duplicate,
+    provenance,
+    row_values,
+)
 
 
 @dataclass(frozen=True)
@@ -144,102 +120,15 @@ class Known:
         object.__setattr__(self, "arms", MappingProxyType(dict(self.arms)))
 
 
-class _Cells:
-    """Typed access to one row's cells, collecting problems instead of raising."""
-
-    def __init__(self, part: FormPart, number: int, cells: Mapping[str, Cell]) -> None:
-        self.part, self.row, self.cells = part, number, cells
-        self.problems: list[Problem] = []
-
-    def problem(self, column: str | None, message: str) -> None:
-        self.problems.append(Problem(self.part.name, self.row, column, message))
-
-    def get(self, name: str) -> Scalar | None:
-        spec = self.part.field(name)
-        raw = self.cells.get(name)
-        if raw is None or (isinstance(raw, str) and raw.strip().casefold() in MISSING):
-            if spec.required:
-                self.problem(name, "is required")
-            return None
-        try:
-            return _typed(spec, raw)
-        except ValueError as exc:
-            self.problem(name, str(exc))
-            return None
-
-    def text(self, name: str) -> str | None:
-        value = self.get(name)
-        return None if value is None else str(value)
-
-    def number(self, name: str) -> float | None:
-        value = self.get(name)
-        return None if value is None or isinstance(value, str) else float(value)
-
-
-def _typed(spec: FieldSpec, raw: Cell) -> Scalar:
-    """``raw`` as the field's type, or ``ValueError`` saying why not."""
-    if spec.type in (FieldType.TEXT, FieldType.CHOICE):
-        value = str(raw).strip()
-        if spec.choices and value not in spec.choices:
-            raise ValueError(f"{value!r} must be one of {', '.join(spec.choices)}")
-        return value
-    if spec.type is FieldType.BOOLEAN:
-        word = str(raw).strip().casefold()
-        if isinstance(raw, bool) or word in _TRUE | _FALSE:
-            return raw if isinstance(raw, bool) else word in _TRUE
-        raise ValueError(f"{raw!r} must be yes or no")
-    if raw is None or isinstance(raw, bool):
-        raise ValueError(f"{raw!r} is not a number")
-    try:
-        number = float(raw.strip()) if isinstance(raw, str) else float(raw)
-    except ValueError:
-        raise ValueError(f"{raw!r} is not a number") from None
-    if not math.isfinite(number):
-        raise ValueError(f"{raw!r} is not a finite number")
-    if spec.type is FieldType.INTEGER and not number.is_integer():
-        raise ValueError(f"{raw!r} is not a whole number")
-    if spec.minimum is not None and number < spec.minimum:
-        raise ValueError(f"{raw!r} must be at least {spec.minimum:g}")
-    if spec.maximum is not None and number > spec.maximum:
-        raise ValueError(f"{raw!r} must be at most {spec.maximum:g}")
-    return int(number) if spec.type is FieldType.INTEGER else number
-
-
-def _provenance(cells: _Cells) -> tuple[int | None, str | None]:
-    report = cells.get("report")
-    return (None if report is None else int(report)), cells.text("location")
-
-
-def _values(cells: _Cells, skip: tuple[str, ...]) -> dict[str, Scalar]:
-    out: dict[str, Scalar] = {}
-    for spec in cells.part.fields:
-        if spec.name in skip or spec.target in (Target.KEY, Target.PROVENANCE):
-            continue
-        value = cells.get(spec.name)
-        if value is not None:
-            out[spec.name] = value
-    return out
-
-
-def _duplicate(seen: dict[tuple[object, ...], int], key: tuple[object, ...], cells: _Cells) -> bool:
-    if key in seen:
-        cells.problem(
-            None, f"duplicate row: {' / '.join(map(str, key))} is also in row {seen[key]}"
-        )
-        return True
-    seen[key] = cells.row
-    return False
-
-
 def _studies(form: ExtractionForm, rows: Sequence[Row], problems: list[Problem]) -> list[StudyRow]:
     out: list[StudyRow] = []
     seen: dict[tuple[object, ...], int] = {}
     for number, raw in rows:
-        cells = _Cells(form.studies, number, raw)
+        cells = RowCells(form.studies, number, raw)
         study_id = cells.text("study_id")
-        values = _values(cells, ())
-        report, location = _provenance(cells)
-        if study_id is not None and not _duplicate(seen, (study_id,), cells):
+        values = row_values(cells, ())
+        report, location = provenance(cells)
+        if study_id is not None and not is_duplicate(seen, (study_id,), cells):
             out.append(StudyRow(number, study_id, values, report, location))
         problems += cells.problems
     return out
@@ -254,17 +143,17 @@ def _arms(
     out: list[ArmRow] = []
     seen: dict[tuple[object, ...], int] = {}
     for number, raw in rows:
-        cells = _Cells(form.arms, number, raw)
+        cells = RowCells(form.arms, number, raw)
         study_id, arm = cells.text("study_id"), cells.text("arm")
-        values = _values(cells, ("study_id", "arm"))
-        report, location = _provenance(cells)
+        values = row_values(cells, ("study_id", "arm"))
+        report, location = provenance(cells)
         if study_id is not None and study_id not in studies:
             cells.problem("study_id", f"unknown study {study_id!r}: add it to the studies sheet")
         elif (
             study_id is not None
             and arm is not None
             and "arm_type" in values
-            and not _duplicate(seen, (study_id, arm), cells)
+            and not is_duplicate(seen, (study_id, arm), cells)
         ):
             out.append(ArmRow(number, study_id, arm, values, report, location))
         problems += cells.problems
@@ -286,7 +175,7 @@ _POSITIVE = ("sd", "se", "sd_change")
 _ON_SCALE = ("mean", "median", "q1", "q3", "minimum", "maximum")
 
 
-def _outcome_numbers(cells: _Cells, scale: tuple[float, float] | None) -> dict[str, float]:
+def _outcome_numbers(cells: RowCells, scale: tuple[float, float] | None) -> dict[str, float]:
     """The numeric fields given, with single-value checks (SD > 0, means on the scale)."""
     entered: dict[str, float] = {}
     for spec in cells.part.fields:
@@ -333,7 +222,7 @@ def _outcome_numbers(cells: _Cells, scale: tuple[float, float] | None) -> dict[s
 
 
 def _outcome_row(
-    cells: _Cells, form: ExtractionForm, arms: Mapping[tuple[str, str], int | None]
+    cells: RowCells, form: ExtractionForm, arms: Mapping[tuple[str, str], int | None]
 ) -> OutcomeRow | None:
     study_id, arm = cells.text("study_id"), cells.text("arm")
     domain, measure = cells.text("domain"), cells.text("measure")
@@ -378,7 +267,7 @@ def _outcome_row(
                       "with q1/q3 or minimum/maximum, mean_change/sd_change), events, "
                       "or at least reported_p")  # fmt: skip
         return None
-    report, location = _provenance(cells)
+    report, location = provenance(cells)
     return OutcomeRow(
         cells.row, study_id, arm, domain, measure, weeks, cells.text("timepoint_label"),
         entered, mean, sd, n, events, flags, report, location, cells.text("note"),
@@ -430,9 +319,9 @@ def validate_rows(
     outcomes: list[OutcomeRow] = []
     seen: dict[tuple[object, ...], int] = {}
     for number, raw in rows.get("outcomes", ()):
-        cells = _Cells(form.outcomes, number, raw)
+        cells = RowCells(form.outcomes, number, raw)
         row = _outcome_row(cells, form, arm_n)
-        if row is not None and not _duplicate(seen, row.key, cells):
+        if row is not None and not is_duplicate(seen, row.key, cells):
             outcomes.append(row)
         problems += cells.problems
     outcomes = _sds_from_tests(form.outcomes.name, outcomes, problems)

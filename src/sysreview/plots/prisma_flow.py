@@ -22,16 +22,16 @@ sized to its text; the layout depends on nothing but the counts.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from typing import Final
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
+from sysreview.plots._prisma_boxes import Line, arm_box_lines, box_lines
 from sysreview.plots._text import FONT, TextMeasure
 from sysreview.prisma.arms import OtherMethodsFlow
-from sysreview.prisma.result import Counts, PrismaCounts
+from sysreview.prisma.result import PrismaCounts
 
 COLOURS: Final = {"header": "#FFC000", "other": "#D9D9D9", "section": "#A9CBEB"}
 """Fills of the template: yellow and grey column headers, blue section labels."""
@@ -41,105 +41,6 @@ _GAP_Y: Final = 0.4
 _PAD: Final = 0.08
 _STRIP: Final = 0.32
 _INDENT: Final = 0.16
-
-
-@dataclass(frozen=True)
-class _Line:
-    text: str
-    indent: int = 0
-    bold: bool = False
-
-
-def _n(label: str, n: int, indent: int = 0, *, colon: bool = False) -> _Line:
-    return _Line(f"{label} (n = {n}){':' if colon else ''}", indent)
-
-
-def _sources(counts: Counts, indent: int) -> list[_Line]:
-    return [_n(name, n, indent) for name, n in counts]
-
-
-def _boxes(c: PrismaCounts) -> dict[str, list[_Line]]:
-    identified = [_Line("Records identified from:")]
-    identified += [_n("Databases", c.records_databases, 1)]
-    identified += _sources(c.records_databases_by_source, 2)
-    identified += [_n("Registers", c.records_registers, 1)]
-    identified += _sources(c.records_registers_by_source, 2)
-    ta = [_n("Records excluded", c.records_excluded)]
-    if c.awaiting_screening or c.conflicts_screening:
-        ta += [
-            _n("Awaiting title/abstract decision", c.awaiting_screening),
-            _n("Unresolved title/abstract conflicts", c.conflicts_screening),
-        ]
-    ft = [_n("Reports excluded", c.reports_excluded, colon=bool(c.reports_excluded_by_reason))]
-    ft += _sources(c.reports_excluded_by_reason, 1)
-    if c.awaiting_full_text or c.conflicts_full_text:
-        ft += [
-            _n("Awaiting full-text decision", c.awaiting_full_text),
-            _n("Unresolved full-text conflicts", c.conflicts_full_text),
-        ]
-    new = "new " if c.is_update else ""
-    included = [
-        _n(("New studies" if new else "Studies") + " included in review", c.studies_included),
-        _n(f"Reports of {new}included studies", c.reports_included),
-    ]
-    if c.reports_included_without_study:
-        included.append(
-            _n("Included reports not linked to a study", c.reports_included_without_study, 1)
-        )
-    boxes = {
-        "identified": identified,
-        "removed": [
-            _Line("Records removed before screening:"),
-            _n("Duplicate records removed", c.duplicates_removed, 1),
-            _n("Records marked as ineligible by automation tools", c.removed_by_automation, 1),
-            _n("Records removed for other reasons", c.removed_other_reasons, 1),
-        ],
-        "screened": [_n("Records screened", c.records_screened)],
-        "excluded_screening": ta,
-        "sought": [_n("Reports sought for retrieval", c.reports_sought)],
-        "not_retrieved": [_n("Reports not retrieved", c.reports_not_retrieved)],
-        "assessed": [_n("Reports assessed for eligibility", c.reports_assessed)],
-        "excluded_full_text": ft,
-        "included": included,
-    }
-    if c.is_update:
-        boxes["previous"] = [
-            _n("Studies included in previous version of review", c.previous_studies),
-            _n("Reports of studies included in previous version of review", c.previous_reports),
-        ]
-        boxes["total"] = [
-            _n("Total studies included in review", c.total_studies),
-            _n("Reports of total included studies", c.total_reports),
-        ]
-    if c.records_other_methods:
-        other = [_Line("Records identified from:")]
-        other += _sources(c.records_other_methods_by_source, 1) or [
-            _n("Other methods", c.records_other_methods, 1)
-        ]
-        boxes["other"] = other
-    return boxes
-
-
-def _arm_boxes(o: OtherMethodsFlow) -> dict[str, list[_Line]]:
-    """The other-methods column's boxes (PRISMA 2020 template, right-hand column)."""
-    removed = [_Line("Records not sought:"), _n("Duplicates", o.duplicates, 1),
-               _n("Excluded on title and abstract", o.ta_excluded, 1)]  # fmt: skip
-    if o.ta_awaiting or o.ta_conflicts:
-        removed += [_n("Awaiting title/abstract decision", o.ta_awaiting, 1),
-                    _n("Unresolved title/abstract conflicts", o.ta_conflicts, 1)]  # fmt: skip
-    excluded = [_n("Reports excluded", o.reports_excluded, colon=bool(o.excluded))]
-    excluded += _sources(o.excluded, 1)
-    if o.ft_awaiting or o.ft_conflicts:
-        excluded += [_n("Awaiting full-text decision", o.ft_awaiting),
-                     _n("Unresolved full-text conflicts", o.ft_conflicts)]  # fmt: skip
-    return {
-        "other": [_Line("Records identified from:"), *_sources(o.identified, 1)],
-        "other_removed": removed,
-        "other_sought": [_n("Reports sought for retrieval", o.sought)],
-        "other_not_retrieved": [_n("Reports not retrieved", o.not_retrieved)],
-        "other_assessed": [_n("Reports assessed for eligibility", o.assessed)],
-        "other_excluded": excluded,
-    }
 
 
 # (box, column, row); column 0 main flow, 1 exclusions, 2 other methods, 3 its exclusions
@@ -171,20 +72,20 @@ class _Text(TextMeasure):
         super().__init__(size)
         self.line_h = 1.35 * size / 72.0
 
-    def wrap(self, line: _Line, width: float) -> list[_Line]:
+    def wrap(self, line: Line, width: float) -> list[Line]:
         """Greedy word wrap; continuation lines are indented one step further."""
-        out: list[_Line] = []
+        out: list[Line] = []
         words = line.text.split(" ")
         current = ""
         for word in words:
             trial = f"{current} {word}" if current else word
             room = width - (line.indent + (1 if out else 0)) * _INDENT
             if current and self.width(trial, line.bold) > room:
-                out.append(_Line(current, line.indent + (1 if out else 0), line.bold))
+                out.append(Line(current, line.indent + (1 if out else 0), line.bold))
                 current = word
             else:
                 current = trial
-        out.append(_Line(current, line.indent + (1 if out else 0), line.bold))
+        out.append(Line(current, line.indent + (1 if out else 0), line.bold))
         return out
 
 
@@ -263,10 +164,10 @@ def prisma_flow(
     """
     text = _Text(fontsize)
     inner = _BOX_W - 2 * _PAD
-    lines = _boxes(counts if other is None else other.main_arm(counts))
+    lines = box_lines(counts if other is None else other.main_arm(counts))
     if other is not None:
-        lines.update(_arm_boxes(other))
-        full = _boxes(counts)
+        lines.update(arm_box_lines(other))
+        full = box_lines(counts)
         lines.update({k: full[k] for k in ("included", "previous", "total") if k in full})
     boxes = {
         name: [w for line in box_lines for w in text.wrap(line, inner)]
@@ -291,11 +192,11 @@ def prisma_flow(
     top = margin + (2 * text.line_h if title else 0.0)
     header_lines = {
         "header_main": text.wrap(
-            _Line("Identification of studies via databases and registers", bold=True),
+            Line("Identification of studies via databases and registers", bold=True),
             2 * _BOX_W + _GAP_X - 2 * _PAD,
         ),
         "header_other": text.wrap(
-            _Line("Identification of studies via other methods", bold=True),
+            Line("Identification of studies via other methods", bold=True),
             (inner if n_cols == 3 else 2 * _BOX_W + _GAP_X - 2 * _PAD),
         ),
     }
@@ -328,7 +229,7 @@ def prisma_flow(
         y: float,
         w: float,
         h: float,
-        lines: list[_Line],
+        lines: list[Line],
         fill: str = "white",
         centre: bool = False,
     ) -> None:

@@ -7,9 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from sysreview.prisma.decisions import duplicate_groups
 from sysreview.project.opening import PathLike, Project, open_project
-from sysreview.project.reporting.prisma_data import confirmed_pairs
 from sysreview.project.selection.state import StageState, screening_state
 from sysreview.project.storage import ImportBatch, Record, Reviewer, Study
 
@@ -115,7 +113,7 @@ def status_of(project: Project) -> ProjectStatus:
         state = screening_state(store, project.protocol)
         with store.session(readonly=True) as session:
             records = session.scalar(select(func.count()).select_from(Record)) or 0
-            groups = duplicate_groups(confirmed_pairs(session))
+            groups = state.groups  # the confirmed duplicate groups the units are made of
             duplicates = len(groups) - len(set(groups.values()))
             return ProjectStatus(
                 title=project.protocol.review.title,

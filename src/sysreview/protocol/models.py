@@ -8,9 +8,10 @@ from typing import Any
 from pydantic import model_validator
 
 from sysreview.protocol._base import NO_VALUE, Checker, Frozen, Int, Loc
-from sysreview.protocol.analysis import AnalysisPlan, Comparators, check_codes
+from sysreview.protocol.analysis import AnalysisPlan
 from sysreview.protocol.appraisal import RiskOfBias, Screening
 from sysreview.protocol.certainty import Grade
+from sysreview.protocol.comparators import Comparators, check_codes
 from sysreview.protocol.filters import Condition
 from sysreview.protocol.outcomes import Outcomes, Timepoints
 from sysreview.protocol.review import Eligibility, Review, Role, Search

@@ -13,20 +13,36 @@ PubMed/MEDLINE (.nbib), Ovid tagged, EndNote XML, BibTeX, Web of Science plain t
 CSV/TSV tables, ClinicalTrials.gov CSV and API v2 JSON, WHO ICTRP XML, PMID lists.
 """
 
-from __future__ import annotations
+from typing import TYPE_CHECKING
 
-from sysreview.records.detect import FORMATS, decode, detect_format
-from sysreview.records.model import Citation
-from sysreview.records.reader import (
-    READERS,
-    Export,
-    ReadResult,
-    open_export,
-    read_bytes,
-    read_file,
-    read_text,
-)
-from sysreview.records.ris import write_ris
+from sysreview.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from sysreview.records.detect import FORMATS, decode, detect_format
+    from sysreview.records.model import Citation
+    from sysreview.records.reader import (
+        READERS,
+        Export,
+        ReadResult,
+        open_export,
+        read_bytes,
+        read_file,
+        read_text,
+    )
+    from sysreview.records.ris import write_ris
+
+_EXPORTS = {
+    **dict.fromkeys(("FORMATS", "decode", "detect_format"), "sysreview.records.detect"),
+    "Citation": "sysreview.records.model",
+    **dict.fromkeys(
+        ("READERS", "Export", "ReadResult", "open_export", "read_bytes", "read_file", "read_text"),
+        "sysreview.records.reader",
+    ),
+    "write_ris": "sysreview.records.ris",
+}
+"""Names imported on first use: ``import sysreview.records.links`` (a screening card's
+links) need not import every reader."""
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
 
 __all__ = [
     "FORMATS",

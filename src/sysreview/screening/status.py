@@ -53,7 +53,9 @@ __all__ = [
     "DECISIONS",
     "ScreeningEvent",
     "State",
+    "StatusCache",
     "UnitStatus",
+    "event_pattern",
     "unit_status",
     "unit_statuses",
 ]
@@ -301,6 +303,72 @@ def _state(
     return State.CONFLICT, None, None
 
 
+def _order(event: ScreeningEvent) -> int:
+    return event.order
+
+
+def event_pattern(events: Iterable[ScreeningEvent]) -> tuple[Hashable, ...]:
+    """What :func:`unit_status` reads of a unit's events: units alike here have one status.
+
+    The events oldest first, each as ``(reviewer, decision, reason, resolution,
+    retraction, revealed, tied)``, ``tied`` telling whether its order equals the previous
+    event's. The status depends on the events only through these: their records are not
+    read, and their orders only rank them.
+
+    Examples
+    --------
+    >>> e = ScreeningEvent
+    >>> a = [e(1, "R1", "exclude", "no RCT", order=4), e(1, "R2", "include", order=9)]
+    >>> b = [e(8, "R2", "include", order=12), e(8, "R1", "exclude", "no RCT", order=10)]
+    >>> event_pattern(a) == event_pattern(b)
+    True
+    """
+    found: list[Hashable] = []
+    previous: int | None = None
+    for e in sorted(events, key=_order):
+        tied = e.order == previous
+        found.append((e.reviewer, e.decision, e.reason, e.resolution, e.retraction, e.revealed,
+                      tied))  # fmt: skip
+        previous = e.order
+    return tuple(found)
+
+
+class StatusCache:
+    """:func:`unit_status` of many units, computed once per distinct pattern of events.
+
+    Most units of a stage share a handful of patterns (one reviewer excluded it for
+    the same reason; two agreed to include it), so deriving a stage's statuses takes
+    one :func:`unit_status` per pattern (:func:`event_pattern`) and assignment; the
+    units share the (immutable) result. Keep one for one derivation.
+
+    Examples
+    --------
+    >>> e = ScreeningEvent
+    >>> statuses = StatusCache()
+    >>> one = statuses.of([e(1, "R1", "include", order=1)], ("R1", "R2"))
+    >>> two = statuses.of([e(2, "R1", "include", order=5)], ("R1", "R2"))
+    >>> one is two, one == unit_status([e(2, "R1", "include", order=5)], ("R1", "R2"))
+    (True, True)
+    """
+
+    def __init__(self, *, discussion: bool = False) -> None:
+        self.discussion = discussion
+        self._found: dict[tuple[Hashable, ...], UnitStatus] = {}
+
+    def of(
+        self, events: Iterable[ScreeningEvent], required: Iterable[Hashable] | None
+    ) -> UnitStatus:
+        """``unit_status(events, required, discussion=...)``, shared with alike units."""
+        events = tuple(events)
+        needed = None if required is None else tuple(required)
+        key = (needed, event_pattern(events))
+        status = self._found.get(key)
+        if status is None:
+            status = unit_status(events, needed, discussion=self.discussion)
+            self._found[key] = status
+        return status
+
+
 def unit_statuses(
     events: Iterable[ScreeningEvent],
     groups: Mapping[int, int],
@@ -326,11 +394,10 @@ def unit_statuses(
     for event in events:
         by_unit.setdefault(groups.get(event.record, event.record), []).append(event)
     units = set(by_unit) if required is None else set(by_unit) | set(required)
+    statuses = StatusCache(discussion=discussion)
     return {
-        unit: unit_status(
-            by_unit.get(unit, ()),
-            None if required is None else required.get(unit, ()),
-            discussion=discussion,
+        unit: statuses.of(
+            by_unit.get(unit, ()), None if required is None else required.get(unit, ())
         )
         for unit in sorted(units)
     }

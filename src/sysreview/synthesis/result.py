@@ -16,17 +16,23 @@ reproduces every pooled analysis.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sysreview.extraction.comparisons import Comparison, Exclusion
 from sysreview.meta.bias import SmallStudyTest
-from sysreview.meta.export import heterogeneity_ci
 from sysreview.meta.metareg_result import MetaRegression
 from sysreview.meta.result import MetaAnalysis
 from sysreview.meta.trimfill import TrimAndFill
 from sysreview.synthesis import wording
+from sysreview.synthesis.result_records import (
+    bias_record,
+    finite,
+    pooled_record,
+    regression_text,
+    subgroup_record,
+    trimfill_record,
+)
 from sysreview.vocab import Measure
 
 if TYPE_CHECKING:
@@ -38,10 +44,6 @@ KINDS = ("main", "sensitivity", "subgroup", "metaregression", "narrative")
 CONTINUOUS_COLUMNS = ("mean_e", "sd_e", "n_e", "mean_c", "sd_c", "n_c")
 DICHOTOMOUS_COLUMNS = ("events_e", "n_e", "events_c", "n_c")
 SETTINGS_COLUMNS = ("measure", "method", "model", "tau2_method", "ci_method", "level", "convention")
-
-
-def _num(value: float | None) -> float | None:
-    return None if value is None or not math.isfinite(value) else float(value)
 
 
 @dataclass(frozen=True)
@@ -71,9 +73,9 @@ class NarrativeRow:
             "measure": self.measure,
             "effect_measure": self.effect_measure,
             "participants": self.participants,
-            "estimate": _num(self.estimate),
-            "ci_low": _num(self.ci_low),
-            "ci_high": _num(self.ci_high),
+            "estimate": finite(self.estimate),
+            "ci_low": finite(self.ci_low),
+            "ci_high": finite(self.ci_high),
             "direction": self.direction,
             "reported_p": self.reported_p,
         }
@@ -229,7 +231,7 @@ class AnalysisResult:
             "convention": None if m is None else m.convention.value,
             "level": None if m is None else m.level,
         }
-        rec.update(_pooled(m))
+        rec.update(pooled_record(m))
         rec.update(
             evidence=self.evidence,
             magnitude=self.magnitude,
@@ -238,12 +240,12 @@ class AnalysisResult:
             studies=[c.study_id for c in self.used],
             reason=self.reason,
             excluded=[e.record() for e in self.excluded],
-            subgroups=[] if m is None else [_subgroup(s) for s in m.subgroups],
+            subgroups=[] if m is None else [subgroup_record(s) for s in m.subgroups],
             subgroup_test=self._subgroup_test(),
             not_classified=list(self.not_classified),
-            small_study_tests=[_bias(t) for t in self.small_study_tests],
+            small_study_tests=[bias_record(t) for t in self.small_study_tests],
             small_study_reason=self.small_study_reason,
-            trim_and_fill=None if self.trim_fill is None else _trimfill(self.trim_fill),
+            trim_and_fill=None if self.trim_fill is None else trimfill_record(self.trim_fill),
             narrative=[row.record() for row in self.narrative],
             metaregression=None if self.regression is None else self.regression.record(),
         )
@@ -254,10 +256,10 @@ class AnalysisResult:
         if test is None:
             return None
         return {
-            "q": _num(test.q),
+            "q": finite(test.q),
             "df": test.df,
-            "p": _num(test.p),
-            "i2": _num(test.i2),
+            "p": finite(test.p),
+            "i2": finite(test.i2),
             "evidence": self.evidence_subgroups,
         }
 
@@ -318,73 +320,6 @@ class AnalysisResult:
             lines.append(f"  subgroup differences: Chi² = {t.q:.2f} (df {t.df}), p = {t.p:.3g}")
         lines += [f"  {t.test}'s test: p = {t.p:.3g}" for t in self.small_study_tests]
         return "\n".join([*lines, *unusable])
-
-
-def _pooled(m: MetaAnalysis | None) -> dict[str, Any]:
-    if m is None:
-        keys = ("estimate", "se", "ci_low", "ci_high", "statistic", "statistic_name", "p")
-        more = ("tau2", "tau2_ci_low", "tau2_ci_high", "i2", "i2_ci_low", "i2_ci_high", "h2",
-                "h2_ci_low", "h2_ci_high", "heterogeneity_ci", "q", "df")  # fmt: skip
-        return {k: None for k in (*keys, *more, "p_q", "pi_low", "pi_high")}
-    return {
-        "estimate": _num(m.display(m.estimate)),
-        "se": _num(m.se),
-        "ci_low": _num(m.display(m.ci_low)),
-        "ci_high": _num(m.display(m.ci_high)),
-        "statistic": _num(m.statistic),
-        "statistic_name": m.statistic_name,
-        "p": _num(m.p),
-        "tau2": _num(m.tau2),
-        "tau2_ci_low": _num(m.tau2_ci[0]),
-        "tau2_ci_high": _num(m.tau2_ci[1]),
-        "i2": _num(m.i2),
-        "i2_ci_low": _num(m.i2_ci[0]),
-        "i2_ci_high": _num(m.i2_ci[1]),
-        "h2": _num(m.h2),
-        "h2_ci_low": _num(m.h2_ci[0]),
-        "h2_ci_high": _num(m.h2_ci[1]),
-        "heterogeneity_ci": heterogeneity_ci(m),
-        "q": _num(m.q),
-        "df": m.df,
-        "p_q": _num(m.p_q),
-        "pi_low": _num(m.display(m.pi_low)),
-        "pi_high": _num(m.display(m.pi_high)),
-    }
-
-
-def _subgroup(sub: MetaAnalysis) -> dict[str, Any]:
-    pooled = _pooled(sub)
-    del pooled["pi_low"], pooled["pi_high"]
-    return {"subgroup": sub.label, "k": sub.k, **pooled}
-
-
-def _regression_text(reg: dict[str, Any]) -> str:
-    """A meta-regression record in one cell of ``results.csv``."""
-    qm, p, r2 = reg["qm"], reg["qm_p"], reg["r2"]
-    text = f"{reg['qm_name']} = " + ("NA" if qm is None else f"{qm:.4g}")
-    text += ", p = " + ("NA" if p is None else f"{p:.3g}")
-    return text + ("" if r2 is None else f"; R² = {r2:.1f}%")
-
-
-def _bias(t: SmallStudyTest) -> dict[str, Any]:
-    return {"test": t.test, "statistic": _num(t.statistic), "p": _num(t.p), "k": t.k,
-            "model": t.model, "predictor": t.predictor}  # fmt: skip
-
-
-def _trimfill(tf: TrimAndFill) -> dict[str, Any]:
-    """Trim and fill in ``results.json``: the missing studies and the filled estimate."""
-    r = tf.result
-    return {
-        "estimator": tf.estimator,
-        "side": tf.side,
-        "k0": tf.k0,
-        "se_k0": _num(tf.se_k0),
-        "k": r.k,
-        "estimate": _num(r.display(r.estimate)),
-        "ci_low": _num(r.display(r.ci_low)),
-        "ci_high": _num(r.display(r.ci_high)),
-        "p": _num(r.p),
-    }
 
 
 @dataclass(frozen=True, eq=False)
@@ -451,7 +386,7 @@ class Synthesis:
                 f"{n['study']}: {n['direction']}" for n in rec["narrative"]
             )
             reg = rec.pop("metaregression")
-            rec["metaregression"] = None if reg is None else _regression_text(reg)
+            rec["metaregression"] = None if reg is None else regression_text(reg)
             rows.append(rec)
         return pd.DataFrame(rows)
 

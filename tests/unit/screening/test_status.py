@@ -126,3 +126,25 @@ def test_input_order_does_not_matter() -> None:
 @pytest.mark.parametrize("state", list(State))
 def test_every_state_has_words(state: State) -> None:
     assert state.label and state.label[0].islower()
+
+
+def test_units_share_a_status_only_when_alike_in_what_the_rule_reads() -> None:
+    """StatusCache: one status per pattern; ties, reveals and reasons tell patterns apart."""
+    from sysreview.screening.status import StatusCache
+
+    tied = [E(1, "R1", "exclude", "no RCT", order=5), E(1, "R2", "exclude", "adults", order=5)]
+    apart = [E(2, "R1", "exclude", "no RCT", order=5), E(2, "R2", "exclude", "adults", order=6)]
+    honest = [E(3, "R1", "include", order=1), E(3, "R2", "exclude", order=2),
+              E(3, "R2", "include", order=3)]  # fmt: skip
+    probed = [E(4, "R1", "include", order=1), E(4, "R2", "exclude", order=2),
+              E(4, "R2", "include", order=3, revealed=True)]  # fmt: skip
+    other_reason = [E(5, "R1", "exclude", "adults", order=1)]
+    one_reason = [E(6, "R1", "exclude", "no RCT", order=1)]
+    shared = StatusCache()
+    for events, needed in [(tied, DUAL), (apart, DUAL), (honest, DUAL), (probed, DUAL),
+                           (other_reason, ("R1",)), (one_reason, ("R1",))]:  # fmt: skip
+        assert shared.of(events, needed) == unit_status(events, needed)
+    assert shared.of(tied, DUAL).reason == "no RCT" and shared.of(apart, DUAL).reason == "adults"
+    assert shared.of(probed, DUAL).state is State.CONFLICT
+    renamed = [E(9, e.reviewer, e.decision, e.reason, order=e.order + 10) for e in apart]
+    assert shared.of(renamed, DUAL) is shared.of(apart, DUAL)  # alike: computed once

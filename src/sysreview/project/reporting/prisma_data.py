@@ -42,12 +42,12 @@ from sysreview.prisma import (
 )
 from sysreview.project.storage import (
     DecisionEvent,
-    DuplicateLink,
     ImportBatch,
     PrismaOtherSource,
     Record,
     Store,
     StudyReport,
+    confirmed_pairs,
     latest_decisions_select,
 )
 from sysreview.protocol import Protocol
@@ -81,18 +81,6 @@ def _sources(session: Session) -> tuple[SourceCount, ...]:
     return tuple(SourceCount(kind, name, int(n)) for kind, name, n in session.execute(query))
 
 
-def confirmed_pairs(session: Session) -> tuple[tuple[int, int], ...]:
-    """Record pairs whose current duplicate link (the latest per pair) is confirmed."""
-    link = DuplicateLink
-    latest = select(func.max(link.id)).group_by(link.record_a_id, link.record_b_id)
-    query = (
-        select(link.record_a_id, link.record_b_id)
-        .where(link.id.in_(latest), link.status == "confirmed")
-        .order_by(link.id)
-    )
-    return tuple((a, b) for a, b in session.execute(query))
-
-
 def screening_events(session: Session, stage: str) -> tuple[ScreeningEvent, ...]:
     """The current decisions and resolutions at ``stage`` as :class:`ScreeningEvent`."""
     d = DecisionEvent
@@ -120,7 +108,8 @@ def prisma_inputs(session: Session, state: ScreeningState | None = None) -> Pris
     records actually stored, not the batch's declared ``record_count``); nothing is
     recorded as removed by automation or for other reasons, so those boxes are 0. With
     the project's screening ``state``, units count by their status under the protocol's
-    assignments (only settled decisions fill the boxes). Reports' recorded retrieval
+    assignments (only settled decisions fill the boxes; the events are then not read,
+    as the statuses replace them). Reports' recorded retrieval
     statuses decide "reports not retrieved" (:func:`retrieval_statuses`); without one,
     a full-text exclusion for a not-retrieved reason counts.
     """
@@ -128,8 +117,8 @@ def prisma_inputs(session: Session, state: ScreeningState | None = None) -> Pris
     return PrismaInputs(
         sources=_sources(session),
         duplicate_pairs=confirmed_pairs(session),
-        ta_events=screening_events(session, "ta"),
-        ft_events=screening_events(session, "ft"),
+        ta_events=screening_events(session, "ta") if state is None else (),
+        ft_events=screening_events(session, "ft") if state is None else (),
         study_reports=tuple((s, r) for s, r in session.execute(reports)),
         ta_status=None if state is None else state.ta.status,
         ft_status=None if state is None else state.ft.status,

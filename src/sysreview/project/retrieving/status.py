@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sysreview.errors import InputError
-from sysreview.project.selection.decisions import sync_reviewers
+from sysreview.project.selection.reviewers import sync_reviewers
 from sysreview.project.selection.views import UnknownRecord
 from sysreview.project.storage import RETRIEVAL_STATUSES, Record, RetrievalEvent, Reviewer, Store
 from sysreview.protocol import Protocol

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from sysreview.errors import InputError, NotPermittedError, StateConflictError
 from sysreview.project.selection.queue import ScreenQueue, prioritised_queue
+from sysreview.project.selection.reviewers import check_reviewer, sync_reviewers
 from sysreview.project.selection.state import ScreeningState, screening_state, store_assignments
 from sysreview.project.selection.views import (
     Conflict,
@@ -50,7 +51,6 @@ from sysreview.project.storage import (
     DECISIONS,
     DecisionEvent,
     Record,
-    Reviewer,
     Store,
     StudyReport,
     utcnow,
@@ -86,33 +86,6 @@ __all__ = [
     "sync_reviewers",
     "unit_of",
 ]
-
-
-def sync_reviewers(session: Session, protocol: Protocol) -> dict[str, Reviewer]:
-    """The protocol's reviewers as store rows (created on first use), by protocol id."""
-    rows = {r.name: r for r in session.scalars(select(Reviewer))}
-    for person in protocol.review.reviewers:
-        roles = [role.value for role in person.roles]
-        if person.id not in rows:
-            rows[person.id] = Reviewer(name=person.id, roles=roles)
-            session.add(rows[person.id])
-        elif list(rows[person.id].roles) != roles:
-            rows[person.id].roles = roles
-    session.flush()
-    return rows
-
-
-def check_reviewer(protocol: Protocol, reviewer_id: str, role: Role) -> None:
-    """Raise :class:`InputError` unless the protocol names the reviewer with ``role``."""
-    people = {p.id: p for p in protocol.review.reviewers}
-    person = people.get(reviewer_id)
-    if person is None:
-        raise InputError(
-            f"unknown reviewer {reviewer_id!r}; the protocol's reviewers are {', '.join(people)}"
-        )
-    if not person.has(role):
-        roles = ", ".join(r.value for r in person.roles)
-        raise InputError(f"reviewer {reviewer_id!r} is not a {role.value} (roles: {roles})")
 
 
 def check_reason(protocol: Protocol, stage: str, decision: str, reason: str | None) -> str | None:

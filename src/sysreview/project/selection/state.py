@@ -25,7 +25,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sysreview.prisma.decisions import duplicate_groups
-from sysreview.project.reporting.prisma_data import confirmed_pairs
 from sysreview.project.selection.stage_state import NOBODY as _NOBODY
 from sysreview.project.selection.stage_state import ScreeningState, StageState
 from sysreview.project.storage import (
@@ -35,6 +34,7 @@ from sysreview.project.storage import (
     Reviewer,
     ScreeningAssignment,
     Store,
+    confirmed_pairs,
 )
 from sysreview.protocol import Protocol, Resolution
 from sysreview.screening.assignment import (
@@ -46,7 +46,13 @@ from sysreview.screening.assignment import (
     full_text_second,
     title_abstract_round,
 )
-from sysreview.screening.status import ScreeningEvent, State, UnitStatus, unit_status
+from sysreview.screening.status import (
+    ScreeningEvent,
+    State,
+    StatusCache,
+    UnitStatus,
+    unit_status,
+)
 
 __all__ = ["ScreeningState", "StageState", "screening_state", "store_assignments"]
 
@@ -123,12 +129,11 @@ def _stage(
         status = dict(previous.status)
     else:
         assignments, status, changed = _with(assigned, due), {}, units
+    statuses = StatusCache(discussion=discussion)  # one status per pattern of events
     for unit in changed:
         required = assignments.get(unit, _NOBODY).required
         found = events.get(unit)
-        status[unit] = (
-            unit_status(found, required, discussion=discussion) if found else _waiting(required)
-        )
+        status[unit] = statuses.of(found, required) if found else _waiting(required)
     state = StageState(stage, units, assignments, status, events, tuple(due))
     same = previous is not None and assignments is previous.assignments
     if same and previous is not None and "by_reviewer" in previous.__dict__:
@@ -344,7 +349,7 @@ def store_assignments(
     """Store the assignments the protocol's rules call for now; how many were stored.
 
     Runs in ``session``'s transaction (the caller commits); the protocol's reviewers
-    must be in the store (:func:`sysreview.project.selection.decisions.sync_reviewers`).
+    must be in the store (:func:`sysreview.project.selection.reviewers.sync_reviewers`).
     Title/abstract rounds and full-text samples are drawn once and kept, so they never
     change afterwards.
     """

@@ -27,8 +27,6 @@ from typing import TYPE_CHECKING
 
 from sysreview.errors import StoreError
 from sysreview.lazy import lazy_exports
-from sysreview.project.storage import accounts as accounts  # the account table (web logins)
-from sysreview.project.storage import screening_aids as screening_aids  # embeddings, stopping
 from sysreview.project.storage.base import (
     APPEND_ONLY_TABLES,
     ARM_TYPES,
@@ -42,7 +40,6 @@ from sysreview.project.storage.base import (
     Base,
     utcnow,
 )
-from sysreview.project.storage.certainty import GRADE_DOMAINS, GRADE_RATINGS, GradeRating
 from sysreview.project.storage.engine import (
     DB_FILE,
     ENV_VAR,
@@ -53,31 +50,6 @@ from sysreview.project.storage.engine import (
     parse_url,
     sqlite_url,
 )
-from sysreview.project.storage.fulltexts import (
-    CONTACT_OUTCOMES,
-    RETRIEVAL_STATUSES,
-    STUDY_STATUSES,
-    AuthorContact,
-    FulltextFile,
-    RetrievalEvent,
-    StudyStatusEvent,
-)
-from sysreview.project.storage.identity import ProjectIdentity, project_uuid
-from sysreview.project.storage.labels import (
-    KEYWORD_KINDS,
-    KeywordEvent,
-    LabelDefinition,
-    LabelEvent,
-)
-from sysreview.project.storage.prisma import PrismaOtherSource
-from sysreview.project.storage.queries import (
-    current_decisions,
-    current_duplicate_links,
-    current_extraction_values,
-    current_judgements,
-    current_outcome_data,
-    latest_decisions_select,
-)
 from sysreview.project.storage.records import (
     AuditEntry,
     DecisionEvent,
@@ -87,17 +59,9 @@ from sysreview.project.storage.records import (
     Reviewer,
     ScreeningAssignment,
 )
-from sysreview.project.storage.studies import (
-    Arm,
-    ExtractionValue,
-    OutcomeData,
-    OutcomeMeasure,
-    RobJudgement,
-    Study,
-    StudyReport,
-)
 
-if TYPE_CHECKING:  # dump/load use Alembic: imported when first used
+if TYPE_CHECKING:  # the other tables and queries are imported when first used
+    from sysreview.project.storage.certainty import GRADE_DOMAINS, GRADE_RATINGS, GradeRating
     from sysreview.project.storage.dump import (
         DumpManifest,
         TableDump,
@@ -107,11 +71,65 @@ if TYPE_CHECKING:  # dump/load use Alembic: imported when first used
         load_store,
         table_counts,
     )
+    from sysreview.project.storage.fulltexts import (
+        CONTACT_OUTCOMES,
+        RETRIEVAL_STATUSES,
+        STUDY_STATUSES,
+        AuthorContact,
+        FulltextFile,
+        RetrievalEvent,
+        StudyStatusEvent,
+    )
+    from sysreview.project.storage.identity import ProjectIdentity, project_uuid
+    from sysreview.project.storage.labels import (
+        KEYWORD_KINDS,
+        KeywordEvent,
+        LabelDefinition,
+        LabelEvent,
+    )
+    from sysreview.project.storage.prisma import PrismaOtherSource
+    from sysreview.project.storage.queries import (
+        confirmed_pairs,
+        current_decisions,
+        current_duplicate_links,
+        current_extraction_values,
+        current_judgements,
+        current_outcome_data,
+        latest_decisions_select,
+    )
+    from sysreview.project.storage.studies import (
+        Arm,
+        ExtractionValue,
+        OutcomeData,
+        OutcomeMeasure,
+        RobJudgement,
+        Study,
+        StudyReport,
+    )
 
-_DUMP = "sysreview.project.storage.dump"
-_DUMP_NAMES = ("DumpManifest", "TableDump", "check_dump", "export_store", "holds_data",
-               "load_store", "table_counts")  # fmt: skip
-__getattr__, __dir__ = lazy_exports(__name__, dict.fromkeys(_DUMP_NAMES, _DUMP), globals())
+_LAZY = {
+    "certainty": ("GRADE_DOMAINS", "GRADE_RATINGS", "GradeRating"),
+    "dump": ("DumpManifest", "TableDump", "check_dump", "export_store", "holds_data",
+             "load_store", "table_counts"),
+    "fulltexts": ("CONTACT_OUTCOMES", "RETRIEVAL_STATUSES", "STUDY_STATUSES", "AuthorContact",
+                  "FulltextFile", "RetrievalEvent", "StudyStatusEvent"),
+    "identity": ("ProjectIdentity", "project_uuid"),
+    "labels": ("KEYWORD_KINDS", "KeywordEvent", "LabelDefinition", "LabelEvent"),
+    "prisma": ("PrismaOtherSource",),
+    "queries": ("confirmed_pairs", "current_decisions", "current_duplicate_links",
+                "current_extraction_values", "current_judgements", "current_outcome_data",
+                "latest_decisions_select"),
+    "studies": ("Arm", "ExtractionValue", "OutcomeData", "OutcomeMeasure", "RobJudgement",
+                "Study", "StudyReport"),
+}  # fmt: skip
+"""Names imported on first use, by module: a command pays only for the tables it reads
+(the table classes of a module are registered with :class:`Base` when it is imported;
+:func:`sysreview.project.storage.models.full_metadata` imports them all)."""
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {name: f"{__name__}.{module}" for module, names in _LAZY.items() for name in names},
+    globals(),
+)
 
 __all__ = [
     "APPEND_ONLY_TABLES",
@@ -161,6 +179,7 @@ __all__ = [
     "StudyStatusEvent",
     "TableDump",
     "check_dump",
+    "confirmed_pairs",
     "create_store_engine",
     "current_decisions",
     "current_duplicate_links",

@@ -40,11 +40,11 @@ from sqlalchemy import Connection, Table, func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from sysreview.errors import InputError, StoreError
-from sysreview.project.storage.base import Base
 from sysreview.project.storage.dump_check import row_reader
 from sysreview.project.storage.engine import Store
 from sysreview.project.storage.identity import IDENTITY_TABLE
 from sysreview.project.storage.migrate import alembic_config, current_revision
+from sysreview.project.storage.models import full_metadata
 from sysreview.text import storable_tree
 
 FORMAT = "sysreview-store-dump"
@@ -134,7 +134,7 @@ def _line(values: dict[str, Any]) -> bytes:
 
 
 def _tables() -> list[Table]:
-    return list(Base.metadata.sorted_tables)
+    return list(full_metadata().sorted_tables)
 
 
 def _snapshot(store: Store) -> Connection:

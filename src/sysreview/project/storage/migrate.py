@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, inspect, text
 
 from sysreview.errors import StoreError
-from sysreview.project.storage.base import Base
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -110,9 +109,11 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def _run_on(connection: Connection) -> None:
     from alembic import context
 
+    from sysreview.project.storage.models import full_metadata
+
     context.configure(
         connection=connection,
-        target_metadata=Base.metadata,
+        target_metadata=full_metadata(),
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )
@@ -124,11 +125,13 @@ def run_migrations() -> None:
     """The body of ``env.py``: run the migrations Alembic asked for, online or offline."""
     from alembic import context
 
+    from sysreview.project.storage.models import full_metadata
+
     config = context.config
     if context.is_offline_mode():
         context.configure(
             url=config.get_main_option("sqlalchemy.url"),
-            target_metadata=Base.metadata,
+            target_metadata=full_metadata(),
             literal_binds=True,
         )
         with context.begin_transaction():

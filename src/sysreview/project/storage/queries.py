@@ -7,7 +7,7 @@ so they order events without trusting clocks. Nothing here writes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -15,9 +15,11 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from sysreview.errors import StoreError
 from sysreview.project.storage.base import STAGES
 from sysreview.project.storage.records import DecisionEvent, DuplicateLink
-from sysreview.project.storage.studies import ExtractionValue, OutcomeData, RobJudgement
 
-E = TypeVar("E", DecisionEvent, DuplicateLink, ExtractionValue, OutcomeData, RobJudgement)
+if TYPE_CHECKING:  # the study tables are imported by the queries that read them
+    from sysreview.project.storage.studies import ExtractionValue, OutcomeData, RobJudgement
+
+E = TypeVar("E", DecisionEvent, DuplicateLink, "ExtractionValue", "OutcomeData", "RobJudgement")
 
 
 def _latest_ids(
@@ -68,12 +70,26 @@ def current_duplicate_links(session: Session) -> list[DuplicateLink]:
     return _fetch(session, link, _latest_ids(link, (link.record_a_id, link.record_b_id)))
 
 
+def confirmed_pairs(session: Session) -> tuple[tuple[int, int], ...]:
+    """Record pairs whose current duplicate link (the latest per pair) is confirmed."""
+    link = DuplicateLink
+    latest = select(func.max(link.id)).group_by(link.record_a_id, link.record_b_id)
+    query = (
+        select(link.record_a_id, link.record_b_id)
+        .where(link.id.in_(latest), link.status == "confirmed")
+        .order_by(link.id)
+    )
+    return tuple((a, b) for a, b in session.execute(query))
+
+
 def current_judgements(session: Session, study_id: int | None = None) -> list[RobJudgement]:
     """Current risk-of-bias judgements, per reviewer and by consensus.
 
     The latest per study, tool, domain, outcome and reviewer, plus the latest consensus per
     study, tool, domain and outcome.
     """
+    from sysreview.project.storage.studies import RobJudgement
+
     r = RobJudgement
     where = () if study_id is None else (r.study_id == study_id,)
     key = (r.study_id, r.tool, r.domain, r.outcome_measure_id)
@@ -90,6 +106,8 @@ def current_extraction_values(
     The latest per entity, key and reviewer, plus the latest consensus per entity and key;
     optionally for one ``entity`` (and ``entity_id``).
     """
+    from sysreview.project.storage.studies import ExtractionValue
+
     v = ExtractionValue
     where: list[ColumnElement[bool]] = []
     if entity is not None:
@@ -108,6 +126,8 @@ def current_outcome_data(session: Session, arm_id: int | None = None) -> list[Ou
     The latest row per arm, outcome measure, timepoint and reviewer, plus the latest
     consensus row per arm, outcome measure and timepoint.
     """
+    from sysreview.project.storage.studies import OutcomeData
+
     o = OutcomeData
     where = () if arm_id is None else (o.arm_id == arm_id,)
     key = (o.arm_id, o.outcome_measure_id, o.timepoint)

@@ -10,7 +10,6 @@ import pytest
 
 from sysreview.errors import InputError
 from sysreview.project.storage import (
-    Base,
     Store,
     StoreError,
     Study,
@@ -21,6 +20,7 @@ from sysreview.project.storage import (
     table_counts,
 )
 from sysreview.project.storage.migrate import head_revision
+from sysreview.project.storage.models import full_metadata
 from tests.unit.project.factories import add_reviewers, populate
 
 
@@ -48,7 +48,7 @@ def test_manifest_lists_every_table_with_counts_and_checksums(store: Store, tmp_
     body = json.loads((tmp_path / "dump" / "manifest.json").read_text())
     assert body["format"] == "sysreview-store-dump"
     assert body["schema_revision"] == head_revision()
-    assert [t["table"] for t in body["tables"]] == [t.name for t in Base.metadata.sorted_tables]
+    assert [t["table"] for t in body["tables"]] == [t.name for t in full_metadata().sorted_tables]
     counts = manifest.counts()
     assert counts == table_counts(store)
     assert counts["decision_event"] == 4
@@ -56,7 +56,7 @@ def test_manifest_lists_every_table_with_counts_and_checksums(store: Store, tmp_
     assert counts["record"] == 5
     assert all(len(t["sha256"]) == 64 for t in body["tables"])
     first = (tmp_path / "dump" / "record.jsonl").read_text(encoding="utf-8").splitlines()[0]
-    assert list(json.loads(first)) == [c.name for c in Base.metadata.tables["record"].columns]
+    assert list(json.loads(first)) == [c.name for c in full_metadata().tables["record"].columns]
 
 
 def test_load_refuses_a_store_that_is_not_empty(store: Store, tmp_path: Path) -> None:

@@ -11,8 +11,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
-from sysreview.project.storage import Base, Store, StoreError, open_store
+from sysreview.project.storage import Store, StoreError, open_store
 from sysreview.project.storage.migrate import alembic_config, head_revision, migrations_dir
+from sysreview.project.storage.models import MODEL_MODULES, full_metadata
 
 
 def test_new_store_is_at_head(store: Store) -> None:
@@ -39,7 +40,16 @@ def test_migrated_schema_matches_the_models(store: Store) -> None:
     with store.engine.connect() as conn:
         opts = {"compare_type": True, "include_name": _modelled}
         context = MigrationContext.configure(conn, opts=opts)
-        assert compare_metadata(context, Base.metadata) == []
+        assert compare_metadata(context, full_metadata()) == []
+
+
+def test_full_metadata_has_every_table_module() -> None:
+    """Every module of the package that defines a table is one full_metadata() imports."""
+    folder = migrations_dir().parent
+    defining = {
+        path.stem for path in folder.glob("*.py") if "__tablename__ = " in path.read_text("utf-8")
+    }
+    assert defining == set(MODEL_MODULES)
 
 
 def test_check_constraints_are_created(store: Store) -> None:
@@ -59,7 +69,7 @@ def test_upgrade_is_idempotent_and_downgrade_removes_everything(store: Store) ->
     assert set(inspect(store.engine).get_table_names()) <= {"alembic_version"}
     store.upgrade()
     assert store.current_revision() == head_revision()
-    assert set(inspect(store.engine).get_table_names()) >= set(Base.metadata.tables)
+    assert set(inspect(store.engine).get_table_names()) >= set(full_metadata().tables)
 
 
 def test_unknown_revision_is_a_store_error(new_url: Callable[..., str]) -> None:
