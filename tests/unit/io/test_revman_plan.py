@@ -61,7 +61,7 @@ def test_subgroups_are_domains_and_left_out_parts_say_why() -> None:
     whole = "1.4 Symptom of sore throat on day 3: GABHS-positive throat swab, negative swab, "
     whole += "untested/inseparable"
     assert plan.planned(whole) is None  # Chapple 1956 is in two of its subgroups
-    assert [x.reason for x in plan.left_out if x.label == whole][0] == (
+    assert next(x.reason for x in plan.left_out if x.label == whole) == (
         "study 'Chapple 1956' appears twice (RevMan counts it twice; sysreview compares a "
         "study once per domain)"
     )
