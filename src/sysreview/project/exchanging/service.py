@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from sysreview.project.opening import PathLike, Service
 
 if TYPE_CHECKING:
+    from sysreview.project.exchanging.decisions import CovidenceExport
     from sysreview.project.exchanging.files import ReferencesExport, RevmanExport
     from sysreview.project.exchanging.revman_import import RevmanImport
     from sysreview.project.sheets.results import ImportResult
@@ -89,6 +90,15 @@ class ExchangeService(Service):
 
         return export_decisions(self.store, self.protocol, out, fmt=fmt, stage=stage,
                                 reviewer=reviewer)  # fmt: skip
+
+    def export_covidence(self, out: PathLike, *, stage: str) -> CovidenceExport:
+        """Write the stage's records as RIS files for Covidence, one per list, into ``out``.
+
+        See :func:`~sysreview.project.exchanging.decisions.export_covidence`.
+        """
+        from sysreview.project.exchanging.decisions import export_covidence
+
+        return export_covidence(self.store, self.protocol, out, stage=stage)
 
 
 __all__ = ["ExchangeService"]
