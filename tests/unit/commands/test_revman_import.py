@@ -30,14 +30,24 @@ from tests.unit.io.helpers import project
 pytestmark = pytest.mark.shared
 runner = CliRunner()
 
-# Dichotomous MH/IV RR/OR/RD fixed and random, continuous MD/SMD, subgroups with and
-# without totals, generic IV analyses left out, studies in several comparisons.
+# Every golden file with per-arm data (CD007419 has generic inverse-variance analyses
+# only: refused, below). Between them: dichotomous MH/IV RR/OR/RD fixed and random,
+# continuous MD/SMD, subgroups with and without totals, generic IV analyses left out,
+# studies in several comparisons and in two subgroups of one analysis.
 FILES = (
     "antibiotics-for-sore-throat.rm5",
+    "CD000023StatsDataOnly.rm5",
     "CD003188StatsDataOnly.rm5",
+    "CD004976StatsDataOnly.rm5",
     "CD007868StatsDataOnly.rm5",
+    "CD008521StatsDataOnly.rm5",
     "CD008625StatsDataOnly.rm5",
+    "CD010590StatsDataOnly.rm5",
+    "CD011381StatsDataOnly.rm5",
     "CD011564StatsDataOnly.rm5",
+    "CD012692StatsDataOnly.rm5",
+    "CD012859StatsDataOnly.rm5",
+    "CD013210StatsDataOnly.rm5",
     "CD013437StatsDataOnly.rm5",
     "CD013656StatsDataOnly.rm5",
     "Fleiss1993.rm5",
