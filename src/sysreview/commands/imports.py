@@ -1,4 +1,4 @@
-"""``sysreview import``: search results into the project, one import batch per file."""
+"""``sysreview import``: search results (one import batch per file), or a RevMan review."""
 
 from __future__ import annotations
 
