@@ -75,6 +75,7 @@ def init(
             template = f"from {from_revman.name}"
     print(f"created {project.protocol_path} ({template}); database {project.database_url}")
     if from_revman is not None:
+        print(f"wrote {project.directory / 'revman-mapping.toml'}: which analysis went where")
         print(terminal_safe(done.summary()))
 
 

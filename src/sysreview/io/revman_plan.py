@@ -29,7 +29,9 @@ study: sysreview pools two or more; RevMan stored no totals).
 
 :func:`protocol_text` writes the plan into the blank protocol template;
 :func:`derived_mapping` matches a file's analyses to the domains of a protocol (labels)
-when no mapping file is given. Pure: no files are read or written here.
+when no mapping file is given, and :func:`mapping_toml` writes such a mapping as an
+outcome mapping file (:mod:`sysreview.io.outcomes`). Pure: no files are read or written
+here.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ __all__ = [
     "PlannedAnalysis",
     "RevmanPlan",
     "derived_mapping",
+    "mapping_toml",
     "plan_review",
     "protocol_text",
 ]
@@ -352,3 +355,37 @@ def derived_mapping(review: Review, protocol: Protocol, source: str) -> OutcomeM
             source=source,
         )
     return OutcomeMapping(targets, comparator, source=f"the protocol's domains ({source})")
+
+
+def mapping_toml(mapping: OutcomeMapping) -> str:
+    """``mapping`` as an outcome mapping file (:func:`~sysreview.io.outcomes.read_outcome_mapping`).
+
+    Examples
+    --------
+    >>> rule = OutcomeTarget("c1_o2", "Pain", 0.0, "control")
+    >>> print(mapping_toml(OutcomeMapping({"1.2 Pain": rule}, "control")))
+    # Which analysis of the RevMan file went to which domain (sysreview init --from-revman).
+    comparator = "control"
+    <BLANKLINE>
+    [[outcomes]]
+    outcome = "1.2 Pain"
+    domain = "c1_o2"
+    measure = "Pain"
+    <BLANKLINE>
+    """
+    lines = [
+        "# Which analysis of the RevMan file went to which domain (sysreview init --from-revman).",
+        f"comparator = {_string(mapping.comparator)}",
+        "",
+    ]
+    for label, target in mapping.targets.items():
+        lines += [
+            "[[outcomes]]",
+            f"outcome = {_string(label)}",
+            f"domain = {_string(target.domain)}",
+            f"measure = {_string(target.measure)}",
+        ]
+        if target.comparator != mapping.comparator:
+            lines.append(f"comparator = {_string(target.comparator)}")
+        lines.append("")
+    return "\n".join(lines)

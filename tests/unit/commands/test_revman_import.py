@@ -124,7 +124,7 @@ def test_iv_only_review_is_refused_and_nothing_is_left(tmp_path: Path) -> None:
         "sysreview: error: CD007419StatsDataOnly.rm5: no analysis of the review has "
         "per-arm data to load\n"
     )
-    assert not (folder / "review.toml").exists() and not (folder / "review.db").exists()
+    assert not folder.exists() or not any(folder.iterdir())  # nothing half-made
 
 
 def test_report_shows_revman_numbers(tmp_path: Path) -> None:
@@ -150,22 +150,29 @@ def test_import_into_a_project_with_the_plan_stores_the_same(tmp_path: Path) -> 
     """``sysreview import FILE.rm5`` (mapping from the domains' labels) = ``init --from-revman``;
     importing the file again adds nothing."""
     rm5 = shared_path("golden", "revman", "Fleiss1993.rm5")
-    first, second = tmp_path / "a", tmp_path / "b"
-    assert _run("init", str(first), "--from-revman", str(rm5)).exit_code == 0
-    second.mkdir()
-    shutil.copyfile(first / "review.toml", second / "review.toml")
+    first, second, third = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    made = _run("init", str(first), "--from-revman", str(rm5))
+    assert made.exit_code == 0
+    assert f"wrote {first / 'revman-mapping.toml'}" in made.stdout
+    for folder in (second, third):
+        folder.mkdir()
+        shutil.copyfile(first / "review.toml", folder / "review.toml")
     done = _run("import", str(rm5), "-p", str(second))
     assert done.exit_code == 0, done.output
     assert "12 studies added" in done.stdout
     again = _run("import", str(rm5), "-p", str(second))
     assert again.exit_code == 0 and "0 studies added" in again.stdout
     assert "  outcomes: 24 rows, 0 new values, 24 unchanged" in again.stdout
-    for folder in (first, second):
+    mapped = _run("import", str(rm5), "-p", str(third), "--mapping",
+                  str(first / "revman-mapping.toml"))  # fmt: skip
+    assert mapped.exit_code == 0, mapped.output
+    for folder in (first, second, third):
         assert _run("analyse", "-p", str(folder)).exit_code == 0
-    ours, theirs = _results(first), _results(second)
-    assert ours.keys() == theirs.keys()
-    for key in ours:
-        assert ours[key]["estimate"] == theirs[key]["estimate"]
+    ours = _results(first)
+    for other in (_results(second), _results(third)):
+        assert ours.keys() == other.keys()
+        for key in ours:
+            assert ours[key]["estimate"] == other[key]["estimate"]
 
 
 def test_import_without_matching_domains_is_refused(tmp_path: Path) -> None:

@@ -26,7 +26,10 @@ if TYPE_CHECKING:
     from sysreview.project.extracting.datasets import DatasetLoad
     from sysreview.project.opening import Project
 
-__all__ = ["RevmanImport", "import_revman", "init_from_revman"]
+__all__ = ["REVMAN_MAPPING", "RevmanImport", "import_revman", "init_from_revman"]
+
+REVMAN_MAPPING = "revman-mapping.toml"
+"""The mapping ``init --from-revman`` used, written beside ``review.toml``."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ def import_revman(
     *,
     reviewer: str | None = None,
     mapping: PathLike | None = None,
+    write_mapping: PathLike | None = None,
 ) -> RevmanImport:
     """Store a RevMan file's studies, per-arm data and RoB 1 judgements in ``project``.
 
@@ -80,6 +84,8 @@ def import_revman(
         An outcome mapping file (:mod:`sysreview.io.outcomes`); without one, the file's
         analyses go to the domains labelled as they are
         (:func:`~sysreview.io.revman_plan.derived_mapping`).
+    write_mapping
+        Where to write that derived mapping as a mapping file (``init --from-revman``).
 
     Raises
     ------
@@ -90,7 +96,8 @@ def import_revman(
     """
     from sysreview.io.outcomes import read_outcome_mapping
     from sysreview.io.revman import read_revman, revman_dataset
-    from sysreview.io.revman_plan import derived_mapping, plan_review
+    from sysreview.io.revman_plan import derived_mapping, mapping_toml, plan_review
+    from sysreview.project.exchanging.files import write_file
     from sysreview.project.extracting.datasets import load_dataset, sha256_of
     from sysreview.protocol.appraisal import Tool
 
@@ -119,6 +126,8 @@ def import_revman(
             add_studies=True,
             file_sha256=sha256_of(Path(path)),
         )
+    if mapping is None and write_mapping is not None:
+        write_file(write_mapping, mapping_toml(rules).encode("utf-8"))
     whole = {f"{name}, analysis {a.label}" for a in plan.analyses}
     whole |= {f"{name}, analysis {x.label}" for x in plan.left_out}
     rows = tuple(s for s in dataset.skipped if s.location not in whole)
@@ -132,7 +141,9 @@ def init_from_revman(
 
     ``review.toml`` is the blank template with the file's title and analyses
     (:func:`sysreview.io.revman_plan.protocol_text`); then :func:`import_revman` as the
-    first extractor. On any failure nothing is left: no ``review.toml``, no database.
+    first extractor, the mapping it derived written to ``DIR/revman-mapping.toml`` (a
+    record of what went where, and a mapping file ``import --mapping`` takes). On any
+    failure nothing is left: no ``review.toml``, mapping or database.
 
     Raises
     ------
@@ -156,9 +167,10 @@ def init_from_revman(
     made = init_project(directory, "blank", db_url, text=text, source=PurePath(path).name)
     try:
         with load_project(directory, db_url) as project:
-            done = import_revman(project, path)
+            done = import_revman(project, path, write_mapping=directory / REVMAN_MAPPING)
     except BaseException:
         (directory / PROTOCOL_FILE).unlink(missing_ok=True)
+        (directory / REVMAN_MAPPING).unlink(missing_ok=True)
         if fresh_db:
             database.unlink(missing_ok=True)
         raise
