@@ -46,14 +46,37 @@ def init(
     template: Annotated[
         str, typer.Option(help="group-peer-support (the seed review) or blank.")
     ] = "blank",
+    from_revman: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-revman",
+            help="A RevMan 5 file (.rm5): its analyses become the plan, its studies, data "
+            "and RoB 1 judgements are loaded.",
+        ),
+    ] = None,
     db: DatabaseOption = None,
 ) -> None:
-    """Create a review project: review.toml from a template and its database."""
-    from sysreview.project.opening import init_project
+    """Create a review project: review.toml from a template and its database.
+
+    With --from-revman, the plan is the RevMan file's analyses (measure, method, model as
+    RevMan stored them) and the file is imported; what cannot be reproduced is listed.
+    """
+    from sysreview.text import terminal_safe
 
     with reported():
-        project = init_project(directory, template, db)
+        if from_revman is None:
+            from sysreview.project.opening import init_project
+
+            project = init_project(directory, template, db)
+        else:
+            from sysreview.project.exchanging.revman_import import init_from_revman
+
+            project, done = init_from_revman(directory, from_revman, db)
+            template = f"from {from_revman.name}"
     print(f"created {project.protocol_path} ({template}); database {project.database_url}")
+    if from_revman is not None:
+        print(f"wrote {project.directory / 'revman-mapping.toml'}: which analysis went where")
+        print(terminal_safe(done.summary()))
 
 
 @app.command()

@@ -64,7 +64,9 @@ StageOption = Annotated[str, typer.Option("--stage", help="ta (title/abstract) o
 @references_app.command("import-decisions")
 @with_busy("storing the decisions")
 def import_decisions_command(
-    file: Annotated[Path, typer.Argument(help="An ASReview or Rayyan export (RIS or CSV).")],
+    file: Annotated[
+        Path, typer.Argument(help="An ASReview, Rayyan or Covidence export (RIS or CSV).")
+    ],
     tool: ToolOption,
     reviewer: Annotated[str, typer.Option("--reviewer", help="Protocol reviewer id, e.g. R1.")],
     stage: StageOption = "ta",
@@ -104,8 +106,11 @@ def import_decisions_command(
 @references_app.command("export-decisions")
 @with_busy("writing the decisions")
 def export_decisions_command(
-    tool: Annotated[str, typer.Option("--to", help="asreview or rayyan.")],
-    out: Annotated[Path, out_argument("The file to write (ASReview: CSV; Rayyan: RIS)")] = NO_PATH,
+    tool: Annotated[str, typer.Option("--to", help="asreview, rayyan or covidence.")],
+    out: Annotated[
+        Path,
+        out_argument("The file to write (ASReview: CSV; Rayyan: RIS); Covidence: a folder"),
+    ] = NO_PATH,
     out_option: Annotated[Path | None, out_alias("out")] = None,
     stage: StageOption = "ta",
     reviewer: Annotated[
@@ -115,14 +120,24 @@ def export_decisions_command(
     project: ProjectOption = Path("."),
     db: DatabaseOption = None,
 ) -> None:
-    """Write the stage's records and decisions for ASReview (CSV) or Rayyan (RIS).
+    """Write the stage's records and decisions for ASReview (CSV), Rayyan (RIS) or Covidence.
 
-    (Covidence imports references, not decisions: 'sysreview references export'.)
+    Covidence imports references into the list a team chooses: --to covidence writes a
+    folder of RIS files, one per list the stage's records belong in by their settled
+    decision (e.g. included at title/abstract -> 'Full text review'), each named with the
+    list to import it into.
     """
+    from sysreview.commands.output import fail
     from sysreview.project.opening import open_project
 
-    with reported(), open_project(project, db) as review:
-        count = review.exchange.export_decisions(out, fmt=tool, stage=stage, reviewer=reviewer)
+    with reported():
+        if tool == "covidence" and reviewer is not None:
+            fail("--reviewer: Covidence's lists hold the team's settled decisions")
+        with open_project(project, db) as review:
+            if tool == "covidence":
+                print(review.exchange.export_covidence(out, stage=stage).summary())
+                return
+            count = review.exchange.export_decisions(out, fmt=tool, stage=stage, reviewer=reviewer)
     print(f"wrote {count} records ({tool}) to {out}")
 
 

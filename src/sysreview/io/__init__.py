@@ -6,7 +6,8 @@ parts, risk-of-bias judgements, PRISMA counts from another source), which the pr
 stores exactly as it stores a filled extraction template::
 
     metapsy        Metapsy data standard: data.csv + mapping.toml (+ references, search flow)
-    revman         RevMan 5 review (.rm5): per-arm data of its analyses + a mapping file
+    revman         RevMan 5 review (.rm5): per-arm data of its analyses (+ a mapping file,
+                   else the protocol's domains labelled as its analyses)
     metafor-csv    a CSV with metafor's (m1i, sd1i, n1i, ai, ...), meta's or RevMan's
                    column names, as ``sysreview pool`` reads it, plus domain and measure
     prisma-counts  PRISMA 2020 counts from another source (a TOML file of the boxes)
@@ -40,7 +41,7 @@ Adapter = Callable[[Path, Protocol, Path | None], Dataset]
 
 FORMATS = ("metapsy", "revman", "metafor-csv", "prisma-counts")
 """The formats :func:`read_dataset` reads."""
-NEEDS_MAPPING = ("metapsy", "revman")
+NEEDS_MAPPING = ("metapsy",)
 """Formats whose files do not say which protocol domain and measure each outcome is."""
 
 
@@ -54,7 +55,6 @@ def _metapsy(path: Path, protocol: Protocol, mapping: Path | None) -> Dataset:
 def _revman(path: Path, protocol: Protocol, mapping: Path | None) -> Dataset:
     from sysreview.io.revman import read_revman_dataset
 
-    assert mapping is not None
     return read_revman_dataset(path, protocol, mapping)
 
 
@@ -134,7 +134,7 @@ def read_dataset(
         One of :data:`FORMATS`.
     mapping
         The mapping file the format needs (:data:`NEEDS_MAPPING`; optional for
-        ``metafor-csv``).
+        ``metafor-csv`` and ``revman``).
 
     Raises
     ------

@@ -234,18 +234,28 @@ def read_revman(path: str | Path) -> tuple[Review, tuple[RobRow, ...], tuple[Ski
     return review, rob, skipped
 
 
-def read_revman_dataset(path: str | Path, protocol: Protocol, mapping: str | Path) -> Dataset:
+def read_revman_dataset(
+    path: str | Path, protocol: Protocol, mapping: str | Path | None = None
+) -> Dataset:
     """Read a RevMan 5 file and its outcome mapping into the form's rows.
 
-    With a RoB 1 protocol, also the risk-of-bias judgements of the studies they name.
+    Without a mapping file, the analyses go to the protocol's domains labelled as they
+    are (:func:`sysreview.io.revman_plan.derived_mapping`: a project made by ``sysreview
+    init --from-revman`` has them). With a RoB 1 protocol, also the risk-of-bias
+    judgements of the studies they name.
 
     Raises
     ------
     InputError
         The file is not a RevMan 5 review (naming where), the mapping has mistakes (with
-        their lines), a count that is not a whole number.
+        their lines), a count that is not a whole number; without a mapping file,
+        analyses that match no domain (naming them).
     """
-    rules = read_outcome_mapping(mapping, protocol)
+    from sysreview.io.revman_plan import derived_mapping
+
+    rules = None if mapping is None else read_outcome_mapping(mapping, protocol)
     review, rob, _ = read_revman(path)
+    if rules is None:
+        rules = derived_mapping(review, protocol, PurePath(path).name)
     keep = protocol.risk_of_bias.tool is Tool.ROB1
     return revman_dataset(review, protocol, rules, rob if keep else None)

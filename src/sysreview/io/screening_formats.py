@@ -12,13 +12,22 @@ wrong population`` (``Maybe`` for undecided); CSV exports put that text in ``not
 identifies the record (an id the file carries, DOI, PMID, title) and the line or row it
 came from. Covidence exports one list at a time (Irrelevant, Excluded, Included...) as
 CSV or RIS with the reviewers' notes and tags but no decision column: the decision is the
-list's, given by the caller, and a full-text exclusion's reason is read from a note
-``Exclusion reason: ...`` where the file has one. Covidence imports references, not
-decisions, so nothing is written in its format (``sysreview references export`` writes
-the references). :func:`write_decisions` writes ASReview's and Rayyan's files
-(ASReview: CSV; Rayyan: RIS). Files are read with :mod:`csv` and :mod:`rispy`, written
-with :mod:`csv` (cells through :func:`sysreview.cells.safe_row`) and :mod:`rispy`. Pure:
-text in and out.
+list's, given by the caller. Its CSV has the columns ``Title, Authors, Abstract,
+Published Year, Published Month, Journal, Volume, Issue, Pages, Accession Number, DOI,
+Ref, Covidence #, Study, Notes, Tags`` (the header of a real export, reproduced in
+``rdoughty/csv_to_rsi``'s README at commit fdf730b5); ``Covidence #`` is Covidence's own
+id (``#123``), named in messages, never matched against the project's ids; authors are
+separated by ``;``, ``Accession Number`` is the PMID of a PubMed record. A full-text
+exclusion's reason is read from an ``Exclusion reason`` column where the file has one,
+else from a note ``Exclusion reason: ...``.
+
+Covidence imports references, not decisions (RIS, EndNote XML or PubMed text), each file
+into the list the team chooses (Screen, Full text review, Irrelevant, Included,
+Excluded); :func:`covidence_lists` writes one RIS file per list a stage's records belong
+in, a full-text exclusion's reason as that note. :func:`write_decisions` writes
+ASReview's and Rayyan's files (ASReview: CSV; Rayyan: RIS). Files are read with
+:mod:`csv` and :mod:`rispy`, written with :mod:`csv` (cells through
+:func:`sysreview.cells.safe_row`) and :mod:`rispy`. Pure: text in and out.
 """
 
 from __future__ import annotations
@@ -39,14 +48,16 @@ from sysreview.text import strip_controls
 __all__ = [
     "FORMATS",
     "WRITES",
+    "CovidenceList",
     "DecisionRow",
     "ForeignDecision",
+    "covidence_lists",
     "read_decisions",
     "write_decisions",
 ]
 
 FORMATS = ("asreview", "rayyan", "covidence")
-WRITES = ("asreview", "rayyan")
+WRITES = ("asreview", "rayyan", "covidence")
 _ASREVIEW_NOTE = re.compile(r"ASReview_(relevant|irrelevant|not_seen)")
 _ASREVIEW = {"relevant": "include", "irrelevant": "exclude", "not_seen": None}
 _RAYYAN_INCLUSION = re.compile(r"RAYYAN-INCLUSION:\s*\{([^}]*)\}")
@@ -56,6 +67,7 @@ _RAYYAN = {"included": "include", "excluded": "exclude", "maybe": "maybe"}
 _RAYYAN_OUT = {"include": "Included", "exclude": "Excluded", "maybe": "Maybe"}
 _SPACES = re.compile(r"\s+")
 _COVIDENCE_REASON = re.compile(r"Exclusion reason:\s*([^;|\n]+)", re.IGNORECASE)
+_COVIDENCE_NOTE = re.compile(r"^\s*Exclusion reason:[ \t]*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -124,12 +136,8 @@ def _from_csv(text: str, fmt: str, source: str, listed: str) -> list[ForeignDeci
             decisions = {"": "include" if label.startswith("1") else "exclude"}
             reason = None
         elif fmt == "covidence":
-            if "covidence #" not in row and "title" not in row:
-                raise InputError(f"{source}: no 'Covidence #' or 'Title' column: not a "
-                                 "Covidence export")  # fmt: skip
-            decisions = {"": listed}
-            found = _COVIDENCE_REASON.search(row.get("notes", ""))
-            reason = _clean(found.group(1)) if found else None
+            out.append(_covidence_row(row, where, source, listed))
+            continue
         else:
             if "notes" not in row:
                 raise InputError(f"{source}: no 'notes' column: not a Rayyan export")
@@ -144,6 +152,28 @@ def _from_csv(text: str, fmt: str, source: str, listed: str) -> list[ForeignDeci
             )
         )  # fmt: skip
     return out
+
+
+def _covidence_row(row: Mapping[str, str], where: str, source: str, listed: str) -> ForeignDecision:
+    """One row of a Covidence list export (CSV; columns as the module docstring lists)."""
+    if "covidence #" not in row and "title" not in row:
+        raise InputError(f"{source}: no 'Covidence #' or 'Title' column: not a "
+                         "Covidence export")  # fmt: skip
+    number = _clean(row.get("covidence #"))
+    if number:
+        where = f"{where} (Covidence {number if number.startswith('#') else '#' + number})"
+    reason = _clean(row.get("exclusion reason"))
+    if reason is None:
+        found = _COVIDENCE_REASON.search(row.get("notes", ""))
+        reason = _clean(found.group(1)) if found else None
+    accession = _clean(row.get("accession number")) or ""
+    authors = tuple(a for a in (_clean(x) for x in row.get("authors", "").split(";")) if a)
+    extra = {k: v for k in ("covidence #", "tags") if (v := _clean(row.get(k)) or "")}
+    return ForeignDecision(
+        where, {"": listed}, None, _clean(row.get("doi")),
+        accession if accession.isdigit() else None, _clean(row.get("title")), reason,
+        authors, _year(row.get("published year")), _clean(row.get("abstract")), extra,
+    )  # fmt: skip
 
 
 def _from_ris(text: str, fmt: str, source: str, listed: str) -> list[ForeignDecision]:
@@ -161,9 +191,9 @@ def _from_ris(text: str, fmt: str, source: str, listed: str) -> list[ForeignDeci
             if decision is None:
                 continue
             decisions, reason = {"": decision}, None
-        elif fmt == "covidence":
-            found = _COVIDENCE_REASON.search(notes)
-            decisions, reason = {"": listed}, _clean(found.group(1)) if found else None
+        elif fmt == "covidence":  # a note of its own: the reason is the rest of its line
+            found = [m for n in e.get("notes", []) if (m := _COVIDENCE_NOTE.search(str(n)))]
+            decisions, reason = {"": listed}, _clean(found[0].group(1)) if found else None
         else:
             decisions, reason = _rayyan(notes, where)
             if not decisions:
@@ -227,13 +257,24 @@ class DecisionRow:
     reason: str | None
 
 
+def _ris_entry(r: DecisionRow, notes: list[str]) -> dict[str, object]:
+    """A record as rispy's entry (empty fields left out), with ``notes`` as ``N1``."""
+    entry: dict[str, object] = {"type_of_reference": "JOUR", "id": str(r.record_id),
+             "title": _clean(r.title) or "", "authors": list(r.authors),
+             "year": str(r.year or ""), "doi": r.doi or "",
+             "abstract": _clean(r.abstract) or "", "notes": notes}  # fmt: skip
+    return {k: v for k, v in entry.items() if v}
+
+
 def write_decisions(rows: Sequence[DecisionRow], fmt: str) -> str:
     """The decisions as ASReview or Rayyan import them.
 
     ASReview: a CSV its LAB imports (``record_id``, ``title``, ``abstract``, ``authors``,
     ``year``, ``doi``, ``included`` 1/0/empty); Rayyan: RIS with the ``RAYYAN-INCLUSION``
-    note.
+    note. (Covidence's lists: :func:`covidence_lists`.)
     """
+    if fmt not in ("asreview", "rayyan"):
+        raise InputError(f"format {fmt!r}: write_decisions writes asreview or rayyan")
     if fmt == "asreview":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\r\n")
@@ -253,9 +294,61 @@ def write_decisions(rows: Sequence[DecisionRow], fmt: str) -> str:
         if r.reason:
             reason = (_clean(r.reason) or "").replace("|", "/")  # "|" separates Rayyan's parts
             note += f" | RAYYAN-EXCLUSION-REASONS: {reason}"
-        entry: dict[str, object] = {"type_of_reference": "JOUR", "id": str(r.record_id),
-                 "title": _clean(r.title) or "", "authors": list(r.authors),
-                 "year": str(r.year or ""), "doi": r.doi or "",
-                 "abstract": _clean(r.abstract) or "", "notes": [note]}  # fmt: skip
-        entries.append({k: v for k, v in entry.items() if v})
+        entries.append(_ris_entry(r, [note]))
     return ris_text(entries)
+
+
+@dataclass(frozen=True)
+class CovidenceList:
+    """One file for Covidence: the list its records go in, and the RIS text."""
+
+    file_name: str
+    covidence_list: str
+    decision: str | None
+    count: int
+    text: str
+
+
+# (stage, settled decision) -> (file name, the Covidence list to import the file into)
+_COVIDENCE_OUT: dict[tuple[str, str | None], tuple[str, str]] = {
+    ("ta", None): ("screen.ris", "Screen"),
+    ("ta", "include"): ("full-text-review.ris", "Full text review"),
+    ("ta", "maybe"): ("full-text-review-maybe.ris", "Full text review"),
+    ("ta", "exclude"): ("irrelevant.ris", "Irrelevant"),
+    ("ft", None): ("full-text-review.ris", "Full text review"),
+    ("ft", "maybe"): ("full-text-review-maybe.ris", "Full text review"),
+    ("ft", "include"): ("included.ris", "Included"),
+    ("ft", "exclude"): ("excluded.ris", "Excluded"),
+}
+
+
+def covidence_lists(rows: Sequence[DecisionRow], stage: str) -> list[CovidenceList]:
+    """A stage's records as RIS files, one per Covidence list they go in (none empty).
+
+    ``rows`` carry the settled decision (``{"": decision}``, or none when not settled).
+    At title/abstract: included -> Full text review, maybe -> Full text review (its own
+    file, so a maybe reads back as a maybe), excluded -> Irrelevant, not settled ->
+    Screen; at full text: included -> Included, excluded -> Excluded (the reason as the
+    note ``Exclusion reason: ...``), not settled or maybe -> Full text review.
+    :func:`read_decisions` reads each file back with its list's decision.
+
+    Examples
+    --------
+    >>> row = DecisionRow(7, "A trial", ("Doe, J",), 2020, None, None, {"": "exclude"}, "Design")
+    >>> [(f.file_name, f.covidence_list, f.count) for f in covidence_lists([row], "ft")]
+    [('excluded.ris', 'Excluded', 1)]
+    """
+    grouped: dict[tuple[str, str | None], list[DecisionRow]] = {}
+    for r in rows:
+        decision = next(iter(r.decisions.values()), None)
+        grouped.setdefault((stage, decision), []).append(r)
+    out = []
+    for key, (file_name, name) in _COVIDENCE_OUT.items():
+        if key not in grouped:
+            continue
+        entries = []
+        for r in grouped[key]:
+            reason = _clean(r.reason) if key[1] == "exclude" else None
+            entries.append(_ris_entry(r, [f"Exclusion reason: {reason}"] if reason else []))
+        out.append(CovidenceList(file_name, name, key[1], len(entries), ris_text(entries)))
+    return out

@@ -280,7 +280,12 @@ def project_store(directory: PathLike, db_url: str | None = None) -> Iterator[St
 
 
 def init_project(
-    directory: PathLike, template: str = "blank", db_url: str | None = None
+    directory: PathLike,
+    template: str = "blank",
+    db_url: str | None = None,
+    *,
+    text: str | None = None,
+    source: str | None = None,
 ) -> Project:
     """Create a project: ``review.toml`` from a template and an upgraded database.
 
@@ -292,6 +297,9 @@ def init_project(
         ``group-peer-support`` (the seed review, ready to run) or ``blank``.
     db_url
         The database (default: SQLite at ``DIR/review.db``).
+    text, source
+        A protocol written from another file (``sysreview init --from-revman``) instead
+        of the template's text, and that file's name (recorded in the audit trail).
 
     Raises
     ------
@@ -307,7 +315,7 @@ def init_project(
     if path.exists():
         raise InputError(f"{path} already exists: the project is already initialised")
     directory.mkdir(parents=True, exist_ok=True)
-    path.write_text(template_text(template), encoding="utf-8")
+    path.write_text(template_text(template) if text is None else text, encoding="utf-8")
     for file_name, text in template_searches(template).items():
         searches = directory / "searches"
         searches.mkdir(exist_ok=True)
@@ -316,7 +324,8 @@ def init_project(
     try:
         project = load_project(directory, db_url)
         with open_store(project.database_url) as store, store.session():
-            store.audit("sysreview", "init project", "project", None, {"template": template})
+            made = {"template": template} if source is None else {"from": source}
+            store.audit("sysreview", "init project", "project", None, made)
     except BaseException:
         path.unlink()  # nothing half-made: the next 'init' starts clean
         raise

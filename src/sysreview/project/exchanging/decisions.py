@@ -20,12 +20,16 @@ problem listed with its row, and nothing stored.
 Export: each record the reviewer is assigned at the stage (or, without a reviewer, every
 unit of the stage) with the decisions: ASReview's label (the reviewer's decision, or the
 settled one), Rayyan's inclusion note (the reviewer's, or every screener's decision).
+Covidence takes references into the list a team chooses, so :func:`export_covidence`
+writes a folder of RIS files, one per Covidence list the stage's units belong in by their
+settled decision (:func:`~sysreview.io.screening_formats.covidence_lists`).
 """
 
 from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
@@ -34,8 +38,10 @@ from sysreview.errors import InputError
 from sysreview.io.screening_formats import (
     FORMATS,
     WRITES,
+    CovidenceList,
     DecisionRow,
     ForeignDecision,
+    covidence_lists,
     read_decisions,
     write_decisions,
 )
@@ -57,7 +63,13 @@ from sysreview.protocol.review import Role
 
 PathLike = str | os.PathLike[str]
 
-__all__ = ["export_decisions", "import_decisions", "match_records"]
+__all__ = [
+    "CovidenceExport",
+    "export_covidence",
+    "export_decisions",
+    "import_decisions",
+    "match_records",
+]
 
 _TITLE = re.compile(r"[\W_]+")
 
@@ -202,6 +214,35 @@ def _show(value: object) -> str:
     return str(value)
 
 
+def _rows(
+    store: Store, protocol: Protocol, fmt: str, stage: str, reviewer: str | None
+) -> list[DecisionRow]:
+    """The stage's units (or the reviewer's) with the decisions ``fmt`` writes."""
+    state = screening_state(store, protocol).stage(stage)
+    units = list(state.units if reviewer is None else state.assigned_to(reviewer))
+    with store.session(readonly=True) as session:
+        mine = current_reviewer_decisions(session, stage, reviewer) if reviewer else {}
+        records = {r.id: r for r in session.scalars(select(Record).where(Record.id.in_(units)))}
+    rows = []
+    for unit in units:
+        rec, status = records[unit], state.status[unit]
+        if reviewer is not None:
+            event = mine.get(unit)
+            decisions = {reviewer: event.decision} if event else {}
+            reason = event.reason if event else None
+        elif fmt in ("asreview", "covidence"):
+            settled = status.state.settled and status.decision
+            decisions = {"": status.decision} if settled and status.decision else {}
+            reason = status.reason
+        else:
+            decisions = {str(n): d for n, d in status.votes}
+            reason = status.reason
+        authors = tuple(a for a in (rec.authors or "").split("\n") if a)
+        rows.append(DecisionRow(rec.id, rec.title, authors, rec.year, rec.doi,
+                                rec.abstract, decisions, reason))  # fmt: skip
+    return rows
+
+
 def export_decisions(
     store: Store,
     protocol: Protocol,
@@ -215,30 +256,56 @@ def export_decisions(
 
     With ``reviewer``: the records assigned to them and their own decisions; without:
     every unit of the stage, with the settled decision (ASReview) or every screener's
-    current decision (Rayyan).
+    current decision (Rayyan). Covidence: :func:`export_covidence`.
     """
     _check_args(protocol, fmt, stage, reviewer, WRITES)
-    state = screening_state(store, protocol).stage(stage)
-    units = list(state.units if reviewer is None else state.assigned_to(reviewer))
-    with store.session(readonly=True) as session:
-        mine = current_reviewer_decisions(session, stage, reviewer) if reviewer else {}
-        records = {r.id: r for r in session.scalars(select(Record).where(Record.id.in_(units)))}
-    rows = []
-    for unit in units:
-        rec, status = records[unit], state.status[unit]
-        if reviewer is not None:
-            event = mine.get(unit)
-            decisions = {reviewer: event.decision} if event else {}
-            reason = event.reason if event else None
-        elif fmt == "asreview":
-            settled = status.state.settled and status.decision
-            decisions = {"": status.decision} if settled and status.decision else {}
-            reason = status.reason
-        else:
-            decisions = {str(n): d for n, d in status.votes}
-            reason = status.reason
-        authors = tuple(a for a in (rec.authors or "").split("\n") if a)
-        rows.append(DecisionRow(rec.id, rec.title, authors, rec.year, rec.doi,
-                                rec.abstract, decisions, reason))  # fmt: skip
+    if fmt == "covidence":
+        raise InputError("Covidence takes one file per list: export_covidence writes them")
+    rows = _rows(store, protocol, fmt, stage, reviewer)
     write_file(out, write_decisions(rows, fmt).encode("utf-8"))
     return len(rows)
+
+
+@dataclass(frozen=True)
+class CovidenceExport:
+    """The RIS files written for Covidence, one per list, in ``folder``."""
+
+    folder: Path
+    stage: str
+    lists: tuple[CovidenceList, ...]
+
+    def summary(self) -> str:
+        """One line per file: how many records, and the Covidence list to import it into."""
+        total = sum(x.count for x in self.lists)
+        lines = [f"wrote {total} records of stage {self.stage} for Covidence to {self.folder}:"]
+        lines += [
+            f"  {x.file_name}: {x.count} records; import into '{x.covidence_list}'"
+            for x in self.lists
+        ]
+        return "\n".join(lines)
+
+
+def export_covidence(
+    store: Store, protocol: Protocol, out: PathLike, *, stage: str
+) -> CovidenceExport:
+    """Write the stage's units as RIS files for Covidence, one per list, into folder ``out``.
+
+    Each unit goes by its settled decision (the team's, as Covidence's lists are; see
+    :func:`~sysreview.io.screening_formats.covidence_lists`); a full-text exclusion keeps
+    its reason as the note ``Exclusion reason: ...``. ``out`` is created; a file of the
+    same name in it is replaced.
+
+    Raises
+    ------
+    InputError
+        An unknown stage, ``out`` is a file.
+    """
+    _check_args(protocol, "covidence", stage, None, WRITES)
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise InputError("Covidence takes one file per list: give a folder", source=str(out))
+    folder.mkdir(parents=True, exist_ok=True)
+    lists = covidence_lists(_rows(store, protocol, "covidence", stage, None), stage)
+    for x in lists:
+        write_file(folder / x.file_name, x.text.encode("utf-8"))
+    return CovidenceExport(folder, stage, tuple(lists))

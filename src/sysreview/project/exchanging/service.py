@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 from sysreview.project.opening import PathLike, Service
 
 if TYPE_CHECKING:
+    from sysreview.project.exchanging.decisions import CovidenceExport
     from sysreview.project.exchanging.files import ReferencesExport, RevmanExport
+    from sysreview.project.exchanging.revman_import import RevmanImport
     from sysreview.project.sheets.results import ImportResult
 
 
@@ -30,6 +32,17 @@ class ExchangeService(Service):
 
         data = self.project.analysis.inputs().data
         return export_revman(self.store, self.protocol, data, out)
+
+    def import_revman(
+        self, path: PathLike, *, reviewer: str | None = None, mapping: PathLike | None = None
+    ) -> RevmanImport:
+        """Store a RevMan 5 file's studies, per-arm data and RoB 1 judgements.
+
+        See :func:`~sysreview.project.exchanging.revman_import.import_revman`.
+        """
+        from sysreview.project.exchanging.revman_import import import_revman
+
+        return import_revman(self.project, path, reviewer=reviewer, mapping=mapping)
 
     def export_references(
         self, out: PathLike, *, fmt: str | None = None, stage: str | None = None,
@@ -77,6 +90,15 @@ class ExchangeService(Service):
 
         return export_decisions(self.store, self.protocol, out, fmt=fmt, stage=stage,
                                 reviewer=reviewer)  # fmt: skip
+
+    def export_covidence(self, out: PathLike, *, stage: str) -> CovidenceExport:
+        """Write the stage's records as RIS files for Covidence, one per list, into ``out``.
+
+        See :func:`~sysreview.project.exchanging.decisions.export_covidence`.
+        """
+        from sysreview.project.exchanging.decisions import export_covidence
+
+        return export_covidence(self.store, self.protocol, out, stage=stage)
 
 
 __all__ = ["ExchangeService"]

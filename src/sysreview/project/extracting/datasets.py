@@ -62,6 +62,7 @@ __all__ = [
     "load_dataset",
     "project_load_dataset",
     "project_withdraw_counts",
+    "sha256_of",
 ]
 
 
@@ -269,7 +270,8 @@ def load_dataset(
     )
 
 
-def _sha256(path: Path) -> str:
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file (hex), as the audit trail records it."""
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -327,7 +329,7 @@ def project_load_dataset(
             reviewer,
             consensus=consensus,
             add_studies=add_studies,
-            file_sha256=_sha256(Path(path)),
+            file_sha256=sha256_of(Path(path)),
         )
 
 

@@ -245,3 +245,58 @@ def test_two_rows_of_one_record_are_refused(folder: Path, store_url: str, tmp_pa
     assert code == 2
     assert "a.csv, row 3: the same record as a.csv, row 2 (record 2)" in out
     assert events(store_url) == []
+
+
+def test_covidence_lists_round_trip(folder: Path, store_url: str, tmp_path: Path) -> None:
+    """``export-decisions --to covidence`` writes one RIS per Covidence list (settled
+    decisions); each file imported back with its list's decision changes nothing: the same
+    decisions, and at full text the same exclusion reasons."""
+    protocol = load_project(folder, store_url).protocol
+    with open_store(store_url) as store:
+        for rid, what in ((2, "include"), (3, "exclude"), (4, "maybe")):
+            record_decision(store, protocol, stage="ta", record_id=rid, reviewer="R1",
+                            decision=what)  # fmt: skip
+    out = tmp_path / "covidence-ta"
+    code, said = run(folder, store_url, "export-decisions", str(out), "--to", "covidence")
+    assert code == 0, said
+    assert "full-text-review.ris: 1 records; import into 'Full text review'" in said
+    assert "irrelevant.ris: 1 records; import into 'Irrelevant'" in said
+    assert sorted(p.name for p in out.iterdir()) == [
+        "full-text-review-maybe.ris", "full-text-review.ris", "irrelevant.ris", "screen.ris"
+    ]  # fmt: skip
+    before = events(store_url)
+    for name, listed in (("full-text-review.ris", "include"), ("irrelevant.ris", "exclude"),
+                         ("full-text-review-maybe.ris", "maybe")):  # fmt: skip
+        code, said = run(folder, store_url, "import-decisions", str(out / name), "--from",
+                         "covidence", "--reviewer", "R1", "--list-decision", listed)  # fmt: skip
+        assert code == 0 and "unchanged" in said, said
+    assert events(store_url) == before
+    with open_store(store_url) as store:
+        for rid, who, what, reason in (
+            (2, "R1", "include", None),
+            (4, "R1", "exclude", "Participants not eligible"),
+            (2, "R2", "include", None),  # the second reviewer screens every inclusion ...
+            (4, "R2", "exclude", "Participants not eligible"),  # ... and this exclusion
+        ):
+            record_decision(store, protocol, stage="ft", record_id=rid, reviewer=who,
+                            decision=what, reason=reason)  # fmt: skip
+    out = tmp_path / "covidence-ft"
+    code, said = run(folder, store_url, "export-decisions", str(out), "--to", "covidence",
+                     "--stage", "ft")  # fmt: skip
+    assert code == 0, said
+    (excluded,) = read_decisions((out / "excluded.ris").read_text("utf-8"), "covidence",
+                                 source="excluded.ris", listed="exclude")  # fmt: skip
+    assert (excluded.title, excluded.reason) == (TITLES[3], "Participants not eligible")
+    (included,) = read_decisions((out / "included.ris").read_text("utf-8"), "covidence",
+                                 source="included.ris", listed="include")  # fmt: skip
+    assert included.title == TITLES[1]
+    before = events(store_url)
+    for name, listed in (("included.ris", "include"), ("excluded.ris", "exclude")):
+        code, said = run(folder, store_url, "import-decisions", str(out / name), "--from",
+                         "covidence", "--reviewer", "R1", "--stage", "ft",
+                         "--list-decision", listed)  # fmt: skip
+        assert code == 0 and "unchanged" in said, said
+    assert events(store_url) == before
+    code, said = run(folder, store_url, "export-decisions", str(out), "--to", "covidence",
+                     "--reviewer", "R1")  # fmt: skip
+    assert code == 2 and "settled decisions" in said
