@@ -23,6 +23,7 @@ in SQL. The page's rows (``LIMIT``-sized) are then read from the store by id.
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -103,6 +104,10 @@ class RecordFilter:
             value = getattr(self, name)
             if value is not None and value not in allowed:
                 raise InputError(f"invalid {name} {value!r}; must be one of {', '.join(allowed)}")
+        for name in ("q", "reviewer", "label", "keyword"):
+            value = getattr(self, name)
+            if value and any(unicodedata.category(c).startswith("C") for c in value):
+                raise InputError(f"the {name} holds control characters")
         if self.page < 1 or not 1 <= self.per_page <= MAX_PER_PAGE:
             raise InputError(f"page must be 1 or more, per_page from 1 to {MAX_PER_PAGE}")
 

@@ -100,5 +100,7 @@ def test_blinded_filters_and_refusals(project: tuple[Path, str]) -> None:
             review.screening.records(R1, RecordFilter(reviewer="R2"))
         with pytest.raises(InputError, match="invalid status 'x'"):
             RecordFilter(status="x")
+        with pytest.raises(InputError, match="the q holds control characters"):
+            RecordFilter(q="peer\x00")
         with pytest.raises(InputError, match="per_page"):
             RecordFilter(per_page=0)
