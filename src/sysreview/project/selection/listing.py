@@ -200,9 +200,6 @@ def _text_matches(session: Session, words: Iterable[str], *, every: bool, full: 
     On SQLite with the trigram index (revision 0016), through the index when every word
     has 3 characters or more (a trigram's length); else by scanning with ``LIKE``.
     """
-    # NUL ends an FTS5 string and PostgreSQL refuses it in text; no record holds one
-    # (control characters are removed on import), so a search word loses its NULs.
-    words = [w.replace("\x00", "") for w in words]
     words = [w for w in words if w]
     if not words:
         return set()
