@@ -90,7 +90,7 @@ def main() -> None:
               f"bomb.xlsx {bomb.stat().st_size / 2**20:.2f} MiB, "
               f"rows.xlsx {many.stat().st_size / 2**20:.1f} MiB")  # fmt: skip
         from sysreview.errors import SysreviewError
-        from sysreview.project.selection.service import screen_import
+        from sysreview.project.selection.directory import screen_import
 
         files = {"honest": honest, "bomb": bomb, "rows": many}
         times: dict[str, list[float]] = {name: [] for name in files}

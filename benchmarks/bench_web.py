@@ -72,7 +72,7 @@ def make_project(
     from sysreview.project.accounts.users import create_account
     from sysreview.project.importing.service import import_files
     from sysreview.project.opening import init_project, opened
-    from sysreview.project.selection.service import screen_pending, screen_reassign
+    from sysreview.project.selection.directory import screen_pending, screen_reassign
 
     init_project(directory, "group-peer-support", db_url)
     names = [f"B{i:02d}" for i in range(1, reviewers + 1)]

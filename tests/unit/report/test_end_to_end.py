@@ -76,7 +76,7 @@ def test_the_command_writes_every_format(built: Built) -> None:
 
 def test_methods_come_from_the_record(text: str, page: str, built: Built) -> None:
     from sysreview.project.importing.searches import project_strategy
-    from sysreview.project.selection.service import screen_agreement
+    from sysreview.project.selection.directory import screen_agreement
     from sysreview.report.words import fmt_num
 
     assert (

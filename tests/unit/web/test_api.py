@@ -17,7 +17,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from sysreview.project.reporting.service import prisma_flow
-from sysreview.project.selection.service import screen_conflicts, screen_queue
+from sysreview.project.selection.directory import screen_conflicts, screen_queue
 from sysreview.web.app import SESSION_COOKIE
 from tests.unit.web.conftest import N_RECORDS, PASSWORDS, TestClient
 

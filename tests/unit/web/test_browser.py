@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from sysreview.project.selection.service import screen_conflicts, screen_pending
+from sysreview.project.selection.directory import screen_conflicts, screen_pending
 from sysreview.web import WebSettings, create_app
 from tests.conftest import PROJECT_ROOT
 from tests.unit.web.conftest import PASSWORDS, SECRET, LiveServer, start_server, stop_server

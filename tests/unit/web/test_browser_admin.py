@@ -15,7 +15,7 @@ import pytest
 
 from sysreview.project.deduplicating.service import duplicate_queue
 from sysreview.project.opening import opened
-from sysreview.project.selection.service import screen_conflicts, screen_decision, screen_pending
+from sysreview.project.selection.directory import screen_conflicts, screen_decision, screen_pending
 from sysreview.project.storage import current_duplicate_links
 from sysreview.web import WebSettings, create_app
 from tests.unit.web.admin_data import add_linked_record, add_screener, queue_pairs

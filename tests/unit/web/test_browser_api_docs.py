@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sysreview.project.selection.service import screen_pending
+from sysreview.project.selection.directory import screen_pending
 from tests.unit.web.conftest import LiveServer
 from tests.unit.web.test_browser import _page, _shot, browser, live
 from tests.unit.web.test_browser_a11y import _axe, _blocking

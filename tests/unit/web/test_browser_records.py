@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sysreview.project.selection.service import screen_decision
+from sysreview.project.selection.directory import screen_decision
 from tests.unit.web.conftest import LiveServer
 from tests.unit.web.test_browser import _page, _settled, _shot, browser, live
 from tests.unit.web.test_browser_a11y import BLOCKING, _axe

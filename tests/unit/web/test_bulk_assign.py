@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sysreview.project.opening import opened
-from sysreview.project.selection.service import screen_pending
+from sysreview.project.selection.directory import screen_pending
 from sysreview.project.storage import AuditEntry, ScreeningAssignment
 from tests.unit.web.admin_data import add_screener
 from tests.unit.web.conftest import N_RECORDS, TestClient

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sysreview.project.selection.service import screen_conflicts
+from sysreview.project.selection.directory import screen_conflicts
 from tests.unit.web.admin_data import add_linked_record
 from tests.unit.web.conftest import N_RECORDS, TestClient
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sysreview.project.reporting.service import prisma_flow
-from sysreview.project.selection.service import screen_agreement, screen_conflicts, screen_pending
+from sysreview.project.selection.directory import screen_agreement, screen_conflicts, screen_pending
 from tests.unit.web.conftest import N_RECORDS, TestClient
 
 Clients = Callable[[str], tuple[TestClient, str]]

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sysreview.project.selection.service import screen_decision
+from sysreview.project.selection.directory import screen_decision
 from tests.unit.web.conftest import N_RECORDS, TestClient
 
 Clients = Callable[[str], tuple[TestClient, str]]

@@ -10,7 +10,7 @@ from typing import Any
 
 from sysreview.project.opening import load_project, opened
 from sysreview.project.selection.decisions import conflicts
-from sysreview.project.selection.service import screen_reassign
+from sysreview.project.selection.directory import screen_reassign
 from tests.unit.web.conftest import N_RECORDS, TestClient
 
 Clients = Callable[[str], tuple[TestClient, str]]

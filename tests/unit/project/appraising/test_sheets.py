@@ -88,7 +88,7 @@ def test_the_second_appraisers_sheet_is_refused_for_the_first(
 def test_a_screening_sheet_is_not_a_rob_sheet(
     rob1: tuple[Store, Protocol, Path], store_url: str
 ) -> None:
-    from sysreview.project.selection.service import screen_export
+    from sysreview.project.selection.directory import screen_export
 
     store, protocol, tmp = rob1
     sheet = tmp / "screen.csv"

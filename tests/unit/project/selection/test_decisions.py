@@ -264,7 +264,7 @@ def test_terminal_screening_one_key_per_record(tmp_path: Path, store_url: str) -
     from typer.testing import CliRunner
 
     from sysreview.cli import app
-    from sysreview.project.selection.service import screen_pending
+    from sysreview.project.selection.directory import screen_pending
 
     project, _ = make_project(tmp_path, store_url)
     common = ["-p", str(project), "--db", store_url]
@@ -319,7 +319,7 @@ def _through_full_text(store: Store, protocol: Protocol, *records: int) -> None:
 
 def test_reports_link_to_studies_and_count_in_prisma(tmp_path: Path, store_url: str) -> None:
     from sysreview.project.reporting.service import prisma_flow
-    from sysreview.project.selection.service import link_study_report, unlink_study_report
+    from sysreview.project.selection.directory import link_study_report, unlink_study_report
 
     project, protocol = make_project(tmp_path, store_url, dual_fraction="1.0")
     with open_store(store_url) as store:

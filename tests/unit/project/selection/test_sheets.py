@@ -15,7 +15,7 @@ from sysreview.errors import InputError
 from sysreview.project.importing.service import import_files
 from sysreview.project.opening import init_project, load_project
 from sysreview.project.selection.decisions import record_decision
-from sysreview.project.selection.service import screen_export, screen_import
+from sysreview.project.selection.directory import screen_export, screen_import
 from sysreview.project.sheets.results import StaleSheetError
 from sysreview.project.storage import DecisionEvent, open_store
 
