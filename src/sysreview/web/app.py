@@ -59,6 +59,7 @@ ROUTERS = (
     "extraction",
     "extraction_grid",
     "fulltext",
+    "study_status",
     "grade",
     "report",
     "audit",
@@ -67,6 +68,7 @@ ROUTERS = (
     "api_records",
     "api_appraisal",
     "api_admin",
+    "api_study_status",
 )
 """Modules of :mod:`sysreview.web.routers`, each with a ``router``, included in this order."""
 SESSION_COOKIE = "sysreview_session"

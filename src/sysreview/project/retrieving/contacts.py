@@ -55,6 +55,12 @@ _STATUS_WORDS = {"awaiting": "awaiting_classification", "awaiting_classification
                  "awaiting_classification", "ongoing": "ongoing", "none": "none"}  # fmt: skip
 
 
+class UnknownEntry(InputError):
+    """A study label or contact id that is not in the project (web routes answer 404)."""
+
+    http_status = 404
+
+
 def parse_study_status(value: str) -> str:
     """``awaiting`` (or ``awaiting-classification``), ``ongoing`` or ``none``.
 
@@ -72,7 +78,7 @@ def _study(session: Session, label: str) -> Study:
     for study in session.scalars(select(Study)):
         if re.sub(r"\s+", " ", study.label).strip().casefold() == key:
             return study
-    raise InputError(f"no study {label!r} in this project (add it with 'sysreview study add')")
+    raise UnknownEntry(f"no study {label!r} in this project (add it with 'sysreview study add')")
 
 
 @dataclass(frozen=True)
@@ -222,7 +228,7 @@ def follow_contact(
     """Log a later state of contact ``contact_id`` (a reply, no reply, a refusal)."""
     row = session.get(AuthorContact, contact_id)
     if row is None:
-        raise InputError(f"no contact {contact_id} in this project")
+        raise UnknownEntry(f"no contact {contact_id} in this project")
     root = row.follows_id or row.id
     latest = session.scalar(select(AuthorContact).where(
         (AuthorContact.id == root) | (AuthorContact.follows_id == root)
@@ -297,6 +303,7 @@ __all__ = [
     "FIELDS",
     "Contact",
     "StudyStatus",
+    "UnknownEntry",
     "add_contact",
     "follow_contact",
     "list_contacts",
