@@ -1,6 +1,6 @@
-"""The record list's search and filters in the service, on SQLite and PostgreSQL: the
-trigram index (SQLite) finds what a scan finds, full texts are searched, duplicates list
-once, and blinding holds (the web tests check the routes)."""
+"""The record list's search and filters in the service, on SQLite and PostgreSQL: words
+found as substrings in any (ASCII) case, full texts searched, duplicates listed once, and
+blinding held (the web tests check the routes)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from sysreview.project.accounts.users import AccountInfo
 from sysreview.project.opening import open_project
 from sysreview.project.selection.listing import (
     RecordFilter,
-    _scanned_matches,
     _text_matches,
 )
 from sysreview.project.storage import FulltextFile, Reviewer
@@ -48,22 +47,31 @@ def project(tmp_path: Path, store_url: str) -> tuple[Path, str]:
     return folder, store_url
 
 
-def test_the_index_finds_what_a_scan_finds(project: tuple[Path, str]) -> None:
+# (words, every, full) -> the records found: ``full`` adds the authors (and full texts)
+SEARCHES = {
+    ("peer", True, False): {1, 3},
+    ("PEER support", True, False): {1},
+    ("PEER support", False, False): {1, 3},
+    ("100%", True, True): {1},  # % and _ are plain characters, not wildcards
+    ("0_%", True, True): set(),
+    ("trial_x", True, False): {1},
+    ("Ñúñez", True, True): {1},
+    ("Ñúñez", True, False): set(),  # an author: only with full
+    ("smith", True, True): {2},
+    ("help", True, False): {2},
+    ("self-help depression", True, False): {2},
+    ("nothing", False, True): set(),
+    ("cluster knee", False, False): {1, 3},
+}
+
+
+def test_search_finds_substrings_in_any_case(project: tuple[Path, str]) -> None:
     folder, url = project
     with open_project(folder, url) as review, review.store.session() as session:
-        sqlite = url.startswith("sqlite")
-        for q in QUERIES:
-            for every in (True, False):
-                for full in (True, False):
-                    words = q.split()
-                    scanned = _scanned_matches(session, words, every=every, full=full,
-                                               sqlite=sqlite)  # fmt: skip
-                    assert _text_matches(session, words, every=every, full=full) == scanned, q
-        assert _text_matches(session, ["peer"], every=True, full=True) == {1, 3}
-        assert _text_matches(session, ["100%"], every=True, full=True) == {1}  # not a wildcard
-        if sqlite:  # the trigram index folds every letter's case; PostgreSQL's ILIKE
-            # folds by the database's LC_CTYPE (none but ASCII under "C", as in the tests)
-            assert _text_matches(session, ["ñúñez"], every=True, full=True) == {1}
+        for (q, every, full), expected in SEARCHES.items():
+            assert _text_matches(session, q.split(), every=every, full=full) == expected, q
+        # SQLite's LIKE and ILIKE under the "C" collation fold the case of ASCII only
+        assert _text_matches(session, ["ñúñez"], every=True, full=True) == set()
 
 
 def test_full_texts_are_searched_and_duplicates_list_once(project: tuple[Path, str]) -> None:
