@@ -8,7 +8,7 @@ Only the protocol's extractors use them, and each sees only their own values.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -21,6 +21,7 @@ from sysreview.extraction.validate import Cell, ExtractionInputError
 from sysreview.project.accounts.users import AccountInfo
 from sysreview.protocol.review import Role
 from sysreview.web.app import error_status, render
+from sysreview.web.extraction_grid import shown
 from sysreview.web.security import check_csrf, project_of, require
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -42,16 +43,6 @@ def _check(request: Request, account: AccountInfo, study: str | None = None) -> 
     return extraction_form(protocol)
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def _page(
     request: Request,
     form: ExtractionForm,
@@ -61,14 +52,14 @@ def _page(
     problems: dict[str, str] | None = None,
     saved: str | None = None,
 ) -> Response:
-    shown = {}
+    filled = {}
     for part in PARTS:
-        mine = [{k: _cell(v) for k, v in r.items()} for r in rows.get(part, [])]
+        mine = [{k: shown(v) for k, v in r.items()} for r in rows.get(part, [])]
         if part == "studies" and not mine:
             mine = [{}]
         mine += [{} for _ in range(BLANK_ROWS[part])]
-        shown[part] = mine
-    return render(request, "extraction/form.html", status, form=form, study=study, rows=shown,
+        filled[part] = mine
+    return render(request, "extraction/form.html", status, form=form, study=study, rows=filled,
                   problems=problems or {}, saved=saved)  # fmt: skip
 
 
