@@ -24,13 +24,13 @@ from sysreview.protocol import Protocol
 
 if TYPE_CHECKING:
     from sysreview.project.accounts.users import AccountInfo
-    from sysreview.project.selection.labels import Keywords, Label
-    from sysreview.project.selection.listing import RecordFilter, RecordPage, ReviewView
     from sysreview.project.selection.arbitration import (
         AssignedRecord,
         ConflictView,
         ReassignPlan,
     )
+    from sysreview.project.selection.labels import Keywords, Label
+    from sysreview.project.selection.listing import RecordFilter, RecordPage, ReviewView
     from sysreview.project.selection.pages import Progress, ReportLink, ScreenView
     from sysreview.project.selection.stopping import StoppingAid
     from sysreview.project.selection.studies import StudyInfo
