@@ -70,7 +70,7 @@ def _events(
     )
     return [
         ScreeningEvent(record, names[who], decision, reason, kind == "resolution", order, r, v)
-        for order, record, who, kind, decision, reason, r, v in session.execute(query)
+        for order, record, who, kind, decision, reason, r, v in session.connection().execute(query)
     ]
 
 
@@ -84,7 +84,7 @@ def _stored_assignments(
         AssignmentEvent(
             groups.get(record, record), slots[slot], None if who is None else names[who], order
         )
-        for order, record, slot, who in session.execute(query)
+        for order, record, slot, who in session.connection().execute(query)
     ]
 
 
@@ -210,7 +210,7 @@ def _read_title_abstract(
                          cached.due, ta)  # fmt: skip
     names = {i: name for i, name in session.execute(select(Reviewer.id, Reviewer.name))}
     groups = duplicate_groups(confirmed_pairs(session))
-    records = session.scalars(select(Record.id).order_by(Record.id))
+    records = session.connection().scalars(select(Record.id).order_by(Record.id))
     units = tuple(sorted({groups.get(i, i) for i in records}))
     first, second = _screeners(protocol, "ta")
     assigned = current_assignments(_stored_assignments(session, "ta", names, groups))
