@@ -51,8 +51,7 @@ COMMANDS: dict[str, Listed] = {
     "pool": Listed("pool", "Pool the studies of DATA."),
     "analyse": Listed(
         "synthesis",
-        "Run the protocol's analysis plan: pooled, narrative, sensitivity and subgroup "
-        "analyses.",
+        "Run the protocol's analysis plan: pooled, narrative, sensitivity and subgroup analyses.",
     ),
     "report": Listed(
         "report",
