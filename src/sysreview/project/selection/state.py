@@ -60,7 +60,11 @@ __all__ = ["ScreeningState", "StageState", "screening_state", "store_assignments
 def _events(
     session: Session, stage: str, names: Mapping[int, str], after: int = 0
 ) -> list[ScreeningEvent]:
-    """The stage's events with an id above ``after``, oldest first."""
+    """The stage's events with an id above ``after``, oldest first.
+
+    Read through Core on the session's connection (rows streamed, no ORM rows): the
+    ORM query of :func:`_versions`, run first, has flushed the session's pending writes.
+    """
     d = DecisionEvent
     query = (
         select(d.id, d.record_id, d.reviewer_id, d.kind, d.decision, d.reason)
