@@ -297,11 +297,7 @@ def contact_list_command(
 def register(app: typer.Typer) -> None:
     """Add ``sysreview fulltext`` and ``sysreview contact`` to ``app``.
 
-    Also ``status`` and ``statuses`` to ``sysreview study``.
+    ``sysreview study status`` and ``statuses`` are added by :mod:`.study`.
     """
-    from sysreview.commands.study import study_app
-
     app.add_typer(fulltext_app, name="fulltext")
     app.add_typer(contact_app, name="contact")
-    study_app.command("status")(study_status_command)
-    study_app.command("statuses")(study_statuses_command)

@@ -380,7 +380,7 @@ def simulate(
 
 def register(app: typer.Typer) -> None:
     """Add ``sysreview screen`` and ``sysreview simulate`` to ``app``."""
-    from sysreview.commands.screen_labels import register as register_labels
+    from sysreview.commands.screen_labels import register_labels
 
     register_labels(screen_app)
     app.add_typer(screen_app, name="screen")

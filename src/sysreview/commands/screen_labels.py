@@ -149,7 +149,7 @@ def keyword_list(
     print(_safe(f"exclude: {', '.join(found.exclude) or '(none)'}"))
 
 
-def register(screen_app: typer.Typer) -> None:
+def register_labels(screen_app: typer.Typer) -> None:
     """Add ``label`` and ``keyword`` to ``sysreview screen``."""
     screen_app.add_typer(label_app, name="label")
     screen_app.add_typer(keyword_app, name="keyword")

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from sysreview.commands.common import DatabaseOption, ProjectOption, reported
+from sysreview.commands.fulltext import study_status_command, study_statuses_command
 from sysreview.commands.options import FormatOfJson, JsonOption
 
 study_app = typer.Typer(
@@ -52,6 +53,11 @@ def list_command(
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
         print("\n".join(s.summary() for s in studies) or "no studies yet")
+
+
+# a study's retrieval status lives with the full texts' commands
+study_app.command("status")(study_status_command)
+study_app.command("statuses")(study_statuses_command)
 
 
 def register(app: typer.Typer) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sysreview.screening.status import (
     ScreeningEvent,
@@ -130,11 +131,20 @@ def final_decision(events: Iterable[ScreeningEvent]) -> FinalDecision:
 def as_final(status: UnitStatus | None) -> FinalDecision:
     """A unit's status as a :class:`FinalDecision` (unsettled: conflict or undecided)."""
     if status is None or status.state in (State.AWAITING_FIRST, State.AWAITING_SECOND):
-        return FinalDecision(UNDECIDED)
+        return _final(UNDECIDED)
     if status.state is State.CONFLICT:
-        return FinalDecision(CONFLICT)
+        return _final(CONFLICT)
     assert status.decision is not None  # a settled status has its decision
-    return FinalDecision(status.decision, status.reason)
+    return _final(status.decision, status.reason)
+
+
+@lru_cache(maxsize=1024)
+def _final(decision: str, reason: str | None = None) -> FinalDecision:
+    """The final decision, one shared (immutable) object per decision and reason.
+
+    A review has thousands of units and a handful of distinct final decisions.
+    """
+    return FinalDecision(decision, reason)
 
 
 def final_decisions(

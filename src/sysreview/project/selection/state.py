@@ -60,7 +60,11 @@ __all__ = ["ScreeningState", "StageState", "screening_state", "store_assignments
 def _events(
     session: Session, stage: str, names: Mapping[int, str], after: int = 0
 ) -> list[ScreeningEvent]:
-    """The stage's events with an id above ``after``, oldest first."""
+    """The stage's events with an id above ``after``, oldest first.
+
+    Read through Core on the session's connection (rows streamed, no ORM rows): the
+    ORM query of :func:`_versions`, run first, has flushed the session's pending writes.
+    """
     d = DecisionEvent
     query = (
         select(d.id, d.record_id, d.reviewer_id, d.kind, d.decision, d.reason)
@@ -70,7 +74,7 @@ def _events(
     )
     return [
         ScreeningEvent(record, names[who], decision, reason, kind == "resolution", order, r, v)
-        for order, record, who, kind, decision, reason, r, v in session.execute(query)
+        for order, record, who, kind, decision, reason, r, v in session.connection().execute(query)
     ]
 
 
@@ -84,7 +88,7 @@ def _stored_assignments(
         AssignmentEvent(
             groups.get(record, record), slots[slot], None if who is None else names[who], order
         )
-        for order, record, slot, who in session.execute(query)
+        for order, record, slot, who in session.connection().execute(query)
     ]
 
 
@@ -210,7 +214,7 @@ def _read_title_abstract(
                          cached.due, ta)  # fmt: skip
     names = {i: name for i, name in session.execute(select(Reviewer.id, Reviewer.name))}
     groups = duplicate_groups(confirmed_pairs(session))
-    records = session.scalars(select(Record.id).order_by(Record.id))
+    records = session.connection().scalars(select(Record.id).order_by(Record.id))
     units = tuple(sorted({groups.get(i, i) for i in records}))
     first, second = _screeners(protocol, "ta")
     assigned = current_assignments(_stored_assignments(session, "ta", names, groups))
