@@ -29,7 +29,7 @@ from .blocks import Panel
 from .inputs import ReportInputs
 from .record import CitedStudy, Reference
 from .references import References
-from .tables import NR, participants
+from .tables import NR, cell_text, participants
 from .words import fmt_count, join_words, number_word, outcome_label, plural
 
 Cite = Callable[[str], str]
@@ -52,16 +52,6 @@ _INTERVENTIONS = ("format", "structure", "delivery", "delivery_mode", "intervent
                   "intervention_structured", "comparator", "n_arms")  # fmt: skip
 _HIDDEN = ("overall_rob",)
 """Attributes shown elsewhere (the risk-of-bias table)."""
-
-
-def _show(value: Scalar | None) -> str:
-    if value is None or value == "":
-        return NR
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
 
 
 def _name(key: str) -> str:
@@ -120,8 +110,8 @@ def _outcomes(inputs: ReportInputs, study: StudyEntry) -> str:
 def _duration(study: StudyEntry) -> str:
     weeks = study.attributes.get("duration_weeks")
     if weeks is not None:
-        return f"{_show(weeks)} weeks"
-    return _show(study.characteristics.get("duration"))
+        return f"{cell_text(weeks)} weeks"
+    return cell_text(study.characteristics.get("duration"))
 
 
 def characteristics_table(inputs: ReportInputs, cite: Cite | None = None) -> pd.DataFrame:
@@ -137,9 +127,9 @@ def characteristics_table(inputs: ReportInputs, cite: Cite | None = None) -> pd.
         row = {"Study": cite(s.study_id) if cite else s.study_id}
         for column, keys in _ATTRIBUTE_OF.items():
             given = (v for k in keys if (v := _value(s, k)) is not None and v != "")
-            row[column] = _show(next(given, None))
+            row[column] = cell_text(next(given, None))
         row.update({
-            "N randomised": _show(n[s.study_id]),
+            "N randomised": cell_text(n[s.study_id]),
             "Intervention": _arms(inputs, s, True),
             "Comparator": _arms(inputs, s, False),
             "Duration": _duration(s),
@@ -156,7 +146,7 @@ def _fields(study: StudyEntry, keys: Iterable[str], taken: set[str]) -> str:
         if key in taken or value is None or value == "":
             continue
         taken.add(key)
-        parts.append(f"{_name(key)}: {_show(value)}")
+        parts.append(f"{_name(key)}: {cell_text(value)}")
     return "; ".join(parts)
 
 

@@ -44,7 +44,8 @@ JUDGEMENT_LABELS = {"low": "Low", "unclear": "Unclear", "some_concerns": "Some c
                     "high": "High"}  # fmt: skip
 
 
-def _show(value: Scalar | None) -> str:
+def cell_text(value: Scalar | None) -> str:
+    """A value as a report table shows it: NR when missing, yes/no, floats by ``%g``."""
     if value is None or value == "":
         return NR
     if isinstance(value, bool):
@@ -102,13 +103,13 @@ def _result_row(inputs: ReportInputs, rec: ResultRecord) -> dict[str, str]:
     return {
         "Outcome": outcome_label(inputs.protocol, rec.outcome),
         "Timepoint": timepoint_label(rec.timepoint),
-        "Trials": _show(rec.k),
+        "Trials": cell_text(rec.k),
         "Participants": NR if rec.participants is None else fmt_count(rec.participants),
-        "Measure": _show(rec.measure),
+        "Measure": cell_text(rec.measure),
         EFFECT: _effect(rec),
         "p": _p(inputs, rec.p),
         "I²": NR if rec.i2 is None else f"{rec.i2:.0f}%",
-        "Evidence": _show(rec.evidence),
+        "Evidence": cell_text(rec.evidence),
         "Magnitude": NA if rec.magnitude is None else rec.magnitude,
     }
 
@@ -129,7 +130,7 @@ def _subgroup_rows(inputs: ReportInputs, rec: ResultRecord, name: str) -> list[d
     test = rec.subgroup_test
     note = ""
     if test is not None and test.p is not None:
-        chi = "" if test.q is None else f"Chi² = {fmt_num(test.q)}, df = {_show(test.df)}, "
+        chi = "" if test.q is None else f"Chi² = {fmt_num(test.q)}, df = {cell_text(test.df)}, "
         note = f"Test for subgroup differences: {chi}{fmt_p(test.p)}"
     rows = []
     for sub in rec.subgroups:
@@ -240,6 +241,7 @@ __all__ = [
     "NONE",
     "NR",
     "RESULTS_NOTE",
+    "cell_text",
     "main_results_table",
     "narrative_table",
     "other_analyses_table",

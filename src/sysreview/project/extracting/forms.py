@@ -60,13 +60,35 @@ def save_extraction_form(
     ExtractionInputError
         Every problem by sheet, row (the page's numbering) and column; nothing is stored.
     """
+    check_study_rows(store, protocol, reviewer, study, rows)
+    return store_rows(store, protocol, rows, reviewer, source=FORM_SOURCE)
+
+
+def check_study_rows(
+    store: Store,
+    protocol: Protocol,
+    reviewer: str,
+    study: str,
+    rows: Mapping[str, Sequence[tuple[int, Mapping[str, Cell]]]],
+) -> None:
+    """Refuse a page's rows unless ``study`` is one ``reviewer`` extracts and every row is of it.
+
+    Raises
+    ------
+    InputError
+        An unknown study, or a row (by part and the page's numbering) of another study.
+    """
     if study not in extraction_studies(store, protocol, reviewer):
         raise InputError(f"unknown study {study!r}")
     for part, given in rows.items():
         for number, row in given:
             if row.get("study_id") != study:
                 raise InputError(f"{part} row {number} is not of the study {study!r}")
-    return store_rows(store, protocol, rows, reviewer, source=FORM_SOURCE)
 
 
-__all__ = ["extraction_studies", "own_extraction_rows", "save_extraction_form"]
+__all__ = [
+    "check_study_rows",
+    "extraction_studies",
+    "own_extraction_rows",
+    "save_extraction_form",
+]

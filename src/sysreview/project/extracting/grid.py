@@ -29,7 +29,7 @@ from sqlalchemy import select
 
 from sysreview.errors import InputError
 from sysreview.extraction.validate import Cell
-from sysreview.project.extracting.forms import extraction_studies
+from sysreview.project.extracting.forms import check_study_rows, extraction_studies
 from sysreview.project.extracting.state import ARM_FIELDS, Given, Item, State, read_state
 from sysreview.project.extracting.writer import STAGE, store_sheet_rows
 from sysreview.project.sheets.identity import SheetIdentity, identity_for
@@ -250,12 +250,7 @@ def save_grid(
         An unknown study, a row of another study, a page of another project, stage or
         reviewer, or a reviewer who is not an extractor.
     """
-    if study not in extraction_studies(store, protocol, reviewer):
-        raise InputError(f"unknown study {study!r}")
-    for part, given in rows.items():
-        for number, row in given:
-            if row.get("study_id") != study:
-                raise InputError(f"{part} row {number} is not of the study {study!r}")
+    check_study_rows(store, protocol, reviewer, study, rows)
     return store_sheet_rows(
         store, protocol, rows, reviewer, consensus=False, source=GRID_SOURCE, identity=page,
         where=GRID_WHERE, force=False, warnings=(),
