@@ -19,7 +19,8 @@ if TYPE_CHECKING:
         agreement,
         pairwise_agreement,
     )
-    from sysreview.screening.prioritise import MODELS, ModelSpec, Prioritiser, Ranking, rank
+    from sysreview.screening.prioritise import MODELS, ModelSpec, Prioritiser, rank
+    from sysreview.screening.ranking import Ranking
     from sysreview.screening.safe import SafeCheck, safe_check
     from sysreview.screening.simulation import (
         ScreeningMetrics,
@@ -45,7 +46,7 @@ _EXPORTS = {
     "MODELS": "sysreview.screening.prioritise",
     "ModelSpec": "sysreview.screening.prioritise",
     "Prioritiser": "sysreview.screening.prioritise",
-    "Ranking": "sysreview.screening.prioritise",
+    "Ranking": "sysreview.screening.ranking",
     "rank": "sysreview.screening.prioritise",
     "SafeCheck": "sysreview.screening.safe",
     "safe_check": "sysreview.screening.safe",
