@@ -19,6 +19,9 @@ from sysreview.protocol import Protocol
 
 from .inputs import ResultRecord
 
+STUDY = "trial"
+"""What an included study is called in running text (the seed includes RCTs only)."""
+
 MINUS = "\u2212"
 """The minus sign used for negative numbers in text and tables."""
 
@@ -192,6 +195,7 @@ def date_text(day: date) -> str:
 __all__ = [
     "MEASURE_NAMES",
     "MINUS",
+    "STUDY",
     "TAU2_NAMES",
     "TIMEPOINT_LABELS",
     "analysis_label",
