@@ -11,7 +11,8 @@ Pure computation: writing files is :mod:`sysreview.synthesis.export`'s job.
 
 from __future__ import annotations
 
-from sysreview.synthesis.plan import choose_measure, effects_of, run_plan
+from sysreview.synthesis.plan import run_plan
+from sysreview.synthesis.pooling import choose_measure, effects_of
 from sysreview.synthesis.result import KINDS, AnalysisResult, NarrativeRow, Synthesis
 
 __all__ = [

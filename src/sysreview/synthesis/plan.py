@@ -25,7 +25,8 @@ different-instruments one (SMD); the dichotomous measure for counts. A domain's 
 ``analysis`` (measure, method, model) replaces the plan's for that domain
 (:meth:`~sysreview.protocol.AnalysisPlan.for_domain`). The planned
 method applies where it can (Mantel-Haenszel and Peto only to counts; continuous
-outcomes are pooled by inverse variance). Evidence words come from the Z test's p,
+outcomes are pooled by inverse variance); :mod:`sysreview.synthesis.pooling` chooses the
+measure and method and pools. Evidence words come from the Z test's p,
 magnitude words from standardised effects only (SMD, SMDH), and funnel-plot asymmetry
 tests (Egger's regression, Begg's rank correlation) run only when a main analysis
 has at least ``funnel_min_studies`` studies (Cochrane Handbook v6.4 section 13.3.5.4).
@@ -40,12 +41,11 @@ from typing import Any
 import numpy as np
 
 from sysreview.effects import EffectSizes
-from sysreview.effects.registry import MEASURES, compute_effects
 from sysreview.errors import SysreviewError
 from sysreview.extraction.analysis_ready import analysis_ready
 from sysreview.extraction.comparisons import AnalysisReady, Comparison
-from sysreview.extraction.dataset import DatasetError, ReviewData
-from sysreview.meta import begg_test, egger_test, meta_analysis
+from sysreview.extraction.dataset import ReviewData
+from sysreview.meta import begg_test, egger_test
 from sysreview.meta.bias import SmallStudyTest
 from sysreview.meta.result import MetaAnalysis
 from sysreview.meta.trimfill import TrimAndFill, trim_and_fill
@@ -55,8 +55,9 @@ from sysreview.protocol.models import Protocol
 from sysreview.protocol.outcomes import Domain
 from sysreview.synthesis import wording
 from sysreview.synthesis.metaregression import run_metaregression
+from sysreview.synthesis.pooling import _pool, choose_measure, effects_of
 from sysreview.synthesis.result import AnalysisResult, NarrativeRow, Synthesis
-from sysreview.vocab import Measure, Method
+from sysreview.vocab import Method
 
 
 def run_plan(data: ReviewData, protocol: Protocol) -> Synthesis:
@@ -120,69 +121,6 @@ def run_plan(data: ReviewData, protocol: Protocol) -> Synthesis:
                 base = _Id(domain, timepoint, "metaregression", m.name, m.label, m.describe())
                 results.append(run_metaregression(base, m, first, plan))
     return Synthesis(tuple(results), main.exclusions, tuple(empty))
-
-
-def choose_measure(comparisons: Sequence[Comparison], plan: AnalysisPlan) -> Measure:
-    """The effect measure of an analysis (see the module notes).
-
-    Raises
-    ------
-    DatasetError
-        When some studies report counts and others means for the same analysis.
-    """
-    kinds = {c.is_dichotomous for c in comparisons}
-    if len(kinds) > 1:
-        counts = ", ".join(c.study_id for c in comparisons if c.is_dichotomous)
-        c0 = comparisons[0]
-        raise DatasetError(
-            f"{c0.domain} ({c0.timepoint}): studies {counts} report events while the others "
-            "report means; one analysis needs one kind of data"
-        )
-    if kinds.pop():
-        return plan.effect_measure.dichotomous
-    if len({c.measure for c in comparisons}) == 1:
-        return plan.effect_measure.same_instrument
-    return plan.effect_measure.different_instruments
-
-
-def effects_of(
-    comparisons: Sequence[Comparison], measure: Measure, plan: AnalysisPlan
-) -> EffectSizes:
-    """Per-study effect sizes of the comparisons (intervention minus control).
-
-    Computed through the registry of measures (:mod:`sysreview.effects.registry`), as
-    ``sysreview pool`` and :func:`sysreview.escalc` compute them.
-    """
-    labels = [c.study_id for c in comparisons]
-    spec = MEASURES[measure]
-    columns = [[float(getattr(c, name)) for c in comparisons] for name in spec.family.columns]
-    return compute_effects(measure, *columns, studies=labels, convention=plan.convention)
-
-
-def _method(plan: AnalysisPlan, measure: Measure) -> Method | None:
-    """The planned method where it applies to the measure, else the measure's default.
-
-    Means are pooled by inverse variance and Peto's OR by Peto's method whatever the
-    plan says; RR, OR and RD take the planned IV or MH (Peto's method needs PETO_OR).
-    """
-    if plan.method is None or not measure.is_dichotomous or measure is Measure.PETO_OR:
-        return None
-    return None if plan.method is Method.PETO else plan.method
-
-
-def _pool(
-    effects: EffectSizes, plan: AnalysisPlan, label: str, groups: Sequence[str] | None = None
-) -> MetaAnalysis:
-    return meta_analysis(
-        effects,
-        method=_method(plan, effects.measure),
-        model=plan.model,
-        tau2_method=plan.tau2_method,
-        ci_method=plan.ci_method,
-        level=plan.level,
-        subgroups=groups,
-        label=label,
-    )
 
 
 def _favours(comparisons: Sequence[Comparison], plan: AnalysisPlan) -> tuple[str, str]:
