@@ -37,6 +37,7 @@ from sysreview.prisma.arms import OtherMethodsFlow, count_reasons
 from sysreview.project.opening import PathLike, opened
 from sysreview.project.storage import (
     ImportBatch,
+    Reads,
     Record,
     Reviewer,
     RobJudgement,
@@ -257,7 +258,7 @@ def _not_retrieved(session: Session, groups: Mapping[int, int]) -> dict[int, str
     from sysreview.prisma.counts import retrieval_by_unit
     from sysreview.project.reporting.prisma_data import retrieval_statuses
 
-    latest = retrieval_by_unit(retrieval_statuses(session), groups)
+    latest = retrieval_by_unit(retrieval_statuses(Reads.of_session(session)), groups)
     return {u: r.reason or "no reason recorded"
             for u, r in latest.items() if r.status == "not_retrieved"}  # fmt: skip
 
