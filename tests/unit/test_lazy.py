@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 import sysreview.screening
+from sysreview.cli import app
 from sysreview.lazy import lazy_exports
+from sysreview.project.importing.service import import_files
+from sysreview.project.opening import init_project
 
 HEAVY = ("sklearn", "scipy", "pandas", "matplotlib", "alembic", "rapidfuzz")
 
@@ -85,13 +90,13 @@ def test_validating_a_protocol_needs_no_database_library() -> None:
 
 
 def test_the_store_imports_the_tables_a_command_reads() -> None:
-    """Opening a store registers the screening tables; the others load when first named."""
+    """The store's package loads no table (nor SQLAlchemy); tables load when first named."""
     storage = "sysreview.project.storage"
     found = _imported_after(f"import {storage}", top=False)
-    assert f"{storage}.records" in found
-    others = ("studies", "fulltexts", "certainty", "prisma", "identity", "accounts",
-              "screening_aids", "queries", "dump")  # fmt: skip
-    assert not {f"{storage}.{name}" for name in others} & found
+    tables = ("base", "records", "studies", "fulltexts", "certainty", "prisma", "identity",
+              "accounts", "screening_aids", "queries", "dump")  # fmt: skip
+    assert not {f"{storage}.{name}" for name in tables} & found
+    assert "sqlalchemy" not in found
     found = _imported_after(f"from {storage} import Study, GradeRating", top=False)
     assert {f"{storage}.studies", f"{storage}.certainty"} <= found
 
@@ -101,3 +106,34 @@ def test_screening_services_leave_the_record_readers_alone() -> None:
     found = _imported_after("import sysreview.project.selection.service", top=False)
     assert "sysreview.records.links" in found
     assert not {"sysreview.records.reader", "sysreview.records.wos"} & found
+
+
+def test_commands_that_only_read_an_sqlite_project_leave_sqlalchemy_alone(tmp_path: Path) -> None:
+    """``status``, ``prisma`` and ``screen conflicts`` read through :mod:`sqlite3` alone.
+
+    Each is run as the console script runs it, in a fresh interpreter, on a project at
+    the newest schema with records and a conflict; what it printed shows it did read.
+    """
+    project = tmp_path / "p"
+    init_project(project, "group-peer-support")
+    ris = "".join(f"TY  - JOUR\nTI  - Trial {i} of peer support\nER  -\n" for i in (1, 2, 3))
+    (project / "s.ris").write_text(ris, encoding="utf-8")
+    import_files(project, [project / "s.ris"], source="MEDLINE")
+    for reviewer, decision in (("R1", "include"), ("R2", "exclude")):
+        done = CliRunner().invoke(
+            app, ["screen", "decide", "1", decision, "--reviewer", reviewer, "-p", str(project)]
+        )
+        assert done.exit_code == 0, done.stderr
+    expected = {"status": "in conflict", "prisma": "Records screened", "screen conflicts": "R2"}
+    for command, shown in expected.items():
+        code = (
+            f"import sys\nsys.argv = ['sysreview', *{command.split()!r}, '-p', {str(project)!r}]\n"
+            "from sysreview.entry import main\n"
+            "try:\n    main()\nexcept SystemExit as done:\n    assert not done.code, done.code\n"
+            "print('MODULES', *sorted({m.split('.')[0] for m in sys.modules}))"
+        )
+        run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+        printed, modules = run.stdout.split("MODULES")
+        assert shown in printed, (command, printed)
+        assert "sqlalchemy" not in modules.split(), command

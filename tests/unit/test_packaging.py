@@ -127,7 +127,7 @@ def test_every_optional_module_names_its_extra() -> None:
 @pytest.mark.parametrize(
     ("args", "module", "extra"),
     [
-        (["status"], "sqlalchemy", "project"),
+        (["init", "review"], "sqlalchemy", "project"),
         (["serve", "--help"], "typer", "cli"),
         (["status"], "typer", "cli"),
     ],

@@ -13,6 +13,10 @@ import typer
 from sysreview.commands.output import OutputFormat, fail
 from sysreview.errors import SysreviewError
 
+_DATABASE_ERRORS = ("sqlalchemy", "sqlite3", "psycopg")
+"""Where a database's errors come from: SQLAlchemy, or the driver read directly
+(:mod:`sysreview.project.storage.reads`)."""
+
 
 @contextmanager
 def reported() -> Iterator[None]:
@@ -24,7 +28,7 @@ def reported() -> Iterator[None]:
     except OSError as exc:
         fail(str(exc))
     except Exception as exc:
-        if not type(exc).__module__.startswith("sqlalchemy"):
+        if not type(exc).__module__.startswith(_DATABASE_ERRORS):
             raise
         # e.g. a database server that cannot be reached: say what it answered
         detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()

@@ -5,11 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import func, select
-
 from sysreview.project.opening import PathLike, Project, open_project
 from sysreview.project.selection.state import StageState, screening_state
-from sysreview.project.storage import ImportBatch, Record, Reviewer, Study
 
 
 @dataclass(frozen=True)
@@ -109,25 +106,28 @@ def project_status(directory: PathLike, db_url: str | None = None) -> ProjectSta
 def status_of(project: Project) -> ProjectStatus:
     """How far the review has come: records, duplicates, screening, included studies."""
     store = project.store
-    if True:  # one block, as the counts are read in one read-only session
-        state = screening_state(store, project.protocol)
-        with store.session(readonly=True) as session:
-            records = session.scalar(select(func.count()).select_from(Record)) or 0
-            groups = state.groups  # the confirmed duplicate groups the units are made of
-            duplicates = len(groups) - len(set(groups.values()))
-            return ProjectStatus(
-                title=project.protocol.review.title,
-                database=store.backend,
-                schema_revision=store.current_revision(),
-                import_batches=session.scalar(select(func.count()).select_from(ImportBatch)) or 0,
-                records=records,
-                duplicates=duplicates,
-                unique_records=records - duplicates,
-                reviewers=session.scalar(select(func.count()).select_from(Reviewer)) or 0,
-                title_abstract=StageCounts.of(state.ta),
-                full_text=StageCounts.of(state.ft),
-                included_studies=session.scalar(select(func.count()).select_from(Study)) or 0,
-            )
+    state = screening_state(store, project.protocol)
+    groups = state.groups  # the confirmed duplicate groups the units are made of
+    duplicates = len(groups) - len(set(groups.values()))
+    with store.reading() as reads:
+        batches, records, reviewers, studies = reads.rows(
+            "SELECT (SELECT COUNT(*) FROM import_batch), (SELECT COUNT(*) FROM record),"
+            " (SELECT COUNT(*) FROM reviewer), (SELECT COUNT(*) FROM study)"
+        )[0]
+        revision = reads.schema_revision()
+    return ProjectStatus(
+        title=project.protocol.review.title,
+        database=store.backend,
+        schema_revision=revision,
+        import_batches=batches,
+        records=records,
+        duplicates=duplicates,
+        unique_records=records - duplicates,
+        reviewers=reviewers,
+        title_abstract=StageCounts.of(state.ta),
+        full_text=StageCounts.of(state.ft),
+        included_studies=studies,
+    )
 
 
 __all__ = ["ProjectStatus", "StageCounts", "project_status", "status_of"]

@@ -35,7 +35,7 @@ from sysreview.project.deduplicating.pairs import deduplicate_store
 from sysreview.project.importing.files import file_sha256, import_into
 from sysreview.project.importing.searches import SEARCHES, project_strategy
 from sysreview.project.reporting.prisma_data import confirmed_pairs
-from sysreview.project.storage import ImportBatch, Record, Store, Study, StudyReport
+from sysreview.project.storage import ImportBatch, Reads, Record, Store, Study, StudyReport
 from sysreview.protocol._base import Checker, Frozen, Name, Text
 from sysreview.search import live, render
 
@@ -238,7 +238,7 @@ def new_records_report(store: Store, batches: Sequence[int]) -> tuple[int, int, 
         new_ids = set(session.scalars(select(Record.id).where(Record.batch_id.in_(list(batches)))))
         first_new = min(new_ids) if new_ids else None
         oldest = session.scalar(select(func.min(Record.id)))
-        groups = duplicate_groups(confirmed_pairs(session))
+        groups = duplicate_groups(confirmed_pairs(Reads.of_session(session)))
     if not new_ids or first_new is None or oldest is None:
         return 0, 0, 0, 0
     existing = within = 0

@@ -1,10 +1,12 @@
 """PRISMA 2020 counts of a project: the store's records and events → :mod:`sysreview.prisma`.
 
-A handful of queries read what the counts are derived from: records per import batch
-source (counted by the database), the current confirmed duplicate links, the current
-screening decisions at each stage (the latest per record and reviewer, plus the latest
-resolution per record; see :func:`sysreview.project.storage.latest_decisions_select`) and
-the study–report links. :func:`sysreview.prisma.derive_counts` does the rest.
+A handful of queries (SQL on :class:`~sysreview.project.storage.Reads`, so that
+``sysreview prisma`` needs no SQLAlchemy) read what the counts are derived from: records
+per import batch source (counted by the database), the current confirmed duplicate
+links, the current screening decisions at each stage (the latest per record and
+reviewer, plus the latest resolution per record, as
+:func:`sysreview.project.storage.current_decisions` reads them) and the study–report
+links. :func:`sysreview.prisma.derive_counts` does the rest.
 
 Counts of work done outside the project (an earlier search and screening, another team's
 search the review builds on) are recorded as they were reported
@@ -21,13 +23,11 @@ for reporting systematic reviews. BMJ 2021;372:n71, Fig. 1.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
-from sysreview.errors import InputError
+from sysreview.errors import InputError, StoreError
 from sysreview.prisma import (
     NOT_RETRIEVED_REASONS,
     OtherSourceCounts,
@@ -40,19 +40,13 @@ from sysreview.prisma import (
     counts_from_dict,
     derive_counts,
 )
-from sysreview.project.storage import (
-    DecisionEvent,
-    ImportBatch,
-    PrismaOtherSource,
-    Record,
-    Store,
-    StudyReport,
-    confirmed_pairs,
-    latest_decisions_select,
-)
+from sysreview.project.storage import STAGES, Reads, Store
+from sysreview.project.storage.screening_reads import confirmed_pairs
 from sysreview.protocol import Protocol
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from sysreview.project.selection.state import ScreeningState
 
 __all__ = [
@@ -69,40 +63,48 @@ __all__ = [
 _DERIVED = ("maybe_goes_forward", "other_sources")  # not boxes: not stored with the counts
 
 
-def _sources(session: Session) -> tuple[SourceCount, ...]:
-    b = ImportBatch
-    query = (
-        select(b.source_kind, b.source_database, func.count(Record.id))
-        .select_from(b)
-        .outerjoin(Record, Record.batch_id == b.id)
-        .group_by(b.source_kind, b.source_database)
-        .order_by(b.source_kind, b.source_database)
+def _sources(reads: Reads) -> tuple[SourceCount, ...]:
+    rows = reads.rows(
+        "SELECT b.source_kind, b.source_database, COUNT(r.id) FROM import_batch b"
+        " LEFT OUTER JOIN record r ON r.batch_id = b.id"
+        " GROUP BY b.source_kind, b.source_database ORDER BY b.source_kind, b.source_database"
     )
-    return tuple(SourceCount(kind, name, int(n)) for kind, name, n in session.execute(query))
+    return tuple(SourceCount(kind, name, int(n)) for kind, name, n in rows)
 
 
-def screening_events(session: Session, stage: str) -> tuple[ScreeningEvent, ...]:
-    """The current decisions and resolutions at ``stage`` as :class:`ScreeningEvent`."""
-    d = DecisionEvent
-    query = latest_decisions_select(stage).with_only_columns(
-        d.id, d.record_id, d.reviewer_id, d.kind, d.decision, d.reason
+def screening_events(reads: Reads, stage: str) -> tuple[ScreeningEvent, ...]:
+    """The current decisions and resolutions at ``stage`` as :class:`ScreeningEvent`.
+
+    The latest decision per record and reviewer and the latest resolution per record,
+    unless that latest event is a retraction, as
+    :func:`sysreview.project.storage.current_decisions` reads them.
+    """
+    if stage not in STAGES:
+        raise StoreError(f"Invalid stage {stage!r}; must be one of {', '.join(STAGES)}")
+    latest = "SELECT MAX(id) FROM decision_event WHERE stage = :stage AND kind = "
+    rows = reads.rows(
+        "SELECT id, record_id, reviewer_id, kind, decision, reason FROM decision_event"
+        f" WHERE NOT retraction AND (id IN ({latest}'decision' GROUP BY record_id, reviewer_id)"
+        f" OR id IN ({latest}'resolution' GROUP BY record_id)) ORDER BY id",
+        stage=stage,
     )
     return tuple(
         ScreeningEvent(record, reviewer, decision, reason, kind == "resolution", order)
-        for order, record, reviewer, kind, decision, reason in session.execute(query.order_by(d.id))
+        for order, record, reviewer, kind, decision, reason in rows
     )
 
 
-def retrieval_statuses(session: Session) -> tuple[RetrievalStatus, ...]:
+def retrieval_statuses(reads: Reads) -> tuple[RetrievalStatus, ...]:
     """Each report's recorded retrieval status (its latest ``retrieval_event``)."""
-    from sysreview.project.retrieving.status import current_retrieval
+    rows = reads.rows(
+        "SELECT id, record_id, status, reason FROM retrieval_event WHERE id IN"
+        " (SELECT MAX(id) FROM retrieval_event GROUP BY record_id) ORDER BY id"
+    )
+    return tuple(RetrievalStatus(record, status, i, reason) for i, record, status, reason in rows)
 
-    events = sorted(current_retrieval(session).values(), key=lambda e: e.id)
-    return tuple(RetrievalStatus(e.record_id, e.status, e.id, e.reason) for e in events)
 
-
-def prisma_inputs(session: Session, state: ScreeningState | None = None) -> PrismaInputs:
-    """What the PRISMA 2020 counts of the store in ``session`` are derived from.
+def prisma_inputs(reads: Reads, state: ScreeningState | None = None) -> PrismaInputs:
+    """What the PRISMA 2020 counts of the store are derived from.
 
     Records are counted per ``(source_kind, source_database)`` of their import batch (the
     records actually stored, not the batch's declared ``record_count``); nothing is
@@ -113,16 +115,16 @@ def prisma_inputs(session: Session, state: ScreeningState | None = None) -> Pris
     statuses decide "reports not retrieved" (:func:`retrieval_statuses`); without one,
     a full-text exclusion for a not-retrieved reason counts.
     """
-    reports = select(StudyReport.study_id, StudyReport.record_id).order_by(StudyReport.id)
+    reports = reads.rows("SELECT study_id, record_id FROM study_report ORDER BY id")
     return PrismaInputs(
-        sources=_sources(session),
-        duplicate_pairs=confirmed_pairs(session),
-        ta_events=screening_events(session, "ta") if state is None else (),
-        ft_events=screening_events(session, "ft") if state is None else (),
-        study_reports=tuple((s, r) for s, r in session.execute(reports)),
+        sources=_sources(reads),
+        duplicate_pairs=confirmed_pairs(reads),
+        ta_events=screening_events(reads, "ta") if state is None else (),
+        ft_events=screening_events(reads, "ft") if state is None else (),
+        study_reports=tuple((s, r) for s, r in reports),
         ta_status=None if state is None else state.ta.status,
         ft_status=None if state is None else state.ft.status,
-        retrieval=retrieval_statuses(session),
+        retrieval=retrieval_statuses(reads),
     )
 
 
@@ -177,9 +179,9 @@ def prisma_counts(
 
         state = screening_state(store, protocol)
         maybe_goes_forward = protocol.screening.maybe_goes_forward
-    with store.session(readonly=True) as session:
-        inputs = prisma_inputs(session, state)
-        others = other_source_counts(session)
+    with store.reading() as reads:
+        inputs = prisma_inputs(reads, state)
+        others = other_source_counts(reads)
     own = derive_counts(
         inputs,
         maybe_goes_forward=maybe_goes_forward,
@@ -188,20 +190,21 @@ def prisma_counts(
     return combine_counts(own, others)
 
 
-def other_source_counts(session: Session) -> tuple[OtherSourceCounts, ...]:
+def other_source_counts(reads: Reads) -> tuple[OtherSourceCounts, ...]:
     """The current counts of every other source, in the order first recorded.
 
     Each source's latest event, unless a withdrawal.
     """
-    rows = session.scalars(select(PrismaOtherSource).order_by(PrismaOtherSource.id))
-    latest: dict[str, PrismaOtherSource] = {}
+    rows = reads.rows("SELECT id, source, counts, note FROM prisma_other_source ORDER BY id")
+    latest: dict[str, tuple[Any, ...]] = {}
     for row in rows:  # a dict keeps the order in which each source was first recorded
-        latest[row.source] = row
+        latest[row[1]] = row
     out = []
-    for row in latest.values():
-        if row.counts is not None:
-            counts = counts_from_dict(row.counts, source=f"prisma_other_source {row.id}")
-            out.append(OtherSourceCounts(row.source, counts, row.note))
+    for i, source, stored, note in latest.values():
+        if stored is not None:  # a JSON column: text from SQLite, parsed by psycopg
+            boxes = json.loads(stored) if isinstance(stored, str) else stored
+            counts = counts_from_dict(boxes, source=f"prisma_other_source {i}")
+            out.append(OtherSourceCounts(source, counts, note))
     return tuple(out)
 
 
@@ -220,7 +223,11 @@ def record_other_source(
     earlier ones.
     """
     boxes = {k: v for k, v in counts.counts.to_dict().items() if k not in _DERIVED}
-    current = {c.source: c for c in other_source_counts(session)}.get(counts.source)
+    from sysreview.project.storage import PrismaOtherSource
+
+    current = {c.source: c for c in other_source_counts(Reads.of_session(session))}.get(
+        counts.source
+    )
     if current is not None and current.note == counts.note and current.counts == counts.counts:
         return False
     session.add(PrismaOtherSource(source=counts.source, note=counts.note, counts=boxes,
@@ -241,7 +248,9 @@ def withdraw_other_source(session: Session, source: str, reviewer_id: int) -> No
     InputError
         When the project has no current counts of that source (naming those it has).
     """
-    current = [c.source for c in other_source_counts(session)]
+    from sysreview.project.storage import PrismaOtherSource
+
+    current = [c.source for c in other_source_counts(Reads.of_session(session))]
     if source not in current:
         known = "; ".join(current) or "none"
         raise InputError(f"no counts from the source {source!r}; the project has: {known}")

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sysreview.prisma import NOT_RETRIEVED_REASONS
-from sysreview.project.storage import Record, Store, Study, StudyReport
+from sysreview.project.storage import Reads, Record, Store, Study, StudyReport
 from sysreview.report.record import CitedStudy, Reference
 from sysreview.report.references import csl_item
 
@@ -95,7 +95,7 @@ def _not_retrieved(session: Session, groups: Mapping[int, int]) -> dict[int, str
     from sysreview.prisma.counts import retrieval_by_unit
     from sysreview.project.reporting.prisma_data import retrieval_statuses
 
-    latest = retrieval_by_unit(retrieval_statuses(session), groups)
+    latest = retrieval_by_unit(retrieval_statuses(Reads.of_session(session)), groups)
     return {u: r.reason or "no reason recorded"
             for u, r in latest.items() if r.status == "not_retrieved"}  # fmt: skip
 

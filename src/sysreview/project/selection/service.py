@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Unpack
 
 from sysreview.errors import InputError
 from sysreview.project.opening import PathLike, Service
-from sysreview.project.selection import corrections, study_links
-from sysreview.project.selection import decisions as screening
+from sysreview.project.selection import views
 from sysreview.project.selection.state import store_assignments
 from sysreview.project.selection.views import check_stage
 from sysreview.project.storage import Store
@@ -24,6 +23,7 @@ from sysreview.protocol import Protocol
 
 if TYPE_CHECKING:
     from sysreview.project.accounts.users import AccountInfo
+    from sysreview.project.selection import decisions as screening
     from sysreview.project.selection.arbitration import (
         AssignedRecord,
         ConflictView,
@@ -44,6 +44,8 @@ def assign_records(store: Store, protocol: Protocol) -> int:
 
     They are a new round of title/abstract records, or a full-text sample now due.
     """
+    from sysreview.project.selection import decisions as screening
+
     with store.session() as session:
         screening.sync_reviewers(session, protocol)
         return store_assignments(store, protocol, session)
@@ -55,6 +57,8 @@ class ScreeningService(Service):
     @cached_property
     def reviewer_ids(self) -> Mapping[str, int]:
         """The protocol's reviewers, stored (synchronised on first use), by name."""
+        from sysreview.project.selection import decisions as screening
+
         with self.store.session() as session:
             people = screening.sync_reviewers(session, self.protocol)
             return {name: row.id for name, row in people.items()}
@@ -65,6 +69,7 @@ class ScreeningService(Service):
         Reviewers and due assignments are stored, and the ranking is warmed in the
         background (so the first page is quick).
         """
+        from sysreview.project.selection import decisions as screening
         from sysreview.project.selection.queue import warm_ranking
 
         with self.store.session() as session:
@@ -82,6 +87,8 @@ class ScreeningService(Service):
 
         ``fields`` are those of :class:`~sysreview.project.selection.decisions.DecisionFields`.
         """
+        from sysreview.project.selection import decisions as screening
+
         with self.project.write_lock:
             return screening.record_decision(self.store, self.protocol, **fields)
 
@@ -93,6 +100,8 @@ class ScreeningService(Service):
         then committed with the decisions posted at the same time (one durable sync for
         the lot); the future is answered once the decision is durable (or with its error).
         """
+        from sysreview.project.selection import decisions as screening
+
         item = screening.new_decision(self.protocol, **fields)
         item = screening.check_decision(self.store, self.protocol, item)
         ids, store, protocol = self.reviewer_ids, self.store, self.protocol
@@ -111,6 +120,8 @@ class ScreeningService(Service):
         self, *, stage: str, reviewer: str, record_id: int | None = None, source: str = "cli"
     ) -> screening.NewDecision:
         """Take back ``reviewer``'s latest decision at ``stage`` (or theirs on a record)."""
+        from sysreview.project.selection import corrections
+
         with self.project.write_lock:
             return corrections.undo_decision(
                 self.store, self.protocol, stage=check_stage(stage), reviewer=reviewer,
@@ -122,6 +133,8 @@ class ScreeningService(Service):
         records: list[int] | None = None,
     ) -> int:  # fmt: skip
         """Move a reviewer's undecided records to another reviewer; how many moved."""
+        from sysreview.project.selection import corrections
+
         with self.project.write_lock:
             return corrections.reassign(
                 self.store, self.protocol, stage=stage, from_reviewer=from_reviewer,
@@ -130,10 +143,12 @@ class ScreeningService(Service):
 
     def queue(self, stage: str, reviewer: str) -> tuple[list[screening.RecordCard], str | None]:
         """Pending records as cards, prioritised at title/abstract, and the stopping advice."""
+        from sysreview.project.selection import decisions as screening
+
         queue = screening.prioritised_queue(
             self.store, self.protocol, stage=stage, reviewer=reviewer, wait=True
         )
-        return [screening.record_card(self.store, i) for i in queue.records], queue.advice
+        return [views.record_card(self.store, i) for i in queue.records], queue.advice
 
     def view(self, stage: str, reviewer: str, limit: int = 1) -> ScreenView:
         """The screening page: the reviewer's next record at ``stage`` and the progress."""
@@ -143,17 +158,17 @@ class ScreeningService(Service):
 
     def cards(self, records: tuple[int, ...] | list[int]) -> list[screening.RecordCard]:
         """The records as a screener sees them (:class:`InputError` for an unknown one)."""
-        return [screening.record_card(self.store, r) for r in records]
+        return [views.record_card(self.store, r) for r in records]
 
     def card(self, record_id: int) -> screening.RecordCard:
         """A record as a screener sees it (:class:`InputError` when there is none)."""
-        return screening.record_card(self.store, record_id)
+        return views.record_card(self.store, record_id)
 
     def seen_decisions(
         self, *, stage: str, record_id: int, reviewer: str
     ) -> list[screening.SeenDecision]:
         """The decisions on a record that blinding lets ``reviewer`` see."""
-        return screening.decisions_seen_by(
+        return views.decisions_seen_by(
             self.store, self.protocol, stage=stage, record_id=record_id, reviewer=reviewer
         )
 
@@ -182,6 +197,8 @@ class ScreeningService(Service):
         self, *, record_id: int, study: str, primary: bool = False, who: str = "sysreview"
     ) -> tuple[int, bool]:
         """Link an included report to its study (created on first use); ``(study id, new)``."""
+        from sysreview.project.selection import study_links
+
         with self.project.write_lock:
             return study_links.link_report(
                 self.store, self.protocol, record_id=record_id, study=study, primary=primary,
@@ -190,6 +207,8 @@ class ScreeningService(Service):
 
     def unlink(self, *, record_id: int, who: str = "sysreview") -> str:
         """Undo a report's link to its study; the study's label."""
+        from sysreview.project.selection import study_links
+
         with self.project.write_lock:
             return study_links.unlink_report(self.store, record_id=record_id, who=who)
 
@@ -229,7 +248,7 @@ class ScreeningService(Service):
 
     def conflicts(self, stage: str) -> list[screening.Conflict]:
         """Records whose reviewers disagree, not yet resolved by an arbiter."""
-        return screening.conflicts(self.store, self.protocol, check_stage(stage))
+        return views.conflicts(self.store, self.protocol, check_stage(stage))
 
     def conflict_views(self, stage: str) -> list[ConflictView]:
         """The conflicts at ``stage`` in full: records, decisions with reasons and notes.
@@ -263,7 +282,7 @@ class ScreeningService(Service):
 
         Compares each reviewer's independent decisions (made before seeing the other's).
         """
-        triples = screening.decision_triples(self.store, self.protocol, stage)
+        triples = views.decision_triples(self.store, self.protocol, stage)
         if not triples:
             raise InputError(f"no {stage} decisions yet: nothing to compare")
         from sysreview.screening.interrater import pairwise_agreement  # NumPy, SciPy

@@ -19,23 +19,13 @@ import weakref
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
-
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from sysreview.prisma.decisions import duplicate_groups
 from sysreview.project.selection.stage_state import NOBODY as _NOBODY
 from sysreview.project.selection.stage_state import ScreeningState, StageState
-from sysreview.project.storage import (
-    DecisionEvent,
-    DuplicateLink,
-    Record,
-    Reviewer,
-    ScreeningAssignment,
-    Store,
-    confirmed_pairs,
-)
+from sysreview.project.storage import Reads, Store
+from sysreview.project.storage import screening_reads as logs
 from sysreview.protocol import Protocol, Resolution
 from sysreview.screening.assignment import (
     Assignment,
@@ -54,41 +44,33 @@ from sysreview.screening.status import (
     unit_status,
 )
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 __all__ = ["ScreeningState", "StageState", "screening_state", "store_assignments"]
 
 
 def _events(
-    session: Session, stage: str, names: Mapping[int, str], after: int = 0
+    reads: Reads, stage: str, names: Mapping[int, str], after: int = 0
 ) -> list[ScreeningEvent]:
-    """The stage's events with an id above ``after``, oldest first.
-
-    Read through Core on the session's connection (rows streamed, no ORM rows): the
-    ORM query of :func:`_versions`, run first, has flushed the session's pending writes.
-    """
-    d = DecisionEvent
-    query = (
-        select(d.id, d.record_id, d.reviewer_id, d.kind, d.decision, d.reason)
-        .add_columns(d.retraction, d.revealed)
-        .where(d.stage == stage, d.id > after)
-        .order_by(d.id)
-    )
+    """The stage's events with an id above ``after``, oldest first."""
     return [
         ScreeningEvent(record, names[who], decision, reason, kind == "resolution", order, r, v)
-        for order, record, who, kind, decision, reason, r, v in session.connection().execute(query)
+        for order, record, who, kind, decision, reason, r, v in logs.decision_events(
+            reads, stage, after
+        )
     ]
 
 
 def _stored_assignments(
-    session: Session, stage: str, names: Mapping[int, str], groups: Mapping[int, int]
+    reads: Reads, stage: str, names: Mapping[int, str], groups: Mapping[int, int]
 ) -> list[AssignmentEvent]:
-    a = ScreeningAssignment
-    query = select(a.id, a.record_id, a.slot, a.reviewer_id).where(a.stage == stage).order_by(a.id)
     slots = {slot.value: slot for slot in Slot}
     return [
         AssignmentEvent(
             groups.get(record, record), slots[slot], None if who is None else names[who], order
         )
-        for order, record, slot, who in session.connection().execute(query)
+        for order, record, slot, who in logs.assignments(reads, stage)
     ]
 
 
@@ -174,8 +156,9 @@ def _waiting(required: tuple[Hashable, ...]) -> UnitStatus:
 class _Base:
     """What both stages need: reviewer names, duplicate groups, the title/abstract state.
 
-    ``key`` is what it was read from (:func:`_versions`); ``last_event`` the newest
-    title/abstract event it holds.
+    ``key`` is what it was read from
+    (:func:`~sysreview.project.storage.screening_reads.log_versions`); ``last_event`` the
+    newest title/abstract event it holds.
     """
 
     key: tuple[Any, ...]
@@ -188,7 +171,7 @@ class _Base:
 
 
 def _read_title_abstract(
-    session: Session, protocol: Protocol, key: tuple[Any, ...], cached: _Base | None
+    reads: Reads, protocol: Protocol, key: tuple[Any, ...], cached: _Base | None
 ) -> _Base:
     """The title/abstract part of the state, from ``cached`` when only events were added.
 
@@ -201,7 +184,7 @@ def _read_title_abstract(
     if cached is not None and same_ground:
         if cached.key[3] == key[3]:
             return cached
-        new = _events(session, "ta", cached.names, after=cached.last_event)
+        new = _events(reads, "ta", cached.names, after=cached.last_event)
         late = bool(key[3][1]) and cached.key[3][1] + len(new) != key[3][1]  # PostgreSQL
         if new and not late:
             added = _by_unit(new, cached.groups)
@@ -212,29 +195,28 @@ def _read_title_abstract(
                         discussion, cached.ta, changed=added)  # fmt: skip
             return _Base(key, new[-1].order, cached.names, cached.groups, cached.assigned,
                          cached.due, ta)  # fmt: skip
-    names = {i: name for i, name in session.execute(select(Reviewer.id, Reviewer.name))}
-    groups = duplicate_groups(confirmed_pairs(session))
-    records = session.connection().scalars(select(Record.id).order_by(Record.id))
-    units = tuple(sorted({groups.get(i, i) for i in records}))
+    names = logs.reviewer_names(reads)
+    groups = duplicate_groups(logs.confirmed_pairs(reads))
+    units = tuple(sorted({groups.get(i, i) for i in logs.record_ids(reads)}))
     first, second = _screeners(protocol, "ta")
-    assigned = current_assignments(_stored_assignments(session, "ta", names, groups))
+    assigned = current_assignments(_stored_assignments(reads, "ta", names, groups))
     new_units = [u for u in units if u not in assigned or assigned[u].first is None]
     due = title_abstract_round(new_units, first, second, policy.dual_fraction, policy.sample)
-    found = _events(session, "ta", names)
+    found = _events(reads, "ta", names)
     ta = _stage("ta", units, assigned, due, _by_unit(found, groups), discussion)
     last = found[-1].order if found else 0
     return _Base(key, last, names, groups, assigned, tuple(due), ta)
 
 
-def _read_full_text(session: Session, protocol: Protocol, base: _Base) -> StageState:
+def _read_full_text(reads: Reads, protocol: Protocol, base: _Base) -> StageState:
     names, groups = base.names, base.groups
     onward = ("include", "maybe") if protocol.screening.maybe_goes_forward else ("include",)
     sought = tuple(base.ta.settled(*onward))
     policy = protocol.screening.full_text
     first, second = _screeners(protocol, "ft")
-    assigned = current_assignments(_stored_assignments(session, "ft", names, groups))
+    assigned = current_assignments(_stored_assignments(reads, "ft", names, groups))
     due = full_text_first(sought, assigned, first)
-    events = _by_unit(_events(session, "ft", names), groups)
+    events = _by_unit(_events(reads, "ft", names), groups)
     first_pass = _stage("ft", sought, assigned, due, events, False)
     first_says = {
         u: dict(first_pass.status[u].votes)[a.first]
@@ -276,31 +258,6 @@ _CACHE: weakref.WeakKeyDictionary[Store, _Cached] = weakref.WeakKeyDictionary()
 _CACHE_LOCK = threading.Lock()
 
 
-def _versions(session: Session) -> tuple[tuple[int | None, int], ...]:
-    """What the state is derived from: each log's newest id (and, on PostgreSQL, its rows).
-
-    In the order record, duplicate link, reviewer, title/abstract event and assignment,
-    full-text event and assignment. On PostgreSQL ids are handed out at insert, not at
-    commit, so a row can commit after a newer one: the number of rows catches it.
-    SQLite lets one writer at a time insert and commit, so its ids grow in commit order
-    and the newest id (found at once in an index) is enough.
-    """
-    d, a = DecisionEvent, ScreeningAssignment
-    logs: list[tuple[Any, tuple[Any, ...]]] = [(t, ()) for t in (Record, DuplicateLink, Reviewer)]
-    logs += [(t, (t.stage == stage,)) for stage in ("ta", "ft") for t in (d, a)]
-    counted = session.get_bind().dialect.name != "sqlite"
-    aggregates = (func.max, func.count) if counted else (func.max,)
-    columns = [
-        select(aggregate(table.id)).where(*where).scalar_subquery()
-        for table, where in logs
-        for aggregate in aggregates
-    ]
-    found = tuple(session.execute(select(*columns)).one())
-    if not counted:
-        return tuple((newest, 0) for newest in found)
-    return tuple((found[i], found[i + 1]) for i in range(0, len(found), 2))
-
-
 def screening_state(
     store: Store, protocol: Protocol, session: Session | None = None
 ) -> ScreeningState:
@@ -326,21 +283,21 @@ def screening_state(
     derived from the kept one but never kept itself.
     """
     if session is None:
-        with store.session(readonly=True) as own:
-            return _state(store, protocol, own, keep=True)
-    return _state(store, protocol, session, keep=False)
+        with store.reading() as reads:
+            return _state(store, protocol, reads, keep=True)
+    return _state(store, protocol, Reads.of_session(session), keep=False)
 
 
-def _state(store: Store, protocol: Protocol, session: Session, *, keep: bool) -> ScreeningState:
-    key = _versions(session)
+def _state(store: Store, protocol: Protocol, reads: Reads, *, keep: bool) -> ScreeningState:
+    key = logs.log_versions(reads)
     with _CACHE_LOCK:
         cached = _CACHE.get(store)
     if cached is not None and cached.protocol is not protocol:
         cached = None
     if cached is not None and cached.full is not None and cached.full[0] == key:
         return cached.full[1]
-    base = _read_title_abstract(session, protocol, key[:5], None if cached is None else cached.base)
-    state = ScreeningState(base.groups, base.ta, _read_full_text(session, protocol, base))
+    base = _read_title_abstract(reads, protocol, key[:5], None if cached is None else cached.base)
+    state = ScreeningState(base.groups, base.ta, _read_full_text(reads, protocol, base))
     if keep:
         with _CACHE_LOCK:
             _CACHE[store] = _Cached(protocol, base, (key, state))
@@ -357,7 +314,9 @@ def store_assignments(
     Title/abstract rounds and full-text samples are drawn once and kept, so they never
     change afterwards.
     """
-    ids = {name: i for i, name in session.execute(select(Reviewer.id, Reviewer.name))}
+    from sysreview.project.storage import ScreeningAssignment
+
+    ids = {name: i for i, name in logs.reviewer_names(Reads.of_session(session)).items()}
     state = screening_state(store, protocol, session)
     rows = [
         ScreeningAssignment(

@@ -12,11 +12,9 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from sysreview.errors import InputError
 from sysreview.project.selection.state import ScreeningState, StageState, screening_state
-from sysreview.project.storage import STAGES, Record, Store
+from sysreview.project.storage import STAGES, Store
 from sysreview.protocol import Protocol
 from sysreview.protocol.review import Role
 from sysreview.records.links import RecordLink, record_links
@@ -165,13 +163,12 @@ def current_events(stage: StageState, unit: int) -> list[ScreeningEvent]:
 
 
 def _notes(store: Store, event_ids: list[int]) -> dict[int, str | None]:
-    from sysreview.project.storage import DecisionEvent
-
     if not event_ids:
         return {}
-    with store.session(readonly=True) as session:
-        query = select(DecisionEvent.id, DecisionEvent.note).where(DecisionEvent.id.in_(event_ids))
-        return {i: v for i, v in session.execute(query)}
+    with store.reading() as reads:
+        return dict(
+            reads.rows_in("SELECT id, note FROM decision_event WHERE id IN ({values})", event_ids)
+        )
 
 
 @dataclass(frozen=True)
@@ -211,9 +208,8 @@ def conflicts(store: Store, protocol: Protocol, stage: str) -> list[Conflict]:
 def _titles(store: Store, ids: list[int]) -> dict[int, str | None]:
     if not ids:
         return {}
-    with store.session(readonly=True) as session:
-        query = select(Record.id, Record.title).where(Record.id.in_(ids))
-        return {i: v for i, v in session.execute(query)}
+    with store.reading() as reads:
+        return dict(reads.rows_in("SELECT id, title FROM record WHERE id IN ({values})", ids))
 
 
 def decision_triples(store: Store, protocol: Protocol, stage: str) -> list[tuple[int, str, str]]:
@@ -268,10 +264,14 @@ class RecordCard:
 
 def record_card(store: Store, record_id: int) -> RecordCard:
     """The record as shown to a screener: title, authors, year, journal, abstract."""
-    with store.session(readonly=True) as session:
-        record = session.get(Record, record_id)
-        if record is None:
-            raise UnknownRecord(f"no record {record_id} in this project")
-        authors = tuple(record.authors.split("\n")) if record.authors else ()
-        return RecordCard(record.id, record.title, authors, record.year, record.journal,
-                          record.abstract, record.doi, record.pmid, record.url)  # fmt: skip
+    with store.reading() as reads:
+        found = reads.rows(
+            "SELECT id, title, authors, year, journal, abstract, doi, pmid, url FROM record"
+            " WHERE id = :id",
+            id=record_id,
+        )
+    if not found:
+        raise UnknownRecord(f"no record {record_id} in this project")
+    i, title, authors, year, journal, abstract, doi, pmid, url = found[0]
+    names = tuple(authors.split("\n")) if authors else ()
+    return RecordCard(i, title, names, year, journal, abstract, doi, pmid, url)

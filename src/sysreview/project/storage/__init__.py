@@ -27,7 +27,11 @@ from typing import TYPE_CHECKING
 
 from sysreview.errors import StoreError
 from sysreview.lazy import lazy_exports
-from sysreview.project.storage.base import (
+from sysreview.project.storage.connecting import create_store_engine
+from sysreview.project.storage.engine import Store, open_store
+from sysreview.project.storage.reads import Reads
+from sysreview.project.storage.urls import DB_FILE, ENV_VAR, database_url, parse_url, sqlite_url
+from sysreview.project.storage.vocabulary import (
     APPEND_ONLY_TABLES,
     ARM_TYPES,
     DECISION_KINDS,
@@ -37,30 +41,11 @@ from sysreview.project.storage.base import (
     ROB_JUDGEMENTS,
     SOURCE_KINDS,
     STAGES,
-    Base,
     utcnow,
 )
-from sysreview.project.storage.engine import (
-    DB_FILE,
-    ENV_VAR,
-    Store,
-    create_store_engine,
-    database_url,
-    open_store,
-    parse_url,
-    sqlite_url,
-)
-from sysreview.project.storage.records import (
-    AuditEntry,
-    DecisionEvent,
-    DuplicateLink,
-    ImportBatch,
-    Record,
-    Reviewer,
-    ScreeningAssignment,
-)
 
-if TYPE_CHECKING:  # the other tables and queries are imported when first used
+if TYPE_CHECKING:  # the tables and queries are imported when first used
+    from sysreview.project.storage.base import Base
     from sysreview.project.storage.certainty import GRADE_DOMAINS, GRADE_RATINGS, GradeRating
     from sysreview.project.storage.dump import (
         DumpManifest,
@@ -89,7 +74,6 @@ if TYPE_CHECKING:  # the other tables and queries are imported when first used
     )
     from sysreview.project.storage.prisma import PrismaOtherSource
     from sysreview.project.storage.queries import (
-        confirmed_pairs,
         current_decisions,
         current_duplicate_links,
         current_extraction_values,
@@ -97,6 +81,16 @@ if TYPE_CHECKING:  # the other tables and queries are imported when first used
         current_outcome_data,
         latest_decisions_select,
     )
+    from sysreview.project.storage.records import (
+        AuditEntry,
+        DecisionEvent,
+        DuplicateLink,
+        ImportBatch,
+        Record,
+        Reviewer,
+        ScreeningAssignment,
+    )
+    from sysreview.project.storage.screening_reads import confirmed_pairs
     from sysreview.project.storage.studies import (
         Arm,
         ExtractionValue,
@@ -108,6 +102,9 @@ if TYPE_CHECKING:  # the other tables and queries are imported when first used
     )
 
 _LAZY = {
+    "base": ("Base",),
+    "records": ("AuditEntry", "DecisionEvent", "DuplicateLink", "ImportBatch", "Record",
+                "Reviewer", "ScreeningAssignment"),
     "certainty": ("GRADE_DOMAINS", "GRADE_RATINGS", "GradeRating"),
     "dump": ("DumpManifest", "TableDump", "check_dump", "export_store", "holds_data",
              "load_store", "table_counts"),
@@ -116,13 +113,15 @@ _LAZY = {
     "identity": ("ProjectIdentity", "project_uuid"),
     "labels": ("KEYWORD_KINDS", "KeywordEvent", "LabelDefinition", "LabelEvent"),
     "prisma": ("PrismaOtherSource",),
-    "queries": ("confirmed_pairs", "current_decisions", "current_duplicate_links",
+    "screening_reads": ("confirmed_pairs",),
+    "queries": ("current_decisions", "current_duplicate_links",
                 "current_extraction_values", "current_judgements", "current_outcome_data",
                 "latest_decisions_select"),
     "studies": ("Arm", "ExtractionValue", "OutcomeData", "OutcomeMeasure", "RobJudgement",
                 "Study", "StudyReport"),
 }  # fmt: skip
 """Names imported on first use, by module: a command pays only for the tables it reads
+(and one that reads through :class:`Reads` only, for none, nor for SQLAlchemy)
 (the table classes of a module are registered with :class:`Base` when it is imported;
 :func:`sysreview.project.storage.models.full_metadata` imports them all)."""
 __getattr__, __dir__ = lazy_exports(
@@ -167,6 +166,7 @@ __all__ = [
     "OutcomeMeasure",
     "PrismaOtherSource",
     "ProjectIdentity",
+    "Reads",
     "Record",
     "RetrievalEvent",
     "Reviewer",

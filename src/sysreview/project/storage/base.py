@@ -19,6 +19,21 @@ from sqlalchemy.orm import DeclarativeBase, Mapper
 from sqlalchemy.types import TypeDecorator
 
 from sysreview.errors import StoreError
+from sysreview.project.storage.vocabulary import (  # re-exported: the tables' names
+    APPEND_ONLY_TABLES,
+    ARM_TYPES,
+    ASSIGNMENT_ORIGINS,
+    DECISION_KINDS,
+    DECISIONS,
+    ENTRY_KINDS,
+    LINK_STATUSES,
+    ROB_JUDGEMENTS,
+    SLOTS,
+    SOURCE_KINDS,
+    STAGES,
+    sql_in,
+    utcnow,
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -27,68 +42,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-SOURCE_KINDS = ("database", "register", "other")
-STAGES = ("ta", "ft")
-"""Screening stages: title/abstract and full text."""
-DECISIONS = ("include", "exclude", "maybe")
-"""Screening decisions; a resolution may only include or exclude."""
-DECISION_KINDS = ("decision", "resolution")
-"""A reviewer's decision, or an arbiter's resolution of a disagreement."""
-LINK_STATUSES = ("proposed", "confirmed", "rejected")
-"""States of a duplicate link; the latest event per pair of records is current."""
-ARM_TYPES = ("intervention",)
-"""The one fixed arm type. Every other ``arm.arm_type`` is a comparator code declared by the
-protocol (``[comparators] types``, e.g. ``TAU``, ``WL``, ``active``): the extraction service
-checks it against the protocol, since the database cannot know the protocol."""
-ROB_JUDGEMENTS = ("low", "high", "unclear", "some_concerns")
-"""Risk-of-bias judgements of RoB 1 (low/high/unclear) and RoB 2 (low/some concerns/high)."""
-SLOTS = ("first", "second")
-"""A reviewer's place in a record's screening: the first reviewer, or the second of dual
-screening."""
-ASSIGNMENT_ORIGINS = ("protocol", "reassignment")
-"""Where an assignment comes from: the protocol's rule, or an administrator's reassignment."""
-ENTRY_KINDS = ("reviewer", "consensus")
-"""A single reviewer's judgement or value, or the consensus reached after comparing them."""
-
-APPEND_ONLY_TABLES = (
-    "import_batch",
-    "record",
-    "duplicate_link",
-    "decision_event",
-    "screening_assignment",
-    "outcome_data",
-    "rob_judgement",
-    "extraction_value",
-    "audit_log",
-    "grade_rating",
-    "stopping_event",
-    "prisma_other_source",
-    "fulltext_file",
-    "retrieval_event",
-    "study_status_event",
-    "author_contact",
-    "label_definition",
-    "label_event",
-    "keyword_event",
-)
-"""Tables that accept ``INSERT`` only; corrections are new rows, current state is derived."""
-
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware in UTC (the default of every ``created_at``)."""
-    return datetime.now(UTC)
-
-
-def sql_in(column: str, values: tuple[str, ...]) -> str:
-    """The SQL text of a CHECK constraint ``column IN ('a', 'b')``.
-
-    Examples
-    --------
-    >>> sql_in("stage", STAGES)
-    "stage IN ('ta', 'ft')"
-    """
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -138,3 +91,23 @@ def _refuse_change(mapper: Mapper[Any], connection: Any, target: Any) -> None:
 
 event.listen(Base, "before_update", _refuse_change, propagate=True)
 event.listen(Base, "before_delete", _refuse_change, propagate=True)
+
+__all__ = [
+    "APPEND_ONLY_TABLES",
+    "ARM_TYPES",
+    "ASSIGNMENT_ORIGINS",
+    "DECISIONS",
+    "DECISION_KINDS",
+    "ENTRY_KINDS",
+    "LINK_STATUSES",
+    "NAMING_CONVENTION",
+    "ROB_JUDGEMENTS",
+    "SLOTS",
+    "SOURCE_KINDS",
+    "STAGES",
+    "Base",
+    "JSONValue",
+    "UTCDateTime",
+    "sql_in",
+    "utcnow",
+]

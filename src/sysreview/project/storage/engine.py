@@ -1,27 +1,9 @@
-"""Opening a store: database URLs, engines with the right settings, sessions and auditing.
+"""Opening a store: sessions, reads, the audit log and the schema's revision.
 
-SQLite (the default, ``DIR/review.db``) is opened with these pragmas on every connection:
-
-``journal_mode = WAL``
-    Readers do not block the writer and the writer does not block readers.
-``synchronous = FULL``
-    In WAL mode, ``NORMAL`` already survives a crash of the *process*, but a commit may be
-    lost if the *machine* loses power before the next checkpoint. ``FULL`` syncs the WAL at
-    every commit, so a committed decision survives both. The web server commits
-    decisions that arrive together in one transaction
-    (:mod:`sysreview.project.storage.group_commit`), so a burst pays one sync.
-``foreign_keys = ON``
-    SQLite does not check foreign keys unless asked to, per connection.
-``busy_timeout = 10000``
-    A writer waits up to 10 s for another writer's lock instead of failing at once.
-
-Write transactions start with ``BEGIN IMMEDIATE``: the write lock is taken (or waited for)
-at the start, so two writers never deadlock upgrading read locks, which SQLite would
-report as ``database is locked`` without waiting. PostgreSQL needs none of this; its
-engines keep a pool of :data:`POSTGRESQL_POOL` connections, checked with a ping when taken
-from the pool, so that after a server restart the first request finds the dead
-connections and the pool is renewed instead of the request failing
-(:meth:`Store.read_row` has a pool of its own that reconnects instead).
+The engine and its settings (SQLite's pragmas, PostgreSQL's pool) are those of
+:mod:`sysreview.project.storage.connecting`; they are made when first needed, so that a
+command that only reads an SQLite project reads it through :mod:`sqlite3` alone
+(:mod:`sysreview.project.storage.reads`).
 """
 
 from __future__ import annotations
@@ -30,197 +12,105 @@ import json
 import os
 import sqlite3
 import threading
-import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from pathlib import Path
 from types import TracebackType
-from typing import Any
-
-from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
-from sqlalchemy.orm import Session
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.elements import ClauseElement
+from typing import TYPE_CHECKING, Any
 
 from sysreview.errors import StoreError
 from sysreview.project.storage import migrate
-from sysreview.project.storage.records import AuditEntry
+from sysreview.project.storage.connecting import (
+    OPTION_READONLY,
+    POSTGRESQL_POOL,
+    create_store_engine,
+)
+from sysreview.project.storage.reads import Reads, pooled_reads, sqlite_reads
+from sysreview.project.storage.urls import backend_of, parse_url, sqlite_file
 
-ENV_VAR = "SYSREVIEW_DATABASE_URL"
-"""Environment variable naming the database when no URL is given explicitly."""
-DB_FILE = "review.db"
-"""File name of the SQLite database inside a project directory."""
-BUSY_TIMEOUT_MS = 10_000
-"""How long an SQLite writer waits for another writer's lock."""
-_DRIVERS = {"sqlite": "sqlite+pysqlite", "postgresql": "postgresql+psycopg"}
-_OPTION_READONLY = "sysreview_readonly"
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+    from sqlalchemy.sql.compiler import SQLCompiler
+    from sqlalchemy.sql.elements import ClauseElement
+
+    from sysreview.project.storage.records import AuditEntry
+
 _ACTIVE: ContextVar[tuple[tuple[Store, Session], ...]] = ContextVar(
     "sysreview_store_sessions", default=()
 )
 
 
-def sqlite_url(path: str | os.PathLike[str]) -> str:
-    """The SQLAlchemy URL of an SQLite database file (made absolute).
-
-    Examples
-    --------
-    >>> sqlite_url("/data/review.db")
-    'sqlite+pysqlite:////data/review.db'
-    """
-    return URL.create("sqlite+pysqlite", database=str(Path(path).resolve())).render_as_string()
-
-
-def database_url(project_dir: str | os.PathLike[str], explicit: str | None = None) -> str:
-    """The database URL of a project: ``explicit``, else ``$SYSREVIEW_DATABASE_URL``, else SQLite.
-
-    Parameters
-    ----------
-    project_dir
-        The project directory; the SQLite default is ``project_dir/review.db``.
-    explicit
-        A URL given by the user (e.g. ``--database``); wins over the environment.
-
-    Examples
-    --------
-    >>> database_url("/data/trial", "postgresql+psycopg://me@db/review")
-    'postgresql+psycopg://me@db/review'
-    """
-    if explicit:
-        return explicit
-    from_env = os.environ.get(ENV_VAR, "").strip()
-    if from_env:
-        return from_env
-    return sqlite_url(Path(project_dir) / DB_FILE)
-
-
-def parse_url(url_or_path: str | os.PathLike[str]) -> URL:
-    """Turn a URL or a path (a database file, or a project directory) into a checked URL.
-
-    ``postgresql://`` means ``postgresql+psycopg://``; in-memory SQLite is refused (a
-    store must persist).
-
-    Raises
-    ------
-    StoreError
-        For other database kinds, malformed URLs and missing directories.
-    """
-    text = os.fspath(url_or_path)
-    if "://" not in text:
-        path = Path(text)
-        if path.is_dir():
-            path = path / DB_FILE
-        if not path.parent.is_dir():
-            raise StoreError(f"{path.parent}: no such directory for the database file")
-        return make_url(sqlite_url(path))
-    try:
-        url = make_url(text)
-    except ArgumentError as exc:
-        raise StoreError(f"Invalid database URL: {exc}") from None
-    backend = url.get_backend_name()
-    if backend not in _DRIVERS or url.drivername not in (backend, _DRIVERS[backend]):
-        allowed = ", ".join(f"{d}://" for d in _DRIVERS.values())
-        raise StoreError(
-            f"Invalid database URL scheme {url.drivername!r}; must be one of {allowed}"
-        )
-    if backend == "sqlite" and url.database in (None, "", ":memory:"):
-        raise StoreError("An in-memory SQLite database cannot hold a review; give a file")
-    return url.set(drivername=_DRIVERS[backend])
-
-
-def _with_lock_retry(action: Callable[[], Any]) -> Any:
-    """Run ``action``, retrying while SQLite says "database is locked".
-
-    Switching a brand-new file to WAL needs an exclusive lock, and SQLite can answer
-    ``SQLITE_BUSY`` there without calling the busy handler when two processes open the
-    same new database at once; so wait and retry, up to the busy timeout.
-    """
-    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
-    while True:
-        try:
-            return action()
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
-                raise
-            time.sleep(0.02)
-
-
-def _sqlite_connect(dbapi_connection: Any, connection_record: Any) -> None:
-    dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (_sqlite_begin)
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        mode = _with_lock_retry(lambda: cursor.execute("PRAGMA journal_mode = WAL").fetchone()[0])
-        if str(mode).lower() != "wal":
-            raise StoreError(f"SQLite refused WAL journal mode (got {mode!r})")
-        cursor.execute("PRAGMA synchronous = FULL")
-        cursor.execute("PRAGMA foreign_keys = ON")
-    finally:
-        cursor.close()
-
-
-def _sqlite_begin(conn: Connection) -> None:
-    readonly = conn.get_execution_options().get(_OPTION_READONLY, False)
-    conn.exec_driver_sql(f"PRAGMA query_only = {int(readonly)}")
-    conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
-
-
-def _postgresql_begin(conn: Connection) -> None:
-    if conn.get_execution_options().get(_OPTION_READONLY, False):
-        conn.exec_driver_sql("SET TRANSACTION READ ONLY")
-
-
-POSTGRESQL_POOL = {"pool_size": 20, "max_overflow": 20}
-"""Connections kept open (and allowed on top) per PostgreSQL engine: a web server's
-request threads each hold one, and a pool smaller than the requests in flight opens and
-closes a connection per request (SQLAlchemy's default keeps 5)."""
-
-
-def create_store_engine(url_or_path: str | os.PathLike[str] | URL) -> Engine:
-    """An engine for ``url_or_path`` with the settings described in the module docstring."""
-    url = url_or_path if isinstance(url_or_path, URL) else parse_url(url_or_path)
-    if url.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-        event.listen(engine, "connect", _sqlite_connect)
-        event.listen(engine, "begin", _sqlite_begin)
-    else:
-        engine = create_engine(url, pool_pre_ping=True, **POSTGRESQL_POOL)
-        event.listen(engine, "begin", _postgresql_begin)
-    return engine
-
-
 class Store:
-    """A review's database: sessions, migrations and the audit log.
+    """A review's database: sessions, reads, migrations and the audit log.
 
     Open one with :func:`open_store`, which brings the schema up to date first.
 
     Parameters
     ----------
-    engine
-        An engine made by :func:`create_store_engine`.
+    url
+        The database's URL (checked by :func:`~sysreview.project.storage.urls.parse_url`).
+
+    Notes
+    -----
+    The SQLAlchemy engine is made when first needed (a session, a write). Until then an
+    SQLite store is read through Python's :mod:`sqlite3` alone (:meth:`reading`), so a
+    command that only reads never imports SQLAlchemy.
     """
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self._readonly_engine = engine.execution_options(**{_OPTION_READONLY: True})
+    def __init__(self, url: str) -> None:
+        self._url = url
         self._compiled: dict[ClauseElement, SQLCompiler] = {}
         self._read_engine: Engine | None = None
         self._reader_lock = threading.Lock()
+        self._engine_lock = threading.Lock()
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine (:func:`create_store_engine`), made on first use."""
+        engine: Engine | None = self.__dict__.get("_engine")
+        if engine is None:
+            with self._engine_lock:
+                engine = self.__dict__.get("_engine")
+                if engine is None:
+                    engine = self.__dict__["_engine"] = create_store_engine(self._url)
+        return engine
+
+    @property
+    def _readonly_engine(self) -> Engine:
+        return self.engine.execution_options(**{OPTION_READONLY: True})
 
     @property
     def url(self) -> str:
         """The database URL, password hidden."""
+        if sqlite_file(self._url) is not None:
+            return self._url
         return self.engine.url.render_as_string(hide_password=True)
 
     @property
     def backend(self) -> str:
         """``"sqlite"`` or ``"postgresql"``."""
-        return self.engine.dialect.name
+        return backend_of(self._url)
 
     def __repr__(self) -> str:
         return f"Store({self.url!r})"
+
+    @contextmanager
+    def reading(self) -> Iterator[Reads]:
+        """SQL reads (:class:`~sysreview.project.storage.reads.Reads`) in one read-only transaction.
+
+        On a connection of the engine's pool once the store has an engine; before that,
+        on an SQLite file, on a :mod:`sqlite3` connection of their own.
+        """
+        path = sqlite_file(self._url)
+        if "_engine" not in self.__dict__ and path is not None:
+            with sqlite_reads(path) as reads:
+                yield reads
+            return
+        engine = self.engine
+        connection = engine.raw_connection()
+        with pooled_reads(connection, self.backend, engine.dialect.paramstyle) as reads:
+            yield reads
 
     @contextmanager
     def session(self, *, readonly: bool = False) -> Iterator[Session]:
@@ -239,6 +129,8 @@ class Store:
         Do not open a write session inside another one on SQLite: the inner one would
         wait for the outer one's write lock (and fail after the busy timeout).
         """
+        from sqlalchemy.orm import Session
+
         session = Session(
             self._readonly_engine if readonly else self.engine, expire_on_commit=False
         )
@@ -274,6 +166,8 @@ class Store:
         """
         compiled = self._compiled.get(statement)
         if compiled is None:
+            from sqlalchemy.sql.compiler import SQLCompiler
+
             made = statement.compile(dialect=self.engine.dialect)
             assert isinstance(made, SQLCompiler)
             compiled = self._compiled[statement] = made
@@ -318,6 +212,8 @@ class Store:
         """
         if self.backend == "sqlite":
             return self.engine
+        from sqlalchemy import create_engine
+
         with self._reader_lock:
             if self._read_engine is None:
                 self._read_engine = create_engine(self.engine.url, **POSTGRESQL_POOL)
@@ -360,14 +256,16 @@ class Store:
             json.dumps(payload)
         except (TypeError, ValueError) as exc:
             raise StoreError(f"audit payload is not JSON-serialisable: {exc}") from None
+        from sysreview.project.storage.records import AuditEntry
+
         entry = AuditEntry(who=who, what=what, entity=entity, entity_id=entity_id, payload=payload)
         session.add(entry)
         return entry
 
     def current_revision(self) -> str | None:
         """The schema revision of the database (``None`` when never migrated)."""
-        with self._readonly_engine.connect() as conn:
-            return migrate.current_revision(conn)
+        with self.reading() as reads:
+            return reads.schema_revision()
 
     def head_revision(self) -> str:
         """The newest schema revision this version of sysreview knows."""
@@ -379,7 +277,8 @@ class Store:
 
     def close(self) -> None:
         """Close every pooled connection."""
-        self.engine.dispose()
+        if "_engine" in self.__dict__:
+            self.__dict__["_engine"].dispose()
         if self._read_engine is not None:
             self._read_engine.dispose()
 
@@ -406,9 +305,25 @@ def open_store(url_or_path: str | os.PathLike[str], *, upgrade: bool = True) -> 
     upgrade
         Bring the schema to the newest revision before returning (the default; only a
         status report should pass ``False``).
+
+    Notes
+    -----
+    An SQLite file already at the newest revision is opened without SQLAlchemy (its
+    engine is made when first needed); anything else is checked by
+    :func:`~sysreview.project.storage.urls.parse_url` and opened with its engine.
     """
-    store = Store(create_store_engine(url_or_path))
+    text = os.fspath(url_or_path)
+    path = sqlite_file(text)
+    if path is not None and path.is_file():
+        store = Store(text)
+        try:
+            if not upgrade or store.current_revision() == store.head_revision():
+                return store
+        except sqlite3.Error:
+            pass  # not a database, or damaged: opened below, which says what is wrong
+    store = Store(parse_url(text).render_as_string(hide_password=False))
     try:
+        store.engine  # noqa: B018 - made now, so that a bad URL or server fails here
         if upgrade and store.current_revision() != store.head_revision():
             store.upgrade()
     except BaseException:

@@ -18,12 +18,11 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, inspect, text
-
 from sysreview.errors import StoreError
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Connection, Engine
 
 HEAD_REVISION = "0016"
 """The newest shipped migration. Opening a project compares the database with it, so
@@ -72,15 +71,11 @@ def head_revision() -> str:
 def current_revision(connection: Connection) -> str | None:
     """The revision recorded in the database (``None`` before the first migration).
 
-    Read from Alembic's own ``alembic_version`` table with one query, as Alembic's
-    ``MigrationContext.get_current_revision`` does.
+    See :meth:`sysreview.project.storage.reads.Reads.schema_revision`.
     """
-    if not inspect(connection).has_table("alembic_version"):
-        return None
-    rows = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
-    if len(rows) > 1:
-        raise StoreError(f"the database has several schema heads: {sorted(rows)}")
-    return rows[0] if rows else None
+    from sysreview.project.storage.reads import Reads
+
+    return Reads.of_connection(connection).schema_revision()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
@@ -91,6 +86,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """
     from alembic import command
     from alembic.util import CommandError
+    from sqlalchemy import text
 
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
@@ -144,7 +140,7 @@ def run_migrations() -> None:
     url = config.get_main_option("sqlalchemy.url")
     if not url:
         raise StoreError("alembic_config() needs a url or a connection")
-    from sysreview.project.storage.engine import create_store_engine
+    from sysreview.project.storage.connecting import create_store_engine
 
     engine = create_store_engine(url)
     try:

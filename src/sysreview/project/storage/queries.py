@@ -70,18 +70,6 @@ def current_duplicate_links(session: Session) -> list[DuplicateLink]:
     return _fetch(session, link, _latest_ids(link, (link.record_a_id, link.record_b_id)))
 
 
-def confirmed_pairs(session: Session) -> tuple[tuple[int, int], ...]:
-    """Record pairs whose current duplicate link (the latest per pair) is confirmed."""
-    link = DuplicateLink
-    latest = select(func.max(link.id)).group_by(link.record_a_id, link.record_b_id)
-    query = (
-        select(link.record_a_id, link.record_b_id)
-        .where(link.id.in_(latest), link.status == "confirmed")
-        .order_by(link.id)
-    )
-    return tuple((a, b) for a, b in session.execute(query))
-
-
 def current_judgements(session: Session, study_id: int | None = None) -> list[RobJudgement]:
     """Current risk-of-bias judgements, per reviewer and by consensus.
 
