@@ -48,10 +48,16 @@ def serious(page: Any) -> list[str]:
 
 
 def save(page: Any, status: int) -> None:
-    """Ctrl+S in the grid: the HTMX post of the whole grid, swapped in place."""
+    """Ctrl+S in the grid: the HTMX post of the whole grid, swapped in place.
+
+    Returns once the answer's grid has replaced the old one and settled: the response
+    can arrive before HTMX starts the swap, when no element is marked as settling yet.
+    """
+    page.evaluate("document.getElementById('grid-form').dataset.replaced = 'no'")
     with page.expect_response(lambda r: r.url.endswith("/extraction/grid")) as answer:
         page.keyboard.press("Control+s")
     assert answer.value.status == status
+    page.wait_for_function("() => document.getElementById('grid-form')?.dataset.replaced !== 'no'")
     _settled(page)
 
 
