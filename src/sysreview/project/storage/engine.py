@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -76,8 +77,9 @@ class Store:
                     engine = self.__dict__["_engine"] = create_store_engine(self._url)
         return engine
 
-    @property
+    @cached_property
     def _readonly_engine(self) -> Engine:
+        """The engine whose transactions are read-only (made once, with the engine)."""
         return self.engine.execution_options(**{OPTION_READONLY: True})
 
     @property
