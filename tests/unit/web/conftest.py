@@ -15,6 +15,7 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -183,3 +184,16 @@ def start_server(application: Any) -> LiveServer:
 def stop_server(live: LiveServer) -> None:
     live.server.should_exit = True
     live.thread.join(timeout=20)
+
+
+@contextmanager
+def served(project: Path) -> Iterator[LiveServer]:
+    """The project's web app served by :func:`start_server`; stopped, and the project
+    closed, at the end of the block."""
+    application = create_app(project, settings=WebSettings(secret_key=SECRET))
+    server = start_server(application)
+    try:
+        yield server
+    finally:
+        stop_server(server)
+        application.state.project.close()

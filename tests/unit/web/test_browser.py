@@ -15,9 +15,8 @@ from typing import Any
 import pytest
 
 from sysreview.project.selection.directory import screen_conflicts, screen_pending
-from sysreview.web import WebSettings, create_app
 from tests.conftest import PROJECT_ROOT
-from tests.unit.web.conftest import PASSWORDS, SECRET, LiveServer, start_server, stop_server
+from tests.unit.web.conftest import PASSWORDS, LiveServer, served
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "web"
@@ -43,13 +42,8 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def live(project: Path) -> Iterator[LiveServer]:
-    application = create_app(project, settings=WebSettings(secret_key=SECRET))
-    server = start_server(application)
-    try:
+    with served(project) as server:
         yield server
-    finally:
-        stop_server(server)
-        application.state.project.close()
 
 
 def _page(browser: Any, live: LiveServer, name: str, path: str) -> tuple[Any, list[str]]:

@@ -16,14 +16,11 @@ from typing import Any
 
 import pytest
 
-from sysreview.web import WebSettings, create_app
 from tests.unit.web.conftest import (
     N_RECORDS,
     PASSWORDS,
-    SECRET,
     LiveServer,
-    start_server,
-    stop_server,
+    served,
 )
 from tests.unit.web.test_appraisal import add_attrition, add_studies
 from tests.unit.web.test_browser import ARTIFACTS, _shot, browser
@@ -40,13 +37,8 @@ def review_live(project: Path) -> Iterator[LiveServer]:
     """A project with studies (RoB 1 and extraction forms) and screening under way."""
     add_studies(project)
     add_attrition(project)
-    application = create_app(project, settings=WebSettings(secret_key=SECRET))
-    server = start_server(application)
-    try:
+    with served(project) as server:
         yield server
-    finally:
-        stop_server(server)
-        application.state.project.close()
 
 
 def _axe(page: Any) -> list[dict[str, Any]]:
@@ -62,6 +54,17 @@ def _axe(page: Any) -> list[dict[str, Any]]:
     )
     violations: list[dict[str, Any]] = result["violations"]
     return violations
+
+
+def blocking(page: Any) -> list[str]:
+    """The page's serious and critical axe-core violations, one line per element:
+    rule (impact): help, at the element's selector."""
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {' '.join(map(str, n['target']))}"
+        for v in _axe(page)
+        if v["impact"] in BLOCKING
+        for n in v["nodes"]
+    ]
 
 
 def _log_in(page: Any, live: LiveServer, name: str) -> None:

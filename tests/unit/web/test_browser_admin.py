@@ -17,11 +17,10 @@ from sysreview.project.deduplicating.service import duplicate_queue
 from sysreview.project.opening import opened
 from sysreview.project.selection.directory import screen_conflicts, screen_decision, screen_pending
 from sysreview.project.storage import current_duplicate_links
-from sysreview.web import WebSettings, create_app
 from tests.unit.web.admin_data import add_linked_record, add_screener, queue_pairs
-from tests.unit.web.conftest import SECRET, LiveServer, start_server, stop_server
+from tests.unit.web.conftest import LiveServer, served
 from tests.unit.web.test_browser import _page, _shot, browser, live
-from tests.unit.web.test_browser_a11y import BLOCKING, _axe
+from tests.unit.web.test_browser_a11y import blocking
 
 __all__ = ["browser", "live"]  # fixtures, used by name
 
@@ -41,23 +40,8 @@ def project(seeded_sqlite_project: Path, tmp_path: Path) -> Path:
 def dedup_live(project: Path) -> Iterator[LiveServer]:
     """A server on :func:`project` after ``sysreview dedup`` queued uncertain pairs."""
     queue_pairs(project)
-    application = create_app(project, settings=WebSettings(secret_key=SECRET))
-    server = start_server(application)
-    try:
+    with served(project) as server:
         yield server
-    finally:
-        stop_server(server)
-        application.state.project.close()
-
-
-def _no_blocking_violations(page: Any, screen: str) -> None:
-    found = [
-        f"{screen}: {v['id']} ({v['impact']}) at {' '.join(map(str, n['target']))}: {v['help']}"
-        for v in _axe(page)
-        if v["impact"] in BLOCKING
-        for n in v["nodes"]
-    ]
-    assert found == []
 
 
 def test_resolve_a_conflict_seeing_the_abstract_and_both_reasons(
@@ -75,7 +59,7 @@ def test_resolve_a_conflict_seeing_the_abstract_and_both_reasons(
     assert "adults, randomised: eligible" in card.locator("tr.decision-R1").inner_text()
     r2 = card.locator("tr.decision-R2").inner_text()
     assert REASON in r2 and "inpatients only?" in r2
-    _no_blocking_violations(page, "conflicts-full")
+    assert blocking(page) == [], "conflicts-full"
     _shot(page, "admin-01-conflict-in-full")
     card.locator("input[name=note]").fill("R2's concern answered by the methods section")
     card.locator("button[value=include]").click()
@@ -92,7 +76,7 @@ def test_bulk_reassign_with_a_confirmation(browser: Any, live: LiveServer, proje
     page.click("#btn-filter")
     page.wait_for_selector("#reassign")
     assert page.locator("#pick-1").count() == 0  # decided by R1: it cannot move
-    _no_blocking_violations(page, "reassign-choose")
+    assert blocking(page) == [], "reassign-choose"
     page.check("#pick-2")
     page.check("#pick-3")
     page.select_option("#to-reviewer", "R4")
@@ -101,7 +85,7 @@ def test_bulk_reassign_with_a_confirmation(browser: Any, live: LiveServer, proje
     page.wait_for_selector("#summary")
     assert "2 records at title and abstract will move from R1 to R4" in page.inner_text("#summary")
     assert screen_pending(project, "ta", "R4") == []  # nothing moved yet
-    _no_blocking_violations(page, "reassign-confirm")
+    assert blocking(page) == [], "reassign-confirm"
     _shot(page, "admin-04-reassign-confirm")
     page.click("#btn-move")
     page.wait_for_selector("#moved")
@@ -119,7 +103,7 @@ def test_review_duplicate_pairs_with_the_keyboard(
     page, problems = _page(browser, dedup_live, "R3", "/duplicates")
     assert page.locator(f"[id='pair-{first}']").count() == 1
     assert f"0 of {len(queue)} decided" in page.inner_text("#dedup-count")
-    _no_blocking_violations(page, "duplicates")
+    assert blocking(page) == [], "duplicates"
     _shot(page, "admin-06-duplicate-pair")
     page.keyboard.press("a")
     page.wait_for_selector("#dedup-saved")
@@ -132,7 +116,7 @@ def test_review_duplicate_pairs_with_the_keyboard(
     )
     assert f"2 of {len(queue)} decided" in page.inner_text("#dedup-count")
     assert page.locator(f"[id='decided-{first}']").count() == 1  # to correct, if need be
-    _no_blocking_violations(page, "duplicates-after-keys")
+    assert blocking(page) == [], "duplicates-after-keys"
     _shot(page, "admin-07-duplicates-after-keys")
     with opened(project) as (_, store), store.session(readonly=True) as s:
         status = {f"{x.record_a_id}-{x.record_b_id}": x.status for x in current_duplicate_links(s)}

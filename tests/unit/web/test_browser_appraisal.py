@@ -15,8 +15,7 @@ import pytest
 from sysreview.project.appraising.assessments import rob_assessments
 from sysreview.project.opening import opened
 from sysreview.protocol.appraisal import ROB1_DOMAINS
-from sysreview.web import WebSettings, create_app
-from tests.unit.web.conftest import SECRET, LiveServer, start_server, stop_server
+from tests.unit.web.conftest import LiveServer, served
 from tests.unit.web.test_appraisal import (
     LOW_ANSWERS,
     STUDIES,
@@ -33,26 +32,16 @@ __all__ = ["browser"]
 def rob2_live(project: Path) -> Iterator[LiveServer]:
     use_rob2(project)
     add_studies(project)
-    application = create_app(project, settings=WebSettings(secret_key=SECRET))
-    server = start_server(application)
-    try:
+    with served(project) as server:
         yield server
-    finally:
-        stop_server(server)
-        application.state.project.close()
 
 
 @pytest.fixture
 def rob1_live(project: Path) -> Iterator[LiveServer]:
     add_studies(project)
     add_attrition(project)
-    application = create_app(project, settings=WebSettings(secret_key=SECRET))
-    server = start_server(application)
-    try:
+    with served(project) as server:
         yield server
-    finally:
-        stop_server(server)
-        application.state.project.close()
 
 
 def _proposed(page: Any, domain: str, expected: str) -> None:

@@ -16,11 +16,10 @@ import pytest
 
 from sysreview.project.extracting.values import review_data
 from sysreview.project.opening import opened
-from sysreview.web import WebSettings, create_app
-from tests.unit.web.conftest import SECRET, LiveServer, start_server, stop_server
+from tests.unit.web.conftest import LiveServer, served
 from tests.unit.web.test_appraisal import add_studies
 from tests.unit.web.test_browser import _page, _settled, _shot, browser
-from tests.unit.web.test_browser_a11y import BLOCKING, _axe
+from tests.unit.web.test_browser_a11y import blocking
 
 __all__ = ["browser"]
 PATH = "/extraction/grid?study=Smith%202019"
@@ -29,22 +28,12 @@ PATH = "/extraction/grid?study=Smith%202019"
 @pytest.fixture
 def grid_live(project: Path) -> Iterator[LiveServer]:
     add_studies(project)
-    application = create_app(project, settings=WebSettings(secret_key=SECRET))
-    server = start_server(application)
-    try:
+    with served(project) as server:
         yield server
-    finally:
-        stop_server(server)
-        application.state.project.close()
 
 
 def focused(page: Any) -> str:
     return str(page.evaluate("document.activeElement.id"))
-
-
-def serious(page: Any) -> list[str]:
-    return [f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']]}"
-            for v in _axe(page) if v["impact"] in BLOCKING]  # fmt: skip
 
 
 def save(page: Any, status: int) -> None:
@@ -66,7 +55,7 @@ def test_fill_the_grid_by_keyboard_fix_errors_and_reload(
 ) -> None:
     page, problems = _page(browser, grid_live, "R1", PATH)
     page.set_viewport_size({"width": 1500, "height": 1000})
-    assert serious(page) == []
+    assert blocking(page) == []
     page.focus("#g-study-country")
     page.keyboard.type("UK")
     page.keyboard.press("Enter")  # the next study field, never a submit
@@ -139,7 +128,7 @@ def test_fill_the_grid_by_keyboard_fix_errors_and_reload(
     assert page.get_attribute("#g-out-1-1-sd", "aria-describedby") == "g-out-1-1-sd-e"
     assert page.input_value("#g-out-1-1-mean") == "35.2"  # what was typed is kept
     _shot(page, "extraction-grid-errors")
-    assert serious(page) == []
+    assert blocking(page) == []
     page.click("#more-1-button")  # closed again by the reviewer
     assert page.is_hidden("#g-out-1-2-se")
     page.click("#grid-errors a[href='#g-out-1-2-se']")  # opens the disclosure, focuses the cell
@@ -164,7 +153,7 @@ def test_fill_the_grid_by_keyboard_fix_errors_and_reload(
     values = {c: page.input_value(f"#g-out-1-{c}") for c in ("1-n", "1-mean", "1-sd", "2-sd")}
     assert values == {"1-n": "38", "1-mean": "35.2", "1-sd": "5.1", "2-sd": "6.4"}
     _shot(page, "extraction-grid-saved")
-    assert serious(page) == []
+    assert blocking(page) == []
     refused = "the server responded with a status of 422"  # the refused save, on purpose
     assert [p for p in problems if refused not in p] == []
     with opened(project) as (proj, store):

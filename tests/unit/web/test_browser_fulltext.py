@@ -25,7 +25,7 @@ from tests.unit.search.test_openaccess import OaServices
 from tests.unit.web.conftest import SECRET, LiveServer, start_server, stop_server
 from tests.unit.web.fulltext_pdfs import full_text_project, text_pdf
 from tests.unit.web.test_browser import _page, _settled, _shot, browser
-from tests.unit.web.test_browser_a11y import BLOCKING, _axe
+from tests.unit.web.test_browser_a11y import blocking
 
 __all__ = ["browser"]  # the Chromium fixture, shared
 
@@ -62,14 +62,6 @@ def ft_live(project: Path) -> Iterator[LiveServer]:
     finally:
         stop_server(server)
         application.state.project.close()
-
-
-def _serious(page: Any) -> list[str]:
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
-        for v in _axe(page)
-        if v["impact"] in BLOCKING
-    ]
 
 
 INK = """(selector) => {
@@ -129,7 +121,7 @@ def test_attach_view_and_search_a_pdf_beside_the_ft_card(
     page.click(f"{side} form.pdf-search button[type=submit]")
     _rendered(page, side, 3)
 
-    assert _serious(page) == []
+    assert blocking(page) == []
 
     # the PDF itself, as the browser gets it: inline, a PDF
     answer = page.request.get(page.locator(f"{side} .pdf-viewer").get_attribute("data-src"))
@@ -164,7 +156,7 @@ def test_find_and_attach_an_open_access_copy(browser: Any, ft_live: LiveServer) 
     assert "https://repository.example.org/" in page.inner_text("#ft-side-7 .ft-findings")
     assert "No full text attached" in page.inner_text("#ft-side-7")
     _shot(page, "fulltext-03-open-access-found")
-    assert _serious(page) == []
+    assert blocking(page) == []
 
     _settled(page)
     page.click("#ft-oa-attach-7")
@@ -175,7 +167,7 @@ def test_find_and_attach_an_open_access_copy(browser: Any, ft_live: LiveServer) 
     drawn = _rendered(page, "#ft-side-7", 1)
     assert drawn["ink"] > 200, drawn
     _shot(page, "fulltext-04-open-access-attached")
-    assert _serious(page) == []
+    assert blocking(page) == []
     assert problems == []
 
 
@@ -192,7 +184,7 @@ def test_not_retrieved_with_a_reason(browser: Any, ft_live: LiveServer) -> None:
     page.click("#ft-side-7 form.ft-retrieval button[type=submit]")
     page.wait_for_selector("#ft-message")
     assert "not retrieved (no library copy)" in page.inner_text("#ft-status-7")
-    assert _serious(page) == []
+    assert blocking(page) == []
     assert problems == [] or all("422" in p for p in problems)  # the refused form's answer
 
 
@@ -216,7 +208,7 @@ def test_pdf_beside_the_extraction_form(browser: Any, ft_live: LiveServer, tmp_p
     dock = page.locator("#ft-study-viewer").bounding_box()
     assert dock["x"] >= form["x"] + form["width"] - 1
     _shot(page, "fulltext-05-extraction-form-with-pdf")
-    assert _serious(page) == []
+    assert blocking(page) == []
 
     page.goto("/extraction/grid?study=Cook%202012")  # the compact grid has it beside it too
     drawn = _rendered(page, "#ft-study-viewer", 1)
@@ -225,5 +217,5 @@ def test_pdf_beside_the_extraction_form(browser: Any, ft_live: LiveServer, tmp_p
     dock = page.locator("#ft-study-viewer").bounding_box()
     assert dock["x"] >= grid["x"] + grid["width"] - 1
     _shot(page, "fulltext-06-extraction-grid-with-pdf")
-    assert _serious(page) == []
+    assert blocking(page) == []
     assert problems == []

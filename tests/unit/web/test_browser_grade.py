@@ -12,9 +12,8 @@ from typing import Any
 
 import pytest
 
-from sysreview.web import WebSettings, create_app
 from tests.unit.project.grading.test_ratings import extract
-from tests.unit.web.conftest import SECRET, LiveServer, start_server, stop_server
+from tests.unit.web.conftest import LiveServer, served
 from tests.unit.web.test_browser import _page, _shot, browser
 from tests.unit.web.test_grade import stored
 
@@ -24,13 +23,8 @@ __all__ = ["browser"]
 @pytest.fixture
 def graded_live(project: Path) -> Iterator[LiveServer]:
     extract(project, None)
-    application = create_app(project, settings=WebSettings(secret_key=SECRET))
-    server = start_server(application)
-    try:
+    with served(project) as server:
         yield server
-    finally:
-        stop_server(server)
-        application.state.project.close()
 
 
 def test_rate_an_outcome_in_the_browser(

@@ -13,20 +13,14 @@ from typing import Any
 from sysreview.project.selection.directory import screen_decision
 from tests.unit.web.conftest import LiveServer
 from tests.unit.web.test_browser import _page, _settled, _shot, browser, live
-from tests.unit.web.test_browser_a11y import BLOCKING, _axe
+from tests.unit.web.test_browser_a11y import blocking
 
 __all__ = ["browser", "live"]
 
 
 def _no_blocking(page: Any, screen: str) -> None:
     page.wait_for_load_state("networkidle")
-    found = [
-        f"{screen}: {v['id']} ({v['impact']}): {v['help']} at "
-        + ", ".join(" ".join(map(str, n["target"])) for n in v["nodes"])
-        for v in _axe(page)
-        if v["impact"] in BLOCKING
-    ]
-    assert found == [], "\n".join(found)
+    assert blocking(page) == [], screen
 
 
 def _colour(page: Any, selector: str) -> tuple[str, str]:

@@ -19,48 +19,30 @@ from sysreview.appraisal import guidance
 from sysreview.project.appraising.assessments import rob_assessments
 from sysreview.project.opening import opened
 from sysreview.protocol.appraisal import ROB1_DOMAINS
-from sysreview.web import WebSettings, create_app
-from tests.unit.web.conftest import SECRET, LiveServer, start_server, stop_server
+from tests.unit.web.conftest import LiveServer, served
 from tests.unit.web.test_appraisal import STUDIES, add_studies, use_rob2
 from tests.unit.web.test_appraisal_guidance import consensus, per_outcome
 from tests.unit.web.test_browser import _page, _shot, browser
-from tests.unit.web.test_browser_a11y import BLOCKING, _axe
+from tests.unit.web.test_browser_a11y import blocking
 
 __all__ = ["browser"]
 HOPE = "hope/blinding_outcome_assessment"
-
-
-def _serve(project: Path) -> Iterator[LiveServer]:
-    application = create_app(project, settings=WebSettings(secret_key=SECRET))
-    server = start_server(application)
-    try:
-        yield server
-    finally:
-        stop_server(server)
-        application.state.project.close()
 
 
 @pytest.fixture
 def outcome_live(project: Path) -> Iterator[LiveServer]:
     per_outcome(project)
     add_studies(project)
-    yield from _serve(project)
+    with served(project) as server:
+        yield server
 
 
 @pytest.fixture
 def rob2_live(project: Path) -> Iterator[LiveServer]:
     use_rob2(project)
     add_studies(project)
-    yield from _serve(project)
-
-
-def _no_blocking(page: Any, screen: str) -> None:
-    found = [v for v in _axe(page) if v["impact"] in BLOCKING]
-    assert found == [], f"{screen}: " + "; ".join(
-        f"{v['id']} ({v['impact']}) at {' '.join(map(str, n['target']))}"
-        for v in found
-        for n in v["nodes"]
-    )
+    with served(project) as server:
+        yield server
 
 
 def test_guidance_per_outcome_and_consensus_beside_own(
@@ -90,7 +72,7 @@ def test_guidance_per_outcome_and_consensus_beside_own(
     page.fill(f"[id='support.{HOPE}']", "self-rated hope scale; participants not blind")
     expect(page.locator("#overall")).to_have_text("low")  # live, from the server
     expect(page.locator("[id='overall-hope']")).to_have_text("unclear")
-    _no_blocking(page, "rob1 form with guidance open")
+    assert blocking(page) == [], "rob1 form with guidance open"
     _shot(page, "20-rob1-guidance-and-per-outcome")
     page.click("#save-rob")
     page.wait_for_selector("#saved")
@@ -109,7 +91,7 @@ def test_guidance_per_outcome_and_consensus_beside_own(
     expect(agreed.locator("strong")).to_have_text("high")
     assert "yours: high" in agreed.inner_text()
     expect(page.locator("#agreed-overall strong")).to_have_text("low")
-    _no_blocking(page, "rob1 form with consensus")
+    assert blocking(page) == [], "rob1 form with consensus"
     _shot(page, "21-rob1-consensus-beside-own")
     assert problems == []
 
@@ -136,6 +118,6 @@ def test_rob2_question_guidance_opens(browser: Any, rob2_live: LiveServer) -> No
     box.locator("summary").click()
     expect(text).to_have_text(guidance.rob2_question_guidance("missing_outcome_data", "3.1"))
     expect(box.locator("summary")).to_have_accessible_name("Guidance for question 3.1")
-    _no_blocking(page, "rob2 form with question guidance open")
+    assert blocking(page) == [], "rob2 form with question guidance open"
     _shot(page, "23-rob2-question-guidance")
     assert problems == []

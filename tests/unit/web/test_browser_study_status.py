@@ -15,10 +15,9 @@ from typing import Any
 import pytest
 
 from sysreview.project.opening import open_project
-from sysreview.web import WebSettings, create_app
-from tests.unit.web.conftest import SECRET, LiveServer, start_server, stop_server
+from tests.unit.web.conftest import LiveServer, served
 from tests.unit.web.test_browser import _page, _shot, browser
-from tests.unit.web.test_browser_a11y import BLOCKING, _axe
+from tests.unit.web.test_browser_a11y import blocking
 
 __all__ = ["browser"]  # the Chromium fixture, shared
 
@@ -29,21 +28,8 @@ def studies_live(project: Path) -> Iterator[LiveServer]:
     with open_project(project) as review:
         for label in ("Smith 2019", "Jones 2021"):
             review.screening.add_study(label)
-    application = create_app(project, settings=WebSettings(secret_key=SECRET))
-    server = start_server(application)
-    try:
+    with served(project) as server:
         yield server
-    finally:
-        stop_server(server)
-        application.state.project.close()
-
-
-def _serious(page: Any) -> list[str]:
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
-        for v in _axe(page)
-        if v["impact"] in BLOCKING
-    ]
 
 
 def test_list_an_ongoing_study_and_log_a_contact_and_its_reply(
@@ -72,7 +58,7 @@ def test_list_an_ongoing_study_and_log_a_contact_and_its_reply(
     row = page.locator("table[aria-labelledby='ss-ongoing'] tr", has_text="Smith 2019")
     assert "NCT01234567" in row.inner_text() and "PEER-1" in row.inner_text()
     _shot(page, "study-status-01-ongoing")
-    assert _serious(page) == []
+    assert blocking(page) == []
 
     page.click("a[href='/studies/contacts']")
     page.wait_for_url(f"{studies_live.url}/studies/contacts")
@@ -98,7 +84,7 @@ def test_list_an_ongoing_study_and_log_a_contact_and_its_reply(
     page.wait_for_url(f"{studies_live.url}/studies/contacts?study=Jones%202021")
     assert page.locator("tr[id^=contact-]").count() == 1
     _shot(page, "study-status-02-contact-log")
-    assert _serious(page) == []
+    assert blocking(page) == []
     # the one console error is the browser noting the refused listing's answer (422)
     assert problems == [
         "Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)"
