@@ -133,9 +133,8 @@ def client(app: FastAPI) -> Iterator[TestClient]:
         yield c
 
 
-@pytest.fixture
-def clients(app: FastAPI) -> Iterator[Callable[[str], tuple[TestClient, str]]]:
-    """``clients(name) -> (client, csrf token)``: a client logged in as ``name``."""
+def clients_of(app: FastAPI) -> Iterator[Callable[[str], tuple[TestClient, str]]]:
+    """``make(name) -> (client, csrf token)``: clients of ``app`` logged in, closed after."""
     opened: list[TestClient] = []
 
     def make(name: str) -> tuple[TestClient, str]:
@@ -147,6 +146,19 @@ def clients(app: FastAPI) -> Iterator[Callable[[str], tuple[TestClient, str]]]:
     yield make
     for c in opened:
         c.__exit__(None, None, None)
+
+
+def clients_for(project: Path) -> Iterator[Callable[[str], tuple[TestClient, str]]]:
+    """:func:`clients_of` a web app opened on ``project`` now (closed after)."""
+    application = create_app(project, settings=WebSettings(secret_key=SECRET))
+    yield from clients_of(application)
+    application.state.project.close()
+
+
+@pytest.fixture
+def clients(app: FastAPI) -> Iterator[Callable[[str], tuple[TestClient, str]]]:
+    """``clients(name) -> (client, csrf token)``: a client logged in as ``name``."""
+    yield from clients_of(app)
 
 
 @dataclass

@@ -19,8 +19,7 @@ from sysreview.project.appraising.assessments import rob_assessments
 from sysreview.project.opening import opened
 from sysreview.project.storage import RobJudgement, Study
 from sysreview.protocol.appraisal import ROB1_DOMAINS, ROB2_DOMAINS
-from sysreview.web import WebSettings, create_app
-from tests.unit.web.conftest import SECRET, TestClient, login
+from tests.unit.web.conftest import TestClient, clients_for
 
 Clients = Callable[[str], tuple[TestClient, str]]
 STUDIES = ("Smith 2019", "Jones 2020", "Lee 2021")
@@ -68,19 +67,7 @@ def rob2_project(project: Path) -> Path:
 @pytest.fixture
 def rob2_clients(rob2_project: Path) -> Iterator[Clients]:
     """Like ``clients``, on an app opened after the protocol was switched to RoB 2."""
-    application = create_app(rob2_project, settings=WebSettings(secret_key=SECRET))
-    made: list[TestClient] = []
-
-    def make(name: str) -> tuple[TestClient, str]:
-        c = TestClient(application, base_url="https://testserver")
-        c.__enter__()
-        made.append(c)
-        return c, login(c, name)
-
-    yield make
-    for c in made:
-        c.__exit__(None, None, None)
-    application.state.project.close()
+    yield from clients_for(rob2_project)
 
 
 def rob1_form(token: str, study: str, **judgements: str) -> dict[str, str]:

@@ -17,10 +17,10 @@ import pytest
 from sysreview.project.appraising.blinding import visible_consensus
 from sysreview.project.opening import opened
 from sysreview.protocol.appraisal import ROB1_DOMAINS
+from tests.unit.web.conftest import clients_for
 from tests.unit.web.test_appraisal import STUDIES, rob1_form
 from tests.unit.web.test_appraisal_guidance import (
     Clients,
-    _clients,
     consensus,
     outcome_project,  # noqa: F401 (a fixture)
 )
@@ -31,7 +31,7 @@ SECRET_R1 = "R1 thinks the envelopes were translucent"
 
 @pytest.fixture
 def appraisers(outcome_project: Path) -> Iterator[Clients]:  # noqa: F811
-    yield from _clients(outcome_project)
+    yield from clients_for(outcome_project)
 
 
 def _r1_judges(clients: Clients) -> None:

@@ -19,8 +19,7 @@ from sysreview.project.appraising.assessments import rob_assessments
 from sysreview.project.appraising.forms import DomainInput, save_rob_form
 from sysreview.project.opening import opened
 from sysreview.protocol.appraisal import ROB1_DOMAINS, ROB2_DOMAINS
-from sysreview.web import WebSettings, create_app
-from tests.unit.web.conftest import SECRET, TestClient, login
+from tests.unit.web.conftest import TestClient, clients_for
 from tests.unit.web.test_appraisal import STUDIES, add_studies, rob1_form, use_rob2
 
 Clients = Callable[[str], tuple[TestClient, str]]
@@ -35,22 +34,6 @@ def per_outcome(project: Path) -> None:
                                  "attrition_imbalance = 0.10\n" + LEVEL), "utf-8")  # fmt: skip
 
 
-def _clients(project: Path) -> Iterator[Clients]:
-    application = create_app(project, settings=WebSettings(secret_key=SECRET))
-    made: list[TestClient] = []
-
-    def make(name: str) -> tuple[TestClient, str]:
-        c = TestClient(application, base_url="https://testserver")
-        c.__enter__()
-        made.append(c)
-        return c, login(c, name)
-
-    yield make
-    for c in made:
-        c.__exit__(None, None, None)
-    application.state.project.close()
-
-
 @pytest.fixture
 def outcome_project(project: Path) -> Path:
     per_outcome(project)
@@ -60,14 +43,14 @@ def outcome_project(project: Path) -> Path:
 
 @pytest.fixture
 def outcome_clients(outcome_project: Path) -> Iterator[Clients]:
-    yield from _clients(outcome_project)
+    yield from clients_for(outcome_project)
 
 
 @pytest.fixture
 def rob2_clients(project: Path) -> Iterator[Clients]:
     use_rob2(project)
     add_studies(project)
-    yield from _clients(project)
+    yield from clients_for(project)
 
 
 def consensus(project: Path, study: str, judgements: dict[str, str], who: str = "R3") -> None:
