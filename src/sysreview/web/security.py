@@ -31,6 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sysreview.project.accounts.users import AccountInfo
 from sysreview.project.opening import Project
+from sysreview.protocol.review import Role
 from sysreview.web.throttle import LoginThrottle
 
 CSRF_HEADER = "X-CSRF-Token"
@@ -165,6 +166,34 @@ def require(role: str) -> Callable[..., Coroutine[Any, Any, AccountInfo]]:
         if not account.allows(role):
             raise HTTPException(403, f"this needs the {role} role (you are {account.role})")
         return account
+
+    return dependency
+
+
+def check_protocol_role(
+    request: Request, account: AccountInfo, roles: Iterable[Role], called: str
+) -> AccountInfo:
+    """``account``, which must have one of ``roles`` in the project's protocol (else 403).
+
+    ``called`` names the roles in the refusal: "``R1`` is not ``called`` in the protocol".
+    """
+    person = project_of(request).protocol.review.reviewer(account.name)
+    if person is None or not any(person.has(role) for role in roles):
+        raise HTTPException(403, f"{account.name} is not {called} in the protocol")
+    return account
+
+
+def require_protocol_role(*roles: Role, called: str) -> Callable[..., AccountInfo]:
+    """A dependency: the logged-in reviewer, who must have one of ``roles`` in the protocol.
+
+    See :func:`check_protocol_role`.
+    """
+
+    def dependency(
+        request: Request,
+        account: AccountInfo = Depends(require("reviewer")),  # noqa: B008
+    ) -> AccountInfo:
+        return check_protocol_role(request, account, roles, called)
 
     return dependency
 

@@ -38,23 +38,14 @@ from sysreview.project.appraising.forms import (
 from sysreview.protocol.appraisal import Tool
 from sysreview.protocol.review import Role
 from sysreview.web.app import error_status, render
-from sysreview.web.security import check_csrf, project_of, require
+from sysreview.web.security import check_csrf, project_of, require_protocol_role
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 MAX_TEXT = 5000
 _ROB1_NAMES = {d.id: d.name for d in rob1.DOMAINS}
 
 
-def appraiser(
-    request: Request,
-    account: AccountInfo = Depends(require("reviewer")),  # noqa: B008
-) -> AccountInfo:
-    """The logged-in account, which must be one of the protocol's appraisers (else 403)."""
-    protocol = project_of(request).protocol
-    person = next((p for p in protocol.review.reviewers if p.id == account.name), None)
-    if person is None or not person.has(Role.APPRAISER):
-        raise HTTPException(403, f"{account.name} is not an appraiser in the protocol")
-    return account
+appraiser = require_protocol_role(Role.APPRAISER, called="an appraiser")
 
 
 Appraiser = Annotated[AccountInfo, Depends(appraiser)]

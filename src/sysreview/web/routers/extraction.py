@@ -22,7 +22,7 @@ from sysreview.project.accounts.users import AccountInfo
 from sysreview.protocol.review import Role
 from sysreview.web.app import error_status, render
 from sysreview.web.extraction_grid import shown
-from sysreview.web.security import check_csrf, project_of, require
+from sysreview.web.security import check_csrf, check_protocol_role, project_of, require
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 Reviewer = Annotated[AccountInfo, Depends(require("reviewer"))]
@@ -35,9 +35,7 @@ MAX_TEXT = 5000
 def _check(request: Request, account: AccountInfo, study: str | None = None) -> ExtractionForm:
     ws = project_of(request)
     protocol = ws.protocol
-    person = next((p for p in protocol.review.reviewers if p.id == account.name), None)
-    if person is None or not person.has(Role.EXTRACTOR):
-        raise HTTPException(403, f"{account.name} is not an extractor in the protocol")
+    check_protocol_role(request, account, (Role.EXTRACTOR,), "an extractor")
     if study is not None and study not in ws.extraction.studies(account.name):
         raise HTTPException(404, f"no study {study!r}")
     return extraction_form(protocol)

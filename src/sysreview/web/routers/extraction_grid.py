@@ -47,7 +47,7 @@ from sysreview.web.extraction_grid import (
     with_blanks,
     with_kinds,
 )
-from sysreview.web.security import check_csrf, project_of, require
+from sysreview.web.security import check_csrf, project_of, require_protocol_role
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 STALE = "changed since this page was opened"
@@ -58,16 +58,7 @@ GENERAL = "grid"
 """The "part" of a problem about the whole grid (shown in the summary only)."""
 
 
-def extractor(
-    request: Request,
-    account: AccountInfo = Depends(require("reviewer")),  # noqa: B008
-) -> AccountInfo:
-    """The logged-in account, which must be one of the protocol's extractors (else 403)."""
-    protocol = project_of(request).protocol
-    person = next((p for p in protocol.review.reviewers if p.id == account.name), None)
-    if person is None or not person.has(Role.EXTRACTOR):
-        raise HTTPException(403, f"{account.name} is not an extractor in the protocol")
-    return account
+extractor = require_protocol_role(Role.EXTRACTOR, called="an extractor")
 
 
 Extractor = Annotated[AccountInfo, Depends(extractor)]

@@ -25,21 +25,12 @@ from sysreview.project.grading.forms import GradeFormError
 from sysreview.project.grading.ratings import MAX_REASON
 from sysreview.protocol.review import Role
 from sysreview.web.app import render
-from sysreview.web.security import check_csrf, project_of, require
+from sysreview.web.security import check_csrf, project_of, require_protocol_role
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
 
-def grader(
-    request: Request,
-    account: AccountInfo = Depends(require("reviewer")),  # noqa: B008
-) -> AccountInfo:
-    """The logged-in account, which must be an appraiser or analyst of the protocol (403)."""
-    protocol = project_of(request).protocol
-    person = protocol.review.reviewer(account.name)
-    if person is None or not (person.has(Role.APPRAISER) or person.has(Role.ANALYST)):
-        raise HTTPException(403, f"{account.name} is not an appraiser or analyst in the protocol")
-    return account
+grader = require_protocol_role(Role.APPRAISER, Role.ANALYST, called="an appraiser or analyst")
 
 
 Grader = Annotated[AccountInfo, Depends(grader)]
