@@ -24,10 +24,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from sysreview.errors import InputError
-from sysreview.project.appraising.entries import CONSENSUS, current_judgements, tool_of
+from sysreview.project.appraising.entries import (
+    CONSENSUS,
+    current_judgements,
+    study_labelled,
+    tool_of,
+)
 from sysreview.project.appraising.entries import appraiser as _appraiser
-from sysreview.project.appraising.entries import studies_by_label as _studies
 from sysreview.project.appraising.forms import form_keys
 from sysreview.project.storage import RobJudgement, Store
 from sysreview.protocol import Protocol
@@ -71,9 +74,7 @@ def visible_consensus(
     keys = (*tool.domains, *form_keys(protocol))
     with store.session(readonly=True) as session:
         who = _appraiser(session, protocol, reviewer, consensus=False)
-        target = _studies(session).get(study)
-        if target is None:
-            raise InputError(f"unknown study {study!r}")
+        target = study_labelled(session, study)
         own = current_judgements(session, tool, who.id, "reviewer")
         mine = {d for (s, d) in own if s == target.id}
         rows = session.scalars(

@@ -110,6 +110,14 @@ def studies_by_label(session: Session) -> dict[str, Study]:
     return {s.label: s for s in session.scalars(select(Study).order_by(Study.id))}
 
 
+def study_labelled(session: Session, label: str) -> Study:
+    """The study with this label (:class:`InputError` naming it when there is none)."""
+    found = studies_by_label(session).get(label)
+    if found is None:
+        raise InputError(f"unknown study {label!r}")
+    return found
+
+
 def current_judgements(
     session: Session, tool: Tool, reviewer_id: int, kind: str
 ) -> dict[tuple[int, str], RobJudgement]:
@@ -235,5 +243,6 @@ __all__ = [
     "current_judgements",
     "store_entries",
     "studies_by_label",
+    "study_labelled",
     "tool_of",
 ]

@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sysreview.appraisal import rob2
 from sysreview.errors import InputError
 from sysreview.project.appraising.assessments import _appraisers, second_reviewer_studies
-from sysreview.project.appraising.entries import CONSENSUS, RobLoad, store_entries
+from sysreview.project.appraising.entries import CONSENSUS, RobLoad, store_entries, study_labelled
 from sysreview.project.appraising.entries import appraiser as _appraiser
 from sysreview.project.appraising.entries import current_judgements as _current_judgements
 from sysreview.project.appraising.entries import studies_by_label as _studies
@@ -154,9 +154,7 @@ def save_rob_form(
     kind = CONSENSUS if consensus else "reviewer"
     with store.session() as session:
         who = _appraiser(session, protocol, reviewer, consensus=consensus)
-        target = _studies(session).get(study)
-        if target is None:
-            raise InputError(f"unknown study {study!r}")
+        target = study_labelled(session, study)
         if problems:
             raise RobFormError(_located(problems, where))
         stored, answered, unchanged = store_entries(
@@ -179,9 +177,7 @@ def own_rob_entries(
     tool = _tool(protocol)
     with store.session(readonly=True) as session:
         who = _appraiser(session, protocol, reviewer, consensus=False)
-        target = _studies(session).get(study)
-        if target is None:
-            raise InputError(f"unknown study {study!r}")
+        target = study_labelled(session, study)
         current = _current_judgements(session, tool, who.id, "reviewer")
         keys = (*tool.domains, *form_keys(protocol))
         mine = {d: r for (s, d), r in current.items() if s == target.id and d in keys}

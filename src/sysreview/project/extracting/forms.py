@@ -34,12 +34,17 @@ def extraction_studies(store: Store, protocol: Protocol, reviewer: str) -> tuple
         return tuple(sorted(s.label for s in read_state(session).studies.values()))
 
 
+def check_extracts(store: Store, protocol: Protocol, reviewer: str, study: str) -> None:
+    """Refuse (:class:`InputError`) a study that is not one of ``reviewer``'s to extract."""
+    if study not in extraction_studies(store, protocol, reviewer):
+        raise InputError(f"unknown study {study!r}")
+
+
 def own_extraction_rows(
     store: Store, protocol: Protocol, *, reviewer: str, study: str
 ) -> dict[str, list[dict[str, Any]]]:
     """``reviewer``'s own current rows of ``study`` by part (never anyone else's values)."""
-    if study not in extraction_studies(store, protocol, reviewer):
-        raise InputError(f"unknown study {study!r}")
+    check_extracts(store, protocol, reviewer, study)
     with store.session(readonly=True) as session:
         rows = _prefill(read_state(session), reviewer)
     return {part: [r for r in rows.get(part, []) if r["study_id"] == study] for part in PARTS}
@@ -78,8 +83,7 @@ def check_study_rows(
     InputError
         An unknown study, or a row (by part and the page's numbering) of another study.
     """
-    if study not in extraction_studies(store, protocol, reviewer):
-        raise InputError(f"unknown study {study!r}")
+    check_extracts(store, protocol, reviewer, study)
     for part, given in rows.items():
         for number, row in given:
             if row.get("study_id") != study:
@@ -87,6 +91,7 @@ def check_study_rows(
 
 
 __all__ = [
+    "check_extracts",
     "check_study_rows",
     "extraction_studies",
     "own_extraction_rows",

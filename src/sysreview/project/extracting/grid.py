@@ -27,9 +27,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from sysreview.errors import InputError
 from sysreview.extraction.validate import Cell
-from sysreview.project.extracting.forms import check_study_rows, extraction_studies
+from sysreview.project.extracting.forms import check_extracts, check_study_rows
 from sysreview.project.extracting.state import ARM_FIELDS, Given, Item, State, read_state
 from sysreview.project.extracting.writer import STAGE, store_sheet_rows
 from sysreview.project.sheets.identity import SheetIdentity, identity_for
@@ -208,8 +207,7 @@ def read_grid(store: Store, protocol: Protocol, *, reviewer: str, study: str) ->
     InputError
         For a reviewer who is not an extractor in the protocol, or an unknown study.
     """
-    if study not in extraction_studies(store, protocol, reviewer):
-        raise InputError(f"unknown study {study!r}")
+    check_extracts(store, protocol, reviewer, study)
     with store.session(readonly=True) as session:  # the identity first, as for a sheet
         page = identity_for(session, protocol, stage=STAGE, reviewer=reviewer,
                             tables=[ExtractionValue, OutcomeData])  # fmt: skip
